@@ -1,0 +1,197 @@
+//! Builds the actix `App` — state, limits, middleware, routes — and runs the HTTP server.
+
+use std::net::TcpListener;
+use std::panic::AssertUnwindSafe;
+
+use actix_web::body::{BoxBody, MessageBody};
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{StatusCode, header};
+use actix_web::middleware::{DefaultHeaders, Next, from_fn};
+use actix_web::{App, HttpServer, web};
+use futures_util::FutureExt;
+
+use crate::config::Settings;
+use crate::db::Db;
+use crate::error::{AppError, ErrorInfo};
+use crate::{auth, site};
+
+/// Every request body is capped here; later upload routes set their own, larger limit.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Shared by all workers.
+pub struct AppState {
+    pub db: Db,
+    pub settings: Settings,
+}
+
+/// The routes of every feature.
+pub fn routes(cfg: &mut web::ServiceConfig) {
+    site::routes::configure(cfg);
+    auth::routes::configure(cfg);
+}
+
+/// Binds the listener first, so that "port in use" is a clear error before anything starts,
+/// then serves until stopped. Logs the URL it serves on.
+pub async fn serve(
+    state: AppState,
+    addr: std::net::SocketAddr,
+    workers: Option<usize>,
+) -> Result<(), String> {
+    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let local = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read listening address: {e}"))?;
+    let state = web::Data::new(state);
+    let mut server = HttpServer::new(move || {
+        App::new()
+            .app_data(state.clone())
+            .app_data(web::PayloadConfig::new(BODY_LIMIT))
+            .app_data(
+                web::FormConfig::default()
+                    .limit(BODY_LIMIT)
+                    .error_handler(|e, _| extractor_error(&e).into()),
+            )
+            .app_data(
+                web::JsonConfig::default()
+                    .limit(BODY_LIMIT)
+                    .error_handler(|e, _| extractor_error(&e).into()),
+            )
+            .app_data(web::QueryConfig::default().error_handler(|e, _| extractor_error(&e).into()))
+            .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
+            .configure(routes)
+            .default_service(web::to(|| async {
+                Err::<actix_web::HttpResponse, _>(AppError::NotFound)
+            }))
+            // The last `wrap` is the outermost: headers → error pages → panics → body limit → auth.
+            .wrap(from_fn(auth::middleware::authenticate))
+            .wrap(from_fn(limit_body))
+            .wrap(from_fn(catch_panic))
+            .wrap(from_fn(render_errors))
+            .wrap(security_headers())
+    })
+    .listen(listener)
+    .map_err(|e| format!("cannot serve on {local}: {e}"))?;
+    if let Some(n) = workers {
+        server = server.workers(n.max(1));
+    }
+    tracing::info!("fika listening on http://{local}");
+    server
+        .run()
+        .await
+        .map_err(|e| format!("server failed: {e}"))
+}
+
+impl AppState {
+    pub fn new(db: Db, settings: Settings) -> Self {
+        AppState { db, settings }
+    }
+}
+
+fn security_headers() -> DefaultHeaders {
+    DefaultHeaders::new()
+        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
+        .add((header::X_FRAME_OPTIONS, "DENY"))
+        .add((header::REFERRER_POLICY, "same-origin"))
+        .add((
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        ))
+        .add((header::CACHE_CONTROL, "no-cache, private"))
+}
+
+/// Extractor failures (a malformed form, JSON or query) become a 400 a person can read, or
+/// a 413 when the body was too large.
+fn extractor_error(e: &dyn std::fmt::Display) -> AppError {
+    let text = e.to_string();
+    if text.contains("overflow") || text.contains("too large") || text.contains("limit") {
+        AppError::PayloadTooLarge
+    } else {
+        AppError::BadRequest(format!("The request could not be read: {text}"))
+    }
+}
+
+/// Refuses a declared body over the limit before anything reads it.
+async fn limit_body(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+        return Ok(req.error_response(AppError::PayloadTooLarge));
+    }
+    Ok(next.call(req).await?.map_into_boxed_body())
+}
+
+/// A panic in a handler becomes a logged 500; the worker and the connection live on.
+///
+/// The request cannot be kept aside to build the response (actix needs the only reference
+/// to it for routing), so the panic becomes an `Err`: actix answers it with
+/// `AppError::error_response`, a complete error page without the viewer's navigation.
+async fn catch_panic(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let path = req.path().to_string();
+    match AssertUnwindSafe(next.call(req)).catch_unwind().await {
+        Ok(res) => Ok(res?.map_into_boxed_body()),
+        Err(_) => {
+            // The panic hook (main.rs) already logged the message and location.
+            tracing::error!(%path, "handler panicked");
+            Err(AppError::internal("handler panicked").into())
+        }
+    }
+}
+
+/// Gives every error its final form: an HTML page with the site's navigation, a JSON body
+/// for the API, or — for a visitor who must sign in to see a page — a redirect to sign-in.
+async fn render_errors(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    let res = next.call(req).await?.map_into_boxed_body();
+    let info = res.response().extensions().get::<ErrorInfo>().cloned();
+    let info = match info {
+        Some(info) => info,
+        // An error response from actix itself (or an empty one): give it fika's page too.
+        None if res.status().is_client_error() || res.status().is_server_error() => {
+            let empty = matches!(
+                res.response().body().size(),
+                actix_web::body::BodySize::None | actix_web::body::BodySize::Sized(0)
+            );
+            if res.response().error().is_none() && !empty {
+                return Ok(res);
+            }
+            generic_info(res.status())
+        }
+        None => return Ok(res),
+    };
+    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    let (http_req, _) = res.into_parts();
+    let mut page = site::views::error_page(&http_req, &info);
+    if let Some(v) = retry_after {
+        page.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    Ok(ServiceResponse::new(http_req, page))
+}
+
+fn generic_info(status: StatusCode) -> ErrorInfo {
+    let app_error = match status {
+        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => AppError::NotFound,
+        StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
+        StatusCode::UNAUTHORIZED => AppError::Unauthorized,
+        s if s.is_client_error() => {
+            AppError::BadRequest("The request could not be understood.".into())
+        }
+        _ => AppError::internal(status),
+    };
+    let mut info = app_error.info();
+    if status.is_client_error() {
+        info.status = status;
+    }
+    info
+}

@@ -1,0 +1,100 @@
+//! `fika user …`: add people, set passwords and mint API tokens from the command line.
+//! Passwords come from `FIKA_PASSWORD` or standard input, never from argv (which other users
+//! of the machine can read in the process list).
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::password::{self, Password};
+use super::repo;
+use crate::db::AnyConnection;
+use crate::org::model::{Email, NewPerson, Username, parse_display_name};
+use crate::org::repo as people;
+
+/// Reads the password: `FIKA_PASSWORD`, else one line of standard input (prompting, without
+/// echo, when standard input is a terminal).
+pub fn read_password() -> Result<Password, String> {
+    let raw = match std::env::var("FIKA_PASSWORD") {
+        Ok(p) => p,
+        Err(_) if std::io::stdin().is_terminal() => rpassword::prompt_password("Password: ")
+            .map_err(|e| format!("cannot read password: {e}"))?,
+        Err(_) => {
+            let mut line = String::new();
+            std::io::stdin()
+                .lock()
+                .read_line(&mut line)
+                .map_err(|e| format!("cannot read password from standard input: {e}"))?;
+            line.trim_end_matches(['\r', '\n']).to_string()
+        }
+    };
+    if raw.is_empty() {
+        return Err("no password given: set FIKA_PASSWORD or pipe it on standard input".into());
+    }
+    Password::parse(&raw)
+}
+
+pub fn add(
+    conn: &mut AnyConnection,
+    username: &str,
+    name: &str,
+    email: Option<&str>,
+    admin: bool,
+) -> Result<(), String> {
+    let username = Username::parse(username)?;
+    let display_name = parse_display_name(name)?;
+    let email = Email::parse_optional(email.unwrap_or(""))?;
+    let pw = read_password()?;
+    let hash = password::hash(&pw).map_err(|e| e.to_string())?;
+    let person = people::create(
+        conn,
+        None,
+        &NewPerson {
+            username,
+            display_name,
+            email,
+            is_admin: admin,
+            password_hash: Some(hash),
+        },
+    )
+    .map_err(|e| e.to_string())?;
+    println!(
+        "added {} ({}){}",
+        person.username,
+        person.display_name,
+        if person.is_admin { " as admin" } else { "" }
+    );
+    Ok(())
+}
+
+fn find(conn: &mut AnyConnection, username: &str) -> Result<crate::org::model::Person, String> {
+    people::by_username(conn, username).map_err(|e| match e {
+        crate::error::AppError::NotFound => format!("no user named {username:?}"),
+        other => other.to_string(),
+    })
+}
+
+pub fn passwd(conn: &mut AnyConnection, username: &str) -> Result<(), String> {
+    let person = find(conn, username)?;
+    let pw = read_password()?;
+    let hash = password::hash(&pw).map_err(|e| e.to_string())?;
+    people::set_password_hash(conn, person.id, &hash).map_err(|e| e.to_string())?;
+    let ended = repo::revoke_other_sessions(conn, person.id, None).map_err(|e| e.to_string())?;
+    println!(
+        "password of {} changed; {ended} session(s) signed out",
+        person.username
+    );
+    Ok(())
+}
+
+pub fn token(conn: &mut AnyConnection, username: &str, label: Option<&str>) -> Result<(), String> {
+    let person = find(conn, username)?;
+    let label = label.unwrap_or("cli");
+    let secret = repo::create_api_token(conn, person.id, label).map_err(|e| e.to_string())?;
+    // The token alone on stdout, so scripts can capture it; the note goes to stderr.
+    eprintln!(
+        "new API token {label:?} for {} (shown once):",
+        person.username
+    );
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{secret}").map_err(|e| e.to_string())?;
+    Ok(())
+}

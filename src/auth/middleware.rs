@@ -1,0 +1,208 @@
+//! The auth middleware: finds the person behind a request (session cookie or bearer token),
+//! enforces CSRF on every state-changing request made with a session, and sends anonymous
+//! visitors to sign-in unless the page is public.
+
+use actix_web::body::BoxBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::{Method, header};
+use actix_web::middleware::Next;
+use actix_web::{HttpMessage, HttpResponse, web};
+
+use super::{AuthVia, Viewer, repo};
+use crate::app::AppState;
+use crate::error::AppError;
+
+pub const SESSION_COOKIE: &str = "fika_session";
+/// The form field and header that carry the CSRF token.
+pub const CSRF_FIELD: &str = "csrf_token";
+pub const CSRF_HEADER: &str = "x-csrf-token";
+
+/// Paths anyone may open without signing in.
+fn is_public_path(path: &str) -> bool {
+    matches!(path, "/login" | "/healthz" | "/favicon.ico" | "/robots.txt")
+        || path.starts_with("/static/")
+}
+
+fn is_safe_method(m: &Method) -> bool {
+    matches!(*m, Method::GET | Method::HEAD | Method::OPTIONS)
+}
+
+pub async fn authenticate(
+    mut req: ServiceRequest,
+    next: Next<BoxBody>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    match admit(&mut req).await {
+        Ok(Admit::Pass(viewer)) => {
+            req.extensions_mut().insert(viewer);
+            next.call(req).await
+        }
+        Ok(Admit::Answer(res)) => Ok(req.into_response(res)),
+        Err(e) => Ok(req.error_response(e)),
+    }
+}
+
+enum Admit {
+    Pass(Viewer),
+    Answer(HttpResponse),
+}
+
+async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
+    let Some(state) = req.app_data::<web::Data<AppState>>().cloned() else {
+        return Err(AppError::internal("app state missing"));
+    };
+
+    let bearer = req
+        .headers()
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_string());
+    let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
+
+    let viewer = if let Some(secret) = bearer {
+        let person = state
+            .db
+            .run(move |c| repo::person_for_api_token(c, &secret))
+            .await?;
+        match person {
+            Some(p) => Viewer::new(Some(p), AuthVia::Bearer),
+            // A script with a bad token must hear so, not be treated as a visitor.
+            None => return Err(AppError::Unauthorized),
+        }
+    } else if let Some(secret) = cookie.filter(|s| !s.is_empty() && s.len() <= 128) {
+        let lookup = secret.clone();
+        match state
+            .db
+            .run(move |c| repo::person_for_session(c, &lookup))
+            .await?
+        {
+            Some(p) => Viewer::new(Some(p), AuthVia::Session(secret)),
+            // An expired or revoked cookie is just a visitor; the login page replaces it.
+            None => Viewer::anonymous(),
+        }
+    } else {
+        Viewer::anonymous()
+    };
+
+    if !is_safe_method(req.method()) {
+        check_same_origin(req)?;
+        if let AuthVia::Session(_) = viewer.via() {
+            check_csrf(req, viewer.csrf()).await?;
+        }
+    }
+
+    let path = req.path().to_string();
+    if viewer.person().is_none() && !is_public_path(&path) {
+        let may_read = state.settings.public_read && is_safe_method(req.method());
+        if !may_read {
+            if path.starts_with("/api/") || !is_safe_method(req.method()) {
+                return Err(AppError::Unauthorized);
+            }
+            let target = match req.query_string() {
+                "" => path,
+                q => format!("{path}?{q}"),
+            };
+            return Ok(Admit::Answer(login_redirect(&target)));
+        }
+    }
+    Ok(Admit::Pass(viewer))
+}
+
+/// `303 See Other` to the login page, remembering where the visitor wanted to go.
+pub fn login_redirect(target: &str) -> HttpResponse {
+    let next: String = url_encode(target);
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, format!("/login?next={next}")))
+        .finish()
+}
+
+fn url_encode(s: &str) -> String {
+    serde_urlencoded::to_string([("", s)])
+        .map(|e| e.trim_start_matches('=').to_string())
+        .unwrap_or_default()
+}
+
+/// Browsers send `Origin` on every cross-site POST. A request whose origin is another site is
+/// refused even without a session — that stops login CSRF, which the token cannot.
+fn check_same_origin(req: &ServiceRequest) -> Result<(), AppError> {
+    let Some(origin) = req
+        .headers()
+        .get(header::ORIGIN)
+        .and_then(|o| o.to_str().ok())
+    else {
+        return Ok(());
+    };
+    let host = req.connection_info().host().to_string();
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    if origin == "null" || origin_host != host {
+        return Err(AppError::forbidden(
+            "This request came from another site, so fika refused it. \
+             Go back to fika, reload the page and try again.",
+        ));
+    }
+    Ok(())
+}
+
+/// The token comes in the `X-CSRF-Token` header (scripts, JavaScript) or in the
+/// `csrf_token` field of a URL-encoded form. The body is read here and put back for the
+/// handler, within the same 1 MiB limit the handler would apply.
+async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppError> {
+    let from_header = req
+        .headers()
+        .get(CSRF_HEADER)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let token = match from_header {
+        Some(t) => Some(t),
+        None if is_urlencoded(req) => {
+            let body = req
+                .extract::<web::Bytes>()
+                .await
+                .map_err(|_| AppError::PayloadTooLarge)?;
+            let token = form_field(&body, CSRF_FIELD);
+            req.set_payload(actix_web::dev::Payload::from(body));
+            token
+        }
+        None => None,
+    };
+    match token {
+        Some(t) if !expected.is_empty() && super::token::same(&t, expected) => Ok(()),
+        _ => Err(AppError::forbidden(
+            "This form has expired or did not come from a fika page (the security token is \
+             missing or wrong). Go back, reload the page and send it again.",
+        )),
+    }
+}
+
+fn is_urlencoded(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+fn form_field(body: &[u8], name: &str) -> Option<String> {
+    serde_urlencoded::from_bytes::<Vec<(String, String)>>(body)
+        .ok()?
+        .into_iter()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_form_fields_and_encodes_targets() {
+        assert_eq!(
+            form_field(b"a=1&csrf_token=abc%20d", CSRF_FIELD).as_deref(),
+            Some("abc d")
+        );
+        assert_eq!(form_field(b"a=1", CSRF_FIELD), None);
+        assert_eq!(url_encode("/a b?x=1&y"), "%2Fa+b%3Fx%3D1%26y");
+    }
+}

@@ -1,0 +1,100 @@
+//! Who is asking and what they may do: passwords, sessions, API tokens, CSRF, sign-in
+//! throttling and permissions.
+
+pub mod cli;
+pub mod middleware;
+pub mod password;
+pub mod repo;
+pub mod routes;
+pub mod token;
+mod views;
+
+use std::future::{Ready, ready};
+use std::rc::Rc;
+
+use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
+
+use crate::error::{AppError, AppResult};
+use crate::org::model::Person;
+
+/// How the current request proved who it is.
+#[derive(Debug, Clone)]
+pub enum AuthVia {
+    Anonymous,
+    /// The session cookie; holds the session secret, from which the CSRF token derives.
+    Session(String),
+    Bearer,
+}
+
+/// The person behind the current request, put into the request by the auth middleware and
+/// taken out by handlers as an extractor.
+#[derive(Debug, Clone)]
+pub struct Viewer(Rc<ViewerInner>);
+
+#[derive(Debug)]
+pub struct ViewerInner {
+    pub person: Option<Person>,
+    pub via: AuthVia,
+    pub csrf: Option<String>,
+}
+
+impl Viewer {
+    pub fn new(person: Option<Person>, via: AuthVia) -> Self {
+        let csrf = match &via {
+            AuthVia::Session(secret) => Some(token::csrf_for_session(secret)),
+            _ => None,
+        };
+        Viewer(Rc::new(ViewerInner { person, via, csrf }))
+    }
+
+    pub fn anonymous() -> Self {
+        Viewer::new(None, AuthVia::Anonymous)
+    }
+
+    pub fn person(&self) -> Option<&Person> {
+        self.0.person.as_ref()
+    }
+
+    pub fn via(&self) -> &AuthVia {
+        &self.0.via
+    }
+
+    /// The CSRF token forms of this session must carry.
+    pub fn csrf(&self) -> &str {
+        self.0.csrf.as_deref().unwrap_or("")
+    }
+
+    pub fn require_user(&self) -> AppResult<&Person> {
+        self.person().ok_or(AppError::Unauthorized)
+    }
+
+    pub fn require_admin(&self) -> AppResult<&Person> {
+        let person = self.require_user()?;
+        if person.is_admin {
+            Ok(person)
+        } else {
+            Err(AppError::forbidden("Only administrators may do this."))
+        }
+    }
+
+    pub fn is_admin(&self) -> bool {
+        self.person().is_some_and(|p| p.is_admin)
+    }
+
+    /// Reads the viewer the middleware stored; anonymous when it did not run.
+    pub fn of(req: &HttpRequest) -> Viewer {
+        req.extensions()
+            .get::<Viewer>()
+            .cloned()
+            .unwrap_or_else(Viewer::anonymous)
+    }
+}
+
+impl FromRequest for Viewer {
+    type Error = AppError;
+    type Future = Ready<Result<Self, Self::Error>>;
+
+    fn from_request(req: &HttpRequest, _: &mut Payload) -> Self::Future {
+        ready(Ok(Viewer::of(req)))
+    }
+}

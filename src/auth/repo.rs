@@ -1,0 +1,211 @@
+//! Queries on sessions, API tokens and sign-in failures. None of these are content: they do
+//! not go through the change log.
+
+use chrono::{Duration, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::token;
+use crate::db::AnyConnection;
+use crate::db::schema::{api_tokens, login_failures, people, sessions};
+use crate::error::{AppError, AppResult};
+use crate::org::model::Person;
+
+/// How long a session lives without use; each day of use pushes the end out again.
+pub const SESSION_DAYS: i64 = 30;
+/// The sign-in throttling window and limit.
+pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
+pub const THROTTLE_MAX_FAILURES: i64 = 5;
+
+fn now() -> NaiveDateTime {
+    Utc::now().naive_utc()
+}
+
+/// Creates a session and returns its secret (the cookie value).
+pub fn create_session(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    user_agent: &str,
+) -> AppResult<String> {
+    let secret = token::random_secret();
+    let now = now();
+    diesel::insert_into(sessions::table)
+        .values((
+            sessions::token_hash.eq(token::digest(&secret)),
+            sessions::person_id.eq(person_id),
+            sessions::created_at.eq(now),
+            sessions::expires_at.eq(now + Duration::days(SESSION_DAYS)),
+            sessions::user_agent.eq(user_agent.chars().take(200).collect::<String>()),
+        ))
+        .execute(conn)?;
+    Ok(secret)
+}
+
+/// The active person behind a session secret, if the session is live. A session that is
+/// more than a day into its life is extended, so active people stay signed in while the
+/// common request costs only a read.
+pub fn person_for_session(conn: &mut AnyConnection, secret: &str) -> AppResult<Option<Person>> {
+    let now = now();
+    let found: Option<(i64, NaiveDateTime, Person)> = sessions::table
+        .inner_join(people::table)
+        .filter(sessions::token_hash.eq(token::digest(secret)))
+        .filter(sessions::expires_at.gt(now))
+        .filter(people::disabled.eq(false))
+        .select((sessions::id, sessions::expires_at, Person::as_select()))
+        .first(conn)
+        .optional()?;
+    let Some((id, expires_at, person)) = found else {
+        return Ok(None);
+    };
+    if expires_at < now + Duration::days(SESSION_DAYS - 1) {
+        diesel::update(sessions::table.filter(sessions::id.eq(id)))
+            .set(sessions::expires_at.eq(now + Duration::days(SESSION_DAYS)))
+            .execute(conn)?;
+    }
+    Ok(Some(person))
+}
+
+pub fn revoke_session(conn: &mut AnyConnection, secret: &str) -> AppResult<()> {
+    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token::digest(secret))))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Ends every session of a person except `keep` (the current one, when they changed their
+/// own password).
+pub fn revoke_other_sessions(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    keep: Option<&str>,
+) -> AppResult<usize> {
+    let keep_hash = keep.map(token::digest).unwrap_or_default();
+    Ok(diesel::delete(
+        sessions::table
+            .filter(sessions::person_id.eq(person_id))
+            .filter(sessions::token_hash.ne(keep_hash)),
+    )
+    .execute(conn)?)
+}
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = api_tokens)]
+pub struct ApiToken {
+    pub id: i64,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+    pub last_used_at: Option<NaiveDateTime>,
+    pub revoked_at: Option<NaiveDateTime>,
+}
+
+/// Creates a personal API token and returns the secret, which is shown once and never again.
+pub fn create_api_token(conn: &mut AnyConnection, person_id: i64, name: &str) -> AppResult<String> {
+    let secret = token::new_api_token();
+    diesel::insert_into(api_tokens::table)
+        .values((
+            api_tokens::person_id.eq(person_id),
+            api_tokens::name.eq(name),
+            api_tokens::token_hash.eq(token::digest(&secret)),
+            api_tokens::created_at.eq(now()),
+        ))
+        .execute(conn)?;
+    Ok(secret)
+}
+
+pub fn api_tokens_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<ApiToken>> {
+    Ok(api_tokens::table
+        .filter(api_tokens::person_id.eq(person_id))
+        .order((
+            api_tokens::revoked_at.is_null().desc(),
+            api_tokens::id.desc(),
+        ))
+        .select(ApiToken::as_select())
+        .load(conn)?)
+}
+
+/// Revokes one of a person's own tokens; someone else's token id is "not found".
+pub fn revoke_api_token(conn: &mut AnyConnection, person_id: i64, token_id: i64) -> AppResult<()> {
+    let n = diesel::update(
+        api_tokens::table
+            .filter(api_tokens::id.eq(token_id))
+            .filter(api_tokens::person_id.eq(person_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now()))
+    .execute(conn)?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}
+
+/// The active person behind an API token. `last_used_at` is written at most every few
+/// minutes, so scripts polling the API do not turn every read into a write.
+pub fn person_for_api_token(conn: &mut AnyConnection, secret: &str) -> AppResult<Option<Person>> {
+    let found: Option<(i64, Option<NaiveDateTime>, Person)> = api_tokens::table
+        .inner_join(people::table)
+        .filter(api_tokens::token_hash.eq(token::digest(secret)))
+        .filter(api_tokens::revoked_at.is_null())
+        .filter(people::disabled.eq(false))
+        .select((
+            api_tokens::id,
+            api_tokens::last_used_at,
+            Person::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    let Some((id, last_used, person)) = found else {
+        return Ok(None);
+    };
+    let now = now();
+    if last_used.is_none_or(|t| t < now - Duration::minutes(5)) {
+        diesel::update(api_tokens::table.filter(api_tokens::id.eq(id)))
+            .set(api_tokens::last_used_at.eq(now))
+            .execute(conn)?;
+    }
+    Ok(Some(person))
+}
+
+/// True when this username or this client address already failed too often in the window.
+pub fn sign_in_throttled(conn: &mut AnyConnection, username: &str, addr: &str) -> AppResult<bool> {
+    let since = now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+    let recent = login_failures::table.filter(login_failures::created_at.gt(since));
+    let by_user: i64 = recent
+        .filter(login_failures::username.eq(username))
+        .count()
+        .get_result(conn)?;
+    if by_user >= THROTTLE_MAX_FAILURES {
+        return Ok(true);
+    }
+    let by_addr: i64 = recent
+        .filter(login_failures::client_addr.eq(addr))
+        .count()
+        .get_result(conn)?;
+    Ok(by_addr >= THROTTLE_MAX_FAILURES)
+}
+
+pub fn record_sign_in_failure(
+    conn: &mut AnyConnection,
+    username: &str,
+    addr: &str,
+) -> AppResult<()> {
+    let now = now();
+    // Old rows are worthless; dropping them here keeps the table small without a timer.
+    diesel::delete(
+        login_failures::table.filter(login_failures::created_at.lt(now - Duration::days(1))),
+    )
+    .execute(conn)?;
+    diesel::insert_into(login_failures::table)
+        .values((
+            login_failures::username.eq(username.chars().take(64).collect::<String>()),
+            login_failures::client_addr.eq(addr),
+            login_failures::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A successful sign-in forgives that username's earlier typos (not the address's).
+pub fn clear_sign_in_failures(conn: &mut AnyConnection, username: &str) -> AppResult<()> {
+    diesel::delete(login_failures::table.filter(login_failures::username.eq(username)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,0 +1,494 @@
+//! Sign-in, sign-out, the account page (password, API tokens) and user administration.
+
+use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::middleware::SESSION_COOKIE;
+use super::password::{self, Password};
+use super::views::{AccountPage, LoginPage, NewUserForm, UsersPage};
+use super::{AuthVia, Viewer, repo};
+use crate::app::AppState;
+use crate::error::{AppError, AppResult};
+use crate::org::model::{Email, NewPerson, Username, parse_display_name};
+use crate::org::repo as people;
+use crate::site::views::{Shell, html, html_with_status};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/login", web::get().to(login_form))
+        .route("/login", web::post().to(login))
+        .route("/logout", web::post().to(logout))
+        .route("/account", web::get().to(account))
+        .route("/account/password", web::post().to(change_password))
+        .route("/account/tokens", web::post().to(create_token))
+        .route("/account/tokens/{id}/revoke", web::post().to(revoke_token))
+        .route("/admin/users", web::get().to(users))
+        .route("/admin/users", web::post().to(add_user))
+        .route(
+            "/admin/users/{username}/{action}",
+            web::post().to(user_action),
+        );
+}
+
+/// Only a local path may follow sign-in: `//evil.example`, `/\evil`, `https://…` and the like
+/// become `/`, so fika's login page cannot be used to send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+#[derive(Deserialize)]
+struct NextQuery {
+    next: Option<String>,
+}
+
+async fn login_form(viewer: Viewer, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+    let next = safe_next(q.next.as_deref());
+    if viewer.person().is_some() {
+        return Ok(see_other(&next));
+    }
+    html(&LoginPage {
+        shell: Shell::new(&viewer, "login"),
+        username: String::new(),
+        next,
+        error: None,
+    })
+}
+
+#[derive(Deserialize)]
+struct LoginForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    password: String,
+    next: Option<String>,
+}
+
+enum SignIn {
+    Throttled,
+    Failed,
+    Ok(String),
+}
+
+async fn login(
+    req: HttpRequest,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: web::Form<LoginForm>,
+) -> AppResult<HttpResponse> {
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref());
+    let username = form.username.trim().to_lowercase();
+    let addr = req
+        .peer_addr()
+        .map(|a| a.ip().to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let user_agent = req
+        .headers()
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+
+    let outcome = sign_in(&state, username.clone(), form.password, addr, user_agent).await?;
+    let (status, error) = match outcome {
+        SignIn::Ok(secret) => {
+            let cookie = session_cookie(&state, secret, CookieDuration::days(repo::SESSION_DAYS));
+            return Ok(HttpResponse::SeeOther()
+                .cookie(cookie)
+                .insert_header((header::LOCATION, next))
+                .finish());
+        }
+        SignIn::Failed => (StatusCode::UNAUTHORIZED, "Wrong username or password."),
+        SignIn::Throttled => (
+            StatusCode::TOO_MANY_REQUESTS,
+            "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
+        ),
+    };
+    let mut res = html_with_status(
+        &LoginPage {
+            shell: Shell::new(&viewer, "login"),
+            username,
+            next,
+            error: Some(error.to_string()),
+        },
+        status,
+    )?;
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        res.headers_mut().insert(
+            header::RETRY_AFTER,
+            header::HeaderValue::from(repo::THROTTLE_WINDOW_MINUTES * 60),
+        );
+    }
+    Ok(res)
+}
+
+/// Checks the throttle, then the password (off the DB connection: argon2 is slow on
+/// purpose), then opens a session or records the failure.
+async fn sign_in(
+    state: &AppState,
+    username: String,
+    password: String,
+    addr: String,
+    user_agent: String,
+) -> AppResult<SignIn> {
+    let (u, a) = (username.clone(), addr.clone());
+    let found = state
+        .db
+        .run(move |c| {
+            if repo::sign_in_throttled(c, &u, &a)? {
+                return Ok(None);
+            }
+            Ok(Some(people::password_hash(c, &u)?))
+        })
+        .await?;
+    let Some(found) = found else {
+        return Ok(SignIn::Throttled);
+    };
+    let verified = web::block(move || match found {
+        Some((person, Some(hash))) if !person.disabled => {
+            password::verify(&password, &hash).then_some(person)
+        }
+        // Unknown, disabled or password-less: the same work, so timing tells nothing.
+        _ => {
+            password::verify_dummy(&password);
+            None
+        }
+    })
+    .await?;
+    state
+        .db
+        .run(move |c| match verified {
+            Some(person) => {
+                repo::clear_sign_in_failures(c, &username)?;
+                Ok(SignIn::Ok(repo::create_session(c, person.id, &user_agent)?))
+            }
+            None => {
+                repo::record_sign_in_failure(c, &username, &addr)?;
+                Ok(SignIn::Failed)
+            }
+        })
+        .await
+}
+
+fn session_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
+    Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(state.settings.cookie_secure)
+        .max_age(max_age)
+        .finish()
+}
+
+async fn logout(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    if let AuthVia::Session(secret) = viewer.via().clone() {
+        state
+            .db
+            .run(move |c| repo::revoke_session(c, &secret))
+            .await?;
+    }
+    Ok(HttpResponse::SeeOther()
+        .cookie(session_cookie(&state, String::new(), CookieDuration::ZERO))
+        .insert_header((header::LOCATION, "/login"))
+        .finish())
+}
+
+/// Everything the account page shows, with nothing filled in by a form yet.
+async fn account_page(state: &AppState, viewer: &Viewer) -> AppResult<AccountPage> {
+    let person = viewer.require_user()?.clone();
+    let id = person.id;
+    let tokens = state.db.run(move |c| repo::api_tokens_of(c, id)).await?;
+    Ok(AccountPage {
+        shell: Shell::new(viewer, "account"),
+        person,
+        tokens,
+        new_token: None,
+        password_error: None,
+        password_changed: false,
+        token_error: None,
+        token_name: String::new(),
+    })
+}
+
+async fn account(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    html(&account_page(&state, &viewer).await?)
+}
+
+#[derive(Deserialize)]
+struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+    #[serde(default)]
+    confirm: String,
+}
+
+async fn change_password(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: web::Form<PasswordForm>,
+) -> AppResult<HttpResponse> {
+    let person = viewer.require_user()?.clone();
+    let form = form.into_inner();
+    let result = async {
+        if form.new != form.confirm {
+            return Err("The new password and its confirmation differ.".to_string());
+        }
+        let new = Password::parse(&form.new)?;
+        let username = person.username.clone();
+        let stored = state
+            .db
+            .run(move |c| people::password_hash(c, &username))
+            .await
+            .map_err(|e| e.to_string())?;
+        let current = form.current;
+        let hash = web::block(move || {
+            let ok = matches!(stored, Some((_, Some(h))) if password::verify(&current, &h));
+            if ok {
+                password::hash(&new).map(Some)
+            } else {
+                Ok(None)
+            }
+        })
+        .await
+        .map_err(|e| e.to_string())?
+        .map_err(|e| e.to_string())?;
+        hash.ok_or_else(|| "Your current password is not right.".to_string())
+    }
+    .await;
+    let mut page = account_page(&state, &viewer).await?;
+    match result {
+        Ok(hash) => {
+            let keep = match viewer.via() {
+                AuthVia::Session(s) => Some(s.clone()),
+                _ => None,
+            };
+            let id = person.id;
+            state
+                .db
+                .run(move |c| {
+                    people::set_password_hash(c, id, &hash)?;
+                    // Anyone who knew the old password is signed out everywhere else.
+                    repo::revoke_other_sessions(c, id, keep.as_deref())
+                })
+                .await?;
+            page.password_changed = true;
+            html(&page)
+        }
+        Err(msg) => {
+            page.password_error = Some(msg);
+            html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct TokenForm {
+    #[serde(default)]
+    name: String,
+}
+
+/// Parses a token label: 1–60 characters.
+fn token_label(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    match name.chars().count() {
+        0 => Err("Give the token a name, e.g. the script that will use it.".into()),
+        n if n > 60 => Err("A token name has at most 60 characters.".into()),
+        _ => Ok(name.to_string()),
+    }
+}
+
+async fn create_token(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: web::Form<TokenForm>,
+) -> AppResult<HttpResponse> {
+    let person_id = viewer.require_user()?.id;
+    match token_label(&form.name) {
+        Ok(name) => {
+            let secret = state
+                .db
+                .run(move |c| repo::create_api_token(c, person_id, &name))
+                .await?;
+            let mut page = account_page(&state, &viewer).await?;
+            // Shown on this response only; the page is not cached (see security headers).
+            page.new_token = Some(secret);
+            html(&page)
+        }
+        Err(msg) => {
+            let mut page = account_page(&state, &viewer).await?;
+            page.token_error = Some(msg);
+            page.token_name = form.name.clone();
+            html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+async fn revoke_token(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let person_id = viewer.require_user()?.id;
+    let id = id.into_inner();
+    state
+        .db
+        .run(move |c| repo::revoke_api_token(c, person_id, id))
+        .await?;
+    Ok(see_other("/account"))
+}
+
+async fn users_page(
+    state: &AppState,
+    viewer: &Viewer,
+    form: NewUserForm,
+    error: Option<String>,
+    notice: Option<String>,
+) -> AppResult<UsersPage> {
+    let me = viewer.require_admin()?.username.clone();
+    let people = state.db.run(people::all).await?;
+    Ok(UsersPage {
+        shell: Shell::new(viewer, "admin"),
+        me,
+        people,
+        form,
+        error,
+        notice,
+    })
+}
+
+async fn users(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    html(&users_page(&state, &viewer, NewUserForm::default(), None, None).await?)
+}
+
+#[derive(Deserialize)]
+struct AddUserForm {
+    #[serde(default)]
+    username: String,
+    #[serde(default)]
+    display_name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    password: String,
+    is_admin: Option<String>,
+}
+
+async fn add_user(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: web::Form<AddUserForm>,
+) -> AppResult<HttpResponse> {
+    let actor = viewer.require_admin()?.id;
+    let form = form.into_inner();
+    let kept = NewUserForm {
+        username: form.username.clone(),
+        display_name: form.display_name.clone(),
+        email: form.email.clone(),
+        is_admin: form.is_admin.is_some(),
+    };
+    let parsed = (|| {
+        Ok::<_, String>((
+            Username::parse(&form.username)?,
+            parse_display_name(&form.display_name)?,
+            Email::parse_optional(&form.email)?,
+            Password::parse(&form.password)?,
+        ))
+    })();
+    let (username, display_name, email, pw) = match parsed {
+        Ok(v) => v,
+        Err(msg) => {
+            let page = users_page(&state, &viewer, kept, Some(msg), None).await?;
+            return html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let hash = web::block(move || password::hash(&pw)).await??;
+    let new = NewPerson {
+        username,
+        display_name,
+        email,
+        is_admin: kept.is_admin,
+        password_hash: Some(hash),
+    };
+    match state
+        .db
+        .run(move |c| people::create(c, Some(actor), &new))
+        .await
+    {
+        Ok(p) => {
+            let notice = format!("Added {} ({}).", p.display_name, p.username);
+            html(&users_page(&state, &viewer, NewUserForm::default(), None, Some(notice)).await?)
+        }
+        Err(AppError::Conflict(msg)) => {
+            let page = users_page(&state, &viewer, kept, Some(msg), None).await?;
+            html_with_status(&page, StatusCode::CONFLICT)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+async fn user_action(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_admin()?.clone();
+    let (username, action) = path.into_inner();
+    let (is_admin, disabled) = match action.as_str() {
+        "disable" => (None, Some(true)),
+        "enable" => (None, Some(false)),
+        "make-admin" => (Some(true), None),
+        "remove-admin" => (Some(false), None),
+        _ => return Err(AppError::NotFound),
+    };
+    if username == me.username && (disabled == Some(true) || is_admin == Some(false)) {
+        return Err(AppError::validation(
+            "You cannot disable yourself or remove your own admin role; ask another admin.",
+        ));
+    }
+    state
+        .db
+        .run(move |c| {
+            let person = people::update_flags(c, Some(me.id), &username, is_admin, disabled)?;
+            if person.disabled {
+                // A disabled person is signed out at once, not at their session's end.
+                repo::revoke_other_sessions(c, person.id, None)?;
+            }
+            Ok(())
+        })
+        .await?;
+    Ok(see_other("/admin/users"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_follow_sign_in() {
+        assert_eq!(safe_next(Some("/pages/x?a=1")), "/pages/x?a=1");
+        assert_eq!(safe_next(Some("//evil.example")), "/");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/");
+        assert_eq!(safe_next(Some("https://evil.example")), "/");
+        assert_eq!(safe_next(Some("/a\r\nSet-Cookie: x")), "/");
+        assert_eq!(safe_next(None), "/");
+    }
+}

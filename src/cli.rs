@@ -1,0 +1,129 @@
+//! The command line (a contract: scripts and docs depend on these names). Each command parses
+//! its flags, opens the database and calls the feature code; errors become one line on stderr
+//! and a non-zero exit.
+
+use clap::{Parser, Subcommand};
+
+use crate::config::{DataArgs, ServeArgs, Settings};
+use crate::db::{Db, run_migrations};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fika",
+    version,
+    about = "fika — the organizational knowledge and team-structure wiki"
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the web server.
+    Serve(ServeArgs),
+    /// Apply pending database migrations and exit.
+    Migrate(DataArgs),
+    /// Manage accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add a person who can sign in. The password comes from FIKA_PASSWORD or standard input.
+    Add {
+        username: String,
+        /// Full name, as people see it.
+        #[arg(long)]
+        name: String,
+        #[arg(long)]
+        email: Option<String>,
+        /// Make the new user an administrator.
+        #[arg(long)]
+        admin: bool,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Set a user's password (from FIKA_PASSWORD or standard input); signs out their sessions.
+    Passwd {
+        username: String,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Print a new personal API token for a user.
+    Token {
+        username: String,
+        /// A label that says what the token is for.
+        #[arg(long, value_name = "LABEL")]
+        name: Option<String>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+/// Opens the database named by `data` and brings its schema up to date.
+fn open(data: &DataArgs, pool_size: u32) -> Result<Db, String> {
+    let target = data.prepare()?;
+    let db = Db::open(target, pool_size)?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let applied = run_migrations(&mut conn)?;
+    if applied > 0 {
+        tracing::info!(applied, "database migrations applied");
+    }
+    Ok(db)
+}
+
+fn with_conn<T>(
+    data: &DataArgs,
+    f: impl FnOnce(&mut crate::db::AnyConnection) -> Result<T, String>,
+) -> Result<T, String> {
+    let db = open(data, 1)?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    f(&mut conn)
+}
+
+pub fn run(cli: Cli) -> Result<(), String> {
+    match cli.command {
+        Command::Serve(args) => serve(args),
+        Command::Migrate(data) => {
+            let db = open(&data, 1)?;
+            println!("database is up to date ({})", db.target().describe());
+            Ok(())
+        }
+        Command::User { command } => match command {
+            UserCommand::Add {
+                username,
+                name,
+                email,
+                admin,
+                data,
+            } => with_conn(&data, |c| {
+                crate::auth::cli::add(c, &username, &name, email.as_deref(), admin)
+            }),
+            UserCommand::Passwd { username, data } => {
+                with_conn(&data, |c| crate::auth::cli::passwd(c, &username))
+            }
+            UserCommand::Token {
+                username,
+                name,
+                data,
+            } => with_conn(&data, |c| {
+                crate::auth::cli::token(c, &username, name.as_deref())
+            }),
+        },
+    }
+}
+
+fn serve(args: ServeArgs) -> Result<(), String> {
+    let db = open(&args.data, 16)?;
+    tracing::info!(database = %db.target().describe(), "database ready");
+    if args.demo {
+        let mut conn = db.conn().map_err(|e| e.to_string())?;
+        crate::demo::load_if_empty(&mut conn)?;
+    }
+    let state = crate::app::AppState::new(db, Settings::from_env(args.public_read));
+    actix_web::rt::System::new().block_on(crate::app::serve(state, args.addr, args.workers))
+}

@@ -1,0 +1,147 @@
+//! The change log (DESIGN.md): every content write appends a row here in the same transaction,
+//! and derived data — the search index — tails it by id. [`write_with_changes`] is the one way
+//! features write content.
+
+use chrono::Utc;
+use diesel::connection::{AnsiTransactionManager, TransactionManager};
+use diesel::prelude::*;
+
+use super::AnyConnection;
+use super::schema::change_log;
+use crate::error::{AppError, AppResult};
+
+/// What a write did to one record, e.g. `Change::new("person", "alice", "create")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub entity_kind: &'static str,
+    pub entity_key: String,
+    pub op: &'static str,
+}
+
+impl Change {
+    pub fn new(entity_kind: &'static str, entity_key: impl Into<String>, op: &'static str) -> Self {
+        Change {
+            entity_kind,
+            entity_key: entity_key.into(),
+            op,
+        }
+    }
+}
+
+/// A row of the change log as tailers read it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = change_log)]
+pub struct ChangeRow {
+    pub id: i64,
+    pub entity_kind: String,
+    pub entity_key: String,
+    pub op: String,
+    pub actor_id: Option<i64>,
+    pub created_at: chrono::NaiveDateTime,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = change_log)]
+struct NewChange<'a> {
+    entity_kind: &'a str,
+    entity_key: &'a str,
+    op: &'a str,
+    actor_id: Option<i64>,
+    created_at: chrono::NaiveDateTime,
+}
+
+/// Arbitrary constant naming the change-log append lock on PostgreSQL.
+const PG_CHANGE_LOG_LOCK: i64 = 0x66_69_6b_61_6c_6f_67; // "fikalog"
+
+/// Runs `f` in one write transaction and appends the changes it reports to the change log
+/// before committing, so a content row and its log row exist together or not at all.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the write lock up front
+/// (waiting under `busy_timeout`), instead of failing with SQLITE_BUSY when a read transaction
+/// later tries to upgrade.
+///
+/// On PostgreSQL, identity values are handed out at insert time but become visible at commit,
+/// so two concurrent writers could commit ids out of order and a tailer reading `id > last`
+/// would skip one for ever. A transaction-scoped advisory lock taken just before the log rows
+/// are inserted (and held until commit) makes ids commit in order; content writes themselves
+/// still run concurrently.
+pub fn write_with_changes<T>(
+    conn: &mut AnyConnection,
+    actor_id: Option<i64>,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<(T, Vec<Change>)>,
+) -> AppResult<T> {
+    begin_write(conn)?;
+    let result = f(conn).and_then(|(value, changes)| {
+        append(conn, actor_id, &changes)?;
+        Ok(value)
+    });
+    match result {
+        Ok(value) => {
+            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) =
+                <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)
+            {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+fn begin_write(conn: &mut AnyConnection) -> AppResult<()> {
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(c) => <AnsiTransactionManager as TransactionManager<
+            diesel::PgConnection,
+        >>::begin_transaction(c)?,
+    }
+    Ok(())
+}
+
+fn append(conn: &mut AnyConnection, actor_id: Option<i64>, changes: &[Change]) -> AppResult<()> {
+    if changes.is_empty() {
+        return Err(AppError::internal(
+            "a content write reported no change for the change log",
+        ));
+    }
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query(format!(
+            "SELECT pg_advisory_xact_lock({PG_CHANGE_LOG_LOCK})"
+        ))
+        .execute(c)?;
+    }
+    let now = Utc::now().naive_utc();
+    // One statement per row: the multi-backend connection has no batch insert, and a write
+    // rarely reports more than a handful of changes.
+    for c in changes {
+        diesel::insert_into(change_log::table)
+            .values(NewChange {
+                entity_kind: c.entity_kind,
+                entity_key: &c.entity_key,
+                op: c.op,
+                actor_id,
+                created_at: now,
+            })
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Changes after `after_id`, oldest first, at most `limit`.
+pub fn changes_since(
+    conn: &mut AnyConnection,
+    after_id: i64,
+    limit: i64,
+) -> AppResult<Vec<ChangeRow>> {
+    Ok(change_log::table
+        .filter(change_log::id.gt(after_id))
+        .order(change_log::id.asc())
+        .limit(limit)
+        .select(ChangeRow::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,208 @@
+//! Database access: the [`AnyConnection`] over SQLite and PostgreSQL, the connection pool,
+//! migrations, and [`Db`], the handle handlers use to run diesel code off the actix workers.
+
+pub mod changelog;
+mod migrate;
+pub mod schema;
+
+use std::path::Path;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{ConnectionManager, CustomizeConnection};
+
+use crate::error::{AppError, AppResult};
+
+pub use changelog::{Change, write_with_changes};
+pub use migrate::run_migrations;
+
+/// One connection type for both backends (DESIGN.md). SQLite comes last because its
+/// `establish` accepts any string as a path.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    Postgresql(diesel::PgConnection),
+    Sqlite(diesel::SqliteConnection),
+}
+
+impl AnyConnection {
+    pub fn is_sqlite(&self) -> bool {
+        matches!(self, AnyConnection::Sqlite(_))
+    }
+}
+
+pub type Pool = r2d2::Pool<ConnectionManager<AnyConnection>>;
+
+/// Where the data lives, decided once from `--database-url` / `--data-dir`.
+#[derive(Debug, Clone)]
+pub enum DbTarget {
+    Sqlite(std::path::PathBuf),
+    Postgres(String),
+}
+
+impl DbTarget {
+    /// A URL is PostgreSQL when it says so; anything else is refused rather than being taken
+    /// for a SQLite path, so a typo in `--database-url` cannot silently create a new database.
+    pub fn from_settings(database_url: Option<&str>, data_dir: &Path) -> Result<Self, String> {
+        match database_url.map(str::trim).filter(|u| !u.is_empty()) {
+            Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
+                Ok(DbTarget::Postgres(url.to_string()))
+            }
+            Some(url) if url.starts_with("sqlite://") => Ok(DbTarget::Sqlite(
+                std::path::PathBuf::from(url.trim_start_matches("sqlite://")),
+            )),
+            Some(url) => Err(format!(
+                "unsupported database URL {:?}: use postgres://user:password@host/db, or leave it out to use SQLite in the data dir",
+                redact_url(url)
+            )),
+            None => Ok(DbTarget::Sqlite(data_dir.join("fika.db"))),
+        }
+    }
+
+    fn connection_string(&self) -> String {
+        match self {
+            DbTarget::Sqlite(p) => p.to_string_lossy().into_owned(),
+            DbTarget::Postgres(u) => u.clone(),
+        }
+    }
+
+    /// Opens one connection of the right kind, with fika's settings applied.
+    pub fn establish(&self) -> Result<AnyConnection, String> {
+        let mut conn = match self {
+            DbTarget::Sqlite(p) => diesel::SqliteConnection::establish(&p.to_string_lossy())
+                .map(AnyConnection::Sqlite)
+                .map_err(|e| format!("cannot open SQLite database {}: {e}", p.display()))?,
+            DbTarget::Postgres(u) => diesel::PgConnection::establish(u)
+                .map(AnyConnection::Postgresql)
+                .map_err(|e| {
+                    format!(
+                        "cannot connect to PostgreSQL at {}: {}",
+                        redact_url(u),
+                        e.to_string().trim()
+                    )
+                })?,
+        };
+        ConnectionSettings
+            .on_acquire(&mut conn)
+            .map_err(|e| format!("cannot configure database connection: {e}"))?;
+        Ok(conn)
+    }
+
+    pub fn describe(&self) -> String {
+        match self {
+            DbTarget::Sqlite(p) => format!("SQLite {}", p.display()),
+            DbTarget::Postgres(u) => format!("PostgreSQL {}", redact_url(u)),
+        }
+    }
+}
+
+/// Hides the password of a connection URL before it reaches a log or a message.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme_end), Some(at)) if at > scheme_end => {
+            let userinfo = &url[scheme_end + 3..at];
+            match userinfo.find(':') {
+                Some(colon) => format!(
+                    "{}{}:***{}",
+                    &url[..scheme_end + 3],
+                    &userinfo[..colon],
+                    &url[at..]
+                ),
+                None => url.to_string(),
+            }
+        }
+        _ => url.to_string(),
+    }
+}
+
+/// Applied to every pooled connection. SQLite gets WAL (readers never block the writer, and a
+/// CLI command can work next to a running server), foreign keys, a busy timeout instead of
+/// instant "database is locked" errors, and synchronous=FULL so an answered write survives
+/// power loss, not only a process crash.
+#[derive(Debug, Clone, Copy)]
+struct ConnectionSettings;
+
+impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSettings {
+    fn on_acquire(&self, conn: &mut AnyConnection) -> Result<(), diesel::r2d2::Error> {
+        let sql = match conn {
+            AnyConnection::Sqlite(_) => {
+                "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                 PRAGMA synchronous = FULL; PRAGMA foreign_keys = ON;"
+            }
+            AnyConnection::Postgresql(_) => "SET TIME ZONE 'UTC';",
+        };
+        conn.batch_execute(sql)
+            .map_err(diesel::r2d2::Error::QueryError)
+    }
+}
+
+/// The shared handle to the database. Cloning is cheap.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    target: std::sync::Arc<DbTarget>,
+}
+
+impl Db {
+    /// Opens the pool, failing fast (with a readable message) when the database is unreachable.
+    pub fn open(target: DbTarget, max_size: u32) -> Result<Self, String> {
+        if let DbTarget::Sqlite(path) = &target
+            && let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| format!("cannot create data dir {}: {e}", dir.display()))?;
+        }
+        // One connection first, so that a bad URL or an unwritable file gives its own error
+        // instead of r2d2's generic timeout.
+        drop(target.establish()?);
+        let manager = ConnectionManager::<AnyConnection>::new(target.connection_string());
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .connection_customizer(Box::new(ConnectionSettings))
+            .build(manager)
+            .map_err(|e| format!("cannot open database pool: {e}"))?;
+        Ok(Db {
+            pool,
+            target: std::sync::Arc::new(target),
+        })
+    }
+
+    pub fn target(&self) -> &DbTarget {
+        &self.target
+    }
+
+    /// A connection for code that already runs on a blocking thread (CLI, start-up).
+    pub fn conn(&self) -> AppResult<r2d2::PooledConnection<ConnectionManager<AnyConnection>>> {
+        Ok(self.pool.get()?)
+    }
+
+    /// Runs diesel code on the blocking thread pool, never on an actix worker.
+    pub async fn run<T, F>(&self, f: F) -> AppResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool.get()?;
+            f(&mut conn)
+        })
+        .await?
+    }
+
+    /// Checks that the database answers, within `timeout`; used by `/healthz`.
+    pub async fn ping(&self, timeout: Duration) -> AppResult<()> {
+        let pool = self.pool.clone();
+        actix_web::web::block(move || {
+            let mut conn = pool
+                .get_timeout(timeout)
+                .map_err(|e| AppError::Unavailable(e.to_string()))?;
+            conn.batch_execute("SELECT 1")
+                .map_err(|e| AppError::Unavailable(e.to_string()))
+        })
+        .await?
+    }
+}

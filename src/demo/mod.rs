@@ -1,0 +1,60 @@
+//! The demo organization: a fictional music-streaming company, Kanelbulle Audio. `fika serve
+//! --demo` loads it into an empty database. Each feature adds its own demo records here.
+
+use crate::auth::password::{self, Password};
+use crate::db::AnyConnection;
+use crate::org::model::{Email, NewPerson, Username};
+use crate::org::repo as people;
+
+/// Public on purpose: it is printed on the console and written in the README.
+pub const DEMO_PASSWORD: &str = "fika-demo-2026";
+pub const DEMO_ADMIN: &str = "alice";
+
+/// (username, display name, admin)
+const PEOPLE: &[(&str, &str, bool)] = &[
+    ("alice", "Alice Lindqvist", true),
+    ("bjorn", "Björn Andersson", false),
+    ("chioma", "Chioma Okafor", false),
+    ("dmitri", "Dmitri Volkov", false),
+    ("elin", "Elin Sjöberg", false),
+    ("farah", "Farah Haddad", false),
+    ("gustav", "Gustav Nyström", false),
+    ("hana", "Hana Takahashi", false),
+    ("ines", "Inés García", false),
+    ("jonas", "Jonas Berg", false),
+    ("kwame", "Kwame Mensah", false),
+    ("linnea", "Linnea Holm", false),
+];
+
+/// Loads the demo into an empty database; a database with any person in it is left alone.
+pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
+    let existing = people::count(conn).map_err(|e| e.to_string())?;
+    if existing > 0 {
+        println!("fika: the database already has content; demo content not loaded");
+        return Ok(());
+    }
+    // One hash for every demo account: they share the published demo password anyway, and
+    // hashing a hundred times would add seconds to the start.
+    let pw = Password::parse(DEMO_PASSWORD)?;
+    let hash = password::hash(&pw).map_err(|e| e.to_string())?;
+    for (username, name, admin) in PEOPLE {
+        let username = Username::parse(username)?;
+        let email = Email::parse(&format!("{username}@kanelbulle.example"))?;
+        people::create(
+            conn,
+            None,
+            &NewPerson {
+                username,
+                display_name: (*name).to_string(),
+                email: Some(email),
+                is_admin: *admin,
+                password_hash: Some(hash.clone()),
+            },
+        )
+        .map_err(|e| e.to_string())?;
+    }
+    println!(
+        "fika: demo loaded. Sign in as {DEMO_ADMIN} (admin) or any demo person, password {DEMO_PASSWORD}"
+    );
+    Ok(())
+}

@@ -1,0 +1,147 @@
+//! The one error type of fika. Every handler returns `Result<_, AppError>`; the error becomes
+//! a status code plus an [`ErrorInfo`] that the error-page middleware (`app::render_errors`)
+//! turns into an HTML page or a JSON body. Internal detail is logged, never shown.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+
+/// What a person (or a script) is told about a failed request.
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub status: StatusCode,
+    pub title: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    #[error("sign-in required")]
+    Unauthorized,
+    #[error("{0}")]
+    Validation(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("request body too large")]
+    PayloadTooLarge,
+    #[error("too many attempts: {0}")]
+    TooManyRequests(String),
+    #[error("service unavailable: {0}")]
+    Unavailable(String),
+    #[error("database error: {0}")]
+    Database(#[from] diesel::result::Error),
+    #[error("connection pool error: {0}")]
+    Pool(#[from] r2d2::Error),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+
+impl AppError {
+    pub fn internal(e: impl std::fmt::Display) -> Self {
+        AppError::Internal(e.to_string())
+    }
+
+    pub fn forbidden(msg: impl Into<String>) -> Self {
+        AppError::Forbidden(msg.into())
+    }
+
+    pub fn validation(msg: impl Into<String>) -> Self {
+        AppError::Validation(msg.into())
+    }
+
+    /// Diesel's errors are sorted here once, so that every feature gets the same answers:
+    /// a missing row is a 404 and a broken unique constraint a 409 a person can read.
+    fn classify(&self) -> (StatusCode, &'static str, String) {
+        use diesel::result::{DatabaseErrorKind, Error as DE};
+        match self {
+            AppError::NotFound | AppError::Database(DE::NotFound) => (
+                StatusCode::NOT_FOUND,
+                "Not found",
+                "There is nothing at this address. It may have been moved or deleted.".into(),
+            ),
+            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
+            AppError::Unauthorized => (
+                StatusCode::UNAUTHORIZED,
+                "Sign-in required",
+                "Please sign in to see this.".into(),
+            ),
+            AppError::Validation(m) => (
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "Please check your input",
+                m.clone(),
+            ),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", m.clone()),
+            AppError::Database(DE::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => (
+                StatusCode::CONFLICT,
+                "Conflict",
+                "Something with that name already exists.".into(),
+            ),
+            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone()),
+            AppError::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "Too large",
+                "The request was larger than fika accepts (1 MiB).".into(),
+            ),
+            AppError::TooManyRequests(m) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                "Too many attempts",
+                m.clone(),
+            ),
+            AppError::Unavailable(_) => (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "Unavailable",
+                "fika cannot reach its database right now. Please try again shortly.".into(),
+            ),
+            AppError::Database(_) | AppError::Pool(_) | AppError::Internal(_) => (
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "Something went wrong",
+                "fika hit an unexpected problem. It has been logged; please try again.".into(),
+            ),
+        }
+    }
+
+    pub fn info(&self) -> ErrorInfo {
+        let (status, title, message) = self.classify();
+        ErrorInfo {
+            status,
+            title,
+            message,
+        }
+    }
+}
+
+impl ResponseError for AppError {
+    fn status_code(&self) -> StatusCode {
+        self.classify().0
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let info = self.info();
+        if info.status.is_server_error() {
+            tracing::error!(error = %self, "request failed");
+        }
+        error_response(info)
+    }
+}
+
+/// A complete error page for `info`, carrying `info` so that `app::render_errors` can give it
+/// its final form for the request (navigation of the signed-in person, JSON for the API).
+pub fn error_response(info: ErrorInfo) -> HttpResponse {
+    let mut res = crate::site::views::error_page_plain(&info);
+    res.extensions_mut().insert(info);
+    res
+}
+
+impl From<actix_web::error::BlockingError> for AppError {
+    fn from(e: actix_web::error::BlockingError) -> Self {
+        // The closure panicked or the pool shut down; the panic itself was logged by the hook.
+        AppError::Internal(format!("blocking task failed: {e}"))
+    }
+}

@@ -1,0 +1,13 @@
+//! fika: an organizational knowledge and team-structure wiki. Module list only; see
+//! `../shared/DESIGN.md` for the architecture.
+
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod markdown;
+pub mod org;
+pub mod site;

@@ -1,0 +1,135 @@
+//! Queries on people. Content writes go through the change-log helper.
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::model::{NewPerson, Person, Username};
+use crate::db::schema::people;
+use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::error::{AppError, AppResult};
+
+#[derive(Insertable)]
+#[diesel(table_name = people)]
+struct PersonRow<'a> {
+    username: &'a str,
+    display_name: &'a str,
+    email: Option<&'a str>,
+    password_hash: Option<&'a str>,
+    is_admin: bool,
+    disabled: bool,
+    created_at: chrono::NaiveDateTime,
+    updated_at: chrono::NaiveDateTime,
+}
+
+/// Creates a person; a taken username is a 409 with a message naming it.
+pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewPerson) -> AppResult<Person> {
+    write_with_changes(conn, actor, |conn| {
+        if exists(conn, &new.username)? {
+            return Err(AppError::Conflict(format!(
+                "The username {:?} is already taken.",
+                new.username.as_str()
+            )));
+        }
+        let now = Utc::now().naive_utc();
+        diesel::insert_into(people::table)
+            .values(PersonRow {
+                username: new.username.as_str(),
+                display_name: &new.display_name,
+                email: new.email.as_ref().map(|e| e.as_str()),
+                password_hash: new.password_hash.as_deref(),
+                is_admin: new.is_admin,
+                disabled: false,
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(conn)?;
+        let person = by_username(conn, new.username.as_str())?;
+        Ok((
+            person,
+            vec![Change::new("person", new.username.as_str(), "create")],
+        ))
+    })
+}
+
+pub fn exists(conn: &mut AnyConnection, username: &Username) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        people::table.filter(people::username.eq(username.as_str())),
+    ))
+    .get_result(conn)?)
+}
+
+pub fn by_username(conn: &mut AnyConnection, username: &str) -> AppResult<Person> {
+    people::table
+        .filter(people::username.eq(username.to_lowercase()))
+        .select(Person::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn count(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(people::table.count().get_result(conn)?)
+}
+
+pub fn all(conn: &mut AnyConnection) -> AppResult<Vec<Person>> {
+    Ok(people::table
+        .order(people::username.asc())
+        .select(Person::as_select())
+        .load(conn)?)
+}
+
+/// Sets the admin flag and/or the disabled flag of a person, as one logged content change.
+pub fn update_flags(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    username: &str,
+    is_admin: Option<bool>,
+    disabled: Option<bool>,
+) -> AppResult<Person> {
+    write_with_changes(conn, actor, |conn| {
+        let person = by_username(conn, username)?;
+        let now = Utc::now().naive_utc();
+        let target = people::table.filter(people::id.eq(person.id));
+        if let Some(flag) = is_admin {
+            diesel::update(target)
+                .set((people::is_admin.eq(flag), people::updated_at.eq(now)))
+                .execute(conn)?;
+        }
+        if let Some(flag) = disabled {
+            diesel::update(target)
+                .set((people::disabled.eq(flag), people::updated_at.eq(now)))
+                .execute(conn)?;
+        }
+        let person = by_username(conn, username)?;
+        Ok((
+            person,
+            vec![Change::new("person", username.to_string(), "update")],
+        ))
+    })
+}
+
+/// The stored password hash of an active person, for sign-in.
+pub fn password_hash(
+    conn: &mut AnyConnection,
+    username: &str,
+) -> AppResult<Option<(Person, Option<String>)>> {
+    Ok(people::table
+        .filter(people::username.eq(username.to_lowercase()))
+        .select((Person::as_select(), people::password_hash))
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces a password hash. Not a content change: nothing derived depends on it.
+pub fn set_password_hash(conn: &mut AnyConnection, person_id: i64, hash: &str) -> AppResult<()> {
+    let n = diesel::update(people::table.filter(people::id.eq(person_id)))
+        .set((
+            people::password_hash.eq(hash),
+            people::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Err(AppError::NotFound);
+    }
+    Ok(())
+}

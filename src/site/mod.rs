@@ -1,0 +1,6 @@
+//! The app shell: the layout every page shares, the home page, health check, static assets
+//! and error pages.
+
+pub mod assets;
+pub mod routes;
+pub mod views;

@@ -1,0 +1,124 @@
+//! The layout context every page template receives, the HTML response helper and the error
+//! page.
+
+use actix_web::http::{Method, header};
+use actix_web::{HttpRequest, HttpResponse};
+use askama::Template;
+
+use crate::auth::Viewer;
+use crate::auth::middleware::login_redirect;
+use crate::error::{AppResult, ErrorInfo};
+
+/// The signed-in person as the layout shows them.
+pub struct ShellUser {
+    pub username: String,
+    pub display_name: String,
+    pub is_admin: bool,
+}
+
+/// What `base.html` needs: who is signed in, the CSRF token for the sign-out form, which
+/// section to mark as current, and the stylesheet URL.
+pub struct Shell {
+    pub user: Option<ShellUser>,
+    pub csrf: String,
+    pub section: &'static str,
+    pub css: &'static str,
+    pub js: &'static str,
+    pub favicon: &'static str,
+}
+
+impl Shell {
+    pub fn new(viewer: &Viewer, section: &'static str) -> Self {
+        Shell {
+            user: viewer.person().map(|p| ShellUser {
+                username: p.username.clone(),
+                display_name: p.display_name.clone(),
+                is_admin: p.is_admin,
+            }),
+            csrf: viewer.csrf().to_string(),
+            section,
+            css: super::assets::url("fika.css"),
+            js: super::assets::url("fika.js"),
+            favicon: super::assets::url("favicon.svg"),
+        }
+    }
+
+    /// `aria-current` for a navigation link.
+    pub fn current(&self, section: &str) -> &'static str {
+        if self.section == section {
+            "page"
+        } else {
+            "false"
+        }
+    }
+}
+
+/// Renders a template into a 200 HTML response.
+pub fn html(t: &impl Template) -> AppResult<HttpResponse> {
+    html_with_status(t, actix_web::http::StatusCode::OK)
+}
+
+pub fn html_with_status(
+    t: &impl Template,
+    status: actix_web::http::StatusCode,
+) -> AppResult<HttpResponse> {
+    let body = t.render().map_err(crate::error::AppError::internal)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+#[derive(Template)]
+#[template(path = "site/error.html")]
+struct ErrorPage<'a> {
+    shell: Shell,
+    info: &'a ErrorInfo,
+}
+
+/// The final form of an error, chosen by who asked.
+pub fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
+    let wants_json = req.path().starts_with("/api/")
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    if wants_json {
+        return HttpResponse::build(info.status).json(serde_json::json!({ "error": info.message }));
+    }
+    let viewer = Viewer::of(req);
+    if info.status == actix_web::http::StatusCode::UNAUTHORIZED
+        && req.method() == Method::GET
+        && viewer.person().is_none()
+    {
+        let target = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        return login_redirect(&target);
+    }
+    render_error(&viewer, info)
+}
+
+/// The error page for an unknown viewer, when the request is out of reach.
+pub fn error_page_plain(info: &ErrorInfo) -> HttpResponse {
+    render_error(&Viewer::anonymous(), info)
+}
+
+fn render_error(viewer: &Viewer, info: &ErrorInfo) -> HttpResponse {
+    let page = ErrorPage {
+        shell: Shell::new(viewer, ""),
+        info,
+    };
+    match page.render() {
+        Ok(body) => HttpResponse::build(info.status)
+            .content_type("text/html; charset=utf-8")
+            .body(body),
+        Err(e) => {
+            tracing::error!(error = %e, "error page failed to render");
+            HttpResponse::build(info.status)
+                .content_type("text/plain; charset=utf-8")
+                .body(info.message.clone())
+        }
+    }
+}
