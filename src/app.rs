@@ -195,3 +195,42 @@ fn generic_info(status: StatusCode) -> ErrorInfo {
     }
     info
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use actix_web::test;
+
+    async fn boom() -> actix_web::HttpResponse {
+        panic!("deliberate test panic")
+    }
+
+    #[actix_web::test]
+    async fn a_panicking_handler_becomes_a_500_page_and_the_app_keeps_serving() {
+        let app = test::init_service(
+            App::new()
+                .route("/boom", web::get().to(boom))
+                .route("/ok", web::get().to(|| async { "fine" }))
+                .wrap(from_fn(catch_panic))
+                .wrap(from_fn(render_errors)),
+        )
+        .await;
+        let res =
+            test::try_call_service(&app, test::TestRequest::get().uri("/boom").to_request()).await;
+        let err = match res {
+            Ok(r) => panic!("expected an error, got {}", r.status()),
+            Err(e) => e,
+        };
+        let res = err.error_response();
+        assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = actix_web::body::to_bytes(res.into_body()).await.unwrap();
+        let body = String::from_utf8_lossy(&body);
+        assert!(body.contains("Something went wrong"));
+        assert!(
+            !body.contains("deliberate"),
+            "no internal detail on the page"
+        );
+        let res = test::call_service(&app, test::TestRequest::get().uri("/ok").to_request()).await;
+        assert_eq!(res.status(), StatusCode::OK);
+    }
+}

@@ -19,6 +19,8 @@ fn main() -> std::process::ExitCode {
     match fika::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(msg) => {
+            // One line, whatever the underlying library put in its message.
+            let msg = msg.split_whitespace().collect::<Vec<_>>().join(" ");
             eprintln!("fika: {msg}");
             std::process::ExitCode::FAILURE
         }

@@ -45,7 +45,7 @@ mod tests {
 
     #[test]
     fn renders_and_sanitizes() {
-        let out = render("# Hi\n\n<script>alert(1)</script>[x](javascript:alert(1)) **b**");
+        let out = render("# Hi\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) **b**");
         assert!(out.as_str().contains("<h1>Hi</h1>"));
         assert!(out.as_str().contains("<strong>b</strong>"));
         assert!(!out.as_str().contains("<script"));

@@ -145,3 +145,80 @@ pub fn changes_since(
         .select(ChangeRow::as_select())
         .load(conn)?)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::db::run_migrations;
+    use crate::db::schema::people;
+
+    fn conn() -> AnyConnection {
+        let mut c = AnyConnection::Sqlite(
+            diesel::SqliteConnection::establish(":memory:").expect("in-memory sqlite"),
+        );
+        run_migrations(&mut c).expect("migrations");
+        c
+    }
+
+    fn insert_person(c: &mut AnyConnection, username: &str) -> QueryResult<usize> {
+        let now = Utc::now().naive_utc();
+        diesel::insert_into(people::table)
+            .values((
+                people::username.eq(username),
+                people::display_name.eq(username),
+                people::created_at.eq(now),
+                people::updated_at.eq(now),
+            ))
+            .execute(c)
+    }
+
+    #[test]
+    fn content_and_log_rows_commit_together() {
+        let mut c = conn();
+        let got = write_with_changes(&mut c, Some(7), |c| {
+            insert_person(c, "ann")?;
+            Ok((42, vec![Change::new("person", "ann", "create")]))
+        })
+        .unwrap();
+        assert_eq!(got, 42);
+        let log = changes_since(&mut c, 0, 10).unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(
+            (
+                log[0].entity_kind.as_str(),
+                log[0].entity_key.as_str(),
+                log[0].op.as_str(),
+                log[0].actor_id
+            ),
+            ("person", "ann", "create", Some(7))
+        );
+        assert!(changes_since(&mut c, log[0].id, 10).unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_failed_write_leaves_neither_row() {
+        let mut c = conn();
+        let err = write_with_changes(&mut c, None, |c| {
+            insert_person(c, "bo")?;
+            Err::<((), Vec<Change>), _>(AppError::validation("no"))
+        });
+        assert!(err.is_err());
+        let n: i64 = people::table.count().get_result(&mut c).unwrap();
+        assert_eq!(n, 0);
+        assert!(changes_since(&mut c, 0, 10).unwrap().is_empty());
+        // A write that reports no change is refused, and rolled back as well.
+        let err = write_with_changes(&mut c, None, |c| {
+            insert_person(c, "cy")?;
+            Ok(((), vec![]))
+        });
+        assert!(err.is_err());
+        let n: i64 = people::table.count().get_result(&mut c).unwrap();
+        assert_eq!(n, 0);
+        // The connection is usable afterwards (no transaction left open).
+        write_with_changes(&mut c, None, |c| {
+            insert_person(c, "di")?;
+            Ok(((), vec![Change::new("person", "di", "create")]))
+        })
+        .unwrap();
+    }
+}

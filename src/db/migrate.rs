@@ -38,6 +38,7 @@ pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use diesel::Connection;
 
     #[test]
     fn sqlite_migrations_apply_and_are_idempotent() {

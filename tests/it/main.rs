@@ -1,1 +1,11 @@
+//! fika's integration tests: one binary, a module per feature. Every test talks HTTP to the
+//! real server (see `harness`); each `backend_tests!` test runs on SQLite and, when
+//! `FIKA_TEST_DATABASE_URL` is set, again on PostgreSQL.
 
+mod harness;
+
+mod auth;
+mod browser;
+mod cli;
+mod durability;
+mod site;

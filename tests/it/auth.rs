@@ -1,0 +1,475 @@
+//! Sign-in, throttling, sessions, CSRF, API tokens, redirects and user administration.
+
+use crate::backend_tests;
+use crate::harness::{Backend, Client, PASSWORD, TestServer, csrf_in};
+
+async fn server_with_user(b: Backend, admin: bool) -> TestServer {
+    let s = TestServer::start(b).await;
+    s.data.add_user("alice", PASSWORD, admin);
+    s
+}
+
+async fn sign_in_success(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    let res = c
+        .post_form(
+            "/login",
+            &[
+                ("username", "Alice"),
+                ("password", PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/account");
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.starts_with("fika_session="), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "Secure only when FIKA_COOKIE_SECURE=1: {cookie}"
+    );
+    let home = c.get("/").await;
+    assert_eq!(home.status(), 200);
+    let body = home.text().await.unwrap();
+    assert!(body.contains("alice Testperson"), "home greets the person");
+    assert!(body.contains("Sign out"));
+}
+
+async fn sign_in_failure(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    let res = c
+        .post_form(
+            "/login",
+            &[("username", "alice"), ("password", "wrong-password!")],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert!(res.headers().get("set-cookie").is_none());
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Wrong username or password."));
+    assert!(
+        body.contains("value=\"alice\""),
+        "the username is kept in the form"
+    );
+    // An unknown user gets exactly the same answer.
+    let res = c
+        .post_form(
+            "/login",
+            &[("username", "nobody"), ("password", "whatever-password")],
+        )
+        .await;
+    assert_eq!(res.status(), 401);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Wrong username or password.")
+    );
+    assert_eq!(c.get("/").await.status(), 303, "still signed out");
+}
+
+async fn throttling_per_username_and_address(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    for i in 0..5 {
+        let res = c
+            .post_form(
+                "/login",
+                &[("username", "alice"), ("password", "wrong-password!")],
+            )
+            .await;
+        assert_eq!(res.status(), 401, "attempt {i}");
+    }
+    // The sixth attempt is refused even with the right password.
+    let res = c
+        .post_form("/login", &[("username", "alice"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 429);
+    assert!(res.headers().contains_key("retry-after"));
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Too many failed sign-in attempts")
+    );
+    assert_eq!(c.get("/").await.status(), 303, "no session was opened");
+
+    // The same client address is also throttled for another username.
+    s.data.add_user("bob", PASSWORD, false);
+    let res = c
+        .post_form("/login", &[("username", "bob"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 429, "address-wide throttle");
+}
+
+async fn csrf_is_required_with_a_session(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    c.login("alice", PASSWORD).await;
+
+    let res = c.post_form("/logout", &[]).await;
+    assert_eq!(res.status(), 403);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("security token"), "the page says why");
+    let res = c.post_form("/logout", &[("csrf_token", "forged")]).await;
+    assert_eq!(res.status(), 403);
+    assert_eq!(c.get("/").await.status(), 200, "still signed in");
+
+    // A request from another site is refused even with the right token.
+    let token = c.csrf("/account").await;
+    let res = c
+        .http
+        .post(format!("{}/logout", c.base))
+        .header("origin", "http://evil.example")
+        .form(&[("csrf_token", token.as_str())])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+
+    // The header works as well as the form field.
+    let res = c
+        .http
+        .post(format!("{}/account/tokens", c.base))
+        .header("x-csrf-token", &token)
+        .form(&[("name", "via header")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+}
+
+async fn logout_revokes_the_session(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    let res = c
+        .post_form("/login", &[("username", "alice"), ("password", PASSWORD)])
+        .await;
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    let cookie = cookie.split(';').next().unwrap().to_string();
+    let token = c.csrf("/").await;
+    let res = c.post_form("/logout", &[("csrf_token", &token)]).await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/login");
+
+    // Replaying the old cookie by hand: the session is gone on the server.
+    let raw = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = raw
+        .get(s.url("/"))
+        .header("cookie", cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303);
+    assert!(
+        res.headers()["location"]
+            .to_str()
+            .unwrap()
+            .starts_with("/login")
+    );
+}
+
+async fn api_tokens_work_and_can_be_revoked(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    c.login("alice", PASSWORD).await;
+    let token = c.csrf("/account").await;
+    let res = c
+        .post_form(
+            "/account/tokens",
+            &[("csrf_token", &token), ("name", "sync script")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    let start = body.find("fika_").expect("the new token is shown");
+    let secret: String = body[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+        .collect();
+    assert_eq!(secret.len(), 5 + 64);
+
+    let bearer = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = bearer
+        .get(s.url("/"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("alice Testperson"));
+    // Bearer requests need no CSRF token.
+    let res = bearer
+        .post(s.url("/account/tokens"))
+        .bearer_auth(&secret)
+        .form(&[("name", "made by a script")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+
+    // The account page lists the token; revoke it.
+    let page = c.get("/account").await.text().await.unwrap();
+    assert!(page.contains("sync script"));
+    let marker = "/account/tokens/";
+    let ids: Vec<&str> = page
+        .match_indices(marker)
+        .map(|(i, _)| {
+            let rest = &page[i + marker.len()..];
+            &rest[..rest.find('/').unwrap()]
+        })
+        .collect();
+    assert_eq!(ids.len(), 2, "two active tokens with revoke buttons");
+    for id in ids {
+        let res = c
+            .post_form(
+                &format!("/account/tokens/{id}/revoke"),
+                &[("csrf_token", &token)],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+    let res = bearer
+        .get(s.url("/"))
+        .bearer_auth(&secret)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let res = bearer
+        .get(s.url("/api/v1/anything"))
+        .bearer_auth("fika_not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert!(json["error"].as_str().is_some());
+}
+
+async fn anonymous_visitors_are_sent_to_sign_in(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    let res = c.get("/account?tab=tokens").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(
+        res.headers()["location"],
+        "/login?next=%2Faccount%3Ftab%3Dtokens"
+    );
+    let res = c.get("/login?next=%2Faccount%3Ftab%3Dtokens").await;
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("value=\"/account?tab=tokens\""),
+        "next is carried in the form"
+    );
+    // Signing in lands on the page asked for.
+    let res = c
+        .post_form(
+            "/login",
+            &[
+                ("username", "alice"),
+                ("password", PASSWORD),
+                ("next", "/account?tab=tokens"),
+            ],
+        )
+        .await;
+    assert_eq!(res.headers()["location"], "/account?tab=tokens");
+    // Writes are refused to anonymous visitors even with --public-read.
+    let data = s.data.clone();
+    drop(s);
+    let s = TestServer::start_with(data, &["--public-read"]).await;
+    let anon = s.client();
+    assert_eq!(anon.get("/").await.status(), 200, "public read");
+    let res = anon.get("/account").await;
+    assert_eq!(res.status(), 303, "the account page still needs sign-in");
+    let res = anon.post_form("/account/tokens", &[("name", "x")]).await;
+    assert_eq!(res.status(), 401);
+}
+
+async fn open_redirects_are_refused(b: Backend) {
+    let s = server_with_user(b, false).await;
+    for next in [
+        "//evil.example/x",
+        "https://evil.example",
+        "/\\evil.example",
+        "javascript:alert(1)",
+    ] {
+        let c = s.client();
+        let res = c
+            .post_form(
+                "/login",
+                &[
+                    ("username", "alice"),
+                    ("password", PASSWORD),
+                    ("next", next),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+        assert_eq!(res.headers()["location"], "/", "next={next}");
+        // And on the sign-in page of a signed-in person.
+        let res = c.get(&format!("/login?next={}", urlencode(next))).await;
+        assert_eq!(res.headers()["location"], "/", "next={next}");
+    }
+}
+
+fn urlencode(s: &str) -> String {
+    s.bytes().map(|b| format!("%{b:02X}")).collect()
+}
+
+async fn admins_manage_users(b: Backend) {
+    let s = server_with_user(b, true).await;
+    s.data.add_user("bob", PASSWORD, false);
+    let bob = s.client();
+    bob.login("bob", PASSWORD).await;
+    assert_eq!(
+        bob.get("/admin/users").await.status(),
+        403,
+        "members are refused"
+    );
+
+    let admin = s.client();
+    admin.login("alice", PASSWORD).await;
+    let token = admin.csrf("/admin/users").await;
+    // Bad input re-shows the form with what was typed.
+    let res = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("csrf_token", &token),
+                ("username", "carol"),
+                ("display_name", "Carol <b>Doe</b>"),
+                ("email", "carol@example.se"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("at least 10 characters"));
+    assert!(body.contains("value=\"carol\""));
+    assert!(
+        body.contains("Carol &lt;b&gt;Doe&lt;/b&gt;")
+            || body.contains("Carol &#60;b&#62;Doe&#60;/b&#62;"),
+        "kept, and escaped: {body}"
+    );
+    // A taken username is a conflict, with the input kept.
+    let res = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("csrf_token", &token),
+                ("username", "Bob"),
+                ("display_name", "Another Bob"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains("already taken"));
+    // A good one is added and can sign in.
+    let res = admin
+        .post_form(
+            "/admin/users",
+            &[
+                ("csrf_token", &token),
+                ("username", "carol"),
+                ("display_name", "Carol Doe"),
+                ("password", PASSWORD),
+                ("is_admin", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert!(res.text().await.unwrap().contains("Added Carol Doe"));
+    s.client().login("carol", PASSWORD).await;
+
+    // Disabling bob signs him out at once and keeps him out.
+    let res = admin
+        .post_form("/admin/users/bob/disable", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(bob.get("/").await.status(), 303);
+    let res = s
+        .client()
+        .post_form("/login", &[("username", "bob"), ("password", PASSWORD)])
+        .await;
+    assert_eq!(res.status(), 401);
+    // Admins cannot lock themselves out.
+    let res = admin
+        .post_form("/admin/users/alice/remove-admin", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = admin
+        .post_form("/admin/users/nobody/disable", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(res.status(), 404);
+}
+
+async fn password_change_signs_out_other_sessions(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let laptop = s.client();
+    laptop.login("alice", PASSWORD).await;
+    let phone = s.client();
+    phone.login("alice", PASSWORD).await;
+    let token = laptop.csrf("/account").await;
+    let res = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current", "not-my-password"),
+                ("new", "new-password-123"),
+                ("confirm", "new-password-123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("current password is not right")
+    );
+    let res = laptop
+        .post_form(
+            "/account/password",
+            &[
+                ("csrf_token", &token),
+                ("current", PASSWORD),
+                ("new", "new-password-123"),
+                ("confirm", "new-password-123"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    assert_eq!(laptop.get("/").await.status(), 200, "this session stays");
+    assert_eq!(phone.get("/").await.status(), 303, "the other one ends");
+    Client::new(&s.url).login("alice", "new-password-123").await;
+    let token2 = csrf_in(&laptop.get("/account").await.text().await.unwrap());
+    assert_eq!(token2.as_deref(), Some(token.as_str()));
+}
+
+backend_tests!(
+    sign_in_success,
+    sign_in_failure,
+    throttling_per_username_and_address,
+    csrf_is_required_with_a_session,
+    logout_revokes_the_session,
+    api_tokens_work_and_can_be_revoked,
+    anonymous_visitors_are_sent_to_sign_in,
+    open_redirects_are_refused,
+    admins_manage_users,
+    password_change_signs_out_other_sessions,
+);

@@ -1,0 +1,228 @@
+//! The command line: help, user management, demo loading and clear errors on bad input.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use crate::backend_tests;
+use crate::harness::{BIN, Backend, CliOutput, PASSWORD, TestData, TestServer, run};
+
+fn fika(args: &[&str]) -> CliOutput {
+    let mut cmd = Command::new(BIN);
+    cmd.args(args)
+        .env_remove("FIKA_DATABASE_URL")
+        .env_remove("FIKA_PASSWORD")
+        .env("FIKA_LOG", "warn");
+    run(cmd)
+}
+
+/// One line on stderr, non-zero exit.
+fn assert_clear_failure(out: &CliOutput, needle: &str) {
+    assert!(!out.success, "should fail: {}", out.stdout);
+    let lines: Vec<&str> = out
+        .stderr
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .collect();
+    assert_eq!(lines.len(), 1, "one line on stderr, got: {}", out.stderr);
+    assert!(lines[0].starts_with("fika: "), "{}", lines[0]);
+    assert!(
+        lines[0].contains(needle),
+        "{:?} should mention {needle:?}",
+        lines[0]
+    );
+}
+
+#[test]
+fn every_command_has_help() {
+    for args in [
+        vec!["--help"],
+        vec!["serve", "--help"],
+        vec!["migrate", "--help"],
+        vec!["user", "--help"],
+        vec!["user", "add", "--help"],
+        vec!["user", "passwd", "--help"],
+        vec!["user", "token", "--help"],
+    ] {
+        let out = fika(&args);
+        assert!(out.success, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.contains("Usage:"), "{args:?}");
+    }
+    let out = fika(&["serve", "--help"]);
+    for flag in [
+        "--addr",
+        "--data-dir",
+        "--database-url",
+        "--demo",
+        "--public-read",
+    ] {
+        assert!(out.stdout.contains(flag), "serve --help lists {flag}");
+    }
+}
+
+#[test]
+fn bad_settings_fail_with_one_clear_line() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path().to_str().unwrap();
+    let out = fika(&[
+        "migrate",
+        "--data-dir",
+        d,
+        "--database-url",
+        "mysql://x@y/z",
+    ]);
+    assert_clear_failure(&out, "unsupported database URL");
+
+    let out = fika(&[
+        "migrate",
+        "--data-dir",
+        d,
+        "--database-url",
+        "postgres://fika:secret@127.0.0.1:1/none",
+    ]);
+    assert_clear_failure(&out, "cannot connect to PostgreSQL");
+    assert!(
+        !out.stderr.contains("secret"),
+        "the password is not printed"
+    );
+
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, "x").unwrap();
+    let inside = file.join("data");
+    let out = fika(&["migrate", "--data-dir", inside.to_str().unwrap()]);
+    assert_clear_failure(&out, "cannot create data dir");
+
+    let out = fika(&["serve", "--data-dir", d, "--addr", "not-an-address"]);
+    assert!(!out.success);
+    assert!(out.stderr.contains("invalid value"), "{}", out.stderr);
+}
+
+async fn port_in_use_is_a_clear_error(b: Backend) {
+    let s = TestServer::start(b).await;
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let data = TestData::new(&Backend::Sqlite);
+    let mut cmd = Command::new(BIN);
+    cmd.args(["serve", "--addr", &addr])
+        .args(data.args())
+        .env("FIKA_LOG", "warn");
+    let out = tokio::task::spawn_blocking(move || run(cmd)).await.unwrap();
+    assert_clear_failure(&out, "cannot listen on");
+}
+
+async fn user_commands(b: Backend) {
+    let data = TestData::new(&b);
+    // From FIKA_PASSWORD.
+    let out = data.cli(
+        &[
+            "user",
+            "add",
+            "Alice",
+            "--name",
+            "Alice Lindqvist",
+            "--email",
+            "alice@example.se",
+            "--admin",
+        ],
+        Some(PASSWORD),
+    );
+    assert!(out.success, "{}", out.stderr);
+    assert!(out.stdout.contains("added alice"), "{}", out.stdout);
+    // From standard input.
+    let mut cmd = Command::new(BIN);
+    cmd.args(["user", "add", "bob", "--name", "Bob"])
+        .args(data.args())
+        .env_remove("FIKA_PASSWORD")
+        .env("FIKA_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"bobs-long-password\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    assert_clear_failure(
+        &data.cli(&["user", "add", "alice", "--name", "Again"], Some(PASSWORD)),
+        "already taken",
+    );
+    assert_clear_failure(
+        &data.cli(&["user", "add", "bad name", "--name", "X"], Some(PASSWORD)),
+        "username",
+    );
+    assert_clear_failure(
+        &data.cli(&["user", "add", "carol", "--name", "Carol"], Some("short")),
+        "at least 10",
+    );
+    assert_clear_failure(
+        &data.cli(
+            &["user", "add", "carol", "--name", "Carol", "--email", "nope"],
+            Some(PASSWORD),
+        ),
+        "e-mail",
+    );
+    assert_clear_failure(
+        &data.cli(&["user", "passwd", "nobody"], Some(PASSWORD)),
+        "no user named",
+    );
+    assert_clear_failure(
+        &data.cli(&["user", "token", "nobody"], None),
+        "no user named",
+    );
+
+    let out = data.cli(&["user", "passwd", "bob"], Some("bobs-new-password"));
+    assert!(out.success, "{}", out.stderr);
+
+    // The CLI works next to a running server on the same data.
+    let s = TestServer::start_with(std::sync::Arc::new(data), &[]).await;
+    s.client().login("bob", "bobs-new-password").await;
+    let out = s
+        .data
+        .cli(&["user", "token", "alice", "--name", "ci"], None);
+    assert!(out.success, "{}", out.stderr);
+    let token = out.stdout.trim().to_string();
+    assert!(
+        token.starts_with("fika_") && !token.contains(char::is_whitespace),
+        "{token:?}"
+    );
+    let res = reqwest::Client::new()
+        .get(s.url("/account"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Alice Lindqvist"));
+    assert!(body.contains("ci"), "the token is listed by its label");
+}
+
+async fn demo_loads_once(b: Backend) {
+    let data = std::sync::Arc::new(TestData::new(&b));
+    let s = TestServer::start_with(data.clone(), &["--demo"]).await;
+    assert!(
+        s.wait_for_log("Sign in as alice").await,
+        "the demo sign-in is printed: {}",
+        s.log()
+    );
+    s.client().login("alice", "fika-demo-2026").await;
+    let c = s.client();
+    c.login("alice", "fika-demo-2026").await;
+    let users = c.get("/admin/users").await.text().await.unwrap();
+    assert!(users.contains("Björn Andersson"));
+    // Change the admin's password, restart with --demo: nothing is touched.
+    data.cli(&["user", "passwd", "alice"], Some("my-own-password"));
+    drop(s);
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    assert!(s.wait_for_log("already has content").await, "{}", s.log());
+    s.client().login("alice", "my-own-password").await;
+}
+
+backend_tests!(port_in_use_is_a_clear_error, user_commands, demo_loads_once);

@@ -1,0 +1,398 @@
+//! Starts the real `fika` binary on 127.0.0.1:0 with a temporary data dir (and, for the
+//! PostgreSQL runs, a database of its own), and gives tests an HTTP client with a cookie jar
+//! and no automatic redirects.
+
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use diesel::connection::SimpleConnection;
+use diesel::{Connection, PgConnection};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_fika");
+
+/// `FIKA_TEST_REQUIRE_ALL=1` (CI sets it) turns a missing PostgreSQL or Chromium into a
+/// failure instead of a skip, so CI cannot pass without running those tests.
+pub fn require_all() -> bool {
+    std::env::var("FIKA_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1")
+}
+
+#[derive(Debug, Clone)]
+pub enum Backend {
+    Sqlite,
+    /// The admin URL of a PostgreSQL server; each server gets its own database on it.
+    Postgres(String),
+}
+
+impl Backend {
+    /// The PostgreSQL backend when `FIKA_TEST_DATABASE_URL` is set.
+    pub fn postgres() -> Option<Backend> {
+        match std::env::var("FIKA_TEST_DATABASE_URL") {
+            Ok(url) if !url.trim().is_empty() => Some(Backend::Postgres(url)),
+            _ if require_all() => {
+                panic!("FIKA_TEST_REQUIRE_ALL=1 but FIKA_TEST_DATABASE_URL is not set")
+            }
+            _ => {
+                eprintln!("skipped: set FIKA_TEST_DATABASE_URL to run the PostgreSQL variant");
+                None
+            }
+        }
+    }
+}
+
+/// Generates `sqlite::NAME` and `postgres::NAME` tests for each `async fn NAME(Backend)`.
+#[macro_export]
+macro_rules! backend_tests {
+    ($($name:ident),* $(,)?) => {
+        mod sqlite {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    super::$name($crate::harness::Backend::Sqlite).await
+                }
+            )*
+        }
+        mod postgres {
+            $(
+                #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                async fn $name() {
+                    if let Some(b) = $crate::harness::Backend::postgres() {
+                        super::$name(b).await
+                    }
+                }
+            )*
+        }
+    };
+}
+
+/// A database for one test: a temp data dir, plus a fresh PostgreSQL database when asked.
+pub struct TestData {
+    pub dir: tempfile::TempDir,
+    pub database_url: Option<String>,
+    pg_admin: Option<(String, String)>,
+}
+
+impl TestData {
+    pub fn new(backend: &Backend) -> TestData {
+        let dir = tempfile::tempdir().expect("temp dir");
+        match backend {
+            Backend::Sqlite => TestData {
+                dir,
+                database_url: None,
+                pg_admin: None,
+            },
+            Backend::Postgres(admin_url) => {
+                let name = format!("fika_test_{}", random_suffix());
+                let mut conn = PgConnection::establish(admin_url)
+                    .unwrap_or_else(|e| panic!("cannot reach test PostgreSQL: {e}"));
+                conn.batch_execute(&format!("CREATE DATABASE {name}"))
+                    .expect("create test database");
+                TestData {
+                    dir,
+                    database_url: Some(replace_db_name(admin_url, &name)),
+                    pg_admin: Some((admin_url.clone(), name)),
+                }
+            }
+        }
+    }
+
+    /// `--data-dir …` and, on PostgreSQL, `--database-url …`.
+    pub fn args(&self) -> Vec<String> {
+        let mut args = vec![
+            "--data-dir".to_string(),
+            self.dir.path().to_string_lossy().into_owned(),
+        ];
+        if let Some(url) = &self.database_url {
+            args.push("--database-url".into());
+            args.push(url.clone());
+        }
+        args
+    }
+
+    /// Drops this test's PostgreSQL database now (used to make the database unreachable).
+    pub fn drop_database(&self) {
+        if let Some((admin, name)) = &self.pg_admin {
+            let mut conn = PgConnection::establish(admin).expect("admin connection");
+            conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
+                .expect("drop test database");
+        }
+    }
+
+    /// Runs a `fika` command on this data and returns (status, stdout, stderr).
+    pub fn cli(&self, args: &[&str], password: Option<&str>) -> CliOutput {
+        let mut cmd = Command::new(BIN);
+        cmd.args(args)
+            .args(self.args())
+            .env_remove("FIKA_DATABASE_URL")
+            .env_remove("FIKA_DATA_DIR")
+            .env_remove("FIKA_PASSWORD")
+            .env("FIKA_LOG", "warn");
+        if let Some(p) = password {
+            cmd.env("FIKA_PASSWORD", p);
+        }
+        run(cmd)
+    }
+
+    /// Adds a user through the CLI (a real, supported way in).
+    pub fn add_user(&self, username: &str, password: &str, admin: bool) {
+        let name = format!("{username} Testperson");
+        let mut args = vec!["user", "add", username, "--name", &name];
+        if admin {
+            args.push("--admin");
+        }
+        let out = self.cli(&args, Some(password));
+        assert!(out.success, "user add failed: {}", out.stderr);
+    }
+}
+
+impl Drop for TestData {
+    fn drop(&mut self) {
+        if let Some((admin, name)) = &self.pg_admin
+            && let Ok(mut conn) = PgConnection::establish(admin)
+        {
+            let _ = conn.batch_execute(&format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)"));
+        }
+    }
+}
+
+pub struct CliOutput {
+    pub success: bool,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+pub fn run(mut cmd: Command) -> CliOutput {
+    let out = cmd.output().expect("run fika");
+    CliOutput {
+        success: out.status.success(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn random_suffix() -> String {
+    use std::time::SystemTime;
+    let nanos = SystemTime::now()
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_nanos())
+        .unwrap_or(0);
+    format!("{}_{}", std::process::id(), nanos % 1_000_000_000_000)
+}
+
+/// `postgres://u@h:p/admin?x` → `postgres://u@h:p/NAME?x`
+fn replace_db_name(url: &str, name: &str) -> String {
+    let (base, query) = match url.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (url, None),
+    };
+    let scheme_end = base.find("://").map(|i| i + 3).unwrap_or(0);
+    let host_part = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(q) => format!("{host_part}/{name}?{q}"),
+        None => format!("{host_part}/{name}"),
+    }
+}
+
+/// A running `fika serve`. Killed when dropped.
+pub struct TestServer {
+    pub data: Arc<TestData>,
+    pub url: String,
+    child: Child,
+    log: Arc<Mutex<String>>,
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> TestServer {
+        Self::start_with(Arc::new(TestData::new(&backend)), &[]).await
+    }
+
+    /// Starts a server on existing data (e.g. again after a crash) with extra flags.
+    pub async fn start_with(data: Arc<TestData>, extra: &[&str]) -> TestServer {
+        let data2 = data.clone();
+        let extra: Vec<String> = extra.iter().map(|s| s.to_string()).collect();
+        tokio::task::spawn_blocking(move || Self::spawn(data2, &extra))
+            .await
+            .expect("spawn server")
+    }
+
+    fn spawn(data: Arc<TestData>, extra: &[String]) -> TestServer {
+        let mut child = Command::new(BIN)
+            .arg("serve")
+            .args(["--addr", "127.0.0.1:0", "--workers", "2"])
+            .args(data.args())
+            .args(extra)
+            .env_remove("FIKA_DATABASE_URL")
+            .env_remove("FIKA_DATA_DIR")
+            .env_remove("FIKA_PUBLIC_READ")
+            .env_remove("FIKA_DEMO")
+            .env("FIKA_LOG", "info")
+            .env("NO_COLOR", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start fika serve");
+        let log = Arc::new(Mutex::new(String::new()));
+        let (tx, rx) = std::sync::mpsc::channel::<String>();
+        let stderr = child.stderr.take().expect("stderr");
+        let stdout = child.stdout.take().expect("stdout");
+        for stream in [
+            Box::new(stderr) as Box<dyn std::io::Read + Send>,
+            Box::new(stdout),
+        ] {
+            let log = log.clone();
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    if let Some(i) = line.find("listening on http://") {
+                        let _ = tx.send(line[i + "listening on ".len()..].trim().to_string());
+                    }
+                    if let Ok(mut l) = log.lock() {
+                        l.push_str(&line);
+                        l.push('\n');
+                    }
+                }
+            });
+        }
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let url = loop {
+            if let Ok(url) = rx.recv_timeout(Duration::from_millis(100)) {
+                break url;
+            }
+            if let Ok(Some(status)) = child.try_wait() {
+                std::thread::sleep(Duration::from_millis(100));
+                panic!(
+                    "fika serve exited with {status}:\n{}",
+                    log.lock().map(|l| l.clone()).unwrap_or_default()
+                );
+            }
+            assert!(
+                Instant::now() < deadline,
+                "fika serve did not start in time"
+            );
+        };
+        TestServer {
+            data,
+            url,
+            child,
+            log,
+        }
+    }
+
+    pub fn log(&self) -> String {
+        self.log.lock().map(|l| l.clone()).unwrap_or_default()
+    }
+
+    /// Waits (up to 10 s) until the server's output contains `needle`; stdout and stderr are
+    /// read by separate threads, so a line may arrive after the "listening" line.
+    pub async fn wait_for_log(&self, needle: &str) -> bool {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while Instant::now() < deadline {
+            if self.log().contains(needle) {
+                return true;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        false
+    }
+
+    /// `kill -9`: no shutdown code runs.
+    pub fn kill9(mut self) -> Arc<TestData> {
+        let _ = self.child.kill(); // SIGKILL on Unix
+        let _ = self.child.wait();
+        self.data.clone()
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.url, path)
+    }
+
+    /// A fresh browser-like client: cookie jar, no redirects followed.
+    pub fn client(&self) -> Client {
+        Client::new(&self.url)
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// An HTTP client bound to one server.
+pub struct Client {
+    pub base: String,
+    pub http: reqwest::Client,
+}
+
+impl Client {
+    pub fn new(base: &str) -> Client {
+        Client {
+            base: base.to_string(),
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+        }
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.http
+            .get(format!("{}{}", self.base, path))
+            .send()
+            .await
+            .expect("GET")
+    }
+
+    pub async fn post_form(&self, path: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.http
+            .post(format!("{}{}", self.base, path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    /// Signs in and checks that it worked.
+    pub async fn login(&self, username: &str, password: &str) {
+        let res = self
+            .post_form(
+                "/login",
+                &[
+                    ("username", username),
+                    ("password", password),
+                    ("next", "/"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "sign-in of {username} failed");
+    }
+
+    /// The CSRF token from a page's forms.
+    pub async fn csrf(&self, path: &str) -> String {
+        let body = self.get(path).await.text().await.expect("body");
+        csrf_in(&body).unwrap_or_else(|| panic!("no csrf_token on {path}"))
+    }
+}
+
+pub fn csrf_in(html: &str) -> Option<String> {
+    let marker = "name=\"csrf_token\" value=\"";
+    let start = html.find(marker)? + marker.len();
+    let end = html[start..].find('"')?;
+    Some(html[start..start + end].to_string())
+}
+
+/// The directory where tests leave screenshots for people to look at.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}
+
+pub const PASSWORD: &str = "a-long-test-password";

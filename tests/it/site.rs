@@ -1,0 +1,149 @@
+//! The app shell: health check, error pages, limits, static files and headers.
+
+use crate::backend_tests;
+use crate::harness::{Backend, PASSWORD, TestServer};
+
+async fn healthz_reports_the_database(b: Backend) {
+    let s = TestServer::start(b.clone()).await;
+    let c = s.client();
+    let res = c.get("/healthz").await;
+    assert_eq!(res.status(), 200, "no sign-in needed");
+    assert_eq!(res.text().await.unwrap(), r#"{"status":"ok","db":"ok"}"#);
+    if let Backend::Postgres(_) = b {
+        // Take the database away under the running server.
+        s.data.drop_database();
+        let res = c.get("/healthz").await;
+        assert_eq!(res.status(), 503);
+        let json: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(json["db"], "unreachable");
+        // The server itself is still up and answering.
+        assert_eq!(c.get("/static/fika.css").await.status(), 200);
+    }
+}
+
+async fn error_pages_show_no_internals(b: Backend) {
+    let s = TestServer::start(b).await;
+    s.data.add_user("alice", PASSWORD, false);
+    let c = s.client();
+    c.login("alice", PASSWORD).await;
+    let res = c.get("/no/such/page").await;
+    assert_eq!(res.status(), 404);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Not found"));
+    assert!(
+        body.contains("Sign out"),
+        "the error page keeps the signed-in navigation"
+    );
+    let res = c.get("/api/v1/no-such-thing").await;
+    assert_eq!(res.status(), 404);
+    let json: serde_json::Value = res.json().await.unwrap();
+    assert!(
+        json["error"]
+            .as_str()
+            .unwrap()
+            .contains("nothing at this address")
+    );
+    // A bad path parameter is a 404, not a parse error.
+    let res = c
+        .post_form("/account/tokens/not-a-number/revoke", &[])
+        .await;
+    assert_eq!(res.status(), 403, "CSRF is checked first");
+    let token = c.csrf("/account").await;
+    let res = c
+        .post_form(
+            "/account/tokens/not-a-number/revoke",
+            &[("csrf_token", &token)],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    let res = c
+        .post_form("/account/tokens/999999/revoke", &[("csrf_token", &token)])
+        .await;
+    assert_eq!(res.status(), 404, "someone else's or a missing token");
+}
+
+async fn oversized_and_malformed_bodies(b: Backend) {
+    let s = TestServer::start(b).await;
+    let c = s.client();
+    let big = "x".repeat(2 * 1024 * 1024);
+    let res = c
+        .http
+        .post(s.url("/login"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(format!("username=a&password={big}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 413);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("larger than fika accepts")
+    );
+    // A form route sent JSON is a readable 400.
+    let res = c
+        .http
+        .post(s.url("/login"))
+        .header("content-type", "application/json")
+        .body(r#"{"username":"a"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
+    assert!(res.text().await.unwrap().contains("could not be read"));
+}
+
+async fn static_files_and_headers(b: Backend) {
+    let s = TestServer::start(b).await;
+    let c = s.client();
+    let login = c.get("/login").await;
+    assert_eq!(login.headers()["x-content-type-options"], "nosniff");
+    assert_eq!(login.headers()["x-frame-options"], "DENY");
+    assert!(
+        login.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'self'")
+    );
+    let body = login.text().await.unwrap();
+    let start = body
+        .find("/static/fika.css?v=")
+        .expect("versioned stylesheet link");
+    let href: String = body[start..].chars().take_while(|c| *c != '"').collect();
+    let css = c.get(&href).await;
+    assert_eq!(css.status(), 200);
+    assert!(
+        css.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/css")
+    );
+    assert!(
+        css.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert!(
+        css.text()
+            .await
+            .unwrap()
+            .contains("prefers-color-scheme: dark")
+    );
+    assert_eq!(c.get("/static/..%2FCargo.toml").await.status(), 404);
+    assert_eq!(c.get("/static/nothing.css").await.status(), 404);
+}
+
+backend_tests!(
+    healthz_reports_the_database,
+    error_pages_show_no_internals,
+    oversized_and_malformed_bodies,
+    static_files_and_headers,
+);
