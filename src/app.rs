@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
-use actix_web::{App, HttpServer, web};
+use actix_web::{App, HttpServer, ResponseError, web};
 use futures_util::FutureExt;
 
 use crate::config::Settings;
@@ -30,14 +30,12 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes::configure(cfg);
 }
 
-/// Binds the listener first, so that "port in use" is a clear error before anything starts,
-/// then serves until stopped. Logs the URL it serves on.
+/// Serves on an already bound listener until stopped. Logs the URL it serves on.
 pub async fn serve(
     state: AppState,
-    addr: std::net::SocketAddr,
+    listener: TcpListener,
     workers: Option<usize>,
 ) -> Result<(), String> {
-    let listener = TcpListener::bind(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read listening address: {e}"))?;
@@ -87,27 +85,36 @@ impl AppState {
     }
 }
 
+/// Sent with every response. HTML is `no-store`: pages hold personal data (and, once, a new
+/// API token) that must not stay in a shared or back/forward cache; static files set their
+/// own long cache lifetime.
+pub const SECURITY_HEADERS: &[(header::HeaderName, &str)] = &[
+    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (header::X_FRAME_OPTIONS, "DENY"),
+    (header::REFERRER_POLICY, "same-origin"),
+    (
+        header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (header::CACHE_CONTROL, "no-store"),
+];
+
 fn security_headers() -> DefaultHeaders {
-    DefaultHeaders::new()
-        .add((header::X_CONTENT_TYPE_OPTIONS, "nosniff"))
-        .add((header::X_FRAME_OPTIONS, "DENY"))
-        .add((header::REFERRER_POLICY, "same-origin"))
-        .add((
-            header::CONTENT_SECURITY_POLICY,
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-             object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-        ))
-        .add((header::CACHE_CONTROL, "no-cache, private"))
+    SECURITY_HEADERS
+        .iter()
+        .fold(DefaultHeaders::new(), |h, (name, value)| {
+            h.add((name.clone(), *value))
+        })
 }
 
 /// Extractor failures (a malformed form, JSON or query) become a 400 a person can read, or
 /// a 413 when the body was too large.
-fn extractor_error(e: &dyn std::fmt::Display) -> AppError {
-    let text = e.to_string();
-    if text.contains("overflow") || text.contains("too large") || text.contains("limit") {
+fn extractor_error(e: &dyn ResponseError) -> AppError {
+    if e.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge
     } else {
-        AppError::BadRequest(format!("The request could not be read: {text}"))
+        AppError::BadRequest(format!("The request could not be read: {e}"))
     }
 }
 

@@ -53,12 +53,18 @@ pub enum UserCommand {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Print a new personal API token for a user.
+    /// Print a new personal API token for a user (or list or revoke their tokens).
     Token {
         username: String,
         /// A label that says what the token is for.
-        #[arg(long, value_name = "LABEL")]
+        #[arg(long, value_name = "LABEL", conflicts_with_all = ["list", "revoke"])]
         name: Option<String>,
+        /// List the user's tokens (id, status, dates, label) instead of creating one.
+        #[arg(long, conflicts_with = "revoke")]
+        list: bool,
+        /// Revoke the user's token with this id (see --list).
+        #[arg(long, value_name = "ID")]
+        revoke: Option<i64>,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -109,15 +115,28 @@ pub fn run(cli: Cli) -> Result<(), String> {
             UserCommand::Token {
                 username,
                 name,
+                list,
+                revoke,
                 data,
-            } => with_conn(&data, |c| {
-                crate::auth::cli::token(c, &username, name.as_deref())
-            }),
+            } => {
+                use crate::auth::cli::TokenAction;
+                let action = match (list, revoke) {
+                    (true, _) => TokenAction::List,
+                    (_, Some(id)) => TokenAction::Revoke { id },
+                    _ => TokenAction::Create {
+                        label: name.as_deref(),
+                    },
+                };
+                with_conn(&data, |c| crate::auth::cli::token(c, &username, action))
+            }
         },
     }
 }
 
 fn serve(args: ServeArgs) -> Result<(), String> {
+    // Bind before touching data: "port in use" must fail before a demo is written.
+    let listener = std::net::TcpListener::bind(args.addr)
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let db = open(&args.data, 16)?;
     tracing::info!(database = %db.target().describe(), "database ready");
     if args.demo {
@@ -125,5 +144,5 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         crate::demo::load_if_empty(&mut conn)?;
     }
     let state = crate::app::AppState::new(db, Settings::from_env(args.public_read));
-    actix_web::rt::System::new().block_on(crate::app::serve(state, args.addr, args.workers))
+    actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

@@ -77,16 +77,24 @@ pub struct Settings {
     pub public_read: bool,
     /// Mark cookies `Secure` (set `FIKA_COOKIE_SECURE=1` when fika is served over HTTPS).
     pub cookie_secure: bool,
+    /// Take the client address from `X-Forwarded-For`/`Forwarded` (`FIKA_TRUSTED_PROXY=1`),
+    /// for sign-in throttling behind a reverse proxy. Off by default: the header is
+    /// client-controlled when no proxy sets it.
+    pub trust_proxy: bool,
+}
+
+fn env_flag(name: &str) -> bool {
+    std::env::var(name)
+        .map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
+        .unwrap_or(false)
 }
 
 impl Settings {
     pub fn from_env(public_read: bool) -> Self {
-        let cookie_secure = std::env::var("FIKA_COOKIE_SECURE")
-            .map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
-            .unwrap_or(false);
         Settings {
             public_read,
-            cookie_secure,
+            cookie_secure: env_flag("FIKA_COOKIE_SECURE"),
+            trust_proxy: env_flag("FIKA_TRUSTED_PROXY"),
         }
     }
 }

@@ -94,12 +94,12 @@ impl AppError {
                 "Too many attempts",
                 m.clone(),
             ),
-            AppError::Unavailable(_) => (
+            AppError::Unavailable(_) | AppError::Pool(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
                 "Unavailable",
                 "fika cannot reach its database right now. Please try again shortly.".into(),
             ),
-            AppError::Database(_) | AppError::Pool(_) | AppError::Internal(_) => (
+            AppError::Database(_) | AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
                 "Something went wrong",
                 "fika hit an unexpected problem. It has been logged; please try again.".into(),

@@ -76,8 +76,7 @@ pub fn passwd(conn: &mut AnyConnection, username: &str) -> Result<(), String> {
     let person = find(conn, username)?;
     let pw = read_password()?;
     let hash = password::hash(&pw).map_err(|e| e.to_string())?;
-    people::set_password_hash(conn, person.id, &hash).map_err(|e| e.to_string())?;
-    let ended = repo::revoke_other_sessions(conn, person.id, None).map_err(|e| e.to_string())?;
+    let ended = repo::set_password(conn, person.id, &hash, None).map_err(|e| e.to_string())?;
     println!(
         "password of {} changed; {ended} session(s) signed out",
         person.username
@@ -85,16 +84,58 @@ pub fn passwd(conn: &mut AnyConnection, username: &str) -> Result<(), String> {
     Ok(())
 }
 
-pub fn token(conn: &mut AnyConnection, username: &str, label: Option<&str>) -> Result<(), String> {
+/// What `fika user token` should do.
+pub enum TokenAction<'a> {
+    Create { label: Option<&'a str> },
+    List,
+    Revoke { id: i64 },
+}
+
+pub fn token(conn: &mut AnyConnection, username: &str, action: TokenAction) -> Result<(), String> {
     let person = find(conn, username)?;
-    let label = label.unwrap_or("cli");
-    let secret = repo::create_api_token(conn, person.id, label).map_err(|e| e.to_string())?;
-    // The token alone on stdout, so scripts can capture it; the note goes to stderr.
-    eprintln!(
-        "new API token {label:?} for {} (shown once):",
-        person.username
-    );
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{secret}").map_err(|e| e.to_string())?;
+    let fail = |e: &dyn std::fmt::Display| e.to_string();
+    match action {
+        TokenAction::Create { label } => {
+            let label = super::token::parse_label(label.unwrap_or("cli"))?;
+            let secret = repo::create_api_token(conn, person.id, &label).map_err(|e| fail(&e))?;
+            // The token alone on stdout, so scripts can capture it; the note goes to stderr.
+            eprintln!(
+                "new API token {label:?} for {} (shown once):",
+                person.username
+            );
+            writeln!(out, "{secret}").map_err(|e| fail(&e))?;
+        }
+        TokenAction::List => {
+            for t in repo::api_tokens_of(conn, person.id).map_err(|e| fail(&e))? {
+                let status = if t.revoked_at.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                let used = t
+                    .last_used_at
+                    .map(|u| u.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "never".into());
+                writeln!(
+                    out,
+                    "{}\t{status}\tcreated {}\tlast used {used}\t{}",
+                    t.id,
+                    t.created_at.format("%Y-%m-%d %H:%M"),
+                    t.name
+                )
+                .map_err(|e| fail(&e))?;
+            }
+        }
+        TokenAction::Revoke { id } => {
+            repo::revoke_api_token(conn, person.id, id).map_err(|e| match e {
+                crate::error::AppError::NotFound => {
+                    format!("{} has no active token with id {id}", person.username)
+                }
+                other => other.to_string(),
+            })?;
+            writeln!(out, "revoked token {id} of {}", person.username).map_err(|e| fail(&e))?;
+        }
+    }
     Ok(())
 }

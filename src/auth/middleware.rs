@@ -4,7 +4,7 @@
 
 use actix_web::body::BoxBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
-use actix_web::http::{Method, header};
+use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
@@ -19,8 +19,13 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Paths anyone may open without signing in.
 fn is_public_path(path: &str) -> bool {
-    matches!(path, "/login" | "/healthz" | "/favicon.ico" | "/robots.txt")
-        || path.starts_with("/static/")
+    path == "/login" || needs_no_identity(path)
+}
+
+/// Paths that do not depend on who asks: they skip the session lookup entirely, so health
+/// checks and stylesheets never wait for (or fail with) the database.
+fn needs_no_identity(path: &str) -> bool {
+    matches!(path, "/healthz" | "/favicon.ico" | "/robots.txt") || path.starts_with("/static/")
 }
 
 fn is_safe_method(m: &Method) -> bool {
@@ -31,10 +36,18 @@ pub async fn authenticate(
     mut req: ServiceRequest,
     next: Next<BoxBody>,
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if needs_no_identity(req.path()) && is_safe_method(req.method()) {
+        return next.call(req).await;
+    }
     match admit(&mut req).await {
-        Ok(Admit::Pass(viewer)) => {
+        Ok(Admit::Pass(viewer, renew)) => {
             req.extensions_mut().insert(viewer);
-            next.call(req).await
+            let mut res = next.call(req).await?;
+            if let Some(cookie) = renew {
+                // The server extended the session; the browser's cookie must live as long.
+                res.response_mut().add_cookie(&cookie)?;
+            }
+            Ok(res)
         }
         Ok(Admit::Answer(res)) => Ok(req.into_response(res)),
         Err(e) => Ok(req.error_response(e)),
@@ -42,7 +55,8 @@ pub async fn authenticate(
 }
 
 enum Admit {
-    Pass(Viewer),
+    /// Go on to the handler as this viewer, renewing the session cookie when given.
+    Pass(Viewer, Option<actix_web::cookie::Cookie<'static>>),
     Answer(HttpResponse),
 }
 
@@ -59,13 +73,15 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
         .map(|t| t.trim().to_string());
     let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
 
+    let public_read = state.settings.public_read;
+    let mut renew = None;
     let viewer = if let Some(secret) = bearer {
         let person = state
             .db
             .run(move |c| repo::person_for_api_token(c, &secret))
             .await?;
         match person {
-            Some(p) => Viewer::new(Some(p), AuthVia::Bearer),
+            Some(p) => Viewer::new(Some(p), AuthVia::Bearer, public_read),
             // A script with a bad token must hear so, not be treated as a visitor.
             None => return Err(AppError::Unauthorized),
         }
@@ -76,12 +92,21 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
             .run(move |c| repo::person_for_session(c, &lookup))
             .await?
         {
-            Some(p) => Viewer::new(Some(p), AuthVia::Session(secret)),
+            Some(live) => {
+                if live.extended {
+                    renew = Some(super::routes::session_cookie(
+                        &state,
+                        secret.clone(),
+                        actix_web::cookie::time::Duration::days(repo::SESSION_DAYS),
+                    ));
+                }
+                Viewer::new(Some(live.person), AuthVia::Session(secret), public_read)
+            }
             // An expired or revoked cookie is just a visitor; the login page replaces it.
-            None => Viewer::anonymous(),
+            None => Viewer::new(None, AuthVia::Anonymous, public_read),
         }
     } else {
-        Viewer::anonymous()
+        Viewer::new(None, AuthVia::Anonymous, public_read)
     };
 
     if !is_safe_method(req.method()) {
@@ -93,7 +118,7 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
 
     let path = req.path().to_string();
     if viewer.person().is_none() && !is_public_path(&path) {
-        let may_read = state.settings.public_read && is_safe_method(req.method());
+        let may_read = public_read && is_safe_method(req.method());
         if !may_read {
             if path.starts_with("/api/") || !is_safe_method(req.method()) {
                 return Err(AppError::Unauthorized);
@@ -105,7 +130,7 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
             return Ok(Admit::Answer(login_redirect(&target)));
         }
     }
-    Ok(Admit::Pass(viewer))
+    Ok(Admit::Pass(viewer, renew))
 }
 
 /// `303 See Other` to the login page, remembering where the visitor wanted to go.
@@ -158,10 +183,13 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
     let token = match from_header {
         Some(t) => Some(t),
         None if is_urlencoded(req) => {
-            let body = req
-                .extract::<web::Bytes>()
-                .await
-                .map_err(|_| AppError::PayloadTooLarge)?;
+            let body = req.extract::<web::Bytes>().await.map_err(|e| {
+                if e.as_response_error().status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest("The request body could not be read.".into())
+                }
+            })?;
             let token = form_field(&body, CSRF_FIELD);
             req.set_payload(actix_web::dev::Payload::from(body));
             token

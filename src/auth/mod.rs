@@ -36,19 +36,31 @@ pub struct ViewerInner {
     pub person: Option<Person>,
     pub via: AuthVia,
     pub csrf: Option<String>,
+    /// Anonymous visitors may read (`--public-read`).
+    pub public_read: bool,
 }
 
 impl Viewer {
-    pub fn new(person: Option<Person>, via: AuthVia) -> Self {
+    pub fn new(person: Option<Person>, via: AuthVia, public_read: bool) -> Self {
         let csrf = match &via {
             AuthVia::Session(secret) => Some(token::csrf_for_session(secret)),
             _ => None,
         };
-        Viewer(Rc::new(ViewerInner { person, via, csrf }))
+        Viewer(Rc::new(ViewerInner {
+            person,
+            via,
+            csrf,
+            public_read,
+        }))
     }
 
     pub fn anonymous() -> Self {
-        Viewer::new(None, AuthVia::Anonymous)
+        Viewer::new(None, AuthVia::Anonymous, false)
+    }
+
+    /// Whether this viewer may browse the site's sections (signed in, or public read).
+    pub fn may_browse(&self) -> bool {
+        self.0.person.is_some() || self.0.public_read
     }
 
     pub fn person(&self) -> Option<&Person> {

@@ -1,5 +1,7 @@
-//! Password hashing with argon2id (m = 19 MiB, t = 2, p = 1, the OWASP baseline). Callers run
-//! these functions on a blocking thread: one hash takes tens of milliseconds by design.
+//! Password hashing with argon2id (m = 19 MiB, t = 2, p = 1, the OWASP baseline). One hash
+//! takes tens of milliseconds and 19 MiB by design: the server calls the `*_off_worker`
+//! versions, which run on the blocking pool and at most [`CONCURRENT_HASHES`] at a time, so
+//! a burst of sign-ins queues instead of exhausting memory. The CLI calls the plain ones.
 
 use std::sync::OnceLock;
 
@@ -39,6 +41,38 @@ impl std::fmt::Debug for Password {
     }
 }
 
+/// How many argon2 computations may run at once in the server (19 MiB each).
+pub const CONCURRENT_HASHES: usize = 4;
+static HASH_SLOTS: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(CONCURRENT_HASHES);
+
+/// Runs `f` on the blocking pool once one of the argon2 slots is free.
+async fn off_worker<T: Send + 'static>(f: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
+    let _slot = HASH_SLOTS
+        .acquire()
+        .await
+        .map_err(|_| AppError::internal("password hashing is shut down"))?;
+    Ok(actix_web::web::block(f).await?)
+}
+
+/// [`hash`] for request handlers.
+pub async fn hash_off_worker(password: Password) -> AppResult<String> {
+    off_worker(move || hash(&password)).await?
+}
+
+/// Checks `password` against `phc`, or — when there is no hash to check, for an unknown,
+/// disabled or password-less account — does the same work against a dummy hash, so response
+/// times do not tell which usernames exist. Returns whether it matched.
+pub async fn verify_off_worker(password: String, phc: Option<String>) -> AppResult<bool> {
+    off_worker(move || match phc {
+        Some(phc) => verify(&password, &phc),
+        None => {
+            verify_dummy(&password);
+            false
+        }
+    })
+    .await
+}
+
 fn hasher() -> Argon2<'static> {
     // These parameters are valid constants; Params::new only fails on out-of-range values.
     let params = Params::new(19 * 1024, 2, 1, None).unwrap_or_default();
@@ -63,9 +97,8 @@ pub fn verify(password: &str, phc: &str) -> bool {
     }
 }
 
-/// Spends the same effort as a real check, for sign-ins of unknown or disabled users, so
-/// that response times do not tell which usernames exist.
-pub fn verify_dummy(password: &str) {
+/// Spends the same effort as a real check against a hash nobody knows the password of.
+fn verify_dummy(password: &str) {
     static DUMMY: OnceLock<String> = OnceLock::new();
     let phc = DUMMY.get_or_init(|| {
         Password::parse("dummy-password-for-timing")

@@ -40,10 +40,20 @@ pub fn create_session(
     Ok(secret)
 }
 
+/// A live session: its person, and whether this request extended it (the cookie's
+/// lifetime must then be renewed too).
+pub struct LiveSession {
+    pub person: Person,
+    pub extended: bool,
+}
+
 /// The active person behind a session secret, if the session is live. A session that is
 /// more than a day into its life is extended, so active people stay signed in while the
 /// common request costs only a read.
-pub fn person_for_session(conn: &mut AnyConnection, secret: &str) -> AppResult<Option<Person>> {
+pub fn person_for_session(
+    conn: &mut AnyConnection,
+    secret: &str,
+) -> AppResult<Option<LiveSession>> {
     let now = now();
     let found: Option<(i64, NaiveDateTime, Person)> = sessions::table
         .inner_join(people::table)
@@ -56,12 +66,13 @@ pub fn person_for_session(conn: &mut AnyConnection, secret: &str) -> AppResult<O
     let Some((id, expires_at, person)) = found else {
         return Ok(None);
     };
-    if expires_at < now + Duration::days(SESSION_DAYS - 1) {
+    let extended = expires_at < now + Duration::days(SESSION_DAYS - 1);
+    if extended {
         diesel::update(sessions::table.filter(sessions::id.eq(id)))
             .set(sessions::expires_at.eq(now + Duration::days(SESSION_DAYS)))
             .execute(conn)?;
     }
-    Ok(Some(person))
+    Ok(Some(LiveSession { person, extended }))
 }
 
 pub fn revoke_session(conn: &mut AnyConnection, secret: &str) -> AppResult<()> {
@@ -84,6 +95,20 @@ pub fn revoke_other_sessions(
             .filter(sessions::token_hash.ne(keep_hash)),
     )
     .execute(conn)?)
+}
+
+/// Sets a new password hash and, in the same transaction, ends every other session of the
+/// person: anyone who knew the old password is signed out.
+pub fn set_password(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    hash: &str,
+    keep_session: Option<&str>,
+) -> AppResult<usize> {
+    crate::db::write_transaction(conn, |conn| {
+        crate::org::repo::set_password_hash(conn, person_id, hash)?;
+        revoke_other_sessions(conn, person_id, keep_session)
+    })
 }
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -164,43 +189,46 @@ pub fn person_for_api_token(conn: &mut AnyConnection, secret: &str) -> AppResult
     Ok(Some(person))
 }
 
-/// True when this username or this client address already failed too often in the window.
-pub fn sign_in_throttled(conn: &mut AnyConnection, username: &str, addr: &str) -> AppResult<bool> {
-    let since = now() - Duration::minutes(THROTTLE_WINDOW_MINUTES);
-    let recent = login_failures::table.filter(login_failures::created_at.gt(since));
-    let by_user: i64 = recent
-        .filter(login_failures::username.eq(username))
-        .count()
-        .get_result(conn)?;
-    if by_user >= THROTTLE_MAX_FAILURES {
-        return Ok(true);
-    }
-    let by_addr: i64 = recent
-        .filter(login_failures::client_addr.eq(addr))
-        .count()
-        .get_result(conn)?;
-    Ok(by_addr >= THROTTLE_MAX_FAILURES)
-}
-
-pub fn record_sign_in_failure(
+/// Counts one sign-in attempt against the throttle, unless the username or the client
+/// address already failed too often in the window; returns false when throttled.
+///
+/// The attempt is recorded *before* the password is checked and forgiven on success, so that
+/// many attempts sent at once cannot all pass the check while the slow password hashes run.
+pub fn begin_sign_in_attempt(
     conn: &mut AnyConnection,
     username: &str,
     addr: &str,
-) -> AppResult<()> {
-    let now = now();
-    // Old rows are worthless; dropping them here keeps the table small without a timer.
-    diesel::delete(
-        login_failures::table.filter(login_failures::created_at.lt(now - Duration::days(1))),
-    )
-    .execute(conn)?;
-    diesel::insert_into(login_failures::table)
-        .values((
-            login_failures::username.eq(username.chars().take(64).collect::<String>()),
-            login_failures::client_addr.eq(addr),
-            login_failures::created_at.eq(now),
-        ))
+) -> AppResult<bool> {
+    crate::db::write_transaction(conn, |conn| {
+        crate::db::lock_for_transaction(conn, crate::db::locks::SIGN_IN)?;
+        let now = now();
+        let since = now - Duration::minutes(THROTTLE_WINDOW_MINUTES);
+        let recent = login_failures::table.filter(login_failures::created_at.gt(since));
+        let by_user: i64 = recent
+            .filter(login_failures::username.eq(username))
+            .count()
+            .get_result(conn)?;
+        let by_addr: i64 = recent
+            .filter(login_failures::client_addr.eq(addr))
+            .count()
+            .get_result(conn)?;
+        if by_user >= THROTTLE_MAX_FAILURES || by_addr >= THROTTLE_MAX_FAILURES {
+            return Ok(false);
+        }
+        // Old rows are worthless; dropping them here keeps the table small without a timer.
+        diesel::delete(
+            login_failures::table.filter(login_failures::created_at.lt(now - Duration::days(1))),
+        )
         .execute(conn)?;
-    Ok(())
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::username.eq(username),
+                login_failures::client_addr.eq(addr),
+                login_failures::created_at.eq(now),
+            ))
+            .execute(conn)?;
+        Ok(true)
+    })
 }
 
 /// A successful sign-in forgives that username's earlier typos (not the address's).

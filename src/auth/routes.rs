@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::middleware::SESSION_COOKIE;
 use super::password::{self, Password};
 use super::views::{AccountPage, LoginPage, NewUserForm, UsersPage};
-use super::{AuthVia, Viewer, repo};
+use super::{AuthVia, Viewer, repo, token};
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::org::model::{Email, NewPerson, Username, parse_display_name};
@@ -94,11 +94,15 @@ async fn login(
 ) -> AppResult<HttpResponse> {
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
-    let username = form.username.trim().to_lowercase();
-    let addr = req
-        .peer_addr()
-        .map(|a| a.ip().to_string())
-        .unwrap_or_else(|| "unknown".into());
+    // Usernames have at most 32 characters; longer input is cut, not stored in full.
+    let username: String = form
+        .username
+        .trim()
+        .to_lowercase()
+        .chars()
+        .take(64)
+        .collect();
+    let addr = client_addr(&req, state.settings.trust_proxy);
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -139,8 +143,8 @@ async fn login(
     Ok(res)
 }
 
-/// Checks the throttle, then the password (off the DB connection: argon2 is slow on
-/// purpose), then opens a session or records the failure.
+/// Counts the attempt against the throttle, checks the password (off the DB connection:
+/// argon2 is slow on purpose), then opens a session and forgives the attempt.
 async fn sign_in(
     state: &AppState,
     username: String,
@@ -148,11 +152,11 @@ async fn sign_in(
     addr: String,
     user_agent: String,
 ) -> AppResult<SignIn> {
-    let (u, a) = (username.clone(), addr.clone());
+    let u = username.clone();
     let found = state
         .db
         .run(move |c| {
-            if repo::sign_in_throttled(c, &u, &a)? {
+            if !repo::begin_sign_in_attempt(c, &u, &addr)? {
                 return Ok(None);
             }
             Ok(Some(people::password_hash(c, &u)?))
@@ -161,33 +165,41 @@ async fn sign_in(
     let Some(found) = found else {
         return Ok(SignIn::Throttled);
     };
-    let verified = web::block(move || match found {
-        Some((person, Some(hash))) if !person.disabled => {
-            password::verify(&password, &hash).then_some(person)
-        }
-        // Unknown, disabled or password-less: the same work, so timing tells nothing.
-        _ => {
-            password::verify_dummy(&password);
-            None
-        }
-    })
-    .await?;
+    let (person, hash) = match found {
+        Some((person, hash)) if !person.disabled => (Some(person), hash),
+        _ => (None, None),
+    };
+    if !password::verify_off_worker(password, hash).await? {
+        return Ok(SignIn::Failed);
+    }
+    let Some(person) = person else {
+        return Ok(SignIn::Failed);
+    };
     state
         .db
-        .run(move |c| match verified {
-            Some(person) => {
-                repo::clear_sign_in_failures(c, &username)?;
-                Ok(SignIn::Ok(repo::create_session(c, person.id, &user_agent)?))
-            }
-            None => {
-                repo::record_sign_in_failure(c, &username, &addr)?;
-                Ok(SignIn::Failed)
-            }
+        .run(move |c| {
+            repo::clear_sign_in_failures(c, &username)?;
+            Ok(SignIn::Ok(repo::create_session(c, person.id, &user_agent)?))
         })
         .await
 }
 
-fn session_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
+/// The address sign-in throttling counts by: the peer, or — behind a trusted reverse proxy
+/// (`FIKA_TRUSTED_PROXY=1`) — the client it forwarded for.
+fn client_addr(req: &HttpRequest, trust_proxy: bool) -> String {
+    let forwarded = trust_proxy
+        .then(|| {
+            req.connection_info()
+                .realip_remote_addr()
+                .map(str::to_string)
+        })
+        .flatten();
+    forwarded
+        .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+pub fn session_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
     Cookie::build(SESSION_COOKIE, value)
         .path("/")
         .http_only(true)
@@ -258,20 +270,17 @@ async fn change_password(
             .db
             .run(move |c| people::password_hash(c, &username))
             .await
+            .map_err(|e| e.to_string())?
+            .and_then(|(_, hash)| hash);
+        let matches = password::verify_off_worker(form.current, stored)
+            .await
             .map_err(|e| e.to_string())?;
-        let current = form.current;
-        let hash = web::block(move || {
-            let ok = matches!(stored, Some((_, Some(h))) if password::verify(&current, &h));
-            if ok {
-                password::hash(&new).map(Some)
-            } else {
-                Ok(None)
-            }
-        })
-        .await
-        .map_err(|e| e.to_string())?
-        .map_err(|e| e.to_string())?;
-        hash.ok_or_else(|| "Your current password is not right.".to_string())
+        if !matches {
+            return Err("Your current password is not right.".to_string());
+        }
+        password::hash_off_worker(new)
+            .await
+            .map_err(|e| e.to_string())
     }
     .await;
     let mut page = account_page(&state, &viewer).await?;
@@ -284,11 +293,7 @@ async fn change_password(
             let id = person.id;
             state
                 .db
-                .run(move |c| {
-                    people::set_password_hash(c, id, &hash)?;
-                    // Anyone who knew the old password is signed out everywhere else.
-                    repo::revoke_other_sessions(c, id, keep.as_deref())
-                })
+                .run(move |c| repo::set_password(c, id, &hash, keep.as_deref()))
                 .await?;
             page.password_changed = true;
             html(&page)
@@ -306,23 +311,13 @@ struct TokenForm {
     name: String,
 }
 
-/// Parses a token label: 1–60 characters.
-fn token_label(raw: &str) -> Result<String, String> {
-    let name = raw.trim();
-    match name.chars().count() {
-        0 => Err("Give the token a name, e.g. the script that will use it.".into()),
-        n if n > 60 => Err("A token name has at most 60 characters.".into()),
-        _ => Ok(name.to_string()),
-    }
-}
-
 async fn create_token(
     state: web::Data<AppState>,
     viewer: Viewer,
     form: web::Form<TokenForm>,
 ) -> AppResult<HttpResponse> {
     let person_id = viewer.require_user()?.id;
-    match token_label(&form.name) {
+    match token::parse_label(&form.name) {
         Ok(name) => {
             let secret = state
                 .db
@@ -420,7 +415,7 @@ async fn add_user(
             return html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    let hash = web::block(move || password::hash(&pw)).await??;
+    let hash = password::hash_off_worker(pw).await?;
     let new = NewPerson {
         username,
         display_name,
@@ -451,7 +446,10 @@ async fn user_action(
     path: web::Path<(String, String)>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_admin()?.clone();
-    let (username, action) = path.into_inner();
+    let (raw, action) = path.into_inner();
+    // Normalised before any comparison: `/admin/users/ALICE/…` is alice.
+    let username = Username::parse(&raw).map_err(|_| AppError::NotFound)?;
+    let username = username.as_str().to_string();
     let (is_admin, disabled) = match action.as_str() {
         "disable" => (None, Some(true)),
         "enable" => (None, Some(false)),
@@ -467,12 +465,14 @@ async fn user_action(
     state
         .db
         .run(move |c| {
-            let person = people::update_flags(c, Some(me.id), &username, is_admin, disabled)?;
-            if person.disabled {
-                // A disabled person is signed out at once, not at their session's end.
-                repo::revoke_other_sessions(c, person.id, None)?;
-            }
-            Ok(())
+            crate::db::write_transaction(c, |c| {
+                let person = people::update_flags(c, Some(me.id), &username, is_admin, disabled)?;
+                if person.disabled {
+                    // A disabled person is signed out at once, not at their session's end.
+                    repo::revoke_other_sessions(c, person.id, None)?;
+                }
+                Ok(())
+            })
         })
         .await?;
     Ok(see_other("/admin/users"))

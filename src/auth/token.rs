@@ -18,6 +18,16 @@ pub fn new_api_token() -> String {
     format!("{API_TOKEN_PREFIX}{}", random_secret())
 }
 
+/// Parses the label of an API token: 1–60 characters, saying what the token is for.
+pub fn parse_label(raw: &str) -> Result<String, String> {
+    let name = raw.trim();
+    match name.chars().count() {
+        0 => Err("Give the token a name, e.g. the script that will use it.".into()),
+        n if n > 60 => Err("A token name has at most 60 characters.".into()),
+        _ => Ok(name.to_string()),
+    }
+}
+
 /// What is stored for a secret.
 pub fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))

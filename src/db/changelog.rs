@@ -3,7 +3,6 @@
 //! features write content.
 
 use chrono::Utc;
-use diesel::connection::{AnsiTransactionManager, TransactionManager};
 use diesel::prelude::*;
 
 use super::AnyConnection;
@@ -50,15 +49,9 @@ struct NewChange<'a> {
     created_at: chrono::NaiveDateTime,
 }
 
-/// Arbitrary constant naming the change-log append lock on PostgreSQL.
-const PG_CHANGE_LOG_LOCK: i64 = 0x66_69_6b_61_6c_6f_67; // "fikalog"
-
-/// Runs `f` in one write transaction and appends the changes it reports to the change log
-/// before committing, so a content row and its log row exist together or not at all.
-///
-/// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the write lock up front
-/// (waiting under `busy_timeout`), instead of failing with SQLITE_BUSY when a read transaction
-/// later tries to upgrade.
+/// Runs `f` in one write transaction (see [`super::write_transaction`]) and appends the
+/// changes it reports to the change log before committing, so a content row and its log row
+/// exist together or not at all.
 ///
 /// On PostgreSQL, identity values are handed out at insert time but become visible at commit,
 /// so two concurrent writers could commit ids out of order and a tailer reading `id > last`
@@ -70,37 +63,11 @@ pub fn write_with_changes<T>(
     actor_id: Option<i64>,
     f: impl FnOnce(&mut AnyConnection) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
-    begin_write(conn)?;
-    let result = f(conn).and_then(|(value, changes)| {
+    super::write_transaction(conn, |conn| {
+        let (value, changes) = f(conn)?;
         append(conn, actor_id, &changes)?;
         Ok(value)
-    });
-    match result {
-        Ok(value) => {
-            <AnyConnection as Connection>::TransactionManager::commit_transaction(conn)?;
-            Ok(value)
-        }
-        Err(e) => {
-            if let Err(rollback) =
-                <AnyConnection as Connection>::TransactionManager::rollback_transaction(conn)
-            {
-                tracing::error!(error = %rollback, "rollback failed");
-            }
-            Err(e)
-        }
-    }
-}
-
-fn begin_write(conn: &mut AnyConnection) -> AppResult<()> {
-    match conn {
-        AnyConnection::Sqlite(c) => {
-            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
-        }
-        AnyConnection::Postgresql(c) => <AnsiTransactionManager as TransactionManager<
-            diesel::PgConnection,
-        >>::begin_transaction(c)?,
-    }
-    Ok(())
+    })
 }
 
 fn append(conn: &mut AnyConnection, actor_id: Option<i64>, changes: &[Change]) -> AppResult<()> {
@@ -109,12 +76,7 @@ fn append(conn: &mut AnyConnection, actor_id: Option<i64>, changes: &[Change]) -
             "a content write reported no change for the change log",
         ));
     }
-    if let AnyConnection::Postgresql(c) = conn {
-        diesel::sql_query(format!(
-            "SELECT pg_advisory_xact_lock({PG_CHANGE_LOG_LOCK})"
-        ))
-        .execute(c)?;
-    }
+    super::lock_for_transaction(conn, super::locks::CHANGE_LOG)?;
     let now = Utc::now().naive_utc();
     // One statement per row: the multi-backend connection has no batch insert, and a write
     // rarely reports more than a handful of changes.
@@ -220,5 +182,26 @@ mod tests {
             Ok(((), vec![Change::new("person", "di", "create")]))
         })
         .unwrap();
+    }
+
+    #[test]
+    fn nested_writes_join_the_outer_transaction() {
+        let mut c = conn();
+        let err = crate::db::write_transaction(&mut c, |c| {
+            for name in ["ed", "flo"] {
+                write_with_changes(c, None, |c| {
+                    insert_person(c, name)?;
+                    Ok(((), vec![Change::new("person", name, "create")]))
+                })?;
+            }
+            Err::<(), _>(AppError::validation("the last step failed"))
+        });
+        assert!(err.is_err());
+        let n: i64 = people::table.count().get_result(&mut c).unwrap();
+        assert_eq!(
+            n, 0,
+            "both inner writes were rolled back with the outer one"
+        );
+        assert!(changes_since(&mut c, 0, 10).unwrap().is_empty());
     }
 }

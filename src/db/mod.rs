@@ -8,7 +8,7 @@ pub mod schema;
 use std::path::Path;
 use std::time::Duration;
 
-use diesel::connection::SimpleConnection;
+use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
 use diesel::r2d2::{ConnectionManager, CustomizeConnection};
 
@@ -205,4 +205,64 @@ impl Db {
         })
         .await?
     }
+}
+
+/// Runs `f` in a write transaction, committing on `Ok` and rolling back on `Err`. Inside a
+/// transaction that is already open, `f` simply joins it, so several writes (a whole import,
+/// the demo) can be made atomic by one outer call.
+///
+/// On SQLite the transaction starts with `BEGIN IMMEDIATE`: it takes the write lock up front
+/// (waiting under `busy_timeout`) instead of failing with SQLITE_BUSY when a read transaction
+/// later tries to upgrade.
+pub fn write_transaction<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+) -> AppResult<T> {
+    type Manager = <AnyConnection as Connection>::TransactionManager;
+    if Manager::transaction_manager_status_mut(conn)
+        .transaction_depth()?
+        .is_some()
+    {
+        return f(conn);
+    }
+    match conn {
+        AnyConnection::Sqlite(c) => {
+            AnsiTransactionManager::begin_transaction_sql(c, "BEGIN IMMEDIATE")?
+        }
+        AnyConnection::Postgresql(c) => <AnsiTransactionManager as TransactionManager<
+            diesel::PgConnection,
+        >>::begin_transaction(c)?,
+    }
+    match f(conn) {
+        Ok(value) => {
+            Manager::commit_transaction(conn)?;
+            Ok(value)
+        }
+        Err(e) => {
+            if let Err(rollback) = Manager::rollback_transaction(conn) {
+                tracing::error!(error = %rollback, "rollback failed");
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Takes a PostgreSQL advisory lock held until the current transaction ends, serialising
+/// writers that must not interleave (e.g. a check followed by an insert). On SQLite, whose
+/// write transactions are already serialised by `BEGIN IMMEDIATE`, it does nothing.
+pub fn lock_for_transaction(conn: &mut AnyConnection, key: i64) -> AppResult<()> {
+    if let AnyConnection::Postgresql(c) = conn {
+        diesel::sql_query(format!("SELECT pg_advisory_xact_lock({key})")).execute(c)?;
+    }
+    Ok(())
+}
+
+/// Advisory lock keys, one per purpose, in one place so they cannot collide.
+pub mod locks {
+    /// Serialises change-log appends so ids commit in order.
+    pub const CHANGE_LOG: i64 = 0x66_69_6b_61_6c_6f_67; // "fikalog"
+    /// Serialises the sign-in throttle's check-and-record.
+    pub const SIGN_IN: i64 = 0x66_69_6b_61_73_69_6e; // "fikasin"
+    /// Makes "load the demo if the database is empty" one step across instances.
+    pub const DEMO: i64 = 0x66_69_6b_61_64_65_6d; // "fikadem"
 }

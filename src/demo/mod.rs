@@ -2,7 +2,8 @@
 //! --demo` loads it into an empty database. Each feature adds its own demo records here.
 
 use crate::auth::password::{self, Password};
-use crate::db::AnyConnection;
+use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
+use crate::error::AppError;
 use crate::org::model::{Email, NewPerson, Username};
 use crate::org::repo as people;
 
@@ -27,34 +28,44 @@ const PEOPLE: &[(&str, &str, bool)] = &[
 ];
 
 /// Loads the demo into an empty database; a database with any person in it is left alone.
+/// The emptiness check and the load are one transaction (under a lock on PostgreSQL), so
+/// several instances started together with `--demo` load it once.
 pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
-    let existing = people::count(conn).map_err(|e| e.to_string())?;
-    if existing > 0 {
-        println!("fika: the database already has content; demo content not loaded");
-        return Ok(());
-    }
     // One hash for every demo account: they share the published demo password anyway, and
     // hashing a hundred times would add seconds to the start.
     let pw = Password::parse(DEMO_PASSWORD)?;
     let hash = password::hash(&pw).map_err(|e| e.to_string())?;
-    for (username, name, admin) in PEOPLE {
-        let username = Username::parse(username)?;
-        let email = Email::parse(&format!("{username}@kanelbulle.example"))?;
-        people::create(
-            conn,
-            None,
-            &NewPerson {
-                username,
-                display_name: (*name).to_string(),
-                email: Some(email),
-                is_admin: *admin,
-                password_hash: Some(hash.clone()),
-            },
-        )
-        .map_err(|e| e.to_string())?;
+    // All or nothing: a demo that fails half-way leaves the database empty, not half-filled.
+    let loaded = write_transaction(conn, |conn| {
+        lock_for_transaction(conn, locks::DEMO)?;
+        if people::count(conn)? > 0 {
+            return Ok(false);
+        }
+        for (username, name, admin) in PEOPLE {
+            let username = Username::parse(username).map_err(AppError::Validation)?;
+            let email = Email::parse(&format!("{username}@kanelbulle.example"))
+                .map_err(AppError::Validation)?;
+            people::create(
+                conn,
+                None,
+                &NewPerson {
+                    username,
+                    display_name: (*name).to_string(),
+                    email: Some(email),
+                    is_admin: *admin,
+                    password_hash: Some(hash.clone()),
+                },
+            )?;
+        }
+        Ok(true)
+    })
+    .map_err(|e| format!("cannot load the demo: {e}"))?;
+    if loaded {
+        println!(
+            "fika: demo loaded. Sign in as {DEMO_ADMIN} (admin) or any demo person, password {DEMO_PASSWORD}"
+        );
+    } else {
+        println!("fika: the database already has content; demo content not loaded");
     }
-    println!(
-        "fika: demo loaded. Sign in as {DEMO_ADMIN} (admin) or any demo person, password {DEMO_PASSWORD}"
-    );
     Ok(())
 }

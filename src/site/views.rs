@@ -20,6 +20,8 @@ pub struct ShellUser {
 /// section to mark as current, and the stylesheet URL.
 pub struct Shell {
     pub user: Option<ShellUser>,
+    /// Show the sections and search (signed in, or `--public-read`).
+    pub browse: bool,
     pub csrf: String,
     pub section: &'static str,
     pub css: &'static str,
@@ -36,6 +38,7 @@ impl Shell {
                 is_admin: p.is_admin,
             }),
             csrf: viewer.csrf().to_string(),
+            browse: viewer.may_browse(),
             section,
             css: super::assets::url("fika.css"),
             js: super::assets::url("fika.js"),
@@ -113,10 +116,13 @@ fn render_error(viewer: &Viewer, info: &ErrorInfo) -> HttpResponse {
         shell: Shell::new(viewer, ""),
         info,
     };
+    let mut builder = HttpResponse::build(info.status);
+    // Set here too: a panic's error page is made after the header middleware has run.
+    for (name, value) in crate::app::SECURITY_HEADERS {
+        builder.insert_header((name.clone(), *value));
+    }
     match page.render() {
-        Ok(body) => HttpResponse::build(info.status)
-            .content_type("text/html; charset=utf-8")
-            .body(body),
+        Ok(body) => builder.content_type("text/html; charset=utf-8").body(body),
         Err(e) => {
             tracing::error!(error = %e, "error page failed to render");
             HttpResponse::build(info.status)

@@ -290,7 +290,14 @@ async fn anonymous_visitors_are_sent_to_sign_in(b: Backend) {
     drop(s);
     let s = TestServer::start_with(data, &["--public-read"]).await;
     let anon = s.client();
-    assert_eq!(anon.get("/").await.status(), 200, "public read");
+    let home = anon.get("/").await;
+    assert_eq!(home.status(), 200, "public read");
+    let body = home.text().await.unwrap();
+    assert!(
+        body.contains("class=\"sections\""),
+        "readers get the navigation"
+    );
+    assert!(body.contains("Sign in"));
     let res = anon.get("/account").await;
     assert_eq!(res.status(), 303, "the account page still needs sign-in");
     let res = anon.post_form("/account/tokens", &[("name", "x")]).await;
@@ -461,6 +468,72 @@ async fn password_change_signs_out_other_sessions(b: Backend) {
     assert_eq!(token2.as_deref(), Some(token.as_str()));
 }
 
+async fn concurrent_attempts_cannot_outrun_the_throttle(b: Backend) {
+    let s = server_with_user(b, false).await;
+    let mut set = tokio::task::JoinSet::new();
+    for _ in 0..16 {
+        let http = s.client().http;
+        let url = s.url("/login");
+        set.spawn(async move {
+            http.post(url)
+                .form(&[("username", "alice"), ("password", "wrong-password!")])
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        });
+    }
+    let statuses = set.join_all().await;
+    let wrong = statuses.iter().filter(|s| **s == 401).count();
+    let throttled = statuses.iter().filter(|s| **s == 429).count();
+    assert_eq!(wrong + throttled, 16, "{statuses:?}");
+    assert!(wrong <= 5, "at most 5 attempts were checked: {statuses:?}");
+}
+
+async fn used_sessions_are_extended_in_the_browser_too(b: Backend) {
+    use diesel::prelude::*;
+    use fika::db::schema::sessions;
+    let s = server_with_user(b, false).await;
+    let c = s.client();
+    c.login("alice", PASSWORD).await;
+    let res = c.get("/").await;
+    assert!(
+        res.headers().get("set-cookie").is_none(),
+        "a fresh session is not re-sent"
+    );
+    // Age the session by two days, as if it were signed in the day before yesterday.
+    let mut conn = s.data.connect();
+    let soon = chrono::Utc::now().naive_utc() + chrono::Duration::days(28);
+    diesel::update(sessions::table)
+        .set(sessions::expires_at.eq(soon))
+        .execute(&mut conn)
+        .unwrap();
+    let res = c.get("/").await;
+    assert_eq!(res.status(), 200);
+    let cookie = res.headers()["set-cookie"].to_str().unwrap().to_string();
+    assert!(cookie.contains("Max-Age=2592000"), "{cookie}");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+}
+
+async fn admin_self_protection_ignores_letter_case(b: Backend) {
+    let s = server_with_user(b, true).await;
+    let admin = s.client();
+    admin.login("alice", PASSWORD).await;
+    let token = admin.csrf("/admin/users").await;
+    for action in ["ALICE/remove-admin", "Alice/disable"] {
+        let res = admin
+            .post_form(&format!("/admin/users/{action}"), &[("csrf_token", &token)])
+            .await;
+        assert_eq!(res.status(), 422, "{action}");
+    }
+    assert_eq!(
+        admin.get("/admin/users").await.status(),
+        200,
+        "still an admin"
+    );
+}
+
 backend_tests!(
     sign_in_success,
     sign_in_failure,
@@ -472,4 +545,7 @@ backend_tests!(
     open_redirects_are_refused,
     admins_manage_users,
     password_change_signs_out_other_sessions,
+    concurrent_attempts_cannot_outrun_the_throttle,
+    used_sessions_are_extended_in_the_browser_too,
+    admin_self_protection_ignores_letter_case,
 );

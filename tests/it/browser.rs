@@ -17,8 +17,9 @@ pub struct Browser {
 }
 
 impl Browser {
-    /// None (skip) when chromedriver is not installed, unless CI requires it.
-    pub async fn start() -> Option<Browser> {
+    /// None (skip) when chromedriver is not installed, unless CI requires it. `dark` asks
+    /// Chromium for the dark colour scheme (`prefers-color-scheme: dark`).
+    pub async fn start(dark: bool) -> Option<Browser> {
         let driver_bin = std::env::var("FIKA_TEST_CHROMEDRIVER")
             .unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium =
@@ -43,17 +44,24 @@ impl Browser {
             .spawn()
             .expect("start chromedriver");
         let profile = tempfile::tempdir().expect("profile dir");
+        let mut args = vec![
+            "--headless".to_string(),
+            "--no-sandbox".into(),
+            "--disable-gpu".into(),
+            "--disable-quic".into(),
+            "--no-first-run".into(),
+            "--disable-background-networking".into(),
+            "--disable-component-update".into(),
+            "--disable-sync".into(),
+            "--disable-dev-shm-usage".into(),
+            "--window-size=1280,900".into(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if dark {
+            args.push("--force-dark-mode".into());
+        }
         let caps = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chromium,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync",
-                    "--disable-dev-shm-usage", "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.path().display()),
-                ]
-            }
+            "goog:chromeOptions": { "binary": chromium, "args": args }
         });
         let caps = match caps {
             serde_json::Value::Object(m) => m,
@@ -92,7 +100,7 @@ impl Browser {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_and_see_the_home_page() {
-    let Some(browser) = Browser::start().await else {
+    let Some(browser) = Browser::start(false).await else {
         return;
     };
     let data = Arc::new(TestData::new(&Backend::Sqlite));
@@ -218,5 +226,89 @@ async fn sign_in_and_see_the_home_page() {
     assert_eq!(c.current_url().await.unwrap().path(), "/login");
     c.goto(&s.url("/")).await.unwrap();
     assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    browser.close().await;
+}
+
+/// Signs in through the form and waits for the page asked for.
+async fn sign_in(c: &Client, s: &TestServer, next: &str, wait_for: Locator<'_>) {
+    c.goto(&s.url(&format!("/login?next={next}")))
+        .await
+        .unwrap();
+    c.find(Locator::Id("username"))
+        .await
+        .unwrap()
+        .send_keys("alice")
+        .await
+        .unwrap();
+    c.find(Locator::Id("password"))
+        .await
+        .unwrap()
+        .send_keys("fika-demo-2026")
+        .await
+        .unwrap();
+    c.find(Locator::Css("main button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    c.wait().for_element(wait_for).await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn account_and_admin_pages_in_dark_mode() {
+    let Some(browser) = Browser::start(true).await else {
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &browser.client;
+    sign_in(c, &s, "/account", Locator::Id("token-name")).await;
+    let bg = c
+        .execute(
+            "return getComputedStyle(document.body).backgroundColor",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        bg.as_str(),
+        Some("rgb(26, 22, 20)"),
+        "the dark theme applies"
+    );
+
+    // Create a token with the plain form; it is shown once.
+    c.find(Locator::Id("token-name"))
+        .await
+        .unwrap()
+        .send_keys("screenshot script")
+        .await
+        .unwrap();
+    c.find(Locator::Css("form[action='/account/tokens'] button"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let token = c
+        .wait()
+        .for_element(Locator::Id("new-token"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(token.starts_with("fika_"), "{token}");
+    browser.screenshot("account-dark.png").await;
+
+    c.goto(&s.url("/admin/users")).await.unwrap();
+    let rows = c
+        .find_all(Locator::Css("table.users tbody tr"))
+        .await
+        .unwrap();
+    assert_eq!(rows.len(), 12, "the demo people");
+    browser.screenshot("users-dark.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    browser.screenshot("users-dark-phone.png").await;
     browser.close().await;
 }

@@ -101,11 +101,15 @@ async fn port_in_use_is_a_clear_error(b: Backend) {
     let addr = s.url.trim_start_matches("http://").to_string();
     let data = TestData::new(&Backend::Sqlite);
     let mut cmd = Command::new(BIN);
-    cmd.args(["serve", "--addr", &addr])
+    cmd.args(["serve", "--demo", "--addr", &addr])
         .args(data.args())
         .env("FIKA_LOG", "warn");
     let out = tokio::task::spawn_blocking(move || run(cmd)).await.unwrap();
     assert_clear_failure(&out, "cannot listen on");
+    assert!(
+        !data.dir.path().join("fika.db").exists(),
+        "nothing was written before the port was known to be free"
+    );
 }
 
 async fn user_commands(b: Backend) {
@@ -201,7 +205,41 @@ async fn user_commands(b: Backend) {
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
     assert!(body.contains("Alice Lindqvist"));
-    assert!(body.contains("ci"), "the token is listed by its label");
+    assert!(
+        body.contains("<td>ci</td>"),
+        "the token is listed by its label"
+    );
+
+    // List and revoke from the command line.
+    let out = s.data.cli(&["user", "token", "alice", "--list"], None);
+    assert!(out.success, "{}", out.stderr);
+    let line = out
+        .stdout
+        .lines()
+        .find(|l| l.ends_with("\tci"))
+        .expect("listed");
+    assert!(line.contains("\tactive\t"), "{line}");
+    let id = line.split('\t').next().unwrap().to_string();
+    assert_clear_failure(
+        &s.data
+            .cli(&["user", "token", "alice", "--revoke", "999999"], None),
+        "no active token",
+    );
+    let out = s
+        .data
+        .cli(&["user", "token", "alice", "--revoke", &id], None);
+    assert!(out.success, "{}", out.stderr);
+    let res = reqwest::Client::new()
+        .get(s.url("/account"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 401, "a revoked token no longer works");
+    assert_clear_failure(
+        &s.data.cli(&["user", "token", "alice", "--name", ""], None),
+        "Give the token a name",
+    );
 }
 
 async fn demo_loads_once(b: Backend) {

@@ -111,6 +111,15 @@ impl TestData {
         args
     }
 
+    /// A direct database connection, for tests that must set up what no route can (e.g. an
+    /// aged session).
+    pub fn connect(&self) -> fika::db::AnyConnection {
+        let target =
+            fika::db::DbTarget::from_settings(self.database_url.as_deref(), self.dir.path())
+                .expect("database target");
+        target.establish().expect("connect to the test database")
+    }
+
     /// Drops this test's PostgreSQL database now (used to make the database unreachable).
     pub fn drop_database(&self) {
         if let Some((admin, name)) = &self.pg_admin {
