@@ -201,12 +201,7 @@ async fn api_tokens_work_and_can_be_revoked(b: Backend) {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let res = bearer
-        .get(s.url("/"))
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap();
+    let res = s.get_with_token("/", &secret).await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("alice Testperson"));
     // Bearer requests need no CSRF token.
@@ -240,19 +235,11 @@ async fn api_tokens_work_and_can_be_revoked(b: Backend) {
             .await;
         assert_eq!(res.status(), 303);
     }
-    let res = bearer
-        .get(s.url("/"))
-        .bearer_auth(&secret)
-        .send()
-        .await
-        .unwrap();
+    let res = s.get_with_token("/", &secret).await;
     assert_eq!(res.status(), 401);
-    let res = bearer
-        .get(s.url("/api/v1/anything"))
-        .bearer_auth("fika_not-a-token")
-        .send()
-        .await
-        .unwrap();
+    let res = s
+        .get_with_token("/api/v1/anything", "fika_not-a-token")
+        .await;
     assert_eq!(res.status(), 401);
     let json: serde_json::Value = res.json().await.unwrap();
     assert!(json["error"].as_str().is_some());

@@ -98,6 +98,47 @@ impl Browser {
     }
 }
 
+/// Short forms of the WebDriver calls the tests repeat.
+impl Browser {
+    async fn type_into(&self, id: &str, text: &str) {
+        let field = self.client.find(Locator::Id(id)).await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        let target = self.client.find(Locator::Css(css)).await.unwrap();
+        target.click().await.unwrap();
+    }
+
+    /// Waits for an element (the page after a click has loaded) and returns its text.
+    async fn wait_text(&self, css: &str) -> String {
+        let el = self
+            .client
+            .wait()
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap();
+        el.text().await.unwrap()
+    }
+
+    async fn path(&self) -> String {
+        self.client.current_url().await.unwrap().path().to_string()
+    }
+
+    async fn body_background(&self) -> String {
+        let js = "return getComputedStyle(document.body).backgroundColor";
+        let v = self.client.execute(js, vec![]).await.unwrap();
+        v.as_str().unwrap_or_default().to_string()
+    }
+
+    /// Signs in as the demo admin through the form on the current sign-in page.
+    async fn sign_in(&self, password: &str) {
+        self.type_into("username", "alice").await;
+        self.type_into("password", password).await;
+        self.click("main button[type=submit]").await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sign_in_and_see_the_home_page() {
     let Some(browser) = Browser::start(false).await else {
@@ -108,41 +149,18 @@ async fn sign_in_and_see_the_home_page() {
     let c = &browser.client;
 
     c.goto(&s.url("/account")).await.unwrap();
-    let url = c.current_url().await.unwrap();
     assert_eq!(
-        url.path(),
+        browser.path().await,
         "/login",
         "anonymous visitors are sent to sign in"
     );
     browser.screenshot("login.png").await;
 
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("alice")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("not-the-password")
-        .await
-        .unwrap();
-    c.find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let error = c
-        .wait()
-        .for_element(Locator::Css("p.error"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(error, "Wrong username or password.");
+    browser.sign_in("not-the-password").await;
+    assert_eq!(
+        browser.wait_text("p.error").await,
+        "Wrong username or password."
+    );
     let kept = c
         .find(Locator::Id("username"))
         .await
@@ -150,109 +168,36 @@ async fn sign_in_and_see_the_home_page() {
         .prop("value")
         .await
         .unwrap();
-    assert_eq!(kept.as_deref(), Some("alice"));
+    assert_eq!(kept.as_deref(), Some("alice"), "the username is kept");
 
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("fika-demo-2026")
-        .await
-        .unwrap();
-    c.find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Id("token-name"))
-        .await
-        .unwrap();
-    let url = c.current_url().await.unwrap();
+    browser.type_into("password", "fika-demo-2026").await;
+    browser.click("main button[type=submit]").await;
+    browser.wait_text("#token-name").await;
     assert_eq!(
-        url.path(),
+        browser.path().await,
         "/account",
         "back where the visitor wanted to go"
     );
 
-    c.find(Locator::Css("nav.sections a[href='/']"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait()
-        .for_element(Locator::Css("main .search.big"))
-        .await
-        .unwrap();
-    let h1 = c
-        .find(Locator::Css("main h1"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(h1, "Hej, Alice Lindqvist!");
-    let current = c
-        .find(Locator::Css("nav.sections a[aria-current=page]"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
-    assert_eq!(current, "Home");
+    browser.click("nav.sections a[href='/']").await;
+    assert_eq!(browser.wait_text("main h1").await, "Hej, Alice Lindqvist!");
+    assert_eq!(
+        browser.wait_text("nav.sections a[aria-current=page]").await,
+        "Home"
+    );
     // The stylesheet really applied (served from static/, not a CDN).
-    let bg = c
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor",
-            vec![],
-        )
-        .await
-        .unwrap();
-    assert_eq!(bg.as_str(), Some("rgb(251, 248, 244)"));
+    assert_eq!(browser.body_background().await, "rgb(251, 248, 244)");
     browser.screenshot("home.png").await;
-
     c.set_window_size(390, 844).await.unwrap();
     browser.screenshot("home-phone.png").await;
 
     // Sign out through the header form (it carries the CSRF token).
-    c.find(Locator::Css(".who button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(Locator::Id("password")).await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    browser.click(".who button").await;
+    browser.wait_text("#password").await;
+    assert_eq!(browser.path().await, "/login");
     c.goto(&s.url("/")).await.unwrap();
-    assert_eq!(c.current_url().await.unwrap().path(), "/login");
+    assert_eq!(browser.path().await, "/login", "the session is gone");
     browser.close().await;
-}
-
-/// Signs in through the form and waits for the page asked for.
-async fn sign_in(c: &Client, s: &TestServer, next: &str, wait_for: Locator<'_>) {
-    c.goto(&s.url(&format!("/login?next={next}")))
-        .await
-        .unwrap();
-    c.find(Locator::Id("username"))
-        .await
-        .unwrap()
-        .send_keys("alice")
-        .await
-        .unwrap();
-    c.find(Locator::Id("password"))
-        .await
-        .unwrap()
-        .send_keys("fika-demo-2026")
-        .await
-        .unwrap();
-    c.find(Locator::Css("main button[type=submit]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    c.wait().for_element(wait_for).await.unwrap();
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -263,41 +208,19 @@ async fn account_and_admin_pages_in_dark_mode() {
     let data = Arc::new(TestData::new(&Backend::Sqlite));
     let s = TestServer::start_with(data, &["--demo"]).await;
     let c = &browser.client;
-    sign_in(c, &s, "/account", Locator::Id("token-name")).await;
-    let bg = c
-        .execute(
-            "return getComputedStyle(document.body).backgroundColor",
-            vec![],
-        )
-        .await
-        .unwrap();
+    c.goto(&s.url("/login?next=/account")).await.unwrap();
+    browser.sign_in("fika-demo-2026").await;
+    browser.wait_text("#token-name").await;
     assert_eq!(
-        bg.as_str(),
-        Some("rgb(26, 22, 20)"),
+        browser.body_background().await,
+        "rgb(26, 22, 20)",
         "the dark theme applies"
     );
 
     // Create a token with the plain form; it is shown once.
-    c.find(Locator::Id("token-name"))
-        .await
-        .unwrap()
-        .send_keys("screenshot script")
-        .await
-        .unwrap();
-    c.find(Locator::Css("form[action='/account/tokens'] button"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    let token = c
-        .wait()
-        .for_element(Locator::Id("new-token"))
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    browser.type_into("token-name", "screenshot script").await;
+    browser.click("form[action='/account/tokens'] button").await;
+    let token = browser.wait_text("#new-token").await;
     assert!(token.starts_with("fika_"), "{token}");
     browser.screenshot("account-dark.png").await;
 

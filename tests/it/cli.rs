@@ -196,12 +196,7 @@ async fn user_commands(b: Backend) {
         token.starts_with("fika_") && !token.contains(char::is_whitespace),
         "{token:?}"
     );
-    let res = reqwest::Client::new()
-        .get(s.url("/account"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = s.get_with_token("/account", &token).await;
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
     assert!(body.contains("Alice Lindqvist"));
@@ -229,12 +224,7 @@ async fn user_commands(b: Backend) {
         .data
         .cli(&["user", "token", "alice", "--revoke", &id], None);
     assert!(out.success, "{}", out.stderr);
-    let res = reqwest::Client::new()
-        .get(s.url("/account"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let res = s.get_with_token("/account", &token).await;
     assert_eq!(res.status(), 401, "a revoked token no longer works");
     assert_clear_failure(
         &s.data.cli(&["user", "token", "alice", "--name", ""], None),

@@ -320,6 +320,19 @@ impl TestServer {
         format!("{}{}", self.url, path)
     }
 
+    /// GET with `Authorization: Bearer`, as a script would; no cookies, no redirects.
+    pub async fn get_with_token(&self, path: &str, token: &str) -> reqwest::Response {
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .expect("client");
+        http.get(self.url(path))
+            .bearer_auth(token)
+            .send()
+            .await
+            .expect("GET")
+    }
+
     /// A fresh browser-like client: cookie jar, no redirects followed.
     pub fn client(&self) -> Client {
         Client::new(&self.url)
