@@ -137,7 +137,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     // Bind before touching data: "port in use" must fail before a demo is written.
     let listener = std::net::TcpListener::bind(args.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    let db = open(&args.data, 16)?;
+    let db = open(&args.data, args.db_pool)?;
     tracing::info!(database = %db.target().describe(), "database ready");
     if args.demo {
         let mut conn = db.conn().map_err(|e| e.to_string())?;

@@ -66,6 +66,12 @@ pub struct ServeArgs {
     #[arg(long, env = "FIKA_PUBLIC_READ")]
     pub public_read: bool,
 
+    /// Database connections in the pool. More than the database's cores rarely helps: a
+    /// small pool with a fair queue in front keeps tail latency low.
+    #[arg(long, env = "FIKA_DB_POOL", default_value_t = 8, value_name = "N",
+          value_parser = clap::value_parser!(u32).range(1..=256))]
+    pub db_pool: u32,
+
     /// Worker threads for HTTP (default: one per core).
     #[arg(long, env = "FIKA_WORKERS", value_name = "N")]
     pub workers: Option<usize>,

@@ -141,6 +141,10 @@ impl CustomizeConnection<AnyConnection, diesel::r2d2::Error> for ConnectionSetti
 pub struct Db {
     pool: Pool,
     target: std::sync::Arc<DbTarget>,
+    /// One permit per pooled connection. Requests queue here, in arrival order, before they
+    /// take a blocking thread: r2d2's own wait is not fair, and under load some requests
+    /// would starve for hundreds of milliseconds while others overtook them.
+    permits: std::sync::Arc<tokio::sync::Semaphore>,
 }
 
 impl Db {
@@ -167,6 +171,7 @@ impl Db {
         Ok(Db {
             pool,
             target: std::sync::Arc::new(target),
+            permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
         })
     }
 
@@ -185,6 +190,7 @@ impl Db {
         T: Send + 'static,
         F: FnOnce(&mut AnyConnection) -> AppResult<T> + Send + 'static,
     {
+        let _permit = self.permit().await?;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool.get()?;
@@ -193,8 +199,18 @@ impl Db {
         .await?
     }
 
+    async fn permit(&self) -> AppResult<tokio::sync::SemaphorePermit<'_>> {
+        self.permits
+            .acquire()
+            .await
+            .map_err(|_| AppError::Unavailable("database pool closed".into()))
+    }
+
     /// Checks that the database answers, within `timeout`; used by `/healthz`.
     pub async fn ping(&self, timeout: Duration) -> AppResult<()> {
+        let _permit = tokio::time::timeout(timeout, self.permit())
+            .await
+            .map_err(|_| AppError::Unavailable("database pool busy".into()))??;
         let pool = self.pool.clone();
         actix_web::web::block(move || {
             let mut conn = pool
