@@ -12,6 +12,10 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        discipline -> Text,
+        title -> Text,
+        bio -> Text,
+        links -> Text,
     }
 }
 
@@ -58,7 +62,76 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    units (id) {
+        id -> BigInt,
+        kind -> Text,
+        slug -> Text,
+        name -> Text,
+        mission -> Text,
+        description -> Text,
+        links -> Text,
+        tribe_id -> Nullable<BigInt>,
+        discipline -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unit_slug_redirects (kind, old_slug) {
+        kind -> Text,
+        old_slug -> Text,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    alliance_tribes (alliance_id, tribe_id) {
+        alliance_id -> BigInt,
+        tribe_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    initiatives (id) {
+        id -> BigInt,
+        alliance_id -> BigInt,
+        name -> Text,
+        stage -> Text,
+        description -> Text,
+        position -> Integer,
+    }
+}
+
+diesel::table! {
+    memberships (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        unit_id -> BigInt,
+        role -> Text,
+        start_date -> Date,
+        end_date -> Nullable<Date>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    unit_events (id) {
+        id -> BigInt,
+        unit_id -> BigInt,
+        event -> Text,
+        detail -> Text,
+        actor_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(sessions -> people (person_id));
+diesel::joinable!(memberships -> people (person_id));
+diesel::joinable!(memberships -> units (unit_id));
+diesel::joinable!(initiatives -> units (alliance_id));
+diesel::joinable!(unit_events -> units (unit_id));
 diesel::joinable!(api_tokens -> people (person_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
@@ -66,5 +139,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     sessions,
     api_tokens,
     login_failures,
-    change_log
+    change_log,
+    units,
+    unit_slug_redirects,
+    alliance_tribes,
+    initiatives,
+    memberships,
+    unit_events,
 );

@@ -1,4 +1,8 @@
-//! The org model: people now; squads, tribes, chapters, guilds, trios and alliances build on it.
+//! The org model: people, and units of six kinds — tribes, squads, chapters, guilds, trios,
+//! alliances — with memberships that keep their history, enforced rules and warnings.
 
 pub mod model;
 pub mod repo;
+pub mod rules;
+pub mod unit;
+pub mod unit_repo;

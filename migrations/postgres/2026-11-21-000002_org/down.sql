@@ -1,0 +1,10 @@
+DROP TABLE unit_events;
+DROP TABLE memberships;
+DROP TABLE initiatives;
+DROP TABLE alliance_tribes;
+DROP TABLE unit_slug_redirects;
+DROP TABLE units;
+ALTER TABLE people DROP COLUMN links;
+ALTER TABLE people DROP COLUMN bio;
+ALTER TABLE people DROP COLUMN title;
+ALTER TABLE people DROP COLUMN discipline;

@@ -1,0 +1,455 @@
+//! Units of the org model — tribes, squads, chapters, guilds, trios, alliances — their roles,
+//! slugs, links and alliance initiatives. Types and parsing only; no I/O.
+
+use std::fmt;
+
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+use serde::Serialize;
+
+use crate::db::schema::{initiatives, memberships, units};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum UnitKind {
+    Tribe,
+    Squad,
+    Chapter,
+    Guild,
+    Trio,
+    Alliance,
+}
+
+/// Whether a kind of unit belongs to a tribe.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TribeLink {
+    None,
+    Optional,
+    Required,
+}
+
+impl UnitKind {
+    pub const ALL: [UnitKind; 6] = [
+        UnitKind::Tribe,
+        UnitKind::Squad,
+        UnitKind::Chapter,
+        UnitKind::Guild,
+        UnitKind::Trio,
+        UnitKind::Alliance,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UnitKind::Tribe => "tribe",
+            UnitKind::Squad => "squad",
+            UnitKind::Chapter => "chapter",
+            UnitKind::Guild => "guild",
+            UnitKind::Trio => "trio",
+            UnitKind::Alliance => "alliance",
+        }
+    }
+
+    /// The path segment of its pages: `/squads/{slug}`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            UnitKind::Tribe => "tribes",
+            UnitKind::Squad => "squads",
+            UnitKind::Chapter => "chapters",
+            UnitKind::Guild => "guilds",
+            UnitKind::Trio => "trios",
+            UnitKind::Alliance => "alliances",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            UnitKind::Tribe => "Tribe",
+            UnitKind::Squad => "Squad",
+            UnitKind::Chapter => "Chapter",
+            UnitKind::Guild => "Guild",
+            UnitKind::Trio => "Trio",
+            UnitKind::Alliance => "Alliance",
+        }
+    }
+
+    /// Accepts the singular or the plural, in any case.
+    pub fn parse(raw: &str) -> Option<UnitKind> {
+        let s = raw.trim().to_ascii_lowercase();
+        UnitKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == s || k.plural() == s)
+    }
+
+    pub fn tribe_link(self) -> TribeLink {
+        match self {
+            UnitKind::Squad => TribeLink::Optional,
+            UnitKind::Chapter | UnitKind::Trio => TribeLink::Required,
+            UnitKind::Tribe | UnitKind::Guild | UnitKind::Alliance => TribeLink::None,
+        }
+    }
+
+    /// The roles a membership of this kind of unit may have; the first is the default.
+    pub fn roles(self) -> &'static [Role] {
+        use Role::*;
+        match self {
+            UnitKind::Tribe => &[Member, TribeLead, AgileCoach, Coordinator],
+            UnitKind::Squad => &[Member, ProductOwner, AgileCoach],
+            UnitKind::Chapter => &[Member, ChapterLead],
+            UnitKind::Guild => &[Member, Coordinator],
+            UnitKind::Trio => &[TribeLead, ProductLead, DesignLead],
+            UnitKind::Alliance => &[Member, Coordinator],
+        }
+    }
+
+    /// The url of a unit of this kind.
+    pub fn url(self, slug: &str) -> String {
+        format!("/{}/{slug}", self.plural())
+    }
+}
+
+impl fmt::Display for UnitKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Role {
+    Member,
+    TribeLead,
+    ProductOwner,
+    AgileCoach,
+    ChapterLead,
+    Coordinator,
+    ProductLead,
+    DesignLead,
+}
+
+impl Role {
+    pub const ALL: [Role; 8] = [
+        Role::Member,
+        Role::TribeLead,
+        Role::ProductOwner,
+        Role::AgileCoach,
+        Role::ChapterLead,
+        Role::Coordinator,
+        Role::ProductLead,
+        Role::DesignLead,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Member => "member",
+            Role::TribeLead => "tribe lead",
+            Role::ProductOwner => "product owner",
+            Role::AgileCoach => "agile coach",
+            Role::ChapterLead => "chapter lead",
+            Role::Coordinator => "coordinator",
+            Role::ProductLead => "product lead",
+            Role::DesignLead => "design lead",
+        }
+    }
+
+    /// Accepts "tribe lead", "tribe-lead", "tribe_lead", "Tribe Lead".
+    pub fn parse(raw: &str) -> Option<Role> {
+        let s = raw.trim().to_ascii_lowercase().replace(['-', '_'], " ");
+        Role::ALL.into_iter().find(|r| r.as_str() == s)
+    }
+
+    /// Roles that lead their unit: they may edit it (and a tribe lead, the tribe's units).
+    pub fn leads(self) -> bool {
+        matches!(
+            self,
+            Role::TribeLead | Role::ProductOwner | Role::ChapterLead | Role::Coordinator
+        )
+    }
+}
+
+impl fmt::Display for Role {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Serialize for Role {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+/// A URL-safe name: 1–64 characters of a–z, 0–9 and single dashes.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Slug(String);
+
+impl Slug {
+    pub fn parse(raw: &str) -> Result<Slug, String> {
+        let s = raw.trim().to_ascii_lowercase();
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.chars()
+                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+            && !s.starts_with('-')
+            && !s.ends_with('-')
+            && !s.contains("--");
+        if ok {
+            Ok(Slug(s))
+        } else {
+            Err("A slug has 1–64 characters: letters a–z, digits and single dashes (e.g. \"core-payments\").".into())
+        }
+    }
+
+    /// A slug made from a name: "Core Payments & Billing (EU)" → "core-payments-billing-eu".
+    pub fn from_name(name: &str) -> Option<Slug> {
+        let mut out = String::new();
+        for c in name.chars().flat_map(fold_char) {
+            if c.is_ascii_alphanumeric() {
+                out.push(c.to_ascii_lowercase());
+            } else if !out.is_empty() && !out.ends_with('-') {
+                out.push('-');
+            }
+        }
+        let trimmed: String = out.trim_end_matches('-').chars().take(64).collect();
+        Slug::parse(trimmed.trim_end_matches('-')).ok()
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Slug {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Folds common accented letters to ASCII, so Swedish and other names make readable slugs.
+fn fold_char(c: char) -> Vec<char> {
+    match c {
+        'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' => {
+            vec!['a']
+        }
+        'ö' | 'ø' | 'ò' | 'ó' | 'ô' | 'õ' | 'Ö' | 'Ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' => {
+            vec!['o']
+        }
+        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => vec!['e'],
+        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => vec!['i'],
+        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => vec!['u'],
+        'ñ' | 'Ñ' => vec!['n'],
+        'ç' | 'Ç' => vec!['c'],
+        'ß' => vec!['s', 's'],
+        'æ' | 'Æ' => vec!['a', 'e'],
+        '&' => vec!['-'],
+        c => vec![c],
+    }
+}
+
+/// An alliance initiative's stage.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Stage {
+    #[serde(rename = "think")]
+    ThinkIt,
+    #[serde(rename = "build")]
+    BuildIt,
+    #[serde(rename = "ship")]
+    ShipIt,
+    #[serde(rename = "tweak")]
+    TweakIt,
+}
+
+impl Stage {
+    pub const ALL: [Stage; 4] = [
+        Stage::ThinkIt,
+        Stage::BuildIt,
+        Stage::ShipIt,
+        Stage::TweakIt,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Stage::ThinkIt => "think",
+            Stage::BuildIt => "build",
+            Stage::ShipIt => "ship",
+            Stage::TweakIt => "tweak",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Stage::ThinkIt => "Think it",
+            Stage::BuildIt => "Build it",
+            Stage::ShipIt => "Ship it",
+            Stage::TweakIt => "Tweak it",
+        }
+    }
+
+    /// Accepts "think", "Think it", "think-it".
+    pub fn parse(raw: &str) -> Option<Stage> {
+        let s = raw.trim().to_ascii_lowercase().replace(['-', '_'], " ");
+        let s = s.trim_end_matches(" it");
+        Stage::ALL.into_iter().find(|st| st.as_str() == s)
+    }
+}
+
+/// A link shown on a profile or unit page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Link {
+    pub label: String,
+    pub url: String,
+}
+
+/// Parses links written one a line, "Label https://…" or just the URL. Only http(s) and
+/// mailto URLs are accepted: a `javascript:` link must never reach a page.
+pub fn parse_links(text: &str) -> Result<Vec<Link>, String> {
+    let mut links = Vec::new();
+    for (n, line) in text.lines().map(str::trim).enumerate() {
+        if line.is_empty() {
+            continue;
+        }
+        let (label, url) = match line.rsplit_once(char::is_whitespace) {
+            Some((label, url)) => (label.trim(), url.trim()),
+            None => ("", line),
+        };
+        let lower = url.to_ascii_lowercase();
+        let ok = (lower.starts_with("https://") || lower.starts_with("http://")) && url.len() > 8
+            || lower.starts_with("mailto:") && url.len() > 7;
+        if !ok {
+            return Err(format!(
+                "Link {} ({line:?}) needs a URL starting with https://, http:// or mailto:.",
+                n + 1
+            ));
+        }
+        let label = if label.is_empty() { url } else { label };
+        links.push(Link {
+            label: label.to_string(),
+            url: url.to_string(),
+        });
+    }
+    Ok(links)
+}
+
+/// Links already stored were checked when saved; a bad line is skipped, never shown.
+pub fn stored_links(text: &str) -> Vec<Link> {
+    text.lines()
+        .filter_map(|l| parse_links(l).ok())
+        .flatten()
+        .collect()
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
+#[diesel(table_name = units)]
+pub struct Unit {
+    pub id: i64,
+    pub kind: String,
+    pub slug: String,
+    pub name: String,
+    pub mission: String,
+    pub description: String,
+    pub links: String,
+    pub tribe_id: Option<i64>,
+    pub discipline: String,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Unit {
+    /// Stored kinds are always valid; an unknown one (a newer fika's data) reads as a guild,
+    /// the kind with the fewest rules.
+    pub fn kind(&self) -> UnitKind {
+        UnitKind::parse(&self.kind).unwrap_or(UnitKind::Guild)
+    }
+
+    pub fn url(&self) -> String {
+        self.kind().url(&self.slug)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
+#[diesel(table_name = memberships)]
+pub struct Membership {
+    pub id: i64,
+    pub person_id: i64,
+    pub unit_id: i64,
+    pub role: String,
+    pub start_date: NaiveDate,
+    pub end_date: Option<NaiveDate>,
+}
+
+impl Membership {
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Member)
+    }
+
+    /// Current on `today`: started, and not yet ended.
+    pub fn is_current(&self, today: NaiveDate) -> bool {
+        self.start_date <= today && self.end_date.is_none_or(|end| end > today)
+    }
+}
+
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
+#[diesel(table_name = initiatives)]
+pub struct Initiative {
+    pub id: i64,
+    pub alliance_id: i64,
+    pub name: String,
+    pub stage: String,
+    pub description: String,
+    pub position: i32,
+}
+
+impl Initiative {
+    pub fn stage(&self) -> Stage {
+        Stage::parse(&self.stage).unwrap_or(Stage::ThinkIt)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn kinds_and_roles_parse() {
+        assert_eq!(UnitKind::parse("Squads"), Some(UnitKind::Squad));
+        assert_eq!(UnitKind::parse("team"), None);
+        assert_eq!(Role::parse("Tribe-Lead"), Some(Role::TribeLead));
+        assert_eq!(Role::parse("boss"), None);
+        assert!(UnitKind::Trio.roles().contains(&Role::DesignLead));
+        assert!(!UnitKind::Squad.roles().contains(&Role::TribeLead));
+        assert_eq!(Stage::parse("Ship it"), Some(Stage::ShipIt));
+        assert_eq!(Stage::parse("tweak"), Some(Stage::TweakIt));
+    }
+
+    #[test]
+    fn slugs() {
+        assert_eq!(
+            Slug::from_name("Core Payments & Billing (EU)")
+                .unwrap()
+                .as_str(),
+            "core-payments-billing-eu"
+        );
+        assert_eq!(
+            Slug::from_name("Ljudgränssnitt Ö").unwrap().as_str(),
+            "ljudgranssnitt-o"
+        );
+        assert!(Slug::from_name("!!!").is_none());
+        assert!(Slug::parse("a--b").is_err());
+        assert!(Slug::parse("ok-1").is_ok());
+        assert!(Slug::parse("../x").is_err());
+    }
+
+    #[test]
+    fn links_accept_only_safe_urls() {
+        let links = parse_links("Repo https://git.example/x\n\nmailto:team@example.se").unwrap();
+        assert_eq!(links[0].label, "Repo");
+        assert_eq!(links[1].url, "mailto:team@example.se");
+        assert!(parse_links("Evil javascript:alert(1)").is_err());
+        assert!(parse_links("data:text/html,hi").is_err());
+        assert_eq!(
+            stored_links("javascript:alert(1)\nhttps://ok.example"),
+            vec![Link {
+                label: "https://ok.example".into(),
+                url: "https://ok.example".into()
+            }]
+        );
+    }
+}
