@@ -13,7 +13,7 @@ use futures_util::FutureExt;
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{AppError, ErrorInfo};
-use crate::{auth, site};
+use crate::{auth, org, site};
 
 /// Every request body is capped here; later upload routes set their own, larger limit.
 pub const BODY_LIMIT: usize = 1024 * 1024;
@@ -28,6 +28,7 @@ pub struct AppState {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     site::routes::configure(cfg);
     auth::routes::configure(cfg);
+    org::routes::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.

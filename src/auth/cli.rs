@@ -53,6 +53,7 @@ pub fn add(
             email,
             is_admin: admin,
             password_hash: Some(hash),
+            profile: Default::default(),
         },
     )
     .map_err(|e| e.to_string())?;

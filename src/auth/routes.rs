@@ -422,6 +422,7 @@ async fn add_user(
         email,
         is_admin: kept.is_admin,
         password_hash: Some(hash),
+        profile: Default::default(),
     };
     match state
         .db

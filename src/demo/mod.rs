@@ -1,31 +1,15 @@
 //! The demo organization: a fictional music-streaming company, Kanelbulle Audio. `fika serve
 //! --demo` loads it into an empty database. Each feature adds its own demo records here.
 
+mod org;
+
 use crate::auth::password::{self, Password};
 use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
-use crate::error::AppError;
-use crate::org::model::{Email, NewPerson, Username};
 use crate::org::repo as people;
 
 /// Public on purpose: it is printed on the console and written in the README.
 pub const DEMO_PASSWORD: &str = "fika-demo-2026";
 pub const DEMO_ADMIN: &str = "alice";
-
-/// (username, display name, admin)
-const PEOPLE: &[(&str, &str, bool)] = &[
-    ("alice", "Alice Lindqvist", true),
-    ("bjorn", "Björn Andersson", false),
-    ("chioma", "Chioma Okafor", false),
-    ("dmitri", "Dmitri Volkov", false),
-    ("elin", "Elin Sjöberg", false),
-    ("farah", "Farah Haddad", false),
-    ("gustav", "Gustav Nyström", false),
-    ("hana", "Hana Takahashi", false),
-    ("ines", "Inés García", false),
-    ("jonas", "Jonas Berg", false),
-    ("kwame", "Kwame Mensah", false),
-    ("linnea", "Linnea Holm", false),
-];
 
 /// Loads the demo into an empty database; a database with any person in it is left alone.
 /// The emptiness check and the load are one transaction (under a lock on PostgreSQL), so
@@ -41,22 +25,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         if people::count(conn)? > 0 {
             return Ok(false);
         }
-        for (username, name, admin) in PEOPLE {
-            let username = Username::parse(username).map_err(AppError::Validation)?;
-            let email = Email::parse(&format!("{username}@kanelbulle.example"))
-                .map_err(AppError::Validation)?;
-            people::create(
-                conn,
-                None,
-                &NewPerson {
-                    username,
-                    display_name: (*name).to_string(),
-                    email: Some(email),
-                    is_admin: *admin,
-                    password_hash: Some(hash.clone()),
-                },
-            )?;
-        }
+        org::load(conn, &hash)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

@@ -1,8 +1,13 @@
 //! The org model: people, and units of six kinds — tribes, squads, chapters, guilds, trios,
 //! alliances — with memberships that keep their history, enforced rules and warnings.
 
+pub mod access;
+pub mod chart;
+pub mod forms;
 pub mod model;
 pub mod repo;
+pub mod routes;
 pub mod rules;
 pub mod unit;
 pub mod unit_repo;
+pub mod views;

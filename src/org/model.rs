@@ -110,6 +110,45 @@ pub struct NewPerson {
     pub is_admin: bool,
     /// An argon2 PHC string, or None for a person who cannot sign in.
     pub password_hash: Option<String>,
+    pub profile: ProfileFields,
+}
+
+/// The parts of a person's profile they (or an admin) edit.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ProfileFields {
+    /// backend, frontend, QA, design, product, coaching, data…
+    pub discipline: String,
+    pub title: String,
+    /// Markdown.
+    pub bio: String,
+    /// One link a line (see `unit::parse_links`).
+    pub links: String,
+}
+
+/// A person with their profile, for their page and the API.
+#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
+#[diesel(table_name = people)]
+pub struct Profile {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub email: Option<String>,
+    pub discipline: String,
+    pub title: String,
+    pub bio: String,
+    pub links: String,
+    pub is_admin: bool,
+    pub disabled: bool,
+}
+
+/// A discipline: free text, trimmed and lower-cased, at most 40 characters.
+pub fn parse_discipline(raw: &str) -> Result<String, String> {
+    let s = raw.trim().to_lowercase();
+    if s.chars().count() > 40 {
+        Err("A discipline has at most 40 characters.".into())
+    } else {
+        Ok(s)
+    }
 }
 
 #[cfg(test)]

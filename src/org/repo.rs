@@ -3,7 +3,7 @@
 use chrono::Utc;
 use diesel::prelude::*;
 
-use super::model::{NewPerson, Person, Username};
+use super::model::{NewPerson, Person, Profile, ProfileFields, Username};
 use crate::db::schema::people;
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -19,6 +19,10 @@ struct PersonRow<'a> {
     disabled: bool,
     created_at: chrono::NaiveDateTime,
     updated_at: chrono::NaiveDateTime,
+    discipline: &'a str,
+    title: &'a str,
+    bio: &'a str,
+    links: &'a str,
 }
 
 /// Creates a person; a taken username is a 409 with a message naming it.
@@ -41,6 +45,10 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewPerson) -> 
                 disabled: false,
                 created_at: now,
                 updated_at: now,
+                discipline: &new.profile.discipline,
+                title: &new.profile.title,
+                bio: &new.profile.bio,
+                links: &new.profile.links,
             })
             .execute(conn)?;
         let person = by_username(conn, new.username.as_str())?;
@@ -132,4 +140,46 @@ pub fn set_password_hash(conn: &mut AnyConnection, person_id: i64, hash: &str) -
         return Err(AppError::NotFound);
     }
     Ok(())
+}
+
+pub fn profile(conn: &mut AnyConnection, username: &str) -> AppResult<Profile> {
+    people::table
+        .filter(people::username.eq(username.to_lowercase()))
+        .select(Profile::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// Saves a person's name, e-mail and profile as one logged content change.
+pub fn update_profile(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    person_id: i64,
+    display_name: &str,
+    email: Option<&str>,
+    fields: &ProfileFields,
+) -> AppResult<Profile> {
+    write_with_changes(conn, actor, |conn| {
+        let n = diesel::update(people::table.filter(people::id.eq(person_id)))
+            .set((
+                people::display_name.eq(display_name),
+                people::email.eq(email),
+                people::discipline.eq(&fields.discipline),
+                people::title.eq(&fields.title),
+                people::bio.eq(&fields.bio),
+                people::links.eq(&fields.links),
+                people::updated_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        let p: Profile = people::table
+            .find(person_id)
+            .select(Profile::as_select())
+            .first(conn)?;
+        let key = p.username.clone();
+        Ok((p, vec![Change::new("person", key, "update")]))
+    })
 }

@@ -141,6 +141,15 @@ pub fn people_briefs(conn: &mut AnyConnection) -> AppResult<Vec<PersonBrief>> {
         .load(conn)?)
 }
 
+/// The org as it is on `on`: every unit, the memberships current that day, every person.
+pub fn snapshot(conn: &mut AnyConnection, on: NaiveDate) -> AppResult<super::rules::Snapshot> {
+    Ok(super::rules::Snapshot::new(
+        all_units(conn)?,
+        memberships_on(conn, on)?,
+        people_briefs(conn)?,
+    ))
+}
+
 /// (alliance id, tribe id) pairs.
 pub fn alliance_links(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64)>> {
     Ok(alliance_tribes::table

@@ -1,0 +1,385 @@
+//! The demo org of Kanelbulle Audio: four tribes with trios, fifteen squads, chapters in every
+//! tribe, five guilds, an alliance with initiatives, about a hundred people, and some history
+//! (people who changed squads, a squad that moved tribe, a renamed squad). Everything is made
+//! through the same functions the pages use, so every rule is checked.
+
+use chrono::NaiveDate;
+
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult};
+use crate::org::model::{Email, NewPerson, ProfileFields, Username};
+use crate::org::repo as people;
+use crate::org::unit::{Role, Stage, UnitKind};
+use crate::org::unit_repo::{self as units, NewMembership, UnitFields};
+
+/// (username, display name, admin, discipline, title)
+const NAMED: &[(&str, &str, bool, &str, &str)] = &[
+    ("alice", "Alice Lindqvist", true, "coaching", "Agile coach"),
+    ("bjorn", "Björn Andersson", false, "product", "Tribe lead, Listening"),
+    ("chioma", "Chioma Okafor", false, "product", "Tribe lead, Discovery"),
+    ("dmitri", "Dmitri Volkov", false, "backend", "Tribe lead, Platform"),
+    ("elin", "Elin Sjöberg", false, "product", "Tribe lead, Creators"),
+    ("farah", "Farah Haddad", false, "product", "Product lead, Listening"),
+    ("gustav", "Gustav Nyström", false, "design", "Design lead, Listening"),
+    ("hana", "Hana Takahashi", false, "product", "Product lead, Discovery"),
+    ("ines", "Inés García", false, "design", "Design lead, Discovery"),
+    ("jonas", "Jonas Berg", false, "product", "Product lead, Platform"),
+    ("kwame", "Kwame Mensah", false, "design", "Design lead, Platform"),
+    ("linnea", "Linnea Holm", false, "product", "Product lead, Creators"),
+    ("mateo", "Mateo Rossi", false, "design", "Design lead, Creators"),
+    ("nadia", "Nadia Petrova", false, "coaching", "Agile coach"),
+];
+
+const FIRST: &[&str] = &[
+    "Aino", "Ben", "Carla", "David", "Emma", "Felix", "Greta", "Hugo", "Ida", "Jamal", "Karin",
+    "Lars", "Maja", "Nils", "Olivia", "Pedro", "Quinn", "Rosa", "Sami", "Tove", "Umar", "Vera",
+    "Wilma", "Xin", "Yusuf", "Zara", "Anders", "Beatriz", "Cem", "Dagny", "Erik", "Fatima",
+    "Goran", "Helga", "Ivan", "Julia", "Kofi", "Lea", "Mikael", "Noor", "Oskar", "Priya",
+];
+const LAST: &[&str] = &[
+    "Ek", "Lund", "Berg", "Sandberg", "Öberg", "Nilsson", "Dahl", "Kaya", "Silva", "Chen",
+    "Kowalski", "Novak", "Haddad", "Okoro", "Larsen", "Moreau", "Schmidt", "Tanaka", "Ibrahim",
+    "Virtanen", "Costa", "Jansen", "Müller", "Åkesson", "Singh",
+];
+
+/// Discipline of generated people, in turn: mostly engineers, with QA, design and data.
+const DISCIPLINES: &[&str] = &[
+    "backend", "frontend", "backend", "mobile", "qa", "backend", "frontend", "data", "design",
+    "backend", "mobile", "qa",
+];
+
+struct TribePlan {
+    name: &'static str,
+    mission: &'static str,
+    lead: &'static str,
+    product_lead: &'static str,
+    design_lead: &'static str,
+    squads: &'static [(&'static str, &'static str)],
+}
+
+const TRIBES: &[TribePlan] = &[
+    TribePlan {
+        name: "Listening Experience",
+        mission: "Make every minute of listening feel effortless, on every device.",
+        lead: "bjorn",
+        product_lead: "farah",
+        design_lead: "gustav",
+        squads: &[
+            ("Player", "A player that starts instantly and never stutters."),
+            ("Playlists", "Help people build and share the soundtrack of their lives."),
+            ("Lyrics", "Sing along: synced lyrics in every market."),
+            ("Offline Mode", "Music that keeps playing on planes, trains and mountains."),
+        ],
+    },
+    TribePlan {
+        name: "Discovery",
+        mission: "Connect every listener with music they did not know they loved.",
+        lead: "chioma",
+        product_lead: "hana",
+        design_lead: "ines",
+        squads: &[
+            ("Search", "Find any track, artist or podcast from three typed letters."),
+            ("Recommendations", "Personal mixes that feel hand-picked."),
+            ("Podcast Discovery", "Surface the right episode at the right moment."),
+            ("Radio", "Endless, surprising stations from a single seed."),
+        ],
+    },
+    TribePlan {
+        name: "Creators",
+        mission: "Give artists the tools and the data to grow their audience.",
+        lead: "elin",
+        product_lead: "linnea",
+        design_lead: "mateo",
+        squads: &[
+            ("Artist Tools", "A studio dashboard artists open every morning."),
+            ("Upload Pipeline", "From master file to every market in an hour."),
+            ("Royalties", "Every stream accounted for, every artist paid on time."),
+        ],
+    },
+    TribePlan {
+        name: "Platform",
+        mission: "The reliable, secure foundation every other tribe builds on.",
+        lead: "dmitri",
+        product_lead: "jonas",
+        design_lead: "kwame",
+        squads: &[
+            ("Payments", "Subscriptions that just work, in every currency."),
+            ("Identity", "Sign-in that is safe and takes one tap."),
+            ("Infrastructure", "Fast deploys, calm on-call, honest dashboards."),
+            ("Data Platform", "Trustworthy data for every decision."),
+        ],
+    },
+];
+
+/// Chapters of every tribe: (name suffix, discipline, which people disciplines belong).
+const CHAPTERS: &[(&str, &str, &[&str])] = &[
+    ("Backend", "backend", &["backend", "data"]),
+    ("Web & Mobile", "frontend", &["frontend", "mobile"]),
+    ("Quality", "qa", &["qa"]),
+];
+
+const GUILDS: &[(&str, &str)] = &[
+    ("Web Guild", "Everything about building for the browser: performance, frameworks, CSS."),
+    ("Accessibility Guild", "Music for everyone: we share how to make every screen usable."),
+    ("Data Science Guild", "Experiments, statistics and models, across tribes."),
+    ("Security Guild", "Security champions from every squad: threats, fixes, habits."),
+    ("Agile Coaching Guild", "Coaches and curious leads swapping retro formats and lessons."),
+];
+
+fn date(y: i32, m: u32, d: u32) -> AppResult<NaiveDate> {
+    NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| AppError::internal("bad demo date"))
+}
+
+fn unit(
+    conn: &mut AnyConnection,
+    kind: UnitKind,
+    name: &str,
+    mission: &str,
+    tribe_id: Option<i64>,
+    discipline: &str,
+    alliance_tribes: Vec<i64>,
+) -> AppResult<i64> {
+    let slug = crate::org::unit::Slug::from_name(name)
+        .ok_or_else(|| AppError::internal("demo name without slug"))?;
+    let fields = UnitFields {
+        slug: slug.as_str().to_string(),
+        name: name.to_string(),
+        mission: mission.to_string(),
+        description: format!(
+            "**{name}** — {mission}\n\nAsk us anything in our channel; we read it every day."
+        ),
+        links: format!("Chat https://chat.kanelbulle.example/{slug}"),
+        tribe_id,
+        discipline: discipline.to_string(),
+        alliance_tribes,
+    };
+    Ok(units::create_unit(conn, None, kind, &fields)?.id)
+}
+
+fn join(
+    conn: &mut AnyConnection,
+    person_id: i64,
+    unit_id: i64,
+    role: Role,
+    start_date: NaiveDate,
+) -> AppResult<i64> {
+    Ok(units::add_membership(
+        conn,
+        None,
+        &NewMembership {
+            person_id,
+            unit_id,
+            role,
+            start_date,
+        },
+    )?
+    .id)
+}
+
+/// Creates the demo org; `hash` is the demo password's hash, shared by every account.
+pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
+    let person = |conn: &mut AnyConnection,
+                      username: &str,
+                      name: &str,
+                      admin: bool,
+                      discipline: &str,
+                      title: &str|
+     -> AppResult<(i64, String)> {
+        let username = Username::parse(username).map_err(AppError::Validation)?;
+        let email =
+            Email::parse(&format!("{username}@kanelbulle.example")).map_err(AppError::Validation)?;
+        let p = people::create(
+            conn,
+            None,
+            &NewPerson {
+                username,
+                display_name: name.to_string(),
+                email: Some(email),
+                is_admin: admin,
+                password_hash: Some(hash.to_string()),
+                profile: ProfileFields {
+                    discipline: discipline.to_string(),
+                    title: title.to_string(),
+                    bio: String::new(),
+                    links: String::new(),
+                },
+            },
+        )?;
+        Ok((p.id, discipline.to_string()))
+    };
+    let mut named = std::collections::HashMap::new();
+    for (u, n, admin, d, t) in NAMED {
+        named.insert(*u, person(conn, u, n, *admin, d, t)?.0);
+    }
+    let id_of = |u: &str| named.get(u).copied().ok_or_else(|| AppError::internal("demo person"));
+
+    // Generated people: first × last names, in a fixed order.
+    let mut pool: Vec<(i64, String)> = Vec::new();
+    let mut product_owners: Vec<i64> = Vec::new();
+    for i in 0..86usize {
+        let first = FIRST[i % FIRST.len()];
+        let last = LAST[(i * 7 + i / FIRST.len()) % LAST.len()];
+        let username = format!(
+            "{}.{}",
+            first.to_lowercase(),
+            crate::org::unit::Slug::from_name(last)
+                .map(|s| s.as_str().to_string())
+                .unwrap_or_default()
+        );
+        if i % 6 == 5 && product_owners.len() < 15 {
+            let (id, _) = person(conn, &username, &format!("{first} {last}"), false, "product", "Product owner")?;
+            product_owners.push(id);
+        } else {
+            let d = DISCIPLINES[i % DISCIPLINES.len()];
+            let title = match d {
+                "qa" => "QA engineer".to_string(),
+                "design" => "Product designer".to_string(),
+                "data" => "Data engineer".to_string(),
+                d => format!("{}{} engineer", d[..1].to_uppercase(), &d[1..]),
+            };
+            pool.push(person(conn, &username, &format!("{first} {last}"), false, d, &title)?);
+        }
+    }
+
+    let long_ago = date(2024, 2, 1)?;
+    let mut engineers = pool.iter();
+    let mut owners = product_owners.iter();
+    let mut tribe_ids = Vec::new();
+    let mut squad_ids: Vec<(i64, i64)> = Vec::new(); // (squad, tribe)
+    let mut squad_members: Vec<(i64, i64, String)> = Vec::new(); // (person, tribe, discipline)
+    for (t_index, plan) in TRIBES.iter().enumerate() {
+        let tribe = unit(conn, UnitKind::Tribe, plan.name, plan.mission, None, "", vec![])?;
+        tribe_ids.push(tribe);
+        join(conn, id_of(plan.lead)?, tribe, Role::TribeLead, long_ago)?;
+        let trio = unit(
+            conn,
+            UnitKind::Trio,
+            &format!("{} Trio", plan.name),
+            "Tribe lead, product lead and design lead, deciding together.",
+            Some(tribe),
+            "",
+            vec![],
+        )?;
+        join(conn, id_of(plan.lead)?, trio, Role::TribeLead, long_ago)?;
+        join(conn, id_of(plan.product_lead)?, trio, Role::ProductLead, long_ago)?;
+        join(conn, id_of(plan.design_lead)?, trio, Role::DesignLead, long_ago)?;
+        for (s_index, (name, mission)) in plan.squads.iter().enumerate() {
+            let squad = unit(conn, UnitKind::Squad, name, mission, Some(tribe), "", vec![])?;
+            squad_ids.push((squad, tribe));
+            let since = date(2024, 3 + s_index as u32, 1 + t_index as u32)?;
+            // The last squad of the last tribe gets no product owner and only five people,
+            // so the demo shows what the health warnings look like.
+            let short = t_index == TRIBES.len() - 1 && s_index == plan.squads.len() - 1;
+            if !short && let Some(po) = owners.next() {
+                join(conn, *po, squad, Role::ProductOwner, since)?;
+            }
+            let size = if short { 5 } else { 5 + (s_index + t_index) % 3 };
+            for _ in 0..size {
+                let Some((pid, d)) = engineers.next() else { break };
+                join(conn, *pid, squad, Role::Member, since)?;
+                squad_members.push((*pid, tribe, d.clone()));
+            }
+        }
+        let coach = if t_index % 2 == 0 { "alice" } else { "nadia" };
+        join(conn, id_of(coach)?, tribe, Role::AgileCoach, long_ago)?;
+    }
+    // Chapters: every tribe's engineers by discipline; the first of them leads.
+    for (t_index, plan) in TRIBES.iter().enumerate() {
+        let tribe = tribe_ids[t_index];
+        let short_name = plan.name.split_whitespace().next().unwrap_or(plan.name);
+        for (suffix, discipline, members_of) in CHAPTERS {
+            let chapter = unit(
+                conn,
+                UnitKind::Chapter,
+                &format!("{short_name} {suffix}"),
+                "Growing our craft together, across the tribe's squads.",
+                Some(tribe),
+                discipline,
+                vec![],
+            )?;
+            let members = squad_members
+                .iter()
+                .filter(|(_, t, d)| *t == tribe && members_of.contains(&d.as_str()));
+            for (i, (pid, _, _)) in members.enumerate() {
+                let role = if i == 0 { Role::ChapterLead } else { Role::Member };
+                join(conn, *pid, chapter, role, long_ago)?;
+            }
+        }
+    }
+    // Guilds: open communities; every fourth person joins one, coaches join theirs.
+    let mut guild_ids = Vec::new();
+    for (name, mission) in GUILDS {
+        guild_ids.push(unit(conn, UnitKind::Guild, name, mission, None, "", vec![])?);
+    }
+    for (i, (pid, d)) in pool.iter().enumerate() {
+        let guild = match d.as_str() {
+            "frontend" | "mobile" => Some(guild_ids[0]),
+            "design" => Some(guild_ids[1]),
+            "data" => Some(guild_ids[2]),
+            _ if i % 4 == 0 => Some(guild_ids[3]),
+            _ => None,
+        };
+        if let Some(g) = guild {
+            join(conn, *pid, g, Role::Member, date(2025, 1 + (i % 12) as u32, 10)?)?;
+        }
+    }
+    join(conn, id_of("alice")?, guild_ids[4], Role::Coordinator, long_ago)?;
+    join(conn, id_of("nadia")?, guild_ids[4], Role::Member, long_ago)?;
+    join(conn, id_of("ines")?, guild_ids[1], Role::Coordinator, long_ago)?;
+
+    // An alliance of the Listening and Platform trios.
+    let alliance = unit(
+        conn,
+        UnitKind::Alliance,
+        "Family Plan Alliance",
+        "One subscription for the whole household, from sign-up to shared playlists.",
+        None,
+        "",
+        vec![tribe_ids[0], tribe_ids[3]],
+    )?;
+    join(conn, id_of("bjorn")?, alliance, Role::Coordinator, date(2025, 9, 1)?)?;
+    let alliance_unit = units::unit_by_id(conn, alliance)?;
+    for (name, stage, what) in [
+        ("Shared family playlists", Stage::BuildIt, "Playlists every family member can add to."),
+        ("Family billing", Stage::ThinkIt, "One invoice, six accounts, fair currency handling."),
+        ("Kid-safe mode", Stage::ShipIt, "Explicit content filtered for children's accounts."),
+    ] {
+        units::add_initiative(conn, None, &alliance_unit, name, stage, what)?;
+    }
+
+    // History: two engineers changed squads last summer; a squad moved tribe; one renamed.
+    for (k, (pid, _, _)) in squad_members.iter().take(2).enumerate() {
+        let (to, _) = squad_ids[k + 5];
+        let old = units::memberships_of_person(conn, *pid)?
+            .into_iter()
+            .find(|(m, u)| u.kind() == UnitKind::Squad && m.end_date.is_none())
+            .map(|(m, _)| m.id)
+            .ok_or_else(|| AppError::internal("demo history"))?;
+        units::end_membership(conn, None, old, date(2025, 6, 30)?)?;
+        join(conn, *pid, to, Role::Member, date(2025, 7, 1)?)?;
+    }
+    let radio = units::unit(conn, UnitKind::Squad, "radio")?;
+    let mut fields = units::UnitFields {
+        slug: radio.slug.clone(),
+        name: radio.name.clone(),
+        mission: radio.mission.clone(),
+        description: radio.description.clone(),
+        links: radio.links.clone(),
+        tribe_id: Some(tribe_ids[0]),
+        discipline: String::new(),
+        alliance_tribes: vec![],
+    };
+    units::update_unit(conn, None, radio.id, &fields)?;
+    let offline = units::unit(conn, UnitKind::Squad, "offline-mode")?;
+    fields = units::UnitFields {
+        slug: "offline".into(),
+        name: "Offline".into(),
+        mission: offline.mission.clone(),
+        description: offline.description.clone(),
+        links: offline.links.clone(),
+        tribe_id: offline.tribe_id,
+        ..Default::default()
+    };
+    units::update_unit(conn, None, offline.id, &fields)?;
+    Ok(NAMED.len() + pool.len() + product_owners.len())
+}

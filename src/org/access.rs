@@ -1,0 +1,146 @@
+//! Who may change which part of the org: admins everything; a tribe lead their tribe and its
+//! squads, chapters and trio; a unit's lead (product owner, chapter lead, coordinator) their
+//! unit; and anyone may join or leave a guild themselves.
+
+use std::collections::HashSet;
+
+use super::unit::{Role, Unit, UnitKind};
+use super::unit_repo;
+use super::model::Person;
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult};
+
+/// The editing rights of one viewer, read once per request.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    pub person_id: Option<i64>,
+    pub is_admin: bool,
+    /// Units the viewer currently leads.
+    leads: HashSet<i64>,
+    /// Tribes the viewer currently leads (as tribe lead of the tribe or of its trio).
+    tribes: HashSet<i64>,
+}
+
+impl Access {
+    pub fn load(conn: &mut AnyConnection, viewer: Option<&Person>) -> AppResult<Access> {
+        let Some(person) = viewer else {
+            return Ok(Access::default());
+        };
+        let today = unit_repo::today();
+        let mut access = Access {
+            person_id: Some(person.id),
+            is_admin: person.is_admin,
+            ..Access::default()
+        };
+        for (m, unit) in unit_repo::memberships_of_person(conn, person.id)? {
+            if !m.is_current(today) || !m.role().leads() {
+                continue;
+            }
+            access.leads.insert(unit.id);
+            if m.role() == Role::TribeLead {
+                match unit.kind() {
+                    UnitKind::Tribe => {
+                        access.tribes.insert(unit.id);
+                    }
+                    UnitKind::Trio => access.tribes.extend(unit.tribe_id),
+                    _ => {}
+                }
+            }
+        }
+        Ok(access)
+    }
+
+    pub fn can_edit(&self, unit: &Unit) -> bool {
+        self.is_admin
+            || self.leads.contains(&unit.id)
+            || self.tribes.contains(&unit.id)
+            || unit.tribe_id.is_some_and(|t| self.tribes.contains(&t))
+    }
+
+    /// Creating a unit: admins; tribe leads inside their tribe.
+    pub fn can_create(&self, kind: UnitKind, tribe_id: Option<i64>) -> bool {
+        self.is_admin
+            || (matches!(kind, UnitKind::Squad | UnitKind::Chapter | UnitKind::Trio)
+                && tribe_id.is_some_and(|t| self.tribes.contains(&t)))
+    }
+
+    pub fn require_edit(&self, unit: &Unit) -> AppResult<()> {
+        if self.can_edit(unit) {
+            Ok(())
+        } else {
+            Err(AppError::forbidden(format!(
+                "Only an admin or a lead of {} (or of its tribe) may change it.",
+                unit.name
+            )))
+        }
+    }
+
+    /// Moving a squad to another tribe: admins, and the tribe leads of either tribe.
+    pub fn can_move(&self, squad: &Unit, to: Option<i64>) -> bool {
+        self.is_admin
+            || squad.tribe_id.is_some_and(|t| self.tribes.contains(&t))
+            || to.is_some_and(|t| self.tribes.contains(&t))
+    }
+
+    /// Joining or leaving: anyone for themselves in a guild; otherwise the unit's editors.
+    pub fn can_change_membership_of(&self, unit: &Unit, person_id: i64) -> bool {
+        self.can_edit(unit)
+            || (unit.kind() == UnitKind::Guild && self.person_id == Some(person_id))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn unit(id: i64, kind: UnitKind, tribe: Option<i64>) -> Unit {
+        let t = chrono::NaiveDateTime::default();
+        Unit {
+            id,
+            kind: kind.as_str().into(),
+            slug: format!("u{id}"),
+            name: format!("Unit {id}"),
+            mission: String::new(),
+            description: String::new(),
+            links: String::new(),
+            tribe_id: tribe,
+            discipline: String::new(),
+            created_at: t,
+            updated_at: t,
+        }
+    }
+
+    #[test]
+    fn leads_edit_what_they_lead() {
+        let tribe = unit(1, UnitKind::Tribe, None);
+        let squad = unit(2, UnitKind::Squad, Some(1));
+        let other_squad = unit(3, UnitKind::Squad, Some(9));
+        let guild = unit(4, UnitKind::Guild, None);
+        let tribe_lead = Access {
+            person_id: Some(7),
+            tribes: HashSet::from([1]),
+            leads: HashSet::from([1]),
+            ..Access::default()
+        };
+        assert!(tribe_lead.can_edit(&tribe));
+        assert!(tribe_lead.can_edit(&squad));
+        assert!(!tribe_lead.can_edit(&other_squad));
+        assert!(tribe_lead.can_create(UnitKind::Squad, Some(1)));
+        assert!(!tribe_lead.can_create(UnitKind::Squad, Some(9)));
+        assert!(!tribe_lead.can_create(UnitKind::Tribe, None));
+        let po = Access {
+            person_id: Some(8),
+            leads: HashSet::from([2]),
+            ..Access::default()
+        };
+        assert!(po.can_edit(&squad));
+        assert!(!po.can_edit(&tribe));
+        assert!(po.can_change_membership_of(&guild, 8), "anyone joins a guild");
+        assert!(!po.can_change_membership_of(&guild, 9), "but not for others");
+        let admin = Access {
+            is_admin: true,
+            ..Access::default()
+        };
+        assert!(admin.can_edit(&other_squad) && admin.can_create(UnitKind::Alliance, None));
+    }
+}
