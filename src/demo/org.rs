@@ -15,18 +15,90 @@ use crate::org::unit_repo::{self as units, NewMembership, UnitFields};
 /// (username, display name, admin, discipline, title)
 const NAMED: &[(&str, &str, bool, &str, &str)] = &[
     ("alice", "Alice Lindqvist", true, "coaching", "Agile coach"),
-    ("bjorn", "Björn Andersson", false, "product", "Tribe lead, Listening"),
-    ("chioma", "Chioma Okafor", false, "product", "Tribe lead, Discovery"),
-    ("dmitri", "Dmitri Volkov", false, "backend", "Tribe lead, Platform"),
-    ("elin", "Elin Sjöberg", false, "product", "Tribe lead, Creators"),
-    ("farah", "Farah Haddad", false, "product", "Product lead, Listening"),
-    ("gustav", "Gustav Nyström", false, "design", "Design lead, Listening"),
-    ("hana", "Hana Takahashi", false, "product", "Product lead, Discovery"),
-    ("ines", "Inés García", false, "design", "Design lead, Discovery"),
-    ("jonas", "Jonas Berg", false, "product", "Product lead, Platform"),
-    ("kwame", "Kwame Mensah", false, "design", "Design lead, Platform"),
-    ("linnea", "Linnea Holm", false, "product", "Product lead, Creators"),
-    ("mateo", "Mateo Rossi", false, "design", "Design lead, Creators"),
+    (
+        "bjorn",
+        "Björn Andersson",
+        false,
+        "product",
+        "Tribe lead, Listening",
+    ),
+    (
+        "chioma",
+        "Chioma Okafor",
+        false,
+        "product",
+        "Tribe lead, Discovery",
+    ),
+    (
+        "dmitri",
+        "Dmitri Volkov",
+        false,
+        "backend",
+        "Tribe lead, Platform",
+    ),
+    (
+        "elin",
+        "Elin Sjöberg",
+        false,
+        "product",
+        "Tribe lead, Creators",
+    ),
+    (
+        "farah",
+        "Farah Haddad",
+        false,
+        "product",
+        "Product lead, Listening",
+    ),
+    (
+        "gustav",
+        "Gustav Nyström",
+        false,
+        "design",
+        "Design lead, Listening",
+    ),
+    (
+        "hana",
+        "Hana Takahashi",
+        false,
+        "product",
+        "Product lead, Discovery",
+    ),
+    (
+        "ines",
+        "Inés García",
+        false,
+        "design",
+        "Design lead, Discovery",
+    ),
+    (
+        "jonas",
+        "Jonas Berg",
+        false,
+        "product",
+        "Product lead, Platform",
+    ),
+    (
+        "kwame",
+        "Kwame Mensah",
+        false,
+        "design",
+        "Design lead, Platform",
+    ),
+    (
+        "linnea",
+        "Linnea Holm",
+        false,
+        "product",
+        "Product lead, Creators",
+    ),
+    (
+        "mateo",
+        "Mateo Rossi",
+        false,
+        "design",
+        "Design lead, Creators",
+    ),
     ("nadia", "Nadia Petrova", false, "coaching", "Agile coach"),
 ];
 
@@ -65,10 +137,19 @@ const TRIBES: &[TribePlan] = &[
         product_lead: "farah",
         design_lead: "gustav",
         squads: &[
-            ("Player", "A player that starts instantly and never stutters."),
-            ("Playlists", "Help people build and share the soundtrack of their lives."),
+            (
+                "Player",
+                "A player that starts instantly and never stutters.",
+            ),
+            (
+                "Playlists",
+                "Help people build and share the soundtrack of their lives.",
+            ),
             ("Lyrics", "Sing along: synced lyrics in every market."),
-            ("Offline Mode", "Music that keeps playing on planes, trains and mountains."),
+            (
+                "Offline Mode",
+                "Music that keeps playing on planes, trains and mountains.",
+            ),
         ],
     },
     TribePlan {
@@ -78,9 +159,15 @@ const TRIBES: &[TribePlan] = &[
         product_lead: "hana",
         design_lead: "ines",
         squads: &[
-            ("Search", "Find any track, artist or podcast from three typed letters."),
+            (
+                "Search",
+                "Find any track, artist or podcast from three typed letters.",
+            ),
             ("Recommendations", "Personal mixes that feel hand-picked."),
-            ("Podcast Discovery", "Surface the right episode at the right moment."),
+            (
+                "Podcast Discovery",
+                "Surface the right episode at the right moment.",
+            ),
             ("Radio", "Endless, surprising stations from a single seed."),
         ],
     },
@@ -91,9 +178,18 @@ const TRIBES: &[TribePlan] = &[
         product_lead: "linnea",
         design_lead: "mateo",
         squads: &[
-            ("Artist Tools", "A studio dashboard artists open every morning."),
-            ("Upload Pipeline", "From master file to every market in an hour."),
-            ("Royalties", "Every stream accounted for, every artist paid on time."),
+            (
+                "Artist Tools",
+                "A studio dashboard artists open every morning.",
+            ),
+            (
+                "Upload Pipeline",
+                "From master file to every market in an hour.",
+            ),
+            (
+                "Royalties",
+                "Every stream accounted for, every artist paid on time.",
+            ),
         ],
     },
     TribePlan {
@@ -103,9 +199,15 @@ const TRIBES: &[TribePlan] = &[
         product_lead: "jonas",
         design_lead: "kwame",
         squads: &[
-            ("Payments", "Subscriptions that just work, in every currency."),
+            (
+                "Payments",
+                "Subscriptions that just work, in every currency.",
+            ),
             ("Identity", "Sign-in that is safe and takes one tap."),
-            ("Infrastructure", "Fast deploys, calm on-call, honest dashboards."),
+            (
+                "Infrastructure",
+                "Fast deploys, calm on-call, honest dashboards.",
+            ),
             ("Data Platform", "Trustworthy data for every decision."),
         ],
     },
@@ -119,11 +221,26 @@ const CHAPTERS: &[(&str, &str, &[&str])] = &[
 ];
 
 const GUILDS: &[(&str, &str)] = &[
-    ("Web Guild", "Everything about building for the browser: performance, frameworks, CSS."),
-    ("Accessibility Guild", "Music for everyone: we share how to make every screen usable."),
-    ("Data Science Guild", "Experiments, statistics and models, across tribes."),
-    ("Security Guild", "Security champions from every squad: threats, fixes, habits."),
-    ("Agile Coaching Guild", "Coaches and curious leads swapping retro formats and lessons."),
+    (
+        "Web Guild",
+        "Everything about building for the browser: performance, frameworks, CSS.",
+    ),
+    (
+        "Accessibility Guild",
+        "Music for everyone: we share how to make every screen usable.",
+    ),
+    (
+        "Data Science Guild",
+        "Experiments, statistics and models, across tribes.",
+    ),
+    (
+        "Security Guild",
+        "Security champions from every squad: threats, fixes, habits.",
+    ),
+    (
+        "Agile Coaching Guild",
+        "Coaches and curious leads swapping retro formats and lessons.",
+    ),
 ];
 
 fn date(y: i32, m: u32, d: u32) -> AppResult<NaiveDate> {
@@ -146,7 +263,9 @@ fn unit(
         name: name.to_string(),
         mission: mission.to_string(),
         description: format!(
-            "**{name}** — {mission}\n\nAsk us anything in our channel; we read it every day."
+            "## How we work\n\nWe plan every two weeks, demo on Fridays and keep our backlog \
+             open to everyone. New in {name}? Start with our onboarding page and say hej in \
+             the channel.\n\n- Stand-up at 09:30\n- Retro every other Thursday"
         ),
         links: format!("Chat https://chat.kanelbulle.example/{slug}"),
         tribe_id,
@@ -179,15 +298,15 @@ fn join(
 /// Creates the demo org; `hash` is the demo password's hash, shared by every account.
 pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     let person = |conn: &mut AnyConnection,
-                      username: &str,
-                      name: &str,
-                      admin: bool,
-                      discipline: &str,
-                      title: &str|
+                  username: &str,
+                  name: &str,
+                  admin: bool,
+                  discipline: &str,
+                  title: &str|
      -> AppResult<(i64, String)> {
         let username = Username::parse(username).map_err(AppError::Validation)?;
-        let email =
-            Email::parse(&format!("{username}@kanelbulle.example")).map_err(AppError::Validation)?;
+        let email = Email::parse(&format!("{username}@kanelbulle.example"))
+            .map_err(AppError::Validation)?;
         let p = people::create(
             conn,
             None,
@@ -211,12 +330,17 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     for (u, n, admin, d, t) in NAMED {
         named.insert(*u, person(conn, u, n, *admin, d, t)?.0);
     }
-    let id_of = |u: &str| named.get(u).copied().ok_or_else(|| AppError::internal("demo person"));
+    let id_of = |u: &str| {
+        named
+            .get(u)
+            .copied()
+            .ok_or_else(|| AppError::internal("demo person"))
+    };
 
     // Generated people: first × last names, in a fixed order.
     let mut pool: Vec<(i64, String)> = Vec::new();
     let mut product_owners: Vec<i64> = Vec::new();
-    for i in 0..86usize {
+    for i in 0..100usize {
         let first = FIRST[i % FIRST.len()];
         let last = LAST[(i * 7 + i / FIRST.len()) % LAST.len()];
         let username = format!(
@@ -227,7 +351,14 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 .unwrap_or_default()
         );
         if i % 6 == 5 && product_owners.len() < 15 {
-            let (id, _) = person(conn, &username, &format!("{first} {last}"), false, "product", "Product owner")?;
+            let (id, _) = person(
+                conn,
+                &username,
+                &format!("{first} {last}"),
+                false,
+                "product",
+                "Product owner",
+            )?;
             product_owners.push(id);
         } else {
             let d = DISCIPLINES[i % DISCIPLINES.len()];
@@ -237,7 +368,14 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 "data" => "Data engineer".to_string(),
                 d => format!("{}{} engineer", d[..1].to_uppercase(), &d[1..]),
             };
-            pool.push(person(conn, &username, &format!("{first} {last}"), false, d, &title)?);
+            pool.push(person(
+                conn,
+                &username,
+                &format!("{first} {last}"),
+                false,
+                d,
+                &title,
+            )?);
         }
     }
 
@@ -247,8 +385,17 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     let mut tribe_ids = Vec::new();
     let mut squad_ids: Vec<(i64, i64)> = Vec::new(); // (squad, tribe)
     let mut squad_members: Vec<(i64, i64, String)> = Vec::new(); // (person, tribe, discipline)
+    let mut radio_members: Vec<i64> = Vec::new();
     for (t_index, plan) in TRIBES.iter().enumerate() {
-        let tribe = unit(conn, UnitKind::Tribe, plan.name, plan.mission, None, "", vec![])?;
+        let tribe = unit(
+            conn,
+            UnitKind::Tribe,
+            plan.name,
+            plan.mission,
+            None,
+            "",
+            vec![],
+        )?;
         tribe_ids.push(tribe);
         join(conn, id_of(plan.lead)?, tribe, Role::TribeLead, long_ago)?;
         let trio = unit(
@@ -261,10 +408,30 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             vec![],
         )?;
         join(conn, id_of(plan.lead)?, trio, Role::TribeLead, long_ago)?;
-        join(conn, id_of(plan.product_lead)?, trio, Role::ProductLead, long_ago)?;
-        join(conn, id_of(plan.design_lead)?, trio, Role::DesignLead, long_ago)?;
+        join(
+            conn,
+            id_of(plan.product_lead)?,
+            trio,
+            Role::ProductLead,
+            long_ago,
+        )?;
+        join(
+            conn,
+            id_of(plan.design_lead)?,
+            trio,
+            Role::DesignLead,
+            long_ago,
+        )?;
         for (s_index, (name, mission)) in plan.squads.iter().enumerate() {
-            let squad = unit(conn, UnitKind::Squad, name, mission, Some(tribe), "", vec![])?;
+            let squad = unit(
+                conn,
+                UnitKind::Squad,
+                name,
+                mission,
+                Some(tribe),
+                "",
+                vec![],
+            )?;
             squad_ids.push((squad, tribe));
             let since = date(2024, 3 + s_index as u32, 1 + t_index as u32)?;
             // The last squad of the last tribe gets no product owner and only five people,
@@ -273,15 +440,43 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             if !short && let Some(po) = owners.next() {
                 join(conn, *po, squad, Role::ProductOwner, since)?;
             }
-            let size = if short { 5 } else { 5 + (s_index + t_index) % 3 };
+            let size = if short {
+                5
+            } else {
+                5 + (s_index + t_index) % 2
+            };
             for _ in 0..size {
-                let Some((pid, d)) = engineers.next() else { break };
+                let Some((pid, d)) = engineers.next() else {
+                    break;
+                };
                 join(conn, *pid, squad, Role::Member, since)?;
                 squad_members.push((*pid, tribe, d.clone()));
+                if *name == "Radio" {
+                    radio_members.push(*pid);
+                }
             }
         }
         let coach = if t_index % 2 == 0 { "alice" } else { "nadia" };
         join(conn, id_of(coach)?, tribe, Role::AgileCoach, long_ago)?;
+    }
+    // Radio started in Discovery and moved to Listening Experience (kept in its history).
+    let radio = units::unit(conn, UnitKind::Squad, "radio")?;
+    let fields = units::UnitFields {
+        slug: radio.slug.clone(),
+        name: radio.name.clone(),
+        mission: radio.mission.clone(),
+        description: radio.description.clone(),
+        links: radio.links.clone(),
+        tribe_id: Some(tribe_ids[0]),
+        discipline: String::new(),
+        alliance_tribes: vec![],
+    };
+    units::update_unit(conn, None, radio.id, &fields)?;
+    for m in squad_members
+        .iter_mut()
+        .filter(|m| radio_members.contains(&m.0))
+    {
+        m.1 = tribe_ids[0];
     }
     // Chapters: every tribe's engineers by discipline; the first of them leads.
     for (t_index, plan) in TRIBES.iter().enumerate() {
@@ -301,7 +496,11 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 .iter()
                 .filter(|(_, t, d)| *t == tribe && members_of.contains(&d.as_str()));
             for (i, (pid, _, _)) in members.enumerate() {
-                let role = if i == 0 { Role::ChapterLead } else { Role::Member };
+                let role = if i == 0 {
+                    Role::ChapterLead
+                } else {
+                    Role::Member
+                };
                 join(conn, *pid, chapter, role, long_ago)?;
             }
         }
@@ -309,7 +508,15 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     // Guilds: open communities; every fourth person joins one, coaches join theirs.
     let mut guild_ids = Vec::new();
     for (name, mission) in GUILDS {
-        guild_ids.push(unit(conn, UnitKind::Guild, name, mission, None, "", vec![])?);
+        guild_ids.push(unit(
+            conn,
+            UnitKind::Guild,
+            name,
+            mission,
+            None,
+            "",
+            vec![],
+        )?);
     }
     for (i, (pid, d)) in pool.iter().enumerate() {
         let guild = match d.as_str() {
@@ -320,12 +527,30 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             _ => None,
         };
         if let Some(g) = guild {
-            join(conn, *pid, g, Role::Member, date(2025, 1 + (i % 12) as u32, 10)?)?;
+            join(
+                conn,
+                *pid,
+                g,
+                Role::Member,
+                date(2025, 1 + (i % 12) as u32, 10)?,
+            )?;
         }
     }
-    join(conn, id_of("alice")?, guild_ids[4], Role::Coordinator, long_ago)?;
+    join(
+        conn,
+        id_of("alice")?,
+        guild_ids[4],
+        Role::Coordinator,
+        long_ago,
+    )?;
     join(conn, id_of("nadia")?, guild_ids[4], Role::Member, long_ago)?;
-    join(conn, id_of("ines")?, guild_ids[1], Role::Coordinator, long_ago)?;
+    join(
+        conn,
+        id_of("ines")?,
+        guild_ids[1],
+        Role::Coordinator,
+        long_ago,
+    )?;
 
     // An alliance of the Listening and Platform trios.
     let alliance = unit(
@@ -337,17 +562,35 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         "",
         vec![tribe_ids[0], tribe_ids[3]],
     )?;
-    join(conn, id_of("bjorn")?, alliance, Role::Coordinator, date(2025, 9, 1)?)?;
+    join(
+        conn,
+        id_of("bjorn")?,
+        alliance,
+        Role::Coordinator,
+        date(2025, 9, 1)?,
+    )?;
     let alliance_unit = units::unit_by_id(conn, alliance)?;
     for (name, stage, what) in [
-        ("Shared family playlists", Stage::BuildIt, "Playlists every family member can add to."),
-        ("Family billing", Stage::ThinkIt, "One invoice, six accounts, fair currency handling."),
-        ("Kid-safe mode", Stage::ShipIt, "Explicit content filtered for children's accounts."),
+        (
+            "Shared family playlists",
+            Stage::BuildIt,
+            "Playlists every family member can add to.",
+        ),
+        (
+            "Family billing",
+            Stage::ThinkIt,
+            "One invoice, six accounts, fair currency handling.",
+        ),
+        (
+            "Kid-safe mode",
+            Stage::ShipIt,
+            "Explicit content filtered for children's accounts.",
+        ),
     ] {
         units::add_initiative(conn, None, &alliance_unit, name, stage, what)?;
     }
 
-    // History: two engineers changed squads last summer; a squad moved tribe; one renamed.
+    // History: two engineers changed squads last summer, and a squad was renamed.
     for (k, (pid, _, _)) in squad_members.iter().take(2).enumerate() {
         let (to, _) = squad_ids[k + 5];
         let old = units::memberships_of_person(conn, *pid)?
@@ -358,20 +601,8 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         units::end_membership(conn, None, old, date(2025, 6, 30)?)?;
         join(conn, *pid, to, Role::Member, date(2025, 7, 1)?)?;
     }
-    let radio = units::unit(conn, UnitKind::Squad, "radio")?;
-    let mut fields = units::UnitFields {
-        slug: radio.slug.clone(),
-        name: radio.name.clone(),
-        mission: radio.mission.clone(),
-        description: radio.description.clone(),
-        links: radio.links.clone(),
-        tribe_id: Some(tribe_ids[0]),
-        discipline: String::new(),
-        alliance_tribes: vec![],
-    };
-    units::update_unit(conn, None, radio.id, &fields)?;
     let offline = units::unit(conn, UnitKind::Squad, "offline-mode")?;
-    fields = units::UnitFields {
+    let fields = units::UnitFields {
         slug: "offline".into(),
         name: "Offline".into(),
         mission: offline.mission.clone(),

@@ -4,9 +4,9 @@
 
 use std::collections::HashSet;
 
+use super::model::Person;
 use super::unit::{Role, Unit, UnitKind};
 use super::unit_repo;
-use super::model::Person;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 
@@ -84,8 +84,7 @@ impl Access {
 
     /// Joining or leaving: anyone for themselves in a guild; otherwise the unit's editors.
     pub fn can_change_membership_of(&self, unit: &Unit, person_id: i64) -> bool {
-        self.can_edit(unit)
-            || (unit.kind() == UnitKind::Guild && self.person_id == Some(person_id))
+        self.can_edit(unit) || (unit.kind() == UnitKind::Guild && self.person_id == Some(person_id))
     }
 }
 
@@ -135,8 +134,14 @@ mod tests {
         };
         assert!(po.can_edit(&squad));
         assert!(!po.can_edit(&tribe));
-        assert!(po.can_change_membership_of(&guild, 8), "anyone joins a guild");
-        assert!(!po.can_change_membership_of(&guild, 9), "but not for others");
+        assert!(
+            po.can_change_membership_of(&guild, 8),
+            "anyone joins a guild"
+        );
+        assert!(
+            !po.can_change_membership_of(&guild, 9),
+            "but not for others"
+        );
         let admin = Access {
             is_admin: true,
             ..Access::default()

@@ -14,9 +14,9 @@ use crate::error::{AppError, AppResult};
 const COL_W: i32 = 230;
 const GAP: i32 = 24;
 const COLS: usize = 6;
-const BOX_H: i32 = 30;
-const HEAD_H: i32 = 58;
-const STEP: i32 = 36;
+const BOX_H: i32 = 40;
+const HEAD_H: i32 = 64;
+const STEP: i32 = 46;
 const MARGIN: i32 = 20;
 
 pub struct ChartBox {
@@ -99,7 +99,11 @@ pub fn layout(s: &Snapshot) -> Chart {
         columns.push((None, free, vec![], None));
     }
     if !columns.is_empty() {
-        labels.push(ChartLabel { x: MARGIN, y: y + 14, text: "Tribes".into() });
+        labels.push(ChartLabel {
+            x: MARGIN,
+            y: y + 14,
+            text: "Tribes".into(),
+        });
         y += 28;
     }
     for row in columns.chunks(COLS) {
@@ -110,13 +114,21 @@ pub fn layout(s: &Snapshot) -> Chart {
             match tribe {
                 Some(t) => {
                     let lead = trio
-                        .and_then(|trio| s.members_with_role(trio.id, Role::TribeLead).first().copied())
+                        .and_then(|trio| {
+                            s.members_with_role(trio.id, Role::TribeLead)
+                                .first()
+                                .copied()
+                        })
                         .map(|p| format!(" · lead {}", fit(&p.display_name, 16)))
                         .unwrap_or_default();
                     let sub = format!("{}{lead}", people(s.people_in_tribe(t.id).len()));
                     boxes.push(unit_box(t, x, cy, HEAD_H - 8, sub, "tribe"));
                 }
-                None => labels.push(ChartLabel { x, y: cy + 30, text: "Squads in no tribe".into() }),
+                None => labels.push(ChartLabel {
+                    x,
+                    y: cy + 30,
+                    text: "Squads in no tribe".into(),
+                }),
             }
             cy += HEAD_H;
             if let Some(trio) = trio {
@@ -137,12 +149,19 @@ pub fn layout(s: &Snapshot) -> Chart {
         }
         y = bottom + GAP;
     }
-    for (kind, heading) in [(UnitKind::Guild, "Guilds"), (UnitKind::Alliance, "Alliances")] {
+    for (kind, heading) in [
+        (UnitKind::Guild, "Guilds"),
+        (UnitKind::Alliance, "Alliances"),
+    ] {
         let units: Vec<&Unit> = s.of_kind(kind).collect();
         if units.is_empty() {
             continue;
         }
-        labels.push(ChartLabel { x: MARGIN, y: y + 14, text: heading.into() });
+        labels.push(ChartLabel {
+            x: MARGIN,
+            y: y + 14,
+            text: heading.into(),
+        });
         y += 28;
         for row in units.chunks(COLS) {
             for (i, u) in row.iter().enumerate() {
@@ -172,6 +191,12 @@ pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let svg = layout(&snap).render().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
+        // The chart styles itself with an inline <style> (light and dark): allowed for this
+        // script-free document only.
+        .insert_header((
+            actix_web::http::header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        ))
         .body(svg))
 }
 

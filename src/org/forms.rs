@@ -42,7 +42,11 @@ fn limited(raw: &str, max: usize, what: &str) -> Result<String, String> {
 }
 
 /// Parses a unit form. `tribes` are the existing tribes (the form names them by slug).
-pub fn unit_fields(kind: UnitKind, form: &Pairs, tribes: &[Unit]) -> Result<UnitFields, FieldErrors> {
+pub fn unit_fields(
+    kind: UnitKind,
+    form: &Pairs,
+    tribes: &[Unit],
+) -> Result<UnitFields, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut fields = UnitFields::default();
     match parse_display_name(form.get("name")) {
@@ -103,7 +107,10 @@ pub fn unit_fields(kind: UnitKind, form: &Pairs, tribes: &[Unit]) -> Result<Unit
     if kind == UnitKind::Chapter {
         match parse_discipline(form.get("discipline")) {
             Ok(d) if d.is_empty() => {
-                errors.insert("discipline", "A chapter gathers one discipline: name it (e.g. backend).".into());
+                errors.insert(
+                    "discipline",
+                    "A chapter gathers one discipline: name it (e.g. backend).".into(),
+                );
             }
             Ok(d) => fields.discipline = d,
             Err(e) => {
@@ -114,7 +121,9 @@ pub fn unit_fields(kind: UnitKind, form: &Pairs, tribes: &[Unit]) -> Result<Unit
     if kind == UnitKind::Alliance {
         for slug in form.all("alliance_tribes") {
             match tribe_by_slug(&slug) {
-                Some(id) if !fields.alliance_tribes.contains(&id) => fields.alliance_tribes.push(id),
+                Some(id) if !fields.alliance_tribes.contains(&id) => {
+                    fields.alliance_tribes.push(id)
+                }
                 Some(_) => {}
                 None => {
                     errors.insert("alliance_tribes", format!("There is no tribe {slug:?}."));
@@ -127,7 +136,11 @@ pub fn unit_fields(kind: UnitKind, form: &Pairs, tribes: &[Unit]) -> Result<Unit
             });
         }
     }
-    if errors.is_empty() { Ok(fields) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(fields)
+    } else {
+        Err(errors)
+    }
 }
 
 /// A checked profile form: display name, e-mail and profile fields.
@@ -188,14 +201,22 @@ mod tests {
     use super::*;
 
     fn pairs(v: &[(&str, &str)]) -> Pairs {
-        Pairs(v.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect())
+        Pairs(
+            v.iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+        )
     }
 
     #[test]
     fn unit_form_errors_are_per_field() {
         let errors = unit_fields(
             UnitKind::Chapter,
-            &pairs(&[("name", ""), ("links", "javascript:alert(1)"), ("tribe", "nope")]),
+            &pairs(&[
+                ("name", ""),
+                ("links", "javascript:alert(1)"),
+                ("tribe", "nope"),
+            ]),
             &[],
         )
         .err()

@@ -31,7 +31,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/tribes/{slug}/matrix", web::get().to(matrix))
         .route("/guilds/{slug}/join", web::post().to(join_guild))
         .route("/squads/{slug}/move", web::post().to(move_squad))
-        .route("/alliances/{slug}/initiatives", web::post().to(add_initiative))
+        .route(
+            "/alliances/{slug}/initiatives",
+            web::post().to(add_initiative),
+        )
         .route(
             "/alliances/{slug}/initiatives/{id}/stage",
             web::post().to(set_stage),
@@ -42,7 +45,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             .route(&format!("{base}/edit"), web::get().to(edit_unit_form))
             .route(&format!("{base}/edit"), web::post().to(edit_unit))
             .route(&format!("{base}/members"), web::post().to(add_member))
-            .route(&format!("{base}/members/{{id}}/end"), web::post().to(end_member));
+            .route(
+                &format!("{base}/members/{{id}}/end"),
+                web::post().to(end_member),
+            );
     }
 }
 
@@ -75,7 +81,11 @@ async fn org(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRespon
         .run(move |c| {
             let access = Access::load(c, me.as_ref())?;
             let can_create = access.is_admin;
-            Ok((repo::snapshot(c, repo::today())?, repo::alliance_links(c)?, can_create))
+            Ok((
+                repo::snapshot(c, repo::today())?,
+                repo::alliance_links(c)?,
+                can_create,
+            ))
         })
         .await?;
     let warnings = super::rules::warnings(&snap).len();
@@ -91,7 +101,11 @@ async fn org(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRespon
 async fn health(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
     let snap = state.db.run(|c| repo::snapshot(c, repo::today())).await?;
     let warnings = super::rules::warnings(&snap);
-    html(&views::health_page(Shell::new(&viewer, "org"), &snap, &warnings))
+    html(&views::health_page(
+        Shell::new(&viewer, "org"),
+        &snap,
+        &warnings,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -146,7 +160,8 @@ async fn person(
         })
         .await?;
     let all = super::rules::warnings(&snap);
-    let warnings = views::warning_views(&snap, &super::rules::warnings_for_person(&all, profile.id));
+    let warnings =
+        views::warning_views(&snap, &super::rules::warnings_for_person(&all, profile.id));
     let can_edit = viewer
         .person()
         .is_some_and(|p| p.is_admin || p.id == profile.id);
@@ -165,7 +180,9 @@ fn may_edit_person(viewer: &Viewer, person_id: i64) -> AppResult<()> {
     if me.is_admin || me.id == person_id {
         Ok(())
     } else {
-        Err(AppError::forbidden("Only the person themselves or an admin may edit a profile."))
+        Err(AppError::forbidden(
+            "Only the person themselves or an admin may edit a profile.",
+        ))
     }
 }
 
@@ -304,7 +321,14 @@ async fn unit(
     viewer: Viewer,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    render_unit(&state, &viewer, &req, slug.into_inner(), MemberForm::default()).await
+    render_unit(
+        &state,
+        &viewer,
+        &req,
+        slug.into_inner(),
+        MemberForm::default(),
+    )
+    .await
 }
 
 async fn matrix(
@@ -324,7 +348,11 @@ async fn matrix(
         })
         .await?;
     match tribe {
-        Ok(tribe) => html(&views::matrix_page(Shell::new(&viewer, "org"), &snap, &tribe)),
+        Ok(tribe) => html(&views::matrix_page(
+            Shell::new(&viewer, "org"),
+            &snap,
+            &tribe,
+        )),
         Err(url) => Ok(moved(&format!("{url}/matrix"))),
     }
 }
@@ -494,9 +522,10 @@ async fn move_squad(
             let squad = repo::unit(c, UnitKind::Squad, &slug)?;
             let to = match target.trim() {
                 "" => None,
-                t => Some(repo::unit(c, UnitKind::Tribe, t).map_err(|_| {
-                    AppError::validation(format!("There is no tribe {t:?}."))
-                })?),
+                t => Some(
+                    repo::unit(c, UnitKind::Tribe, t)
+                        .map_err(|_| AppError::validation(format!("There is no tribe {t:?}.")))?,
+                ),
             };
             let to_id = to.as_ref().map(|t| t.id);
             if !Access::load(c, Some(&me))?.can_move(&squad, to_id) {
@@ -541,7 +570,10 @@ struct NewUnitQuery {
 }
 
 fn kind_choices() -> Vec<(&'static str, &'static str)> {
-    UnitKind::ALL.iter().map(|k| (k.as_str(), k.label())).collect()
+    UnitKind::ALL
+        .iter()
+        .map(|k| (k.as_str(), k.label()))
+        .collect()
 }
 
 async fn new_unit_form(
@@ -555,7 +587,10 @@ async fn new_unit_form(
         .as_deref()
         .and_then(UnitKind::parse)
         .unwrap_or(UnitKind::Squad);
-    let tribes = state.db.run(|c| repo::units_of_kind(c, UnitKind::Tribe)).await?;
+    let tribes = state
+        .db
+        .run(|c| repo::units_of_kind(c, UnitKind::Tribe))
+        .await?;
     html(&UnitFormPage {
         shell: Shell::new(&viewer, "org"),
         kind,
@@ -594,7 +629,10 @@ fn form_page(
         tribe: form.get("tribe").to_string(),
         discipline: form.get("discipline").to_string(),
         alliance_tribes: form.all("alliance_tribes"),
-        tribes: tribes.iter().map(|t| (t.slug.clone(), t.name.clone())).collect(),
+        tribes: tribes
+            .iter()
+            .map(|t| (t.slug.clone(), t.name.clone()))
+            .collect(),
         kinds: kind_choices(),
         errors,
     }
@@ -625,7 +663,12 @@ async fn create_unit(
     let me2 = me.clone();
     let (tribes, access) = state
         .db
-        .run(move |c| Ok((repo::units_of_kind(c, UnitKind::Tribe)?, Access::load(c, Some(&me2))?)))
+        .run(move |c| {
+            Ok((
+                repo::units_of_kind(c, UnitKind::Tribe)?,
+                Access::load(c, Some(&me2))?,
+            ))
+        })
         .await?;
     let fields = match forms::unit_fields(kind, &form, &tribes) {
         Ok(f) => f,
@@ -674,7 +717,12 @@ async fn edit_unit_form(
         .run(move |c| {
             let unit = repo::unit(c, kind, &slug)?;
             let fields = unit_fields_of(c, &unit)?;
-            Ok((unit, fields, repo::units_of_kind(c, UnitKind::Tribe)?, Access::load(c, Some(&me))?))
+            Ok((
+                unit,
+                fields,
+                repo::units_of_kind(c, UnitKind::Tribe)?,
+                Access::load(c, Some(&me))?,
+            ))
         })
         .await?;
     access.require_edit(&unit)?;
@@ -690,8 +738,15 @@ async fn edit_unit_form(
         links: fields.links,
         tribe: fields.tribe_id.and_then(slug_of).unwrap_or_default(),
         discipline: fields.discipline,
-        alliance_tribes: fields.alliance_tribes.into_iter().filter_map(slug_of).collect(),
-        tribes: tribes.iter().map(|t| (t.slug.clone(), t.name.clone())).collect(),
+        alliance_tribes: fields
+            .alliance_tribes
+            .into_iter()
+            .filter_map(slug_of)
+            .collect(),
+        tribes: tribes
+            .iter()
+            .map(|t| (t.slug.clone(), t.name.clone()))
+            .collect(),
         kinds: kind_choices(),
         errors: Default::default(),
     })
@@ -774,7 +829,9 @@ async fn add_initiative(
     let f = form.into_inner();
     let name = f.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 120 {
-        return Err(AppError::validation("An initiative has a name of 1–120 characters."));
+        return Err(AppError::validation(
+            "An initiative has a name of 1–120 characters.",
+        ));
     }
     let stage = Stage::parse(&f.stage).unwrap_or(Stage::ThinkIt);
     let url = state
@@ -782,7 +839,14 @@ async fn add_initiative(
         .run(move |c| {
             let alliance = repo::unit(c, UnitKind::Alliance, &slug)?;
             Access::load(c, Some(&me))?.require_edit(&alliance)?;
-            repo::add_initiative(c, Some(me.id), &alliance, &name, stage, f.description.trim())?;
+            repo::add_initiative(
+                c,
+                Some(me.id),
+                &alliance,
+                &name,
+                stage,
+                f.description.trim(),
+            )?;
             Ok(alliance.url())
         })
         .await?;
@@ -803,8 +867,9 @@ async fn set_stage(
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
     let (slug, id) = path.into_inner();
-    let stage = Stage::parse(&form.stage)
-        .ok_or_else(|| AppError::validation("Choose a stage: Think it, Build it, Ship it or Tweak it."))?;
+    let stage = Stage::parse(&form.stage).ok_or_else(|| {
+        AppError::validation("Choose a stage: Think it, Build it, Ship it or Tweak it.")
+    })?;
     let url = state
         .db
         .run(move |c| {

@@ -158,7 +158,13 @@ pub fn tribe_card(s: &Snapshot, tribe: &Unit) -> TribeCard {
             .collect(),
         chapters: s
             .in_tribe(tribe.id, UnitKind::Chapter)
-            .map(|u| (UnitRef::of(u), u.discipline.clone(), s.people_in(u.id).len()))
+            .map(|u| {
+                (
+                    UnitRef::of(u),
+                    u.discipline.clone(),
+                    s.people_in(u.id).len(),
+                )
+            })
             .collect(),
     }
 }
@@ -172,7 +178,10 @@ pub fn org_page(
 ) -> OrgPage {
     OrgPage {
         shell,
-        tribes: s.of_kind(UnitKind::Tribe).map(|t| tribe_card(s, t)).collect(),
+        tribes: s
+            .of_kind(UnitKind::Tribe)
+            .map(|t| tribe_card(s, t))
+            .collect(),
         free_squads: s
             .of_kind(UnitKind::Squad)
             .filter(|u| u.tribe_id.is_none())
@@ -293,7 +302,12 @@ pub fn unit_page(
         .iter()
         .partition(|(m, _)| m.end_date.is_none_or(|e| e > today));
     let mut current: Vec<MemberRow> = current.into_iter().map(row).collect();
-    current.sort_by(|a, b| a.role.cmp(&b.role).reverse().then(a.person.name.cmp(&b.person.name)));
+    current.sort_by(|a, b| {
+        a.role
+            .cmp(&b.role)
+            .reverse()
+            .then(a.person.name.cmp(&b.person.name))
+    });
     current.sort_by_key(|r| r.role == Role::Member);
     let mut former: Vec<MemberRow> = former.into_iter().map(row).collect();
     former.sort_by(|a, b| b.until.cmp(&a.until));
@@ -302,9 +316,8 @@ pub fn unit_page(
         .iter()
         .find(|(m, _)| m.end_date.is_none() && Some(m.person_id) == access.person_id)
         .map(|(m, _)| m.id);
-    let units_of = |kind: UnitKind| -> Vec<UnitRef> {
-        s.in_tribe(unit.id, kind).map(UnitRef::of).collect()
-    };
+    let units_of =
+        |kind: UnitKind| -> Vec<UnitRef> { s.in_tribe(unit.id, kind).map(UnitRef::of).collect() };
     let tribe = unit.tribe_id.and_then(|t| s.unit(t));
     let mut related: Vec<(&'static str, Vec<UnitRef>)> = match kind {
         UnitKind::Tribe => vec![
@@ -390,7 +403,11 @@ pub fn unit_page(
         events: data.events,
         can_edit,
         can_join: kind == UnitKind::Guild && access.person_id.is_some() && leave_id.is_none(),
-        leave_id: if kind == UnitKind::Guild { leave_id } else { None },
+        leave_id: if kind == UnitKind::Guild {
+            leave_id
+        } else {
+            None
+        },
         roles: kind.roles().iter().map(|r| r.as_str()).collect(),
         move_targets,
         member_form,
@@ -430,7 +447,10 @@ pub fn people_page(
         if let Some(u) = s.unit(m.unit_id)
             && u.kind() == UnitKind::Squad
         {
-            squads_of.entry(m.person_id).or_default().push(UnitRef::of(u));
+            squads_of
+                .entry(m.person_id)
+                .or_default()
+                .push(UnitRef::of(u));
         }
     }
     let disciplines: Vec<String> = s
@@ -646,7 +666,10 @@ pub fn matrix_page(shell: Shell, s: &Snapshot, tribe: &Unit) -> MatrixPage {
         .copied()
         .collect();
     if !unchaptered.is_empty() {
-        rows.push((None, in_squad.iter().map(|sq| cell(&unchaptered, sq)).collect()));
+        rows.push((
+            None,
+            in_squad.iter().map(|sq| cell(&unchaptered, sq)).collect(),
+        ));
     }
     MatrixPage {
         shell,
