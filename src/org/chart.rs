@@ -74,21 +74,28 @@ fn people(n: usize) -> String {
     format!("{n} {}", if n == 1 { "person" } else { "people" })
 }
 
+/// One column of the chart: a tribe (None: the squads in no tribe), its squads, chapters
+/// and trio.
+struct Column<'a> {
+    tribe: Option<&'a Unit>,
+    squads: Vec<&'a Unit>,
+    chapters: Vec<&'a Unit>,
+    trio: Option<&'a Unit>,
+}
+
 /// Lays out the whole org.
 pub fn layout(s: &Snapshot) -> Chart {
     let mut boxes = Vec::new();
     let mut labels = Vec::new();
     let mut y = MARGIN;
     let tribes: Vec<&Unit> = s.of_kind(UnitKind::Tribe).collect();
-    let mut columns: Vec<(Option<&Unit>, Vec<&Unit>, Vec<&Unit>, Option<&Unit>)> = tribes
+    let mut columns: Vec<Column> = tribes
         .iter()
-        .map(|t| {
-            (
-                Some(*t),
-                s.in_tribe(t.id, UnitKind::Squad).collect(),
-                s.in_tribe(t.id, UnitKind::Chapter).collect(),
-                s.in_tribe(t.id, UnitKind::Trio).next(),
-            )
+        .map(|t| Column {
+            tribe: Some(*t),
+            squads: s.in_tribe(t.id, UnitKind::Squad).collect(),
+            chapters: s.in_tribe(t.id, UnitKind::Chapter).collect(),
+            trio: s.in_tribe(t.id, UnitKind::Trio).next(),
         })
         .collect();
     let free: Vec<&Unit> = s
@@ -96,7 +103,12 @@ pub fn layout(s: &Snapshot) -> Chart {
         .filter(|u| u.tribe_id.is_none())
         .collect();
     if !free.is_empty() {
-        columns.push((None, free, vec![], None));
+        columns.push(Column {
+            tribe: None,
+            squads: free,
+            chapters: vec![],
+            trio: None,
+        });
     }
     if !columns.is_empty() {
         labels.push(ChartLabel {
@@ -108,7 +120,13 @@ pub fn layout(s: &Snapshot) -> Chart {
     }
     for row in columns.chunks(COLS) {
         let mut bottom = y;
-        for (i, (tribe, squads, chapters, trio)) in row.iter().enumerate() {
+        for (i, col) in row.iter().enumerate() {
+            let Column {
+                tribe,
+                squads,
+                chapters,
+                trio,
+            } = col;
             let x = MARGIN + i as i32 * (COL_W + GAP);
             let mut cy = y;
             match tribe {

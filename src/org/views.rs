@@ -310,7 +310,7 @@ pub fn unit_page(
     });
     current.sort_by_key(|r| r.role == Role::Member);
     let mut former: Vec<MemberRow> = former.into_iter().map(row).collect();
-    former.sort_by(|a, b| b.until.cmp(&a.until));
+    former.sort_by_key(|r| std::cmp::Reverse(r.until));
     let leave_id = data
         .memberships
         .iter()

@@ -229,7 +229,7 @@ async fn account_and_admin_pages_in_dark_mode() {
         .find_all(Locator::Css("table.users tbody tr"))
         .await
         .unwrap();
-    assert_eq!(rows.len(), 12, "the demo people");
+    assert!(rows.len() >= 100, "the demo people: {}", rows.len());
     browser.screenshot("users-dark.png").await;
     c.set_window_size(390, 844).await.unwrap();
     browser.screenshot("users-dark-phone.png").await;
