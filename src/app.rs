@@ -29,6 +29,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     site::routes::configure(cfg);
     auth::routes::configure(cfg);
     org::routes::configure(cfg);
+    org::api::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.

@@ -2,6 +2,7 @@
 //! alliances — with memberships that keep their history, enforced rules and warnings.
 
 pub mod access;
+pub mod api;
 pub mod chart;
 pub mod forms;
 pub mod model;

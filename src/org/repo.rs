@@ -183,3 +183,10 @@ pub fn update_profile(
         Ok((p, vec![Change::new("person", key, "update")]))
     })
 }
+
+pub fn all_profiles(conn: &mut AnyConnection) -> AppResult<Vec<Profile>> {
+    Ok(people::table
+        .order(people::username.asc())
+        .select(Profile::as_select())
+        .load(conn)?)
+}

@@ -1,0 +1,422 @@
+//! The org's JSON API (a contract: scripts depend on these paths and keys).
+//!
+//! - `GET /api/v1/people`, `GET /api/v1/people/{username}`
+//! - `GET /api/v1/units?kind=squad`, `GET /api/v1/units/{kind}/{slug}`
+//! - `POST /api/v1/units/{kind}` and `POST /api/v1/units/{kind}/{slug}/members` (admin or the
+//!   unit's lead), answering `{"error": "..."}` with a 4xx status on bad input.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::access::Access;
+use super::forms::{self, Pairs};
+use super::model::{Profile, Username};
+use super::rules::Snapshot;
+use super::unit::{Link, Role, Unit, UnitKind, stored_links};
+use super::unit_repo::{self as repo, NewMembership};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::repo as people;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/people", web::get().to(list_people))
+        .route("/api/v1/people/{username}", web::get().to(get_person))
+        .route("/api/v1/units", web::get().to(list_units))
+        .route("/api/v1/units/{kind}", web::post().to(create_unit))
+        .route("/api/v1/units/{kind}/{slug}", web::get().to(get_unit))
+        .route(
+            "/api/v1/units/{kind}/{slug}/members",
+            web::post().to(add_member),
+        );
+}
+
+#[derive(Serialize)]
+struct PersonSummary {
+    username: String,
+    name: String,
+    email: Option<String>,
+    discipline: String,
+    title: String,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct MembershipJson {
+    kind: UnitKind,
+    slug: String,
+    name: String,
+    role: Role,
+    since: NaiveDate,
+    until: Option<NaiveDate>,
+}
+
+#[derive(Serialize)]
+struct PersonJson {
+    username: String,
+    name: String,
+    email: Option<String>,
+    discipline: String,
+    title: String,
+    bio: String,
+    links: Vec<Link>,
+    url: String,
+    /// Current and past, newest first.
+    memberships: Vec<MembershipJson>,
+}
+
+#[derive(Serialize)]
+struct MemberJson {
+    username: String,
+    name: String,
+    role: Role,
+    since: NaiveDate,
+}
+
+#[derive(Serialize)]
+struct UnitSummary {
+    kind: UnitKind,
+    slug: String,
+    name: String,
+    mission: String,
+    tribe: Option<String>,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct InitiativeJson {
+    name: String,
+    stage: &'static str,
+    description: String,
+}
+
+#[derive(Serialize)]
+struct UnitJson {
+    kind: UnitKind,
+    slug: String,
+    name: String,
+    mission: String,
+    description: String,
+    tribe: Option<String>,
+    discipline: Option<String>,
+    links: Vec<Link>,
+    url: String,
+    /// Current members.
+    members: Vec<MemberJson>,
+    /// Alliances: the tribes whose trios work together.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    tribes: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    initiatives: Option<Vec<InitiativeJson>>,
+}
+
+fn tribe_slug(s: &Snapshot, u: &Unit) -> Option<String> {
+    u.tribe_id.and_then(|t| s.unit(t)).map(|t| t.slug.clone())
+}
+
+fn summary(s: &Snapshot, u: &Unit) -> UnitSummary {
+    UnitSummary {
+        kind: u.kind(),
+        slug: u.slug.clone(),
+        name: u.name.clone(),
+        mission: u.mission.clone(),
+        tribe: tribe_slug(s, u),
+        url: u.url(),
+    }
+}
+
+async fn list_people(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+    let list = state
+        .db
+        .run(|c| Ok(people::all_profiles(c)?))
+        .await?
+        .into_iter()
+        .filter(|p| !p.disabled)
+        .map(|p| PersonSummary {
+            url: format!("/people/{}", p.username),
+            username: p.username,
+            name: p.display_name,
+            email: p.email,
+            discipline: p.discipline,
+            title: p.title,
+        })
+        .collect::<Vec<_>>();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+async fn get_person(
+    state: web::Data<AppState>,
+    username: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let username = username.into_inner();
+    let (p, memberships): (Profile, _) = state
+        .db
+        .run(move |c| {
+            let p = people::profile(c, &username)?;
+            let m = repo::memberships_of_person(c, p.id)?;
+            Ok((p, m))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(PersonJson {
+        url: format!("/people/{}", p.username),
+        links: stored_links(&p.links),
+        username: p.username,
+        name: p.display_name,
+        email: p.email,
+        discipline: p.discipline,
+        title: p.title,
+        bio: p.bio,
+        memberships: memberships
+            .into_iter()
+            .map(|(m, u)| MembershipJson {
+                kind: u.kind(),
+                slug: u.slug,
+                name: u.name,
+                role: m.role(),
+                since: m.start_date,
+                until: m.end_date,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Deserialize)]
+struct KindQuery {
+    kind: Option<String>,
+}
+
+async fn list_units(
+    state: web::Data<AppState>,
+    q: web::Query<KindQuery>,
+) -> AppResult<HttpResponse> {
+    let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
+        Some(k) => Some(UnitKind::parse(k).ok_or_else(|| {
+            AppError::BadRequest(format!(
+                "Unknown kind {k:?}: use tribe, squad, chapter, guild, trio or alliance."
+            ))
+        })?),
+        None => None,
+    };
+    let snap = state.db.run(|c| repo::snapshot(c, repo::today())).await?;
+    let list: Vec<UnitSummary> = snap
+        .units
+        .iter()
+        .filter(|u| kind.is_none_or(|k| u.kind() == k))
+        .map(|u| summary(&snap, u))
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+fn parse_kind(raw: &str) -> AppResult<UnitKind> {
+    UnitKind::parse(raw).ok_or(AppError::NotFound)
+}
+
+async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<UnitJson> {
+    let (unit, members, snap, initiatives) = state
+        .db
+        .run(move |c| {
+            let unit = repo::unit(c, kind, &slug)?;
+            let members = repo::memberships_of_unit(c, unit.id)?;
+            let initiatives = repo::initiatives_of(c, unit.id)?;
+            Ok((
+                unit,
+                members,
+                repo::snapshot(c, repo::today())?,
+                initiatives,
+            ))
+        })
+        .await?;
+    let today = repo::today();
+    let alliance = kind == UnitKind::Alliance;
+    let tribes = if alliance {
+        let links = state.db.run(|c| repo::alliance_links(c)).await?;
+        Some(
+            links
+                .iter()
+                .filter(|(a, _)| *a == unit.id)
+                .filter_map(|(_, t)| snap.unit(*t))
+                .map(|t| t.slug.clone())
+                .collect(),
+        )
+    } else {
+        None
+    };
+    Ok(UnitJson {
+        kind,
+        tribe: tribe_slug(&snap, &unit),
+        discipline: (kind == UnitKind::Chapter).then(|| unit.discipline.clone()),
+        links: stored_links(&unit.links),
+        url: unit.url(),
+        members: members
+            .into_iter()
+            .filter(|(m, _)| m.is_current(today))
+            .map(|(m, p)| MemberJson {
+                username: p.username,
+                name: p.display_name,
+                role: m.role(),
+                since: m.start_date,
+            })
+            .collect(),
+        tribes,
+        initiatives: alliance.then(|| {
+            initiatives
+                .into_iter()
+                .map(|i| InitiativeJson {
+                    stage: i.stage().as_str(),
+                    name: i.name,
+                    description: i.description,
+                })
+                .collect()
+        }),
+        slug: unit.slug,
+        name: unit.name,
+        mission: unit.mission,
+        description: unit.description,
+    })
+}
+
+async fn get_unit(
+    state: web::Data<AppState>,
+    path: web::Path<(String, String)>,
+) -> AppResult<HttpResponse> {
+    let (kind, slug) = path.into_inner();
+    Ok(HttpResponse::Ok().json(unit_json(&state, parse_kind(&kind)?, slug).await?))
+}
+
+/// A unit to create; tribes are named by slug.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewUnitJson {
+    name: String,
+    #[serde(default)]
+    slug: String,
+    #[serde(default)]
+    mission: String,
+    #[serde(default)]
+    description: String,
+    #[serde(default)]
+    tribe: Option<String>,
+    #[serde(default)]
+    discipline: String,
+    #[serde(default)]
+    tribes: Vec<String>,
+    /// One link a line, or a list of "Label URL" strings.
+    #[serde(default)]
+    links: Vec<String>,
+}
+
+/// The same checks as the HTML form, through the same parser; all field errors in one message.
+fn fields_error(errors: forms::FieldErrors) -> AppError {
+    let text: Vec<String> = errors
+        .into_iter()
+        .map(|(f, e)| format!("{f}: {e}"))
+        .collect();
+    AppError::Validation(text.join(" "))
+}
+
+async fn create_unit(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    kind: web::Path<String>,
+    body: web::Json<NewUnitJson>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.clone();
+    let kind = parse_kind(&kind)?;
+    let b = body.into_inner();
+    let mut pairs = vec![
+        ("name".to_string(), b.name),
+        ("slug".to_string(), b.slug),
+        ("mission".to_string(), b.mission),
+        ("description".to_string(), b.description),
+        ("tribe".to_string(), b.tribe.unwrap_or_default()),
+        ("discipline".to_string(), b.discipline),
+        ("links".to_string(), b.links.join("\n")),
+    ];
+    pairs.extend(
+        b.tribes
+            .into_iter()
+            .map(|t| ("alliance_tribes".to_string(), t)),
+    );
+    let form = Pairs(pairs);
+    let slug = state
+        .db
+        .run(move |c| {
+            let tribes = repo::units_of_kind(c, UnitKind::Tribe)?;
+            let fields = forms::unit_fields(kind, &form, &tribes).map_err(fields_error)?;
+            if !Access::load(c, Some(&me))?.can_create(kind, fields.tribe_id) {
+                return Err(AppError::forbidden(format!(
+                    "Only an admin (or, inside their tribe, a tribe lead) may create a {kind}."
+                )));
+            }
+            Ok(repo::create_unit(c, Some(me.id), kind, &fields)?.slug)
+        })
+        .await?;
+    let json = unit_json(&state, kind, slug).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, json.url.clone()))
+        .json(json))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NewMemberJson {
+    username: String,
+    #[serde(default)]
+    role: Option<String>,
+    #[serde(default)]
+    since: Option<String>,
+}
+
+async fn add_member(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, String)>,
+    body: web::Json<NewMemberJson>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.clone();
+    let (kind, slug) = path.into_inner();
+    let kind = parse_kind(&kind)?;
+    let b = body.into_inner();
+    let username = Username::parse(&b.username).map_err(AppError::Validation)?;
+    let role = match b.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(r) => {
+            Role::parse(r).ok_or_else(|| AppError::validation(format!("{r:?} is not a role.")))?
+        }
+        None => kind.roles()[0],
+    };
+    let since = forms::date_or_today(b.since.as_deref().unwrap_or(""), repo::today())
+        .map_err(AppError::Validation)?;
+    let member = state
+        .db
+        .run(move |c| {
+            let unit = repo::unit(c, kind, &slug)?;
+            let person = people::by_username(c, username.as_str()).map_err(|_| {
+                AppError::validation(format!("There is nobody with the username {username}."))
+            })?;
+            if !Access::load(c, Some(&me))?.can_change_membership_of(&unit, person.id) {
+                return Err(AppError::forbidden(format!(
+                    "Only an admin or a lead of {} (or of its tribe) may change its members.",
+                    unit.name
+                )));
+            }
+            let m = repo::add_membership(
+                c,
+                Some(me.id),
+                &NewMembership {
+                    person_id: person.id,
+                    unit_id: unit.id,
+                    role,
+                    start_date: since,
+                },
+            )?;
+            Ok(MemberJson {
+                username: person.username,
+                name: person.display_name,
+                role: m.role(),
+                since: m.start_date,
+            })
+        })
+        .await?;
+    Ok(HttpResponse::Created().json(member))
+}
