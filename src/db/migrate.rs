@@ -45,7 +45,18 @@ mod tests {
         let mut conn = AnyConnection::Sqlite(
             diesel::SqliteConnection::establish(":memory:").expect("in-memory sqlite"),
         );
-        assert_eq!(run_migrations(&mut conn).expect("first run"), 1);
+        use diesel::migration::MigrationSource;
+        let all = MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE)
+            .expect("embedded")
+            .len();
+        assert_eq!(run_migrations(&mut conn).expect("first run"), all);
+        assert_eq!(
+            all,
+            MigrationSource::<diesel::pg::Pg>::migrations(&POSTGRES)
+                .expect("embedded")
+                .len(),
+            "both backends have the same migrations"
+        );
         assert_eq!(run_migrations(&mut conn).expect("second run"), 0);
     }
 }

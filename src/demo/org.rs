@@ -262,11 +262,18 @@ fn unit(
         slug: slug.as_str().to_string(),
         name: name.to_string(),
         mission: mission.to_string(),
-        description: format!(
-            "## How we work\n\nWe plan every two weeks, demo on Fridays and keep our backlog \
+        description: if kind == UnitKind::Guild {
+            format!(
+                "## How we meet\n\nEvery other Wednesday at 15:00 we take a long fika with a \
+                 short talk from a member. Everyone is welcome in {name}: just press *Join*."
+            )
+        } else {
+            format!(
+                "## How we work\n\nWe plan every two weeks, demo on Fridays and keep our backlog \
              open to everyone. New in {name}? Start with our onboarding page and say hej in \
              the channel.\n\n- Stand-up at 09:30\n- Retro every other Thursday"
-        ),
+            )
+        },
         links: format!("Chat https://chat.kanelbulle.example/{slug}"),
         tribe_id,
         discipline: discipline.to_string(),

@@ -129,7 +129,7 @@ fn summary(s: &Snapshot, u: &Unit) -> UnitSummary {
 async fn list_people(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let list = state
         .db
-        .run(|c| Ok(people::all_profiles(c)?))
+        .run(people::all_profiles)
         .await?
         .into_iter()
         .filter(|p| !p.disabled)
@@ -230,7 +230,7 @@ async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<
     let today = repo::today();
     let alliance = kind == UnitKind::Alliance;
     let tribes = if alliance {
-        let links = state.db.run(|c| repo::alliance_links(c)).await?;
+        let links = state.db.run(repo::alliance_links).await?;
         Some(
             links
                 .iter()

@@ -235,3 +235,57 @@ async fn account_and_admin_pages_in_dark_mode() {
     browser.screenshot("users-dark-phone.png").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browse_the_org_and_join_a_guild() {
+    let Some(browser) = Browser::start(false).await else {
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &browser.client;
+    c.goto(&s.url("/login?next=/org")).await.unwrap();
+    browser.type_into("username", "carla.larsen").await;
+    browser.type_into("password", "fika-demo-2026").await;
+    browser.click("main button[type=submit]").await;
+    assert_eq!(browser.wait_text("main h1").await, "The organization");
+    browser.screenshot("org.png").await;
+
+    // From /org to a squad...
+    browser
+        .click(".tribe-card a[href='/squads/payments']")
+        .await;
+    assert_eq!(browser.wait_text("main h1").await, "Payments SQUAD");
+    assert_eq!(browser.path().await, "/squads/payments");
+    browser.screenshot("squad.png").await;
+    // ...to one of its people...
+    let person = c.find(Locator::Css(".people-list a")).await.unwrap();
+    let name = person.text().await.unwrap();
+    person.click().await.unwrap();
+    assert_eq!(browser.wait_text("main h1").await, name);
+    assert!(browser.path().await.starts_with("/people/"));
+    let teams = browser.wait_text("main").await;
+    assert!(
+        teams.contains("Payments"),
+        "the person page lists the squad"
+    );
+
+    // ...and join a guild, then leave it again.
+    c.goto(&s.url("/guilds/accessibility-guild")).await.unwrap();
+    browser.click("form[action$='/join'] button").await;
+    let leave = browser
+        .wait_text("form[action*='/members/'] button.danger")
+        .await;
+    assert_eq!(leave, "Leave this guild");
+    let members = browser.wait_text(".people-list").await;
+    assert!(members.contains("Carla Larsen"), "{members}");
+    browser.screenshot("guild-joined.png").await;
+    browser
+        .click("form[action*='/members/'] button.danger")
+        .await;
+    assert_eq!(
+        browser.wait_text("form[action$='/join'] button").await,
+        "Join this guild"
+    );
+    browser.close().await;
+}

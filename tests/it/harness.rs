@@ -333,6 +333,38 @@ impl TestServer {
             .expect("GET")
     }
 
+    /// A personal API token for `username`, made with the CLI.
+    pub fn token_for(&self, username: &str) -> String {
+        let out = self.data.cli(&["user", "token", username], None);
+        assert!(out.success, "token: {}", out.stderr);
+        out.stdout.trim().to_string()
+    }
+
+    /// POSTs JSON with a bearer token; returns the status and the JSON answer.
+    pub async fn post_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        let res = reqwest::Client::new()
+            .post(self.url(path))
+            .bearer_auth(token)
+            .json(&body)
+            .send()
+            .await
+            .expect("POST");
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
+    /// GETs JSON with a bearer token.
+    pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let res = self.get_with_token(path, token).await;
+        let status = res.status().as_u16();
+        (status, res.json().await.unwrap_or(serde_json::Value::Null))
+    }
+
     /// A fresh browser-like client: cookie jar, no redirects followed.
     pub fn client(&self) -> Client {
         Client::new(&self.url)

@@ -8,4 +8,5 @@ mod auth;
 mod browser;
 mod cli;
 mod durability;
+mod org;
 mod site;
