@@ -15,8 +15,20 @@ use crate::db::Db;
 use crate::error::{AppError, ErrorInfo};
 use crate::{auth, org, site};
 
-/// Every request body is capped here; later upload routes set their own, larger limit.
+/// Every request body is capped here; upload routes set their own, larger limit.
 pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// Routes that take uploads, with their limit.
+pub const UPLOAD_LIMITS: &[(&str, usize)] = &[("/admin/import", crate::org::routes::IMPORT_LIMIT)];
+
+/// The body limit of a path.
+pub fn body_limit(path: &str) -> usize {
+    UPLOAD_LIMITS
+        .iter()
+        .find(|(p, _)| *p == path)
+        .map(|(_, limit)| *limit)
+        .unwrap_or(BODY_LIMIT)
+}
 
 /// Shared by all workers.
 pub struct AppState {
@@ -130,7 +142,7 @@ async fn limit_body(
         .get(header::CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|n| n > BODY_LIMIT as u64) {
+    if declared.is_some_and(|n| n > body_limit(req.path()) as u64) {
         return Ok(req.error_response(AppError::PayloadTooLarge));
     }
     Ok(next.call(req).await?.map_into_boxed_body())

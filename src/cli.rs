@@ -29,6 +29,47 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Import org data from other tools.
+    Import {
+        #[command(subcommand)]
+        command: ImportCommand,
+    },
+    /// Export org data for other tools.
+    Export {
+        #[command(subcommand)]
+        command: ExportCommand,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ImportCommand {
+    /// Import Backstage catalog YAML (Group and User entities; multi-document files). One bad
+    /// document rolls back the whole import; importing the same files again changes nothing.
+    Backstage {
+        /// Catalog files (.yaml).
+        #[arg(required = true, value_name = "FILE")]
+        files: Vec<std::path::PathBuf>,
+        /// Print what would change, change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Map another Group spec.type to a kind, e.g. --map department=tribe (repeatable).
+        #[arg(long = "map", value_name = "TYPE=KIND", value_parser = crate::org::backstage::import::parse_mapping)]
+        map: Vec<(String, crate::org::unit::UnitKind)>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the org as Backstage catalog YAML (it imports back to the same org).
+    Backstage {
+        /// Write to FILE instead of standard output.
+        #[arg(long, value_name = "FILE")]
+        out: Option<std::path::PathBuf>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -99,6 +140,18 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("database is up to date ({})", db.target().describe());
             Ok(())
         }
+        Command::Import {
+            command:
+                ImportCommand::Backstage {
+                    files,
+                    dry_run,
+                    map,
+                    data,
+                },
+        } => import_backstage(&files, dry_run, map, &data),
+        Command::Export {
+            command: ExportCommand::Backstage { out, data },
+        } => export_backstage(out.as_deref(), &data),
         Command::User { command } => match command {
             UserCommand::Add {
                 username,
@@ -130,6 +183,57 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 with_conn(&data, |c| crate::auth::cli::token(c, &username, action))
             }
         },
+    }
+}
+
+fn import_backstage(
+    files: &[std::path::PathBuf],
+    dry_run: bool,
+    map: Vec<(String, crate::org::unit::UnitKind)>,
+    data: &DataArgs,
+) -> Result<(), String> {
+    use crate::org::backstage::import::{Options, Source, import};
+    let mut sources = Vec::new();
+    for f in files {
+        let text =
+            std::fs::read_to_string(f).map_err(|e| format!("cannot read {}: {e}", f.display()))?;
+        sources.push(Source {
+            name: f.display().to_string(),
+            text,
+        });
+    }
+    let report = with_conn(data, |c| {
+        import(c, None, &sources, &Options { dry_run, map }).map_err(|e| e.to_string())
+    })?;
+    for line in &report.actions {
+        println!("{line}");
+    }
+    for line in &report.skipped {
+        println!("skipped: {line}");
+    }
+    println!("{}", report.summary());
+    Ok(())
+}
+
+fn export_backstage(out: Option<&std::path::Path>, data: &DataArgs) -> Result<(), String> {
+    let yaml = with_conn(data, |c| {
+        crate::org::backstage::export::export(c).map_err(|e| e.to_string())
+    })?;
+    match out {
+        None => {
+            print!("{yaml}");
+            Ok(())
+        }
+        // Written beside the target and renamed, so a failure leaves no half file.
+        Some(path) => {
+            let tmp = path.with_extension("fika-tmp");
+            std::fs::write(&tmp, yaml)
+                .and_then(|_| std::fs::rename(&tmp, path))
+                .map_err(|e| {
+                    let _ = std::fs::remove_file(&tmp);
+                    format!("cannot write {}: {e}", path.display())
+                })
+        }
     }
 }
 

@@ -87,7 +87,7 @@ impl AppError {
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
                 "Too large",
-                "The request was larger than fika accepts (1 MiB).".into(),
+                "The request was larger than fika accepts (1 MiB; uploads up to 20 MiB).".into(),
             ),
             AppError::TooManyRequests(m) => (
                 StatusCode::TOO_MANY_REQUESTS,

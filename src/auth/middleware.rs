@@ -171,9 +171,10 @@ fn check_same_origin(req: &ServiceRequest) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The token comes in the `X-CSRF-Token` header (scripts, JavaScript) or in the
-/// `csrf_token` field of a URL-encoded form. The body is read here and put back for the
-/// handler, within the same 1 MiB limit the handler would apply.
+/// The token comes in the `X-CSRF-Token` header (scripts, JavaScript), in the `csrf_token`
+/// field of a URL-encoded form (the body is read here and put back for the handler, within
+/// the same 1 MiB limit the handler would apply), or — for multipart uploads, whose bodies
+/// are streamed to the handler — in the `csrf_token` query parameter of the form's action.
 async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppError> {
     let from_header = req
         .headers()
@@ -194,6 +195,12 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
             req.set_payload(actix_web::dev::Payload::from(body));
             token
         }
+        None if is_multipart(req) => {
+            web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+                .ok()
+                .and_then(|q| q.into_inner().into_iter().find(|(k, _)| k == CSRF_FIELD))
+                .map(|(_, v)| v)
+        }
         None => None,
     };
     match token {
@@ -210,6 +217,13 @@ fn is_urlencoded(req: &ServiceRequest) -> bool {
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
+}
+
+fn is_multipart(req: &ServiceRequest) -> bool {
+    req.headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"))
 }
 
 fn form_field(body: &[u8], name: &str) -> Option<String> {

@@ -263,6 +263,24 @@ pub fn write_transaction<T>(
     }
 }
 
+/// Runs `f` in a write transaction that is always rolled back: a dry run of real writes, so a
+/// preview reports exactly what the real run would do.
+pub fn dry_run<T>(
+    conn: &mut AnyConnection,
+    f: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+) -> AppResult<T> {
+    let mut kept = None;
+    let outcome = write_transaction(conn, |conn| {
+        kept = Some(f(conn)?);
+        Err::<(), _>(AppError::Internal("dry run: rolled back on purpose".into()))
+    });
+    match (kept, outcome) {
+        (Some(value), Err(AppError::Internal(_))) => Ok(value),
+        (_, Err(e)) => Err(e),
+        (_, Ok(())) => Err(AppError::internal("a dry run was committed")),
+    }
+}
+
 /// Takes a PostgreSQL advisory lock held until the current transaction ends, serialising
 /// writers that must not interleave (e.g. a check followed by an insert). On SQLite, whose
 /// write transactions are already serialised by `BEGIN IMMEDIATE`, it does nothing.

@@ -3,8 +3,10 @@
 
 pub mod access;
 pub mod api;
+pub mod backstage;
 pub mod chart;
 pub mod forms;
+pub mod import_page;
 pub mod model;
 pub mod repo;
 pub mod routes;

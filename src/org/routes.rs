@@ -18,7 +18,20 @@ use crate::error::{AppError, AppResult};
 use crate::org::repo as people;
 use crate::site::views::{Shell, html, html_with_status};
 
+/// Catalog uploads may be large (thousands of people).
+pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.service(
+        web::resource("/admin/import")
+            .app_data(
+                actix_multipart::form::MultipartFormConfig::default()
+                    .total_limit(IMPORT_LIMIT)
+                    .memory_limit(IMPORT_LIMIT),
+            )
+            .route(web::get().to(super::import_page::form))
+            .route(web::post().to(super::import_page::upload)),
+    );
     cfg.route("/org", web::get().to(org))
         .route("/org/health", web::get().to(health))
         .route("/org/chart.svg", web::get().to(super::chart::chart))

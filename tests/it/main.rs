@@ -5,6 +5,7 @@
 mod harness;
 
 mod auth;
+mod backstage;
 mod browser;
 mod cli;
 mod durability;
