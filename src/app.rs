@@ -34,6 +34,7 @@ pub fn body_limit(path: &str) -> usize {
 pub struct AppState {
     pub db: Db,
     pub settings: Settings,
+    pub org: std::sync::Arc<org::cache::OrgCache>,
 }
 
 /// The routes of every feature.
@@ -95,7 +96,11 @@ pub async fn serve(
 
 impl AppState {
     pub fn new(db: Db, settings: Settings) -> Self {
-        AppState { db, settings }
+        AppState {
+            db,
+            settings,
+            org: Default::default(),
+        }
     }
 }
 

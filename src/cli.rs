@@ -29,6 +29,14 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
+    /// Add generated data for benchmarks and trials.
+    Seed {
+        /// Add a generated org of N people (tribes of up to 150, squads of 6–12).
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        people: Option<u32>,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Import org data from other tools.
     Import {
         #[command(subcommand)]
@@ -138,6 +146,25 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Migrate(data) => {
             let db = open(&data, 1)?;
             println!("database is up to date ({})", db.target().describe());
+            Ok(())
+        }
+        Command::Seed { people, data } => {
+            let Some(n) = people else {
+                return Err("say what to seed, e.g. fika seed --people 5000".into());
+            };
+            let start = std::time::Instant::now();
+            let show = std::io::IsTerminal::is_terminal(&std::io::stderr());
+            let seeded = with_conn(&data, |c| {
+                crate::org::seed::seed_people(c, n as usize, show).map_err(|e| e.to_string())
+            })?;
+            let secs = start.elapsed().as_secs_f64();
+            println!(
+                "seeded {} people in {} tribes and {} squads in {secs:.1} s ({:.0} people/s)",
+                seeded.people,
+                seeded.tribes,
+                seeded.squads,
+                seeded.people as f64 / secs.max(0.001)
+            );
             Ok(())
         }
         Command::Import {

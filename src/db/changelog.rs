@@ -94,6 +94,15 @@ fn append(conn: &mut AnyConnection, actor_id: Option<i64>, changes: &[Change]) -
     Ok(())
 }
 
+/// The id of the newest change (0 for none): anything derived from content is current if it
+/// was built at this id.
+pub fn head(conn: &mut AnyConnection) -> AppResult<i64> {
+    let max: Option<i64> = change_log::table
+        .select(diesel::dsl::max(change_log::id))
+        .first(conn)?;
+    Ok(max.unwrap_or(0))
+}
+
 /// Changes after `after_id`, oldest first, at most `limit`.
 pub fn changes_since(
     conn: &mut AnyConnection,

@@ -198,12 +198,13 @@ async fn list_units(
         })?),
         None => None,
     };
-    let snap = state.db.run(|c| repo::snapshot(c, repo::today())).await?;
-    let list: Vec<UnitSummary> = snap
+    let view = super::routes::org_view(&state).await?;
+    let list: Vec<UnitSummary> = view
+        .snap
         .units
         .iter()
         .filter(|u| kind.is_none_or(|k| u.kind() == k))
-        .map(|u| summary(&snap, u))
+        .map(|u| summary(&view.snap, u))
         .collect();
     Ok(HttpResponse::Ok().json(list))
 }
@@ -213,26 +214,22 @@ fn parse_kind(raw: &str) -> AppResult<UnitKind> {
 }
 
 async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<UnitJson> {
-    let (unit, members, snap, initiatives) = state
+    let cache = state.org.clone();
+    let (unit, members, view, initiatives) = state
         .db
         .run(move |c| {
             let unit = repo::unit(c, kind, &slug)?;
             let members = repo::memberships_of_unit(c, unit.id)?;
             let initiatives = repo::initiatives_of(c, unit.id)?;
-            Ok((
-                unit,
-                members,
-                repo::snapshot(c, repo::today())?,
-                initiatives,
-            ))
+            Ok((unit, members, cache.get(c)?, initiatives))
         })
         .await?;
+    let snap = &view.snap;
     let today = repo::today();
     let alliance = kind == UnitKind::Alliance;
     let tribes = if alliance {
-        let links = state.db.run(repo::alliance_links).await?;
         Some(
-            links
+            view.alliance_links
                 .iter()
                 .filter(|(a, _)| *a == unit.id)
                 .filter_map(|(_, t)| snap.unit(*t))
@@ -244,7 +241,7 @@ async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<
     };
     Ok(UnitJson {
         kind,
-        tribe: tribe_slug(&snap, &unit),
+        tribe: tribe_slug(snap, &unit),
         discipline: (kind == UnitKind::Chapter).then(|| unit.discipline.clone()),
         links: stored_links(&unit.links),
         url: unit.url(),

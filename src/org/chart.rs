@@ -7,7 +7,6 @@ use askama::Template;
 
 use super::rules::Snapshot;
 use super::unit::{Role, Unit, UnitKind};
-use super::unit_repo as repo;
 use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -205,8 +204,8 @@ pub fn layout(s: &Snapshot) -> Chart {
 }
 
 pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let snap = state.db.run(|c| repo::snapshot(c, repo::today())).await?;
-    let svg = layout(&snap).render().map_err(AppError::internal)?;
+    let view = super::routes::org_view(&state).await?;
+    let svg = layout(&view.snap).render().map_err(AppError::internal)?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
         // The chart styles itself with an inline <style> (light and dark): allowed for this

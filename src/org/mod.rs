@@ -4,6 +4,7 @@
 pub mod access;
 pub mod api;
 pub mod backstage;
+pub mod cache;
 pub mod chart;
 pub mod forms;
 pub mod import_page;
@@ -11,6 +12,7 @@ pub mod model;
 pub mod repo;
 pub mod routes;
 pub mod rules;
+pub mod seed;
 pub mod unit;
 pub mod unit_repo;
 pub mod views;

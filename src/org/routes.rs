@@ -87,37 +87,29 @@ fn moved(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// The org as of now, from the cache (see `cache.rs`).
+pub async fn org_view(state: &AppState) -> AppResult<std::sync::Arc<super::cache::OrgView>> {
+    let cache = state.org.clone();
+    state.db.run(move |c| cache.get(c)).await
+}
+
 async fn org(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
-    let me = viewer.person().cloned();
-    let (snap, links, can_create) = state
-        .db
-        .run(move |c| {
-            let access = Access::load(c, me.as_ref())?;
-            let can_create = access.is_admin;
-            Ok((
-                repo::snapshot(c, repo::today())?,
-                repo::alliance_links(c)?,
-                can_create,
-            ))
-        })
-        .await?;
-    let warnings = super::rules::warnings(&snap).len();
+    let view = org_view(&state).await?;
     html(&views::org_page(
         Shell::new(&viewer, "org"),
-        &snap,
-        &links,
-        warnings,
-        can_create,
+        &view.snap,
+        &view.alliance_links,
+        view.warnings.len(),
+        viewer.is_admin(),
     ))
 }
 
 async fn health(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
-    let snap = state.db.run(|c| repo::snapshot(c, repo::today())).await?;
-    let warnings = super::rules::warnings(&snap);
+    let view = org_view(&state).await?;
     html(&views::health_page(
         Shell::new(&viewer, "org"),
-        &snap,
-        &warnings,
+        &view.snap,
+        &view.warnings,
     ))
 }
 
@@ -135,10 +127,10 @@ async fn people_list(
     viewer: Viewer,
     q: web::Query<PeopleQuery>,
 ) -> AppResult<HttpResponse> {
-    let snap = state.db.run(|c| repo::snapshot(c, repo::today())).await?;
+    let view = org_view(&state).await?;
     html(&views::people_page(
         Shell::new(&viewer, "org"),
-        &snap,
+        &view.snap,
         &q.q,
         &q.discipline,
         q.page.unwrap_or(1),
@@ -164,17 +156,19 @@ async fn person(
         None => None,
     };
     let username = username.into_inner();
-    let (profile, memberships, snap) = state
+    let cache = state.org.clone();
+    let (profile, memberships, view) = state
         .db
         .run(move |c| {
             let profile = people::profile(c, &username)?;
             let memberships = repo::memberships_of_person(c, profile.id)?;
-            Ok((profile, memberships, repo::snapshot(c, repo::today())?))
+            Ok((profile, memberships, cache.get(c)?))
         })
         .await?;
-    let all = super::rules::warnings(&snap);
-    let warnings =
-        views::warning_views(&snap, &super::rules::warnings_for_person(&all, profile.id));
+    let warnings = views::warning_views(
+        &view.snap,
+        &super::rules::warnings_for_person(&view.warnings, profile.id),
+    );
     let can_edit = viewer
         .person()
         .is_some_and(|p| p.is_admin || p.id == profile.id);
@@ -272,8 +266,9 @@ async fn unit_data(
     viewer: &Viewer,
     kind: UnitKind,
     slug: String,
-) -> AppResult<Result<(super::rules::Snapshot, Access, UnitData), String>> {
+) -> AppResult<Result<(std::sync::Arc<super::cache::OrgView>, Access, UnitData), String>> {
     let me = viewer.person().cloned();
+    let cache = state.org.clone();
     state
         .db
         .run(move |c| {
@@ -290,10 +285,9 @@ async fn unit_data(
                     vec![]
                 },
                 events: repo::events_of(c, unit.id)?,
-                alliance_links: repo::alliance_links(c)?,
                 unit,
             };
-            Ok(Ok((repo::snapshot(c, repo::today())?, access, data)))
+            Ok(Ok((cache.get(c)?, access, data)))
         })
         .await
 }
@@ -306,12 +300,11 @@ async fn render_unit(
     member_form: MemberForm,
 ) -> AppResult<HttpResponse> {
     let kind = kind_of(req)?;
-    let (snap, access, data) = match unit_data(state, viewer, kind, slug).await? {
+    let (view, access, data) = match unit_data(state, viewer, kind, slug).await? {
         Ok(found) => found,
         // A renamed unit: its old address points to the new one for good.
         Err(url) => return Ok(moved(&url)),
     };
-    let warnings = super::rules::warnings(&snap);
     let status = if member_form.error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -319,8 +312,9 @@ async fn render_unit(
     };
     let page = views::unit_page(
         Shell::new(viewer, "org"),
-        &snap,
-        &warnings,
+        &view.snap,
+        &view.warnings,
+        &view.alliance_links,
         &access,
         data,
         member_form,
@@ -350,20 +344,21 @@ async fn matrix(
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
-    let (tribe, snap) = state
+    let cache = state.org.clone();
+    let (tribe, view) = state
         .db
         .run(move |c| {
             let tribe = match repo::find_unit(c, UnitKind::Tribe, &slug)? {
                 Lookup::Found(t) => Ok(t),
                 Lookup::MovedTo(url) => Err(url),
             };
-            Ok((tribe, repo::snapshot(c, repo::today())?))
+            Ok((tribe, cache.get(c)?))
         })
         .await?;
     match tribe {
         Ok(tribe) => html(&views::matrix_page(
             Shell::new(&viewer, "org"),
-            &snap,
+            &view.snap,
             &tribe,
         )),
         Err(url) => Ok(moved(&format!("{url}/matrix"))),

@@ -118,25 +118,42 @@ fn with_article(role: Role) -> String {
     }
 }
 
-/// The org at one moment: units, current memberships and people, indexed for the rules.
+/// The org at one moment: units, current memberships and people, indexed so that every
+/// question the pages and rules ask costs only the size of its answer.
 pub struct Snapshot {
     pub units: Vec<Unit>,
     pub memberships: Vec<Membership>,
     pub people: Vec<PersonBrief>,
     by_id: HashMap<i64, usize>,
     person_by_id: HashMap<i64, usize>,
+    /// unit id → indexes into `memberships`.
+    by_unit: HashMap<i64, Vec<usize>>,
+    /// tribe id → indexes into `units` of the units that belong to it.
+    by_tribe: HashMap<i64, Vec<usize>>,
 }
 
 impl Snapshot {
     pub fn new(units: Vec<Unit>, memberships: Vec<Membership>, people: Vec<PersonBrief>) -> Self {
         let by_id = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
         let person_by_id = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let mut by_unit: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, m) in memberships.iter().enumerate() {
+            by_unit.entry(m.unit_id).or_default().push(i);
+        }
+        let mut by_tribe: HashMap<i64, Vec<usize>> = HashMap::new();
+        for (i, u) in units.iter().enumerate() {
+            if let Some(t) = u.tribe_id {
+                by_tribe.entry(t).or_default().push(i);
+            }
+        }
         Snapshot {
             units,
             memberships,
             people,
             by_id,
             person_by_id,
+            by_unit,
+            by_tribe,
         }
     }
 
@@ -154,39 +171,40 @@ impl Snapshot {
 
     /// Units of `kind` in the tribe `tribe_id`.
     pub fn in_tribe(&self, tribe_id: i64, kind: UnitKind) -> impl Iterator<Item = &Unit> {
-        self.units
-            .iter()
-            .filter(move |u| u.kind() == kind && u.tribe_id == Some(tribe_id))
+        self.by_tribe
+            .get(&tribe_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.units[*i])
+            .filter(move |u| u.kind() == kind)
+    }
+
+    /// The current memberships of a unit.
+    pub fn memberships_of(&self, unit_id: i64) -> impl Iterator<Item = &Membership> {
+        self.by_unit
+            .get(&unit_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.memberships[*i])
     }
 
     /// Distinct people currently in a unit.
     pub fn people_in(&self, unit_id: i64) -> HashSet<i64> {
-        self.memberships
-            .iter()
-            .filter(|m| m.unit_id == unit_id)
-            .map(|m| m.person_id)
-            .collect()
+        self.memberships_of(unit_id).map(|m| m.person_id).collect()
     }
 
     /// Distinct people in a tribe: the tribe itself, its squads, chapters and trio.
     pub fn people_in_tribe(&self, tribe_id: i64) -> HashSet<i64> {
-        let units: HashSet<i64> = self
-            .units
-            .iter()
-            .filter(|u| u.id == tribe_id || u.tribe_id == Some(tribe_id))
-            .map(|u| u.id)
-            .collect();
-        self.memberships
-            .iter()
-            .filter(|m| units.contains(&m.unit_id))
-            .map(|m| m.person_id)
-            .collect()
+        let mut people = self.people_in(tribe_id);
+        for i in self.by_tribe.get(&tribe_id).into_iter().flatten() {
+            people.extend(self.memberships_of(self.units[*i].id).map(|m| m.person_id));
+        }
+        people
     }
 
     pub fn members_with_role(&self, unit_id: i64, role: Role) -> Vec<&PersonBrief> {
-        self.memberships
-            .iter()
-            .filter(|m| m.unit_id == unit_id && m.role() == role)
+        self.memberships_of(unit_id)
+            .filter(|m| m.role() == role)
             .filter_map(|m| self.person(m.person_id))
             .collect()
     }

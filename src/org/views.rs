@@ -274,13 +274,13 @@ pub struct UnitData {
     pub memberships: Vec<(Membership, PersonBrief)>,
     pub initiatives: Vec<Initiative>,
     pub events: Vec<UnitEvent>,
-    pub alliance_links: Vec<(i64, i64)>,
 }
 
 pub fn unit_page(
     shell: Shell,
     s: &Snapshot,
     warnings: &[Warning],
+    alliance_links: &[(i64, i64)],
     access: &Access,
     data: UnitData,
     member_form: MemberForm,
@@ -345,7 +345,7 @@ pub fn unit_page(
         }
         UnitKind::Alliance => vec![(
             "Tribes",
-            data.alliance_links
+            alliance_links
                 .iter()
                 .filter(|(a, _)| *a == unit.id)
                 .filter_map(|(_, t)| s.unit(*t))
@@ -355,8 +355,7 @@ pub fn unit_page(
         UnitKind::Trio | UnitKind::Guild => vec![],
     };
     if kind == UnitKind::Tribe {
-        let alliances: Vec<UnitRef> = data
-            .alliance_links
+        let alliances: Vec<UnitRef> = alliance_links
             .iter()
             .filter(|(_, t)| *t == unit.id)
             .filter_map(|(a, _)| s.unit(*a))

@@ -1,0 +1,57 @@
+//! The org snapshot (every unit, current membership and person, plus the warnings) is what
+//! most org pages need, and rebuilding it costs milliseconds at thousands of people. It is
+//! kept in memory and reused until the change log moves on — one indexed `MAX(id)` per request
+//! decides — or the day changes (memberships start and end on dates). Several instances on
+//! one PostgreSQL each check the same log, so none serves a stale org.
+
+use std::sync::{Arc, Mutex};
+
+use chrono::NaiveDate;
+
+use super::rules::{self, Snapshot, Warning};
+use super::unit_repo as repo;
+use crate::db::{AnyConnection, changelog};
+use crate::error::AppResult;
+
+/// A snapshot with what is derived from it.
+pub struct OrgView {
+    pub snap: Snapshot,
+    pub warnings: Vec<Warning>,
+    pub alliance_links: Vec<(i64, i64)>,
+}
+
+#[derive(Default)]
+pub struct OrgCache {
+    current: Mutex<Option<(i64, NaiveDate, Arc<OrgView>)>>,
+}
+
+impl OrgCache {
+    /// The org as of now; call on a blocking thread (it may query).
+    pub fn get(&self, conn: &mut AnyConnection) -> AppResult<Arc<OrgView>> {
+        let head = changelog::head(conn)?;
+        let today = repo::today();
+        if let Ok(guard) = self.current.lock()
+            && let Some((h, day, view)) = guard.as_ref()
+            && *h == head
+            && *day == today
+        {
+            return Ok(view.clone());
+        }
+        // Built outside the lock: a slow rebuild never blocks requests served from the old one.
+        let snap = repo::snapshot(conn, today)?;
+        let view = Arc::new(OrgView {
+            warnings: rules::warnings(&snap),
+            alliance_links: repo::alliance_links(conn)?,
+            snap,
+        });
+        if let Ok(mut guard) = self.current.lock() {
+            let newer = guard
+                .as_ref()
+                .is_some_and(|(h, d, _)| *h > head || *d > today);
+            if !newer {
+                *guard = Some((head, today, view.clone()));
+            }
+        }
+        Ok(view)
+    }
+}

@@ -1,0 +1,268 @@
+//! `fika seed --people N`: adds a generated org of N people for benchmarks and trials —
+//! tribes of up to 150 people, squads of 6–12 with a product owner, three chapters and a trio
+//! per tribe, and ten guilds — through the same functions the pages use, one tribe per
+//! transaction, with a progress bar.
+
+use chrono::NaiveDate;
+use indicatif::{ProgressBar, ProgressStyle};
+
+use super::model::{NewPerson, ProfileFields, Username};
+use super::repo as people;
+use super::unit::{Role, UnitKind};
+use super::unit_repo::{self as repo, NewMembership, UnitFields};
+use crate::db::{AnyConnection, write_transaction};
+use crate::error::{AppError, AppResult};
+
+const WORDS: &[&str] = &[
+    "Aurora", "Basalt", "Cedar", "Delta", "Ember", "Fjord", "Glacier", "Harbor", "Iris", "Juniper",
+    "Kestrel", "Lagoon", "Meadow", "Nimbus", "Orchid", "Pine", "Quartz", "Reef", "Summit",
+    "Tundra", "Umber", "Valley", "Willow", "Xenon", "Yarrow", "Zephyr",
+];
+const FIRST: &[&str] = &[
+    "Alex", "Bo", "Chen", "Dana", "Eli", "Fay", "Gil", "Hedda", "Ilse", "Jon", "Kai", "Lin", "Mo",
+    "Nia", "Oda", "Pia", "Rui", "Sol", "Tor", "Uma", "Vik", "Wen", "Yui", "Zed",
+];
+const LAST: &[&str] = &[
+    "Ahl",
+    "Berg",
+    "Carlsson",
+    "Dahl",
+    "Engström",
+    "Falk",
+    "Grön",
+    "Holm",
+    "Isaksson",
+    "Jung",
+    "Krona",
+    "Lind",
+    "Mörk",
+    "Norén",
+    "Ohlin",
+    "Palm",
+    "Qvist",
+    "Rask",
+    "Strand",
+    "Tell",
+];
+const DISCIPLINES: &[&str] = &[
+    "backend", "frontend", "backend", "mobile", "qa", "data", "design", "backend", "frontend",
+];
+const CHAPTERS: &[(&str, &[&str])] = &[
+    ("Backend", &["backend", "data"]),
+    ("Web & Mobile", &["frontend", "mobile"]),
+    ("Quality & Design", &["qa", "design"]),
+];
+const SQUADS_PER_TRIBE: usize = 12;
+
+/// What a seed run added.
+pub struct Seeded {
+    pub people: usize,
+    pub tribes: usize,
+    pub squads: usize,
+}
+
+fn unit(
+    c: &mut AnyConnection,
+    kind: UnitKind,
+    slug: String,
+    name: String,
+    tribe_id: Option<i64>,
+    discipline: &str,
+) -> AppResult<i64> {
+    let fields = UnitFields {
+        mission: format!("{name}: a generated {kind} for trying fika at scale."),
+        slug,
+        name,
+        tribe_id,
+        discipline: discipline.to_string(),
+        ..Default::default()
+    };
+    Ok(repo::create_unit(c, None, kind, &fields)?.id)
+}
+
+fn join(
+    c: &mut AnyConnection,
+    person: i64,
+    unit: i64,
+    role: Role,
+    since: NaiveDate,
+) -> AppResult<()> {
+    repo::add_membership(
+        c,
+        None,
+        &NewMembership {
+            person_id: person,
+            unit_id: unit,
+            role,
+            start_date: since,
+        },
+    )?;
+    Ok(())
+}
+
+/// Adds `n` people in a generated org. Names carry a run number, so seeding twice adds a
+/// second org beside the first instead of colliding with it.
+pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppResult<Seeded> {
+    let run = repo::units_of_kind(c, UnitKind::Guild)?
+        .iter()
+        .filter(|g| g.slug.starts_with("seed"))
+        .count()
+        / 10
+        + 1;
+    let bar = if show_progress {
+        ProgressBar::new(n as u64)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} people  {elapsed_precise}  {msg}")
+            .map_err(AppError::internal)?,
+    );
+    let since = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| AppError::internal("date"))?;
+    let guilds = write_transaction(c, |c| {
+        (0..10)
+            .map(|g| {
+                let word = WORDS[g % WORDS.len()];
+                unit(
+                    c,
+                    UnitKind::Guild,
+                    format!("seed{run}-guild-{g}"),
+                    format!("{word} Guild {run}.{g}"),
+                    None,
+                    "",
+                )
+            })
+            .collect::<AppResult<Vec<i64>>>()
+    })?;
+    let mut made = 0usize;
+    let mut tribes = 0usize;
+    let mut squads = 0usize;
+    while made < n {
+        let t = tribes;
+        let word = WORDS[t % WORDS.len()];
+        let tribe_name = format!("{word} {run}.{t}");
+        bar.set_message(tribe_name.clone());
+        let (added, added_squads) = write_transaction(c, |c| {
+            let tribe = unit(
+                c,
+                UnitKind::Tribe,
+                format!("seed{run}-tribe-{t}"),
+                tribe_name.clone(),
+                None,
+                "",
+            )?;
+            let mut members: Vec<(i64, &'static str)> = Vec::new();
+            let mut added = 0;
+            let mut squad_count = 0;
+            for s in 0..SQUADS_PER_TRIBE {
+                if made + added >= n {
+                    break;
+                }
+                let size = (6 + (t * 7 + s * 3) % 7).min(n - made - added).max(1);
+                let squad = unit(
+                    c,
+                    UnitKind::Squad,
+                    format!("seed{run}-squad-{t}-{s}"),
+                    format!("{word} Squad {run}.{t}.{s}"),
+                    Some(tribe),
+                    "",
+                )?;
+                squad_count += 1;
+                for k in 0..size {
+                    let i = made + added;
+                    let discipline = if k == 0 {
+                        "product"
+                    } else {
+                        DISCIPLINES[i % DISCIPLINES.len()]
+                    };
+                    let first = FIRST[i % FIRST.len()];
+                    let last = LAST[(i / FIRST.len()) % LAST.len()];
+                    let username = Username::parse(&format!("s{run}.{}.{i}", first.to_lowercase()))
+                        .map_err(AppError::Validation)?;
+                    let person = people::create(
+                        c,
+                        None,
+                        &NewPerson {
+                            username,
+                            display_name: format!("{first} {last} {i}"),
+                            email: None,
+                            is_admin: false,
+                            password_hash: None,
+                            profile: ProfileFields {
+                                discipline: discipline.to_string(),
+                                title: if k == 0 {
+                                    "Product owner".into()
+                                } else {
+                                    format!("{discipline} engineer")
+                                },
+                                ..Default::default()
+                            },
+                        },
+                    )?;
+                    let role = if k == 0 {
+                        Role::ProductOwner
+                    } else {
+                        Role::Member
+                    };
+                    join(c, person.id, squad, role, since)?;
+                    if k > 0 {
+                        members.push((person.id, discipline));
+                    }
+                    if i % 4 == 0 {
+                        join(c, person.id, guilds[i % guilds.len()], Role::Member, since)?;
+                    }
+                    added += 1;
+                    bar.inc(1);
+                }
+            }
+            for (name, disciplines) in CHAPTERS {
+                let chapter = unit(
+                    c,
+                    UnitKind::Chapter,
+                    format!("seed{run}-chapter-{t}-{}", disciplines[0]),
+                    format!("{word} {run}.{t} {name}"),
+                    Some(tribe),
+                    disciplines[0],
+                )?;
+                let mut lead = true;
+                for (pid, _) in members.iter().filter(|(_, d)| disciplines.contains(d)) {
+                    let role = if lead {
+                        Role::ChapterLead
+                    } else {
+                        Role::Member
+                    };
+                    lead = false;
+                    join(c, *pid, chapter, role, since)?;
+                }
+            }
+            if members.len() >= 3 {
+                let trio = unit(
+                    c,
+                    UnitKind::Trio,
+                    format!("seed{run}-trio-{t}"),
+                    format!("{word} {run}.{t} Trio"),
+                    Some(tribe),
+                    "",
+                )?;
+                join(c, members[0].0, tribe, Role::TribeLead, since)?;
+                for (m, role) in
+                    members
+                        .iter()
+                        .zip([Role::TribeLead, Role::ProductLead, Role::DesignLead])
+                {
+                    join(c, m.0, trio, role, since)?;
+                }
+            }
+            Ok((added, squad_count))
+        })?;
+        made += added;
+        squads += added_squads;
+        tribes += 1;
+    }
+    bar.finish_and_clear();
+    Ok(Seeded {
+        people: made,
+        tribes,
+        squads,
+    })
+}
