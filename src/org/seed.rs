@@ -208,7 +208,7 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
                     if k > 0 {
                         members.push((person.id, discipline));
                     }
-                    if i % 4 == 0 {
+                    if i.is_multiple_of(4) {
                         join(c, person.id, guilds[i % guilds.len()], Role::Member, since)?;
                     }
                     added += 1;
