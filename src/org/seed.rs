@@ -100,6 +100,20 @@ fn join(
     Ok(())
 }
 
+/// The next squad's size: `nominal`, adjusted so that what remains is never a squad of fewer
+/// than six (unless fewer than six people are seeded at all).
+fn squad_size(nominal: usize, remaining: usize) -> usize {
+    let size = nominal.min(remaining);
+    let rest = remaining - size;
+    if rest == 0 || rest >= 6 {
+        size
+    } else if remaining <= 12 {
+        remaining
+    } else {
+        remaining - 6
+    }
+}
+
 /// Adds `n` people in a generated org. Names carry a run number, so seeding twice adds a
 /// second org beside the first instead of colliding with it.
 pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppResult<Seeded> {
@@ -158,7 +172,7 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
                 if made + added >= n {
                     break;
                 }
-                let size = (6 + (t * 7 + s * 3) % 7).min(n - made - added).max(1);
+                let size = squad_size(6 + (t * 7 + s * 3) % 7, n - made - added);
                 let squad = unit(
                     c,
                     UnitKind::Squad,
@@ -265,4 +279,24 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
         tribes,
         squads,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::squad_size;
+
+    #[test]
+    fn squads_keep_six_to_twelve() {
+        for n in 6..400 {
+            let mut left = n;
+            let mut k = 0;
+            while left > 0 {
+                let size = squad_size(6 + (k * 3) % 7, left);
+                assert!((6..=12).contains(&size), "n={n}: a squad of {size}");
+                left -= size;
+                k += 1;
+            }
+        }
+        assert_eq!(squad_size(9, 4), 4, "tiny seeds are what they are");
+    }
 }

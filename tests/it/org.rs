@@ -708,6 +708,55 @@ async fn org_pages_render(b: Backend) {
     assert_eq!(c.get("/people/sam?on=yesterday").await.status(), 400);
 }
 
+async fn seed_builds_a_valid_org_and_big_tribes_are_flagged(b: Backend) {
+    let s = TestServer::start(b).await;
+    let out = s.data.cli(&["seed", "--people", "160"], None);
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("seeded 160 people in 2 tribes"),
+        "{}",
+        out.stdout
+    );
+    s.data.add_user("admin", PASSWORD, true);
+    let admin = s.token_for("admin");
+    let (_, squads) = s.get_json("/api/v1/units?kind=squad", &admin).await;
+    assert!(squads.as_array().unwrap().len() >= 13);
+    let (_, trios) = s.get_json("/api/v1/units?kind=trio", &admin).await;
+    assert_eq!(trios.as_array().unwrap().len(), 2, "a trio per tribe");
+    let c = s.client();
+    c.login("admin", PASSWORD).await;
+    let health = c.get("/org/health").await.text().await.unwrap();
+    assert!(
+        !health.contains("Squads outside 6–12 people"),
+        "seeded squads have 6–12 people"
+    );
+    assert!(!health.contains("Tribes over 150 people"));
+    // Put every seeded person into the first tribe: it passes Dunbar's number.
+    let (_, people) = s.get_json("/api/v1/people", &admin).await;
+    let (_, tribes) = s.get_json("/api/v1/units?kind=tribe", &admin).await;
+    let tribe = tribes[0]["slug"].as_str().unwrap().to_string();
+    for p in people.as_array().unwrap() {
+        let username = p["username"].as_str().unwrap();
+        let (status, json) = s
+            .post_json(
+                &format!("/api/v1/units/tribe/{tribe}/members"),
+                &admin,
+                json!({"username": username}),
+            )
+            .await;
+        assert!(status == 201 || status == 409, "{json}");
+    }
+    let health = c.get("/org/health").await.text().await.unwrap();
+    assert!(
+        health.contains("Tribes over 150 people"),
+        "tribe-size warning shown"
+    );
+    assert!(
+        health.contains("more than 150 (Dunbar&#39;s number)")
+            || health.contains("more than 150 (Dunbar's number)")
+    );
+}
+
 backend_tests!(
     enforced_rules_are_refused_with_the_rule_named,
     warnings_appear_on_pages_and_in_health,
@@ -716,4 +765,5 @@ backend_tests!(
     api_shapes,
     forms_keep_input_and_show_errors_by_field,
     org_pages_render,
+    seed_builds_a_valid_org_and_big_tribes_are_flagged,
 );
