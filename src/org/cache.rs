@@ -18,6 +18,8 @@ pub struct OrgView {
     pub snap: Snapshot,
     pub warnings: Vec<Warning>,
     pub alliance_links: Vec<(i64, i64)>,
+    /// The org chart, drawn once per snapshot (it is the same for every viewer).
+    pub chart: std::sync::OnceLock<String>,
 }
 
 #[derive(Default)]
@@ -42,6 +44,7 @@ impl OrgCache {
         let view = Arc::new(OrgView {
             warnings: rules::warnings(&snap),
             alliance_links: repo::alliance_links(conn)?,
+            chart: Default::default(),
             snap,
         });
         if let Ok(mut guard) = self.current.lock() {

@@ -205,7 +205,13 @@ pub fn layout(s: &Snapshot) -> Chart {
 
 pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let view = super::routes::org_view(&state).await?;
-    let svg = layout(&view.snap).render().map_err(AppError::internal)?;
+    let svg = match view.chart.get() {
+        Some(svg) => svg.clone(),
+        None => {
+            let svg = layout(&view.snap).render().map_err(AppError::internal)?;
+            view.chart.get_or_init(|| svg).clone()
+        }
+    };
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
         // The chart styles itself with an inline <style> (light and dark): allowed for this
