@@ -171,10 +171,10 @@ fn check_same_origin(req: &ServiceRequest) -> Result<(), AppError> {
     Ok(())
 }
 
-/// The token comes in the `X-CSRF-Token` header (scripts, JavaScript), in the `csrf_token`
+/// The token comes in the `X-CSRF-Token` header (scripts, JavaScript) or in the `csrf_token`
 /// field of a URL-encoded form (the body is read here and put back for the handler, within
-/// the same 1 MiB limit the handler would apply), or — for multipart uploads, whose bodies
-/// are streamed to the handler — in the `csrf_token` query parameter of the form's action.
+/// the same 1 MiB limit the handler would apply). Multipart uploads to the upload routes are
+/// streamed to their handler, which checks the `csrf_token` field with [`verify_form_token`].
 async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppError> {
     let from_header = req
         .headers()
@@ -195,12 +195,9 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
             req.set_payload(actix_web::dev::Payload::from(body));
             token
         }
-        None if is_multipart(req) => {
-            web::Query::<Vec<(String, String)>>::from_query(req.query_string())
-                .ok()
-                .and_then(|q| q.into_inner().into_iter().find(|(k, _)| k == CSRF_FIELD))
-                .map(|(_, v)| v)
-        }
+        // Upload forms stream their body to the handler, which checks the form's token
+        // itself (`verify_form_token`); nowhere else is a multipart body accepted.
+        None if is_multipart(req) && is_upload_route(req.path()) => return Ok(()),
         None => None,
     };
     match token {
@@ -209,6 +206,24 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
             "This form has expired or did not come from a fika page (the security token is \
              missing or wrong). Go back, reload the page and send it again.",
         )),
+    }
+}
+
+fn is_upload_route(path: &str) -> bool {
+    crate::app::UPLOAD_LIMITS.iter().any(|(p, _)| *p == path)
+}
+
+/// The CSRF check of an upload handler: a session's form must carry the session's token.
+pub fn verify_form_token(viewer: &Viewer, sent: Option<&str>) -> Result<(), AppError> {
+    match viewer.via() {
+        AuthVia::Session(_) => match sent {
+            Some(t) if super::token::same(t, viewer.csrf()) => Ok(()),
+            _ => Err(AppError::forbidden(
+                "This form has expired or did not come from a fika page (the security token is \
+                 missing or wrong). Go back, reload the page and send it again.",
+            )),
+        },
+        _ => Ok(()),
     }
 }
 

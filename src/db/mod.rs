@@ -297,6 +297,8 @@ pub mod locks {
     pub const CHANGE_LOG: i64 = 0x66_69_6b_61_6c_6f_67; // "fikalog"
     /// Serialises the sign-in throttle's check-and-record.
     pub const SIGN_IN: i64 = 0x66_69_6b_61_73_69_6e; // "fikasin"
+    /// Serialises membership changes, whose rules read the unit's other memberships.
+    pub const MEMBERSHIPS: i64 = 0x66_69_6b_61_6d_65_6d; // "fikamem"
     /// Makes "load the demo if the database is empty" one step across instances.
     pub const DEMO: i64 = 0x66_69_6b_61_64_65_6d; // "fikadem"
 }

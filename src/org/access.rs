@@ -75,16 +75,31 @@ impl Access {
         }
     }
 
-    /// Moving a squad to another tribe: admins, and the tribe leads of either tribe.
-    pub fn can_move(&self, squad: &Unit, to: Option<i64>) -> bool {
-        self.is_admin
-            || squad.tribe_id.is_some_and(|t| self.tribes.contains(&t))
-            || to.is_some_and(|t| self.tribes.contains(&t))
+    /// Moving a unit to another tribe (or out of one). Admins may move anything. A tribe lead
+    /// may move a squad or chapter out of their own tribe, and adopt a squad that is in no
+    /// tribe; a trio changes tribe only by an admin, since its tribe lead leads that tribe.
+    pub fn can_move(&self, unit: &Unit, to: Option<i64>) -> bool {
+        if self.is_admin {
+            return true;
+        }
+        match unit.kind() {
+            UnitKind::Squad | UnitKind::Chapter => match unit.tribe_id {
+                Some(from) => self.tribes.contains(&from),
+                None => {
+                    unit.kind() == UnitKind::Squad && to.is_some_and(|t| self.tribes.contains(&t))
+                }
+            },
+            _ => false,
+        }
     }
 
-    /// Joining or leaving: anyone for themselves in a guild; otherwise the unit's editors.
-    pub fn can_change_membership_of(&self, unit: &Unit, person_id: i64) -> bool {
-        self.can_edit(unit) || (unit.kind() == UnitKind::Guild && self.person_id == Some(person_id))
+    /// Adding or ending a membership with `role`: the unit's editors; and in a guild anyone,
+    /// for themselves, as a plain member (coordinating a guild is given, not taken).
+    pub fn can_change_membership_of(&self, unit: &Unit, person_id: i64, role: Role) -> bool {
+        self.can_edit(unit)
+            || (unit.kind() == UnitKind::Guild
+                && self.person_id == Some(person_id)
+                && role == Role::Member)
     }
 }
 
@@ -135,13 +150,32 @@ mod tests {
         assert!(po.can_edit(&squad));
         assert!(!po.can_edit(&tribe));
         assert!(
-            po.can_change_membership_of(&guild, 8),
+            po.can_change_membership_of(&guild, 8, Role::Member),
             "anyone joins a guild"
         );
         assert!(
-            !po.can_change_membership_of(&guild, 9),
+            !po.can_change_membership_of(&guild, 9, Role::Member),
             "but not for others"
         );
+        assert!(
+            !po.can_change_membership_of(&guild, 8, Role::Coordinator),
+            "nor makes themselves its coordinator"
+        );
+        let chapter = unit(5, UnitKind::Chapter, Some(1));
+        let trio = unit(6, UnitKind::Trio, Some(1));
+        let lonely = unit(7, UnitKind::Squad, None);
+        assert!(tribe_lead.can_move(&squad, Some(9)), "out of their tribe");
+        assert!(tribe_lead.can_move(&chapter, Some(9)));
+        assert!(
+            !tribe_lead.can_move(&other_squad, Some(1)),
+            "not another tribe's squad"
+        );
+        assert!(
+            tribe_lead.can_move(&lonely, Some(1)),
+            "adopt a squad in no tribe"
+        );
+        assert!(!tribe_lead.can_move(&trio, Some(9)), "trios: admins only");
+        assert!(!po.can_move(&squad, Some(9)));
         let admin = Access {
             is_admin: true,
             ..Access::default()

@@ -126,7 +126,9 @@ fn summary(s: &Snapshot, u: &Unit) -> UnitSummary {
     }
 }
 
-async fn list_people(state: web::Data<AppState>) -> AppResult<HttpResponse> {
+async fn list_people(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    // Visitors of a --public-read instance see the directory, not the e-mail addresses.
+    let signed_in = viewer.person().is_some();
     let list = state
         .db
         .run(people::all_profiles)
@@ -137,7 +139,7 @@ async fn list_people(state: web::Data<AppState>) -> AppResult<HttpResponse> {
             url: format!("/people/{}", p.username),
             username: p.username,
             name: p.display_name,
-            email: p.email,
+            email: p.email.filter(|_| signed_in),
             discipline: p.discipline,
             title: p.title,
         })
@@ -147,6 +149,7 @@ async fn list_people(state: web::Data<AppState>) -> AppResult<HttpResponse> {
 
 async fn get_person(
     state: web::Data<AppState>,
+    viewer: Viewer,
     username: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let username = username.into_inner();
@@ -158,12 +161,16 @@ async fn get_person(
             Ok((p, m))
         })
         .await?;
+    if p.disabled && !viewer.is_admin() {
+        return Err(AppError::NotFound);
+    }
+    let signed_in = viewer.person().is_some();
     Ok(HttpResponse::Ok().json(PersonJson {
         url: format!("/people/{}", p.username),
         links: stored_links(&p.links),
         username: p.username,
         name: p.display_name,
-        email: p.email,
+        email: p.email.filter(|_| signed_in),
         discipline: p.discipline,
         title: p.title,
         bio: p.bio,
@@ -391,7 +398,7 @@ async fn add_member(
             let person = people::by_username(c, username.as_str()).map_err(|_| {
                 AppError::validation(format!("There is nobody with the username {username}."))
             })?;
-            if !Access::load(c, Some(&me))?.can_change_membership_of(&unit, person.id) {
+            if !Access::load(c, Some(&me))?.can_change_membership_of(&unit, person.id, role) {
                 return Err(AppError::forbidden(format!(
                     "Only an admin or a lead of {} (or of its tribe) may change its members.",
                     unit.name

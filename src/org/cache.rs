@@ -25,21 +25,24 @@ pub struct OrgView {
 #[derive(Default)]
 pub struct OrgCache {
     current: Mutex<Option<(i64, NaiveDate, Arc<OrgView>)>>,
+    /// Held while a snapshot is built, so that after a write one request rebuilds and the
+    /// others wait for its result instead of each building their own.
+    building: Mutex<()>,
 }
 
 impl OrgCache {
     /// The org as of now; call on a blocking thread (it may query).
     pub fn get(&self, conn: &mut AnyConnection) -> AppResult<Arc<OrgView>> {
-        let head = changelog::head(conn)?;
         let today = repo::today();
-        if let Ok(guard) = self.current.lock()
-            && let Some((h, day, view)) = guard.as_ref()
-            && *h == head
-            && *day == today
-        {
-            return Ok(view.clone());
+        if let Some(view) = self.fresh(changelog::head(conn)?, today) {
+            return Ok(view);
         }
-        // Built outside the lock: a slow rebuild never blocks requests served from the old one.
+        let _building = self.building.lock();
+        // Someone may have built it while this request waited.
+        let head = changelog::head(conn)?;
+        if let Some(view) = self.fresh(head, today) {
+            return Ok(view);
+        }
         let snap = repo::snapshot(conn, today)?;
         let view = Arc::new(OrgView {
             warnings: rules::warnings(&snap),
@@ -56,5 +59,23 @@ impl OrgCache {
             }
         }
         Ok(view)
+    }
+
+    fn fresh(&self, head: i64, today: NaiveDate) -> Option<Arc<OrgView>> {
+        let guard = self.current.lock().ok()?;
+        let (h, day, view) = guard.as_ref()?;
+        (*h == head && *day == today).then(|| view.clone())
+    }
+}
+
+impl OrgView {
+    /// The org chart SVG, drawn on first use (call on a blocking thread).
+    pub fn chart_svg(&self) -> AppResult<String> {
+        if let Some(svg) = self.chart.get() {
+            return Ok(svg.clone());
+        }
+        let svg = askama::Template::render(&super::chart::layout(&self.snap))
+            .map_err(crate::error::AppError::internal)?;
+        Ok(self.chart.get_or_init(|| svg).clone())
     }
 }

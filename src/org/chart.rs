@@ -8,7 +8,7 @@ use askama::Template;
 use super::rules::Snapshot;
 use super::unit::{Role, Unit, UnitKind};
 use crate::app::AppState;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 const COL_W: i32 = 230;
 const GAP: i32 = 24;
@@ -204,14 +204,8 @@ pub fn layout(s: &Snapshot) -> Chart {
 }
 
 pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let view = super::routes::org_view(&state).await?;
-    let svg = match view.chart.get() {
-        Some(svg) => svg.clone(),
-        None => {
-            let svg = layout(&view.snap).render().map_err(AppError::internal)?;
-            view.chart.get_or_init(|| svg).clone()
-        }
-    };
+    let cache = state.org.clone();
+    let svg = state.db.run(move |c| cache.get(c)?.chart_svg()).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")
         // The chart styles itself with an inline <style> (light and dark): allowed for this

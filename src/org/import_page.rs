@@ -38,6 +38,7 @@ pub async fn form(viewer: Viewer) -> AppResult<HttpResponse> {
 
 #[derive(MultipartForm)]
 pub struct Upload {
+    csrf_token: Option<Text<String>>,
     #[multipart(rename = "files")]
     files: Vec<Bytes>,
     yaml: Option<Text<String>>,
@@ -52,6 +53,10 @@ pub async fn upload(
 ) -> AppResult<HttpResponse> {
     let actor = viewer.require_admin()?.id;
     let form = form.into_inner();
+    crate::auth::middleware::verify_form_token(
+        &viewer,
+        form.csrf_token.as_ref().map(|t| t.as_str()),
+    )?;
     let yaml = form.yaml.map(|t| t.into_inner()).unwrap_or_default();
     let map_text = form.map.map(|t| t.into_inner()).unwrap_or_default();
     let dry_run = form.dry_run.is_some();

@@ -18,6 +18,9 @@ use crate::error::{AppError, AppResult};
 use crate::org::repo as people;
 use crate::site::views::{Shell, html, html_with_status};
 
+const MOVE_REFUSED: &str = "Only an admin or the lead of its tribe may move a squad or chapter \
+     to another tribe (and only an admin a trio).";
+
 /// Catalog uploads may be large (thousands of people).
 pub const IMPORT_LIMIT: usize = 20 * 1024 * 1024;
 
@@ -165,6 +168,10 @@ async fn person(
             Ok((profile, memberships, cache.get(c)?))
         })
         .await?;
+    // A disabled account (someone who left) is history only admins browse.
+    if profile.disabled && !viewer.is_admin() {
+        return Err(AppError::NotFound);
+    }
     let warnings = views::warning_views(
         &view.snap,
         &super::rules::warnings_for_person(&view.warnings, profile.id),
@@ -407,7 +414,7 @@ async fn add_member(
                         AppError::validation(format!("There is nobody with the username {username}."))
                     })?;
                     let access = Access::load(c, Some(&me))?;
-                    if !access.can_change_membership_of(&unit, person.id) {
+                    if !access.can_change_membership_of(&unit, person.id, role) {
                         return Err(AppError::forbidden(format!(
                             "Only an admin or a lead of {} (or of its tribe) may change its members.",
                             unit.name
@@ -495,7 +502,7 @@ async fn end_member(
             if m.unit_id != unit.id {
                 return Err(AppError::NotFound);
             }
-            if !Access::load(c, Some(&me))?.can_change_membership_of(&unit, m.person_id) {
+            if !Access::load(c, Some(&me))?.can_change_membership_of(&unit, m.person_id, m.role()) {
                 return Err(AppError::forbidden(format!(
                     "Only an admin or a lead of {} (or of its tribe) may change its members.",
                     unit.name
@@ -537,9 +544,7 @@ async fn move_squad(
             };
             let to_id = to.as_ref().map(|t| t.id);
             if !Access::load(c, Some(&me))?.can_move(&squad, to_id) {
-                return Err(AppError::forbidden(
-                    "Only an admin or a tribe lead of either tribe may move a squad.",
-                ));
+                return Err(AppError::forbidden(MOVE_REFUSED));
             }
             let mut fields = unit_fields_of(c, &squad)?;
             fields.tribe_id = to_id;
@@ -791,13 +796,8 @@ async fn edit_unit(
             return html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
-    if fields.tribe_id != unit.tribe_id
-        && kind == UnitKind::Squad
-        && !access.can_move(&unit, fields.tribe_id)
-    {
-        return Err(AppError::forbidden(
-            "Only an admin or a tribe lead of either tribe may move a squad.",
-        ));
+    if fields.tribe_id != unit.tribe_id && !access.can_move(&unit, fields.tribe_id) {
+        return Err(AppError::forbidden(MOVE_REFUSED));
     }
     let id = unit.id;
     match state

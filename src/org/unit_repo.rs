@@ -71,6 +71,27 @@ pub fn unit(conn: &mut AnyConnection, kind: UnitKind, slug: &str) -> AppResult<U
     }
 }
 
+/// The unit with this slug, or the one renamed away from it.
+pub fn unit_or_renamed(
+    conn: &mut AnyConnection,
+    kind: UnitKind,
+    slug: &str,
+) -> AppResult<Option<Unit>> {
+    match find_unit(conn, kind, slug) {
+        Ok(Lookup::Found(u)) => Ok(Some(u)),
+        Ok(Lookup::MovedTo(_)) => {
+            let id: i64 = unit_slug_redirects::table
+                .filter(unit_slug_redirects::kind.eq(kind.as_str()))
+                .filter(unit_slug_redirects::old_slug.eq(slug.to_ascii_lowercase()))
+                .select(unit_slug_redirects::unit_id)
+                .first(conn)?;
+            Ok(Some(unit_by_id(conn, id)?))
+        }
+        Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
 pub fn unit_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Unit> {
     units::table
         .find(id)
@@ -314,6 +335,13 @@ pub fn create_unit(
 ) -> AppResult<Unit> {
     write_with_changes(conn, actor, |conn| {
         check_unit(conn, kind, fields, None)?;
+        // A new unit may take a slug another unit left behind: it stops being a redirect.
+        diesel::delete(
+            unit_slug_redirects::table
+                .filter(unit_slug_redirects::kind.eq(kind.as_str()))
+                .filter(unit_slug_redirects::old_slug.eq(&fields.slug)),
+        )
+        .execute(conn)?;
         let now = Utc::now().naive_utc();
         diesel::insert_into(units::table)
             .values((
@@ -426,6 +454,9 @@ pub fn add_membership(
     new: &NewMembership,
 ) -> AppResult<Membership> {
     write_with_changes(conn, actor, |conn| {
+        // The rules below read the unit's memberships: on PostgreSQL two concurrent adds must
+        // not both pass them (SQLite's write lock already serialises).
+        crate::db::lock_for_transaction(conn, crate::db::locks::MEMBERSHIPS)?;
         let unit = unit_by_id(conn, new.unit_id)?;
         let person: Person = people::table
             .find(new.person_id)
@@ -480,7 +511,9 @@ pub fn end_membership(
             .first(conn)
             .optional()?
             .ok_or(AppError::NotFound)?;
-        if m.end_date.is_some_and(|e| e <= end) {
+        // History is never rewritten: a membership that has ended stays as it ended. Only a
+        // planned end (in the future) may be brought forward.
+        if m.end_date.is_some_and(|e| e <= today() || e <= end) {
             return Err(AppError::Conflict(
                 "This membership has already ended.".into(),
             ));

@@ -295,7 +295,8 @@ pub fn unit_page(
         role: m.role(),
         since: m.start_date,
         until: m.end_date,
-        can_end: m.end_date.is_none() && access.can_change_membership_of(&unit, m.person_id),
+        can_end: m.end_date.is_none()
+            && access.can_change_membership_of(&unit, m.person_id, m.role()),
     };
     let (current, former): (Vec<_>, Vec<_>) = data
         .memberships

@@ -113,6 +113,100 @@ async fn import_reconciles_both_directions_and_is_idempotent(b: Backend) {
         bea["memberships"][0]["until"].is_string(),
         "history kept: {bea}"
     );
+
+    // Roles named in the file replace the ones it named before.
+    let promoted = changed.replace(
+        "  name: checkout\n",
+        "  name: checkout\n  annotations:\n    fika.dev/roles: ada=product owner\n",
+    );
+    let file3 = write(&s.data, "promoted.yaml", &promoted);
+    let out = s.data.cli(
+        &["import", "backstage", &file3, "--map", "department=guild"],
+        None,
+    );
+    assert!(
+        out.stdout
+            .contains("add ada to squad checkout as product owner"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains("end ada as member in squad checkout"),
+        "{}",
+        out.stdout
+    );
+    let (_, checkout) = s.get_json("/api/v1/units/squad/checkout", &token).await;
+    assert_eq!(checkout["members"][0]["role"], "product owner");
+    assert_eq!(checkout["members"].as_array().unwrap().len(), 1);
+
+    // A unit renamed in fika is still the same unit on the next import.
+    let c = s.client();
+    c.login("admin", PASSWORD).await;
+    let t = c.csrf("/squads/ledger").await;
+    let res = c
+        .post_form(
+            "/squads/ledger/edit",
+            &[
+                ("csrf_token", &t),
+                ("name", "General Ledger"),
+                ("slug", "gl"),
+                ("tribe", "payments-tribe"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let out = s.data.cli(
+        &["import", "backstage", &file3, "--map", "department=guild"],
+        None,
+    );
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        !out.stdout.contains("create squad ledger"),
+        "no duplicate: {}",
+        out.stdout
+    );
+    let res = c.get("/squads/ledger").await;
+    assert_eq!(
+        res.status(),
+        301,
+        "the old slug still redirects to the one squad"
+    );
+}
+
+async fn parents_that_are_not_tribes_are_passed_over(b: Backend) {
+    let data = TestData::new(&b);
+    let yaml = "apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: engineering}
+spec: {type: department, children: [web]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: web}
+spec: {type: team, parent: group:default/engineering, members: [zoe]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: api}
+spec: {type: team, parent: somewhere-else}
+";
+    let file = write(&data, "depts.yaml", yaml);
+    let out = data.cli(&["import", "backstage", &file], None);
+    assert!(
+        out.success,
+        "a department parent is no error: {}",
+        out.stderr
+    );
+    assert!(out.stdout.contains("create squad web"));
+    assert!(
+        out.stdout.contains("create person zoe"),
+        "members without User documents are people"
+    );
+    assert!(
+        out.stdout.contains("skipped: parent somewhere-else of api"),
+        "{}",
+        out.stdout
+    );
 }
 
 async fn a_bad_document_rolls_back_everything(b: Backend) {
@@ -192,7 +286,11 @@ async fn upload_form(b: Backend) {
     admin.login("admin", PASSWORD).await;
     let token = admin.csrf("/admin/import").await;
     let send = |dry: bool, with_token: bool| {
-        let mut form = reqwest::multipart::Form::new()
+        let mut form = reqwest::multipart::Form::new();
+        if with_token {
+            form = form.text("csrf_token", token.clone());
+        }
+        form = form
             .part(
                 "files",
                 reqwest::multipart::Part::bytes(CATALOG.as_bytes().to_vec())
@@ -203,18 +301,39 @@ async fn upload_form(b: Backend) {
         if dry {
             form = form.text("dry_run", "1");
         }
-        let url = if with_token {
-            s.url(&format!("/admin/import?csrf_token={token}"))
-        } else {
-            s.url("/admin/import")
-        };
-        admin.http.post(url).multipart(form).send()
+        admin
+            .http
+            .post(s.url("/admin/import"))
+            .multipart(form)
+            .send()
     };
     assert_eq!(
         send(false, false).await.unwrap().status(),
         403,
         "CSRF on uploads too"
     );
+    // The old way (a token in the query string) is not accepted.
+    let form = reqwest::multipart::Form::new().text("yaml", CATALOG);
+    let res = admin
+        .http
+        .post(s.url(&format!("/admin/import?csrf_token={token}")))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
+    // A multipart body anywhere else is refused for want of a token.
+    let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token.clone())
+        .text("name", "x");
+    let res = admin
+        .http
+        .post(s.url("/account/tokens"))
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 403);
     let res = send(true, true).await.unwrap();
     assert_eq!(res.status(), 200);
     let body = res.text().await.unwrap();
@@ -231,11 +350,12 @@ async fn upload_form(b: Backend) {
     assert_eq!(admin.get("/squads/checkout").await.status(), 200);
     // A bad paste is refused with the input kept.
     let form = reqwest::multipart::Form::new()
+        .text("csrf_token", token.clone())
         .text("yaml", "kind: Group\napiVersion: v9\nmetadata: {name: x}\n")
         .text("map", "oops");
     let res = admin
         .http
-        .post(s.url(&format!("/admin/import?csrf_token={token}")))
+        .post(s.url("/admin/import"))
         .multipart(form)
         .send()
         .await
@@ -251,4 +371,5 @@ backend_tests!(
     a_bad_document_rolls_back_everything,
     export_round_trips,
     upload_form,
+    parents_that_are_not_tribes_are_passed_over,
 );

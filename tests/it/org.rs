@@ -325,6 +325,14 @@ async fn history_is_kept_across_moves_ends_and_renames(b: Backend) {
     assert!(then.contains("On 2025-06-01:"));
     let section = &then[then.find("On 2025-06-01:").unwrap()..];
     assert!(section.contains("/squads/payments"));
+    // A past end cannot be rewritten, not even to an earlier day.
+    let res = c
+        .post_form(
+            &format!("/squads/payments/members/{member_id}/end"),
+            &[("csrf_token", &token), ("until", "2025-06-01")],
+        )
+        .await;
+    assert_eq!(res.status(), 409, "history is not rewritten");
     // Ending twice is refused.
     let res = c
         .post_form(
@@ -502,6 +510,54 @@ async fn who_may_edit_what(b: Backend) {
         .map(|m| m["username"].as_str().unwrap())
         .collect();
     assert_eq!(names, vec!["sam"]);
+    // ...but nobody makes themselves a guild's coordinator.
+    let res = omar
+        .post_form(
+            "/guilds/web/members",
+            &[
+                ("csrf_token", &t),
+                ("username", "omar"),
+                ("role", "coordinator"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403, "self-service is for plain members");
+    // Moving: tina may move her chapter out of Core, but neither take Edge's squad nor move
+    // her trio (its tribe lead leads the tribe it belongs to).
+    let (tina, t) = form("tina").await;
+    let res = tina
+        .post_form(
+            "/squads/radar/edit",
+            &[("csrf_token", &t), ("name", "Radar"), ("tribe", "core")],
+        )
+        .await;
+    assert_eq!(res.status(), 403, "not another tribe's squad");
+    let res = tina
+        .post_form(
+            "/squads/radar/move",
+            &[("csrf_token", &t), ("tribe", "core")],
+        )
+        .await;
+    assert_eq!(res.status(), 403, "not by the move form either");
+    let res = tina
+        .post_form(
+            "/trios/core-trio/edit",
+            &[("csrf_token", &t), ("name", "Core Trio"), ("tribe", "edge")],
+        )
+        .await;
+    assert_eq!(res.status(), 403, "trios move only by an admin");
+    let res = tina
+        .post_form(
+            "/chapters/core-backend/edit",
+            &[
+                ("csrf_token", &t),
+                ("name", "Core Backend"),
+                ("tribe", "edge"),
+                ("discipline", "backend"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "her own chapter, out of her tribe");
     // The API follows the same rules.
     let sam_token = s.token_for("sam");
     let (got, json) = s
@@ -706,6 +762,18 @@ async fn org_pages_render(b: Backend) {
     assert_eq!(c.get("/squads/nope").await.status(), 404);
     assert_eq!(c.get("/people/nope").await.status(), 404);
     assert_eq!(c.get("/people/sam?on=yesterday").await.status(), 400);
+    // People who left are history only admins browse.
+    let admin = s.client();
+    admin.login("admin", PASSWORD).await;
+    let t = admin.csrf("/admin/users").await;
+    admin
+        .post_form("/admin/users/omar/disable", &[("csrf_token", &t)])
+        .await;
+    assert_eq!(c.get("/people/omar").await.status(), 404);
+    assert_eq!(admin.get("/people/omar").await.status(), 200);
+    let token = s.token_for("sam");
+    let (status, _) = s.get_json("/api/v1/people/omar", &token).await;
+    assert_eq!(status, 404);
 }
 
 async fn seed_builds_a_valid_org_and_big_tribes_are_flagged(b: Backend) {

@@ -43,6 +43,9 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
         if !p.title.is_empty() {
             annotations.insert(ANN_TITLE.to_string(), p.title.clone());
         }
+        if !p.bio.is_empty() {
+            annotations.insert(super::ANN_BIO.to_string(), p.bio.clone());
+        }
         docs.push(Entity {
             api_version: API_VERSION.into(),
             kind: "User".into(),
@@ -88,8 +91,9 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
         }
         // Members, and the roles of everyone who is more than a member.
         let mut roles: BTreeMap<String, Vec<Role>> = BTreeMap::new();
-        for m in snap.memberships.iter().filter(|m| m.unit_id == u.id) {
-            if let Some(p) = snap.person(m.person_id) {
+        for m in snap.memberships_of(u.id) {
+            // People who left are not exported, so they are no one's members either.
+            if let Some(p) = snap.person(m.person_id).filter(|p| !p.disabled) {
                 roles.entry(p.username.clone()).or_default().push(m.role());
             }
         }

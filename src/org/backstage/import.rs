@@ -12,7 +12,9 @@ use super::{
 };
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Email, NewPerson, ProfileFields, Username, parse_display_name};
+use crate::org::model::{
+    Email, NewPerson, ProfileFields, Username, parse_discipline, parse_display_name,
+};
 use crate::org::repo as people;
 use crate::org::unit::{Role, Slug, Stage, UnitKind, parse_links};
 use crate::org::unit_repo::{self as repo, NewMembership, UnitFields};
@@ -121,6 +123,8 @@ struct GroupPlan {
     links: String,
     /// The tribe, by group name (or an existing tribe's slug).
     tribe: Option<String>,
+    /// The tribe is not in the import: an existing fika tribe, if there is one.
+    tribe_outside: bool,
     discipline: String,
     /// Alliances: their tribes, by group name.
     alliance_tribes: Vec<String>,
@@ -136,12 +140,43 @@ struct UserPlan {
     email: Option<String>,
     discipline: Option<String>,
     title: Option<String>,
+    bio: Option<String>,
+    links: Option<String>,
+}
+
+impl UserPlan {
+    /// Someone named only as a member: a person with just a username.
+    fn named(username: String, at: String) -> UserPlan {
+        UserPlan {
+            at,
+            display: username.clone(),
+            username,
+            email: None,
+            discipline: None,
+            title: None,
+            bio: None,
+            links: None,
+        }
+    }
 }
 
 struct Plan {
     users: Vec<UserPlan>,
     groups: Vec<GroupPlan>,
     skipped: Vec<String>,
+}
+
+/// `metadata.links` as fika writes links: one `Title URL` a line.
+fn entity_links(e: &Entity) -> String {
+    e.metadata
+        .links
+        .iter()
+        .map(|l| match &l.title {
+            Some(t) => format!("{t} {}", l.url),
+            None => l.url.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn kind_for(type_: &str, map: &[(String, UnitKind)]) -> Option<UnitKind> {
@@ -242,16 +277,34 @@ fn plan(docs: &[Doc], opts: &Options) -> AppResult<Plan> {
                 ),
                 None => None,
             };
+            if users.iter().any(|u: &UserPlan| u.username == username) {
+                return Err(bad(&d.at, format!("user {username:?} is defined twice")));
+            }
             for g in &e.spec.member_of {
                 member_of.push((ref_name(g), username.clone(), d.at.clone()));
             }
+            let ann = |key: &str| {
+                e.metadata
+                    .annotations
+                    .get(key)
+                    .map(|v| v.trim().to_string())
+            };
+            let discipline = match ann(ANN_DISCIPLINE) {
+                Some(v) => Some(parse_discipline(&v).map_err(|m| bad(&d.at, m))?),
+                None => None,
+            };
+            let title = ann(ANN_TITLE).map(|t| t.chars().take(100).collect());
+            let links = entity_links(e);
+            parse_links(&links).map_err(|m| bad(&d.at, m))?;
             users.push(UserPlan {
                 at: d.at.clone(),
                 username,
                 display,
                 email,
-                discipline: e.metadata.annotations.get(ANN_DISCIPLINE).cloned(),
-                title: e.metadata.annotations.get(ANN_TITLE).cloned(),
+                discipline,
+                title,
+                bio: ann(super::ANN_BIO),
+                links: (!links.is_empty()).then_some(links),
             });
             continue;
         }
@@ -281,31 +334,21 @@ fn plan(docs: &[Doc], opts: &Options) -> AppResult<Plan> {
             .or_else(|| e.metadata.title.clone())
             .unwrap_or_else(|| name.clone());
         let display = parse_display_name(&display).map_err(|m| bad(&d.at, m))?;
-        let links: Vec<String> = e
-            .metadata
-            .links
-            .iter()
-            .map(|l| match &l.title {
-                Some(t) => format!("{t} {}", l.url),
-                None => l.url.clone(),
-            })
-            .collect();
-        let links = links.join("\n");
+        let links = entity_links(e);
         parse_links(&links).map_err(|m| bad(&d.at, m))?;
         let discipline = match kind {
-            UnitKind::Chapter => e
-                .metadata
-                .annotations
-                .get(ANN_DISCIPLINE)
-                .cloned()
-                .unwrap_or_else(|| {
-                    // No annotation: the chapter's name is the best guess at its discipline.
-                    display
-                        .to_lowercase()
-                        .replace("chapter", "")
-                        .trim()
-                        .to_string()
-                }),
+            UnitKind::Chapter => {
+                let raw = e
+                    .metadata
+                    .annotations
+                    .get(ANN_DISCIPLINE)
+                    .cloned()
+                    .unwrap_or_else(|| {
+                        // No annotation: the chapter's name is the best guess at its discipline.
+                        display.to_lowercase().replace("chapter", "")
+                    });
+                parse_discipline(&raw).map_err(|m| bad(&d.at, m))?
+            }
             _ => String::new(),
         };
         let mut members: BTreeMap<String, BTreeSet<Role>> = BTreeMap::new();
@@ -336,12 +379,27 @@ fn plan(docs: &[Doc], opts: &Options) -> AppResult<Plan> {
             description: e.metadata.annotations.get(ANN_DESCRIPTION).cloned(),
             links,
             tribe: None,
+            tribe_outside: false,
             discipline,
             alliance_tribes: vec![],
             members,
             initiatives,
             name,
         });
+    }
+    for (i, g) in groups.iter().enumerate() {
+        if let Some(other) = groups[..i]
+            .iter()
+            .find(|o| o.kind == g.kind && o.slug == g.slug)
+        {
+            return Err(bad(
+                &g.at,
+                format!(
+                    "{} and {} would both be the {} {:?}",
+                    other.name, g.name, g.kind, g.slug
+                ),
+            ));
+        }
     }
     // Tribes from both directions: a squad's parent, and a tribe's children.
     let kind_of: HashMap<String, UnitKind> =
@@ -372,11 +430,18 @@ fn plan(docs: &[Doc], opts: &Options) -> AppResult<Plan> {
         if !matches!(g.kind, UnitKind::Squad | UnitKind::Chapter | UnitKind::Trio) {
             continue;
         }
-        // A parent that is an imported non-tribe (a department, say) is no tribe.
+        // A parent that is a group of the import counts only if it is a tribe (a department,
+        // mapped or skipped, is not); a parent outside the import may be an existing tribe.
         let from_parent = parent_of
             .get(&g.name)
-            .filter(|p| kind_of.get(*p).is_none_or(|k| *k == UnitKind::Tribe))
+            .filter(|p| match kind_of.get(*p) {
+                Some(k) => *k == UnitKind::Tribe,
+                None => !seen_groups.contains_key(*p),
+            })
             .cloned();
+        g.tribe_outside = from_parent
+            .as_ref()
+            .is_some_and(|p| !kind_of.contains_key(p));
         let from_children = children
             .iter()
             .find(|(t, c, _)| kind_of.get(t) == Some(&UnitKind::Tribe) && c.contains(&g.name));
@@ -391,7 +456,10 @@ fn plan(docs: &[Doc], opts: &Options) -> AppResult<Plan> {
                 ));
             }
             (Some(p), _) => Some(p),
-            (None, Some((t, _, _))) => Some(t.clone()),
+            (None, Some((t, _, _))) => {
+                g.tribe_outside = false;
+                Some(t.clone())
+            }
             (None, None) => None,
         };
     }
@@ -411,19 +479,20 @@ fn plan(docs: &[Doc], opts: &Options) -> AppResult<Plan> {
             }
             None if group.is_empty() => {
                 if !users.iter().any(|u| u.username == user) {
-                    users.push(UserPlan {
-                        at,
-                        display: user.clone(),
-                        username: user,
-                        email: None,
-                        discipline: None,
-                        title: None,
-                    });
+                    users.push(UserPlan::named(user, at));
                 }
             }
             None => skipped.push(format!(
                 "membership of {user} in {group} ({at}): no such group in the import"
             )),
+        }
+    }
+    // Everyone named as a member is a person, with or without a User document.
+    for g in &groups {
+        for user in g.members.keys() {
+            if !users.iter().any(|u| u.username == *user) {
+                users.push(UserPlan::named(user.clone(), g.at.clone()));
+            }
         }
     }
     // Parents before children: tribes, then what belongs to them.
@@ -488,16 +557,24 @@ fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Re
                 let fields = ProfileFields {
                     discipline: u.discipline.clone().unwrap_or_else(|| p.discipline.clone()),
                     title: u.title.clone().unwrap_or_else(|| p.title.clone()),
-                    bio: p.bio.clone(),
-                    links: p.links.clone(),
+                    bio: u.bio.clone().unwrap_or_else(|| p.bio.clone()),
+                    links: u.links.clone().unwrap_or_else(|| p.links.clone()),
+                };
+                // Someone only named as a member keeps the name fika has.
+                let display = if u.display == u.username {
+                    p.display_name.clone()
+                } else {
+                    u.display.clone()
                 };
                 let email = u.email.clone().or(p.email.clone());
-                if p.display_name != u.display
+                if p.display_name != display
                     || p.email != email
                     || p.discipline != fields.discipline
                     || p.title != fields.title
+                    || p.bio != fields.bio
+                    || p.links != fields.links
                 {
-                    people::update_profile(c, actor, p.id, &u.display, email.as_deref(), &fields)
+                    people::update_profile(c, actor, p.id, &display, email.as_deref(), &fields)
                         .map_err(&err)?;
                     report.actions.push(format!("update person {}", u.username));
                 }
@@ -521,7 +598,8 @@ fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Re
                         profile: ProfileFields {
                             discipline: u.discipline.clone().unwrap_or_default(),
                             title: u.title.clone().unwrap_or_default(),
-                            ..Default::default()
+                            bio: u.bio.clone().unwrap_or_default(),
+                            links: u.links.clone().unwrap_or_default(),
                         },
                     },
                 )
@@ -541,17 +619,30 @@ fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Re
         Ok(repo::unit(c, UnitKind::Tribe, slug)?.id)
     };
     let today = repo::today();
+    let alliance_links = repo::alliance_links(c)?;
     for g in &plan.groups {
         let err = at(&g.at);
-        let existing = match repo::unit(c, g.kind, &g.slug) {
-            Ok(u) => Some(u),
-            Err(AppError::NotFound) => None,
-            Err(e) => return Err(e),
-        };
+        // A unit renamed in fika since the last import is still the same unit, and keeps
+        // its new slug.
+        let existing = repo::unit_or_renamed(c, g.kind, &g.slug)?;
         let tribe = match &g.tribe {
-            Some(t) => Some(tribe_id(c, t).map_err(|_| {
-                AppError::Validation(format!("{}: its tribe {t:?} does not exist", g.at))
-            })?),
+            Some(t) => match tribe_id(c, t) {
+                Ok(id) => Some(id),
+                // A squad's parent outside the import that is no fika tribe: no tribe.
+                Err(_) if g.tribe_outside && g.kind == UnitKind::Squad => {
+                    report.skipped.push(format!(
+                        "parent {t} of {} ({}): not a tribe in fika or in the import",
+                        g.name, g.at
+                    ));
+                    None
+                }
+                Err(_) => {
+                    return Err(AppError::Validation(format!(
+                        "{}: its tribe {t:?} does not exist",
+                        g.at
+                    )));
+                }
+            },
             None => None,
         };
         let mut alliance_tribes = Vec::new();
@@ -577,17 +668,21 @@ fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Re
                 u
             }
             Some(u) => {
+                fields.slug = u.slug.clone();
                 if g.description.is_none() {
                     fields.description = u.description.clone();
                 }
-                let mut current_tribes: Vec<i64> = repo::alliance_links(c)?
-                    .into_iter()
-                    .filter(|(a, _)| *a == u.id)
-                    .map(|(_, t)| t)
-                    .collect();
-                current_tribes.sort_unstable();
-                let mut wanted = fields.alliance_tribes.clone();
-                wanted.sort_unstable();
+                let (mut current_tribes, mut wanted) = (Vec::new(), Vec::new());
+                if g.kind == UnitKind::Alliance {
+                    current_tribes = alliance_links
+                        .iter()
+                        .filter(|(a, _)| *a == u.id)
+                        .map(|(_, t)| *t)
+                        .collect();
+                    current_tribes.sort_unstable();
+                    wanted = fields.alliance_tribes.clone();
+                    wanted.sort_unstable();
+                }
                 let changed = u.name != fields.name
                     || u.mission != fields.mission
                     || u.description != fields.description
@@ -626,6 +721,22 @@ fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Re
                 .filter(|(_, p)| p.username == *username)
                 .map(|(m, _)| m.role())
                 .collect();
+            // Roles the file names replace the ones it named before: a role it no longer gives
+            // ends. A person listed without roles keeps whatever roles fika gave them.
+            if !roles.is_empty() {
+                for (m, p) in current.iter().filter(|(_, p)| p.username == *username) {
+                    if !roles.contains(&m.role()) {
+                        repo::end_membership(c, actor, m.id, today).map_err(&err)?;
+                        report.actions.push(format!(
+                            "end {} as {} in {} {}",
+                            p.username,
+                            m.role(),
+                            g.kind,
+                            g.slug
+                        ));
+                    }
+                }
+            }
             let wanted: Vec<Role> = if roles.is_empty() {
                 if has.is_empty() {
                     vec![g.kind.roles()[0]]

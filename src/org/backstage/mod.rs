@@ -19,6 +19,7 @@ pub const API_VERSION: &str = "backstage.io/v1alpha1";
 pub const ANN_ROLES: &str = "fika.dev/roles";
 pub const ANN_DISCIPLINE: &str = "fika.dev/discipline";
 pub const ANN_TITLE: &str = "fika.dev/title";
+pub const ANN_BIO: &str = "fika.dev/bio";
 pub const ANN_DESCRIPTION: &str = "fika.dev/description";
 pub const ANN_SLUG: &str = "fika.dev/slug";
 pub const ANN_INITIATIVES: &str = "fika.dev/initiatives";
