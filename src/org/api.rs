@@ -10,11 +10,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::access::Access;
+use super::actions::{self, MemberInput};
 use super::forms::{self, Pairs};
-use super::model::{Profile, Username};
+use super::model::Profile;
 use super::rules::Snapshot;
 use super::unit::{Link, Role, Unit, UnitKind, stored_links};
-use super::unit_repo::{self as repo, NewMembership};
+use super::unit_repo as repo;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -382,38 +383,17 @@ async fn add_member(
     let (kind, slug) = path.into_inner();
     let kind = parse_kind(&kind)?;
     let b = body.into_inner();
-    let username = Username::parse(&b.username).map_err(AppError::Validation)?;
-    let role = match b.role.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
-        Some(r) => {
-            Role::parse(r).ok_or_else(|| AppError::validation(format!("{r:?} is not a role.")))?
-        }
-        None => kind.roles()[0],
-    };
-    let since = forms::date_or_today(b.since.as_deref().unwrap_or(""), repo::today())
-        .map_err(AppError::Validation)?;
+    let input = MemberInput::parse(
+        kind,
+        &b.username,
+        b.role.as_deref().unwrap_or(""),
+        b.since.as_deref().unwrap_or(""),
+    )
+    .map_err(AppError::Validation)?;
     let member = state
         .db
         .run(move |c| {
-            let unit = repo::unit(c, kind, &slug)?;
-            let person = people::by_username(c, username.as_str()).map_err(|_| {
-                AppError::validation(format!("There is nobody with the username {username}."))
-            })?;
-            if !Access::load(c, Some(&me))?.can_change_membership_of(&unit, person.id, role) {
-                return Err(AppError::forbidden(format!(
-                    "Only an admin or a lead of {} (or of its tribe) may change its members.",
-                    unit.name
-                )));
-            }
-            let m = repo::add_membership(
-                c,
-                Some(me.id),
-                &NewMembership {
-                    person_id: person.id,
-                    unit_id: unit.id,
-                    role,
-                    start_date: since,
-                },
-            )?;
+            let (_, person, m) = actions::add_member(c, &me, kind, &slug, &input)?;
             Ok(MemberJson {
                 username: person.username,
                 name: person.display_name,

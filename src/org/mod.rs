@@ -2,6 +2,7 @@
 //! alliances — with memberships that keep their history, enforced rules and warnings.
 
 pub mod access;
+pub mod actions;
 pub mod api;
 pub mod backstage;
 pub mod cache;

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::access::Access;
+use super::actions::{self, MemberInput};
 use super::forms::{self, Pairs};
-use super::model::Username;
-use super::unit::{Role, Stage, UnitKind};
-use super::unit_repo::{self as repo, Lookup, NewMembership};
+use super::unit::{Stage, UnitKind};
+use super::unit_repo::{self as repo, Lookup};
 use super::views::{self, MemberForm, UnitData, UnitFormPage};
 use crate::app::AppState;
 use crate::auth::Viewer;
@@ -393,45 +393,13 @@ async fn add_member(
     let kind = kind_of(&req)?;
     let slug = slug.into_inner();
     let form = form.into_inner();
-    let parsed = (|| {
-        let username = Username::parse(&form.username)?;
-        let role = match form.role.trim() {
-            "" => kind.roles()[0],
-            r => Role::parse(r).ok_or_else(|| format!("{r:?} is not a role."))?,
-        };
-        let since = forms::date_or_today(&form.since, repo::today())?;
-        Ok::<_, String>((username, role, since))
-    })();
-    let result = match parsed {
+    let result = match MemberInput::parse(kind, &form.username, &form.role, &form.since) {
         Err(msg) => Err(AppError::Validation(msg)),
-        Ok((username, role, since)) => {
+        Ok(input) => {
             let slug = slug.clone();
             state
                 .db
-                .run(move |c| {
-                    let unit = repo::unit(c, kind, &slug)?;
-                    let person = people::by_username(c, username.as_str()).map_err(|_| {
-                        AppError::validation(format!("There is nobody with the username {username}."))
-                    })?;
-                    let access = Access::load(c, Some(&me))?;
-                    if !access.can_change_membership_of(&unit, person.id, role) {
-                        return Err(AppError::forbidden(format!(
-                            "Only an admin or a lead of {} (or of its tribe) may change its members.",
-                            unit.name
-                        )));
-                    }
-                    repo::add_membership(
-                        c,
-                        Some(me.id),
-                        &NewMembership {
-                            person_id: person.id,
-                            unit_id: unit.id,
-                            role,
-                            start_date: since,
-                        },
-                    )?;
-                    Ok(unit.url())
-                })
+                .run(move |c| Ok(actions::add_member(c, &me, kind, &slug, &input)?.0.url()))
                 .await
         }
     };
@@ -460,18 +428,11 @@ async fn join_guild(
     let url = state
         .db
         .run(move |c| {
-            let guild = repo::unit(c, UnitKind::Guild, &slug)?;
-            repo::add_membership(
-                c,
-                Some(me.id),
-                &NewMembership {
-                    person_id: me.id,
-                    unit_id: guild.id,
-                    role: Role::Member,
-                    start_date: repo::today(),
-                },
-            )?;
-            Ok(guild.url())
+            let input = MemberInput::parse(UnitKind::Guild, &me.username, "member", "")
+                .map_err(AppError::Validation)?;
+            Ok(actions::add_member(c, &me, UnitKind::Guild, &slug, &input)?
+                .0
+                .url())
         })
         .await?;
     Ok(see_other(&url))

@@ -337,20 +337,7 @@ mod tests {
     use chrono::NaiveDate;
 
     fn unit(id: i64, kind: UnitKind, tribe: Option<i64>) -> Unit {
-        let t = chrono::NaiveDateTime::default();
-        Unit {
-            id,
-            kind: kind.as_str().into(),
-            slug: format!("u{id}"),
-            name: format!("Unit {id}"),
-            mission: String::new(),
-            description: String::new(),
-            links: String::new(),
-            tribe_id: tribe,
-            discipline: String::new(),
-            created_at: t,
-            updated_at: t,
-        }
+        Unit::for_test(id, kind, tribe)
     }
 
     fn person(id: i64) -> PersonBrief {

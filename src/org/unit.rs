@@ -353,6 +353,24 @@ pub struct Unit {
 }
 
 impl Unit {
+    /// A unit for unit tests of the rules and permissions.
+    #[cfg(test)]
+    pub fn for_test(id: i64, kind: UnitKind, tribe_id: Option<i64>) -> Unit {
+        Unit {
+            id,
+            kind: kind.as_str().into(),
+            slug: format!("u{id}"),
+            name: format!("Unit {id}"),
+            mission: String::new(),
+            description: String::new(),
+            links: String::new(),
+            tribe_id,
+            discipline: String::new(),
+            created_at: NaiveDateTime::default(),
+            updated_at: NaiveDateTime::default(),
+        }
+    }
+
     /// Stored kinds are always valid; an unknown one (a newer fika's data) reads as a guild,
     /// the kind with the fewest rules.
     pub fn kind(&self) -> UnitKind {

@@ -13,6 +13,17 @@ use crate::org::repo as people;
 use crate::org::unit::{Role, Unit, UnitKind, stored_links};
 use crate::org::unit_repo as repo;
 
+/// fika's one-a-line links as Backstage `metadata.links`.
+fn entity_links(text: &str) -> Vec<EntityLink> {
+    stored_links(text)
+        .into_iter()
+        .map(|l| EntityLink {
+            url: l.url,
+            title: Some(l.label),
+        })
+        .collect()
+}
+
 fn group_ref(name: &str) -> String {
     format!("group:default/{name}")
 }
@@ -52,13 +63,7 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
             metadata: Metadata {
                 name: p.username.clone(),
                 annotations,
-                links: stored_links(&p.links)
-                    .into_iter()
-                    .map(|l| EntityLink {
-                        url: l.url,
-                        title: Some(l.label),
-                    })
-                    .collect(),
+                links: entity_links(&p.links),
                 ..Default::default()
             },
             spec: Spec {
@@ -144,13 +149,7 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
                 name: name_of(u),
                 description: (!u.mission.is_empty()).then(|| u.mission.clone()),
                 annotations,
-                links: stored_links(&u.links)
-                    .into_iter()
-                    .map(|l| EntityLink {
-                        url: l.url,
-                        title: Some(l.label),
-                    })
-                    .collect(),
+                links: entity_links(&u.links),
                 ..Default::default()
             },
             spec: Spec {
