@@ -127,6 +127,80 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    pages (id) {
+        id -> BigInt,
+        slug -> Text,
+        title -> Text,
+        body -> Text,
+        revision -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        updated_by -> Nullable<BigInt>,
+        deleted_at -> Nullable<Timestamp>,
+        deleted_by -> Nullable<BigInt>,
+    }
+}
+
+diesel::table! {
+    page_revisions (id) {
+        id -> BigInt,
+        page_id -> BigInt,
+        number -> Integer,
+        title -> Text,
+        slug -> Text,
+        body -> Text,
+        summary -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    page_redirects (old_slug) {
+        old_slug -> Text,
+        page_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    page_links (page_id, target) {
+        page_id -> BigInt,
+        target -> Text,
+    }
+}
+
+diesel::table! {
+    page_units (page_id, unit_id) {
+        page_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    page_tags (page_id, tag) {
+        page_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::table! {
+    images (id) {
+        id -> BigInt,
+        sha256 -> Text,
+        content_type -> Text,
+        data -> Binary,
+        size -> BigInt,
+        uploaded_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(page_revisions -> pages (page_id));
+diesel::joinable!(page_links -> pages (page_id));
+diesel::joinable!(page_units -> pages (page_id));
+diesel::joinable!(page_units -> units (unit_id));
+diesel::joinable!(page_tags -> pages (page_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(memberships -> units (unit_id));
@@ -146,4 +220,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     initiatives,
     memberships,
     unit_events,
+    pages,
+    page_revisions,
+    page_redirects,
+    page_links,
+    page_units,
+    page_tags,
+    images,
 );
