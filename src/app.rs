@@ -35,6 +35,8 @@ pub struct AppState {
     pub db: Db,
     pub settings: Settings,
     pub org: std::sync::Arc<org::cache::OrgCache>,
+    /// Every page's slug and title, for resolving wikilinks.
+    pub page_links: std::sync::Arc<crate::db::head_cache::HeadCache<crate::pages::repo::LinkIndex>>,
 }
 
 /// The routes of every feature.
@@ -43,6 +45,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes::configure(cfg);
     org::routes::configure(cfg);
     org::api::configure(cfg);
+    crate::pages::routes::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.
@@ -100,6 +103,7 @@ impl AppState {
             db,
             settings,
             org: Default::default(),
+            page_links: Default::default(),
         }
     }
 }

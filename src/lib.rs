@@ -10,4 +10,5 @@ pub mod demo;
 pub mod error;
 pub mod markdown;
 pub mod org;
+pub mod pages;
 pub mod site;

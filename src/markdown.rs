@@ -58,7 +58,9 @@ impl WikiTarget {
     }
 }
 
-const ORG_KINDS: &[&str] = &["tribe", "squad", "chapter", "guild", "trio", "alliance", "person"];
+const ORG_KINDS: &[&str] = &[
+    "tribe", "squad", "chapter", "guild", "trio", "alliance", "person",
+];
 
 /// Resolves wikilinks to addresses and names, or says they lead nowhere yet.
 pub trait Resolve {
@@ -131,7 +133,7 @@ pub fn render_with(markdown: &str, resolver: &dyn Resolve) -> Rendered {
     let mut links = Vec::new();
     let mut used_ids: HashMap<String, usize> = HashMap::new();
     let mut footnotes: HashMap<String, usize> = HashMap::new();
-    let mut footnote_number = |label: &str, map: &mut HashMap<String, usize>| -> usize {
+    let footnote_number = |label: &str, map: &mut HashMap<String, usize>| -> usize {
         let next = map.len() + 1;
         *map.entry(label.to_string()).or_insert(next)
     };
@@ -274,7 +276,9 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
                 // Only checkboxes, only disabled: a page cannot grow a form.
                 ("input", "type") => (value == "checkbox").then_some(value.into()),
                 // Ids only where fika makes them, so a page cannot clobber the layout's ids.
-                (_, "id") if value.starts_with("h-") || value.starts_with("fn-") => Some(value.into()),
+                (_, "id") if value.starts_with("h-") || value.starts_with("fn-") => {
+                    Some(value.into())
+                }
                 (_, "id") => None,
                 _ => Some(value.into()),
             });
@@ -325,21 +329,39 @@ mod tests {
 
     #[test]
     fn renders_gfm() {
-        let out = html("# Hi there\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ **b**\n\nNote[^1]\n\n[^1]: A footnote.");
+        let out = html(
+            "# Hi there\n\n| a | b |\n|---|---|\n| 1 | 2 |\n\n- [x] done\n- [ ] todo\n\n~~old~~ **b**\n\nNote[^1]\n\n[^1]: A footnote.",
+        );
         assert!(out.contains("<h1 id=\"h-hi-there\">Hi there</h1>"), "{out}");
         assert!(out.contains("<table>"), "{out}");
-        assert!(out.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">") || out.contains("checked"), "{out}");
+        assert!(
+            out.contains("<input type=\"checkbox\" checked=\"\" disabled=\"\">")
+                || out.contains("checked"),
+            "{out}"
+        );
         assert!(out.contains("<del>old</del>"));
-        assert!(out.contains("<sup class=\"footnote-reference\"><a href=\"#fn-1\""), "{out}");
-        assert!(out.contains("<div class=\"footnote-definition\" id=\"fn-1\">"), "{out}");
+        assert!(
+            out.contains("<sup class=\"footnote-reference\"><a href=\"#fn-1\""),
+            "{out}"
+        );
+        assert!(
+            out.contains("<div class=\"footnote-definition\" id=\"fn-1\">"),
+            "{out}"
+        );
         let out = html("x[^main]\n\n[^main]: clobber?");
-        assert!(out.contains("id=\"fn-main\"") && !out.contains("id=\"main\""), "{out}");
+        assert!(
+            out.contains("id=\"fn-main\"") && !out.contains("id=\"main\""),
+            "{out}"
+        );
     }
 
     #[test]
     fn duplicate_headings_get_distinct_anchors() {
         let out = html("## Notes\n\n## Notes");
-        assert!(out.contains("id=\"h-notes\"") && out.contains("id=\"h-notes-2\""), "{out}");
+        assert!(
+            out.contains("id=\"h-notes\"") && out.contains("id=\"h-notes-2\""),
+            "{out}"
+        );
     }
 
     #[test]
@@ -351,11 +373,21 @@ mod tests {
         let out = r.html.as_str();
         assert!(out.contains("<a href=\"/pages/onboarding\" class=\"wikilink\" rel=\"nofollow noopener noreferrer\">Onboarding guide</a>"), "{out}");
         assert!(out.contains(">the guide</a>"), "{out}");
-        assert!(out.contains("href=\"/squads/payments\"") && out.contains(">Payments</a>"), "{out}");
-        assert!(out.contains("href=\"/pages/new?title=Nowhere+yet\" class=\"wikilink missing\""), "{out}");
+        assert!(
+            out.contains("href=\"/squads/payments\"") && out.contains(">Payments</a>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("href=\"/pages/new?title=Nowhere+yet\" class=\"wikilink missing\""),
+            "{out}"
+        );
         assert!(out.contains("<code>[[not a link]]</code>"), "{out}");
         let keys = link_keys(&r.links);
-        assert!(keys.contains("onboarding") && keys.contains("squad:payments") && keys.contains("nowhere yet"));
+        assert!(
+            keys.contains("onboarding")
+                && keys.contains("squad:payments")
+                && keys.contains("nowhere yet")
+        );
     }
 
     #[test]
@@ -367,12 +399,21 @@ mod tests {
             ("[x](data:text/html;base64,PHNjcmlwdD4=)", "data:"),
             ("<a href=\"JaVaScRiPt:alert(1)\">x</a>", "avascript"),
             ("<svg><script>alert(1)</script></svg>", "<svg"),
-            ("<math><mtext><script>alert(1)</script></mtext></math>", "<math"),
+            (
+                "<math><mtext><script>alert(1)</script></mtext></math>",
+                "<math",
+            ),
             ("<!-- <script>alert(1)</script> -->", "<!--"),
-            ("<div><p>unclosed <b>bold <i>x</div>", "<div><p>unclosed <b>bold <i>x</div>"),
+            (
+                "<div><p>unclosed <b>bold <i>x</div>",
+                "<div><p>unclosed <b>bold <i>x</div>",
+            ),
             ("<h2 id=\"main\">clobber</h2>", "id=\"main\""),
             ("<input type=\"text\" name=\"csrf_token\">", "type=\"text\""),
-            ("<form action=\"/logout\"><button>x</button></form>", "<form"),
+            (
+                "<form action=\"/logout\"><button>x</button></form>",
+                "<form",
+            ),
             ("<iframe src=\"https://evil.example\"></iframe>", "<iframe"),
             ("<style>body{display:none}</style>", "<style"),
             ("<p style=\"position:fixed\">x</p>", "style="),
@@ -382,11 +423,17 @@ mod tests {
             assert!(!out.contains(bad), "{md:?} gave {out:?}");
         }
         let out = html("[ext](https://example.com)");
-        assert!(out.contains("rel=\"nofollow noopener noreferrer\""), "{out}");
+        assert!(
+            out.contains("rel=\"nofollow noopener noreferrer\""),
+            "{out}"
+        );
     }
 
     #[test]
     fn plain_text_strips_markup() {
-        assert_eq!(plain_text("# Title\n\nSome **bold** `code`."), "Title Some bold code.");
+        assert_eq!(
+            plain_text("# Title\n\nSome **bold** `code`."),
+            "Title Some bold code."
+        );
     }
 }

@@ -12,4 +12,31 @@ document.addEventListener("DOMContentLoaded", () => {
       sel.addRange(range);
     });
   }
+
+  // Live preview: the server renders (the same sanitizer as the page itself), shortly after
+  // the user stops typing. Without JavaScript the Preview button does the same.
+  document.querySelectorAll("textarea[data-preview]").forEach((area) => {
+    const pane = document.getElementById(area.dataset.preview);
+    const token = area.form && area.form.querySelector("input[name=csrf_token]");
+    if (!pane || !token) return;
+    let timer = null;
+    let sent = 0;
+    const update = () => {
+      const mine = ++sent;
+      fetch("/pages/preview", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", "X-CSRF-Token": token.value },
+        body: new URLSearchParams({ body: area.value }),
+        credentials: "same-origin",
+      })
+        .then((r) => (r.ok ? r.text() : Promise.reject(r.status)))
+        .then((html) => { if (mine === sent) pane.innerHTML = html; })
+        .catch(() => {});
+    };
+    area.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(update, 250);
+    });
+    if (area.value) update();
+  });
 });

@@ -70,7 +70,13 @@ pub fn write_with_changes<T>(
     })
 }
 
-fn append(conn: &mut AnyConnection, actor_id: Option<i64>, changes: &[Change]) -> AppResult<()> {
+/// Appends `changes` inside the caller's write transaction (for writes that decide late
+/// whether they change anything; the rest use [`write_with_changes`]).
+pub fn append(
+    conn: &mut AnyConnection,
+    actor_id: Option<i64>,
+    changes: &[Change],
+) -> AppResult<()> {
     if changes.is_empty() {
         return Err(AppError::internal(
             "a content write reported no change for the change log",

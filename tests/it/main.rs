@@ -10,4 +10,5 @@ mod browser;
 mod cli;
 mod durability;
 mod org;
+mod pages;
 mod site;

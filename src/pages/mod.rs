@@ -1,0 +1,8 @@
+//! Wiki pages: Markdown with wikilinks, full history, three-way merged concurrent edits,
+//! attachments to org units, tags, and images stored in the database.
+
+pub mod merge;
+pub mod model;
+pub mod repo;
+pub mod routes;
+pub mod views;

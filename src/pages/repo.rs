@@ -1,0 +1,498 @@
+//! Queries on pages, revisions, links, attachments and images. Every content write goes
+//! through the change-log helper; saving an edit never overwrites someone else's.
+
+use std::collections::HashMap;
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::merge;
+use super::model::{Page, PageInput, Revision};
+use crate::db::schema::{
+    images, page_links, page_redirects, page_revisions, page_tags, page_units, pages, people, units,
+};
+use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::error::{AppError, AppResult};
+use crate::markdown::{self, Resolve};
+use crate::org::unit::Unit;
+
+/// What a slug leads to.
+pub enum Lookup {
+    Found(Page),
+    MovedTo(String),
+}
+
+pub fn find(conn: &mut AnyConnection, slug: &str) -> AppResult<Lookup> {
+    let slug = slug.to_ascii_lowercase();
+    if let Some(p) = pages::table
+        .filter(pages::slug.eq(&slug))
+        .select(Page::as_select())
+        .first(conn)
+        .optional()?
+    {
+        return Ok(Lookup::Found(p));
+    }
+    let moved: Option<String> = page_redirects::table
+        .inner_join(pages::table.on(pages::id.eq(page_redirects::page_id)))
+        .filter(page_redirects::old_slug.eq(&slug))
+        .select(pages::slug)
+        .first(conn)
+        .optional()?;
+    moved.map(Lookup::MovedTo).ok_or(AppError::NotFound)
+}
+
+/// The page itself, deleted or not; an old slug is "not found" here.
+pub fn page(conn: &mut AnyConnection, slug: &str) -> AppResult<Page> {
+    match find(conn, slug)? {
+        Lookup::Found(p) => Ok(p),
+        Lookup::MovedTo(_) => Err(AppError::NotFound),
+    }
+}
+
+/// A page for listings.
+#[derive(Debug, Clone, Queryable)]
+pub struct PageSummary {
+    pub slug: String,
+    pub title: String,
+    pub updated_at: NaiveDateTime,
+    pub revision: i32,
+}
+
+/// Live pages, newest first, optionally attached to a unit and/or carrying a tag.
+pub fn list(
+    conn: &mut AnyConnection,
+    unit_id: Option<i64>,
+    tag: Option<&str>,
+    limit: i64,
+) -> AppResult<Vec<PageSummary>> {
+    let mut q = pages::table
+        .filter(pages::deleted_at.is_null())
+        .select((
+            pages::slug,
+            pages::title,
+            pages::updated_at,
+            pages::revision,
+        ))
+        .order(pages::updated_at.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(u) = unit_id {
+        q = q.filter(
+            pages::id.eq_any(
+                page_units::table
+                    .filter(page_units::unit_id.eq(u))
+                    .select(page_units::page_id),
+            ),
+        );
+    }
+    if let Some(t) = tag {
+        q = q.filter(
+            pages::id.eq_any(
+                page_tags::table
+                    .filter(page_tags::tag.eq(t.to_lowercase()))
+                    .select(page_tags::page_id),
+            ),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+pub fn all_tags(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64)>> {
+    Ok(page_tags::table
+        .inner_join(pages::table)
+        .filter(pages::deleted_at.is_null())
+        .group_by(page_tags::tag)
+        .select((page_tags::tag, diesel::dsl::count_star()))
+        .order(page_tags::tag.asc())
+        .load(conn)?)
+}
+
+pub fn tags_of(conn: &mut AnyConnection, page_id: i64) -> AppResult<Vec<String>> {
+    Ok(page_tags::table
+        .filter(page_tags::page_id.eq(page_id))
+        .order(page_tags::tag.asc())
+        .select(page_tags::tag)
+        .load(conn)?)
+}
+
+pub fn units_of(conn: &mut AnyConnection, page_id: i64) -> AppResult<Vec<Unit>> {
+    Ok(page_units::table
+        .inner_join(units::table)
+        .filter(page_units::page_id.eq(page_id))
+        .order(units::name.asc())
+        .select(Unit::as_select())
+        .load(conn)?)
+}
+
+/// Live pages whose links name this page: by slug, title or an old slug.
+pub fn backlinks(conn: &mut AnyConnection, page: &Page) -> AppResult<Vec<PageSummary>> {
+    let mut keys = vec![page.slug.clone(), page.title.to_lowercase()];
+    keys.extend(
+        page_redirects::table
+            .filter(page_redirects::page_id.eq(page.id))
+            .select(page_redirects::old_slug)
+            .load::<String>(conn)?,
+    );
+    Ok(pages::table
+        .filter(pages::deleted_at.is_null())
+        .filter(pages::id.ne(page.id))
+        .filter(
+            pages::id.eq_any(
+                page_links::table
+                    .filter(page_links::target.eq_any(keys))
+                    .select(page_links::page_id),
+            ),
+        )
+        .order(pages::title.asc())
+        .select((
+            pages::slug,
+            pages::title,
+            pages::updated_at,
+            pages::revision,
+        ))
+        .load(conn)?)
+}
+
+/// Every live page's (slug, title) and every old slug, for resolving wikilinks.
+pub struct LinkIndex {
+    by_slug: HashMap<String, String>,
+    by_title: HashMap<String, String>,
+    redirects: HashMap<String, String>,
+}
+
+impl LinkIndex {
+    pub fn load(conn: &mut AnyConnection) -> AppResult<LinkIndex> {
+        let live: Vec<(String, String)> = pages::table
+            .filter(pages::deleted_at.is_null())
+            .select((pages::slug, pages::title))
+            .load(conn)?;
+        let redirects: Vec<(String, String)> = page_redirects::table
+            .inner_join(pages::table.on(pages::id.eq(page_redirects::page_id)))
+            .filter(pages::deleted_at.is_null())
+            .select((page_redirects::old_slug, pages::slug))
+            .load(conn)?;
+        Ok(LinkIndex {
+            by_title: live
+                .iter()
+                .map(|(s, t)| (t.to_lowercase(), s.clone()))
+                .collect(),
+            by_slug: live.into_iter().collect(),
+            redirects: redirects.into_iter().collect(),
+        })
+    }
+
+    /// The (slug, title) a wikilink target names.
+    pub fn resolve(&self, target: &str) -> Option<(String, String)> {
+        let t = target.trim();
+        let key = t.to_lowercase();
+        let slug = if self.by_slug.contains_key(&key) {
+            Some(key.clone())
+        } else if let Some(s) = self.by_title.get(&key) {
+            Some(s.clone())
+        } else {
+            self.redirects.get(&key).cloned()
+        }?;
+        let title = self.by_slug.get(&slug)?.clone();
+        Some((slug, title))
+    }
+}
+
+/// Resolves wikilinks against the pages and the org.
+pub struct Resolver<'a> {
+    pub pages: &'a LinkIndex,
+    pub org: &'a crate::org::rules::Snapshot,
+}
+
+impl Resolve for Resolver<'_> {
+    fn page(&self, target: &str) -> Option<(String, String)> {
+        self.pages
+            .resolve(target)
+            .map(|(slug, title)| (format!("/pages/{slug}"), title))
+    }
+
+    fn org(&self, kind: &str, slug: &str) -> Option<(String, String)> {
+        if kind == "person" {
+            return self
+                .org
+                .people
+                .iter()
+                .find(|p| p.username == slug && !p.disabled)
+                .map(|p| (format!("/people/{}", p.username), p.display_name.clone()));
+        }
+        self.org
+            .units
+            .iter()
+            .find(|u| u.kind == kind && u.slug == slug)
+            .map(|u| (u.url(), u.name.clone()))
+    }
+}
+
+fn set_links_tags_units(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    input: &PageInput,
+) -> AppResult<()> {
+    let rendered = markdown::render_with(&input.body, &markdown::Unresolved);
+    diesel::delete(page_links::table.filter(page_links::page_id.eq(page_id))).execute(conn)?;
+    for key in markdown::link_keys(&rendered.links) {
+        diesel::insert_into(page_links::table)
+            .values((page_links::page_id.eq(page_id), page_links::target.eq(key)))
+            .execute(conn)?;
+    }
+    diesel::delete(page_tags::table.filter(page_tags::page_id.eq(page_id))).execute(conn)?;
+    for t in &input.tags {
+        diesel::insert_into(page_tags::table)
+            .values((page_tags::page_id.eq(page_id), page_tags::tag.eq(t)))
+            .execute(conn)?;
+    }
+    diesel::delete(page_units::table.filter(page_units::page_id.eq(page_id))).execute(conn)?;
+    for u in &input.units {
+        diesel::insert_into(page_units::table)
+            .values((page_units::page_id.eq(page_id), page_units::unit_id.eq(u)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn slug_taken(conn: &mut AnyConnection, slug: &str, except: Option<i64>) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        pages::table
+            .filter(pages::slug.eq(slug))
+            .filter(pages::id.ne(except.unwrap_or(-1))),
+    ))
+    .get_result(conn)?)
+}
+
+fn add_revision(
+    conn: &mut AnyConnection,
+    page_id: i64,
+    number: i32,
+    input: &PageInput,
+    author: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::insert_into(page_revisions::table)
+        .values((
+            page_revisions::page_id.eq(page_id),
+            page_revisions::number.eq(number),
+            page_revisions::title.eq(&input.title),
+            page_revisions::slug.eq(&input.slug),
+            page_revisions::body.eq(&input.body),
+            page_revisions::summary.eq(&input.summary),
+            page_revisions::author_id.eq(author),
+            page_revisions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -> AppResult<Page> {
+    write_with_changes(conn, actor, |conn| {
+        if slug_taken(conn, &input.slug, None)? {
+            return Err(AppError::Conflict(format!(
+                "There is already a page at /pages/{}; choose another title or slug.",
+                input.slug
+            )));
+        }
+        // The slug may have been an old name of another page: now it is this page's.
+        diesel::delete(page_redirects::table.filter(page_redirects::old_slug.eq(&input.slug)))
+            .execute(conn)?;
+        let now = Utc::now().naive_utc();
+        diesel::insert_into(pages::table)
+            .values((
+                pages::slug.eq(&input.slug),
+                pages::title.eq(&input.title),
+                pages::body.eq(&input.body),
+                pages::revision.eq(1),
+                pages::created_at.eq(now),
+                pages::updated_at.eq(now),
+                pages::updated_by.eq(actor),
+            ))
+            .execute(conn)?;
+        let p = page(conn, &input.slug)?;
+        add_revision(conn, p.id, 1, input, actor, now)?;
+        set_links_tags_units(conn, p.id, input)?;
+        Ok((p, vec![Change::new("page", input.slug.clone(), "create")]))
+    })
+}
+
+/// How a save went.
+pub enum Saved {
+    /// Saved as a new revision (`merged`: someone else's save in between was merged in).
+    Ok { page: Page, merged: bool },
+    /// Someone else changed the same lines since `base`: nothing was saved.
+    Conflict { current: Page, conflicted: String },
+}
+
+/// Saves an edit that started from revision `base`. When the page moved on meanwhile, the
+/// edit is merged three-way with what was saved since; overlapping changes are a conflict
+/// and nothing is saved — never a silent overwrite.
+pub fn save(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    page_id: i64,
+    base: i32,
+    input: &PageInput,
+) -> AppResult<Saved> {
+    // Not `write_with_changes`: a conflict writes nothing and so logs nothing.
+    crate::db::write_transaction(conn, |conn| {
+        let current: Page = pages::table
+            .find(page_id)
+            .select(Page::as_select())
+            .first(conn)?;
+        if current.deleted_at.is_some() {
+            return Err(AppError::Conflict(
+                "This page was deleted while you edited it; ask an admin to restore it.".into(),
+            ));
+        }
+        let mut input = input.clone();
+        let mut merged = false;
+        if base != current.revision {
+            let ancestor = revision(conn, page_id, base)?;
+            match merge::three_way(&ancestor.body, &input.body, &current.body) {
+                Ok(body) => {
+                    input.body = body;
+                    merged = true;
+                    // A title or slug only the other side changed is kept.
+                    if input.title == ancestor.title {
+                        input.title = current.title.clone();
+                    }
+                    if input.slug == ancestor.slug {
+                        input.slug = current.slug.clone();
+                    }
+                }
+                Err(conflicted) => {
+                    return Ok(Saved::Conflict {
+                        current,
+                        conflicted,
+                    });
+                }
+            }
+        }
+        if input.slug != current.slug && slug_taken(conn, &input.slug, Some(page_id))? {
+            return Err(AppError::Conflict(format!(
+                "There is already a page at /pages/{}; choose another slug.",
+                input.slug
+            )));
+        }
+        let number = current.revision + 1;
+        let now = Utc::now().naive_utc();
+        diesel::update(pages::table.find(page_id))
+            .set((
+                pages::slug.eq(&input.slug),
+                pages::title.eq(&input.title),
+                pages::body.eq(&input.body),
+                pages::revision.eq(number),
+                pages::updated_at.eq(now),
+                pages::updated_by.eq(actor),
+            ))
+            .execute(conn)?;
+        let mut changes = vec![];
+        if input.slug != current.slug {
+            diesel::delete(page_redirects::table.filter(page_redirects::old_slug.eq(&input.slug)))
+                .execute(conn)?;
+            diesel::insert_into(page_redirects::table)
+                .values((
+                    page_redirects::old_slug.eq(&current.slug),
+                    page_redirects::page_id.eq(page_id),
+                ))
+                .execute(conn)?;
+            changes.push(Change::new("page", current.slug.clone(), "delete"));
+        }
+        if merged && input.summary.is_empty() {
+            input.summary = format!("merged with revision {}", current.revision);
+        }
+        add_revision(conn, page_id, number, &input, actor, now)?;
+        set_links_tags_units(conn, page_id, &input)?;
+        let page: Page = pages::table
+            .find(page_id)
+            .select(Page::as_select())
+            .first(conn)?;
+        changes.push(Change::new("page", page.slug.clone(), "update"));
+        crate::db::changelog::append(conn, actor, &changes)?;
+        Ok(Saved::Ok { page, merged })
+    })
+}
+
+pub fn revision(conn: &mut AnyConnection, page_id: i64, number: i32) -> AppResult<Revision> {
+    page_revisions::table
+        .filter(page_revisions::page_id.eq(page_id))
+        .filter(page_revisions::number.eq(number))
+        .select(Revision::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// Every revision, newest first, with its author's name.
+pub fn history(
+    conn: &mut AnyConnection,
+    page_id: i64,
+) -> AppResult<Vec<(Revision, Option<String>)>> {
+    Ok(page_revisions::table
+        .left_join(people::table.on(page_revisions::author_id.eq(people::id.nullable())))
+        .filter(page_revisions::page_id.eq(page_id))
+        .order(page_revisions::number.desc())
+        .select((Revision::as_select(), people::display_name.nullable()))
+        .load(conn)?)
+}
+
+/// Soft delete (`deleted`) or undo it.
+pub fn set_deleted(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    page_id: i64,
+    deleted: bool,
+) -> AppResult<Page> {
+    write_with_changes(conn, actor, |conn| {
+        let now = Utc::now().naive_utc();
+        diesel::update(pages::table.find(page_id))
+            .set((
+                pages::deleted_at.eq(deleted.then_some(now)),
+                pages::deleted_by.eq(if deleted { actor } else { None }),
+            ))
+            .execute(conn)?;
+        let p: Page = pages::table
+            .find(page_id)
+            .select(Page::as_select())
+            .first(conn)?;
+        let op = if deleted { "delete" } else { "update" };
+        Ok((p.clone(), vec![Change::new("page", p.slug, op)]))
+    })
+}
+
+/// Stores an image (once per content) and returns its address.
+pub fn store_image(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    sha256: &str,
+    content_type: &str,
+    data: &[u8],
+) -> AppResult<String> {
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        images::table.filter(images::sha256.eq(sha256)),
+    ))
+    .get_result(conn)?;
+    if !exists {
+        diesel::insert_into(images::table)
+            .values((
+                images::sha256.eq(sha256),
+                images::content_type.eq(content_type),
+                images::data.eq(data),
+                images::size.eq(data.len() as i64),
+                images::uploaded_by.eq(actor),
+                images::created_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+    }
+    Ok(format!("/images/{sha256}"))
+}
+
+pub fn image(conn: &mut AnyConnection, sha256: &str) -> AppResult<(String, Vec<u8>)> {
+    images::table
+        .filter(images::sha256.eq(sha256))
+        .select((images::content_type, images::data))
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}

@@ -1,0 +1,95 @@
+//! Template structs of the wiki pages.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+
+use super::merge::DiffLine;
+use super::model::{Page, Revision};
+use super::repo::PageSummary;
+use crate::markdown::SafeHtml;
+use crate::org::views::UnitRef;
+use crate::site::views::Shell;
+
+#[derive(Template)]
+#[template(path = "pages/list.html")]
+pub struct ListPage {
+    pub shell: Shell,
+    pub pages: Vec<PageSummary>,
+    pub tags: Vec<(String, i64)>,
+    pub tag: String,
+    pub unit: Option<UnitRef>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/show.html")]
+pub struct ShowPage {
+    pub shell: Shell,
+    pub page: Page,
+    pub html: SafeHtml,
+    pub tags: Vec<String>,
+    pub units: Vec<UnitRef>,
+    pub backlinks: Vec<PageSummary>,
+    /// Showing an old revision: its number.
+    pub old_revision: Option<Revision>,
+    pub can_undelete: bool,
+}
+
+/// The edit form; also the conflict page and the no-JS preview.
+#[derive(Template)]
+#[template(path = "pages/edit.html")]
+pub struct EditPage {
+    pub shell: Shell,
+    /// None when creating.
+    pub editing: Option<Page>,
+    pub title: String,
+    pub slug: String,
+    pub body: String,
+    pub summary: String,
+    pub tags: String,
+    /// Attached units, as "kind/slug", and every unit to choose from.
+    pub units: Vec<String>,
+    pub all_units: Vec<UnitRef>,
+    pub base_revision: i32,
+    pub preview: Option<SafeHtml>,
+    pub errors: BTreeMap<&'static str, String>,
+    /// Someone else's conflicting save: their text, and the merge with markers.
+    pub conflict: Option<(Page, String)>,
+}
+
+impl EditPage {
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    pub fn attached(&self, unit: &UnitRef) -> bool {
+        let key = format!("{}/{}", unit.kind.to_lowercase(), unit.slug);
+        self.units.contains(&key)
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some(p) => format!("{}/edit", p.url()),
+            None => "/pages/new".into(),
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "pages/history.html")]
+pub struct HistoryPage {
+    pub shell: Shell,
+    pub page: Page,
+    pub revisions: Vec<(Revision, Option<String>)>,
+}
+
+#[derive(Template)]
+#[template(path = "pages/diff.html")]
+pub struct DiffPage {
+    pub shell: Shell,
+    pub page: Page,
+    pub from: Revision,
+    pub to: Revision,
+    pub lines: Vec<Option<DiffLine>>,
+    pub title_changed: bool,
+}

@@ -1,0 +1,372 @@
+//! The wiki: pages, wikilinks and backlinks, history, diffs, restores, renames, soft delete,
+//! and edits that never overwrite each other.
+
+use crate::backend_tests;
+use crate::harness::{Backend, Client, PASSWORD, TestServer};
+
+async fn signed_in(b: Backend) -> (TestServer, Client, String) {
+    let s = TestServer::start(b).await;
+    s.data.add_user("admin", PASSWORD, true);
+    s.data.add_user("bea", PASSWORD, false);
+    let c = s.client();
+    c.login("bea", PASSWORD).await;
+    let token = c.csrf("/pages/new").await;
+    (s, c, token)
+}
+
+async fn create(c: &Client, token: &str, title: &str, body: &str) -> reqwest::Response {
+    c.post_form(
+        "/pages/new",
+        &[
+            ("csrf_token", token),
+            ("title", title),
+            ("body", body),
+            ("base_revision", "0"),
+        ],
+    )
+    .await
+}
+
+/// Saves `body` on top of revision `base`.
+async fn edit(
+    c: &Client,
+    token: &str,
+    slug: &str,
+    title: &str,
+    body: &str,
+    base: &str,
+) -> reqwest::Response {
+    c.post_form(
+        &format!("/pages/{slug}/edit"),
+        &[
+            ("csrf_token", token),
+            ("title", title),
+            ("body", body),
+            ("base_revision", base),
+        ],
+    )
+    .await
+}
+
+async fn wikilinks_and_what_links_here(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    let res = create(
+        &c,
+        &t,
+        "Deploy checklist",
+        "Read [[Onboarding guide]] first, then ask [[person:bea]].",
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/pages/deploy-checklist");
+    let page = c.get("/pages/deploy-checklist").await.text().await.unwrap();
+    assert!(
+        page.contains("href=\"/pages/new?title=Onboarding+guide\" class=\"wikilink missing\""),
+        "a missing page leads to creating it"
+    );
+    assert!(page.contains("href=\"/people/bea\" class=\"wikilink\""));
+    assert!(
+        page.contains(">bea Testperson</a>"),
+        "org links show the name"
+    );
+    // The missing page's link, followed, pre-fills the title.
+    let form = c
+        .get("/pages/new?title=Onboarding+guide")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(form.contains("value=\"Onboarding guide\""));
+    create(
+        &c,
+        &t,
+        "Onboarding guide",
+        "Welcome! See [[deploy-checklist|the checklist]].",
+    )
+    .await;
+    let page = c.get("/pages/deploy-checklist").await.text().await.unwrap();
+    assert!(
+        page.contains("href=\"/pages/onboarding-guide\" class=\"wikilink\""),
+        "now it exists"
+    );
+    let guide = c.get("/pages/onboarding-guide").await.text().await.unwrap();
+    assert!(guide.contains(">the checklist</a>"));
+    let section = &guide[guide.find("What links here").unwrap()..];
+    assert!(
+        section.contains("href=\"/pages/deploy-checklist\""),
+        "backlink by title"
+    );
+    let checklist_section = {
+        let p = c.get("/pages/deploy-checklist").await.text().await.unwrap();
+        p[p.find("What links here").unwrap()..].to_string()
+    };
+    assert!(
+        checklist_section.contains("href=\"/pages/onboarding-guide\""),
+        "backlink by slug"
+    );
+    // Duplicate slugs are refused with the input kept.
+    let res = create(&c, &t, "Deploy Checklist", "another").await;
+    assert_eq!(res.status(), 409);
+    assert!(res.text().await.unwrap().contains(">another</textarea>"));
+}
+
+async fn sanitized_on_the_page(b: Backend) {
+    let (_s, c, t) = signed_in(b).await;
+    create(
+        &c,
+        &t,
+        "Evil",
+        "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(2)>",
+    )
+    .await;
+    let page = c.get("/pages/evil").await.text().await.unwrap();
+    let article = &page[page.find("<article").unwrap()..page.find("</article>").unwrap()];
+    assert!(!article.contains("<script"), "{article}");
+    assert!(!article.contains("javascript:"), "{article}");
+    assert!(!article.contains("onerror"), "{article}");
+    // The preview uses the same sanitizer.
+    let res = c
+        .http
+        .post(format!("{}/pages/preview", c.base))
+        .header("x-csrf-token", &t)
+        .form(&[("body", "**hi** <script>x</script>")])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let html = res.text().await.unwrap();
+    assert!(
+        html.contains("<strong>hi</strong>") && !html.contains("<script"),
+        "{html}"
+    );
+}
+
+async fn history_diff_restore_and_rename(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    create(&c, &t, "Runbook", "line one\nline two\nline three").await;
+    edit(
+        &c,
+        &t,
+        "runbook",
+        "Runbook",
+        "line one\nline 2\nline three",
+        "1",
+    )
+    .await;
+    let history = c.get("/pages/runbook/history").await.text().await.unwrap();
+    assert!(
+        history.contains("/pages/runbook/revisions/1")
+            && history.contains("/pages/runbook/revisions/2")
+    );
+    let diff = c
+        .get("/pages/runbook/diff?from=1&to=2")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        diff.contains("<tr class=\"del\">") && diff.contains("line two"),
+        "{diff}"
+    );
+    assert!(diff.contains("<tr class=\"add\">") && diff.contains("line 2"));
+    let old = c
+        .get("/pages/runbook/revisions/1")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(old.contains("You are reading revision 1"));
+    assert!(old.contains("line two"));
+    // Restoring revision 1 makes revision 3 with its text.
+    let res = c
+        .post_form("/pages/runbook/restore/1", &[("csrf_token", &t)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = c.get("/pages/runbook").await.text().await.unwrap();
+    assert!(page.contains("Revision 3") && page.contains("line two"));
+    let history = c.get("/pages/runbook/history").await.text().await.unwrap();
+    assert!(history.contains("restored revision 1"));
+    // Renaming keeps the old slug as a redirect.
+    let res = c
+        .post_form(
+            "/pages/runbook/edit",
+            &[
+                ("csrf_token", &t),
+                ("title", "On-call runbook"),
+                ("slug", "on-call-runbook"),
+                ("body", "line one"),
+                ("base_revision", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = c.get("/pages/runbook").await;
+    assert_eq!(res.status(), 301);
+    assert_eq!(res.headers()["location"], "/pages/on-call-runbook");
+    // Soft delete: gone for readers, back with an admin's undo.
+    let res = c
+        .post_form("/pages/on-call-runbook/delete", &[("csrf_token", &t)])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(c.get("/pages/on-call-runbook").await.status(), 404);
+    let admin = s.client();
+    admin.login("admin", PASSWORD).await;
+    let page = admin
+        .get("/pages/on-call-runbook")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("This page was deleted"));
+    let at = admin.csrf("/pages/on-call-runbook").await;
+    assert_eq!(
+        c.post_form("/pages/on-call-runbook/undelete", &[("csrf_token", &t)])
+            .await
+            .status(),
+        403
+    );
+    let res = admin
+        .post_form("/pages/on-call-runbook/undelete", &[("csrf_token", &at)])
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(c.get("/pages/on-call-runbook").await.status(), 200);
+}
+
+async fn concurrent_edits_merge_or_conflict_and_lose_nothing(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    create(&c, &t, "Plan", "alpha\nbeta\ngamma\ndelta").await;
+    let other = s.client();
+    other.login("admin", PASSWORD).await;
+    let ot = other.csrf("/pages/plan/edit").await;
+    // Both start from revision 1. The admin saves first, changing the last line.
+    assert_eq!(
+        edit(
+            &other,
+            &ot,
+            "plan",
+            "Plan",
+            "alpha\nbeta\ngamma\nDELTA",
+            "1"
+        )
+        .await
+        .status(),
+        303
+    );
+    // Bea changes the first line: no overlap, merged.
+    let res = edit(&c, &t, "plan", "Plan", "ALPHA\nbeta\ngamma\ndelta", "1").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/pages/plan?merged=1");
+    let page = c.get("/pages/plan").await.text().await.unwrap();
+    assert!(
+        page.contains("ALPHA") && page.contains("DELTA"),
+        "both changes kept"
+    );
+    // Now both change "beta" from revision 3: the second save is a conflict, nothing saved.
+    assert_eq!(
+        edit(
+            &other,
+            &ot,
+            "plan",
+            "Plan",
+            "ALPHA\nbeta (admin)\ngamma\nDELTA",
+            "3"
+        )
+        .await
+        .status(),
+        303
+    );
+    let res = edit(
+        &c,
+        &t,
+        "plan",
+        "Plan",
+        "ALPHA\nbeta (bea)\ngamma\nDELTA",
+        "3",
+    )
+    .await;
+    assert_eq!(res.status(), 409);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("Someone else saved this page"));
+    assert!(
+        body.contains("beta (bea)</textarea>")
+            || body.contains("beta (bea)\ngamma\nDELTA</textarea>"),
+        "bea's text is kept in the editor"
+    );
+    assert!(body.contains("beta (admin)"), "the other version is shown");
+    assert!(
+        body.contains("name=\"base_revision\" value=\"4\""),
+        "the form now builds on the current revision"
+    );
+    let page = c.get("/pages/plan").await.text().await.unwrap();
+    assert!(
+        page.contains("beta (admin)") && !page.contains("beta (bea)"),
+        "nothing was overwritten"
+    );
+    // Saving again from the conflict page (base 4) goes through.
+    assert_eq!(
+        edit(
+            &c,
+            &t,
+            "plan",
+            "Plan",
+            "ALPHA\nbeta (both)\ngamma\nDELTA",
+            "4"
+        )
+        .await
+        .status(),
+        303
+    );
+}
+
+async fn no_js_preview_and_field_errors(b: Backend) {
+    let (_s, c, t) = signed_in(b).await;
+    let res = c
+        .post_form(
+            "/pages/new",
+            &[
+                ("csrf_token", &t),
+                ("title", "Draft"),
+                ("body", "# Heading\n\n*soft*"),
+                ("preview", "1"),
+                ("base_revision", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let body = res.text().await.unwrap();
+    assert!(
+        body.contains("<h1 id=\"h-heading\">Heading</h1>"),
+        "the preview is rendered"
+    );
+    assert!(body.contains("value=\"Draft\""));
+    assert_eq!(
+        c.get("/pages/draft").await.status(),
+        404,
+        "a preview saves nothing"
+    );
+    let res = c
+        .post_form(
+            "/pages/new",
+            &[
+                ("csrf_token", &t),
+                ("title", "a [[b]]"),
+                ("body", "kept"),
+                ("tags", "bad_tag"),
+                ("base_revision", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let body = res.text().await.unwrap();
+    assert!(body.contains("cannot contain [, ] or |"));
+    assert!(body.contains("is not a tag"));
+    assert!(body.contains(">kept</textarea>"));
+}
+
+backend_tests!(
+    wikilinks_and_what_links_here,
+    sanitized_on_the_page,
+    history_diff_restore_and_rename,
+    concurrent_edits_merge_or_conflict_and_lose_nothing,
+    no_js_preview_and_field_errors,
+);
