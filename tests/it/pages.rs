@@ -49,7 +49,7 @@ async fn edit(
 }
 
 async fn wikilinks_and_what_links_here(b: Backend) {
-    let (s, c, t) = signed_in(b).await;
+    let (_s, c, t) = signed_in(b).await;
     let res = create(
         &c,
         &t,
