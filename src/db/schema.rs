@@ -196,6 +196,54 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    lessons (id) {
+        id -> BigInt,
+        title -> Text,
+        body -> Text,
+        source_kind -> Text,
+        source_ref -> Text,
+        author_id -> Nullable<BigInt>,
+        revision -> Integer,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        deleted_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    lesson_revisions (id) {
+        id -> BigInt,
+        lesson_id -> BigInt,
+        number -> Integer,
+        title -> Text,
+        body -> Text,
+        source_kind -> Text,
+        source_ref -> Text,
+        summary -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    lesson_units (lesson_id, unit_id) {
+        lesson_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    lesson_tags (lesson_id, tag) {
+        lesson_id -> BigInt,
+        tag -> Text,
+    }
+}
+
+diesel::joinable!(lesson_revisions -> lessons (lesson_id));
+diesel::joinable!(lesson_units -> lessons (lesson_id));
+diesel::joinable!(lesson_units -> units (unit_id));
+diesel::joinable!(lesson_tags -> lessons (lesson_id));
 diesel::joinable!(page_revisions -> pages (page_id));
 diesel::joinable!(page_links -> pages (page_id));
 diesel::joinable!(page_units -> pages (page_id));
@@ -227,4 +275,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     page_units,
     page_tags,
     images,
+    lessons,
+    lesson_revisions,
+    lesson_units,
+    lesson_tags,
 );

@@ -160,12 +160,20 @@ async fn person(
     };
     let username = username.into_inner();
     let cache = state.org.clone();
-    let (profile, memberships, view) = state
+    let (profile, (memberships, lessons), view) = state
         .db
         .run(move |c| {
             let profile = people::profile(c, &username)?;
             let memberships = repo::memberships_of_person(c, profile.id)?;
-            Ok((profile, memberships, cache.get(c)?))
+            let lessons = crate::lessons::repo::list(
+                c,
+                &crate::lessons::repo::Filter {
+                    author_id: Some(profile.id),
+                    ..Default::default()
+                },
+                20,
+            )?;
+            Ok((profile, (memberships, lessons), cache.get(c)?))
         })
         .await?;
     // A disabled account (someone who left) is history only admins browse.
@@ -186,6 +194,7 @@ async fn person(
         warnings,
         on,
         can_edit,
+        lessons,
     ))
 }
 
@@ -292,6 +301,15 @@ async fn unit_data(
                     vec![]
                 },
                 events: repo::events_of(c, unit.id)?,
+                pages: crate::pages::repo::list(c, Some(unit.id), None, 20)?,
+                lessons: crate::lessons::repo::list(
+                    c,
+                    &crate::lessons::repo::Filter {
+                        unit_id: Some(unit.id),
+                        ..Default::default()
+                    },
+                    10,
+                )?,
                 unit,
             };
             Ok(Ok((cache.get(c)?, access, data)))

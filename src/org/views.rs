@@ -266,6 +266,8 @@ pub struct UnitPage {
     pub today: NaiveDate,
     pub people_count: usize,
     pub has_matrix: bool,
+    pub pages: Vec<crate::pages::repo::PageSummary>,
+    pub lessons: Vec<crate::lessons::repo::LessonSummary>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -274,6 +276,9 @@ pub struct UnitData {
     pub memberships: Vec<(Membership, PersonBrief)>,
     pub initiatives: Vec<Initiative>,
     pub events: Vec<UnitEvent>,
+    /// Wiki pages attached to the unit, and its recent lessons.
+    pub pages: Vec<crate::pages::repo::PageSummary>,
+    pub lessons: Vec<crate::lessons::repo::LessonSummary>,
 }
 
 pub fn unit_page(
@@ -401,6 +406,8 @@ pub fn unit_page(
             .map(|s| (s.as_str(), s.label()))
             .collect(),
         events: data.events,
+        pages: data.pages,
+        lessons: data.lessons,
         can_edit,
         can_join: kind == UnitKind::Guild && access.person_id.is_some() && leave_id.is_none(),
         leave_id: if kind == UnitKind::Guild {
@@ -521,6 +528,8 @@ pub struct PersonPage {
     pub on: Option<NaiveDate>,
     pub on_teams: Vec<PersonMembership>,
     pub can_edit: bool,
+    /// Lessons they wrote, newest first.
+    pub lessons: Vec<crate::lessons::repo::LessonSummary>,
 }
 
 pub fn person_page(
@@ -530,6 +539,7 @@ pub fn person_page(
     warnings: Vec<WarningView>,
     on: Option<NaiveDate>,
     can_edit: bool,
+    lessons: Vec<crate::lessons::repo::LessonSummary>,
 ) -> PersonPage {
     let today = super::unit_repo::today();
     let view = |(m, u): &(Membership, Unit)| PersonMembership {
@@ -575,6 +585,7 @@ pub fn person_page(
         on,
         on_teams,
         can_edit,
+        lessons,
     }
 }
 

@@ -479,10 +479,11 @@ async fn diff(
     let lines = super::merge::diff(&from.body, &to.body);
     html(&DiffPage {
         shell: Shell::new(&viewer, "pages"),
-        title_changed: from.title != to.title,
-        page,
-        from,
-        to,
+        title: page.title.clone(),
+        url: page.url(),
+        section: ("Pages", "/pages"),
+        from: (from.number, from.title),
+        to: (to.number, to.title),
         lines,
     })
 }

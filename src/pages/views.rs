@@ -83,13 +83,16 @@ pub struct HistoryPage {
     pub revisions: Vec<(Revision, Option<String>)>,
 }
 
+/// Two revisions of a page or a lesson, line by line.
 #[derive(Template)]
 #[template(path = "pages/diff.html")]
 pub struct DiffPage {
     pub shell: Shell,
-    pub page: Page,
-    pub from: Revision,
-    pub to: Revision,
+    /// What the revisions belong to: its title, its address, and where it is listed.
+    pub title: String,
+    pub url: String,
+    pub section: (&'static str, &'static str),
+    pub from: (i32, String),
+    pub to: (i32, String),
     pub lines: Vec<Option<DiffLine>>,
-    pub title_changed: bool,
 }

@@ -9,6 +9,7 @@ mod backstage;
 mod browser;
 mod cli;
 mod durability;
+mod lessons;
 mod org;
 mod pages;
 mod site;

@@ -1,0 +1,301 @@
+//! Queries on lessons and their revisions. Writes go through the change-log helper; an edit
+//! that started from an older revision is merged three-way, or refused as a conflict.
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::model::{Lesson, LessonInput, LessonRevision};
+use crate::db::schema::{lesson_revisions, lesson_tags, lesson_units, lessons, people, units};
+use crate::db::{AnyConnection, Change, changelog, write_transaction, write_with_changes};
+use crate::error::{AppError, AppResult};
+use crate::org::unit::Unit;
+use crate::pages::merge;
+
+pub fn lesson(conn: &mut AnyConnection, id: i64) -> AppResult<Lesson> {
+    lessons::table
+        .find(id)
+        .select(Lesson::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+/// A lesson for listings, with its author's name.
+#[derive(Debug, Clone, Queryable)]
+pub struct LessonSummary {
+    pub id: i64,
+    pub title: String,
+    pub source_kind: String,
+    pub created_at: NaiveDateTime,
+    pub author: Option<String>,
+    pub author_username: Option<String>,
+}
+
+/// Filters of `/lessons`.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub unit_id: Option<i64>,
+    pub source_kind: Option<String>,
+    pub tag: Option<String>,
+    pub author_id: Option<i64>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// Live lessons, newest first.
+pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<LessonSummary>> {
+    let mut q = lessons::table
+        .left_join(people::table.on(lessons::author_id.eq(people::id.nullable())))
+        .filter(lessons::deleted_at.is_null())
+        .select((
+            lessons::id,
+            lessons::title,
+            lessons::source_kind,
+            lessons::created_at,
+            people::display_name.nullable(),
+            people::username.nullable(),
+        ))
+        .order(lessons::created_at.desc())
+        .limit(limit)
+        .into_boxed();
+    if let Some(u) = f.unit_id {
+        q = q.filter(
+            lessons::id.eq_any(
+                lesson_units::table
+                    .filter(lesson_units::unit_id.eq(u))
+                    .select(lesson_units::lesson_id),
+            ),
+        );
+    }
+    if let Some(k) = &f.source_kind {
+        q = q.filter(lessons::source_kind.eq(k.clone()));
+    }
+    if let Some(t) = &f.tag {
+        q = q.filter(
+            lessons::id.eq_any(
+                lesson_tags::table
+                    .filter(lesson_tags::tag.eq(t.clone()))
+                    .select(lesson_tags::lesson_id),
+            ),
+        );
+    }
+    if let Some(a) = f.author_id {
+        q = q.filter(lessons::author_id.eq(a));
+    }
+    if let Some(d) = f.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+        q = q.filter(lessons::created_at.ge(d));
+    }
+    if let Some(d) =
+        f.to.and_then(|d| d.succ_opt())
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+    {
+        q = q.filter(lessons::created_at.lt(d));
+    }
+    Ok(q.load(conn)?)
+}
+
+pub fn tags_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<String>> {
+    Ok(lesson_tags::table
+        .filter(lesson_tags::lesson_id.eq(id))
+        .order(lesson_tags::tag.asc())
+        .select(lesson_tags::tag)
+        .load(conn)?)
+}
+
+pub fn units_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<Unit>> {
+    Ok(lesson_units::table
+        .inner_join(units::table)
+        .filter(lesson_units::lesson_id.eq(id))
+        .order(units::name.asc())
+        .select(Unit::as_select())
+        .load(conn)?)
+}
+
+pub fn all_tags(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64)>> {
+    Ok(lesson_tags::table
+        .inner_join(lessons::table)
+        .filter(lessons::deleted_at.is_null())
+        .group_by(lesson_tags::tag)
+        .select((lesson_tags::tag, diesel::dsl::count_star()))
+        .order(lesson_tags::tag.asc())
+        .load(conn)?)
+}
+
+fn set_tags_units(conn: &mut AnyConnection, id: i64, input: &LessonInput) -> AppResult<()> {
+    diesel::delete(lesson_tags::table.filter(lesson_tags::lesson_id.eq(id))).execute(conn)?;
+    for t in &input.tags {
+        diesel::insert_into(lesson_tags::table)
+            .values((lesson_tags::lesson_id.eq(id), lesson_tags::tag.eq(t)))
+            .execute(conn)?;
+    }
+    diesel::delete(lesson_units::table.filter(lesson_units::lesson_id.eq(id))).execute(conn)?;
+    for u in &input.units {
+        diesel::insert_into(lesson_units::table)
+            .values((lesson_units::lesson_id.eq(id), lesson_units::unit_id.eq(u)))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+fn add_revision(
+    conn: &mut AnyConnection,
+    id: i64,
+    number: i32,
+    input: &LessonInput,
+    author: Option<i64>,
+    now: NaiveDateTime,
+) -> AppResult<()> {
+    diesel::insert_into(lesson_revisions::table)
+        .values((
+            lesson_revisions::lesson_id.eq(id),
+            lesson_revisions::number.eq(number),
+            lesson_revisions::title.eq(&input.title),
+            lesson_revisions::body.eq(&input.body),
+            lesson_revisions::source_kind.eq(input.source.kind()),
+            lesson_revisions::source_ref.eq(input.source.reference()),
+            lesson_revisions::summary.eq(&input.summary),
+            lesson_revisions::author_id.eq(author),
+            lesson_revisions::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    input: &LessonInput,
+) -> AppResult<Lesson> {
+    write_with_changes(conn, actor, |conn| {
+        let now = Utc::now().naive_utc();
+        diesel::insert_into(lessons::table)
+            .values((
+                lessons::title.eq(&input.title),
+                lessons::body.eq(&input.body),
+                lessons::source_kind.eq(input.source.kind()),
+                lessons::source_ref.eq(input.source.reference()),
+                lessons::author_id.eq(actor),
+                lessons::revision.eq(1),
+                lessons::created_at.eq(now),
+                lessons::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        let l: Lesson = lessons::table
+            .order(lessons::id.desc())
+            .select(Lesson::as_select())
+            .first(conn)?;
+        add_revision(conn, l.id, 1, input, actor, now)?;
+        set_tags_units(conn, l.id, input)?;
+        Ok((
+            l.clone(),
+            vec![Change::new("lesson", l.id.to_string(), "create")],
+        ))
+    })
+}
+
+pub enum Saved {
+    Ok { lesson: Lesson, merged: bool },
+    Conflict { current: Lesson, conflicted: String },
+}
+
+/// Saves an edit that started from revision `base` (see `pages::repo::save`).
+pub fn save(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    id: i64,
+    base: i32,
+    input: &LessonInput,
+) -> AppResult<Saved> {
+    write_transaction(conn, |conn| {
+        let current = lesson(conn, id)?;
+        if current.deleted_at.is_some() {
+            return Err(AppError::Conflict(
+                "This lesson was deleted meanwhile.".into(),
+            ));
+        }
+        let mut input = input.clone();
+        let mut merged = false;
+        if base != current.revision {
+            let ancestor = revision(conn, id, base)?;
+            match merge::three_way(&ancestor.body, &input.body, &current.body) {
+                Ok(body) => {
+                    input.body = body;
+                    merged = true;
+                    if input.title == ancestor.title {
+                        input.title = current.title.clone();
+                    }
+                }
+                Err(conflicted) => {
+                    return Ok(Saved::Conflict {
+                        current,
+                        conflicted,
+                    });
+                }
+            }
+        }
+        if merged && input.summary.is_empty() {
+            input.summary = format!("merged with revision {}", current.revision);
+        }
+        let number = current.revision + 1;
+        let now = Utc::now().naive_utc();
+        diesel::update(lessons::table.find(id))
+            .set((
+                lessons::title.eq(&input.title),
+                lessons::body.eq(&input.body),
+                lessons::source_kind.eq(input.source.kind()),
+                lessons::source_ref.eq(input.source.reference()),
+                lessons::revision.eq(number),
+                lessons::updated_at.eq(now),
+            ))
+            .execute(conn)?;
+        add_revision(conn, id, number, &input, actor, now)?;
+        set_tags_units(conn, id, &input)?;
+        changelog::append(
+            conn,
+            actor,
+            &[Change::new("lesson", id.to_string(), "update")],
+        )?;
+        Ok(Saved::Ok {
+            lesson: lesson(conn, id)?,
+            merged,
+        })
+    })
+}
+
+pub fn revision(conn: &mut AnyConnection, id: i64, number: i32) -> AppResult<LessonRevision> {
+    lesson_revisions::table
+        .filter(lesson_revisions::lesson_id.eq(id))
+        .filter(lesson_revisions::number.eq(number))
+        .select(LessonRevision::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
+pub fn history(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> AppResult<Vec<(LessonRevision, Option<String>)>> {
+    Ok(lesson_revisions::table
+        .left_join(people::table.on(lesson_revisions::author_id.eq(people::id.nullable())))
+        .filter(lesson_revisions::lesson_id.eq(id))
+        .order(lesson_revisions::number.desc())
+        .select((LessonRevision::as_select(), people::display_name.nullable()))
+        .load(conn)?)
+}
+
+pub fn set_deleted(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    id: i64,
+    deleted: bool,
+) -> AppResult<()> {
+    write_with_changes(conn, actor, |conn| {
+        let now = Utc::now().naive_utc();
+        diesel::update(lessons::table.find(id))
+            .set(lessons::deleted_at.eq(deleted.then_some(now)))
+            .execute(conn)?;
+        let op = if deleted { "delete" } else { "update" };
+        Ok(((), vec![Change::new("lesson", id.to_string(), op)]))
+    })
+}

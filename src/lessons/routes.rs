@@ -1,0 +1,494 @@
+//! `/lessons`: the list with its filters, a lesson, new and edit (merged or conflict, like
+//! pages), history, diff, and (soft) delete.
+
+use std::collections::BTreeMap;
+
+use actix_web::http::{StatusCode, header};
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::model::{self, LessonInput, Source};
+use super::repo::{self, Filter, Saved};
+use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::forms::Pairs;
+use crate::org::views::UnitRef;
+use crate::pages::views::DiffPage;
+use crate::site::views::{Shell, html, html_with_status};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/lessons", web::get().to(list))
+        .route("/lessons/new", web::get().to(new_form))
+        .route("/lessons/new", web::post().to(create))
+        .route("/lessons/{id}", web::get().to(show))
+        .route("/lessons/{id}/edit", web::get().to(edit_form))
+        .route("/lessons/{id}/edit", web::post().to(save))
+        .route("/lessons/{id}/history", web::get().to(history))
+        .route("/lessons/{id}/revisions/{n}", web::get().to(old_revision))
+        .route("/lessons/{id}/diff", web::get().to(diff))
+        .route("/lessons/{id}/delete", web::post().to(delete));
+}
+
+fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
+async fn all_units(state: &AppState) -> AppResult<Vec<UnitRef>> {
+    let view = crate::org::routes::org_view(state).await?;
+    Ok(view.snap.units.iter().map(UnitRef::of).collect())
+}
+
+fn unit_key(u: &UnitRef) -> String {
+    format!("{}/{}", u.kind.to_lowercase(), u.slug)
+}
+
+#[derive(Deserialize, Default)]
+struct ListQuery {
+    #[serde(default)]
+    unit: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    tag: String,
+    #[serde(default)]
+    author: String,
+    #[serde(default)]
+    from: String,
+    #[serde(default)]
+    to: String,
+}
+
+fn date(raw: &str, what: &str) -> AppResult<Option<NaiveDate>> {
+    match raw.trim() {
+        "" => Ok(None),
+        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| AppError::BadRequest(format!("{what} {s:?} is not a date (YYYY-MM-DD)."))),
+    }
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let units = all_units(&state).await?;
+    let unit_id = units.iter().find(|u| unit_key(u) == q.unit).map(|u| u.id);
+    let mut filter = Filter {
+        unit_id,
+        source_kind: Some(q.source.clone()).filter(|s| !s.is_empty()),
+        tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
+        author_id: None,
+        from: date(&q.from, "From")?,
+        to: date(&q.to, "To")?,
+    };
+    let author = q.author.trim().to_lowercase();
+    let (lessons, tags) = state
+        .db
+        .run(move |c| {
+            if !author.is_empty() {
+                // An unknown author simply matches no lesson.
+                filter.author_id = Some(
+                    crate::org::repo::by_username(c, &author)
+                        .map(|p| p.id)
+                        .unwrap_or(-1),
+                );
+            }
+            Ok((repo::list(c, &filter, 500)?, repo::all_tags(c)?))
+        })
+        .await?;
+    html(&ListPage {
+        shell: Shell::new(&viewer, "lessons"),
+        lessons,
+        tags,
+        all_units: units,
+        kinds: Source::KINDS.to_vec(),
+        unit: q.unit,
+        source: q.source,
+        tag: q.tag,
+        author: q.author,
+        from: q.from,
+        to: q.to,
+    })
+}
+
+fn blank_form(viewer: &Viewer, all_units: Vec<UnitRef>) -> EditPage {
+    EditPage {
+        shell: Shell::new(viewer, "lessons"),
+        editing: None,
+        title: String::new(),
+        body: String::new(),
+        source_kind: "alone".into(),
+        source_ref: String::new(),
+        summary: String::new(),
+        tags: String::new(),
+        units: vec![],
+        all_units,
+        kinds: Source::KINDS.to_vec(),
+        base_revision: 0,
+        preview: None,
+        errors: BTreeMap::new(),
+        conflict: None,
+    }
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    /// Prefill: `?source=page&ref=runbook&unit=squad/payments`
+    #[serde(default)]
+    source: String,
+    #[serde(default, rename = "ref")]
+    reference: String,
+    #[serde(default)]
+    unit: String,
+}
+
+async fn new_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<NewQuery>,
+) -> AppResult<HttpResponse> {
+    viewer.require_user()?;
+    let mut page = blank_form(&viewer, all_units(&state).await?);
+    if !q.source.is_empty() {
+        page.source_kind = q.source.clone();
+        page.source_ref = q.reference.clone();
+    }
+    if !q.unit.is_empty() {
+        page.units = vec![q.unit.clone()];
+    }
+    html(&page)
+}
+
+fn form_again(
+    viewer: &Viewer,
+    editing: Option<model::Lesson>,
+    form: &Pairs,
+    all_units: Vec<UnitRef>,
+) -> EditPage {
+    EditPage {
+        editing,
+        title: form.get("title").to_string(),
+        body: form.get("body").to_string(),
+        source_kind: form.get("source_kind").to_string(),
+        source_ref: form.get("source_ref").to_string(),
+        summary: form.get("summary").to_string(),
+        tags: form.get("tags").to_string(),
+        units: form.all("units"),
+        base_revision: form.get("base_revision").parse().unwrap_or(0),
+        ..blank_form(viewer, all_units)
+    }
+}
+
+/// Checks the form; a page source must be a live page.
+async fn parse_input(
+    state: &AppState,
+    form: &Pairs,
+    all_units: &[UnitRef],
+) -> AppResult<Result<LessonInput, BTreeMap<&'static str, String>>> {
+    let mut errors = BTreeMap::new();
+    let title = model::parse_title(form.get("title"))
+        .map_err(|e| errors.insert("title", e))
+        .unwrap_or_default();
+    let body = model::parse_body(form.get("body"))
+        .map_err(|e| errors.insert("body", e))
+        .unwrap_or_default();
+    let source = Source::parse(form.get("source_kind"), form.get("source_ref"))
+        .map_err(|e| errors.insert("source", e))
+        .unwrap_or(Source::Alone);
+    match &source {
+        Source::Page(slug) => {
+            let slug = slug.clone();
+            let exists = state
+                .db
+                .run(move |c| {
+                    Ok(matches!(crate::pages::repo::find(c, &slug), Ok(crate::pages::repo::Lookup::Found(p)) if p.deleted_at.is_none()))
+                })
+                .await?;
+            if !exists {
+                errors.insert(
+                    "source",
+                    format!("There is no page {:?}.", source.reference()),
+                );
+            }
+        }
+        Source::Experiment(_) | Source::Postmortem(_) | Source::Retro(_) => {
+            // Those records arrive with their own features; until then they cannot be named.
+            errors.insert(
+                "source",
+                "Experiments, post-mortems and retros cannot be sources yet: link a page or mark the lesson as standing alone.".into(),
+            );
+        }
+        Source::Alone => {}
+    }
+    let tags = crate::pages::model::parse_tags(form.get("tags"))
+        .map_err(|e| errors.insert("tags", e))
+        .unwrap_or_default();
+    let mut units = Vec::new();
+    for key in form.all("units") {
+        match all_units.iter().find(|u| unit_key(u) == key) {
+            Some(u) => units.push(u.id),
+            None => {
+                errors.insert("units", format!("There is no unit {key:?}."));
+            }
+        }
+    }
+    if !errors.is_empty() {
+        return Ok(Err(errors));
+    }
+    Ok(Ok(LessonInput {
+        title,
+        body,
+        source,
+        summary: crate::pages::model::parse_summary(form.get("summary")),
+        tags,
+        units,
+    }))
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let form = Pairs(form.into_inner());
+    let units = all_units(&state).await?;
+    if !form.get("preview").is_empty() {
+        let mut page = form_again(&viewer, None, &form, units);
+        page.preview =
+            Some(crate::pages::routes::render(&state, form.get("body").to_string()).await?);
+        return html(&page);
+    }
+    match parse_input(&state, &form, &units).await? {
+        Ok(input) => {
+            let l = state
+                .db
+                .run(move |c| repo::create(c, Some(me), &input))
+                .await?;
+            Ok(see_other(&l.url()))
+        }
+        Err(errors) => {
+            let mut page = form_again(&viewer, None, &form, units);
+            page.errors = errors;
+            html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+async fn live(state: &AppState, id: i64) -> AppResult<model::Lesson> {
+    let l = state.db.run(move |c| repo::lesson(c, id)).await?;
+    if l.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    Ok(l)
+}
+
+async fn render_show(
+    state: &AppState,
+    viewer: &Viewer,
+    lesson: model::Lesson,
+    old: Option<model::LessonRevision>,
+) -> AppResult<HttpResponse> {
+    let body = old
+        .as_ref()
+        .map(|r| r.body.clone())
+        .unwrap_or_else(|| lesson.body.clone());
+    let html_body = crate::pages::routes::render(state, body).await?;
+    let l = lesson.clone();
+    let (tags, units, author) = state
+        .db
+        .run(move |c| {
+            let author = match l.author_id {
+                Some(id) => crate::org::repo::all_profiles(c)?
+                    .into_iter()
+                    .find(|p| p.id == id)
+                    .map(|p| (p.username, p.display_name)),
+                None => None,
+            };
+            Ok((repo::tags_of(c, l.id)?, repo::units_of(c, l.id)?, author))
+        })
+        .await?;
+    html(&ShowPage {
+        shell: Shell::new(viewer, "lessons"),
+        source: lesson.source(),
+        lesson,
+        html: html_body,
+        author,
+        tags,
+        units: units.iter().map(UnitRef::of).collect(),
+        old_revision: old,
+    })
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let l = live(&state, id.into_inner()).await?;
+    render_show(&state, &viewer, l, None).await
+}
+
+async fn old_revision(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, i32)>,
+) -> AppResult<HttpResponse> {
+    let (id, n) = path.into_inner();
+    let l = live(&state, id).await?;
+    let rev = state.db.run(move |c| repo::revision(c, id, n)).await?;
+    render_show(&state, &viewer, l, Some(rev)).await
+}
+
+async fn edit_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    viewer.require_user()?;
+    let l = live(&state, id.into_inner()).await?;
+    let lid = l.id;
+    let (tags, units) = state
+        .db
+        .run(move |c| Ok((repo::tags_of(c, lid)?, repo::units_of(c, lid)?)))
+        .await?;
+    let mut page = blank_form(&viewer, all_units(&state).await?);
+    page.title = l.title.clone();
+    page.body = l.body.clone();
+    page.source_kind = l.source_kind.clone();
+    page.source_ref = l.source_ref.clone();
+    page.tags = tags.join(", ");
+    page.units = units
+        .iter()
+        .map(|u| format!("{}/{}", u.kind, u.slug))
+        .collect();
+    page.base_revision = l.revision;
+    page.editing = Some(l);
+    html(&page)
+}
+
+async fn save(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let l = live(&state, id.into_inner()).await?;
+    let form = Pairs(form.into_inner());
+    let units = all_units(&state).await?;
+    if !form.get("preview").is_empty() {
+        let mut page = form_again(&viewer, Some(l), &form, units);
+        page.preview =
+            Some(crate::pages::routes::render(&state, form.get("body").to_string()).await?);
+        return html(&page);
+    }
+    let input = match parse_input(&state, &form, &units).await? {
+        Ok(i) => i,
+        Err(errors) => {
+            let mut page = form_again(&viewer, Some(l), &form, units);
+            page.errors = errors;
+            return html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY);
+        }
+    };
+    let base: i32 = form
+        .get("base_revision")
+        .parse()
+        .map_err(|_| AppError::BadRequest("The form lacks the revision it started from.".into()))?;
+    let lid = l.id;
+    match state
+        .db
+        .run(move |c| repo::save(c, Some(me), lid, base, &input))
+        .await?
+    {
+        Saved::Ok { lesson, merged } => {
+            let url = if merged {
+                format!("{}?merged=1", lesson.url())
+            } else {
+                lesson.url()
+            };
+            Ok(see_other(&url))
+        }
+        Saved::Conflict {
+            current,
+            conflicted,
+        } => {
+            let mut page = form_again(&viewer, Some(current.clone()), &form, units);
+            page.base_revision = current.revision;
+            page.conflict = Some((current, conflicted));
+            html_with_status(&page, StatusCode::CONFLICT)
+        }
+    }
+}
+
+async fn history(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let l = live(&state, id.into_inner()).await?;
+    let lid = l.id;
+    let revisions = state.db.run(move |c| repo::history(c, lid)).await?;
+    html(&HistoryPage {
+        shell: Shell::new(&viewer, "lessons"),
+        lesson: l,
+        revisions,
+    })
+}
+
+#[derive(Deserialize)]
+struct DiffQuery {
+    from: i32,
+    to: i32,
+}
+
+async fn diff(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    q: web::Query<DiffQuery>,
+) -> AppResult<HttpResponse> {
+    let l = live(&state, id.into_inner()).await?;
+    let (lid, from, to) = (l.id, q.from, q.to);
+    let (from, to) = state
+        .db
+        .run(move |c| Ok((repo::revision(c, lid, from)?, repo::revision(c, lid, to)?)))
+        .await?;
+    html(&DiffPage {
+        shell: Shell::new(&viewer, "lessons"),
+        title: l.title.clone(),
+        url: l.url(),
+        section: ("Lessons", "/lessons"),
+        lines: crate::pages::merge::diff(&from.body, &to.body),
+        from: (from.number, from.title),
+        to: (to.number, to.title),
+    })
+}
+
+/// Authors and admins may delete a lesson (softly: it stays in the database).
+async fn delete(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.clone();
+    let l = live(&state, id.into_inner()).await?;
+    if !(me.is_admin || l.author_id == Some(me.id)) {
+        return Err(AppError::forbidden(
+            "Only its author or an admin may delete a lesson.",
+        ));
+    }
+    let lid = l.id;
+    state
+        .db
+        .run(move |c| repo::set_deleted(c, Some(me.id), lid, true))
+        .await?;
+    Ok(see_other("/lessons"))
+}
