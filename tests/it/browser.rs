@@ -289,3 +289,51 @@ async fn browse_the_org_and_join_a_guild() {
     );
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn edit_a_page_with_live_preview() {
+    let Some(browser) = Browser::start(false).await else {
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &browser.client;
+    c.goto(&s.url("/login?next=/pages/new")).await.unwrap();
+    browser.sign_in("fika-demo-2026").await;
+    browser.wait_text("#p-body").await;
+    browser.type_into("p-title", "Release train").await;
+    // Typing updates the preview without a click (fetch to /pages/preview).
+    browser
+        .type_into(
+            "p-body",
+            "## Every Tuesday\n\nAsk [[squad:payments]] first.\n\n- [x] tag\n- [ ] ship",
+        )
+        .await;
+    let deadline = std::time::Instant::now() + Duration::from_secs(10);
+    let preview = loop {
+        let text = c
+            .find(Locator::Id("preview-pane"))
+            .await
+            .unwrap()
+            .html(true)
+            .await
+            .unwrap();
+        if text.contains("Every Tuesday") || std::time::Instant::now() > deadline {
+            break text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    assert!(preview.contains("<h2 id=\"h-every-tuesday\">"), "{preview}");
+    assert!(
+        preview.contains("href=\"/squads/payments\""),
+        "wikilinks resolve in the preview"
+    );
+    browser.screenshot("page-edit-preview.png").await;
+    browser
+        .click("form#page-form button[type=submit]:not([name])")
+        .await;
+    assert_eq!(browser.wait_text("main h1").await, "Release train");
+    assert_eq!(browser.path().await, "/pages/release-train");
+    browser.screenshot("page.png").await;
+    browser.close().await;
+}
