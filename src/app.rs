@@ -46,6 +46,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     org::routes::configure(cfg);
     org::api::configure(cfg);
     crate::pages::routes::configure(cfg);
+    crate::pages::changes::configure(cfg);
     crate::lessons::routes::configure(cfg);
 }
 

@@ -70,7 +70,8 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string());
+        .map(|t| t.trim().to_string())
+        .or_else(|| feed_token(req));
     let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
 
     let public_read = state.settings.public_read;
@@ -207,6 +208,20 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
              missing or wrong). Go back, reload the page and send it again.",
         )),
     }
+}
+
+/// Feed readers cannot send headers: on `/feeds/…` (and only there, GET only) a personal token
+/// may come as `?token=…`.
+fn feed_token(req: &ServiceRequest) -> Option<String> {
+    if !req.path().starts_with("/feeds/") || !is_safe_method(req.method()) {
+        return None;
+    }
+    web::Query::<Vec<(String, String)>>::from_query(req.query_string())
+        .ok()?
+        .into_inner()
+        .into_iter()
+        .find(|(k, _)| k == "token")
+        .map(|(_, v)| v)
 }
 
 fn is_upload_route(path: &str) -> bool {

@@ -363,10 +363,128 @@ async fn no_js_preview_and_field_errors(b: Backend) {
     assert!(body.contains(">kept</textarea>"));
 }
 
+/// Checks the Atom 1.0 rules a validator would: the feed's id, title, updated, author and
+/// self link; each entry's id, title, updated and link; RFC 3339 dates.
+fn child<'a, 'i>(n: roxmltree::Node<'a, 'i>, name: &str) -> Option<roxmltree::Node<'a, 'i>> {
+    n.children()
+        .find(|c| c.has_tag_name(("http://www.w3.org/2005/Atom", name)))
+}
+
+fn assert_valid_atom(xml: &str) -> Vec<String> {
+    let doc = roxmltree::Document::parse(xml).unwrap_or_else(|e| panic!("not XML: {e}\n{xml}"));
+    let feed = doc.root_element();
+    let atom = "http://www.w3.org/2005/Atom";
+    assert_eq!(feed.tag_name().name(), "feed");
+    assert_eq!(feed.tag_name().namespace(), Some(atom));
+    for name in ["id", "title", "updated", "author"] {
+        assert!(child(feed, name).is_some(), "feed has <{name}>");
+    }
+    assert!(
+        feed.children()
+            .any(|c| c.has_tag_name((atom, "link")) && c.attribute("rel") == Some("self"))
+    );
+    let mut titles = vec![];
+    for entry in feed.children().filter(|c| c.has_tag_name((atom, "entry"))) {
+        for name in ["id", "title", "updated", "link"] {
+            assert!(child(entry, name).is_some(), "entry has <{name}>");
+        }
+        let updated = child(entry, "updated").unwrap().text().unwrap();
+        assert!(
+            chrono::DateTime::parse_from_rfc3339(updated).is_ok(),
+            "{updated}"
+        );
+        titles.push(
+            child(entry, "title")
+                .unwrap()
+                .text()
+                .unwrap_or("")
+                .to_string(),
+        );
+    }
+    titles
+}
+
+async fn changes_and_atom_feeds(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    create(&c, &t, "Tea & <Coffee>", "Brew **well**.").await;
+    let admin = s.token_for("admin");
+    s.post_json(
+        "/api/v1/units/squad",
+        &admin,
+        serde_json::json!({"name": "Brewers"}),
+    )
+    .await;
+    c.post_form(
+        "/lessons/new",
+        &[
+            ("csrf_token", &t),
+            ("title", "Grind fresh"),
+            ("body", "Always."),
+            ("source_kind", "alone"),
+            ("units", "squad/brewers"),
+        ],
+    )
+    .await;
+    let changes = c.get("/changes").await.text().await.unwrap();
+    assert!(
+        changes.contains("Tea &amp; &lt;Coffee&gt;")
+            || changes.contains("Tea &#38; &#60;Coffee&#62;")
+    );
+    assert!(changes.contains("Grind fresh"));
+
+    let res = c.get("/feeds/changes.atom").await;
+    assert_eq!(
+        res.headers()["content-type"],
+        "application/atom+xml; charset=utf-8"
+    );
+    let titles = assert_valid_atom(&res.text().await.unwrap());
+    assert_eq!(
+        titles,
+        vec!["Grind fresh".to_string(), "Tea & <Coffee>".to_string()]
+    );
+    let lessons = c.get("/feeds/lessons.atom").await.text().await.unwrap();
+    assert_eq!(assert_valid_atom(&lessons), vec!["Grind fresh".to_string()]);
+    let unit = c
+        .get("/feeds/squad/brewers.atom")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(assert_valid_atom(&unit), vec!["Grind fresh".to_string()]);
+    assert_eq!(c.get("/feeds/squad/nobody.atom").await.status(), 404);
+
+    // Feed readers: a token in the query string works, nothing else does.
+    let token = s.token_for("bea");
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let res = anon.get(s.url("/feeds/changes.atom")).send().await.unwrap();
+    assert_eq!(res.status(), 303, "no anonymous feed");
+    let res = anon
+        .get(s.url(&format!("/feeds/changes.atom?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    let feed = res.text().await.unwrap();
+    assert!(
+        !feed.contains(&token),
+        "the token is not echoed into the feed"
+    );
+    let res = anon
+        .get(s.url(&format!("/changes?token={token}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 303, "query tokens only on feeds");
+}
+
 backend_tests!(
     wikilinks_and_what_links_here,
     sanitized_on_the_page,
     history_diff_restore_and_rename,
     concurrent_edits_merge_or_conflict_and_lose_nothing,
     no_js_preview_and_field_errors,
+    changes_and_atom_feeds,
 );
