@@ -48,6 +48,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::pages::routes::configure(cfg);
     crate::pages::changes::configure(cfg);
     crate::lessons::routes::configure(cfg);
+    crate::pages::api::configure(cfg);
+    crate::lessons::api::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.

@@ -16,6 +16,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
 use crate::org::views::UnitRef;
+use crate::pages::routes::all_units;
 use crate::pages::views::DiffPage;
 use crate::site::views::{Shell, html, html_with_status};
 
@@ -36,11 +37,6 @@ fn see_other(location: &str) -> HttpResponse {
     HttpResponse::SeeOther()
         .insert_header((header::LOCATION, location))
         .finish()
-}
-
-async fn all_units(state: &AppState) -> AppResult<Vec<UnitRef>> {
-    let view = crate::org::routes::org_view(state).await?;
-    Ok(view.snap.units.iter().map(UnitRef::of).collect())
 }
 
 fn unit_key(u: &UnitRef) -> String {
@@ -187,7 +183,7 @@ fn form_again(
 }
 
 /// Checks the form; a page source must be a live page.
-async fn parse_input(
+pub async fn parse_input(
     state: &AppState,
     form: &Pairs,
     all_units: &[UnitRef],

@@ -1,6 +1,7 @@
 //! Wiki pages: Markdown with wikilinks, full history, three-way merged concurrent edits,
 //! attachments to org units, tags, and images stored in the database.
 
+pub mod api;
 pub mod changes;
 pub mod merge;
 pub mod model;

@@ -65,7 +65,8 @@ pub async fn render(state: &AppState, body: String) -> AppResult<SafeHtml> {
         .await
 }
 
-async fn all_units(state: &AppState) -> AppResult<Vec<UnitRef>> {
+/// Every unit, for attaching pages and lessons to them.
+pub async fn all_units(state: &AppState) -> AppResult<Vec<UnitRef>> {
     let view = crate::org::routes::org_view(state).await?;
     Ok(view.snap.units.iter().map(UnitRef::of).collect())
 }
@@ -137,7 +138,7 @@ async fn new_form(
 }
 
 /// The edit form as sent, checked field by field.
-fn parse_input(
+pub fn parse_input(
     form: &Pairs,
     all_units: &[UnitRef],
 ) -> Result<PageInput, BTreeMap<&'static str, String>> {

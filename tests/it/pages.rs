@@ -480,6 +480,104 @@ async fn changes_and_atom_feeds(b: Backend) {
     assert_eq!(res.status(), 303, "query tokens only on feeds");
 }
 
+async fn pages_and_lessons_api(b: Backend) {
+    let (s, _c, _t) = signed_in(b).await;
+    let token = s.token_for("bea");
+    let admin = s.token_for("admin");
+    s.post_json(
+        "/api/v1/units/squad",
+        &admin,
+        serde_json::json!({"name": "Payments"}),
+    )
+    .await;
+    let (status, page) = s
+        .post_json(
+            "/api/v1/pages",
+            &token,
+            serde_json::json!({"title": "API guide", "body": "# Hello\n\nSee [[squad:payments]].", "tags": ["docs"], "units": ["squad/payments"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{page}");
+    assert_eq!(page["slug"], "api-guide");
+    assert_eq!(page["revision"], 1);
+    assert_eq!(page["body"], "# Hello\n\nSee [[squad:payments]].");
+    assert!(
+        page["html"]
+            .as_str()
+            .unwrap()
+            .contains("<h1 id=\"h-hello\">Hello</h1>")
+    );
+    assert_eq!(page["units"][0]["slug"], "payments");
+    assert_eq!(page["tags"], serde_json::json!(["docs"]));
+    let put = |body: serde_json::Value| {
+        let s = &s;
+        let token = token.clone();
+        async move {
+            let res = reqwest::Client::new()
+                .put(s.url("/api/v1/pages/api-guide"))
+                .bearer_auth(token)
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            let status = res.status().as_u16();
+            (status, res.json::<serde_json::Value>().await.unwrap())
+        }
+    };
+    let (status, page) = put(serde_json::json!({"body": "v2", "base_revision": 1})).await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(page["revision"], 2);
+    assert_eq!(page["title"], "API guide", "fields left out are kept");
+    assert_eq!(page["tags"], serde_json::json!(["docs"]));
+    let (status, json) = put(serde_json::json!({"body": "stale", "base_revision": 1})).await;
+    assert_eq!(status, 409);
+    assert_eq!(json["current_revision"], 2);
+    assert_eq!(json["current"]["body"], "v2");
+    let (status, _) = put(serde_json::json!({"body": "no base"})).await;
+    assert_eq!(status, 422);
+    let (_, revs) = s
+        .get_json("/api/v1/pages/api-guide/revisions", &token)
+        .await;
+    assert_eq!(revs.as_array().unwrap().len(), 2);
+    assert_eq!(revs[0]["number"], 2);
+    let (_, list) = s.get_json("/api/v1/pages?tag=docs", &token).await;
+    assert_eq!(list[0]["slug"], "api-guide");
+    let (status, _) = s.get_json("/api/v1/pages/nope", &token).await;
+    assert_eq!(status, 404);
+
+    let (status, lesson) = s
+        .post_json(
+            "/api/v1/lessons",
+            &token,
+            serde_json::json!({"title": "Write the guide first", "body": "It **pays**.", "source": {"kind": "page", "ref": "api-guide"}, "units": ["squad/payments"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{lesson}");
+    assert_eq!(lesson["source"]["kind"], "page");
+    assert_eq!(lesson["source"]["ref"], "api-guide");
+    assert_eq!(lesson["author"], "bea");
+    assert!(
+        lesson["html"]
+            .as_str()
+            .unwrap()
+            .contains("<strong>pays</strong>")
+    );
+    let id = lesson["id"].as_i64().unwrap();
+    let (status, got) = s.get_json(&format!("/api/v1/lessons/{id}"), &token).await;
+    assert_eq!(status, 200);
+    assert_eq!(got["title"], "Write the guide first");
+    let (_, list) = s.get_json("/api/v1/lessons?source=page", &token).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (status, json) = s
+        .post_json(
+            "/api/v1/lessons",
+            &token,
+            serde_json::json!({"title": "Orphan", "source": {"kind": "page"}}),
+        )
+        .await;
+    assert_eq!(status, 422, "a source must be named: {json}");
+}
+
 backend_tests!(
     wikilinks_and_what_links_here,
     sanitized_on_the_page,
@@ -487,4 +585,5 @@ backend_tests!(
     concurrent_edits_merge_or_conflict_and_lose_nothing,
     no_js_preview_and_field_errors,
     changes_and_atom_feeds,
+    pages_and_lessons_api,
 );

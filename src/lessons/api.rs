@@ -1,0 +1,185 @@
+//! Lessons' JSON API (a contract): `GET/POST /api/v1/lessons`, `GET /api/v1/lessons/{id}`.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::model::Lesson;
+use super::repo::{self, Filter};
+use super::routes::parse_input;
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::forms::Pairs;
+use crate::pages::api::UnitKey;
+use crate::pages::routes::{all_units, render};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/lessons", web::get().to(list))
+        .route("/api/v1/lessons", web::post().to(create))
+        .route("/api/v1/lessons/{id}", web::get().to(get));
+}
+
+#[derive(Serialize, Deserialize, Default)]
+pub struct SourceJson {
+    pub kind: String,
+    #[serde(default, rename = "ref")]
+    pub reference: String,
+}
+
+#[derive(Serialize)]
+struct LessonJson {
+    id: i64,
+    title: String,
+    body: String,
+    html: String,
+    source: SourceJson,
+    tags: Vec<String>,
+    units: Vec<UnitKey>,
+    author: Option<String>,
+    revision: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct LessonSummaryJson {
+    id: i64,
+    title: String,
+    source_kind: String,
+    author: Option<String>,
+    created_at: NaiveDateTime,
+    url: String,
+}
+
+async fn lesson_json(state: &AppState, l: Lesson) -> AppResult<LessonJson> {
+    let html = render(state, l.body.clone()).await?;
+    let (id, author_id) = (l.id, l.author_id);
+    let (tags, units, author) = state
+        .db
+        .run(move |c| {
+            let author = match author_id {
+                Some(a) => crate::org::repo::all_profiles(c)?
+                    .into_iter()
+                    .find(|p| p.id == a)
+                    .map(|p| p.username),
+                None => None,
+            };
+            Ok((repo::tags_of(c, id)?, repo::units_of(c, id)?, author))
+        })
+        .await?;
+    Ok(LessonJson {
+        url: l.url(),
+        source: SourceJson {
+            kind: l.source_kind.clone(),
+            reference: l.source_ref.clone(),
+        },
+        id: l.id,
+        title: l.title,
+        body: l.body,
+        html: html.to_string(),
+        tags,
+        units: units
+            .into_iter()
+            .map(|u| UnitKey {
+                kind: u.kind,
+                slug: u.slug,
+            })
+            .collect(),
+        author,
+        revision: l.revision,
+        created_at: l.created_at,
+        updated_at: l.updated_at,
+    })
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    tag: Option<String>,
+    source: Option<String>,
+}
+
+async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+    let filter = Filter {
+        tag: q.tag.clone().map(|t| t.to_lowercase()),
+        source_kind: q.source.clone(),
+        ..Default::default()
+    };
+    let lessons = state
+        .db
+        .run(move |c| repo::list(c, &filter, 10_000))
+        .await?;
+    let list: Vec<LessonSummaryJson> = lessons
+        .into_iter()
+        .map(|l| LessonSummaryJson {
+            url: format!("/lessons/{}", l.id),
+            id: l.id,
+            title: l.title,
+            source_kind: l.source_kind,
+            author: l.author_username,
+            created_at: l.created_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let l = state.db.run(move |c| repo::lesson(c, id)).await?;
+    if l.deleted_at.is_some() {
+        return Err(AppError::NotFound);
+    }
+    Ok(HttpResponse::Ok().json(lesson_json(&state, l).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LessonBody {
+    title: String,
+    #[serde(default)]
+    body: String,
+    #[serde(default)]
+    source: SourceJson,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    units: Vec<String>,
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    body: web::Json<LessonBody>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let b = body.into_inner();
+    let mut pairs = vec![
+        ("title".to_string(), b.title),
+        ("body".to_string(), b.body),
+        ("source_kind".to_string(), b.source.kind),
+        ("source_ref".to_string(), b.source.reference),
+        ("tags".to_string(), b.tags.join(",")),
+    ];
+    pairs.extend(b.units.into_iter().map(|u| ("units".to_string(), u)));
+    let units = all_units(&state).await?;
+    let input = parse_input(&state, &Pairs(pairs), &units)
+        .await?
+        .map_err(|errors| {
+            AppError::Validation(
+                errors
+                    .into_iter()
+                    .map(|(f, e)| format!("{f}: {e}"))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            )
+        })?;
+    let l = state
+        .db
+        .run(move |c| repo::create(c, Some(me), &input))
+        .await?;
+    let json = lesson_json(&state, l).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, json.url.clone()))
+        .json(json))
+}

@@ -1,0 +1,276 @@
+//! The wiki's JSON API (a contract): `GET/POST /api/v1/pages`, `GET/PUT /api/v1/pages/{slug}`
+//! (PUT carries `base_revision`; a stale one is a 409 with the current revision) and
+//! `GET /api/v1/pages/{slug}/revisions`. Bodies carry the Markdown and the rendered HTML.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDateTime;
+use serde::{Deserialize, Serialize};
+
+use super::model::Page;
+use super::repo::{self, Lookup};
+use super::routes::{all_units, parse_input, render};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::forms::Pairs;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/pages", web::get().to(list))
+        .route("/api/v1/pages", web::post().to(create))
+        .route("/api/v1/pages/{slug}", web::get().to(get))
+        .route("/api/v1/pages/{slug}", web::put().to(update))
+        .route("/api/v1/pages/{slug}/revisions", web::get().to(revisions));
+}
+
+#[derive(Serialize)]
+pub struct UnitKey {
+    pub kind: String,
+    pub slug: String,
+}
+
+#[derive(Serialize)]
+struct PageJson {
+    slug: String,
+    title: String,
+    revision: i32,
+    body: String,
+    html: String,
+    tags: Vec<String>,
+    units: Vec<UnitKey>,
+    updated_at: NaiveDateTime,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PageSummaryJson {
+    slug: String,
+    title: String,
+    revision: i32,
+    updated_at: NaiveDateTime,
+    url: String,
+}
+
+/// Fields a script sends; units as "squad/payments".
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PageBody {
+    title: Option<String>,
+    #[serde(default)]
+    slug: Option<String>,
+    body: Option<String>,
+    #[serde(default)]
+    summary: String,
+    tags: Option<Vec<String>>,
+    units: Option<Vec<String>>,
+    base_revision: Option<i32>,
+}
+
+async fn page_json(state: &AppState, page: Page) -> AppResult<PageJson> {
+    let html = render(state, page.body.clone()).await?;
+    let id = page.id;
+    let (tags, units) = state
+        .db
+        .run(move |c| Ok((repo::tags_of(c, id)?, repo::units_of(c, id)?)))
+        .await?;
+    Ok(PageJson {
+        url: page.url(),
+        slug: page.slug,
+        title: page.title,
+        revision: page.revision,
+        body: page.body,
+        html: html.to_string(),
+        tags,
+        units: units
+            .into_iter()
+            .map(|u| UnitKey {
+                kind: u.kind,
+                slug: u.slug,
+            })
+            .collect(),
+        updated_at: page.updated_at,
+    })
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    tag: Option<String>,
+}
+
+async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+    let tag = q.tag.clone().map(|t| t.to_lowercase());
+    let pages = state
+        .db
+        .run(move |c| repo::list(c, None, tag.as_deref(), 10_000))
+        .await?;
+    let list: Vec<PageSummaryJson> = pages
+        .into_iter()
+        .map(|p| PageSummaryJson {
+            url: format!("/pages/{}", p.slug),
+            slug: p.slug,
+            title: p.title,
+            revision: p.revision,
+            updated_at: p.updated_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
+
+async fn live(state: &AppState, slug: String) -> AppResult<Page> {
+    match state.db.run(move |c| repo::find(c, &slug)).await? {
+        Lookup::Found(p) if p.deleted_at.is_none() => Ok(p),
+        _ => Err(AppError::NotFound),
+    }
+}
+
+async fn get(state: web::Data<AppState>, slug: web::Path<String>) -> AppResult<HttpResponse> {
+    let page = live(&state, slug.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(page_json(&state, page).await?))
+}
+
+/// The body as form pairs, so the API checks exactly what the form checks.
+fn pairs(b: &PageBody, current: Option<(&Page, &[String], &[String])>) -> Pairs {
+    let mut v = vec![
+        (
+            "title".to_string(),
+            b.title
+                .clone()
+                .or(current.map(|c| c.0.title.clone()))
+                .unwrap_or_default(),
+        ),
+        (
+            "slug".to_string(),
+            b.slug
+                .clone()
+                .or(current.map(|c| c.0.slug.clone()))
+                .unwrap_or_default(),
+        ),
+        (
+            "body".to_string(),
+            b.body
+                .clone()
+                .or(current.map(|c| c.0.body.clone()))
+                .unwrap_or_default(),
+        ),
+        ("summary".to_string(), b.summary.clone()),
+        (
+            "tags".to_string(),
+            b.tags
+                .clone()
+                .or(current.map(|c| c.1.to_vec()))
+                .unwrap_or_default()
+                .join(","),
+        ),
+    ];
+    let units = b
+        .units
+        .clone()
+        .or(current.map(|c| c.2.to_vec()))
+        .unwrap_or_default();
+    v.extend(units.into_iter().map(|u| ("units".to_string(), u)));
+    Pairs(v)
+}
+
+fn errors_to(errors: std::collections::BTreeMap<&'static str, String>) -> AppError {
+    AppError::Validation(
+        errors
+            .into_iter()
+            .map(|(f, e)| format!("{f}: {e}"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    )
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    body: web::Json<PageBody>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let units = all_units(&state).await?;
+    let input = parse_input(&pairs(&body, None), &units).map_err(errors_to)?;
+    let page = state
+        .db
+        .run(move |c| repo::create(c, Some(me), &input))
+        .await?;
+    let json = page_json(&state, page).await?;
+    Ok(HttpResponse::Created()
+        .insert_header((actix_web::http::header::LOCATION, json.url.clone()))
+        .json(json))
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+    body: web::Json<PageBody>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let page = live(&state, slug.into_inner()).await?;
+    let base = body.base_revision.ok_or_else(|| {
+        AppError::validation("base_revision: say which revision this edit starts from.")
+    })?;
+    if base != page.revision {
+        // Scripts get no silent merge: they are told what is current and decide.
+        let current = page_json(&state, page).await?;
+        return Ok(HttpResponse::Conflict().json(serde_json::json!({
+            "error": format!("The page is at revision {}, not {base}: fetch it and apply your change again.", current.revision),
+            "current_revision": current.revision,
+            "current": current,
+        })));
+    }
+    let id = page.id;
+    let (tags, units) = state
+        .db
+        .run(move |c| Ok((repo::tags_of(c, id)?, repo::units_of(c, id)?)))
+        .await?;
+    let unit_keys: Vec<String> = units
+        .iter()
+        .map(|u| format!("{}/{}", u.kind, u.slug))
+        .collect();
+    let all = all_units(&state).await?;
+    let input =
+        parse_input(&pairs(&body, Some((&page, &tags, &unit_keys))), &all).map_err(errors_to)?;
+    match state
+        .db
+        .run(move |c| repo::save(c, Some(me), id, base, &input))
+        .await?
+    {
+        repo::Saved::Ok { page, .. } => Ok(HttpResponse::Ok().json(page_json(&state, page).await?)),
+        repo::Saved::Conflict { current, .. } => {
+            let current = page_json(&state, current).await?;
+            Ok(HttpResponse::Conflict().json(serde_json::json!({
+                "error": "The page changed while this edit was saved.",
+                "current_revision": current.revision,
+                "current": current,
+            })))
+        }
+    }
+}
+
+#[derive(Serialize)]
+struct RevisionJson {
+    number: i32,
+    title: String,
+    summary: String,
+    author: Option<String>,
+    created_at: NaiveDateTime,
+}
+
+async fn revisions(state: web::Data<AppState>, slug: web::Path<String>) -> AppResult<HttpResponse> {
+    let page = live(&state, slug.into_inner()).await?;
+    let id = page.id;
+    let list: Vec<RevisionJson> = state
+        .db
+        .run(move |c| repo::history(c, id))
+        .await?
+        .into_iter()
+        .map(|(r, author)| RevisionJson {
+            number: r.number,
+            title: r.title,
+            summary: r.summary,
+            author,
+            created_at: r.created_at,
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(list))
+}
