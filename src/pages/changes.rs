@@ -34,17 +34,20 @@ pub struct ChangeItem {
     pub body: String,
 }
 
+/// (title, slug or id, number, summary, author, when, body) of a revision.
+type RevRow<K> = (
+    String,
+    K,
+    i32,
+    String,
+    Option<String>,
+    NaiveDateTime,
+    String,
+);
+
 /// The newest revisions of live pages and lessons, newest first.
 pub fn recent(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<ChangeItem>> {
-    let page_revs: Vec<(
-        String,
-        String,
-        i32,
-        String,
-        Option<String>,
-        NaiveDateTime,
-        String,
-    )> = page_revisions::table
+    let page_revs: Vec<RevRow<String>> = page_revisions::table
         .inner_join(pages::table)
         .left_join(people::table.on(page_revisions::author_id.eq(people::id.nullable())))
         .filter(pages::deleted_at.is_null())
@@ -60,15 +63,7 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<ChangeItem>
             page_revisions::body,
         ))
         .load(conn)?;
-    let lesson_revs: Vec<(
-        String,
-        i64,
-        i32,
-        String,
-        Option<String>,
-        NaiveDateTime,
-        String,
-    )> = lesson_revisions::table
+    let lesson_revs: Vec<RevRow<i64>> = lesson_revisions::table
         .inner_join(lessons::table)
         .left_join(people::table.on(lesson_revisions::author_id.eq(people::id.nullable())))
         .filter(lessons::deleted_at.is_null())
@@ -112,7 +107,7 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<ChangeItem>
                 },
             ))
             .collect();
-    all.sort_by(|a, b| b.at.cmp(&a.at));
+    all.sort_by_key(|c| std::cmp::Reverse(c.at));
     all.truncate(limit as usize);
     Ok(all)
 }
