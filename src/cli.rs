@@ -70,6 +70,14 @@ pub enum ImportCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
+    /// Write every page and lesson as Markdown with YAML front matter into DIR/pages and
+    /// DIR/lessons.
+    Markdown {
+        #[arg(value_name = "DIR")]
+        dir: std::path::PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Write the org as Backstage catalog YAML (it imports back to the same org).
     Backstage {
         /// Write to FILE instead of standard output.
@@ -179,6 +187,14 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Export {
             command: ExportCommand::Backstage { out, data },
         } => export_backstage(out.as_deref(), &data),
+        Command::Export {
+            command: ExportCommand::Markdown { dir, data },
+        } => {
+            let (pages, lessons) =
+                with_conn(&data, |c| crate::pages::export::export(c, &dir))?;
+            println!("wrote {pages} pages and {lessons} lessons to {}", dir.display());
+            Ok(())
+        }
         Command::User { command } => match command {
             UserCommand::Add {
                 username,

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod changes;
+pub mod export;
 pub mod merge;
 pub mod model;
 pub mod repo;

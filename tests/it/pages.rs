@@ -578,6 +578,33 @@ async fn pages_and_lessons_api(b: Backend) {
     assert_eq!(status, 422, "a source must be named: {json}");
 }
 
+
+async fn markdown_export(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    create(&c, &t, "Onboarding", "# Day one\n\nBring a mug.").await;
+    c.post_form(
+        "/lessons/new",
+        &[("csrf_token", &t), ("title", "Mugs matter"), ("body", "Really."), ("source_kind", "page"), ("source_ref", "onboarding"), ("tags", "fika")],
+    )
+    .await;
+    let out_dir = s.data.dir.path().join("export");
+    let out = s.data.cli(&["export", "markdown", out_dir.to_str().unwrap()], None);
+    assert!(out.success, "{}", out.stderr);
+    assert!(out.stdout.contains("wrote 1 pages and 1 lessons"), "{}", out.stdout);
+    let page = std::fs::read_to_string(out_dir.join("pages/onboarding.md")).unwrap();
+    let (front, body) = page.trim_start_matches("---\n").split_once("---\n").unwrap();
+    let meta: serde_json::Value = serde_yaml_ng::from_str(front).unwrap();
+    assert_eq!(meta["title"], "Onboarding");
+    assert_eq!(meta["slug"], "onboarding");
+    assert!(meta["created"].as_str().unwrap().ends_with('Z'));
+    assert_eq!(body.trim(), "# Day one\n\nBring a mug.");
+    let lesson_file = std::fs::read_dir(out_dir.join("lessons")).unwrap().next().unwrap().unwrap().path();
+    let lesson = std::fs::read_to_string(&lesson_file).unwrap();
+    assert!(lesson_file.file_name().unwrap().to_str().unwrap().ends_with("-mugs-matter.md"));
+    assert!(lesson.contains("source: page:onboarding"));
+    assert!(lesson.contains("- fika"));
+}
+
 backend_tests!(
     wikilinks_and_what_links_here,
     sanitized_on_the_page,
@@ -586,4 +613,5 @@ backend_tests!(
     no_js_preview_and_field_errors,
     changes_and_atom_feeds,
     pages_and_lessons_api,
+    markdown_export,
 );
