@@ -19,7 +19,11 @@ use crate::{auth, org, site};
 pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Routes that take uploads, with their limit.
-pub const UPLOAD_LIMITS: &[(&str, usize)] = &[("/admin/import", crate::org::routes::IMPORT_LIMIT)];
+pub const UPLOAD_LIMITS: &[(&str, usize)] = &[
+    ("/admin/import", crate::org::routes::IMPORT_LIMIT),
+    // The image itself plus the form's other fields and multipart framing.
+    ("/images", crate::pages::routes::IMAGE_LIMIT + 64 * 1024),
+];
 
 /// The body limit of a path.
 pub fn body_limit(path: &str) -> usize {

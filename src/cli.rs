@@ -190,9 +190,11 @@ pub fn run(cli: Cli) -> Result<(), String> {
         Command::Export {
             command: ExportCommand::Markdown { dir, data },
         } => {
-            let (pages, lessons) =
-                with_conn(&data, |c| crate::pages::export::export(c, &dir))?;
-            println!("wrote {pages} pages and {lessons} lessons to {}", dir.display());
+            let (pages, lessons) = with_conn(&data, |c| crate::pages::export::export(c, &dir))?;
+            println!(
+                "wrote {pages} pages and {lessons} lessons to {}",
+                dir.display()
+            );
             Ok(())
         }
         Command::User { command } => match command {

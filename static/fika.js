@@ -39,4 +39,27 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     if (area.value) update();
   });
+
+  // Image upload from the editor: insert the Markdown at the cursor instead of opening a tab.
+  const imageForm = document.getElementById("image-form");
+  const body = document.getElementById("p-body");
+  if (imageForm && body) {
+    imageForm.addEventListener("submit", (event) => {
+      event.preventDefault();
+      fetch(imageForm.action, {
+        method: "POST",
+        body: new FormData(imageForm),
+        headers: { Accept: "application/json" },
+        credentials: "same-origin",
+      })
+        .then((r) => r.json().then((j) => (r.ok ? j : Promise.reject(j.error))))
+        .then((j) => {
+          const at = body.selectionStart || body.value.length;
+          body.value = body.value.slice(0, at) + "\n" + j.markdown + "\n" + body.value.slice(at);
+          body.dispatchEvent(new Event("input"));
+          imageForm.reset();
+        })
+        .catch((message) => alert(message || "The image could not be uploaded."));
+    });
+  }
 });

@@ -53,7 +53,10 @@ pub fn export(conn: &mut AnyConnection, dir: &Path) -> Result<(usize, usize), St
             title: &page.title,
             slug: Some(&page.slug),
             source: None,
-            units: units.iter().map(|u| format!("{}:{}", u.kind, u.slug)).collect(),
+            units: units
+                .iter()
+                .map(|u| format!("{}:{}", u.kind, u.slug))
+                .collect(),
             tags: super::repo::tags_of(conn, page.id).map_err(fail)?,
             revision: page.revision,
             created: page.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
@@ -74,14 +77,27 @@ pub fn export(conn: &mut AnyConnection, dir: &Path) -> Result<(usize, usize), St
                 "" => source.kind().to_string(),
                 r => format!("{}:{r}", source.kind()),
             }),
-            units: units.iter().map(|u| format!("{}:{}", u.kind, u.slug)).collect(),
+            units: units
+                .iter()
+                .map(|u| format!("{}:{}", u.kind, u.slug))
+                .collect(),
             tags: crate::lessons::repo::tags_of(conn, l.id).map_err(fail)?,
             revision: l.revision,
             created: l.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             updated: l.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
-        let name = format!("{}-{}.md", l.id, crate::markdown::slugify(&l.title).chars().take(60).collect::<String>());
-        write_file(&dir.join("lessons").join(name), &document(&front, &l.body).map_err(fail)?)?;
+        let name = format!(
+            "{}-{}.md",
+            l.id,
+            crate::markdown::slugify(&l.title)
+                .chars()
+                .take(60)
+                .collect::<String>()
+        );
+        write_file(
+            &dir.join("lessons").join(name),
+            &document(&front, &l.body).map_err(fail)?,
+        )?;
     }
     Ok((pages.len(), lessons.len()))
 }

@@ -37,6 +37,81 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/pages/{slug}/delete", web::post().to(delete))
         .route("/pages/{slug}/undelete", web::post().to(undelete))
         .route("/images/{sha}", web::get().to(image));
+    cfg.service(
+        web::resource("/images")
+            .app_data(
+                actix_multipart::form::MultipartFormConfig::default()
+                    .total_limit(IMAGE_LIMIT + 64 * 1024)
+                    .memory_limit(IMAGE_LIMIT + 64 * 1024),
+            )
+            .route(web::post().to(upload_image)),
+    );
+}
+
+#[derive(actix_multipart::form::MultipartForm)]
+pub struct ImageUpload {
+    csrf_token: Option<actix_multipart::form::text::Text<String>>,
+    file: actix_multipart::form::bytes::Bytes,
+}
+
+#[derive(askama::Template)]
+#[template(path = "pages/uploaded.html")]
+struct UploadedPage {
+    shell: Shell,
+    markdown: String,
+    url: String,
+}
+
+/// Stores an image (PNG, JPEG, GIF or WebP, up to 10 MiB; the type is read from the bytes).
+/// Scripts and the editor's JavaScript get JSON; a plain form gets a page with the Markdown
+/// to paste.
+async fn upload_image(
+    req: actix_web::HttpRequest,
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: actix_multipart::form::MultipartForm<ImageUpload>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let form = form.into_inner();
+    crate::auth::middleware::verify_form_token(
+        &viewer,
+        form.csrf_token.as_ref().map(|t| t.as_str()),
+    )?;
+    let data = form.file.data;
+    if data.len() > IMAGE_LIMIT {
+        return Err(AppError::PayloadTooLarge);
+    }
+    let content_type = image_type(&data).ok_or_else(|| {
+        AppError::validation("Only PNG, JPEG, GIF and WebP images can be uploaded (judged by the file's content, not its name).")
+    })?;
+    let alt = form
+        .file
+        .file_name
+        .as_deref()
+        .map(|n| n.rsplit_once('.').map(|(a, _)| a).unwrap_or(n))
+        .unwrap_or("image")
+        .replace(['[', ']'], "");
+    let sha = sha256_hex(&data);
+    let url = state
+        .db
+        .run(move |c| repo::store_image(c, Some(me), &sha, content_type, &data))
+        .await?;
+    let markdown = format!("![{alt}]({url})");
+    let wants_json = req
+        .headers()
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|a| a.contains("application/json"));
+    if wants_json {
+        return Ok(
+            HttpResponse::Created().json(serde_json::json!({"url": url, "markdown": markdown}))
+        );
+    }
+    html(&UploadedPage {
+        shell: Shell::new(&viewer, "pages"),
+        markdown,
+        url,
+    })
 }
 
 fn see_other(location: &str) -> HttpResponse {

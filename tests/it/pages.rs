@@ -578,31 +578,125 @@ async fn pages_and_lessons_api(b: Backend) {
     assert_eq!(status, 422, "a source must be named: {json}");
 }
 
-
 async fn markdown_export(b: Backend) {
     let (s, c, t) = signed_in(b).await;
     create(&c, &t, "Onboarding", "# Day one\n\nBring a mug.").await;
     c.post_form(
         "/lessons/new",
-        &[("csrf_token", &t), ("title", "Mugs matter"), ("body", "Really."), ("source_kind", "page"), ("source_ref", "onboarding"), ("tags", "fika")],
+        &[
+            ("csrf_token", &t),
+            ("title", "Mugs matter"),
+            ("body", "Really."),
+            ("source_kind", "page"),
+            ("source_ref", "onboarding"),
+            ("tags", "fika"),
+        ],
     )
     .await;
     let out_dir = s.data.dir.path().join("export");
-    let out = s.data.cli(&["export", "markdown", out_dir.to_str().unwrap()], None);
+    let out = s
+        .data
+        .cli(&["export", "markdown", out_dir.to_str().unwrap()], None);
     assert!(out.success, "{}", out.stderr);
-    assert!(out.stdout.contains("wrote 1 pages and 1 lessons"), "{}", out.stdout);
+    assert!(
+        out.stdout.contains("wrote 1 pages and 1 lessons"),
+        "{}",
+        out.stdout
+    );
     let page = std::fs::read_to_string(out_dir.join("pages/onboarding.md")).unwrap();
-    let (front, body) = page.trim_start_matches("---\n").split_once("---\n").unwrap();
+    let (front, body) = page
+        .trim_start_matches("---\n")
+        .split_once("---\n")
+        .unwrap();
     let meta: serde_json::Value = serde_yaml_ng::from_str(front).unwrap();
     assert_eq!(meta["title"], "Onboarding");
     assert_eq!(meta["slug"], "onboarding");
     assert!(meta["created"].as_str().unwrap().ends_with('Z'));
     assert_eq!(body.trim(), "# Day one\n\nBring a mug.");
-    let lesson_file = std::fs::read_dir(out_dir.join("lessons")).unwrap().next().unwrap().unwrap().path();
+    let lesson_file = std::fs::read_dir(out_dir.join("lessons"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let lesson = std::fs::read_to_string(&lesson_file).unwrap();
-    assert!(lesson_file.file_name().unwrap().to_str().unwrap().ends_with("-mugs-matter.md"));
+    assert!(
+        lesson_file
+            .file_name()
+            .unwrap()
+            .to_str()
+            .unwrap()
+            .ends_with("-mugs-matter.md")
+    );
     assert!(lesson.contains("source: page:onboarding"));
     assert!(lesson.contains("- fika"));
+}
+
+async fn image_uploads(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82".to_vec();
+    let upload = |bytes: Vec<u8>, name: &'static str, token: Option<String>, json: bool| {
+        let mut form = reqwest::multipart::Form::new();
+        if let Some(t) = token {
+            form = form.text("csrf_token", t);
+        }
+        form = form.part(
+            "file",
+            reqwest::multipart::Part::bytes(bytes).file_name(name),
+        );
+        let mut req = c.http.post(s.url("/images")).multipart(form);
+        if json {
+            req = req.header("accept", "application/json");
+        }
+        req.send()
+    };
+    let res = upload(png.clone(), "diagram.png", Some(t.clone()), true)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 201);
+    let json: serde_json::Value = res.json().await.unwrap();
+    let url = json["url"].as_str().unwrap().to_string();
+    assert_eq!(json["markdown"], format!("![diagram]({url})"));
+    let img = c.get(&url).await;
+    assert_eq!(img.status(), 200);
+    assert_eq!(img.headers()["content-type"], "image/png");
+    assert_eq!(img.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        img.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("immutable")
+    );
+    assert_eq!(img.bytes().await.unwrap().as_ref(), png.as_slice());
+    // The plain form shows the Markdown to paste.
+    let res = upload(png.clone(), "diagram.png", Some(t.clone()), false)
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains(&format!("![diagram]({url})"))
+    );
+    // The type comes from the bytes, not the name.
+    let res = upload(
+        b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>".to_vec(),
+        "evil.png",
+        Some(t.clone()),
+        true,
+    )
+    .await
+    .unwrap();
+    assert_eq!(res.status(), 422);
+    // Over 10 MiB is refused; so is a form without its token.
+    let mut big = png.clone();
+    big.resize(11 * 1024 * 1024, 0);
+    let res = upload(big, "big.png", Some(t.clone()), true).await.unwrap();
+    assert_eq!(res.status(), 413);
+    let res = upload(png, "diagram.png", None, true).await.unwrap();
+    assert_eq!(res.status(), 403);
+    assert_eq!(c.get("/images/not-a-hash").await.status(), 404);
 }
 
 backend_tests!(
@@ -614,4 +708,5 @@ backend_tests!(
     changes_and_atom_feeds,
     pages_and_lessons_api,
     markdown_export,
+    image_uploads,
 );
