@@ -83,7 +83,15 @@ const GUIDES: &[(&str, &[&str], &str)] = &[
 ];
 
 /// (title, source page title or "", squads it concerns, tags, body)
-const LESSONS: &[(&str, &str, &[&str], &[&str], &str)] = &[
+type DemoLesson = (
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+    &'static [&'static str],
+    &'static str,
+);
+
+const LESSONS: &[DemoLesson] = &[
     (
         "Coalesce cache misses instead of growing the cache",
         "Incident review template",
