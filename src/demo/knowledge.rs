@@ -13,7 +13,7 @@ const GUIDES: &[(&str, &[&str], &str)] = &[
     (
         "Onboarding guide",
         &["onboarding", "guide"],
-        "# Welcome to Kanelbulle Audio\n\nYour first week, step by step. Your squad's page tells you who to ask; the [[org chart|/org]] shows everyone else.\n\n## Day one\n\n- [ ] Pick up your laptop and a mug (the mug matters: see [[Fika rituals]])\n- [ ] Read the [[Deploy checklist]] and the [[Code review guide]]\n- [ ] Join the [[guild:web-guild]] or another guild that looks fun\n\n## Week one\n\n| Day | What |\n|---|---|\n| Mon | Laptop, accounts, coffee |\n| Tue | Pair with your buddy |\n| Wed | Ship a small change behind a [[Feature flags guide|feature flag]] |\n| Thu | Sit in on an incident review ([[Incident review template]]) |\n| Fri | Demo what you learned |\n\nQuestions? Ask your agile coach, e.g. [[person:alice]].",
+        "# Welcome to Kanelbulle Audio\n\nYour first week, step by step. Your squad's page tells you who to ask; the [[org chart|/org]] shows everyone else.\n\n## Day one\n\n- [ ] Pick up your laptop and a mug (the mug matters: see [[Fika rituals]])\n- [ ] Read the [[Deploy checklist]] and the [[Code review guide]]\n- [ ] Join the [[guild:web-guild]] or another guild that looks fun\n\n## Week one\n\n| Day | What |\n|---|---|\n| Mon | Laptop, accounts, coffee |\n| Tue | Pair with your buddy |\n| Wed | Ship a small change behind a flag ([[Feature flags guide]]) |\n| Thu | Sit in on an incident review ([[Incident review template]]) |\n| Fri | Demo what you learned |\n\nQuestions? Ask your agile coach, e.g. [[person:alice]].",
     ),
     (
         "Deploy checklist",

@@ -298,9 +298,16 @@ async fn render_show(
         .unwrap_or_else(|| lesson.body.clone());
     let html_body = crate::pages::routes::render(state, body).await?;
     let l = lesson.clone();
-    let (tags, units, author) = state
+    let (tags, units, author, source_title) = state
         .db
         .run(move |c| {
+            let source_title = match l.source() {
+                Source::Page(slug) => match crate::pages::repo::find(c, &slug) {
+                    Ok(crate::pages::repo::Lookup::Found(p)) => Some(p.title),
+                    _ => None,
+                },
+                _ => None,
+            };
             let author = match l.author_id {
                 Some(id) => crate::org::repo::all_profiles(c)?
                     .into_iter()
@@ -308,12 +315,13 @@ async fn render_show(
                     .map(|p| (p.username, p.display_name)),
                 None => None,
             };
-            Ok((repo::tags_of(c, l.id)?, repo::units_of(c, l.id)?, author))
+            Ok((repo::tags_of(c, l.id)?, repo::units_of(c, l.id)?, author, source_title))
         })
         .await?;
     html(&ShowPage {
         shell: Shell::new(viewer, "lessons"),
         source: lesson.source(),
+        source_title,
         lesson,
         html: html_body,
         author,

@@ -47,6 +47,8 @@ pub struct ShowPage {
     pub shell: Shell,
     pub lesson: Lesson,
     pub source: Source,
+    /// The source's title, when it is a page that exists.
+    pub source_title: Option<String>,
     pub html: SafeHtml,
     pub author: Option<(String, String)>,
     pub tags: Vec<String>,
