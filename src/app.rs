@@ -41,6 +41,8 @@ pub struct AppState {
     pub org: std::sync::Arc<org::cache::OrgCache>,
     /// Every page's slug and title, for resolving wikilinks.
     pub page_links: std::sync::Arc<crate::db::head_cache::HeadCache<crate::pages::repo::LinkIndex>>,
+    /// Rendered pages and lessons, by revision.
+    pub rendered: std::sync::Arc<crate::pages::routes::RenderCache>,
 }
 
 /// The routes of every feature.
@@ -112,6 +114,7 @@ impl AppState {
             settings,
             org: Default::default(),
             page_links: Default::default(),
+            rendered: Default::default(),
         }
     }
 }

@@ -292,15 +292,16 @@ async fn render_show(
     lesson: model::Lesson,
     old: Option<model::LessonRevision>,
 ) -> AppResult<HttpResponse> {
-    let body = old
-        .as_ref()
-        .map(|r| r.body.clone())
-        .unwrap_or_else(|| lesson.body.clone());
-    let html_body = crate::pages::routes::render(state, body).await?;
+    let renderer = crate::pages::routes::Renderer::of(state);
+    let (body, number) = match &old {
+        Some(r) => (r.body.clone(), r.number),
+        None => (lesson.body.clone(), lesson.revision),
+    };
     let l = lesson.clone();
-    let (tags, units, author, source_title) = state
+    let (html_body, (tags, units, author, source_title)) = state
         .db
         .run(move |c| {
+            let html = renderer.render(c, &body, Some(format!("lesson:{}:{number}", l.id)))?;
             let source_title = match l.source() {
                 Source::Page(slug) => match crate::pages::repo::find(c, &slug) {
                     Ok(crate::pages::repo::Lookup::Found(p)) => Some(p.title),
@@ -315,7 +316,15 @@ async fn render_show(
                     .map(|p| (p.username, p.display_name)),
                 None => None,
             };
-            Ok((repo::tags_of(c, l.id)?, repo::units_of(c, l.id)?, author, source_title))
+            Ok((
+                html,
+                (
+                    repo::tags_of(c, l.id)?,
+                    repo::units_of(c, l.id)?,
+                    author,
+                    source_title,
+                ),
+            ))
         })
         .await?;
     html(&ShowPage {

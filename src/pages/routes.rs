@@ -122,22 +122,120 @@ fn see_other(location: &str) -> HttpResponse {
 
 /// Renders Markdown with wikilinks resolved against the pages and the org, off the workers.
 pub async fn render(state: &AppState, body: String) -> AppResult<SafeHtml> {
-    let (links, org) = (state.page_links.clone(), state.org.clone());
-    state
-        .db
-        .run(move |c| {
-            let index = links.get(c, (), LinkIndex::load)?;
-            let view = org.get(c)?;
-            Ok(markdown::render_with(
-                &body,
-                &Resolver {
-                    pages: &index,
-                    org: &view.snap,
-                },
-            )
-            .html)
-        })
-        .await
+    let renderer = Renderer::of(state);
+    state.db.run(move |c| renderer.render(c, &body, None)).await
+}
+
+/// What rendering needs, cloned out of the app state into a blocking closure.
+#[derive(Clone)]
+pub struct Renderer {
+    links: std::sync::Arc<crate::db::head_cache::HeadCache<LinkIndex>>,
+    org: std::sync::Arc<crate::org::cache::OrgCache>,
+    html: std::sync::Arc<RenderCache>,
+}
+
+/// Rendered HTML by revision ("page:12:3"), and what a page shows around it, kept until the
+/// change log moves on (a new page can turn a missing link into a real one, a new link adds a
+/// backlink), and bounded in size.
+#[derive(Default)]
+pub struct RenderCache(
+    crate::db::head_cache::HeadCache<std::sync::Mutex<std::collections::HashMap<String, SafeHtml>>>,
+    crate::db::head_cache::HeadCache<
+        std::sync::Mutex<std::collections::HashMap<(i64, i32), std::sync::Arc<PageParts>>>,
+    >,
+);
+
+/// A page revision's rendering with its tags, units and backlinks.
+pub struct PageParts {
+    pub html: SafeHtml,
+    pub tags: Vec<String>,
+    pub units: Vec<UnitRef>,
+    pub backlinks: Vec<repo::PageSummary>,
+}
+
+const RENDER_CACHE_ENTRIES: usize = 2_000;
+
+impl Renderer {
+    /// What a page (or one of its old revisions) shows, from the cache when it can.
+    pub fn page_parts(
+        &self,
+        c: &mut crate::db::AnyConnection,
+        page: &model::Page,
+        old: Option<&model::Revision>,
+    ) -> AppResult<std::sync::Arc<PageParts>> {
+        let number = old.map(|r| r.number).unwrap_or(page.revision);
+        let cache = self.html.1.get(c, (), |_| Ok(Default::default()))?;
+        if let Some(parts) = cache
+            .lock()
+            .ok()
+            .and_then(|m| m.get(&(page.id, number)).cloned())
+        {
+            return Ok(parts);
+        }
+        let body = old.map(|r| r.body.as_str()).unwrap_or(&page.body);
+        let parts = std::sync::Arc::new(PageParts {
+            html: self.render(c, body, None)?,
+            tags: repo::tags_of(c, page.id)?,
+            units: repo::units_of(c, page.id)?
+                .iter()
+                .map(UnitRef::of)
+                .collect(),
+            backlinks: repo::backlinks(c, page)?,
+        });
+        if let Ok(mut map) = cache.lock() {
+            if map.len() >= RENDER_CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert((page.id, number), parts.clone());
+        }
+        Ok(parts)
+    }
+
+    pub fn of(state: &AppState) -> Renderer {
+        Renderer {
+            links: state.page_links.clone(),
+            org: state.org.clone(),
+            html: state.rendered.clone(),
+        }
+    }
+
+    /// Renders `body`; with a `key` (a revision), from and into the cache. Call on a blocking
+    /// thread.
+    pub fn render(
+        &self,
+        c: &mut crate::db::AnyConnection,
+        body: &str,
+        key: Option<String>,
+    ) -> AppResult<SafeHtml> {
+        let cache = match &key {
+            Some(_) => Some(self.html.0.get(c, (), |_| Ok(Default::default()))?),
+            None => None,
+        };
+        if let (Some(cache), Some(key)) = (&cache, &key)
+            && let Some(html) = cache.lock().ok().and_then(|m| m.get(key).cloned())
+        {
+            return Ok(html);
+        }
+        let index = self.links.get(c, (), LinkIndex::load)?;
+        let view = self.org.get(c)?;
+        let html = markdown::render_with(
+            body,
+            &Resolver {
+                pages: &index,
+                org: &view.snap,
+            },
+        )
+        .html;
+        if let (Some(cache), Some(key)) = (cache, key)
+            && let Ok(mut map) = cache.lock()
+        {
+            if map.len() >= RENDER_CACHE_ENTRIES {
+                map.clear();
+            }
+            map.insert(key, html.clone());
+        }
+        Ok(html)
+    }
 }
 
 /// Every unit, for attaching pages and lessons to them.
@@ -359,18 +457,26 @@ async fn show(
     viewer: Viewer,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    let page = match load(&state, slug.into_inner()).await? {
-        Ok(p) => p,
-        Err(new_slug) => {
-            return Ok(HttpResponse::MovedPermanently()
-                .insert_header((header::LOCATION, format!("/pages/{new_slug}")))
-                .finish());
-        }
-    };
-    if page.deleted_at.is_some() && !viewer.is_admin() {
-        return Err(gone());
+    let slug = slug.into_inner();
+    let (renderer, admin) = (Renderer::of(&state), viewer.is_admin());
+    // One trip to the blocking pool: the page and, from the cache, everything it shows.
+    let found = state
+        .db
+        .run(move |c| match repo::find(c, &slug)? {
+            Lookup::MovedTo(s) => Ok(Err(s)),
+            Lookup::Found(p) if p.deleted_at.is_some() && !admin => Err(gone()),
+            Lookup::Found(p) => {
+                let parts = renderer.page_parts(c, &p, None)?;
+                Ok(Ok((p, parts)))
+            }
+        })
+        .await?;
+    match found {
+        Ok((page, parts)) => show_page(&viewer, page, parts, None),
+        Err(new_slug) => Ok(HttpResponse::MovedPermanently()
+            .insert_header((header::LOCATION, format!("/pages/{new_slug}")))
+            .finish()),
     }
-    render_show(&state, &viewer, page, None).await
 }
 
 async fn render_show(
@@ -379,30 +485,29 @@ async fn render_show(
     page: model::Page,
     old: Option<model::Revision>,
 ) -> AppResult<HttpResponse> {
-    let body = old
-        .as_ref()
-        .map(|r| r.body.clone())
-        .unwrap_or_else(|| page.body.clone());
-    let html_body = render(state, body).await?;
-    let p = page.clone();
-    let (tags, units, backlinks) = state
+    let renderer = Renderer::of(state);
+    let (p, o) = (page.clone(), old.clone());
+    let parts = state
         .db
-        .run(move |c| {
-            Ok((
-                repo::tags_of(c, p.id)?,
-                repo::units_of(c, p.id)?,
-                repo::backlinks(c, &p)?,
-            ))
-        })
+        .run(move |c| renderer.page_parts(c, &p, o.as_ref()))
         .await?;
+    show_page(viewer, page, parts, old)
+}
+
+fn show_page(
+    viewer: &Viewer,
+    page: model::Page,
+    parts: std::sync::Arc<PageParts>,
+    old: Option<model::Revision>,
+) -> AppResult<HttpResponse> {
     html(&ShowPage {
         shell: Shell::new(viewer, "pages"),
         can_undelete: viewer.is_admin() && page.deleted_at.is_some(),
         page,
-        html: html_body,
-        tags,
-        units: units.iter().map(UnitRef::of).collect(),
-        backlinks,
+        html: parts.html.clone(),
+        tags: parts.tags.clone(),
+        units: parts.units.clone(),
+        backlinks: parts.backlinks.clone(),
         old_revision: old,
     })
 }
