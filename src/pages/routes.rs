@@ -137,12 +137,14 @@ pub struct Renderer {
 /// Rendered HTML by revision ("page:12:3"), and what a page shows around it, kept until the
 /// change log moves on (a new page can turn a missing link into a real one, a new link adds a
 /// backlink), and bounded in size.
+/// A map that lives as long as the change-log head it was made at.
+type PerHead<K, V> =
+    crate::db::head_cache::HeadCache<std::sync::Mutex<std::collections::HashMap<K, V>>>;
+
 #[derive(Default)]
 pub struct RenderCache(
-    crate::db::head_cache::HeadCache<std::sync::Mutex<std::collections::HashMap<String, SafeHtml>>>,
-    crate::db::head_cache::HeadCache<
-        std::sync::Mutex<std::collections::HashMap<(i64, i32), std::sync::Arc<PageParts>>>,
-    >,
+    PerHead<String, SafeHtml>,
+    PerHead<(i64, i32), std::sync::Arc<PageParts>>,
 );
 
 /// A page revision's rendering with its tags, units and backlinks.
