@@ -280,6 +280,7 @@ async fn list(
         tags,
         tag,
         unit,
+        all_units: units,
     })
 }
 

@@ -19,6 +19,17 @@ pub struct ListPage {
     pub tags: Vec<(String, i64)>,
     pub tag: String,
     pub unit: Option<UnitRef>,
+    pub all_units: Vec<UnitRef>,
+}
+
+impl ListPage {
+    pub fn unit_key(u: &UnitRef) -> String {
+        format!("{}/{}", u.kind.to_lowercase(), u.slug)
+    }
+
+    pub fn is_chosen(&self, u: &UnitRef) -> bool {
+        self.unit.as_ref().is_some_and(|c| c.id == u.id)
+    }
 }
 
 #[derive(Template)]
