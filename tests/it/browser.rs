@@ -110,15 +110,29 @@ impl Browser {
         target.click().await.unwrap();
     }
 
-    /// Waits for an element (the page after a click has loaded) and returns its text.
+    /// Waits for an element (the page after a click has loaded) and returns its text. A page
+    /// that is replaced while we read it (a stale element) is read again.
     async fn wait_text(&self, css: &str) -> String {
-        let el = self
-            .client
-            .wait()
-            .for_element(Locator::Css(css))
-            .await
-            .unwrap();
-        el.text().await.unwrap()
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let found = self.client.wait().for_element(Locator::Css(css)).await;
+            if let Ok(el) = found
+                && let Ok(text) = el.text().await
+            {
+                return text;
+            }
+            assert!(Instant::now() < deadline, "no {css} in time");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Waits until the browser is at `path` (after a click that navigates).
+    async fn wait_for_path(&self, path: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        while self.path().await != path {
+            assert!(Instant::now() < deadline, "never got to {path}");
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
     }
 
     async fn path(&self) -> String {
@@ -180,6 +194,7 @@ async fn sign_in_and_see_the_home_page() {
     );
 
     browser.click("nav.sections a[href='/']").await;
+    browser.wait_for_path("/").await;
     assert_eq!(browser.wait_text("main h1").await, "Hej, Alice Lindqvist!");
     assert_eq!(
         browser.wait_text("nav.sections a[aria-current=page]").await,
@@ -248,6 +263,7 @@ async fn browse_the_org_and_join_a_guild() {
     browser.type_into("username", "carla.larsen").await;
     browser.type_into("password", "fika-demo-2026").await;
     browser.click("main button[type=submit]").await;
+    browser.wait_for_path("/org").await;
     assert_eq!(browser.wait_text("main h1").await, "The organization");
     browser.screenshot("org.png").await;
 
@@ -255,13 +271,16 @@ async fn browse_the_org_and_join_a_guild() {
     browser
         .click(".tribe-card a[href='/squads/payments']")
         .await;
+    browser.wait_for_path("/squads/payments").await;
     assert_eq!(browser.wait_text("main h1").await, "Payments SQUAD");
     assert_eq!(browser.path().await, "/squads/payments");
     browser.screenshot("squad.png").await;
     // ...to one of its people...
     let person = c.find(Locator::Css(".people-list a")).await.unwrap();
     let name = person.text().await.unwrap();
+    let href = person.attr("href").await.unwrap().unwrap_or_default();
     person.click().await.unwrap();
+    browser.wait_for_path(&href).await;
     assert_eq!(browser.wait_text("main h1").await, name);
     assert!(browser.path().await.starts_with("/people/"));
     let teams = browser.wait_text("main").await;
@@ -332,6 +351,7 @@ async fn edit_a_page_with_live_preview() {
     browser
         .click("form#page-form button[type=submit]:not([name])")
         .await;
+    browser.wait_for_path("/pages/release-train").await;
     assert_eq!(browser.wait_text("main h1").await, "Release train");
     assert_eq!(browser.path().await, "/pages/release-train");
     browser.screenshot("page.png").await;
