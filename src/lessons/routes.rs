@@ -30,6 +30,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/lessons/{id}/history", web::get().to(history))
         .route("/lessons/{id}/revisions/{n}", web::get().to(old_revision))
         .route("/lessons/{id}/diff", web::get().to(diff))
+        .route("/lessons/{id}/restore/{n}", web::post().to(restore))
         .route("/lessons/{id}/delete", web::post().to(delete));
 }
 
@@ -483,6 +484,36 @@ async fn diff(
         from: (from.number, from.title),
         to: (to.number, to.title),
     })
+}
+
+/// Restoring makes a new revision with the old text: history only grows.
+async fn restore(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, i32)>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let (id, n) = path.into_inner();
+    let l = live(&state, id).await?;
+    let saved = state
+        .db
+        .run(move |c| {
+            let old = repo::revision(c, id, n)?;
+            let input = LessonInput {
+                title: old.title,
+                body: old.body,
+                source: Source::parse(&old.source_kind, &old.source_ref).unwrap_or(Source::Alone),
+                summary: format!("restored revision {n}"),
+                tags: repo::tags_of(c, id)?,
+                units: repo::units_of(c, id)?.iter().map(|u| u.id).collect(),
+            };
+            repo::save(c, Some(me), id, l.revision, &input)
+        })
+        .await?;
+    match saved {
+        Saved::Ok { lesson, .. } => Ok(see_other(&lesson.url())),
+        Saved::Conflict { current, .. } => Ok(see_other(&format!("{}/history", current.url()))),
+    }
 }
 
 /// Authors and admins may delete a lesson (softly: it stays in the database).

@@ -150,6 +150,20 @@ async fn lessons_have_sources_filters_and_history(b: Backend) {
         .await
         .unwrap();
     assert!(diff.contains("Use single-flight."));
+    // Restoring revision 1 makes revision 3 with its text.
+    let res = c
+        .post_form(&format!("/lessons/{id}/restore/1"), &[("csrf_token", &t)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let restored = c.get(&url).await.text().await.unwrap();
+    assert!(restored.contains("revision 3") && !restored.contains("Use single-flight."));
+    let history = c
+        .get(&format!("/lessons/{id}/history"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(history.contains("restored revision 1"));
     // It shows on the squad's page and on its author's page.
     let squad = c.get("/squads/payments").await.text().await.unwrap();
     assert!(
