@@ -41,6 +41,9 @@ pub struct AppState {
     pub org: std::sync::Arc<org::cache::OrgCache>,
     /// Every page's slug and title, for resolving wikilinks.
     pub page_links: std::sync::Arc<crate::db::head_cache::HeadCache<crate::pages::repo::LinkIndex>>,
+    /// The newest lessons, for the home page.
+    pub recent_lessons:
+        std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::lessons::repo::LessonSummary>>>,
     /// Rendered pages and lessons, by revision.
     pub rendered: std::sync::Arc<crate::pages::routes::RenderCache>,
 }
@@ -115,6 +118,7 @@ impl AppState {
             org: Default::default(),
             page_links: Default::default(),
             rendered: Default::default(),
+            recent_lessons: Default::default(),
         }
     }
 }

@@ -23,11 +23,50 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[template(path = "site/home.html")]
 struct HomePage {
     shell: Shell,
+    /// The viewer's teams now.
+    teams: Vec<crate::org::views::UnitRef>,
+    /// The newest lessons from anywhere in the organization.
+    lessons: Vec<crate::lessons::repo::LessonSummary>,
 }
 
-async fn home(viewer: Viewer) -> AppResult<HttpResponse> {
+/// How many lessons the home page shows.
+const HOME_LESSONS: usize = 6;
+
+async fn home(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    let me = viewer.person().map(|p| p.id);
+    let (org, recent) = (state.org.clone(), state.recent_lessons.clone());
+    // Both from caches kept until the change log moves on: the home page stays one cheap
+    // trip to the blocking pool.
+    let (teams, lessons) = state
+        .db
+        .run(move |c| {
+            let view = org.get(c)?;
+            let teams = match me {
+                Some(id) => view
+                    .snap
+                    .memberships
+                    .iter()
+                    .filter(|m| m.person_id == id)
+                    .filter_map(|m| view.snap.unit(m.unit_id))
+                    .map(crate::org::views::UnitRef::of)
+                    .fold(Vec::new(), |mut v: Vec<crate::org::views::UnitRef>, u| {
+                        if !v.iter().any(|x| x.id == u.id) {
+                            v.push(u);
+                        }
+                        v
+                    }),
+                None => vec![],
+            };
+            let lessons = recent.get(c, (), |c| {
+                crate::lessons::repo::list(c, &Default::default(), HOME_LESSONS as i64)
+            })?;
+            Ok((teams, lessons.as_ref().clone()))
+        })
+        .await?;
     html(&HomePage {
         shell: Shell::new(&viewer, "home"),
+        teams,
+        lessons,
     })
 }
 

@@ -99,6 +99,12 @@ async fn lessons_have_sources_filters_and_history(b: Backend) {
         .await;
     assert_eq!(res.status(), 303);
 
+    // The home page shows what was learned lately.
+    let home = c.get("/").await.text().await.unwrap();
+    assert!(
+        home.contains("Lately learned")
+            && home.contains("Coalesce requests, do not grow the cache")
+    );
     // Filters.
     let by_unit = c
         .get("/lessons?unit=squad/payments")

@@ -728,6 +728,14 @@ async fn org_pages_render(b: Backend) {
     let Org { s, .. } = org(b).await;
     let c: Client = s.client();
     c.login("sam", PASSWORD).await;
+    let home = c.get("/").await.text().await.unwrap();
+    let teams = &home[home
+        .find("Your teams")
+        .expect("the home page lists sam's teams")..];
+    assert!(
+        teams.contains("href=\"/squads/payments\"")
+            && teams.contains("href=\"/chapters/core-backend\"")
+    );
     let org = c.get("/org").await.text().await.unwrap();
     assert!(org.contains("href=\"/tribes/core\""));
     assert!(org.contains("href=\"/squads/payments\""));
