@@ -217,13 +217,19 @@ pub fn save(
         let mut merged = false;
         if base != current.revision {
             let ancestor = revision(conn, id, base)?;
-            match merge::three_way(&ancestor.body, &input.body, &current.body) {
-                Ok(body) => {
-                    input.body = body;
+            let version = |title, body| merge::Version {
+                title,
+                body,
+                key: "",
+            };
+            match merge::rebase(
+                &version(&ancestor.title, &ancestor.body),
+                &version(&current.title, &current.body),
+                &version(&input.title, &input.body),
+            ) {
+                Ok((title, body, _)) => {
+                    (input.title, input.body) = (title, body);
                     merged = true;
-                    if input.title == ancestor.title {
-                        input.title = current.title.clone();
-                    }
                 }
                 Err(conflicted) => {
                     return Ok(Saved::Conflict {

@@ -20,6 +20,31 @@ pub fn three_way(ancestor: &str, ours: &str, theirs: &str) -> Result<String, Str
     diffy::merge(&a, &o, &t)
 }
 
+/// A document's editable text at one revision: its title, its body, and one more short field
+/// (a page's slug; empty for lessons).
+pub struct Version<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub key: &'a str,
+}
+
+/// An edit based on `ancestor`, saved while the document had moved on to `current`: the body
+/// merged three-way, and a short field the editor left as it was takes the other side's
+/// value. `Err` is the body with conflict markers.
+pub fn rebase(
+    ancestor: &Version,
+    current: &Version,
+    ours: &Version,
+) -> Result<(String, String, String), String> {
+    let body = three_way(ancestor.body, ours.body, current.body)?;
+    let keep = |o: &str, a: &str, c: &str| if o == a { c.to_string() } else { o.to_string() };
+    Ok((
+        keep(ours.title, ancestor.title, current.title),
+        body,
+        keep(ours.key, ancestor.key, current.key),
+    ))
+}
+
 /// One line of a diff.
 pub struct DiffLine {
     /// "add", "del" or "same".
@@ -79,6 +104,28 @@ mod tests {
                 && text.contains("TWO (mine)")
                 && text.contains("TWO (theirs)")
         );
+    }
+
+    #[test]
+    fn rebase_keeps_what_only_one_side_changed() {
+        let v = |title, body, key| Version { title, body, key };
+        let merged = rebase(
+            &v("Plan", "a\nb\nc\n", "plan"),
+            &v("Plan B", "a\nb\nC\n", "plan-b"),
+            &v("Plan", "A\nb\nc\n", "plan"),
+        )
+        .unwrap();
+        assert_eq!(
+            merged,
+            ("Plan B".into(), "A\nb\nC\n".into(), "plan-b".into())
+        );
+        let mine = rebase(
+            &v("Plan", "a\n", "p"),
+            &v("Plan B", "a\n", "p"),
+            &v("Plan C", "a\n", "p"),
+        )
+        .unwrap();
+        assert_eq!(mine.0, "Plan C", "a title both changed: the editor's wins");
     }
 
     #[test]

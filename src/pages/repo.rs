@@ -349,17 +349,15 @@ pub fn save(
         let mut merged = false;
         if base != current.revision {
             let ancestor = revision(conn, page_id, base)?;
-            match merge::three_way(&ancestor.body, &input.body, &current.body) {
-                Ok(body) => {
-                    input.body = body;
+            let version = |title, body, key| merge::Version { title, body, key };
+            match merge::rebase(
+                &version(&ancestor.title, &ancestor.body, &ancestor.slug),
+                &version(&current.title, &current.body, &current.slug),
+                &version(&input.title, &input.body, &input.slug),
+            ) {
+                Ok((title, body, slug)) => {
+                    (input.title, input.body, input.slug) = (title, body, slug);
                     merged = true;
-                    // A title or slug only the other side changed is kept.
-                    if input.title == ancestor.title {
-                        input.title = current.title.clone();
-                    }
-                    if input.slug == ancestor.slug {
-                        input.slug = current.slug.clone();
-                    }
                 }
                 Err(conflicted) => {
                     return Ok(Saved::Conflict {
