@@ -31,7 +31,20 @@ impl<T, K: PartialEq + Copy> HeadCache<T, K> {
         key: K,
         build: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
     ) -> AppResult<Arc<T>> {
-        if let Some(v) = self.fresh(changelog::head(conn)?, key) {
+        let head = changelog::head(conn)?;
+        self.get_at(conn, head, key, build)
+    }
+
+    /// [`get`](Self::get) for a caller that already read the head this request, so that a
+    /// page using several caches reads it once.
+    pub fn get_at(
+        &self,
+        conn: &mut AnyConnection,
+        head: i64,
+        key: K,
+        build: impl FnOnce(&mut AnyConnection) -> AppResult<T>,
+    ) -> AppResult<Arc<T>> {
+        if let Some(v) = self.fresh(head, key) {
             return Ok(v);
         }
         let _building = self.building.lock();

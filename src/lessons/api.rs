@@ -60,10 +60,7 @@ async fn lesson_json(state: &AppState, l: Lesson) -> AppResult<LessonJson> {
         .db
         .run(move |c| {
             let author = match author_id {
-                Some(a) => crate::org::repo::all_profiles(c)?
-                    .into_iter()
-                    .find(|p| p.id == a)
-                    .map(|p| p.username),
+                Some(a) => crate::org::repo::name_of(c, a)?.map(|(username, _)| username),
                 None => None,
             };
             Ok((repo::tags_of(c, id)?, repo::units_of(c, id)?, author))
@@ -80,13 +77,7 @@ async fn lesson_json(state: &AppState, l: Lesson) -> AppResult<LessonJson> {
         body: l.body,
         html: html.to_string(),
         tags,
-        units: units
-            .into_iter()
-            .map(|u| UnitKey {
-                kind: u.kind,
-                slug: u.slug,
-            })
-            .collect(),
+        units: units.into_iter().map(UnitKey::of).collect(),
         author,
         revision: l.revision,
         created_at: l.created_at,

@@ -311,10 +311,7 @@ async fn render_show(
                 _ => None,
             };
             let author = match l.author_id {
-                Some(id) => crate::org::repo::all_profiles(c)?
-                    .into_iter()
-                    .find(|p| p.id == id)
-                    .map(|p| (p.username, p.display_name)),
+                Some(id) => crate::org::repo::name_of(c, id)?,
                 None => None,
             };
             Ok((

@@ -28,8 +28,14 @@ pub struct OrgCache(HeadCache<OrgView, NaiveDate>);
 impl OrgCache {
     /// The org as of now; call on a blocking thread (it may query).
     pub fn get(&self, conn: &mut AnyConnection) -> AppResult<Arc<OrgView>> {
+        let head = crate::db::changelog::head(conn)?;
+        self.get_at(conn, head)
+    }
+
+    /// [`get`](Self::get) at a change-log head the caller already read.
+    pub fn get_at(&self, conn: &mut AnyConnection, head: i64) -> AppResult<Arc<OrgView>> {
         let today = repo::today();
-        self.0.get(conn, today, |conn| {
+        self.0.get_at(conn, head, today, |conn| {
             let snap = repo::snapshot(conn, today)?;
             Ok(OrgView {
                 warnings: rules::warnings(&snap),

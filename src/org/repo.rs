@@ -184,6 +184,15 @@ pub fn update_profile(
     })
 }
 
+/// (username, display name) of one person.
+pub fn name_of(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(String, String)>> {
+    Ok(people::table
+        .find(id)
+        .select((people::username, people::display_name))
+        .first(conn)
+        .optional()?)
+}
+
 pub fn all_profiles(conn: &mut AnyConnection) -> AppResult<Vec<Profile>> {
     Ok(people::table
         .order(people::username.asc())

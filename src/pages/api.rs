@@ -22,10 +22,20 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/pages/{slug}/revisions", web::get().to(revisions));
 }
 
+/// A unit as the pages and lessons API name it: `{"kind": "squad", "slug": "payments"}`.
 #[derive(Serialize)]
 pub struct UnitKey {
     pub kind: String,
     pub slug: String,
+}
+
+impl UnitKey {
+    pub fn of(u: crate::org::unit::Unit) -> UnitKey {
+        UnitKey {
+            kind: u.kind,
+            slug: u.slug,
+        }
+    }
 }
 
 #[derive(Serialize)]
@@ -80,13 +90,7 @@ async fn page_json(state: &AppState, page: Page) -> AppResult<PageJson> {
         body: page.body,
         html: html.to_string(),
         tags,
-        units: units
-            .into_iter()
-            .map(|u| UnitKey {
-                kind: u.kind,
-                slug: u.slug,
-            })
-            .collect(),
+        units: units.into_iter().map(UnitKey::of).collect(),
         updated_at: page.updated_at,
     })
 }

@@ -40,7 +40,9 @@ async fn home(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRespo
     let (teams, lessons) = state
         .db
         .run(move |c| {
-            let view = org.get(c)?;
+            // Both caches are checked against one read of the change-log head.
+            let head = crate::db::changelog::head(c)?;
+            let view = org.get_at(c, head)?;
             let teams = match me {
                 Some(id) => view
                     .snap
@@ -57,7 +59,7 @@ async fn home(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRespo
                     }),
                 None => vec![],
             };
-            let lessons = recent.get(c, (), |c| {
+            let lessons = recent.get_at(c, head, (), |c| {
                 crate::lessons::repo::list(c, &Default::default(), HOME_LESSONS as i64)
             })?;
             Ok((teams, lessons.as_ref().clone()))
