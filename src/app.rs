@@ -46,6 +46,7 @@ pub struct AppState {
         std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::lessons::repo::LessonSummary>>>,
     /// Rendered pages and lessons, by revision.
     pub rendered: std::sync::Arc<crate::pages::routes::RenderCache>,
+    pub search: std::sync::Arc<crate::search::Search>,
 }
 
 /// The routes of every feature.
@@ -59,6 +60,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::lessons::routes::configure(cfg);
     crate::pages::api::configure(cfg);
     crate::lessons::api::configure(cfg);
+    crate::search::routes::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.
@@ -111,10 +113,11 @@ pub async fn serve(
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings) -> Self {
+    pub fn new(db: Db, settings: Settings, search: std::sync::Arc<crate::search::Search>) -> Self {
         AppState {
             db,
             settings,
+            search,
             org: Default::default(),
             page_links: Default::default(),
             rendered: Default::default(),

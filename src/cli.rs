@@ -34,10 +34,16 @@ pub enum Command {
         /// Add a generated org of N people (tribes of up to 150, squads of 6–12).
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
         people: Option<u32>,
+        /// Generated lessons, filed under the units and written by the people that exist.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+        lessons: Option<u32>,
         #[command(flatten)]
         data: DataArgs,
     },
     /// Import org data from other tools.
+    /// Rebuild the search index from the database (stop `fika serve` first; a running
+    /// server rebuilds a missing or broken index by itself).
+    Reindex(DataArgs),
     Import {
         #[command(subcommand)]
         command: ImportCommand,
@@ -156,25 +162,45 @@ pub fn run(cli: Cli) -> Result<(), String> {
             println!("database is up to date ({})", db.target().describe());
             Ok(())
         }
-        Command::Seed { people, data } => {
-            let Some(n) = people else {
-                return Err("say what to seed, e.g. fika seed --people 5000".into());
-            };
-            let start = std::time::Instant::now();
+        Command::Seed {
+            people,
+            lessons,
+            data,
+        } => {
+            if people.is_none() && lessons.is_none() {
+                return Err(
+                    "say what to seed, e.g. fika seed --people 5000 --lessons 100000".into(),
+                );
+            }
             let show = std::io::IsTerminal::is_terminal(&std::io::stderr());
-            let seeded = with_conn(&data, |c| {
-                crate::org::seed::seed_people(c, n as usize, show).map_err(|e| e.to_string())
-            })?;
-            let secs = start.elapsed().as_secs_f64();
-            println!(
-                "seeded {} people in {} tribes and {} squads in {secs:.1} s ({:.0} people/s)",
-                seeded.people,
-                seeded.tribes,
-                seeded.squads,
-                seeded.people as f64 / secs.max(0.001)
-            );
-            Ok(())
+            with_conn(&data, |c| {
+                if let Some(n) = people {
+                    let start = std::time::Instant::now();
+                    let seeded = crate::org::seed::seed_people(c, n as usize, show)
+                        .map_err(|e| e.to_string())?;
+                    let secs = start.elapsed().as_secs_f64();
+                    println!(
+                        "seeded {} people in {} tribes and {} squads in {secs:.1} s ({:.0} people/s)",
+                        seeded.people,
+                        seeded.tribes,
+                        seeded.squads,
+                        seeded.people as f64 / secs.max(0.001)
+                    );
+                }
+                if let Some(n) = lessons {
+                    let start = std::time::Instant::now();
+                    let made = crate::lessons::seed::seed_lessons(c, n as usize, show)
+                        .map_err(|e| e.to_string())?;
+                    let secs = start.elapsed().as_secs_f64();
+                    println!(
+                        "seeded {made} lessons in {secs:.1} s ({:.0} lessons/s)",
+                        made as f64 / secs.max(0.001)
+                    );
+                }
+                Ok(())
+            })
         }
+        Command::Reindex(data) => reindex(&data),
         Command::Import {
             command:
                 ImportCommand::Backstage {
@@ -229,6 +255,38 @@ pub fn run(cli: Cli) -> Result<(), String> {
             }
         },
     }
+}
+
+fn reindex(data: &DataArgs) -> Result<(), String> {
+    use indicatif::{ProgressBar, ProgressStyle};
+    let db = open(data, 1)?;
+    let (search, _) = crate::search::Search::open(&data.data_dir.join("index"))?;
+    let mut indexer = crate::search::indexer::Indexer::new(search)?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        ProgressBar::new(0)
+    } else {
+        ProgressBar::hidden()
+    };
+    bar.set_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} records  {elapsed_precise}  {per_sec}")
+            .map_err(|e| e.to_string())?,
+    );
+    let start = std::time::Instant::now();
+    let n = indexer
+        .rebuild(&mut conn, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .map_err(|e| e.to_string())?;
+    indexer.finish()?;
+    bar.finish_and_clear();
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "indexed {n} records in {secs:.1} s ({:.0} records/s)",
+        n as f64 / secs.max(0.001)
+    );
+    Ok(())
 }
 
 fn import_backstage(
@@ -292,6 +350,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let mut conn = db.conn().map_err(|e| e.to_string())?;
         crate::demo::load_if_empty(&mut conn)?;
     }
-    let state = crate::app::AppState::new(db, Settings::from_env(args.public_read));
+    let (search, rebuild) = crate::search::Search::open(&args.data.data_dir.join("index"))?;
+    let indexer = crate::search::indexer::Indexer::new(search.clone())?;
+    if let Some(why) = &rebuild {
+        tracing::info!(reason = ?why, "the search index will be rebuilt while fika serves");
+    }
+    indexer.spawn(db.clone(), rebuild)?;
+    let state = crate::app::AppState::new(db, Settings::from_env(args.public_read), search);
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

@@ -12,4 +12,5 @@ pub mod lessons;
 pub mod markdown;
 pub mod org;
 pub mod pages;
+pub mod search;
 pub mod site;

@@ -295,6 +295,16 @@ pub fn plain_text(markdown: &str) -> String {
     for e in Parser::new_ext(markdown, options()) {
         match e {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
+            // Inline markup ends inside a sentence: "[[Guide]])" stays "Guide)".
+            Event::End(
+                TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript,
+            ) => {}
             Event::SoftBreak | Event::HardBreak | Event::End(_) => out.push(' '),
             _ => {}
         }

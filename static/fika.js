@@ -40,6 +40,82 @@ document.addEventListener("DOMContentLoaded", () => {
     if (area.value) update();
   });
 
+  // Search as you type: titles from /search/suggest under the header box (and the big box on
+  // /search). Without JavaScript the form simply submits to /search.
+  document.querySelectorAll("#q, input[data-suggest]").forEach((input) => {
+    const form = input.form;
+    if (!form) return;
+    form.style.position = "relative";
+    const list = document.createElement("ul");
+    list.className = "suggest-box";
+    list.id = input.id + "-suggestions";
+    list.setAttribute("role", "listbox");
+    list.hidden = true;
+    form.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-controls", list.id);
+    input.setAttribute("aria-expanded", "false");
+    let timer = null;
+    let asked = 0;
+    let active = -1;
+    const close = () => {
+      list.hidden = true;
+      active = -1;
+      input.setAttribute("aria-expanded", "false");
+    };
+    const mark = () => {
+      list.querySelectorAll("a").forEach((a, i) => a.setAttribute("aria-selected", String(i === active)));
+    };
+    const show = (items) => {
+      list.replaceChildren();
+      items.forEach((s) => {
+        const li = document.createElement("li");
+        const a = document.createElement("a");
+        a.href = s.url;
+        a.setAttribute("role", "option");
+        a.textContent = s.title;
+        const kind = document.createElement("span");
+        kind.className = "kind";
+        kind.textContent = s.kind === "unit" ? "team" : s.kind;
+        a.appendChild(kind);
+        li.appendChild(a);
+        list.appendChild(li);
+      });
+      active = -1;
+      list.hidden = items.length === 0;
+      input.setAttribute("aria-expanded", String(items.length > 0));
+    };
+    input.addEventListener("input", () => {
+      clearTimeout(timer);
+      const q = input.value.trim();
+      if (q.length < 2) { close(); return; }
+      timer = setTimeout(() => {
+        const mine = ++asked;
+        fetch("/search/suggest?q=" + encodeURIComponent(q), { credentials: "same-origin", headers: { Accept: "application/json" } })
+          .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+          .then((j) => { if (mine === asked) show(j.suggestions || []); })
+          .catch(() => close());
+      }, 120);
+    });
+    input.addEventListener("keydown", (e) => {
+      const links = list.querySelectorAll("a");
+      if (list.hidden || links.length === 0) return;
+      if (e.key === "ArrowDown" || e.key === "ArrowUp") {
+        e.preventDefault();
+        const n = links.length;
+        active = e.key === "ArrowDown" ? (active + 1) % n : (active - 1 + n) % n;
+        mark();
+      } else if (e.key === "Enter" && active >= 0) {
+        e.preventDefault();
+        window.location.href = links[active].href;
+      } else if (e.key === "Escape") {
+        close();
+      }
+    });
+    document.addEventListener("click", (e) => { if (!form.contains(e.target)) close(); });
+  });
+
   // Image upload from the editor: insert the Markdown at the cursor instead of opening a tab.
   const imageForm = document.getElementById("image-form");
   const body = document.getElementById("p-body");

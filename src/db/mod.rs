@@ -185,6 +185,16 @@ impl Db {
         Ok(self.pool.get()?)
     }
 
+    /// A connection of its own, outside the pool, for a long-lived thread (the search
+    /// indexer) that must not take a pooled connection away from requests.
+    pub fn dedicated(&self) -> AppResult<AnyConnection> {
+        let mut conn = self.target.establish().map_err(AppError::internal)?;
+        ConnectionSettings
+            .on_acquire(&mut conn)
+            .map_err(AppError::internal)?;
+        Ok(conn)
+    }
+
     /// Runs diesel code on the blocking thread pool, never on an actix worker.
     pub async fn run<T, F>(&self, f: F) -> AppResult<T>
     where

@@ -5,4 +5,5 @@ pub mod api;
 pub mod model;
 pub mod repo;
 pub mod routes;
+pub mod seed;
 pub mod views;

@@ -325,7 +325,16 @@ async fn render_show(
             ))
         })
         .await?;
+    let related = crate::search::routes::related(
+        state,
+        crate::search::records::key("lesson", &lesson.id.to_string()),
+        lesson.title.clone(),
+        lesson.body.clone(),
+        units.iter().map(|u| u.id).collect(),
+    )
+    .await;
     html(&ShowPage {
+        related,
         shell: Shell::new(viewer, "lessons"),
         source: lesson.source(),
         source_title,

@@ -54,6 +54,7 @@ pub struct ShowPage {
     pub tags: Vec<String>,
     pub units: Vec<UnitRef>,
     pub old_revision: Option<LessonRevision>,
+    pub related: Vec<crate::search::routes::RelatedView>,
 }
 
 #[derive(Template)]

@@ -475,7 +475,7 @@ async fn show(
         })
         .await?;
     match found {
-        Ok((page, parts)) => show_page(&viewer, page, parts, None),
+        Ok((page, parts)) => show_page(&state, &viewer, page, parts, None).await,
         Err(new_slug) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/pages/{new_slug}")))
             .finish()),
@@ -494,16 +494,30 @@ async fn render_show(
         .db
         .run(move |c| renderer.page_parts(c, &p, o.as_ref()))
         .await?;
-    show_page(viewer, page, parts, old)
+    show_page(state, viewer, page, parts, old).await
 }
 
-fn show_page(
+async fn show_page(
+    state: &AppState,
     viewer: &Viewer,
     page: model::Page,
     parts: std::sync::Arc<PageParts>,
     old: Option<model::Revision>,
 ) -> AppResult<HttpResponse> {
+    let related = if page.deleted_at.is_none() {
+        crate::search::routes::related(
+            state,
+            crate::search::records::key("page", &page.slug),
+            page.title.clone(),
+            page.body.clone(),
+            parts.units.iter().map(|u| u.id).collect(),
+        )
+        .await
+    } else {
+        vec![]
+    };
     html(&ShowPage {
+        related,
         shell: Shell::new(viewer, "pages"),
         can_undelete: viewer.is_admin() && page.deleted_at.is_some(),
         page,

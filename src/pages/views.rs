@@ -44,6 +44,7 @@ pub struct ShowPage {
     /// Showing an old revision: its number.
     pub old_revision: Option<Revision>,
     pub can_undelete: bool,
+    pub related: Vec<crate::search::routes::RelatedView>,
 }
 
 /// The edit form; also the conflict page and the no-JS preview.

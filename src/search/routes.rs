@@ -1,0 +1,198 @@
+//! `/search` (the page), `/search/suggest` (search as you type) and `/api/v1/search`. The
+//! middleware already decided who may search; the index decides what each viewer sees.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpResponse, web};
+use serde::Serialize;
+
+use super::run::{Params, Readers, Request, Results};
+use super::views::SearchPage;
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::site::views::{Shell, html};
+
+/// A related lesson as the aside on lessons and pages shows it.
+pub struct RelatedView {
+    pub title: String,
+    pub url: String,
+    /// The units it is filed under, by name.
+    pub teams: String,
+}
+
+/// Up to five lessons from other units like this record (by its index key). Related lessons
+/// are a help, not the page: when the index fails the aside is left out and the error logged.
+pub async fn related(
+    state: &AppState,
+    key: String,
+    title: String,
+    markdown: String,
+    own_units: Vec<i64>,
+) -> Vec<RelatedView> {
+    let search = state.search.clone();
+    let found = web::block(move || {
+        let body = crate::markdown::plain_text(&markdown);
+        search.related(&key, &title, &body, &own_units, 5)
+    })
+    .await;
+    let found = match found {
+        Ok(Ok(found)) => found,
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "related lessons failed");
+            return vec![];
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, "related lessons failed");
+            return vec![];
+        }
+    };
+    if found.is_empty() {
+        return vec![];
+    }
+    let org_cache = state.org.clone();
+    let org = state.db.run(move |c| org_cache.get(c)).await.ok();
+    found
+        .iter()
+        .map(|r| RelatedView {
+            title: r.title.clone(),
+            url: r.url.clone(),
+            teams: org
+                .as_ref()
+                .map(|o| {
+                    r.unit_ids
+                        .iter()
+                        .filter_map(|id| o.snap.unit(*id))
+                        .map(|u| u.name.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+        })
+        .collect()
+}
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/search", web::get().to(page))
+        .route("/search/suggest", web::get().to(suggest))
+        .route("/api/v1/search", web::get().to(api));
+}
+
+/// Runs the search off the actix worker.
+async fn run(state: &AppState, viewer: &Viewer, req: &Request) -> AppResult<Results> {
+    let search = state.search.clone();
+    let readers = Readers::of(viewer);
+    let req = req.clone();
+    web::block(move || search.search(&req, &readers)).await?
+}
+
+async fn page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    params: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    let req = Request::new(&params);
+    let results = run(&state, &viewer, &req).await?;
+    let org_cache = state.org.clone();
+    let org = state.db.run(move |c| org_cache.get(c)).await?;
+    let building = state.search.status.building();
+    html(&SearchPage::new(
+        Shell::new(&viewer, "search"),
+        &params,
+        &req,
+        results,
+        &org,
+        building,
+    ))
+}
+
+#[derive(serde::Deserialize)]
+struct SuggestQuery {
+    #[serde(default)]
+    q: String,
+}
+
+#[derive(Serialize)]
+struct SuggestJson {
+    q: String,
+    suggestions: Vec<super::run::Suggestion>,
+}
+
+async fn suggest(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<SuggestQuery>,
+) -> AppResult<HttpResponse> {
+    let text: String = q.q.chars().take(200).collect();
+    let search = state.search.clone();
+    let readers = Readers::of(&viewer);
+    let asked = text.clone();
+    let suggestions = web::block(move || search.suggest(&asked, &readers, 8)).await??;
+    Ok(HttpResponse::Ok().json(SuggestJson {
+        q: text,
+        suggestions,
+    }))
+}
+
+#[derive(Serialize)]
+struct HitJson {
+    kind: String,
+    title: String,
+    url: String,
+    snippet: String,
+    score: Option<f32>,
+    date: Option<String>,
+}
+
+#[derive(Serialize)]
+struct SearchJson {
+    total: usize,
+    page: usize,
+    per_page: usize,
+    hits: Vec<HitJson>,
+    facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
+    /// The query the hits are for, when fika corrected a typo.
+    corrected: Option<String>,
+    /// A better query, when fika thinks the one asked has a typo.
+    did_you_mean: Option<String>,
+}
+
+async fn api(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    params: web::Query<Params>,
+) -> AppResult<HttpResponse> {
+    let req = Request::new(&params);
+    let r = run(&state, &viewer, &req).await?;
+    let facet = |values: &[(String, u64)]| values.iter().cloned().collect::<BTreeMap<_, _>>();
+    let (corrected, did_you_mean) = match r.correction {
+        Some(super::run::Correction::Showing { used, .. }) => (Some(used), None),
+        Some(super::run::Correction::DidYouMean(used)) => (None, Some(used)),
+        None => (None, None),
+    };
+    Ok(HttpResponse::Ok().json(SearchJson {
+        total: r.total,
+        page: req.page,
+        per_page: super::run::PER_PAGE,
+        hits: r
+            .hits
+            .into_iter()
+            .map(|h| HitJson {
+                kind: h.kind,
+                title: h.title.text,
+                url: h.url,
+                snippet: h.snippet.text,
+                score: h.score,
+                date: h.date.map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string()),
+            })
+            .collect(),
+        facets: BTreeMap::from([
+            ("kind", facet(&r.facets.kind)),
+            ("tribe", facet(&r.facets.tribe)),
+            ("squad", facet(&r.facets.squad)),
+            ("tag", facet(&r.facets.tag)),
+        ]),
+        corrected,
+        did_you_mean,
+    }))
+}

@@ -1,0 +1,760 @@
+//! Running searches: the results page and its API, search as you type, typo correction and
+//! "related lessons from other teams". Every query carries the viewer's reader keys as a
+//! filter, so what a viewer may not open is never counted, faceted, suggested or shown.
+
+use std::collections::HashMap;
+use std::ops::{Bound, Range};
+use std::sync::Arc;
+
+use chrono::NaiveDate;
+use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
+use tantivy::columnar::StrColumn;
+use tantivy::query::{
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
+    MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
+};
+use tantivy::schema::{Facet, IndexRecordOption, OwnedValue, Value};
+use tantivy::snippet::SnippetGenerator;
+use tantivy::tokenizer::TextAnalyzer;
+use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+
+use super::query::{Parsed, parse, tokens};
+use super::records::EVERYONE;
+use super::schema::{STEMMED, STOP_WORDS, WORDS};
+use super::{Search, search_error};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+
+pub const PER_PAGE: usize = 10;
+/// With fewer hits than this, a typo correction is tried.
+const FEW: usize = 3;
+/// Values shown per facet.
+const FACET_VALUES: usize = 12;
+
+/// Who is asking, as the index's `readers` keys.
+#[derive(Debug, Clone)]
+pub struct Readers(Vec<String>);
+
+impl Readers {
+    pub fn of(viewer: &Viewer) -> Readers {
+        let mut keys = vec![EVERYONE.to_string()];
+        if let Some(p) = viewer.person() {
+            keys.push(format!("person:{}", p.id));
+            if p.is_admin {
+                keys.push("admin".into());
+            }
+        }
+        Readers(keys)
+    }
+
+    #[cfg(test)]
+    pub fn for_keys(keys: &[&str]) -> Readers {
+        let mut all = vec![EVERYONE.to_string()];
+        all.extend(keys.iter().map(|k| k.to_string()));
+        Readers(all)
+    }
+
+    /// Records everyone may read (shared results such as related lessons).
+    pub fn everyone() -> Readers {
+        Readers(vec![EVERYONE.to_string()])
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Sort {
+    Relevance,
+    Date,
+}
+
+/// A search as asked: the words and the filters of `/search` and `/api/v1/search`.
+#[derive(Debug, Clone)]
+pub struct Request {
+    pub q: String,
+    pub parsed: Parsed,
+    pub kind: Option<String>,
+    /// A facet path: `/tribe/x` or `/tribe/x/squad/y`.
+    pub unit: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    pub sort: Sort,
+    /// From 1.
+    pub page: usize,
+}
+
+impl Request {
+    /// What was asked, with anything unusable dropped rather than refused: a search box
+    /// never answers with an error page.
+    pub fn new(params: &Params) -> Request {
+        let opt = |v: &Option<String>| {
+            v.as_deref()
+                .map(str::trim)
+                .filter(|s| !s.is_empty())
+                .map(String::from)
+        };
+        let date = |v: &Option<String>| {
+            opt(v).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+        };
+        let q = params.q.clone().unwrap_or_default();
+        Request {
+            parsed: parse(&q),
+            q: q.trim().to_string(),
+            kind: opt(&params.kind).map(|k| k.to_lowercase()),
+            unit: opt(&params.unit).filter(|u| u.starts_with('/')),
+            tag: opt(&params.tag).map(|t| t.to_lowercase()),
+            author: opt(&params.author).map(|a| a.to_lowercase()),
+            from: date(&params.from),
+            to: date(&params.to),
+            sort: match params.sort.as_deref() {
+                Some("date") => Sort::Date,
+                _ => Sort::Relevance,
+            },
+            page: params
+                .page
+                .as_deref()
+                .and_then(|p| p.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 1000),
+        }
+    }
+
+    fn has_filters(&self) -> bool {
+        self.kind.is_some()
+            || self.unit.is_some()
+            || self.tag.is_some()
+            || self.author.is_some()
+            || self.from.is_some()
+            || self.to.is_some()
+    }
+
+    /// Nothing to search for: the page shows help instead of every record.
+    pub fn is_empty(&self) -> bool {
+        self.parsed.clauses.is_empty() && !self.has_filters()
+    }
+}
+
+/// The query string of `/search` and `/api/v1/search`.
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+pub struct Params {
+    pub q: Option<String>,
+    pub kind: Option<String>,
+    pub unit: Option<String>,
+    pub tag: Option<String>,
+    pub author: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub sort: Option<String>,
+    pub page: Option<String>,
+}
+
+/// Text with the ranges that matched.
+#[derive(Debug, Clone, Default)]
+pub struct Highlight {
+    pub text: String,
+    pub marks: Vec<Range<usize>>,
+}
+
+impl Highlight {
+    fn plain(text: &str) -> Highlight {
+        Highlight {
+            text: text.to_string(),
+            marks: vec![],
+        }
+    }
+
+    /// `(text, matched)` pieces, for templates to escape and mark.
+    pub fn parts(&self) -> Vec<(&str, bool)> {
+        let mut out = Vec::new();
+        let mut at = 0;
+        for m in &self.marks {
+            if m.start < at || m.end > self.text.len() {
+                continue;
+            }
+            if m.start > at {
+                out.push((&self.text[at..m.start], false));
+            }
+            out.push((&self.text[m.start..m.end], true));
+            at = m.end;
+        }
+        if at < self.text.len() {
+            out.push((&self.text[at..], false));
+        }
+        out
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Hit {
+    pub kind: String,
+    pub title: Highlight,
+    pub url: String,
+    pub snippet: Highlight,
+    /// None when sorted by date.
+    pub score: Option<f32>,
+    pub date: Option<chrono::NaiveDateTime>,
+    pub context: String,
+    pub unit_ids: Vec<i64>,
+    pub author: Option<String>,
+    pub tags: Vec<String>,
+}
+
+/// Counts per value of each facet, largest first.
+#[derive(Debug, Clone, Default)]
+pub struct Facets {
+    pub kind: Vec<(String, u64)>,
+    pub tribe: Vec<(String, u64)>,
+    pub squad: Vec<(String, u64)>,
+    pub tag: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Correction {
+    /// Nothing matched as typed: these are the results of the corrected query.
+    Showing { used: String, typed: String },
+    /// Little matched as typed; the corrected query finds more.
+    DidYouMean(String),
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Results {
+    pub total: usize,
+    pub hits: Vec<Hit>,
+    pub facets: Facets,
+    pub correction: Option<Correction>,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Suggestion {
+    pub title: String,
+    pub url: String,
+    pub kind: String,
+}
+
+/// A lesson related to the one being read.
+#[derive(Debug, Clone)]
+pub struct Related {
+    pub title: String,
+    pub url: String,
+    pub unit_ids: Vec<i64>,
+}
+
+fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+    Box::new(TermQuery::new(
+        Term::from_field_text(field, text),
+        IndexRecordOption::Basic,
+    ))
+}
+
+fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+    (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
+}
+
+fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
+    Box::new(BooleanQuery::new(
+        queries.into_iter().map(|q| (Occur::Should, q)).collect(),
+    ))
+}
+
+struct Found {
+    positive: Box<dyn Query>,
+    total: usize,
+    top: Vec<(Option<f32>, DocAddress)>,
+    facets: Facets,
+}
+
+impl Search {
+    fn analyzer(&self, name: &str) -> AppResult<TextAnalyzer> {
+        self.index
+            .tokenizers()
+            .get(name)
+            .ok_or_else(|| search_error(format!("analyzer {name} missing")))
+    }
+
+    fn readers_filter(&self, readers: &Readers) -> (Occur, Box<dyn Query>) {
+        filter(any(readers
+            .0
+            .iter()
+            .map(|r| term(self.fields.readers, r))
+            .collect()))
+    }
+
+    /// The `/search` results.
+    pub fn search(&self, req: &Request, readers: &Readers) -> AppResult<Results> {
+        if req.is_empty() {
+            return Ok(Results::default());
+        }
+        let searcher = self.reader.searcher();
+        let mut found = self.find(&searcher, req, &req.parsed, readers)?;
+        let mut correction = None;
+        if found.total < FEW
+            && let Some(better) = self.correct(&searcher, &req.parsed)?
+        {
+            let second = self.find(&searcher, req, &better, readers)?;
+            if second.total > found.total {
+                if found.total == 0 {
+                    correction = Some(Correction::Showing {
+                        used: better.to_string(),
+                        typed: req.q.clone(),
+                    });
+                    found = second;
+                } else {
+                    correction = Some(Correction::DidYouMean(better.to_string()));
+                }
+            }
+        }
+        let hits = self.hits(&searcher, &found)?;
+        Ok(Results {
+            total: found.total,
+            hits,
+            facets: found.facets,
+            correction,
+        })
+    }
+
+    fn find(
+        &self,
+        searcher: &Searcher,
+        req: &Request,
+        parsed: &Parsed,
+        readers: &Readers,
+    ) -> AppResult<Found> {
+        let f = &self.fields;
+        let mut stemmed = self.analyzer(STEMMED)?;
+        let (positive, negative) = parsed.to_query(f, &mut stemmed);
+        let has_positive = parsed.clauses.iter().any(|c| !c.negated);
+        let positive: Box<dyn Query> = match positive {
+            Some(q) => q,
+            // Words that analyse to nothing ("---") find nothing, not everything.
+            None if has_positive => Box::new(EmptyQuery),
+            None => Box::new(AllQuery),
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive.box_clone())];
+        clauses.extend(negative.into_iter().map(|q| (Occur::MustNot, q)));
+        clauses.push(self.readers_filter(readers));
+        if let Some(k) = &req.kind {
+            clauses.push(filter(term(f.kind, k)));
+        }
+        if let Some(t) = &req.tag {
+            clauses.push(filter(term(f.tags, t)));
+        }
+        if let Some(a) = &req.author {
+            clauses.push(filter(term(f.author, a)));
+        }
+        if let Some(u) = &req.unit {
+            let q: Box<dyn Query> = match Facet::from_text(u) {
+                Ok(facet) => Box::new(TermQuery::new(
+                    Term::from_facet(f.unit, &facet),
+                    IndexRecordOption::Basic,
+                )),
+                Err(_) => Box::new(EmptyQuery),
+            };
+            clauses.push(filter(q));
+        }
+        if req.from.is_some() || req.to.is_some() {
+            let secs = |d: NaiveDate| {
+                Term::from_field_i64(
+                    f.date,
+                    d.and_time(chrono::NaiveTime::MIN).and_utc().timestamp(),
+                )
+            };
+            let lower = req
+                .from
+                .map_or(Bound::Unbounded, |d| Bound::Included(secs(d)));
+            let upper = req
+                .to
+                .and_then(|d| d.succ_opt())
+                .map_or(Bound::Unbounded, |d| Bound::Excluded(secs(d)));
+            clauses.push(filter(Box::new(RangeQuery::new(lower, upper))));
+        }
+        let query = BooleanQuery::new(clauses);
+        let offset = (req.page - 1) * PER_PAGE;
+        let page = TopDocs::with_limit(PER_PAGE).and_offset(offset);
+        let (top, total, facets) = match req.sort {
+            Sort::Relevance => {
+                let (top, total, facets) = searcher
+                    .search(&query, &(page.order_by_score(), Count, FacetCounts))
+                    .map_err(search_error)?;
+                let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (top, total, facets)
+            }
+            Sort::Date => {
+                let (top, total, facets) = searcher
+                    .search(
+                        &query,
+                        &(
+                            page.order_by_fast_field::<i64>("date", Order::Desc),
+                            Count,
+                            FacetCounts,
+                        ),
+                    )
+                    .map_err(search_error)?;
+                let top = top.into_iter().map(|(_, a)| (None, a)).collect();
+                (top, total, facets)
+            }
+        };
+        Ok(Found {
+            positive,
+            total,
+            top,
+            facets,
+        })
+    }
+
+    fn hits(&self, searcher: &Searcher, found: &Found) -> AppResult<Vec<Hit>> {
+        let f = &self.fields;
+        let mut body_snippets =
+            SnippetGenerator::create(searcher, &*found.positive, f.body).map_err(search_error)?;
+        body_snippets.set_max_num_chars(220);
+        let mut title_snippets =
+            SnippetGenerator::create(searcher, &*found.positive, f.title).map_err(search_error)?;
+        title_snippets.set_max_num_chars(400);
+        let mut hits = Vec::with_capacity(found.top.len());
+        for (score, addr) in &found.top {
+            let doc: TantivyDocument = searcher.doc(*addr).map_err(search_error)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            let title = text(f.title);
+            let body = text(f.body);
+            hits.push(Hit {
+                kind: text(f.kind),
+                title: highlight(&title_snippets, &title, 400),
+                snippet: highlight(&body_snippets, &body, 220),
+                url: text(f.url),
+                score: *score,
+                date: doc
+                    .get_first(f.date)
+                    .and_then(|v| v.as_i64())
+                    .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
+                    .map(|d| d.naive_utc()),
+                context: text(f.context),
+                unit_ids: doc.get_all(f.unit_ids).filter_map(|v| v.as_i64()).collect(),
+                author: Some(text(f.author)).filter(|a| !a.is_empty()),
+                tags: doc
+                    .get_all(f.tags)
+                    .filter_map(|v| v.as_str().map(String::from))
+                    .collect(),
+            });
+        }
+        Ok(hits)
+    }
+
+    /// The query with each word that (almost) nothing contains replaced by the closest word
+    /// that many records contain: edit distance 1, then 2 for longer words.
+    fn correct(&self, searcher: &Searcher, parsed: &Parsed) -> AppResult<Option<Parsed>> {
+        let mut words = self.analyzer(WORDS)?;
+        let mut better = parsed.clone();
+        let mut changed = false;
+        for c in better.clauses.iter_mut().filter(|c| c.correctable()) {
+            let toks = tokens(&mut words, &c.text);
+            let [word] = toks.as_slice() else { continue };
+            let chars = word.chars().count();
+            if chars < 3 || STOP_WORDS.contains(&word.as_str()) {
+                continue;
+            }
+            let seen = searcher
+                .doc_freq(&Term::from_field_text(self.fields.words, word))
+                .map_err(search_error)?;
+            let mut best = None;
+            for distance in [1u8, 2] {
+                if distance == 2 && chars < 6 {
+                    break;
+                }
+                best = self.closest(searcher, word, distance, seen)?;
+                if best.is_some() {
+                    break;
+                }
+            }
+            if let Some(w) = best {
+                c.text = w;
+                changed = true;
+            }
+        }
+        Ok(changed.then_some(better))
+    }
+
+    /// The most frequent indexed word within `distance` of `word` that is much more common.
+    fn closest(
+        &self,
+        searcher: &Searcher,
+        word: &str,
+        distance: u8,
+        seen: u64,
+    ) -> AppResult<Option<String>> {
+        let field = self.fields.words;
+        let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
+            .automaton()
+            .map_err(search_error)?;
+        let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
+        for segment in searcher.segment_readers() {
+            let inverted = segment.inverted_index(field).map_err(search_error)?;
+            let mut stream = inverted
+                .terms()
+                .search(&automaton)
+                .into_stream()
+                .map_err(search_error)?;
+            while stream.advance() {
+                *freq.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq as u64;
+            }
+        }
+        // A word that exists is only replaced by one at least ten times as common.
+        let needed = if seen == 0 { 1 } else { seen * 10 };
+        Ok(freq
+            .into_iter()
+            .filter(|(w, n)| *n >= needed && w.as_slice() != word.as_bytes())
+            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
+            .and_then(|(w, _)| String::from_utf8(w).ok()))
+    }
+
+    /// Titles starting with what was typed so far: the earlier words whole, the last one as a
+    /// prefix.
+    pub fn suggest(&self, q: &str, readers: &Readers, limit: usize) -> AppResult<Vec<Suggestion>> {
+        let f = &self.fields;
+        let mut words = self.analyzer(WORDS)?;
+        let toks = tokens(&mut words, q);
+        let Some((last, earlier)) = toks.split_last() else {
+            return Ok(vec![]);
+        };
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = earlier
+            .iter()
+            .map(|w| (Occur::Must, term(f.title_words, w)))
+            .collect();
+        clauses.push((
+            Occur::Must,
+            Box::new(FuzzyTermQuery::new_prefix(
+                Term::from_field_text(f.title_words, last),
+                0,
+                true,
+            )),
+        ));
+        // A whole-word match ranks before a longer word that only starts the same.
+        clauses.push((
+            Occur::Should,
+            Box::new(BoostQuery::new(term(f.title_words, last), 2.0)),
+        ));
+        clauses.push(self.readers_filter(readers));
+        let searcher = self.reader.searcher();
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit).order_by_score(),
+            )
+            .map_err(search_error)?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            out.push(Suggestion {
+                title: text(f.title),
+                url: text(f.url),
+                kind: text(f.kind),
+            });
+        }
+        Ok(out)
+    }
+
+    /// Up to `limit` lessons like this text (more-like-this over title and body), from units
+    /// other than `own_units`, that everyone may read. Cached until the index changes.
+    pub fn related(
+        &self,
+        key: &str,
+        title: &str,
+        body: &str,
+        own_units: &[i64],
+        limit: usize,
+    ) -> AppResult<Arc<Vec<Related>>> {
+        let searcher = self.reader.searcher();
+        let generation = searcher.generation().generation_id();
+        if let Ok(cache) = self.related_cache.lock()
+            && let Some((g, v)) = cache.get(key)
+            && *g == generation
+        {
+            return Ok(v.clone());
+        }
+        let f = &self.fields;
+        let docs = searcher.num_docs().max(1);
+        let mlt = MoreLikeThisQuery::builder()
+            .with_min_doc_frequency(1)
+            // Words in a third of everything say nothing about this text.
+            .with_max_doc_frequency((docs / 3).max(2))
+            .with_min_term_frequency(1)
+            .with_max_query_terms(24)
+            .with_min_word_length(3)
+            .with_stop_words(STOP_WORDS.iter().map(|s| s.to_string()).collect())
+            .with_document_fields(vec![
+                (f.title, vec![OwnedValue::Str(title.to_string())]),
+                (f.body, vec![OwnedValue::Str(body.to_string())]),
+            ]);
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
+            (Occur::Must, Box::new(mlt)),
+            filter(term(f.kind, "lesson")),
+            self.readers_filter(&Readers::everyone()),
+            (Occur::MustNot, term(f.key, key)),
+        ];
+        for &u in own_units {
+            clauses.push((
+                Occur::MustNot,
+                Box::new(TermQuery::new(
+                    Term::from_field_i64(f.unit_ids, u),
+                    IndexRecordOption::Basic,
+                )),
+            ));
+        }
+        let top = searcher
+            .search(
+                &BooleanQuery::new(clauses),
+                &TopDocs::with_limit(limit).order_by_score(),
+            )
+            .map_err(search_error)?;
+        let mut out = Vec::with_capacity(top.len());
+        for (_, addr) in top {
+            let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
+            let text = |field| {
+                doc.get_first(field)
+                    .and_then(|v| v.as_str())
+                    .unwrap_or_default()
+                    .to_string()
+            };
+            out.push(Related {
+                title: text(f.title),
+                url: text(f.url),
+                unit_ids: doc.get_all(f.unit_ids).filter_map(|v| v.as_i64()).collect(),
+            });
+        }
+        let out = Arc::new(out);
+        if let Ok(mut cache) = self.related_cache.lock() {
+            // Entries of older generations are useless: drop them when the map grows.
+            if cache.len() > 4096 {
+                cache.retain(|_, (g, _)| *g == generation);
+            }
+            cache.insert(key.to_string(), (generation, out.clone()));
+        }
+        Ok(out)
+    }
+}
+
+fn highlight(generator: &SnippetGenerator, text: &str, max: usize) -> Highlight {
+    let snippet = generator.snippet(text);
+    if snippet.fragment().is_empty() {
+        // No word matched here: the start of the text.
+        let cut = text
+            .char_indices()
+            .nth(max)
+            .map(|(i, _)| i)
+            .unwrap_or(text.len());
+        let mut h = Highlight::plain(&text[..cut]);
+        if cut < text.len() {
+            h.text.push('…');
+        }
+        return h;
+    }
+    let range = snippet.fragment_range();
+    let mut h = Highlight {
+        text: snippet.fragment().to_string(),
+        marks: snippet.highlighted().to_vec(),
+    };
+    if range.start > 0 {
+        h.text.insert(0, '…');
+        let shift = '…'.len_utf8();
+        for m in &mut h.marks {
+            *m = m.start + shift..m.end + shift;
+        }
+    }
+    if range.end < text.len() {
+        h.text.push('…');
+    }
+    h
+}
+
+/// Counts of kind, tribe, squad and tag over every hit.
+struct FacetCounts;
+
+const FACET_FIELDS: [&str; 4] = ["kind", "tribe", "squad", "tags"];
+
+struct SegmentFacets {
+    columns: Vec<(Option<StrColumn>, Vec<u32>)>,
+}
+
+impl Collector for FacetCounts {
+    type Fruit = Facets;
+    type Child = SegmentFacets;
+
+    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
+        let mut columns = Vec::with_capacity(FACET_FIELDS.len());
+        for name in FACET_FIELDS {
+            let column = segment.fast_fields().str(name)?;
+            let n = column.as_ref().map_or(0, |c| c.num_terms());
+            columns.push((column, vec![0u32; n]));
+        }
+        Ok(SegmentFacets { columns })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<HashMap<String, u64>>>) -> tantivy::Result<Facets> {
+        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); FACET_FIELDS.len()];
+        for fruit in fruits {
+            for (into, from) in merged.iter_mut().zip(fruit) {
+                for (k, v) in from {
+                    *into.entry(k).or_default() += v;
+                }
+            }
+        }
+        let mut sorted = merged.into_iter().map(|m| {
+            let mut v: Vec<(String, u64)> = m.into_iter().collect();
+            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            v.truncate(FACET_VALUES);
+            v
+        });
+        Ok(Facets {
+            kind: sorted.next().unwrap_or_default(),
+            tribe: sorted.next().unwrap_or_default(),
+            squad: sorted.next().unwrap_or_default(),
+            tag: sorted.next().unwrap_or_default(),
+        })
+    }
+}
+
+impl SegmentCollector for SegmentFacets {
+    type Fruit = Vec<HashMap<String, u64>>;
+
+    fn collect(&mut self, doc: DocId, _: Score) {
+        for (column, counts) in &mut self.columns {
+            if let Some(column) = column {
+                for ord in column.term_ords(doc) {
+                    if let Some(n) = counts.get_mut(ord as usize) {
+                        *n += 1;
+                    }
+                }
+            }
+        }
+    }
+
+    fn harvest(self) -> Self::Fruit {
+        self.columns
+            .into_iter()
+            .map(|(column, counts)| {
+                let mut out = HashMap::new();
+                let Some(column) = column else { return out };
+                let mut name = String::new();
+                for (ord, n) in counts.into_iter().enumerate() {
+                    if n > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
+                        out.insert(name.clone(), n as u64);
+                    }
+                }
+                out
+            })
+            .collect()
+    }
+}

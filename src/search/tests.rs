@@ -1,0 +1,349 @@
+//! Search behaviour on a real index in a temporary directory, without a database: ranking,
+//! stemming, the query syntax, facets, typo correction, permissions, suggestions and related
+//! lessons. The HTTP, database and browser side is tested in `tests/it/search.rs`.
+
+use chrono::NaiveDate;
+
+use super::Search;
+use super::indexer::Indexer;
+use super::records::{EVERYONE, Record, Units};
+use super::run::{Correction, Params, Readers, Request};
+use crate::org::unit::{Unit, UnitKind};
+
+struct Fixture {
+    _dir: tempfile::TempDir,
+    search: std::sync::Arc<Search>,
+    indexer: Indexer,
+    units: Units,
+}
+
+fn units() -> Vec<Unit> {
+    let mut tribe = Unit::for_test(1, UnitKind::Tribe, None);
+    tribe.slug = "platform".into();
+    let mut squad = Unit::for_test(2, UnitKind::Squad, Some(1));
+    squad.slug = "payments".into();
+    let mut other = Unit::for_test(3, UnitKind::Squad, None);
+    other.slug = "player".into();
+    vec![tribe, squad, other]
+}
+
+fn record(id: u32, title: &str, body: &str) -> Record {
+    Record {
+        key: format!("lesson:{id}"),
+        kind: "lesson",
+        title: title.into(),
+        body: body.into(),
+        tags: vec![],
+        unit_ids: vec![],
+        author: None,
+        date: NaiveDate::from_ymd_opt(2026, 1, id.min(28))
+            .and_then(|d| d.and_hms_opt(12, 0, 0))
+            .unwrap_or_default(),
+        url: format!("/lessons/{id}"),
+        context: String::new(),
+        readers: vec![EVERYONE.into()],
+    }
+}
+
+impl Fixture {
+    fn new(records: &[Record]) -> Fixture {
+        let dir = tempfile::tempdir().unwrap();
+        let (search, rebuild) = Search::open(&dir.path().join("index")).unwrap();
+        assert_eq!(rebuild, Some(super::Rebuild::Missing));
+        let mut f = Fixture {
+            indexer: Indexer::new(search.clone()).unwrap(),
+            search,
+            _dir: dir,
+            units: Units::of(units()),
+        };
+        f.put(records);
+        f
+    }
+
+    fn put(&mut self, records: &[Record]) {
+        for r in records {
+            self.indexer.put(&self.units, r).unwrap();
+        }
+        self.indexer.commit(1, true).unwrap();
+    }
+
+    fn ask(&self, params: Params, readers: &Readers) -> super::run::Results {
+        self.search.search(&Request::new(&params), readers).unwrap()
+    }
+
+    /// The urls found for `q`, best first, as everyone.
+    fn urls(&self, q: &str) -> Vec<String> {
+        self.ask(q_params(q), &Readers::everyone())
+            .hits
+            .into_iter()
+            .map(|h| h.url)
+            .collect()
+    }
+}
+
+fn q_params(q: &str) -> Params {
+    Params {
+        q: Some(q.into()),
+        ..Params::default()
+    }
+}
+
+fn corpus() -> Vec<Record> {
+    let mut rs = vec![
+        record(
+            1,
+            "Cache stampede at midnight",
+            "Thousands of keys expired together.",
+        ),
+        record(
+            2,
+            "Deploy checklist",
+            "Every deployment needs a rollback plan. The stampede of requests after a cache \
+             flush took down the stampede stampede database.",
+        ),
+        record(
+            3,
+            "Feature flags guide",
+            "Ship dark, then turn the feature flag on slowly.",
+        ),
+        record(
+            4,
+            "Redis notes",
+            "Our cache runs on redis; eviction is LRU.",
+        ),
+        record(
+            5,
+            "Onboarding",
+            "Pair with a buddy in the first week. Feature work comes later.",
+        ),
+    ];
+    rs[0].tags = vec!["incidents".into(), "caching".into()];
+    rs[0].unit_ids = vec![2];
+    rs[1].tags = vec!["deploys".into()];
+    rs[1].unit_ids = vec![3];
+    rs[3].tags = vec!["caching".into()];
+    rs[3].unit_ids = vec![2];
+    rs[3].author = Some("alice".into());
+    rs
+}
+
+#[test]
+fn titles_rank_before_bodies_and_words_are_stemmed() {
+    let f = Fixture::new(&corpus());
+    // "stampede" is in lesson 1's title, three times in lesson 2's body.
+    assert_eq!(f.urls("stampede"), ["/lessons/1", "/lessons/2"]);
+    // Stemming: "deploy" finds "deployment", "flag" finds "flags", "Expire" finds "expired".
+    assert_eq!(f.urls("deploy"), ["/lessons/2"]);
+    assert_eq!(f.urls("flag")[0], "/lessons/3");
+    assert_eq!(f.urls("Expire"), ["/lessons/1"]);
+    // All words must match.
+    assert_eq!(f.urls("cache redis"), ["/lessons/4"]);
+    // Stop words do not have to.
+    assert_eq!(f.urls("the onboarding of a buddy"), ["/lessons/5"]);
+}
+
+#[test]
+fn phrases_exclusions_and_fields() {
+    let f = Fixture::new(&corpus());
+    assert_eq!(f.urls("\"feature flag\""), ["/lessons/3"]);
+    let mut feature = f.urls("feature");
+    feature.sort();
+    assert_eq!(feature, ["/lessons/3", "/lessons/5"]);
+    assert_eq!(f.urls("feature -buddy"), ["/lessons/3"]);
+    let mut without = f.urls("cache -\"keys expired\"");
+    without.sort();
+    assert_eq!(without, ["/lessons/2", "/lessons/4"]);
+    // title: looks only at titles; tag: only at tags; author: at authors.
+    assert_eq!(f.urls("title:stampede"), ["/lessons/1"]);
+    let mut caching = f.urls("tag:caching");
+    caching.sort();
+    assert_eq!(caching, ["/lessons/1", "/lessons/4"]);
+    assert_eq!(f.urls("author:alice"), ["/lessons/4"]);
+    // Only an exclusion: everything else.
+    assert_eq!(f.urls("-cache").len(), 2);
+}
+
+#[test]
+fn bad_syntax_is_searched_as_words() {
+    let f = Fixture::new(&corpus());
+    for q in [
+        "\"unclosed cache",
+        "cache AND (",
+        "title:",
+        "-",
+        "((",
+        "foo:bar",
+        "*",
+        "[1 TO 2]",
+    ] {
+        // Never an error; the words that mean something still find their records.
+        let r = f.ask(q_params(q), &Readers::everyone());
+        assert!(r.total <= 5, "{q}");
+    }
+    assert_eq!(f.urls("\"unclosed cache"), Vec::<String>::new());
+    assert_eq!(f.urls("\"keys expired"), ["/lessons/1"]);
+    assert_eq!(f.urls("redis!!!"), ["/lessons/4"]);
+    assert!(
+        f.urls("---").is_empty(),
+        "no words is nothing, not everything"
+    );
+}
+
+#[test]
+fn facets_count_every_hit_and_filters_narrow_down() {
+    let f = Fixture::new(&corpus());
+    let r = f.ask(q_params("cache"), &Readers::everyone());
+    assert_eq!(r.total, 3);
+    assert_eq!(r.facets.kind, [("lesson".to_string(), 3)]);
+    assert_eq!(r.facets.tribe, [("platform".to_string(), 2)]);
+    assert_eq!(
+        r.facets.squad,
+        [("payments".to_string(), 2), ("player".to_string(), 1)]
+    );
+    assert_eq!(r.facets.tag[0], ("caching".to_string(), 2));
+    // A tribe's facet path covers its squads.
+    let narrowed = f.ask(
+        Params {
+            unit: Some("/tribe/platform".into()),
+            ..q_params("cache")
+        },
+        &Readers::everyone(),
+    );
+    assert_eq!(narrowed.total, 2);
+    let squad = f.ask(
+        Params {
+            unit: Some("/squad/player".into()),
+            ..q_params("cache")
+        },
+        &Readers::everyone(),
+    );
+    assert_eq!(squad.hits.len(), 1);
+    assert_eq!(squad.hits[0].url, "/lessons/2");
+    // Dates: lesson n is dated January n.
+    let dated = f.ask(
+        Params {
+            from: Some("2026-01-02".into()),
+            to: Some("2026-01-04".into()),
+            sort: Some("date".into()),
+            ..q_params("cache")
+        },
+        &Readers::everyone(),
+    );
+    assert_eq!(
+        dated
+            .hits
+            .iter()
+            .map(|h| h.url.as_str())
+            .collect::<Vec<_>>(),
+        ["/lessons/4", "/lessons/2"]
+    );
+    // Filters alone (no words) browse.
+    let tagged = f.ask(
+        Params {
+            tag: Some("Deploys".into()),
+            ..Params::default()
+        },
+        &Readers::everyone(),
+    );
+    assert_eq!(tagged.total, 1);
+}
+
+#[test]
+fn typos_are_corrected() {
+    let f = Fixture::new(&corpus());
+    let r = f.ask(q_params("stampeed"), &Readers::everyone());
+    assert_eq!(
+        r.correction,
+        Some(Correction::Showing {
+            used: "stampede".into(),
+            typed: "stampeed".into()
+        })
+    );
+    assert_eq!(r.hits[0].url, "/lessons/1");
+    // Transposed letters, two words with one typo.
+    assert_eq!(f.urls("cahce redis"), ["/lessons/4"]);
+    // Nothing close: nothing found and nothing claimed.
+    let r = f.ask(q_params("xylophone"), &Readers::everyone());
+    assert_eq!((r.total, r.correction), (0, None));
+}
+
+#[test]
+fn searches_never_show_what_the_viewer_may_not_read() {
+    let mut corpus = corpus();
+    let mut private = record(
+        9,
+        "Secret reorganisation plan",
+        "The zeppelin project is a draft.",
+    );
+    private.readers = vec!["person:7".into(), "admin".into()];
+    private.tags = vec!["caching".into()];
+    corpus.push(private);
+    let f = Fixture::new(&corpus);
+    let everyone = Readers::everyone();
+    assert!(f.urls("zeppelin").is_empty());
+    assert_eq!(f.ask(q_params("secret"), &everyone).total, 0);
+    // Not in counts or facets either.
+    let r = f.ask(q_params("tag:caching"), &everyone);
+    assert_eq!(r.total, 2);
+    assert_eq!(r.facets.tag[0], ("caching".to_string(), 2));
+    // No correction towards a word only the hidden record has, no suggestion of it.
+    assert_eq!(f.ask(q_params("zeppelim"), &everyone).correction, None);
+    assert!(f.search.suggest("secr", &everyone, 8).unwrap().is_empty());
+    // Its reader finds it.
+    let reader = Readers::for_keys(&["person:7"]);
+    assert_eq!(f.ask(q_params("zeppelin"), &reader).total, 1);
+    assert_eq!(f.search.suggest("secr", &reader, 8).unwrap().len(), 1);
+}
+
+#[test]
+fn suggestions_complete_the_last_word() {
+    let f = Fixture::new(&corpus());
+    let titles = |q: &str| -> Vec<String> {
+        f.search
+            .suggest(q, &Readers::everyone(), 8)
+            .unwrap()
+            .into_iter()
+            .map(|s| s.title)
+            .collect()
+    };
+    assert_eq!(titles("stam"), ["Cache stampede at midnight"]);
+    assert_eq!(titles("cache stam"), ["Cache stampede at midnight"]);
+    assert_eq!(titles("Feat"), ["Feature flags guide"]);
+    assert!(titles("zzz").is_empty());
+    assert!(titles("").is_empty());
+}
+
+#[test]
+fn related_lessons_come_from_other_units() {
+    let mut corpus = corpus();
+    let mut same = record(
+        6,
+        "Cache eviction storms",
+        "Cache keys expired in a stampede again.",
+    );
+    same.unit_ids = vec![2];
+    let mut other = record(
+        7,
+        "Stampede protection",
+        "Coalesce cache misses so expired keys do not stampede.",
+    );
+    other.unit_ids = vec![3];
+    corpus.push(same);
+    corpus.push(other);
+    let f = Fixture::new(&corpus);
+    let related = f
+        .search
+        .related(
+            "lesson:1",
+            "Cache stampede at midnight",
+            "Thousands of keys expired together.",
+            &[2],
+            5,
+        )
+        .unwrap();
+    let urls: Vec<&str> = related.iter().map(|r| r.url.as_str()).collect();
+    assert!(urls.contains(&"/lessons/7"), "{urls:?}");
+    assert!(!urls.contains(&"/lessons/1"), "not itself");
+    assert!(!urls.contains(&"/lessons/6"), "not from its own unit");
+    assert!(!urls.contains(&"/lessons/4"), "not from its own unit");
+}
