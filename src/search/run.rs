@@ -584,8 +584,9 @@ impl Search {
         let docs = searcher.num_docs().max(1);
         let mlt = MoreLikeThisQuery::builder()
             .with_min_doc_frequency(1)
-            // Words in a third of everything say nothing about this text.
-            .with_max_doc_frequency((docs / 3).max(2))
+            // Words in a third of everything say nothing about this text (in a big index; a
+            // small one has too few records to tell).
+            .with_max_doc_frequency((docs / 3).max(20))
             .with_min_term_frequency(1)
             .with_max_query_terms(24)
             .with_min_word_length(3)

@@ -357,3 +357,72 @@ async fn edit_a_page_with_live_preview() {
     browser.screenshot("page.png").await;
     browser.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn search_from_the_header_box() {
+    let Some(browser) = Browser::start(false).await else {
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &browser.client;
+    c.goto(&s.url("/login?next=/")).await.unwrap();
+    browser.sign_in("fika-demo-2026").await;
+    browser.wait_text(".cards").await;
+    // Search as you type: titles appear under the header box; arrow down and Enter opens one.
+    browser.type_into("q", "coal").await;
+    let first = browser.wait_text("#q-suggestions a").await;
+    assert!(first.starts_with("Coalesce cache misses"), "{first}");
+    browser.screenshot("search-suggest.png").await;
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    q.send_keys(&fantoccini::key::Key::Down.to_string())
+        .await
+        .unwrap();
+    q.send_keys(&fantoccini::key::Key::Enter.to_string())
+        .await
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !browser.path().await.starts_with("/lessons/") {
+        assert!(Instant::now() < deadline, "the suggestion did not open");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    assert!(
+        browser
+            .wait_text("main h1")
+            .await
+            .starts_with("Coalesce cache misses")
+    );
+
+    // Enter without a chosen suggestion submits the form: the results page.
+    let q = c.find(Locator::Id("q")).await.unwrap();
+    q.send_keys(&format!("deploy{}", fantoccini::key::Key::Enter))
+        .await
+        .unwrap();
+    browser.wait_for_path("/search").await;
+    let count = browser.wait_text(".results-head .hint").await;
+    assert!(count.contains("results"), "{count}");
+    let marked = browser.wait_text(".hit mark").await;
+    assert!(marked.to_lowercase().starts_with("deploy"), "{marked}");
+    // A facet narrows down and shows as a removable filter.
+    browser.click(".facets a[href*='kind=lesson']").await;
+    let chip = browser.wait_text(".chips li span").await;
+    assert_eq!(chip, "Lessons");
+    let kinds = c.find_all(Locator::Css(".hit .kind")).await.unwrap();
+    assert!(!kinds.is_empty());
+    for k in kinds {
+        assert_eq!(k.text().await.unwrap().to_lowercase(), "lesson");
+    }
+    browser.screenshot("search-results.png").await;
+    // On a phone the facets go below the results and nothing overflows.
+    c.set_window_size(390, 844).await.unwrap();
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::Value::Bool(false));
+    browser.screenshot("search-phone.png").await;
+    browser.close().await;
+}

@@ -12,4 +12,5 @@ mod durability;
 mod lessons;
 mod org;
 mod pages;
+mod search;
 mod site;
