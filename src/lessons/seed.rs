@@ -165,7 +165,7 @@ const SENTENCES: &[&str] = &[
     "Feature flags let us turn the {s} off in seconds instead of redeploying.",
     "Load testing the {s} before {e} showed the limit at {n} requests per second.",
     "The retrospective agreed on one change only, and we actually made it.",
-    "The cache stampede started when thousands of entries expired in the same second.",
+    "The {s} fell over when thousands of requests arrived in the same second.",
     "Idempotent handlers in the {s} made retries safe.",
     "Backpressure in the {s} protected the {s2} when traffic spiked.",
     "A blameless review found three small causes instead of one person to blame.",
@@ -219,7 +219,6 @@ const WORDS: &[&str] = &[
     "cohort",
     "funnel",
     "churn",
-    "onboarding",
     "accessibility",
     "contrast",
     "keyboard",
@@ -249,6 +248,210 @@ const WORDS: &[&str] = &[
     "recommendation",
     "embedding",
     "ranking",
+    "idempotency",
+    "backpressure",
+    "stampede",
+    "thundering",
+    "herd",
+    "circuit",
+    "breaker",
+    "bulkhead",
+    "sidecar",
+    "proxy",
+    "ingress",
+    "egress",
+    "firewall",
+    "subnet",
+    "gateway",
+    "resolver",
+    "cookie",
+    "session",
+    "token",
+    "oauth",
+    "password",
+    "signup",
+    "checkout",
+    "refund",
+    "subscription",
+    "trial",
+    "coupon",
+    "discount",
+    "currency",
+    "ledger",
+    "reconciliation",
+    "settlement",
+    "chargeback",
+    "fraud",
+    "anomaly",
+    "forecast",
+    "seasonality",
+    "dashboard",
+    "heatmap",
+    "histogram",
+    "percentile",
+    "median",
+    "outlier",
+    "alerting",
+    "paging",
+    "escalation",
+    "postmortem",
+    "timeline",
+    "mitigation",
+    "remediation",
+    "blameless",
+    "runbook",
+    "playbook",
+    "checklist",
+    "template",
+    "convention",
+    "linting",
+    "formatting",
+    "refactoring",
+    "monolith",
+    "microservice",
+    "contract",
+    "schema",
+    "protobuf",
+    "json",
+    "graphql",
+    "webhook",
+    "polling",
+    "streaming",
+    "websocket",
+    "queue",
+    "topic",
+    "partition",
+    "offset",
+    "consumer",
+    "producer",
+    "retention",
+    "compaction",
+    "snapshot",
+    "replication",
+    "vacuum",
+    "index",
+    "query",
+    "planner",
+    "optimizer",
+    "cardinality",
+    "statistics",
+    "transaction",
+    "isolation",
+    "lock",
+    "mutex",
+    "semaphore",
+    "thread",
+    "coroutine",
+    "scheduler",
+    "cron",
+    "worker",
+    "pool",
+    "allocator",
+    "garbage",
+    "leak",
+    "profiler",
+    "flamegraph",
+    "benchmark",
+    "fixture",
+    "mock",
+    "stub",
+    "canary",
+    "blue",
+    "green",
+    "shadow",
+    "traffic",
+    "mirror",
+    "replay",
+    "staging",
+    "sandbox",
+    "preview",
+    "artifact",
+    "registry",
+    "container",
+    "image",
+    "layer",
+    "cache",
+    "volume",
+    "mount",
+    "secretstore",
+    "vault",
+    "expiry",
+    "renewal",
+    "dns",
+    "cdn",
+    "edge",
+    "origin",
+    "purge",
+    "invalidation",
+    "warmup",
+    "coldstart",
+    "autoscaling",
+    "quota",
+    "budget",
+    "billing",
+    "tagging",
+    "cost",
+    "rightsizing",
+    "reservation",
+    "spot",
+    "preemption",
+    "draining",
+    "cordon",
+    "rollout",
+    "rollforward",
+    "freeze",
+    "changelog",
+    "semver",
+    "release",
+    "train",
+    "cherrypick",
+    "branch",
+    "trunk",
+    "merge",
+    "rebase",
+    "conflict",
+    "review",
+    "approval",
+    "pairing",
+    "mobbing",
+    "kata",
+    "spike",
+    "retro",
+    "standup",
+    "planning",
+    "refinement",
+    "demo",
+    "velocity",
+    "burndown",
+    "cycle",
+    "wip",
+    "kanban",
+    "okr",
+    "kpi",
+    "north",
+    "star",
+    "metric",
+    "guardrail",
+    "experiment",
+    "variant",
+    "control",
+    "significance",
+    "power",
+    "sample",
+    "novelty",
+    "onboarding",
+    "offboarding",
+    "buddy",
+    "wiki",
+    "handbook",
+    "guild",
+    "chapter",
+    "squad",
+    "tribe",
+    "trio",
+    "alliance",
+    "coach",
+    "facilitator",
 ];
 
 const TAGS: &[&str] = &[
@@ -298,26 +501,56 @@ fn pick<'a>(rng: &mut StdRng, from: &[&'a str]) -> &'a str {
     from[rng.random_range(0..from.len())]
 }
 
-/// Mostly common items, sometimes rare ones: real tags and topics follow a long tail.
-fn pick_skewed<'a>(rng: &mut StdRng, from: &[&'a str]) -> &'a str {
+/// A long tail (Zipf, exponent 1): the first items are common, the last rare — like words.
+fn pick_zipf<'a>(rng: &mut StdRng, from: &[&'a str]) -> &'a str {
     let r: f64 = rng.random::<f64>();
-    from[((r * r) * from.len() as f64) as usize % from.len()]
+    from[((from.len() as f64).powf(r) - 1.0) as usize % from.len()]
 }
 
-/// One of `templates`, its blanks filled.
-fn fill(rng: &mut StdRng, templates: &[&str]) -> String {
-    let template = pick(rng, templates);
-    let s = pick_skewed(rng, SUBJECTS);
-    let mut s2 = pick(rng, SUBJECTS);
-    if s2 == s {
-        s2 = SUBJECTS[(SUBJECTS.iter().position(|x| *x == s).unwrap_or(0) + 1) % SUBJECTS.len()];
+/// What one lesson is about: it keeps coming back to its subjects, like a real one does.
+struct Topic {
+    s: &'static str,
+    s2: &'static str,
+    e: &'static str,
+    m: &'static str,
+}
+
+impl Topic {
+    fn new(rng: &mut StdRng) -> Topic {
+        let s = pick(rng, SUBJECTS);
+        let mut s2 = pick(rng, SUBJECTS);
+        if s2 == s {
+            s2 =
+                SUBJECTS[(SUBJECTS.iter().position(|x| *x == s).unwrap_or(0) + 1) % SUBJECTS.len()];
+        }
+        Topic {
+            s,
+            s2,
+            e: pick(rng, EVENTS),
+            m: pick(rng, METRICS),
+        }
     }
-    template
-        .replace("{s2}", s2)
-        .replace("{s}", s)
-        .replace("{e}", pick(rng, EVENTS))
-        .replace("{m}", pick(rng, METRICS))
-        .replace("{n}", &rng.random_range(2..95).to_string())
+
+    /// One of `templates` about this topic; now and then about a neighbouring subject.
+    fn fill(&self, rng: &mut StdRng, templates: &[&str]) -> String {
+        let template = pick(rng, templates);
+        let s2 = if rng.random_bool(0.2) {
+            pick(rng, SUBJECTS)
+        } else {
+            self.s2
+        };
+        let m = if rng.random_bool(0.3) {
+            pick(rng, METRICS)
+        } else {
+            self.m
+        };
+        template
+            .replace("{s2}", s2)
+            .replace("{s}", self.s)
+            .replace("{e}", self.e)
+            .replace("{m}", m)
+            .replace("{n}", &rng.random_range(2..95).to_string())
+    }
 }
 
 fn capitalized(s: String) -> String {
@@ -330,7 +563,8 @@ fn capitalized(s: String) -> String {
 
 /// One generated lesson: a title, a Markdown body of one to nine paragraphs, tags.
 fn lesson(rng: &mut StdRng) -> (String, String, Vec<String>) {
-    let title = capitalized(fill(rng, TITLES));
+    let topic = Topic::new(rng);
+    let title = capitalized(topic.fill(rng, TITLES));
     let paragraphs = 1 + (rng.random::<f64>().powi(2) * 9.0) as usize;
     let mut body = String::new();
     for p in 0..paragraphs {
@@ -338,7 +572,7 @@ fn lesson(rng: &mut StdRng) -> (String, String, Vec<String>) {
             body.push_str("\n\n");
         }
         if p > 0 && rng.random_bool(0.15) {
-            body.push_str(&format!("## {}\n\n", capitalized(fill(rng, TITLES))));
+            body.push_str(&format!("## {}\n\n", capitalized(topic.fill(rng, TITLES))));
         }
         let sentences = rng.random_range(2..6);
         for i in 0..sentences {
@@ -348,20 +582,20 @@ fn lesson(rng: &mut StdRng) -> (String, String, Vec<String>) {
             if rng.random_bool(0.25) {
                 // A sentence of freer vocabulary, so the index sees a long tail of words.
                 let w: Vec<&str> = (0..rng.random_range(4..9))
-                    .map(|_| pick(rng, WORDS))
+                    .map(|_| pick_zipf(rng, WORDS))
                     .collect();
                 body.push_str(&capitalized(format!(
                     "{} matters for the {}.",
                     w.join(" "),
-                    pick(rng, SUBJECTS)
+                    topic.s
                 )));
             } else {
-                body.push_str(&fill(rng, SENTENCES));
+                body.push_str(&topic.fill(rng, SENTENCES));
             }
         }
     }
     let mut tags: Vec<String> = (0..rng.random_range(1..5))
-        .map(|_| pick_skewed(rng, TAGS).to_string())
+        .map(|_| pick_zipf(rng, TAGS).to_string())
         .collect();
     tags.sort();
     tags.dedup();

@@ -284,6 +284,12 @@ pub fn document(f: &Fields, units: &Units, r: &Record) -> TantivyDocument {
     for t in &r.tags {
         d.add_text(f.tags, t.to_lowercase());
     }
+    // Tags are words of the record too ("postgres" finds what is tagged so), as later values
+    // of the body: one field less for every word of a query to look in. Shown text is the
+    // first value only.
+    for t in &r.tags {
+        d.add_text(f.body, t);
+    }
     let mut tribes = Vec::new();
     for &id in &r.unit_ids {
         d.add_i64(f.unit_ids, id);
@@ -308,6 +314,9 @@ pub fn document(f: &Fields, units: &Units, r: &Record) -> TantivyDocument {
     d.add_text(f.context, &r.context);
     for reader in &r.readers {
         d.add_text(f.readers, reader);
+    }
+    if !r.readers.iter().any(|k| k == super::records::EVERYONE) {
+        d.add_text(f.readers, schema::RESTRICTED);
     }
     d
 }

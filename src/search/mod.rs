@@ -6,6 +6,8 @@
 //! Queries ([`run`]) filter by who may read each record inside the index, so counts, facets and
 //! pages never include what the viewer may not open.
 
+mod facets;
+mod highlight;
 pub mod indexer;
 pub mod query;
 pub mod records;
@@ -63,6 +65,11 @@ pub struct Search {
     pub status: Status,
     /// Related lessons per record, with the index generation they were found in.
     pub related_cache: Mutex<HashMap<String, RelatedEntry>>,
+    facet_columns: facets::ColumnCache,
+    /// Count and facets of recent queries, per index generation: people page through the
+    /// same results and ask the same popular questions. Off with `FIKA_SEARCH_CACHE=0`.
+    counts_cache: Mutex<HashMap<String, (usize, run::Facets)>>,
+    cache_counts: bool,
 }
 
 #[derive(Default)]
@@ -127,6 +134,9 @@ impl Search {
             dir: dir.to_path_buf(),
             status: Status::default(),
             related_cache: Mutex::default(),
+            facet_columns: Default::default(),
+            counts_cache: Mutex::default(),
+            cache_counts: std::env::var("FIKA_SEARCH_CACHE").map_or(true, |v| v.trim() != "0"),
         };
         if rebuild.is_none()
             && let Ok(p) = search.payload()

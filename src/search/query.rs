@@ -7,7 +7,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::schema::{Fields, STOP_WORDS, TAG_BOOST, TITLE_BOOST};
+use super::schema::{Fields, STOP_WORDS, TITLE_BOOST};
 
 /// Where a clause looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,13 +222,8 @@ impl Parsed {
                 let toks = tokens(stemmed, &c.text);
                 let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
                 alternatives.extend(in_field(f.title, &toks).map(|q| boosted(q, TITLE_BOOST)));
+                // Tags are indexed as words of the body too (see `indexer::document`).
                 alternatives.extend(in_field(f.body, &toks));
-                if !c.phrase && !toks.is_empty() {
-                    alternatives.push(boosted(
-                        term_query(f.tags, &raw(), IndexRecordOption::Basic),
-                        TAG_BOOST,
-                    ));
-                }
                 any_of(alternatives)
             }
         }

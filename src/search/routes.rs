@@ -92,9 +92,17 @@ async fn page(
     params: web::Query<Params>,
 ) -> AppResult<HttpResponse> {
     let req = Request::new(&params);
-    let results = run(&state, &viewer, &req).await?;
-    let org_cache = state.org.clone();
-    let org = state.db.run(move |c| org_cache.get(c)).await?;
+    // One trip to a blocking thread for both: the results and the org names they show.
+    let (search, org_cache, readers, r) = (
+        state.search.clone(),
+        state.org.clone(),
+        Readers::of(&viewer),
+        req.clone(),
+    );
+    let (results, org) = state
+        .db
+        .run(move |c| Ok((search.search(&r, &readers)?, org_cache.get(c)?)))
+        .await?;
     let building = state.search.status.building();
     html(&SearchPage::new(
         Shell::new(&viewer, "search"),

@@ -7,20 +7,20 @@ use std::ops::{Bound, Range};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tantivy::collector::{Collector, Count, SegmentCollector, TopDocs};
-use tantivy::columnar::StrColumn;
+use tantivy::collector::{Count, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
     MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, OwnedValue, Value};
-use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocAddress, DocId, Order, Score, Searcher, SegmentReader, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
+use super::facets::FacetCounts;
+use super::highlight::Highlighter;
 use super::query::{Parsed, parse, tokens};
 use super::records::EVERYONE;
-use super::schema::{STEMMED, STOP_WORDS, WORDS};
+use super::schema::{RESTRICTED, STEMMED, STOP_WORDS, WORDS};
 use super::{Search, search_error};
 use crate::auth::Viewer;
 use crate::error::AppResult;
@@ -28,8 +28,6 @@ use crate::error::AppResult;
 pub const PER_PAGE: usize = 10;
 /// With fewer hits than this, a typo correction is tried.
 const FEW: usize = 3;
-/// Values shown per facet.
-const FACET_VALUES: usize = 12;
 
 /// Who is asking, as the index's `readers` keys.
 #[derive(Debug, Clone)]
@@ -101,7 +99,8 @@ impl Request {
             parsed: parse(&q),
             q: q.trim().to_string(),
             kind: opt(&params.kind).map(|k| k.to_lowercase()),
-            unit: opt(&params.unit).filter(|u| u.starts_with('/')),
+            // `tribe/x` and `/tribe/x` both name a facet path.
+            unit: opt(&params.unit).map(|u| format!("/{}", u.trim_start_matches('/'))),
             tag: opt(&params.tag).map(|t| t.to_lowercase()),
             author: opt(&params.author).map(|a| a.to_lowercase()),
             from: date(&params.from),
@@ -156,13 +155,6 @@ pub struct Highlight {
 }
 
 impl Highlight {
-    fn plain(text: &str) -> Highlight {
-        Highlight {
-            text: text.to_string(),
-            marks: vec![],
-        }
-    }
-
     /// `(text, matched)` pieces, for templates to escape and mark.
     pub fn parts(&self) -> Vec<(&str, bool)> {
         let mut out = Vec::new();
@@ -271,12 +263,25 @@ impl Search {
             .ok_or_else(|| search_error(format!("analyzer {name} missing")))
     }
 
+    /// Leaves out the restricted records the viewer is no reader of.
     fn readers_filter(&self, readers: &Readers) -> (Occur, Box<dyn Query>) {
-        filter(any(readers
+        let f = &self.fields;
+        let own: Vec<Box<dyn Query>> = readers
             .0
             .iter()
-            .map(|r| term(self.fields.readers, r))
-            .collect()))
+            .filter(|k| *k != EVERYONE)
+            .map(|k| term(f.readers, k))
+            .collect();
+        let restricted = term(f.readers, RESTRICTED);
+        let hidden: Box<dyn Query> = if own.is_empty() {
+            restricted
+        } else {
+            Box::new(BooleanQuery::new(vec![
+                (Occur::Must, restricted),
+                (Occur::MustNot, any(own)),
+            ]))
+        };
+        (Occur::MustNot, hidden)
     }
 
     /// The `/search` results.
@@ -285,7 +290,9 @@ impl Search {
             return Ok(Results::default());
         }
         let searcher = self.reader.searcher();
+        let started = std::time::Instant::now();
         let mut found = self.find(&searcher, req, &req.parsed, readers)?;
+        let found_at = started.elapsed();
         let mut correction = None;
         if found.total < FEW
             && let Some(better) = self.correct(&searcher, &req.parsed)?
@@ -303,7 +310,15 @@ impl Search {
                 }
             }
         }
+        let corrected_at = started.elapsed();
         let hits = self.hits(&searcher, &found)?;
+        tracing::debug!(
+            total = found.total,
+            find_us = found_at.as_micros() as u64,
+            correct_us = (corrected_at - found_at).as_micros() as u64,
+            hits_us = (started.elapsed() - corrected_at).as_micros() as u64,
+            "search"
+        );
         Ok(Results {
             total: found.total,
             hits,
@@ -370,29 +385,62 @@ impl Search {
         let query = BooleanQuery::new(clauses);
         let offset = (req.page - 1) * PER_PAGE;
         let page = TopDocs::with_limit(PER_PAGE).and_offset(offset);
-        let (top, total, facets) = match req.sort {
-            Sort::Relevance => {
-                let (top, total, facets) = searcher
-                    .search(&query, &(page.order_by_score(), Count, FacetCounts))
-                    .map_err(search_error)?;
-                let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                (top, total, facets)
-            }
-            Sort::Date => {
+        let key = self.counts_key(searcher, req, parsed, readers);
+        let cached = key.as_ref().and_then(|k| self.cached_counts(k));
+        let phrase = parsed.clauses.iter().any(|c| c.phrase && !c.negated);
+        let (top, total, facets) = match (cached, req.sort) {
+            // A phrase is matched through positions, the dearest part of a query: match it
+            // once, scoring and counting in the same pass.
+            (None, Sort::Relevance) if phrase => {
                 let (top, total, facets) = searcher
                     .search(
                         &query,
                         &(
-                            page.order_by_fast_field::<i64>("date", Order::Desc),
+                            page.order_by_score(),
                             Count,
-                            FacetCounts,
+                            FacetCounts::new(&self.facet_columns),
                         ),
                     )
                     .map_err(search_error)?;
-                let top = top.into_iter().map(|(_, a)| (None, a)).collect();
+                let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
+                (top, total, facets)
+            }
+            (cached, sort) => {
+                // The page of hits alone lets tantivy skip blocks that cannot make the top
+                // (block-max WAND); counting and facets need no scores.
+                let top: Vec<(Option<f32>, DocAddress)> = match sort {
+                    Sort::Relevance => searcher
+                        .search(&query, &page.order_by_score())
+                        .map_err(search_error)?
+                        .into_iter()
+                        .map(|(s, a)| (Some(s), a))
+                        .collect(),
+                    Sort::Date => searcher
+                        .search(
+                            &query,
+                            &page.order_by_fast_field::<i64>("date", Order::Desc),
+                        )
+                        .map_err(search_error)?
+                        .into_iter()
+                        .map(|(_, a)| (None, a))
+                        .collect(),
+                };
+                let (total, facets) = match cached {
+                    Some(c) => c,
+                    None => (
+                        // Count alone takes tantivy's fast path.
+                        searcher.search(&query, &Count).map_err(search_error)?,
+                        searcher
+                            .search(&query, &FacetCounts::new(&self.facet_columns))
+                            .map_err(search_error)?,
+                    ),
+                };
                 (top, total, facets)
             }
         };
+        if let Some(k) = key {
+            self.remember_counts(k, total, &facets);
+        }
         Ok(Found {
             positive,
             total,
@@ -401,14 +449,52 @@ impl Search {
         })
     }
 
+    /// The key of a query's count and facets in the cache: everything that decides them
+    /// (not the page or the order), and the index generation they were counted in.
+    fn counts_key(
+        &self,
+        searcher: &Searcher,
+        req: &Request,
+        parsed: &Parsed,
+        readers: &Readers,
+    ) -> Option<String> {
+        self.cache_counts.then(|| {
+            format!(
+                "{}\u{1f}{parsed}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+                searcher.generation().generation_id(),
+                req.kind,
+                req.unit,
+                req.tag,
+                req.author,
+                req.from,
+                req.to,
+                readers.0.join(",")
+            )
+        })
+    }
+
+    fn cached_counts(&self, key: &str) -> Option<(usize, Facets)> {
+        self.counts_cache.lock().ok()?.get(key).cloned()
+    }
+
+    fn remember_counts(&self, key: String, total: usize, facets: &Facets) {
+        if let Ok(mut cache) = self.counts_cache.lock() {
+            // Keys of older index generations are never asked again.
+            if cache.len() >= 4096 {
+                cache.clear();
+            }
+            cache.insert(key, (total, facets.clone()));
+        }
+    }
+
     fn hits(&self, searcher: &Searcher, found: &Found) -> AppResult<Vec<Hit>> {
         let f = &self.fields;
-        let mut body_snippets =
-            SnippetGenerator::create(searcher, &*found.positive, f.body).map_err(search_error)?;
-        body_snippets.set_max_num_chars(220);
-        let mut title_snippets =
-            SnippetGenerator::create(searcher, &*found.positive, f.title).map_err(search_error)?;
-        title_snippets.set_max_num_chars(400);
+        let mut marker = Highlighter::new(
+            &*found.positive,
+            &[f.title, f.body],
+            self.analyzer(WORDS)?,
+            self.analyzer(STEMMED)?,
+        );
         let mut hits = Vec::with_capacity(found.top.len());
         for (score, addr) in &found.top {
             let doc: TantivyDocument = searcher.doc(*addr).map_err(search_error)?;
@@ -422,8 +508,8 @@ impl Search {
             let body = text(f.body);
             hits.push(Hit {
                 kind: text(f.kind),
-                title: highlight(&title_snippets, &title, 400),
-                snippet: highlight(&body_snippets, &body, 220),
+                title: marker.whole(&title),
+                snippet: marker.snippet(&body, 240),
                 url: text(f.url),
                 score: *score,
                 date: doc
@@ -640,122 +726,5 @@ impl Search {
             cache.insert(key.to_string(), (generation, out.clone()));
         }
         Ok(out)
-    }
-}
-
-fn highlight(generator: &SnippetGenerator, text: &str, max: usize) -> Highlight {
-    let snippet = generator.snippet(text);
-    if snippet.fragment().is_empty() {
-        // No word matched here: the start of the text.
-        let cut = text
-            .char_indices()
-            .nth(max)
-            .map(|(i, _)| i)
-            .unwrap_or(text.len());
-        let mut h = Highlight::plain(&text[..cut]);
-        if cut < text.len() {
-            h.text.push('…');
-        }
-        return h;
-    }
-    let range = snippet.fragment_range();
-    let mut h = Highlight {
-        text: snippet.fragment().to_string(),
-        marks: snippet.highlighted().to_vec(),
-    };
-    if range.start > 0 {
-        h.text.insert(0, '…');
-        let shift = '…'.len_utf8();
-        for m in &mut h.marks {
-            *m = m.start + shift..m.end + shift;
-        }
-    }
-    if range.end < text.len() {
-        h.text.push('…');
-    }
-    h
-}
-
-/// Counts of kind, tribe, squad and tag over every hit.
-struct FacetCounts;
-
-const FACET_FIELDS: [&str; 4] = ["kind", "tribe", "squad", "tags"];
-
-struct SegmentFacets {
-    columns: Vec<(Option<StrColumn>, Vec<u32>)>,
-}
-
-impl Collector for FacetCounts {
-    type Fruit = Facets;
-    type Child = SegmentFacets;
-
-    fn for_segment(&self, _: u32, segment: &SegmentReader) -> tantivy::Result<SegmentFacets> {
-        let mut columns = Vec::with_capacity(FACET_FIELDS.len());
-        for name in FACET_FIELDS {
-            let column = segment.fast_fields().str(name)?;
-            let n = column.as_ref().map_or(0, |c| c.num_terms());
-            columns.push((column, vec![0u32; n]));
-        }
-        Ok(SegmentFacets { columns })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<HashMap<String, u64>>>) -> tantivy::Result<Facets> {
-        let mut merged: Vec<HashMap<String, u64>> = vec![HashMap::new(); FACET_FIELDS.len()];
-        for fruit in fruits {
-            for (into, from) in merged.iter_mut().zip(fruit) {
-                for (k, v) in from {
-                    *into.entry(k).or_default() += v;
-                }
-            }
-        }
-        let mut sorted = merged.into_iter().map(|m| {
-            let mut v: Vec<(String, u64)> = m.into_iter().collect();
-            v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            v.truncate(FACET_VALUES);
-            v
-        });
-        Ok(Facets {
-            kind: sorted.next().unwrap_or_default(),
-            tribe: sorted.next().unwrap_or_default(),
-            squad: sorted.next().unwrap_or_default(),
-            tag: sorted.next().unwrap_or_default(),
-        })
-    }
-}
-
-impl SegmentCollector for SegmentFacets {
-    type Fruit = Vec<HashMap<String, u64>>;
-
-    fn collect(&mut self, doc: DocId, _: Score) {
-        for (column, counts) in &mut self.columns {
-            if let Some(column) = column {
-                for ord in column.term_ords(doc) {
-                    if let Some(n) = counts.get_mut(ord as usize) {
-                        *n += 1;
-                    }
-                }
-            }
-        }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.columns
-            .into_iter()
-            .map(|(column, counts)| {
-                let mut out = HashMap::new();
-                let Some(column) = column else { return out };
-                let mut name = String::new();
-                for (ord, n) in counts.into_iter().enumerate() {
-                    if n > 0 && column.ord_to_str(ord as u64, &mut name).unwrap_or(false) {
-                        out.insert(name.clone(), n as u64);
-                    }
-                }
-                out
-            })
-            .collect()
     }
 }

@@ -11,17 +11,20 @@ use tantivy::tokenizer::{
 };
 
 /// Version of fields and analyzers; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 3;
 
 /// Lower-cased, ASCII-folded and stemmed: "Deployments" and "deploy" meet.
 pub const STEMMED: &str = "fika_stemmed";
 /// Lower-cased and folded but not stemmed: the real words, for "did you mean" and prefixes.
 pub const WORDS: &str = "fika_words";
 
+/// Marks a record not everyone may read. Queries exclude restricted records the viewer is no
+/// reader of; that exclusion costs nothing when (as usual) few records are restricted, where
+/// a filter "readers include one of mine" would have to visit every public record.
+pub const RESTRICTED: &str = "restricted";
+
 /// How much more a word in a title counts than one in a body.
 pub const TITLE_BOOST: f32 = 3.0;
-/// A tag is a deliberate label: a little more than the body.
-pub const TAG_BOOST: f32 = 1.5;
 
 /// The fields, resolved once.
 #[derive(Clone, Copy)]
@@ -49,7 +52,8 @@ pub struct Fields {
     pub url: Field,
     /// A short line under the title: a person's role, a unit's kind.
     pub context: Field,
-    /// Who may see the record: `everyone`, or keys like `person:12`, `admin`.
+    /// Who may see the record: `everyone`, or keys like `person:12`, `admin` plus the marker
+    /// [`RESTRICTED`].
     pub readers: Field,
 }
 

@@ -124,28 +124,42 @@ pub fn url(params: &Params, change: impl FnOnce(&mut Params)) -> String {
     }
 }
 
-/// The name of the unit at a facet path (its last two segments are kind and slug).
-fn unit_name(org: &OrgView, path: &str) -> String {
-    let mut parts = path.trim_matches('/').rsplitn(3, '/');
-    let (slug, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-    org.snap
-        .units
-        .iter()
-        .find(|u| u.kind == kind && u.slug == slug)
-        .map(|u| u.name.clone())
-        .unwrap_or_else(|| slug.to_string())
+/// Units by kind and slug, for facet paths and names.
+struct UnitIndex<'a> {
+    org: &'a OrgView,
+    by_key: std::collections::HashMap<(&'a str, &'a str), &'a crate::org::unit::Unit>,
 }
 
-fn unit_path(org: &OrgView, kind: UnitKind, slug: &str) -> Option<String> {
-    let u = org
-        .snap
-        .units
-        .iter()
-        .find(|u| u.kind() == kind && u.slug == slug)?;
-    Some(super::records::facet_path(
-        u,
-        u.tribe_id.and_then(|t| org.snap.unit(t)),
-    ))
+impl<'a> UnitIndex<'a> {
+    fn new(org: &'a OrgView) -> Self {
+        UnitIndex {
+            org,
+            by_key: org
+                .snap
+                .units
+                .iter()
+                .map(|u| ((u.kind.as_str(), u.slug.as_str()), u))
+                .collect(),
+        }
+    }
+
+    /// The name of the unit at a facet path (its last two segments are kind and slug).
+    fn name(&self, path: &str) -> String {
+        let mut parts = path.trim_matches('/').rsplitn(3, '/');
+        let (slug, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+        self.by_key
+            .get(&(kind, slug))
+            .map(|u| u.name.clone())
+            .unwrap_or_else(|| slug.to_string())
+    }
+
+    fn path(&self, kind: UnitKind, slug: &str) -> Option<String> {
+        let u = self.by_key.get(&(kind.as_str(), slug))?;
+        Some(super::records::facet_path(
+            u,
+            u.tribe_id.and_then(|t| self.org.snap.unit(t)),
+        ))
+    }
 }
 
 impl SearchPage {
@@ -157,12 +171,24 @@ impl SearchPage {
         org: &OrgView,
         building: Option<(u64, u64)>,
     ) -> SearchPage {
-        let people: std::collections::HashMap<&str, &str> = org
-            .snap
-            .people
+        let units = UnitIndex::new(org);
+        // Only the names this page shows: an org has thousands of people.
+        let wanted: std::collections::HashSet<&str> = results
+            .hits
             .iter()
-            .map(|p| (p.username.as_str(), p.display_name.as_str()))
+            .filter_map(|h| h.author.as_deref())
+            .chain(req.author.as_deref())
             .collect();
+        let people: std::collections::HashMap<&str, &str> = if wanted.is_empty() {
+            Default::default()
+        } else {
+            org.snap
+                .people
+                .iter()
+                .filter(|p| wanted.contains(p.username.as_str()))
+                .map(|p| (p.username.as_str(), p.display_name.as_str()))
+                .collect()
+        };
         let hits = results
             .hits
             .into_iter()
@@ -192,9 +218,9 @@ impl SearchPage {
                 values
                     .iter()
                     .filter_map(|(slug, n)| {
-                        let path = unit_path(org, kind, slug)?;
+                        let path = units.path(kind, slug)?;
                         Some(FacetValue {
-                            label: unit_name(org, &path),
+                            label: units.name(&path),
                             count: *n,
                             active: req.unit.as_deref() == Some(path.as_str()),
                             url: url(params, |p| p.unit = Some(path.clone())),
@@ -226,7 +252,7 @@ impl SearchPage {
         }
         if let Some(u) = &req.unit {
             chips.push(Chip {
-                label: unit_name(org, u),
+                label: units.name(u),
                 remove: url(params, |p| p.unit = None),
             });
         }

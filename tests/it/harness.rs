@@ -75,6 +75,16 @@ pub struct TestData {
 }
 
 impl TestData {
+    /// Another instance's data: its own data dir, the same PostgreSQL database (which the
+    /// first `TestData` drops).
+    pub fn same_database(&self) -> TestData {
+        TestData {
+            dir: tempfile::tempdir().expect("temp dir"),
+            database_url: self.database_url.clone(),
+            pg_admin: None,
+        }
+    }
+
     pub fn new(backend: &Backend) -> TestData {
         let dir = tempfile::tempdir().expect("temp dir");
         match backend {

@@ -336,6 +336,27 @@ async fn a_missing_or_corrupt_index_is_rebuilt(b: Backend) {
     );
 }
 
+/// Two instances on one PostgreSQL each keep their own index from the same log.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn instances_on_one_postgresql_each_index_the_shared_log() {
+    let Some(b) = Backend::postgres() else { return };
+    let a = TestServer::start(b).await;
+    let other = std::sync::Arc::new(a.data.same_database());
+    let b = TestServer::start_with(other, &[]).await;
+    a.data.add_user("admin", PASSWORD, true);
+    let token = a.token_for("admin");
+    lesson(
+        &a,
+        &token,
+        json!({"title": "Written on instance A", "body": "Quorum reads."}),
+    )
+    .await;
+    let body = search_until(&b, &token, "q=quorum", |b| b["total"] == 1).await;
+    assert_eq!(body["total"], 1, "instance B indexed A's write");
+    assert!(b.data.dir.path().join("index").is_dir());
+    assert_ne!(a.data.dir.path(), b.data.dir.path());
+}
+
 backend_tests!(
     written_records_are_found_and_follow_edits,
     lessons_and_pages_show_related_lessons_from_other_teams,
