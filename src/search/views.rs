@@ -97,30 +97,56 @@ fn kind_plural(kind: &str) -> String {
     }
 }
 
-/// `/search?…` with `params`, changed by `change`; any change but paging goes back to page 1.
-pub fn url(params: &Params, change: impl FnOnce(&mut Params)) -> String {
-    let mut p = params.clone();
-    p.page = None;
-    change(&mut p);
-    // Empty values are noise in a shared link.
-    for v in [
-        &mut p.q,
-        &mut p.kind,
-        &mut p.unit,
-        &mut p.tag,
-        &mut p.author,
-        &mut p.from,
-        &mut p.to,
-        &mut p.sort,
-        &mut p.page,
-    ] {
-        if v.as_deref().is_some_and(|s| s.trim().is_empty()) {
-            *v = None;
-        }
+/// Links to `/search` with one parameter changed or removed; any change but paging goes back
+/// to page 1. Built once per page: a results page has dozens of links.
+pub struct Links {
+    pairs: Vec<(&'static str, String)>,
+}
+
+impl Links {
+    pub fn new(p: &Params) -> Links {
+        let pairs = [
+            ("q", &p.q),
+            ("kind", &p.kind),
+            ("unit", &p.unit),
+            ("tag", &p.tag),
+            ("author", &p.author),
+            ("from", &p.from),
+            ("to", &p.to),
+            ("sort", &p.sort),
+        ]
+        .into_iter()
+        // Empty values are noise in a shared link.
+        .filter_map(|(k, v)| {
+            v.as_deref()
+                .filter(|v| !v.trim().is_empty())
+                .map(|v| (k, v.to_string()))
+        })
+        .collect();
+        Links { pairs }
     }
-    match serde_urlencoded::to_string(&p) {
-        Ok(q) if !q.is_empty() => format!("/search?{q}"),
-        _ => "/search".into(),
+
+    pub fn with(&self, key: &str, value: Option<&str>) -> String {
+        let value = value.filter(|v| !v.trim().is_empty());
+        let mut query = form_urlencoded::Serializer::new(String::new());
+        let mut placed = false;
+        for (k, v) in &self.pairs {
+            if *k == key {
+                placed = true;
+                if let Some(v) = value {
+                    query.append_pair(k, v);
+                }
+            } else {
+                query.append_pair(k, v);
+            }
+        }
+        if !placed && let Some(v) = value {
+            query.append_pair(key, v);
+        }
+        match query.finish() {
+            q if q.is_empty() => "/search".into(),
+            q => format!("/search?{q}"),
+        }
     }
 }
 
@@ -172,6 +198,7 @@ impl SearchPage {
         building: Option<(u64, u64)>,
     ) -> SearchPage {
         let units = UnitIndex::new(org);
+        let links = Links::new(params);
         // Only the names this page shows: an org has thousands of people.
         let wanted: std::collections::HashSet<&str> = results
             .hits
@@ -192,7 +219,7 @@ impl SearchPage {
         let hits = results
             .hits
             .into_iter()
-            .map(|h| hit_view(h, params, org, &people))
+            .map(|h| hit_view(h, &links, org, &people))
             .collect();
         let f = &results.facets;
         let mut facets = vec![];
@@ -205,7 +232,7 @@ impl SearchPage {
                     label: kind_plural(k),
                     count: *n,
                     active: req.kind.as_deref() == Some(k),
-                    url: url(params, |p| p.kind = Some(k.clone())),
+                    url: links.with("kind", Some(k)),
                 })
                 .collect(),
         ));
@@ -223,7 +250,7 @@ impl SearchPage {
                             label: units.name(&path),
                             count: *n,
                             active: req.unit.as_deref() == Some(path.as_str()),
-                            url: url(params, |p| p.unit = Some(path.clone())),
+                            url: links.with("unit", Some(&path)),
                         })
                     })
                     .collect(),
@@ -237,7 +264,7 @@ impl SearchPage {
                     label: format!("#{t}"),
                     count: *n,
                     active: req.tag.as_deref() == Some(t),
-                    url: url(params, |p| p.tag = Some(t.clone())),
+                    url: links.with("tag", Some(t)),
                 })
                 .collect(),
         ));
@@ -247,51 +274,51 @@ impl SearchPage {
         if let Some(k) = &req.kind {
             chips.push(Chip {
                 label: kind_plural(k),
-                remove: url(params, |p| p.kind = None),
+                remove: links.with("kind", None),
             });
         }
         if let Some(u) = &req.unit {
             chips.push(Chip {
                 label: units.name(u),
-                remove: url(params, |p| p.unit = None),
+                remove: links.with("unit", None),
             });
         }
         if let Some(t) = &req.tag {
             chips.push(Chip {
                 label: format!("#{t}"),
-                remove: url(params, |p| p.tag = None),
+                remove: links.with("tag", None),
             });
         }
         if let Some(a) = &req.author {
             chips.push(Chip {
                 label: format!("by {}", people.get(a.as_str()).unwrap_or(&a.as_str())),
-                remove: url(params, |p| p.author = None),
+                remove: links.with("author", None),
             });
         }
         if let Some(d) = req.from {
             chips.push(Chip {
                 label: format!("from {d}"),
-                remove: url(params, |p| p.from = None),
+                remove: links.with("from", None),
             });
         }
         if let Some(d) = req.to {
             chips.push(Chip {
                 label: format!("until {d}"),
-                remove: url(params, |p| p.to = None),
+                remove: links.with("to", None),
             });
         }
 
         let correction = results.correction.map(|c| match c {
             Correction::Showing { used, typed } => CorrectionView {
                 showing: true,
-                used_url: url(params, |p| p.q = Some(used.clone())),
-                typed_url: url(params, |p| p.q = Some(typed.clone())),
+                used_url: links.with("q", Some(&used)),
+                typed_url: links.with("q", Some(&typed)),
                 used,
                 typed,
             },
             Correction::DidYouMean(used) => CorrectionView {
                 showing: false,
-                used_url: url(params, |p| p.q = Some(used.clone())),
+                used_url: links.with("q", Some(&used)),
                 typed: req.q.clone(),
                 typed_url: String::new(),
                 used,
@@ -300,9 +327,8 @@ impl SearchPage {
 
         let total_pages = results.total.div_ceil(PER_PAGE).min(1000);
         let page_url = |n: usize| {
-            url(params, |p| {
-                p.page = (n > 1).then(|| n.to_string());
-            })
+            let n = (n > 1).then(|| n.to_string());
+            links.with("page", n.as_deref())
         };
         let window = req.page.saturating_sub(3).max(1)..=(req.page + 3).min(total_pages);
         let pages = if total_pages > 1 {
@@ -348,15 +374,15 @@ impl SearchPage {
             from: req.from.map(|d| d.to_string()).unwrap_or_default(),
             to: req.to.map(|d| d.to_string()).unwrap_or_default(),
             keep,
-            sort_relevance_url: url(params, |p| p.sort = None),
-            sort_date_url: url(params, |p| p.sort = Some("date".into())),
+            sort_relevance_url: links.with("sort", None),
+            sort_date_url: links.with("sort", Some("date")),
         }
     }
 }
 
 fn hit_view(
     h: Hit,
-    params: &Params,
+    links: &Links,
     org: &OrgView,
     people: &std::collections::HashMap<&str, &str>,
 ) -> HitView {
@@ -389,13 +415,13 @@ fn hit_view(
         author: h.author.as_ref().map(|a| {
             (
                 people.get(a.as_str()).unwrap_or(&a.as_str()).to_string(),
-                url(params, |p| p.author = Some(a.clone())),
+                links.with("author", Some(a)),
             )
         }),
         tags: h
             .tags
             .iter()
-            .map(|t| (t.clone(), url(params, |p| p.tag = Some(t.clone()))))
+            .map(|t| (t.clone(), links.with("tag", Some(t))))
             .collect(),
         title: h.title,
         url: h.url,
