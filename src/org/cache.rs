@@ -19,6 +19,14 @@ pub struct OrgView {
     pub alliance_links: Vec<(i64, i64)>,
     /// The org chart, drawn once per snapshot (it is the same for every viewer).
     pub chart: std::sync::OnceLock<String>,
+    /// Units by `(kind, slug)` and people by username, indexed on first use.
+    keys: std::sync::OnceLock<Keys>,
+}
+
+#[derive(Default)]
+struct Keys {
+    units: std::collections::HashMap<(String, String), usize>,
+    people: std::collections::HashMap<String, usize>,
 }
 
 /// The org view, per change-log head and day (memberships start and end on dates).
@@ -41,6 +49,7 @@ impl OrgCache {
                 warnings: rules::warnings(&snap),
                 alliance_links: repo::alliance_links(conn)?,
                 chart: Default::default(),
+                keys: Default::default(),
                 snap,
             })
         })
@@ -48,6 +57,32 @@ impl OrgCache {
 }
 
 impl OrgView {
+    fn keys(&self) -> &Keys {
+        self.keys.get_or_init(|| Keys {
+            units: (self.snap.units.iter().enumerate())
+                .map(|(i, u)| ((u.kind.clone(), u.slug.clone()), i))
+                .collect(),
+            people: (self.snap.people.iter().enumerate())
+                .map(|(i, p)| (p.username.clone(), i))
+                .collect(),
+        })
+    }
+
+    /// A unit by kind and slug, without scanning them all.
+    pub fn unit_by_key(&self, kind: &str, slug: &str) -> Option<&super::unit::Unit> {
+        let i = *self
+            .keys()
+            .units
+            .get(&(kind.to_string(), slug.to_string()))?;
+        self.snap.units.get(i)
+    }
+
+    /// A current person by username.
+    pub fn person_by_username(&self, username: &str) -> Option<&super::unit_repo::PersonBrief> {
+        let i = *self.keys().people.get(username)?;
+        self.snap.people.get(i)
+    }
+
     /// The org chart SVG, drawn on first use (call on a blocking thread).
     pub fn chart_svg(&self) -> AppResult<String> {
         if let Some(svg) = self.chart.get() {

@@ -125,6 +125,9 @@ impl Search {
         let reader = index
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
+            // Decompressed blocks of stored text (16 KiB each): results of popular queries
+            // are shown again and again.
+            .doc_store_cache_num_blocks(512)
             .try_into()
             .map_err(|e| format!("cannot read the search index: {e}"))?;
         let search = Search {

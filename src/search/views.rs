@@ -153,34 +153,25 @@ impl Links {
 /// Units by kind and slug, for facet paths and names.
 struct UnitIndex<'a> {
     org: &'a OrgView,
-    by_key: std::collections::HashMap<(&'a str, &'a str), &'a crate::org::unit::Unit>,
 }
 
 impl<'a> UnitIndex<'a> {
     fn new(org: &'a OrgView) -> Self {
-        UnitIndex {
-            org,
-            by_key: org
-                .snap
-                .units
-                .iter()
-                .map(|u| ((u.kind.as_str(), u.slug.as_str()), u))
-                .collect(),
-        }
+        UnitIndex { org }
     }
 
     /// The name of the unit at a facet path (its last two segments are kind and slug).
     fn name(&self, path: &str) -> String {
         let mut parts = path.trim_matches('/').rsplitn(3, '/');
         let (slug, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        self.by_key
-            .get(&(kind, slug))
+        self.org
+            .unit_by_key(kind, slug)
             .map(|u| u.name.clone())
             .unwrap_or_else(|| slug.to_string())
     }
 
     fn path(&self, kind: UnitKind, slug: &str) -> Option<String> {
-        let u = self.by_key.get(&(kind.as_str(), slug))?;
+        let u = self.org.unit_by_key(kind.as_str(), slug)?;
         Some(super::records::facet_path(
             u,
             u.tribe_id.and_then(|t| self.org.snap.unit(t)),
@@ -199,27 +190,15 @@ impl SearchPage {
     ) -> SearchPage {
         let units = UnitIndex::new(org);
         let links = Links::new(params);
-        // Only the names this page shows: an org has thousands of people.
-        let wanted: std::collections::HashSet<&str> = results
-            .hits
-            .iter()
-            .filter_map(|h| h.author.as_deref())
-            .chain(req.author.as_deref())
-            .collect();
-        let people: std::collections::HashMap<&str, &str> = if wanted.is_empty() {
-            Default::default()
-        } else {
-            org.snap
-                .people
-                .iter()
-                .filter(|p| wanted.contains(p.username.as_str()))
-                .map(|p| (p.username.as_str(), p.display_name.as_str()))
-                .collect()
+        let name_of = |username: &str| -> String {
+            org.person_by_username(username)
+                .map(|p| p.display_name.clone())
+                .unwrap_or_else(|| username.to_string())
         };
         let hits = results
             .hits
             .into_iter()
-            .map(|h| hit_view(h, &links, org, &people))
+            .map(|h| hit_view(h, &links, org, &name_of))
             .collect();
         let f = &results.facets;
         let mut facets = vec![];
@@ -291,7 +270,7 @@ impl SearchPage {
         }
         if let Some(a) = &req.author {
             chips.push(Chip {
-                label: format!("by {}", people.get(a.as_str()).unwrap_or(&a.as_str())),
+                label: format!("by {}", name_of(a)),
                 remove: links.with("author", None),
             });
         }
@@ -380,12 +359,7 @@ impl SearchPage {
     }
 }
 
-fn hit_view(
-    h: Hit,
-    links: &Links,
-    org: &OrgView,
-    people: &std::collections::HashMap<&str, &str>,
-) -> HitView {
+fn hit_view(h: Hit, links: &Links, org: &OrgView, name_of: &dyn Fn(&str) -> String) -> HitView {
     let mut meta = vec![];
     if !h.context.is_empty() {
         meta.push(h.context.clone());
@@ -412,12 +386,10 @@ fn hit_view(
     }
     HitView {
         kind: kind_label(&h.kind),
-        author: h.author.as_ref().map(|a| {
-            (
-                people.get(a.as_str()).unwrap_or(&a.as_str()).to_string(),
-                links.with("author", Some(a)),
-            )
-        }),
+        author: h
+            .author
+            .as_ref()
+            .map(|a| (name_of(a), links.with("author", Some(a)))),
         tags: h
             .tags
             .iter()
