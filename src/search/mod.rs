@@ -69,6 +69,8 @@ pub struct Search {
     /// Count and facets of recent queries, per index generation: people page through the
     /// same results and ask the same popular questions. Off with `FIKA_SEARCH_CACHE=0`.
     counts_cache: Mutex<HashMap<String, (usize, run::Facets)>>,
+    /// Typo corrections, per index generation and query.
+    corrections: Mutex<HashMap<String, Option<query::Parsed>>>,
     cache_counts: bool,
 }
 
@@ -139,6 +141,7 @@ impl Search {
             related_cache: Mutex::default(),
             facet_columns: Default::default(),
             counts_cache: Mutex::default(),
+            corrections: Mutex::default(),
             cache_counts: std::env::var("FIKA_SEARCH_CACHE").map_or(true, |v| v.trim() != "0"),
         };
         if rebuild.is_none()

@@ -295,7 +295,7 @@ impl Search {
         let found_at = started.elapsed();
         let mut correction = None;
         if found.total < FEW
-            && let Some(better) = self.correct(&searcher, &req.parsed)?
+            && let Some(better) = self.correction(&searcher, &req.parsed)?
         {
             let second = self.find(&searcher, req, &better, readers)?;
             if second.total > found.total {
@@ -527,6 +527,25 @@ impl Search {
             });
         }
         Ok(hits)
+    }
+
+    /// [`correct`](Self::correct), remembered per index generation: it depends only on the
+    /// words and the index (whether the viewer sees results for it is checked each time).
+    fn correction(&self, searcher: &Searcher, parsed: &Parsed) -> AppResult<Option<Parsed>> {
+        let key = format!("{}\u{1f}{parsed}", searcher.generation().generation_id());
+        if let Ok(cache) = self.corrections.lock()
+            && let Some(known) = cache.get(&key)
+        {
+            return Ok(known.clone());
+        }
+        let better = self.correct(searcher, parsed)?;
+        if let Ok(mut cache) = self.corrections.lock() {
+            if cache.len() >= 4096 {
+                cache.clear();
+            }
+            cache.insert(key, better.clone());
+        }
+        Ok(better)
     }
 
     /// The query with each word that (almost) nothing contains replaced by the closest word
