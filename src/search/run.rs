@@ -231,6 +231,32 @@ pub struct Related {
     pub unit_ids: Vec<i64>,
 }
 
+/// The first text value of a stored field ("" when none).
+fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+    doc.get_first(field)
+        .and_then(|v| v.as_str())
+        .unwrap_or_default()
+        .to_string()
+}
+
+/// The `limit` best documents for `query`, each made into a `T`.
+fn best<T>(
+    searcher: &Searcher,
+    query: &dyn Query,
+    limit: usize,
+    make: impl Fn(&TantivyDocument) -> T,
+) -> AppResult<Vec<T>> {
+    let top = searcher
+        .search(query, &TopDocs::with_limit(limit).order_by_score())
+        .map_err(search_error)?;
+    let mut out = Vec::with_capacity(top.len());
+    for (_, addr) in top {
+        let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
+        out.push(make(&doc));
+    }
+    Ok(out)
+}
+
 fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
@@ -498,12 +524,7 @@ impl Search {
         let mut hits = Vec::with_capacity(found.top.len());
         for (score, addr) in &found.top {
             let doc: TantivyDocument = searcher.doc(*addr).map_err(search_error)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
+            let text = |field| stored_text(&doc, field);
             let title = text(f.title);
             let body = text(f.body);
             hits.push(Hit {
@@ -642,29 +663,16 @@ impl Search {
             Box::new(BoostQuery::new(term(f.title_words, last), 2.0)),
         ));
         clauses.push(self.readers_filter(readers));
-        let searcher = self.reader.searcher();
-        let top = searcher
-            .search(
-                &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(limit).order_by_score(),
-            )
-            .map_err(search_error)?;
-        let mut out = Vec::with_capacity(top.len());
-        for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            out.push(Suggestion {
-                title: text(f.title),
-                url: text(f.url),
-                kind: text(f.kind),
-            });
-        }
-        Ok(out)
+        best(
+            &self.reader.searcher(),
+            &BooleanQuery::new(clauses),
+            limit,
+            |doc| Suggestion {
+                title: stored_text(doc, f.title),
+                url: stored_text(doc, f.url),
+                kind: stored_text(doc, f.kind),
+            },
+        )
     }
 
     /// Up to `limit` lessons like this text (more-like-this over title and body), from units
@@ -715,27 +723,13 @@ impl Search {
                 )),
             ));
         }
-        let top = searcher
-            .search(
-                &BooleanQuery::new(clauses),
-                &TopDocs::with_limit(limit).order_by_score(),
-            )
-            .map_err(search_error)?;
-        let mut out = Vec::with_capacity(top.len());
-        for (_, addr) in top {
-            let doc: TantivyDocument = searcher.doc(addr).map_err(search_error)?;
-            let text = |field| {
-                doc.get_first(field)
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default()
-                    .to_string()
-            };
-            out.push(Related {
-                title: text(f.title),
-                url: text(f.url),
+        let out = best(&searcher, &BooleanQuery::new(clauses), limit, |doc| {
+            Related {
+                title: stored_text(doc, f.title),
+                url: stored_text(doc, f.url),
                 unit_ids: doc.get_all(f.unit_ids).filter_map(|v| v.as_i64()).collect(),
-            });
-        }
+            }
+        })?;
         let out = Arc::new(out);
         if let Ok(mut cache) = self.related_cache.lock() {
             // Entries of older generations are useless: drop them when the map grows.
