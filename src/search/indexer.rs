@@ -24,29 +24,79 @@ const POLL: Duration = Duration::from_millis(100);
 const BATCH: i64 = 2000;
 /// During a rebuild, make what is indexed so far searchable this often.
 const REBUILD_COMMIT_EVERY: u64 = 25_000;
-/// The writer's memory for both indexing threads; the index flushes a segment when it is used
-/// up. Big enough for fast rebuilds, small enough for a 300 MB server.
-const WRITER_MEMORY: usize = 96 * 1024 * 1024;
+/// How the writer is set up. tantivy sizes each indexing thread's buffers from its memory
+/// budget up front, so the big budget a fast rebuild wants would stay resident for the life
+/// of the server; between rebuilds one thread with a small budget keeps up with any org.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Size {
+    Steady,
+    Rebuild,
+}
+
+impl Size {
+    fn threads_and_memory(self) -> (usize, usize) {
+        match self {
+            Size::Steady => (1, 20 * 1024 * 1024),
+            Size::Rebuild => (2, 96 * 1024 * 1024),
+        }
+    }
+}
 
 pub struct Indexer {
     search: Arc<Search>,
-    writer: IndexWriter,
+    /// None only while switching sizes.
+    writer: Option<IndexWriter>,
+    size: Size,
+}
+
+/// Takes the index's writer lock: one writing process per index directory.
+fn open_writer(search: &Search, size: Size) -> Result<IndexWriter, String> {
+    let (threads, memory) = size.threads_and_memory();
+    search
+        .index
+        .writer_with_num_threads(threads, memory)
+        .map_err(|e| match e {
+            tantivy::TantivyError::LockFailure(..) => format!(
+                "the search index in {} is in use by another fika process; stop it first",
+                search.dir.display()
+            ),
+            e => format!("cannot write the search index: {e}"),
+        })
 }
 
 impl Indexer {
-    /// Takes the index's writer lock: one writing process per index directory.
     pub fn new(search: Arc<Search>) -> Result<Indexer, String> {
-        let writer = search
-            .index
-            .writer_with_num_threads(2, WRITER_MEMORY)
-            .map_err(|e| match e {
-                tantivy::TantivyError::LockFailure(..) => format!(
-                    "the search index in {} is in use by another fika process; stop it first",
-                    search.dir.display()
-                ),
-                e => format!("cannot write the search index: {e}"),
-            })?;
-        Ok(Indexer { search, writer })
+        let writer = open_writer(&search, Size::Steady)?;
+        Ok(Indexer {
+            search,
+            writer: Some(writer),
+            size: Size::Steady,
+        })
+    }
+
+    fn writer(&mut self) -> AppResult<&mut IndexWriter> {
+        self.writer
+            .as_mut()
+            .ok_or_else(|| search_error("the index writer is being replaced"))
+    }
+
+    /// Replaces the writer by one of `size`, after its merges finish.
+    fn resize(&mut self, size: Size) -> AppResult<()> {
+        if self.size == size && self.writer.is_some() {
+            return Ok(());
+        }
+        if let Some(w) = self.writer.take() {
+            w.wait_merging_threads().map_err(search_error)?;
+        }
+        self.writer = Some(open_writer(&self.search, size).map_err(search_error)?);
+        self.size = size;
+        Ok(())
+    }
+
+    fn rollback(&mut self) {
+        if let Some(w) = self.writer.as_mut() {
+            let _ = w.rollback();
+        }
     }
 
     /// Builds the whole index from the database. `progress(done, total)` is called after every
@@ -65,11 +115,14 @@ impl Indexer {
         status.to_build.store(total, Ordering::Relaxed);
         status.built.store(0, Ordering::Relaxed);
         status.building.store(true, Ordering::Relaxed);
-        let result = self.rebuild_from(conn, head, total, progress);
+        let result = self
+            .resize(Size::Rebuild)
+            .and_then(|_| self.rebuild_from(conn, head, total, progress));
         status.building.store(false, Ordering::Relaxed);
         if result.is_err() {
-            let _ = self.writer.rollback();
+            self.rollback();
         }
+        self.resize(Size::Steady)?;
         result
     }
 
@@ -80,14 +133,18 @@ impl Indexer {
         total: u64,
         progress: &mut dyn FnMut(u64, u64),
     ) -> AppResult<u64> {
-        self.writer.delete_all_documents().map_err(search_error)?;
+        self.writer()?
+            .delete_all_documents()
+            .map_err(search_error)?;
         let units = Units::load(conn)?;
         let mut done = 0u64;
         let mut since_commit = 0u64;
         records::for_all(conn, &units, 1000, |batch| {
+            let fields = self.search.fields;
+            let writer = self.writer()?;
             for r in &batch {
-                self.writer
-                    .add_document(document(&self.search.fields, &units, r))
+                writer
+                    .add_document(document(&fields, &units, r))
                     .map_err(search_error)?;
             }
             done += batch.len() as u64;
@@ -105,10 +162,13 @@ impl Indexer {
     }
 
     /// Lets background merges finish (a command that exits right after a rebuild).
-    pub fn finish(self) -> Result<(), String> {
-        self.writer
-            .wait_merging_threads()
-            .map_err(|e| format!("search index: {e}"))
+    pub fn finish(mut self) -> Result<(), String> {
+        match self.writer.take() {
+            Some(w) => w
+                .wait_merging_threads()
+                .map_err(|e| format!("search index: {e}")),
+            None => Ok(()),
+        }
     }
 
     /// Applies the next batch of log entries; returns how many it applied (0: up to date).
@@ -143,7 +203,8 @@ impl Indexer {
                         self.put(&units, &r)?;
                     }
                     Update::Remove(key) => {
-                        self.writer.delete_term(Term::from_field_text(f.key, &key));
+                        self.writer()?
+                            .delete_term(Term::from_field_text(f.key, &key));
                     }
                 }
             }
@@ -153,11 +214,11 @@ impl Indexer {
     }
 
     pub(crate) fn put(&mut self, units: &Units, r: &Record) -> AppResult<()> {
-        let f = &self.search.fields;
-        self.writer
-            .delete_term(Term::from_field_text(f.key, &r.key));
-        self.writer
-            .add_document(document(f, units, r))
+        let f = self.search.fields;
+        let writer = self.writer()?;
+        writer.delete_term(Term::from_field_text(f.key, &r.key));
+        writer
+            .add_document(document(&f, units, r))
             .map_err(search_error)?;
         Ok(())
     }
@@ -169,7 +230,7 @@ impl Indexer {
             complete,
         })
         .map_err(search_error)?;
-        let mut prepared = self.writer.prepare_commit().map_err(search_error)?;
+        let mut prepared = self.writer()?.prepare_commit().map_err(search_error)?;
         prepared.set_payload(&payload);
         prepared.commit().map_err(search_error)?;
         self.search.reader.reload().map_err(search_error)?;
@@ -197,13 +258,13 @@ impl Indexer {
                         Ok(Ok(_)) => Duration::ZERO,
                         Ok(Err(e)) => {
                             tracing::warn!(error = %e, "search indexer will retry");
-                            let _ = self.writer.rollback();
+                            self.rollback();
                             conn = None;
                             Duration::from_secs(1)
                         }
                         Err(_) => {
                             tracing::error!("search indexer panicked; it will retry");
-                            let _ = self.writer.rollback();
+                            self.rollback();
                             conn = None;
                             Duration::from_secs(1)
                         }
