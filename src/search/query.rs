@@ -54,10 +54,14 @@ pub struct Parsed {
     pub clauses: Vec<Clause>,
 }
 
+/// Clauses read from one query; the rest is ignored (a pasted paragraph must not turn into
+/// a query of hundreds of clauses).
+pub const MAX_CLAUSES: usize = 32;
+
 pub fn parse(input: &str) -> Parsed {
     let mut clauses = Vec::new();
     let mut rest = input.trim();
-    while !rest.is_empty() {
+    while !rest.is_empty() && clauses.len() < MAX_CLAUSES {
         let mut negated = false;
         if let Some(r) = rest.strip_prefix('-')
             && r.starts_with(|c: char| !c.is_whitespace() && c != '-')
@@ -291,6 +295,12 @@ mod tests {
         );
         assert_eq!(words(r#""""#), vec![]);
         assert_eq!(words("   "), vec![]);
+    }
+
+    #[test]
+    fn long_input_is_cut() {
+        let q = "word ".repeat(500);
+        assert_eq!(parse(&q).clauses.len(), MAX_CLAUSES);
     }
 
     #[test]
