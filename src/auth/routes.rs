@@ -13,6 +13,7 @@ use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::org::model::{Email, NewPerson, Username, parse_display_name};
 use crate::org::repo as people;
+use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -45,12 +46,6 @@ pub fn safe_next(next: Option<&str>) -> String {
         }
         _ => "/".to_string(),
     }
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 #[derive(Deserialize)]

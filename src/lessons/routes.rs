@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -18,6 +18,7 @@ use crate::org::forms::Pairs;
 use crate::org::views::UnitRef;
 use crate::pages::routes::all_units;
 use crate::pages::views::DiffPage;
+use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -32,12 +33,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/lessons/{id}/diff", web::get().to(diff))
         .route("/lessons/{id}/restore/{n}", web::post().to(restore))
         .route("/lessons/{id}/delete", web::post().to(delete));
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 fn unit_key(u: &UnitRef) -> String {

@@ -16,6 +16,7 @@ use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::repo as people;
+use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 
 const MOVE_REFUSED: &str = "Only an admin or the lead of its tribe may move a squad or chapter \
@@ -76,12 +77,6 @@ fn kind_of(req: &HttpRequest) -> AppResult<UnitKind> {
         .next()
         .and_then(UnitKind::parse)
         .ok_or(AppError::NotFound)
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 fn moved(location: &str) -> HttpResponse {

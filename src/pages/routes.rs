@@ -17,6 +17,7 @@ use crate::error::{AppError, AppResult};
 use crate::markdown::{self, SafeHtml};
 use crate::org::forms::Pairs;
 use crate::org::views::UnitRef;
+use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 
 /// Images may be large; everything else keeps the 1 MiB limit.
@@ -112,12 +113,6 @@ async fn upload_image(
         markdown,
         url,
     })
-}
-
-fn see_other(location: &str) -> HttpResponse {
-    HttpResponse::SeeOther()
-        .insert_header((header::LOCATION, location))
-        .finish()
 }
 
 /// Renders Markdown with wikilinks resolved against the pages and the org, off the workers.

@@ -56,6 +56,13 @@ impl Shell {
     }
 }
 
+/// 303 to `location`: where a form post sends the browser next.
+pub fn see_other(location: &str) -> HttpResponse {
+    HttpResponse::SeeOther()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
 /// Renders a template into a 200 HTML response.
 pub fn html(t: &impl Template) -> AppResult<HttpResponse> {
     html_with_status(t, actix_web::http::StatusCode::OK)
