@@ -30,28 +30,28 @@ pub async fn related(
     markdown: String,
     own_units: Vec<i64>,
 ) -> Vec<RelatedView> {
-    let search = state.search.clone();
-    let found = web::block(move || {
-        let body = crate::markdown::plain_text(&markdown);
-        search.related(&key, &title, &body, &own_units, 5)
-    })
-    .await;
-    let found = match found {
-        Ok(Ok(found)) => found,
-        Ok(Err(e)) => {
-            tracing::warn!(error = %e, "related lessons failed");
-            return vec![];
-        }
+    let (search, org_cache) = (state.search.clone(), state.org.clone());
+    // One trip to a blocking thread: the lessons and, when there are any, their units' names.
+    let found = state
+        .db
+        .run(move |c| {
+            let body = crate::markdown::plain_text(&markdown);
+            let found = search.related(&key, &title, &body, &own_units, 5)?;
+            let org = if found.is_empty() {
+                None
+            } else {
+                Some(org_cache.get(c)?)
+            };
+            Ok((found, org))
+        })
+        .await;
+    let (found, org) = match found {
+        Ok(found) => found,
         Err(e) => {
             tracing::warn!(error = %e, "related lessons failed");
             return vec![];
         }
     };
-    if found.is_empty() {
-        return vec![];
-    }
-    let org_cache = state.org.clone();
-    let org = state.db.run(move |c| org_cache.get(c)).await.ok();
     found
         .iter()
         .map(|r| RelatedView {

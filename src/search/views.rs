@@ -150,33 +150,22 @@ impl Links {
     }
 }
 
-/// Units by kind and slug, for facet paths and names.
-struct UnitIndex<'a> {
-    org: &'a OrgView,
+/// The name of the unit at a facet path (its last two segments are kind and slug).
+fn unit_name(org: &OrgView, path: &str) -> String {
+    let mut parts = path.trim_matches('/').rsplitn(3, '/');
+    let (slug, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
+    org.unit_by_key(kind, slug)
+        .map(|u| u.name.clone())
+        .unwrap_or_else(|| slug.to_string())
 }
 
-impl<'a> UnitIndex<'a> {
-    fn new(org: &'a OrgView) -> Self {
-        UnitIndex { org }
-    }
-
-    /// The name of the unit at a facet path (its last two segments are kind and slug).
-    fn name(&self, path: &str) -> String {
-        let mut parts = path.trim_matches('/').rsplitn(3, '/');
-        let (slug, kind) = (parts.next().unwrap_or(""), parts.next().unwrap_or(""));
-        self.org
-            .unit_by_key(kind, slug)
-            .map(|u| u.name.clone())
-            .unwrap_or_else(|| slug.to_string())
-    }
-
-    fn path(&self, kind: UnitKind, slug: &str) -> Option<String> {
-        let u = self.org.unit_by_key(kind.as_str(), slug)?;
-        Some(super::records::facet_path(
-            u,
-            u.tribe_id.and_then(|t| self.org.snap.unit(t)),
-        ))
-    }
+/// The facet path of a unit of `kind` by slug.
+fn unit_path(org: &OrgView, kind: UnitKind, slug: &str) -> Option<String> {
+    let u = org.unit_by_key(kind.as_str(), slug)?;
+    Some(super::records::facet_path(
+        u,
+        u.tribe_id.and_then(|t| org.snap.unit(t)),
+    ))
 }
 
 impl SearchPage {
@@ -188,7 +177,6 @@ impl SearchPage {
         org: &OrgView,
         building: Option<(u64, u64)>,
     ) -> SearchPage {
-        let units = UnitIndex::new(org);
         let links = Links::new(params);
         let name_of = |username: &str| -> String {
             org.person_by_username(username)
@@ -224,9 +212,9 @@ impl SearchPage {
                 values
                     .iter()
                     .filter_map(|(slug, n)| {
-                        let path = units.path(kind, slug)?;
+                        let path = unit_path(org, kind, slug)?;
                         Some(FacetValue {
-                            label: units.name(&path),
+                            label: unit_name(org, &path),
                             count: *n,
                             active: req.unit.as_deref() == Some(path.as_str()),
                             url: links.with("unit", Some(&path)),
@@ -258,7 +246,7 @@ impl SearchPage {
         }
         if let Some(u) = &req.unit {
             chips.push(Chip {
-                label: units.name(u),
+                label: unit_name(org, u),
                 remove: links.with("unit", None),
             });
         }
