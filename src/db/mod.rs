@@ -166,6 +166,10 @@ impl Db {
             .max_size(max_size)
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // A PostgreSQL connection can die with its server or the network, so it is
+            // checked before each use; a SQLite connection is a file handle that cannot, and
+            // checking it would cost every request a statement prepared from scratch.
+            .test_on_check_out(matches!(target, DbTarget::Postgres(_)))
             .connection_customizer(Box::new(ConnectionSettings))
             .build(manager)
             .map_err(|e| format!("cannot open database pool: {e}"))?;

@@ -43,7 +43,8 @@ impl Highlighter {
             if fields.contains(&term.field())
                 && let Some(text) = term.value().as_str()
             {
-                stems.insert(text.to_string());
+                // A pair ("error budget") marks both of its words.
+                stems.extend(text.split(' ').map(String::from));
             }
         });
         Highlighter {

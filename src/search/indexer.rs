@@ -12,7 +12,7 @@ use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
 use super::records::{self, Record, Units, Update};
-use super::schema::Fields;
+use super::schema::{Fields, TITLE_BOOST};
 use super::{Payload, Rebuild, Search, schema, search_error};
 use crate::db::{AnyConnection, Db, changelog};
 use crate::error::AppResult;
@@ -342,6 +342,12 @@ pub fn document(f: &Fields, units: &Units, r: &Record) -> TantivyDocument {
     d.add_text(f.words, &r.title);
     d.add_text(f.words, &r.body);
     d.add_text(f.title_words, &r.title);
+    for _ in 0..TITLE_BOOST {
+        d.add_text(f.text, &r.title);
+        d.add_text(f.pairs, &r.title);
+    }
+    d.add_text(f.text, &r.body);
+    d.add_text(f.pairs, &r.body);
     for t in &r.tags {
         d.add_text(f.tags, t.to_lowercase());
     }
@@ -350,6 +356,8 @@ pub fn document(f: &Fields, units: &Units, r: &Record) -> TantivyDocument {
     // first value only.
     for t in &r.tags {
         d.add_text(f.body, t);
+        d.add_text(f.text, t);
+        d.add_text(f.pairs, t);
     }
     let mut tribes = Vec::new();
     for &id in &r.unit_ids {

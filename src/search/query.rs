@@ -7,7 +7,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::schema::{Fields, STOP_WORDS, TITLE_BOOST};
+use super::schema::{Fields, STOP_WORDS, TITLE_BOOST, pair};
 
 /// Where a clause looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -222,14 +222,24 @@ impl Parsed {
             Scope::Author => Some(term_query(f.author, &raw(), IndexRecordOption::Basic)),
             Scope::Kind => Some(term_query(f.kind, &raw(), IndexRecordOption::Basic)),
             Scope::Title => in_field(f.title, &tokens(stemmed, &c.text)),
-            Scope::Text => {
-                let toks = tokens(stemmed, &c.text);
-                let mut alternatives: Vec<Box<dyn Query>> = Vec::new();
-                alternatives.extend(in_field(f.title, &toks).map(|q| boosted(q, TITLE_BOOST)));
-                // Tags are indexed as words of the body too (see `indexer::document`).
-                alternatives.extend(in_field(f.body, &toks));
-                any_of(alternatives)
-            }
+            Scope::Text => match tokens(stemmed, &c.text).as_slice() {
+                // Title, body and tags are one field for a word, and for a pair of words.
+                [one] => Some(term_query(f.text, one, IndexRecordOption::WithFreqs)),
+                [first, second] => Some(term_query(
+                    f.pairs,
+                    &pair(first, second),
+                    IndexRecordOption::WithFreqs,
+                )),
+                // Longer phrases need positions, which only title and body keep (tags are
+                // later values of the body, see `indexer::document`).
+                toks => any_of(
+                    in_field(f.title, toks)
+                        .map(|q| boosted(q, TITLE_BOOST as f32))
+                        .into_iter()
+                        .chain(in_field(f.body, toks))
+                        .collect(),
+                ),
+            },
         }
     }
 }

@@ -2,12 +2,12 @@
 //! "related lessons from other teams". Every query carries the viewer's reader keys as a
 //! filter, so what a viewer may not open is never counted, faceted, suggested or shown.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::{Bound, Range};
 use std::sync::Arc;
 
 use chrono::NaiveDate;
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
     MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
@@ -26,6 +26,8 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 
 pub const PER_PAGE: usize = 10;
+/// Up to this many hidden records, a page is ranked unfiltered and the hidden dropped after.
+const MAX_HIDDEN: usize = 1000;
 /// With fewer hits than this, a typo correction is tried.
 const FEW: usize = 3;
 
@@ -291,6 +293,11 @@ impl Search {
 
     /// Leaves out the restricted records the viewer is no reader of.
     fn readers_filter(&self, readers: &Readers) -> (Occur, Box<dyn Query>) {
+        (Occur::MustNot, self.hidden(readers))
+    }
+
+    /// The restricted records the viewer is no reader of.
+    fn hidden(&self, readers: &Readers) -> Box<dyn Query> {
         let f = &self.fields;
         let own: Vec<Box<dyn Query>> = readers
             .0
@@ -299,15 +306,14 @@ impl Search {
             .map(|k| term(f.readers, k))
             .collect();
         let restricted = term(f.readers, RESTRICTED);
-        let hidden: Box<dyn Query> = if own.is_empty() {
+        if own.is_empty() {
             restricted
         } else {
             Box::new(BooleanQuery::new(vec![
                 (Occur::Must, restricted),
                 (Occur::MustNot, any(own)),
             ]))
-        };
-        (Occur::MustNot, hidden)
+        }
     }
 
     /// The `/search` results.
@@ -372,7 +378,6 @@ impl Search {
         };
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive.box_clone())];
         clauses.extend(negative.into_iter().map(|q| (Occur::MustNot, q)));
-        clauses.push(self.readers_filter(readers));
         if let Some(k) = &req.kind {
             clauses.push(filter(term(f.kind, k)));
         }
@@ -408,15 +413,30 @@ impl Search {
                 .map_or(Bound::Unbounded, |d| Bound::Excluded(secs(d)));
             clauses.push(filter(Box::new(RangeQuery::new(lower, upper))));
         }
+        // What ranks the page: the words alone when nothing else narrows them, so that one
+        // word (title or body) is a plain union of terms and tantivy skips the blocks that
+        // cannot make the page (block-max WAND); any wrapping query would turn that off.
+        let ranked: Box<dyn Query> = if clauses.len() == 1 {
+            positive.box_clone()
+        } else {
+            Box::new(BooleanQuery::new(
+                clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
+            ))
+        };
+        // What is counted and faceted: the same, less what the viewer may not read.
+        clauses.push(self.readers_filter(readers));
         let query = BooleanQuery::new(clauses);
         let offset = (req.page - 1) * PER_PAGE;
         let page = TopDocs::with_limit(PER_PAGE).and_offset(offset);
         let key = self.counts_key(searcher, req, parsed, readers);
         let cached = key.as_ref().and_then(|k| self.cached_counts(k));
-        let phrase = parsed.clauses.iter().any(|c| c.phrase && !c.negated);
+        // Phrases of three words and more are matched through positions (two-word ones are
+        // pairs, see `schema::PAIRS`).
+        let phrase = (parsed.clauses.iter())
+            .any(|c| c.phrase && !c.negated && c.text.split_whitespace().nth(2).is_some());
         let (top, total, facets) = match (cached, req.sort) {
-            // A phrase is matched through positions, the dearest part of a query: match it
-            // once, scoring and counting in the same pass.
+            // Positions are the dearest part of a query: match them once, scoring and
+            // counting in the same pass.
             (None, Sort::Relevance) if phrase => {
                 let (top, total, facets) = searcher
                     .search(
@@ -434,23 +454,7 @@ impl Search {
             (cached, sort) => {
                 // The page of hits alone lets tantivy skip blocks that cannot make the top
                 // (block-max WAND); counting and facets need no scores.
-                let top: Vec<(Option<f32>, DocAddress)> = match sort {
-                    Sort::Relevance => searcher
-                        .search(&query, &page.order_by_score())
-                        .map_err(search_error)?
-                        .into_iter()
-                        .map(|(s, a)| (Some(s), a))
-                        .collect(),
-                    Sort::Date => searcher
-                        .search(
-                            &query,
-                            &page.order_by_fast_field::<i64>("date", Order::Desc),
-                        )
-                        .map_err(search_error)?
-                        .into_iter()
-                        .map(|(_, a)| (None, a))
-                        .collect(),
-                };
+                let top = self.page(searcher, &*ranked, &query, readers, sort, offset)?;
                 let (total, facets) = match cached {
                     Some(c) => c,
                     None => (
@@ -473,6 +477,51 @@ impl Search {
             top,
             facets,
         })
+    }
+
+    /// One page of hits for `ranked`, less what the viewer may not read. Restricted records
+    /// are few, so rather than filter every match (which stops tantivy from skipping), the
+    /// page is taken from as many more of the best as there are hidden records, and the
+    /// hidden ones are dropped from it; `filtered` (ranked with the filter) is the way when
+    /// many are hidden.
+    fn page(
+        &self,
+        searcher: &Searcher,
+        ranked: &dyn Query,
+        filtered: &dyn Query,
+        readers: &Readers,
+        sort: Sort,
+        offset: usize,
+    ) -> AppResult<Vec<(Option<f32>, DocAddress)>> {
+        let hidden: HashSet<DocAddress> = searcher
+            .search(&*self.hidden(readers), &DocSetCollector)
+            .map_err(search_error)?;
+        let (query, limit, skip) = if hidden.len() > MAX_HIDDEN {
+            (filtered, PER_PAGE, offset)
+        } else {
+            (ranked, offset + PER_PAGE + hidden.len(), 0)
+        };
+        let top = TopDocs::with_limit(limit).and_offset(skip);
+        let found: Vec<(Option<f32>, DocAddress)> = match sort {
+            Sort::Relevance => searcher
+                .search(query, &top.order_by_score())
+                .map_err(search_error)?
+                .into_iter()
+                .map(|(s, a)| (Some(s), a))
+                .collect(),
+            Sort::Date => searcher
+                .search(query, &top.order_by_fast_field::<i64>("date", Order::Desc))
+                .map_err(search_error)?
+                .into_iter()
+                .map(|(_, a)| (None, a))
+                .collect(),
+        };
+        Ok(found
+            .into_iter()
+            .filter(|(_, a)| !hidden.contains(a))
+            .skip(offset - skip)
+            .take(PER_PAGE)
+            .collect())
     }
 
     /// The key of a query's count and facets in the cache: everything that decides them
@@ -517,7 +566,7 @@ impl Search {
         let f = &self.fields;
         let mut marker = Highlighter::new(
             &*found.positive,
-            &[f.title, f.body],
+            &[f.title, f.body, f.text, f.pairs],
             self.analyzer(WORDS)?,
             self.analyzer(STEMMED)?,
         );

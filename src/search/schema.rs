@@ -7,24 +7,29 @@ use tantivy::schema::{
 };
 use tantivy::tokenizer::{
     AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer,
-    TextAnalyzer, TokenizerManager,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, TokenizerManager,
 };
 
 /// Version of fields and analyzers; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 3;
+pub const SCHEMA_VERSION: u32 = 4;
 
 /// Lower-cased, ASCII-folded and stemmed: "Deployments" and "deploy" meet.
 pub const STEMMED: &str = "fika_stemmed";
 /// Lower-cased and folded but not stemmed: the real words, for "did you mean" and prefixes.
 pub const WORDS: &str = "fika_words";
+/// Stemmed words two by two ("error budget"): a two-word phrase becomes one term, which is
+/// found from a short posting list and ranked with skipping, where a phrase query has to
+/// check the positions of every record that holds both words.
+pub const PAIRS: &str = "fika_pairs";
 
 /// Marks a record not everyone may read. Queries exclude restricted records the viewer is no
 /// reader of; that exclusion costs nothing when (as usual) few records are restricted, where
 /// a filter "readers include one of mine" would have to visit every public record.
 pub const RESTRICTED: &str = "restricted";
 
-/// How much more a word in a title counts than one in a body.
-pub const TITLE_BOOST: f32 = 3.0;
+/// How many times a title counts in the `text` and `pairs` fields: a word in the title
+/// weighs as much as this many in the body.
+pub const TITLE_BOOST: usize = 3;
 
 /// The fields, resolved once.
 #[derive(Clone, Copy)]
@@ -39,6 +44,13 @@ pub struct Fields {
     pub words: Field,
     /// The title unstemmed, for search as you type.
     pub title_words: Field,
+    /// Title, body and tags in one field, the title [`TITLE_BOOST`] times: what plain words
+    /// are looked for in. One field makes every word one term, which tantivy ranks with
+    /// skipping (block-max WAND, also for all of several words); repeating the title weighs
+    /// its words before the length normalisation, as BM25F does.
+    pub text: Field,
+    /// The same as pairs of stemmed words ([`PAIRS`]), for two-word phrases.
+    pub pairs: Field,
     pub tags: Field,
     /// Facet paths like `/tribe/x/squad/y`; a filter on `/tribe/x` matches everything below.
     pub unit: Field,
@@ -69,6 +81,8 @@ fn text(analyzer: &str, record: IndexRecordOption, stored: bool) -> TextOptions 
 pub fn build() -> (Schema, Fields) {
     let mut b = Schema::builder();
     let positions = IndexRecordOption::WithFreqsAndPositions;
+    // Frequencies let tantivy rank a term with skipping (block-max WAND).
+    let freqs = IndexRecordOption::WithFreqs;
     let fields = Fields {
         key: b.add_text_field("key", STRING | STORED),
         kind: b.add_text_field("kind", STRING | STORED | FAST),
@@ -76,6 +90,8 @@ pub fn build() -> (Schema, Fields) {
         body: b.add_text_field("body", text(STEMMED, positions, true)),
         words: b.add_text_field("words", text(WORDS, IndexRecordOption::Basic, false)),
         title_words: b.add_text_field("title_words", text(WORDS, IndexRecordOption::Basic, false)),
+        text: b.add_text_field("text", text(STEMMED, freqs, false)),
+        pairs: b.add_text_field("pairs", text(PAIRS, freqs, false)),
         tags: b.add_text_field("tags", STRING | STORED | FAST),
         unit: b.add_facet_field("unit", FacetOptions::default()),
         tribe: b.add_text_field("tribe", STRING | FAST),
@@ -98,11 +114,81 @@ pub fn register(tokenizers: &TokenizerManager) {
             .filter(LowerCaser)
             .filter(AsciiFoldingFilter)
     };
-    tokenizers.register(
-        STEMMED,
-        words().filter(Stemmer::new(Language::English)).build(),
-    );
+    let stemmed = || words().filter(Stemmer::new(Language::English));
+    tokenizers.register(STEMMED, stemmed().build());
     tokenizers.register(WORDS, words().build());
+    tokenizers.register(PAIRS, stemmed().filter(Pairs).build());
+}
+
+/// The term of two adjacent stemmed words in the [`PAIRS`] fields.
+pub fn pair(first: &str, second: &str) -> String {
+    format!("{first} {second}")
+}
+
+/// Turns a stream of words into the pairs of adjacent ones: "a b c" gives "a b", "b c".
+/// Words a filter removed (too long) leave a gap in positions that no pair spans, as no
+/// phrase does.
+#[derive(Clone)]
+pub struct Pairs;
+
+impl TokenFilter for Pairs {
+    type Tokenizer<T: Tokenizer> = PairsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> PairsFilter<T> {
+        PairsFilter(inner)
+    }
+}
+
+#[derive(Clone)]
+pub struct PairsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for PairsFilter<T> {
+    type TokenStream<'a> = PairsStream<T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        PairsStream {
+            tail: self.0.token_stream(text),
+            prev: None,
+            token: Token::default(),
+        }
+    }
+}
+
+pub struct PairsStream<S> {
+    tail: S,
+    /// The last word: its text, position and start.
+    prev: Option<(String, usize, usize)>,
+    token: Token,
+}
+
+impl<S: TokenStream> TokenStream for PairsStream<S> {
+    fn advance(&mut self) -> bool {
+        while self.tail.advance() {
+            let next = self.tail.token();
+            let prev = self
+                .prev
+                .replace((next.text.clone(), next.position, next.offset_from));
+            if let Some((text, position, from)) = prev
+                && position + 1 == next.position
+            {
+                self.token.text = pair(&text, &next.text);
+                self.token.position = position;
+                self.token.offset_from = from;
+                self.token.offset_to = next.offset_to;
+                self.token.position_length = 2;
+                return true;
+            }
+        }
+        false
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// Words that carry no meaning on their own: dropped from a query of plain words (so "how to
@@ -113,3 +199,35 @@ pub const STOP_WORDS: &[&str] = &[
     "no", "not", "of", "on", "or", "such", "that", "the", "their", "then", "there", "these",
     "they", "this", "to", "was", "will", "with",
 ];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_are_adjacent_stemmed_words() {
+        let manager = TokenizerManager::default();
+        register(&manager);
+        let mut pairs = manager.get(PAIRS).unwrap();
+        let mut out = Vec::new();
+        let long = "x".repeat(50);
+        let text = format!("Error budgets, burned! {long} Cafe deployments");
+        let mut stream = pairs.token_stream(&text);
+        while let Some(t) = stream.next() {
+            out.push((
+                t.text.clone(),
+                t.position,
+                text[t.offset_from..t.offset_to].to_string(),
+            ));
+        }
+        assert_eq!(
+            out,
+            [
+                ("error budget".to_string(), 0, "Error budgets".to_string()),
+                ("budget burn".to_string(), 1, "budgets, burned".to_string()),
+                // No pair spans the word too long to index.
+                ("cafe deploy".to_string(), 4, "Cafe deployments".to_string()),
+            ]
+        );
+    }
+}

@@ -146,6 +146,23 @@ fn titles_rank_before_bodies_and_words_are_stemmed() {
 fn phrases_exclusions_and_fields() {
     let f = Fixture::new(&corpus());
     assert_eq!(f.urls("\"feature flag\""), ["/lessons/3"]);
+    // Two words are a phrase only together and in order; stemmed like any word.
+    assert!(f.urls("\"flag feature\"").is_empty());
+    assert!(f.urls("\"ship slowly\"").is_empty());
+    assert_eq!(f.urls("\"Feature Flags\""), ["/lessons/3"]);
+    assert_eq!(f.urls("\"turn the feature\""), ["/lessons/3"]);
+    assert!(f.urls("\"turn the flag\"").is_empty());
+    assert_eq!(f.urls("title:\"cache stampede\""), ["/lessons/1"]);
+    assert!(f.urls("title:\"keys expired\"").is_empty());
+    // Both words of a phrase are marked.
+    let hit = &f
+        .ask(q_params("\"feature flag\""), &Readers::everyone())
+        .hits[0];
+    let marked: Vec<&str> = (hit.snippet.parts().into_iter())
+        .filter(|(_, m)| *m)
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(marked, ["feature", "flag"]);
     let mut feature = f.urls("feature");
     feature.sort();
     assert_eq!(feature, ["/lessons/3", "/lessons/5"]);
@@ -293,6 +310,75 @@ fn searches_never_show_what_the_viewer_may_not_read() {
     let reader = Readers::for_keys(&["person:7"]);
     assert_eq!(f.ask(q_params("zeppelin"), &reader).total, 1);
     assert_eq!(f.search.suggest("secr", &reader, 8).unwrap().len(), 1);
+}
+
+/// Pages are ranked without the readers filter and the hidden records dropped after (see
+/// `run::page`); with many hidden records the filter ranks. Either way every page holds the
+/// viewer's best visible records in order, and only those.
+#[test]
+fn pages_hold_only_visible_records_in_rank_order() {
+    for hidden_count in [12, 1_010] {
+        let mut corpus = Vec::new();
+        for i in 0..hidden_count + 25 {
+            // Hidden records say "orchid" more often, so they rank first.
+            let hidden = i < hidden_count;
+            let mut r = record(
+                i as u32 + 1,
+                &format!("Record {i}"),
+                if hidden {
+                    "orchid orchid orchid"
+                } else {
+                    "orchid and other words"
+                },
+            );
+            if hidden {
+                r.readers = vec!["person:7".into()];
+            }
+            corpus.push(r);
+        }
+        let f = Fixture::new(&corpus);
+        let page = |n: usize, readers: &Readers| {
+            let mut p = q_params("orchid");
+            p.page = Some(n.to_string());
+            let r = f.ask(p, readers);
+            (
+                r.total,
+                r.hits.into_iter().map(|h| h.url).collect::<Vec<_>>(),
+            )
+        };
+        let reader = Readers::for_keys(&["person:7"]);
+        let mut all = Vec::new();
+        for n in 1.. {
+            let (total, urls) = page(n, &reader);
+            assert_eq!(total, hidden_count + 25);
+            if urls.is_empty() {
+                break;
+            }
+            all.extend(urls);
+        }
+        assert_eq!(all.len(), hidden_count + 25);
+        let visible: Vec<String> = all
+            .iter()
+            .filter(|u| {
+                corpus
+                    .iter()
+                    .any(|r| &r.url == *u && r.readers == [EVERYONE])
+            })
+            .cloned()
+            .collect();
+        let everyone = Readers::everyone();
+        for n in 1..=3 {
+            let (total, urls) = page(n, &everyone);
+            assert_eq!(total, 25, "{hidden_count} hidden");
+            let expected: Vec<String> = visible
+                .iter()
+                .skip((n - 1) * 10)
+                .take(10)
+                .cloned()
+                .collect();
+            assert_eq!(urls, expected, "page {n}, {hidden_count} hidden");
+        }
+    }
 }
 
 #[test]
