@@ -60,6 +60,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::lessons::routes::configure(cfg);
     crate::pages::api::configure(cfg);
     crate::lessons::api::configure(cfg);
+    crate::experiments::routes::configure(cfg);
+    crate::experiments::api::configure(cfg);
     crate::search::routes::configure(cfg);
 }
 

@@ -8,6 +8,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod experiments;
 pub mod lessons;
 pub mod markdown;
 pub mod org;

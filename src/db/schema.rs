@@ -240,6 +240,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    experiments (id) {
+        id -> BigInt,
+        title -> Text,
+        squad_id -> BigInt,
+        status -> Text,
+        hypothesis -> Text,
+        metrics -> Text,
+        variants -> Text,
+        results -> Text,
+        planned_sample -> Nullable<BigInt>,
+        planned_start -> Nullable<Date>,
+        planned_end -> Nullable<Date>,
+        ended_on -> Nullable<Date>,
+        decision -> Nullable<Text>,
+        rationale -> Text,
+        learnings -> Text,
+        override_outcome -> Nullable<Text>,
+        override_reason -> Text,
+        outcome -> Nullable<Text>,
+        reasons -> Text,
+        author_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> units (unit_id));
@@ -255,9 +282,11 @@ diesel::joinable!(memberships -> units (unit_id));
 diesel::joinable!(initiatives -> units (alliance_id));
 diesel::joinable!(unit_events -> units (unit_id));
 diesel::joinable!(api_tokens -> people (person_id));
+diesel::joinable!(experiments -> units (squad_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     people,
+    experiments,
     sessions,
     api_tokens,
     login_failures,

@@ -1,6 +1,7 @@
 //! The demo organization: a fictional music-streaming company, Kanelbulle Audio. `fika serve
 //! --demo` loads it into an empty database. Each feature adds its own demo records here.
 
+mod experiments;
 mod knowledge;
 mod org;
 
@@ -29,6 +30,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         org::load(conn, &hash)?;
         let authors: Vec<i64> = people::all(conn)?.iter().map(|p| p.id).take(40).collect();
         knowledge::load(conn, &authors)?;
+        experiments::load(conn, &authors)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

@@ -40,7 +40,11 @@ impl Source {
         Ok(match kind.trim() {
             "alone" | "" => Source::Alone,
             "page" => Source::Page(need("page")?.trim_start_matches("/pages/").to_lowercase()),
-            "experiment" => Source::Experiment(need("experiment")?),
+            "experiment" => Source::Experiment(
+                need("experiment")?
+                    .trim_start_matches("/experiments/")
+                    .to_string(),
+            ),
             "postmortem" => Source::Postmortem(need("post-mortem")?),
             "retro" => Source::Retro(need("retrospective")?),
             other => return Err(format!("{other:?} is not a kind of source.")),

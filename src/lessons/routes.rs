@@ -210,11 +210,26 @@ pub async fn parse_input(
                 );
             }
         }
-        Source::Experiment(_) | Source::Postmortem(_) | Source::Retro(_) => {
+        Source::Experiment(r) => {
+            let id = r.trim_start_matches("/experiments/").parse::<i64>().ok();
+            let exists = match id {
+                Some(id) => {
+                    state
+                        .db
+                        .run(move |c| crate::experiments::repo::exists(c, id))
+                        .await?
+                }
+                None => false,
+            };
+            if !exists {
+                errors.insert("source", format!("There is no experiment {r:?}."));
+            }
+        }
+        Source::Postmortem(_) | Source::Retro(_) => {
             // Those records arrive with their own features; until then they cannot be named.
             errors.insert(
                 "source",
-                "Experiments, post-mortems and retros cannot be sources yet: link a page or mark the lesson as standing alone.".into(),
+                "Post-mortems and retros cannot be sources yet: link a page or an experiment, or mark the lesson as standing alone.".into(),
             );
         }
         Source::Alone => {}
@@ -302,6 +317,12 @@ async fn render_show(
                 Source::Page(slug) => match crate::pages::repo::find(c, &slug) {
                     Ok(crate::pages::repo::Lookup::Found(p)) => Some(p.title),
                     _ => None,
+                },
+                Source::Experiment(r) => match r.parse::<i64>() {
+                    Ok(id) => crate::experiments::repo::get(c, id)
+                        .ok()
+                        .map(|e| e.input.title),
+                    Err(_) => None,
                 },
                 _ => None,
             };

@@ -288,7 +288,21 @@ async fn unit_data(
                 Lookup::MovedTo(url) => return Ok(Err(url)),
             };
             let access = Access::load(c, me.as_ref())?;
+            let view = cache.get(c)?;
+            let squads: Option<Vec<i64>> = match kind {
+                UnitKind::Squad => Some(vec![unit.id]),
+                UnitKind::Tribe => Some(
+                    view.snap
+                        .in_tribe(unit.id, UnitKind::Squad)
+                        .map(|u| u.id)
+                        .collect(),
+                ),
+                _ => None,
+            };
             let data = UnitData {
+                experiments: squads
+                    .map(|s| crate::experiments::repo::for_squads(c, &s))
+                    .transpose()?,
                 memberships: repo::memberships_of_unit(c, unit.id)?,
                 initiatives: if kind == UnitKind::Alliance {
                     repo::initiatives_of(c, unit.id)?
@@ -307,7 +321,7 @@ async fn unit_data(
                 )?,
                 unit,
             };
-            Ok(Ok((cache.get(c)?, access, data)))
+            Ok(Ok((view, access, data)))
         })
         .await
 }

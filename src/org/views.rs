@@ -268,6 +268,8 @@ pub struct UnitPage {
     pub has_matrix: bool,
     pub pages: Vec<crate::pages::repo::PageSummary>,
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
+    /// Squads and tribes: their learning rate and recent experiments.
+    pub experiments: Option<crate::experiments::repo::UnitExperiments>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -279,6 +281,7 @@ pub struct UnitData {
     /// Wiki pages attached to the unit, and its recent lessons.
     pub pages: Vec<crate::pages::repo::PageSummary>,
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
+    pub experiments: Option<crate::experiments::repo::UnitExperiments>,
 }
 
 pub fn unit_page(
@@ -408,6 +411,7 @@ pub fn unit_page(
         events: data.events,
         pages: data.pages,
         lessons: data.lessons,
+        experiments: data.experiments,
         can_edit,
         can_join: kind == UnitKind::Guild && access.person_id.is_some() && leave_id.is_none(),
         leave_id: if kind == UnitKind::Guild {

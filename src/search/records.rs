@@ -150,6 +150,13 @@ pub fn for_change(
                 None => gone("unit"),
             }
         }
+        "experiment" => match entity_key.parse::<i64>() {
+            Ok(id) => one(
+                crate::experiments::repo::records(conn, &[id])?,
+                gone("experiment"),
+            ),
+            Err(_) => vec![],
+        },
         // Kinds the index does not hold.
         _ => vec![],
     })
@@ -186,6 +193,10 @@ pub fn filed_under(conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<
     for chunk in page_ids.chunks(500) {
         out.extend(pages_by_ids(conn, chunk)?);
     }
+    let experiment_ids = crate::experiments::repo::ids_of_squads(conn, unit_ids)?;
+    for chunk in experiment_ids.chunks(500) {
+        out.extend(crate::experiments::repo::records(conn, chunk)?);
+    }
     Ok(out)
 }
 
@@ -204,7 +215,8 @@ pub fn count_all(conn: &mut AnyConnection) -> AppResult<u64> {
             .filter(people::disabled.eq(false))
             .count()
             .get_result(conn))?
-        + n(units::table.count().get_result(conn))?)
+        + n(units::table.count().get_result(conn))?
+        + n(Ok(crate::experiments::repo::count(conn)?))?)
 }
 
 /// Every record, in batches of `batch`, handed to `each`.
@@ -223,7 +235,7 @@ pub fn for_all(
     )?;
     type Load = fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>;
     type NextIds = fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>;
-    let kinds: [(Load, NextIds); 3] = [
+    let kinds: [(Load, NextIds); 4] = [
         (people_by_ids, |c, after, n| {
             people::table
                 .filter(people::id.gt(after))
@@ -248,6 +260,10 @@ pub fn for_all(
                 .select(lessons::id)
                 .load(c)
         }),
+        (
+            crate::experiments::repo::records,
+            crate::experiments::repo::ids_after,
+        ),
     ];
     for (load, next_ids) in kinds {
         let mut after = 0;

@@ -426,3 +426,112 @@ async fn search_from_the_header_box() {
     browser.screenshot("search-phone.png").await;
     browser.close().await;
 }
+
+/// A squad's product owner logs an experiment, enters its results after it ran, and sees
+/// fika judge it — without JavaScript needed for any of it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn log_an_experiment_and_see_its_outcome() {
+    let Some(browser) = Browser::start(false).await else {
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &browser.client;
+    c.goto(&s.url("/login?next=/experiments/new?squad=payments"))
+        .await
+        .unwrap();
+    browser.sign_in("fika-demo-2026").await;
+    browser.wait_for_path("/experiments/new").await;
+    let fill = |name: &'static str, value: &'static str| async move {
+        let field = c
+            .find(Locator::Css(&format!("[name='{name}']")))
+            .await
+            .unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    };
+    // Dates and selects are set as a person's picker would leave them.
+    let set = |name: &'static str, value: &'static str| async move {
+        c.execute(
+            "document.querySelector(`[name='${arguments[0]}']`).value = arguments[1]",
+            vec![name.into(), value.into()],
+        )
+        .await
+        .unwrap();
+    };
+    fill("title", "Bigger play button").await;
+    fill("change", "a bigger play button").await;
+    fill("audience", "first-time listeners").await;
+    fill("effect", "get them to press play").await;
+    fill("metric", "first-play rate").await;
+    fill("moves", "rises by 3 %").await;
+    fill("metric_name_0", "first-play rate").await;
+    fill("metric_name_1", "crash-free sessions").await;
+    fill("metric_margin_1", "0.2").await;
+    set("planned_start", "2026-02-02").await;
+    set("planned_end", "2026-03-02").await;
+    // The calculator inside the form fills in the planned sample.
+    browser.click("details.calculator summary").await;
+    fill("calc_baseline", "20").await;
+    fill("calc_mde", "5").await;
+    browser.click("button[name=calculate]").await;
+    let result = browser.wait_text(".calc-result").await;
+    assert!(result.contains("25,583 per variant"), "{result}");
+    browser.screenshot("experiment-new.png").await;
+    browser.click(".experiment-form > p.actions button").await;
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !browser.path().await.starts_with("/experiments/")
+        || browser.path().await.ends_with("/new")
+    {
+        assert!(Instant::now() < deadline, "not saved");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let url = browser.path().await;
+    assert!(
+        browser
+            .wait_text(".hypothesis-text")
+            .await
+            .starts_with("We believe that a bigger play button")
+    );
+
+    // It ran; the results come in.
+    c.goto(&s.url(&format!("{url}/edit"))).await.unwrap();
+    browser.wait_text("legend").await;
+    set("status", "running").await;
+    browser.click(".experiment-form > p.actions button").await;
+    browser.wait_for_path(&url).await;
+    c.goto(&s.url(&format!("{url}/edit"))).await.unwrap();
+    browser.wait_text("legend").await;
+    set("status", "concluded").await;
+    set("ended_on", "2026-03-02").await;
+    fill("variant_observed_0", "26010").await;
+    fill("variant_observed_1", "25950").await;
+    fill("result_0_1_effect", "0.9").await;
+    fill("result_0_1_low", "0.2").await;
+    fill("result_0_1_high", "1.6").await;
+    browser.click("[name=result_0_1_significant]").await;
+    fill("result_1_1_effect", "-0.05").await;
+    fill("result_1_1_low", "-0.15").await;
+    fill("result_1_1_high", "0.05").await;
+    browser.screenshot("experiment-results.png").await;
+    browser.click(".experiment-form > p.actions button").await;
+    browser.wait_for_path(&url).await;
+    assert_eq!(browser.wait_text(".outcome-box .badge").await, "Success");
+    let checks = c
+        .find_all(Locator::Css(".checks .check-pass"))
+        .await
+        .unwrap();
+    assert_eq!(checks.len(), 3, "all three health checks pass");
+    browser.screenshot("experiment.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::Value::Bool(false), "fits a phone");
+    browser.screenshot("experiment-phone.png").await;
+    browser.close().await;
+}

@@ -9,6 +9,7 @@ mod backstage;
 mod browser;
 mod cli;
 mod durability;
+mod experiments;
 mod lessons;
 mod org;
 mod pages;

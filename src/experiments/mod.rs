@@ -1,0 +1,12 @@
+//! Experiment learning logs, judged the *Experiments with Learning* way (DESIGN.md): design
+//! with a sample-size calculator, health checks, the computed outcome, and the organization's
+//! learning rate next to its win rate.
+
+pub mod api;
+pub mod forms;
+pub mod insights;
+pub mod model;
+pub mod repo;
+pub mod routes;
+pub mod stats;
+pub mod views;

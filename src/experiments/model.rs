@@ -1,0 +1,719 @@
+//! Experiments with Learning (DESIGN.md): an experiment's design and results, its health
+//! checks and its outcome. Types and rules only, no I/O.
+//!
+//! Metrics, variants and results are one value of the experiment, always read and written
+//! whole and never queried one by one, so they are stored as JSON next to its row.
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::stats::{self, Srm};
+
+macro_rules! labelled_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The key stored and used in URLs and JSON.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s.trim() { $($key => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}
+
+labelled_enum!(
+    /// Where an experiment is in its life.
+    Status {
+        Design = "design", "Design";
+        Running = "running", "Running";
+        Concluded = "concluded", "Concluded";
+        Aborted = "aborted", "Aborted";
+    }
+);
+
+labelled_enum!(
+    /// What the team decided.
+    Decision {
+        Ship = "ship", "Ship";
+        Abort = "abort", "Abort";
+        Iterate = "iterate", "Iterate";
+        KeepInvestigating = "keep_investigating", "Keep investigating";
+    }
+);
+
+labelled_enum!(
+    /// The EwL outcome of an ended experiment.
+    Outcome {
+        Success = "success", "Success";
+        Regression = "regression", "Regression";
+        Neutral = "neutral", "Neutral";
+        NonInformative = "non_informative", "Non-informative";
+    }
+);
+
+labelled_enum!(
+    /// Why an experiment taught nothing decision-ready.
+    Reason {
+        SampleRatioMismatch = "sample_ratio_mismatch", "sample ratio mismatch";
+        NoAssignmentCounts = "no_assignment_counts", "no assignment counts";
+        Underpowered = "underpowered", "underpowered";
+        StoppedEarly = "stopped_early", "stopped before its planned end";
+        NoResults = "no_results", "no results entered";
+        GuardrailNotCleared = "guardrail_not_cleared", "a guardrail could not rule out harm";
+    }
+);
+
+labelled_enum!(
+    MetricKind {
+        Success = "success", "Success";
+        Guardrail = "guardrail", "Guardrail";
+    }
+);
+
+labelled_enum!(
+    /// Which way is better for a metric.
+    Direction {
+        Increase = "increase", "Higher is better";
+        Decrease = "decrease", "Lower is better";
+    }
+);
+
+impl Status {
+    pub fn ended(self) -> bool {
+        matches!(self, Status::Concluded | Status::Aborted)
+    }
+
+    /// Design → running → concluded, or aborted from design or running. An ended experiment
+    /// may be reopened (running again) to correct it.
+    pub fn may_become(self, next: Status) -> bool {
+        use Status::*;
+        self == next
+            || matches!(
+                (self, next),
+                (Design, Running)
+                    | (Design, Aborted)
+                    | (Running, Concluded)
+                    | (Running, Aborted)
+                    | (Concluded, Running)
+                    | (Aborted, Running)
+            )
+    }
+}
+
+impl Outcome {
+    /// Success, regression and neutral teach something decision-ready.
+    pub fn learned(self) -> bool {
+        !matches!(self, Outcome::NonInformative)
+    }
+}
+
+/// "We believe that [change] for [audience] will [effect]. We will know when [metric] [moves]."
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hypothesis {
+    pub change: String,
+    pub audience: String,
+    pub effect: String,
+    pub metric: String,
+    pub moves: String,
+}
+
+impl Hypothesis {
+    pub fn sentence(&self) -> String {
+        format!(
+            "We believe that {} for {} will {}. We will know when {} {}.",
+            self.change.trim_end_matches('.'),
+            self.audience,
+            self.effect.trim_end_matches('.'),
+            self.metric,
+            self.moves.trim_end_matches('.')
+        )
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Metric {
+    pub name: String,
+    pub kind: MetricKind,
+    pub direction: Direction,
+    /// Guardrails only: the largest harm, in the unit of the effect estimates, that still
+    /// counts as "not worse" (non-inferiority margin).
+    pub margin: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Variant {
+    pub name: String,
+    /// Planned share of traffic, relative to the others (50/50, 1/1 and 0.5/0.5 agree).
+    pub weight: f64,
+    /// Units assigned to it, once known.
+    pub observed: Option<u64>,
+}
+
+/// The result of one metric in one treatment, against the control (variant 0).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MetricResult {
+    /// Index into the metrics.
+    pub metric: usize,
+    /// Index into the variants, from 1.
+    pub variant: usize,
+    pub effect: f64,
+    pub ci_low: f64,
+    pub ci_high: f64,
+    pub significant: bool,
+}
+
+impl MetricResult {
+    /// The effect points the good way for `m` (ignoring significance).
+    fn better(&self, m: &Metric) -> bool {
+        match m.direction {
+            Direction::Increase => self.effect > 0.0,
+            Direction::Decrease => self.effect < 0.0,
+        }
+    }
+
+    pub fn significantly_better(&self, m: &Metric) -> bool {
+        self.significant && self.better(m)
+    }
+
+    pub fn significantly_worse(&self, m: &Metric) -> bool {
+        self.significant && !self.better(m) && self.effect != 0.0
+    }
+
+    /// A guardrail is cleared when its whole interval lies on the safe side of the margin:
+    /// harm larger than the margin is ruled out.
+    pub fn clears(&self, m: &Metric) -> bool {
+        let margin = m.margin.unwrap_or(0.0).abs();
+        match m.direction {
+            Direction::Increase => self.ci_low >= -margin,
+            Direction::Decrease => self.ci_high <= margin,
+        }
+    }
+}
+
+/// What the owner says the outcome is, against what fika computed, and why.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Override {
+    pub outcome: Outcome,
+    pub reason: String,
+}
+
+/// Everything a person enters about an experiment.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExperimentInput {
+    pub title: String,
+    pub squad_id: i64,
+    pub hypothesis: Hypothesis,
+    pub metrics: Vec<Metric>,
+    pub variants: Vec<Variant>,
+    pub results: Vec<MetricResult>,
+    /// Per variant.
+    pub planned_sample: Option<u64>,
+    pub planned_start: Option<NaiveDate>,
+    pub planned_end: Option<NaiveDate>,
+    pub status: Status,
+    /// When it actually stopped (concluded or aborted).
+    pub ended_on: Option<NaiveDate>,
+    pub decision: Option<Decision>,
+    pub rationale: String,
+    pub learnings: String,
+    pub over: Option<Override>,
+}
+
+/// A health check: passed, failed, or not possible yet (and why).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "snake_case", tag = "status")]
+pub enum Check<T> {
+    Pass(T),
+    Fail(T),
+    Unknown { why: String },
+}
+
+impl<T> Check<T> {
+    pub fn failed(&self) -> bool {
+        matches!(self, Check::Fail(_))
+    }
+
+    pub fn passed(&self) -> bool {
+        matches!(self, Check::Pass(_))
+    }
+
+    pub fn figures(&self) -> Option<&T> {
+        match self {
+            Check::Pass(t) | Check::Fail(t) => Some(t),
+            Check::Unknown { .. } => None,
+        }
+    }
+
+    pub fn state(&self) -> &'static str {
+        match self {
+            Check::Pass(_) => "pass",
+            Check::Fail(_) => "fail",
+            Check::Unknown { .. } => "unknown",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SrmFigures {
+    pub chi_square: f64,
+    pub degrees: u32,
+    pub p_value: f64,
+    pub threshold: f64,
+    pub observed: Vec<u64>,
+    pub expected: Vec<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct PowerFigures {
+    pub planned_per_variant: u64,
+    pub smallest_variant: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RunFigures {
+    pub planned_end: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    /// Aborted on a regression: stopping early was the right call.
+    pub stopped_for_regression: bool,
+}
+
+/// The three health checks, with the figures behind them.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Health {
+    pub sample_ratio: Check<SrmFigures>,
+    pub powered: Check<PowerFigures>,
+    pub ran_as_designed: Check<RunFigures>,
+}
+
+/// The outcome fika computes, the one that counts (the owner's override when given), and
+/// the reasons when it is non-informative.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Verdict {
+    pub computed: Outcome,
+    pub outcome: Outcome,
+    pub reasons: Vec<Reason>,
+}
+
+impl ExperimentInput {
+    fn any_regression(&self) -> bool {
+        self.results.iter().any(|r| {
+            self.metrics
+                .get(r.metric)
+                .is_some_and(|m| r.significantly_worse(m))
+        })
+    }
+
+    pub fn health(&self) -> Health {
+        let observed: Option<Vec<u64>> = self.variants.iter().map(|v| v.observed).collect();
+        let no_counts = || "No assignment counts yet.".to_string();
+        let sample_ratio = match &observed {
+            None => Check::Unknown { why: no_counts() },
+            Some(counts) => {
+                let weights: Vec<f64> = self.variants.iter().map(|v| v.weight).collect();
+                match stats::srm(counts, &weights) {
+                    None => Check::Unknown { why: no_counts() },
+                    Some(s) => {
+                        let figures = srm_figures(&s, counts, &weights);
+                        if s.passed() {
+                            Check::Pass(figures)
+                        } else {
+                            Check::Fail(figures)
+                        }
+                    }
+                }
+            }
+        };
+        let powered = match (&observed, self.planned_sample) {
+            (_, None) => Check::Unknown {
+                why: "No planned sample size.".into(),
+            },
+            (None, _) => Check::Unknown { why: no_counts() },
+            (Some(counts), Some(planned)) => {
+                let figures = PowerFigures {
+                    planned_per_variant: planned,
+                    smallest_variant: counts.iter().copied().min().unwrap_or(0),
+                };
+                if figures.smallest_variant >= planned {
+                    Check::Pass(figures)
+                } else {
+                    Check::Fail(figures)
+                }
+            }
+        };
+        let stopped_for_regression = self.status == Status::Aborted && self.any_regression();
+        let ran_as_designed = if !self.status.ended() {
+            Check::Unknown {
+                why: "Still running.".into(),
+            }
+        } else {
+            let figures = RunFigures {
+                planned_end: self.planned_end,
+                ended_on: self.ended_on,
+                stopped_for_regression,
+            };
+            match (self.planned_end, self.ended_on) {
+                (Some(planned), Some(ended)) if ended < planned && !stopped_for_regression => {
+                    Check::Fail(figures)
+                }
+                (Some(_), Some(_)) => Check::Pass(figures),
+                _ => Check::Unknown {
+                    why: "The planned end or the end date is missing.".into(),
+                },
+            }
+        };
+        Health {
+            sample_ratio,
+            powered,
+            ran_as_designed,
+        }
+    }
+
+    /// The EwL outcome, once the experiment has ended (None before).
+    ///
+    /// Invalid first: a sample ratio mismatch means the groups are not comparable, so nothing
+    /// it shows counts. Then a significant harm is a regression whatever the sample size — a
+    /// regression needs no power to be real, and stopping early for it is what guardrails are
+    /// for. Otherwise the experiment must have run as designed and be powered; then a
+    /// success metric significantly better with every guardrail cleared (in the same
+    /// treatment) is a success, and nothing significant is a conclusive neutral.
+    pub fn verdict(&self) -> Option<Verdict> {
+        if !self.status.ended() {
+            return None;
+        }
+        let health = self.health();
+        let mut reasons = Vec::new();
+        match &health.sample_ratio {
+            Check::Fail(_) => reasons.push(Reason::SampleRatioMismatch),
+            Check::Unknown { .. } => reasons.push(Reason::NoAssignmentCounts),
+            Check::Pass(_) => {}
+        }
+        let computed = if reasons.contains(&Reason::SampleRatioMismatch) {
+            Outcome::NonInformative
+        } else if self.any_regression() {
+            reasons.clear();
+            Outcome::Regression
+        } else {
+            if health.ran_as_designed.failed() {
+                reasons.push(Reason::StoppedEarly);
+            }
+            if !health.powered.passed() && !reasons.contains(&Reason::NoAssignmentCounts) {
+                reasons.push(Reason::Underpowered);
+            }
+            if self.results.is_empty() {
+                reasons.push(Reason::NoResults);
+            }
+            if !reasons.is_empty() {
+                Outcome::NonInformative
+            } else {
+                let wins = (1..self.variants.len()).any(|v| self.wins(v));
+                let better = self.results.iter().any(|r| {
+                    self.metrics
+                        .get(r.metric)
+                        .is_some_and(|m| m.kind == MetricKind::Success && r.significantly_better(m))
+                });
+                if wins {
+                    Outcome::Success
+                } else if better {
+                    reasons.push(Reason::GuardrailNotCleared);
+                    Outcome::NonInformative
+                } else {
+                    Outcome::Neutral
+                }
+            }
+        };
+        if computed != Outcome::NonInformative {
+            reasons.clear();
+        }
+        Some(Verdict {
+            computed,
+            outcome: self.over.as_ref().map_or(computed, |o| o.outcome),
+            reasons,
+        })
+    }
+
+    /// Treatment `v` improved a success metric significantly and cleared every guardrail.
+    fn wins(&self, v: usize) -> bool {
+        let of = |m: usize| {
+            self.results
+                .iter()
+                .find(|r| r.variant == v && r.metric == m)
+        };
+        let better = self.metrics.iter().enumerate().any(|(i, m)| {
+            m.kind == MetricKind::Success && of(i).is_some_and(|r| r.significantly_better(m))
+        });
+        let cleared =
+            self.metrics.iter().enumerate().all(|(i, m)| {
+                m.kind != MetricKind::Guardrail || of(i).is_some_and(|r| r.clears(m))
+            });
+        better && cleared
+    }
+}
+
+fn srm_figures(s: &Srm, counts: &[u64], weights: &[f64]) -> SrmFigures {
+    let n: f64 = counts.iter().map(|&c| c as f64).sum();
+    let total: f64 = weights.iter().sum();
+    SrmFigures {
+        chi_square: s.chi_square,
+        degrees: s.degrees,
+        p_value: s.p_value,
+        threshold: stats::SRM_THRESHOLD,
+        observed: counts.to_vec(),
+        expected: weights.iter().map(|w| n * w / total).collect(),
+    }
+}
+
+/// The quarter a date falls in, as `2026-Q3`.
+pub fn quarter(d: NaiveDate) -> String {
+    use chrono::Datelike;
+    format!("{}-Q{}", d.year(), (d.month() - 1) / 3 + 1)
+}
+
+/// The first and last day of a quarter written as `2026-Q3`.
+pub fn quarter_bounds(q: &str) -> Option<(NaiveDate, NaiveDate)> {
+    let (year, n) = q.trim().split_once("-Q")?;
+    let (year, n): (i32, u32) = (year.parse().ok()?, n.parse().ok()?);
+    if !(1..=4).contains(&n) {
+        return None;
+    }
+    let start = NaiveDate::from_ymd_opt(year, (n - 1) * 3 + 1, 1)?;
+    let next = if n == 4 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)?
+    } else {
+        NaiveDate::from_ymd_opt(year, n * 3 + 1, 1)?
+    };
+    Some((start, next.pred_opt()?))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    fn metric(name: &str, kind: MetricKind, margin: Option<f64>) -> Metric {
+        Metric {
+            name: name.into(),
+            kind,
+            direction: Direction::Increase,
+            margin,
+        }
+    }
+
+    fn result(metric: usize, effect: f64, low: f64, high: f64, significant: bool) -> MetricResult {
+        MetricResult {
+            metric,
+            variant: 1,
+            effect,
+            ci_low: low,
+            ci_high: high,
+            significant,
+        }
+    }
+
+    /// A healthy, powered, concluded A/B test with a success metric and a guardrail, and no
+    /// results yet.
+    fn concluded() -> ExperimentInput {
+        ExperimentInput {
+            title: "Shorter onboarding".into(),
+            squad_id: 1,
+            hypothesis: Hypothesis::default(),
+            metrics: vec![
+                metric("activation", MetricKind::Success, None),
+                metric("crash-free sessions", MetricKind::Guardrail, Some(0.5)),
+            ],
+            variants: vec![
+                Variant {
+                    name: "control".into(),
+                    weight: 50.0,
+                    observed: Some(15_100),
+                },
+                Variant {
+                    name: "short".into(),
+                    weight: 50.0,
+                    observed: Some(14_900),
+                },
+            ],
+            results: vec![],
+            planned_sample: Some(14_751),
+            planned_start: Some(day("2026-03-01")),
+            planned_end: Some(day("2026-03-29")),
+            status: Status::Concluded,
+            ended_on: Some(day("2026-03-29")),
+            decision: None,
+            rationale: String::new(),
+            learnings: String::new(),
+            over: None,
+        }
+    }
+
+    fn outcome(e: &ExperimentInput) -> (Outcome, Vec<Reason>) {
+        let v = e.verdict().unwrap();
+        (v.outcome, v.reasons)
+    }
+
+    #[test]
+    fn a_significant_win_with_guardrails_cleared_is_a_success() {
+        let mut e = concluded();
+        e.results = vec![
+            result(0, 2.0, 0.8, 3.2, true),
+            result(1, 0.1, -0.3, 0.5, false),
+        ];
+        assert_eq!(outcome(&e), (Outcome::Success, vec![]));
+        // The guardrail's interval reaches past its margin: harm is not ruled out.
+        e.results[1] = result(1, -0.2, -0.9, 0.5, false);
+        assert_eq!(
+            outcome(&e),
+            (Outcome::NonInformative, vec![Reason::GuardrailNotCleared])
+        );
+        // A guardrail without a result cannot be cleared either.
+        e.results.truncate(1);
+        assert_eq!(outcome(&e).0, Outcome::NonInformative);
+    }
+
+    #[test]
+    fn any_significant_harm_is_a_regression() {
+        let mut e = concluded();
+        e.results = vec![
+            result(0, 2.0, 0.8, 3.2, true),
+            result(1, -1.0, -1.6, -0.4, true),
+        ];
+        assert_eq!(outcome(&e), (Outcome::Regression, vec![]));
+        // Lower is better: a significant increase is the harm.
+        let mut e = concluded();
+        e.metrics[0].direction = Direction::Decrease;
+        e.results = vec![result(0, 30.0, 10.0, 50.0, true)];
+        assert_eq!(outcome(&e).0, Outcome::Regression);
+        // Even underpowered and stopped early, when it was aborted for it.
+        e.status = Status::Aborted;
+        e.ended_on = Some(day("2026-03-10"));
+        e.variants[0].observed = Some(3_000);
+        e.variants[1].observed = Some(3_000);
+        assert_eq!(outcome(&e).0, Outcome::Regression);
+        assert!(e.health().ran_as_designed.passed());
+        assert!(e.health().powered.failed());
+    }
+
+    #[test]
+    fn nothing_significant_and_powered_is_neutral() {
+        let mut e = concluded();
+        e.results = vec![
+            result(0, 0.2, -0.4, 0.8, false),
+            result(1, 0.0, -0.3, 0.3, false),
+        ];
+        assert_eq!(outcome(&e), (Outcome::Neutral, vec![]));
+    }
+
+    #[test]
+    fn invalid_underpowered_or_stopped_early_is_non_informative_with_reasons() {
+        let mut e = concluded();
+        e.results = vec![result(0, 0.2, -0.4, 0.8, false)];
+        // Underpowered.
+        e.variants[1].observed = Some(9_000);
+        e.variants[0].observed = Some(9_000);
+        assert_eq!(
+            outcome(&e),
+            (Outcome::NonInformative, vec![Reason::Underpowered])
+        );
+        // Stopped early too, without a regression.
+        e.ended_on = Some(day("2026-03-20"));
+        assert_eq!(
+            outcome(&e),
+            (
+                Outcome::NonInformative,
+                vec![Reason::StoppedEarly, Reason::Underpowered]
+            )
+        );
+        // A sample ratio mismatch invalidates even a regression.
+        let mut e = concluded();
+        e.variants[0].observed = Some(15_600);
+        e.variants[1].observed = Some(14_400);
+        e.results = vec![result(0, -2.0, -3.0, -1.0, true)];
+        assert!(e.health().sample_ratio.failed());
+        assert_eq!(
+            outcome(&e),
+            (Outcome::NonInformative, vec![Reason::SampleRatioMismatch])
+        );
+        // No counts at all.
+        let mut e = concluded();
+        e.variants[0].observed = None;
+        e.results = vec![result(0, 0.2, -0.4, 0.8, false)];
+        assert_eq!(
+            outcome(&e),
+            (Outcome::NonInformative, vec![Reason::NoAssignmentCounts])
+        );
+        // No results.
+        assert_eq!(
+            outcome(&concluded()),
+            (Outcome::NonInformative, vec![Reason::NoResults])
+        );
+    }
+
+    #[test]
+    fn the_owner_may_override_and_running_experiments_have_no_outcome() {
+        let mut e = concluded();
+        e.over = Some(Override {
+            outcome: Outcome::Neutral,
+            reason: "Counts were fixed later".into(),
+        });
+        let v = e.verdict().unwrap();
+        assert_eq!(v.computed, Outcome::NonInformative);
+        assert_eq!(v.outcome, Outcome::Neutral);
+        e.status = Status::Running;
+        assert_eq!(e.verdict(), None);
+        assert!(matches!(e.health().ran_as_designed, Check::Unknown { .. }));
+    }
+
+    #[test]
+    fn status_moves_forward_or_reopens() {
+        assert!(Status::Design.may_become(Status::Running));
+        assert!(Status::Running.may_become(Status::Concluded));
+        assert!(Status::Design.may_become(Status::Aborted));
+        assert!(!Status::Design.may_become(Status::Concluded));
+        assert!(!Status::Running.may_become(Status::Design));
+        assert!(Status::Concluded.may_become(Status::Running));
+    }
+
+    #[test]
+    fn quarters() {
+        assert_eq!(quarter(day("2026-03-31")), "2026-Q1");
+        assert_eq!(quarter(day("2026-10-01")), "2026-Q4");
+        assert_eq!(
+            quarter_bounds("2026-Q4"),
+            Some((day("2026-10-01"), day("2026-12-31")))
+        );
+        assert_eq!(quarter_bounds("2026-Q5"), None);
+        assert_eq!(quarter_bounds("soon"), None);
+    }
+
+    #[test]
+    fn the_hypothesis_reads_as_a_sentence() {
+        let h = Hypothesis {
+            change: "a shorter sign-up".into(),
+            audience: "new listeners".into(),
+            effect: "make more of them finish it".into(),
+            metric: "sign-up completion".into(),
+            moves: "rises by 5 %".into(),
+        };
+        assert_eq!(
+            h.sentence(),
+            "We believe that a shorter sign-up for new listeners will make more of them finish it. \
+             We will know when sign-up completion rises by 5 %."
+        );
+    }
+}

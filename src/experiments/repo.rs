@@ -1,0 +1,459 @@
+//! Queries on experiments. Writes go through the change-log helper, and store the outcome
+//! that counts next to the row so that lists and insights filter and count in SQL.
+
+use chrono::{NaiveDate, NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::model::{Decision, ExperimentInput, Hypothesis, Outcome, Override, Reason, Status};
+use crate::db::schema::{experiments, lessons, people, units};
+use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::error::{AppError, AppResult};
+use crate::search::records::{EVERYONE, Record, key};
+
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = experiments)]
+struct Row {
+    id: i64,
+    title: String,
+    squad_id: i64,
+    status: String,
+    hypothesis: String,
+    metrics: String,
+    variants: String,
+    results: String,
+    planned_sample: Option<i64>,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+    decision: Option<String>,
+    rationale: String,
+    learnings: String,
+    override_outcome: Option<String>,
+    override_reason: String,
+    author_id: Option<i64>,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+}
+
+/// A saved experiment.
+#[derive(Debug, Clone)]
+pub struct Experiment {
+    pub id: i64,
+    pub input: ExperimentInput,
+    pub author_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Experiment {
+    pub fn url(&self) -> String {
+        format!("/experiments/{}", self.id)
+    }
+}
+
+fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> AppResult<T> {
+    serde_json::from_str(text)
+        .map_err(|e| AppError::internal(format!("experiment {what} unreadable: {e}")))
+}
+
+fn to_json<T: serde::Serialize>(v: &T) -> AppResult<String> {
+    serde_json::to_string(v).map_err(AppError::internal)
+}
+
+impl Row {
+    fn into_experiment(self) -> AppResult<Experiment> {
+        let status = Status::parse(&self.status)
+            .ok_or_else(|| AppError::internal(format!("unknown status {:?}", self.status)))?;
+        let over = match self.override_outcome.as_deref().and_then(Outcome::parse) {
+            Some(outcome) => Some(Override {
+                outcome,
+                reason: self.override_reason,
+            }),
+            None => None,
+        };
+        Ok(Experiment {
+            id: self.id,
+            input: ExperimentInput {
+                title: self.title,
+                squad_id: self.squad_id,
+                hypothesis: json::<Hypothesis>(&self.hypothesis, "hypothesis")?,
+                metrics: json(&self.metrics, "metrics")?,
+                variants: json(&self.variants, "variants")?,
+                results: json(&self.results, "results")?,
+                planned_sample: self.planned_sample.map(|n| n.max(0) as u64),
+                planned_start: self.planned_start,
+                planned_end: self.planned_end,
+                status,
+                ended_on: self.ended_on,
+                decision: self.decision.as_deref().and_then(Decision::parse),
+                rationale: self.rationale,
+                learnings: self.learnings,
+                over,
+            },
+            author_id: self.author_id,
+            created_at: self.created_at,
+            updated_at: self.updated_at,
+        })
+    }
+}
+
+#[derive(AsChangeset, Insertable)]
+#[diesel(table_name = experiments, treat_none_as_null = true)]
+struct Fields {
+    title: String,
+    squad_id: i64,
+    status: String,
+    hypothesis: String,
+    metrics: String,
+    variants: String,
+    results: String,
+    planned_sample: Option<i64>,
+    planned_start: Option<NaiveDate>,
+    planned_end: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+    decision: Option<String>,
+    rationale: String,
+    learnings: String,
+    override_outcome: Option<String>,
+    override_reason: String,
+    outcome: Option<String>,
+    reasons: String,
+    updated_at: NaiveDateTime,
+}
+
+impl Fields {
+    fn of(e: &ExperimentInput, now: NaiveDateTime) -> AppResult<Fields> {
+        let verdict = e.verdict();
+        Ok(Fields {
+            title: e.title.clone(),
+            squad_id: e.squad_id,
+            status: e.status.key().into(),
+            hypothesis: to_json(&e.hypothesis)?,
+            metrics: to_json(&e.metrics)?,
+            variants: to_json(&e.variants)?,
+            results: to_json(&e.results)?,
+            planned_sample: e.planned_sample.map(|n| n.min(i64::MAX as u64) as i64),
+            planned_start: e.planned_start,
+            planned_end: e.planned_end,
+            ended_on: e.ended_on,
+            decision: e.decision.map(|d| d.key().into()),
+            rationale: e.rationale.clone(),
+            learnings: e.learnings.clone(),
+            override_outcome: e.over.as_ref().map(|o| o.outcome.key().into()),
+            override_reason: e
+                .over
+                .as_ref()
+                .map(|o| o.reason.clone())
+                .unwrap_or_default(),
+            outcome: verdict.as_ref().map(|v| v.outcome.key().into()),
+            reasons: verdict
+                .map(|v| {
+                    v.reasons
+                        .iter()
+                        .map(|r| r.key())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
+                .unwrap_or_default(),
+            updated_at: now,
+        })
+    }
+}
+
+pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Experiment> {
+    experiments::table
+        .find(id)
+        .select(Row::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?
+        .into_experiment()
+}
+
+pub fn create(
+    conn: &mut AnyConnection,
+    author: Option<i64>,
+    input: &ExperimentInput,
+) -> AppResult<Experiment> {
+    let now = Utc::now().naive_utc();
+    let fields = Fields::of(input, now)?;
+    let id = write_with_changes(conn, author, |c| {
+        let id: i64 = diesel::insert_into(experiments::table)
+            .values((
+                &fields,
+                experiments::author_id.eq(author),
+                experiments::created_at.eq(now),
+            ))
+            .returning(experiments::id)
+            .get_result(c)?;
+        Ok((
+            id,
+            vec![Change::new("experiment", id.to_string(), "create")],
+        ))
+    })?;
+    get(conn, id)
+}
+
+pub fn update(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    id: i64,
+    input: &ExperimentInput,
+) -> AppResult<Experiment> {
+    let fields = Fields::of(input, Utc::now().naive_utc())?;
+    write_with_changes(conn, actor, |c| {
+        let n = diesel::update(experiments::table.find(id))
+            .set(&fields)
+            .execute(c)?;
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        Ok((
+            (),
+            vec![Change::new("experiment", id.to_string(), "update")],
+        ))
+    })?;
+    get(conn, id)
+}
+
+/// Filters of `/experiments` and the API.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    /// Squads (one squad, or every squad of a tribe).
+    pub squads: Option<Vec<i64>>,
+    pub status: Option<Status>,
+    pub outcome: Option<Outcome>,
+    /// Ended in (or, before it ends, planned to end in) these dates.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+}
+
+/// An experiment for listings.
+#[derive(Debug, Clone, Queryable)]
+pub struct Summary {
+    pub id: i64,
+    pub title: String,
+    pub squad_id: i64,
+    pub squad_name: String,
+    pub squad_slug: String,
+    pub status: String,
+    pub outcome: Option<String>,
+    pub reasons: String,
+    pub planned_end: Option<NaiveDate>,
+    pub ended_on: Option<NaiveDate>,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Summary {
+    pub fn status(&self) -> Option<Status> {
+        Status::parse(&self.status)
+    }
+
+    pub fn outcome(&self) -> Option<Outcome> {
+        self.outcome.as_deref().and_then(Outcome::parse)
+    }
+
+    pub fn reasons(&self) -> Vec<Reason> {
+        self.reasons.split(',').filter_map(Reason::parse).collect()
+    }
+
+    /// The day that places it in a quarter: when it ended, or when it is planned to.
+    pub fn day(&self) -> Option<NaiveDate> {
+        self.ended_on.or(self.planned_end)
+    }
+}
+
+/// Experiments matching `f`, the most recently ended (or planned to end) first.
+pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<Summary>> {
+    let mut q = experiments::table
+        .inner_join(units::table)
+        .select((
+            experiments::id,
+            experiments::title,
+            experiments::squad_id,
+            units::name,
+            units::slug,
+            experiments::status,
+            experiments::outcome,
+            experiments::reasons,
+            experiments::planned_end,
+            experiments::ended_on,
+            experiments::updated_at,
+        ))
+        .order((
+            experiments::ended_on.desc(),
+            experiments::planned_end.desc(),
+            experiments::id.desc(),
+        ))
+        .limit(limit)
+        .into_boxed();
+    if let Some(squads) = &f.squads {
+        q = q.filter(experiments::squad_id.eq_any(squads.clone()));
+    }
+    if let Some(s) = f.status {
+        q = q.filter(experiments::status.eq(s.key()));
+    }
+    if let Some(o) = f.outcome {
+        q = q.filter(experiments::outcome.eq(o.key()));
+    }
+    if let Some(d) = f.from {
+        q = q.filter(
+            experiments::ended_on.ge(d).or(experiments::ended_on
+                .is_null()
+                .and(experiments::planned_end.ge(d))),
+        );
+    }
+    if let Some(d) = f.to {
+        q = q.filter(
+            experiments::ended_on.le(d).or(experiments::ended_on
+                .is_null()
+                .and(experiments::planned_end.le(d))),
+        );
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Lessons learned from an experiment: the other half of the two-way link (a lesson names
+/// its source).
+pub fn lessons_from(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<(i64, String)>> {
+    Ok(lessons::table
+        .filter(lessons::source_kind.eq("experiment"))
+        .filter(lessons::source_ref.eq(id.to_string()))
+        .filter(lessons::deleted_at.is_null())
+        .order(lessons::created_at.asc())
+        .select((lessons::id, lessons::title))
+        .load(conn)?)
+}
+
+pub fn exists(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
+    Ok(experiments::table
+        .find(id)
+        .count()
+        .get_result::<i64>(conn)?
+        > 0)
+}
+
+/// Ids after `after`, in order, for index rebuilds.
+pub fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i64>> {
+    experiments::table
+        .filter(experiments::id.gt(after))
+        .order(experiments::id)
+        .limit(n)
+        .select(experiments::id)
+        .load(conn)
+}
+
+pub fn count(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(experiments::table.count().get_result(conn)?)
+}
+
+/// Experiments of these squads (their facet paths follow the squad when it moves).
+pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<i64>> {
+    Ok(experiments::table
+        .filter(experiments::squad_id.eq_any(squads))
+        .select(experiments::id)
+        .load(conn)?)
+}
+
+/// What search and "related lessons" read of an experiment: hypothesis, metrics, decision
+/// and learnings are what people look for.
+pub fn search_text(i: &ExperimentInput) -> String {
+    let metrics: Vec<&str> = i.metrics.iter().map(|m| m.name.as_str()).collect();
+    [
+        i.hypothesis.sentence(),
+        metrics.join(", "),
+        i.decision
+            .map(|d| d.label().to_string())
+            .unwrap_or_default(),
+        i.rationale.clone(),
+        crate::markdown::plain_text(&i.learnings),
+    ]
+    .into_iter()
+    .filter(|s| !s.is_empty())
+    .collect::<Vec<_>>()
+    .join("\n")
+}
+
+/// The search records of these experiments: hypothesis, metrics, decision and learnings
+/// are what people look for.
+pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
+    let rows: Vec<(Row, Option<String>)> = experiments::table
+        .left_join(people::table.on(experiments::author_id.eq(people::id.nullable())))
+        .filter(experiments::id.eq_any(ids))
+        .select((Row::as_select(), people::username.nullable()))
+        .load(conn)?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (row, author) in rows {
+        let e = row.into_experiment()?;
+        let i = &e.input;
+        let outcome = i.verdict().map(|v| v.outcome.label()).unwrap_or("");
+        let body = search_text(i);
+        let context = [i.status.label(), outcome]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · ");
+        out.push(Record {
+            key: key("experiment", &e.id.to_string()),
+            kind: "experiment",
+            title: i.title.clone(),
+            body,
+            tags: vec![],
+            unit_ids: vec![i.squad_id],
+            author,
+            date: i
+                .ended_on
+                .and_then(|d| d.and_hms_opt(12, 0, 0))
+                .unwrap_or(e.updated_at),
+            url: e.url(),
+            context,
+            readers: vec![EVERYONE.into()],
+        });
+    }
+    Ok(out)
+}
+
+/// What the insights count: ended experiments of `squads` (all when None) that ended
+/// between `from` and `to`.
+pub fn ended(
+    conn: &mut AnyConnection,
+    squads: Option<&[i64]>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> AppResult<Vec<Summary>> {
+    let f = Filter {
+        squads: squads.map(<[i64]>::to_vec),
+        from,
+        to,
+        ..Filter::default()
+    };
+    Ok(list(conn, &f, 100_000)?
+        .into_iter()
+        .filter(|s| s.ended_on.is_some() && s.outcome.is_some())
+        .collect())
+}
+
+/// What a squad's or tribe's page shows: the learning and win rates of the last twelve
+/// months and the most recent experiments.
+pub struct UnitExperiments {
+    pub tally: super::insights::Tally,
+    pub recent: Vec<Summary>,
+}
+
+pub fn for_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<UnitExperiments> {
+    let since = crate::org::unit_repo::today() - chrono::Duration::days(365);
+    let mut tally = super::insights::Tally::default();
+    for s in ended(conn, Some(squads), Some(since), None)? {
+        if let Some(o) = s.outcome() {
+            tally.add(o);
+        }
+    }
+    let f = Filter {
+        squads: Some(squads.to_vec()),
+        ..Filter::default()
+    };
+    Ok(UnitExperiments {
+        tally,
+        recent: list(conn, &f, 5)?,
+    })
+}

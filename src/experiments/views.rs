@@ -1,0 +1,645 @@
+//! The experiment pages: what each template shows, prepared here so templates only print.
+
+use askama::Template;
+
+use super::forms::{Errors, Form, ResultRow};
+use super::insights::{self, Insights, pct};
+use super::model::{Check, Decision, Direction, MetricKind, Outcome, Reason, Status, quarter};
+use super::repo::{Experiment, Summary};
+use super::routes::{InsightsQuery, ListQuery, days, design_from_percent};
+use super::stats::{percent, trim_number};
+use crate::markdown::SafeHtml;
+use crate::org::cache::OrgView;
+use crate::org::forms::Pairs;
+use crate::org::unit::UnitKind;
+use crate::search::routes::RelatedView;
+use crate::site::views::Shell;
+
+/// A choice in a `<select>`: value and label.
+pub type Choice = (&'static str, &'static str);
+
+fn choices<T: Copy>(
+    all: &[T],
+    key: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<Choice> {
+    all.iter().map(|v| (key(*v), label(*v))).collect()
+}
+
+pub fn statuses() -> Vec<Choice> {
+    choices(Status::ALL, Status::key, Status::label)
+}
+
+pub fn outcomes() -> Vec<Choice> {
+    choices(Outcome::ALL, Outcome::key, Outcome::label)
+}
+
+/// A squad or tribe to choose: slug and name (with the tribe, for squads).
+pub struct UnitChoice {
+    pub slug: String,
+    pub name: String,
+}
+
+fn units_of(org: &OrgView, kind: UnitKind) -> Vec<UnitChoice> {
+    let mut out: Vec<UnitChoice> = org
+        .snap
+        .of_kind(kind)
+        .map(|u| UnitChoice {
+            slug: u.slug.clone(),
+            name: match u.tribe_id.and_then(|t| org.snap.unit(t)) {
+                Some(t) if kind == UnitKind::Squad => format!("{} ({})", u.name, t.name),
+                _ => u.name.clone(),
+            },
+        })
+        .collect();
+    out.sort_by_key(|a| a.name.to_lowercase());
+    out
+}
+
+/// An outcome badge: key (for its colour) and label.
+pub struct Badge {
+    pub key: &'static str,
+    pub label: &'static str,
+}
+
+impl Badge {
+    fn of(o: Outcome) -> Badge {
+        Badge {
+            key: o.key(),
+            label: o.label(),
+        }
+    }
+}
+
+pub struct ListRow {
+    pub url: String,
+    pub title: String,
+    pub squad: String,
+    pub squad_url: String,
+    pub status: &'static str,
+    pub outcome: Option<Badge>,
+    pub reasons: String,
+    pub when: String,
+}
+
+fn reasons_text(reasons: &[Reason]) -> String {
+    reasons
+        .iter()
+        .map(|r| r.label())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[derive(Template)]
+#[template(path = "experiments/list.html")]
+pub struct ListPage {
+    pub shell: Shell,
+    pub rows: Vec<ListRow>,
+    pub squads: Vec<UnitChoice>,
+    pub tribes: Vec<UnitChoice>,
+    pub statuses: Vec<Choice>,
+    pub outcomes: Vec<Choice>,
+    pub quarters: Vec<String>,
+    pub q: ListQuery,
+    pub signed_in: bool,
+}
+
+impl ListPage {
+    pub fn new(shell: Shell, org: &OrgView, rows: Vec<Summary>, q: ListQuery) -> ListPage {
+        let today = crate::org::unit_repo::today();
+        // The last eight quarters, newest first, and the one asked for.
+        let mut quarters: Vec<String> = (0..8)
+            .filter_map(|i| today.checked_sub_months(chrono::Months::new(3 * i)))
+            .map(quarter)
+            .collect();
+        if !q.quarter.is_empty() && !quarters.contains(&q.quarter) {
+            quarters.push(q.quarter.clone());
+        }
+        ListPage {
+            signed_in: shell.user.is_some(),
+            shell,
+            rows: rows
+                .into_iter()
+                .map(|s| ListRow {
+                    url: format!("/experiments/{}", s.id),
+                    squad_url: format!("/squads/{}", s.squad_slug),
+                    status: s.status().map_or("", Status::label),
+                    outcome: s.outcome().map(Badge::of),
+                    reasons: reasons_text(&s.reasons()),
+                    when: match (s.ended_on, s.planned_end) {
+                        (Some(d), _) => format!("ended {d}"),
+                        (None, Some(d)) => format!("planned to end {d}"),
+                        _ => String::new(),
+                    },
+                    title: s.title,
+                    squad: s.squad_name,
+                })
+                .collect(),
+            squads: units_of(org, UnitKind::Squad),
+            tribes: units_of(org, UnitKind::Tribe),
+            statuses: statuses(),
+            outcomes: outcomes(),
+            quarters,
+            q,
+        }
+    }
+}
+
+/// The sample-size calculator: inputs as typed (baseline and MDE in percent) and the answer.
+#[derive(Debug, Clone, Default)]
+pub struct CalcView {
+    pub baseline: String,
+    pub mde: String,
+    pub alpha: String,
+    pub power: String,
+    pub variants: String,
+    pub daily: String,
+    pub result: Option<CalcResult>,
+    pub errors: Errors,
+}
+
+#[derive(Debug, Clone)]
+pub struct CalcResult {
+    pub per_variant: u64,
+    pub total: u64,
+    pub days: Option<u64>,
+    pub alpha_per_comparison: String,
+    pub rates: String,
+}
+
+impl CalcView {
+    pub fn from_pairs(p: &Pairs) -> CalcView {
+        let mut c = CalcView {
+            baseline: p.get("calc_baseline").into(),
+            mde: p.get("calc_mde").into(),
+            alpha: p.get("calc_alpha").into(),
+            power: p.get("calc_power").into(),
+            variants: p.get("calc_variants").into(),
+            daily: p.get("calc_daily").into(),
+            ..CalcView::default()
+        };
+        c.defaults();
+        c
+    }
+
+    /// The usual alpha and power when left empty.
+    pub fn defaults(&mut self) {
+        if self.alpha.trim().is_empty() {
+            self.alpha = "0.05".into();
+        }
+        if self.power.trim().is_empty() {
+            self.power = "0.8".into();
+        }
+        if self.variants.trim().is_empty() {
+            self.variants = "2".into();
+        }
+    }
+
+    pub fn run(&mut self) {
+        match design_from_percent(self) {
+            Ok((design, daily)) => match design.sample_size() {
+                Some(s) => {
+                    self.result = Some(CalcResult {
+                        per_variant: s.per_variant,
+                        total: s.total,
+                        days: days(s.total, daily),
+                        alpha_per_comparison: trim_number(s.alpha_per_comparison),
+                        rates: format!("{} → {}", percent(design.baseline), percent(s.target_rate)),
+                    })
+                }
+                None => {
+                    self.errors
+                        .insert("mde".into(), "That effect is too small to detect.".into());
+                }
+            },
+            Err(errors) => self.errors = errors,
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+}
+
+/// Thousands separated by commas: 14,751.
+pub fn grouped(n: impl std::fmt::Display) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[derive(Template)]
+#[template(path = "experiments/calculator.html")]
+pub struct CalculatorPage {
+    pub shell: Shell,
+    pub calc: CalcView,
+}
+
+/// One cell of the results grid of the form: a metric row against a treatment row.
+pub struct ResultCell {
+    pub m: usize,
+    pub v: usize,
+    pub metric: String,
+    pub variant: String,
+    pub row: ResultRow,
+}
+
+#[derive(Template)]
+#[template(path = "experiments/edit.html")]
+pub struct EditPage {
+    pub shell: Shell,
+    pub editing: Option<(i64, String)>,
+    pub form: Form,
+    pub cells: Vec<ResultCell>,
+    pub errors: Errors,
+    pub squads: Vec<UnitChoice>,
+    pub statuses: Vec<Choice>,
+    pub outcomes: Vec<Choice>,
+    pub decisions: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub directions: Vec<Choice>,
+    pub calc: CalcView,
+}
+
+impl EditPage {
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        editing: Option<&Experiment>,
+        form: Form,
+        errors: Errors,
+        calc: Option<CalcView>,
+    ) -> EditPage {
+        let form = form.with_blank_rows();
+        // Results can be given for every named metric against every named treatment.
+        let mut cells = Vec::new();
+        for (m, metric) in form.metrics.iter().enumerate() {
+            for (v, variant) in form.variants.iter().enumerate().skip(1) {
+                if metric.name.trim().is_empty() || variant.name.trim().is_empty() {
+                    continue;
+                }
+                cells.push(ResultCell {
+                    m,
+                    v,
+                    metric: metric.name.clone(),
+                    variant: variant.name.clone(),
+                    row: form.results.get(&(m, v)).cloned().unwrap_or_default(),
+                });
+            }
+        }
+        let calc = calc.unwrap_or_else(|| {
+            let mut c = CalcView::default();
+            c.defaults();
+            c
+        });
+        EditPage {
+            shell,
+            editing: editing.map(|e| (e.id, e.url())),
+            form,
+            cells,
+            errors,
+            squads: units_of(org, UnitKind::Squad),
+            statuses: statuses(),
+            outcomes: outcomes(),
+            decisions: choices(Decision::ALL, Decision::key, Decision::label),
+            kinds: choices(MetricKind::ALL, MetricKind::key, MetricKind::label),
+            directions: choices(Direction::ALL, Direction::key, Direction::label),
+            calc,
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    /// The message of a field of row `i` (`variant_weight` and 2 → `variant_weight_2`).
+    pub fn row_error(&self, field: &str, i: &usize) -> Option<&str> {
+        self.error(&format!("{field}_{i}"))
+    }
+
+    pub fn cell_error(&self, c: &ResultCell, part: &str) -> Option<&str> {
+        self.error(&format!("result_{}_{}_{part}", c.m, c.v))
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some((_, url)) => format!("{url}/edit"),
+            None => "/experiments/new".into(),
+        }
+    }
+}
+
+/// A health check as a badge with the figures behind it.
+pub struct CheckView {
+    pub name: &'static str,
+    pub state: &'static str,
+    pub figures: String,
+}
+
+pub struct ResultView {
+    pub metric: String,
+    pub kind: &'static str,
+    pub variant: String,
+    pub effect: String,
+    pub interval: String,
+    pub significant: bool,
+    /// "better", "worse" or "" (not significant).
+    pub verdict: &'static str,
+    /// Guardrails: whether harm beyond the margin is ruled out.
+    pub cleared: Option<bool>,
+}
+
+pub struct VariantView {
+    pub name: String,
+    pub weight: String,
+    pub share: String,
+    pub observed: String,
+}
+
+#[derive(Template)]
+#[template(path = "experiments/show.html")]
+pub struct ShowPage {
+    pub shell: Shell,
+    pub e: Experiment,
+    pub squad: Option<(String, String)>,
+    /// `squad/slug`, to file a lesson written from it under the squad.
+    pub squad_key: String,
+    pub tribe: Option<(String, String)>,
+    pub status: &'static str,
+    pub hypothesis: String,
+    pub metrics: Vec<(String, &'static str, &'static str, String)>,
+    pub variants: Vec<VariantView>,
+    pub results: Vec<ResultView>,
+    pub checks: Vec<CheckView>,
+    pub outcome: Option<Badge>,
+    pub computed: Option<Badge>,
+    pub reasons: String,
+    pub override_reason: Option<String>,
+    pub decision: Option<&'static str>,
+    pub learnings: SafeHtml,
+    pub lessons: Vec<(i64, String)>,
+    pub may_edit: bool,
+    pub author: Option<(String, String)>,
+    pub related: Vec<RelatedView>,
+    pub planned_sample: Option<u64>,
+}
+
+impl ShowPage {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        e: Experiment,
+        learnings: SafeHtml,
+        lessons: Vec<(i64, String)>,
+        may_edit: bool,
+        author: Option<(String, String)>,
+        related: Vec<RelatedView>,
+    ) -> ShowPage {
+        let i = &e.input;
+        let squad_unit = org.snap.unit(i.squad_id);
+        let squad = squad_unit.map(|u| (u.name.clone(), u.url()));
+        let tribe = squad_unit
+            .and_then(|u| u.tribe_id)
+            .and_then(|t| org.snap.unit(t))
+            .map(|t| (t.name.clone(), t.url()));
+        let weight_sum: f64 = i.variants.iter().map(|v| v.weight).sum();
+        let variants = i
+            .variants
+            .iter()
+            .map(|v| VariantView {
+                name: v.name.clone(),
+                weight: trim_number(v.weight),
+                share: percent(v.weight / weight_sum.max(f64::MIN_POSITIVE)),
+                observed: v
+                    .observed
+                    .as_ref()
+                    .map(grouped)
+                    .unwrap_or_else(|| "–".into()),
+            })
+            .collect();
+        let results = i
+            .results
+            .iter()
+            .filter_map(|r| {
+                let m = i.metrics.get(r.metric)?;
+                let v = i.variants.get(r.variant)?;
+                Some(ResultView {
+                    metric: m.name.clone(),
+                    kind: m.kind.label(),
+                    variant: v.name.clone(),
+                    effect: trim_number(r.effect),
+                    interval: format!("[{}, {}]", trim_number(r.ci_low), trim_number(r.ci_high)),
+                    significant: r.significant,
+                    verdict: if r.significantly_better(m) {
+                        "better"
+                    } else if r.significantly_worse(m) {
+                        "worse"
+                    } else {
+                        ""
+                    },
+                    cleared: (m.kind == MetricKind::Guardrail).then(|| r.clears(m)),
+                })
+            })
+            .collect();
+        let health = i.health();
+        let mut checks = vec![CheckView {
+            name: "Sample ratio",
+            state: health.sample_ratio.state(),
+            figures: match &health.sample_ratio {
+                Check::Unknown { why } => why.clone(),
+                c => c
+                    .figures()
+                    .map(|f| {
+                        format!(
+                            "χ² = {:.2} ({} df), p = {} (fails below {}); observed {} vs expected {}",
+                            f.chi_square,
+                            f.degrees,
+                            p_value(f.p_value),
+                            f.threshold,
+                            f.observed.iter().map(grouped).collect::<Vec<_>>().join(" / "),
+                            f.expected
+                                .iter()
+                                .map(|x| grouped(x.round() as u64))
+                                .collect::<Vec<_>>()
+                                .join(" / ")
+                        )
+                    })
+                    .unwrap_or_default(),
+            },
+        }];
+        checks.push(CheckView {
+            name: "Powered",
+            state: health.powered.state(),
+            figures: match &health.powered {
+                Check::Unknown { why } => why.clone(),
+                c => c
+                    .figures()
+                    .map(|f| {
+                        format!(
+                            "smallest variant {} of {} planned per variant",
+                            grouped(f.smallest_variant),
+                            grouped(f.planned_per_variant)
+                        )
+                    })
+                    .unwrap_or_default(),
+            },
+        });
+        checks.push(CheckView {
+            name: "Ran as designed",
+            state: health.ran_as_designed.state(),
+            figures: match &health.ran_as_designed {
+                Check::Unknown { why } => why.clone(),
+                c => c
+                    .figures()
+                    .map(|f| {
+                        let ended = f.ended_on.map(|d| d.to_string()).unwrap_or_default();
+                        let planned = f.planned_end.map(|d| d.to_string()).unwrap_or_default();
+                        if f.stopped_for_regression {
+                            format!("ended {ended}, planned {planned}: aborted on a regression")
+                        } else {
+                            format!("ended {ended}, planned {planned}")
+                        }
+                    })
+                    .unwrap_or_default(),
+            },
+        });
+        let verdict = i.verdict();
+        ShowPage {
+            squad_key: squad_unit
+                .map(|u| format!("squad/{}", u.slug))
+                .unwrap_or_default(),
+            status: i.status.label(),
+            hypothesis: i.hypothesis.sentence(),
+            metrics: i
+                .metrics
+                .iter()
+                .map(|m| {
+                    (
+                        m.name.clone(),
+                        m.kind.label(),
+                        m.direction.label(),
+                        m.margin.map(trim_number).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            variants,
+            results,
+            checks,
+            outcome: verdict.as_ref().map(|v| Badge::of(v.outcome)),
+            computed: verdict
+                .as_ref()
+                .filter(|v| v.computed != v.outcome)
+                .map(|v| Badge::of(v.computed)),
+            reasons: verdict
+                .as_ref()
+                .map(|v| reasons_text(&v.reasons))
+                .unwrap_or_default(),
+            override_reason: i.over.as_ref().map(|o| o.reason.clone()),
+            decision: i.decision.map(Decision::label),
+            planned_sample: i.planned_sample,
+            squad,
+            tribe,
+            learnings,
+            lessons,
+            may_edit,
+            author,
+            related,
+            shell,
+            e,
+        }
+    }
+}
+
+/// A p-value as people read it: 0.0455, or 6.3e-5 when tiny.
+fn p_value(p: f64) -> String {
+    if p >= 0.0001 {
+        trim_number(p)
+    } else {
+        format!("{p:.1e}")
+    }
+}
+
+pub struct RateRow {
+    pub label: String,
+    pub url: String,
+    pub concluded: u64,
+    pub learning: String,
+    pub win: String,
+    pub mix: Vec<(&'static str, &'static str, u64)>,
+}
+
+fn rate_rows(rows: &[insights::Row]) -> Vec<RateRow> {
+    rows.iter()
+        .map(|r| RateRow {
+            label: r.label.clone(),
+            url: r.url.clone(),
+            concluded: r.tally.concluded,
+            learning: pct(r.tally.learning_rate()),
+            win: pct(r.tally.win_rate()),
+            mix: Outcome::ALL
+                .iter()
+                .map(|o| (o.key(), o.label(), r.tally.of(*o)))
+                .collect(),
+        })
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "experiments/insights.html")]
+pub struct InsightsPage {
+    pub shell: Shell,
+    pub q: InsightsQuery,
+    pub units: Vec<(String, String)>,
+    pub all: RateRow,
+    pub reasons: Vec<(&'static str, u64)>,
+    /// Title, first column's heading and rows: per quarter (newest first), tribe and squad.
+    pub tables: Vec<(&'static str, &'static str, Vec<RateRow>)>,
+    pub charts: Vec<insights::Chart>,
+}
+
+impl InsightsPage {
+    pub fn new(shell: Shell, org: &OrgView, i: Insights, q: InsightsQuery) -> InsightsPage {
+        let mut units: Vec<(String, String)> = units_of(org, UnitKind::Tribe)
+            .into_iter()
+            .map(|u| (format!("tribe/{}", u.slug), format!("Tribe: {}", u.name)))
+            .collect();
+        units.extend(
+            units_of(org, UnitKind::Squad)
+                .into_iter()
+                .map(|u| (format!("squad/{}", u.slug), format!("Squad: {}", u.name))),
+        );
+        let all = rate_rows(&[insights::Row {
+            label: "All".into(),
+            url: String::new(),
+            tally: i.all.clone(),
+        }])
+        .remove(0);
+        InsightsPage {
+            shell,
+            units,
+            reasons: insights::reasons(&i),
+            charts: vec![
+                insights::rates_chart(&i.quarters),
+                insights::mix_chart(&i.quarters),
+            ],
+            tables: vec![
+                (
+                    "Per quarter",
+                    "Quarter",
+                    rate_rows(&i.quarters).into_iter().rev().collect(),
+                ),
+                ("Per tribe", "Tribe", rate_rows(&i.tribes)),
+                ("Per squad", "Squad", rate_rows(&i.squads)),
+            ],
+            all,
+            q,
+        }
+    }
+}
