@@ -138,4 +138,49 @@ document.addEventListener("DOMContentLoaded", () => {
         .catch((message) => alert(message || "The image could not be uploaded."));
     });
   }
+
+  // The sample-size calculator answers while the numbers are typed (the API computes, so the
+  // figures are the server's). Without JavaScript its Calculate button does the same.
+  document.querySelectorAll("[data-calc]").forEach((grid) => {
+    const out = grid.parentElement.querySelector("[data-calc-live]");
+    if (!out) return;
+    const field = (name) => grid.querySelector(`[name=calc_${name}]`);
+    const num = (name) => parseFloat((field(name).value || "").replace("%", "").trim());
+    const group = (n) => n.toLocaleString("en-US");
+    let timer = null;
+    let sent = 0;
+    const update = () => {
+      const q = new URLSearchParams({
+        baseline: num("baseline") / 100,
+        mde: num("mde") / 100,
+        alpha: num("alpha"),
+        power: num("power"),
+        variants: num("variants"),
+      });
+      const daily = parseInt((field("daily").value || "").replace(/[,_ ]/g, ""), 10);
+      if (daily > 0) q.set("daily", daily);
+      if ([...q.values()].some((v) => v === "NaN")) return;
+      const mine = ++sent;
+      fetch(`/api/v1/experiments/sample-size?${q}`, { credentials: "same-origin" })
+        .then((r) => r.json().then((j) => ({ ok: r.ok, j })))
+        .then(({ ok, j }) => {
+          if (mine !== sent) return;
+          out.hidden = false;
+          out.textContent = "";
+          if (!ok) {
+            out.textContent = j.error || "Those numbers cannot be calculated.";
+            return;
+          }
+          const strong = (t) => { const b = document.createElement("strong"); b.textContent = t; return b; };
+          out.append(strong(group(j.per_variant)), " per variant, ", strong(group(j.total)), " in total");
+          if (j.days) out.append(", about ", strong(String(j.days)), j.days === 1 ? " day of traffic" : " days of traffic");
+          out.append(".");
+        })
+        .catch(() => {});
+    };
+    grid.addEventListener("input", () => {
+      clearTimeout(timer);
+      timer = setTimeout(update, 300);
+    });
+  });
 });

@@ -470,13 +470,32 @@ async fn log_an_experiment_and_see_its_outcome() {
     fill("metric_margin_1", "0.2").await;
     set("planned_start", "2026-02-02").await;
     set("planned_end", "2026-03-02").await;
-    // The calculator inside the form fills in the planned sample.
+    // The calculator inside the form answers as the numbers are typed, and its button fills
+    // in the planned sample.
     browser.click("details.calculator summary").await;
     fill("calc_baseline", "20").await;
     fill("calc_mde", "5").await;
+    let js = |script: &'static str| async move {
+        let v = c.execute(script, vec![]).await.unwrap();
+        v.as_str().unwrap_or_default().to_string()
+    };
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !js("return document.querySelector('[data-calc-live]').textContent")
+        .await
+        .contains("25,583 per variant")
+    {
+        assert!(Instant::now() < deadline, "no live answer");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     browser.click("button[name=calculate]").await;
-    let result = browser.wait_text(".calc-result").await;
-    assert!(result.contains("25,583 per variant"), "{result}");
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while js("return document.querySelector('[name=planned_sample]').value").await != "25583" {
+        assert!(
+            Instant::now() < deadline,
+            "the planned sample was not filled in"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
     browser.screenshot("experiment-new.png").await;
     browser.click(".experiment-form > p.actions button").await;
     let deadline = Instant::now() + Duration::from_secs(10);
