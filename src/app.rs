@@ -41,6 +41,9 @@ pub struct AppState {
     pub org: std::sync::Arc<org::cache::OrgCache>,
     /// Every page's slug and title, for resolving wikilinks.
     pub page_links: std::sync::Arc<crate::db::head_cache::HeadCache<crate::pages::repo::LinkIndex>>,
+    /// Every ended experiment, for insights (which filter it by team and dates in memory).
+    pub ended_experiments:
+        std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::experiments::repo::Summary>>>,
     /// The newest lessons, for the home page.
     pub recent_lessons:
         std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::lessons::repo::LessonSummary>>>,
@@ -124,6 +127,7 @@ impl AppState {
             page_links: Default::default(),
             rendered: Default::default(),
             recent_lessons: Default::default(),
+            ended_experiments: Default::default(),
         }
     }
 }

@@ -45,6 +45,15 @@ impl Tally {
         self.rate(self.success + self.regression + self.neutral)
     }
 
+    /// Adds another set's counts.
+    pub fn merge(&mut self, other: &Tally) {
+        self.concluded += other.concluded;
+        self.success += other.success;
+        self.regression += other.regression;
+        self.neutral += other.neutral;
+        self.non_informative += other.non_informative;
+    }
+
     pub fn of(&self, o: Outcome) -> u64 {
         match o {
             Outcome::Success => self.success,
@@ -82,8 +91,8 @@ pub type Names<'a> = &'a dyn Fn(i64) -> Option<(String, String, Option<(String, 
 pub fn compute(ended: &[Summary], names: Names<'_>) -> Insights {
     let mut out = Insights::default();
     let mut by_quarter: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut squads: BTreeMap<(String, String), Tally> = BTreeMap::new();
-    let mut tribes: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    // Counted per squad id first: names are looked up once per squad, not per experiment.
+    let mut per_squad: BTreeMap<i64, (Tally, &Summary)> = BTreeMap::new();
     for s in ended {
         let (Some(o), Some(day)) = (s.outcome(), s.ended_on) else {
             continue;
@@ -95,16 +104,25 @@ pub fn compute(ended: &[Summary], names: Names<'_>) -> Insights {
             }
         }
         by_quarter.entry(quarter(day)).or_default().add(o);
-        let (name, url, tribe) = names(s.squad_id).unwrap_or_else(|| {
+        per_squad
+            .entry(s.squad_id)
+            .or_insert_with(|| (Tally::default(), s))
+            .0
+            .add(o);
+    }
+    let mut squads: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    let mut tribes: BTreeMap<(String, String), Tally> = BTreeMap::new();
+    for (id, (tally, s)) in per_squad {
+        let (name, url, tribe) = names(id).unwrap_or_else(|| {
             (
                 s.squad_name.clone(),
                 format!("/squads/{}", s.squad_slug),
                 None,
             )
         });
-        squads.entry((name, url)).or_default().add(o);
+        squads.entry((name, url)).or_default().merge(&tally);
         let tribe = tribe.unwrap_or_else(|| ("No tribe".into(), String::new()));
-        tribes.entry(tribe).or_default().add(o);
+        tribes.entry(tribe).or_default().merge(&tally);
     }
     if let (Some(first), Some(last)) = (by_quarter.keys().next(), by_quarter.keys().last()) {
         for q in quarters_between(first, last) {
