@@ -319,7 +319,12 @@ async fn experiments_are_logged_checked_and_judged(b: Backend) {
     assert!(page.contains("Win rate 2026-Q1: 100 % of 1 ended"));
     // Insights are kept until the next write, and follow it.
     assert_eq!(c.post_form(&edit, &over).await.status(), 303);
-    let page = c.get("/experiments/insights?unit=tribe/core").await.text().await.unwrap();
+    let page = c
+        .get("/experiments/insights?unit=tribe/core")
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(page.contains("Win rate 2026-Q1: 0 % of 1 ended"));
     let page = c
         .get("/experiments/calculator?baseline=10&mde=10")
