@@ -42,8 +42,7 @@ pub struct AppState {
     /// Every page's slug and title, for resolving wikilinks.
     pub page_links: std::sync::Arc<crate::db::head_cache::HeadCache<crate::pages::repo::LinkIndex>>,
     /// Every ended experiment, for insights (which filter it by team and dates in memory).
-    pub ended_experiments:
-        std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::experiments::repo::Summary>>>,
+    pub ended_experiments: std::sync::Arc<crate::experiments::actions::EndedCache>,
     /// The newest lessons, for the home page.
     pub recent_lessons:
         std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::lessons::repo::LessonSummary>>>,

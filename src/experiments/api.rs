@@ -12,12 +12,11 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
+use super::actions::{check_transition, compute_insights, editable, store};
+use super::filters::{InsightsQuery, ListQuery, squad_id};
 use super::forms::{Errors, Form, MetricRow, ResultRow, VariantRow};
 use super::model::{Health, Hypothesis, Outcome};
 use super::repo::{self, Experiment};
-use super::routes::{
-    InsightsQuery, ListQuery, check_transition, compute_insights, editable, squad_id, store,
-};
 use super::stats::{Design, days_needed, trim_number};
 use crate::app::AppState;
 use crate::auth::Viewer;

@@ -11,7 +11,7 @@ use super::model::{
     Override, Status, Variant,
 };
 use super::stats::trim_number;
-use crate::org::forms::Pairs;
+use crate::org::forms::{Pairs, optional_date};
 
 /// Messages by field name (`title`, `variant_weight_1`, `result_0_1_low`, …).
 pub type Errors = BTreeMap<String, String>;
@@ -482,15 +482,11 @@ impl Form {
                 }
             },
         };
-        let mut day = |field: &str, raw: &str| match raw.trim() {
-            "" => None,
-            s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
-                Ok(d) => Some(d),
-                Err(_) => {
-                    err(field.into(), format!("{s:?} is not a date (YYYY-MM-DD)."));
-                    None
-                }
-            },
+        let mut day = |field: &str, raw: &str| {
+            optional_date(raw).unwrap_or_else(|e| {
+                err(field.into(), e);
+                None
+            })
         };
         let planned_start = day("planned_start", &self.planned_start);
         let planned_end = day("planned_end", &self.planned_end);

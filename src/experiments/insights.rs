@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::fmt::Write;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::model::{Outcome, Reason, quarter};
@@ -88,7 +89,29 @@ pub struct Insights {
 /// A squad's name and url, and its tribe's, by squad id.
 pub type Names<'a> = &'a dyn Fn(i64) -> Option<(String, String, Option<(String, String)>)>;
 
-pub fn compute(ended: &[Summary], names: Names<'_>) -> Insights {
+/// The ended experiments of `squads` (all when None) that ended between `from` and `to`.
+pub fn scoped<'a>(
+    all: &'a [Summary],
+    squads: Option<&'a [i64]>,
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> impl Iterator<Item = &'a Summary> {
+    all.iter()
+        .filter(move |s| squads.is_none_or(|q| q.contains(&s.squad_id)))
+        .filter(move |s| {
+            s.ended_on
+                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
+        })
+}
+
+/// What a squad's or tribe's page shows: the rates of the last twelve months and the most
+/// recent experiments.
+pub struct UnitExperiments {
+    pub tally: Tally,
+    pub recent: Vec<Summary>,
+}
+
+pub fn compute<'a>(ended: impl IntoIterator<Item = &'a Summary>, names: Names<'_>) -> Insights {
     let mut out = Insights::default();
     let mut by_quarter: BTreeMap<String, Tally> = BTreeMap::new();
     // Counted per squad id first: names are looked up once per squad, not per experiment.
@@ -353,7 +376,6 @@ pub fn reasons(i: &Insights) -> Vec<(&'static str, u64)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn ended(id: i64, squad: i64, day: &str, outcome: Outcome, reasons: &str) -> Summary {
         Summary {

@@ -251,13 +251,6 @@ impl<T> Check<T> {
         matches!(self, Check::Pass(_))
     }
 
-    pub fn figures(&self) -> Option<&T> {
-        match self {
-            Check::Pass(t) | Check::Fail(t) => Some(t),
-            Check::Unknown { .. } => None,
-        }
-    }
-
     pub fn state(&self) -> &'static str {
         match self {
             Check::Pass(_) => "pass",

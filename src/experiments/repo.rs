@@ -226,6 +226,8 @@ pub struct Filter {
     /// Ended in (or, before it ends, planned to end in) these dates.
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
+    /// Only ended experiments (with an outcome).
+    pub ended: bool,
 }
 
 /// An experiment for listings.
@@ -256,14 +258,10 @@ impl Summary {
     pub fn reasons(&self) -> Vec<Reason> {
         self.reasons.split(',').filter_map(Reason::parse).collect()
     }
-
-    /// The day that places it in a quarter: when it ended, or when it is planned to.
-    pub fn day(&self) -> Option<NaiveDate> {
-        self.ended_on.or(self.planned_end)
-    }
 }
 
-/// Experiments matching `f`, the most recently ended (or planned to end) first.
+/// Experiments matching `f`: those still in design or running first, then the most recently
+/// ended.
 pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<Summary>> {
     let mut q = experiments::table
         .inner_join(units::table)
@@ -280,8 +278,12 @@ pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<S
             experiments::ended_on,
             experiments::updated_at,
         ))
+        // Not ended first, then the latest ended. NULLs are ordered explicitly because
+        // SQLite puts them last in a descending order and PostgreSQL first.
         .order((
+            experiments::ended_on.is_null().desc(),
             experiments::ended_on.desc(),
+            experiments::planned_end.is_null().desc(),
             experiments::planned_end.desc(),
             experiments::id.desc(),
         ))
@@ -295,6 +297,13 @@ pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<S
     }
     if let Some(o) = f.outcome {
         q = q.filter(experiments::outcome.eq(o.key()));
+    }
+    if f.ended {
+        q = q.filter(
+            experiments::ended_on
+                .is_not_null()
+                .and(experiments::outcome.is_not_null()),
+        );
     }
     if let Some(d) = f.from {
         q = q.filter(
@@ -325,12 +334,13 @@ pub fn lessons_from(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<(i64, St
         .load(conn)?)
 }
 
-pub fn exists(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
+/// An experiment's title (None: there is no such experiment), for what links to it.
+pub fn title(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
     Ok(experiments::table
         .find(id)
-        .count()
-        .get_result::<i64>(conn)?
-        > 0)
+        .select(experiments::title)
+        .first(conn)
+        .optional()?)
 }
 
 /// Ids after `after`, in order, for index rebuilds.
@@ -413,47 +423,11 @@ pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> 
     Ok(out)
 }
 
-/// What the insights count: ended experiments of `squads` (all when None) that ended
-/// between `from` and `to`.
-pub fn ended(
-    conn: &mut AnyConnection,
-    squads: Option<&[i64]>,
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> AppResult<Vec<Summary>> {
+/// Every ended experiment (its outcome known), for insights.
+pub fn ended(conn: &mut AnyConnection) -> AppResult<Vec<Summary>> {
     let f = Filter {
-        squads: squads.map(<[i64]>::to_vec),
-        from,
-        to,
+        ended: true,
         ..Filter::default()
     };
-    Ok(list(conn, &f, 100_000)?
-        .into_iter()
-        .filter(|s| s.ended_on.is_some() && s.outcome.is_some())
-        .collect())
-}
-
-/// What a squad's or tribe's page shows: the learning and win rates of the last twelve
-/// months and the most recent experiments.
-pub struct UnitExperiments {
-    pub tally: super::insights::Tally,
-    pub recent: Vec<Summary>,
-}
-
-pub fn for_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<UnitExperiments> {
-    let since = crate::org::unit_repo::today() - chrono::Duration::days(365);
-    let mut tally = super::insights::Tally::default();
-    for s in ended(conn, Some(squads), Some(since), None)? {
-        if let Some(o) = s.outcome() {
-            tally.add(o);
-        }
-    }
-    let f = Filter {
-        squads: Some(squads.to_vec()),
-        ..Filter::default()
-    };
-    Ok(UnitExperiments {
-        tally,
-        recent: list(conn, &f, 5)?,
-    })
+    list(conn, &f, i64::MAX)
 }

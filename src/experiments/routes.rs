@@ -5,19 +5,18 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::actions::{check_transition, compute_insights, editable, may_edit, store};
+use super::filters::{InsightsQuery, ListQuery, squad_id};
 use super::forms::{Errors, Form};
-use super::model::{ExperimentInput, Outcome, Status, quarter_bounds};
-use super::repo::{self, Experiment, Filter};
-use super::stats::{self, Design};
+use super::repo::{self, Experiment};
 use super::views::{self, CalcView, EditPage, ListPage};
 use crate::app::AppState;
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::org::cache::OrgView;
 use crate::org::forms::Pairs;
-use crate::org::model::Person;
 use crate::org::routes::org_view;
-use crate::org::unit::UnitKind;
+use crate::pages::routes::Renderer;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -30,161 +29,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/experiments/{id}", web::get().to(show))
         .route("/experiments/{id}/edit", web::get().to(edit_form))
         .route("/experiments/{id}/edit", web::post().to(save));
-}
-
-/// Who may change an experiment: admins, its author, the owning squad's current members, and
-/// the leads of the squad or its tribe.
-pub fn may_edit(
-    conn: &mut crate::db::AnyConnection,
-    org: &OrgView,
-    viewer: Option<&Person>,
-    squad_id: i64,
-    author_id: Option<i64>,
-) -> AppResult<bool> {
-    let Some(me) = viewer else {
-        return Ok(false);
-    };
-    if me.is_admin || author_id == Some(me.id) || org.snap.people_in(squad_id).contains(&me.id) {
-        return Ok(true);
-    }
-    let access = crate::org::access::Access::load(conn, Some(me))?;
-    Ok(org.snap.unit(squad_id).is_some_and(|u| access.can_edit(u)))
-}
-
-pub fn require_edit(
-    conn: &mut crate::db::AnyConnection,
-    org: &OrgView,
-    viewer: Option<&Person>,
-    squad_id: i64,
-    author_id: Option<i64>,
-) -> AppResult<()> {
-    if viewer.is_none() {
-        return Err(AppError::Unauthorized);
-    }
-    if may_edit(conn, org, viewer, squad_id, author_id)? {
-        Ok(())
-    } else {
-        let squad = org
-            .snap
-            .unit(squad_id)
-            .map_or("its squad", |u| u.name.as_str());
-        Err(AppError::forbidden(format!(
-            "Only members of {squad}, its leads, the experiment's author and admins may change it."
-        )))
-    }
-}
-
-/// An experiment the viewer may change (403 otherwise).
-pub async fn editable(
-    state: &AppState,
-    org: &std::sync::Arc<OrgView>,
-    viewer: &Viewer,
-    id: i64,
-) -> AppResult<Experiment> {
-    let (org, me) = (org.clone(), viewer.person().cloned());
-    state
-        .db
-        .run(move |c| {
-            let e = repo::get(c, id)?;
-            require_edit(c, &org, me.as_ref(), e.input.squad_id, e.author_id)?;
-            Ok(e)
-        })
-        .await
-}
-
-/// Saves checked input as a new experiment, or over `old`, once the viewer may edit the
-/// squad it is (now) filed under.
-pub async fn store(
-    state: &AppState,
-    org: &std::sync::Arc<OrgView>,
-    viewer: &Viewer,
-    old: Option<&Experiment>,
-    input: ExperimentInput,
-) -> AppResult<Experiment> {
-    let me = viewer.require_user()?.clone();
-    let org = org.clone();
-    let (id, author) = (old.map(|e| e.id), old.and_then(|e| e.author_id));
-    state
-        .db
-        .run(move |c| {
-            require_edit(c, &org, Some(&me), input.squad_id, author)?;
-            match id {
-                Some(id) => repo::update(c, Some(me.id), id, &input),
-                None => repo::create(c, Some(me.id), &input),
-            }
-        })
-        .await
-}
-
-/// The id of the squad with this slug.
-pub fn squad_id(org: &OrgView, slug: &str) -> Option<i64> {
-    org.unit_by_key(UnitKind::Squad.as_str(), slug)
-        .map(|u| u.id)
-}
-
-#[derive(Deserialize, Default)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub squad: String,
-    #[serde(default)]
-    pub tribe: String,
-    #[serde(default)]
-    pub status: String,
-    #[serde(default)]
-    pub outcome: String,
-    /// `2026-Q3`
-    #[serde(default)]
-    pub quarter: String,
-}
-
-/// The squads a filter of `squad=`/`tribe=` (or `unit=kind/slug`) means; an unknown one
-/// matches nothing rather than everything.
-pub fn squads_of(org: &OrgView, squad: &str, tribe: &str) -> Option<Vec<i64>> {
-    if !squad.trim().is_empty() {
-        return Some(squad_id(org, squad.trim()).into_iter().collect());
-    }
-    if !tribe.trim().is_empty() {
-        return Some(
-            match org.unit_by_key(UnitKind::Tribe.as_str(), tribe.trim()) {
-                Some(t) => org
-                    .snap
-                    .in_tribe(t.id, UnitKind::Squad)
-                    .map(|u| u.id)
-                    .collect(),
-                None => vec![],
-            },
-        );
-    }
-    None
-}
-
-impl ListQuery {
-    pub fn filter(&self, org: &OrgView) -> AppResult<Filter> {
-        let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
-        let status = match self.status.trim() {
-            "" => None,
-            s => Some(Status::parse(s).ok_or_else(|| bad("status", s))?),
-        };
-        let outcome = match self.outcome.trim() {
-            "" => None,
-            s => Some(Outcome::parse(s).ok_or_else(|| bad("outcome", s))?),
-        };
-        let (from, to) = match self.quarter.trim() {
-            "" => (None, None),
-            q => {
-                let (a, b) =
-                    quarter_bounds(q).ok_or_else(|| bad("quarter (write it like 2026-Q3)", q))?;
-                (Some(a), Some(b))
-            }
-        };
-        Ok(Filter {
-            squads: squads_of(org, &self.squad, &self.tribe),
-            status,
-            outcome,
-            from,
-            to,
-        })
-    }
 }
 
 async fn list(
@@ -301,21 +145,28 @@ async fn show(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let org = org_view(&state).await?;
-    let (org2, v) = (org.clone(), viewer.person().cloned());
-    let (e, lessons, may, author) = state
+    let (org_cache, renderer) = (state.org.clone(), Renderer::of(&state));
+    let me = viewer.person().cloned();
+    // One trip for the experiment, who may edit it, its author, lessons and learnings.
+    let (org, e, lessons, may, author, learnings) = state
         .db
         .run(move |c| {
+            let org = org_cache.get(c)?;
             let e = repo::get(c, id)?;
-            let may = may_edit(c, &org2, v.as_ref(), e.input.squad_id, e.author_id)?;
+            let may = may_edit(c, &org, me.as_ref(), e.input.squad_id, e.author_id)?;
             let author = match e.author_id {
                 Some(a) => crate::org::repo::name_of(c, a)?,
                 None => None,
             };
-            Ok((e, repo::lessons_from(c, id)?, may, author))
+            // Rendered once per saved version.
+            let key = format!(
+                "experiment:{id}:{}",
+                e.updated_at.and_utc().timestamp_micros()
+            );
+            let learnings = renderer.render(c, &e.input.learnings, Some(key))?;
+            Ok((org, e, repo::lessons_from(c, id)?, may, author, learnings))
         })
         .await?;
-    let learnings = crate::pages::routes::render(&state, e.input.learnings.clone()).await?;
     let body = repo::search_text(&e.input);
     let related = crate::search::routes::related(
         &state,
@@ -358,24 +209,6 @@ async fn edit_form(
         Errors::new(),
         None,
     ))
-}
-
-/// Checks that the status may move as asked (design → running → concluded, or aborted).
-pub fn check_transition(old: Status, new: &ExperimentInput) -> Result<(), Errors> {
-    if old.may_become(new.status) {
-        return Ok(());
-    }
-    let mut errors = Errors::new();
-    errors.insert(
-        "status".into(),
-        format!(
-            "An experiment in {} cannot become {}: it goes design → running → concluded, or \
-             is aborted.",
-            old.label().to_lowercase(),
-            new.status.label().to_lowercase()
-        ),
-    );
-    Err(errors)
 }
 
 async fn save(
@@ -450,84 +283,6 @@ async fn calculator(viewer: Viewer, q: web::Query<CalcQuery>) -> AppResult<HttpR
     })
 }
 
-#[derive(Deserialize, Default)]
-pub struct InsightsQuery {
-    /// `squad/slug` or `tribe/slug`; empty for the whole org.
-    #[serde(default)]
-    pub unit: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-}
-
-/// The squads (None: all) and the dates an insight covers.
-pub type Scope = (
-    Option<Vec<i64>>,
-    Option<chrono::NaiveDate>,
-    Option<chrono::NaiveDate>,
-);
-
-impl InsightsQuery {
-    /// The squads and dates asked for.
-    pub fn scope(&self, org: &OrgView) -> AppResult<Scope> {
-        let squads = match self.unit.trim().split_once('/') {
-            None if self.unit.trim().is_empty() => None,
-            Some(("squad", slug)) => squads_of(org, slug, ""),
-            Some(("tribe", slug)) => squads_of(org, "", slug),
-            _ => {
-                return Err(AppError::BadRequest(format!(
-                    "{:?} is not a unit: write squad/slug or tribe/slug.",
-                    self.unit
-                )));
-            }
-        };
-        let date = |raw: &str, what: &str| match raw.trim() {
-            "" => Ok(None),
-            s => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map(Some)
-                .map_err(|_| {
-                    AppError::BadRequest(format!("{what} {s:?} is not a date (YYYY-MM-DD)."))
-                }),
-        };
-        Ok((squads, date(&self.from, "From")?, date(&self.to, "To")?))
-    }
-}
-
-/// The insights of a scope, with the names of its squads and tribes.
-pub async fn compute_insights(
-    state: &AppState,
-    org: &std::sync::Arc<OrgView>,
-    q: &InsightsQuery,
-) -> AppResult<super::insights::Insights> {
-    let (squads, from, to) = q.scope(org)?;
-    // Every ended experiment, kept until the change log moves on; the scope is a filter in
-    // memory (thousands of rows cost microseconds here and milliseconds to read).
-    let cache = state.ended_experiments.clone();
-    let all = state
-        .db
-        .run(move |c| cache.get(c, (), |c| repo::ended(c, None, None, None)))
-        .await?;
-    let ended: Vec<repo::Summary> = all
-        .iter()
-        .filter(|s| squads.as_ref().is_none_or(|q| q.contains(&s.squad_id)))
-        .filter(|s| {
-            s.ended_on
-                .is_some_and(|d| from.is_none_or(|f| d >= f) && to.is_none_or(|t| d <= t))
-        })
-        .cloned()
-        .collect();
-    let names = |id: i64| {
-        let u = org.snap.unit(id)?;
-        let tribe = u
-            .tribe_id
-            .and_then(|t| org.snap.unit(t))
-            .map(|t| (t.name.clone(), t.url()));
-        Some((u.name.clone(), u.url(), tribe))
-    };
-    Ok(super::insights::compute(&ended, &names))
-}
-
 async fn insights(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -542,56 +297,4 @@ async fn insights(
         insights,
         q,
     ))
-}
-
-/// The calculator's inputs as written in percent (baseline, MDE) and as numbers.
-pub fn design_from_percent(calc: &CalcView) -> Result<(Design, Option<u64>), Errors> {
-    let mut errors = Errors::new();
-    let mut num = |field: &str, raw: &str| match super::forms::number(raw.trim_end_matches('%')) {
-        Some(v) => v,
-        None => {
-            errors.insert(field.into(), format!("{:?} is not a number.", raw.trim()));
-            f64::NAN
-        }
-    };
-    let design = Design {
-        baseline: num("baseline", &calc.baseline) / 100.0,
-        mde: num("mde", &calc.mde) / 100.0,
-        alpha: num("alpha", &calc.alpha),
-        power: num("power", &calc.power),
-        variants: 0,
-    };
-    let variants = super::forms::count(&calc.variants).and_then(|v| u32::try_from(v).ok());
-    let design = Design {
-        variants: variants.unwrap_or(0),
-        ..design
-    };
-    let daily = match calc.daily.trim() {
-        "" => None,
-        raw => match super::forms::count(raw) {
-            Some(d) if d > 0 => Some(d),
-            _ => {
-                errors.insert(
-                    "daily".into(),
-                    format!("{raw:?} is not a daily traffic: a whole number above 0."),
-                );
-                None
-            }
-        },
-    };
-    if errors.is_empty() {
-        for (field, msg) in design.check() {
-            errors.entry(field.into()).or_insert(msg);
-        }
-    }
-    if errors.is_empty() {
-        Ok((design, daily))
-    } else {
-        Err(errors)
-    }
-}
-
-/// `stats::days_needed`, re-exported for the views.
-pub fn days(total: u64, daily: Option<u64>) -> Option<u64> {
-    daily.and_then(|d| stats::days_needed(total, d))
 }

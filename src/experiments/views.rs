@@ -2,12 +2,12 @@
 
 use askama::Template;
 
-use super::forms::{Errors, Form, ResultRow};
+use super::filters::{InsightsQuery, ListQuery};
+use super::forms::{Errors, Form, ResultRow, count, number};
 use super::insights::{self, Insights, pct};
 use super::model::{Check, Decision, Direction, MetricKind, Outcome, Reason, Status, quarter};
 use super::repo::{Experiment, Summary};
-use super::routes::{InsightsQuery, ListQuery, days, design_from_percent};
-use super::stats::{percent, trim_number};
+use super::stats::{Design, days_needed, percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
 use crate::org::forms::Pairs;
@@ -195,14 +195,57 @@ impl CalcView {
         }
     }
 
+    /// The inputs as numbers: baseline and MDE are written in percent here (the API takes
+    /// fractions), alpha and power as fractions, daily traffic optional.
+    fn design(&self) -> Result<(Design, Option<u64>), Errors> {
+        let mut errors = Errors::new();
+        let mut num = |field: &str, raw: &str| match number(raw.trim_end_matches('%')) {
+            Some(v) => v,
+            None => {
+                errors.insert(field.into(), format!("{:?} is not a number.", raw.trim()));
+                f64::NAN
+            }
+        };
+        let design = Design {
+            baseline: num("baseline", &self.baseline) / 100.0,
+            mde: num("mde", &self.mde) / 100.0,
+            alpha: num("alpha", &self.alpha),
+            power: num("power", &self.power),
+            variants: count(&self.variants)
+                .and_then(|v| u32::try_from(v).ok())
+                .unwrap_or(0),
+        };
+        let daily = match self.daily.trim() {
+            "" => None,
+            raw => match count(raw) {
+                Some(d) if d > 0 => Some(d),
+                _ => {
+                    errors.insert(
+                        "daily".into(),
+                        format!("{raw:?} is not a daily traffic: a whole number above 0."),
+                    );
+                    None
+                }
+            },
+        };
+        if errors.is_empty() {
+            errors.extend(design.check().into_iter().map(|(f, m)| (f.to_string(), m)));
+        }
+        if errors.is_empty() {
+            Ok((design, daily))
+        } else {
+            Err(errors)
+        }
+    }
+
     pub fn run(&mut self) {
-        match design_from_percent(self) {
+        match self.design() {
             Ok((design, daily)) => match design.sample_size() {
                 Some(s) => {
                     self.result = Some(CalcResult {
                         per_variant: s.per_variant,
                         total: s.total,
-                        days: days(s.total, daily),
+                        days: daily.and_then(|d| days_needed(s.total, d)),
                         alpha_per_comparison: trim_number(s.alpha_per_comparison),
                         rates: format!("{} → {}", percent(design.baseline), percent(s.target_rate)),
                     })
@@ -342,6 +385,20 @@ pub struct CheckView {
     pub figures: String,
 }
 
+impl CheckView {
+    /// The figures in words, or why the check could not be made yet.
+    fn of<T>(name: &'static str, check: &Check<T>, words: impl Fn(&T) -> String) -> CheckView {
+        CheckView {
+            name,
+            state: check.state(),
+            figures: match check {
+                Check::Unknown { why } => why.clone(),
+                Check::Pass(f) | Check::Fail(f) => words(f),
+            },
+        }
+    }
+}
+
 pub struct ResultView {
     pub metric: String,
     pub kind: &'static str,
@@ -449,67 +506,43 @@ impl ShowPage {
             })
             .collect();
         let health = i.health();
-        let mut checks = vec![CheckView {
-            name: "Sample ratio",
-            state: health.sample_ratio.state(),
-            figures: match &health.sample_ratio {
-                Check::Unknown { why } => why.clone(),
-                c => c
-                    .figures()
-                    .map(|f| {
-                        format!(
-                            "χ² = {:.2} ({} df), p = {} (fails below {}); observed {} vs expected {}",
-                            f.chi_square,
-                            f.degrees,
-                            p_value(f.p_value),
-                            f.threshold,
-                            f.observed.iter().map(grouped).collect::<Vec<_>>().join(" / "),
-                            f.expected
-                                .iter()
-                                .map(|x| grouped(x.round() as u64))
-                                .collect::<Vec<_>>()
-                                .join(" / ")
-                        )
-                    })
-                    .unwrap_or_default(),
-            },
-        }];
-        checks.push(CheckView {
-            name: "Powered",
-            state: health.powered.state(),
-            figures: match &health.powered {
-                Check::Unknown { why } => why.clone(),
-                c => c
-                    .figures()
-                    .map(|f| {
-                        format!(
-                            "smallest variant {} of {} planned per variant",
-                            grouped(f.smallest_variant),
-                            grouped(f.planned_per_variant)
-                        )
-                    })
-                    .unwrap_or_default(),
-            },
-        });
-        checks.push(CheckView {
-            name: "Ran as designed",
-            state: health.ran_as_designed.state(),
-            figures: match &health.ran_as_designed {
-                Check::Unknown { why } => why.clone(),
-                c => c
-                    .figures()
-                    .map(|f| {
-                        let ended = f.ended_on.map(|d| d.to_string()).unwrap_or_default();
-                        let planned = f.planned_end.map(|d| d.to_string()).unwrap_or_default();
-                        if f.stopped_for_regression {
-                            format!("ended {ended}, planned {planned}: aborted on a regression")
-                        } else {
-                            format!("ended {ended}, planned {planned}")
-                        }
-                    })
-                    .unwrap_or_default(),
-            },
-        });
+        let checks = vec![
+            CheckView::of("Sample ratio", &health.sample_ratio, |f| {
+                let list = |v: &mut dyn Iterator<Item = u64>| {
+                    v.map(grouped).collect::<Vec<_>>().join(" / ")
+                };
+                format!(
+                    "χ² = {:.2} ({} df), p = {} (fails below {}); observed {} vs expected {}",
+                    f.chi_square,
+                    f.degrees,
+                    p_value(f.p_value),
+                    f.threshold,
+                    list(&mut f.observed.iter().copied()),
+                    list(&mut f.expected.iter().map(|x| x.round() as u64)),
+                )
+            }),
+            CheckView::of("Powered", &health.powered, |f| {
+                format!(
+                    "smallest variant {} of {} planned per variant",
+                    grouped(f.smallest_variant),
+                    grouped(f.planned_per_variant)
+                )
+            }),
+            CheckView::of("Ran as designed", &health.ran_as_designed, |f| {
+                let day =
+                    |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+                let why = if f.stopped_for_regression {
+                    ": aborted on a regression"
+                } else {
+                    ""
+                };
+                format!(
+                    "ended {}, planned {}{why}",
+                    day(f.ended_on),
+                    day(f.planned_end)
+                )
+            }),
+        ];
         let verdict = i.verdict();
         ShowPage {
             squad_key: squad_unit

@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::model::{self, LessonInput, Source};
@@ -14,7 +13,7 @@ use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::org::forms::Pairs;
+use crate::org::forms::{Pairs, date_param};
 use crate::org::views::UnitRef;
 use crate::pages::routes::all_units;
 use crate::pages::views::DiffPage;
@@ -55,15 +54,6 @@ struct ListQuery {
     to: String,
 }
 
-fn date(raw: &str, what: &str) -> AppResult<Option<NaiveDate>> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| AppError::BadRequest(format!("{what} {s:?} is not a date (YYYY-MM-DD)."))),
-    }
-}
-
 async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -77,8 +67,8 @@ async fn list(
         source_kind: Some(q.source.clone()).filter(|s| !s.is_empty()),
         tag: Some(q.tag.trim().to_lowercase()).filter(|t| !t.is_empty()),
         author_id: None,
-        from: date(&q.from, "From")?,
-        to: date(&q.to, "To")?,
+        from: date_param(&q.from, "From")?,
+        to: date_param(&q.to, "To")?,
     };
     let author = q.author.trim().to_lowercase();
     let (lessons, tags) = state
@@ -211,12 +201,12 @@ pub async fn parse_input(
             }
         }
         Source::Experiment(r) => {
-            let id = r.trim_start_matches("/experiments/").parse::<i64>().ok();
+            let id = r.parse::<i64>().ok();
             let exists = match id {
                 Some(id) => {
                     state
                         .db
-                        .run(move |c| crate::experiments::repo::exists(c, id))
+                        .run(move |c| Ok(crate::experiments::repo::title(c, id)?.is_some()))
                         .await?
                 }
                 None => false,
@@ -319,9 +309,7 @@ async fn render_show(
                     _ => None,
                 },
                 Source::Experiment(r) => match r.parse::<i64>() {
-                    Ok(id) => crate::experiments::repo::get(c, id)
-                        .ok()
-                        .map(|e| e.input.title),
+                    Ok(id) => crate::experiments::repo::title(c, id)?,
                     Err(_) => None,
                 },
                 _ => None,

@@ -187,13 +187,24 @@ pub fn profile_fields(form: &Pairs) -> Result<ProfileForm, FieldErrors> {
     })
 }
 
-/// A date field: empty means today.
-pub fn date_or_today(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+/// A date field that may be left empty.
+pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, String> {
     match raw.trim() {
-        "" => Ok(today),
+        "" => Ok(None),
         s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            .map(Some)
             .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD).")),
     }
+}
+
+/// A date field: empty means today.
+pub fn date_or_today(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
+    Ok(optional_date(raw)?.unwrap_or(today))
+}
+
+/// A date in a query string (`from=`, `to=`): a bad one is a 400 naming the parameter.
+pub fn date_param(raw: &str, what: &str) -> crate::error::AppResult<Option<NaiveDate>> {
+    optional_date(raw).map_err(|e| crate::error::AppError::BadRequest(format!("{what} {e}")))
 }
 
 #[cfg(test)]

@@ -279,7 +279,7 @@ async fn unit_data(
     slug: String,
 ) -> AppResult<Result<(std::sync::Arc<super::cache::OrgView>, Access, UnitData), String>> {
     let me = viewer.person().cloned();
-    let cache = state.org.clone();
+    let (cache, ended) = (state.org.clone(), state.ended_experiments.clone());
     state
         .db
         .run(move |c| {
@@ -301,7 +301,7 @@ async fn unit_data(
             };
             let data = UnitData {
                 experiments: squads
-                    .map(|s| crate::experiments::repo::for_squads(c, &s))
+                    .map(|s| crate::experiments::actions::for_unit(c, &ended, &s))
                     .transpose()?,
                 memberships: repo::memberships_of_unit(c, unit.id)?,
                 initiatives: if kind == UnitKind::Alliance {

@@ -269,7 +269,7 @@ pub struct UnitPage {
     pub pages: Vec<crate::pages::repo::PageSummary>,
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
     /// Squads and tribes: their learning rate and recent experiments.
-    pub experiments: Option<crate::experiments::repo::UnitExperiments>,
+    pub experiments: Option<crate::experiments::insights::UnitExperiments>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -281,7 +281,7 @@ pub struct UnitData {
     /// Wiki pages attached to the unit, and its recent lessons.
     pub pages: Vec<crate::pages::repo::PageSummary>,
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
-    pub experiments: Option<crate::experiments::repo::UnitExperiments>,
+    pub experiments: Option<crate::experiments::insights::UnitExperiments>,
 }
 
 pub fn unit_page(

@@ -128,11 +128,16 @@ impl Browser {
 
     /// Waits until the browser is at `path` (after a click that navigates).
     async fn wait_for_path(&self, path: &str) {
-        let deadline = Instant::now() + Duration::from_secs(10);
-        while self.path().await != path {
-            assert!(Instant::now() < deadline, "never got to {path}");
-            tokio::time::sleep(Duration::from_millis(50)).await;
-        }
+        eventually(&format!("never got to {path}"), || async {
+            self.path().await == path
+        })
+        .await;
+    }
+
+    /// The string a script returns ("" for anything else).
+    async fn js_text(&self, script: &str) -> String {
+        let v = self.client.execute(script, vec![]).await.unwrap();
+        v.as_str().unwrap_or_default().to_string()
     }
 
     async fn path(&self) -> String {
@@ -150,6 +155,15 @@ impl Browser {
         self.type_into("username", "alice").await;
         self.type_into("password", password).await;
         self.click("main button[type=submit]").await;
+    }
+}
+
+/// Polls `check` until it holds; after ten seconds the test fails, saying `what`.
+async fn eventually<F: std::future::Future<Output = bool>>(what: &str, check: impl Fn() -> F) {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !check().await {
+        assert!(Instant::now() < deadline, "{what}");
+        tokio::time::sleep(Duration::from_millis(50)).await;
     }
 }
 
@@ -381,11 +395,10 @@ async fn search_from_the_header_box() {
     q.send_keys(&fantoccini::key::Key::Enter.to_string())
         .await
         .unwrap();
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !browser.path().await.starts_with("/lessons/") {
-        assert!(Instant::now() < deadline, "the suggestion did not open");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually("the suggestion did not open", || async {
+        browser.path().await.starts_with("/lessons/")
+    })
+    .await;
     assert!(
         browser
             .wait_text("main h1")
@@ -475,36 +488,28 @@ async fn log_an_experiment_and_see_its_outcome() {
     browser.click("details.calculator summary").await;
     fill("calc_baseline", "20").await;
     fill("calc_mde", "5").await;
-    let js = |script: &'static str| async move {
-        let v = c.execute(script, vec![]).await.unwrap();
-        v.as_str().unwrap_or_default().to_string()
-    };
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !js("return document.querySelector('[data-calc-live]').textContent")
-        .await
-        .contains("25,583 per variant")
-    {
-        assert!(Instant::now() < deadline, "no live answer");
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("no live answer", || async {
+        browser
+            .js_text("return document.querySelector('[data-calc-live]').textContent")
+            .await
+            .contains("25,583 per variant")
+    })
+    .await;
     browser.click("button[name=calculate]").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while js("return document.querySelector('[name=planned_sample]').value").await != "25583" {
-        assert!(
-            Instant::now() < deadline,
-            "the planned sample was not filled in"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the planned sample was not filled in", || async {
+        browser
+            .js_text("return document.querySelector('[name=planned_sample]').value")
+            .await
+            == "25583"
+    })
+    .await;
     browser.screenshot("experiment-new.png").await;
     browser.click(".experiment-form > p.actions button").await;
-    let deadline = Instant::now() + Duration::from_secs(10);
-    while !browser.path().await.starts_with("/experiments/")
-        || browser.path().await.ends_with("/new")
-    {
-        assert!(Instant::now() < deadline, "not saved");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
+    eventually("not saved", || async {
+        let path = browser.path().await;
+        path.starts_with("/experiments/") && !path.ends_with("/new")
+    })
+    .await;
     let url = browser.path().await;
     assert!(
         browser

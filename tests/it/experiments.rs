@@ -385,25 +385,16 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
     // PUT what was read, changed: the regression is gone, so stopping early now counts.
     let mut changed = got.clone();
     changed["results"] = json!([{"metric": "retention", "variant": "louder", "effect": 0.5, "ci_low": -0.6, "ci_high": 1.6, "significant": false}]);
-    let res = reqwest::Client::new()
-        .put(s.url(&format!("/api/v1/experiments/{id}")))
-        .bearer_auth(&otto)
-        .json(&changed)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
-    let j: serde_json::Value = res.json().await.unwrap();
+    let (status, j) = s
+        .put_json(&format!("/api/v1/experiments/{id}"), &otto, changed.clone())
+        .await;
+    assert_eq!(status, 200);
     assert_eq!(j["outcome"], "non_informative");
     assert_eq!(j["reasons"], json!(["stopped_early"]));
-    let res = reqwest::Client::new()
-        .put(s.url(&format!("/api/v1/experiments/{id}")))
-        .bearer_auth(&paula)
-        .json(&changed)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 403);
+    let (status, _) = s
+        .put_json(&format!("/api/v1/experiments/{id}"), &paula, changed)
+        .await;
+    assert_eq!(status, 403);
 
     // Bad input answers with the fields, and saves nothing.
     let mut bad = body.clone();
@@ -423,6 +414,23 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
     );
     let (_, list) = s.get_json("/api/v1/experiments", &admin).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
+    // What is still in design or running lists before what ended, on either backend.
+    let mut design = body.clone();
+    design["title"] = json!("Quieter intro");
+    design["status"] = json!("design");
+    for k in ["results", "ended_on"] {
+        design.as_object_mut().unwrap().remove(k);
+    }
+    let (status, j) = s.post_json("/api/v1/experiments", &otto, design).await;
+    assert_eq!(status, 201, "{j}");
+    let (_, list) = s.get_json("/api/v1/experiments", &admin).await;
+    let titles: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["title"].as_str().unwrap())
+        .collect();
+    assert_eq!(titles, ["Quieter intro", "Louder intro"]);
 
     // The calculator and the stats.
     let (status, j) = s

@@ -357,13 +357,35 @@ impl TestServer {
         token: &str,
         body: serde_json::Value,
     ) -> (u16, serde_json::Value) {
+        self.send_json(reqwest::Method::POST, path, token, body)
+            .await
+    }
+
+    /// PUTs JSON with a bearer token; returns the status and the JSON answer.
+    pub async fn put_json(
+        &self,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
+        self.send_json(reqwest::Method::PUT, path, token, body)
+            .await
+    }
+
+    async fn send_json(
+        &self,
+        method: reqwest::Method,
+        path: &str,
+        token: &str,
+        body: serde_json::Value,
+    ) -> (u16, serde_json::Value) {
         let res = reqwest::Client::new()
-            .post(self.url(path))
+            .request(method.clone(), self.url(path))
             .bearer_auth(token)
             .json(&body)
             .send()
             .await
-            .expect("POST");
+            .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
         let status = res.status().as_u16();
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }

@@ -509,21 +509,7 @@ async fn pages_and_lessons_api(b: Backend) {
     );
     assert_eq!(page["units"][0]["slug"], "payments");
     assert_eq!(page["tags"], serde_json::json!(["docs"]));
-    let put = |body: serde_json::Value| {
-        let s = &s;
-        let token = token.clone();
-        async move {
-            let res = reqwest::Client::new()
-                .put(s.url("/api/v1/pages/api-guide"))
-                .bearer_auth(token)
-                .json(&body)
-                .send()
-                .await
-                .unwrap();
-            let status = res.status().as_u16();
-            (status, res.json::<serde_json::Value>().await.unwrap())
-        }
-    };
+    let put = |body: serde_json::Value| s.put_json("/api/v1/pages/api-guide", &token, body);
     let (status, page) = put(serde_json::json!({"body": "v2", "base_revision": 1})).await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(page["revision"], 2);

@@ -134,14 +134,14 @@ async fn written_records_are_found_and_follow_edits(b: Backend) {
     assert_eq!(sug["suggestions"][0]["url"], format!("/lessons/{stampede}"));
 
     // An edit: the old title is gone from the index, the new one found.
-    let res = reqwest::Client::new()
-        .put(s.url("/api/v1/pages/stampede-runbook"))
-        .bearer_auth(&token)
-        .json(&json!({"title": "Thundering herd runbook", "body": "Herds.", "base_revision": 1}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 200);
+    let (status, _) = s
+        .put_json(
+            "/api/v1/pages/stampede-runbook",
+            &token,
+            json!({"title": "Thundering herd runbook", "body": "Herds.", "base_revision": 1}),
+        )
+        .await;
+    assert_eq!(status, 200);
     let body = search_until(&s, &token, "q=herd", |b| b["total"] == 1).await;
     assert_eq!(body["total"], 1, "{body}");
     let body = search_until(&s, &token, "q=stampede", |b| b["total"] == 1).await;

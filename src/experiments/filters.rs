@@ -1,0 +1,121 @@
+//! What the list, the insights and their API ask for, as typed in a query string, and the
+//! squads and dates it comes to. An unknown squad or tribe matches nothing rather than
+//! everything; an unreadable status, outcome, quarter or date is a 400 that says which.
+
+use chrono::NaiveDate;
+use serde::Deserialize;
+
+use super::model::{Outcome, Status, quarter_bounds};
+use super::repo::Filter;
+use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgView;
+use crate::org::forms::date_param;
+use crate::org::unit::UnitKind;
+
+/// The id of the squad with this slug.
+pub fn squad_id(org: &OrgView, slug: &str) -> Option<i64> {
+    org.unit_by_key(UnitKind::Squad.as_str(), slug)
+        .map(|u| u.id)
+}
+
+/// The squads a filter of `squad=`/`tribe=` (or `unit=kind/slug`) means; an unknown one
+/// matches nothing rather than everything.
+pub fn squads_of(org: &OrgView, squad: &str, tribe: &str) -> Option<Vec<i64>> {
+    if !squad.trim().is_empty() {
+        return Some(squad_id(org, squad.trim()).into_iter().collect());
+    }
+    if !tribe.trim().is_empty() {
+        return Some(
+            match org.unit_by_key(UnitKind::Tribe.as_str(), tribe.trim()) {
+                Some(t) => org
+                    .snap
+                    .in_tribe(t.id, UnitKind::Squad)
+                    .map(|u| u.id)
+                    .collect(),
+                None => vec![],
+            },
+        );
+    }
+    None
+}
+
+#[derive(Deserialize, Default)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub squad: String,
+    #[serde(default)]
+    pub tribe: String,
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub outcome: String,
+    /// `2026-Q3`
+    #[serde(default)]
+    pub quarter: String,
+}
+
+impl ListQuery {
+    pub fn filter(&self, org: &OrgView) -> AppResult<Filter> {
+        let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
+        let status = match self.status.trim() {
+            "" => None,
+            s => Some(Status::parse(s).ok_or_else(|| bad("status", s))?),
+        };
+        let outcome = match self.outcome.trim() {
+            "" => None,
+            s => Some(Outcome::parse(s).ok_or_else(|| bad("outcome", s))?),
+        };
+        let (from, to) = match self.quarter.trim() {
+            "" => (None, None),
+            q => {
+                let (a, b) =
+                    quarter_bounds(q).ok_or_else(|| bad("quarter (write it like 2026-Q3)", q))?;
+                (Some(a), Some(b))
+            }
+        };
+        Ok(Filter {
+            squads: squads_of(org, &self.squad, &self.tribe),
+            status,
+            outcome,
+            from,
+            to,
+            ended: false,
+        })
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct InsightsQuery {
+    /// `squad/slug` or `tribe/slug`; empty for the whole org.
+    #[serde(default)]
+    pub unit: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+/// The squads (None: all) and the dates an insight covers.
+pub type Scope = (Option<Vec<i64>>, Option<NaiveDate>, Option<NaiveDate>);
+
+impl InsightsQuery {
+    /// The squads and dates asked for.
+    pub fn scope(&self, org: &OrgView) -> AppResult<Scope> {
+        let squads = match self.unit.trim().split_once('/') {
+            None if self.unit.trim().is_empty() => None,
+            Some(("squad", slug)) => squads_of(org, slug, ""),
+            Some(("tribe", slug)) => squads_of(org, "", slug),
+            _ => {
+                return Err(AppError::BadRequest(format!(
+                    "{:?} is not a unit: write squad/slug or tribe/slug.",
+                    self.unit
+                )));
+            }
+        };
+        Ok((
+            squads,
+            date_param(&self.from, "From")?,
+            date_param(&self.to, "To")?,
+        ))
+    }
+}
