@@ -49,6 +49,11 @@ pub struct AppState {
     /// Rendered pages and lessons, by revision.
     pub rendered: std::sync::Arc<crate::pages::routes::RenderCache>,
     pub search: std::sync::Arc<crate::search::Search>,
+    /// The blameless-language rules: fika's, extended by the admin's
+    /// `{data dir}/blameless-rules.yaml`.
+    pub blameless: std::sync::Arc<crate::postmortems::blameless::Rules>,
+    /// Every post-mortem (without its texts), for lists, insights and visibility.
+    pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
 }
 
 /// The routes of every feature.
@@ -64,6 +69,9 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::lessons::api::configure(cfg);
     crate::experiments::routes::configure(cfg);
     crate::experiments::api::configure(cfg);
+    crate::postmortems::routes::configure(cfg);
+    crate::postmortems::api::configure(cfg);
+    crate::actions::routes::configure(cfg);
     crate::search::routes::configure(cfg);
 }
 
@@ -117,11 +125,18 @@ pub async fn serve(
 }
 
 impl AppState {
-    pub fn new(db: Db, settings: Settings, search: std::sync::Arc<crate::search::Search>) -> Self {
+    pub fn new(
+        db: Db,
+        settings: Settings,
+        search: std::sync::Arc<crate::search::Search>,
+        blameless: crate::postmortems::blameless::Rules,
+    ) -> Self {
         AppState {
             db,
             settings,
             search,
+            blameless: std::sync::Arc::new(blameless),
+            postmortems: Default::default(),
             org: Default::default(),
             page_links: Default::default(),
             rendered: Default::default(),

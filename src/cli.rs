@@ -356,6 +356,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         tracing::info!(reason = ?why, "the search index will be rebuilt while fika serves");
     }
     indexer.spawn(db.clone(), rebuild)?;
-    let state = crate::app::AppState::new(db, Settings::from_env(args.public_read), search);
+    // A broken rules file stops the start with a message naming it, rather than checking
+    // post-mortems with rules the admin did not mean.
+    let blameless = crate::postmortems::blameless::Rules::load(
+        &args.data.data_dir.join(crate::postmortems::RULES_FILE),
+    )?;
+    let state =
+        crate::app::AppState::new(db, Settings::from_env(args.public_read), search, blameless);
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

@@ -1,6 +1,10 @@
 //! fika: an organizational knowledge and team-structure wiki. Module list only; see
 //! `../shared/DESIGN.md` for the architecture.
 
+#[macro_use]
+mod labels;
+
+pub mod actions;
 pub mod app;
 pub mod auth;
 pub mod cli;
@@ -13,5 +17,6 @@ pub mod lessons;
 pub mod markdown;
 pub mod org;
 pub mod pages;
+pub mod postmortems;
 pub mod search;
 pub mod site;

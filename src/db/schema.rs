@@ -267,6 +267,92 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    postmortems (id) {
+        id -> BigInt,
+        title -> Text,
+        severity -> Integer,
+        status -> Text,
+        facilitator_id -> Nullable<BigInt>,
+        started_at -> Timestamp,
+        detected_at -> Nullable<Timestamp>,
+        mitigated_at -> Nullable<Timestamp>,
+        resolved_at -> Nullable<Timestamp>,
+        summary -> Text,
+        impact -> Text,
+        timeline -> Text,
+        factors -> Text,
+        detection -> Text,
+        went_well -> Text,
+        went_wrong -> Text,
+        lucky -> Text,
+        pending_lessons -> Text,
+        author_id -> Nullable<BigInt>,
+        published_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    postmortem_squads (postmortem_id, unit_id) {
+        postmortem_id -> BigInt,
+        unit_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    postmortem_authors (postmortem_id, person_id) {
+        postmortem_id -> BigInt,
+        person_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    postmortem_reviews (id) {
+        id -> BigInt,
+        postmortem_id -> BigInt,
+        reviewer_id -> BigInt,
+        verdict -> Text,
+        comments -> Text,
+        acknowledged -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    blameless_dismissals (id) {
+        id -> BigInt,
+        postmortem_id -> BigInt,
+        field -> Text,
+        rule -> Text,
+        phrase -> Text,
+        reason -> Text,
+        person_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    action_items (id) {
+        id -> BigInt,
+        source_kind -> Text,
+        source_id -> BigInt,
+        position -> Integer,
+        title -> Text,
+        kind -> Text,
+        squad_id -> BigInt,
+        person_id -> Nullable<BigInt>,
+        due_on -> Nullable<Date>,
+        status -> Text,
+        reason -> Text,
+        tracker -> Text,
+        closed_on -> Nullable<Date>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> units (unit_id));
@@ -283,10 +369,22 @@ diesel::joinable!(initiatives -> units (alliance_id));
 diesel::joinable!(unit_events -> units (unit_id));
 diesel::joinable!(api_tokens -> people (person_id));
 diesel::joinable!(experiments -> units (squad_id));
+diesel::joinable!(postmortem_squads -> postmortems (postmortem_id));
+diesel::joinable!(postmortem_squads -> units (unit_id));
+diesel::joinable!(postmortem_authors -> postmortems (postmortem_id));
+diesel::joinable!(postmortem_reviews -> postmortems (postmortem_id));
+diesel::joinable!(blameless_dismissals -> postmortems (postmortem_id));
+diesel::joinable!(action_items -> units (squad_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     people,
     experiments,
+    postmortems,
+    postmortem_squads,
+    postmortem_authors,
+    postmortem_reviews,
+    blameless_dismissals,
+    action_items,
     sessions,
     api_tokens,
     login_failures,

@@ -4,6 +4,7 @@
 mod experiments;
 mod knowledge;
 mod org;
+mod postmortems;
 
 use crate::auth::password::{self, Password};
 use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
@@ -31,6 +32,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         let authors: Vec<i64> = people::all(conn)?.iter().map(|p| p.id).take(40).collect();
         knowledge::load(conn, &authors)?;
         experiments::load(conn, &authors)?;
+        postmortems::load(conn)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

@@ -401,7 +401,10 @@ async fn respond(
                 Some(a) => crate::org::repo::name_of(c, a)?.map(|(u, _)| u),
                 None => None,
             };
-            Ok((repo::lessons_from(c, id)?, author))
+            Ok((
+                crate::lessons::repo::from_source(c, "experiment", &id.to_string())?,
+                author,
+            ))
         })
         .await?;
     let json = experiment_json(org, e, lessons, author);
@@ -414,7 +417,7 @@ async fn respond(
     })
 }
 
-fn invalid(errors: Errors) -> HttpResponse {
+pub fn invalid(errors: Errors) -> HttpResponse {
     HttpResponse::UnprocessableEntity().json(serde_json::json!({
         "error": "Please check the fields listed in \"fields\"; nothing was saved.",
         "fields": errors,

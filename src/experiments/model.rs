@@ -9,32 +9,6 @@ use serde::{Deserialize, Serialize};
 
 use super::stats::{self, Srm};
 
-macro_rules! labelled_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal;)+ }) => {
-        $(#[$doc])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            /// The key stored and used in URLs and JSON.
-            pub fn key(self) -> &'static str {
-                match self { $($name::$variant => $key),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            pub fn parse(s: &str) -> Option<$name> {
-                match s.trim() { $($key => Some($name::$variant),)+ _ => None }
-            }
-        }
-    };
-}
-
 labelled_enum!(
     /// Where an experiment is in its life.
     Status {

@@ -5,7 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{Decision, ExperimentInput, Hypothesis, Outcome, Override, Reason, Status};
-use crate::db::schema::{experiments, lessons, people, units};
+use crate::db::schema::{experiments, people, units};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::search::records::{EVERYONE, Record, key};
@@ -320,18 +320,6 @@ pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<S
         );
     }
     Ok(q.load(conn)?)
-}
-
-/// Lessons learned from an experiment: the other half of the two-way link (a lesson names
-/// its source).
-pub fn lessons_from(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(lessons::table
-        .filter(lessons::source_kind.eq("experiment"))
-        .filter(lessons::source_ref.eq(id.to_string()))
-        .filter(lessons::deleted_at.is_null())
-        .order(lessons::created_at.asc())
-        .select((lessons::id, lessons::title))
-        .load(conn)?)
 }
 
 /// An experiment's title (None: there is no such experiment), for what links to it.

@@ -164,7 +164,14 @@ async fn show(
                 e.updated_at.and_utc().timestamp_micros()
             );
             let learnings = renderer.render(c, &e.input.learnings, Some(key))?;
-            Ok((org, e, repo::lessons_from(c, id)?, may, author, learnings))
+            Ok((
+                org,
+                e,
+                crate::lessons::repo::from_source(c, "experiment", &id.to_string())?,
+                may,
+                author,
+                learnings,
+            ))
         })
         .await?;
     let body = repo::search_text(&e.input);

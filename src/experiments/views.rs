@@ -40,7 +40,7 @@ pub struct UnitChoice {
     pub name: String,
 }
 
-fn units_of(org: &OrgView, kind: UnitKind) -> Vec<UnitChoice> {
+pub fn units_of(org: &OrgView, kind: UnitKind) -> Vec<UnitChoice> {
     let mut out: Vec<UnitChoice> = org
         .snap
         .of_kind(kind)

@@ -305,3 +305,19 @@ pub fn set_deleted(
         Ok(((), vec![Change::new("lesson", id.to_string(), op)]))
     })
 }
+
+/// Lessons learned from a source (`experiment`, `postmortem`…): the other half of the
+/// two-way link (a lesson names its source). (id, title), oldest first.
+pub fn from_source(
+    conn: &mut AnyConnection,
+    kind: &str,
+    reference: &str,
+) -> AppResult<Vec<(i64, String)>> {
+    Ok(lessons::table
+        .filter(lessons::source_kind.eq(kind))
+        .filter(lessons::source_ref.eq(reference))
+        .filter(lessons::deleted_at.is_null())
+        .order(lessons::created_at.asc())
+        .select((lessons::id, lessons::title))
+        .load(conn)?)
+}

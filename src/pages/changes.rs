@@ -148,12 +148,12 @@ pub struct Feed {
     pub entries: Vec<FeedEntry>,
 }
 
-fn base_url(req: &HttpRequest) -> String {
+pub fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
     format!("{}://{}", info.scheme(), info.host())
 }
 
-fn rfc3339(t: NaiveDateTime) -> String {
+pub fn rfc3339(t: NaiveDateTime) -> String {
     t.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }

@@ -157,6 +157,13 @@ pub fn for_change(
             ),
             Err(_) => vec![],
         },
+        "postmortem" => match entity_key.parse::<i64>() {
+            Ok(id) => one(
+                crate::postmortems::repo::records(conn, &[id])?,
+                gone("postmortem"),
+            ),
+            Err(_) => vec![],
+        },
         // Kinds the index does not hold.
         _ => vec![],
     })
@@ -197,6 +204,10 @@ pub fn filed_under(conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<
     for chunk in experiment_ids.chunks(500) {
         out.extend(crate::experiments::repo::records(conn, chunk)?);
     }
+    let postmortem_ids = crate::postmortems::repo::ids_of_squads(conn, unit_ids)?;
+    for chunk in postmortem_ids.chunks(500) {
+        out.extend(crate::postmortems::repo::records(conn, chunk)?);
+    }
     Ok(out)
 }
 
@@ -216,7 +227,8 @@ pub fn count_all(conn: &mut AnyConnection) -> AppResult<u64> {
             .count()
             .get_result(conn))?
         + n(units::table.count().get_result(conn))?
-        + n(Ok(crate::experiments::repo::count(conn)?))?)
+        + n(Ok(crate::experiments::repo::count(conn)?))?
+        + n(Ok(crate::postmortems::repo::count_published(conn)?))?)
 }
 
 /// Every record, in batches of `batch`, handed to `each`.
@@ -235,7 +247,7 @@ pub fn for_all(
     )?;
     type Load = fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>;
     type NextIds = fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>;
-    let kinds: [(Load, NextIds); 4] = [
+    let kinds: [(Load, NextIds); 5] = [
         (people_by_ids, |c, after, n| {
             people::table
                 .filter(people::id.gt(after))
@@ -263,6 +275,10 @@ pub fn for_all(
         (
             crate::experiments::repo::records,
             crate::experiments::repo::ids_after,
+        ),
+        (
+            crate::postmortems::repo::records,
+            crate::postmortems::repo::ids_after,
         ),
     ];
     for (load, next_ids) in kinds {

@@ -152,7 +152,11 @@ impl Browser {
 
     /// Signs in as the demo admin through the form on the current sign-in page.
     async fn sign_in(&self, password: &str) {
-        self.type_into("username", "alice").await;
+        self.sign_in_as("alice", password).await;
+    }
+
+    async fn sign_in_as(&self, username: &str, password: &str) {
+        self.type_into("username", username).await;
         self.type_into("password", password).await;
         self.click("main button[type=submit]").await;
     }
@@ -557,5 +561,134 @@ async fn log_an_experiment_and_see_its_outcome() {
         .unwrap();
     assert_eq!(overflow, serde_json::Value::Bool(false), "fits a phone");
     browser.screenshot("experiment-phone.png").await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
+    let Some(browser) = Browser::start(false).await else {
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    // Added after the demo loaded (it loads into an empty database only): an admin who is not
+    // an author, so may review.
+    s.data.add_user("reviewer", crate::harness::PASSWORD, true);
+    let c = &browser.client;
+    c.goto(&s.url("/login?next=/postmortems/new"))
+        .await
+        .unwrap();
+    browser.sign_in("fika-demo-2026").await;
+    browser.wait_for_path("/postmortems/new").await;
+    let fill = |name: &'static str, value: &'static str| async move {
+        let field = c
+            .find(Locator::Css(&format!("[name='{name}']")))
+            .await
+            .unwrap();
+        field.clear().await.unwrap();
+        field.send_keys(value).await.unwrap();
+    };
+    let set = |name: &'static str, value: &'static str| async move {
+        c.execute(
+            "document.querySelector(`[name='${arguments[0]}']`).value = arguments[1]",
+            vec![name.into(), value.into()],
+        )
+        .await
+        .unwrap();
+    };
+    fill("title", "Search suggestions empty for an hour").await;
+    set("severity", "SEV3").await;
+    // Choose the squad as a person would in the list.
+    c.execute(
+        "const o = document.querySelector(\"[name=squads] option[value=search]\"); o.selected = true;",
+        vec![],
+    )
+    .await
+    .unwrap();
+    set("started_at", "2026-10-02T09:00").await;
+    set("detected_at", "2026-10-02T09:12").await;
+    set("resolved_at", "2026-10-02T10:05").await;
+    fill(
+        "summary",
+        "Suggestions came back empty after an index swap.",
+    )
+    .await;
+    fill("timeline_at_0", "09:12").await;
+    fill("timeline_text_0", "The empty-suggestions alert fired.").await;
+    fill(
+        "factor_0",
+        "The engineer should have waited for the warm-up to finish.",
+    )
+    .await;
+    browser.click("button[name=check]").await;
+    assert_eq!(browser.wait_text(".findings mark").await, "should have");
+    let why = browser.wait_text(".findings .why").await;
+    assert!(why.contains("hindsight"), "{why}");
+    browser.screenshot("postmortem-finding.png").await;
+    // The rewrite: what made the step make sense at the time.
+    fill(
+        "factor_0",
+        "The swap job reported success before the new index had warmed up.",
+    )
+    .await;
+    browser.click("button[name=check]").await;
+    assert!(
+        browser
+            .wait_text(".blameless-box .ok")
+            .await
+            .starts_with("No findings")
+    );
+    browser.click(".form-actions button:not([name])").await;
+    eventually("not saved", || async {
+        let path = browser.path().await;
+        path.starts_with("/postmortems/") && !path.ends_with("/new")
+    })
+    .await;
+    let url = browser.path().await;
+    assert_eq!(
+        browser.wait_text(".blameless-box .ok").await,
+        "No open findings."
+    );
+    browser.click(".workflow button[value=review]").await;
+    assert_eq!(browser.wait_text(".workflow h2").await, "In review");
+    // The author cannot approve: no review form for her.
+    assert!(
+        c.find_all(Locator::Css("button[value=approved]"))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    browser.click(".who form button").await;
+    c.goto(&s.url(&format!("/login?next={url}"))).await.unwrap();
+    browser
+        .sign_in_as("reviewer", crate::harness::PASSWORD)
+        .await;
+    browser.wait_for_path(&url).await;
+    fill("comments", "Clear and blameless.").await;
+    browser.click("button[value=approved]").await;
+    eventually("not published", || async {
+        browser
+            .js_text("return document.querySelector('.badge.pm-published')?.textContent ?? ''")
+            .await
+            == "Published"
+    })
+    .await;
+    assert!(
+        browser
+            .wait_text(".reviews")
+            .await
+            .contains("Clear and blameless.")
+    );
+    browser.screenshot("postmortem.png").await;
+    c.set_window_size(390, 844).await.unwrap();
+    let overflow = c
+        .execute(
+            "return document.documentElement.scrollWidth > window.innerWidth",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(overflow, serde_json::Value::Bool(false), "fits a phone");
+    browser.screenshot("postmortem-phone.png").await;
     browser.close().await;
 }

@@ -13,5 +13,6 @@ mod experiments;
 mod lessons;
 mod org;
 mod pages;
+mod postmortems;
 mod search;
 mod site;

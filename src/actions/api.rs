@@ -1,0 +1,73 @@
+//! `GET /api/v1/actions?status=open` (a contract): action items the caller may see, overdue
+//! first, filtered like `/actions` (`status`, `squad`, `tribe`, `kind`, `overdue`).
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::routes::{Query, select};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::org::routes::org_view;
+
+#[derive(Serialize)]
+struct ActionJson {
+    id: i64,
+    title: String,
+    #[serde(rename = "type")]
+    kind: &'static str,
+    status: &'static str,
+    squad: String,
+    person: Option<String>,
+    due: Option<NaiveDate>,
+    overdue: bool,
+    days_overdue: i64,
+    reason: String,
+    tracker: String,
+    closed_on: Option<NaiveDate>,
+    source: String,
+    source_title: String,
+    source_url: String,
+}
+
+pub async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Query>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let listed = select(&state, &org, viewer.person(), &q).await?;
+    let today = crate::org::unit_repo::today();
+    let rows: Vec<ActionJson> = listed
+        .into_iter()
+        .map(|l| {
+            let a = l.item;
+            ActionJson {
+                id: a.id,
+                kind: a.kind.key(),
+                status: a.status.key(),
+                squad: org
+                    .snap
+                    .unit(a.squad_id)
+                    .map(|u| u.slug.clone())
+                    .unwrap_or_default(),
+                person: a
+                    .person_id
+                    .and_then(|p| org.snap.person(p))
+                    .map(|p| p.username.clone()),
+                due: a.due_on,
+                overdue: a.overdue(today),
+                days_overdue: a.days_overdue(today),
+                closed_on: a.closed_on,
+                source: a.source_kind.clone(),
+                source_url: a.source_url(),
+                source_title: l.source_title,
+                title: a.title,
+                reason: a.reason,
+                tracker: a.tracker,
+            }
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(rows))
+}

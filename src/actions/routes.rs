@@ -1,0 +1,212 @@
+//! `/actions`: every action item the viewer may see, by squad and tribe, overdue ones first;
+//! `POST /actions/{id}` closes or reopens one. What the page and the API share lives here
+//! too: which items a viewer may see and who may change one.
+
+use std::collections::HashMap;
+
+use actix_web::{HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::model::{ActionItem, Kind, Status, sort_for_listing};
+use super::repo;
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::experiments::filters::squads_of;
+use crate::experiments::views::{Choice, UnitChoice, units_of};
+use crate::org::cache::OrgView;
+use crate::org::model::Person;
+use crate::org::routes::org_view;
+use crate::org::unit::UnitKind;
+use crate::postmortems::flow;
+use crate::postmortems::views::ActionView;
+use crate::site::views::{Shell, html, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/actions", web::get().to(page))
+        .route("/actions/{id}", web::post().to(set_status))
+        .route("/api/v1/actions", web::get().to(super::api::list));
+}
+
+/// What `/actions` and its API filter by.
+#[derive(Deserialize, Default, Clone)]
+pub struct Query {
+    /// `open` (the default), `done`, `wontdo` or `all`.
+    #[serde(default)]
+    pub status: String,
+    #[serde(default)]
+    pub squad: String,
+    #[serde(default)]
+    pub tribe: String,
+    #[serde(default)]
+    pub kind: String,
+    /// Only overdue ones.
+    #[serde(default)]
+    pub overdue: String,
+}
+
+/// An item with the title of where it came from.
+pub struct Listed {
+    pub item: ActionItem,
+    pub source_title: String,
+}
+
+/// The items the viewer may see that match `q`, overdue first.
+pub async fn select(
+    state: &AppState,
+    org: &std::sync::Arc<OrgView>,
+    viewer: Option<&Person>,
+    q: &Query,
+) -> AppResult<Vec<Listed>> {
+    let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
+    let status = match q.status.trim() {
+        "" | "open" => Some(Status::Open),
+        "all" => None,
+        s => Some(Status::parse(s).ok_or_else(|| bad("status (open, done, wontdo, all)", s))?),
+    };
+    let kind = match q.kind.trim() {
+        "" => None,
+        k => Some(Kind::parse(k).ok_or_else(|| bad("type of action", k))?),
+    };
+    let squads = squads_of(org, &q.squad, &q.tribe);
+    let cache = state.postmortems.clone();
+    let (all, items) = state
+        .db
+        .run(move |c| {
+            Ok((
+                flow::all(c, &cache)?,
+                repo::list(c, status, squads.as_deref())?,
+            ))
+        })
+        .await?;
+    // Items follow their post-mortem's visibility: a draft's items are as private as it is.
+    let sources: HashMap<i64, &str> = flow::visible_summaries(&all, viewer, org)
+        .map(|s| (s.id, s.title.as_str()))
+        .collect();
+    let today = crate::org::unit_repo::today();
+    let overdue_only = !q.overdue.trim().is_empty();
+    let mut items: Vec<ActionItem> = items
+        .into_iter()
+        .filter(|i| i.source_kind == "postmortem" && sources.contains_key(&i.source_id))
+        .filter(|i| kind.is_none_or(|k| i.kind == k))
+        .filter(|i| !overdue_only || i.overdue(today))
+        .collect();
+    sort_for_listing(&mut items, today);
+    Ok(items
+        .into_iter()
+        .map(|item| Listed {
+            source_title: sources
+                .get(&item.source_id)
+                .map(|t| t.to_string())
+                .unwrap_or_default(),
+            item,
+        })
+        .collect())
+}
+
+#[derive(Template)]
+#[template(path = "actions/list.html")]
+struct Page {
+    shell: Shell,
+    actions: Vec<ActionView>,
+    overdue: usize,
+    q: Query,
+    squads: Vec<UnitChoice>,
+    tribes: Vec<UnitChoice>,
+    kinds: Vec<Choice>,
+    back: String,
+    show_source: bool,
+}
+
+async fn page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<Query>,
+    req: actix_web::HttpRequest,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let org = org_view(&state).await?;
+    let listed = select(&state, &org, viewer.person(), &q).await?;
+    let today = crate::org::unit_repo::today();
+    let actions: Vec<ActionView> = listed
+        .into_iter()
+        .map(|l| ActionView::of(&l.item, &org, today, l.source_title))
+        .collect();
+    let back = match req.query_string() {
+        "" => "/actions".to_string(),
+        qs => format!("/actions?{qs}"),
+    };
+    html(&Page {
+        shell: Shell::new(&viewer, "postmortems"),
+        overdue: actions.iter().filter(|a| a.overdue > 0).count(),
+        actions,
+        q,
+        squads: units_of(&org, UnitKind::Squad),
+        tribes: units_of(&org, UnitKind::Tribe),
+        kinds: Kind::ALL.iter().map(|k| (k.key(), k.label())).collect(),
+        back,
+        show_source: true,
+    })
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    status: String,
+    #[serde(default)]
+    reason: String,
+    #[serde(default)]
+    back: String,
+}
+
+/// Who may close or reopen an item: the people of its post-mortem, the owner squad's members
+/// and the person it is assigned to.
+async fn set_status(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.clone();
+    let f = form.into_inner();
+    let status = Status::parse(&f.status)
+        .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a status.", f.status)))?;
+    if let Err(errors) = super::model::check("x", status, &f.reason, "") {
+        return Err(AppError::Validation(
+            errors
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect::<Vec<_>>()
+                .join(" "),
+        ));
+    }
+    let org = org_view(&state).await?;
+    let id = id.into_inner();
+    let item = state.db.run(move |c| repo::get(c, id)).await?;
+    let pm = flow::load(&state, &org, &viewer, item.source_id).await?;
+    let allowed = flow::may_edit(pm.people(), Some(&me), &org)
+        || org.snap.people_in(item.squad_id).contains(&me.id)
+        || item.person_id == Some(me.id);
+    if !allowed {
+        return Err(AppError::forbidden(
+            "Only the owner squad, the person it is assigned to and the post-mortem's people \
+             may change an action item.",
+        ));
+    }
+    let reason = if status == Status::Open {
+        String::new()
+    } else {
+        f.reason
+    };
+    state
+        .db
+        .run(move |c| repo::set_status(c, Some(me.id), &item, status, &reason))
+        .await?;
+    // Back to the page the form was on; only a local path.
+    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+        f.back
+    } else {
+        pm.url()
+    };
+    Ok(see_other(&back))
+}

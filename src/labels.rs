@@ -1,0 +1,29 @@
+//! `labelled_enum!`: the small closed vocabularies of the features (statuses, kinds,
+//! outcomes) with the key that is stored and sent and the label people read. Declared before
+//! the feature modules in `lib.rs`, so every feature can use it.
+
+macro_rules! labelled_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal;)+ }) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The key stored and used in URLs and JSON.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Option<$name> {
+                match s.trim() { $($key => Some($name::$variant),)+ _ => None }
+            }
+        }
+    };
+}

@@ -1,0 +1,409 @@
+//! What pages and the API share: who may see and change a post-mortem, the blameless findings
+//! of one, and the workflow draft → in review → published with its publishing gate. The
+//! permission is checked here, on the blocking thread that also reads or writes.
+
+use std::sync::Arc;
+
+use super::blameless::{Finding, PersonRef, Rules};
+use super::model::{PostmortemInput, Status};
+use super::repo::{self, Dismissal, Involved, Postmortem, Summary, Verdict};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::db::AnyConnection;
+use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgView;
+use crate::org::model::Person;
+
+/// Whether `viewer` is one of the people of a post-mortem: an author, its facilitator or a
+/// current member of an involved squad. Admins count as involved.
+fn involved(inv: Involved<'_>, viewer: &Person, org: &OrgView) -> bool {
+    viewer.is_admin
+        || inv.authors.contains(&viewer.id)
+        || inv.facilitator == Some(viewer.id)
+        || inv
+            .squads
+            .iter()
+            .any(|s| org.snap.people_in(*s).contains(&viewer.id))
+}
+
+/// Published post-mortems are for everyone who may browse; drafts and those in review only
+/// for the people involved (the incident is theirs to tell first).
+pub fn may_see(inv: Involved<'_>, viewer: Option<&Person>, org: &OrgView) -> bool {
+    inv.status == Status::Published || viewer.is_some_and(|v| involved(inv, v, org))
+}
+
+/// The people involved may change a post-mortem, before and after it is published.
+pub fn may_edit(inv: Involved<'_>, viewer: Option<&Person>, org: &OrgView) -> bool {
+    viewer.is_some_and(|v| involved(inv, v, org))
+}
+
+/// A reviewer is anyone who may see it and did not write it.
+pub fn may_review(inv: Involved<'_>, viewer: Option<&Person>, org: &OrgView) -> bool {
+    inv.status == Status::Review
+        && viewer.is_some_and(|v| !inv.authors.contains(&v.id) && may_see(inv, Some(v), org))
+}
+
+/// A post-mortem the viewer may see; a hidden one is "not found", so that drafts do not even
+/// reveal that they exist.
+pub fn visible(pm: Postmortem, viewer: Option<&Person>, org: &OrgView) -> AppResult<Postmortem> {
+    if may_see(pm.people(), viewer, org) {
+        Ok(pm)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+fn require_edit(pm: &Postmortem, viewer: Option<&Person>, org: &OrgView) -> AppResult<()> {
+    match viewer {
+        None => Err(AppError::Unauthorized),
+        Some(_) if may_edit(pm.people(), viewer, org) => Ok(()),
+        Some(_) => Err(AppError::forbidden(
+            "Only its authors, its facilitator, the involved squads and admins may change a \
+             post-mortem.",
+        )),
+    }
+}
+
+/// Loads a post-mortem the viewer may see.
+pub async fn load(
+    state: &AppState,
+    org: &Arc<OrgView>,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Postmortem> {
+    let (org, me) = (org.clone(), viewer.person().cloned());
+    state
+        .db
+        .run(move |c| visible(repo::get(c, id)?, me.as_ref(), &org))
+        .await
+}
+
+/// Loads a post-mortem the viewer may change (404 if hidden, 403 if only readable).
+pub async fn editable(
+    state: &AppState,
+    org: &Arc<OrgView>,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<Postmortem> {
+    let pm = load(state, org, viewer, id).await?;
+    require_edit(&pm, viewer.person(), org)?;
+    Ok(pm)
+}
+
+/// Saves checked input as a new draft or over `old`. The writer must be among the people of
+/// the result too, so nobody can hand a draft away and lose sight of it by accident.
+pub async fn store(
+    state: &AppState,
+    org: &Arc<OrgView>,
+    viewer: &Viewer,
+    old: Option<&Postmortem>,
+    input: PostmortemInput,
+) -> AppResult<Postmortem> {
+    let me = viewer.require_user()?.clone();
+    let id = old.map(|p| p.id);
+    let inv = Involved {
+        status: Status::Draft,
+        authors: &input.authors,
+        facilitator: input.facilitator,
+        squads: &input.squads,
+    };
+    if !may_edit(inv, Some(&me), org) {
+        return Err(AppError::forbidden(
+            "Keep yourself among the authors, or choose a squad you are in: otherwise you \
+             could not see this post-mortem after saving.",
+        ));
+    }
+    state
+        .db
+        .run(move |c| match id {
+            Some(id) => repo::update(c, Some(me.id), id, &input),
+            None => repo::create(c, Some(me.id), &input),
+        })
+        .await
+}
+
+/// Everyone the checker should recognise when people are named as the cause.
+pub fn people(org: &OrgView) -> Vec<PersonRef> {
+    org.snap
+        .people
+        .iter()
+        .map(|p| PersonRef {
+            username: p.username.clone(),
+            display_name: p.display_name.clone(),
+        })
+        .collect()
+}
+
+/// One finding in a post-mortem: where it is and, when dismissed, why.
+#[derive(Debug, Clone)]
+pub struct Located {
+    pub field: &'static str,
+    pub label: String,
+    pub finding: Finding,
+    /// Up to a few words either side of the phrase.
+    pub before: String,
+    pub after: String,
+    pub dismissed: Option<Dismissal>,
+}
+
+/// Findings of every text of `input`: the open ones and the dismissed ones.
+pub fn findings(
+    rules: &Rules,
+    input: &PostmortemInput,
+    people: &[PersonRef],
+    dismissals: &[Dismissal],
+) -> (Vec<Located>, Vec<Located>) {
+    let (mut open, mut dismissed) = (Vec::new(), Vec::new());
+    let people = super::blameless::People::new(people);
+    for t in input.texts() {
+        for f in rules.check_known(t.text, t.place, &people) {
+            let chars: Vec<char> = t.text.chars().collect();
+            let before: String = chars[f.start.saturating_sub(40)..f.start].iter().collect();
+            let after: String = chars[f.end..(f.end + 40).min(chars.len())].iter().collect();
+            let d = dismissals
+                .iter()
+                .find(|d| {
+                    d.field == t.field && d.rule == f.rule && d.phrase == f.phrase.to_lowercase()
+                })
+                .cloned();
+            let located = Located {
+                field: t.field,
+                label: t.label.clone(),
+                finding: f,
+                before: trim_start_word(&before),
+                after: trim_end_word(&after),
+                dismissed: d,
+            };
+            if located.dismissed.is_some() {
+                dismissed.push(located);
+            } else {
+                open.push(located);
+            }
+        }
+    }
+    (open, dismissed)
+}
+
+/// Context cut at a word boundary, with an ellipsis where it was cut.
+fn trim_start_word(s: &str) -> String {
+    if s.chars().count() < 40 {
+        return s.to_string();
+    }
+    match s.find(char::is_whitespace) {
+        Some(i) => format!("…{}", &s[i..]),
+        None => s.to_string(),
+    }
+}
+
+fn trim_end_word(s: &str) -> String {
+    if s.chars().count() < 40 {
+        return s.to_string();
+    }
+    match s.rfind(char::is_whitespace) {
+        Some(i) => format!("{}…", &s[..i]),
+        None => s.to_string(),
+    }
+}
+
+/// Open findings of a saved post-mortem (for the publishing gate).
+pub fn open_findings(
+    conn: &mut AnyConnection,
+    rules: &Rules,
+    org: &OrgView,
+    pm: &Postmortem,
+) -> AppResult<Vec<Located>> {
+    let dismissals = repo::dismissals(conn, pm.id)?;
+    Ok(findings(rules, &pm.input, &people(org), &dismissals).0)
+}
+
+/// Sends a draft to review, or takes it back.
+pub async fn move_to(
+    state: &AppState,
+    org: &Arc<OrgView>,
+    viewer: &Viewer,
+    id: i64,
+    to: Status,
+) -> AppResult<Postmortem> {
+    let pm = editable(state, org, viewer, id).await?;
+    let me = viewer.require_user()?.id;
+    let ok = matches!(
+        (pm.status, to),
+        (Status::Draft, Status::Review) | (Status::Review, Status::Draft)
+    );
+    if !ok {
+        return Err(AppError::Validation(match to {
+            Status::Published => "A post-mortem is published by a reviewer's approval.".into(),
+            _ => format!(
+                "A post-mortem that is {} cannot become {}.",
+                pm.status.label().to_lowercase(),
+                to.label().to_lowercase()
+            ),
+        }));
+    }
+    state
+        .db
+        .run(move |c| {
+            repo::set_status(c, Some(me), id, to)?;
+            repo::get(c, id)
+        })
+        .await
+}
+
+/// Why a review cannot be recorded, keyed by form field.
+#[derive(Debug)]
+pub enum ReviewRefused {
+    /// Open findings that the reviewer did not acknowledge.
+    Findings(usize),
+    Comments(String),
+}
+
+/// Records a review. Approving publishes, and needs zero open findings or the reviewer's
+/// explicit acknowledgement of them; requesting changes needs a comment saying which.
+pub async fn review(
+    state: &AppState,
+    org: &Arc<OrgView>,
+    viewer: &Viewer,
+    id: i64,
+    verdict: Verdict,
+    comments: String,
+    acknowledge: bool,
+) -> AppResult<Result<Postmortem, ReviewRefused>> {
+    let me = viewer.require_user()?.clone();
+    let pm = load(state, org, viewer, id).await?;
+    if !may_review(pm.people(), Some(&me), org) {
+        return Err(AppError::forbidden(if pm.status != Status::Review {
+            "Only a post-mortem in review can be reviewed."
+        } else {
+            "A reviewer is someone who may see it and is not one of its authors."
+        }));
+    }
+    if verdict == Verdict::Changes && comments.trim().is_empty() {
+        return Ok(Err(ReviewRefused::Comments(
+            "Say what should change, so the authors know.".into(),
+        )));
+    }
+    let (rules, org) = (state.blameless.clone(), org.clone());
+    state
+        .db
+        .run(move |c| {
+            let open = open_findings(c, &rules, &org, &pm)?.len();
+            if verdict == Verdict::Approved && open > 0 && !acknowledge {
+                return Ok(Err(ReviewRefused::Findings(open)));
+            }
+            let acknowledged = if verdict == Verdict::Approved {
+                open as i32
+            } else {
+                0
+            };
+            repo::review(c, me.id, &pm, verdict, &comments, acknowledged)?;
+            Ok(Ok(repo::get(c, id)?))
+        })
+        .await
+}
+
+/// Post-mortems the viewer may see, newest incident first.
+pub fn visible_summaries<'a>(
+    all: &'a [Summary],
+    viewer: Option<&'a Person>,
+    org: &'a OrgView,
+) -> impl Iterator<Item = &'a Summary> + 'a {
+    all.iter().filter(move |s| may_see(s.people(), viewer, org))
+}
+
+/// Every post-mortem's summary, kept until the change log moves on.
+pub type SummaryCache = crate::db::head_cache::HeadCache<Vec<Summary>>;
+
+pub fn all(conn: &mut AnyConnection, cache: &SummaryCache) -> AppResult<Arc<Vec<Summary>>> {
+    cache.get(conn, (), repo::all)
+}
+
+/// What the list and its API filter by, as typed.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub severity: String,
+    #[serde(default)]
+    pub squad: String,
+    #[serde(default)]
+    pub tribe: String,
+    #[serde(default)]
+    pub status: String,
+    /// Incidents that started on or after this date.
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+}
+
+impl ListQuery {
+    /// The post-mortems of `all` the viewer may see that match, newest incident first. An
+    /// unknown squad or tribe matches nothing; an unreadable severity, status or date is a 400.
+    pub fn select<'a>(
+        &self,
+        all: &'a [Summary],
+        viewer: Option<&'a Person>,
+        org: &'a OrgView,
+    ) -> AppResult<Vec<&'a Summary>> {
+        let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
+        let severity = match self.severity.trim() {
+            "" => None,
+            s => Some(super::model::Severity::parse(s).ok_or_else(|| bad("severity", s))?),
+        };
+        let status = match self.status.trim() {
+            "" => None,
+            s => Some(Status::parse(s).ok_or_else(|| bad("status", s))?),
+        };
+        let from = crate::org::forms::date_param(&self.from, "from:")?;
+        let to = crate::org::forms::date_param(&self.to, "to:")?;
+        let squads = crate::experiments::filters::squads_of(org, &self.squad, &self.tribe);
+        Ok(visible_summaries(all, viewer, org)
+            .filter(|s| severity.is_none_or(|v| s.severity == v))
+            .filter(|s| status.is_none_or(|v| s.status == v))
+            .filter(|s| {
+                let day = s.times.started.map(|t| t.date());
+                from.is_none_or(|f| day.is_some_and(|d| d >= f))
+                    && to.is_none_or(|t| day.is_some_and(|d| d <= t))
+            })
+            .filter(|s| {
+                squads
+                    .as_ref()
+                    .is_none_or(|q| s.squads.iter().any(|id| q.contains(id)))
+            })
+            .collect())
+    }
+}
+
+/// Dismisses a finding with a reason (recorded with who and when).
+#[allow(clippy::too_many_arguments)]
+pub async fn dismiss(
+    state: &AppState,
+    org: &Arc<OrgView>,
+    viewer: &Viewer,
+    id: i64,
+    field: &str,
+    rule: &str,
+    phrase: &str,
+    reason: &str,
+) -> AppResult<Postmortem> {
+    let pm = editable(state, org, viewer, id).await?;
+    let me = viewer.require_user()?.id;
+    let reason = reason.trim().to_string();
+    if reason.is_empty() {
+        return Err(AppError::Validation(
+            "Say why this finding is not blame, e.g. \"quotes the alert's text\"; the reason is \
+             kept for the reviewer."
+                .into(),
+        ));
+    }
+    if reason.chars().count() > 500 || phrase.chars().count() > 200 || field.len() > 40 {
+        return Err(AppError::Validation("That dismissal is too long.".into()));
+    }
+    let (field, rule, phrase) = (field.to_string(), rule.to_string(), phrase.to_string());
+    state
+        .db
+        .run(move |c| {
+            repo::dismiss(c, me, id, &field, &rule, &phrase, &reason)?;
+            Ok(pm)
+        })
+        .await
+}

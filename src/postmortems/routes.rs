@@ -1,0 +1,441 @@
+//! `/postmortems`: the list with its filters, a post-mortem, new and edit (with the blameless
+//! check on "Check the wording" and after saving), the workflow (send to review, review,
+//! dismiss a finding), the Markdown export, the Atom feed, the rules and the insights.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+use serde::Deserialize;
+
+use super::export;
+use super::flow::{self, ListQuery, ReviewRefused, editable, load, store};
+use super::forms::{Errors, Form};
+use super::model::Status;
+use super::repo::{self, Postmortem, Verdict};
+use super::views::{EditPage, FindingView, ListPage, ListRow, ShowData, ShowPage};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgView;
+use crate::org::forms::Pairs;
+use crate::org::routes::org_view;
+use crate::pages::changes::{Feed, FeedEntry, base_url, rfc3339};
+use crate::site::views::{Shell, html, html_with_status, see_other};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    // Fixed paths before `{id}`, which would take them for an id.
+    cfg.route("/postmortems", web::get().to(list))
+        .route("/postmortems/new", web::get().to(new_form))
+        .route("/postmortems/new", web::post().to(create))
+        .route("/postmortems/feed.atom", web::get().to(feed))
+        .route("/postmortems/rules", web::get().to(rules))
+        .route(
+            "/postmortems/insights",
+            web::get().to(super::insights::page),
+        )
+        .route("/postmortems/{id:\\d+}.md", web::get().to(markdown))
+        .route("/postmortems/{id}", web::get().to(show))
+        .route("/postmortems/{id}/edit", web::get().to(edit_form))
+        .route("/postmortems/{id}/edit", web::post().to(save))
+        .route("/postmortems/{id}/status", web::post().to(status))
+        .route("/postmortems/{id}/review", web::post().to(review))
+        .route("/postmortems/{id}/dismiss", web::post().to(dismiss));
+}
+
+fn shell(viewer: &Viewer) -> Shell {
+    Shell::new(viewer, "postmortems")
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let org = org_view(&state).await?;
+    let cache = state.postmortems.clone();
+    let all = state.db.run(move |c| flow::all(c, &cache)).await?;
+    let rows = q
+        .select(&all, viewer.person(), &org)?
+        .into_iter()
+        .map(|s| ListRow::of(s, &org))
+        .collect();
+    html(&ListPage::new(shell(&viewer), &org, rows, q))
+}
+
+#[derive(Deserialize)]
+struct NewQuery {
+    #[serde(default)]
+    squad: String,
+}
+
+async fn new_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<NewQuery>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?;
+    let org = org_view(&state).await?;
+    // The writer's own squad by default.
+    let squad = if q.squad.trim().is_empty() {
+        org.snap
+            .of_kind(crate::org::unit::UnitKind::Squad)
+            .find(|u| org.snap.people_in(u.id).contains(&me.id))
+            .map(|u| u.slug.clone())
+            .unwrap_or_default()
+    } else {
+        q.squad.trim().to_string()
+    };
+    let now = chrono::Utc::now().naive_utc();
+    html(&EditPage::new(
+        shell(&viewer),
+        &org,
+        None,
+        Form::blank(&squad, &me.username, now),
+        Errors::new(),
+        None,
+    ))
+}
+
+/// The findings of a form as typed (None when it does not parse yet: its errors come first).
+fn check_form(
+    state: &AppState,
+    org: &OrgView,
+    form: &Form,
+    me: i64,
+    saved: Option<&Postmortem>,
+    dismissals: &[repo::Dismissal],
+) -> Vec<FindingView> {
+    let input = match form.parse(org, me) {
+        Ok(i) => i,
+        Err(_) => match saved {
+            Some(pm) => pm.input.clone(),
+            None => return vec![],
+        },
+    };
+    let (open, dismissed) =
+        flow::findings(&state.blameless, &input, &flow::people(org), dismissals);
+    open.into_iter()
+        .chain(dismissed)
+        .map(FindingView::of)
+        .collect()
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.clone();
+    let pairs = Pairs(form.into_inner());
+    let form = Form::from_pairs(&pairs);
+    let org = org_view(&state).await?;
+    let parsed = form.parse(&org, me.id);
+    if !pairs.get("check").is_empty() {
+        let findings = check_form(&state, &org, &form, me.id, None, &[]);
+        let errors = parsed.err().unwrap_or_default();
+        return html(&EditPage::new(
+            shell(&viewer),
+            &org,
+            None,
+            form,
+            errors,
+            Some(findings),
+        ));
+    }
+    let input = match parsed {
+        Ok(input) => input,
+        Err(errors) => return again(&viewer, &org, None, form, errors),
+    };
+    let saved = store(&state, &org, &viewer, None, input).await?;
+    Ok(see_other(&format!("{}#bl-h", saved.url())))
+}
+
+fn again(
+    viewer: &Viewer,
+    org: &OrgView,
+    editing: Option<&Postmortem>,
+    form: Form,
+    errors: Errors,
+) -> AppResult<HttpResponse> {
+    html_with_status(
+        &EditPage::new(shell(viewer), org, editing, form, errors, None),
+        StatusCode::UNPROCESSABLE_ENTITY,
+    )
+}
+
+/// The show page's data, read in one trip.
+async fn show_page(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+) -> AppResult<(std::sync::Arc<OrgView>, Postmortem, ShowData)> {
+    let (org_cache, rules) = (state.org.clone(), state.blameless.clone());
+    let me = viewer.person().cloned();
+    state
+        .db
+        .run(move |c| {
+            let org = org_cache.get(c)?;
+            let pm = flow::visible(repo::get(c, id)?, me.as_ref(), &org)?;
+            let dismissals = repo::dismissals(c, id)?;
+            let (open, dismissed) =
+                flow::findings(&rules, &pm.input, &flow::people(&org), &dismissals);
+            let data = ShowData {
+                lessons: crate::lessons::repo::from_source(c, repo::KIND, &id.to_string())?,
+                open,
+                dismissed,
+                reviews: repo::reviews(c, id)?,
+                may_edit: flow::may_edit(pm.people(), me.as_ref(), &org),
+                may_review: flow::may_review(pm.people(), me.as_ref(), &org),
+            };
+            Ok((org, pm, data))
+        })
+        .await
+}
+
+async fn show(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (org, pm, data) = show_page(&state, &viewer, id.into_inner()).await?;
+    html(&ShowPage::new(shell(&viewer), &org, pm, data))
+}
+
+async fn edit_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let pm = editable(&state, &org, &viewer, id.into_inner()).await?;
+    let form = Form::of(&pm.input, &org);
+    html(&EditPage::new(
+        shell(&viewer),
+        &org,
+        Some(&pm),
+        form,
+        Errors::new(),
+        None,
+    ))
+}
+
+async fn save(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.clone();
+    let pairs = Pairs(form.into_inner());
+    let form = Form::from_pairs(&pairs);
+    let org = org_view(&state).await?;
+    let pm = editable(&state, &org, &viewer, id.into_inner()).await?;
+    let parsed = form.parse(&org, me.id);
+    if !pairs.get("check").is_empty() {
+        let pid = pm.id;
+        let dismissals = state.db.run(move |c| repo::dismissals(c, pid)).await?;
+        let findings = check_form(&state, &org, &form, me.id, Some(&pm), &dismissals);
+        let errors = parsed.err().unwrap_or_default();
+        return html(&EditPage::new(
+            shell(&viewer),
+            &org,
+            Some(&pm),
+            form,
+            errors,
+            Some(findings),
+        ));
+    }
+    let input = match parsed {
+        Ok(input) => input,
+        Err(errors) => return again(&viewer, &org, Some(&pm), form, errors),
+    };
+    let saved = store(&state, &org, &viewer, Some(&pm), input).await?;
+    Ok(see_other(&format!("{}#bl-h", saved.url())))
+}
+
+#[derive(Deserialize)]
+struct StatusForm {
+    to: String,
+}
+
+async fn status(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<StatusForm>,
+) -> AppResult<HttpResponse> {
+    let to = Status::parse(&form.to)
+        .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a status.", form.to)))?;
+    let org = org_view(&state).await?;
+    let pm = flow::move_to(&state, &org, &viewer, id.into_inner(), to).await?;
+    Ok(see_other(&pm.url()))
+}
+
+#[derive(Deserialize)]
+struct ReviewForm {
+    verdict: String,
+    #[serde(default)]
+    comments: String,
+    #[serde(default)]
+    acknowledge: String,
+}
+
+async fn review(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<ReviewForm>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let form = form.into_inner();
+    let verdict = Verdict::parse(&form.verdict)
+        .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a verdict.", form.verdict)))?;
+    let org = org_view(&state).await?;
+    let refused = match flow::review(
+        &state,
+        &org,
+        &viewer,
+        id,
+        verdict,
+        form.comments.clone(),
+        !form.acknowledge.is_empty(),
+    )
+    .await?
+    {
+        Ok(pm) => return Ok(see_other(&pm.url())),
+        Err(r) => r,
+    };
+    let (org, pm, data) = show_page(&state, &viewer, id).await?;
+    let mut page = ShowPage::new(shell(&viewer), &org, pm, data);
+    page.comments = form.comments;
+    match refused {
+        ReviewRefused::Findings(n) => page.errors.insert(
+            "acknowledge".into(),
+            format!(
+                "{n} blameless finding{} still open: have them rewritten (request changes), or \
+                 tick the box to publish anyway.",
+                if n == 1 { " is" } else { "s are" }
+            ),
+        ),
+        ReviewRefused::Comments(m) => page.errors.insert("comments".into(), m),
+    };
+    html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
+}
+
+#[derive(Deserialize)]
+struct DismissForm {
+    field: String,
+    rule: String,
+    phrase: String,
+    #[serde(default)]
+    reason: String,
+}
+
+async fn dismiss(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<DismissForm>,
+) -> AppResult<HttpResponse> {
+    let f = form.into_inner();
+    let org = org_view(&state).await?;
+    let pm = flow::dismiss(
+        &state,
+        &org,
+        &viewer,
+        id.into_inner(),
+        &f.field,
+        &f.rule,
+        &f.phrase,
+        &f.reason,
+    )
+    .await?;
+    Ok(see_other(&format!("{}#bl-h", pm.url())))
+}
+
+async fn markdown(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let org = org_view(&state).await?;
+    let pm = load(&state, &org, &viewer, id).await?;
+    let lessons = state
+        .db
+        .run(move |c| crate::lessons::repo::from_source(c, repo::KIND, &id.to_string()))
+        .await?;
+    let text = export::markdown(&pm, &org, &lessons, &base_url(&req));
+    Ok(HttpResponse::Ok()
+        .content_type("text/markdown; charset=utf-8")
+        .insert_header((
+            actix_web::http::header::CONTENT_DISPOSITION,
+            format!("inline; filename=\"postmortem-{id}.md\""),
+        ))
+        .body(text))
+}
+
+/// Published post-mortems, newest first (drafts never reach a feed).
+async fn feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let cache = state.postmortems.clone();
+    let all = state.db.run(move |c| flow::all(c, &cache)).await?;
+    let mut published: Vec<_> = all
+        .iter()
+        .filter(|s| s.status == Status::Published)
+        .collect();
+    published.sort_by_key(|s| std::cmp::Reverse(s.published_at));
+    published.truncate(30);
+    let ids: Vec<i64> = published.iter().map(|s| s.id).collect();
+    let pms = state
+        .db
+        .run(move |c| {
+            ids.iter()
+                .map(|id| repo::get(c, *id))
+                .collect::<AppResult<Vec<_>>>()
+        })
+        .await?;
+    let base = base_url(&req);
+    let entries: Vec<FeedEntry> = pms
+        .iter()
+        .map(|pm| FeedEntry {
+            id: format!("{base}{}", pm.url()),
+            title: format!("{}: {}", pm.input.severity.key(), pm.input.title),
+            url: format!("{base}{}", pm.url()),
+            updated: rfc3339(pm.published_at.unwrap_or(pm.updated_at)),
+            author: "fika".into(),
+            html: crate::markdown::render(&pm.input.summary).to_string(),
+        })
+        .collect();
+    let feed = Feed {
+        id: format!("{base}/postmortems/feed.atom"),
+        title: "Post-mortems".into(),
+        self_url: format!("{base}/postmortems/feed.atom"),
+        alternate: format!("{base}/postmortems"),
+        updated: entries
+            .first()
+            .map(|e| e.updated.clone())
+            .unwrap_or_else(|| rfc3339(chrono::Utc::now().naive_utc())),
+        entries,
+    };
+    Ok(HttpResponse::Ok()
+        .content_type("application/atom+xml; charset=utf-8")
+        .body(feed.render().map_err(AppError::internal)?))
+}
+
+#[derive(Template)]
+#[template(path = "postmortems/rules.html")]
+struct RulesPage {
+    shell: Shell,
+    rules: Vec<(String, String, String)>,
+    file: &'static str,
+}
+
+async fn rules(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    html(&RulesPage {
+        shell: shell(&viewer),
+        rules: state.blameless.describe(),
+        file: super::RULES_FILE,
+    })
+}

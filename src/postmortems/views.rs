@@ -1,0 +1,380 @@
+//! The post-mortem pages: what each template shows, prepared here so templates only print.
+
+use askama::Template;
+use chrono::NaiveDate;
+
+use super::flow::{ListQuery, Located};
+use super::forms::{Errors, Form};
+use super::model::{Durations, Severity, Status, format_duration};
+use super::repo::{Dismissal, Postmortem, Review, Summary};
+use crate::actions::model::{self as action, ActionItem};
+use crate::experiments::views::{Choice, UnitChoice, units_of};
+use crate::markdown::SafeHtml;
+use crate::org::cache::OrgView;
+use crate::org::unit::UnitKind;
+use crate::site::views::Shell;
+
+pub fn severities() -> Vec<(String, String)> {
+    Severity::ALL
+        .iter()
+        .map(|s| (s.key(), format!("{} — {}", s.key(), s.describe())))
+        .collect()
+}
+
+pub fn statuses() -> Vec<Choice> {
+    Status::ALL.iter().map(|s| (s.key(), s.label())).collect()
+}
+
+/// "12 min", or a dash when the moment is not known.
+fn took(d: Option<chrono::Duration>) -> String {
+    d.map(format_duration).unwrap_or_else(|| "–".into())
+}
+
+pub struct ListRow {
+    pub url: String,
+    pub title: String,
+    pub severity: String,
+    pub status: Status,
+    pub squads: Vec<(String, String)>,
+    pub started: String,
+    pub detect: String,
+    pub resolve: String,
+}
+
+impl ListRow {
+    pub fn of(s: &Summary, org: &OrgView) -> ListRow {
+        let d: Durations = s.times.durations();
+        ListRow {
+            url: s.url(),
+            title: s.title.clone(),
+            severity: s.severity.key(),
+            status: s.status,
+            squads: unit_links(org, &s.squads),
+            started: s
+                .times
+                .started
+                .map(|t| t.format("%Y-%m-%d").to_string())
+                .unwrap_or_default(),
+            detect: took(d.detect),
+            resolve: took(d.resolve),
+        }
+    }
+}
+
+fn unit_links(org: &OrgView, ids: &[i64]) -> Vec<(String, String)> {
+    ids.iter()
+        .filter_map(|id| org.snap.unit(*id))
+        .map(|u| (u.name.clone(), u.url()))
+        .collect()
+}
+
+fn people_links(org: &OrgView, ids: &[i64]) -> Vec<(String, String)> {
+    ids.iter()
+        .filter_map(|id| org.snap.person(*id))
+        .map(|p| (p.username.clone(), p.display_name.clone()))
+        .collect()
+}
+
+#[derive(Template)]
+#[template(path = "postmortems/list.html")]
+pub struct ListPage {
+    pub shell: Shell,
+    pub rows: Vec<ListRow>,
+    pub squads: Vec<UnitChoice>,
+    pub tribes: Vec<UnitChoice>,
+    pub severities: Vec<(String, String)>,
+    pub statuses: Vec<Choice>,
+    pub q: ListQuery,
+}
+
+impl ListPage {
+    pub fn new(shell: Shell, org: &OrgView, rows: Vec<ListRow>, q: ListQuery) -> ListPage {
+        ListPage {
+            shell,
+            rows,
+            squads: units_of(org, UnitKind::Squad),
+            tribes: units_of(org, UnitKind::Tribe),
+            severities: severities(),
+            statuses: statuses(),
+            q,
+        }
+    }
+}
+
+/// An action item as the pages show it.
+pub struct ActionView {
+    pub id: i64,
+    pub title: String,
+    pub kind: &'static str,
+    pub status: action::Status,
+    pub squad: Option<(String, String)>,
+    pub person: Option<(String, String)>,
+    pub due: String,
+    pub overdue: i64,
+    pub reason: String,
+    pub tracker: String,
+    pub source_url: String,
+    pub source_title: String,
+}
+
+impl ActionView {
+    pub fn of(a: &ActionItem, org: &OrgView, today: NaiveDate, source_title: String) -> Self {
+        ActionView {
+            id: a.id,
+            title: a.title.clone(),
+            kind: a.kind.label(),
+            status: a.status,
+            squad: org.snap.unit(a.squad_id).map(|u| (u.name.clone(), u.url())),
+            person: a
+                .person_id
+                .and_then(|p| org.snap.person(p))
+                .map(|p| (p.username.clone(), p.display_name.clone())),
+            due: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            overdue: a.days_overdue(today),
+            reason: a.reason.clone(),
+            tracker: a.tracker.clone(),
+            source_url: a.source_url(),
+            source_title,
+        }
+    }
+}
+
+/// A finding as the pages show it.
+pub struct FindingView {
+    pub field: &'static str,
+    pub label: String,
+    pub rule: String,
+    pub rule_name: String,
+    pub phrase: String,
+    pub before: String,
+    pub after: String,
+    pub reason: String,
+    pub suggestion: String,
+    /// Dismissed: why.
+    pub dismissed: Option<String>,
+}
+
+impl FindingView {
+    pub fn of(l: Located) -> FindingView {
+        FindingView {
+            field: l.field,
+            label: l.label,
+            rule: l.finding.rule,
+            rule_name: l.finding.rule_name,
+            phrase: l.finding.phrase,
+            before: l.before,
+            after: l.after,
+            reason: l.finding.reason,
+            suggestion: l.finding.suggestion,
+            dismissed: l.dismissed.map(|d: Dismissal| d.reason),
+        }
+    }
+}
+
+/// A written section, rendered from Markdown.
+pub struct Section {
+    pub title: &'static str,
+    pub html: SafeHtml,
+}
+
+#[derive(Template)]
+#[template(path = "postmortems/show.html")]
+pub struct ShowPage {
+    pub shell: Shell,
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub severity: String,
+    pub severity_text: &'static str,
+    pub status: Status,
+    pub squads: Vec<(String, String)>,
+    pub authors: Vec<(String, String)>,
+    pub facilitator: Option<(String, String)>,
+    /// (what, when, after how long).
+    pub times: Vec<(&'static str, String, String)>,
+    pub summary: Vec<Section>,
+    pub timeline: Vec<(String, String)>,
+    pub factors: Vec<String>,
+    pub sections: Vec<Section>,
+    pub lessons: Vec<(i64, String)>,
+    pub pending_lessons: Vec<String>,
+    pub actions: Vec<ActionView>,
+    /// For the action-item rows: where a status change returns to, and no source column.
+    pub back: String,
+    pub show_source: bool,
+    pub open: Vec<FindingView>,
+    pub dismissed: Vec<FindingView>,
+    pub reviews: Vec<(Review, String, String)>,
+    pub may_edit: bool,
+    pub may_review: bool,
+    /// Shown when a review was refused: the message, by field.
+    pub errors: Errors,
+    pub comments: String,
+}
+
+/// What the show page needs besides the post-mortem.
+pub struct ShowData {
+    pub lessons: Vec<(i64, String)>,
+    pub open: Vec<Located>,
+    pub dismissed: Vec<Located>,
+    pub reviews: Vec<(Review, String, String)>,
+    pub may_edit: bool,
+    pub may_review: bool,
+}
+
+impl ShowPage {
+    pub fn new(shell: Shell, org: &OrgView, pm: Postmortem, data: ShowData) -> ShowPage {
+        let today = crate::org::unit_repo::today();
+        let i = &pm.input;
+        let d = i.times.durations();
+        let when = |t: Option<chrono::NaiveDateTime>| {
+            t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
+        };
+        let mut times = Vec::new();
+        for (what, at, after) in [
+            ("Started", i.times.started, String::new()),
+            ("Detected", i.times.detected, took(d.detect)),
+            ("Mitigated", i.times.mitigated, took(d.mitigate)),
+            ("Resolved", i.times.resolved, took(d.resolve)),
+        ] {
+            times.push((
+                what,
+                when(at).unwrap_or_else(|| "not yet".into()),
+                if at.is_some() { after } else { String::new() },
+            ));
+        }
+        let section = |title, text: &str| Section {
+            title,
+            html: crate::markdown::render(text),
+        };
+        let nonempty = |v: Vec<(&'static str, &str)>| -> Vec<Section> {
+            v.into_iter()
+                .filter(|(_, t)| !t.trim().is_empty())
+                .map(|(title, t)| section(title, t))
+                .collect()
+        };
+        ShowPage {
+            id: pm.id,
+            url: pm.url(),
+            title: i.title.clone(),
+            severity: i.severity.key(),
+            severity_text: i.severity.describe(),
+            status: pm.status,
+            squads: unit_links(org, &i.squads),
+            authors: people_links(org, &i.authors),
+            facilitator: i.facilitator.and_then(|f| people_links(org, &[f]).pop()),
+            times,
+            summary: nonempty(vec![("Summary", &i.summary), ("Impact", &i.impact)]),
+            timeline: i
+                .timeline
+                .iter()
+                .map(|e| {
+                    let same_day = i.times.started.is_some_and(|s| s.date() == e.at.date());
+                    let at = if same_day {
+                        e.at.format("%H:%M").to_string()
+                    } else {
+                        e.at.format("%m-%d %H:%M").to_string()
+                    };
+                    (at, e.text.clone())
+                })
+                .collect(),
+            factors: i.factors.clone(),
+            sections: nonempty(vec![
+                ("Detection", &i.detection),
+                ("What went well", &i.went_well),
+                ("What went wrong", &i.went_wrong),
+                ("Where we got lucky", &i.lucky),
+            ]),
+            lessons: data.lessons,
+            pending_lessons: i.lessons.iter().map(|l| l.title.clone()).collect(),
+            actions: pm
+                .items
+                .iter()
+                .map(|a| ActionView::of(a, org, today, String::new()))
+                .collect(),
+            back: pm.url(),
+            show_source: false,
+            open: data.open.into_iter().map(FindingView::of).collect(),
+            dismissed: data.dismissed.into_iter().map(FindingView::of).collect(),
+            reviews: data.reviews,
+            may_edit: data.may_edit,
+            may_review: data.may_review,
+            errors: Errors::new(),
+            comments: String::new(),
+            shell,
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+}
+
+#[derive(Template)]
+#[template(path = "postmortems/edit.html")]
+pub struct EditPage {
+    pub shell: Shell,
+    /// The post-mortem being edited: id and URL.
+    pub editing: Option<(i64, String)>,
+    pub form: Form,
+    pub errors: Errors,
+    /// Findings of the form as it stands.
+    pub findings: Vec<FindingView>,
+    /// Whether the findings were asked for (a preview), so "none" can be said.
+    pub checked: bool,
+    pub squads: Vec<UnitChoice>,
+    pub severities: Vec<(String, String)>,
+    pub kinds: Vec<Choice>,
+    pub action_statuses: Vec<Choice>,
+}
+
+impl EditPage {
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        editing: Option<&Postmortem>,
+        form: Form,
+        errors: Errors,
+        findings: Option<Vec<FindingView>>,
+    ) -> EditPage {
+        EditPage {
+            shell,
+            editing: editing.map(|p| (p.id, p.url())),
+            form: form.with_blank_rows(),
+            errors,
+            checked: findings.is_some(),
+            findings: findings.unwrap_or_default(),
+            squads: units_of(org, UnitKind::Squad),
+            severities: severities(),
+            kinds: action::Kind::ALL
+                .iter()
+                .map(|k| (k.key(), k.label()))
+                .collect(),
+            action_statuses: action::Status::ALL
+                .iter()
+                .map(|k| (k.key(), k.label()))
+                .collect(),
+        }
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some((_, url)) => format!("{url}/edit"),
+            None => "/postmortems/new".into(),
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    pub fn row_error(&self, prefix: &str, i: &usize) -> Option<&str> {
+        self.errors
+            .get(&format!("{prefix}_{i}"))
+            .map(String::as_str)
+    }
+
+    pub fn squad_selected(&self, slug: &str) -> bool {
+        self.form.squads.iter().any(|s| s == slug)
+    }
+}

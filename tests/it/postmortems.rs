@@ -1,0 +1,539 @@
+//! Post-mortems: the form and the blameless check, draft visibility, dismissal, the review
+//! rule and the publishing gate, lessons both ways, action items and `/actions`, the
+//! Markdown export, the feed and the API.
+
+use serde_json::json;
+
+use crate::backend_tests;
+use crate::harness::{Backend, PASSWORD, TestServer};
+
+/// A tribe with two squads: paula and pia are in payments, otto in radio; rita is in none.
+async fn org(b: Backend) -> (TestServer, String) {
+    let s = TestServer::start(b).await;
+    s.data.add_user("admin", PASSWORD, true);
+    for u in ["paula", "pia", "otto", "rita"] {
+        s.data.add_user(u, PASSWORD, false);
+    }
+    let admin = s.token_for("admin");
+    for (kind, body) in [
+        ("tribe", json!({"name": "Core"})),
+        ("squad", json!({"name": "Payments", "tribe": "core"})),
+        ("squad", json!({"name": "Radio", "tribe": "core"})),
+    ] {
+        let (status, j) = s
+            .post_json(&format!("/api/v1/units/{kind}"), &admin, body)
+            .await;
+        assert_eq!(status, 201, "{j}");
+    }
+    for (unit, user) in [
+        ("squad/payments", "paula"),
+        ("squad/payments", "pia"),
+        ("squad/radio", "otto"),
+    ] {
+        let (status, j) = s
+            .post_json(
+                &format!("/api/v1/units/{unit}/members"),
+                &admin,
+                json!({"username": user, "role": "member", "since": "2025-01-01"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{j}");
+    }
+    (s, admin)
+}
+
+fn base_form(t: &str) -> Vec<(&str, &str)> {
+    vec![
+        ("csrf_token", t),
+        ("title", "Card payments declined in Norway"),
+        ("severity", "SEV2"),
+        ("squads", "payments"),
+        ("authors", "paula"),
+        ("facilitator", ""),
+        ("started_at", "2026-03-28T23:50"),
+        ("detected_at", "2026-03-29T00:02"),
+        ("mitigated_at", "2026-03-29T01:15"),
+        ("resolved_at", "2026-03-31T02:20"),
+        (
+            "summary",
+            "A currency table update declined every NOK card payment.",
+        ),
+        ("impact", "4,100 payments declined over 85 minutes."),
+        ("timeline_at_0", "00:02"),
+        ("timeline_text_0", "The decline-rate alert fired."),
+        ("timeline_at_1", "23:50"),
+        ("timeline_text_1", "The currency table update went out."),
+        (
+            "factor_0",
+            "The on-call engineer should have checked the rates.",
+        ),
+        ("factor_1", "The update job had no canary."),
+        ("detection", "An alert on the decline rate."),
+        ("went_well", "The rollback took two minutes."),
+        ("went_wrong", "Human error in the rate file."),
+        ("lucky", "It was night in Norway."),
+        ("lesson_title_0", "Canary every config table"),
+        ("lesson_body_0", "Data changes break payments as code does."),
+        ("action_id_0", ""),
+        ("action_title_0", "Add a canary to the rate update job"),
+        ("action_kind_0", "prevent"),
+        ("action_squad_0", "payments"),
+        ("action_person_0", "pia"),
+        ("action_due_0", "2026-04-15"),
+        ("action_status_0", "open"),
+        ("action_reason_0", ""),
+        ("action_tracker_0", "https://tracker.example/PAY-1"),
+        ("action_id_1", ""),
+        ("action_title_1", "Alert on decline rate per currency"),
+        ("action_kind_1", "detect"),
+        ("action_squad_1", "radio"),
+        ("action_person_1", ""),
+        ("action_due_1", "2099-01-01"),
+        ("action_status_1", "open"),
+        ("action_reason_1", ""),
+        ("action_tracker_1", ""),
+    ]
+}
+
+fn with<'a>(
+    mut form: Vec<(&'a str, &'a str)>,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
+    for (k, v) in changes {
+        match form.iter_mut().find(|(fk, _)| fk == k) {
+            Some(f) => f.1 = v,
+            None => form.push((k, v)),
+        }
+    }
+    form
+}
+
+async fn postmortems_follow_the_blameless_workflow(b: Backend) {
+    let (s, admin) = org(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let t = paula.csrf("/postmortems/new").await;
+
+    // Out-of-order times: a message, and everything typed comes back; nothing is saved.
+    let bad = with(base_form(&t), &[("resolved_at", "2026-03-29T00:00")]);
+    let res = paula.post_form("/postmortems/new", &bad).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("before it was mitigated"), "times");
+    assert!(page.contains("value=\"Card payments declined in Norway\""));
+    assert!(page.contains("The on-call engineer should have checked the rates."));
+    let (_, list) = s.get_json("/api/v1/postmortems", &admin).await;
+    assert_eq!(list, json!([]));
+
+    // "Check the wording" shows the findings with their rewrite, and saves nothing.
+    let check = with(base_form(&t), &[("check", "1")]);
+    let page = paula
+        .post_form("/postmortems/new", &check)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<mark>should have</mark>"), "{page}");
+    assert!(page.contains("Contributing factor 1"));
+    assert!(page.contains("<mark>Human error</mark>"));
+    assert!(page.contains("Try:"));
+    let (_, list) = s.get_json("/api/v1/postmortems", &admin).await;
+    assert_eq!(list, json!([]));
+
+    let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
+    assert_eq!(res.status(), 303);
+    let url = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_end_matches("#bl-h")
+        .to_string();
+    let id: i64 = url.trim_start_matches("/postmortems/").parse().unwrap();
+    let page = paula.get(&url).await.text().await.unwrap();
+    assert!(page.contains("Draft"));
+    // The timeline reads in time order, across midnight; durations count from the start.
+    let first = page.find("The currency table update went out.").unwrap();
+    let second = page.find("The decline-rate alert fired.").unwrap();
+    assert!(first < second, "timeline sorted");
+    assert!(page.contains("12 min"), "time to detect");
+    assert!(page.contains("1 h 25 min"), "time to mitigate");
+    assert!(page.contains("2 d 2 h"), "time to resolve");
+    assert!(page.contains("2 open findings"), "{page}");
+
+    // A draft is seen by its people only: the squad's other member, not another squad.
+    let pia = s.client();
+    pia.login("pia", PASSWORD).await;
+    assert_eq!(pia.get(&url).await.status(), 200);
+    let otto = s.client();
+    otto.login("otto", PASSWORD).await;
+    assert_eq!(otto.get(&url).await.status(), 404);
+    assert_eq!(otto.get(&format!("{url}.md")).await.status(), 404);
+    let listed = otto.get("/postmortems").await.text().await.unwrap();
+    assert!(!listed.contains("Card payments declined"));
+    let otto_token = s.token_for("otto");
+    let (status, _) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &otto_token)
+        .await;
+    assert_eq!(status, 404);
+    let (_, items) = s.get_json("/api/v1/actions", &otto_token).await;
+    assert_eq!(
+        items,
+        json!([]),
+        "a draft's action items are as private as it is"
+    );
+    assert_ne!(
+        s.client().get(&url).await.status(),
+        200,
+        "anonymous visitors do not see it"
+    );
+
+    // Dismissal needs a reason, and is recorded.
+    let res = paula
+        .post_form(
+            &format!("{url}/dismiss"),
+            &[
+                ("csrf_token", &t),
+                ("field", "went_wrong"),
+                ("rule", "human-error"),
+                ("phrase", "Human error"),
+                ("reason", ""),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let res = paula
+        .post_form(
+            &format!("{url}/dismiss"),
+            &[
+                ("csrf_token", &t),
+                ("field", "went_wrong"),
+                ("rule", "human-error"),
+                ("phrase", "Human error"),
+                ("reason", "quotes the vendor's report"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let page = paula.get(&url).await.text().await.unwrap();
+    assert!(page.contains("1 open finding"), "{page}");
+    assert!(page.contains("Dismissed: quotes the vendor"), "{page}");
+
+    // To review; the author cannot approve.
+    let res = paula
+        .post_form(
+            &format!("{url}/status"),
+            &[("csrf_token", &t), ("to", "review")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = paula
+        .post_form(
+            &format!("{url}/review"),
+            &[("csrf_token", &t), ("verdict", "approved")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // The gate: an open finding stops publishing until the reviewer acknowledges it.
+    let pt = pia.csrf(&url).await;
+    let res = pia
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &pt),
+                ("verdict", "approved"),
+                ("comments", "Good."),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("1 blameless finding is still open"), "{page}");
+    assert!(page.contains(">Good.</textarea>"), "comments kept");
+    let res = pia
+        .post_form(
+            &format!("{url}/review"),
+            &[("csrf_token", &pt), ("verdict", "changes")],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "changes need a comment");
+    let res = pia
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &pt),
+                ("verdict", "approved"),
+                ("comments", "Good; the factor wording is accepted."),
+                ("acknowledge", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+
+    // Published: everyone sees it; its lesson exists and links back.
+    let (status, j) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &otto_token)
+        .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["status"], "published");
+    assert_eq!(j["reviews"][0]["reviewer"], "pia");
+    assert_eq!(j["reviews"][0]["acknowledged"], 1);
+    assert_eq!(j["lessons"], json!([]));
+    let lesson_url = j["published_lessons"][0]["url"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let lesson = otto.get(&lesson_url).await.text().await.unwrap();
+    assert!(lesson.contains("Canary every config table"));
+    assert!(
+        lesson.contains(&format!("href=\"{url}\"")),
+        "lesson links back"
+    );
+    let page = otto.get(&url).await.text().await.unwrap();
+    assert!(
+        page.contains(&format!("href=\"{lesson_url}\"")),
+        "and forth"
+    );
+
+    // Markdown export and the feed.
+    let md = otto.get(&format!("{url}.md")).await.text().await.unwrap();
+    assert!(
+        md.starts_with("# Card payments declined in Norway\n"),
+        "{md}"
+    );
+    assert!(md.contains("- Severity: SEV2"));
+    assert!(md.contains("- Detected: 2026-03-29 00:02 UTC (after 12 min)"));
+    assert!(md.contains("## Timeline (UTC)\n\n- **2026-03-28 23:50** The currency table"));
+    assert!(md.contains("## Contributing factors"));
+    assert!(md.contains(
+        "| [Add a canary to the rate update job](https://tracker.example/PAY-1) | Prevent |"
+    ));
+    let feed = otto
+        .get("/postmortems/feed.atom")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let doc = roxmltree::Document::parse(&feed).unwrap();
+    let titles: Vec<&str> = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("entry"))
+        .filter_map(|e| e.children().find(|c| c.has_tag_name("title")))
+        .filter_map(|t| t.text())
+        .collect();
+    assert_eq!(titles, vec!["SEV2: Card payments declined in Norway"]);
+
+    // Action items: overdue first; who may close them.
+    let (_, items) = s.get_json("/api/v1/actions?status=open", &otto_token).await;
+    assert_eq!(items.as_array().unwrap().len(), 2);
+    assert_eq!(items[0]["title"], "Add a canary to the rate update job");
+    assert_eq!(items[0]["overdue"], true);
+    assert_eq!(items[0]["person"], "pia");
+    assert_eq!(items[1]["overdue"], false);
+    let first = items[0]["id"].as_i64().unwrap();
+    let page = otto.get("/actions").await.text().await.unwrap();
+    assert!(page.contains("1 overdue"), "{page}");
+    let rita = s.client();
+    rita.login("rita", PASSWORD).await;
+    let rt = rita.csrf("/actions").await;
+    let res = rita
+        .post_form(
+            &format!("/actions/{first}"),
+            &[("csrf_token", &rt), ("status", "done")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    let res = pia
+        .post_form(
+            &format!("/actions/{first}"),
+            &[("csrf_token", &pt), ("status", "wontdo"), ("reason", "")],
+        )
+        .await;
+    assert_eq!(res.status(), 422, "won't do needs a reason");
+    let res = pia
+        .post_form(
+            &format!("/actions/{first}"),
+            &[
+                ("csrf_token", &pt),
+                ("status", "done"),
+                ("back", "/actions"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/actions");
+    let (_, items) = s.get_json("/api/v1/actions?status=done", &admin).await;
+    assert_eq!(items[0]["id"], first);
+    assert!(items[0]["closed_on"].is_string());
+    let (_, items) = s
+        .get_json("/api/v1/actions?status=open&squad=radio", &admin)
+        .await;
+    assert_eq!(items.as_array().unwrap().len(), 1);
+    let insights = otto
+        .get("/postmortems/insights")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(insights.contains("50 %"), "one of two items done");
+    assert!(insights.contains("2026-Q1"));
+}
+
+async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
+    let (s, admin) = org(b).await;
+    let paula = s.token_for("paula");
+    let pia = s.token_for("pia");
+
+    // The checker on any text: exact keys, character offsets.
+    let (status, j) = s
+        .post_json(
+            "/api/v1/blameless/check",
+            &paula,
+            json!({"text": "Åsa should have rolled back; she simply forgot."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j[0]["rule"], "counterfactual");
+    assert_eq!(j[0]["phrase"], "should have");
+    assert_eq!(j[0]["start"], 4);
+    assert_eq!(j[0]["end"], 15);
+    assert!(j[0]["reason"].as_str().unwrap().len() > 20);
+    assert!(j[0]["suggestion"].as_str().unwrap().len() > 20);
+    let keys: Vec<&String> = j[0].as_object().unwrap().keys().collect();
+    assert_eq!(keys.len(), 6, "{keys:?}");
+    assert_eq!(j[1]["rule"], "judgement");
+    let (_, j) = s
+        .post_json(
+            "/api/v1/blameless/check",
+            &paula,
+            json!({"text": "The shoulder of the graph; justify the simplified plan."}),
+        )
+        .await;
+    assert_eq!(j, json!([]));
+    let (_, j) = s
+        .post_json(
+            "/api/v1/blameless/check",
+            &paula,
+            json!({"text": "@otto deployed it", "place": "contributing_factors"}),
+        )
+        .await;
+    assert_eq!(j[0]["rule"], "person-in-factors");
+
+    // Bad input: 422 with the fields, nothing saved.
+    let body = json!({
+        "title": "",
+        "severity": "SEV9",
+        "squads": ["payments"],
+        "started_at": "2026-05-01T10:00",
+    });
+    let (status, j) = s.post_json("/api/v1/postmortems", &paula, body).await;
+    assert_eq!(status, 422, "{j}");
+    assert!(j["fields"]["title"].is_string());
+    assert!(j["fields"]["severity"].is_string());
+
+    let body = json!({
+        "title": "Radio stations stalled",
+        "severity": "SEV3",
+        "squads": ["payments", "radio"],
+        "started_at": "2026-05-01T10:00",
+        "detected_at": "2026-05-01T10:20",
+        "resolved_at": "2026-05-01T12:00",
+        "summary": "Stations stalled after a cache change.",
+        "timeline": [{"at": "10:20", "text": "Alert fired."}],
+        "contributing_factors": ["The cache key changed format."],
+        "action_items": [{"title": "Version cache keys", "type": "prevent", "squad": "radio", "due": "2026-06-01"}],
+    });
+    let (status, j) = s.post_json("/api/v1/postmortems", &paula, body).await;
+    assert_eq!(status, 201, "{j}");
+    let id = j["id"].as_i64().unwrap();
+    assert_eq!(j["status"], "draft");
+    assert_eq!(j["authors"], json!(["paula"]));
+    assert_eq!(j["durations"]["detect_minutes"], 20);
+    assert_eq!(j["durations"]["resolve_minutes"], 120);
+    assert_eq!(j["durations"]["mitigate_minutes"], serde_json::Value::Null);
+    assert_eq!(j["timeline"][0]["at"], "2026-05-01T10:20");
+    assert_eq!(j["action_items"][0]["squad"], "radio");
+    assert_eq!(j["findings"], json!([]));
+    // otto is in radio, an involved squad: he sees the draft; rita does not.
+    let otto = s.token_for("otto");
+    let (status, _) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &otto)
+        .await;
+    assert_eq!(status, 200);
+    let rita = s.token_for("rita");
+    let (status, _) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &rita)
+        .await;
+    assert_eq!(status, 404);
+    let (_, list) = s.get_json("/api/v1/postmortems", &rita).await;
+    assert_eq!(list, json!([]));
+
+    // What GET gives can be PUT back; publishing is not a PUT.
+    let mut doc = j.clone();
+    doc["status"] = json!("published");
+    let (status, e) = s
+        .put_json(&format!("/api/v1/postmortems/{id}"), &paula, doc.clone())
+        .await;
+    assert_eq!(status, 422);
+    assert!(e["fields"]["status"].as_str().unwrap().contains("reviews"));
+    doc["status"] = json!("review");
+    doc["severity"] = json!("SEV2");
+    let (status, j) = s
+        .put_json(&format!("/api/v1/postmortems/{id}"), &paula, doc)
+        .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["status"], "review");
+    assert_eq!(j["severity"], "SEV2");
+    assert_eq!(
+        j["action_items"].as_array().unwrap().len(),
+        1,
+        "the item was kept, not duplicated"
+    );
+    // rita may not change it; the author may not approve it.
+    let (status, _) = s
+        .put_json(
+            &format!("/api/v1/postmortems/{id}"),
+            &rita,
+            json!({"title": "x", "severity": "SEV1", "squads": ["radio"], "started_at": "2026-05-01T10:00"}),
+        )
+        .await;
+    assert_eq!(status, 404);
+    let review = format!("/api/v1/postmortems/{id}/reviews");
+    let (status, _) = s
+        .post_json(&review, &paula, json!({"verdict": "approved"}))
+        .await;
+    assert_eq!(status, 403);
+    let (status, j) = s
+        .post_json(
+            &review,
+            &pia,
+            json!({"verdict": "approved", "comments": "Clear."}),
+        )
+        .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["status"], "published");
+    assert!(j["published_at"].is_string());
+
+    // Filters.
+    let (_, list) = s.get_json("/api/v1/postmortems?severity=SEV2", &rita).await;
+    assert_eq!(list.as_array().unwrap().len(), 1);
+    let (_, list) = s.get_json("/api/v1/postmortems?severity=SEV1", &rita).await;
+    assert_eq!(list, json!([]));
+    let (_, list) = s
+        .get_json("/api/v1/postmortems?squad=radio&status=published", &rita)
+        .await;
+    assert_eq!(list[0]["id"], id);
+    let (_, list) = s
+        .get_json("/api/v1/postmortems?from=2026-06-01", &rita)
+        .await;
+    assert_eq!(list, json!([]));
+    let (status, _) = s.get_json("/api/v1/postmortems?severity=high", &rita).await;
+    assert_eq!(status, 400);
+    let (_, items) = s.get_json("/api/v1/actions?status=open", &admin).await;
+    assert_eq!(items[0]["source_url"], format!("/postmortems/{id}"));
+    assert_eq!(items[0]["type"], "prevent");
+}
+
+backend_tests!(
+    postmortems_follow_the_blameless_workflow,
+    the_api_writes_checks_and_publishes_postmortems
+);
