@@ -183,4 +183,50 @@ document.addEventListener("DOMContentLoaded", () => {
       timer = setTimeout(update, 300);
     });
   });
+
+  // The blameless check while writing: each text of a post-mortem form is checked shortly
+  // after the writer pauses, and its findings are listed under it. Without JavaScript the
+  // "Check the wording" button does the same for the whole form.
+  document.querySelectorAll("form.pm-form").forEach((form) => {
+    const token = form.querySelector("input[name=csrf_token]");
+    if (!token) return;
+    const fields = form.querySelectorAll("textarea, input[name=title], input[name^=timeline_text_], input[name^=factor_], input[name^=lesson_title_], input[name^=action_title_]");
+    fields.forEach((field) => {
+      const out = document.createElement("ul");
+      out.className = "live-findings";
+      out.setAttribute("aria-live", "polite");
+      field.insertAdjacentElement("afterend", out);
+      let timer = null;
+      let sent = 0;
+      const update = () => {
+        const mine = ++sent;
+        if (!field.value.trim()) { out.replaceChildren(); return; }
+        fetch("/api/v1/blameless/check", {
+          method: "POST",
+          headers: { "Content-Type": "application/json", "X-CSRF-Token": token.value },
+          body: JSON.stringify({ text: field.value, place: field.name.startsWith("factor_") ? "contributing_factors" : "anywhere" }),
+          credentials: "same-origin",
+        })
+          .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))
+          .then((findings) => {
+            if (mine !== sent) return;
+            out.replaceChildren(...findings.map((f) => {
+              const li = document.createElement("li");
+              const mark = document.createElement("mark");
+              mark.textContent = f.phrase;
+              const why = document.createElement("span");
+              why.className = "hint";
+              why.textContent = " " + f.reason + " Try: " + f.suggestion;
+              li.append(mark, why);
+              return li;
+            }));
+          })
+          .catch(() => {});
+      };
+      field.addEventListener("input", () => {
+        clearTimeout(timer);
+        timer = setTimeout(update, 400);
+      });
+    });
+  });
 });

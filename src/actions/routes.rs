@@ -12,6 +12,7 @@ use super::model::{ActionItem, Kind, Status, sort_for_listing};
 use super::repo;
 use crate::app::AppState;
 use crate::auth::Viewer;
+use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::experiments::filters::squads_of;
 use crate::experiments::views::{Choice, UnitChoice, units_of};
@@ -70,29 +71,40 @@ pub async fn select(
         k => Some(Kind::parse(k).ok_or_else(|| bad("type of action", k))?),
     };
     let squads = squads_of(org, &q.squad, &q.tribe);
-    let cache = state.postmortems.clone();
-    let (all, items) = state
+    let (cache, org2, me) = (state.postmortems.clone(), org.clone(), viewer.cloned());
+    let overdue_only = !q.overdue.trim().is_empty();
+    let today = crate::org::unit_repo::today();
+    let listed = state
         .db
-        .run(move |c| {
-            Ok((
-                flow::all(c, &cache)?,
-                repo::list(c, status, squads.as_deref())?,
-            ))
-        })
+        .run(move |c| visible(c, &cache, &org2, me.as_ref(), status, squads.as_deref()))
         .await?;
-    // Items follow their post-mortem's visibility: a draft's items are as private as it is.
+    Ok(listed
+        .into_iter()
+        .filter(|l| kind.is_none_or(|k| l.item.kind == k))
+        .filter(|l| !overdue_only || l.item.overdue(today))
+        .collect())
+}
+
+/// Items in `status` of `squads` (None: all) that the viewer may see, overdue first. Items
+/// follow their post-mortem's visibility: a draft's items are as private as it is.
+pub fn visible(
+    conn: &mut AnyConnection,
+    cache: &flow::SummaryCache,
+    org: &OrgView,
+    viewer: Option<&Person>,
+    status: Option<Status>,
+    squads: Option<&[i64]>,
+) -> AppResult<Vec<Listed>> {
+    let all = flow::all(conn, cache)?;
+    let items = repo::list(conn, status, squads)?;
     let sources: HashMap<i64, &str> = flow::visible_summaries(&all, viewer, org)
         .map(|s| (s.id, s.title.as_str()))
         .collect();
-    let today = crate::org::unit_repo::today();
-    let overdue_only = !q.overdue.trim().is_empty();
     let mut items: Vec<ActionItem> = items
         .into_iter()
         .filter(|i| i.source_kind == "postmortem" && sources.contains_key(&i.source_id))
-        .filter(|i| kind.is_none_or(|k| i.kind == k))
-        .filter(|i| !overdue_only || i.overdue(today))
         .collect();
-    sort_for_listing(&mut items, today);
+    sort_for_listing(&mut items, crate::org::unit_repo::today());
     Ok(items
         .into_iter()
         .map(|item| Listed {
@@ -131,7 +143,7 @@ async fn page(
     let today = crate::org::unit_repo::today();
     let actions: Vec<ActionView> = listed
         .into_iter()
-        .map(|l| ActionView::of(&l.item, &org, today, l.source_title))
+        .map(|l| ActionView::of(&l.item, &org.snap, today, l.source_title))
         .collect();
     let back = match req.query_string() {
         "" => "/actions".to_string(),

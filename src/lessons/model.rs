@@ -45,7 +45,11 @@ impl Source {
                     .trim_start_matches("/experiments/")
                     .to_string(),
             ),
-            "postmortem" => Source::Postmortem(need("post-mortem")?),
+            "postmortem" => Source::Postmortem(
+                need("post-mortem")?
+                    .trim_start_matches("/postmortems/")
+                    .to_string(),
+            ),
             "retro" => Source::Retro(need("retrospective")?),
             other => return Err(format!("{other:?} is not a kind of source.")),
         })

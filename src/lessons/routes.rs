@@ -215,11 +215,31 @@ pub async fn parse_input(
                 errors.insert("source", format!("There is no experiment {r:?}."));
             }
         }
-        Source::Postmortem(_) | Source::Retro(_) => {
-            // Those records arrive with their own features; until then they cannot be named.
+        Source::Postmortem(r) => {
+            // Only a published one: a lesson is public, and naming a draft would tell its
+            // title to everyone.
+            let id = r.trim_start_matches("/postmortems/").parse::<i64>().ok();
+            let published = match id {
+                Some(id) => {
+                    state
+                        .db
+                        .run(move |c| crate::postmortems::repo::is_published(c, id))
+                        .await?
+                }
+                None => false,
+            };
+            if !published {
+                errors.insert(
+                    "source",
+                    format!("There is no published post-mortem {r:?}."),
+                );
+            }
+        }
+        Source::Retro(_) => {
+            // Retros arrive with their own feature; until then they cannot be named.
             errors.insert(
                 "source",
-                "Post-mortems and retros cannot be sources yet: link a page or an experiment, or mark the lesson as standing alone.".into(),
+                "Retros cannot be sources yet: link a page, an experiment or a post-mortem, or mark the lesson as standing alone.".into(),
             );
         }
         Source::Alone => {}

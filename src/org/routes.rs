@@ -279,7 +279,11 @@ async fn unit_data(
     slug: String,
 ) -> AppResult<Result<(std::sync::Arc<super::cache::OrgView>, Access, UnitData), String>> {
     let me = viewer.person().cloned();
-    let (cache, ended) = (state.org.clone(), state.ended_experiments.clone());
+    let (cache, ended, pms) = (
+        state.org.clone(),
+        state.ended_experiments.clone(),
+        state.postmortems.clone(),
+    );
     state
         .db
         .run(move |c| {
@@ -299,7 +303,19 @@ async fn unit_data(
                 ),
                 _ => None,
             };
+            let actions = match &squads {
+                Some(s) => crate::actions::routes::visible(
+                    c,
+                    &pms,
+                    &view,
+                    me.as_ref(),
+                    Some(crate::actions::model::Status::Open),
+                    Some(s),
+                )?,
+                None => vec![],
+            };
             let data = UnitData {
+                actions,
                 experiments: squads
                     .map(|s| crate::experiments::actions::for_unit(c, &ended, &s))
                     .transpose()?,

@@ -270,6 +270,8 @@ pub struct UnitPage {
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
     /// Squads and tribes: their learning rate and recent experiments.
     pub experiments: Option<crate::experiments::insights::UnitExperiments>,
+    /// Open action items of the squad (or the tribe's squads), overdue first.
+    pub actions: Vec<crate::postmortems::views::ActionView>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -282,6 +284,8 @@ pub struct UnitData {
     pub pages: Vec<crate::pages::repo::PageSummary>,
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
     pub experiments: Option<crate::experiments::insights::UnitExperiments>,
+    /// Open action items owned by the squad (or the tribe's squads), overdue first.
+    pub actions: Vec<crate::actions::routes::Listed>,
 }
 
 pub fn unit_page(
@@ -412,6 +416,13 @@ pub fn unit_page(
         pages: data.pages,
         lessons: data.lessons,
         experiments: data.experiments,
+        actions: data
+            .actions
+            .iter()
+            .map(|l| {
+                crate::postmortems::views::ActionView::of(&l.item, s, today, l.source_title.clone())
+            })
+            .collect(),
         can_edit,
         can_join: kind == UnitKind::Guild && access.person_id.is_some() && leave_id.is_none(),
         leave_id: if kind == UnitKind::Guild {

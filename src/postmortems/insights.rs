@@ -229,6 +229,17 @@ pub fn severity_chart(rows: &[QuarterRow]) -> Chart {
     chart
 }
 
+/// An axis label: "45 min", "1.5 h", "2 d" (short enough for the margin).
+fn short_duration(minutes: f64) -> String {
+    let trim = |v: f64| format!("{v:.1}").trim_end_matches(".0").to_string();
+    match minutes {
+        m if m == 0.0 => "0".into(),
+        m if m < 60.0 => format!("{m:.0} min"),
+        m if m < 1440.0 => format!("{} h", trim(m / 60.0)),
+        m => format!("{} d", trim(m / 1440.0)),
+    }
+}
+
 /// The median time to detect, or to resolve, per quarter (each on its own scale: detection
 /// takes minutes, resolution hours or days).
 pub fn duration_chart(rows: &[QuarterRow], resolve: bool) -> Chart {
@@ -239,13 +250,7 @@ pub fn duration_chart(rows: &[QuarterRow], resolve: bool) -> Chart {
     };
     let value = |q: &QuarterRow| if resolve { q.resolve } else { q.detect };
     let max = rows.iter().filter_map(value).fold(0.0, f64::max);
-    let (top, ticks) = axis(max.max(1.0), |v| {
-        if v == 0.0 {
-            "0".into()
-        } else {
-            format_duration(chrono::Duration::minutes(v as i64))
-        }
-    });
+    let (top, ticks) = axis(max.max(1.0), short_duration);
     let mut chart = frame(title, rows, &ticks);
     let width = (W - LEFT - RIGHT) / rows.len().max(1) as f64;
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v / top);

@@ -582,6 +582,16 @@ pub fn title(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
         .optional()?)
 }
 
+/// Whether a post-mortem exists and is published (what a lesson may name as its source).
+pub fn is_published(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
+    let status: Option<String> = postmortems::table
+        .find(id)
+        .select(postmortems::status)
+        .first(conn)
+        .optional()?;
+    Ok(status.as_deref() == Some(Status::Published.key()))
+}
+
 /// Ids after `after`, in order, for index rebuilds.
 pub fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i64>> {
     postmortems::table

@@ -11,6 +11,7 @@ use crate::actions::model::{self as action, ActionItem};
 use crate::experiments::views::{Choice, UnitChoice, units_of};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
+use crate::org::rules::Snapshot;
 use crate::org::unit::UnitKind;
 use crate::site::views::Shell;
 
@@ -118,16 +119,16 @@ pub struct ActionView {
 }
 
 impl ActionView {
-    pub fn of(a: &ActionItem, org: &OrgView, today: NaiveDate, source_title: String) -> Self {
+    pub fn of(a: &ActionItem, snap: &Snapshot, today: NaiveDate, source_title: String) -> Self {
         ActionView {
             id: a.id,
             title: a.title.clone(),
             kind: a.kind.label(),
             status: a.status,
-            squad: org.snap.unit(a.squad_id).map(|u| (u.name.clone(), u.url())),
+            squad: snap.unit(a.squad_id).map(|u| (u.name.clone(), u.url())),
             person: a
                 .person_id
-                .and_then(|p| org.snap.person(p))
+                .and_then(|p| snap.person(p))
                 .map(|p| (p.username.clone(), p.display_name.clone())),
             due: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
             overdue: a.days_overdue(today),
@@ -188,6 +189,8 @@ pub struct ShowPage {
     pub severity_text: &'static str,
     pub status: Status,
     pub squads: Vec<(String, String)>,
+    /// The first involved squad's key (`squad/payments`), for "write a lesson from it".
+    pub squad_key: String,
     pub authors: Vec<(String, String)>,
     pub facilitator: Option<(String, String)>,
     /// (what, when, after how long).
@@ -261,6 +264,12 @@ impl ShowPage {
             severity_text: i.severity.describe(),
             status: pm.status,
             squads: unit_links(org, &i.squads),
+            squad_key: i
+                .squads
+                .first()
+                .and_then(|s| org.snap.unit(*s))
+                .map(crate::org::unit_repo::unit_key)
+                .unwrap_or_default(),
             authors: people_links(org, &i.authors),
             facilitator: i.facilitator.and_then(|f| people_links(org, &[f]).pop()),
             times,
@@ -290,7 +299,7 @@ impl ShowPage {
             actions: pm
                 .items
                 .iter()
-                .map(|a| ActionView::of(a, org, today, String::new()))
+                .map(|a| ActionView::of(a, &org.snap, today, String::new()))
                 .collect(),
             back: pm.url(),
             show_source: false,

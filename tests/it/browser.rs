@@ -620,6 +620,14 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
         "The engineer should have waited for the warm-up to finish.",
     )
     .await;
+    // While typing, the finding shows under the field.
+    eventually("no live finding", || async {
+        browser
+            .js_text("return document.querySelector('.live-findings mark')?.textContent ?? ''")
+            .await
+            == "should have"
+    })
+    .await;
     browser.click("button[name=check]").await;
     assert_eq!(browser.wait_text(".findings mark").await, "should have");
     let why = browser.wait_text(".findings .why").await;

@@ -217,6 +217,23 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
     assert!(page.contains("1 open finding"), "{page}");
     assert!(page.contains("Dismissed: quotes the vendor"), "{page}");
 
+    // A lesson may not name a draft as its source (that would publish its title).
+    let id_text = id.to_string();
+    let pairs = [
+        ("csrf_token", t.as_str()),
+        ("title", "Rates are code"),
+        ("source_kind", "postmortem"),
+        ("source_ref", id_text.as_str()),
+    ];
+    let res = paula.post_form("/lessons/new", &pairs).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("There is no published post-mortem")
+    );
+
     // To review; the author cannot approve.
     let res = paula
         .post_form(
@@ -293,6 +310,34 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
         page.contains(&format!("href=\"{lesson_url}\"")),
         "and forth"
     );
+
+    // Now a lesson may name it; search finds it; the squad page shows its open items.
+    let res = paula.post_form("/lessons/new", &pairs).await;
+    assert_eq!(res.status(), 303);
+    let mut found = false;
+    for _ in 0..50 {
+        let j: serde_json::Value = otto
+            .get("/api/v1/search?q=currency+table&kind=postmortem")
+            .await
+            .json()
+            .await
+            .unwrap();
+        if j["hits"]
+            .as_array()
+            .is_some_and(|h| h.iter().any(|h| h["url"] == url.as_str()))
+        {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(found, "the published post-mortem is searchable");
+    let squad = otto.get("/squads/payments").await.text().await.unwrap();
+    assert!(
+        squad.contains("Add a canary to the rate update job"),
+        "{squad}"
+    );
+    assert!(squad.contains("d overdue"));
 
     // Markdown export and the feed.
     let md = otto.get(&format!("{url}.md")).await.text().await.unwrap();
