@@ -233,7 +233,7 @@ pub fn severity_chart(rows: &[QuarterRow]) -> Chart {
 fn short_duration(minutes: f64) -> String {
     let trim = |v: f64| format!("{v:.1}").trim_end_matches(".0").to_string();
     match minutes {
-        m if m == 0.0 => "0".into(),
+        0.0 => "0".into(),
         m if m < 60.0 => format!("{m:.0} min"),
         m if m < 1440.0 => format!("{} h", trim(m / 60.0)),
         m => format!("{} d", trim(m / 1440.0)),
