@@ -52,6 +52,8 @@ pub struct AppState {
     /// The blameless-language rules: fika's, extended by the admin's
     /// `{data dir}/blameless-rules.yaml`.
     pub blameless: std::sync::Arc<crate::postmortems::blameless::Rules>,
+    /// The people the checker recognises, indexed once per change-log head.
+    pub blameless_people: std::sync::Arc<crate::postmortems::flow::PeopleCache>,
     /// Every post-mortem (without its texts), for lists, insights and visibility.
     pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
 }
@@ -136,6 +138,7 @@ impl AppState {
             settings,
             search,
             blameless: std::sync::Arc::new(blameless),
+            blameless_people: Default::default(),
             postmortems: Default::default(),
             org: Default::default(),
             page_links: Default::default(),

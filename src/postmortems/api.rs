@@ -14,7 +14,7 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::blameless::{Finding, Place};
-use super::flow::{self, ListQuery, Located, ReviewRefused, editable, load, store};
+use super::flow::{self, Checker, ListQuery, Located, ReviewRefused, editable, load, store};
 use super::forms::{ActionRow, Errors, Form, LessonRow, TimelineRow, show_datetime};
 use super::model::{LessonDraft, Status};
 use super::repo::{self, Postmortem, Review, Verdict};
@@ -277,15 +277,14 @@ async fn respond(
     pm: Postmortem,
     created: bool,
 ) -> AppResult<HttpResponse> {
-    let (rules, org2) = (state.blameless.clone(), org.clone());
+    let (checker, org2) = (Checker::of(state), org.clone());
     let id = pm.id;
     let pm2 = pm.clone();
     let (lessons, findings, reviews) = state
         .db
         .run(move |c| {
             let dismissals = repo::dismissals(c, id)?;
-            let (open, dismissed) =
-                flow::findings(&rules, &pm2.input, &flow::people(&org2), &dismissals);
+            let (open, dismissed) = checker.findings(c, &org2, &pm2.input, &dismissals)?;
             Ok((
                 crate::lessons::repo::from_source(c, repo::KIND, &id.to_string())?,
                 open.into_iter().chain(dismissed).collect::<Vec<_>>(),
@@ -602,7 +601,18 @@ async fn check(
             return Ok(invalid(e));
         }
     };
-    let org = org_view(&state).await?;
-    let findings = state.blameless.check(&b.text, place, &flow::people(&org));
+    let (org_cache, people, rules) = (
+        state.org.clone(),
+        state.blameless_people.clone(),
+        state.blameless.clone(),
+    );
+    let findings = state
+        .db
+        .run(move |c| {
+            let org = org_cache.get(c)?;
+            let known = flow::known(c, &people, &org)?;
+            Ok(rules.check_known(&b.text, place, &known))
+        })
+        .await?;
     Ok(HttpResponse::Ok().json(findings))
 }

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use super::blameless::{Finding, PersonRef, Rules};
+use super::blameless::{Finding, People, PersonRef, Rules};
 use super::model::{PostmortemInput, Status};
 use super::repo::{self, Dismissal, Involved, Postmortem, Summary, Verdict};
 use crate::app::AppState;
@@ -146,17 +146,29 @@ pub struct Located {
     pub dismissed: Option<Dismissal>,
 }
 
+/// The organization's people indexed for the checker, kept until the change log moves on
+/// (indexing a thousand people costs most of a millisecond; checking a page's texts less).
+pub type PeopleCache = crate::db::head_cache::HeadCache<People>;
+
+/// The indexed people of `org` (read at the same change-log head).
+pub fn known(
+    conn: &mut AnyConnection,
+    cache: &PeopleCache,
+    org: &OrgView,
+) -> AppResult<Arc<People>> {
+    cache.get(conn, (), |_| Ok(People::new(&people(org))))
+}
+
 /// Findings of every text of `input`: the open ones and the dismissed ones.
 pub fn findings(
     rules: &Rules,
     input: &PostmortemInput,
-    people: &[PersonRef],
+    people: &People,
     dismissals: &[Dismissal],
 ) -> (Vec<Located>, Vec<Located>) {
     let (mut open, mut dismissed) = (Vec::new(), Vec::new());
-    let people = super::blameless::People::new(people);
     for t in input.texts() {
-        for f in rules.check_known(t.text, t.place, &people) {
+        for f in rules.check_known(t.text, t.place, people) {
             let chars: Vec<char> = t.text.chars().collect();
             let before: String = chars[f.start.saturating_sub(40)..f.start].iter().collect();
             let after: String = chars[f.end..(f.end + 40).min(chars.len())].iter().collect();
@@ -208,12 +220,41 @@ fn trim_end_word(s: &str) -> String {
 /// Open findings of a saved post-mortem (for the publishing gate).
 pub fn open_findings(
     conn: &mut AnyConnection,
-    rules: &Rules,
+    state: &Checker,
     org: &OrgView,
     pm: &Postmortem,
 ) -> AppResult<Vec<Located>> {
     let dismissals = repo::dismissals(conn, pm.id)?;
-    Ok(findings(rules, &pm.input, &people(org), &dismissals).0)
+    let people = known(conn, &state.people, org)?;
+    Ok(findings(&state.rules, &pm.input, &people, &dismissals).0)
+}
+
+/// What checking needs: the rules and the cache of indexed people (cheap to clone).
+#[derive(Clone)]
+pub struct Checker {
+    pub rules: Arc<Rules>,
+    pub people: Arc<PeopleCache>,
+}
+
+impl Checker {
+    pub fn of(state: &AppState) -> Checker {
+        Checker {
+            rules: state.blameless.clone(),
+            people: state.blameless_people.clone(),
+        }
+    }
+
+    /// Open and dismissed findings of `input` (on a blocking thread).
+    pub fn findings(
+        &self,
+        conn: &mut AnyConnection,
+        org: &OrgView,
+        input: &PostmortemInput,
+        dismissals: &[Dismissal],
+    ) -> AppResult<(Vec<Located>, Vec<Located>)> {
+        let people = known(conn, &self.people, org)?;
+        Ok(findings(&self.rules, input, &people, dismissals))
+    }
 }
 
 /// Sends a draft to review, or takes it back.
@@ -282,11 +323,11 @@ pub async fn review(
             "Say what should change, so the authors know.".into(),
         )));
     }
-    let (rules, org) = (state.blameless.clone(), org.clone());
+    let (checker, org) = (Checker::of(state), org.clone());
     state
         .db
         .run(move |c| {
-            let open = open_findings(c, &rules, &org, &pm)?.len();
+            let open = open_findings(c, &checker, &org, &pm)?.len();
             if verdict == Verdict::Approved && open > 0 && !acknowledge {
                 return Ok(Err(ReviewRefused::Findings(open)));
             }
@@ -333,9 +374,33 @@ pub struct ListQuery {
     pub from: String,
     #[serde(default)]
     pub to: String,
+    /// The page of the list, from 1 (the API answers every match).
+    #[serde(default)]
+    pub page: String,
 }
 
 impl ListQuery {
+    /// The query string of these filters on another page.
+    pub fn on_page(&self, page: usize) -> String {
+        let mut q = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("severity", &self.severity),
+            ("squad", &self.squad),
+            ("tribe", &self.tribe),
+            ("status", &self.status),
+            ("from", &self.from),
+            ("to", &self.to),
+        ] {
+            if !v.trim().is_empty() {
+                q.append_pair(k, v.trim());
+            }
+        }
+        if page > 1 {
+            q.append_pair("page", &page.to_string());
+        }
+        q.finish()
+    }
+
     /// The post-mortems of `all` the viewer may see that match, newest incident first. An
     /// unknown squad or tribe matches nothing; an unreadable severity, status or date is a 400.
     pub fn select<'a>(

@@ -305,6 +305,7 @@ pub async fn page(
         from: q.from.clone(),
         to: q.to.clone(),
         severity: String::new(),
+        page: String::new(),
     };
     let cache = state.postmortems.clone();
     let (all, items) = state

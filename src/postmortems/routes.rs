@@ -2,17 +2,19 @@
 //! check on "Check the wording" and after saving), the workflow (send to review, review,
 //! dismiss a finding), the Markdown export, the Atom feed, the rules and the insights.
 
+use std::sync::Arc;
+
 use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
 use super::export;
-use super::flow::{self, ListQuery, ReviewRefused, editable, load, store};
+use super::flow::{self, Checker, ListQuery, ReviewRefused, editable, load, store};
 use super::forms::{Errors, Form};
 use super::model::Status;
 use super::repo::{self, Postmortem, Verdict};
-use super::views::{EditPage, FindingView, ListPage, ListRow, ShowData, ShowPage};
+use super::views::{EditPage, FindingView, ListPage, ListRow, Section, ShowData, ShowPage};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -42,6 +44,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/postmortems/{id}/dismiss", web::post().to(dismiss));
 }
 
+/// Post-mortems per page of the list.
+const PAGE: usize = 50;
+
 fn shell(viewer: &Viewer) -> Shell {
     Shell::new(viewer, "postmortems")
 }
@@ -55,12 +60,20 @@ async fn list(
     let org = org_view(&state).await?;
     let cache = state.postmortems.clone();
     let all = state.db.run(move |c| flow::all(c, &cache)).await?;
-    let rows = q
-        .select(&all, viewer.person(), &org)?
-        .into_iter()
+    let found = q.select(&all, viewer.person(), &org)?;
+    let pages = found.len().div_ceil(PAGE).max(1);
+    let page = q.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
+    let rows = found
+        .iter()
+        .skip((page - 1) * PAGE)
+        .take(PAGE)
         .map(|s| ListRow::of(s, &org))
         .collect();
-    html(&ListPage::new(shell(&viewer), &org, rows, q))
+    let mut list = ListPage::new(shell(&viewer), &org, rows, q);
+    list.total = found.len();
+    list.prev = (page > 1).then(|| format!("/postmortems?{}", list.q.on_page(page - 1)));
+    list.next = (page < pages).then(|| format!("/postmortems?{}", list.q.on_page(page + 1)));
+    html(&list)
 }
 
 #[derive(Deserialize)]
@@ -97,28 +110,36 @@ async fn new_form(
     ))
 }
 
-/// The findings of a form as typed (None when it does not parse yet: its errors come first).
-fn check_form(
+/// The findings of a form as typed (the saved post-mortem's when the form does not parse
+/// yet: its errors come first).
+async fn check_form(
     state: &AppState,
-    org: &OrgView,
+    org: &Arc<OrgView>,
     form: &Form,
     me: i64,
     saved: Option<&Postmortem>,
-    dismissals: &[repo::Dismissal],
-) -> Vec<FindingView> {
-    let input = match form.parse(org, me) {
-        Ok(i) => i,
-        Err(_) => match saved {
-            Some(pm) => pm.input.clone(),
-            None => return vec![],
-        },
+) -> AppResult<Vec<FindingView>> {
+    let input = match (form.parse(org, me), saved) {
+        (Ok(i), _) => i,
+        (Err(_), Some(pm)) => pm.input.clone(),
+        (Err(_), None) => return Ok(vec![]),
     };
-    let (open, dismissed) =
-        flow::findings(&state.blameless, &input, &flow::people(org), dismissals);
-    open.into_iter()
+    let (checker, org, id) = (Checker::of(state), org.clone(), saved.map(|p| p.id));
+    let (open, dismissed) = state
+        .db
+        .run(move |c| {
+            let dismissals = match id {
+                Some(id) => repo::dismissals(c, id)?,
+                None => vec![],
+            };
+            checker.findings(c, &org, &input, &dismissals)
+        })
+        .await?;
+    Ok(open
+        .into_iter()
         .chain(dismissed)
         .map(FindingView::of)
-        .collect()
+        .collect())
 }
 
 async fn create(
@@ -126,18 +147,30 @@ async fn create(
     viewer: Viewer,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let me = viewer.require_user()?.clone();
-    let pairs = Pairs(form.into_inner());
-    let form = Form::from_pairs(&pairs);
+    viewer.require_user()?;
     let org = org_view(&state).await?;
-    let parsed = form.parse(&org, me.id);
+    submit(&state, &viewer, &org, None, Pairs(form.into_inner())).await
+}
+
+/// A sent form, new or an edit: "Check the wording" shows the findings of what was typed
+/// and saves nothing; otherwise it is parsed and saved, or shown again with its errors.
+async fn submit(
+    state: &AppState,
+    viewer: &Viewer,
+    org: &Arc<OrgView>,
+    editing: Option<Postmortem>,
+    pairs: Pairs,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let form = Form::from_pairs(&pairs);
+    let parsed = form.parse(org, me);
     if !pairs.get("check").is_empty() {
-        let findings = check_form(&state, &org, &form, me.id, None, &[]);
+        let findings = check_form(state, org, &form, me, editing.as_ref()).await?;
         let errors = parsed.err().unwrap_or_default();
         return html(&EditPage::new(
-            shell(&viewer),
-            &org,
-            None,
+            shell(viewer),
+            org,
+            editing.as_ref(),
             form,
             errors,
             Some(findings),
@@ -145,9 +178,9 @@ async fn create(
     }
     let input = match parsed {
         Ok(input) => input,
-        Err(errors) => return again(&viewer, &org, None, form, errors),
+        Err(errors) => return again(viewer, org, editing.as_ref(), form, errors),
     };
-    let saved = store(&state, &org, &viewer, None, input).await?;
+    let saved = store(state, org, viewer, editing.as_ref(), input).await?;
     Ok(see_other(&format!("{}#bl-h", saved.url())))
 }
 
@@ -170,7 +203,11 @@ async fn show_page(
     viewer: &Viewer,
     id: i64,
 ) -> AppResult<(std::sync::Arc<OrgView>, Postmortem, ShowData)> {
-    let (org_cache, rules) = (state.org.clone(), state.blameless.clone());
+    let (org_cache, checker, renderer) = (
+        state.org.clone(),
+        Checker::of(state),
+        crate::pages::routes::Renderer::of(state),
+    );
     let me = viewer.person().cloned();
     state
         .db
@@ -178,9 +215,19 @@ async fn show_page(
             let org = org_cache.get(c)?;
             let pm = flow::visible(repo::get(c, id)?, me.as_ref(), &org)?;
             let dismissals = repo::dismissals(c, id)?;
-            let (open, dismissed) =
-                flow::findings(&rules, &pm.input, &flow::people(&org), &dismissals);
+            let (open, dismissed) = checker.findings(c, &org, &pm.input, &dismissals)?;
+            // Rendered once per saved version (wikilinks resolve as on pages).
+            let version = pm.updated_at.and_utc().timestamp_micros();
+            let mut sections = Vec::new();
+            for (n, (title, text)) in Section::sources(&pm.input).into_iter().enumerate() {
+                if !text.trim().is_empty() {
+                    let key = format!("postmortem:{id}:{version}:{n}");
+                    let html = renderer.render(c, text, Some(key))?;
+                    sections.push(Section { title, html });
+                }
+            }
             let data = ShowData {
+                sections,
                 lessons: crate::lessons::repo::from_source(c, repo::KIND, &id.to_string())?,
                 open,
                 dismissed,
@@ -226,32 +273,9 @@ async fn save(
     id: web::Path<i64>,
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
-    let me = viewer.require_user()?.clone();
-    let pairs = Pairs(form.into_inner());
-    let form = Form::from_pairs(&pairs);
     let org = org_view(&state).await?;
     let pm = editable(&state, &org, &viewer, id.into_inner()).await?;
-    let parsed = form.parse(&org, me.id);
-    if !pairs.get("check").is_empty() {
-        let pid = pm.id;
-        let dismissals = state.db.run(move |c| repo::dismissals(c, pid)).await?;
-        let findings = check_form(&state, &org, &form, me.id, Some(&pm), &dismissals);
-        let errors = parsed.err().unwrap_or_default();
-        return html(&EditPage::new(
-            shell(&viewer),
-            &org,
-            Some(&pm),
-            form,
-            errors,
-            Some(findings),
-        ));
-    }
-    let input = match parsed {
-        Ok(input) => input,
-        Err(errors) => return again(&viewer, &org, Some(&pm), form, errors),
-    };
-    let saved = store(&state, &org, &viewer, Some(&pm), input).await?;
-    Ok(see_other(&format!("{}#bl-h", saved.url())))
+    submit(&state, &viewer, &org, Some(pm), Pairs(form.into_inner())).await
 }
 
 #[derive(Deserialize)]

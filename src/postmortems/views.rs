@@ -86,6 +86,9 @@ pub struct ListPage {
     pub severities: Vec<(String, String)>,
     pub statuses: Vec<Choice>,
     pub q: ListQuery,
+    pub total: usize,
+    pub prev: Option<String>,
+    pub next: Option<String>,
 }
 
 impl ListPage {
@@ -97,6 +100,9 @@ impl ListPage {
             tribes: units_of(org, UnitKind::Tribe),
             severities: severities(),
             statuses: statuses(),
+            total: 0,
+            prev: None,
+            next: None,
             q,
         }
     }
@@ -172,6 +178,20 @@ impl FindingView {
     }
 }
 
+impl Section {
+    /// The sections of a post-mortem in page order: (title, Markdown).
+    pub fn sources(i: &super::model::PostmortemInput) -> [(&'static str, &str); 6] {
+        [
+            ("Summary", &i.summary),
+            ("Impact", &i.impact),
+            ("Detection", &i.detection),
+            ("What went well", &i.went_well),
+            ("What went wrong", &i.went_wrong),
+            ("Where we got lucky", &i.lucky),
+        ]
+    }
+}
+
 /// A written section, rendered from Markdown.
 pub struct Section {
     pub title: &'static str,
@@ -217,6 +237,8 @@ pub struct ShowPage {
 
 /// What the show page needs besides the post-mortem.
 pub struct ShowData {
+    /// The written sections that are not empty, rendered, in page order.
+    pub sections: Vec<Section>,
     pub lessons: Vec<(i64, String)>,
     pub open: Vec<Located>,
     pub dismissed: Vec<Located>,
@@ -246,16 +268,11 @@ impl ShowPage {
                 if at.is_some() { after } else { String::new() },
             ));
         }
-        let section = |title, text: &str| Section {
-            title,
-            html: crate::markdown::render(text),
-        };
-        let nonempty = |v: Vec<(&'static str, &str)>| -> Vec<Section> {
-            v.into_iter()
-                .filter(|(_, t)| !t.trim().is_empty())
-                .map(|(title, t)| section(title, t))
-                .collect()
-        };
+        // Summary and impact above the timeline; the rest after the factors.
+        let (summary, sections): (Vec<Section>, Vec<Section>) = data
+            .sections
+            .into_iter()
+            .partition(|s| matches!(s.title, "Summary" | "Impact"));
         ShowPage {
             id: pm.id,
             url: pm.url(),
@@ -273,7 +290,7 @@ impl ShowPage {
             authors: people_links(org, &i.authors),
             facilitator: i.facilitator.and_then(|f| people_links(org, &[f]).pop()),
             times,
-            summary: nonempty(vec![("Summary", &i.summary), ("Impact", &i.impact)]),
+            summary,
             timeline: i
                 .timeline
                 .iter()
@@ -288,12 +305,7 @@ impl ShowPage {
                 })
                 .collect(),
             factors: i.factors.clone(),
-            sections: nonempty(vec![
-                ("Detection", &i.detection),
-                ("What went well", &i.went_well),
-                ("What went wrong", &i.went_wrong),
-                ("Where we got lucky", &i.lucky),
-            ]),
+            sections,
             lessons: data.lessons,
             pending_lessons: i.lessons.iter().map(|l| l.title.clone()).collect(),
             actions: pm
