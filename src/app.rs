@@ -56,6 +56,8 @@ pub struct AppState {
     pub blameless_people: std::sync::Arc<crate::postmortems::flow::PeopleCache>,
     /// Every post-mortem (without its texts), for lists, insights and visibility.
     pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
+    /// Every action item, for `/actions`, unit pages and insights.
+    pub action_items: std::sync::Arc<crate::actions::routes::ItemCache>,
 }
 
 /// The routes of every feature.
@@ -140,6 +142,7 @@ impl AppState {
             blameless: std::sync::Arc::new(blameless),
             blameless_people: Default::default(),
             postmortems: Default::default(),
+            action_items: Default::default(),
             org: Default::default(),
             page_links: Default::default(),
             rendered: Default::default(),

@@ -62,36 +62,14 @@ pub fn of_source(conn: &mut AnyConnection, kind: &str, id: i64) -> AppResult<Vec
     )
 }
 
-/// The items of many sources (for listings and insights).
-pub fn of_sources(conn: &mut AnyConnection, kind: &str, ids: &[i64]) -> AppResult<Vec<ActionItem>> {
-    let mut out = Vec::new();
-    for chunk in ids.chunks(500) {
-        out.extend(items(
-            action_items::table
-                .filter(action_items::source_kind.eq(kind))
-                .filter(action_items::source_id.eq_any(chunk))
-                .order((action_items::source_id, action_items::position))
-                .select(Row::as_select())
-                .load(conn)?,
-        )?);
-    }
-    Ok(out)
-}
-
-/// Items in a status (all statuses: None), optionally of some squads.
-pub fn list(
-    conn: &mut AnyConnection,
-    status: Option<Status>,
-    squads: Option<&[i64]>,
-) -> AppResult<Vec<ActionItem>> {
-    let mut q = action_items::table.select(Row::as_select()).into_boxed();
-    if let Some(s) = status {
-        q = q.filter(action_items::status.eq(s.key()));
-    }
-    if let Some(squads) = squads {
-        q = q.filter(action_items::squad_id.eq_any(squads.to_vec()));
-    }
-    items(q.order(action_items::id).load(conn)?)
+/// Every item (pages filter them in memory; see `routes::all_items`).
+pub fn all(conn: &mut AnyConnection) -> AppResult<Vec<ActionItem>> {
+    items(
+        action_items::table
+            .order(action_items::id)
+            .select(Row::as_select())
+            .load(conn)?,
+    )
 }
 
 pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<ActionItem> {

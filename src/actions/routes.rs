@@ -45,7 +45,13 @@ pub struct Query {
     /// Only overdue ones.
     #[serde(default)]
     pub overdue: String,
+    /// The page of `/actions`, from 1 (the API answers every match).
+    #[serde(default)]
+    pub page: String,
 }
+
+/// Items per page of `/actions`.
+const PAGE: usize = 100;
 
 /// An item with the title of where it came from.
 pub struct Listed {
@@ -71,12 +77,12 @@ pub async fn select(
         k => Some(Kind::parse(k).ok_or_else(|| bad("type of action", k))?),
     };
     let squads = squads_of(org, &q.squad, &q.tribe);
-    let (cache, org2, me) = (state.postmortems.clone(), org.clone(), viewer.cloned());
+    let (caches, org2, me) = (Caches::of(state), org.clone(), viewer.cloned());
     let overdue_only = !q.overdue.trim().is_empty();
     let today = crate::org::unit_repo::today();
     let listed = state
         .db
-        .run(move |c| visible(c, &cache, &org2, me.as_ref(), status, squads.as_deref()))
+        .run(move |c| visible(c, &caches, &org2, me.as_ref(), status, squads.as_deref()))
         .await?;
     Ok(listed
         .into_iter()
@@ -89,20 +95,23 @@ pub async fn select(
 /// follow their post-mortem's visibility: a draft's items are as private as it is.
 pub fn visible(
     conn: &mut AnyConnection,
-    cache: &flow::SummaryCache,
+    caches: &Caches,
     org: &OrgView,
     viewer: Option<&Person>,
     status: Option<Status>,
     squads: Option<&[i64]>,
 ) -> AppResult<Vec<Listed>> {
-    let all = flow::all(conn, cache)?;
-    let items = repo::list(conn, status, squads)?;
+    let all = flow::all(conn, &caches.postmortems)?;
+    let items = all_items(conn, &caches.items)?;
     let sources: HashMap<i64, &str> = flow::visible_summaries(&all, viewer, org)
         .map(|s| (s.id, s.title.as_str()))
         .collect();
     let mut items: Vec<ActionItem> = items
-        .into_iter()
+        .iter()
         .filter(|i| i.source_kind == "postmortem" && sources.contains_key(&i.source_id))
+        .filter(|i| status.is_none_or(|s| i.status == s))
+        .filter(|i| squads.is_none_or(|q| q.contains(&i.squad_id)))
+        .cloned()
         .collect();
     sort_for_listing(&mut items, crate::org::unit_repo::today());
     Ok(items
@@ -117,11 +126,41 @@ pub fn visible(
         .collect())
 }
 
+/// Every action item, kept until the change log moves on: pages and the API filter it in
+/// memory (thousands of rows cost microseconds to filter, milliseconds to read).
+pub type ItemCache = crate::db::head_cache::HeadCache<Vec<ActionItem>>;
+
+pub fn all_items(
+    conn: &mut AnyConnection,
+    cache: &ItemCache,
+) -> AppResult<std::sync::Arc<Vec<ActionItem>>> {
+    cache.get(conn, (), repo::all)
+}
+
+/// The caches action items are listed from.
+#[derive(Clone)]
+pub struct Caches {
+    pub postmortems: std::sync::Arc<flow::SummaryCache>,
+    pub items: std::sync::Arc<ItemCache>,
+}
+
+impl Caches {
+    pub fn of(state: &AppState) -> Caches {
+        Caches {
+            postmortems: state.postmortems.clone(),
+            items: state.action_items.clone(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "actions/list.html")]
 struct Page {
     shell: Shell,
     actions: Vec<ActionView>,
+    total: usize,
+    prev: Option<String>,
+    next: Option<String>,
     overdue: usize,
     q: Query,
     squads: Vec<UnitChoice>,
@@ -141,17 +180,42 @@ async fn page(
     let org = org_view(&state).await?;
     let listed = select(&state, &org, viewer.person(), &q).await?;
     let today = crate::org::unit_repo::today();
+    let overdue = listed.iter().filter(|l| l.item.overdue(today)).count();
+    let pages = listed.len().div_ceil(PAGE).max(1);
+    let page = q.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);
     let actions: Vec<ActionView> = listed
-        .into_iter()
-        .map(|l| ActionView::of(&l.item, &org.snap, today, l.source_title))
+        .iter()
+        .skip((page - 1) * PAGE)
+        .take(PAGE)
+        .map(|l| ActionView::of(&l.item, &org.snap, today, l.source_title.clone()))
         .collect();
     let back = match req.query_string() {
         "" => "/actions".to_string(),
         qs => format!("/actions?{qs}"),
     };
+    // The same filters on another page.
+    let on_page = |p: usize| {
+        let mut qs = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("status", &q.status),
+            ("squad", &q.squad),
+            ("tribe", &q.tribe),
+            ("kind", &q.kind),
+            ("overdue", &q.overdue),
+        ] {
+            if !v.trim().is_empty() {
+                qs.append_pair(k, v.trim());
+            }
+        }
+        qs.append_pair("page", &p.to_string());
+        format!("/actions?{}", qs.finish())
+    };
     html(&Page {
         shell: Shell::new(&viewer, "postmortems"),
-        overdue: actions.iter().filter(|a| a.overdue > 0).count(),
+        total: listed.len(),
+        prev: (page > 1).then(|| on_page(page - 1)),
+        next: (page < pages).then(|| on_page(page + 1)),
+        overdue,
         actions,
         q,
         squads: units_of(&org, UnitKind::Squad),

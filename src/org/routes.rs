@@ -279,10 +279,10 @@ async fn unit_data(
     slug: String,
 ) -> AppResult<Result<(std::sync::Arc<super::cache::OrgView>, Access, UnitData), String>> {
     let me = viewer.person().cloned();
-    let (cache, ended, pms) = (
+    let (cache, ended, actions) = (
         state.org.clone(),
         state.ended_experiments.clone(),
-        state.postmortems.clone(),
+        crate::actions::routes::Caches::of(state),
     );
     state
         .db
@@ -306,7 +306,7 @@ async fn unit_data(
             let actions = match &squads {
                 Some(s) => crate::actions::routes::visible(
                     c,
-                    &pms,
+                    &actions,
                     &view,
                     me.as_ref(),
                     Some(crate::actions::model::Status::Open),

@@ -102,7 +102,7 @@ pub fn compute(pms: &[&Summary], items: &[ActionItem], today: NaiveDate) -> Insi
             resolve.push(t.num_minutes());
         }
     }
-    let ids: Vec<i64> = pms.iter().map(|s| s.id).collect();
+    let ids: std::collections::HashSet<i64> = pms.iter().map(|s| s.id).collect();
     let items: Vec<ActionItem> = items
         .iter()
         .filter(|i| ids.contains(&i.source_id))
@@ -307,13 +307,13 @@ pub async fn page(
         severity: String::new(),
         page: String::new(),
     };
-    let cache = state.postmortems.clone();
+    let caches = crate::actions::routes::Caches::of(&state);
     let (all, items) = state
         .db
         .run(move |c| {
             Ok((
-                super::flow::all(c, &cache)?,
-                crate::actions::repo::list(c, None, None)?,
+                super::flow::all(c, &caches.postmortems)?,
+                crate::actions::routes::all_items(c, &caches.items)?,
             ))
         })
         .await?;
