@@ -2,7 +2,6 @@
 //! Types and rules, no I/O.
 
 use chrono::NaiveDate;
-use serde::Serialize;
 
 labelled_enum!(
     /// What an action item does about the incident.
@@ -40,7 +39,7 @@ pub struct ActionInput {
 }
 
 /// A stored action item, with where it came from.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ActionItem {
     pub id: i64,
     pub source_kind: String,
@@ -127,11 +126,8 @@ pub fn check(
     } else if title.chars().count() > 300 {
         errors.push(("title", "An action item has at most 300 characters.".into()));
     }
-    if status == Status::WontDo && reason.trim().is_empty() {
-        errors.push((
-            "reason",
-            "Say why it won't be done: the next incident review will ask.".into(),
-        ));
+    if let Err(m) = check_reason(status, reason) {
+        errors.push(("reason", m));
     }
     let t = tracker.trim();
     let web = t.starts_with("https://") || t.starts_with("http://");
@@ -145,6 +141,15 @@ pub fn check(
         Ok(())
     } else {
         Err(errors)
+    }
+}
+
+/// "Won't do" needs a reason.
+pub fn check_reason(status: Status, reason: &str) -> Result<(), String> {
+    if status == Status::WontDo && reason.trim().is_empty() {
+        Err("Say why it won't be done: the next incident review will ask.".into())
+    } else {
+        Ok(())
     }
 }
 

@@ -135,7 +135,8 @@ pub fn replace_for_source(
             }
             (Some(_), None) => {
                 return Err(AppError::Conflict(
-                    "An action item in the form was removed meanwhile; reload and try again."
+                    "An action item in the form is not one of this post-mortem's (it was \
+                     removed meanwhile, or belongs elsewhere); reload and try again."
                         .into(),
                 ));
             }

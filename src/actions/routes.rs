@@ -108,7 +108,9 @@ pub fn visible(
         .collect();
     let mut items: Vec<ActionItem> = items
         .iter()
-        .filter(|i| i.source_kind == "postmortem" && sources.contains_key(&i.source_id))
+        .filter(|i| {
+            i.source_kind == crate::postmortems::repo::KIND && sources.contains_key(&i.source_id)
+        })
         .filter(|i| status.is_none_or(|s| i.status == s))
         .filter(|i| squads.is_none_or(|q| q.contains(&i.squad_id)))
         .cloned()
@@ -235,6 +237,17 @@ struct StatusForm {
     back: String,
 }
 
+/// Where a form may send the browser back to: a path on this site, and nothing a browser
+/// could read as another site (`//x`, `/\\x`, control characters).
+fn local_path(back: &str) -> bool {
+    let mut chars = back.chars();
+    chars.next() == Some('/')
+        && chars.next().is_some_and(|c| c.is_ascii_alphanumeric())
+        && !back
+            .chars()
+            .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
+}
+
 /// Who may close or reopen an item: the people of its post-mortem, the owner squad's members
 /// and the person it is assigned to.
 async fn set_status(
@@ -247,15 +260,7 @@ async fn set_status(
     let f = form.into_inner();
     let status = Status::parse(&f.status)
         .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a status.", f.status)))?;
-    if let Err(errors) = super::model::check("x", status, &f.reason, "") {
-        return Err(AppError::Validation(
-            errors
-                .into_iter()
-                .map(|(_, m)| m)
-                .collect::<Vec<_>>()
-                .join(" "),
-        ));
-    }
+    super::model::check_reason(status, &f.reason).map_err(AppError::Validation)?;
     let org = org_view(&state).await?;
     let id = id.into_inner();
     let item = state.db.run(move |c| repo::get(c, id)).await?;
@@ -269,20 +274,45 @@ async fn set_status(
              may change an action item.",
         ));
     }
-    let reason = if status == Status::Open {
-        String::new()
-    } else {
+    // A reason is for deciding against an item; text left in the box when "Done" is pressed
+    // is not one.
+    let reason = if status == Status::WontDo {
         f.reason
+    } else {
+        String::new()
     };
     state
         .db
         .run(move |c| repo::set_status(c, Some(me.id), &item, status, &reason))
         .await?;
-    // Back to the page the form was on; only a local path.
-    let back = if f.back.starts_with('/') && !f.back.starts_with("//") {
+    let back = if local_path(&f.back) {
         f.back
     } else {
         pm.url()
     };
     Ok(see_other(&back))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::local_path;
+
+    #[test]
+    fn only_local_paths_are_followed_back() {
+        assert!(local_path("/actions"));
+        assert!(local_path("/actions?status=open&squad=radio"));
+        assert!(local_path("/postmortems/3"));
+        for bad in [
+            "",
+            "https://evil.example/",
+            "//evil.example",
+            "/\\evil.example",
+            "/\t/evil.example",
+            "/%09/evil.example",
+            "/ evil",
+            "actions",
+        ] {
+            assert!(!local_path(bad), "{bad:?}");
+        }
+    }
 }

@@ -45,16 +45,15 @@ impl Source {
                     .trim_start_matches("/experiments/")
                     .to_string(),
             ),
-            "postmortem" => Source::Postmortem(
-                need("post-mortem")?
-                    .trim_start_matches("/postmortems/")
-                    .to_string(),
-            ),
+            "postmortem" => Source::Postmortem(numeric(
+                need("post-mortem")?.trim_start_matches("/postmortems/"),
+            )),
             "retro" => Source::Retro(need("retrospective")?),
             other => return Err(format!("{other:?} is not a kind of source.")),
         })
     }
 
+    /// The kind of the source, as stored.
     pub fn kind(&self) -> &'static str {
         match self {
             Source::Alone => "alone",
@@ -90,6 +89,14 @@ impl Source {
             .map(|(_, l)| *l)
             .unwrap_or("Stands alone")
     }
+}
+
+/// A reference that is an id, written the one way it is stored ("07" → "7"), so that the
+/// source links back; anything else as it was written (it will not be found).
+fn numeric(r: &str) -> String {
+    r.trim()
+        .parse::<i64>()
+        .map_or_else(|_| r.trim().to_string(), |id| id.to_string())
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]

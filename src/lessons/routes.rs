@@ -218,15 +218,13 @@ pub async fn parse_input(
         Source::Postmortem(r) => {
             // Only a published one: a lesson is public, and naming a draft would tell its
             // title to everyone.
-            let id = r.trim_start_matches("/postmortems/").parse::<i64>().ok();
-            let published = match id {
-                Some(id) => {
-                    state
-                        .db
-                        .run(move |c| crate::postmortems::repo::is_published(c, id))
-                        .await?
-                }
-                None => false,
+            let published = match r.parse::<i64>() {
+                Ok(id) => state
+                    .db
+                    .run(move |c| crate::postmortems::repo::published_title(c, id))
+                    .await?
+                    .is_some(),
+                Err(_) => false,
             };
             if !published {
                 errors.insert(
@@ -330,6 +328,10 @@ async fn render_show(
                 },
                 Source::Experiment(r) => match r.parse::<i64>() {
                     Ok(id) => crate::experiments::repo::title(c, id)?,
+                    Err(_) => None,
+                },
+                Source::Postmortem(r) => match r.parse::<i64>() {
+                    Ok(id) => crate::postmortems::repo::published_title(c, id)?,
                     Err(_) => None,
                 },
                 _ => None,

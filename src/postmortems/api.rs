@@ -14,7 +14,10 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::blameless::{Finding, Place};
-use super::flow::{self, Checker, ListQuery, Located, ReviewRefused, editable, load, store};
+use super::flow::{
+    self, Acknowledge, Checker, ListQuery, Located, ReviewInput, ReviewRefused, editable, load,
+    store,
+};
 use super::forms::{ActionRow, Errors, Form, LessonRow, TimelineRow, show_datetime};
 use super::model::{LessonDraft, Status};
 use super::repo::{self, Postmortem, Review, Verdict};
@@ -441,27 +444,30 @@ async fn get(
     respond(&state, &org, pm, false).await
 }
 
-/// The status a body asks to move to after saving (only draft ⇄ review; publishing is a
-/// reviewer's approval).
-fn wanted_status(raw: Option<String>) -> Result<Option<Status>, Errors> {
+/// The status a body asks to move to after saving, checked before anything is saved: the
+/// current status is no move (so what `GET` answered can be `PUT` back), draft ⇄ review is,
+/// and publishing is a reviewer's approval, never a `PUT`.
+fn wanted_status(raw: Option<String>, current: Status) -> Result<Option<Status>, Errors> {
     let Some(raw) = raw.filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
     };
+    let refuse = |m: String| {
+        let mut e = Errors::new();
+        e.insert("status".into(), m);
+        Err(e)
+    };
     match Status::parse(&raw) {
-        Some(s @ (Status::Draft | Status::Review)) => Ok(Some(s)),
-        other => {
-            let mut e = Errors::new();
-            e.insert(
-                "status".into(),
-                match other {
-                    Some(Status::Published) => "A post-mortem is published by a reviewer's \
-                                                approval: POST /api/v1/postmortems/{id}/reviews."
-                        .into(),
-                    _ => format!("{raw:?} is not a status (draft or review)."),
-                },
-            );
-            Err(e)
+        Some(s) if s == current => Ok(None),
+        Some(Status::Published) => refuse(
+            "A post-mortem is published by a reviewer's approval: POST \
+             /api/v1/postmortems/{id}/reviews."
+                .into(),
+        ),
+        Some(_) if current == Status::Published => {
+            refuse("A published post-mortem stays published.".into())
         }
+        Some(s) => Ok(Some(s)),
+        None => refuse(format!("{raw:?} is not a status (draft or review).")),
     }
 }
 
@@ -475,7 +481,7 @@ async fn save(
     let org = org_view(state).await?;
     let (form, status) = body.form();
     let parsed = form.parse(&org, me);
-    let wanted = wanted_status(status);
+    let wanted = wanted_status(status, old.as_ref().map_or(Status::Draft, |p| p.status));
     let (input, to) = match (parsed, wanted) {
         (Ok(i), Ok(s)) => (i, s),
         (Err(mut e), w) => {
@@ -485,10 +491,11 @@ async fn save(
         (_, Err(e)) => return Ok(invalid(e)),
     };
     let created = old.is_none();
-    let mut pm = store(state, &org, viewer, old.as_ref(), input).await?;
-    if let Some(to) = to
-        && to != pm.status
-    {
+    let mut pm = match store(state, &org, viewer, old.as_ref(), input).await? {
+        Ok(pm) => pm,
+        Err(e) => return Ok(invalid(e)),
+    };
+    if let Some(to) = to {
         pm = flow::move_to(state, &org, viewer, pm.id, to).await?;
     }
     respond(state, &org, pm, created).await
@@ -540,17 +547,17 @@ async fn review(
         return Ok(invalid(e));
     };
     let org = org_view(&state).await?;
-    match flow::review(
-        &state,
-        &org,
-        &viewer,
-        id.into_inner(),
+    let input = ReviewInput {
         verdict,
-        b.comments,
-        b.acknowledge_findings,
-    )
-    .await?
-    {
+        comments: b.comments,
+        acknowledge: if b.acknowledge_findings {
+            Acknowledge::All
+        } else {
+            Acknowledge::None
+        },
+        version: None,
+    };
+    match flow::review(&state, &org, &viewer, id.into_inner(), input).await? {
         Ok(pm) => respond(&state, &org, pm, false).await,
         Err(ReviewRefused::Findings(n)) => {
             e.insert(
@@ -566,6 +573,9 @@ async fn review(
             e.insert("comments".into(), m);
             Ok(invalid(e))
         }
+        Err(ReviewRefused::Changed) => Err(AppError::Conflict(
+            "It changed while it was being reviewed; read it again.".into(),
+        )),
     }
 }
 

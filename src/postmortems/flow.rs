@@ -5,6 +5,7 @@
 use std::sync::Arc;
 
 use super::blameless::{Finding, People, PersonRef, Rules};
+use super::forms::Errors;
 use super::model::{PostmortemInput, Status};
 use super::repo::{self, Dismissal, Involved, Postmortem, Summary, Verdict};
 use crate::app::AppState;
@@ -37,10 +38,18 @@ pub fn may_edit(inv: Involved<'_>, viewer: Option<&Person>, org: &OrgView) -> bo
     viewer.is_some_and(|v| involved(inv, v, org))
 }
 
-/// A reviewer is anyone who may see it and did not write it.
-pub fn may_review(inv: Involved<'_>, viewer: Option<&Person>, org: &OrgView) -> bool {
+/// A reviewer is anyone who may see it and did not write it: not an author, and not the
+/// person who created it (who could otherwise take themself off the authors and approve).
+pub fn may_review(
+    inv: Involved<'_>,
+    creator: Option<i64>,
+    viewer: Option<&Person>,
+    org: &OrgView,
+) -> bool {
     inv.status == Status::Review
-        && viewer.is_some_and(|v| !inv.authors.contains(&v.id) && may_see(inv, Some(v), org))
+        && viewer.is_some_and(|v| {
+            !inv.authors.contains(&v.id) && creator != Some(v.id) && may_see(inv, Some(v), org)
+        })
 }
 
 /// A post-mortem the viewer may see; a hidden one is "not found", so that drafts do not even
@@ -90,17 +99,21 @@ pub async fn editable(
     Ok(pm)
 }
 
-/// Saves checked input as a new draft or over `old`. The writer must be among the people of
-/// the result too, so nobody can hand a draft away and lose sight of it by accident.
+/// Saves checked input as a new draft or over `old`, or says why not, by form field:
+/// - the writer must be among the people of the result, so nobody hands a draft away and
+///   loses sight of it by accident;
+/// - only its authors, facilitator, creator and admins change who is involved (a member of
+///   an involved squad may improve the text, not take the draft from its authors);
+/// - a published post-mortem stays blameless: an edit may not add open findings.
 pub async fn store(
     state: &AppState,
     org: &Arc<OrgView>,
     viewer: &Viewer,
     old: Option<&Postmortem>,
     input: PostmortemInput,
-) -> AppResult<Postmortem> {
+) -> AppResult<Result<Postmortem, Errors>> {
     let me = viewer.require_user()?.clone();
-    let id = old.map(|p| p.id);
+    let mut errors = Errors::new();
     let inv = Involved {
         status: Status::Draft,
         authors: &input.authors,
@@ -108,16 +121,64 @@ pub async fn store(
         squads: &input.squads,
     };
     if !may_edit(inv, Some(&me), org) {
-        return Err(AppError::forbidden(
+        errors.insert(
+            "authors".into(),
             "Keep yourself among the authors, or choose a squad you are in: otherwise you \
-             could not see this post-mortem after saving.",
-        ));
+             could not see this post-mortem after saving."
+                .into(),
+        );
     }
+    if let Some(old) = old {
+        let sorted = |v: &[i64]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v
+        };
+        let people_changed = sorted(&old.input.squads) != sorted(&input.squads)
+            || sorted(&old.input.authors) != sorted(&input.authors)
+            || old.input.facilitator != input.facilitator;
+        let leads = me.is_admin
+            || old.input.authors.contains(&me.id)
+            || old.input.facilitator == Some(me.id)
+            || old.creator_id == Some(me.id);
+        if people_changed && !leads {
+            errors.insert(
+                "squads".into(),
+                "Only its authors, its facilitator and admins change the squads and people of \
+                 a post-mortem."
+                    .into(),
+            );
+        }
+    }
+    let (checker, org2) = (Checker::of(state), org.clone());
+    let (id, was_published) = (
+        old.map(|p| p.id),
+        old.filter(|p| p.status == Status::Published).cloned(),
+    );
     state
         .db
-        .run(move |c| match id {
-            Some(id) => repo::update(c, Some(me.id), id, &input),
-            None => repo::create(c, Some(me.id), &input),
+        .run(move |c| {
+            if let Some(old) = &was_published {
+                let dismissals = repo::dismissals(c, old.id)?;
+                let before = checker.findings(c, &org2, &old.input, &dismissals)?.0.len();
+                let after = checker.findings(c, &org2, &input, &dismissals)?.0.len();
+                if after > before {
+                    errors.insert(
+                        "blameless".into(),
+                        "A published post-mortem stays blameless: rewrite the wording the check \
+                         finds (listed above), or dismiss a finding on the post-mortem's page \
+                         with a reason."
+                            .into(),
+                    );
+                }
+            }
+            if !errors.is_empty() {
+                return Ok(Err(errors));
+            }
+            Ok(Ok(match id {
+                Some(id) => repo::update(c, Some(me.id), id, &input)?,
+                None => repo::create(c, Some(me.id), &input)?,
+            }))
         })
         .await
 }
@@ -168,14 +229,16 @@ pub fn findings(
 ) -> (Vec<Located>, Vec<Located>) {
     let (mut open, mut dismissed) = (Vec::new(), Vec::new());
     for t in input.texts() {
+        let chars: Vec<char> = t.text.chars().collect();
         for f in rules.check_known(t.text, t.place, people) {
-            let chars: Vec<char> = t.text.chars().collect();
             let before: String = chars[f.start.saturating_sub(40)..f.start].iter().collect();
             let after: String = chars[f.end..(f.end + 40).min(chars.len())].iter().collect();
             let d = dismissals
                 .iter()
                 .find(|d| {
-                    d.field == t.field && d.rule == f.rule && d.phrase == f.phrase.to_lowercase()
+                    d.field == t.field
+                        && d.rule == f.rule
+                        && d.phrase == repo::normal_phrase(&f.phrase)
                 })
                 .cloned();
             let located = Located {
@@ -293,32 +356,49 @@ pub async fn move_to(
 /// Why a review cannot be recorded, keyed by form field.
 #[derive(Debug)]
 pub enum ReviewRefused {
-    /// Open findings that the reviewer did not acknowledge.
+    /// Open findings that the reviewer did not acknowledge (or not all of them).
     Findings(usize),
     Comments(String),
+    /// It changed since the reviewer read it.
+    Changed,
+}
+
+/// What a reviewer decided, on the version they read.
+pub struct ReviewInput {
+    pub verdict: Verdict,
+    pub comments: String,
+    /// How many open findings the reviewer accepts: the web form sends the number it showed,
+    /// so findings that appeared since are not accepted unseen; the API sends "all".
+    pub acknowledge: Acknowledge,
+    /// The `updated_at` (microseconds) of the version read; None: whatever is current.
+    pub version: Option<i64>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Acknowledge {
+    None,
+    Count(usize),
+    All,
+}
+
+/// The version a reviewer read, as the review form carries it.
+pub fn version_of(pm: &Postmortem) -> i64 {
+    pm.updated_at.and_utc().timestamp_micros()
 }
 
 /// Records a review. Approving publishes, and needs zero open findings or the reviewer's
-/// explicit acknowledgement of them; requesting changes needs a comment saying which.
+/// explicit acknowledgement of them; requesting changes needs a comment saying which. The
+/// checks and the write are one transaction on the current row, so two reviewers at once, or
+/// an edit meanwhile, cannot publish twice or publish what nobody reviewed.
 pub async fn review(
     state: &AppState,
     org: &Arc<OrgView>,
     viewer: &Viewer,
     id: i64,
-    verdict: Verdict,
-    comments: String,
-    acknowledge: bool,
+    r: ReviewInput,
 ) -> AppResult<Result<Postmortem, ReviewRefused>> {
     let me = viewer.require_user()?.clone();
-    let pm = load(state, org, viewer, id).await?;
-    if !may_review(pm.people(), Some(&me), org) {
-        return Err(AppError::forbidden(if pm.status != Status::Review {
-            "Only a post-mortem in review can be reviewed."
-        } else {
-            "A reviewer is someone who may see it and is not one of its authors."
-        }));
-    }
-    if verdict == Verdict::Changes && comments.trim().is_empty() {
+    if r.verdict == Verdict::Changes && r.comments.trim().is_empty() {
         return Ok(Err(ReviewRefused::Comments(
             "Say what should change, so the authors know.".into(),
         )));
@@ -327,17 +407,36 @@ pub async fn review(
     state
         .db
         .run(move |c| {
-            let open = open_findings(c, &checker, &org, &pm)?.len();
-            if verdict == Verdict::Approved && open > 0 && !acknowledge {
-                return Ok(Err(ReviewRefused::Findings(open)));
-            }
-            let acknowledged = if verdict == Verdict::Approved {
-                open as i32
-            } else {
-                0
-            };
-            repo::review(c, me.id, &pm, verdict, &comments, acknowledged)?;
-            Ok(Ok(repo::get(c, id)?))
+            crate::db::write_transaction(c, |c| {
+                crate::db::lock_for_transaction(c, crate::db::locks::CHANGE_LOG)?;
+                let pm = visible(repo::get(c, id)?, Some(&me), &org)?;
+                if !may_review(pm.people(), pm.creator_id, Some(&me), &org) {
+                    return Err(AppError::forbidden(if pm.status != Status::Review {
+                        "Only a post-mortem in review can be reviewed."
+                    } else {
+                        "A reviewer is someone who may see it and did not write it."
+                    }));
+                }
+                if r.version.is_some_and(|v| v != version_of(&pm)) {
+                    return Ok(Err(ReviewRefused::Changed));
+                }
+                let open = open_findings(c, &checker, &org, &pm)?.len();
+                let accepted = match r.acknowledge {
+                    Acknowledge::None => 0,
+                    Acknowledge::Count(n) => n,
+                    Acknowledge::All => open,
+                };
+                if r.verdict == Verdict::Approved && open > 0 && accepted != open {
+                    return Ok(Err(ReviewRefused::Findings(open)));
+                }
+                let acknowledged = if r.verdict == Verdict::Approved {
+                    open as i32
+                } else {
+                    0
+                };
+                repo::review(c, me.id, &pm, r.verdict, &r.comments, acknowledged)?;
+                Ok(Ok(repo::get(c, id)?))
+            })
         })
         .await
 }
@@ -460,7 +559,11 @@ pub async fn dismiss(
                 .into(),
         ));
     }
-    if reason.chars().count() > 500 || phrase.chars().count() > 200 || field.len() > 40 {
+    if reason.chars().count() > 500
+        || phrase.chars().count() > 200
+        || field.len() > 40
+        || rule.len() > 80
+    {
         return Err(AppError::Validation("That dismissal is too long.".into()));
     }
     let (field, rule, phrase) = (field.to_string(), rule.to_string(), phrase.to_string());

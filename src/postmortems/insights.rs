@@ -105,7 +105,7 @@ pub fn compute(pms: &[&Summary], items: &[ActionItem], today: NaiveDate) -> Insi
     let ids: std::collections::HashSet<i64> = pms.iter().map(|s| s.id).collect();
     let items: Vec<ActionItem> = items
         .iter()
-        .filter(|i| ids.contains(&i.source_id))
+        .filter(|i| i.source_kind == super::repo::KIND && ids.contains(&i.source_id))
         .cloned()
         .collect();
     let count = |st: crate::actions::model::Status| items.iter().filter(|i| i.status == st).count();

@@ -366,26 +366,37 @@ pub fn review(
             ))
             .execute(c)?;
         let mut changes = vec![Change::new(KIND, id.to_string(), "review")];
-        match verdict {
+        // Only from review, and only the version that was read: a second reviewer, or an
+        // edit meanwhile, finds nothing to change and the whole review rolls back.
+        let current = postmortems::table
+            .find(id)
+            .filter(postmortems::status.eq(Status::Review.key()))
+            .filter(postmortems::updated_at.eq(pm.updated_at));
+        let n = match verdict {
             Verdict::Approved => {
-                changes.extend(create_lessons(c, Some(reviewer), id, &pm.input)?);
-                diesel::update(postmortems::table.find(id))
+                // The lessons are the authors': credited to the first of them.
+                let author = pm.input.authors.first().copied().or(pm.creator_id);
+                changes.extend(create_lessons(c, author, id, &pm.input)?);
+                diesel::update(current)
                     .set((
                         postmortems::status.eq(Status::Published.key()),
                         postmortems::published_at.eq(now),
                         postmortems::pending_lessons.eq("[]"),
                         postmortems::updated_at.eq(now),
                     ))
-                    .execute(c)?;
+                    .execute(c)?
             }
-            Verdict::Changes => {
-                diesel::update(postmortems::table.find(id))
-                    .set((
-                        postmortems::status.eq(Status::Draft.key()),
-                        postmortems::updated_at.eq(now),
-                    ))
-                    .execute(c)?;
-            }
+            Verdict::Changes => diesel::update(current)
+                .set((
+                    postmortems::status.eq(Status::Draft.key()),
+                    postmortems::updated_at.eq(now),
+                ))
+                .execute(c)?,
+        };
+        if n != 1 {
+            return Err(AppError::Conflict(
+                "This post-mortem changed while you were reviewing it; read it again.".into(),
+            ));
         }
         Ok(((), changes))
     })
@@ -394,10 +405,12 @@ pub fn review(
 /// Back-dates a publication (the demo's post-mortems were published days after their
 /// incidents, not all at the moment the demo loaded).
 pub fn set_published_at(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
-    diesel::update(postmortems::table.find(id))
-        .set(postmortems::published_at.eq(at))
-        .execute(conn)?;
-    Ok(())
+    write_with_changes(conn, None, |c| {
+        diesel::update(postmortems::table.find(id))
+            .set(postmortems::published_at.eq(at))
+            .execute(c)?;
+        Ok(((), vec![Change::new(KIND, id.to_string(), "update")]))
+    })
 }
 
 /// Reviews, newest first, with the reviewer's username and name.
@@ -445,7 +458,7 @@ pub fn dismiss(
     phrase: &str,
     reason: &str,
 ) -> AppResult<()> {
-    let phrase = phrase.to_lowercase();
+    let phrase = normal_phrase(phrase);
     write_with_changes(conn, Some(actor), |c| {
         diesel::delete(
             blameless_dismissals::table
@@ -468,6 +481,16 @@ pub fn dismiss(
             .execute(c)?;
         Ok(((), vec![Change::new(KIND, id.to_string(), "dismiss")]))
     })
+}
+
+/// A phrase as dismissals keep and compare it: lower case, single spaces (a form sends a
+/// line break inside a phrase back as CRLF).
+pub fn normal_phrase(phrase: &str) -> String {
+    phrase
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
 }
 
 /// A post-mortem for listings, insights and visibility checks.
@@ -573,23 +596,15 @@ pub fn all(conn: &mut AnyConnection) -> AppResult<Vec<Summary>> {
         .collect()
 }
 
-/// A post-mortem's title (None: no such post-mortem), for what links to it.
-pub fn title(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
+/// The title of a published post-mortem (None: none, or not published): what a lesson may
+/// name as its source and show of it.
+pub fn published_title(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
     Ok(postmortems::table
         .find(id)
+        .filter(postmortems::status.eq(Status::Published.key()))
         .select(postmortems::title)
         .first(conn)
         .optional()?)
-}
-
-/// Whether a post-mortem exists and is published (what a lesson may name as its source).
-pub fn is_published(conn: &mut AnyConnection, id: i64) -> AppResult<bool> {
-    let status: Option<String> = postmortems::table
-        .find(id)
-        .select(postmortems::status)
-        .first(conn)
-        .optional()?;
-    Ok(status.as_deref() == Some(Status::Published.key()))
 }
 
 /// Ids after `after`, in order, for index rebuilds.

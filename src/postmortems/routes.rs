@@ -10,7 +10,9 @@ use askama::Template;
 use serde::Deserialize;
 
 use super::export;
-use super::flow::{self, Checker, ListQuery, ReviewRefused, editable, load, store};
+use super::flow::{
+    self, Acknowledge, Checker, ListQuery, ReviewInput, ReviewRefused, editable, load, store,
+};
 use super::forms::{Errors, Form};
 use super::model::Status;
 use super::repo::{self, Postmortem, Verdict};
@@ -178,10 +180,20 @@ async fn submit(
     }
     let input = match parsed {
         Ok(input) => input,
-        Err(errors) => return again(viewer, org, editing.as_ref(), form, errors),
+        Err(errors) => return again(viewer, org, editing.as_ref(), form, errors, None),
     };
-    let saved = store(state, org, viewer, editing.as_ref(), input).await?;
-    Ok(see_other(&format!("{}#bl-h", saved.url())))
+    match store(state, org, viewer, editing.as_ref(), input).await? {
+        Ok(saved) => Ok(see_other(&format!("{}#bl-h", saved.url()))),
+        Err(errors) => {
+            // Refused for its wording: show what the check found.
+            let findings = if errors.contains_key("blameless") {
+                Some(check_form(state, org, &form, me, editing.as_ref()).await?)
+            } else {
+                None
+            };
+            again(viewer, org, editing.as_ref(), form, errors, findings)
+        }
+    }
 }
 
 fn again(
@@ -190,9 +202,10 @@ fn again(
     editing: Option<&Postmortem>,
     form: Form,
     errors: Errors,
+    findings: Option<Vec<FindingView>>,
 ) -> AppResult<HttpResponse> {
     html_with_status(
-        &EditPage::new(shell(viewer), org, editing, form, errors, None),
+        &EditPage::new(shell(viewer), org, editing, form, errors, findings),
         StatusCode::UNPROCESSABLE_ENTITY,
     )
 }
@@ -233,7 +246,7 @@ async fn show_page(
                 dismissed,
                 reviews: repo::reviews(c, id)?,
                 may_edit: flow::may_edit(pm.people(), me.as_ref(), &org),
-                may_review: flow::may_review(pm.people(), me.as_ref(), &org),
+                may_review: flow::may_review(pm.people(), pm.creator_id, me.as_ref(), &org),
             };
             Ok((org, pm, data))
         })
@@ -301,8 +314,12 @@ struct ReviewForm {
     verdict: String,
     #[serde(default)]
     comments: String,
+    /// The number of open findings the page showed, when the reviewer ticked the box.
     #[serde(default)]
     acknowledge: String,
+    /// The version the reviewer read.
+    #[serde(default)]
+    version: String,
 }
 
 async fn review(
@@ -316,17 +333,16 @@ async fn review(
     let verdict = Verdict::parse(&form.verdict)
         .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a verdict.", form.verdict)))?;
     let org = org_view(&state).await?;
-    let refused = match flow::review(
-        &state,
-        &org,
-        &viewer,
-        id,
+    let input = ReviewInput {
         verdict,
-        form.comments.clone(),
-        !form.acknowledge.is_empty(),
-    )
-    .await?
-    {
+        comments: form.comments.clone(),
+        acknowledge: match form.acknowledge.trim().parse::<usize>() {
+            Ok(n) => Acknowledge::Count(n),
+            Err(_) => Acknowledge::None,
+        },
+        version: form.version.trim().parse().ok(),
+    };
+    let refused = match flow::review(&state, &org, &viewer, id, input).await? {
         Ok(pm) => return Ok(see_other(&pm.url())),
         Err(r) => r,
     };
@@ -337,12 +353,16 @@ async fn review(
         ReviewRefused::Findings(n) => page.errors.insert(
             "acknowledge".into(),
             format!(
-                "{n} blameless finding{} still open: have them rewritten (request changes), or \
+                "{n} blameless finding{} open: have them rewritten (request changes), or \
                  tick the box to publish anyway.",
                 if n == 1 { " is" } else { "s are" }
             ),
         ),
         ReviewRefused::Comments(m) => page.errors.insert("comments".into(), m),
+        ReviewRefused::Changed => page.errors.insert(
+            "acknowledge".into(),
+            "It changed since you read it: read this version, then review again.".into(),
+        ),
     };
     html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
 }

@@ -230,6 +230,8 @@ pub struct ShowPage {
     pub reviews: Vec<(Review, String, String)>,
     pub may_edit: bool,
     pub may_review: bool,
+    /// The version shown, which a review is about.
+    pub version: i64,
     /// Shown when a review was refused: the message, by field.
     pub errors: Errors,
     pub comments: String,
@@ -320,6 +322,7 @@ impl ShowPage {
             reviews: data.reviews,
             may_edit: data.may_edit,
             may_review: data.may_review,
+            version: super::flow::version_of(&pm),
             errors: Errors::new(),
             comments: String::new(),
             shell,

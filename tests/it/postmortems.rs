@@ -264,7 +264,7 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
         .await;
     assert_eq!(res.status(), 422);
     let page = res.text().await.unwrap();
-    assert!(page.contains("1 blameless finding is still open"), "{page}");
+    assert!(page.contains("1 blameless finding is open"), "{page}");
     assert!(page.contains(">Good.</textarea>"), "comments kept");
     let res = pia
         .post_form(
@@ -578,7 +578,190 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
     assert_eq!(items[0]["type"], "prevent");
 }
 
+/// The id in a `/postmortems/{id}` location.
+fn id_of(location: &str) -> i64 {
+    location
+        .trim_end_matches("#bl-h")
+        .trim_start_matches("/postmortems/")
+        .parse()
+        .unwrap()
+}
+
+async fn misuse_of_the_workflow_is_refused(b: Backend) {
+    let (s, admin) = org(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let t = paula.csrf("/postmortems/new").await;
+    let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
+    let first = id_of(res.headers()["location"].to_str().unwrap());
+    let url = format!("/postmortems/{first}");
+
+    // A member of an involved squad may improve the text, not change who is involved.
+    let pia = s.client();
+    pia.login("pia", PASSWORD).await;
+    let pt = pia.csrf(&url).await;
+    let res = pia
+        .post_form(
+            &format!("{url}/edit"),
+            &with(base_form(&pt), &[("squads", "radio")]),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Only its authors"));
+
+    // The creator cannot approve, even after leaving the authors to someone else.
+    let res = paula
+        .post_form(
+            &format!("{url}/edit"),
+            &with(base_form(&t), &[("authors", "pia")]),
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    paula
+        .post_form(
+            &format!("{url}/status"),
+            &[("csrf_token", &t), ("to", "review")],
+        )
+        .await;
+    let res = paula
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &t),
+                ("verdict", "approved"),
+                ("acknowledge", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+
+    // A review of a version that changed meanwhile is refused, and changes nothing.
+    let otto = s.client();
+    otto.login("otto", PASSWORD).await;
+    let admin_c = s.client();
+    s.data.add_user("boss", PASSWORD, true);
+    admin_c.login("boss", PASSWORD).await;
+    let bt = admin_c.csrf(&url).await;
+    let res = admin_c
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &bt),
+                ("verdict", "approved"),
+                ("acknowledge", "2"),
+                ("version", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("It changed since you read it")
+    );
+    // Acknowledging fewer findings than are open does not publish.
+    let res = admin_c
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &bt),
+                ("verdict", "approved"),
+                ("acknowledge", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{first}"), &admin)
+        .await;
+    assert_eq!(j["status"], "review");
+    let res = admin_c
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &bt),
+                ("verdict", "approved"),
+                ("acknowledge", "2"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+
+    // Published, it stays blameless: an edit that adds blame is refused with the findings.
+    let res = paula
+        .post_form(
+            &format!("{url}/edit"),
+            &with(
+                base_form(&t),
+                &[("authors", "pia"), ("lucky", "It was not Pia's fault.")],
+            ),
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("stays blameless"), "{page}");
+    assert!(page.contains("<mark>Pia&#39;s fault</mark>") || page.contains("fault</mark>"));
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{first}"), &admin)
+        .await;
+    assert_eq!(j["lucky"], "It was night in Norway.", "nothing was saved");
+    // What GET answers can be PUT back, published or not.
+    let (status, j) = s
+        .put_json(&format!("/api/v1/postmortems/{first}"), &admin, j.clone())
+        .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["status"], "published");
+
+    // A second, private draft: its items are out of reach of the uninvolved.
+    let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
+    let second = id_of(res.headers()["location"].to_str().unwrap());
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{second}"), &admin)
+        .await;
+    let hidden_item = j["action_items"][0]["id"].as_i64().unwrap();
+    let ot = otto.csrf("/actions").await;
+    let res = otto
+        .post_form(
+            &format!("/actions/{hidden_item}"),
+            &[("csrf_token", &ot), ("status", "done")],
+        )
+        .await;
+    assert_eq!(res.status(), 404);
+    // An item of the first post-mortem cannot be pulled into the second through the form.
+    let (_, j1) = s
+        .get_json(&format!("/api/v1/postmortems/{first}"), &admin)
+        .await;
+    let foreign = j1["action_items"][0]["id"].as_i64().unwrap().to_string();
+    let res = paula
+        .post_form(
+            &format!("/postmortems/{second}/edit"),
+            &with(base_form(&t), &[("action_id_0", &foreign)]),
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+    let (_, j1) = s
+        .get_json(&format!("/api/v1/postmortems/{first}"), &admin)
+        .await;
+    assert_eq!(j1["action_items"].as_array().unwrap().len(), 2);
+    // Closing an item sends the browser back only within fika.
+    let item = j1["action_items"][1]["id"].as_i64().unwrap();
+    let res = pia
+        .post_form(
+            &format!("/actions/{item}"),
+            &[
+                ("csrf_token", &pt),
+                ("status", "done"),
+                ("back", "/\\evil.example"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], url.as_str());
+}
+
 backend_tests!(
     postmortems_follow_the_blameless_workflow,
-    the_api_writes_checks_and_publishes_postmortems
+    the_api_writes_checks_and_publishes_postmortems,
+    misuse_of_the_workflow_is_refused
 );
