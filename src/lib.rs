@@ -18,5 +18,6 @@ pub mod markdown;
 pub mod org;
 pub mod pages;
 pub mod postmortems;
+pub mod retros;
 pub mod search;
 pub mod site;
