@@ -57,6 +57,23 @@ const PAGE: usize = 100;
 pub struct Listed {
     pub item: ActionItem,
     pub source_title: String,
+    /// Whether the viewer may close or reopen it.
+    pub may_change: bool,
+}
+
+/// Who may close or reopen an item: the people of its post-mortem, the owner squad's members
+/// and the person it is assigned to.
+pub fn may_change(
+    item: &ActionItem,
+    source: crate::postmortems::repo::Involved<'_>,
+    viewer: Option<&Person>,
+    org: &OrgView,
+) -> bool {
+    viewer.is_some_and(|me| {
+        flow::may_edit(source, Some(me), org)
+            || org.snap.people_in(item.squad_id).contains(&me.id)
+            || item.person_id == Some(me.id)
+    })
 }
 
 /// The items the viewer may see that match `q`, overdue first.
@@ -103,9 +120,10 @@ pub fn visible(
 ) -> AppResult<Vec<Listed>> {
     let all = flow::all(conn, &caches.postmortems)?;
     let items = all_items(conn, &caches.items)?;
-    let sources: HashMap<i64, &str> = flow::visible_summaries(&all, viewer, org)
-        .map(|s| (s.id, s.title.as_str()))
-        .collect();
+    let sources: HashMap<i64, &crate::postmortems::repo::Summary> =
+        flow::visible_summaries(&all, viewer, org)
+            .map(|s| (s.id, s))
+            .collect();
     let mut items: Vec<ActionItem> = items
         .iter()
         .filter(|i| {
@@ -118,12 +136,13 @@ pub fn visible(
     sort_for_listing(&mut items, crate::org::unit_repo::today());
     Ok(items
         .into_iter()
-        .map(|item| Listed {
-            source_title: sources
-                .get(&item.source_id)
-                .map(|t| t.to_string())
-                .unwrap_or_default(),
-            item,
+        .map(|item| {
+            let source = sources.get(&item.source_id);
+            Listed {
+                source_title: source.map(|s| s.title.clone()).unwrap_or_default(),
+                may_change: source.is_some_and(|s| may_change(&item, s.people(), viewer, org)),
+                item,
+            }
         })
         .collect())
 }
@@ -189,7 +208,7 @@ async fn page(
         .iter()
         .skip((page - 1) * PAGE)
         .take(PAGE)
-        .map(|l| ActionView::of(&l.item, &org.snap, today, l.source_title.clone()))
+        .map(|l| ActionView::of(l, &org.snap, today))
         .collect();
     let back = match req.query_string() {
         "" => "/actions".to_string(),
@@ -248,8 +267,6 @@ fn local_path(back: &str) -> bool {
             .any(|c| c == '\\' || c.is_control() || c.is_whitespace())
 }
 
-/// Who may close or reopen an item: the people of its post-mortem, the owner squad's members
-/// and the person it is assigned to.
 async fn set_status(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -265,10 +282,7 @@ async fn set_status(
     let id = id.into_inner();
     let item = state.db.run(move |c| repo::get(c, id)).await?;
     let pm = flow::load(&state, &org, &viewer, item.source_id).await?;
-    let allowed = flow::may_edit(pm.people(), Some(&me), &org)
-        || org.snap.people_in(item.squad_id).contains(&me.id)
-        || item.person_id == Some(me.id);
-    if !allowed {
+    if !may_change(&item, pm.people(), Some(&me), &org) {
         return Err(AppError::forbidden(
             "Only the owner squad, the person it is assigned to and the post-mortem's people \
              may change an action item.",

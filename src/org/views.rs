@@ -419,9 +419,7 @@ pub fn unit_page(
         actions: data
             .actions
             .iter()
-            .map(|l| {
-                crate::postmortems::views::ActionView::of(&l.item, s, today, l.source_title.clone())
-            })
+            .map(|l| crate::postmortems::views::ActionView::of(l, s, today))
             .collect(),
         can_edit,
         can_join: kind == UnitKind::Guild && access.person_id.is_some() && leave_id.is_none(),

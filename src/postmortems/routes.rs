@@ -239,7 +239,22 @@ async fn show_page(
                     sections.push(Section { title, html });
                 }
             }
+            let actions = pm
+                .items
+                .iter()
+                .map(|a| crate::actions::routes::Listed {
+                    may_change: crate::actions::routes::may_change(
+                        a,
+                        pm.people(),
+                        me.as_ref(),
+                        &org,
+                    ),
+                    item: a.clone(),
+                    source_title: String::new(),
+                })
+                .collect();
             let data = ShowData {
+                actions,
                 sections,
                 lessons: crate::lessons::repo::from_source(c, repo::KIND, &id.to_string())?,
                 open,

@@ -7,7 +7,7 @@ use super::flow::{ListQuery, Located};
 use super::forms::{Errors, Form};
 use super::model::{Durations, Severity, Status, format_duration};
 use super::repo::{Dismissal, Postmortem, Review, Summary};
-use crate::actions::model::{self as action, ActionItem};
+use crate::actions::model as action;
 use crate::experiments::views::{Choice, UnitChoice, units_of};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
@@ -122,10 +122,13 @@ pub struct ActionView {
     pub tracker: String,
     pub source_url: String,
     pub source_title: String,
+    pub may_change: bool,
 }
 
 impl ActionView {
-    pub fn of(a: &ActionItem, snap: &Snapshot, today: NaiveDate, source_title: String) -> Self {
+    /// An item as listed (with where it came from and whether the viewer may change it).
+    pub fn of(l: &crate::actions::routes::Listed, snap: &Snapshot, today: NaiveDate) -> Self {
+        let a = &l.item;
         ActionView {
             id: a.id,
             title: a.title.clone(),
@@ -141,7 +144,8 @@ impl ActionView {
             reason: a.reason.clone(),
             tracker: a.tracker.clone(),
             source_url: a.source_url(),
-            source_title,
+            source_title: l.source_title.clone(),
+            may_change: l.may_change,
         }
     }
 }
@@ -239,6 +243,8 @@ pub struct ShowPage {
 
 /// What the show page needs besides the post-mortem.
 pub struct ShowData {
+    /// Its action items, with whether the viewer may change each.
+    pub actions: Vec<crate::actions::routes::Listed>,
     /// The written sections that are not empty, rendered, in page order.
     pub sections: Vec<Section>,
     pub lessons: Vec<(i64, String)>,
@@ -310,10 +316,10 @@ impl ShowPage {
             sections,
             lessons: data.lessons,
             pending_lessons: i.lessons.iter().map(|l| l.title.clone()).collect(),
-            actions: pm
-                .items
+            actions: data
+                .actions
                 .iter()
-                .map(|a| ActionView::of(a, &org.snap, today, String::new()))
+                .map(|l| ActionView::of(l, &org.snap, today))
                 .collect(),
             back: pm.url(),
             show_source: false,

@@ -379,6 +379,12 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
     assert!(page.contains("1 overdue"), "{page}");
     let rita = s.client();
     rita.login("rita", PASSWORD).await;
+    // Buttons only for those who may use them: otto's squad owns one item, rita none.
+    let done_button = "name=\"status\" value=\"done\"";
+    let page = rita.get("/actions").await.text().await.unwrap();
+    assert!(page.contains("Add a canary") && !page.contains(done_button));
+    let page = otto.get("/actions").await.text().await.unwrap();
+    assert_eq!(page.matches(done_button).count(), 1, "{page}");
     let rt = rita.csrf("/actions").await;
     let res = rita
         .post_form(
