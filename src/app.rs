@@ -57,7 +57,7 @@ pub struct AppState {
     /// Every post-mortem (without its texts), for lists, insights and visibility.
     pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
     /// Every action item, for `/actions`, unit pages and insights.
-    pub action_items: std::sync::Arc<crate::actions::routes::ItemCache>,
+    pub action_items: std::sync::Arc<crate::actions::flow::ItemCache>,
 }
 
 /// The routes of every feature.

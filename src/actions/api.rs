@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::routes::{Query, select};
+use super::flow::{Query, select};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;

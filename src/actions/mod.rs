@@ -2,6 +2,7 @@
 //! committed to, by squad and tribe, overdue ones first.
 
 pub mod api;
+pub mod flow;
 pub mod model;
 pub mod repo;
 pub mod routes;

@@ -282,7 +282,7 @@ async fn unit_data(
     let (cache, ended, actions) = (
         state.org.clone(),
         state.ended_experiments.clone(),
-        crate::actions::routes::Caches::of(state),
+        crate::actions::flow::Caches::of(state),
     );
     state
         .db
@@ -304,7 +304,7 @@ async fn unit_data(
                 _ => None,
             };
             let actions = match &squads {
-                Some(s) => crate::actions::routes::visible(
+                Some(s) => crate::actions::flow::visible(
                     c,
                     &actions,
                     &view,

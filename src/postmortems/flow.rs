@@ -479,25 +479,20 @@ pub struct ListQuery {
 }
 
 impl ListQuery {
-    /// The query string of these filters on another page.
-    pub fn on_page(&self, page: usize) -> String {
-        let mut q = form_urlencoded::Serializer::new(String::new());
-        for (k, v) in [
-            ("severity", &self.severity),
-            ("squad", &self.squad),
-            ("tribe", &self.tribe),
-            ("status", &self.status),
-            ("from", &self.from),
-            ("to", &self.to),
-        ] {
-            if !v.trim().is_empty() {
-                q.append_pair(k, v.trim());
-            }
-        }
-        if page > 1 {
-            q.append_pair("page", &page.to_string());
-        }
-        q.finish()
+    /// The list with these filters on another page.
+    pub fn page_url(&self, page: usize) -> String {
+        crate::site::views::page_url(
+            "/postmortems",
+            &[
+                ("severity", &self.severity),
+                ("squad", &self.squad),
+                ("tribe", &self.tribe),
+                ("status", &self.status),
+                ("from", &self.from),
+                ("to", &self.to),
+            ],
+            page,
+        )
     }
 
     /// The post-mortems of `all` the viewer may see that match, newest incident first. An

@@ -307,13 +307,13 @@ pub async fn page(
         severity: String::new(),
         page: String::new(),
     };
-    let caches = crate::actions::routes::Caches::of(&state);
+    let caches = crate::actions::flow::Caches::of(&state);
     let (all, items) = state
         .db
         .run(move |c| {
             Ok((
                 super::flow::all(c, &caches.postmortems)?,
-                crate::actions::routes::all_items(c, &caches.items)?,
+                crate::actions::flow::all_items(c, &caches.items)?,
             ))
         })
         .await?;

@@ -73,8 +73,8 @@ async fn list(
         .collect();
     let mut list = ListPage::new(shell(&viewer), &org, rows, q);
     list.total = found.len();
-    list.prev = (page > 1).then(|| format!("/postmortems?{}", list.q.on_page(page - 1)));
-    list.next = (page < pages).then(|| format!("/postmortems?{}", list.q.on_page(page + 1)));
+    list.prev = (page > 1).then(|| list.q.page_url(page - 1));
+    list.next = (page < pages).then(|| list.q.page_url(page + 1));
     html(&list)
 }
 
@@ -242,13 +242,8 @@ async fn show_page(
             let actions = pm
                 .items
                 .iter()
-                .map(|a| crate::actions::routes::Listed {
-                    may_change: crate::actions::routes::may_change(
-                        a,
-                        pm.people(),
-                        me.as_ref(),
-                        &org,
-                    ),
+                .map(|a| crate::actions::flow::Listed {
+                    may_change: crate::actions::flow::may_change(a, pm.people(), me.as_ref(), &org),
                     item: a.clone(),
                     source_title: String::new(),
                 })

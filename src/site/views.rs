@@ -138,3 +138,21 @@ fn render_error(viewer: &Viewer, info: &ErrorInfo) -> HttpResponse {
         }
     }
 }
+
+/// `path` with the non-empty filters and, after the first, the page: the link to another page
+/// of a filtered list.
+pub fn page_url(path: &str, filters: &[(&str, &String)], page: usize) -> String {
+    let mut q = form_urlencoded::Serializer::new(String::new());
+    for (k, v) in filters {
+        if !v.trim().is_empty() {
+            q.append_pair(k, v.trim());
+        }
+    }
+    if page > 1 {
+        q.append_pair("page", &page.to_string());
+    }
+    match q.finish() {
+        qs if qs.is_empty() => path.to_string(),
+        qs => format!("{path}?{qs}"),
+    }
+}
