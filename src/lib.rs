@@ -18,6 +18,7 @@ pub mod markdown;
 pub mod org;
 pub mod pages;
 pub mod postmortems;
+pub mod health;
 pub mod retros;
 pub mod search;
 pub mod site;

@@ -353,6 +353,100 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    retros (id) {
+        id -> BigInt,
+        title -> Text,
+        squad_id -> BigInt,
+        facilitator_id -> BigInt,
+        held_on -> Date,
+        format -> Text,
+        column_names -> Text,
+        anonymous -> Bool,
+        vote_limit -> Integer,
+        phase -> Text,
+        vote_salt -> Text,
+        version -> BigInt,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    retro_groups (id) {
+        id -> BigInt,
+        retro_id -> BigInt,
+        title -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    retro_cards (id) {
+        id -> BigInt,
+        retro_id -> BigInt,
+        column_index -> Integer,
+        body -> Text,
+        author_id -> Nullable<BigInt>,
+        writer_key -> Nullable<Text>,
+        group_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    retro_votes (id) {
+        id -> BigInt,
+        retro_id -> BigInt,
+        card_id -> Nullable<BigInt>,
+        group_id -> Nullable<BigInt>,
+        voter -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    retro_reviews (retro_id, action_id) {
+        retro_id -> BigInt,
+        action_id -> BigInt,
+        verdict -> Text,
+    }
+}
+
+diesel::table! {
+    health_indicators (id) {
+        id -> BigInt,
+        name -> Text,
+        awesome -> Text,
+        crappy -> Text,
+        position -> Integer,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    health_sessions (id) {
+        id -> BigInt,
+        squad_id -> BigInt,
+        held_on -> Date,
+        facilitator_id -> BigInt,
+        closed_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    health_votes (session_id, indicator_id, person_id) {
+        session_id -> BigInt,
+        indicator_id -> BigInt,
+        person_id -> BigInt,
+        color -> Text,
+        trend -> Nullable<Text>,
+        comment -> Text,
+    }
+}
+
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> units (unit_id));
@@ -375,6 +469,13 @@ diesel::joinable!(postmortem_authors -> postmortems (postmortem_id));
 diesel::joinable!(postmortem_reviews -> postmortems (postmortem_id));
 diesel::joinable!(blameless_dismissals -> postmortems (postmortem_id));
 diesel::joinable!(action_items -> units (squad_id));
+diesel::joinable!(retros -> units (squad_id));
+diesel::joinable!(retro_groups -> retros (retro_id));
+diesel::joinable!(retro_cards -> retros (retro_id));
+diesel::joinable!(retro_votes -> retros (retro_id));
+diesel::joinable!(health_sessions -> units (squad_id));
+diesel::joinable!(health_votes -> health_sessions (session_id));
+diesel::joinable!(health_votes -> health_indicators (indicator_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     people,
@@ -385,6 +486,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     postmortem_reviews,
     blameless_dismissals,
     action_items,
+    retros,
+    retro_groups,
+    retro_cards,
+    retro_votes,
+    retro_reviews,
+    health_indicators,
+    health_sessions,
+    health_votes,
     sessions,
     api_tokens,
     login_failures,

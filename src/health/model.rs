@@ -1,4 +1,4 @@
-//! The squad health check (Spotify's model): indicators described by what "awesome" and
+//! The squad health check model: indicators described by what "awesome" and
 //! "crappy" look like, a traffic-light vote per person and indicator with a trend, and the
 //! result per indicator. Types and arithmetic, no I/O.
 
