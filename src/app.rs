@@ -58,6 +58,8 @@ pub struct AppState {
     pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
     /// Every action item, for `/actions`, unit pages and insights.
     pub action_items: std::sync::Arc<crate::actions::flow::ItemCache>,
+    /// Every retro (without its board), kept until the change log moves on.
+    pub retros: std::sync::Arc<crate::retros::flow::RetroCache>,
 }
 
 /// The routes of every feature.
@@ -76,6 +78,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::postmortems::routes::configure(cfg);
     crate::postmortems::api::configure(cfg);
     crate::actions::routes::configure(cfg);
+    crate::retros::routes::configure(cfg);
+    crate::retros::api::configure(cfg);
     crate::search::routes::configure(cfg);
 }
 
@@ -143,6 +147,7 @@ impl AppState {
             blameless_people: Default::default(),
             postmortems: Default::default(),
             action_items: Default::default(),
+            retros: Default::default(),
             org: Default::default(),
             page_links: Default::default(),
             rendered: Default::default(),

@@ -229,4 +229,67 @@ document.addEventListener("DOMContentLoaded", () => {
       });
     });
   });
+  // A live retro board: the page polls itself with the version it shows; the server answers
+  // 204 until the retro changes, then with the board, whose parts replace these. Forms on the
+  // board post in the background and show their answer the same way. Without this script
+  // every form posts and the page reloads, and the board is as fresh as the last reload.
+  const live = document.querySelector("[data-live-retro]");
+  if (live) {
+    const url = live.dataset.liveRetro;
+    let version = Number(live.dataset.version);
+    let phase = live.dataset.phase;
+    let busy = false;
+    // Replaces the head and the board (and the forms, when the phase changed or after one of
+    // ours was sent), keeping ticked cards ticked. False when `html` is not a board.
+    const apply = (html, ours) => {
+      const doc = new DOMParser().parseFromString(html, "text/html");
+      const next = doc.querySelector("[data-live-retro]");
+      if (!next) return false;
+      const v = Number(next.dataset.version);
+      if (!ours && v < version) return true;
+      const ticked = new Set(Array.from(live.querySelectorAll("input[type=checkbox]:checked"), (c) => c.value));
+      const swap = (id) => {
+        const mine = document.getElementById(id);
+        const theirs = doc.getElementById(id);
+        if (mine && theirs) mine.replaceWith(document.adoptNode(theirs));
+      };
+      swap("retro-head");
+      swap("retro-board");
+      if (ours || next.dataset.phase !== phase) swap("retro-forms");
+      live.querySelectorAll("input[type=checkbox]").forEach((c) => {
+        if (ticked.has(c.value)) c.checked = true;
+      });
+      version = v;
+      phase = next.dataset.phase;
+      live.dataset.version = String(v);
+      live.dataset.phase = phase;
+      return true;
+    };
+    live.addEventListener("submit", (e) => {
+      const form = e.target;
+      if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+      e.preventDefault();
+      const typing = document.activeElement && document.activeElement.id;
+      const body = new URLSearchParams(new FormData(form, e.submitter));
+      busy = true;
+      fetch(form.action, { method: "POST", body, credentials: "same-origin" })
+        .then((r) => r.text())
+        .then((html) => {
+          if (!apply(html, true)) { location.assign(url); return; }
+          // Keep writing: the next card goes in the same box.
+          const again = typing && document.getElementById(typing);
+          if (again && again.tagName === "TEXTAREA") again.focus();
+        })
+        .catch(() => location.assign(url))
+        .finally(() => { busy = false; });
+    });
+    const poll = () => {
+      if (busy) { setTimeout(poll, 1000); return; }
+      fetch(url + "?v=" + version, { credentials: "same-origin", cache: "no-store" })
+        .then((r) => (r.status === 200 ? r.text().then((html) => { if (!busy) apply(html, false); }) : null))
+        .catch(() => {})
+        .finally(() => setTimeout(poll, 1000));
+    };
+    setTimeout(poll, 1000);
+  }
 });

@@ -44,16 +44,27 @@ pub struct Listed {
     pub may_change: bool,
 }
 
-/// Who may close or reopen an item: the people of its post-mortem, the owner squad's members
-/// and the person it is assigned to.
+/// Where an item came from, as far as who may see and change it goes.
+#[derive(Clone, Copy)]
+pub enum Source<'a> {
+    Postmortem(crate::postmortems::repo::Involved<'a>),
+    Retro(&'a crate::retros::model::Retro),
+}
+
+/// Who may close or reopen an item: the people of its post-mortem (or its retro's
+/// facilitator), the owner squad's members and the person it is assigned to.
 pub fn may_change(
     item: &ActionItem,
-    source: crate::postmortems::repo::Involved<'_>,
+    source: Source<'_>,
     viewer: Option<&Person>,
     org: &OrgView,
 ) -> bool {
     viewer.is_some_and(|me| {
-        flow::may_edit(source, Some(me), org)
+        let of_source = match source {
+            Source::Postmortem(people) => flow::may_edit(people, Some(me), org),
+            Source::Retro(r) => r.facilitator_id == me.id,
+        };
+        of_source
             || org.snap.people_in(item.squad_id).contains(&me.id)
             || item.person_id == Some(me.id)
     })
@@ -92,7 +103,7 @@ pub async fn select(
 }
 
 /// Items in `status` of `squads` (None: all) that the viewer may see, overdue first. Items
-/// follow their post-mortem's visibility: a draft's items are as private as it is.
+/// follow their source's visibility: a draft post-mortem's items are as private as it is.
 pub fn visible(
     conn: &mut AnyConnection,
     caches: &Caches,
@@ -102,16 +113,32 @@ pub fn visible(
     squads: Option<&[i64]>,
 ) -> AppResult<Vec<Listed>> {
     let all = flow::all(conn, &caches.postmortems)?;
+    let retros = crate::retros::flow::all(conn, &caches.retros)?;
     let items = all_items(conn, &caches.items)?;
     let sources: HashMap<i64, &crate::postmortems::repo::Summary> =
         flow::visible_summaries(&all, viewer, org)
             .map(|s| (s.id, s))
             .collect();
+    let retros: HashMap<i64, &crate::retros::model::Retro> = retros
+        .iter()
+        .filter(|r| crate::retros::flow::may_see_as(r, viewer))
+        .map(|r| (r.id, r))
+        .collect();
+    // Each item with its source's title and change rule, if the viewer may see the source.
+    let source_of = |i: &ActionItem| -> Option<(String, Source<'_>)> {
+        match i.source_kind.as_str() {
+            crate::postmortems::repo::KIND => sources
+                .get(&i.source_id)
+                .map(|s| (s.title.clone(), Source::Postmortem(s.people()))),
+            crate::retros::repo::KIND => retros
+                .get(&i.source_id)
+                .map(|r| (r.title.clone(), Source::Retro(r))),
+            _ => None,
+        }
+    };
     let mut items: Vec<ActionItem> = items
         .iter()
-        .filter(|i| {
-            i.source_kind == crate::postmortems::repo::KIND && sources.contains_key(&i.source_id)
-        })
+        .filter(|i| source_of(i).is_some())
         .filter(|i| status.is_none_or(|s| i.status == s))
         .filter(|i| squads.is_none_or(|q| q.contains(&i.squad_id)))
         .cloned()
@@ -120,10 +147,12 @@ pub fn visible(
     Ok(items
         .into_iter()
         .map(|item| {
-            let source = sources.get(&item.source_id);
+            let source = source_of(&item);
             Listed {
-                source_title: source.map(|s| s.title.clone()).unwrap_or_default(),
-                may_change: source.is_some_and(|s| may_change(&item, s.people(), viewer, org)),
+                may_change: source
+                    .as_ref()
+                    .is_some_and(|(_, s)| may_change(&item, *s, viewer, org)),
+                source_title: source.map(|(t, _)| t).unwrap_or_default(),
                 item,
             }
         })
@@ -146,6 +175,7 @@ pub fn all_items(
 pub struct Caches {
     pub postmortems: std::sync::Arc<flow::SummaryCache>,
     pub items: std::sync::Arc<ItemCache>,
+    pub retros: std::sync::Arc<crate::retros::flow::RetroCache>,
 }
 
 impl Caches {
@@ -153,6 +183,7 @@ impl Caches {
         Caches {
             postmortems: state.postmortems.clone(),
             items: state.action_items.clone(),
+            retros: state.retros.clone(),
         }
     }
 }

@@ -155,6 +155,36 @@ pub fn replace_for_source(
     Ok(())
 }
 
+/// Adds one item to a source, after its others (inside the caller's transaction).
+pub fn add(
+    conn: &mut AnyConnection,
+    kind: &str,
+    source_id: i64,
+    item: &ActionInput,
+) -> AppResult<()> {
+    let now: NaiveDateTime = Utc::now().naive_utc();
+    let position = of_source(conn, kind, source_id)?.len() as i32;
+    diesel::insert_into(action_items::table)
+        .values((
+            action_items::source_kind.eq(kind),
+            action_items::source_id.eq(source_id),
+            action_items::position.eq(position),
+            action_items::title.eq(item.title.trim()),
+            action_items::kind.eq(item.kind.key()),
+            action_items::squad_id.eq(item.squad_id),
+            action_items::person_id.eq(item.person_id),
+            action_items::due_on.eq(item.due_on),
+            action_items::status.eq(item.status.key()),
+            action_items::reason.eq(item.reason.trim()),
+            action_items::tracker.eq(item.tracker.trim()),
+            action_items::closed_on.eq(closed_on(None, item.status, now.date())),
+            action_items::created_at.eq(now),
+            action_items::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
 /// Closes or reopens one item. The change is logged against its source, whose pages and
 /// insights show it.
 pub fn set_status(

@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::flow::{Query, may_change, select};
+use super::flow::{Query, Source, may_change, select};
 use super::model::{Kind, Status};
 use super::repo;
 use crate::app::AppState;
@@ -130,11 +130,30 @@ async fn set_status(
     let org = org_view(&state).await?;
     let id = id.into_inner();
     let item = state.db.run(move |c| repo::get(c, id)).await?;
-    let pm = flow::load(&state, &org, &viewer, item.source_id).await?;
-    if !may_change(&item, pm.people(), Some(&me), &org) {
+    let source_id = item.source_id;
+    let (allowed, source_url) = match item.source_kind.as_str() {
+        crate::postmortems::repo::KIND => {
+            let pm = flow::load(&state, &org, &viewer, source_id).await?;
+            let allowed = may_change(&item, Source::Postmortem(pm.people()), Some(&me), &org);
+            (allowed, pm.url())
+        }
+        crate::retros::repo::KIND => {
+            let retro = state
+                .db
+                .run(move |c| crate::retros::repo::get(c, source_id))
+                .await?;
+            let retro = crate::retros::flow::visible(retro, &viewer)?;
+            (
+                may_change(&item, Source::Retro(&retro), Some(&me), &org),
+                retro.url(),
+            )
+        }
+        _ => return Err(AppError::NotFound),
+    };
+    if !allowed {
         return Err(AppError::forbidden(
-            "Only the owner squad, the person it is assigned to and the post-mortem's people \
-             may change an action item.",
+            "Only the owner squad, the person it is assigned to and the people of where it \
+             came from may change an action item.",
         ));
     }
     // A reason is for deciding against an item; text left in the box when "Done" is pressed
@@ -151,7 +170,7 @@ async fn set_status(
     let back = if local_path(&f.back) {
         f.back
     } else {
-        pm.url()
+        source_url
     };
     Ok(see_other(&back))
 }

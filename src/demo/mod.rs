@@ -5,6 +5,8 @@ mod experiments;
 mod knowledge;
 mod org;
 mod postmortems;
+mod retros;
+mod retros_data;
 
 use crate::auth::password::{self, Password};
 use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
@@ -33,6 +35,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         knowledge::load(conn, &authors)?;
         experiments::load(conn, &authors)?;
         postmortems::load(conn)?;
+        retros::load(conn)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

@@ -1224,7 +1224,10 @@ use crate::postmortems::repo::{self, Verdict};
 
 /// Current members of a squad (looked up by slug, or by its old slug after a rename), agile
 /// coaches last.
-fn members(conn: &mut AnyConnection, slug: &str) -> AppResult<(i64, Vec<i64>, Vec<i64>)> {
+pub(super) fn members(
+    conn: &mut AnyConnection,
+    slug: &str,
+) -> AppResult<(i64, Vec<i64>, Vec<i64>)> {
     let squad = units::unit_or_renamed(conn, UnitKind::Squad, slug)?
         .ok_or_else(|| AppError::internal(format!("demo squad {slug} is missing")))?;
     let today = units::today();

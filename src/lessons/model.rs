@@ -48,7 +48,9 @@ impl Source {
             "postmortem" => Source::Postmortem(numeric(
                 need("post-mortem")?.trim_start_matches("/postmortems/"),
             )),
-            "retro" => Source::Retro(need("retrospective")?),
+            "retro" => Source::Retro(numeric(
+                need("retrospective")?.trim_start_matches("/retros/"),
+            )),
             other => return Err(format!("{other:?} is not a kind of source.")),
         })
     }

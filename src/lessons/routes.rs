@@ -129,6 +129,11 @@ struct NewQuery {
     reference: String,
     #[serde(default)]
     unit: String,
+    /// A draft to start from (a retro card or group).
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    body: String,
 }
 
 async fn new_form(
@@ -145,6 +150,8 @@ async fn new_form(
     if !q.unit.is_empty() {
         page.units = vec![q.unit.clone()];
     }
+    page.title = q.title.clone();
+    page.body = q.body.clone();
     html(&page)
 }
 
@@ -233,12 +240,23 @@ pub async fn parse_input(
                 );
             }
         }
-        Source::Retro(_) => {
-            // Retros arrive with their own feature; until then they cannot be named.
-            errors.insert(
-                "source",
-                "Retros cannot be sources yet: link a page, an experiment or a post-mortem, or mark the lesson as standing alone.".into(),
-            );
+        Source::Retro(r) => {
+            // Only once its cards are out: a lesson is public, and the cards before the
+            // reveal are their writers' alone.
+            let revealed = match r.parse::<i64>() {
+                Ok(id) => state
+                    .db
+                    .run(move |c| crate::retros::repo::revealed_title(c, id))
+                    .await?
+                    .is_some(),
+                Err(_) => false,
+            };
+            if !revealed {
+                errors.insert(
+                    "source",
+                    format!("There is no retro {r:?} whose cards are revealed."),
+                );
+            }
         }
         Source::Alone => {}
     }
@@ -332,6 +350,10 @@ async fn render_show(
                 },
                 Source::Postmortem(r) => match r.parse::<i64>() {
                     Ok(id) => crate::postmortems::repo::published_title(c, id)?,
+                    Err(_) => None,
+                },
+                Source::Retro(r) => match r.parse::<i64>() {
+                    Ok(id) => crate::retros::repo::revealed_title(c, id)?,
                     Err(_) => None,
                 },
                 _ => None,

@@ -243,7 +243,12 @@ async fn show_page(
                 .items
                 .iter()
                 .map(|a| crate::actions::flow::Listed {
-                    may_change: crate::actions::flow::may_change(a, pm.people(), me.as_ref(), &org),
+                    may_change: crate::actions::flow::may_change(
+                        a,
+                        crate::actions::flow::Source::Postmortem(pm.people()),
+                        me.as_ref(),
+                        &org,
+                    ),
                     item: a.clone(),
                     source_title: String::new(),
                 })

@@ -1,4 +1,11 @@
-//! Retrospectives, run by agile coaches (issue 8, in progress): so far the rules — formats,
-//! phases, card visibility and the vote limit. Pages, storage and the API follow.
+//! Retrospectives, run by agile coaches: formats and phases, cards hidden until the reveal,
+//! groups and dot votes, the review of earlier action items, live boards, the Markdown export
+//! and the API.
 
+pub mod api;
+pub mod export;
+pub mod flow;
 pub mod model;
+pub mod repo;
+pub mod routes;
+pub mod views;

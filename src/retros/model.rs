@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use chrono::{NaiveDate, NaiveDateTime};
+
 labelled_enum!(
     /// The shape of a retro: which columns the cards go in.
     Format {
@@ -129,11 +131,250 @@ pub fn may_vote(cast: u32, limit: u32) -> bool {
     cast < limit
 }
 
-/// Groups (or cards) by votes, most first; ties keep their order.
-pub fn by_votes<K: Copy + Eq + std::hash::Hash>(items: &[K], votes: &HashMap<K, u32>) -> Vec<K> {
-    let mut out = items.to_vec();
-    out.sort_by_key(|k| std::cmp::Reverse(votes.get(k).copied().unwrap_or(0)));
-    out
+labelled_enum!(
+    /// What the review phase says of an earlier retro's action item.
+    Verdict {
+        Done = "done", "Done";
+        Open = "open", "Still open";
+        Dropped = "dropped", "Dropped";
+    }
+);
+
+impl Verdict {
+    /// The item's status after the verdict, and the reason a dropped item carries.
+    pub fn status(self, retro_title: &str) -> (crate::actions::model::Status, String) {
+        use crate::actions::model::Status;
+        match self {
+            Verdict::Done => (Status::Done, String::new()),
+            Verdict::Open => (Status::Open, String::new()),
+            Verdict::Dropped => (
+                Status::WontDo,
+                format!("Dropped in the review of \u{201c}{retro_title}\u{201d}."),
+            ),
+        }
+    }
+}
+
+/// A retrospective as stored.
+#[derive(Debug, Clone)]
+pub struct Retro {
+    pub id: i64,
+    pub title: String,
+    pub squad_id: i64,
+    pub facilitator_id: i64,
+    pub held_on: NaiveDate,
+    pub format: Format,
+    pub columns: Vec<String>,
+    pub anonymous: bool,
+    pub vote_limit: u32,
+    pub phase: Phase,
+    /// Goes up on every change; live pages compare it.
+    pub version: i64,
+    pub closed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    /// Hashed with a person into their voter key; empty once closed.
+    pub vote_salt: String,
+}
+
+impl Retro {
+    pub fn url(&self) -> String {
+        format!("/retros/{}", self.id)
+    }
+
+    pub fn closed(&self) -> bool {
+        self.phase == Phase::Close
+    }
+}
+
+/// A new retro, checked.
+#[derive(Debug, Clone)]
+pub struct NewRetro {
+    pub title: String,
+    pub squad_id: i64,
+    pub facilitator_id: i64,
+    pub held_on: NaiveDate,
+    pub format: Format,
+    pub columns: Vec<String>,
+    pub anonymous: bool,
+    pub vote_limit: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Card {
+    pub id: i64,
+    pub column: usize,
+    pub body: String,
+    /// None in an anonymous retro.
+    pub author_id: Option<i64>,
+    pub writer_key: Option<String>,
+    pub group_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: i64,
+    pub title: String,
+}
+
+/// What dot votes go on: a group, or a card in no group.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Topic {
+    Group(i64),
+    Card(i64),
+}
+
+impl Topic {
+    /// `g12` or `c34`, as forms send it.
+    pub fn key(self) -> String {
+        match self {
+            Topic::Group(id) => format!("g{id}"),
+            Topic::Card(id) => format!("c{id}"),
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Topic> {
+        let raw = raw.trim();
+        let id = raw.get(1..)?.parse().ok()?;
+        match raw.as_bytes().first()? {
+            b'g' => Some(Topic::Group(id)),
+            b'c' => Some(Topic::Card(id)),
+            _ => None,
+        }
+    }
+}
+
+/// A stored dot vote.
+#[derive(Debug, Clone)]
+pub struct Vote {
+    pub topic: Topic,
+    pub voter: String,
+}
+
+/// Who is looking, as the board needs it: the person, the key their anonymous cards carry
+/// in this retro, and their voter key.
+#[derive(Debug, Clone, Default)]
+pub struct Seat {
+    pub person_id: Option<i64>,
+    pub writer_key: Option<String>,
+    pub voter: Option<String>,
+}
+
+impl Seat {
+    /// Whether the viewer wrote the card.
+    pub fn wrote(&self, card: &Card) -> bool {
+        (card.author_id.is_some() && card.author_id == self.person_id)
+            || (card.writer_key.is_some() && card.writer_key == self.writer_key)
+    }
+}
+
+/// A topic on the board: its cards, the votes on it, and the viewer's own votes on it.
+#[derive(Debug, Clone)]
+pub struct TopicView {
+    pub topic: Topic,
+    /// The group's title, or None for a lone card.
+    pub title: Option<String>,
+    pub cards: Vec<Card>,
+    pub votes: u32,
+    pub mine: u32,
+}
+
+/// The board as one viewer may see it.
+#[derive(Debug, Clone)]
+pub struct Board {
+    /// Per column, the visible cards in no group.
+    pub columns: Vec<(String, Vec<Card>)>,
+    /// Groups, then lone cards; by votes (most first) from the discussion on.
+    pub topics: Vec<TopicView>,
+    /// Every card written, hidden or not (the count shows the room is writing).
+    pub written: usize,
+    /// How many of them are the viewer's.
+    pub written_by_me: usize,
+    pub votes_cast: u32,
+    pub my_votes: u32,
+}
+
+impl Board {
+    /// Builds what `seat` sees. Before the reveal only the viewer's own cards are in it: the
+    /// others' are counted, never read out (the server enforces what the page hides).
+    pub fn of(
+        retro: &Retro,
+        cards: &[Card],
+        groups: &[Group],
+        votes: &[Vote],
+        seat: &Seat,
+    ) -> Board {
+        let visible: Vec<&Card> = cards
+            .iter()
+            .filter(|c| card_visible(retro.phase, seat.wrote(c)))
+            .collect();
+        let columns = retro
+            .columns
+            .iter()
+            .enumerate()
+            .map(|(i, name)| {
+                let cs = visible
+                    .iter()
+                    .filter(|c| c.column == i && c.group_id.is_none())
+                    .map(|c| (*c).clone())
+                    .collect();
+                (name.clone(), cs)
+            })
+            .collect();
+        let mut tally: HashMap<Topic, (u32, u32)> = HashMap::new();
+        for v in votes {
+            let t = tally.entry(v.topic).or_default();
+            t.0 += 1;
+            if seat.voter.as_deref() == Some(v.voter.as_str()) {
+                t.1 += 1;
+            }
+        }
+        let count = |t: Topic| tally.get(&t).copied().unwrap_or_default();
+        let mut topics: Vec<TopicView> = Vec::new();
+        if retro.phase.revealed() {
+            for g in groups {
+                let t = Topic::Group(g.id);
+                let (votes, mine) = count(t);
+                topics.push(TopicView {
+                    topic: t,
+                    title: Some(g.title.clone()),
+                    cards: visible
+                        .iter()
+                        .filter(|c| c.group_id == Some(g.id))
+                        .map(|c| (*c).clone())
+                        .collect(),
+                    votes,
+                    mine,
+                });
+            }
+            for c in visible.iter().filter(|c| c.group_id.is_none()) {
+                let t = Topic::Card(c.id);
+                let (votes, mine) = count(t);
+                topics.push(TopicView {
+                    topic: t,
+                    title: None,
+                    cards: vec![(*c).clone()],
+                    votes,
+                    mine,
+                });
+            }
+            if matches!(retro.phase, Phase::Discuss | Phase::Close) {
+                // Stable: equal votes keep groups before lone cards, in writing order.
+                topics.sort_by_key(|t| std::cmp::Reverse(t.votes));
+            }
+        }
+        Board {
+            columns,
+            written: cards.len(),
+            written_by_me: cards.iter().filter(|c| seat.wrote(c)).count(),
+            votes_cast: votes.len() as u32,
+            my_votes: tally.values().map(|t| t.1).sum(),
+            topics,
+        }
+    }
+
+    pub fn votes_left(&self, limit: u32) -> u32 {
+        limit.saturating_sub(self.my_votes)
+    }
 }
 
 #[cfg(test)]
@@ -190,7 +431,5 @@ mod tests {
         assert!(parse_vote_limit("21").is_err());
         assert!(may_vote(2, 3));
         assert!(!may_vote(3, 3));
-        let votes = HashMap::from([(1, 1), (2, 4), (3, 4)]);
-        assert_eq!(by_votes(&[1, 2, 3, 4], &votes), vec![2, 3, 1, 4]);
     }
 }

@@ -164,6 +164,10 @@ pub fn for_change(
             ),
             Err(_) => vec![],
         },
+        "retro" => match entity_key.parse::<i64>() {
+            Ok(id) => one(crate::retros::repo::records(conn, &[id])?, gone("retro")),
+            Err(_) => vec![],
+        },
         // Kinds the index does not hold.
         _ => vec![],
     })
@@ -208,6 +212,10 @@ pub fn filed_under(conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<
     for chunk in postmortem_ids.chunks(500) {
         out.extend(crate::postmortems::repo::records(conn, chunk)?);
     }
+    let retro_ids = crate::retros::repo::ids_of_squads(conn, unit_ids)?;
+    for chunk in retro_ids.chunks(500) {
+        out.extend(crate::retros::repo::records(conn, chunk)?);
+    }
     Ok(out)
 }
 
@@ -228,7 +236,8 @@ pub fn count_all(conn: &mut AnyConnection) -> AppResult<u64> {
             .get_result(conn))?
         + n(units::table.count().get_result(conn))?
         + n(Ok(crate::experiments::repo::count(conn)?))?
-        + n(Ok(crate::postmortems::repo::count_published(conn)?))?)
+        + n(Ok(crate::postmortems::repo::count_published(conn)?))?
+        + n(Ok(crate::retros::repo::count_closed(conn)?))?)
 }
 
 /// Every record, in batches of `batch`, handed to `each`.
@@ -247,7 +256,7 @@ pub fn for_all(
     )?;
     type Load = fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>;
     type NextIds = fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>;
-    let kinds: [(Load, NextIds); 5] = [
+    let kinds: [(Load, NextIds); 6] = [
         (people_by_ids, |c, after, n| {
             people::table
                 .filter(people::id.gt(after))
@@ -280,6 +289,7 @@ pub fn for_all(
             crate::postmortems::repo::records,
             crate::postmortems::repo::ids_after,
         ),
+        (crate::retros::repo::records, crate::retros::repo::ids_after),
     ];
     for (load, next_ids) in kinds {
         let mut after = 0;

@@ -14,5 +14,6 @@ mod lessons;
 mod org;
 mod pages;
 mod postmortems;
+mod retros;
 mod search;
 mod site;

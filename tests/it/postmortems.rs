@@ -8,7 +8,7 @@ use crate::backend_tests;
 use crate::harness::{Backend, PASSWORD, TestServer};
 
 /// A tribe with two squads: paula and pia are in payments, otto in radio; rita is in none.
-async fn org(b: Backend) -> (TestServer, String) {
+pub(crate) async fn org(b: Backend) -> (TestServer, String) {
     let s = TestServer::start(b).await;
     s.data.add_user("admin", PASSWORD, true);
     for u in ["paula", "pia", "otto", "rita"] {

@@ -1,0 +1,129 @@
+//! Loads the demo retros (`retros_data.rs`): each one written as a squad would have run it —
+//! cards by its members (or, in an anonymous retro, by nobody the database knows), groups and
+//! dot votes, action items, and the review of the previous retro's items — then closed,
+//! except today's, which waits in its review phase.
+
+use chrono::Duration;
+use diesel::prelude::*;
+
+use super::retros_data::RETROS;
+use crate::actions::model::{ActionInput, Kind, Status};
+use crate::db::AnyConnection;
+use crate::db::schema::retros;
+use crate::error::{AppError, AppResult};
+use crate::org::unit_repo as units;
+use crate::retros::flow::seat_voter;
+use crate::retros::model::{Format, NewRetro, Phase, Topic, Verdict, parse_columns};
+use crate::retros::repo::{self, GroupTarget, Writer};
+
+/// A squad's id, name, current members and agile coaches.
+fn people_of(conn: &mut AnyConnection, slug: &str) -> AppResult<(i64, String, Vec<i64>, Vec<i64>)> {
+    let (id, people, coaches) = super::postmortems::members(conn, slug)?;
+    Ok((id, units::unit_by_id(conn, id)?.name, people, coaches))
+}
+
+pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
+    let today = units::today();
+    // The previous retro of each squad: its id and its action items, in order.
+    let mut previous: std::collections::HashMap<&str, Vec<i64>> = Default::default();
+    for d in RETROS {
+        let (squad_id, squad_name, people, coaches) = people_of(conn, d.squad)?;
+        let facilitator = coaches
+            .first()
+            .or(people.first())
+            .copied()
+            .ok_or_else(|| AppError::internal(format!("demo squad {} has nobody", d.squad)))?;
+        let format =
+            Format::parse(d.format).ok_or_else(|| AppError::internal("demo retro format"))?;
+        let columns = if format == Format::Custom {
+            parse_columns(&d.columns.join("\n")).map_err(AppError::internal)?
+        } else {
+            format.columns().iter().map(|c| c.to_string()).collect()
+        };
+        let held_on = today - Duration::days(d.days_ago);
+        let retro = repo::create(
+            conn,
+            Some(facilitator),
+            &NewRetro {
+                title: format!("{squad_name} retro {held_on}"),
+                squad_id,
+                facilitator_id: facilitator,
+                held_on,
+                format,
+                columns,
+                anonymous: d.anonymous,
+                vote_limit: 3,
+            },
+        )?;
+        let member = |n: usize| people.get(n % people.len().max(1)).copied();
+        // The review of the previous retro's items.
+        let earlier = previous.get(d.squad).cloned().unwrap_or_default();
+        for (i, verdict) in d.review {
+            let Some(&item_id) = earlier.get(*i) else {
+                continue;
+            };
+            let verdict =
+                Verdict::parse(verdict).ok_or_else(|| AppError::internal("demo verdict"))?;
+            let item = crate::actions::repo::get(conn, item_id)?;
+            repo::review_item(conn, Some(facilitator), &retro, &item, verdict)?;
+        }
+        if d.days_ago == 0 {
+            // Today's retro is still running.
+            continue;
+        }
+        let mut card_ids = Vec::new();
+        for (n, (column, body)) in d.cards.iter().enumerate() {
+            let writer = if d.anonymous {
+                Writer::Key(crate::auth::token::random_secret())
+            } else {
+                Writer::Person(member(n).unwrap_or(facilitator))
+            };
+            card_ids.push(repo::add_card(conn, retro.id, *column, body, &writer)?);
+        }
+        let mut voters = people.iter().map(|p| seat_voter(&retro, *p)).cycle();
+        for (title, cards, votes) in d.groups {
+            let ids: Vec<i64> = cards
+                .iter()
+                .filter_map(|i| card_ids.get(*i))
+                .copied()
+                .collect();
+            let group = repo::group_cards(conn, retro.id, &ids, GroupTarget::New(title))?;
+            for _ in 0..*votes {
+                if let Some(voter) = voters.next() {
+                    repo::add_vote(conn, retro.id, Topic::Group(group), &voter)?;
+                }
+            }
+        }
+        let mut items = Vec::new();
+        for a in d.actions {
+            let input = ActionInput {
+                id: None,
+                title: a.title.into(),
+                kind: Kind::Process,
+                squad_id,
+                person_id: a.owner.and_then(member),
+                due_on: Some(held_on + Duration::days(a.due_in_days)),
+                status: Status::Open,
+                reason: String::new(),
+                tracker: String::new(),
+            };
+            repo::add_action(conn, Some(facilitator), retro.id, &input)?;
+        }
+        for item in crate::actions::repo::of_source(conn, repo::KIND, retro.id)? {
+            items.push(item.id);
+        }
+        repo::set_phase(
+            conn,
+            Some(facilitator),
+            retro.id,
+            Phase::Review,
+            Phase::Close,
+        )?;
+        let closed = held_on.and_hms_opt(16, 0, 0).unwrap_or_default();
+        diesel::update(retros::table.find(retro.id))
+            .set((retros::closed_at.eq(closed), retros::created_at.eq(closed)))
+            .execute(conn)?;
+        previous.insert(d.squad, items);
+    }
+    Ok(RETROS.len())
+}

@@ -1,0 +1,273 @@
+//! Retros' JSON API (a contract): `GET/POST /api/v1/retros` and `GET /api/v1/retros/{id}`
+//! with the cards, groups, votes and action items. It shows what the pages show to the same
+//! person: before the reveal, only their own cards (which, in an anonymous retro, a token
+//! cannot own: anonymous cards are written from a browser session); never who wrote a card in
+//! an anonymous retro; never who voted for what.
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::flow::{self, NewForm, Page};
+use super::model::{Card, Retro};
+use super::routes::ListQuery;
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::experiments::api::invalid;
+use crate::org::cache::OrgView;
+use crate::org::routes::org_view;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/retros", web::get().to(list))
+        .route("/api/v1/retros", web::post().to(create))
+        .route("/api/v1/retros/{id}", web::get().to(get));
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    id: i64,
+    url: String,
+    title: String,
+    squad: String,
+    held_on: NaiveDate,
+    format: &'static str,
+    columns: Vec<String>,
+    phase: &'static str,
+    anonymous: bool,
+    vote_limit: u32,
+    facilitator: String,
+}
+
+fn summary(r: &Retro, org: &OrgView) -> SummaryJson {
+    SummaryJson {
+        id: r.id,
+        url: r.url(),
+        title: r.title.clone(),
+        squad: org
+            .snap
+            .unit(r.squad_id)
+            .map(|u| u.slug.clone())
+            .unwrap_or_default(),
+        held_on: r.held_on,
+        format: r.format.key(),
+        columns: r.columns.clone(),
+        phase: r.phase.key(),
+        anonymous: r.anonymous,
+        vote_limit: r.vote_limit,
+        facilitator: username(org, Some(r.facilitator_id)).unwrap_or_default(),
+    }
+}
+
+fn username(org: &OrgView, id: Option<i64>) -> Option<String> {
+    id.and_then(|id| org.snap.person(id))
+        .map(|p| p.username.clone())
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<ListQuery>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let cache = state.retros.clone();
+    let all = state.db.run(move |c| flow::all(c, &cache)).await?;
+    let rows: Vec<SummaryJson> = q
+        .select(all.as_ref().clone(), &viewer, &org)?
+        .iter()
+        .map(|r| summary(r, &org))
+        .collect();
+    Ok(HttpResponse::Ok().json(serde_json::json!({ "retros": rows })))
+}
+
+/// What a script sends to start a retro.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RetroBody {
+    squad: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    held_on: Option<String>,
+    #[serde(default)]
+    format: String,
+    /// For the `custom` format.
+    #[serde(default)]
+    columns: Vec<String>,
+    #[serde(default)]
+    anonymous: bool,
+    #[serde(default)]
+    vote_limit: Option<u32>,
+    #[serde(default)]
+    facilitator: Option<String>,
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    body: web::Json<RetroBody>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let form = NewForm {
+        squad: b.squad,
+        title: b.title,
+        held_on: b.held_on.unwrap_or_default(),
+        format: if b.format.is_empty() {
+            "start_stop_continue".into()
+        } else {
+            b.format
+        },
+        columns: b.columns.join("\n"),
+        anonymous: if b.anonymous {
+            "on".into()
+        } else {
+            String::new()
+        },
+        vote_limit: b.vote_limit.map(|n| n.to_string()).unwrap_or_default(),
+        facilitator: b.facilitator.unwrap_or_default(),
+    };
+    let org = org_view(&state).await?;
+    match flow::create(&state, &viewer, &org, &form).await? {
+        Ok(retro) => Ok(HttpResponse::Created()
+            .insert_header(("Location", format!("/api/v1/retros/{}", retro.id)))
+            .json(summary(&retro, &org))),
+        Err(errors) => Ok(invalid(errors)),
+    }
+}
+
+#[derive(Serialize)]
+struct CardJson {
+    id: i64,
+    column: String,
+    body: String,
+    group: Option<i64>,
+    /// Left out in an anonymous retro.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<String>,
+    mine: bool,
+}
+
+#[derive(Serialize)]
+struct GroupJson {
+    id: i64,
+    title: String,
+    cards: Vec<i64>,
+}
+
+#[derive(Serialize)]
+struct VoteJson {
+    /// `g12` (a group) or `c34` (a card in no group).
+    topic: String,
+    votes: u32,
+    mine: u32,
+}
+
+#[derive(Serialize)]
+struct ActionJson {
+    id: i64,
+    title: String,
+    squad: String,
+    person: Option<String>,
+    due: Option<NaiveDate>,
+    status: &'static str,
+}
+
+#[derive(Serialize)]
+struct ReviewJson {
+    action: ActionJson,
+    from_retro: i64,
+    verdict: Option<&'static str>,
+}
+
+fn action_json(a: &crate::actions::model::ActionItem, org: &OrgView) -> ActionJson {
+    ActionJson {
+        id: a.id,
+        title: a.title.clone(),
+        squad: org
+            .snap
+            .unit(a.squad_id)
+            .map(|u| u.slug.clone())
+            .unwrap_or_default(),
+        person: username(org, a.person_id),
+        due: a.due_on,
+        status: a.status.key(),
+    }
+}
+
+async fn get(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (org, page) = flow::page(&state, &viewer, id.into_inner()).await?;
+    Ok(HttpResponse::Ok().json(detail(&page, &org)))
+}
+
+fn detail(page: &Page, org: &OrgView) -> serde_json::Value {
+    let r = &page.retro;
+    let card = |c: &Card| CardJson {
+        id: c.id,
+        column: r.columns.get(c.column).cloned().unwrap_or_default(),
+        body: c.body.clone(),
+        group: c.group_id,
+        author: if r.anonymous {
+            None
+        } else {
+            username(org, c.author_id)
+        },
+        mine: page.seat.wrote(c),
+    };
+    let mut cards: Vec<CardJson> = page
+        .board
+        .columns
+        .iter()
+        .flat_map(|(_, cs)| cs.iter().map(card))
+        .collect();
+    cards.extend(
+        page.board
+            .topics
+            .iter()
+            .filter(|t| t.title.is_some())
+            .flat_map(|t| t.cards.iter().map(card)),
+    );
+    cards.sort_by_key(|c| c.id);
+    let groups: Vec<GroupJson> = page
+        .board
+        .topics
+        .iter()
+        .filter_map(|t| match t.topic {
+            super::model::Topic::Group(id) => Some(GroupJson {
+                id,
+                title: t.title.clone().unwrap_or_default(),
+                cards: t.cards.iter().map(|c| c.id).collect(),
+            }),
+            super::model::Topic::Card(_) => None,
+        })
+        .collect();
+    let votes: Vec<VoteJson> = page
+        .board
+        .topics
+        .iter()
+        .map(|t| VoteJson {
+            topic: t.topic.key(),
+            votes: t.votes,
+            mine: t.mine,
+        })
+        .collect();
+    serde_json::json!({
+        "retro": summary(r, org),
+        "cards_written": page.board.written,
+        "cards": cards,
+        "groups": groups,
+        "votes": votes,
+        "votes_cast": page.board.votes_cast,
+        "votes_left": page.board.votes_left(r.vote_limit),
+        "action_items": page.actions.iter().map(|a| action_json(a, org)).collect::<Vec<_>>(),
+        "review": page.review.iter().map(|x| ReviewJson {
+            action: action_json(&x.item, org),
+            from_retro: x.item.source_id,
+            verdict: x.verdict.map(|v| v.key()),
+        }).collect::<Vec<_>>(),
+        "lessons": page.lessons.iter().map(|(id, title)| serde_json::json!({"id": id, "title": title, "url": format!("/lessons/{id}")})).collect::<Vec<_>>(),
+    })
+}

@@ -1,0 +1,132 @@
+//! A retro as Markdown (to paste into a tracker or a team page), and as plain text for search.
+//! Both show what the viewer's board shows: nothing hidden before the reveal, no writer of an
+//! anonymous retro's cards.
+
+use std::fmt::Write;
+
+use super::flow::Page;
+use super::model::Card;
+use crate::org::cache::OrgView;
+
+fn name(org: &OrgView, id: Option<i64>) -> Option<String> {
+    id.and_then(|id| org.snap.person(id))
+        .map(|p| p.display_name.clone())
+}
+
+/// One line of Markdown from a card: its text on one line, its writer when the retro names
+/// writers.
+fn card_line(card: &Card, page: &Page, org: &OrgView) -> String {
+    let body = card.body.split_whitespace().collect::<Vec<_>>().join(" ");
+    match name(org, card.author_id).filter(|_| !page.retro.anonymous) {
+        Some(a) => format!("- {body} — {a}\n"),
+        None => format!("- {body}\n"),
+    }
+}
+
+pub fn markdown(page: &Page, org: &OrgView) -> String {
+    let r = &page.retro;
+    let mut out = String::new();
+    let squad = org
+        .snap
+        .unit(r.squad_id)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    let _ = writeln!(out, "# {}\n", r.title);
+    let _ = writeln!(
+        out,
+        "- Squad: {squad}\n- Date: {}\n- Format: {}\n- Facilitator: {}\n- Phase: {}{}\n",
+        r.held_on,
+        r.format.label(),
+        name(org, Some(r.facilitator_id)).unwrap_or_default(),
+        r.phase.label(),
+        if r.anonymous {
+            "\n- Anonymous: card writers are not stored"
+        } else {
+            ""
+        },
+    );
+    if !page.review.is_empty() {
+        out.push_str("## Review of earlier action items\n\n");
+        for x in &page.review {
+            let verdict = x
+                .verdict
+                .map(|v| v.label())
+                .unwrap_or_else(|| "not reviewed".into());
+            let _ = writeln!(out, "- {} — {verdict} (from {})", x.item.title, x.from);
+        }
+        out.push('\n');
+    }
+    if page.board.topics.is_empty() {
+        for (column, cards) in &page.board.columns {
+            if cards.is_empty() {
+                continue;
+            }
+            let _ = writeln!(out, "## {column}\n");
+            for c in cards {
+                out.push_str(&card_line(c, page, org));
+            }
+            out.push('\n');
+        }
+    } else {
+        out.push_str("## Topics\n\n");
+        for t in &page.board.topics {
+            let title = t.title.clone().unwrap_or_else(|| {
+                t.cards
+                    .first()
+                    .and_then(|c| r.columns.get(c.column))
+                    .cloned()
+                    .unwrap_or_default()
+            });
+            let dots = if t.votes == 1 { "dot" } else { "dots" };
+            let _ = writeln!(out, "### {title} ({} {dots})\n", t.votes);
+            for c in &t.cards {
+                out.push_str(&card_line(c, page, org));
+            }
+            out.push('\n');
+        }
+    }
+    if !page.actions.is_empty() {
+        out.push_str("## Action items\n\n");
+        for a in &page.actions {
+            let done = if a.status == crate::actions::model::Status::Open {
+                " "
+            } else {
+                "x"
+            };
+            let mut who: Vec<String> = vec![];
+            who.extend(name(org, a.person_id));
+            who.extend(org.snap.unit(a.squad_id).map(|u| u.name.clone()));
+            who.extend(a.due_on.map(|d| format!("due {d}")));
+            let _ = writeln!(out, "- [{done}] {} — {}", a.title, who.join(", "));
+        }
+        out.push('\n');
+    }
+    if !page.lessons.is_empty() {
+        out.push_str("## Lessons\n\n");
+        for (id, title) in &page.lessons {
+            let _ = writeln!(out, "- [{title}](/lessons/{id})");
+        }
+    }
+    out
+}
+
+/// The words of a closed retro for the search index: topics, cards and action items, never
+/// who wrote a card.
+pub fn plain(board: &super::model::Board, actions: &[crate::actions::model::ActionItem]) -> String {
+    let mut out = String::new();
+    for t in &board.topics {
+        if let Some(title) = &t.title {
+            out.push_str(title);
+            out.push('\n');
+        }
+        for c in &t.cards {
+            out.push_str(&c.body);
+            out.push('\n');
+        }
+    }
+    for a in actions {
+        out.push_str(&a.title);
+        out.push('\n');
+    }
+    out
+}

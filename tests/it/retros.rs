@@ -1,0 +1,573 @@
+//! Retrospectives: the phase rules (cards hidden from everyone but their writer before the
+//! reveal, on the page and in the API; the vote limit; only the facilitator moves phases, one
+//! step at a time), anonymity (no author stored), action items joining `/actions` and coming
+//! back in the next retro's review until done, lessons from a card, the Markdown export,
+//! search over closed retros, and the API.
+
+use serde_json::json;
+
+use crate::backend_tests;
+use crate::harness::{Backend, Client, PASSWORD, TestServer};
+use crate::postmortems::org;
+
+/// A signed-in client with the CSRF token of its session.
+async fn person(s: &TestServer, username: &str) -> (Client, String) {
+    let c = s.client();
+    c.login(username, PASSWORD).await;
+    let t = c.csrf("/retros/new").await;
+    (c, t)
+}
+
+/// Starts a retro through the API as `username`; returns its id.
+async fn start(s: &TestServer, username: &str, body: serde_json::Value) -> i64 {
+    let (status, j) = s
+        .post_json("/api/v1/retros", &s.token_for(username), body)
+        .await;
+    assert_eq!(status, 201, "{j}");
+    j["id"].as_i64().expect("id")
+}
+
+/// Moves a retro on through `phases` as its facilitator.
+async fn advance(c: &Client, t: &str, id: i64, phases: &[(&str, &str)]) {
+    for (from, to) in phases {
+        let res = c
+            .post_form(
+                &format!("/retros/{id}/phase"),
+                &[("csrf_token", t), ("from", from), ("to", to)],
+            )
+            .await;
+        assert_eq!(
+            res.status(),
+            303,
+            "{from} → {to}: {}",
+            res.text().await.unwrap()
+        );
+    }
+}
+
+async fn page(c: &Client, id: i64) -> String {
+    let res = c.get(&format!("/retros/{id}")).await;
+    assert_eq!(res.status(), 200);
+    res.text().await.unwrap()
+}
+
+async fn card(c: &Client, t: &str, id: i64, column: &str, body: &str) -> u16 {
+    c.post_form(
+        &format!("/retros/{id}/cards"),
+        &[("csrf_token", t), ("column", column), ("body", body)],
+    )
+    .await
+    .status()
+    .as_u16()
+}
+
+async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
+    let (s, _admin) = org(b).await;
+    let id = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "format": "four_ls", "vote_limit": 2, "title": "Sprint 9"}),
+    )
+    .await;
+    let (paula, pt) = person(&s, "paula").await;
+    let (pia, it) = person(&s, "pia").await;
+    let (otto, ot) = person(&s, "otto").await;
+
+    // Only the facilitator moves phases, and one step at a time.
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/phase"),
+            &[("csrf_token", &it), ("from", "review"), ("to", "write")],
+        )
+        .await;
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("Only the facilitator"));
+    let res = paula
+        .post_form(
+            &format!("/retros/{id}/phase"),
+            &[("csrf_token", &pt), ("from", "review"), ("to", "reveal")],
+        )
+        .await;
+    assert_eq!(res.status(), 409, "no skipping the writing");
+    // Cards wait for the write phase.
+    assert_eq!(card(&pia, &it, id, "0", "Too early").await, 409);
+    advance(&paula, &pt, id, &[("review", "write")]).await;
+    // A double click on "Next" does not skip the writing.
+    let res = paula
+        .post_form(
+            &format!("/retros/{id}/phase"),
+            &[("csrf_token", &pt), ("from", "review"), ("to", "write")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+
+    assert_eq!(
+        card(&pia, &it, id, "0", "Deploys got slower since May").await,
+        303
+    );
+    assert_eq!(
+        card(&paula, &pt, id, "1", "Pairing on the ledger helped").await,
+        303
+    );
+    assert_eq!(
+        card(&otto, &ot, id, "2", "We lacked a staging refund").await,
+        303
+    );
+    // An empty card is refused with the form kept.
+    let res = paula
+        .post_form(
+            &format!("/retros/{id}/cards"),
+            &[("csrf_token", &pt), ("column", "3"), ("body", "  ")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("Write something on the card")
+    );
+
+    // Before the reveal each sees their own cards only: on the page and in the API.
+    let mine = page(&paula, id).await;
+    assert!(mine.contains("Pairing on the ledger helped"));
+    assert!(
+        !mine.contains("Deploys got slower"),
+        "pia's card is hers alone"
+    );
+    assert!(!mine.contains("staging refund"));
+    assert!(mine.contains("3 cards written so far, 1 by you"));
+    let (status, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
+        .await;
+    assert_eq!(status, 200);
+    let cards = j["cards"].as_array().unwrap();
+    assert_eq!(cards.len(), 1, "{j}");
+    assert_eq!(cards[0]["body"], "Pairing on the ledger helped");
+    assert_eq!(j["cards_written"], 3);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("rita"))
+        .await;
+    assert_eq!(j["cards"].as_array().unwrap().len(), 0, "{j}");
+    // Not signed in: a running retro is not shown at all.
+    let res = s.client().get(&format!("/retros/{id}")).await;
+    assert!(
+        matches!(res.status().as_u16(), 303 | 401),
+        "{}",
+        res.status()
+    );
+
+    advance(&paula, &pt, id, &[("write", "reveal")]).await;
+    let all = page(&otto, id).await;
+    assert!(all.contains("Deploys got slower since May"));
+    assert!(all.contains("Pairing on the ledger helped"));
+    assert!(
+        all.contains("<p class=\"hint\">pia Testperson</p>"),
+        "writers are named: {all}"
+    );
+    // Cards cannot be written once revealed, and the retro never goes back to writing.
+    assert_eq!(card(&pia, &it, id, "0", "Late card").await, 409);
+    let res = paula
+        .post_form(
+            &format!("/retros/{id}/phase"),
+            &[("csrf_token", &pt), ("from", "reveal"), ("to", "write")],
+        )
+        .await;
+    assert_eq!(res.status(), 409);
+
+    advance(&paula, &pt, id, &[("reveal", "group")]).await;
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
+        .await;
+    let ids: Vec<String> = j["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].to_string())
+        .collect();
+    assert_eq!(ids.len(), 3);
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/groups"),
+            &[
+                ("csrf_token", &it),
+                ("title", "Flow of work"),
+                ("card", &ids[0]),
+                ("card", &ids[2]),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
+        .await;
+    let group = j["groups"][0]["id"].as_i64().unwrap();
+    assert_eq!(j["groups"][0]["title"], "Flow of work");
+    assert_eq!(j["groups"][0]["cards"].as_array().unwrap().len(), 2);
+
+    // Dots: never above the limit (2 here).
+    assert_eq!(
+        pia.post_form(
+            &format!("/retros/{id}/votes"),
+            &[("csrf_token", &it), ("topic", &format!("g{group}"))]
+        )
+        .await
+        .status(),
+        409,
+        "no voting while grouping"
+    );
+    advance(&paula, &pt, id, &[("group", "vote")]).await;
+    let topic = format!("g{group}");
+    for expected in [303, 303, 409] {
+        let res = pia
+            .post_form(
+                &format!("/retros/{id}/votes"),
+                &[("csrf_token", &it), ("topic", &topic), ("op", "add")],
+            )
+            .await;
+        assert_eq!(res.status(), expected);
+    }
+    let lone = format!("c{}", ids[1]);
+    let res = paula
+        .post_form(
+            &format!("/retros/{id}/votes"),
+            &[("csrf_token", &pt), ("topic", &lone), ("op", "add")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // Taking one back frees a dot.
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/votes"),
+            &[("csrf_token", &it), ("topic", &topic), ("op", "remove")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("pia"))
+        .await;
+    let votes = j["votes"].as_array().unwrap();
+    let on = |t: &str| votes.iter().find(|v| v["topic"] == t).unwrap().clone();
+    assert_eq!(on(&topic)["votes"], 1);
+    assert_eq!(on(&topic)["mine"], 1);
+    assert_eq!(on(&lone)["votes"], 1);
+    assert_eq!(on(&lone)["mine"], 0);
+    assert_eq!(j["votes_left"], 1);
+
+    // Discuss: action items join /actions.
+    advance(&paula, &pt, id, &[("vote", "discuss")]).await;
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/actions"),
+            &[
+                ("csrf_token", &it),
+                ("title", "Cut the deploy pipeline under ten minutes"),
+                ("owner", "pia"),
+                ("due_on", "2030-01-31"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/actions"),
+            &[("csrf_token", &it), ("title", ""), ("owner", "nobody")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let text = res.text().await.unwrap();
+    assert!(text.contains("Say what will be done") && text.contains("value=\"nobody\""));
+    let (_, j) = s
+        .get_json("/api/v1/actions?squad=payments", &s.token_for("otto"))
+        .await;
+    let items = j.as_array().unwrap().clone();
+    assert!(
+        items
+            .iter()
+            .any(|i| i["title"] == "Cut the deploy pipeline under ten minutes"),
+        "{j}"
+    );
+    let actions = paula
+        .get("/actions?squad=payments")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(actions.contains("Cut the deploy pipeline") && actions.contains("Sprint 9"));
+
+    // Close: the retro is searchable, the dots can no longer be traced.
+    advance(&paula, &pt, id, &[("discuss", "close")]).await;
+    let mut conn = s.data.connect();
+    let retro = fika::retros::repo::get(&mut conn, id).unwrap();
+    assert!(retro.vote_salt.is_empty(), "the close wipes the salt");
+    let md = paula
+        .get(&format!("/retros/{id}.md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.starts_with("# Sprint 9"));
+    assert!(md.contains("### Flow of work (1 dot)"));
+    assert!(md.contains("- [ ] Cut the deploy pipeline under ten minutes"));
+    let mut found = false;
+    for _ in 0..100 {
+        let hits = otto
+            .get("/search?q=staging+refund")
+            .await
+            .text()
+            .await
+            .unwrap();
+        if hits.contains(&format!("/retros/{id}")) {
+            found = true;
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(found, "a closed retro is searchable");
+}
+
+async fn anonymous_retros_store_no_author(b: Backend) {
+    let (s, _admin) = org(b).await;
+    let id = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "format": "mad_sad_glad", "anonymous": true}),
+    )
+    .await;
+    let (paula, pt) = person(&s, "paula").await;
+    let (pia, it) = person(&s, "pia").await;
+    advance(&paula, &pt, id, &[("review", "write")]).await;
+    assert_eq!(
+        card(&pia, &it, id, "0", "On-call is wearing me down").await,
+        303
+    );
+    // The writer sees it (from this session), nobody else does before the reveal.
+    assert!(page(&pia, id).await.contains("On-call is wearing me down"));
+    assert!(!page(&paula, id).await.contains("On-call is wearing"));
+    // The database holds no author, and nothing that names pia.
+    let mut conn = s.data.connect();
+    let (cards, _, _) = fika::retros::repo::board(&mut conn, id).unwrap();
+    assert_eq!(cards.len(), 1);
+    assert_eq!(cards[0].author_id, None);
+    let key = cards[0].writer_key.clone().unwrap();
+    assert!(
+        key.len() == 64 && key.chars().all(|c| c.is_ascii_hexdigit()),
+        "{key}"
+    );
+    let pia_id = fika::org::repo::by_username(&mut conn, "pia").unwrap().id;
+    let stored = format!("{:?}", cards[0]);
+    assert!(!stored.contains("pia"), "{stored}");
+    assert_ne!(key, fika::auth::token::digest(&pia_id.to_string()));
+    advance(&paula, &pt, id, &[("write", "reveal")]).await;
+    let shown = page(&paula, id).await;
+    assert!(shown.contains("On-call is wearing me down"));
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
+        .await;
+    assert!(j["cards"][0].get("author").is_none(), "{j}");
+    assert_eq!(j["retro"]["anonymous"], true);
+}
+
+async fn action_items_come_back_until_done_and_cards_become_lessons(b: Backend) {
+    let (s, _admin) = org(b).await;
+    let (paula, pt) = person(&s, "paula").await;
+    let (pia, it) = person(&s, "pia").await;
+    let to_discuss = [
+        ("review", "write"),
+        ("write", "reveal"),
+        ("reveal", "group"),
+        ("group", "vote"),
+        ("vote", "discuss"),
+    ];
+    let first = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "held_on": "2026-09-01"}),
+    )
+    .await;
+    advance(&paula, &pt, first, &to_discuss[..1]).await;
+    assert_eq!(
+        card(
+            &pia,
+            &it,
+            first,
+            "0",
+            "Start demoing to support every sprint"
+        )
+        .await,
+        303
+    );
+    advance(&paula, &pt, first, &to_discuss[1..]).await;
+    let res = paula
+        .post_form(
+            &format!("/retros/{first}/actions"),
+            &[
+                ("csrf_token", &pt),
+                ("title", "Book a demo slot with support"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    advance(&paula, &pt, first, &[("discuss", "close")]).await;
+
+    // A lesson from the card, linked to the retro and the squad.
+    let new = paula
+        .get(&format!(
+            "/lessons/new?source=retro&ref={first}&unit=squad/payments&title=Demo+to+support"
+        ))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        new.contains("value=\"Demo to support\""),
+        "the draft is filled in"
+    );
+    let res = paula
+        .post_form(
+            "/lessons/new",
+            &[
+                ("csrf_token", &pt),
+                ("title", "Support learns the product from demos"),
+                (
+                    "body",
+                    "We demo to support every sprint; tickets about new features halved.",
+                ),
+                ("source_kind", "retro"),
+                ("source_ref", &first.to_string()),
+                ("units", "squad/payments"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    assert!(
+        page(&paula, first)
+            .await
+            .contains("Support learns the product from demos")
+    );
+
+    // The next retro reviews the item; "still open" keeps it coming back.
+    let second = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "held_on": "2026-09-15"}),
+    )
+    .await;
+    // A retro still writing cannot be a lesson's source (its cards are private).
+    advance(&paula, &pt, second, &[("review", "write")]).await;
+    let res = paula
+        .post_form(
+            "/lessons/new",
+            &[
+                ("csrf_token", &pt),
+                ("title", "Too early"),
+                ("body", "x"),
+                ("source_kind", "retro"),
+                ("source_ref", &second.to_string()),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let second = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "held_on": "2026-09-16"}),
+    )
+    .await;
+    let review = page(&pia, second).await;
+    assert!(review.contains("Book a demo slot with support"));
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{second}"), &s.token_for("pia"))
+        .await;
+    let item = j["review"][0]["action"]["id"].as_i64().unwrap();
+    let res = pia
+        .post_form(
+            &format!("/retros/{second}/review"),
+            &[
+                ("csrf_token", &it),
+                ("action", &item.to_string()),
+                ("verdict", "open"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    advance(&paula, &pt, second, &to_discuss).await;
+    advance(&paula, &pt, second, &[("discuss", "close")]).await;
+    // Another squad's retro does not see it.
+    let radio = start(&s, "otto", json!({"squad": "radio"})).await;
+    let (otto, _) = person(&s, "otto").await;
+    assert!(!page(&otto, radio).await.contains("Book a demo slot"));
+
+    let third = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "held_on": "2026-09-30"}),
+    )
+    .await;
+    assert!(
+        page(&pia, third)
+            .await
+            .contains("Book a demo slot with support")
+    );
+    let res = pia
+        .post_form(
+            &format!("/retros/{third}/review"),
+            &[
+                ("csrf_token", &it),
+                ("action", &item.to_string()),
+                ("verdict", "done"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{third}"), &s.token_for("pia"))
+        .await;
+    assert_eq!(j["review"][0]["verdict"], "done");
+    assert_eq!(j["review"][0]["action"]["status"], "done");
+    // Done: the fourth retro's review no longer shows it.
+    let fourth = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "held_on": "2026-10-14"}),
+    )
+    .await;
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{fourth}"), &s.token_for("pia"))
+        .await;
+    assert_eq!(j["review"].as_array().unwrap().len(), 0, "{j}");
+
+    // The list and its filters.
+    let (_, j) = s
+        .get_json(
+            "/api/v1/retros?squad=payments&from=2026-09-10",
+            &s.token_for("pia"),
+        )
+        .await;
+    let titles: Vec<&str> = j["retros"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["held_on"].as_str().unwrap())
+        .collect();
+    assert!(titles.iter().all(|d| *d >= "2026-09-10"), "{titles:?}");
+    assert!(!titles.contains(&"2026-09-01"));
+    let (status, j) = s
+        .post_json(
+            "/api/v1/retros",
+            &s.token_for("pia"),
+            json!({"squad": "nope", "format": "custom", "columns": ["Only"]}),
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        j["fields"]["squad"].is_string() && j["fields"]["columns"].is_string(),
+        "{j}"
+    );
+}
+
+backend_tests!(
+    phases_hide_cards_until_the_reveal_and_limit_votes,
+    anonymous_retros_store_no_author,
+    action_items_come_back_until_done_and_cards_become_lessons,
+);
