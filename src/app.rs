@@ -76,6 +76,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::postmortems::routes::configure(cfg);
     crate::postmortems::api::configure(cfg);
     crate::actions::routes::configure(cfg);
+    crate::health::routes::configure(cfg);
+    crate::health::api::configure(cfg);
     crate::search::routes::configure(cfg);
 }
 
