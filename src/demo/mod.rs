@@ -2,6 +2,7 @@
 //! --demo` loads it into an empty database. Each feature adds its own demo records here.
 
 mod experiments;
+mod health;
 mod knowledge;
 mod org;
 mod postmortems;
@@ -33,6 +34,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         knowledge::load(conn, &authors)?;
         experiments::load(conn, &authors)?;
         postmortems::load(conn)?;
+        health::load(conn)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;
