@@ -410,6 +410,7 @@ async fn render_indicators(
     } else {
         StatusCode::OK
     };
+    let failed = typed.as_ref().map(IndicatorForm::key);
     let mut typed = typed;
     let forms = all
         .iter()
@@ -423,6 +424,7 @@ async fn render_indicators(
             shell: Shell::new(viewer, "admin"),
             forms,
             new: typed.unwrap_or_default(),
+            failed,
         },
         status,
     )
@@ -475,6 +477,7 @@ async fn save(
     };
     let typed = |errors| IndicatorForm {
         id,
+        stored_name: current.map(|i| i.name.clone()).unwrap_or_default(),
         name: f.name.clone(),
         awesome: f.awesome.clone(),
         crappy: f.crappy.clone(),

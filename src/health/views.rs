@@ -92,11 +92,12 @@ pub struct UnitLink {
     pub url: String,
 }
 
-/// The colours and trends for the radio buttons: key, label, arrow.
+/// The colours for the radio buttons: key and label.
 pub fn colors() -> Vec<(&'static str, &'static str)> {
     Color::ALL.iter().map(|c| (c.key(), c.label())).collect()
 }
 
+/// The trends for the radio buttons: key, label and arrow.
 pub fn trend_choices() -> Vec<(&'static str, &'static str, &'static str)> {
     super::model::Trend::ALL
         .iter()
@@ -315,6 +316,8 @@ pub struct HeatmapPage {
 #[derive(Default)]
 pub struct IndicatorForm {
     pub id: Option<i64>,
+    /// The name as stored, for the heading (the field may hold a new one as typed).
+    pub stored_name: String,
     pub name: String,
     pub awesome: String,
     pub crappy: String,
@@ -327,6 +330,7 @@ impl IndicatorForm {
     pub fn of(i: &Indicator) -> IndicatorForm {
         IndicatorForm {
             id: Some(i.id),
+            stored_name: i.name.clone(),
             name: i.name.clone(),
             awesome: i.awesome.clone(),
             crappy: i.crappy.clone(),
@@ -365,6 +369,8 @@ pub struct IndicatorsPage {
     pub shell: Shell,
     pub forms: Vec<IndicatorForm>,
     pub new: IndicatorForm,
+    /// The id prefix of the form that was sent back with problems.
+    pub failed: Option<String>,
 }
 
 #[cfg(test)]
