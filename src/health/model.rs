@@ -342,6 +342,9 @@ pub fn check_indicator(
     }
 }
 
+/// A person's vote on one indicator, checked: indicator id, colour, trend, comment.
+pub type NewVote = (i64, Color, Option<Trend>, String);
+
 /// One indicator's part of a vote form, as typed.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Ballot {
@@ -353,9 +356,7 @@ pub struct Ballot {
 /// A person's votes in a session, checked: one per indicator they gave a colour. Skipping an
 /// indicator is allowed (nobody has to have an opinion on everything); a trend or comment
 /// without a colour is not, as it would be lost. Errors by indicator id, `0` for the form.
-pub fn check_ballots(
-    ballots: &[(i64, Ballot)],
-) -> Result<Vec<(i64, Color, Option<Trend>, String)>, Vec<(i64, String)>> {
+pub fn check_ballots(ballots: &[(i64, Ballot)]) -> Result<Vec<NewVote>, Vec<(i64, String)>> {
     let mut votes = Vec::new();
     let mut errors = Vec::new();
     for (id, b) in ballots {

@@ -5,7 +5,9 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 use diesel::result::{DatabaseErrorKind, Error as DieselError};
 
-use super::model::{Color, DEFAULT_INDICATORS, Indicator, IndicatorInput, Session, Trend, Vote};
+use super::model::{
+    Color, DEFAULT_INDICATORS, Indicator, IndicatorInput, NewVote, Session, Trend, Vote,
+};
 use crate::db::schema::{health_indicators, health_sessions, health_votes};
 use crate::db::{AnyConnection, Change, changelog, write_transaction, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -230,7 +232,7 @@ fn insert_vote(
     conn: &mut AnyConnection,
     session_id: i64,
     person_id: i64,
-    (indicator_id, color, trend, comment): &(i64, Color, Option<Trend>, String),
+    (indicator_id, color, trend, comment): &NewVote,
 ) -> AppResult<()> {
     diesel::insert_into(health_votes::table)
         .values((
@@ -252,7 +254,7 @@ pub fn replace_votes(
     session_id: i64,
     person_id: i64,
     covered: &[i64],
-    votes: &[(i64, Color, Option<Trend>, String)],
+    votes: &[NewVote],
 ) -> AppResult<()> {
     write_with_changes(conn, Some(person_id), |c| {
         // Checked again in the transaction: the session may have closed since the page loaded.
@@ -299,7 +301,7 @@ pub fn insert_closed(
     squad_id: i64,
     held_on: NaiveDate,
     closed_at: NaiveDateTime,
-    votes: &[(i64, Vec<(i64, Color, Option<Trend>, String)>)],
+    votes: &[(i64, Vec<NewVote>)],
 ) -> AppResult<i64> {
     write_with_changes(conn, Some(facilitator), |c| {
         let id = insert_session(c, facilitator, squad_id, held_on, Some(closed_at))?;

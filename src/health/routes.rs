@@ -353,7 +353,7 @@ async fn heatmap(
         Found::MovedTo(url) => return Ok(moved(&format!("{url}/health"))),
     };
     let mut squads: Vec<&Unit> = org.snap.in_tribe(tribe.id, UnitKind::Squad).collect();
-    squads.sort_by(|a, b| a.name.to_lowercase().cmp(&b.name.to_lowercase()));
+    squads.sort_by_key(|s| s.name.to_lowercase());
     let ids: Vec<i64> = squads.iter().map(|s| s.id).collect();
     let heat = state.db.run(move |c| flow::heat(c, &ids)).await?;
     let columns: Vec<_> = heat.indicators.iter().filter(|i| !i.retired).collect();
