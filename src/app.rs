@@ -80,6 +80,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::actions::routes::configure(cfg);
     crate::retros::routes::configure(cfg);
     crate::retros::api::configure(cfg);
+    crate::health::routes::configure(cfg);
+    crate::health::api::configure(cfg);
     crate::search::routes::configure(cfg);
 }
 

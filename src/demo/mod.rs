@@ -2,6 +2,7 @@
 //! --demo` loads it into an empty database. Each feature adds its own demo records here.
 
 mod experiments;
+mod health;
 mod knowledge;
 mod org;
 mod postmortems;
@@ -36,6 +37,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         experiments::load(conn, &authors)?;
         postmortems::load(conn)?;
         retros::load(conn)?;
+        health::load(conn)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

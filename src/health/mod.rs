@@ -2,4 +2,9 @@
 //! squad votes green, yellow or red per indicator with a trend, a squad's history with its
 //! trend lines, and a tribe's heatmap.
 
+pub mod api;
+pub mod flow;
 pub mod model;
+pub mod repo;
+pub mod routes;
+pub mod views;

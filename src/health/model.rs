@@ -2,6 +2,10 @@
 //! "crappy" look like, a traffic-light vote per person and indicator with a trend, and the
 //! result per indicator. Types and arithmetic, no I/O.
 
+use std::collections::{HashMap, HashSet};
+
+use chrono::{NaiveDate, NaiveDateTime};
+
 /// The default indicators: name, awesome, crappy. Admins may edit the set.
 pub const DEFAULT_INDICATORS: &[(&str, &str, &str)] = &[
     (
@@ -160,6 +164,249 @@ impl Tally {
     }
 }
 
+/// A comment on a vote has at most this many characters.
+pub const COMMENT_MAX: usize = 500;
+
+/// An indicator as stored. Retired ones are kept: earlier sessions voted on them.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = crate::db::schema::health_indicators)]
+pub struct Indicator {
+    pub id: i64,
+    pub name: String,
+    pub awesome: String,
+    pub crappy: String,
+    pub position: i32,
+    pub retired: bool,
+}
+
+/// A health-check session of one squad.
+#[derive(Debug, Clone, PartialEq, Eq, diesel::Queryable, diesel::Selectable)]
+#[diesel(table_name = crate::db::schema::health_sessions)]
+pub struct Session {
+    pub id: i64,
+    pub squad_id: i64,
+    pub held_on: NaiveDate,
+    pub facilitator_id: i64,
+    pub closed_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+}
+
+impl Session {
+    pub fn closed(&self) -> bool {
+        self.closed_at.is_some()
+    }
+
+    pub fn url(&self) -> String {
+        format!("/health/{}", self.id)
+    }
+}
+
+/// One person's vote on one indicator.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Vote {
+    pub session_id: i64,
+    pub indicator_id: i64,
+    pub person_id: i64,
+    pub color: Color,
+    pub trend: Option<Trend>,
+    pub comment: String,
+}
+
+/// What a session came to: per indicator its tally and its comments.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Results {
+    /// People who voted on at least one indicator.
+    pub participants: u32,
+    pub tallies: HashMap<i64, Tally>,
+    pub comments: HashMap<i64, Vec<String>>,
+}
+
+impl Results {
+    /// The results of the votes of one session.
+    pub fn of<'a>(votes: impl IntoIterator<Item = &'a Vote>) -> Results {
+        let mut r = Results::default();
+        let mut people = HashSet::new();
+        for v in votes {
+            people.insert(v.person_id);
+            r.tallies
+                .entry(v.indicator_id)
+                .or_default()
+                .add(v.color, v.trend);
+            if !v.comment.trim().is_empty() {
+                r.comments
+                    .entry(v.indicator_id)
+                    .or_default()
+                    .push(v.comment.trim().to_string());
+            }
+        }
+        // Comments are shown without names; sorted, so their order (votes come in by person)
+        // does not give away who wrote which.
+        for c in r.comments.values_mut() {
+            c.sort();
+        }
+        r.participants = people.len() as u32;
+        r
+    }
+
+    pub fn tally(&self, indicator_id: i64) -> Tally {
+        self.tallies.get(&indicator_id).copied().unwrap_or_default()
+    }
+
+    pub fn comments(&self, indicator_id: i64) -> &[String] {
+        self.comments
+            .get(&indicator_id)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+}
+
+/// The session a tribe's heatmap shows for a squad: its newest closed session that has
+/// votes (a closed session is the squad's settled picture), else its newest session that has
+/// votes (one still running). A session nobody voted in has nothing to show.
+pub fn latest<'a>(
+    sessions: impl IntoIterator<Item = &'a Session>,
+    has_votes: impl Fn(&Session) -> bool,
+) -> Option<&'a Session> {
+    sessions
+        .into_iter()
+        .filter(|s| has_votes(s))
+        .max_by_key(|s| (s.closed(), s.held_on, s.id))
+}
+
+/// An indicator as typed in the admin form.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct IndicatorInput {
+    pub name: String,
+    pub awesome: String,
+    pub crappy: String,
+    pub position: i32,
+}
+
+/// Checks an indicator as typed; messages by field. `taken` says whether another indicator
+/// already has this name (names are compared without case).
+pub fn check_indicator(
+    name: &str,
+    awesome: &str,
+    crappy: &str,
+    position: &str,
+    taken: impl Fn(&str) -> bool,
+) -> Result<IndicatorInput, Vec<(&'static str, String)>> {
+    let mut errors = Vec::new();
+    let name = name.trim();
+    if name.is_empty() {
+        errors.push(("name", "Give the indicator a name.".to_string()));
+    } else if name.chars().count() > 60 {
+        errors.push(("name", "A name has at most 60 characters.".into()));
+    } else if taken(name) {
+        errors.push((
+            "name",
+            format!("There is already an indicator called {name:?} (perhaps a retired one: restore it instead)."),
+        ));
+    }
+    for (field, text, what) in [
+        ("awesome", awesome, "awesome"),
+        ("crappy", crappy, "crappy"),
+    ] {
+        let text = text.trim();
+        if text.is_empty() {
+            errors.push((
+                field,
+                format!("Describe what {what} looks like, so everyone votes on the same thing."),
+            ));
+        } else if text.chars().count() > 300 {
+            errors.push((field, "A description has at most 300 characters.".into()));
+        }
+    }
+    let position = match position.trim() {
+        "" => 0,
+        p => match p.parse::<i32>() {
+            Ok(n) if (0..=1000).contains(&n) => n,
+            _ => {
+                errors.push((
+                    "position",
+                    "The position is a whole number from 0 to 1000.".into(),
+                ));
+                0
+            }
+        },
+    };
+    if errors.is_empty() {
+        Ok(IndicatorInput {
+            name: name.to_string(),
+            awesome: awesome.trim().to_string(),
+            crappy: crappy.trim().to_string(),
+            position,
+        })
+    } else {
+        Err(errors)
+    }
+}
+
+/// A person's vote on one indicator, checked: indicator id, colour, trend, comment.
+pub type NewVote = (i64, Color, Option<Trend>, String);
+
+/// One indicator's part of a vote form, as typed.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ballot {
+    pub color: String,
+    pub trend: String,
+    pub comment: String,
+}
+
+/// A person's votes in a session, checked: one per indicator they gave a colour. Skipping an
+/// indicator is allowed (nobody has to have an opinion on everything); a trend or comment
+/// without a colour is not, as it would be lost. Errors by indicator id, `0` for the form.
+pub fn check_ballots(ballots: &[(i64, Ballot)]) -> Result<Vec<NewVote>, Vec<(i64, String)>> {
+    let mut votes = Vec::new();
+    let mut errors = Vec::new();
+    for (id, b) in ballots {
+        let color = match b.color.trim() {
+            "" => None,
+            c => match Color::parse(c) {
+                Some(c) => Some(c),
+                None => {
+                    errors.push((*id, format!("{c:?} is not green, yellow or red.")));
+                    continue;
+                }
+            },
+        };
+        let trend = match b.trend.trim() {
+            "" => None,
+            t => match Trend::parse(t) {
+                Some(t) => Some(t),
+                None => {
+                    errors.push((*id, format!("{t:?} is not better, same or worse.")));
+                    continue;
+                }
+            },
+        };
+        let comment = b.comment.trim();
+        if comment.chars().count() > COMMENT_MAX {
+            errors.push((
+                *id,
+                format!("A comment has at most {COMMENT_MAX} characters."),
+            ));
+            continue;
+        }
+        match color {
+            Some(c) => votes.push((*id, c, trend, comment.to_string())),
+            None if trend.is_some() || !comment.is_empty() => errors.push((
+                *id,
+                "Pick a colour too: a trend or comment needs one.".into(),
+            )),
+            None => {}
+        }
+    }
+    if errors.is_empty() && votes.is_empty() {
+        errors.push((0, "Pick a colour for at least one indicator.".into()));
+    }
+    if errors.is_empty() {
+        Ok(votes)
+    } else {
+        Err(errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,5 +455,113 @@ mod tests {
     fn ten_default_indicators() {
         assert_eq!(DEFAULT_INDICATORS.len(), 10);
         assert_eq!(DEFAULT_INDICATORS[9].0, "Pawns or players");
+    }
+
+    fn session(id: i64, day: &str, closed: bool) -> Session {
+        let held_on: NaiveDate = day.parse().unwrap();
+        Session {
+            id,
+            squad_id: 1,
+            held_on,
+            facilitator_id: 1,
+            closed_at: closed.then(|| held_on.and_hms_opt(17, 0, 0).unwrap()),
+            created_at: held_on.and_hms_opt(9, 0, 0).unwrap(),
+        }
+    }
+
+    fn vote(person: i64, indicator: i64, color: Color, comment: &str) -> Vote {
+        Vote {
+            session_id: 1,
+            indicator_id: indicator,
+            person_id: person,
+            color,
+            trend: Some(Trend::Same),
+            comment: comment.into(),
+        }
+    }
+
+    #[test]
+    fn results_count_people_and_sort_comments() {
+        use Color::*;
+        let votes = vec![
+            vote(1, 10, Green, "zebra crossing"),
+            vote(1, 11, Red, ""),
+            vote(2, 10, Yellow, "  alpha  "),
+            vote(3, 10, Yellow, ""),
+        ];
+        let r = Results::of(&votes);
+        assert_eq!(r.participants, 3);
+        assert_eq!(r.tally(10).votes(), 3);
+        assert_eq!(r.tally(10).result(), Some(Yellow));
+        assert_eq!(r.tally(11).result(), Some(Red));
+        assert_eq!(r.tally(12), Tally::default());
+        assert_eq!(r.comments(10), ["alpha", "zebra crossing"]);
+        assert!(r.comments(11).is_empty());
+    }
+
+    #[test]
+    fn the_latest_closed_session_with_votes_is_preferred() {
+        let sessions = vec![
+            session(1, "2026-01-10", true),
+            session(2, "2026-04-10", true),
+            session(3, "2026-07-10", false),
+            session(4, "2026-08-10", true),
+        ];
+        // 4 is closed but nobody voted in it; 3 is newer than 2 but still open.
+        let voted = |s: &Session| s.id != 4;
+        assert_eq!(latest(&sessions, voted).map(|s| s.id), Some(2));
+        // Without a closed one, the newest running one.
+        let open_only = vec![
+            session(5, "2026-01-10", false),
+            session(6, "2026-02-10", false),
+        ];
+        assert_eq!(latest(&open_only, |_| true).map(|s| s.id), Some(6));
+        assert_eq!(latest(&open_only, |_| false), None);
+    }
+
+    #[test]
+    fn indicator_checks() {
+        let free = |_: &str| false;
+        let ok = check_indicator(" Speed ", "fast", "slow", "3", free).unwrap();
+        assert_eq!((ok.name.as_str(), ok.position), ("Speed", 3));
+        let e = check_indicator("", " ", &"x".repeat(301), "-1", free).unwrap_err();
+        let fields: Vec<&str> = e.iter().map(|(f, _)| *f).collect();
+        assert_eq!(fields, ["name", "awesome", "crappy", "position"]);
+        let e =
+            check_indicator("Fun", "a", "b", "", |n| n.eq_ignore_ascii_case("fun")).unwrap_err();
+        assert!(e[0].1.contains("already"), "{e:?}");
+    }
+
+    #[test]
+    fn ballot_checks() {
+        let b = |c: &str, t: &str, m: &str| Ballot {
+            color: c.into(),
+            trend: t.into(),
+            comment: m.into(),
+        };
+        let votes = check_ballots(&[
+            (1, b("green", "better", " nice ")),
+            (2, b("", "", "")),
+            (3, b("red", "", "")),
+        ])
+        .unwrap();
+        assert_eq!(
+            votes,
+            vec![
+                (1, Color::Green, Some(Trend::Better), "nice".to_string()),
+                (3, Color::Red, None, String::new()),
+            ]
+        );
+        let e = check_ballots(&[(1, b("", "", ""))]).unwrap_err();
+        assert_eq!(e[0].0, 0, "nothing picked at all");
+        let e = check_ballots(&[
+            (1, b("", "worse", "")),
+            (2, b("blue", "", "")),
+            (3, b("green", "", &"x".repeat(COMMENT_MAX + 1))),
+            (4, b("green", "", &"é".repeat(COMMENT_MAX))),
+        ])
+        .unwrap_err();
+        let ids: Vec<i64> = e.iter().map(|(i, _)| *i).collect();
+        assert_eq!(ids, [1, 2, 3]);
     }
 }

@@ -10,6 +10,7 @@ mod browser;
 mod cli;
 mod durability;
 mod experiments;
+mod health;
 mod lessons;
 mod org;
 mod pages;

@@ -1,0 +1,129 @@
+//! `GET /api/v1/squads/{slug}/health` (a contract): a squad's indicators and its health-check
+//! sessions, newest first, with the result and the votes per indicator.
+
+use actix_web::http::header;
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+use serde::Serialize;
+
+use super::flow::{self, Found};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::org::unit::UnitKind;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/squads/{slug}/health", web::get().to(squad));
+}
+
+#[derive(Serialize)]
+struct HealthJson {
+    squad: String,
+    indicators: Vec<IndicatorJson>,
+    sessions: Vec<SessionJson>,
+}
+
+#[derive(Serialize)]
+struct IndicatorJson {
+    id: i64,
+    name: String,
+    awesome: String,
+    crappy: String,
+    retired: bool,
+}
+
+#[derive(Serialize)]
+struct SessionJson {
+    id: i64,
+    held_on: NaiveDate,
+    closed: bool,
+    facilitator: String,
+    /// People who voted.
+    votes: u32,
+    results: Vec<ResultJson>,
+}
+
+#[derive(Serialize)]
+struct ResultJson {
+    indicator: String,
+    /// The majority colour (ties to the worse); null without votes.
+    color: Option<&'static str>,
+    /// The majority trend; null without votes.
+    trend: Option<&'static str>,
+    green: u32,
+    yellow: u32,
+    red: u32,
+    better: u32,
+    same: u32,
+    worse: u32,
+    comments: Vec<String>,
+}
+
+async fn squad(
+    state: web::Data<AppState>,
+    // Reading is checked by the auth middleware, as for the pages.
+    _viewer: Viewer,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (org, found) = flow::unit(&state, UnitKind::Squad, &slug).await?;
+    let squad = match found {
+        Found::Unit(u) => u,
+        Found::MovedTo(url) => {
+            // `url` is `/squads/{new slug}`.
+            return Ok(HttpResponse::MovedPermanently()
+                .insert_header((header::LOCATION, format!("/api/v1{url}/health")))
+                .finish());
+        }
+    };
+    let id = squad.id;
+    let h = state.db.run(move |c| flow::history(c, id)).await?;
+    let columns = h.columns();
+    let sessions = h
+        .sessions
+        .iter()
+        .map(|(s, r)| SessionJson {
+            id: s.id,
+            held_on: s.held_on,
+            closed: s.closed(),
+            facilitator: org
+                .snap
+                .person(s.facilitator_id)
+                .map(|p| p.username.clone())
+                .unwrap_or_default(),
+            votes: r.participants,
+            results: columns
+                .iter()
+                .map(|i| {
+                    let t = r.tally(i.id);
+                    ResultJson {
+                        indicator: i.name.clone(),
+                        color: t.result().map(|c| c.key()),
+                        trend: t.result().map(|_| t.trend().key()),
+                        green: t.green,
+                        yellow: t.yellow,
+                        red: t.red,
+                        better: t.better,
+                        same: t.same,
+                        worse: t.worse,
+                        comments: r.comments(i.id).to_vec(),
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    Ok(HttpResponse::Ok().json(HealthJson {
+        squad: squad.slug.clone(),
+        indicators: h
+            .indicators
+            .iter()
+            .map(|i| IndicatorJson {
+                id: i.id,
+                name: i.name.clone(),
+                awesome: i.awesome.clone(),
+                crappy: i.crappy.clone(),
+                retired: i.retired,
+            })
+            .collect(),
+        sessions,
+    }))
+}
