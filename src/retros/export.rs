@@ -48,10 +48,7 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
     if !page.review.is_empty() {
         out.push_str("## Review of earlier action items\n\n");
         for x in &page.review {
-            let verdict = x
-                .verdict
-                .map(|v| v.label())
-                .unwrap_or_else(|| "not reviewed".into());
+            let verdict = x.verdict.map(|v| v.label()).unwrap_or("not reviewed");
             let _ = writeln!(out, "- {} — {verdict} (from {})", x.item.title, x.from);
         }
         out.push('\n');

@@ -700,3 +700,106 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
     browser.screenshot("postmortem-phone.png").await;
     browser.close().await;
 }
+
+/// Two people in one retro, each in their own browser: the facilitator's phase changes and
+/// the cards reach the other page within seconds, without it ever reloading.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_people_in_a_retro_see_each_others_cards_after_the_reveal_without_reloading() {
+    let Some(coach) = Browser::start(false).await else {
+        return;
+    };
+    let Some(lead) = Browser::start(true).await else {
+        coach.close().await;
+        return;
+    };
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &coach.client;
+    c.goto(&s.url("/login?next=/retros/new")).await.unwrap();
+    coach.sign_in("fika-demo-2026").await;
+    coach.wait_for_path("/retros/new").await;
+    c.execute(
+        "document.querySelector('[name=squad]').value = 'player'; document.querySelector('[name=format]').value = 'four_ls';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    coach.type_into("title", "Two browsers retro").await;
+    coach.click("main form button[type=submit]").await;
+    eventually("the retro did not start", || async {
+        coach.path().await.starts_with("/retros/") && !coach.path().await.ends_with("/new")
+    })
+    .await;
+    let path = coach.path().await;
+
+    let l = &lead.client;
+    l.goto(&s.url(&format!("/login?next={path}")))
+        .await
+        .unwrap();
+    lead.sign_in_as("bjorn", "fika-demo-2026").await;
+    lead.wait_for_path(&path).await;
+    // Marks this page: a reload would wipe it.
+    l.execute("window.sameBoard = 'yes'", vec![]).await.unwrap();
+
+    // The facilitator opens the writing; the lead's page gets the card form by itself.
+    coach.click(".facilitate button[value=write]").await;
+    eventually("the lead's page never showed the card form", || async {
+        lead.js_text("return document.getElementById('card-body') ? 'yes' : ''")
+            .await
+            == "yes"
+    })
+    .await;
+    coach.wait_text("#card-body").await;
+    coach
+        .type_into("card-body", "Pairing on the buffer code")
+        .await;
+    coach.click(".card-form button[type=submit]").await;
+    lead.type_into("card-body", "We lacked a test device lab")
+        .await;
+    lead.click(".card-form button[type=submit]").await;
+    eventually("the lead never saw their own card", || async {
+        lead.js_text("return document.getElementById('retro-board')?.innerText ?? ''")
+            .await
+            .contains("We lacked a test device lab")
+    })
+    .await;
+    eventually("the count of cards never reached two", || async {
+        lead.js_text("return document.getElementById('retro-head')?.innerText ?? ''")
+            .await
+            .contains("2 cards written so far, 1 by you")
+    })
+    .await;
+    let before = lead
+        .js_text("return document.getElementById('retro-board').innerText")
+        .await;
+    assert!(
+        !before.contains("Pairing on the buffer code"),
+        "the coach's card is hidden before the reveal: {before}"
+    );
+
+    // The reveal: each sees the other's card, no reload.
+    coach.click(".facilitate button[value=reveal]").await;
+    eventually("the lead never saw the coach's card", || async {
+        lead.js_text("return document.getElementById('retro-board')?.innerText ?? ''")
+            .await
+            .contains("Pairing on the buffer code")
+    })
+    .await;
+    eventually("the coach never saw the lead's card", || async {
+        coach
+            .js_text("return document.getElementById('retro-board')?.innerText ?? ''")
+            .await
+            .contains("We lacked a test device lab")
+    })
+    .await;
+    assert_eq!(
+        lead.js_text("return window.sameBoard ?? ''").await,
+        "yes",
+        "the lead's page was never reloaded"
+    );
+    assert_eq!(lead.path().await, path);
+    lead.screenshot("retro-revealed-dark.png").await;
+    coach.screenshot("retro-revealed.png").await;
+    lead.close().await;
+    coach.close().await;
+}
