@@ -503,30 +503,6 @@ pub async fn ungroup(state: &AppState, viewer: &Viewer, id: i64, card: i64) -> A
     .await
 }
 
-pub async fn rename_group(
-    state: &AppState,
-    viewer: &Viewer,
-    id: i64,
-    group: i64,
-    title: String,
-) -> AppResult<()> {
-    act(state, viewer, id, move |c, retro, _| {
-        in_phase(
-            retro,
-            matches!(retro.phase, Phase::Group | Phase::Discuss),
-            "Groups are renamed while grouping or discussing.",
-        )?;
-        let title = title.trim();
-        if title.is_empty() || title.chars().count() > 120 {
-            return Err(AppError::validation(
-                "Give the group a title of at most 120 characters.",
-            ));
-        }
-        repo::rename_group(c, retro.id, group, title)
-    })
-    .await
-}
-
 /// One more dot (`add`) or one less on a topic, never past the retro's limit.
 pub async fn vote(
     state: &AppState,

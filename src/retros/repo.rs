@@ -335,22 +335,6 @@ pub fn ungroup(conn: &mut AnyConnection, retro_id: i64, card: i64) -> AppResult<
     drop_empty_groups(conn, retro_id)
 }
 
-pub fn rename_group(
-    conn: &mut AnyConnection,
-    retro_id: i64,
-    group: i64,
-    title: &str,
-) -> AppResult<()> {
-    diesel::update(
-        retro_groups::table
-            .filter(retro_groups::retro_id.eq(retro_id))
-            .filter(retro_groups::id.eq(group)),
-    )
-    .set(retro_groups::title.eq(title))
-    .execute(conn)?;
-    Ok(())
-}
-
 fn drop_empty_groups(conn: &mut AnyConnection, retro_id: i64) -> AppResult<()> {
     let used: Vec<Option<i64>> = retro_cards::table
         .filter(retro_cards::retro_id.eq(retro_id))
@@ -494,7 +478,7 @@ pub fn earlier_of_squad(conn: &mut AnyConnection, retro: &Retro) -> AppResult<Ve
         .load(conn)?)
 }
 
-/// The ids of the retros `ids_after` `after`, `n` of them (for the search rebuild).
+/// The ids of up to `n` closed retros after `after` (for the search rebuild).
 pub fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i64>> {
     retros::table
         .filter(retros::id.gt(after))

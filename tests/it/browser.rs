@@ -105,9 +105,37 @@ impl Browser {
         field.send_keys(text).await.unwrap();
     }
 
+    /// Types into a field of a live page: found again if it was replaced meanwhile.
+    async fn type_live(&self, id: &str, text: &str) {
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let typed = match self.client.find(Locator::Id(id)).await {
+                Ok(field) => field.send_keys(text).await,
+                Err(e) => Err(e),
+            };
+            match typed {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => panic!("cannot type into {id}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+    }
+
+    /// Clicks the element, finding it again when the page replaced it between the find and
+    /// the click (live pages swap their parts while a test works in them).
     async fn click(&self, css: &str) {
-        let target = self.client.find(Locator::Css(css)).await.unwrap();
-        target.click().await.unwrap();
+        let deadline = Instant::now() + Duration::from_secs(10);
+        loop {
+            let clicked = match self.client.find(Locator::Css(css)).await {
+                Ok(target) => target.click().await,
+                Err(e) => Err(e),
+            };
+            match clicked {
+                Ok(()) => return,
+                Err(e) if Instant::now() > deadline => panic!("cannot click {css}: {e}"),
+                Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
     }
 
     /// Waits for an element (the page after a click has loaded) and returns its text. A page
@@ -751,10 +779,10 @@ async fn two_people_in_a_retro_see_each_others_cards_after_the_reveal_without_re
     .await;
     coach.wait_text("#card-body").await;
     coach
-        .type_into("card-body", "Pairing on the buffer code")
+        .type_live("card-body", "Pairing on the buffer code")
         .await;
     coach.click(".card-form button[type=submit]").await;
-    lead.type_into("card-body", "We lacked a test device lab")
+    lead.type_live("card-body", "We lacked a test device lab")
         .await;
     lead.click(".card-form button[type=submit]").await;
     eventually("the lead never saw their own card", || async {

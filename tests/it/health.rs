@@ -8,39 +8,19 @@ use crate::backend_tests;
 use crate::harness::{Backend, Client, PASSWORD, TestServer};
 
 /// A tribe with three squads: paula and pia are in payments, otto in radio, nobody in
-/// search; cora (a coach) and rita are in no squad.
+/// search; cora (a coach) and rita are in no squad. The post-mortem tests' org, plus search
+/// and cora.
 async fn org(b: Backend) -> (TestServer, String) {
-    let s = TestServer::start(b).await;
-    s.data.add_user("admin", PASSWORD, true);
-    for u in ["paula", "pia", "otto", "cora", "rita"] {
-        s.data.add_user(u, PASSWORD, false);
-    }
-    let admin = s.token_for("admin");
-    for (kind, body) in [
-        ("tribe", json!({"name": "Core"})),
-        ("squad", json!({"name": "Payments", "tribe": "core"})),
-        ("squad", json!({"name": "Radio", "tribe": "core"})),
-        ("squad", json!({"name": "Search", "tribe": "core"})),
-    ] {
-        let (status, j) = s
-            .post_json(&format!("/api/v1/units/{kind}"), &admin, body)
-            .await;
-        assert_eq!(status, 201, "{j}");
-    }
-    for (unit, user) in [
-        ("squad/payments", "paula"),
-        ("squad/payments", "pia"),
-        ("squad/radio", "otto"),
-    ] {
-        let (status, j) = s
-            .post_json(
-                &format!("/api/v1/units/{unit}/members"),
-                &admin,
-                json!({"username": user, "role": "member", "since": "2025-01-01"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{j}");
-    }
+    let (s, admin) = crate::postmortems::org(b).await;
+    s.data.add_user("cora", PASSWORD, false);
+    let (status, j) = s
+        .post_json(
+            "/api/v1/units/squad",
+            &admin,
+            json!({"name": "Search", "tribe": "core"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
     (s, admin)
 }
 
