@@ -108,20 +108,28 @@ pub struct Page {
     pub lessons: Vec<(i64, String)>,
 }
 
+/// The viewer as a blocking-pool closure can carry it (a `Viewer` holds an `Rc`).
+struct Detached(Option<Person>, AuthVia, bool);
+
+impl Detached {
+    fn of(viewer: &Viewer) -> Detached {
+        let public_read = viewer.person().is_none() && viewer.may_browse();
+        Detached(viewer.person().cloned(), viewer.via().clone(), public_read)
+    }
+
+    fn viewer(self) -> Viewer {
+        Viewer::new(self.0, self.1, self.2)
+    }
+}
+
 pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<(Arc<OrgView>, Page)> {
     let org_cache = state.org.clone();
-    let viewer = viewer.clone();
-    // The viewer holds an Rc; what the blocking thread needs is copied out first.
-    let (person, via, browse) = (
-        viewer.person().cloned(),
-        viewer.via().clone(),
-        viewer.may_browse(),
-    );
+    let who = Detached::of(viewer);
     state
         .db
         .run(move |c| {
             let org = org_cache.get(c)?;
-            let v = Viewer::new(person, via, browse);
+            let v = who.viewer();
             let retro = visible(repo::get(c, id)?, &v)?;
             let page = read_page(c, retro, &v)?;
             Ok((org, page))
@@ -380,15 +388,11 @@ async fn act<T: Send + 'static>(
     f: impl FnOnce(&mut AnyConnection, &Retro, &Seat) -> AppResult<T> + Send + 'static,
 ) -> AppResult<T> {
     viewer.require_user()?;
-    let (person, via, browse) = (
-        viewer.person().cloned(),
-        viewer.via().clone(),
-        viewer.may_browse(),
-    );
+    let who = Detached::of(viewer);
     state
         .db
         .run(move |c| {
-            let v = Viewer::new(person, via, browse);
+            let v = who.viewer();
             repo::board_write(
                 c,
                 id,
@@ -402,11 +406,12 @@ async fn act<T: Send + 'static>(
         .await
 }
 
+/// A card as typed (column index and text), checked against the retro it goes to.
 pub async fn add_card(
     state: &AppState,
     viewer: &Viewer,
     id: i64,
-    column: usize,
+    column: String,
     body: String,
 ) -> AppResult<()> {
     act(state, viewer, id, move |c, retro, seat| {
@@ -415,9 +420,7 @@ pub async fn add_card(
             retro.phase.accepts_cards(),
             "Cards are written in the write phase.",
         )?;
-        if column >= retro.columns.len() {
-            return Err(AppError::BadRequest("There is no such column.".into()));
-        }
+        let (column, body) = check_card(retro, &column, &body).map_err(AppError::Validation)?;
         let writer = match (&seat.writer_key, seat.person_id) {
             (Some(k), _) if retro.anonymous => Writer::Key(k.clone()),
             (None, _) if retro.anonymous => {
@@ -617,24 +620,23 @@ impl ActionForm {
 pub async fn add_action(
     state: &AppState,
     viewer: &Viewer,
-    retro: &Retro,
+    id: i64,
     input: ActionInput,
 ) -> AppResult<()> {
     let me = viewer.require_user()?.id;
-    let (id, phase) = (retro.id, retro.phase);
-    if !matches!(phase, Phase::Discuss) {
-        return Err(AppError::Conflict(format!(
-            "Action items are agreed in the discuss phase. The retro is in its {} phase.",
-            phase.label()
-        )));
-    }
-    state
-        .db
-        .run(move |c| repo::add_action(c, Some(me), id, &input))
-        .await
+    act(state, viewer, id, move |c, retro, _| {
+        in_phase(
+            retro,
+            retro.phase == Phase::Discuss,
+            "Action items are agreed in the discuss phase.",
+        )?;
+        repo::add_action(c, Some(me), retro.id, &input)
+    })
+    .await
 }
 
-/// The review's verdict on an earlier retro's item.
+/// The review's verdict on an earlier retro's item, under the retro's lock (the phase read
+/// is the phase it is given in).
 pub async fn review(
     state: &AppState,
     viewer: &Viewer,
@@ -643,26 +645,20 @@ pub async fn review(
     verdict: Verdict,
 ) -> AppResult<()> {
     let me = viewer.require_user()?.id;
-    let v = viewer.clone();
-    let (person, via, browse) = (v.person().cloned(), v.via().clone(), v.may_browse());
-    state
-        .db
-        .run(move |c| {
-            let v = Viewer::new(person, via, browse);
-            let retro = visible(repo::get(c, id)?, &v)?;
-            in_phase(
-                &retro,
-                retro.phase == Phase::Review,
-                "Earlier action items are reviewed in the review phase.",
-            )?;
-            let item = review_items(c, &retro)?
-                .into_iter()
-                .find(|r| r.item.id == action)
-                .ok_or(AppError::NotFound)?
-                .item;
-            repo::review_item(c, Some(me), &retro, &item, verdict)
-        })
-        .await
+    act(state, viewer, id, move |c, retro, _| {
+        in_phase(
+            retro,
+            retro.phase == Phase::Review,
+            "Earlier action items are reviewed in the review phase.",
+        )?;
+        let item = review_items(c, retro)?
+            .into_iter()
+            .find(|r| r.item.id == action)
+            .ok_or(AppError::NotFound)?
+            .item;
+        repo::review_item(c, Some(me), retro, &item, verdict)
+    })
+    .await
 }
 
 /// A card's text for a lesson, or a group's title and cards.

@@ -410,7 +410,8 @@ pub fn reviews(conn: &mut AnyConnection, retro_id: i64) -> AppResult<Vec<(i64, S
 }
 
 /// Records what the review said of an item and sets the item's status to match, in one
-/// logged write (the item's list and its source's page move together).
+/// logged write (the item's list and its source's page move together). Pages call it inside
+/// [`board_write`], which holds the retro.
 pub fn review_item(
     conn: &mut AnyConnection,
     actor: Option<i64>,
@@ -420,7 +421,6 @@ pub fn review_item(
 ) -> AppResult<()> {
     let (status, reason) = verdict.status(&retro.title);
     write_with_changes(conn, actor, |c| {
-        touch(c, retro.id)?;
         diesel::delete(
             retro_reviews::table
                 .filter(retro_reviews::retro_id.eq(retro.id))
@@ -444,7 +444,8 @@ pub fn review_item(
     })
 }
 
-/// Adds an action item to the retro (logged: `/actions` and the unit pages list it).
+/// Adds an action item to the retro (logged: `/actions` and the unit pages list it). Pages
+/// call it inside [`board_write`], which holds the retro.
 pub fn add_action(
     conn: &mut AnyConnection,
     actor: Option<i64>,
@@ -452,7 +453,6 @@ pub fn add_action(
     input: &ActionInput,
 ) -> AppResult<()> {
     write_with_changes(conn, actor, |c| {
-        touch(c, retro_id)?;
         crate::actions::repo::add(c, KIND, retro_id, input)?;
         Ok((
             (),

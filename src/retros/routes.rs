@@ -285,11 +285,7 @@ async fn add_card(
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let f = form.into_inner();
-    let retro = flow::visible(state.db.run(move |c| repo::get(c, id)).await?, &viewer)?;
-    let done = match flow::check_card(&retro, &f.column, &f.body) {
-        Ok((column, body)) => flow::add_card(&state, &viewer, id, column, body).await,
-        Err(m) => Err(AppError::Validation(m)),
-    };
+    let done = flow::add_card(&state, &viewer, id, f.column.clone(), f.body.clone()).await;
     after(&state, &viewer, id, done, "card", move |p| {
         p.card_column = f.column;
         p.card_body = f.body;
@@ -370,7 +366,7 @@ async fn add_action(
     let org = org_view(&state).await?;
     let retro = flow::visible(state.db.run(move |c| repo::get(c, id)).await?, &viewer)?;
     let refused = match form.parse(&org, &retro) {
-        Ok(input) => match flow::add_action(&state, &viewer, &retro, input).await {
+        Ok(input) => match flow::add_action(&state, &viewer, id, input).await {
             Ok(()) => return Ok(see_other(&retro.url())),
             Err(AppError::Conflict(m)) => [("phase".to_string(), m)].into_iter().collect(),
             Err(e) => return Err(e),
