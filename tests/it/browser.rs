@@ -695,6 +695,13 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
             .is_empty()
     );
     browser.click(".who form button").await;
+    // Signed out before going on: a navigation started now would race the sign-out's own.
+    eventually("never signed out", || async {
+        c.find_all(Locator::Css(".who form button"))
+            .await
+            .is_ok_and(|b| b.is_empty())
+    })
+    .await;
     c.goto(&s.url(&format!("/login?next={url}"))).await.unwrap();
     browser
         .sign_in_as("reviewer", crate::harness::PASSWORD)
