@@ -82,6 +82,8 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::retros::api::configure(cfg);
     crate::health::routes::configure(cfg);
     crate::health::api::configure(cfg);
+    crate::steps::routes::configure(cfg);
+    crate::steps::api::configure(cfg);
     crate::search::routes::configure(cfg);
 }
 

@@ -22,3 +22,4 @@ pub mod postmortems;
 pub mod retros;
 pub mod search;
 pub mod site;
+pub mod steps;

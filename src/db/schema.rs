@@ -447,6 +447,101 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    step_texts (key) {
+        key -> Text,
+        body -> Text,
+        updated_by -> Nullable<BigInt>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    step_catalogue (id) {
+        id -> BigInt,
+        kind -> Text,
+        name -> Text,
+        description -> Text,
+        company_level -> Bool,
+        retired -> Bool,
+    }
+}
+
+diesel::table! {
+    step_profiles (person_id) {
+        person_id -> BigInt,
+        discipline_id -> Nullable<BigInt>,
+        step -> Nullable<Text>,
+        step_since -> Nullable<Date>,
+        public -> Bool,
+        started_on -> Nullable<Date>,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    step_person_roles (person_id, role_id) {
+        person_id -> BigInt,
+        role_id -> BigInt,
+    }
+}
+
+diesel::table! {
+    step_assessments (person_id, side, behavior) {
+        person_id -> BigInt,
+        side -> Text,
+        behavior -> Text,
+        individual -> Nullable<Integer>,
+        squad -> Nullable<Integer>,
+        tribe -> Nullable<Integer>,
+        company -> Nullable<Integer>,
+        note -> Text,
+        author_id -> BigInt,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    step_proposals (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        from_step -> Text,
+        to_step -> Text,
+        evidence -> Text,
+        proposed_by -> BigInt,
+        created_at -> Timestamp,
+        status -> Text,
+        decided_by -> Nullable<BigInt>,
+        decided_at -> Nullable<Timestamp>,
+        decision_note -> Text,
+    }
+}
+
+diesel::table! {
+    step_feedback (id) {
+        id -> BigInt,
+        proposal_id -> BigInt,
+        peer_id -> BigInt,
+        asked_by -> BigInt,
+        asked_at -> Timestamp,
+        answer -> Text,
+        answered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    step_events (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        kind -> Text,
+        step -> Nullable<Text>,
+        proposal_id -> Nullable<BigInt>,
+        actor_id -> BigInt,
+        note -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> units (unit_id));
@@ -476,6 +571,8 @@ diesel::joinable!(retro_votes -> retros (retro_id));
 diesel::joinable!(health_sessions -> units (squad_id));
 diesel::joinable!(health_votes -> health_sessions (session_id));
 diesel::joinable!(health_votes -> health_indicators (indicator_id));
+diesel::joinable!(step_person_roles -> step_catalogue (role_id));
+diesel::joinable!(step_feedback -> step_proposals (proposal_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     people,
@@ -494,6 +591,14 @@ diesel::allow_tables_to_appear_in_same_query!(
     health_indicators,
     health_sessions,
     health_votes,
+    step_texts,
+    step_catalogue,
+    step_profiles,
+    step_person_roles,
+    step_assessments,
+    step_proposals,
+    step_feedback,
+    step_events,
     sessions,
     api_tokens,
     login_failures,

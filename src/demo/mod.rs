@@ -8,6 +8,7 @@ mod org;
 mod postmortems;
 mod retros;
 mod retros_data;
+mod steps;
 
 use crate::auth::password::{self, Password};
 use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
@@ -38,6 +39,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         postmortems::load(conn)?;
         retros::load(conn)?;
         health::load(conn)?;
+        steps::load(conn)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

@@ -182,7 +182,22 @@ async fn person(
     let can_edit = viewer
         .person()
         .is_some_and(|p| p.is_admin || p.id == profile.id);
-    html(&views::person_page(
+    let (public_step, sees_steps) = {
+        let me = crate::steps::flow::me(&viewer);
+        let username = profile.username.clone();
+        let view = view.clone();
+        state
+            .db
+            .run(move |c| {
+                let loaded = crate::steps::flow::load(c, &view, &username, me)?;
+                Ok((
+                    crate::steps::flow::public_of(&loaded).map(|p| (p.step.label(), p.since)),
+                    loaded.access.sees(),
+                ))
+            })
+            .await?
+    };
+    let mut page = views::person_page(
         Shell::new(&viewer, "org"),
         profile,
         memberships,
@@ -190,7 +205,10 @@ async fn person(
         on,
         can_edit,
         lessons,
-    ))
+    );
+    page.public_step = public_step;
+    page.sees_steps = sees_steps;
+    html(&page)
 }
 
 fn may_edit_person(viewer: &Viewer, person_id: i64) -> AppResult<()> {

@@ -543,6 +543,10 @@ pub struct PersonPage {
     pub can_edit: bool,
     /// Lessons they wrote, newest first.
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
+    /// Their career step, when they made it public: (step, since).
+    pub public_step: Option<(&'static str, Option<NaiveDate>)>,
+    /// Whether the viewer may open their private career record.
+    pub sees_steps: bool,
 }
 
 pub fn person_page(
@@ -599,6 +603,8 @@ pub fn person_page(
         on_teams,
         can_edit,
         lessons,
+        public_step: None,
+        sees_steps: false,
     }
 }
 

@@ -135,8 +135,19 @@ pub fn for_change(
                 .filter(people::username.eq(entity_key))
                 .select(people::id)
                 .load(conn)?;
-            one(people_by_ids(conn, &ids)?, gone("person"))
+            // A person's step record goes with them: it leaves the index when they are
+            // disabled.
+            let mut updates = one(people_by_ids(conn, &ids)?, gone("person"));
+            updates.extend(one(
+                crate::steps::flow::records(conn, &ids)?,
+                vec![Update::Remove(key("step", entity_key))],
+            ));
+            updates
         }
+        "step" => one(
+            crate::steps::flow::records_of(conn, entity_key)?,
+            gone("step"),
+        ),
         "unit" => {
             let found = entity_key.split_once('/').and_then(|(kind, slug)| {
                 units
@@ -237,7 +248,8 @@ pub fn count_all(conn: &mut AnyConnection) -> AppResult<u64> {
         + n(units::table.count().get_result(conn))?
         + n(Ok(crate::experiments::repo::count(conn)?))?
         + n(Ok(crate::postmortems::repo::count_published(conn)?))?
-        + n(Ok(crate::retros::repo::count_closed(conn)?))?)
+        + n(Ok(crate::retros::repo::count_closed(conn)?))?
+        + n(Ok(crate::steps::flow::count(conn)?))?)
 }
 
 /// Every record, in batches of `batch`, handed to `each`.
@@ -256,7 +268,7 @@ pub fn for_all(
     )?;
     type Load = fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>;
     type NextIds = fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>;
-    let kinds: [(Load, NextIds); 6] = [
+    let kinds: [(Load, NextIds); 7] = [
         (people_by_ids, |c, after, n| {
             people::table
                 .filter(people::id.gt(after))
@@ -290,6 +302,7 @@ pub fn for_all(
             crate::postmortems::repo::ids_after,
         ),
         (crate::retros::repo::records, crate::retros::repo::ids_after),
+        (crate::steps::flow::records, crate::steps::flow::ids_after),
     ];
     for (load, next_ids) in kinds {
         let mut after = 0;

@@ -86,6 +86,7 @@ pub fn kind_label(kind: &str) -> &'static str {
         "experiment" => "Experiment",
         "postmortem" => "Post-mortem",
         "retro" => "Retrospective",
+        "step" => "Career step",
         _ => "Record",
     }
 }

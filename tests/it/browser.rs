@@ -838,3 +838,144 @@ async fn two_people_in_a_retro_see_each_others_cards_after_the_reveal_without_re
     lead.close().await;
     coach.close().await;
 }
+
+/// A promotion from proposal to approval, as two people do it: paula proposes herself for
+/// Tribe/Guild on her private page (on a phone-sized window), her tribe lead tess finds it
+/// waiting on `/steps` (in dark mode), approves it with a note, and paula's page shows the new
+/// step and the decision in its history.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_promotion_goes_from_proposal_to_approval_in_the_browser() {
+    let Some(person) = Browser::start(false).await else {
+        return;
+    };
+    let Some(decider) = Browser::start(true).await else {
+        person.close().await;
+        return;
+    };
+    let s = crate::steps::org(Backend::Sqlite).await;
+    let lena = crate::steps::user(&s, "lena").await;
+    let res = lena
+        .first_step(
+            "paula",
+            "squad",
+            "Six-month review: a steady member of Payments.",
+        )
+        .await;
+    assert_eq!(res.status(), 303, "lena sets paula's first step");
+    // Both sides of the assessment, so the page compares them.
+    let paula = crate::steps::user(&s, "paula").await;
+    for (who, ratings) in [
+        (&paula, ["4", "3", "3", "1", "Mentored two juniors."]),
+        (
+            &lena,
+            ["4", "3", "1", "1", "Strong in the squad; tribe-wide next."],
+        ),
+    ] {
+        let res = who
+            .post(
+                "/people/paula/steps/assessment",
+                &[
+                    ("team.individual", ratings[0]),
+                    ("team.squad", ratings[1]),
+                    ("team.tribe", ratings[2]),
+                    ("team.company", ratings[3]),
+                    ("team.note", ratings[4]),
+                    ("mastery.individual", "4"),
+                    ("mastery.squad", "3"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), 303);
+    }
+
+    let p = &person.client;
+    p.set_window_size(390, 900).await.unwrap();
+    p.goto(&s.url("/login?next=/people/paula/steps"))
+        .await
+        .unwrap();
+    person.sign_in_as("paula", crate::harness::PASSWORD).await;
+    person.wait_for_path("/people/paula/steps").await;
+    assert!(
+        person
+            .wait_text(".step-name")
+            .await
+            .contains("Squad/Chapter")
+    );
+    p.execute("document.querySelector('#to').value = 'tribe';", vec![])
+        .await
+        .unwrap();
+    person
+        .type_into(
+            "evidence",
+            "I ran the weekly design review for Payments and Radio, and I mentored two new engineers through on-call.",
+        )
+        .await;
+    person.screenshot("steps-propose-phone.png").await;
+    person.click("#propose button[type=submit]").await;
+    eventually("the proposal page never came", || async {
+        person
+            .path()
+            .await
+            .starts_with("/people/paula/steps/proposals/")
+    })
+    .await;
+    let proposal_path = person.path().await;
+    assert_eq!(
+        person.wait_text(".proposal-status").await,
+        "Waiting for a decision"
+    );
+
+    let d = &decider.client;
+    d.goto(&s.url("/login?next=/steps")).await.unwrap();
+    decider.sign_in_as("tess", crate::harness::PASSWORD).await;
+    decider.wait_for_path("/steps").await;
+    decider.click(".steps-awaiting a").await;
+    decider.wait_for_path(&proposal_path).await;
+    let main = decider.wait_text("main").await;
+    assert!(
+        main.contains("mentored two new engineers") && !main.contains("<p>"),
+        "the decider reads the evidence, rendered: {main}"
+    );
+    decider
+        .type_into("note", "Clear tribe-wide impact. Congratulations!")
+        .await;
+    decider.screenshot("steps-decide-dark.png").await;
+    decider.click("button[value=approve]").await;
+    eventually("the decision was not shown", || async {
+        decider
+            .js_text("return document.querySelector('.proposal-status')?.innerText ?? ''")
+            .await
+            == "Approved"
+    })
+    .await;
+    assert!(
+        !decider.body_background().await.contains("251, 248, 244"),
+        "dark mode is dark"
+    );
+    // The tribe lead decided the proposal, but the record itself stays private to them.
+    d.goto(&s.url("/people/paula/steps")).await.unwrap();
+    assert!(
+        decider
+            .wait_text("main")
+            .await
+            .contains("Career steps are private")
+    );
+
+    p.goto(&s.url("/people/paula/steps")).await.unwrap();
+    assert_eq!(person.wait_text(".step-name").await, "Tribe/Guild");
+    let history = person.wait_text(".steps-history").await;
+    assert!(
+        history.contains("Promotion approved: Tribe/Guild — by tess Testperson"),
+        "{history}"
+    );
+    person.screenshot("steps-approved-phone.png").await;
+    p.set_window_size(1280, 1400).await.unwrap();
+    p.execute("document.getElementById('cmp-h').scrollIntoView()", vec![])
+        .await
+        .unwrap();
+    let compared = person.wait_text(".steps-summary").await;
+    assert!(compared.contains("agree on 5 of 6"), "{compared}");
+    person.screenshot("steps-compare.png").await;
+    person.close().await;
+    decider.close().await;
+}

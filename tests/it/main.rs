@@ -18,3 +18,4 @@ mod postmortems;
 mod retros;
 mod search;
 mod site;
+mod steps;

@@ -1,0 +1,501 @@
+//! What the pages, the API, the feed and search share about career records: who stands
+//! where around a person (their chapter leads, tribe leads, the company-level role holders),
+//! who may see and do what, and each record read as one viewer may read it. The privacy rule
+//! lives here so every surface applies the same one.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use diesel::prelude::*;
+
+use super::model::{Access, Assessment, Relations, Side, Status, Step, review_due};
+use super::repo::{self, Entry, Event, Feedback, Profile, Proposal, Who};
+use crate::auth::Viewer;
+use crate::db::AnyConnection;
+use crate::db::schema::people;
+use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgView;
+use crate::org::rules::Snapshot;
+use crate::org::unit::{Role, UnitKind};
+use crate::search::records::{EVERYONE, Record, key};
+
+/// The viewer as the blocking pool needs them: `(person id, is admin)`, or nobody.
+pub type Me = Option<(i64, bool)>;
+
+pub fn me(viewer: &Viewer) -> Me {
+    viewer.person().map(|p| (p.id, p.is_admin))
+}
+
+/// What everyone else is told about a record they may not see: the same whether or not a
+/// step exists.
+pub fn private() -> AppError {
+    AppError::forbidden(
+        "Career steps are private to the person, their chapter lead and admins.".to_string(),
+    )
+}
+
+/// The relations of `person_id` in today's org.
+pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations {
+    let mut chapter_leads = Vec::new();
+    let mut tribes = HashSet::new();
+    for m in snap.memberships.iter().filter(|m| m.person_id == person_id) {
+        let Some(unit) = snap.unit(m.unit_id) else {
+            continue;
+        };
+        match unit.kind() {
+            UnitKind::Chapter => {
+                tribes.extend(unit.tribe_id);
+                if m.role() != Role::ChapterLead {
+                    chapter_leads.extend(
+                        snap.members_with_role(unit.id, Role::ChapterLead)
+                            .iter()
+                            .map(|p| p.id),
+                    );
+                }
+            }
+            UnitKind::Squad | UnitKind::Trio => {
+                tribes.extend(unit.tribe_id);
+            }
+            UnitKind::Tribe => {
+                tribes.insert(unit.id);
+            }
+            _ => {}
+        }
+    }
+    let mut tribe_leads = Vec::new();
+    for t in &tribes {
+        tribe_leads.extend(
+            snap.members_with_role(*t, Role::TribeLead)
+                .iter()
+                .map(|p| p.id),
+        );
+        for trio in snap.in_tribe(*t, UnitKind::Trio) {
+            tribe_leads.extend(
+                snap.members_with_role(trio.id, Role::TribeLead)
+                    .iter()
+                    .map(|p| p.id),
+            );
+        }
+    }
+    let clean = |mut v: Vec<i64>| {
+        v.retain(|id| *id != person_id);
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    Relations {
+        person_id,
+        chapter_leads: clean(chapter_leads),
+        tribe_leads: clean(tribe_leads),
+        company: clean(company.to_vec()),
+    }
+}
+
+/// The people whose chapter `lead` currently leads (not their co-leads).
+pub fn led_by(snap: &Snapshot, lead: i64) -> Vec<i64> {
+    let chapters: Vec<i64> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.person_id == lead && m.role() == Role::ChapterLead)
+        .filter(|m| {
+            snap.unit(m.unit_id)
+                .is_some_and(|u| u.kind() == UnitKind::Chapter)
+        })
+        .map(|m| m.unit_id)
+        .collect();
+    let mut out: Vec<i64> = snap
+        .memberships
+        .iter()
+        .filter(|m| chapters.contains(&m.unit_id) && m.role() != Role::ChapterLead)
+        .map(|m| m.person_id)
+        .filter(|p| *p != lead)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
+}
+
+/// A person as their record names them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub id: i64,
+    pub username: String,
+    pub display_name: String,
+    pub disabled: bool,
+}
+
+impl Person {
+    pub fn who(&self) -> Who {
+        Who {
+            id: self.id,
+            username: self.username.clone(),
+        }
+    }
+}
+
+pub fn person(conn: &mut AnyConnection, username: &str, me: Me) -> AppResult<Person> {
+    let (id, username, display_name, disabled) = people::table
+        .filter(people::username.eq(username.trim().to_lowercase()))
+        .select((
+            people::id,
+            people::username,
+            people::display_name,
+            people::disabled,
+        ))
+        .first::<(i64, String, String, bool)>(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    // Someone who left is history only admins browse (as on their profile page).
+    if disabled && !me.is_some_and(|(_, admin)| admin) {
+        return Err(AppError::NotFound);
+    }
+    Ok(Person {
+        id,
+        username,
+        display_name,
+        disabled,
+    })
+}
+
+/// One person's record with what the viewer may do with it. Reading it does not check
+/// access: callers decide what of it to show (see [`Record::require_sees`]).
+pub struct Loaded {
+    pub person: Person,
+    pub rel: Relations,
+    pub access: Access,
+    pub profile: Option<Profile>,
+    /// When they started: the record's date, else their first membership.
+    pub started_on: Option<NaiveDate>,
+}
+
+impl Loaded {
+    pub fn step(&self) -> Option<Step> {
+        self.profile.as_ref().and_then(Profile::step)
+    }
+
+    pub fn public(&self) -> bool {
+        self.profile
+            .as_ref()
+            .is_some_and(|p| p.public && p.step.is_some())
+    }
+
+    /// The private record, or the one answer everyone else gets.
+    pub fn require_sees(&self) -> AppResult<()> {
+        if self.access.sees() {
+            Ok(())
+        } else {
+            Err(private())
+        }
+    }
+
+    pub fn review_due(&self) -> Option<NaiveDate> {
+        match self.step() {
+            Some(_) => None,
+            None => self.started_on.map(review_due),
+        }
+    }
+}
+
+pub fn load(conn: &mut AnyConnection, view: &OrgView, username: &str, me: Me) -> AppResult<Loaded> {
+    let person = person(conn, username, me)?;
+    let company = repo::company_holders(conn)?;
+    let rel = relations(&view.snap, &company, person.id);
+    let access = Access::of(&rel, me);
+    let profile = repo::profile(conn, person.id)?;
+    let started_on = match profile.as_ref().and_then(|p| p.started_on) {
+        Some(d) => Some(d),
+        None => repo::first_start(conn, person.id)?,
+    };
+    Ok(Loaded {
+        person,
+        rel,
+        access,
+        profile,
+        started_on,
+    })
+}
+
+/// A proposal with what its page shows.
+pub struct ProposalView {
+    pub proposal: Proposal,
+    pub feedback: Vec<Feedback>,
+}
+
+/// Everything of one record, for the private page, the API and the export.
+pub struct Full {
+    pub loaded: Loaded,
+    pub catalogue: Vec<Entry>,
+    pub role_ids: Vec<i64>,
+    pub own: Assessment,
+    pub lead: Assessment,
+    pub proposals: Vec<ProposalView>,
+    pub events: Vec<Event>,
+    /// Display names (and usernames) of everyone the record names.
+    pub names: HashMap<i64, (String, String)>,
+}
+
+impl Full {
+    pub fn name(&self, id: i64) -> String {
+        self.names
+            .get(&id)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_else(|| "someone".into())
+    }
+
+    pub fn discipline(&self) -> Option<&Entry> {
+        let id = self.loaded.profile.as_ref()?.discipline_id?;
+        self.catalogue.iter().find(|e| e.id == id)
+    }
+
+    pub fn roles(&self) -> Vec<&Entry> {
+        self.catalogue
+            .iter()
+            .filter(|e| self.role_ids.contains(&e.id))
+            .collect()
+    }
+
+    pub fn open_proposal(&self) -> Option<&ProposalView> {
+        self.proposals
+            .iter()
+            .find(|p| p.proposal.status() == Status::Open)
+    }
+}
+
+/// The whole record of a person the viewer may see (else [`private`]).
+pub fn full(conn: &mut AnyConnection, view: &OrgView, username: &str, me: Me) -> AppResult<Full> {
+    let loaded = load(conn, view, username, me)?;
+    loaded.require_sees()?;
+    read_full(conn, loaded)
+}
+
+pub fn read_full(conn: &mut AnyConnection, loaded: Loaded) -> AppResult<Full> {
+    let id = loaded.person.id;
+    let proposals = repo::proposals_of(conn, id)?
+        .into_iter()
+        .map(|proposal| {
+            Ok(ProposalView {
+                feedback: repo::feedback_on(conn, proposal.id)?,
+                proposal,
+            })
+        })
+        .collect::<AppResult<Vec<_>>>()?;
+    let events = repo::events_of(conn, id)?;
+    let own = repo::assessment(conn, id, Side::Own)?;
+    let lead = repo::assessment(conn, id, Side::Lead)?;
+    let mut ids: HashSet<i64> = HashSet::new();
+    ids.extend(loaded.rel.chapter_leads.iter().copied());
+    ids.extend(loaded.rel.tribe_leads.iter().copied());
+    ids.extend(loaded.rel.company.iter().copied());
+    for p in &proposals {
+        ids.insert(p.proposal.proposed_by);
+        ids.extend(p.proposal.decided_by);
+        ids.extend(p.feedback.iter().flat_map(|f| [f.peer_id, f.asked_by]));
+    }
+    ids.extend(events.iter().map(|e| e.actor_id));
+    Ok(Full {
+        catalogue: repo::catalogue(conn)?,
+        role_ids: repo::roles_of(conn, id)?,
+        names: repo::names(conn, ids)?,
+        own,
+        lead,
+        proposals,
+        events,
+        loaded,
+    })
+}
+
+/// One proposal as the viewer may see it: the record's readers, and whoever decides it.
+pub struct ProposalPage {
+    pub full: Full,
+    pub id: i64,
+    pub may_decide: bool,
+}
+
+pub fn proposal_page(
+    conn: &mut AnyConnection,
+    view: &OrgView,
+    username: &str,
+    id: i64,
+    me: Me,
+) -> AppResult<ProposalPage> {
+    let loaded = load(conn, view, username, me)?;
+    let p = repo::proposal(conn, id)?;
+    if p.person_id != loaded.person.id {
+        return Err(AppError::NotFound);
+    }
+    let viewer = me.map(|(id, _)| id);
+    let may_decide =
+        p.status() == Status::Open && viewer.is_some_and(|v| loaded.rel.may_decide(p.to(), v));
+    let decided_it = viewer.is_some() && p.decided_by == viewer;
+    if !(loaded.access.sees() || may_decide || decided_it) {
+        return Err(private());
+    }
+    Ok(ProposalPage {
+        full: read_full(conn, loaded)?,
+        id,
+        may_decide,
+    })
+}
+
+/// The open proposals waiting for `me` to decide, with whose they are.
+pub fn awaiting(
+    conn: &mut AnyConnection,
+    view: &OrgView,
+    me: i64,
+) -> AppResult<Vec<(Proposal, Person)>> {
+    let company = repo::company_holders(conn)?;
+    let mut out = Vec::new();
+    for p in repo::open_proposals(conn)? {
+        let rel = relations(&view.snap, &company, p.person_id);
+        if rel.may_decide(p.to(), me)
+            && let Some(b) = view.snap.person(p.person_id)
+        {
+            out.push((
+                p,
+                Person {
+                    id: b.id,
+                    username: b.username.clone(),
+                    display_name: b.display_name.clone(),
+                    disabled: b.disabled,
+                },
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// The events a feed shows `me`: everything for admins; otherwise the records they see
+/// (their own, their chapter's people) and the proposals waiting for their decision.
+pub fn feed_events(conn: &mut AnyConnection, view: &OrgView, me: Me) -> AppResult<Vec<Event>> {
+    let Some((id, admin)) = me else {
+        return Ok(vec![]);
+    };
+    if admin {
+        return repo::recent_events(conn, None, 50);
+    }
+    let mut people = led_by(&view.snap, id);
+    people.push(id);
+    let mut events = repo::recent_events(conn, Some(&people), 50)?;
+    for (p, _) in awaiting(conn, view, id)? {
+        events.extend(
+            repo::events_of(conn, p.person_id)?
+                .into_iter()
+                .filter(|e| e.proposal_id == Some(p.id)),
+        );
+    }
+    events.sort_by_key(|e| std::cmp::Reverse(e.id));
+    events.dedup_by_key(|e| e.id);
+    events.truncate(50);
+    Ok(events)
+}
+
+/// A record the viewer may not see, reduced to what its owner made public (or nothing).
+pub struct Public {
+    pub step: Step,
+    pub since: Option<NaiveDate>,
+}
+
+pub fn public_of(loaded: &Loaded) -> Option<Public> {
+    if !loaded.public() {
+        return None;
+    }
+    Some(Public {
+        step: loaded.step()?,
+        since: loaded.profile.as_ref().and_then(|p| p.step_since),
+    })
+}
+
+// ---------------------------------------------------------------- search
+
+/// (person id, username, display name, step, since, public, updated) of a step record.
+type StepRow = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    Option<NaiveDate>,
+    bool,
+    chrono::NaiveDateTime,
+);
+
+/// The search records of these people's steps: readable by the person and admins, and by
+/// everyone once the person made the step public. Chapter leads find their people on the
+/// chapter overview instead: a reader list naming leads would go stale the day a membership
+/// ends, and a stale reader is a leak.
+pub fn records(conn: &mut AnyConnection, person_ids: &[i64]) -> AppResult<Vec<Record>> {
+    use crate::db::schema::step_profiles;
+    let rows: Vec<StepRow> = step_profiles::table
+        .inner_join(people::table.on(people::id.eq(step_profiles::person_id)))
+        .filter(step_profiles::person_id.eq_any(person_ids))
+        .filter(people::disabled.eq(false))
+        .filter(step_profiles::step.is_not_null())
+        .select((
+            people::id,
+            people::username,
+            people::display_name,
+            step_profiles::step,
+            step_profiles::step_since,
+            step_profiles::public,
+            step_profiles::updated_at,
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, username, name, step, since, public, at)| {
+            let step = Step::parse(step.as_deref()?)?;
+            let mut readers = vec![format!("person:{id}"), "admin".to_string()];
+            if public {
+                readers.push(EVERYONE.to_string());
+            }
+            let since = since.map(|d| format!(" since {d}")).unwrap_or_default();
+            Some(Record {
+                key: key("step", &username),
+                kind: "step",
+                title: format!("{name}: {} step", step.label()),
+                body: format!(
+                    "{name} is at the {} step{since}. Career step.",
+                    step.label()
+                ),
+                tags: vec![],
+                unit_ids: vec![],
+                author: None,
+                date: at,
+                url: if public {
+                    format!("/people/{username}")
+                } else {
+                    format!("/people/{username}/steps")
+                },
+                context: "Career step".into(),
+                readers,
+            })
+        })
+        .collect())
+}
+
+pub fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::step_profiles;
+    step_profiles::table
+        .filter(step_profiles::person_id.gt(after))
+        .filter(step_profiles::step.is_not_null())
+        .order(step_profiles::person_id)
+        .limit(n)
+        .select(step_profiles::person_id)
+        .load(conn)
+}
+
+pub fn count(conn: &mut AnyConnection) -> AppResult<i64> {
+    use crate::db::schema::step_profiles;
+    Ok(step_profiles::table
+        .filter(step_profiles::step.is_not_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// The search updates for a change to `username`'s record (or their person).
+pub fn records_of(conn: &mut AnyConnection, username: &str) -> AppResult<Vec<Record>> {
+    let ids: Vec<i64> = people::table
+        .filter(people::username.eq(username))
+        .select(people::id)
+        .load(conn)?;
+    records(conn, &ids)
+}
