@@ -24,6 +24,7 @@ use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
 use crate::steps::flow;
 use crate::steps::model::{Behavior, Relations, Row, Side, Status, Step, review_due};
+use crate::steps::proposal_repo;
 use crate::steps::repo::{self, RecordInput, Who};
 
 /// Profile discipline → (the catalogue's discipline, whether "Software engineer" is their role
@@ -225,7 +226,7 @@ fn propose(
     evidence: &str,
     when: NaiveDateTime,
 ) -> AppResult<i64> {
-    let id = repo::propose(conn, by, who, to, evidence)?;
+    let id = proposal_repo::propose(conn, by, who, to, evidence)?;
     diesel::update(step_proposals::table.find(id))
         .set(step_proposals::created_at.eq(when))
         .execute(conn)?;
@@ -390,7 +391,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         let w = who(pid)?;
         let proposal = propose(conn, &w, by, to, evidence, at(days(asked), 11))?;
         let actor = decider(&rel(pid), to).unwrap_or(admin);
-        repo::close_proposal(conn, actor, &w, proposal, outcome, note)?;
+        proposal_repo::close_proposal(conn, actor, &w, proposal, outcome, note)?;
         let when = at(days(decided), 15);
         diesel::update(step_proposals::table.find(proposal))
             .set(step_proposals::decided_at.eq(when))
@@ -425,14 +426,14 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     // Discovery's tribe lead, as Ben now works in Podcast Discovery) decides.
     let w = who(ben)?;
     let open = propose(conn, &w, ben, Step::Tribe, EVIDENCE_BEN, at(days(9), 11))?;
-    repo::ask_feedback(conn, ben, &w, open, aino)?;
+    proposal_repo::ask_feedback(conn, ben, &w, open, aino)?;
     stamp(conn, ben, at(days(8), 9))?;
-    let asked = repo::feedback_on(conn, open)?;
+    let asked = proposal_repo::feedback_on(conn, open)?;
     let f = asked
         .iter()
         .find(|f| f.peer_id == aino)
         .ok_or_else(|| AppError::internal("demo: feedback not asked"))?;
-    repo::answer_feedback(conn, aino, &w, f.id, FEEDBACK_BEN)?;
+    proposal_repo::answer_feedback(conn, aino, &w, f.id, FEEDBACK_BEN)?;
     diesel::update(step_feedback::table.find(f.id))
         .set((
             step_feedback::asked_at.eq(at(days(8), 9)),
@@ -446,7 +447,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     let w = who(carla)?;
     let open = propose(conn, &w, aino, Step::Squad, EVIDENCE_CARLA, at(days(6), 10))?;
     for peer in [nth(&listening, 2)?, bjorn] {
-        repo::ask_feedback(conn, aino, &w, open, peer)?;
+        proposal_repo::ask_feedback(conn, aino, &w, open, peer)?;
         stamp(conn, carla, at(days(5), 13))?;
     }
     diesel::update(step_feedback::table.filter(step_feedback::proposal_id.eq(open)))

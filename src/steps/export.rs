@@ -1,10 +1,24 @@
 //! A person's career record as Markdown (`/people/{username}/steps.md`): theirs to keep, or
-//! to bring to a conversation. Same readers as the page.
+//! to bring to a conversation; and the private Atom feed of the records and proposals a
+//! viewer may see (`/feeds/steps.atom`). Same readers as the pages.
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use askama::Template;
+
+use super::flow::{self, Me};
+use super::framework::Framework;
+use super::model::{Behavior, EventKind, Step, rating_label};
+use super::repo;
+use super::routes::{private, signed_in};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::routes::org_view;
+use crate::pages::changes::{Feed, FeedEntry, base_url, rfc3339};
 
 use std::fmt::Write;
 
 use super::flow::Full;
-use super::model::{Behavior, EventKind, Framework, Step, rating_label};
 
 pub fn markdown(f: &Full, fw: &Framework) -> String {
     let l = &f.loaded;
@@ -147,4 +161,94 @@ pub fn markdown(f: &Full, fw: &Framework) -> String {
         );
     }
     out
+}
+
+// ---------------------------------------------------------------- export and feed
+
+pub(super) async fn export(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    username: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let me = signed_in(&viewer)?;
+    let view = org_view(&state).await?;
+    let username = username.into_inner();
+    let (f, fw) = state
+        .db
+        .run(move |c| {
+            Ok((
+                flow::full(c, &view, &username, Some(me))?,
+                Framework::new(repo::texts(c)?),
+            ))
+        })
+        .await?;
+    Ok(private(
+        HttpResponse::Ok()
+            .content_type("text/markdown; charset=utf-8")
+            .body(super::export::markdown(&f, &fw)),
+    ))
+}
+
+pub(super) async fn feed(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+) -> AppResult<HttpResponse> {
+    let me: Me = Some(signed_in(&viewer)?);
+    let view = org_view(&state).await?;
+    let (events, names) = state
+        .db
+        .run(move |c| {
+            let events = flow::feed_events(c, &view, me)?;
+            let names = repo::names(c, events.iter().flat_map(|e| [e.person_id, e.actor_id]))?;
+            Ok((events, names))
+        })
+        .await?;
+    let base = base_url(&req);
+    let name = |id: i64| {
+        names
+            .get(&id)
+            .cloned()
+            .unwrap_or_else(|| (String::new(), "someone".into()))
+    };
+    let entries: Vec<FeedEntry> = events
+        .iter()
+        .map(|e| {
+            let (username, person) = name(e.person_id);
+            let (_, actor) = name(e.actor_id);
+            let what = e.kind().map(|k| k.label()).unwrap_or("Changed");
+            let step = e
+                .step()
+                .map(|s| format!(": {}", s.label()))
+                .unwrap_or_default();
+            let url = match e.proposal_id {
+                Some(p) => format!("{base}/people/{username}/steps/proposals/{p}"),
+                None => format!("{base}/people/{username}/steps"),
+            };
+            FeedEntry {
+                id: format!("{base}/people/{username}/steps#event-{}", e.id),
+                title: format!("{person}: {what}{step}"),
+                url,
+                updated: rfc3339(e.created_at),
+                author: actor,
+                html: String::new(),
+            }
+        })
+        .collect();
+    let feed = Feed {
+        id: format!("{base}/feeds/steps.atom"),
+        title: "fika: career steps (private)".into(),
+        self_url: format!("{base}/feeds/steps.atom"),
+        alternate: format!("{base}/steps"),
+        updated: entries
+            .first()
+            .map(|e| e.updated.clone())
+            .unwrap_or_else(|| rfc3339(chrono::Utc::now().naive_utc())),
+        entries,
+    };
+    Ok(private(
+        HttpResponse::Ok()
+            .content_type("application/atom+xml; charset=utf-8")
+            .body(feed.render().map_err(AppError::internal)?),
+    ))
 }

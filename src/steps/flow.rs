@@ -9,7 +9,8 @@ use chrono::NaiveDate;
 use diesel::prelude::*;
 
 use super::model::{Access, Assessment, Relations, Side, Status, Step, review_due};
-use super::repo::{self, Entry, Event, Feedback, Profile, Proposal, Who};
+use super::proposal_repo::{self, Feedback, Proposal};
+use super::repo::{self, Entry, Event, Profile, Who};
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::db::schema::people;
@@ -46,11 +47,8 @@ pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations 
             UnitKind::Chapter => {
                 tribes.extend(unit.tribe_id);
                 if m.role() != Role::ChapterLead {
-                    chapter_leads.extend(
-                        snap.members_with_role(unit.id, Role::ChapterLead)
-                            .iter()
-                            .map(|p| p.id),
-                    );
+                    chapter_leads
+                        .extend(active(snap.members_with_role(unit.id, Role::ChapterLead)));
                 }
             }
             UnitKind::Squad | UnitKind::Trio => {
@@ -64,17 +62,9 @@ pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations 
     }
     let mut tribe_leads = Vec::new();
     for t in &tribes {
-        tribe_leads.extend(
-            snap.members_with_role(*t, Role::TribeLead)
-                .iter()
-                .map(|p| p.id),
-        );
+        tribe_leads.extend(active(snap.members_with_role(*t, Role::TribeLead)));
         for trio in snap.in_tribe(*t, UnitKind::Trio) {
-            tribe_leads.extend(
-                snap.members_with_role(trio.id, Role::TribeLead)
-                    .iter()
-                    .map(|p| p.id),
-            );
+            tribe_leads.extend(active(snap.members_with_role(trio.id, Role::TribeLead)));
         }
     }
     let clean = |mut v: Vec<i64>| {
@@ -89,6 +79,11 @@ pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations 
         tribe_leads: clean(tribe_leads),
         company: clean(company.to_vec()),
     }
+}
+
+/// The ids of those who may still sign in: someone who left leads nobody.
+fn active(people: Vec<&crate::org::unit_repo::PersonBrief>) -> impl Iterator<Item = i64> + '_ {
+    people.into_iter().filter(|p| !p.disabled).map(|p| p.id)
 }
 
 /// The people whose chapter `lead` currently leads (not their co-leads).
@@ -112,6 +107,40 @@ pub fn led_by(snap: &Snapshot, lead: i64) -> Vec<i64> {
         .collect();
     out.sort_unstable();
     out.dedup();
+    out
+}
+
+/// Everyone whose line manager `lead` is (see [`Relations::line_managers`]): the people of the
+/// chapters they lead, and — for a tribe lead or a company-level role — those with nobody
+/// nearer.
+pub fn managed_by(snap: &Snapshot, company: &[i64], lead: i64) -> Vec<i64> {
+    let mut candidates: HashSet<i64> = led_by(snap, lead).into_iter().collect();
+    let leads_tribes = snap
+        .memberships
+        .iter()
+        .any(|m| m.person_id == lead && m.role() == Role::TribeLead);
+    if company.contains(&lead) {
+        candidates.extend(snap.people.iter().map(|p| p.id));
+    } else if leads_tribes {
+        for m in snap
+            .memberships
+            .iter()
+            .filter(|m| m.person_id == lead && m.role() == Role::TribeLead)
+        {
+            let tribe = snap.unit(m.unit_id).and_then(|u| match u.kind() {
+                UnitKind::Tribe => Some(u.id),
+                _ => u.tribe_id,
+            });
+            if let Some(t) = tribe {
+                candidates.extend(snap.people_in_tribe(t));
+            }
+        }
+    }
+    let mut out: Vec<i64> = candidates
+        .into_iter()
+        .filter(|p| *p != lead && relations(snap, company, *p).is_lead(lead))
+        .collect();
+    out.sort_unstable();
     out
 }
 
@@ -270,11 +299,11 @@ pub fn full(conn: &mut AnyConnection, view: &OrgView, username: &str, me: Me) ->
 
 pub fn read_full(conn: &mut AnyConnection, loaded: Loaded) -> AppResult<Full> {
     let id = loaded.person.id;
-    let proposals = repo::proposals_of(conn, id)?
+    let proposals = proposal_repo::proposals_of(conn, id)?
         .into_iter()
         .map(|proposal| {
             Ok(ProposalView {
-                feedback: repo::feedback_on(conn, proposal.id)?,
+                feedback: proposal_repo::feedback_on(conn, proposal.id)?,
                 proposal,
             })
         })
@@ -319,22 +348,50 @@ pub fn proposal_page(
     me: Me,
 ) -> AppResult<ProposalPage> {
     let loaded = load(conn, view, username, me)?;
-    let p = repo::proposal(conn, id)?;
-    if p.person_id != loaded.person.id {
-        return Err(AppError::NotFound);
-    }
-    let viewer = me.map(|(id, _)| id);
-    let may_decide =
-        p.status() == Status::Open && viewer.is_some_and(|v| loaded.rel.may_decide(p.to(), v));
-    let decided_it = viewer.is_some() && p.decided_by == viewer;
-    if !(loaded.access.sees() || may_decide || decided_it) {
-        return Err(private());
-    }
+    let (_, may_decide) = proposal_for(conn, &loaded, id, me)?;
     Ok(ProposalPage {
         full: read_full(conn, loaded)?,
         id,
         may_decide,
     })
+}
+
+/// Proposal `id` of the loaded person, if the viewer may see it (the record's readers,
+/// whoever decides it while it is open, whoever decided it), with whether they may decide
+/// it. Anyone else gets the one private answer whether or not such a proposal exists, so
+/// proposal ids cannot be probed for whose they are.
+pub fn proposal_for(
+    conn: &mut AnyConnection,
+    loaded: &Loaded,
+    id: i64,
+    me: Me,
+) -> AppResult<(Proposal, bool)> {
+    let hidden = || {
+        if loaded.access.sees() {
+            AppError::NotFound
+        } else {
+            private()
+        }
+    };
+    let p = match proposal_repo::proposal(conn, id) {
+        Ok(p) if p.person_id == loaded.person.id => p,
+        Ok(_)
+        | Err(AppError::NotFound)
+        | Err(AppError::Database(diesel::result::Error::NotFound)) => return Err(hidden()),
+        Err(e) => return Err(e),
+    };
+    let viewer = me.map(|(id, _)| id);
+    let may_decide =
+        p.status() == Status::Open && viewer.is_some_and(|v| loaded.rel.may_decide(p.to(), v));
+    // A withdrawal is no decision: only approving or declining keeps the page open to them.
+    let decided_it = viewer.is_some()
+        && p.decided_by == viewer
+        && matches!(p.status(), Status::Approved | Status::Declined);
+    if loaded.access.sees() || may_decide || decided_it {
+        Ok((p, may_decide))
+    } else {
+        Err(private())
+    }
 }
 
 /// The open proposals waiting for `me` to decide, with whose they are.
@@ -345,7 +402,7 @@ pub fn awaiting(
 ) -> AppResult<Vec<(Proposal, Person)>> {
     let company = repo::company_holders(conn)?;
     let mut out = Vec::new();
-    for p in repo::open_proposals(conn)? {
+    for p in proposal_repo::open_proposals(conn)? {
         let rel = relations(&view.snap, &company, p.person_id);
         if rel.may_decide(p.to(), me)
             && let Some(b) = view.snap.person(p.person_id)
@@ -373,7 +430,8 @@ pub fn feed_events(conn: &mut AnyConnection, view: &OrgView, me: Me) -> AppResul
     if admin {
         return repo::recent_events(conn, None, 50);
     }
-    let mut people = led_by(&view.snap, id);
+    let company = repo::company_holders(conn)?;
+    let mut people = managed_by(&view.snap, &company, id);
     people.push(id);
     let mut events = repo::recent_events(conn, Some(&people), 50)?;
     for (p, _) in awaiting(conn, view, id)? {
@@ -447,6 +505,7 @@ pub fn records(conn: &mut AnyConnection, person_ids: &[i64]) -> AppResult<Vec<Re
             if public {
                 readers.push(EVERYONE.to_string());
             }
+            let since_date = since.and_then(|d| d.and_hms_opt(0, 0, 0));
             let since = since.map(|d| format!(" since {d}")).unwrap_or_default();
             Some(Record {
                 key: key("step", &username),
@@ -459,7 +518,9 @@ pub fn records(conn: &mut AnyConnection, person_ids: &[i64]) -> AppResult<Vec<Re
                 tags: vec![],
                 unit_ids: vec![],
                 author: None,
-                date: at,
+                // Dated by the step, never by the last write: a public record must not tell
+                // when something private (an assessment, a declined proposal) happened.
+                date: since_date.unwrap_or(at),
                 url: if public {
                     format!("/people/{username}")
                 } else {

@@ -8,10 +8,10 @@ use std::collections::HashMap;
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::model::{Assessment, Behavior, EventKind, Row, Side, Status, Step};
+use super::model::{Assessment, Behavior, EventKind, Row, Side, Step};
 use crate::db::schema::{
-    memberships, people, step_assessments, step_catalogue, step_events, step_feedback,
-    step_person_roles, step_profiles, step_proposals, step_texts,
+    memberships, people, step_assessments, step_catalogue, step_events, step_person_roles,
+    step_profiles, step_texts,
 };
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -20,7 +20,7 @@ use crate::error::{AppError, AppResult};
 /// follows it.
 pub const KIND: &str = "step";
 
-fn now() -> NaiveDateTime {
+pub(super) fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
@@ -108,6 +108,23 @@ pub fn save_entry(
             )));
         }
         let company_level = e.kind == "role" && e.company_level;
+        // Chapter leads hand out ordinary roles; making one company-level would let everyone
+        // holding it decide company-wide promotions without an admin giving it to them.
+        if let Some(id) = id {
+            let was: bool = step_catalogue::table
+                .find(id)
+                .select(step_catalogue::company_level)
+                .first(c)?;
+            let holders: i64 = step_person_roles::table
+                .filter(step_person_roles::role_id.eq(id))
+                .count()
+                .get_result(c)?;
+            if company_level && !was && holders > 0 {
+                return Err(AppError::Conflict(format!(
+                    "{holders} people hold this role already: add a new company-level role and give it to whoever should hold it."
+                )));
+            }
+        }
         match id {
             None => {
                 diesel::insert_into(step_catalogue::table)
@@ -243,18 +260,34 @@ fn touch(conn: &mut AnyConnection, person_id: i64) -> AppResult<Profile> {
         .set(step_profiles::updated_at.eq(now()))
         .execute(conn)?;
     if n == 0 {
-        diesel::insert_into(step_profiles::table)
-            .values((
-                step_profiles::person_id.eq(person_id),
-                step_profiles::public.eq(false),
-                step_profiles::updated_at.eq(now()),
-            ))
+        // Two first writes at once both find no row. The second insert fails on the key;
+        // run in a savepoint, that failure leaves the transaction usable, and the update
+        // below then waits for the first writer's lock.
+        let inserted = conn.transaction::<_, diesel::result::Error, _>(|c| {
+            diesel::insert_into(step_profiles::table)
+                .values((
+                    step_profiles::person_id.eq(person_id),
+                    step_profiles::public.eq(false),
+                    step_profiles::updated_at.eq(now()),
+                ))
+                .execute(c)
+        });
+        match inserted {
+            Ok(_)
+            | Err(diesel::result::Error::DatabaseError(
+                diesel::result::DatabaseErrorKind::UniqueViolation,
+                _,
+            )) => {}
+            Err(e) => return Err(e.into()),
+        }
+        diesel::update(step_profiles::table.find(person_id))
+            .set(step_profiles::updated_at.eq(now()))
             .execute(conn)?;
     }
     profile(conn, person_id)?.ok_or(AppError::NotFound)
 }
 
-fn event(
+pub(super) fn event(
     conn: &mut AnyConnection,
     person_id: i64,
     kind: EventKind,
@@ -278,7 +311,7 @@ fn event(
 }
 
 /// One write to a person's record: touch it, run `f`, log the change under their username.
-fn record_write<T>(
+pub(super) fn record_write<T>(
     conn: &mut AnyConnection,
     actor: i64,
     who: &Who,
@@ -339,6 +372,11 @@ pub fn set_public(conn: &mut AnyConnection, who: &Who, public: bool) -> AppResul
     record_write(conn, who.id, who, |c, before| {
         if before.public == public {
             return Ok(());
+        }
+        if public && before.step.is_none() {
+            return Err(AppError::Conflict(
+                "There is no step to show yet: it is set at the six-month review.".into(),
+            ));
         }
         diesel::update(step_profiles::table.find(who.id))
             .set(step_profiles::public.eq(public))
@@ -474,282 +512,6 @@ pub fn save_assessment(
             None,
             actor,
             side.label(),
-        )
-    })
-}
-
-// ---------------------------------------------------------------- proposals
-
-#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
-#[diesel(table_name = step_proposals)]
-pub struct Proposal {
-    pub id: i64,
-    pub person_id: i64,
-    pub from_step: String,
-    pub to_step: String,
-    pub evidence: String,
-    pub proposed_by: i64,
-    pub created_at: NaiveDateTime,
-    pub status: String,
-    pub decided_by: Option<i64>,
-    pub decided_at: Option<NaiveDateTime>,
-    pub decision_note: String,
-}
-
-impl Proposal {
-    pub fn to(&self) -> Step {
-        Step::parse(&self.to_step).unwrap_or(Step::Individual)
-    }
-
-    pub fn from(&self) -> Step {
-        Step::parse(&self.from_step).unwrap_or(Step::Individual)
-    }
-
-    pub fn status(&self) -> Status {
-        Status::parse(&self.status).unwrap_or(Status::Open)
-    }
-}
-
-pub fn proposals_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<Proposal>> {
-    Ok(step_proposals::table
-        .filter(step_proposals::person_id.eq(person_id))
-        .order(step_proposals::id.desc())
-        .select(Proposal::as_select())
-        .load(conn)?)
-}
-
-pub fn proposal(conn: &mut AnyConnection, id: i64) -> AppResult<Proposal> {
-    Ok(step_proposals::table
-        .find(id)
-        .select(Proposal::as_select())
-        .first(conn)?)
-}
-
-/// Every open proposal (a handful): who waits for whom is decided per viewer.
-pub fn open_proposals(conn: &mut AnyConnection) -> AppResult<Vec<Proposal>> {
-    Ok(step_proposals::table
-        .filter(step_proposals::status.eq(Status::Open.key()))
-        .order(step_proposals::id.asc())
-        .select(Proposal::as_select())
-        .load(conn)?)
-}
-
-/// Proposes `to` for the person; one open proposal at a time, from the step they are at.
-pub fn propose(
-    conn: &mut AnyConnection,
-    actor: i64,
-    who: &Who,
-    to: Step,
-    evidence: &str,
-) -> AppResult<i64> {
-    record_write(conn, actor, who, |c, profile| {
-        let from = super::model::check_proposal(profile.step(), Some(to))
-            .map(|_| profile.step())
-            .map_err(AppError::Conflict)?
-            .ok_or(AppError::NotFound)?;
-        let open: i64 = step_proposals::table
-            .filter(step_proposals::person_id.eq(who.id))
-            .filter(step_proposals::status.eq(Status::Open.key()))
-            .count()
-            .get_result(c)?;
-        if open > 0 {
-            return Err(AppError::Conflict(
-                "There is already an open proposal: decide or withdraw it first.".into(),
-            ));
-        }
-        let id: i64 = diesel::insert_into(step_proposals::table)
-            .values((
-                step_proposals::person_id.eq(who.id),
-                step_proposals::from_step.eq(from.key()),
-                step_proposals::to_step.eq(to.key()),
-                step_proposals::evidence.eq(evidence.trim()),
-                step_proposals::proposed_by.eq(actor),
-                step_proposals::created_at.eq(now()),
-                step_proposals::status.eq(Status::Open.key()),
-            ))
-            .returning(step_proposals::id)
-            .get_result(c)?;
-        event(
-            c,
-            who.id,
-            EventKind::Proposed,
-            Some(to),
-            Some(id),
-            actor,
-            "",
-        )?;
-        Ok(id)
-    })
-}
-
-/// Closes an open proposal as approved, declined or withdrawn; an approval moves the person
-/// to the proposed step as of today. A proposal closed meanwhile is a conflict.
-pub fn close_proposal(
-    conn: &mut AnyConnection,
-    actor: i64,
-    who: &Who,
-    id: i64,
-    to: Status,
-    note: &str,
-) -> AppResult<()> {
-    record_write(conn, actor, who, |c, profile| {
-        let p = proposal(c, id)?;
-        if p.person_id != who.id {
-            return Err(AppError::NotFound);
-        }
-        if p.status() != Status::Open {
-            return Err(AppError::Conflict(format!(
-                "This proposal was already closed: {}.",
-                p.status().label().to_lowercase()
-            )));
-        }
-        diesel::update(step_proposals::table.find(id))
-            .set((
-                step_proposals::status.eq(to.key()),
-                step_proposals::decided_by.eq(actor),
-                step_proposals::decided_at.eq(now()),
-                step_proposals::decision_note.eq(note.trim()),
-            ))
-            .execute(c)?;
-        let kind = match to {
-            Status::Approved => {
-                if profile.step() != Some(p.from()) {
-                    return Err(AppError::Conflict(
-                        "The step changed since this proposal was made.".into(),
-                    ));
-                }
-                diesel::update(step_profiles::table.find(who.id))
-                    .set((
-                        step_profiles::step.eq(p.to().key()),
-                        step_profiles::step_since.eq(now().date()),
-                    ))
-                    .execute(c)?;
-                EventKind::Approved
-            }
-            Status::Declined => EventKind::Declined,
-            Status::Withdrawn | Status::Open => EventKind::Withdrawn,
-        };
-        event(c, who.id, kind, Some(p.to()), Some(id), actor, note.trim())
-    })
-}
-
-// ---------------------------------------------------------------- peer feedback
-
-#[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
-#[diesel(table_name = step_feedback)]
-pub struct Feedback {
-    pub id: i64,
-    pub proposal_id: i64,
-    pub peer_id: i64,
-    pub asked_by: i64,
-    pub asked_at: NaiveDateTime,
-    pub answer: String,
-    pub answered_at: Option<NaiveDateTime>,
-}
-
-pub fn feedback_on(conn: &mut AnyConnection, proposal_id: i64) -> AppResult<Vec<Feedback>> {
-    Ok(step_feedback::table
-        .filter(step_feedback::proposal_id.eq(proposal_id))
-        .order(step_feedback::id.asc())
-        .select(Feedback::as_select())
-        .load(conn)?)
-}
-
-pub fn feedback(conn: &mut AnyConnection, id: i64) -> AppResult<Feedback> {
-    Ok(step_feedback::table
-        .find(id)
-        .select(Feedback::as_select())
-        .first(conn)?)
-}
-
-/// What a peer was asked, with the proposal it is about (open proposals only).
-pub fn asked_of(conn: &mut AnyConnection, peer_id: i64) -> AppResult<Vec<(Feedback, Proposal)>> {
-    Ok(step_feedback::table
-        .inner_join(step_proposals::table)
-        .filter(step_feedback::peer_id.eq(peer_id))
-        .filter(step_proposals::status.eq(Status::Open.key()))
-        .order(step_feedback::id.desc())
-        .select((Feedback::as_select(), Proposal::as_select()))
-        .load(conn)?)
-}
-
-pub fn ask_feedback(
-    conn: &mut AnyConnection,
-    actor: i64,
-    who: &Who,
-    proposal_id: i64,
-    peer_id: i64,
-) -> AppResult<()> {
-    record_write(conn, actor, who, |c, _| {
-        let p = proposal(c, proposal_id)?;
-        if p.person_id != who.id || p.status() != Status::Open {
-            return Err(AppError::Conflict(
-                "Feedback is asked on an open proposal only.".into(),
-            ));
-        }
-        let asked: i64 = step_feedback::table
-            .filter(step_feedback::proposal_id.eq(proposal_id))
-            .filter(step_feedback::peer_id.eq(peer_id))
-            .count()
-            .get_result(c)?;
-        if asked > 0 {
-            return Err(AppError::Conflict(
-                "That person was already asked for feedback on this proposal.".into(),
-            ));
-        }
-        diesel::insert_into(step_feedback::table)
-            .values((
-                step_feedback::proposal_id.eq(proposal_id),
-                step_feedback::peer_id.eq(peer_id),
-                step_feedback::asked_by.eq(actor),
-                step_feedback::asked_at.eq(now()),
-            ))
-            .execute(c)?;
-        event(
-            c,
-            who.id,
-            EventKind::FeedbackAsked,
-            None,
-            Some(proposal_id),
-            actor,
-            "",
-        )
-    })
-}
-
-/// The peer's answer; it may be rewritten while the proposal is open.
-pub fn answer_feedback(
-    conn: &mut AnyConnection,
-    peer: i64,
-    who: &Who,
-    feedback_id: i64,
-    answer: &str,
-) -> AppResult<()> {
-    record_write(conn, peer, who, |c, _| {
-        let f = feedback(c, feedback_id)?;
-        let p = proposal(c, f.proposal_id)?;
-        if f.peer_id != peer || p.person_id != who.id {
-            return Err(AppError::NotFound);
-        }
-        if p.status() != Status::Open {
-            return Err(AppError::Conflict(
-                "The proposal was decided meanwhile: feedback is closed.".into(),
-            ));
-        }
-        diesel::update(step_feedback::table.find(feedback_id))
-            .set((
-                step_feedback::answer.eq(answer.trim()),
-                step_feedback::answered_at.eq(now()),
-            ))
-            .execute(c)?;
-        event(
-            c,
-            who.id,
-            EventKind::FeedbackGiven,
-            None,
-            Some(p.id),
-            peer,
-            "",
         )
     })
 }

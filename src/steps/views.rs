@@ -6,12 +6,15 @@ use askama::Template;
 use chrono::NaiveDate;
 
 use super::flow::{Full, Person};
+use super::framework::Framework;
 use super::model::{
-    Agreement, Behavior, EventKind, Framework, RATINGS, Relations, Side, Status, Step, Summary,
-    agreement, rating_label,
+    Agreement, Behavior, EventKind, RATINGS, Relations, Side, Status, Step, Summary, agreement,
+    rating_label,
 };
-use super::repo::{Entry, Feedback, Proposal};
+use super::proposal_repo::{Feedback, Proposal};
+use super::repo::Entry;
 use crate::markdown::SafeHtml;
+use crate::org::forms::Pairs;
 use crate::site::views::Shell;
 
 pub type Errors = BTreeMap<String, String>;
@@ -201,6 +204,8 @@ pub struct PersonPage {
     pub today: NaiveDate,
     pub typed: ProposalForm,
     pub errors: Errors,
+    /// The record, first-step or assessment form as sent, when it failed: shown again.
+    pub sent: Option<Pairs>,
 }
 
 /// `/people/{username}/steps/proposals/{id}`.
@@ -315,6 +320,12 @@ impl PersonPage {
     }
     /// The value the viewer's own side has for a cell, for the assessment form.
     pub fn mine(&self, b: &Behavior, s: &Step) -> i32 {
+        if let Some(sent) = &self.sent {
+            return sent
+                .get(&format!("{}.{}", b.key(), s.key()))
+                .parse()
+                .unwrap_or(0);
+        }
         let a = match self.side() {
             Some(Side::Lead) => &self.f.lead,
             _ => &self.f.own,
@@ -322,6 +333,9 @@ impl PersonPage {
         a.rating(*b, *s).unwrap_or(0)
     }
     pub fn my_note(&self, b: &Behavior) -> String {
+        if let Some(sent) = &self.sent {
+            return sent.get(&format!("{}.note", b.key())).to_string();
+        }
         match self.side() {
             Some(Side::Lead) => self.f.lead.row(*b).note,
             _ => self.f.own.row(*b).note,
@@ -387,6 +401,10 @@ impl PersonPage {
             .collect()
     }
     pub fn has(&self, id: &i64) -> bool {
+        if let Some(sent) = &self.sent {
+            let id = id.to_string();
+            return sent.get("discipline") == id || sent.all("role").contains(&id);
+        }
         self.f.role_ids.contains(id)
             || self
                 .f
@@ -396,6 +414,9 @@ impl PersonPage {
                 .is_some_and(|p| p.discipline_id == Some(*id))
     }
     pub fn started_on(&self) -> String {
+        if let Some(sent) = &self.sent {
+            return sent.get("started_on").to_string();
+        }
         self.f
             .loaded
             .profile
@@ -403,6 +424,10 @@ impl PersonPage {
             .and_then(|p| p.started_on)
             .map(|d| d.to_string())
             .unwrap_or_default()
+    }
+    /// The first-step note as sent, when that form failed.
+    pub fn first_note(&self) -> &str {
+        self.sent.as_ref().map(|s| s.get("note")).unwrap_or("")
     }
     pub fn since(&self) -> String {
         self.f

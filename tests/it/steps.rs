@@ -272,6 +272,12 @@ async fn a_record_is_private_on_every_surface_until_made_public(b: Backend) {
     let admin = user(&s, "admin").await;
     let surfaces = ["/people/paula/steps", "/people/paula/steps.md"];
 
+    // Nothing to make public before a step is set.
+    let res = paula
+        .post("/people/paula/steps/visibility", &[("public", "1")])
+        .await;
+    assert_eq!(res.status(), 409, "no step to show yet");
+
     // Before any step: otto is told it is private (not that there is nothing).
     let mut before = Vec::new();
     for path in surfaces {
@@ -578,6 +584,20 @@ async fn approval_follows_the_step_and_refuses_everyone_else(b: Backend) {
     for (who, u) in [("otto", &otto), ("pia", &pia), ("cato", &cato)] {
         assert_eq!(u.get(&page).await.0, 403, "{who} sees no proposal page");
     }
+    // Proposal ids cannot be probed for whose they are: paula's, somebody else's path for
+    // it, and one that does not exist all get the same answer, on the page and the decision.
+    let (_, own) = otto.get(&page).await;
+    for probe in [
+        format!("/people/pia/steps/proposals/{tribe}"),
+        format!("/people/paula/steps/proposals/{}", tribe + 1000),
+    ] {
+        let (status, body) = otto.get(&probe).await;
+        assert_eq!((status, &body), (403, &own), "{probe}");
+        let res = otto
+            .post(&format!("{probe}/decide"), &[("decision", "approve")])
+            .await;
+        assert_eq!(res.status(), 403, "{probe}/decide");
+    }
     for (who, u) in [
         ("lena (a level down)", &lena),
         ("admin", &admin),
@@ -695,6 +715,9 @@ async fn approval_follows_the_step_and_refuses_everyone_else(b: Backend) {
         let res = u.first_step("lena", "squad", note).await;
         assert_eq!(res.status(), 403, "{who} does not set lena's first step");
     }
+    // Before that, the tribe lead is her line manager: tess reads lena's record, cato not.
+    assert_eq!(tess.get("/people/lena/steps").await.0, 200);
+    assert_eq!(cato.get("/people/lena/steps").await.0, 403);
     let res = tess.first_step("lena", "squad", note).await;
     assert_eq!(res.status(), 303);
     let (status, j) = admin.step_of(&s, "lena").await;
@@ -812,7 +835,7 @@ async fn peers_give_feedback_without_seeing_the_case(b: Backend) {
     let fid = {
         let mut conn = s.data.connect();
         let pia_id = fika::org::repo::by_username(&mut conn, "pia").unwrap().id;
-        let asked = fika::steps::repo::asked_of(&mut conn, pia_id).unwrap();
+        let asked = fika::steps::proposal_repo::asked_of(&mut conn, pia_id).unwrap();
         assert_eq!(asked.len(), 1, "{asked:?}");
         asked[0].0.id
     };

@@ -1,0 +1,238 @@
+//! Views across people, counts or lists, for those who may see them: a chapter lead's
+//! overview of their people (`/chapters/{slug}/steps`), the admin's distribution of steps per
+//! tribe (counts only, `/steps/distribution`) and the six-month reviews due (`/steps/reviews`).
+
+use std::collections::{HashMap, HashSet};
+
+use actix_web::{HttpResponse, web};
+use chrono::NaiveDate;
+
+use super::framework::Framework;
+use super::model::{Side, Step, review_due};
+use super::proposal_repo;
+use super::repo;
+use super::routes::{private, shell, signed_in};
+use super::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::routes::org_view;
+use crate::org::unit::{Role, UnitKind};
+use crate::org::unit_repo::today;
+use crate::site::views::{Shell, html};
+
+/// The tribe a person counts under: their chapter's, else their squad's.
+fn tribe_of(snap: &crate::org::rules::Snapshot, person: i64) -> Option<i64> {
+    let mut squad_tribe = None;
+    for m in snap.memberships.iter().filter(|m| m.person_id == person) {
+        let Some(u) = snap.unit(m.unit_id) else {
+            continue;
+        };
+        match u.kind() {
+            UnitKind::Chapter if u.tribe_id.is_some() => return u.tribe_id,
+            UnitKind::Squad | UnitKind::Trio => squad_tribe = squad_tribe.or(u.tribe_id),
+            UnitKind::Tribe => squad_tribe = squad_tribe.or(Some(u.id)),
+            _ => {}
+        }
+    }
+    squad_tribe
+}
+
+pub(super) async fn distribution(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+) -> AppResult<HttpResponse> {
+    viewer.require_admin()?;
+    let view = org_view(&state).await?;
+    let (profiles, fw) = state
+        .db
+        .run(|c| Ok((repo::profiles(c)?, Framework::new(repo::texts(c)?))))
+        .await?;
+    let steps: HashMap<i64, Step> = profiles
+        .iter()
+        .filter_map(|p| Some((p.person_id, p.step()?)))
+        .collect();
+    let mut rows: Vec<DistRow> = view
+        .snap
+        .of_kind(UnitKind::Tribe)
+        .map(|t| DistRow {
+            name: t.name.clone(),
+            counts: [0; 4],
+            unset: 0,
+        })
+        .collect();
+    let tribe_ids: Vec<i64> = view.snap.of_kind(UnitKind::Tribe).map(|t| t.id).collect();
+    let mut none = DistRow {
+        name: "In no tribe".into(),
+        counts: [0; 4],
+        unset: 0,
+    };
+    let mut company = DistRow {
+        name: "The whole company".into(),
+        counts: [0; 4],
+        unset: 0,
+    };
+    for p in view.snap.people.iter().filter(|p| !p.disabled) {
+        let row =
+            match tribe_of(&view.snap, p.id).and_then(|t| tribe_ids.iter().position(|x| *x == t)) {
+                Some(i) => &mut rows[i],
+                None => &mut none,
+            };
+        match steps.get(&p.id) {
+            Some(s) => {
+                row.counts[s.rank()] += 1;
+                company.counts[s.rank()] += 1;
+            }
+            None => {
+                row.unset += 1;
+                company.unset += 1;
+            }
+        }
+    }
+    if none.total() + none.unset > 0 {
+        rows.push(none);
+    }
+    let intended = [
+        fw.intended(&Step::Individual),
+        fw.intended(&Step::Squad),
+        fw.intended(&Step::Tribe),
+        fw.intended(&Step::Company),
+    ];
+    Ok(private(html(&DistributionPage {
+        shell: Shell::new(&viewer, "admin"),
+        rows,
+        company,
+        intended,
+    })?))
+}
+
+/// People without a step and when their six-month review is due, soonest first.
+fn due_rows(
+    people: impl Iterator<Item = (i64, String, String)>,
+    profiles: &HashMap<i64, repo::Profile>,
+    starts: &HashMap<i64, NaiveDate>,
+) -> Vec<DueRow> {
+    let today = today();
+    let mut rows: Vec<DueRow> = people
+        .filter(|(id, _, _)| profiles.get(id).and_then(|p| p.step()).is_none())
+        .filter_map(|(id, username, display_name)| {
+            let started_on = profiles
+                .get(&id)
+                .and_then(|p| p.started_on)
+                .or_else(|| starts.get(&id).copied())?;
+            let due = review_due(started_on);
+            Some(DueRow {
+                username,
+                display_name,
+                started_on,
+                due,
+                overdue: due < today,
+            })
+        })
+        .collect();
+    rows.sort_by_key(|r| r.due);
+    rows
+}
+
+pub(super) async fn reviews(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    viewer.require_admin()?;
+    let view = org_view(&state).await?;
+    let (profiles, starts) = state
+        .db
+        .run(|c| Ok((repo::profiles(c)?, repo::first_starts(c)?)))
+        .await?;
+    let profiles: HashMap<i64, repo::Profile> =
+        profiles.into_iter().map(|p| (p.person_id, p)).collect();
+    let people = view
+        .snap
+        .people
+        .iter()
+        .filter(|p| !p.disabled)
+        .map(|p| (p.id, p.username.clone(), p.display_name.clone()));
+    Ok(private(html(&ReviewsPage {
+        shell: Shell::new(&viewer, "admin"),
+        rows: due_rows(people, &profiles, &starts),
+    })?))
+}
+
+// ---------------------------------------------------------------- a chapter's overview
+
+pub(super) async fn chapter(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    slug: web::Path<String>,
+) -> AppResult<HttpResponse> {
+    let (me, admin) = signed_in(&viewer)?;
+    let view = org_view(&state).await?;
+    let unit = view
+        .unit_by_key(UnitKind::Chapter.as_str(), &slug)
+        .ok_or(AppError::NotFound)?
+        .clone();
+    let leads: Vec<i64> = view
+        .snap
+        .members_with_role(unit.id, Role::ChapterLead)
+        .iter()
+        .map(|p| p.id)
+        .collect();
+    if !admin && !leads.contains(&me) {
+        return Err(AppError::forbidden(
+            "A chapter's career overview is for its chapter leads and admins.",
+        ));
+    }
+    let (profiles, starts, assessed, open) = state
+        .db
+        .run(|c| {
+            Ok((
+                repo::profiles(c)?,
+                repo::first_starts(c)?,
+                repo::assessed(c)?,
+                proposal_repo::open_proposals(c)?,
+            ))
+        })
+        .await?;
+    let profiles: HashMap<i64, repo::Profile> =
+        profiles.into_iter().map(|p| (p.person_id, p)).collect();
+    let assessed: HashSet<(i64, String)> = assessed.into_iter().collect();
+    let mut seen = HashSet::new();
+    let mut members = Vec::new();
+    let (mut counts, mut unset) = ([0usize; 4], 0);
+    for m in view.snap.memberships_of(unit.id) {
+        if m.role() == Role::ChapterLead || !seen.insert(m.person_id) {
+            continue;
+        }
+        let Some(p) = view.snap.person(m.person_id).filter(|p| !p.disabled) else {
+            continue;
+        };
+        let profile = profiles.get(&p.id);
+        let step = profile.and_then(|p| p.step());
+        match step {
+            Some(s) => counts[s.rank()] += 1,
+            None => unset += 1,
+        }
+        members.push(MemberRow {
+            username: p.username.clone(),
+            display_name: p.display_name.clone(),
+            step,
+            since: profile.and_then(|p| p.step_since),
+            public: profile.is_some_and(|p| p.public),
+            due: due_rows(
+                std::iter::once((p.id, p.username.clone(), p.display_name.clone())),
+                &profiles,
+                &starts,
+            )
+            .pop(),
+            own_done: assessed.contains(&(p.id, Side::Own.key().to_string())),
+            lead_done: assessed.contains(&(p.id, Side::Lead.key().to_string())),
+            open: open.iter().find(|o| o.person_id == p.id).map(|o| o.to()),
+        });
+    }
+    members.sort_by(|a, b| a.display_name.cmp(&b.display_name));
+    Ok(private(html(&ChapterPage {
+        shell: shell(&viewer),
+        url: unit.url(),
+        name: unit.name,
+        members,
+        counts,
+        unset,
+    })?))
+}

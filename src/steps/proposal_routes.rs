@@ -1,0 +1,385 @@
+//! Promotions: proposing a wider step with evidence, the proposal's page, the decision by
+//! whoever the step names, withdrawing, and asking peers for feedback — and the peer's own
+//! feedback page, which shows the person and the behaviors but never the step or the case.
+
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, web};
+
+use super::flow::{self};
+use super::model::{Status, Step, parse_text};
+use super::proposal_repo;
+use super::repo;
+use super::routes::{
+    Form, back, framework_of, load_for_write, one_error, private, render_person, shell, signed_in,
+};
+use super::views::{Errors, FeedbackPage, ProposalForm, ProposalPage};
+use crate::app::AppState;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::forms::Pairs;
+use crate::org::routes::org_view;
+use crate::site::views::{html, html_with_status, see_other};
+
+/// Evidence needs a few sentences: a title is not evidence.
+const EVIDENCE_MIN: usize = 20;
+
+pub(super) async fn propose(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    username: web::Path<String>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
+    loaded.require_sees()?;
+    if !loaded.access.may_propose() {
+        return Err(AppError::forbidden(
+            "A promotion is proposed by the person or their chapter lead.",
+        ));
+    }
+    let form = Pairs(form.into_inner());
+    let typed = ProposalForm {
+        to: form.get("to").to_string(),
+        evidence: form.get("evidence").to_string(),
+    };
+    let mut errors = Errors::new();
+    let to = super::model::check_proposal(loaded.step(), Step::parse(&typed.to));
+    if let Err(e) = &to {
+        errors.insert("to".into(), e.clone());
+    }
+    let evidence = parse_text(&typed.evidence, EVIDENCE_MIN, "evidence");
+    if let Err(e) = &evidence {
+        errors.insert("evidence".into(), e.clone());
+    }
+    let (Ok(to), Ok(evidence)) = (to, evidence) else {
+        return render_person(&state, &viewer, &username, typed, errors, None).await;
+    };
+    let who = loaded.person.who();
+    let id = state
+        .db
+        .run(move |c| proposal_repo::propose(c, me, &who, to, &evidence))
+        .await?;
+    Ok(see_other(&format!(
+        "/people/{}/steps/proposals/{id}",
+        loaded.person.username
+    )))
+}
+
+pub(super) async fn proposal_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, i64)>,
+) -> AppResult<HttpResponse> {
+    let (username, id) = path.into_inner();
+    render_proposal(&state, &viewer, &username, id, String::new(), Errors::new()).await
+}
+
+async fn render_proposal(
+    state: &AppState,
+    viewer: &Viewer,
+    username: &str,
+    id: i64,
+    note: String,
+    errors: Errors,
+) -> AppResult<HttpResponse> {
+    let me = signed_in(viewer)?;
+    let view = org_view(state).await?;
+    let username = username.to_string();
+    let page = state
+        .db
+        .run(move |c| flow::proposal_page(c, &view, &username, id, Some(me)))
+        .await?;
+    let Some(pv) = page
+        .full
+        .proposals
+        .iter()
+        .find(|p| p.proposal.id == page.id)
+    else {
+        return Err(AppError::NotFound);
+    };
+    let (p, feedback) = (pv.proposal.clone(), pv.feedback.clone());
+    let status = if errors.is_empty() {
+        StatusCode::OK
+    } else {
+        StatusCode::UNPROCESSABLE_ENTITY
+    };
+    Ok(private(html_with_status(
+        &ProposalPage {
+            shell: shell(viewer),
+            evidence: crate::markdown::render(&p.evidence),
+            p,
+            feedback,
+            may_decide: page.may_decide,
+            f: page.full,
+            me: me.0,
+            note,
+            errors,
+        },
+        status,
+    )?))
+}
+
+pub(super) async fn decide(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, i64)>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (username, id) = path.into_inner();
+    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
+    let viewer_me = flow::me(&viewer);
+    let (p, loaded) = state
+        .db
+        .run(move |c| {
+            let (p, _) = flow::proposal_for(c, &loaded, id, viewer_me)?;
+            Ok((p, loaded))
+        })
+        .await?;
+    if !loaded.rel.may_decide(p.to(), me) {
+        return Err(if loaded.access.sees() || p.decided_by == Some(me) {
+            let (d, _) = loaded.rel.deciders(p.to());
+            AppError::forbidden(format!(
+                "A promotion to {} is decided by {}.",
+                p.to().label(),
+                d.label()
+            ))
+        } else {
+            flow::private()
+        });
+    }
+    let form = Pairs(form.into_inner());
+    let note = form.get("note").to_string();
+    let status = match form.get("decision") {
+        "approve" => Status::Approved,
+        "decline" => Status::Declined,
+        _ => {
+            return render_proposal(
+                &state,
+                &viewer,
+                &username,
+                id,
+                note,
+                one_error("note", "Approve or decline."),
+            )
+            .await;
+        }
+    };
+    let min = if status == Status::Declined { 1 } else { 0 };
+    let checked = match parse_text(&note, min, "note") {
+        Ok(n) => n,
+        Err(_) if min > 0 => {
+            return render_proposal(
+                &state,
+                &viewer,
+                &username,
+                id,
+                note,
+                one_error(
+                    "note",
+                    "Say why when declining, and what would make the difference.",
+                ),
+            )
+            .await;
+        }
+        Err(e) => {
+            return render_proposal(&state, &viewer, &username, id, note, one_error("note", e))
+                .await;
+        }
+    };
+    let who = loaded.person.who();
+    state
+        .db
+        .run(move |c| proposal_repo::close_proposal(c, me, &who, id, status, &checked))
+        .await?;
+    Ok(see_other(&format!(
+        "/people/{}/steps/proposals/{id}",
+        loaded.person.username
+    )))
+}
+
+pub(super) async fn withdraw(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, i64)>,
+) -> AppResult<HttpResponse> {
+    let (username, id) = path.into_inner();
+    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
+    loaded.require_sees()?;
+    let p = state
+        .db
+        .run(move |c| proposal_repo::proposal(c, id))
+        .await?;
+    if p.person_id != loaded.person.id {
+        return Err(AppError::NotFound);
+    }
+    if !(loaded.access.own || p.proposed_by == me) {
+        return Err(AppError::forbidden(
+            "The person or whoever proposed it may withdraw a proposal.",
+        ));
+    }
+    let who = loaded.person.who();
+    state
+        .db
+        .run(move |c| proposal_repo::close_proposal(c, me, &who, id, Status::Withdrawn, ""))
+        .await?;
+    Ok(back(&loaded))
+}
+
+pub(super) async fn ask(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(String, i64)>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (username, id) = path.into_inner();
+    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
+    loaded.require_sees()?;
+    if !loaded.access.may_propose() {
+        return Err(AppError::forbidden(
+            "Peer feedback is asked by the person or their chapter lead.",
+        ));
+    }
+    let peer_name = Pairs(form.into_inner()).get("peer").trim().to_lowercase();
+    let person_id = loaded.person.id;
+    let peer = state
+        .db
+        .run(move |c| flow::person(c, &peer_name, None).map(|p| p.id).or(Ok(-1)))
+        .await?;
+    if peer < 0 || peer == person_id {
+        return render_proposal(
+            &state,
+            &viewer,
+            &username,
+            id,
+            String::new(),
+            one_error(
+                "peer",
+                "Name a colleague by their username (not the person themselves).",
+            ),
+        )
+        .await;
+    }
+    let who = loaded.person.who();
+    match state
+        .db
+        .run(move |c| proposal_repo::ask_feedback(c, me, &who, id, peer))
+        .await
+    {
+        Ok(()) => Ok(see_other(&format!(
+            "/people/{}/steps/proposals/{id}",
+            loaded.person.username
+        ))),
+        Err(AppError::Conflict(m)) => {
+            render_proposal(
+                &state,
+                &viewer,
+                &username,
+                id,
+                String::new(),
+                one_error("peer", m),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+// ---------------------------------------------------------------- a peer's feedback
+
+/// The feedback request, for the peer asked only.
+async fn feedback_for(
+    state: &AppState,
+    me: i64,
+    id: i64,
+) -> AppResult<(
+    proposal_repo::Feedback,
+    proposal_repo::Proposal,
+    flow::Person,
+)> {
+    state
+        .db
+        .run(move |c| {
+            let f = proposal_repo::feedback(c, id)?;
+            if f.peer_id != me {
+                return Err(AppError::NotFound);
+            }
+            let p = proposal_repo::proposal(c, f.proposal_id)?;
+            let names = repo::names(c, [p.person_id])?;
+            let (username, display_name) =
+                names.get(&p.person_id).cloned().ok_or(AppError::NotFound)?;
+            Ok((
+                f,
+                p,
+                flow::Person {
+                    id: 0,
+                    username,
+                    display_name,
+                    disabled: false,
+                },
+            ))
+        })
+        .await
+        .map(|(f, p, mut who)| {
+            who.id = p.person_id;
+            (f, p, who)
+        })
+}
+
+pub(super) async fn feedback_page(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (me, _) = signed_in(&viewer)?;
+    let (f, p, who) = feedback_for(&state, me, *id).await?;
+    let fw = framework_of(&state).await?;
+    Ok(private(html(&FeedbackPage {
+        shell: shell(&viewer),
+        id: f.id,
+        display_name: who.display_name,
+        fw,
+        answer: f.answer,
+        open: p.status() == Status::Open,
+        error: None,
+    })?))
+}
+
+pub(super) async fn answer(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: Form,
+) -> AppResult<HttpResponse> {
+    let (me, _) = signed_in(&viewer)?;
+    let id = id.into_inner();
+    let (f, p, who) = feedback_for(&state, me, id).await?;
+    let typed = Pairs(form.into_inner()).get("answer").to_string();
+    let checked = parse_text(&typed, 1, "feedback");
+    let checked = match checked {
+        Ok(a) if p.status() == Status::Open => a,
+        other => {
+            let fw = framework_of(&state).await?;
+            let error = match other {
+                Err(e) => e,
+                Ok(_) => "The proposal was decided meanwhile: feedback is closed.".into(),
+            };
+            return html_with_status(
+                &FeedbackPage {
+                    shell: shell(&viewer),
+                    id: f.id,
+                    display_name: who.display_name,
+                    fw,
+                    answer: typed,
+                    open: p.status() == Status::Open,
+                    error: Some(error),
+                },
+                StatusCode::UNPROCESSABLE_ENTITY,
+            );
+        }
+    };
+    let target = who.who();
+    state
+        .db
+        .run(move |c| proposal_repo::answer_feedback(c, me, &target, id, &checked))
+        .await?;
+    Ok(see_other("/steps"))
+}
