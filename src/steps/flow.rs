@@ -17,7 +17,7 @@ use crate::db::schema::people;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::rules::Snapshot;
-use crate::org::unit::{Role, UnitKind};
+use crate::org::unit::{Membership, Role, UnitKind};
 use crate::search::records::{EVERYONE, Record, key};
 
 /// The viewer as the blocking pool needs them: `(person id, is admin)`, or nobody.
@@ -35,11 +35,44 @@ pub fn private() -> AppError {
     )
 }
 
+/// Today's memberships by person, for work over many people at once (the snapshot indexes
+/// them by unit only): without it, one person's relations scan every membership.
+pub struct ByPerson<'a>(HashMap<i64, Vec<&'a Membership>>);
+
+impl<'a> ByPerson<'a> {
+    pub fn of(snap: &'a Snapshot) -> ByPerson<'a> {
+        let mut map: HashMap<i64, Vec<&Membership>> = HashMap::new();
+        for m in &snap.memberships {
+            map.entry(m.person_id).or_default().push(m);
+        }
+        ByPerson(map)
+    }
+
+    pub fn of_person(&self, id: i64) -> &[&'a Membership] {
+        self.0.get(&id).map(Vec::as_slice).unwrap_or(&[])
+    }
+}
+
 /// The relations of `person_id` in today's org.
 pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations {
+    let mine: Vec<&Membership> = snap
+        .memberships
+        .iter()
+        .filter(|m| m.person_id == person_id)
+        .collect();
+    relations_of(snap, company, person_id, &mine)
+}
+
+/// [`relations`], given the person's memberships.
+pub fn relations_of(
+    snap: &Snapshot,
+    company: &[i64],
+    person_id: i64,
+    mine: &[&Membership],
+) -> Relations {
     let mut chapter_leads = Vec::new();
     let mut tribes = HashSet::new();
-    for m in snap.memberships.iter().filter(|m| m.person_id == person_id) {
+    for m in mine {
         let Some(unit) = snap.unit(m.unit_id) else {
             continue;
         };
@@ -136,9 +169,12 @@ pub fn managed_by(snap: &Snapshot, company: &[i64], lead: i64) -> Vec<i64> {
             }
         }
     }
+    let by_person = ByPerson::of(snap);
     let mut out: Vec<i64> = candidates
         .into_iter()
-        .filter(|p| *p != lead && relations(snap, company, *p).is_lead(lead))
+        .filter(|p| {
+            *p != lead && relations_of(snap, company, *p, by_person.of_person(*p)).is_lead(lead)
+        })
         .collect();
     out.sort_unstable();
     out

@@ -158,7 +158,7 @@ impl Decider {
         match self {
             Decider::ChapterLead => "their chapter lead",
             Decider::TribeLead => "their tribe lead",
-            Decider::Company => "a holder of a company-level role (CTO)",
+            Decider::Company => "a holder of a company-level role such as CTO",
         }
     }
 }

@@ -7,6 +7,7 @@ use std::collections::{HashMap, HashSet};
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 
+use super::flow;
 use super::framework::Framework;
 use super::model::{Side, Step, review_due};
 use super::proposal_repo;
@@ -17,14 +18,14 @@ use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::routes::org_view;
-use crate::org::unit::{Role, UnitKind};
+use crate::org::unit::{Membership, Role, UnitKind};
 use crate::org::unit_repo::today;
 use crate::site::views::{Shell, html};
 
 /// The tribe a person counts under: their chapter's, else their squad's.
-fn tribe_of(snap: &crate::org::rules::Snapshot, person: i64) -> Option<i64> {
+fn tribe_of(snap: &crate::org::rules::Snapshot, mine: &[&Membership]) -> Option<i64> {
     let mut squad_tribe = None;
-    for m in snap.memberships.iter().filter(|m| m.person_id == person) {
+    for m in mine {
         let Some(u) = snap.unit(m.unit_id) else {
             continue;
         };
@@ -72,12 +73,14 @@ pub(super) async fn distribution(
         counts: [0; 4],
         unset: 0,
     };
+    let by_person = flow::ByPerson::of(&view.snap);
     for p in view.snap.people.iter().filter(|p| !p.disabled) {
-        let row =
-            match tribe_of(&view.snap, p.id).and_then(|t| tribe_ids.iter().position(|x| *x == t)) {
-                Some(i) => &mut rows[i],
-                None => &mut none,
-            };
+        let row = match tribe_of(&view.snap, by_person.of_person(p.id))
+            .and_then(|t| tribe_ids.iter().position(|x| *x == t))
+        {
+            Some(i) => &mut rows[i],
+            None => &mut none,
+        };
         match steps.get(&p.id) {
             Some(s) => {
                 row.counts[s.rank()] += 1;

@@ -20,6 +20,10 @@ use crate::org::forms::Pairs;
 use crate::org::routes::org_view;
 use crate::site::views::{html, html_with_status, see_other};
 
+fn proposal_url(loaded: &flow::Loaded, id: i64) -> String {
+    format!("/people/{}/steps/proposals/{id}", loaded.person.username)
+}
+
 /// Evidence needs a few sentences: a title is not evidence.
 const EVIDENCE_MIN: usize = 20;
 
@@ -58,10 +62,7 @@ pub(super) async fn propose(
         .db
         .run(move |c| proposal_repo::propose(c, me, &who, to, &evidence))
         .await?;
-    Ok(see_other(&format!(
-        "/people/{}/steps/proposals/{id}",
-        loaded.person.username
-    )))
+    Ok(see_other(&proposal_url(&loaded, id)))
 }
 
 pub(super) async fn proposal_page(
@@ -190,10 +191,7 @@ pub(super) async fn decide(
         .db
         .run(move |c| proposal_repo::close_proposal(c, me, &who, id, status, &checked))
         .await?;
-    Ok(see_other(&format!(
-        "/people/{}/steps/proposals/{id}",
-        loaded.person.username
-    )))
+    Ok(see_other(&proposal_url(&loaded, id)))
 }
 
 pub(super) async fn withdraw(
@@ -264,10 +262,7 @@ pub(super) async fn ask(
         .run(move |c| proposal_repo::ask_feedback(c, me, &who, id, peer))
         .await
     {
-        Ok(()) => Ok(see_other(&format!(
-            "/people/{}/steps/proposals/{id}",
-            loaded.person.username
-        ))),
+        Ok(()) => Ok(see_other(&proposal_url(&loaded, id))),
         Err(AppError::Conflict(m)) => {
             render_proposal(
                 &state,

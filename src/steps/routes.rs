@@ -26,71 +26,42 @@ use crate::org::unit_repo::today;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    cfg.route("/steps", web::get().to(framework))
-        .route("/steps/edit", web::get().to(super::admin::edit_page))
-        .route("/steps/edit", web::post().to(super::admin::edit))
-        .route(
-            "/steps/catalogue",
-            web::get().to(super::admin::catalogue_page),
-        )
-        .route("/steps/catalogue", web::post().to(super::admin::add_entry))
-        .route(
-            "/steps/catalogue/{id:\\d+}",
-            web::post().to(super::admin::save_entry),
-        )
-        .route(
-            "/steps/distribution",
-            web::get().to(super::overview::distribution),
-        )
-        .route("/steps/reviews", web::get().to(super::overview::reviews))
+    use super::{admin, export, overview, proposal_routes as proposals};
+    let get = web::get;
+    let post = web::post;
+    cfg.route("/steps", get().to(framework))
+        .route("/steps/edit", get().to(admin::edit_page))
+        .route("/steps/edit", post().to(admin::edit))
+        .route("/steps/catalogue", get().to(admin::catalogue_page))
+        .route("/steps/catalogue", post().to(admin::add_entry))
+        .route("/steps/catalogue/{id:\\d+}", post().to(admin::save_entry))
+        .route("/steps/distribution", get().to(overview::distribution))
+        .route("/steps/reviews", get().to(overview::reviews))
         .route(
             "/steps/feedback/{id:\\d+}",
-            web::get().to(super::proposal_routes::feedback_page),
+            get().to(proposals::feedback_page),
         )
-        .route(
-            "/steps/feedback/{id:\\d+}",
-            web::post().to(super::proposal_routes::answer),
-        )
-        .route("/people/{username}/steps", web::get().to(person_page))
-        .route(
-            "/people/{username}/steps.md",
-            web::get().to(super::export::export),
-        )
-        .route("/people/{username}/steps/record", web::post().to(record))
-        .route(
-            "/people/{username}/steps/visibility",
-            web::post().to(visibility),
-        )
-        .route("/people/{username}/steps/first", web::post().to(first))
-        .route(
-            "/people/{username}/steps/assessment",
-            web::post().to(assess),
-        )
-        .route(
-            "/people/{username}/steps/proposals",
-            web::post().to(super::proposal_routes::propose),
-        )
-        .route(
-            "/people/{username}/steps/proposals/{id:\\d+}",
-            web::get().to(super::proposal_routes::proposal_page),
-        )
-        .route(
-            "/people/{username}/steps/proposals/{id:\\d+}/decide",
-            web::post().to(super::proposal_routes::decide),
-        )
-        .route(
-            "/people/{username}/steps/proposals/{id:\\d+}/withdraw",
-            web::post().to(super::proposal_routes::withdraw),
-        )
-        .route(
-            "/people/{username}/steps/proposals/{id:\\d+}/feedback",
-            web::post().to(super::proposal_routes::ask),
-        )
-        .route(
-            "/chapters/{slug}/steps",
-            web::get().to(super::overview::chapter),
-        )
-        .route("/feeds/steps.atom", web::get().to(super::export::feed));
+        .route("/steps/feedback/{id:\\d+}", post().to(proposals::answer))
+        .route("/people/{username}/steps", get().to(person_page))
+        .route("/people/{username}/steps.md", get().to(export::export))
+        .route("/chapters/{slug}/steps", get().to(overview::chapter))
+        .route("/feeds/steps.atom", get().to(export::feed))
+        // A person's record's forms; the scope answers 404 for anything else under it.
+        .service(
+            web::scope("/people/{username}/steps")
+                .route("/record", post().to(record))
+                .route("/visibility", post().to(visibility))
+                .route("/first", post().to(first))
+                .route("/assessment", post().to(assess))
+                .route("/proposals", post().to(proposals::propose))
+                .route("/proposals/{id:\\d+}", get().to(proposals::proposal_page))
+                .route("/proposals/{id:\\d+}/decide", post().to(proposals::decide))
+                .route(
+                    "/proposals/{id:\\d+}/withdraw",
+                    post().to(proposals::withdraw),
+                )
+                .route("/proposals/{id:\\d+}/feedback", post().to(proposals::ask)),
+        );
 }
 
 pub(super) type Form = web::Form<Vec<(String, String)>>;
@@ -141,15 +112,22 @@ async fn framework(state: web::Data<AppState>, viewer: Viewer) -> AppResult<Http
                         .map(|(p, who)| (who, p))
                         .collect();
                     let asked_rows = proposal_repo::asked_of(c, id)?;
-                    let names = repo::names(c, asked_rows.iter().map(|(_, p)| p.person_id))?;
+                    let names = repo::names(
+                        c,
+                        asked_rows
+                            .iter()
+                            .flat_map(|(f, p)| [p.person_id, f.asked_by]),
+                    )?;
+                    let name = |id: i64| names.get(&id).map(|(_, d)| d.clone()).unwrap_or_default();
                     let asked = asked_rows
                         .into_iter()
                         .map(|(f, p)| {
-                            let name = names
-                                .get(&p.person_id)
-                                .map(|(_, d)| d.clone())
-                                .unwrap_or_default();
-                            (f.id, name, f.answered_at.is_some())
+                            (
+                                f.id,
+                                name(p.person_id),
+                                name(f.asked_by),
+                                f.answered_at.is_some(),
+                            )
                         })
                         .collect();
                     (awaiting, asked)

@@ -29,8 +29,8 @@ pub struct FrameworkPage {
     pub roles: Vec<Entry>,
     /// Open proposals the viewer decides: (whose, proposal).
     pub awaiting: Vec<(Person, Proposal)>,
-    /// Feedback asked of the viewer: (feedback id, whose).
-    pub asked: Vec<(i64, String, bool)>,
+    /// Feedback asked of the viewer: (feedback id, about whom, asked by, answered).
+    pub asked: Vec<(i64, String, String, bool)>,
     /// Chapters the viewer leads: (name, url).
     pub chapters: Vec<(String, String)>,
 }
@@ -462,6 +462,10 @@ impl PersonPage {
                 .collect(),
             None => vec![],
         }
+    }
+    /// In what capacity the line manager is one: chapter lead, or the level standing in.
+    pub fn manager_capacity(&self) -> &'static str {
+        self.f.loaded.rel.deciders(Step::Squad).0.label()
     }
     pub fn may_propose(&self) -> bool {
         self.f.loaded.access.may_propose()
