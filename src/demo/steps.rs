@@ -324,7 +324,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             role_ids,
             started_on,
         };
-        repo::save_record(conn, actor, &who(p.id)?, &input)?;
+        repo::save_record(conn, actor, actor == admin, &who(p.id)?, &input)?;
         let since = started_on.or(firsts.get(&p.id).copied()).unwrap_or(today);
         stamp(conn, p.id, at(since, 9))?;
     }

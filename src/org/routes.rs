@@ -155,10 +155,19 @@ async fn person(
     };
     let username = username.into_inner();
     let cache = state.org.clone();
-    let (profile, (memberships, lessons), view) = state
+    let me = crate::steps::flow::me(&viewer);
+    let (profile, (memberships, lessons), view, (public_step, sees_steps)) = state
         .db
         .run(move |c| {
             let profile = people::profile(c, &username)?;
+            let view = cache.get(c)?;
+            // Their career step: shown when they made it public; the link to the record only
+            // to those who may read it (nobody else learns that it exists).
+            let steps = crate::steps::flow::load(c, &view, &username, me)?;
+            let steps = (
+                crate::steps::flow::public_of(&steps).map(|p| (p.step.label(), p.since)),
+                steps.access.sees(),
+            );
             let memberships = repo::memberships_of_person(c, profile.id)?;
             let lessons = crate::lessons::repo::list(
                 c,
@@ -168,7 +177,7 @@ async fn person(
                 },
                 20,
             )?;
-            Ok((profile, (memberships, lessons), cache.get(c)?))
+            Ok((profile, (memberships, lessons), view, steps))
         })
         .await?;
     // A disabled account (someone who left) is history only admins browse.
@@ -182,21 +191,6 @@ async fn person(
     let can_edit = viewer
         .person()
         .is_some_and(|p| p.is_admin || p.id == profile.id);
-    let (public_step, sees_steps) = {
-        let me = crate::steps::flow::me(&viewer);
-        let username = profile.username.clone();
-        let view = view.clone();
-        state
-            .db
-            .run(move |c| {
-                let loaded = crate::steps::flow::load(c, &view, &username, me)?;
-                Ok((
-                    crate::steps::flow::public_of(&loaded).map(|p| (p.step.label(), p.since)),
-                    loaded.access.sees(),
-                ))
-            })
-            .await?
-    };
     let mut page = views::person_page(
         Shell::new(&viewer, "org"),
         profile,

@@ -148,6 +148,36 @@ pub struct Feed {
     pub entries: Vec<FeedEntry>,
 }
 
+impl Feed {
+    /// The feed at `path` (its id and self link; a token, if any, stays out of both), updated
+    /// as of its newest entry (entries come newest first).
+    pub fn new(
+        base: &str,
+        path: &str,
+        alternate: &str,
+        title: String,
+        entries: Vec<FeedEntry>,
+    ) -> Feed {
+        Feed {
+            id: format!("{base}{path}"),
+            self_url: format!("{base}{path}"),
+            alternate: format!("{base}{alternate}"),
+            title,
+            updated: entries
+                .first()
+                .map(|e| e.updated.clone())
+                .unwrap_or_else(|| rfc3339(chrono::Utc::now().naive_utc())),
+            entries,
+        }
+    }
+
+    pub fn response(&self) -> AppResult<HttpResponse> {
+        Ok(HttpResponse::Ok()
+            .content_type("application/atom+xml; charset=utf-8")
+            .body(self.render().map_err(AppError::internal)?))
+    }
+}
+
 pub fn base_url(req: &HttpRequest) -> String {
     let info = req.connection_info();
     format!("{}://{}", info.scheme(), info.host())
@@ -178,22 +208,7 @@ async fn feed_response(
             html: html.to_string(),
         });
     }
-    let updated = items
-        .first()
-        .map(|i| rfc3339(i.at))
-        .unwrap_or_else(|| rfc3339(chrono::Utc::now().naive_utc()));
-    let feed = Feed {
-        id: format!("{base}{}", req.path()),
-        // The token (if any) stays out of the feed's own address.
-        self_url: format!("{base}{}", req.path()),
-        alternate: format!("{base}{alternate}"),
-        title,
-        updated,
-        entries,
-    };
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(feed.render().map_err(AppError::internal)?))
+    Feed::new(&base, req.path(), alternate, title, entries).response()
 }
 
 async fn lessons_feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {

@@ -467,20 +467,14 @@ async fn feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpRes
             html: crate::markdown::render(&pm.input.summary).to_string(),
         })
         .collect();
-    let feed = Feed {
-        id: format!("{base}/postmortems/feed.atom"),
-        title: "Post-mortems".into(),
-        self_url: format!("{base}/postmortems/feed.atom"),
-        alternate: format!("{base}/postmortems"),
-        updated: entries
-            .first()
-            .map(|e| e.updated.clone())
-            .unwrap_or_else(|| rfc3339(chrono::Utc::now().naive_utc())),
+    Feed::new(
+        &base,
+        "/postmortems/feed.atom",
+        "/postmortems",
+        "Post-mortems".into(),
         entries,
-    };
-    Ok(HttpResponse::Ok()
-        .content_type("application/atom+xml; charset=utf-8")
-        .body(feed.render().map_err(AppError::internal)?))
+    )
+    .response()
 }
 
 #[derive(Template)]

@@ -6,9 +6,9 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::framework::check_texts;
+use super::framework::{Framework, check_texts};
 use super::repo::{self, EntryInput};
-use super::routes::{Form, framework_of};
+use super::routes::Form;
 use super::views::{CataloguePage, EditPage};
 use crate::app::AppState;
 use crate::auth::Viewer;
@@ -21,7 +21,10 @@ pub(super) async fn edit_page(
     viewer: Viewer,
 ) -> AppResult<HttpResponse> {
     viewer.require_admin()?;
-    let fw = framework_of(&state).await?;
+    let fw = state
+        .db
+        .run(|c| Ok(Framework::new(repo::texts(c)?)))
+        .await?;
     let values = super::framework::default_texts()
         .into_iter()
         .map(|(k, _)| {

@@ -2,16 +2,15 @@
 //! gets 403 whether or not a step exists (404 only for an unknown person); a public step is
 //! answered with the step alone.
 
-use actix_web::http::header;
 use actix_web::{HttpResponse, web};
 use serde_json::{Map, Value, json};
 
 use super::flow::{self, Full};
 use super::model::{Behavior, Side, Step, summarize};
+use super::routes::with_org;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::org::routes::org_view;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/people/{username}/step", web::get().to(get_step));
@@ -30,30 +29,25 @@ async fn get_step(
     username: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let me = flow::me(&viewer);
-    let view = org_view(&state).await?;
     let username = username.into_inner();
-    let body = state
-        .db
-        .run(move |c| {
-            let loaded = flow::load(c, &view, &username, me)?;
-            if loaded.access.sees() {
-                return Ok(full_json(&flow::read_full(c, loaded)?));
-            }
-            match flow::public_of(&loaded) {
-                Some(p) => Ok(json!({
-                    "username": loaded.person.username,
-                    "display_name": loaded.person.display_name,
-                    "public": true,
-                    "step": step_json(Some(p.step)),
-                    "since": p.since,
-                })),
-                None => Err(flow::private()),
-            }
-        })
-        .await?;
-    Ok(HttpResponse::Ok()
-        .insert_header((header::CACHE_CONTROL, "private, no-store"))
-        .json(body))
+    let body = with_org(&state, move |c, view| {
+        let loaded = flow::load(c, view, &username, me)?;
+        if loaded.access.sees() {
+            return Ok(full_json(&flow::read_full(c, loaded)?));
+        }
+        match flow::public_of(&loaded) {
+            Some(p) => Ok(json!({
+                "username": loaded.person.username,
+                "display_name": loaded.person.display_name,
+                "public": true,
+                "step": step_json(Some(p.step)),
+                "since": p.since,
+            })),
+            None => Err(flow::private()),
+        }
+    })
+    .await?;
+    Ok(super::routes::no_store(HttpResponse::Ok().json(body)))
 }
 
 fn assessment_json(f: &Full, side: Side) -> Value {

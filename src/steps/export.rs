@@ -3,17 +3,16 @@
 //! viewer may see (`/feeds/steps.atom`). Same readers as the pages.
 
 use actix_web::{HttpRequest, HttpResponse, web};
-use askama::Template;
 
 use super::flow::{self, Me};
 use super::framework::Framework;
 use super::model::{Behavior, EventKind, Step, rating_label};
 use super::repo;
-use super::routes::{private, signed_in};
+use super::routes::with_org;
+use super::routes::{no_store, signed_in};
 use crate::app::AppState;
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
-use crate::org::routes::org_view;
+use crate::error::AppResult;
 use crate::pages::changes::{Feed, FeedEntry, base_url, rfc3339};
 
 use std::fmt::Write;
@@ -171,18 +170,15 @@ pub(super) async fn export(
     username: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let me = signed_in(&viewer)?;
-    let view = org_view(&state).await?;
     let username = username.into_inner();
-    let (f, fw) = state
-        .db
-        .run(move |c| {
-            Ok((
-                flow::full(c, &view, &username, Some(me))?,
-                Framework::new(repo::texts(c)?),
-            ))
-        })
-        .await?;
-    Ok(private(
+    let (f, fw) = with_org(&state, move |c, view| {
+        Ok((
+            flow::full(c, view, &username, Some(me))?,
+            Framework::new(repo::texts(c)?),
+        ))
+    })
+    .await?;
+    Ok(no_store(
         HttpResponse::Ok()
             .content_type("text/markdown; charset=utf-8")
             .body(super::export::markdown(&f, &fw)),
@@ -195,15 +191,12 @@ pub(super) async fn feed(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     let me: Me = Some(signed_in(&viewer)?);
-    let view = org_view(&state).await?;
-    let (events, names) = state
-        .db
-        .run(move |c| {
-            let events = flow::feed_events(c, &view, me)?;
-            let names = repo::names(c, events.iter().flat_map(|e| [e.person_id, e.actor_id]))?;
-            Ok((events, names))
-        })
-        .await?;
+    let (events, names) = with_org(&state, move |c, view| {
+        let events = flow::feed_events(c, view, me)?;
+        let names = repo::names(c, events.iter().flat_map(|e| [e.person_id, e.actor_id]))?;
+        Ok((events, names))
+    })
+    .await?;
     let base = base_url(&req);
     let name = |id: i64| {
         names
@@ -235,20 +228,14 @@ pub(super) async fn feed(
             }
         })
         .collect();
-    let feed = Feed {
-        id: format!("{base}/feeds/steps.atom"),
-        title: "fika: career steps (private)".into(),
-        self_url: format!("{base}/feeds/steps.atom"),
-        alternate: format!("{base}/steps"),
-        updated: entries
-            .first()
-            .map(|e| e.updated.clone())
-            .unwrap_or_else(|| rfc3339(chrono::Utc::now().naive_utc())),
-        entries,
-    };
-    Ok(private(
-        HttpResponse::Ok()
-            .content_type("application/atom+xml; charset=utf-8")
-            .body(feed.render().map_err(AppError::internal)?),
+    Ok(no_store(
+        Feed::new(
+            &base,
+            "/feeds/steps.atom",
+            "/steps",
+            "fika: career steps (private)".into(),
+            entries,
+        )
+        .response()?,
     ))
 }

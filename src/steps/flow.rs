@@ -17,7 +17,7 @@ use crate::db::schema::people;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::rules::Snapshot;
-use crate::org::unit::{Membership, Role, UnitKind};
+use crate::org::unit::{Membership, Role, Unit, UnitKind};
 use crate::search::records::{EVERYONE, Record, key};
 
 /// The viewer as the blocking pool needs them: `(person id, is admin)`, or nobody.
@@ -119,18 +119,19 @@ fn active(people: Vec<&crate::org::unit_repo::PersonBrief>) -> impl Iterator<Ite
     people.into_iter().filter(|p| !p.disabled).map(|p| p.id)
 }
 
-/// The people whose chapter `lead` currently leads (not their co-leads).
-pub fn led_by(snap: &Snapshot, lead: i64) -> Vec<i64> {
-    let chapters: Vec<i64> = snap
-        .memberships
+/// The chapters `lead` currently leads.
+pub fn led_chapters(snap: &Snapshot, lead: i64) -> Vec<&Unit> {
+    snap.memberships
         .iter()
         .filter(|m| m.person_id == lead && m.role() == Role::ChapterLead)
-        .filter(|m| {
-            snap.unit(m.unit_id)
-                .is_some_and(|u| u.kind() == UnitKind::Chapter)
-        })
-        .map(|m| m.unit_id)
-        .collect();
+        .filter_map(|m| snap.unit(m.unit_id))
+        .filter(|u| u.kind() == UnitKind::Chapter)
+        .collect()
+}
+
+/// The people whose chapter `lead` currently leads (not their co-leads).
+pub fn led_by(snap: &Snapshot, lead: i64) -> Vec<i64> {
+    let chapters: Vec<i64> = led_chapters(snap, lead).iter().map(|u| u.id).collect();
     let mut out: Vec<i64> = snap
         .memberships
         .iter()

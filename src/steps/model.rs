@@ -241,6 +241,30 @@ impl Access {
     }
 }
 
+/// The roles a record keeps when `asked` is sent for it. A company-level role decides
+/// company-wide promotions, so only admins give or take one: a line manager's form cannot
+/// send it (its checkbox is disabled and unsent), and their save keeps what the person holds.
+pub fn roles_kept(
+    company: &[i64],
+    held: &[i64],
+    asked: &[i64],
+    admin: bool,
+) -> Result<Vec<i64>, String> {
+    let mut kept: Vec<i64> = asked.to_vec();
+    if !admin {
+        if asked
+            .iter()
+            .any(|r| company.contains(r) && !held.contains(r))
+        {
+            return Err("Only an admin gives a company-level role.".into());
+        }
+        kept.extend(held.iter().filter(|r| company.contains(r)));
+    }
+    kept.sort_unstable();
+    kept.dedup();
+    Ok(kept)
+}
+
 /// Checks a proposal before it is made: a wider step than today's, with evidence.
 pub fn check_proposal(current: Option<Step>, to: Option<Step>) -> Result<Step, String> {
     let Some(to) = to else {
@@ -417,6 +441,15 @@ mod tests {
         assert!(Access::of(&r, Some((3, false))).sees(), "the tribe lead");
         assert!(!Access::of(&r, Some((4, false))).sees(), "the CTO");
         assert!(!Access::of(&rel(), Some((3, false))).sees());
+    }
+
+    #[test]
+    fn only_admins_give_or_take_a_company_level_role() {
+        // Role 9 is company-level; the person holds 9 and 1.
+        assert_eq!(roles_kept(&[9], &[1, 9], &[2], false), Ok(vec![2, 9]));
+        assert!(roles_kept(&[9], &[1], &[1, 9], false).is_err());
+        assert_eq!(roles_kept(&[9], &[1, 9], &[1], true), Ok(vec![1]));
+        assert_eq!(roles_kept(&[9], &[1], &[9, 1, 1], true), Ok(vec![1, 9]));
     }
 
     #[test]

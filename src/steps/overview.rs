@@ -12,14 +12,14 @@ use super::framework::Framework;
 use super::model::{Side, Step, review_due};
 use super::proposal_repo;
 use super::repo;
-use super::routes::{private, shell, signed_in};
+use super::routes::{no_store, shell, signed_in};
 use super::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::routes::org_view;
 use crate::org::unit::{Membership, Role, UnitKind};
-use crate::org::unit_repo::today;
+use crate::org::unit_repo::{PersonBrief, today};
 use crate::site::views::{Shell, html};
 
 /// The tribe a person counts under: their chapter's, else their squad's.
@@ -101,7 +101,7 @@ pub(super) async fn distribution(
         fw.intended(&Step::Tribe),
         fw.intended(&Step::Company),
     ];
-    Ok(private(html(&DistributionPage {
+    Ok(no_store(html(&DistributionPage {
         shell: Shell::new(&viewer, "admin"),
         rows,
         company,
@@ -109,32 +109,28 @@ pub(super) async fn distribution(
     })?))
 }
 
-/// People without a step and when their six-month review is due, soonest first.
-fn due_rows(
-    people: impl Iterator<Item = (i64, String, String)>,
+/// When the six-month review of someone without a step is due (None: they have a step, or
+/// no start date is known).
+fn due_row(
+    p: &PersonBrief,
     profiles: &HashMap<i64, repo::Profile>,
     starts: &HashMap<i64, NaiveDate>,
-) -> Vec<DueRow> {
-    let today = today();
-    let mut rows: Vec<DueRow> = people
-        .filter(|(id, _, _)| profiles.get(id).and_then(|p| p.step()).is_none())
-        .filter_map(|(id, username, display_name)| {
-            let started_on = profiles
-                .get(&id)
-                .and_then(|p| p.started_on)
-                .or_else(|| starts.get(&id).copied())?;
-            let due = review_due(started_on);
-            Some(DueRow {
-                username,
-                display_name,
-                started_on,
-                due,
-                overdue: due < today,
-            })
-        })
-        .collect();
-    rows.sort_by_key(|r| r.due);
-    rows
+) -> Option<DueRow> {
+    let profile = profiles.get(&p.id);
+    if profile.and_then(|r| r.step()).is_some() {
+        return None;
+    }
+    let started_on = profile
+        .and_then(|r| r.started_on)
+        .or_else(|| starts.get(&p.id).copied())?;
+    let due = review_due(started_on);
+    Some(DueRow {
+        username: p.username.clone(),
+        display_name: p.display_name.clone(),
+        started_on,
+        due,
+        overdue: due < today(),
+    })
 }
 
 pub(super) async fn reviews(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
@@ -146,15 +142,14 @@ pub(super) async fn reviews(state: web::Data<AppState>, viewer: Viewer) -> AppRe
         .await?;
     let profiles: HashMap<i64, repo::Profile> =
         profiles.into_iter().map(|p| (p.person_id, p)).collect();
-    let people = view
-        .snap
-        .people
-        .iter()
+    let mut rows: Vec<DueRow> = (view.snap.people.iter())
         .filter(|p| !p.disabled)
-        .map(|p| (p.id, p.username.clone(), p.display_name.clone()));
-    Ok(private(html(&ReviewsPage {
+        .filter_map(|p| due_row(p, &profiles, &starts))
+        .collect();
+    rows.sort_by_key(|r| r.due);
+    Ok(no_store(html(&ReviewsPage {
         shell: Shell::new(&viewer, "admin"),
-        rows: due_rows(people, &profiles, &starts),
+        rows,
     })?))
 }
 
@@ -218,19 +213,14 @@ pub(super) async fn chapter(
             step,
             since: profile.and_then(|p| p.step_since),
             public: profile.is_some_and(|p| p.public),
-            due: due_rows(
-                std::iter::once((p.id, p.username.clone(), p.display_name.clone())),
-                &profiles,
-                &starts,
-            )
-            .pop(),
+            due: due_row(p, &profiles, &starts),
             own_done: assessed.contains(&(p.id, Side::Own.key().to_string())),
             lead_done: assessed.contains(&(p.id, Side::Lead.key().to_string())),
             open: open.iter().find(|o| o.person_id == p.id).map(|o| o.to()),
         });
     }
     members.sort_by(|a, b| a.display_name.cmp(&b.display_name));
-    Ok(private(html(&ChapterPage {
+    Ok(no_store(html(&ChapterPage {
         shell: shell(&viewer),
         url: unit.url(),
         name: unit.name,

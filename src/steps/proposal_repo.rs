@@ -74,10 +74,9 @@ pub fn propose(
     evidence: &str,
 ) -> AppResult<i64> {
     record_write(conn, actor, who, |c, profile| {
-        let from = super::model::check_proposal(profile.step(), Some(to))
-            .map(|_| profile.step())
-            .map_err(AppError::Conflict)?
-            .ok_or(AppError::NotFound)?;
+        // Checked again under the lock: the step may have changed since the form was read.
+        super::model::check_proposal(profile.step(), Some(to)).map_err(AppError::Conflict)?;
+        let from = profile.step().ok_or(AppError::NotFound)?;
         let open: i64 = step_proposals::table
             .filter(step_proposals::person_id.eq(who.id))
             .filter(step_proposals::status.eq(Status::Open.key()))

@@ -6,19 +6,20 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
 use super::flow::{self};
+use super::framework::Framework;
 use super::model::{Status, Step, parse_text};
 use super::proposal_repo;
-use super::repo;
+use super::repo::{self, Who};
+use super::routes::with_org;
 use super::routes::{
-    Form, back, framework_of, load_for_write, one_error, private, render_person, shell, signed_in,
+    Form, back, load_for_write, load_seen, no_store, one_error, render_person, shell, signed_in,
 };
-use super::views::{Errors, FeedbackPage, ProposalForm, ProposalPage};
+use super::views::{Errors, FeedbackPage, ProposalPage, Sent};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
-use crate::org::routes::org_view;
-use crate::site::views::{html, html_with_status, see_other};
+use crate::site::views::{html_with_status, see_other};
 
 fn proposal_url(loaded: &flow::Loaded, id: i64) -> String {
     format!("/people/{}/steps/proposals/{id}", loaded.person.username)
@@ -33,29 +34,25 @@ pub(super) async fn propose(
     username: web::Path<String>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
-    loaded.require_sees()?;
+    let (loaded, me) = load_seen(&state, &viewer, &username).await?;
     if !loaded.access.may_propose() {
         return Err(AppError::forbidden(
             "A promotion is proposed by the person or their chapter lead.",
         ));
     }
     let form = Pairs(form.into_inner());
-    let typed = ProposalForm {
-        to: form.get("to").to_string(),
-        evidence: form.get("evidence").to_string(),
-    };
     let mut errors = Errors::new();
-    let to = super::model::check_proposal(loaded.step(), Step::parse(&typed.to));
+    let to = super::model::check_proposal(loaded.step(), Step::parse(form.get("to")));
     if let Err(e) = &to {
         errors.insert("to".into(), e.clone());
     }
-    let evidence = parse_text(&typed.evidence, EVIDENCE_MIN, "evidence");
+    let evidence = parse_text(form.get("evidence"), EVIDENCE_MIN, "evidence");
     if let Err(e) = &evidence {
         errors.insert("evidence".into(), e.clone());
     }
     let (Ok(to), Ok(evidence)) = (to, evidence) else {
-        return render_person(&state, &viewer, &username, typed, errors, None).await;
+        let sent = Some(Sent::of("proposal", form));
+        return render_person(&state, &viewer, &username, errors, sent).await;
     };
     let who = loaded.person.who();
     let id = state
@@ -83,12 +80,11 @@ async fn render_proposal(
     errors: Errors,
 ) -> AppResult<HttpResponse> {
     let me = signed_in(viewer)?;
-    let view = org_view(state).await?;
     let username = username.to_string();
-    let page = state
-        .db
-        .run(move |c| flow::proposal_page(c, &view, &username, id, Some(me)))
-        .await?;
+    let page = with_org(state, move |c, view| {
+        flow::proposal_page(c, view, &username, id, Some(me))
+    })
+    .await?;
     let Some(pv) = page
         .full
         .proposals
@@ -103,7 +99,7 @@ async fn render_proposal(
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok(private(html_with_status(
+    Ok(no_store(html_with_status(
         &ProposalPage {
             shell: shell(viewer),
             evidence: crate::markdown::render(&p.evidence),
@@ -200,8 +196,7 @@ pub(super) async fn withdraw(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (username, id) = path.into_inner();
-    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
-    loaded.require_sees()?;
+    let (loaded, me) = load_seen(&state, &viewer, &username).await?;
     let p = state
         .db
         .run(move |c| proposal_repo::proposal(c, id))
@@ -229,8 +224,7 @@ pub(super) async fn ask(
     form: Form,
 ) -> AppResult<HttpResponse> {
     let (username, id) = path.into_inner();
-    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
-    loaded.require_sees()?;
+    let (loaded, me) = load_seen(&state, &viewer, &username).await?;
     if !loaded.access.may_propose() {
         return Err(AppError::forbidden(
             "Peer feedback is asked by the person or their chapter lead.",
@@ -280,43 +274,66 @@ pub(super) async fn ask(
 
 // ---------------------------------------------------------------- a peer's feedback
 
-/// The feedback request, for the peer asked only.
-async fn feedback_for(
-    state: &AppState,
-    me: i64,
-    id: i64,
-) -> AppResult<(
-    proposal_repo::Feedback,
-    proposal_repo::Proposal,
-    flow::Person,
-)> {
+/// A feedback request as the asked peer sees it: whom it is about (never their step or the
+/// evidence), whether it is still open, and the framework's behaviors to write about.
+struct Asked {
+    feedback: proposal_repo::Feedback,
+    about: Who,
+    display_name: String,
+    open: bool,
+    fw: Framework,
+}
+
+/// The feedback request `id`, for the peer asked only (anyone else: not found).
+async fn asked(state: &AppState, me: i64, id: i64) -> AppResult<Asked> {
     state
         .db
         .run(move |c| {
-            let f = proposal_repo::feedback(c, id)?;
-            if f.peer_id != me {
+            let feedback = proposal_repo::feedback(c, id)?;
+            if feedback.peer_id != me {
                 return Err(AppError::NotFound);
             }
-            let p = proposal_repo::proposal(c, f.proposal_id)?;
-            let names = repo::names(c, [p.person_id])?;
-            let (username, display_name) =
-                names.get(&p.person_id).cloned().ok_or(AppError::NotFound)?;
-            Ok((
-                f,
-                p,
-                flow::Person {
-                    id: 0,
+            let p = proposal_repo::proposal(c, feedback.proposal_id)?;
+            let (username, display_name) = repo::names(c, [p.person_id])?
+                .remove(&p.person_id)
+                .ok_or(AppError::NotFound)?;
+            Ok(Asked {
+                feedback,
+                about: Who {
+                    id: p.person_id,
                     username,
-                    display_name,
-                    disabled: false,
                 },
-            ))
+                display_name,
+                open: p.status() == Status::Open,
+                fw: Framework::new(repo::texts(c)?),
+            })
         })
         .await
-        .map(|(f, p, mut who)| {
-            who.id = p.person_id;
-            (f, p, who)
-        })
+}
+
+fn feedback_form(
+    viewer: &Viewer,
+    a: Asked,
+    answer: String,
+    error: Option<String>,
+) -> AppResult<HttpResponse> {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok(no_store(html_with_status(
+        &FeedbackPage {
+            shell: shell(viewer),
+            id: a.feedback.id,
+            display_name: a.display_name,
+            fw: a.fw,
+            answer,
+            open: a.open,
+            error,
+        },
+        status,
+    )?))
 }
 
 pub(super) async fn feedback_page(
@@ -325,17 +342,9 @@ pub(super) async fn feedback_page(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let (me, _) = signed_in(&viewer)?;
-    let (f, p, who) = feedback_for(&state, me, *id).await?;
-    let fw = framework_of(&state).await?;
-    Ok(private(html(&FeedbackPage {
-        shell: shell(&viewer),
-        id: f.id,
-        display_name: who.display_name,
-        fw,
-        answer: f.answer,
-        open: p.status() == Status::Open,
-        error: None,
-    })?))
+    let a = asked(&state, me, *id).await?;
+    let answer = a.feedback.answer.clone();
+    feedback_form(&viewer, a, answer, None)
 }
 
 pub(super) async fn answer(
@@ -346,35 +355,19 @@ pub(super) async fn answer(
 ) -> AppResult<HttpResponse> {
     let (me, _) = signed_in(&viewer)?;
     let id = id.into_inner();
-    let (f, p, who) = feedback_for(&state, me, id).await?;
+    let a = asked(&state, me, id).await?;
     let typed = Pairs(form.into_inner()).get("answer").to_string();
-    let checked = parse_text(&typed, 1, "feedback");
-    let checked = match checked {
-        Ok(a) if p.status() == Status::Open => a,
-        other => {
-            let fw = framework_of(&state).await?;
-            let error = match other {
-                Err(e) => e,
-                Ok(_) => "The proposal was decided meanwhile: feedback is closed.".into(),
-            };
-            return html_with_status(
-                &FeedbackPage {
-                    shell: shell(&viewer),
-                    id: f.id,
-                    display_name: who.display_name,
-                    fw,
-                    answer: typed,
-                    open: p.status() == Status::Open,
-                    error: Some(error),
-                },
-                StatusCode::UNPROCESSABLE_ENTITY,
-            );
+    let checked = match parse_text(&typed, 1, "feedback") {
+        Err(e) => return feedback_form(&viewer, a, typed, Some(e)),
+        Ok(_) if !a.open => {
+            let closed = "The proposal was decided meanwhile: feedback is closed.";
+            return feedback_form(&viewer, a, typed, Some(closed.into()));
         }
+        Ok(checked) => checked,
     };
-    let target = who.who();
     state
         .db
-        .run(move |c| proposal_repo::answer_feedback(c, me, &target, id, &checked))
+        .run(move |c| proposal_repo::answer_feedback(c, me, &a.about, id, &checked))
         .await?;
     Ok(see_other("/steps"))
 }

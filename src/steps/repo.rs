@@ -344,10 +344,31 @@ pub struct RecordInput {
 pub fn save_record(
     conn: &mut AnyConnection,
     actor: i64,
+    actor_is_admin: bool,
     who: &Who,
     input: &RecordInput,
 ) -> AppResult<()> {
     record_write(conn, actor, who, |c, _| {
+        let catalogue = catalogue(c)?;
+        let is = |id: &i64, kind: &str| catalogue.iter().any(|e| e.id == *id && e.kind == kind);
+        if input.discipline_id.is_some_and(|d| !is(&d, "discipline")) {
+            return Err(AppError::BadRequest("Unknown discipline.".into()));
+        }
+        if !input.role_ids.iter().all(|r| is(r, "role")) {
+            return Err(AppError::BadRequest("Unknown role.".into()));
+        }
+        let company: Vec<i64> = catalogue
+            .iter()
+            .filter(|e| e.company_level)
+            .map(|e| e.id)
+            .collect();
+        let role_ids = super::model::roles_kept(
+            &company,
+            &roles_of(c, who.id)?,
+            &input.role_ids,
+            actor_is_admin,
+        )
+        .map_err(AppError::forbidden)?;
         diesel::update(step_profiles::table.find(who.id))
             .set((
                 step_profiles::discipline_id.eq(input.discipline_id),
@@ -356,7 +377,7 @@ pub fn save_record(
             .execute(c)?;
         diesel::delete(step_person_roles::table.filter(step_person_roles::person_id.eq(who.id)))
             .execute(c)?;
-        for role in &input.role_ids {
+        for role in &role_ids {
             diesel::insert_into(step_person_roles::table)
                 .values((
                     step_person_roles::person_id.eq(who.id),

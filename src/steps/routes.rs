@@ -15,13 +15,13 @@ use super::framework::Framework;
 use super::model::{Behavior, Row, Side, Step, parse_rating, parse_text};
 use super::proposal_repo;
 use super::repo::{self, RecordInput};
-use super::views::{Errors, FrameworkPage, PersonPage, ProposalForm};
+use super::views::{Errors, FrameworkPage, PersonPage, Sent};
 use crate::app::AppState;
 use crate::auth::Viewer;
+use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgView;
 use crate::org::forms::Pairs;
-use crate::org::routes::org_view;
-use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo::today;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 
@@ -71,7 +71,7 @@ pub(super) fn shell(viewer: &Viewer) -> Shell {
 }
 
 /// Private pages are never kept by a shared cache.
-pub(super) fn private(mut res: HttpResponse) -> HttpResponse {
+pub(super) fn no_store(mut res: HttpResponse) -> HttpResponse {
     res.headers_mut().insert(
         header::CACHE_CONTROL,
         header::HeaderValue::from_static("private, no-store"),
@@ -84,59 +84,52 @@ pub(super) fn signed_in(viewer: &Viewer) -> AppResult<(i64, bool)> {
     Ok((p.id, p.is_admin))
 }
 
-pub(super) async fn framework_of(state: &AppState) -> AppResult<Framework> {
-    state.db.run(|c| Ok(Framework::new(repo::texts(c)?))).await
-}
-
 // ---------------------------------------------------------------- the framework
 
 async fn framework(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
     let me = flow::me(&viewer);
-    let view = org_view(&state).await?;
-    let chapters = match me {
-        Some((id, _)) => led_chapters(&view, id)
-            .into_iter()
-            .map(|u| (u.name.clone(), format!("{}/steps", u.url())))
-            .collect(),
-        None => vec![],
-    };
-    let (fw, catalogue, awaiting, asked) = state
-        .db
-        .run(move |c| {
-            let fw = Framework::new(repo::texts(c)?);
-            let catalogue = repo::catalogue(c)?;
-            let (awaiting, asked) = match me {
-                Some((id, _)) => {
-                    let awaiting = flow::awaiting(c, &view, id)?
-                        .into_iter()
-                        .map(|(p, who)| (who, p))
-                        .collect();
-                    let asked_rows = proposal_repo::asked_of(c, id)?;
-                    let names = repo::names(
-                        c,
-                        asked_rows
-                            .iter()
-                            .flat_map(|(f, p)| [p.person_id, f.asked_by]),
-                    )?;
-                    let name = |id: i64| names.get(&id).map(|(_, d)| d.clone()).unwrap_or_default();
-                    let asked = asked_rows
-                        .into_iter()
-                        .map(|(f, p)| {
-                            (
-                                f.id,
-                                name(p.person_id),
-                                name(f.asked_by),
-                                f.answered_at.is_some(),
-                            )
-                        })
-                        .collect();
-                    (awaiting, asked)
-                }
-                None => (vec![], vec![]),
-            };
-            Ok((fw, catalogue, awaiting, asked))
-        })
-        .await?;
+    let (fw, catalogue, awaiting, asked, chapters) = with_org(&state, move |c, view| {
+        let fw = Framework::new(repo::texts(c)?);
+        let catalogue = repo::catalogue(c)?;
+        let chapters = match me {
+            Some((id, _)) => flow::led_chapters(&view.snap, id)
+                .into_iter()
+                .map(|u| (u.name.clone(), format!("{}/steps", u.url())))
+                .collect(),
+            None => vec![],
+        };
+        let (awaiting, asked) = match me {
+            Some((id, _)) => {
+                let awaiting = flow::awaiting(c, view, id)?
+                    .into_iter()
+                    .map(|(p, who)| (who, p))
+                    .collect();
+                let asked_rows = proposal_repo::asked_of(c, id)?;
+                let names = repo::names(
+                    c,
+                    asked_rows
+                        .iter()
+                        .flat_map(|(f, p)| [p.person_id, f.asked_by]),
+                )?;
+                let name = |id: i64| names.get(&id).map(|(_, d)| d.clone()).unwrap_or_default();
+                let asked = asked_rows
+                    .into_iter()
+                    .map(|(f, p)| {
+                        (
+                            f.id,
+                            name(p.person_id),
+                            name(f.asked_by),
+                            f.answered_at.is_some(),
+                        )
+                    })
+                    .collect();
+                (awaiting, asked)
+            }
+            None => (vec![], vec![]),
+        };
+        Ok((fw, catalogue, awaiting, asked, chapters))
+    })
+    .await?;
     let (disciplines, roles) = catalogue
         .into_iter()
         .filter(|e| !e.retired)
@@ -152,16 +145,6 @@ async fn framework(state: web::Data<AppState>, viewer: Viewer) -> AppResult<Http
     })
 }
 
-fn led_chapters(view: &crate::org::cache::OrgView, id: i64) -> Vec<&crate::org::unit::Unit> {
-    view.snap
-        .memberships
-        .iter()
-        .filter(|m| m.person_id == id && m.role() == Role::ChapterLead)
-        .filter_map(|m| view.snap.unit(m.unit_id))
-        .filter(|u| u.kind() == UnitKind::Chapter)
-        .collect()
-}
-
 // ---------------------------------------------------------------- a person's record
 
 async fn person_page(
@@ -169,43 +152,31 @@ async fn person_page(
     viewer: Viewer,
     username: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    render_person(
-        &state,
-        &viewer,
-        &username,
-        ProposalForm::default(),
-        Errors::new(),
-        None,
-    )
-    .await
+    render_person(&state, &viewer, &username, Errors::new(), None).await
 }
 
 pub(super) async fn render_person(
     state: &AppState,
     viewer: &Viewer,
     username: &str,
-    typed: ProposalForm,
     errors: Errors,
-    sent: Option<Pairs>,
+    sent: Option<Sent>,
 ) -> AppResult<HttpResponse> {
     let (me, is_admin) = signed_in(viewer)?;
-    let view = org_view(state).await?;
     let username = username.to_string();
-    let (f, fw) = state
-        .db
-        .run(move |c| {
-            Ok((
-                flow::full(c, &view, &username, Some((me, is_admin)))?,
-                Framework::new(repo::texts(c)?),
-            ))
-        })
-        .await?;
+    let (f, fw) = with_org(state, move |c, view| {
+        Ok((
+            flow::full(c, view, &username, Some((me, is_admin)))?,
+            Framework::new(repo::texts(c)?),
+        ))
+    })
+    .await?;
     let status = if errors.is_empty() {
         StatusCode::OK
     } else {
         StatusCode::UNPROCESSABLE_ENTITY
     };
-    Ok(private(html_with_status(
+    Ok(no_store(html_with_status(
         &PersonPage {
             shell: shell(viewer),
             f,
@@ -213,7 +184,6 @@ pub(super) async fn render_person(
             me,
             is_admin,
             today: today(),
-            typed,
             errors,
             sent,
         },
@@ -221,21 +191,48 @@ pub(super) async fn render_person(
     )?))
 }
 
-/// Loads the record for a write by the signed-in viewer; anyone who may not see it gets the
-/// one private answer.
+/// Loads the record for a write by the signed-in viewer, whoever they are (a decider may
+/// not see the record; see [`load_seen`]).
 pub(super) async fn load_for_write(
     state: &AppState,
     viewer: &Viewer,
     username: &str,
 ) -> AppResult<(flow::Loaded, i64)> {
     let me = signed_in(viewer)?;
-    let view = org_view(state).await?;
     let username = username.to_string();
-    let loaded = state
-        .db
-        .run(move |c| flow::load(c, &view, &username, Some(me)))
-        .await?;
+    let loaded = with_org(state, move |c, view| {
+        flow::load(c, view, &username, Some(me))
+    })
+    .await?;
     Ok((loaded, me.0))
+}
+
+/// [`load_for_write`] for the record's readers only: anyone else gets the one private
+/// answer, before anything could tell them whether a step exists.
+pub(super) async fn load_seen(
+    state: &AppState,
+    viewer: &Viewer,
+    username: &str,
+) -> AppResult<(flow::Loaded, i64)> {
+    let (loaded, me) = load_for_write(state, viewer, username).await?;
+    loaded.require_sees()?;
+    Ok((loaded, me))
+}
+
+/// Runs `f` on the blocking pool with today's org, read in the same trip.
+pub(super) async fn with_org<T, F>(state: &AppState, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &OrgView) -> AppResult<T> + Send + 'static,
+{
+    let cache = state.org.clone();
+    state
+        .db
+        .run(move |c| {
+            let view = cache.get(c)?;
+            f(c, &view)
+        })
+        .await
 }
 
 pub(super) fn back(loaded: &flow::Loaded) -> HttpResponse {
@@ -252,60 +249,27 @@ async fn record(
     username: web::Path<String>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
-    loaded.require_sees()?;
+    let (loaded, me) = load_seen(&state, &viewer, &username).await?;
     if !loaded.access.may_edit_record() {
         return Err(AppError::forbidden(
             "Discipline, roles and start date are set by the chapter lead or an admin.",
         ));
     }
     let form = Pairs(form.into_inner());
-    let catalogue = state.db.run(repo::catalogue).await?;
-    let held = state
-        .db
-        .run({
-            let id = loaded.person.id;
-            move |c| repo::roles_of(c, id)
-        })
-        .await?;
+    let id = |raw: &str, what: &str| {
+        raw.trim()
+            .parse::<i64>()
+            .map_err(|_| AppError::BadRequest(format!("Unknown {what}.")))
+    };
     let discipline_id = match form.get("discipline").trim() {
         "" => None,
-        raw => Some(
-            raw.parse::<i64>()
-                .ok()
-                .filter(|id| {
-                    catalogue
-                        .iter()
-                        .any(|e| e.id == *id && e.kind == "discipline")
-                })
-                .ok_or_else(|| AppError::BadRequest("Unknown discipline.".into()))?,
-        ),
+        raw => Some(id(raw, "discipline")?),
     };
-    let mut role_ids = Vec::new();
-    for raw in form.all("role") {
-        let entry = raw
-            .parse::<i64>()
-            .ok()
-            .and_then(|id| catalogue.iter().find(|e| e.id == id && e.kind == "role"))
-            .ok_or_else(|| AppError::BadRequest("Unknown role.".into()))?;
-        role_ids.push(entry.id);
-    }
-    // A company-level role decides company-wide promotions: only admins give or take it. A
-    // disabled checkbox is not sent, so a lead's save keeps what the person holds.
-    for e in catalogue.iter().filter(|e| e.company_level) {
-        let had = held.contains(&e.id);
-        let has = role_ids.contains(&e.id);
-        if had != has && !loaded.access.admin {
-            if has {
-                return Err(AppError::forbidden(
-                    "Only an admin gives a company-level role.",
-                ));
-            }
-            role_ids.push(e.id);
-        }
-    }
-    role_ids.sort_unstable();
-    role_ids.dedup();
+    let role_ids = form
+        .all("role")
+        .iter()
+        .map(|raw| id(raw, "role"))
+        .collect::<AppResult<Vec<i64>>>()?;
     let started_on = match form.get("started_on").trim() {
         "" => None,
         raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
@@ -315,9 +279,8 @@ async fn record(
                     &state,
                     &viewer,
                     &username,
-                    ProposalForm::default(),
                     one_error("record", format!("{raw:?} is not a date (YYYY-MM-DD).")),
-                    Some(form),
+                    Some(Sent::of("record", form)),
                 )
                 .await;
             }
@@ -329,9 +292,10 @@ async fn record(
         role_ids,
         started_on,
     };
+    let admin = loaded.access.admin;
     state
         .db
-        .run(move |c| repo::save_record(c, me, &who, &input))
+        .run(move |c| repo::save_record(c, me, admin, &who, &input))
         .await?;
     Ok(back(&loaded))
 }
@@ -342,8 +306,7 @@ async fn visibility(
     username: web::Path<String>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (loaded, _) = load_for_write(&state, &viewer, &username).await?;
-    loaded.require_sees()?;
+    let (loaded, _) = load_seen(&state, &viewer, &username).await?;
     if !loaded.access.own {
         return Err(AppError::forbidden(
             "Only the person decides whether their step is public.",
@@ -364,10 +327,7 @@ async fn first(
     username: web::Path<String>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
-    // Only the record's readers get further than this, so no answer below tells anyone
-    // else whether a step exists.
-    loaded.require_sees()?;
+    let (loaded, me) = load_seen(&state, &viewer, &username).await?;
     let form = Pairs(form.into_inner());
     if let Some(s) = loaded.step() {
         return Err(AppError::Conflict(format!(
@@ -397,9 +357,8 @@ async fn first(
             &state,
             &viewer,
             &username,
-            ProposalForm::default(),
             one_error("step", error),
-            Some(form),
+            Some(Sent::of("first", form)),
         )
         .await;
     };
@@ -435,8 +394,7 @@ async fn assess(
     username: web::Path<String>,
     form: Form,
 ) -> AppResult<HttpResponse> {
-    let (loaded, me) = load_for_write(&state, &viewer, &username).await?;
-    loaded.require_sees()?;
+    let (loaded, me) = load_seen(&state, &viewer, &username).await?;
     let side = if loaded.access.own {
         Side::Own
     } else if loaded.access.lead {
@@ -454,9 +412,8 @@ async fn assess(
                 &state,
                 &viewer,
                 &username,
-                ProposalForm::default(),
                 one_error("assessment", e),
-                Some(form),
+                Some(Sent::of("assessment", form)),
             )
             .await;
         }

@@ -185,11 +185,17 @@ impl ChapterPage {
     }
 }
 
-/// What was typed into the proposal form, re-shown when it failed.
-#[derive(Default)]
-pub struct ProposalForm {
-    pub to: String,
-    pub evidence: String,
+/// A form of the person page as sent, when it failed: shown again as typed. `form` says
+/// which one, so the other forms keep showing what is stored.
+pub struct Sent {
+    pub form: &'static str,
+    pub pairs: Pairs,
+}
+
+impl Sent {
+    pub fn of(form: &'static str, pairs: Pairs) -> Sent {
+        Sent { form, pairs }
+    }
 }
 
 /// `/people/{username}/steps`: the private page.
@@ -202,10 +208,8 @@ pub struct PersonPage {
     pub me: i64,
     pub is_admin: bool,
     pub today: NaiveDate,
-    pub typed: ProposalForm,
     pub errors: Errors,
-    /// The record, first-step or assessment form as sent, when it failed: shown again.
-    pub sent: Option<Pairs>,
+    pub sent: Option<Sent>,
 }
 
 /// `/people/{username}/steps/proposals/{id}`.
@@ -319,8 +323,19 @@ impl PersonPage {
         }
     }
     /// The value the viewer's own side has for a cell, for the assessment form.
+    /// The fields of `form` as sent, if it is the one that failed.
+    pub fn sent_in(&self, form: &str) -> Option<&Pairs> {
+        self.sent
+            .as_ref()
+            .filter(|s| s.form == form)
+            .map(|s| &s.pairs)
+    }
+    /// One field of `form` as sent ("" when that form was not sent).
+    pub fn sent_value(&self, form: &str, field: &str) -> &str {
+        self.sent_in(form).map(|p| p.get(field)).unwrap_or("")
+    }
     pub fn mine(&self, b: &Behavior, s: &Step) -> i32 {
-        if let Some(sent) = &self.sent {
+        if let Some(sent) = self.sent_in("assessment") {
             return sent
                 .get(&format!("{}.{}", b.key(), s.key()))
                 .parse()
@@ -333,7 +348,7 @@ impl PersonPage {
         a.rating(*b, *s).unwrap_or(0)
     }
     pub fn my_note(&self, b: &Behavior) -> String {
-        if let Some(sent) = &self.sent {
+        if let Some(sent) = self.sent_in("assessment") {
             return sent.get(&format!("{}.note", b.key())).to_string();
         }
         match self.side() {
@@ -401,7 +416,7 @@ impl PersonPage {
             .collect()
     }
     pub fn has(&self, id: &i64) -> bool {
-        if let Some(sent) = &self.sent {
+        if let Some(sent) = self.sent_in("record") {
             let id = id.to_string();
             return sent.get("discipline") == id || sent.all("role").contains(&id);
         }
@@ -414,7 +429,7 @@ impl PersonPage {
                 .is_some_and(|p| p.discipline_id == Some(*id))
     }
     pub fn started_on(&self) -> String {
-        if let Some(sent) = &self.sent {
+        if let Some(sent) = self.sent_in("record") {
             return sent.get("started_on").to_string();
         }
         self.f
@@ -424,10 +439,6 @@ impl PersonPage {
             .and_then(|p| p.started_on)
             .map(|d| d.to_string())
             .unwrap_or_default()
-    }
-    /// The first-step note as sent, when that form failed.
-    pub fn first_note(&self) -> &str {
-        self.sent.as_ref().map(|s| s.get("note")).unwrap_or("")
     }
     pub fn since(&self) -> String {
         self.f
