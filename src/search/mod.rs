@@ -1,5 +1,9 @@
 //! Full-text search (tantivy) over lessons, pages, people and units.
 //!
+//! A query is read by [`plan`] (concepts, synonyms, compounds, stop words), corrected by
+//! [`spell`] only where a word is unknown, and run by [`run`]: records with every word first,
+//! then, when those are few, records with most of them.
+//!
 //! The index in `DATA_DIR/index` is derived data (DESIGN.md): the [`indexer`] thread tails the
 //! change log and commits, with every batch, the id of the last change it applied. A missing,
 //! corrupt, half-built or outdated index is rebuilt from the database while the server serves.
@@ -9,11 +13,15 @@
 mod facets;
 mod highlight;
 pub mod indexer;
+pub mod plan;
 pub mod query;
 pub mod records;
+pub mod related;
 pub mod routes;
 pub mod run;
 pub mod schema;
+mod spell;
+pub mod synonyms;
 mod views;
 
 #[cfg(test)]
@@ -42,7 +50,7 @@ pub struct Payload {
 }
 
 /// Related lessons of one record and the index generation they were found in.
-pub type RelatedEntry = (u64, Arc<Vec<run::Related>>);
+pub type RelatedEntry = (u64, Arc<Vec<related::Related>>);
 
 /// Why the index must be built from scratch, for the log.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -66,9 +74,12 @@ pub struct Search {
     /// Related lessons per record, with the index generation they were found in.
     pub related_cache: Mutex<HashMap<String, RelatedEntry>>,
     facet_columns: facets::ColumnCache,
-    /// Count and facets of recent queries, per index generation: people page through the
+    /// Facets and counts of recent queries, per index generation: people page through the
     /// same results and ask the same popular questions. Off with `FIKA_SEARCH_CACHE=0`.
-    counts_cache: Mutex<HashMap<String, (usize, run::Facets)>>,
+    counts_cache: Mutex<HashMap<String, run::Facets>>,
+    totals_cache: Mutex<HashMap<String, usize>>,
+    /// fika's synonyms and the admin's `<data dir>/synonyms.txt`.
+    pub synonyms: synonyms::Source,
     /// Typo corrections, per index generation and query.
     corrections: Mutex<HashMap<String, Option<query::Parsed>>>,
     cache_counts: bool,
@@ -132,6 +143,13 @@ impl Search {
             .doc_store_cache_num_blocks(512)
             .try_into()
             .map_err(|e| format!("cannot read the search index: {e}"))?;
+        let synonyms = synonyms::Source::new(
+            dir.parent().unwrap_or(dir).join("synonyms.txt"),
+            index
+                .tokenizers()
+                .get(schema::QUERY_STEMMED)
+                .ok_or_else(|| "the query analyzer is missing".to_string())?,
+        );
         let search = Search {
             index,
             reader,
@@ -141,9 +159,15 @@ impl Search {
             related_cache: Mutex::default(),
             facet_columns: Default::default(),
             counts_cache: Mutex::default(),
+            totals_cache: Mutex::default(),
+            synonyms,
             corrections: Mutex::default(),
             cache_counts: std::env::var("FIKA_SEARCH_CACHE").map_or(true, |v| v.trim() != "0"),
         };
+        // Incomplete from now until the rebuild ends, not only once the indexer starts it.
+        if rebuild.is_some() {
+            search.status.building.store(true, Ordering::Relaxed);
+        }
         if rebuild.is_none()
             && let Ok(p) = search.payload()
         {

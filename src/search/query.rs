@@ -1,4 +1,4 @@
-//! The query syntax people already know — words (all must match), `"exact phrase"`,
+//! The query syntax people already know — words, `"exact phrase"`,
 //! `-exclude`, `title:word`, `tag:name`, `author:username`, `kind:lesson` — parsed by hand so
 //! that nothing a person types is an error: what is not syntax is searched as words.
 
@@ -7,7 +7,7 @@ use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQu
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::schema::{Fields, STOP_WORDS, TITLE_BOOST, pair};
+use super::schema::{Fields, TITLE_BOOST, pair};
 
 /// Where a clause looks.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -175,77 +175,33 @@ fn any_of(queries: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
     }
 }
 
-/// What must match (None: everything) and what must not.
-pub type TextQuery = (Option<Box<dyn Query>>, Vec<Box<dyn Query>>);
-
-impl Parsed {
-    /// The words part as a tantivy query, or None when the query has no positive clause
-    /// (only exclusions, or nothing searchable): the caller then matches everything.
-    /// The second value holds the exclusions.
-    pub fn to_query(&self, f: &Fields, stemmed: &mut TextAnalyzer) -> TextQuery {
-        // "how to roll back" needs "roll" and "back"; a query of stop words alone keeps them.
-        let meaningful = self.clauses.iter().any(|c| !c.negated && !is_stop_word(c));
-        let mut must = Vec::new();
-        let mut must_not = Vec::new();
-        for c in &self.clauses {
-            if !c.negated && meaningful && is_stop_word(c) {
-                continue;
-            }
-            let Some(q) = self.clause_query(c, f, stemmed) else {
-                continue;
-            };
-            if c.negated {
-                must_not.push(q);
-            } else {
-                must.push(q);
-            }
-        }
-        let positive = match must.len() {
-            0 => None,
-            1 => must.into_iter().next(),
-            _ => Some(Box::new(BooleanQuery::new(
-                must.into_iter().map(|q| (Occur::Must, q)).collect(),
-            )) as Box<dyn Query>),
-        };
-        (positive, must_not)
+/// One clause as a tantivy query: a phrase, or a word in one field.
+pub fn clause_query(c: &Clause, f: &Fields, stemmed: &mut TextAnalyzer) -> Option<Box<dyn Query>> {
+    let raw = || c.text.to_lowercase();
+    match c.scope {
+        Scope::Tag => Some(term_query(f.tags, &raw(), IndexRecordOption::Basic)),
+        Scope::Author => Some(term_query(f.author, &raw(), IndexRecordOption::Basic)),
+        Scope::Kind => Some(term_query(f.kind, &raw(), IndexRecordOption::Basic)),
+        Scope::Title => in_field(f.title, &tokens(stemmed, &c.text)),
+        Scope::Text => match tokens(stemmed, &c.text).as_slice() {
+            // Title, body and tags are one field for a word, and for a pair of words.
+            [one] => Some(term_query(f.text, one, IndexRecordOption::WithFreqs)),
+            [first, second] => Some(term_query(
+                f.pairs,
+                &pair(first, second),
+                IndexRecordOption::WithFreqs,
+            )),
+            // Longer phrases need positions, which only title and body keep (tags are
+            // later values of the body, see `indexer::document`).
+            toks => any_of(
+                in_field(f.title, toks)
+                    .map(|q| boosted(q, TITLE_BOOST as f32))
+                    .into_iter()
+                    .chain(in_field(f.body, toks))
+                    .collect(),
+            ),
+        },
     }
-
-    fn clause_query(
-        &self,
-        c: &Clause,
-        f: &Fields,
-        stemmed: &mut TextAnalyzer,
-    ) -> Option<Box<dyn Query>> {
-        let raw = || c.text.to_lowercase();
-        match c.scope {
-            Scope::Tag => Some(term_query(f.tags, &raw(), IndexRecordOption::Basic)),
-            Scope::Author => Some(term_query(f.author, &raw(), IndexRecordOption::Basic)),
-            Scope::Kind => Some(term_query(f.kind, &raw(), IndexRecordOption::Basic)),
-            Scope::Title => in_field(f.title, &tokens(stemmed, &c.text)),
-            Scope::Text => match tokens(stemmed, &c.text).as_slice() {
-                // Title, body and tags are one field for a word, and for a pair of words.
-                [one] => Some(term_query(f.text, one, IndexRecordOption::WithFreqs)),
-                [first, second] => Some(term_query(
-                    f.pairs,
-                    &pair(first, second),
-                    IndexRecordOption::WithFreqs,
-                )),
-                // Longer phrases need positions, which only title and body keep (tags are
-                // later values of the body, see `indexer::document`).
-                toks => any_of(
-                    in_field(f.title, toks)
-                        .map(|q| boosted(q, TITLE_BOOST as f32))
-                        .into_iter()
-                        .chain(in_field(f.body, toks))
-                        .collect(),
-                ),
-            },
-        }
-    }
-}
-
-fn is_stop_word(c: &Clause) -> bool {
-    c.scope == Scope::Text && !c.phrase && STOP_WORDS.contains(&c.text.to_lowercase().as_str())
 }
 
 #[cfg(test)]

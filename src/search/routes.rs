@@ -159,10 +159,21 @@ struct SearchJson {
     per_page: usize,
     hits: Vec<HitJson>,
     facets: BTreeMap<&'static str, BTreeMap<String, u64>>,
+    /// The query as typed.
+    typed: String,
     /// The query the hits are for, when fika corrected a typo.
     corrected: Option<String>,
     /// A better query, when fika thinks the one asked has a typo.
     did_you_mean: Option<String>,
+    /// Not every word had to match (fewer than a page of records hold all of them); the
+    /// records with all of them come first.
+    relaxed: bool,
+    /// How many records hold every word.
+    all_words: usize,
+    /// Words no record the viewer may read holds (in a relaxed search).
+    missing: Vec<String>,
+    /// The index is being rebuilt: results are incomplete for a little while.
+    incomplete: bool,
 }
 
 async fn api(
@@ -181,7 +192,7 @@ async fn api(
     Ok(HttpResponse::Ok().json(SearchJson {
         total: r.total,
         page: req.page,
-        per_page: super::run::PER_PAGE,
+        per_page: req.per_page,
         hits: r
             .hits
             .into_iter()
@@ -200,7 +211,12 @@ async fn api(
             ("squad", facet(&r.facets.squad)),
             ("tag", facet(&r.facets.tag)),
         ]),
+        typed: req.q.clone(),
         corrected,
         did_you_mean,
+        relaxed: r.relaxed,
+        all_words: r.all_words,
+        missing: r.missing,
+        incomplete: state.search.status.building().is_some(),
     }))
 }

@@ -1,35 +1,43 @@
-//! Running searches: the results page and its API, search as you type, typo correction and
-//! "related lessons from other teams". Every query carries the viewer's reader keys as a
-//! filter, so what a viewer may not open is never counted, faceted, suggested or shown.
+//! Running searches: the results page and its API and search as you type (typo
+//! correction is in `spell.rs`, related lessons in `related.rs`). Every query carries the
+//! viewer's reader keys as a filter, so what a viewer may not open is never counted,
+//! faceted, suggested or shown.
+//!
+//! A query first asks for records with every word (`plan.rs`); when they are fewer than a
+//! page, records with most of the words follow them, and the results say so.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::ops::{Bound, Range};
-use std::sync::Arc;
 
 use chrono::NaiveDate;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery,
-    MoreLikeThisQuery, Occur, Query, RangeQuery, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
+    RangeQuery, TermQuery,
 };
-use tantivy::schema::{Facet, IndexRecordOption, OwnedValue, Value};
+use tantivy::schema::{Facet, IndexRecordOption, Value};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::facets::FacetCounts;
 use super::highlight::Highlighter;
+use super::plan::{Ctx, Plan};
 use super::query::{Parsed, parse, tokens};
 use super::records::EVERYONE;
-use super::schema::{RESTRICTED, STEMMED, STOP_WORDS, WORDS};
+use super::schema::{QUERY_STEMMED, QUERY_WORDS, RESTRICTED, STEMMED, WORDS};
+use super::synonyms::Synonyms;
 use super::{Search, search_error};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 
+/// Hits on a page unless `per_page` says otherwise (1 to [`MAX_PER_PAGE`]).
 pub const PER_PAGE: usize = 10;
+pub const MAX_PER_PAGE: usize = 100;
 /// Up to this many hidden records, a page is ranked unfiltered and the hidden dropped after.
 const MAX_HIDDEN: usize = 1000;
-/// With fewer hits than this, a typo correction is tried.
-const FEW: usize = 3;
+/// With fewer records holding every word than this (a page), records holding most of them
+/// follow, and a typo correction is tried.
+const RELAX_BELOW: usize = 10;
 
 /// Who is asking, as the index's `readers` keys.
 #[derive(Debug, Clone)]
@@ -58,6 +66,10 @@ impl Readers {
     pub fn everyone() -> Readers {
         Readers(vec![EVERYONE.to_string()])
     }
+
+    pub fn keys(&self) -> &[String] {
+        &self.0
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,6 +93,9 @@ pub struct Request {
     pub sort: Sort,
     /// From 1.
     pub page: usize,
+    pub per_page: usize,
+    /// False: search for exactly what was typed ("Search instead for …").
+    pub correct: bool,
 }
 
 impl Request {
@@ -117,6 +132,16 @@ impl Request {
                 .and_then(|p| p.trim().parse::<usize>().ok())
                 .unwrap_or(1)
                 .clamp(1, 1000),
+            per_page: params
+                .per_page
+                .as_deref()
+                .and_then(|p| p.trim().parse::<usize>().ok())
+                .unwrap_or(PER_PAGE)
+                .clamp(1, MAX_PER_PAGE),
+            correct: !matches!(
+                params.correct.as_deref().map(str::trim),
+                Some("0" | "off" | "false")
+            ),
         }
     }
 
@@ -147,6 +172,9 @@ pub struct Params {
     pub to: Option<String>,
     pub sort: Option<String>,
     pub page: Option<String>,
+    pub per_page: Option<String>,
+    /// `0`: no typo correction.
+    pub correct: Option<String>,
 }
 
 /// Text with the ranges that matched.
@@ -212,10 +240,19 @@ pub enum Correction {
 
 #[derive(Debug, Clone, Default)]
 pub struct Results {
+    /// Records found: with most of the words when `relaxed`, else with all of them.
     pub total: usize,
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub correction: Option<Correction>,
+    /// Not every word had to match: fewer than a page of records hold all of them.
+    pub relaxed: bool,
+    /// Records holding every word (of the query searched, corrected or not).
+    pub all_words: usize,
+    /// The words, as searched, of which a relaxed search looked for most.
+    pub words: Vec<String>,
+    /// Words no record the viewer may read holds.
+    pub missing: Vec<String>,
 }
 
 #[derive(Debug, Clone, serde::Serialize)]
@@ -225,16 +262,8 @@ pub struct Suggestion {
     pub kind: String,
 }
 
-/// A lesson related to the one being read.
-#[derive(Debug, Clone)]
-pub struct Related {
-    pub title: String,
-    pub url: String,
-    pub unit_ids: Vec<i64>,
-}
-
 /// The first text value of a stored field ("" when none).
-fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
+pub(super) fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
     doc.get_first(field)
         .and_then(|v| v.as_str())
         .unwrap_or_default()
@@ -242,7 +271,7 @@ fn stored_text(doc: &TantivyDocument, field: tantivy::schema::Field) -> String {
 }
 
 /// The `limit` best documents for `query`, each made into a `T`.
-fn best<T>(
+pub(super) fn best<T>(
     searcher: &Searcher,
     query: &dyn Query,
     limit: usize,
@@ -259,14 +288,14 @@ fn best<T>(
     Ok(out)
 }
 
-fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
+pub(super) fn term(field: tantivy::schema::Field, text: &str) -> Box<dyn Query> {
     Box::new(TermQuery::new(
         Term::from_field_text(field, text),
         IndexRecordOption::Basic,
     ))
 }
 
-fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
+pub(super) fn filter(q: Box<dyn Query>) -> (Occur, Box<dyn Query>) {
     (Occur::Must, Box::new(ConstScoreQuery::new(q, 0.0)))
 }
 
@@ -276,15 +305,25 @@ fn any(queries: Vec<Box<dyn Query>>) -> Box<dyn Query> {
     ))
 }
 
+/// The query a page shows, chosen between strict and relaxed.
+struct Choice {
+    plan: Plan,
+    query: Box<dyn Query>,
+    /// Decides the counts: the plan and how many concepts it needed.
+    key: String,
+    relaxed: bool,
+    all_words: usize,
+    total: usize,
+}
+
 struct Found {
-    positive: Box<dyn Query>,
     total: usize,
     top: Vec<(Option<f32>, DocAddress)>,
     facets: Facets,
 }
 
 impl Search {
-    fn analyzer(&self, name: &str) -> AppResult<TextAnalyzer> {
+    pub(super) fn analyzer(&self, name: &str) -> AppResult<TextAnalyzer> {
         self.index
             .tokenizers()
             .get(name)
@@ -292,12 +331,12 @@ impl Search {
     }
 
     /// Leaves out the restricted records the viewer is no reader of.
-    fn readers_filter(&self, readers: &Readers) -> (Occur, Box<dyn Query>) {
+    pub(super) fn readers_filter(&self, readers: &Readers) -> (Occur, Box<dyn Query>) {
         (Occur::MustNot, self.hidden(readers))
     }
 
     /// The restricted records the viewer is no reader of.
-    fn hidden(&self, readers: &Readers) -> Box<dyn Query> {
+    pub(super) fn hidden(&self, readers: &Readers) -> Box<dyn Query> {
         let f = &self.fields;
         let own: Vec<Box<dyn Query>> = readers
             .0
@@ -316,6 +355,36 @@ impl Search {
         }
     }
 
+    /// A plan for `parsed` with the synonyms in force.
+    fn plan(&self, searcher: &Searcher, parsed: &Parsed, synonyms: &Synonyms) -> AppResult<Plan> {
+        let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
+        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        Ok(Plan::new(
+            parsed,
+            &mut Ctx {
+                fields: &self.fields,
+                words: &mut words,
+                stemmed: &mut stemmed,
+                synonyms,
+                doc_freq: &doc_freq,
+            },
+        ))
+    }
+
+    /// Runs `make` with a plan context (the query analyzers; no index look-ups).
+    fn with_ctx<T>(&self, make: impl FnOnce(&mut Ctx) -> T) -> AppResult<T> {
+        let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
+        let synonyms = Synonyms::default();
+        let none = |_: &Term| 0;
+        Ok(make(&mut Ctx {
+            fields: &self.fields,
+            words: &mut words,
+            stemmed: &mut stemmed,
+            synonyms: &synonyms,
+            doc_freq: &none,
+        }))
+    }
+
     /// The `/search` results.
     pub fn search(&self, req: &Request, readers: &Readers) -> AppResult<Results> {
         if req.is_empty() {
@@ -323,32 +392,47 @@ impl Search {
         }
         let searcher = self.reader.searcher();
         let started = std::time::Instant::now();
-        let mut found = self.find(&searcher, req, &req.parsed, readers)?;
-        let found_at = started.elapsed();
+        let synonyms = self.synonyms.get();
+        let typed = self.plan(&searcher, &req.parsed, &synonyms)?;
+        let mut chosen = self.choose(&searcher, req, typed, readers)?;
+        let chosen_at = started.elapsed();
         let mut correction = None;
-        if found.total < FEW
-            && let Some(better) = self.correction(&searcher, &req.parsed)?
+        // Correction only when it helps: a word no visible record holds is replaced by a
+        // close one; the results of the corrected query are shown only when the words as
+        // typed find nothing at all, else it is offered as a link.
+        if chosen.all_words < RELAX_BELOW
+            && req.correct
+            && let Some(better) = self.correction(&searcher, &req.parsed, readers, &synonyms)?
         {
-            let second = self.find(&searcher, req, &better, readers)?;
-            if second.total > found.total {
-                if found.total == 0 {
-                    correction = Some(Correction::Showing {
-                        used: better.to_string(),
-                        typed: req.q.clone(),
-                    });
-                    found = second;
-                } else {
-                    correction = Some(Correction::DidYouMean(better.to_string()));
-                }
+            let plan = self.plan(&searcher, &better, &synonyms)?;
+            let other = self.choose(&searcher, req, plan, readers)?;
+            if chosen.total == 0 && other.total > 0 {
+                correction = Some(Correction::Showing {
+                    used: better.to_string(),
+                    typed: req.q.clone(),
+                });
+                chosen = other;
+            } else if other.all_words > chosen.all_words {
+                correction = Some(Correction::DidYouMean(better.to_string()));
             }
         }
         let corrected_at = started.elapsed();
-        let hits = self.hits(&searcher, &found)?;
+        let found = self.find(&searcher, req, &chosen, readers)?;
+        let found_at = started.elapsed();
+        let marked = self.with_ctx(|ctx| chosen.plan.marked(ctx))?;
+        let hits = self.hits(&searcher, &*marked, &found)?;
+        let missing = if chosen.relaxed {
+            self.missing(&searcher, req, &chosen.plan, readers)?
+        } else {
+            vec![]
+        };
         tracing::debug!(
             total = found.total,
-            find_us = found_at.as_micros() as u64,
-            correct_us = (corrected_at - found_at).as_micros() as u64,
-            hits_us = (started.elapsed() - corrected_at).as_micros() as u64,
+            relaxed = chosen.relaxed,
+            choose_us = chosen_at.as_micros() as u64,
+            correct_us = (corrected_at - chosen_at).as_micros() as u64,
+            find_us = (found_at - corrected_at).as_micros() as u64,
+            hits_us = (started.elapsed() - found_at).as_micros() as u64,
             "search"
         );
         Ok(Results {
@@ -356,28 +440,76 @@ impl Search {
             hits,
             facets: found.facets,
             correction,
+            relaxed: chosen.relaxed,
+            all_words: chosen.all_words,
+            words: chosen
+                .plan
+                .concepts
+                .iter()
+                .map(|c| c.typed.clone())
+                .collect(),
+            missing,
         })
     }
 
-    fn find(
+    /// Strict when enough records hold every word; else relaxed to most of the words (and,
+    /// when even that finds nothing, to any of them), when that finds more.
+    fn choose(
         &self,
         searcher: &Searcher,
         req: &Request,
-        parsed: &Parsed,
+        plan: Plan,
         readers: &Readers,
-    ) -> AppResult<Found> {
-        let f = &self.fields;
-        let mut stemmed = self.analyzer(STEMMED)?;
-        let (positive, negative) = parsed.to_query(f, &mut stemmed);
-        let has_positive = parsed.clauses.iter().any(|c| !c.negated);
-        let positive: Box<dyn Query> = match positive {
+    ) -> AppResult<Choice> {
+        let key = plan.key();
+        let strict = match self.with_ctx(|ctx| plan.strict(ctx))? {
             Some(q) => q,
             // Words that analyse to nothing ("---") find nothing, not everything.
-            None if has_positive => Box::new(EmptyQuery),
-            None => Box::new(AllQuery),
+            None if plan.matches_all() && plan.has_positive => Box::new(EmptyQuery),
+            None => {
+                let mut clauses: Vec<(Occur, Box<dyn Query>)> =
+                    vec![(Occur::Must, Box::new(AllQuery))];
+                for q in self.with_ctx(|ctx| plan.exclusions(ctx))? {
+                    clauses.push((Occur::MustNot, q));
+                }
+                Box::new(BooleanQuery::new(clauses))
+            }
         };
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, positive.box_clone())];
-        clauses.extend(negative.into_iter().map(|q| (Occur::MustNot, q)));
+        let all_words = self.total(searcher, req, &*strict, &format!("all|{key}"), readers)?;
+        let mut choice = Choice {
+            query: strict,
+            key: format!("all|{key}"),
+            relaxed: false,
+            all_words,
+            total: all_words,
+            plan,
+        };
+        if all_words >= RELAX_BELOW || choice.plan.concepts.len() < 2 {
+            return Ok(choice);
+        }
+        let mut minimum = choice.plan.minimum();
+        loop {
+            let Some(q) = self.with_ctx(|ctx| choice.plan.relaxed(minimum, ctx))? else {
+                break;
+            };
+            let key = format!("{minimum}|{key}");
+            let n = self.total(searcher, req, &*q, &key, readers)?;
+            if n > all_words {
+                (choice.query, choice.key, choice.relaxed, choice.total) = (q, key, true, n);
+                break;
+            }
+            if all_words > 0 || minimum == 1 {
+                break;
+            }
+            minimum = 1;
+        }
+        Ok(choice)
+    }
+
+    /// The filters of the request (kind, tag, author, unit, dates), each scoring nothing.
+    fn filters(&self, req: &Request) -> Vec<(Occur, Box<dyn Query>)> {
+        let f = &self.fields;
+        let mut clauses = vec![];
         if let Some(k) = &req.kind {
             clauses.push(filter(term(f.kind, k)));
         }
@@ -413,67 +545,130 @@ impl Search {
                 .map_or(Bound::Unbounded, |d| Bound::Excluded(secs(d)));
             clauses.push(filter(Box::new(RangeQuery::new(lower, upper))));
         }
+        clauses
+    }
+
+    /// `positive` with the request's filters and the viewer's readers filter.
+    fn narrowed(&self, req: &Request, positive: &dyn Query, readers: &Readers) -> BooleanQuery {
+        let mut clauses = vec![(Occur::Must, positive.box_clone())];
+        clauses.extend(self.filters(req));
+        clauses.push(self.readers_filter(readers));
+        BooleanQuery::new(clauses)
+    }
+
+    /// How many records the viewer may read match `positive` and the filters; remembered per
+    /// index generation under `key` (which must decide `positive`).
+    fn total(
+        &self,
+        searcher: &Searcher,
+        req: &Request,
+        positive: &dyn Query,
+        key: &str,
+        readers: &Readers,
+    ) -> AppResult<usize> {
+        let key = self.counts_key(searcher, req, key, readers);
+        if let Some(k) = &key
+            && let Ok(cache) = self.totals_cache.lock()
+            && let Some(n) = cache.get(k)
+        {
+            return Ok(*n);
+        }
+        let n = searcher
+            .search(&self.narrowed(req, positive, readers), &Count)
+            .map_err(search_error)?;
+        if let Some(k) = key
+            && let Ok(mut cache) = self.totals_cache.lock()
+        {
+            if cache.len() >= 4096 {
+                cache.clear();
+            }
+            cache.insert(k, n);
+        }
+        Ok(n)
+    }
+
+    /// The concepts of a relaxed search that no record the viewer may read holds.
+    fn missing(
+        &self,
+        searcher: &Searcher,
+        req: &Request,
+        plan: &Plan,
+        readers: &Readers,
+    ) -> AppResult<Vec<String>> {
+        let mut out = vec![];
+        for (c, q) in plan
+            .concepts
+            .iter()
+            .zip(self.with_ctx(|ctx| plan.each(ctx))?)
+        {
+            let key = format!("one|{c:?}");
+            if self.total(searcher, req, &*q, &key, readers)? == 0 {
+                out.push(c.typed.clone());
+            }
+        }
+        Ok(out)
+    }
+
+    fn find(
+        &self,
+        searcher: &Searcher,
+        req: &Request,
+        chosen: &Choice,
+        readers: &Readers,
+    ) -> AppResult<Found> {
+        let positive = &chosen.query;
+        let filters = self.filters(req);
         // What ranks the page: the words alone when nothing else narrows them, so that one
         // word (title or body) is a plain union of terms and tantivy skips the blocks that
         // cannot make the page (block-max WAND); any wrapping query would turn that off.
-        let ranked: Box<dyn Query> = if clauses.len() == 1 {
+        let ranked: Box<dyn Query> = if filters.is_empty() {
             positive.box_clone()
         } else {
-            Box::new(BooleanQuery::new(
-                clauses.iter().map(|(o, q)| (*o, q.box_clone())).collect(),
-            ))
+            let mut clauses = vec![(Occur::Must, positive.box_clone())];
+            clauses.extend(filters);
+            Box::new(BooleanQuery::new(clauses))
         };
         // What is counted and faceted: the same, less what the viewer may not read.
-        clauses.push(self.readers_filter(readers));
-        let query = BooleanQuery::new(clauses);
-        let offset = (req.page - 1) * PER_PAGE;
-        let page = TopDocs::with_limit(PER_PAGE).and_offset(offset);
-        let key = self.counts_key(searcher, req, parsed, readers);
+        let query = self.narrowed(req, &**positive, readers);
+        let offset = (req.page - 1) * req.per_page;
+        let page = TopDocs::with_limit(req.per_page).and_offset(offset);
+        let key = self.counts_key(searcher, req, &chosen.key, readers);
         let cached = key.as_ref().and_then(|k| self.cached_counts(k));
         // Phrases of three words and more are matched through positions (two-word ones are
         // pairs, see `schema::PAIRS`).
-        let phrase = (parsed.clauses.iter())
+        let phrase = (req.parsed.clauses.iter())
             .any(|c| c.phrase && !c.negated && c.text.split_whitespace().nth(2).is_some());
-        let (top, total, facets) = match (cached, req.sort) {
+        let (top, facets) = match (cached, req.sort) {
             // Positions are the dearest part of a query: match them once, scoring and
-            // counting in the same pass.
+            // faceting in the same pass.
             (None, Sort::Relevance) if phrase => {
-                let (top, total, facets) = searcher
+                let (top, facets) = searcher
                     .search(
                         &query,
-                        &(
-                            page.order_by_score(),
-                            Count,
-                            FacetCounts::new(&self.facet_columns),
-                        ),
+                        &(page.order_by_score(), FacetCounts::new(&self.facet_columns)),
                     )
                     .map_err(search_error)?;
                 let top = top.into_iter().map(|(s, a)| (Some(s), a)).collect();
-                (top, total, facets)
+                (top, facets)
             }
-            (cached, sort) => {
+            (cached, _) => {
                 // The page of hits alone lets tantivy skip blocks that cannot make the top
-                // (block-max WAND); counting and facets need no scores.
-                let top = self.page(searcher, &*ranked, &query, readers, sort, offset)?;
-                let (total, facets) = match cached {
+                // (block-max WAND); facets need no scores.
+                let top = self.page(searcher, &*ranked, &query, readers, req)?;
+                let facets = match cached {
                     Some(c) => c,
-                    None => (
-                        // Count alone takes tantivy's fast path.
-                        searcher.search(&query, &Count).map_err(search_error)?,
-                        searcher
-                            .search(&query, &FacetCounts::new(&self.facet_columns))
-                            .map_err(search_error)?,
-                    ),
+                    None => searcher
+                        .search(&query, &FacetCounts::new(&self.facet_columns))
+                        .map_err(search_error)?,
                 };
-                (top, total, facets)
+                (top, facets)
             }
         };
         if let Some(k) = key {
-            self.remember_counts(k, total, &facets);
+            self.remember_counts(k, &facets);
         }
         Ok(Found {
-            positive,
-            total,
+            total: chosen.total,
             top,
             facets,
         })
@@ -490,19 +685,19 @@ impl Search {
         ranked: &dyn Query,
         filtered: &dyn Query,
         readers: &Readers,
-        sort: Sort,
-        offset: usize,
+        req: &Request,
     ) -> AppResult<Vec<(Option<f32>, DocAddress)>> {
+        let (per_page, offset) = (req.per_page, (req.page - 1) * req.per_page);
         let hidden: HashSet<DocAddress> = searcher
             .search(&*self.hidden(readers), &DocSetCollector)
             .map_err(search_error)?;
         let (query, limit, skip) = if hidden.len() > MAX_HIDDEN {
-            (filtered, PER_PAGE, offset)
+            (filtered, per_page, offset)
         } else {
-            (ranked, offset + PER_PAGE + hidden.len(), 0)
+            (ranked, offset + per_page + hidden.len(), 0)
         };
         let top = TopDocs::with_limit(limit).and_offset(skip);
-        let found: Vec<(Option<f32>, DocAddress)> = match sort {
+        let found: Vec<(Option<f32>, DocAddress)> = match req.sort {
             Sort::Relevance => searcher
                 .search(query, &top.order_by_score())
                 .map_err(search_error)?
@@ -520,22 +715,23 @@ impl Search {
             .into_iter()
             .filter(|(_, a)| !hidden.contains(a))
             .skip(offset - skip)
-            .take(PER_PAGE)
+            .take(per_page)
             .collect())
     }
 
-    /// The key of a query's count and facets in the cache: everything that decides them
-    /// (not the page or the order), and the index generation they were counted in.
+    /// The key of a query's count or facets in the caches: everything that decides them
+    /// (`decides` for the words; not the page or the order), and the index generation they
+    /// were counted in.
     fn counts_key(
         &self,
         searcher: &Searcher,
         req: &Request,
-        parsed: &Parsed,
+        decides: &str,
         readers: &Readers,
     ) -> Option<String> {
         self.cache_counts.then(|| {
             format!(
-                "{}\u{1f}{parsed}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+                "{}\u{1f}{decides}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
                 searcher.generation().generation_id(),
                 req.kind,
                 req.unit,
@@ -548,24 +744,24 @@ impl Search {
         })
     }
 
-    fn cached_counts(&self, key: &str) -> Option<(usize, Facets)> {
+    fn cached_counts(&self, key: &str) -> Option<Facets> {
         self.counts_cache.lock().ok()?.get(key).cloned()
     }
 
-    fn remember_counts(&self, key: String, total: usize, facets: &Facets) {
+    fn remember_counts(&self, key: String, facets: &Facets) {
         if let Ok(mut cache) = self.counts_cache.lock() {
             // Keys of older index generations are never asked again.
             if cache.len() >= 4096 {
                 cache.clear();
             }
-            cache.insert(key, (total, facets.clone()));
+            cache.insert(key, facets.clone());
         }
     }
 
-    fn hits(&self, searcher: &Searcher, found: &Found) -> AppResult<Vec<Hit>> {
+    fn hits(&self, searcher: &Searcher, marked: &dyn Query, found: &Found) -> AppResult<Vec<Hit>> {
         let f = &self.fields;
         let mut marker = Highlighter::new(
-            &*found.positive,
+            marked,
             &[f.title, f.body, f.text, f.pairs],
             self.analyzer(WORDS)?,
             self.analyzer(STEMMED)?,
@@ -597,92 +793,6 @@ impl Search {
             });
         }
         Ok(hits)
-    }
-
-    /// [`correct`](Self::correct), remembered per index generation: it depends only on the
-    /// words and the index (whether the viewer sees results for it is checked each time).
-    fn correction(&self, searcher: &Searcher, parsed: &Parsed) -> AppResult<Option<Parsed>> {
-        let key = format!("{}\u{1f}{parsed}", searcher.generation().generation_id());
-        if let Ok(cache) = self.corrections.lock()
-            && let Some(known) = cache.get(&key)
-        {
-            return Ok(known.clone());
-        }
-        let better = self.correct(searcher, parsed)?;
-        if let Ok(mut cache) = self.corrections.lock() {
-            if cache.len() >= 4096 {
-                cache.clear();
-            }
-            cache.insert(key, better.clone());
-        }
-        Ok(better)
-    }
-
-    /// The query with each word that (almost) nothing contains replaced by the closest word
-    /// that many records contain: edit distance 1, then 2 for longer words.
-    fn correct(&self, searcher: &Searcher, parsed: &Parsed) -> AppResult<Option<Parsed>> {
-        let mut words = self.analyzer(WORDS)?;
-        let mut better = parsed.clone();
-        let mut changed = false;
-        for c in better.clauses.iter_mut().filter(|c| c.correctable()) {
-            let toks = tokens(&mut words, &c.text);
-            let [word] = toks.as_slice() else { continue };
-            let chars = word.chars().count();
-            if chars < 3 || STOP_WORDS.contains(&word.as_str()) {
-                continue;
-            }
-            let seen = searcher
-                .doc_freq(&Term::from_field_text(self.fields.words, word))
-                .map_err(search_error)?;
-            let mut best = None;
-            for distance in [1u8, 2] {
-                if distance == 2 && chars < 6 {
-                    break;
-                }
-                best = self.closest(searcher, word, distance, seen)?;
-                if best.is_some() {
-                    break;
-                }
-            }
-            if let Some(w) = best {
-                c.text = w;
-                changed = true;
-            }
-        }
-        Ok(changed.then_some(better))
-    }
-
-    /// The most frequent indexed word within `distance` of `word` that is much more common.
-    fn closest(
-        &self,
-        searcher: &Searcher,
-        word: &str,
-        distance: u8,
-        seen: u64,
-    ) -> AppResult<Option<String>> {
-        let field = self.fields.words;
-        let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
-            .automaton()
-            .map_err(search_error)?;
-        let mut freq: HashMap<Vec<u8>, u64> = HashMap::new();
-        for segment in searcher.segment_readers() {
-            let inverted = segment.inverted_index(field).map_err(search_error)?;
-            let mut stream = inverted
-                .terms()
-                .search(&automaton)
-                .into_stream()
-                .map_err(search_error)?;
-            while stream.advance() {
-                *freq.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq as u64;
-            }
-        }
-        // A word that exists is only replaced by one at least ten times as common.
-        let needed = if seen == 0 { 1 } else { seen * 10 };
-        Ok(freq
-            .into_iter()
-            .filter(|(w, n)| *n >= needed && w.as_slice() != word.as_bytes())
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .and_then(|(w, _)| String::from_utf8(w).ok()))
     }
 
     /// Titles starting with what was typed so far: the earlier words whole, the last one as a
@@ -722,71 +832,5 @@ impl Search {
                 kind: stored_text(doc, f.kind),
             },
         )
-    }
-
-    /// Up to `limit` lessons like this text (more-like-this over title and body), from units
-    /// other than `own_units`, that everyone may read. Cached until the index changes.
-    pub fn related(
-        &self,
-        key: &str,
-        title: &str,
-        body: &str,
-        own_units: &[i64],
-        limit: usize,
-    ) -> AppResult<Arc<Vec<Related>>> {
-        let searcher = self.reader.searcher();
-        let generation = searcher.generation().generation_id();
-        if let Ok(cache) = self.related_cache.lock()
-            && let Some((g, v)) = cache.get(key)
-            && *g == generation
-        {
-            return Ok(v.clone());
-        }
-        let f = &self.fields;
-        let docs = searcher.num_docs().max(1);
-        let mlt = MoreLikeThisQuery::builder()
-            .with_min_doc_frequency(1)
-            // Words in a third of everything say nothing about this text (in a big index; a
-            // small one has too few records to tell).
-            .with_max_doc_frequency((docs / 3).max(20))
-            .with_min_term_frequency(1)
-            .with_max_query_terms(24)
-            .with_min_word_length(3)
-            .with_stop_words(STOP_WORDS.iter().map(|s| s.to_string()).collect())
-            .with_document_fields(vec![
-                (f.title, vec![OwnedValue::Str(title.to_string())]),
-                (f.body, vec![OwnedValue::Str(body.to_string())]),
-            ]);
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = vec![
-            (Occur::Must, Box::new(mlt)),
-            filter(term(f.kind, "lesson")),
-            self.readers_filter(&Readers::everyone()),
-            (Occur::MustNot, term(f.key, key)),
-        ];
-        for &u in own_units {
-            clauses.push((
-                Occur::MustNot,
-                Box::new(TermQuery::new(
-                    Term::from_field_i64(f.unit_ids, u),
-                    IndexRecordOption::Basic,
-                )),
-            ));
-        }
-        let out = best(&searcher, &BooleanQuery::new(clauses), limit, |doc| {
-            Related {
-                title: stored_text(doc, f.title),
-                url: stored_text(doc, f.url),
-                unit_ids: doc.get_all(f.unit_ids).filter_map(|v| v.as_i64()).collect(),
-            }
-        })?;
-        let out = Arc::new(out);
-        if let Ok(mut cache) = self.related_cache.lock() {
-            // Entries of older generations are useless: drop them when the map grows.
-            if cache.len() > 4096 {
-                cache.retain(|_, (g, _)| *g == generation);
-            }
-            cache.insert(key.to_string(), (generation, out.clone()));
-        }
-        Ok(out)
     }
 }

@@ -11,12 +11,16 @@ use tantivy::tokenizer::{
 };
 
 /// Version of fields and analyzers; stored with every commit.
-pub const SCHEMA_VERSION: u32 = 4;
+pub const SCHEMA_VERSION: u32 = 5;
 
 /// Lower-cased, ASCII-folded and stemmed: "Deployments" and "deploy" meet.
 pub const STEMMED: &str = "fika_stemmed";
 /// Lower-cased and folded but not stemmed: the real words, for "did you mean" and prefixes.
 pub const WORDS: &str = "fika_words";
+/// The analyzers of what people type: the same without [`Joins`], so that a query's words
+/// stay the words typed (the query plan joins and splits them itself, see `plan.rs`).
+pub const QUERY_STEMMED: &str = "fika_query_stemmed";
+pub const QUERY_WORDS: &str = "fika_query_words";
 /// Stemmed words two by two ("error budget"): a two-word phrase becomes one term, which is
 /// found from a short posting list and ranked with skipping, where a phrase query has to
 /// check the positions of every record that holds both words.
@@ -108,16 +112,122 @@ pub fn build() -> (Schema, Fields) {
 
 /// The analyzers the schema names; registered on every index fika opens.
 pub fn register(tokenizers: &TokenizerManager) {
-    let words = || {
+    // Written out per analyzer: each filter changes the builder's type.
+    let fold = || (RemoveLongFilter::limit(40), LowerCaser, AsciiFoldingFilter);
+    let stem = || Stemmer::new(Language::English);
+    let (long, lower, ascii) = fold();
+    tokenizers.register(
+        STEMMED,
         TextAnalyzer::builder(SimpleTokenizer::default())
-            .filter(RemoveLongFilter::limit(40))
-            .filter(LowerCaser)
-            .filter(AsciiFoldingFilter)
+            .filter(Joins)
+            .filter(long)
+            .filter(lower)
+            .filter(ascii)
+            .filter(stem())
+            .build(),
+    );
+    let (long, lower, ascii) = fold();
+    tokenizers.register(
+        WORDS,
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(Joins)
+            .filter(long)
+            .filter(lower)
+            .filter(ascii)
+            .build(),
+    );
+    let plain = || {
+        let (long, lower, ascii) = fold();
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(long)
+            .filter(lower)
+            .filter(ascii)
     };
-    let stemmed = || words().filter(Stemmer::new(Language::English));
-    tokenizers.register(STEMMED, stemmed().build());
-    tokenizers.register(WORDS, words().build());
-    tokenizers.register(PAIRS, stemmed().filter(Pairs).build());
+    tokenizers.register(QUERY_STEMMED, plain().filter(stem()).build());
+    tokenizers.register(QUERY_WORDS, plain().build());
+    // Pairs of the words as written: "on-call" is the pair "on call" (its joined form is a
+    // word of `text`).
+    tokenizers.register(PAIRS, plain().filter(stem()).filter(Pairs).build());
+}
+
+/// Adds, after two words joined by a hyphen, the two as one word at the first one's
+/// position: a record that says "on-call" is found by "oncall" (and by "on call", the
+/// words themselves stay).
+#[derive(Clone)]
+pub struct Joins;
+
+impl TokenFilter for Joins {
+    type Tokenizer<T: Tokenizer> = JoinsFilter<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> JoinsFilter<T> {
+        JoinsFilter(inner)
+    }
+}
+
+#[derive(Clone)]
+pub struct JoinsFilter<T>(T);
+
+impl<T: Tokenizer> Tokenizer for JoinsFilter<T> {
+    type TokenStream<'a> = JoinsStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        JoinsStream {
+            text,
+            tail: self.0.token_stream(text),
+            pending: None,
+            joined: None,
+            token: Token::default(),
+        }
+    }
+}
+
+pub struct JoinsStream<'a, S> {
+    text: &'a str,
+    tail: S,
+    /// The word after the current one, read ahead to see what joins them.
+    pending: Option<Token>,
+    /// The joined word, given out after the current one.
+    joined: Option<Token>,
+    token: Token,
+}
+
+impl<S: TokenStream> TokenStream for JoinsStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if let Some(j) = self.joined.take() {
+            self.token = j;
+            return true;
+        }
+        let current = match self.pending.take() {
+            Some(t) => t,
+            None if self.tail.advance() => self.tail.token().clone(),
+            None => return false,
+        };
+        if self.tail.advance() {
+            let next = self.tail.token().clone();
+            if next.position == current.position + 1
+                && self.text.get(current.offset_to..next.offset_from) == Some("-")
+            {
+                self.joined = Some(Token {
+                    text: format!("{}{}", current.text, next.text),
+                    position: current.position,
+                    offset_from: current.offset_from,
+                    offset_to: next.offset_to,
+                    position_length: 2,
+                });
+            }
+            self.pending = Some(next);
+        }
+        self.token = current;
+        true
+    }
+
+    fn token(&self) -> &Token {
+        &self.token
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.token
+    }
 }
 
 /// The term of two adjacent stemmed words in the [`PAIRS`] fields.
@@ -203,6 +313,33 @@ pub const STOP_WORDS: &[&str] = &[
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hyphenated_words_are_also_one_word() {
+        let manager = TokenizerManager::default();
+        register(&manager);
+        let words = |name: &str, text: &str| {
+            let mut a = manager.get(name).unwrap();
+            let mut out = Vec::new();
+            let mut stream = a.token_stream(text);
+            while let Some(t) = stream.next() {
+                out.push((t.text.clone(), t.position));
+            }
+            out
+        };
+        assert_eq!(
+            words(WORDS, "On-call rota, x - y"),
+            [
+                ("on".to_string(), 0),
+                ("oncall".to_string(), 0),
+                ("call".to_string(), 1),
+                ("rota".to_string(), 2),
+                ("x".to_string(), 3),
+                ("y".to_string(), 4),
+            ]
+        );
+        assert_eq!(words(QUERY_WORDS, "on-call").len(), 2);
+    }
 
     #[test]
     fn pairs_are_adjacent_stemmed_words() {

@@ -4,7 +4,7 @@
 
 use askama::Template;
 
-use super::run::{Correction, Highlight, Hit, PER_PAGE, Params, Request, Results};
+use super::run::{Correction, Highlight, Hit, Params, Request, Results};
 use crate::org::cache::OrgView;
 use crate::org::unit::UnitKind;
 use crate::site::views::Shell;
@@ -45,6 +45,42 @@ pub struct CorrectionView {
     pub typed_url: String,
 }
 
+/// What the page says when not every word had to match.
+pub struct RelaxedView {
+    /// Records with every word (shown first).
+    pub all_words: usize,
+    pub words: Vec<String>,
+    /// Words no record the viewer may read holds.
+    pub missing: Vec<String>,
+}
+
+impl RelaxedView {
+    pub fn words_listed(&self) -> Vec<(String, &'static str)> {
+        listed(&self.words)
+    }
+
+    pub fn missing_listed(&self) -> Vec<(String, &'static str)> {
+        listed(&self.missing)
+    }
+}
+
+/// Each word and what follows it in "a, b and c".
+fn listed(words: &[String]) -> Vec<(String, &'static str)> {
+    let n = words.len();
+    words
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            let sep = match n - 1 - i {
+                0 => "",
+                1 => " and ",
+                _ => ", ",
+            };
+            (w.clone(), sep)
+        })
+        .collect()
+}
+
 pub struct PageLink {
     pub number: usize,
     pub url: String,
@@ -65,6 +101,7 @@ pub struct SearchPage {
     pub facets: Vec<FacetView>,
     pub chips: Vec<Chip>,
     pub correction: Option<CorrectionView>,
+    pub relaxed: Option<RelaxedView>,
     pub building: Option<(u64, u64)>,
     pub pages: Vec<PageLink>,
     pub prev: Option<String>,
@@ -115,6 +152,8 @@ impl Links {
             ("from", &p.from),
             ("to", &p.to),
             ("sort", &p.sort),
+            ("per_page", &p.per_page),
+            ("correct", &p.correct),
         ]
         .into_iter()
         // Empty values are noise in a shared link.
@@ -280,7 +319,14 @@ impl SearchPage {
             Correction::Showing { used, typed } => CorrectionView {
                 showing: true,
                 used_url: links.with("q", Some(&used)),
-                typed_url: links.with("q", Some(&typed)),
+                // Exactly what was typed, not corrected again.
+                typed_url: Links::new(&Params {
+                    q: Some(typed.clone()),
+                    correct: Some("0".into()),
+                    page: None,
+                    ..params.clone()
+                })
+                .with("page", None),
                 used,
                 typed,
             },
@@ -293,7 +339,13 @@ impl SearchPage {
             },
         });
 
-        let total_pages = results.total.div_ceil(PER_PAGE).min(1000);
+        let relaxed = results.relaxed.then(|| RelaxedView {
+            all_words: results.all_words,
+            words: results.words.clone(),
+            missing: results.missing.clone(),
+        });
+        let per_page = req.per_page;
+        let total_pages = results.total.div_ceil(per_page).min(1000);
         let page_url = |n: usize| {
             let n = (n > 1).then(|| n.to_string());
             links.with("page", n.as_deref())
@@ -310,7 +362,7 @@ impl SearchPage {
         } else {
             vec![]
         };
-        let first = (req.page - 1) * PER_PAGE + 1;
+        let first = (req.page - 1) * per_page + 1;
         let mut keep = vec![];
         for (name, v) in [
             ("kind", &params.kind),
@@ -330,11 +382,12 @@ impl SearchPage {
             asked: !req.is_empty(),
             total: results.total,
             first,
-            last: (first + PER_PAGE - 1).min(results.total),
+            last: (first + per_page - 1).min(results.total),
             hits,
             facets,
             chips,
             correction,
+            relaxed,
             building,
             prev: (req.page > 1).then(|| page_url(req.page - 1)),
             next: (req.page < total_pages).then(|| page_url(req.page + 1)),
