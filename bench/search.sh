@@ -42,6 +42,20 @@ for q in cache deploy cache+stampede %22error+budget%22 stampeed; do
 done
 echo "## wrk: /search, query mix (bench/search.lua), signed in"
 wrk -t2 -c32 -d"$DUR" --latency -H "Cookie: $COOKIE" -s bench/search.lua "$BASE"
+echo "## hits per relaxed query (all words / shown)"
+for q in $(grep -o '/search?q=[^"]*' bench/search-relaxed.lua); do
+  printf '%s: ' "${q#/search?q=}"
+  curl -s -H "Cookie: $COOKIE" "$BASE/api/v1/search?q=${q#/search?q=}" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d.get("all_words"), "/", d["total"], "relaxed" if d.get("relaxed") else "")'
+done
+echo "## wrk: /search, relaxed questions (bench/search-relaxed.lua), signed in"
+wrk -t2 -c32 -d"$DUR" --latency -H "Cookie: $COOKIE" -s bench/search-relaxed.lua "$BASE"
+echo "## the same without the per-generation caches: every request counts and facets again"
+kill $PID; wait $PID 2>/dev/null || true
+FIKA_SEARCH_CACHE=0 $FIKA serve --data-dir "$DATA" --addr "127.0.0.1:$PORT" >/dev/null 2>&1 &
+PID=$!
+for _ in $(seq 200); do curl -sf "$BASE/healthz" >/dev/null && break; sleep 0.1; done
+wrk -t2 -c32 -d"$DUR" --latency -H "Cookie: $COOKIE" -s bench/search.lua "$BASE"
+wrk -t2 -c32 -d"$DUR" --latency -H "Cookie: $COOKIE" -s bench/search-relaxed.lua "$BASE"
 echo "## resident memory of the server after the run"
 grep VmRSS "/proc/$PID/status"
 echo "## from save to searchable (20 lessons, API save then API search every 5 ms)"

@@ -298,7 +298,7 @@ impl Plan {
     }
 
     /// The most common way to write `word` as two words that the records hold side by side.
-    fn split(word: &str, ctx: &mut Ctx) -> Option<Vec<String>> {
+    pub fn split(word: &str, ctx: &mut Ctx) -> Option<Vec<String>> {
         if word.len() < 6 || !word.is_ascii() {
             return None;
         }
@@ -312,8 +312,7 @@ impl Plan {
             .map(|(_, split)| split)
     }
 
-    /// How many concepts a record needs in the relaxed query: one of two, two of three or
-    /// four, then half.
+    /// How many concepts make "most of them": one of two, two of three or four, then half.
     pub fn minimum(&self) -> usize {
         match self.concepts.len() {
             0..=2 => 1,

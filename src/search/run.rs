@@ -247,6 +247,8 @@ pub struct Results {
     pub correction: Option<Correction>,
     /// Not every word had to match: fewer than a page of records hold all of them.
     pub relaxed: bool,
+    /// How many of the words a record needed (all of them unless relaxed).
+    pub minimum: usize,
     /// Records holding every word (of the query searched, corrected or not).
     pub all_words: usize,
     /// The words, as searched, of which a relaxed search looked for most.
@@ -312,6 +314,8 @@ struct Choice {
     /// Decides the counts: the plan and how many concepts it needed.
     key: String,
     relaxed: bool,
+    /// The concepts a record needed (all of them unless relaxed).
+    minimum: usize,
     all_words: usize,
     total: usize,
 }
@@ -441,6 +445,7 @@ impl Search {
             facets: found.facets,
             correction,
             relaxed: chosen.relaxed,
+            minimum: chosen.minimum,
             all_words: chosen.all_words,
             words: chosen
                 .plan
@@ -480,6 +485,7 @@ impl Search {
             query: strict,
             key: format!("all|{key}"),
             relaxed: false,
+            minimum: plan.concepts.len(),
             all_words,
             total: all_words,
             plan,
@@ -487,21 +493,20 @@ impl Search {
         if all_words >= RELAX_BELOW || choice.plan.concepts.len() < 2 {
             return Ok(choice);
         }
-        let mut minimum = choice.plan.minimum();
-        loop {
+        // Most of the words first; fewer only while that still finds less than a page.
+        for minimum in (1..=choice.plan.minimum()).rev() {
             let Some(q) = self.with_ctx(|ctx| choice.plan.relaxed(minimum, ctx))? else {
                 break;
             };
             let key = format!("{minimum}|{key}");
             let n = self.total(searcher, req, &*q, &key, readers)?;
-            if n > all_words {
-                (choice.query, choice.key, choice.relaxed, choice.total) = (q, key, true, n);
+            if n > choice.total {
+                (choice.query, choice.key, choice.relaxed) = (q, key, true);
+                (choice.total, choice.minimum) = (n, minimum);
+            }
+            if n >= RELAX_BELOW {
                 break;
             }
-            if all_words > 0 || minimum == 1 {
-                break;
-            }
-            minimum = 1;
         }
         Ok(choice)
     }
@@ -799,7 +804,7 @@ impl Search {
     /// prefix.
     pub fn suggest(&self, q: &str, readers: &Readers, limit: usize) -> AppResult<Vec<Suggestion>> {
         let f = &self.fields;
-        let mut words = self.analyzer(WORDS)?;
+        let mut words = self.analyzer(QUERY_WORDS)?;
         let toks = tokens(&mut words, q);
         let Some((last, earlier)) = toks.split_last() else {
             return Ok(vec![]);

@@ -10,10 +10,10 @@ use tantivy::collector::Count;
 use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur};
 use tantivy::{Searcher, Term};
 
-use super::plan::is_filler;
+use super::plan::{Ctx, Plan, is_filler};
 use super::query::{Parsed, tokens};
 use super::run::{Readers, term};
-use super::schema::{QUERY_STEMMED, QUERY_WORDS, pair};
+use super::schema::{QUERY_STEMMED, QUERY_WORDS};
 use super::synonyms::Synonyms;
 use super::{Search, search_error};
 use crate::error::AppResult;
@@ -57,21 +57,28 @@ impl Search {
         readers: &Readers,
         synonyms: &Synonyms,
     ) -> AppResult<Option<Parsed>> {
-        let mut words = self.analyzer(QUERY_WORDS)?;
-        let mut stemmed = self.analyzer(QUERY_STEMMED)?;
+        let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
+        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let mut ctx = Ctx {
+            fields: &self.fields,
+            words: &mut words,
+            stemmed: &mut stemmed,
+            synonyms,
+            doc_freq: &doc_freq,
+        };
         let mut better = parsed.clone();
         let mut changed = false;
         for c in better.clauses.iter_mut().filter(|c| c.correctable()) {
-            let toks = tokens(&mut words, &c.text);
+            let toks = tokens(ctx.words, &c.text);
             let [word] = toks.as_slice() else { continue };
             let chars = word.chars().count();
             if chars < 3 || is_filler(word) || !word.chars().all(char::is_alphabetic) {
                 continue;
             }
-            let stem = tokens(&mut stemmed, word).join(" ");
+            let stem = tokens(ctx.stemmed, word).join(" ");
             if synonyms.knows(&stem)
                 || self.visible(searcher, &term(self.fields.words, word), readers)?
-                || self.is_compound(searcher, word, &mut stemmed)?
+                || Plan::split(word, &mut ctx).is_some()
             {
                 continue;
             }
@@ -105,29 +112,6 @@ impl Search {
             self.readers_filter(readers),
         ]);
         Ok(searcher.search(&query, &Count).map_err(search_error)? > 0)
-    }
-
-    /// Whether records hold `word` written as two words ("healthcheck": "health check").
-    fn is_compound(
-        &self,
-        searcher: &Searcher,
-        word: &str,
-        stemmed: &mut tantivy::tokenizer::TextAnalyzer,
-    ) -> AppResult<bool> {
-        if word.len() < 6 || !word.is_ascii() {
-            return Ok(false);
-        }
-        for i in 2..word.len() - 1 {
-            let (a, b) = (tokens(stemmed, &word[..i]), tokens(stemmed, &word[i..]));
-            let ([a], [b]) = (a.as_slice(), b.as_slice()) else {
-                continue;
-            };
-            let t = Term::from_field_text(self.fields.pairs, &pair(a, b));
-            if searcher.doc_freq(&t).map_err(search_error)? > 0 {
-                return Ok(true);
-            }
-        }
-        Ok(false)
     }
 
     /// The indexed word within `distance` of `word` that most records hold.

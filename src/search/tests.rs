@@ -557,12 +557,12 @@ fn relaxed_results_rank_records_with_every_word_first() {
         ("Unrelated", "nothing here"),
     ]));
     let r = f.ask(q_params("disk space alarm"), &Readers::everyone());
-    // No record has all three: records with two of three (most of them) come.
+    // No record has all three; two of three (most of them) find less than a page, so one
+    // of three is enough — the record with two first, however often the others repeat one.
     assert!(r.relaxed);
-    assert_eq!(r.all_words, 0);
+    assert_eq!((r.all_words, r.minimum, r.total), (0, 1, 3));
     assert_eq!(r.missing, ["alarm"]);
     assert_eq!(r.hits[0].url, "/lessons/3");
-    assert_eq!(r.total, 1, "one word of three is not most of them");
     // Two words: any of them, the record with both first whatever the others' counts.
     let r = f.ask(q_params("disk space"), &Readers::everyone());
     assert_eq!((r.all_words, r.total), (1, 3));

@@ -49,6 +49,8 @@ pub struct CorrectionView {
 pub struct RelaxedView {
     /// Records with every word (shown first).
     pub all_words: usize,
+    /// "most" (at least half the words needed) or "some".
+    pub how_many: &'static str,
     pub words: Vec<String>,
     /// Words no record the viewer may read holds.
     pub missing: Vec<String>,
@@ -341,6 +343,11 @@ impl SearchPage {
 
         let relaxed = results.relaxed.then(|| RelaxedView {
             all_words: results.all_words,
+            how_many: if results.minimum * 2 >= results.words.len() {
+                "most"
+            } else {
+                "some"
+            },
             words: results.words.clone(),
             missing: results.missing.clone(),
         });

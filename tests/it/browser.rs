@@ -469,6 +469,53 @@ async fn search_from_the_header_box() {
         .unwrap();
     assert_eq!(overflow, serde_json::Value::Bool(false));
     browser.screenshot("search-phone.png").await;
+
+    // A question with a word no record has: the page says it relaxed, and what is missing.
+    c.set_window_size(1280, 900).await.unwrap();
+    c.goto(&s.url("/search")).await.unwrap();
+    browser
+        .type_into("search-q", "how do we roll back a release from zanzibar")
+        .await;
+    browser.click("form.search.big button[type=submit]").await;
+    let notice = browser.wait_text(".notice.relaxed").await;
+    assert!(
+        notice.starts_with(
+            "No record has all of roll back, release and zanzibar; showing records with"
+        ),
+        "{notice}"
+    );
+    assert!(notice.ends_with("No record mentions zanzibar."), "{notice}");
+    let titles = c.find_all(Locator::Css(".hit h2")).await.unwrap();
+    let mut top = vec![];
+    for t in titles.iter().take(5) {
+        top.push(t.text().await.unwrap());
+    }
+    assert!(
+        top.iter().any(|t| t == "Roll back first, debug later"),
+        "{top:?}"
+    );
+    browser.screenshot("search-relaxed.png").await;
+    // A typo that finds nothing as typed: corrected, said so, and "Search instead" searches
+    // exactly what was typed.
+    c.goto(&s.url("/search?q=stampeed")).await.unwrap();
+    let said = browser.wait_text(".notice.correction").await;
+    assert_eq!(
+        said,
+        "Showing results for stampede. Search instead for stampeed."
+    );
+    browser
+        .click(".notice.correction a[href*='correct=0']")
+        .await;
+    eventually("the search as typed", || async {
+        c.current_url()
+            .await
+            .is_ok_and(|u| u.as_str().contains("correct=0"))
+    })
+    .await;
+    assert_eq!(
+        browser.wait_text(".results-head .hint").await,
+        "Nothing found."
+    );
     browser.close().await;
 }
 

@@ -97,8 +97,10 @@ async fn written_records_are_found_and_follow_edits(b: Backend) {
     // Stemming, people and units are in the index too.
     let body = search_until(&s, &token, "q=deploy", |b| b["total"] == 1).await;
     assert_eq!(urls(&body), [format!("/lessons/{deploy}")]);
-    let body = search_until(&s, &token, "q=testperson+bea", |b| b["total"] == 1).await;
-    assert_eq!(urls(&body), ["/people/bea"]);
+    // Two words only one person has both of: first, the others who have one follow.
+    let body = search_until(&s, &token, "q=testperson+bea", |b| b["all_words"] == 1).await;
+    assert_eq!(urls(&body)[0], "/people/bea");
+    assert_eq!(body["relaxed"], true, "{body}");
     let body = search_until(&s, &token, "q=payments&kind=unit", |b| b["total"] == 1).await;
     assert_eq!(urls(&body), ["/squads/payments"]);
     // Filters: a squad's facet path, a tag.
@@ -172,6 +174,104 @@ async fn written_records_are_found_and_follow_edits(b: Backend) {
     assert!(res.status().is_redirection());
     let res = anon.get(s.url("/search/suggest?q=x")).send().await.unwrap();
     assert_ne!(res.status(), 200);
+}
+
+async fn questions_synonyms_and_missing_words_are_answered(b: Backend) {
+    let s = TestServer::start(b).await;
+    s.data.add_user("admin", PASSWORD, true);
+    let token = s.token_for("admin");
+    let (status, _) = s
+        .post_json(
+            "/api/v1/pages",
+            &token,
+            json!({"title": "Deploy checklist", "body": "Before every release: a rollback plan, a canary, a quiet pager."}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let failover = lesson(&s, &token, json!({"title": "Database failover took too long", "body": "The primary database was promoted after twenty minutes because the DNS TTL was an hour."})).await;
+    let oncall = lesson(&s, &token, json!({"title": "Small squads burn out on on-call", "body": "Share the rota across squads."})).await;
+    search_until(&s, &token, "q=rota", |b| b["total"] == 1).await;
+
+    // Question words never make a query fail.
+    let body = search_until(&s, &token, "q=how+do+we+deploy", |_| true).await;
+    assert_eq!(urls(&body)[0], "/pages/deploy-checklist", "{body}");
+    assert_eq!(body["relaxed"], false);
+    assert_eq!(body["typed"], "how do we deploy");
+    // Synonyms and compounds both ways.
+    let body = search_until(&s, &token, "q=why+did+the+db+failover+take+so+long", |_| {
+        true
+    })
+    .await;
+    assert_eq!(urls(&body)[0], format!("/lessons/{failover}"), "{body}");
+    for q in ["oncall+rota", "on+call+rota", "on-call"] {
+        let body = search_until(&s, &token, &format!("q={q}"), |_| true).await;
+        assert_eq!(urls(&body)[0], format!("/lessons/{oncall}"), "{q}: {body}");
+    }
+
+    // Relaxed: no record has all words; the API and the page say so, and which is missing.
+    let body = search_until(&s, &token, "q=deploy+checklist+zanzibar", |_| true).await;
+    assert_eq!(body["relaxed"], true, "{body}");
+    assert_eq!(body["all_words"], 0);
+    assert_eq!(body["missing"], json!(["zanzibar"]));
+    assert_eq!(body["total"], 1);
+    assert_eq!(
+        body["corrected"],
+        Value::Null,
+        "zanzibar is no typo of anything"
+    );
+    assert_eq!(body["incomplete"], false);
+    let c = s.client();
+    c.login("admin", PASSWORD).await;
+    let html = c
+        .get("/search?q=deploy+checklist+zanzibar")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        html.contains("No record has all of <strong>deploy</strong>, <strong>checklist</strong> and <strong>zanzibar</strong>; showing records with most of them."),
+        "{html}"
+    );
+    assert!(html.contains("No record mentions <strong>zanzibar</strong>."));
+
+    // per_page: honoured within 1–100.
+    for (asked, per_page, hits) in [("1", 1, 1), ("0", 1, 1), ("500", 100, 3), ("x", 10, 3)] {
+        let body = search_until(
+            &s,
+            &token,
+            &format!("q=the+database+rota+checklist&per_page={asked}"),
+            |_| true,
+        )
+        .await;
+        assert_eq!(body["per_page"], per_page, "{asked}");
+        assert_eq!(
+            body["hits"].as_array().unwrap().len(),
+            hits,
+            "{asked}: {body}"
+        );
+    }
+
+    // A typo with no results as typed: corrected, and "Search instead" searches as typed.
+    let body = search_until(&s, &token, "q=failovre", |_| true).await;
+    assert_eq!(body["corrected"], "failover", "{body}");
+    assert_eq!(body["typed"], "failovre");
+    let html = c.get("/search?q=failovre").await.text().await.unwrap();
+    assert!(
+        html.contains("Search instead for <a href=\"/search?q=failovre&#38;correct=0\">"),
+        "{html}"
+    );
+    let body = search_until(&s, &token, "q=failovre&correct=0", |_| true).await;
+    assert_eq!(
+        (body["total"].clone(), body["corrected"].clone()),
+        (json!(0), Value::Null)
+    );
+
+    // The admin's synonym file is picked up without a restart.
+    let body = search_until(&s, &token, "q=okapi", |_| true).await;
+    assert_eq!(body["total"], 0);
+    std::fs::write(s.data.dir.path().join("synonyms.txt"), "okapi, rota\n").unwrap();
+    let body = search_until(&s, &token, "q=okapi", |b| b["total"] == 1).await;
+    assert_eq!(urls(&body), [format!("/lessons/{oncall}")], "{body}");
 }
 
 async fn lessons_and_pages_show_related_lessons_from_other_teams(b: Backend) {
@@ -359,6 +459,7 @@ async fn instances_on_one_postgresql_each_index_the_shared_log() {
 
 backend_tests!(
     written_records_are_found_and_follow_edits,
+    questions_synonyms_and_missing_words_are_answered,
     lessons_and_pages_show_related_lessons_from_other_teams,
     the_index_catches_up_after_kill_9_and_writes_by_other_processes,
     a_missing_or_corrupt_index_is_rebuilt,
