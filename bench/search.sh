@@ -5,6 +5,7 @@
 # and the server's resident memory.
 #   bash bench/search.sh [LESSONS] [DURATION]
 # FIKA_BENCH_DATA=DIR keeps the seeded data between runs (seeding 100,000 lessons takes a while).
+# Also times relaxed questions (bench/search-relaxed.lua) and both mixes without the caches.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-100000}"
@@ -12,8 +13,8 @@ DUR="${2:-20s}"
 PORT="${FIKA_BENCH_PORT:-18083}"
 BASE="http://127.0.0.1:$PORT"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk" >&2; exit 1; }
-cargo build --release --quiet
-FIKA=./target/release/fika
+# FIKA_BIN=path runs that binary instead of building this checkout's.
+if [ -n "${FIKA_BIN:-}" ]; then FIKA="$FIKA_BIN"; else cargo build --release --quiet; FIKA=./target/release/fika; fi
 export FIKA_LOG=warn
 DATA="${FIKA_BENCH_DATA:-$(mktemp -d)}"
 mkdir -p "$DATA"

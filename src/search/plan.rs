@@ -79,6 +79,10 @@ pub fn is_filler(word: &str) -> bool {
         "happens",
         "happened",
         "went",
+        "take",
+        "takes",
+        "took",
+        "taking",
         "go",
         "goes",
         "get",
@@ -96,6 +100,8 @@ pub fn is_filler(word: &str) -> bool {
     STOP_WORDS.contains(&word) || QUESTION.contains(&word)
 }
 
+/// Records holding a word from which on its synonyms are left out (see `concept_at`).
+const ABUNDANT: u64 = 1000;
 /// How much a synonym counts next to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
 /// Added to the score of a record with every concept, so that all-words records come first.
@@ -131,8 +137,11 @@ pub struct Ctx<'a> {
     pub words: &'a mut TextAnalyzer,
     pub stemmed: &'a mut TextAnalyzer,
     pub synonyms: &'a Synonyms,
-    /// Records holding a term (any reader): only used to tell whether a compound exists.
+    /// Records holding a term (any reader): tells whether a compound exists and whether a
+    /// word is common enough to be searched without its synonyms.
     pub doc_freq: &'a dyn Fn(&Term) -> u64,
+    /// Records in the index.
+    pub docs: u64,
 }
 
 /// A word of the query: folded, stemmed, and which clause it came from.
@@ -208,7 +217,12 @@ impl Plan {
                 stems: own.to_vec(),
                 weight: 1.0,
             }];
-            for m in ctx.synonyms.members(group) {
+            // Synonyms find what the word as typed misses. A word that a thousand records
+            // (or one in a hundred) already hold fills many pages by itself; its synonyms
+            // would only reorder them, at several times the cost of ranking it alone.
+            let held = (ctx.doc_freq)(&form_term(own, ctx.fields));
+            let abundant = held >= ABUNDANT.max(ctx.docs / 100);
+            for m in ctx.synonyms.members(group).iter().filter(|_| !abundant) {
                 if m.as_slice() != own {
                     forms.push(Form {
                         stems: m.clone(),
@@ -281,8 +295,12 @@ impl Plan {
             stems: vec![stems[at].clone()],
             weight: 1.0,
         }];
-        // One word that the records write as two ("healthcheck" → "health check").
-        if let Some(split) = Self::split(&words[at].folded, ctx) {
+        // One word that the records write as two ("healthcheck" → "health check"), unless
+        // the word itself is abundant (as for synonyms).
+        let held = (ctx.doc_freq)(&form_term(&stems[at..=at], ctx.fields));
+        if held < ABUNDANT.max(ctx.docs / 100)
+            && let Some(split) = Self::split(&words[at].folded, ctx)
+        {
             forms.push(Form {
                 stems: split,
                 weight: 1.0,
@@ -325,7 +343,7 @@ impl Plan {
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = (self.concepts.iter())
             .map(|c| (Occur::Must, concept_query(c, ctx.fields)))
             .collect();
-        self.add_common(&mut clauses, ctx);
+        self.add_exact(&mut clauses, ctx);
         self.finish(clauses)
     }
 
@@ -346,12 +364,13 @@ impl Plan {
                 Box::new(ConstScoreQuery::new(Box::new(all), ALL_WORDS_BONUS)),
             ),
         ];
-        self.add_common(&mut clauses, ctx);
+        self.add_exact(&mut clauses, ctx);
+        self.add_proximity(&mut clauses, ctx);
         self.finish(clauses)
     }
 
-    /// The exact clauses, the exclusions, and a boost for concepts side by side as typed.
-    fn add_common(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>, ctx: &mut Ctx) {
+    /// The exact clauses and the exclusions.
+    fn add_exact(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>, ctx: &mut Ctx) {
         for c in &self.exact {
             if let Some(q) = super::query::clause_query(c, ctx.fields, ctx.stemmed) {
                 clauses.push((Occur::Must, q));
@@ -362,6 +381,12 @@ impl Plan {
                 clauses.push((Occur::MustNot, q));
             }
         }
+    }
+
+    /// A boost for concepts side by side as typed (one pair term each). Only relaxed
+    /// queries carry it: among records with every word, tantivy ranks a plain intersection
+    /// of terms with skipping (block-max WAND), which any optional clause turns off.
+    fn add_proximity(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>, ctx: &mut Ctx) {
         for w in self.concepts.windows(2) {
             if let ([a], [b]) = (
                 w[0].forms[0].stems.as_slice(),
@@ -375,9 +400,14 @@ impl Plan {
         }
     }
 
-    fn finish(&self, clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
+    /// The clauses as one query; a lone required clause stays itself, so that a word (or a
+    /// word and its synonyms) is ranked with skipping too.
+    fn finish(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
         if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
             return None;
+        }
+        if clauses.len() == 1 {
+            return clauses.pop().map(|(_, q)| q);
         }
         Some(Box::new(BooleanQuery::new(clauses)))
     }
@@ -418,6 +448,14 @@ impl Plan {
     /// A text that decides the plan's results, for cache keys.
     pub fn key(&self) -> String {
         format!("{:?}|{:?}|{:?}", self.concepts, self.exact, self.excluded)
+    }
+}
+
+/// The term a form of one or two words is looked up by (longer forms: their first word).
+fn form_term(stems: &[String], f: &Fields) -> Term {
+    match stems {
+        [a, b] => Term::from_field_text(f.pairs, &pair(a, b)),
+        _ => Term::from_field_text(f.text, stems.first().map_or("", String::as_str)),
     }
 }
 

@@ -371,6 +371,7 @@ impl Search {
                 stemmed: &mut stemmed,
                 synonyms,
                 doc_freq: &doc_freq,
+                docs: searcher.num_docs(),
             },
         ))
     }
@@ -386,6 +387,7 @@ impl Search {
             stemmed: &mut stemmed,
             synonyms: &synonyms,
             doc_freq: &none,
+            docs: 0,
         }))
     }
 

@@ -65,6 +65,7 @@ impl Search {
             stemmed: &mut stemmed,
             synonyms,
             doc_freq: &doc_freq,
+            docs: searcher.num_docs(),
         };
         let mut better = parsed.clone();
         let mut changed = false;

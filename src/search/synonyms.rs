@@ -50,7 +50,9 @@ impl Synonyms {
                     .map(|m| tokens(stemmed, m))
                     .filter(|m| !m.is_empty() && m.len() <= MAX_WORDS)
                     .collect();
-                members.dedup();
+                // Members that stem alike ("deploy, deployment") are one.
+                let mut seen = std::collections::HashSet::new();
+                members.retain(|m| seen.insert(m.clone()));
                 if members.len() < 2 {
                     skipped.push(line.to_string());
                     continue;
