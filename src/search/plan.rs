@@ -101,7 +101,7 @@ pub fn is_filler(word: &str) -> bool {
 }
 
 /// Records holding a word from which on its synonyms are left out (see `concept_at`).
-const ABUNDANT: u64 = 1000;
+pub const ABUNDANT: u64 = 1000;
 /// How much a synonym counts next to the word typed.
 const SYNONYM_WEIGHT: f32 = 0.7;
 /// Added to the score of a record with every concept, so that all-words records come first.
@@ -137,8 +137,9 @@ pub struct Ctx<'a> {
     pub words: &'a mut TextAnalyzer,
     pub stemmed: &'a mut TextAnalyzer,
     pub synonyms: &'a Synonyms,
-    /// Records holding a term (any reader): tells whether a compound exists and whether a
-    /// word is common enough to be searched without its synonyms.
+    /// Records holding a term (those the viewer may read, see `Search::held_by`): tells
+    /// whether a compound exists and whether a word is common enough to be searched without
+    /// its synonyms.
     pub doc_freq: &'a dyn Fn(&Term) -> u64,
     /// Records in the index.
     pub docs: u64,

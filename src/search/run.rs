@@ -21,7 +21,7 @@ use tantivy::{DocAddress, Order, Searcher, TantivyDocument, Term};
 
 use super::facets::FacetCounts;
 use super::highlight::Highlighter;
-use super::plan::{Ctx, Plan};
+use super::plan::{ABUNDANT, Ctx, Plan};
 use super::query::{Parsed, parse, tokens};
 use super::records::EVERYONE;
 use super::schema::{QUERY_STEMMED, QUERY_WORDS, RESTRICTED, STEMMED, WORDS};
@@ -360,9 +360,15 @@ impl Search {
     }
 
     /// A plan for `parsed` with the synonyms in force.
-    fn plan(&self, searcher: &Searcher, parsed: &Parsed, synonyms: &Synonyms) -> AppResult<Plan> {
+    fn plan(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        synonyms: &Synonyms,
+        readers: &Readers,
+    ) -> AppResult<Plan> {
         let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
-        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let doc_freq = self.held_by(searcher, readers);
         Ok(Plan::new(
             parsed,
             &mut Ctx {
@@ -374,6 +380,30 @@ impl Search {
                 docs: searcher.num_docs(),
             },
         ))
+    }
+
+    /// How many records the viewer may read hold a term: exact below [`ABUNDANT`], where
+    /// whether a word exists at all decides how a query is read (a record the viewer may not
+    /// open must not decide it), the index's count above.
+    pub(super) fn held_by<'a>(
+        &'a self,
+        searcher: &'a Searcher,
+        readers: &'a Readers,
+    ) -> impl Fn(&Term) -> u64 + 'a {
+        move |t: &Term| {
+            let n = searcher.doc_freq(t).unwrap_or(0);
+            if n == 0 || n >= ABUNDANT {
+                return n;
+            }
+            let q = BooleanQuery::new(vec![
+                (
+                    Occur::Must,
+                    Box::new(TermQuery::new(t.clone(), IndexRecordOption::Basic)) as Box<dyn Query>,
+                ),
+                self.readers_filter(readers),
+            ]);
+            searcher.search(&q, &Count).map_or(0, |c| c as u64)
+        }
     }
 
     /// Runs `make` with a plan context (the query analyzers; no index look-ups).
@@ -399,7 +429,7 @@ impl Search {
         let searcher = self.reader.searcher();
         let started = std::time::Instant::now();
         let synonyms = self.synonyms.get();
-        let typed = self.plan(&searcher, &req.parsed, &synonyms)?;
+        let typed = self.plan(&searcher, &req.parsed, &synonyms, readers)?;
         let mut chosen = self.choose(&searcher, req, typed, readers)?;
         let chosen_at = started.elapsed();
         let mut correction = None;
@@ -410,7 +440,7 @@ impl Search {
             && req.correct
             && let Some(better) = self.correction(&searcher, &req.parsed, readers, &synonyms)?
         {
-            let plan = self.plan(&searcher, &better, &synonyms)?;
+            let plan = self.plan(&searcher, &better, &synonyms, readers)?;
             let other = self.choose(&searcher, req, plan, readers)?;
             if chosen.total == 0 && other.total > 0 {
                 correction = Some(Correction::Showing {

@@ -58,7 +58,7 @@ impl Search {
         synonyms: &Synonyms,
     ) -> AppResult<Option<Parsed>> {
         let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
-        let doc_freq = |t: &Term| searcher.doc_freq(t).unwrap_or(0);
+        let doc_freq = self.held_by(searcher, readers);
         let mut ctx = Ctx {
             fields: &self.fields,
             words: &mut words,
