@@ -9,12 +9,12 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, Occur, PhraseQuery, Query, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
 };
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::query::{Clause, Parsed, Scope, tokens};
+use super::query::{Clause, MAX_CLAUSES, Parsed, Scope, clause_query, tokens};
 use super::schema::{Fields, STOP_WORDS, TITLE_BOOST, pair};
 use super::synonyms::Synonyms;
 
@@ -129,6 +129,8 @@ pub struct Plan {
     excluded: Vec<Clause>,
     /// Whether the query had anything positive (words that analyse to nothing find nothing).
     pub has_positive: bool,
+    /// An exact clause that can match nothing: the plan matches nothing.
+    impossible: bool,
 }
 
 /// What a plan needs to look at: analyzers, and how many records hold a term.
@@ -165,7 +167,10 @@ impl Plan {
             if c.negated {
                 excluded.push(c.clone());
             } else if c.scope == Scope::Text && !c.phrase {
-                for folded in tokens(ctx.words, &c.text) {
+                // As many words as clauses: one clause of many words ("a/b/c/…") must not
+                // turn into hundreds of concepts.
+                let room = MAX_CLAUSES.saturating_sub(words.len());
+                for folded in tokens(ctx.words, &c.text).into_iter().take(room) {
                     let stem = stem(ctx.stemmed, &folded);
                     words.push(Word {
                         folded,
@@ -177,16 +182,19 @@ impl Plan {
                 exact.push(c.clone());
             }
         }
-        let mut concepts = Vec::new();
+        // A phrase or `title:` of nothing searchable ("!!") finds nothing, not everything.
+        let impossible = (exact.iter()).any(|c| clause_query(c, ctx.fields, ctx.stemmed).is_none());
+        let mut concepts: Vec<Concept> = Vec::new();
         let mut fillers = Vec::new();
         let stems: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
         let mut at = 0;
         while at < words.len() {
             let (used, concept) = Self::concept_at(&words, &stems, at, ctx);
             let filler = used == 1 && concept.forms.len() == 1 && is_filler(&words[at].folded);
+            // The same word twice is asked for once ("cache cache redis" needs both words).
             if filler {
                 fillers.push(concept);
-            } else {
+            } else if !concepts.contains(&concept) {
                 concepts.push(concept);
             }
             at += used;
@@ -197,6 +205,7 @@ impl Plan {
         }
         Plan {
             has_positive: parsed.clauses.iter().any(|c| !c.negated),
+            impossible,
             concepts,
             exact,
             excluded,
@@ -212,7 +221,12 @@ impl Plan {
                 .join(" ")
         };
         // A member of a synonym group, the longest first ("roll back" before "roll").
-        if let Some((len, group)) = ctx.synonyms.longest_at(stems, at) {
+        // Only words typed side by side make one concept ("data title:x center" does not).
+        let mut run = at + 1;
+        while run < words.len() && words[run].clause <= words[run - 1].clause + 1 {
+            run += 1;
+        }
+        if let Some((len, group)) = ctx.synonyms.longest_at(&stems[..run], at) {
             let own = &stems[at..at + len];
             let mut forms = vec![Form {
                 stems: own.to_vec(),
@@ -221,8 +235,7 @@ impl Plan {
             // Synonyms find what the word as typed misses. A word that a thousand records
             // (or one in a hundred) already hold fills many pages by itself; its synonyms
             // would only reorder them, at several times the cost of ranking it alone.
-            let held = (ctx.doc_freq)(&form_term(own, ctx.fields));
-            let abundant = held >= ABUNDANT.max(ctx.docs / 100);
+            let abundant = held(own, ctx) >= ABUNDANT.max(ctx.docs / 100);
             for m in ctx.synonyms.members(group).iter().filter(|_| !abundant) {
                 if m.as_slice() != own {
                     forms.push(Form {
@@ -268,7 +281,7 @@ impl Plan {
             );
         }
         // Two words that the records write as one ("data center" → "datacenter").
-        if let Some(next) = words.get(at + 1) {
+        if let Some(next) = words.get(at + 1).filter(|_| run > at + 1) {
             let joined = stem(ctx.stemmed, &format!("{}{}", words[at].folded, next.folded));
             if !is_filler(&next.folded)
                 && (ctx.doc_freq)(&Term::from_field_text(ctx.fields.text, &joined)) > 0
@@ -298,8 +311,7 @@ impl Plan {
         }];
         // One word that the records write as two ("healthcheck" → "health check"), unless
         // the word itself is abundant (as for synonyms).
-        let held = (ctx.doc_freq)(&form_term(&stems[at..=at], ctx.fields));
-        if held < ABUNDANT.max(ctx.docs / 100)
+        if held(&stems[at..=at], ctx) < ABUNDANT.max(ctx.docs / 100)
             && let Some(split) = Self::split(&words[at].folded, ctx)
         {
             forms.push(Form {
@@ -341,6 +353,9 @@ impl Plan {
 
     /// Every concept, the exact clauses and the exclusions.
     pub fn strict(&self, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
+        if self.impossible {
+            return Some(Box::new(EmptyQuery));
+        }
         let mut clauses: Vec<(Occur, Box<dyn Query>)> = (self.concepts.iter())
             .map(|c| (Occur::Must, concept_query(c, ctx.fields)))
             .collect();
@@ -350,6 +365,9 @@ impl Plan {
 
     /// At least `minimum` concepts, records with all of them first.
     pub fn relaxed(&self, minimum: usize, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
+        if self.impossible {
+            return Some(Box::new(EmptyQuery));
+        }
         let each: Vec<Box<dyn Query>> = (self.concepts.iter())
             .map(|c| concept_query(c, ctx.fields))
             .collect();
@@ -373,12 +391,12 @@ impl Plan {
     /// The exact clauses and the exclusions.
     fn add_exact(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>, ctx: &mut Ctx) {
         for c in &self.exact {
-            if let Some(q) = super::query::clause_query(c, ctx.fields, ctx.stemmed) {
+            if let Some(q) = clause_query(c, ctx.fields, ctx.stemmed) {
                 clauses.push((Occur::Must, q));
             }
         }
         for c in &self.excluded {
-            if let Some(q) = super::query::clause_query(c, ctx.fields, ctx.stemmed) {
+            if let Some(q) = clause_query(c, ctx.fields, ctx.stemmed) {
                 clauses.push((Occur::MustNot, q));
             }
         }
@@ -422,7 +440,7 @@ impl Plan {
     /// The exclusions alone, for a query that is nothing else.
     pub fn exclusions(&self, ctx: &mut Ctx) -> Vec<Box<dyn Query>> {
         (self.excluded.iter())
-            .filter_map(|c| super::query::clause_query(c, ctx.fields, ctx.stemmed))
+            .filter_map(|c| clause_query(c, ctx.fields, ctx.stemmed))
             .collect()
     }
 
@@ -439,7 +457,7 @@ impl Plan {
             .map(|c| (Occur::Should, concept_query(c, ctx.fields)))
             .collect();
         for c in &self.exact {
-            if let Some(q) = super::query::clause_query(c, ctx.fields, ctx.stemmed) {
+            if let Some(q) = clause_query(c, ctx.fields, ctx.stemmed) {
                 all.push((Occur::Should, q));
             }
         }
@@ -448,15 +466,21 @@ impl Plan {
 
     /// A text that decides the plan's results, for cache keys.
     pub fn key(&self) -> String {
-        format!("{:?}|{:?}|{:?}", self.concepts, self.exact, self.excluded)
+        format!(
+            "{}{}|{:?}|{:?}|{:?}",
+            self.has_positive, self.impossible, self.concepts, self.exact, self.excluded
+        )
     }
 }
 
-/// The term a form of one or two words is looked up by (longer forms: their first word).
-fn form_term(stems: &[String], f: &Fields) -> Term {
+/// How many records hold a form of one or two words (longer forms count as rare: their
+/// first word says nothing about the phrase).
+fn held(stems: &[String], ctx: &Ctx) -> u64 {
+    let f = ctx.fields;
     match stems {
-        [a, b] => Term::from_field_text(f.pairs, &pair(a, b)),
-        _ => Term::from_field_text(f.text, stems.first().map_or("", String::as_str)),
+        [one] => (ctx.doc_freq)(&Term::from_field_text(f.text, one)),
+        [a, b] => (ctx.doc_freq)(&Term::from_field_text(f.pairs, &pair(a, b))),
+        _ => 0,
     }
 }
 

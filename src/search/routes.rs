@@ -165,8 +165,8 @@ struct SearchJson {
     corrected: Option<String>,
     /// A better query, when fika thinks the one asked has a typo.
     did_you_mean: Option<String>,
-    /// Not every word had to match (fewer than a page of records hold all of them); the
-    /// records with all of them come first.
+    /// Not every word had to match (fewer than ten records hold all of them); the records
+    /// with all of them come first (when sorted by relevance).
     relaxed: bool,
     /// How many records hold every word.
     all_words: usize,

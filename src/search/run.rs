@@ -33,10 +33,12 @@ use crate::error::AppResult;
 /// Hits on a page unless `per_page` says otherwise (1 to [`MAX_PER_PAGE`]).
 pub const PER_PAGE: usize = 10;
 pub const MAX_PER_PAGE: usize = 100;
+/// Results reachable by paging.
+pub const MAX_RESULTS: usize = 10_000;
 /// Up to this many hidden records, a page is ranked unfiltered and the hidden dropped after.
 const MAX_HIDDEN: usize = 1000;
-/// With fewer records holding every word than this (a page), records holding most of them
-/// follow, and a typo correction is tried.
+/// With fewer records holding every word than this (a page of the default size), records
+/// holding most of them follow, and a typo correction is tried.
 const RELAX_BELOW: usize = 10;
 
 /// Who is asking, as the index's `readers` keys.
@@ -112,6 +114,12 @@ impl Request {
             opt(v).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
         };
         let q = params.q.clone().unwrap_or_default();
+        let per_page = params
+            .per_page
+            .as_deref()
+            .and_then(|p| p.trim().parse::<usize>().ok())
+            .unwrap_or(PER_PAGE)
+            .clamp(1, MAX_PER_PAGE);
         Request {
             parsed: parse(&q),
             q: q.trim().to_string(),
@@ -131,13 +139,9 @@ impl Request {
                 .as_deref()
                 .and_then(|p| p.trim().parse::<usize>().ok())
                 .unwrap_or(1)
-                .clamp(1, 1000),
-            per_page: params
-                .per_page
-                .as_deref()
-                .and_then(|p| p.trim().parse::<usize>().ok())
-                .unwrap_or(PER_PAGE)
-                .clamp(1, MAX_PER_PAGE),
+                // No deeper than the first 10,000 results, whatever the page size.
+                .clamp(1, MAX_RESULTS / per_page),
+            per_page,
             correct: !matches!(
                 params.correct.as_deref().map(str::trim),
                 Some("0" | "off" | "false")
@@ -245,7 +249,7 @@ pub struct Results {
     pub hits: Vec<Hit>,
     pub facets: Facets,
     pub correction: Option<Correction>,
-    /// Not every word had to match: fewer than a page of records hold all of them.
+    /// Not every word had to match: fewer than ten records hold all of them.
     pub relaxed: bool,
     /// How many of the words a record needed (all of them unless relaxed).
     pub minimum: usize,
@@ -377,22 +381,25 @@ impl Search {
                 stemmed: &mut stemmed,
                 synonyms,
                 doc_freq: &doc_freq,
-                docs: searcher.num_docs(),
+                docs: self.readable(searcher, readers),
             },
         ))
     }
 
-    /// How many records the viewer may read hold a term: exact below [`ABUNDANT`], where
-    /// whether a word exists at all decides how a query is read (a record the viewer may not
-    /// open must not decide it), the index's count above.
+    /// How many records the viewer may read hold a term — or, when that is surely at least
+    /// [`ABUNDANT`], the index's count: whether a word exists, and whether it is abundant,
+    /// decide how a query is read, and a record the viewer may not open must decide neither.
     pub(super) fn held_by<'a>(
         &'a self,
         searcher: &'a Searcher,
         readers: &'a Readers,
     ) -> impl Fn(&Term) -> u64 + 'a {
+        // Above the cut-off plus every record hidden from the viewer, the viewer may read at
+        // least the cut-off's worth: no need to count exactly.
+        let hidden = searcher.search(&*self.hidden(readers), &Count).unwrap_or(0) as u64;
         move |t: &Term| {
             let n = searcher.doc_freq(t).unwrap_or(0);
-            if n == 0 || n >= ABUNDANT {
+            if n == 0 || n >= ABUNDANT + hidden {
                 return n;
             }
             let q = BooleanQuery::new(vec![
@@ -404,6 +411,12 @@ impl Search {
             ]);
             searcher.search(&q, &Count).map_or(0, |c| c as u64)
         }
+    }
+
+    /// How many records the viewer may read.
+    pub(super) fn readable(&self, searcher: &Searcher, readers: &Readers) -> u64 {
+        let hidden = searcher.search(&*self.hidden(readers), &Count).unwrap_or(0) as u64;
+        searcher.num_docs().saturating_sub(hidden)
     }
 
     /// Runs `make` with a plan context (the query analyzers; no index look-ups).
@@ -525,8 +538,12 @@ impl Search {
         if all_words >= RELAX_BELOW || choice.plan.concepts.len() < 2 {
             return Ok(choice);
         }
-        // Most of the words first; fewer only while that still finds less than a page.
-        for minimum in (1..=choice.plan.minimum()).rev() {
+        // Most of the words first; fewer (half as many, then one) only while that still
+        // finds less than ten: at most three counts, whatever the query's length.
+        let most = choice.plan.minimum();
+        let mut levels = vec![most, (most / 2).max(1), 1];
+        levels.dedup();
+        for minimum in levels {
             let Some(q) = self.with_ctx(|ctx| choice.plan.relaxed(minimum, ctx))? else {
                 break;
             };
@@ -632,6 +649,16 @@ impl Search {
         plan: &Plan,
         readers: &Readers,
     ) -> AppResult<Vec<String>> {
+        // Held by no record at all, not only by none that the filters let through.
+        let unfiltered = Request {
+            kind: None,
+            unit: None,
+            tag: None,
+            author: None,
+            from: None,
+            to: None,
+            ..req.clone()
+        };
         let mut out = vec![];
         for (c, q) in plan
             .concepts
@@ -639,7 +666,7 @@ impl Search {
             .zip(self.with_ctx(|ctx| plan.each(ctx))?)
         {
             let key = format!("one|{c:?}");
-            if self.total(searcher, req, &*q, &key, readers)? == 0 {
+            if self.total(searcher, &unfiltered, &*q, &key, readers)? == 0 {
                 out.push(c.typed.clone());
             }
         }

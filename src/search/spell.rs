@@ -6,13 +6,12 @@
 
 use std::collections::HashMap;
 
-use tantivy::collector::Count;
-use tantivy::query::{BooleanQuery, FuzzyTermQuery, Occur};
+use tantivy::query::FuzzyTermQuery;
 use tantivy::{Searcher, Term};
 
 use super::plan::{Ctx, Plan, is_filler};
 use super::query::{Parsed, tokens};
-use super::run::{Readers, term};
+use super::run::Readers;
 use super::schema::{QUERY_STEMMED, QUERY_WORDS};
 use super::synonyms::Synonyms;
 use super::{Search, search_error};
@@ -33,13 +32,16 @@ impl Search {
             synonyms.version,
             readers.keys().join(",")
         );
-        if let Ok(cache) = self.corrections.lock()
+        if self.cache_counts
+            && let Ok(cache) = self.corrections.lock()
             && let Some(known) = cache.get(&key)
         {
             return Ok(known.clone());
         }
         let better = self.correct(searcher, parsed, readers, synonyms)?;
-        if let Ok(mut cache) = self.corrections.lock() {
+        if self.cache_counts
+            && let Ok(mut cache) = self.corrections.lock()
+        {
             if cache.len() >= 4096 {
                 cache.clear();
             }
@@ -65,7 +67,7 @@ impl Search {
             stemmed: &mut stemmed,
             synonyms,
             doc_freq: &doc_freq,
-            docs: searcher.num_docs(),
+            docs: self.readable(searcher, readers),
         };
         let mut better = parsed.clone();
         let mut changed = false;
@@ -77,8 +79,11 @@ impl Search {
                 continue;
             }
             let stem = tokens(ctx.stemmed, word).join(" ");
+            // Held by a readable record in its text or its tags (`text` has both), as typed
+            // or as its stem.
             if synonyms.knows(&stem)
-                || self.visible(searcher, &term(self.fields.words, word), readers)?
+                || (ctx.doc_freq)(&Term::from_field_text(self.fields.words, word)) > 0
+                || (ctx.doc_freq)(&Term::from_field_text(self.fields.text, &stem)) > 0
                 || Plan::split(word, &mut ctx).is_some()
             {
                 continue;
@@ -88,7 +93,7 @@ impl Search {
                 if distance == 2 && chars < 6 {
                     break;
                 }
-                best = self.closest(searcher, word, distance)?;
+                best = self.closest(searcher, word, distance, ctx.doc_freq)?;
                 if best.is_some() {
                     break;
                 }
@@ -101,22 +106,15 @@ impl Search {
         Ok(changed.then_some(better))
     }
 
-    /// Whether a record the viewer may read matches `q`.
-    fn visible(
+    /// The word within `distance` of `word` that most records the viewer may read hold
+    /// (`held` counts them).
+    fn closest(
         &self,
         searcher: &Searcher,
-        q: &dyn tantivy::query::Query,
-        readers: &Readers,
-    ) -> AppResult<bool> {
-        let query = BooleanQuery::new(vec![
-            (Occur::Must, q.box_clone()),
-            self.readers_filter(readers),
-        ]);
-        Ok(searcher.search(&query, &Count).map_err(search_error)? > 0)
-    }
-
-    /// The indexed word within `distance` of `word` that most records hold.
-    fn closest(&self, searcher: &Searcher, word: &str, distance: u8) -> AppResult<Option<String>> {
+        word: &str,
+        distance: u8,
+        held: &dyn Fn(&Term) -> u64,
+    ) -> AppResult<Option<String>> {
         let field = self.fields.words;
         let automaton = FuzzyTermQuery::new(Term::from_field_text(field, word), distance, true)
             .automaton()
@@ -133,10 +131,24 @@ impl Search {
                 *freq.entry(stream.key().to_vec()).or_default() += stream.value().doc_freq as u64;
             }
         }
-        Ok(freq
-            .into_iter()
-            .filter(|(w, n)| *n > 0 && w.as_slice() != word.as_bytes())
-            .max_by(|a, b| a.1.cmp(&b.1).then_with(|| b.0.cmp(&a.0)))
-            .and_then(|(w, _)| String::from_utf8(w).ok()))
+        // Candidates by the index's counts; then only what the viewer may read decides.
+        let mut best: Option<(u64, String)> = None;
+        for (w, n) in freq {
+            let Ok(w) = String::from_utf8(w) else {
+                continue;
+            };
+            if n == 0 || w == word {
+                continue;
+            }
+            let seen = held(&Term::from_field_text(field, &w));
+            if seen > 0
+                && best
+                    .as_ref()
+                    .is_none_or(|(m, b)| seen > *m || (seen == *m && w < *b))
+            {
+                best = Some((seen, w));
+            }
+        }
+        Ok(best.map(|(_, w)| w))
     }
 }

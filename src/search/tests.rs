@@ -206,6 +206,22 @@ fn bad_syntax_is_searched_as_words() {
         f.urls("---").is_empty(),
         "no words is nothing, not everything"
     );
+    // Nor a phrase or a title: of nothing searchable.
+    assert!(f.urls("title:???").is_empty());
+    assert!(f.urls("\"!!\"").is_empty());
+    // The same exclusion with and without words that analyse to nothing: not one cache entry.
+    assert_eq!(f.ask(q_params("-cache"), &Readers::everyone()).total, 2);
+    assert_eq!(f.ask(q_params("--- -cache"), &Readers::everyone()).total, 0);
+    // One clause of hundreds of words is cut like hundreds of clauses, and a word asked
+    // twice is asked once.
+    let long = "db/k8s/prod/env/repo/auth/infra/docs/".repeat(200);
+    let r = f.ask(q_params(&long), &Readers::everyone());
+    assert!(r.words.len() <= 8, "{:?}", r.words);
+    assert_eq!(
+        f.ask(q_params("cache cache redis"), &Readers::everyone())
+            .words,
+        ["cache", "redis"]
+    );
 }
 
 #[test]
@@ -303,6 +319,11 @@ fn searches_never_show_what_the_viewer_may_not_read() {
     private.readers = vec!["person:7".into(), "admin".into()];
     private.tags = vec!["caching".into()];
     corpus.push(private);
+    for i in 0..4 {
+        let mut hidden = record(20 + i, "Draft", "The stampedo is a secret word.");
+        hidden.readers = vec!["person:7".into()];
+        corpus.push(hidden);
+    }
     let f = Fixture::new(&corpus);
     let everyone = Readers::everyone();
     assert!(f.urls("zeppelin").is_empty());
@@ -313,6 +334,15 @@ fn searches_never_show_what_the_viewer_may_not_read() {
     assert_eq!(r.facets.tag[0], ("caching".to_string(), 2));
     // No correction towards a word only the hidden record has, no suggestion of it.
     assert_eq!(f.ask(q_params("zeppelim"), &everyone).correction, None);
+    // And hidden records do not outvote readable ones in choosing a correction.
+    let r = f.ask(q_params("stampedu"), &everyone);
+    assert_eq!(
+        r.correction,
+        Some(Correction::Showing {
+            used: "stampede".into(),
+            typed: "stampedu".into()
+        })
+    );
     assert!(f.search.suggest("secr", &everyone, 8).unwrap().is_empty());
     // Nor does a word only the hidden record holds decide how a query is read: "zeppelin
     // project" is one compound for its reader ("zeppelin-project" would be), two words for

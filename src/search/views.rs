@@ -352,7 +352,10 @@ impl SearchPage {
             missing: results.missing.clone(),
         });
         let per_page = req.per_page;
-        let total_pages = results.total.div_ceil(per_page).min(1000);
+        let total_pages = results
+            .total
+            .div_ceil(per_page)
+            .min(super::run::MAX_RESULTS / per_page);
         let page_url = |n: usize| {
             let n = (n > 1).then(|| n.to_string());
             links.with("page", n.as_deref())

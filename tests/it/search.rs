@@ -266,6 +266,21 @@ async fn questions_synonyms_and_missing_words_are_answered(b: Backend) {
         (json!(0), Value::Null)
     );
 
+    // A rare word spelled right is never "corrected" into a common one (retry → retro).
+    let retry = lesson(
+        &s,
+        &token,
+        json!({"title": "Retry with idempotency keys", "body": "A retry charged the card twice."}),
+    )
+    .await;
+    for i in 0..12 {
+        lesson(&s, &token, json!({"title": format!("Retro notes {i}"), "body": "The retro found a change to make."})).await;
+    }
+    let body = search_until(&s, &token, "q=retry+double+charge", |b| b["all_words"] == 1).await;
+    assert_eq!(urls(&body)[0], format!("/lessons/{retry}"), "{body}");
+    assert_eq!(body["corrected"], Value::Null);
+    assert_eq!(body["did_you_mean"], Value::Null);
+
     // The admin's synonym file is picked up without a restart.
     let body = search_until(&s, &token, "q=okapi", |_| true).await;
     assert_eq!(body["total"], 0);
