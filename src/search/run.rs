@@ -371,19 +371,27 @@ impl Search {
         synonyms: &Synonyms,
         readers: &Readers,
     ) -> AppResult<Plan> {
+        self.with_viewer_ctx(searcher, readers, synonyms, |ctx| Plan::new(parsed, ctx))
+    }
+
+    /// Runs `make` with a plan context that looks at the index as the viewer sees it.
+    pub(super) fn with_viewer_ctx<T>(
+        &self,
+        searcher: &Searcher,
+        readers: &Readers,
+        synonyms: &Synonyms,
+        make: impl FnOnce(&mut Ctx) -> T,
+    ) -> AppResult<T> {
         let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
         let doc_freq = self.held_by(searcher, readers);
-        Ok(Plan::new(
-            parsed,
-            &mut Ctx {
-                fields: &self.fields,
-                words: &mut words,
-                stemmed: &mut stemmed,
-                synonyms,
-                doc_freq: &doc_freq,
-                docs: self.readable(searcher, readers),
-            },
-        ))
+        Ok(make(&mut Ctx {
+            fields: &self.fields,
+            words: &mut words,
+            stemmed: &mut stemmed,
+            synonyms,
+            doc_freq: &doc_freq,
+            docs: self.readable(searcher, readers),
+        }))
     }
 
     /// How many records the viewer may read hold a term — or, when that is surely at least

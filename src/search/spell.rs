@@ -12,7 +12,6 @@ use tantivy::{Searcher, Term};
 use super::plan::{Ctx, Plan, is_filler};
 use super::query::{Parsed, tokens};
 use super::run::Readers;
-use super::schema::{QUERY_STEMMED, QUERY_WORDS};
 use super::synonyms::Synonyms;
 use super::{Search, search_error};
 use crate::error::AppResult;
@@ -59,16 +58,17 @@ impl Search {
         readers: &Readers,
         synonyms: &Synonyms,
     ) -> AppResult<Option<Parsed>> {
-        let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
-        let doc_freq = self.held_by(searcher, readers);
-        let mut ctx = Ctx {
-            fields: &self.fields,
-            words: &mut words,
-            stemmed: &mut stemmed,
-            synonyms,
-            doc_freq: &doc_freq,
-            docs: self.readable(searcher, readers),
-        };
+        self.with_viewer_ctx(searcher, readers, synonyms, |ctx| {
+            self.correct_with(searcher, parsed, ctx)
+        })?
+    }
+
+    fn correct_with(
+        &self,
+        searcher: &Searcher,
+        parsed: &Parsed,
+        ctx: &mut Ctx,
+    ) -> AppResult<Option<Parsed>> {
         let mut better = parsed.clone();
         let mut changed = false;
         for c in better.clauses.iter_mut().filter(|c| c.correctable()) {
@@ -81,10 +81,10 @@ impl Search {
             let stem = tokens(ctx.stemmed, word).join(" ");
             // Held by a readable record in its text or its tags (`text` has both), as typed
             // or as its stem.
-            if synonyms.knows(&stem)
+            if ctx.synonyms.knows(&stem)
                 || (ctx.doc_freq)(&Term::from_field_text(self.fields.words, word)) > 0
                 || (ctx.doc_freq)(&Term::from_field_text(self.fields.text, &stem)) > 0
-                || Plan::split(word, &mut ctx).is_some()
+                || Plan::split(word, ctx).is_some()
             {
                 continue;
             }
