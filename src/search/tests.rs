@@ -478,6 +478,16 @@ fn related_lessons_come_from_other_units() {
     assert!(!urls.contains(&"/lessons/4"), "not from its own unit");
 }
 
+#[test]
+fn an_index_that_needs_building_says_so_from_the_start() {
+    // The API's `incomplete` and the page's notice read this: set when the index is found
+    // missing, before the indexer thread has even started.
+    let dir = tempfile::tempdir().unwrap();
+    let (search, rebuild) = Search::open(&dir.path().join("index")).unwrap();
+    assert_eq!(rebuild, Some(super::Rebuild::Missing));
+    assert!(search.status.building().is_some());
+}
+
 fn lessons(items: &[(&str, &str)]) -> Vec<Record> {
     (items.iter().enumerate())
         .map(|(i, (title, body))| record(i as u32 + 1, title, body))
