@@ -75,14 +75,13 @@ pub struct Search {
     pub related_cache: Mutex<HashMap<String, RelatedEntry>>,
     facet_columns: facets::ColumnCache,
     /// Facets and counts of recent queries, per index generation: people page through the
-    /// same results and ask the same popular questions. Off with `FIKA_SEARCH_CACHE=0`.
-    counts_cache: Mutex<HashMap<String, run::Facets>>,
-    totals_cache: Mutex<HashMap<String, usize>>,
+    /// same results and ask the same popular questions.
+    counts_cache: Memo<run::Facets>,
+    totals_cache: Memo<usize>,
     /// fika's synonyms and the admin's `<data dir>/synonyms.txt`.
     pub synonyms: synonyms::Source,
-    /// Typo corrections, per index generation and query.
-    corrections: Mutex<HashMap<String, Option<query::Parsed>>>,
-    cache_counts: bool,
+    /// Typo corrections, per index generation, query and viewer.
+    corrections: Memo<Option<query::Parsed>>,
 }
 
 #[derive(Default)]
@@ -102,6 +101,38 @@ impl Status {
                 self.to_build.load(Ordering::Relaxed),
             )
         })
+    }
+}
+
+/// Recent answers whose keys name the index generation they were found in, dropped all at
+/// once when there are too many (answers of older generations are never asked again).
+/// Always empty with `FIKA_SEARCH_CACHE=0` (for benchmarks).
+struct Memo<V> {
+    on: bool,
+    map: Mutex<HashMap<String, V>>,
+}
+
+impl<V: Clone> Memo<V> {
+    fn new(on: bool) -> Memo<V> {
+        Memo {
+            on,
+            map: Mutex::default(),
+        }
+    }
+
+    fn get(&self, key: &str) -> Option<V> {
+        self.on.then(|| self.map.lock().ok()?.get(key).cloned())?
+    }
+
+    fn put(&self, key: String, value: V) {
+        if self.on
+            && let Ok(mut map) = self.map.lock()
+        {
+            if map.len() >= 4096 {
+                map.clear();
+            }
+            map.insert(key, value);
+        }
     }
 }
 
@@ -150,6 +181,7 @@ impl Search {
                 .get(schema::QUERY_STEMMED)
                 .ok_or_else(|| "the query analyzer is missing".to_string())?,
         );
+        let caching = std::env::var("FIKA_SEARCH_CACHE").map_or(true, |v| v.trim() != "0");
         let search = Search {
             index,
             reader,
@@ -158,11 +190,10 @@ impl Search {
             status: Status::default(),
             related_cache: Mutex::default(),
             facet_columns: Default::default(),
-            counts_cache: Mutex::default(),
-            totals_cache: Mutex::default(),
+            counts_cache: Memo::new(caching),
+            totals_cache: Memo::new(caching),
             synonyms,
-            corrections: Mutex::default(),
-            cache_counts: std::env::var("FIKA_SEARCH_CACHE").map_or(true, |v| v.trim() != "0"),
+            corrections: Memo::new(caching),
         };
         // Incomplete from now until the rebuild ends, not only once the indexer starts it.
         if rebuild.is_some() {

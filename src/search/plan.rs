@@ -9,13 +9,12 @@
 
 use tantivy::Term;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, PhraseQuery, Query, TermQuery,
+    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, Occur, Query,
 };
-use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::tokenizer::TextAnalyzer;
 
-use super::query::{Clause, MAX_CLAUSES, Parsed, Scope, clause_query, tokens};
-use super::schema::{Fields, STOP_WORDS, TITLE_BOOST, pair};
+use super::query::{Clause, MAX_CLAUSES, Parsed, Scope, clause_query, tokens, words_query};
+use super::schema::{Fields, STOP_WORDS, pair};
 use super::synonyms::Synonyms;
 
 /// Words that say what kind of sentence a query is, not what it is about: Lucene's stop
@@ -122,15 +121,17 @@ pub struct Concept {
     pub forms: Vec<Form>,
 }
 
-#[derive(Debug, Clone)]
 pub struct Plan {
     pub concepts: Vec<Concept>,
+    /// The exact clauses and exclusions as typed (they decide the key) and as queries,
+    /// built once.
     exact: Vec<Clause>,
     excluded: Vec<Clause>,
+    required: Vec<Box<dyn Query>>,
+    exclusions: Vec<Box<dyn Query>>,
     /// Whether the query had anything positive (words that analyse to nothing find nothing).
-    pub has_positive: bool,
-    /// An exact clause that can match nothing: the plan matches nothing.
-    impossible: bool,
+    has_positive: bool,
+    fields: Fields,
 }
 
 /// What a plan needs to look at: analyzers, and how many records hold a term.
@@ -182,8 +183,12 @@ impl Plan {
                 exact.push(c.clone());
             }
         }
-        // A phrase or `title:` of nothing searchable ("!!") finds nothing, not everything.
-        let impossible = (exact.iter()).any(|c| clause_query(c, ctx.fields, ctx.stemmed).is_none());
+        let mut queries = |clauses: &[Clause]| -> Vec<Box<dyn Query>> {
+            (clauses.iter())
+                .filter_map(|c| clause_query(c, ctx.fields, ctx.stemmed))
+                .collect()
+        };
+        let (required, exclusions) = (queries(&exact), queries(&excluded));
         let mut concepts: Vec<Concept> = Vec::new();
         let mut fillers = Vec::new();
         let stems: Vec<String> = words.iter().map(|w| w.stem.clone()).collect();
@@ -205,21 +210,26 @@ impl Plan {
         }
         Plan {
             has_positive: parsed.clauses.iter().any(|c| !c.negated),
-            impossible,
             concepts,
             exact,
             excluded,
+            required,
+            exclusions,
+            fields: *ctx.fields,
         }
     }
 
     /// The concept starting at word `at` and how many words it takes.
     fn concept_at(words: &[Word], stems: &[String], at: usize, ctx: &mut Ctx) -> (usize, Concept) {
-        let typed = |n: usize| {
-            (words[at..at + n].iter())
+        // The concept of the `n` words from `at`.
+        let concept = |n: usize, forms: Vec<Form>| {
+            let typed = (words[at..at + n].iter())
                 .map(|w| w.folded.as_str())
                 .collect::<Vec<_>>()
-                .join(" ")
+                .join(" ");
+            (n, Concept { typed, forms })
         };
+        let form = |stems: Vec<String>| Form { stems, weight: 1.0 };
         // A member of a synonym group, the longest first ("roll back" before "roll").
         // Only words typed side by side make one concept ("data title:x center" does not).
         let mut run = at + 1;
@@ -228,10 +238,7 @@ impl Plan {
         }
         if let Some((len, group)) = ctx.synonyms.longest_at(&stems[..run], at) {
             let own = &stems[at..at + len];
-            let mut forms = vec![Form {
-                stems: own.to_vec(),
-                weight: 1.0,
-            }];
+            let mut forms = vec![form(own.to_vec())];
             // Synonyms find what the word as typed misses. A word that a thousand records
             // (or one in a hundred) already hold fills many pages by itself; its synonyms
             // would only reorder them, at several times the cost of ranking it alone.
@@ -244,13 +251,7 @@ impl Plan {
                     });
                 }
             }
-            return (
-                len,
-                Concept {
-                    typed: typed(len),
-                    forms,
-                },
-            );
+            return concept(len, forms);
         }
         // Words typed as one ("on-call", "ci/cd") are one concept: as a phrase, and joined.
         let clause = words[at].clause;
@@ -263,22 +264,10 @@ impl Plan {
                 .map(|w| w.folded.as_str())
                 .collect();
             let forms = vec![
-                Form {
-                    stems: stems[at..at + joined_len].to_vec(),
-                    weight: 1.0,
-                },
-                Form {
-                    stems: vec![stem(ctx.stemmed, &joined)],
-                    weight: 1.0,
-                },
+                form(stems[at..at + joined_len].to_vec()),
+                form(vec![stem(ctx.stemmed, &joined)]),
             ];
-            return (
-                joined_len,
-                Concept {
-                    typed: typed(joined_len),
-                    forms,
-                },
-            );
+            return concept(joined_len, forms);
         }
         // Two words that the records write as one ("data center" → "datacenter").
         if let Some(next) = words.get(at + 1).filter(|_| run > at + 1) {
@@ -286,46 +275,21 @@ impl Plan {
             if !is_filler(&next.folded)
                 && (ctx.doc_freq)(&Term::from_field_text(ctx.fields.text, &joined)) > 0
             {
-                let forms = vec![
-                    Form {
-                        stems: stems[at..at + 2].to_vec(),
-                        weight: 1.0,
-                    },
-                    Form {
-                        stems: vec![joined],
-                        weight: 1.0,
-                    },
-                ];
-                return (
+                return concept(
                     2,
-                    Concept {
-                        typed: typed(2),
-                        forms,
-                    },
+                    vec![form(stems[at..at + 2].to_vec()), form(vec![joined])],
                 );
             }
         }
-        let mut forms = vec![Form {
-            stems: vec![stems[at].clone()],
-            weight: 1.0,
-        }];
+        let mut forms = vec![form(vec![stems[at].clone()])];
         // One word that the records write as two ("healthcheck" → "health check"), unless
         // the word itself is abundant (as for synonyms).
         if held(&stems[at..=at], ctx) < ABUNDANT.max(ctx.docs / 100)
             && let Some(split) = Self::split(&words[at].folded, ctx)
         {
-            forms.push(Form {
-                stems: split,
-                weight: 1.0,
-            });
+            forms.push(form(split));
         }
-        (
-            1,
-            Concept {
-                typed: typed(1),
-                forms,
-            },
-        )
+        concept(1, forms)
     }
 
     /// The most common way to write `word` as two words that the records hold side by side.
@@ -351,26 +315,34 @@ impl Plan {
         }
     }
 
-    /// Every concept, the exact clauses and the exclusions.
-    pub fn strict(&self, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
-        if self.impossible {
-            return Some(Box::new(EmptyQuery));
+    /// Every concept, the exact clauses and the exclusions. With no concept and no exact
+    /// clause: everything but the exclusions — or nothing, when words were typed that analyse
+    /// to nothing ("---"). An exact clause of nothing searchable ("!!", `title:???`) finds
+    /// nothing too, never everything.
+    pub fn strict(&self) -> Box<dyn Query> {
+        let impossible = self.required.len() < self.exact.len();
+        let nothing_asked = self.concepts.is_empty() && self.exact.is_empty();
+        if impossible || (nothing_asked && self.has_positive) {
+            return Box::new(EmptyQuery);
         }
-        let mut clauses: Vec<(Occur, Box<dyn Query>)> = (self.concepts.iter())
-            .map(|c| (Occur::Must, concept_query(c, ctx.fields)))
-            .collect();
-        self.add_exact(&mut clauses, ctx);
-        self.finish(clauses)
+        let mut clauses: Vec<(Occur, Box<dyn Query>)> = if nothing_asked {
+            vec![(Occur::Must, Box::new(AllQuery))]
+        } else {
+            (self.each().into_iter())
+                .map(|q| (Occur::Must, q))
+                .collect()
+        };
+        self.add_exact(&mut clauses);
+        finish(clauses)
     }
 
-    /// At least `minimum` concepts, records with all of them first.
-    pub fn relaxed(&self, minimum: usize, ctx: &mut Ctx) -> Option<Box<dyn Query>> {
-        if self.impossible {
-            return Some(Box::new(EmptyQuery));
+    /// At least `minimum` concepts, records with all of them first (for a plan of two
+    /// concepts or more).
+    pub fn relaxed(&self, minimum: usize) -> Box<dyn Query> {
+        if self.required.len() < self.exact.len() {
+            return Box::new(EmptyQuery);
         }
-        let each: Vec<Box<dyn Query>> = (self.concepts.iter())
-            .map(|c| concept_query(c, ctx.fields))
-            .collect();
+        let each = self.each();
         let all = BooleanQuery::new(each.iter().map(|q| (Occur::Must, q.box_clone())).collect());
         let most = BooleanQuery::with_minimum_required_clauses(
             each.into_iter().map(|q| (Occur::Should, q)).collect(),
@@ -383,94 +355,70 @@ impl Plan {
                 Box::new(ConstScoreQuery::new(Box::new(all), ALL_WORDS_BONUS)),
             ),
         ];
-        self.add_exact(&mut clauses, ctx);
-        self.add_proximity(&mut clauses, ctx);
-        self.finish(clauses)
+        self.add_exact(&mut clauses);
+        self.add_proximity(&mut clauses);
+        finish(clauses)
     }
 
     /// The exact clauses and the exclusions.
-    fn add_exact(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>, ctx: &mut Ctx) {
-        for c in &self.exact {
-            if let Some(q) = clause_query(c, ctx.fields, ctx.stemmed) {
-                clauses.push((Occur::Must, q));
-            }
-        }
-        for c in &self.excluded {
-            if let Some(q) = clause_query(c, ctx.fields, ctx.stemmed) {
-                clauses.push((Occur::MustNot, q));
-            }
-        }
+    fn add_exact(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
+        clauses.extend(self.required.iter().map(|q| (Occur::Must, q.box_clone())));
+        clauses.extend(
+            self.exclusions
+                .iter()
+                .map(|q| (Occur::MustNot, q.box_clone())),
+        );
     }
 
     /// A boost for concepts side by side as typed (one pair term each). Only relaxed
     /// queries carry it: among records with every word, tantivy ranks a plain intersection
     /// of terms with skipping (block-max WAND), which any optional clause turns off.
-    fn add_proximity(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>, ctx: &mut Ctx) {
+    fn add_proximity(&self, clauses: &mut Vec<(Occur, Box<dyn Query>)>) {
         for w in self.concepts.windows(2) {
             if let ([a], [b]) = (
                 w[0].forms[0].stems.as_slice(),
                 w[1].forms[0].stems.as_slice(),
             ) {
-                clauses.push((
-                    Occur::Should,
-                    term(ctx.fields.pairs, &pair(a, b), IndexRecordOption::WithFreqs),
-                ));
+                let pair = words_query(&self.fields, &[a.clone(), b.clone()]);
+                clauses.extend(pair.map(|q| (Occur::Should, q)));
             }
         }
     }
 
-    /// The clauses as one query; a lone required clause stays itself, so that a word (or a
-    /// word and its synonyms) is ranked with skipping too.
-    fn finish(&self, mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Option<Box<dyn Query>> {
-        if !clauses.iter().any(|(o, _)| *o == Occur::Must) {
-            return None;
-        }
-        if clauses.len() == 1 {
-            return clauses.pop().map(|(_, q)| q);
-        }
-        Some(Box::new(BooleanQuery::new(clauses)))
-    }
-
-    /// Nothing positive to match: the caller matches everything (or nothing, when words were
-    /// typed that analyse to nothing).
-    pub fn matches_all(&self) -> bool {
-        self.concepts.is_empty() && self.exact.is_empty()
-    }
-
-    /// The exclusions alone, for a query that is nothing else.
-    pub fn exclusions(&self, ctx: &mut Ctx) -> Vec<Box<dyn Query>> {
-        (self.excluded.iter())
-            .filter_map(|c| clause_query(c, ctx.fields, ctx.stemmed))
-            .collect()
-    }
-
     /// Each concept alone.
-    pub fn each(&self, ctx: &mut Ctx) -> Vec<Box<dyn Query>> {
+    pub fn each(&self) -> Vec<Box<dyn Query>> {
         (self.concepts.iter())
-            .map(|c| concept_query(c, ctx.fields))
+            .map(|c| concept_query(c, &self.fields))
             .collect()
     }
 
     /// What results mark: every concept and exact clause, never an exclusion.
-    pub fn marked(&self, ctx: &mut Ctx) -> Box<dyn Query> {
-        let mut all: Vec<(Occur, Box<dyn Query>)> = (self.concepts.iter())
-            .map(|c| (Occur::Should, concept_query(c, ctx.fields)))
-            .collect();
-        for c in &self.exact {
-            if let Some(q) = clause_query(c, ctx.fields, ctx.stemmed) {
-                all.push((Occur::Should, q));
-            }
-        }
-        Box::new(BooleanQuery::new(all))
+    pub fn marked(&self) -> Box<dyn Query> {
+        let all = self
+            .each()
+            .into_iter()
+            .chain(self.required.iter().map(|q| q.box_clone()));
+        Box::new(BooleanQuery::new(all.map(|q| (Occur::Should, q)).collect()))
     }
 
     /// A text that decides the plan's results, for cache keys.
     pub fn key(&self) -> String {
         format!(
-            "{}{}|{:?}|{:?}|{:?}",
-            self.has_positive, self.impossible, self.concepts, self.exact, self.excluded
+            "{}|{:?}|{:?}|{:?}",
+            self.has_positive, self.concepts, self.exact, self.excluded
         )
     }
+}
+
+/// The clauses as one query; a lone required clause stays itself, so that a word (or a word
+/// and its synonyms) is ranked with skipping too.
+fn finish(mut clauses: Vec<(Occur, Box<dyn Query>)>) -> Box<dyn Query> {
+    if let [(Occur::Must, _)] = clauses.as_slice()
+        && let Some((_, q)) = clauses.pop()
+    {
+        return q;
+    }
+    Box::new(BooleanQuery::new(clauses))
 }
 
 /// How many records hold a form of one or two words (longer forms count as rare: their
@@ -484,35 +432,9 @@ fn held(stems: &[String], ctx: &Ctx) -> u64 {
     }
 }
 
-fn term(field: Field, text: &str, record: IndexRecordOption) -> Box<dyn Query> {
-    Box::new(TermQuery::new(Term::from_field_text(field, text), record))
-}
-
-/// A form as a query: a word in `text`, two words as a pair, more as a phrase.
+/// A form as a query: the words as `query::words_query` reads typed words, weighted.
 fn form_query(form: &Form, f: &Fields) -> Box<dyn Query> {
-    let q: Box<dyn Query> = match form.stems.as_slice() {
-        [one] => term(f.text, one, IndexRecordOption::WithFreqs),
-        [a, b] => term(f.pairs, &pair(a, b), IndexRecordOption::WithFreqs),
-        many => {
-            let phrase = |field: Field| {
-                PhraseQuery::new(
-                    many.iter()
-                        .map(|t| Term::from_field_text(field, t))
-                        .collect(),
-                )
-            };
-            Box::new(BooleanQuery::new(vec![
-                (
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(phrase(f.title)),
-                        TITLE_BOOST as f32,
-                    )) as Box<dyn Query>,
-                ),
-                (Occur::Should, Box::new(phrase(f.body))),
-            ]))
-        }
-    };
+    let q = words_query(f, &form.stems).unwrap_or_else(|| Box::new(EmptyQuery));
     if form.weight == 1.0 {
         q
     } else {

@@ -183,24 +183,29 @@ pub fn clause_query(c: &Clause, f: &Fields, stemmed: &mut TextAnalyzer) -> Optio
         Scope::Author => Some(term_query(f.author, &raw(), IndexRecordOption::Basic)),
         Scope::Kind => Some(term_query(f.kind, &raw(), IndexRecordOption::Basic)),
         Scope::Title => in_field(f.title, &tokens(stemmed, &c.text)),
-        Scope::Text => match tokens(stemmed, &c.text).as_slice() {
-            // Title, body and tags are one field for a word, and for a pair of words.
-            [one] => Some(term_query(f.text, one, IndexRecordOption::WithFreqs)),
-            [first, second] => Some(term_query(
-                f.pairs,
-                &pair(first, second),
-                IndexRecordOption::WithFreqs,
-            )),
-            // Longer phrases need positions, which only title and body keep (tags are
-            // later values of the body, see `indexer::document`).
-            toks => any_of(
-                in_field(f.title, toks)
-                    .map(|q| boosted(q, TITLE_BOOST as f32))
-                    .into_iter()
-                    .chain(in_field(f.body, toks))
-                    .collect(),
-            ),
-        },
+        Scope::Text => words_query(f, &tokens(stemmed, &c.text)),
+    }
+}
+
+/// Stemmed words in a row, wherever a record says them: one word, a phrase of them.
+pub fn words_query(f: &Fields, stems: &[String]) -> Option<Box<dyn Query>> {
+    match stems {
+        // Title, body and tags are one field for a word, and for a pair of words.
+        [one] => Some(term_query(f.text, one, IndexRecordOption::WithFreqs)),
+        [first, second] => Some(term_query(
+            f.pairs,
+            &pair(first, second),
+            IndexRecordOption::WithFreqs,
+        )),
+        // Longer phrases need positions, which only title and body keep (tags are later
+        // values of the body, see `indexer::document`).
+        toks => any_of(
+            in_field(f.title, toks)
+                .map(|q| boosted(q, TITLE_BOOST as f32))
+                .into_iter()
+                .chain(in_field(f.body, toks))
+                .collect(),
+        ),
     }
 }
 

@@ -12,7 +12,7 @@ use std::ops::{Bound, Range};
 use chrono::NaiveDate;
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{
-    AllQuery, BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EmptyQuery, FuzzyTermQuery, Occur, Query,
     RangeQuery, TermQuery,
 };
 use tantivy::schema::{Facet, IndexRecordOption, Value};
@@ -383,28 +383,32 @@ impl Search {
         make: impl FnOnce(&mut Ctx) -> T,
     ) -> AppResult<T> {
         let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
-        let doc_freq = self.held_by(searcher, readers);
+        let hidden = searcher
+            .search(&*self.hidden(readers), &Count)
+            .map_err(search_error)? as u64;
+        let doc_freq = self.held_by(searcher, readers, hidden);
         Ok(make(&mut Ctx {
             fields: &self.fields,
             words: &mut words,
             stemmed: &mut stemmed,
             synonyms,
             doc_freq: &doc_freq,
-            docs: self.readable(searcher, readers),
+            docs: searcher.num_docs().saturating_sub(hidden),
         }))
     }
 
     /// How many records the viewer may read hold a term — or, when that is surely at least
     /// [`ABUNDANT`], the index's count: whether a word exists, and whether it is abundant,
     /// decide how a query is read, and a record the viewer may not open must decide neither.
-    pub(super) fn held_by<'a>(
+    /// `hidden` is how many records the viewer may not read.
+    fn held_by<'a>(
         &'a self,
         searcher: &'a Searcher,
         readers: &'a Readers,
+        hidden: u64,
     ) -> impl Fn(&Term) -> u64 + 'a {
         // Above the cut-off plus every record hidden from the viewer, the viewer may read at
         // least the cut-off's worth: no need to count exactly.
-        let hidden = searcher.search(&*self.hidden(readers), &Count).unwrap_or(0) as u64;
         move |t: &Term| {
             let n = searcher.doc_freq(t).unwrap_or(0);
             if n == 0 || n >= ABUNDANT + hidden {
@@ -419,27 +423,6 @@ impl Search {
             ]);
             searcher.search(&q, &Count).map_or(0, |c| c as u64)
         }
-    }
-
-    /// How many records the viewer may read.
-    pub(super) fn readable(&self, searcher: &Searcher, readers: &Readers) -> u64 {
-        let hidden = searcher.search(&*self.hidden(readers), &Count).unwrap_or(0) as u64;
-        searcher.num_docs().saturating_sub(hidden)
-    }
-
-    /// Runs `make` with a plan context (the query analyzers; no index look-ups).
-    fn with_ctx<T>(&self, make: impl FnOnce(&mut Ctx) -> T) -> AppResult<T> {
-        let (mut words, mut stemmed) = (self.analyzer(QUERY_WORDS)?, self.analyzer(QUERY_STEMMED)?);
-        let synonyms = Synonyms::default();
-        let none = |_: &Term| 0;
-        Ok(make(&mut Ctx {
-            fields: &self.fields,
-            words: &mut words,
-            stemmed: &mut stemmed,
-            synonyms: &synonyms,
-            doc_freq: &none,
-            docs: 0,
-        }))
     }
 
     /// The `/search` results.
@@ -476,8 +459,7 @@ impl Search {
         let corrected_at = started.elapsed();
         let found = self.find(&searcher, req, &chosen, readers)?;
         let found_at = started.elapsed();
-        let marked = self.with_ctx(|ctx| chosen.plan.marked(ctx))?;
-        let hits = self.hits(&searcher, &*marked, &found)?;
+        let hits = self.hits(&searcher, &*chosen.plan.marked(), &found)?;
         let missing = if chosen.relaxed {
             self.missing(&searcher, req, &chosen.plan, readers)?
         } else {
@@ -520,23 +502,12 @@ impl Search {
         readers: &Readers,
     ) -> AppResult<Choice> {
         let key = plan.key();
-        let strict = match self.with_ctx(|ctx| plan.strict(ctx))? {
-            Some(q) => q,
-            // Words that analyse to nothing ("---") find nothing, not everything.
-            None if plan.matches_all() && plan.has_positive => Box::new(EmptyQuery),
-            None => {
-                let mut clauses: Vec<(Occur, Box<dyn Query>)> =
-                    vec![(Occur::Must, Box::new(AllQuery))];
-                for q in self.with_ctx(|ctx| plan.exclusions(ctx))? {
-                    clauses.push((Occur::MustNot, q));
-                }
-                Box::new(BooleanQuery::new(clauses))
-            }
-        };
-        let all_words = self.total(searcher, req, &*strict, &format!("all|{key}"), readers)?;
+        let strict = plan.strict();
+        let strict_key = format!("all|{key}");
+        let all_words = self.total(searcher, req, &*strict, &strict_key, readers)?;
         let mut choice = Choice {
             query: strict,
-            key: format!("all|{key}"),
+            key: strict_key,
             relaxed: false,
             minimum: plan.concepts.len(),
             all_words,
@@ -552,9 +523,7 @@ impl Search {
         let mut levels = vec![most, (most / 2).max(1), 1];
         levels.dedup();
         for minimum in levels {
-            let Some(q) = self.with_ctx(|ctx| choice.plan.relaxed(minimum, ctx))? else {
-                break;
-            };
+            let q = choice.plan.relaxed(minimum);
             let key = format!("{minimum}|{key}");
             let n = self.total(searcher, req, &*q, &key, readers)?;
             if n > choice.total {
@@ -629,23 +598,13 @@ impl Search {
         readers: &Readers,
     ) -> AppResult<usize> {
         let key = self.counts_key(searcher, req, key, readers);
-        if let Some(k) = &key
-            && let Ok(cache) = self.totals_cache.lock()
-            && let Some(n) = cache.get(k)
-        {
-            return Ok(*n);
+        if let Some(n) = self.totals_cache.get(&key) {
+            return Ok(n);
         }
         let n = searcher
             .search(&self.narrowed(req, positive, readers), &Count)
             .map_err(search_error)?;
-        if let Some(k) = key
-            && let Ok(mut cache) = self.totals_cache.lock()
-        {
-            if cache.len() >= 4096 {
-                cache.clear();
-            }
-            cache.insert(k, n);
-        }
+        self.totals_cache.put(key, n);
         Ok(n)
     }
 
@@ -668,11 +627,7 @@ impl Search {
             ..req.clone()
         };
         let mut out = vec![];
-        for (c, q) in plan
-            .concepts
-            .iter()
-            .zip(self.with_ctx(|ctx| plan.each(ctx))?)
-        {
+        for (c, q) in plan.concepts.iter().zip(plan.each()) {
             let key = format!("one|{c:?}");
             if self.total(searcher, &unfiltered, &*q, &key, readers)? == 0 {
                 out.push(c.typed.clone());
@@ -705,7 +660,8 @@ impl Search {
         let offset = (req.page - 1) * req.per_page;
         let page = TopDocs::with_limit(req.per_page).and_offset(offset);
         let key = self.counts_key(searcher, req, &chosen.key, readers);
-        let cached = key.as_ref().and_then(|k| self.cached_counts(k));
+        let cached = self.counts_cache.get(&key);
+        let fresh = cached.is_none();
         // Phrases of three words and more are matched through positions (two-word ones are
         // pairs, see `schema::PAIRS`).
         let phrase = (req.parsed.clauses.iter())
@@ -736,8 +692,8 @@ impl Search {
                 (top, facets)
             }
         };
-        if let Some(k) = key {
-            self.remember_counts(k, &facets);
+        if fresh {
+            self.counts_cache.put(key, facets.clone());
         }
         Ok(Found {
             total: chosen.total,
@@ -800,34 +756,18 @@ impl Search {
         req: &Request,
         decides: &str,
         readers: &Readers,
-    ) -> Option<String> {
-        self.cache_counts.then(|| {
-            format!(
-                "{}\u{1f}{decides}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
-                searcher.generation().generation_id(),
-                req.kind,
-                req.unit,
-                req.tag,
-                req.author,
-                req.from,
-                req.to,
-                readers.0.join(",")
-            )
-        })
-    }
-
-    fn cached_counts(&self, key: &str) -> Option<Facets> {
-        self.counts_cache.lock().ok()?.get(key).cloned()
-    }
-
-    fn remember_counts(&self, key: String, facets: &Facets) {
-        if let Ok(mut cache) = self.counts_cache.lock() {
-            // Keys of older index generations are never asked again.
-            if cache.len() >= 4096 {
-                cache.clear();
-            }
-            cache.insert(key, facets.clone());
-        }
+    ) -> String {
+        format!(
+            "{}\u{1f}{decides}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{:?}\u{1f}{}",
+            searcher.generation().generation_id(),
+            req.kind,
+            req.unit,
+            req.tag,
+            req.author,
+            req.from,
+            req.to,
+            readers.0.join(",")
+        )
     }
 
     fn hits(&self, searcher: &Searcher, marked: &dyn Query, found: &Found) -> AppResult<Vec<Hit>> {

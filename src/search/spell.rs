@@ -31,21 +31,11 @@ impl Search {
             synonyms.version,
             readers.keys().join(",")
         );
-        if self.cache_counts
-            && let Ok(cache) = self.corrections.lock()
-            && let Some(known) = cache.get(&key)
-        {
-            return Ok(known.clone());
+        if let Some(known) = self.corrections.get(&key) {
+            return Ok(known);
         }
         let better = self.correct(searcher, parsed, readers, synonyms)?;
-        if self.cache_counts
-            && let Ok(mut cache) = self.corrections.lock()
-        {
-            if cache.len() >= 4096 {
-                cache.clear();
-            }
-            cache.insert(key, better.clone());
-        }
+        self.corrections.put(key, better.clone());
         Ok(better)
     }
 
