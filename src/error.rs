@@ -43,6 +43,50 @@ pub enum AppError {
 
 pub type AppResult<T> = Result<T, AppError>;
 
+/// What a broken unique constraint means to a person. Features check before they write, so
+/// this is mostly reached when two people do the same thing at the same moment. PostgreSQL
+/// names the constraint; SQLite names the columns in its message.
+fn unique_message(constraint: Option<&str>, message: &str) -> &'static str {
+    const KNOWN: &[(&str, &str, &str)] = &[
+        (
+            "units_one_trio_per_tribe",
+            "units.tribe_id",
+            "This tribe already has a trio.",
+        ),
+        (
+            "people_username_key",
+            "people.username",
+            "That username is taken; choose another.",
+        ),
+        (
+            "pages_slug_key",
+            "pages.slug",
+            "There is already a page at that address; choose another slug.",
+        ),
+        (
+            "units_kind_slug_key",
+            "units.kind, units.slug",
+            "There is already a unit of that kind at that address; choose another slug.",
+        ),
+        (
+            "page_revisions_page_id_number_key",
+            "page_revisions.page_id, page_revisions.number",
+            "Someone saved this page at the same moment; reload it and apply your change again.",
+        ),
+        (
+            "lesson_revisions_lesson_id_number_key",
+            "lesson_revisions.lesson_id, lesson_revisions.number",
+            "Someone saved this lesson at the same moment; reload it and apply your change again.",
+        ),
+    ];
+    KNOWN
+        .iter()
+        .find(|(name, columns, _)| {
+            constraint == Some(*name) || (constraint.is_none() && message.ends_with(columns))
+        })
+        .map_or("Something with that name already exists.", |(_, _, m)| m)
+}
+
 impl AppError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
@@ -78,10 +122,10 @@ impl AppError {
                 m.clone(),
             ),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", m.clone()),
-            AppError::Database(DE::DatabaseError(DatabaseErrorKind::UniqueViolation, _)) => (
+            AppError::Database(DE::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => (
                 StatusCode::CONFLICT,
                 "Conflict",
-                "Something with that name already exists.".into(),
+                unique_message(info.constraint_name(), info.message()).into(),
             ),
             AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone()),
             AppError::PayloadTooLarge => (

@@ -2,6 +2,7 @@
 //! migrations, and [`Db`], the handle handlers use to run diesel code off the actix workers.
 
 pub mod changelog;
+mod fixups;
 pub mod head_cache;
 mod migrate;
 pub mod schema;
@@ -30,6 +31,19 @@ impl AnyConnection {
     pub fn is_sqlite(&self) -> bool {
         matches!(self, AnyConnection::Sqlite(_))
     }
+}
+
+/// Runs one diesel expression on whichever backend `conn` is. For the few statements the
+/// multi-backend connection cannot build — `ON CONFLICT` above all, which makes an
+/// insert-or-get safe under concurrent writers — the expression is compiled once per backend.
+#[macro_export]
+macro_rules! per_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+        }
+    };
 }
 
 pub type Pool = r2d2::Pool<ConnectionManager<AnyConnection>>;
@@ -314,6 +328,9 @@ pub mod locks {
     pub const SIGN_IN: i64 = 0x66_69_6b_61_73_69_6e; // "fikasin"
     /// Serialises membership changes, whose rules read the unit's other memberships.
     pub const MEMBERSHIPS: i64 = 0x66_69_6b_61_6d_65_6d; // "fikamem"
+    /// Serialises career-step role changes: the catalogue's company-level flag against
+    /// assignments of that role.
+    pub const STEP_ROLES: i64 = 0x66_69_6b_61_72_6f_6c; // "fikarol"
     /// Makes "load the demo if the database is empty" one step across instances.
     pub const DEMO: i64 = 0x66_69_6b_61_64_65_6d; // "fikadem"
 }

@@ -1344,6 +1344,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
                     conn,
                     author,
                     pm.id,
+                    crate::postmortems::model::Status::Draft,
                     crate::postmortems::model::Status::Review,
                 )?;
             }

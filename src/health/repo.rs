@@ -180,8 +180,10 @@ pub fn votes_of(conn: &mut AnyConnection, sessions: &[i64]) -> AppResult<Vec<Vot
         .collect()
 }
 
-/// Starts a session of a squad, or returns the open one it already has on that day (a
-/// second click on "Start" should not make a second session).
+/// Starts a session of a squad, or returns the open one it already has on that day: several
+/// people pressing "Start" together all join one session. A partial unique index allows one
+/// open session per squad and day; the insert yields to it (`ON CONFLICT DO NOTHING`), and
+/// the session that won is read back — committed by then, as the insert waited for it.
 pub fn start(
     conn: &mut AnyConnection,
     facilitator: i64,
@@ -189,17 +191,21 @@ pub fn start(
     held_on: NaiveDate,
 ) -> AppResult<i64> {
     write_transaction(conn, |c| {
-        let open: Option<i64> = health_sessions::table
-            .filter(health_sessions::squad_id.eq(squad_id))
-            .filter(health_sessions::held_on.eq(held_on))
-            .filter(health_sessions::closed_at.is_null())
-            .select(health_sessions::id)
-            .first(c)
-            .optional()?;
-        if let Some(id) = open {
+        if let Some(id) = open_session(c, squad_id, held_on)? {
             return Ok(id);
         }
-        let id = insert_session(c, facilitator, squad_id, held_on, None)?;
+        let inserted: Option<i64> =
+            crate::per_backend!(c, |c| diesel::insert_into(health_sessions::table)
+                .values(new_session(facilitator, squad_id, held_on, None))
+                .on_conflict_do_nothing()
+                .returning(health_sessions::id)
+                .get_result(c)
+                .optional())?;
+        let Some(id) = inserted else {
+            return open_session(c, squad_id, held_on)?.ok_or_else(|| {
+                AppError::internal("a concurrent health check vanished after blocking a start")
+            });
+        };
         changelog::append(
             c,
             Some(facilitator),
@@ -207,6 +213,43 @@ pub fn start(
         )?;
         Ok(id)
     })
+}
+
+fn open_session(
+    conn: &mut AnyConnection,
+    squad_id: i64,
+    held_on: NaiveDate,
+) -> AppResult<Option<i64>> {
+    Ok(health_sessions::table
+        .filter(health_sessions::squad_id.eq(squad_id))
+        .filter(health_sessions::held_on.eq(held_on))
+        .filter(health_sessions::closed_at.is_null())
+        .select(health_sessions::id)
+        .first(conn)
+        .optional()?)
+}
+
+type NewSession = (
+    diesel::dsl::Eq<health_sessions::squad_id, i64>,
+    diesel::dsl::Eq<health_sessions::held_on, NaiveDate>,
+    diesel::dsl::Eq<health_sessions::facilitator_id, i64>,
+    diesel::dsl::Eq<health_sessions::closed_at, Option<NaiveDateTime>>,
+    diesel::dsl::Eq<health_sessions::created_at, NaiveDateTime>,
+);
+
+fn new_session(
+    facilitator: i64,
+    squad_id: i64,
+    held_on: NaiveDate,
+    closed_at: Option<NaiveDateTime>,
+) -> NewSession {
+    (
+        health_sessions::squad_id.eq(squad_id),
+        health_sessions::held_on.eq(held_on),
+        health_sessions::facilitator_id.eq(facilitator),
+        health_sessions::closed_at.eq(closed_at),
+        health_sessions::created_at.eq(Utc::now().naive_utc()),
+    )
 }
 
 fn insert_session(
@@ -217,13 +260,7 @@ fn insert_session(
     closed_at: Option<NaiveDateTime>,
 ) -> AppResult<i64> {
     Ok(diesel::insert_into(health_sessions::table)
-        .values((
-            health_sessions::squad_id.eq(squad_id),
-            health_sessions::held_on.eq(held_on),
-            health_sessions::facilitator_id.eq(facilitator),
-            health_sessions::closed_at.eq(closed_at),
-            health_sessions::created_at.eq(Utc::now().naive_utc()),
-        ))
+        .values(new_session(facilitator, squad_id, held_on, closed_at))
         .returning(health_sessions::id)
         .get_result(conn)?)
 }
@@ -257,8 +294,17 @@ pub fn replace_votes(
     votes: &[NewVote],
 ) -> AppResult<()> {
     write_with_changes(conn, Some(person_id), |c| {
-        // Checked again in the transaction: the session may have closed since the page loaded.
-        if session(c, session_id)?.closed() {
+        // Checked again in the transaction, holding the session's row so that a close cannot
+        // slip in between: the session may have closed since the page loaded.
+        let open = diesel::update(
+            health_sessions::table
+                .find(session_id)
+                .filter(health_sessions::closed_at.is_null()),
+        )
+        .set(health_sessions::closed_at.eq(health_sessions::closed_at))
+        .execute(c)?;
+        if open == 0 {
+            session(c, session_id)?;
             return Err(AppError::Conflict(CLOSED.into()));
         }
         diesel::delete(

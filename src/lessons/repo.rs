@@ -168,7 +168,7 @@ pub fn create(
 ) -> AppResult<Lesson> {
     write_with_changes(conn, actor, |conn| {
         let now = Utc::now().naive_utc();
-        diesel::insert_into(lessons::table)
+        let id: i64 = diesel::insert_into(lessons::table)
             .values((
                 lessons::title.eq(&input.title),
                 lessons::body.eq(&input.body),
@@ -179,11 +179,11 @@ pub fn create(
                 lessons::created_at.eq(now),
                 lessons::updated_at.eq(now),
             ))
-            .execute(conn)?;
-        let l: Lesson = lessons::table
-            .order(lessons::id.desc())
-            .select(Lesson::as_select())
-            .first(conn)?;
+            // The new row itself: "the newest lesson" read back afterwards could be a
+            // concurrent writer's.
+            .returning(lessons::id)
+            .get_result(conn)?;
+        let l = lesson(conn, id)?;
         add_revision(conn, l.id, 1, input, actor, now)?;
         set_tags_units(conn, l.id, input)?;
         Ok((
@@ -205,8 +205,13 @@ pub fn save(
     id: i64,
     base: i32,
     input: &LessonInput,
+    on_stale: merge::OnStale,
 ) -> AppResult<Saved> {
     write_transaction(conn, |conn| {
+        // Locked before it is read, as in `pages::repo::save`.
+        diesel::update(lessons::table.find(id))
+            .set(lessons::revision.eq(lessons::revision))
+            .execute(conn)?;
         let current = lesson(conn, id)?;
         if current.deleted_at.is_some() {
             return Err(AppError::Conflict(
@@ -216,6 +221,13 @@ pub fn save(
         let mut input = input.clone();
         let mut merged = false;
         if base != current.revision {
+            if on_stale == merge::OnStale::Refuse {
+                let conflicted = input.body.clone();
+                return Ok(Saved::Conflict {
+                    current,
+                    conflicted,
+                });
+            }
             let ancestor = revision(conn, id, base)?;
             let version = |title, body| merge::Version {
                 title,

@@ -15,6 +15,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::forms::{Pairs, date_param};
 use crate::org::views::UnitRef;
+use crate::pages::merge::OnStale;
 use crate::pages::routes::all_units;
 use crate::pages::views::DiffPage;
 use crate::site::views::see_other;
@@ -473,7 +474,7 @@ async fn save(
     let lid = l.id;
     match state
         .db
-        .run(move |c| repo::save(c, Some(me), lid, base, &input))
+        .run(move |c| repo::save(c, Some(me), lid, base, &input, OnStale::Merge))
         .await?
     {
         Saved::Ok { lesson, merged } => {
@@ -561,7 +562,7 @@ async fn restore(
                 tags: repo::tags_of(c, id)?,
                 units: repo::units_of(c, id)?.iter().map(|u| u.id).collect(),
             };
-            repo::save(c, Some(me), id, l.revision, &input)
+            repo::save(c, Some(me), id, l.revision, &input, OnStale::Refuse)
         })
         .await?;
     match saved {

@@ -472,7 +472,7 @@ pub fn add_membership(
             rules::RuleError::Invalid(m) => AppError::Validation(m),
             rules::RuleError::Conflict(m) => AppError::Conflict(m),
         })?;
-        diesel::insert_into(memberships::table)
+        let id: i64 = diesel::insert_into(memberships::table)
             .values((
                 memberships::person_id.eq(new.person_id),
                 memberships::unit_id.eq(new.unit_id),
@@ -480,11 +480,10 @@ pub fn add_membership(
                 memberships::start_date.eq(new.start_date),
                 memberships::created_at.eq(Utc::now().naive_utc()),
             ))
-            .execute(conn)?;
+            .returning(memberships::id)
+            .get_result(conn)?;
         let m: Membership = memberships::table
-            .filter(memberships::person_id.eq(new.person_id))
-            .filter(memberships::unit_id.eq(new.unit_id))
-            .order(memberships::id.desc())
+            .find(id)
             .select(Membership::as_select())
             .first(conn)?;
         Ok((
@@ -505,6 +504,8 @@ pub fn end_membership(
     end: NaiveDate,
 ) -> AppResult<Membership> {
     write_with_changes(conn, actor, |conn| {
+        // Serialised with the other membership writes, so two ends at once see each other.
+        crate::db::lock_for_transaction(conn, crate::db::locks::MEMBERSHIPS)?;
         let m: Membership = memberships::table
             .find(membership_id)
             .select(Membership::as_select())

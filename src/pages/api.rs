@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::merge::OnStale;
 use super::model::Page;
 use super::repo::{self, Lookup};
 use super::routes::{all_units, parse_input, render};
@@ -73,6 +74,10 @@ struct PageBody {
     tags: Option<Vec<String>>,
     units: Option<Vec<String>>,
     base_revision: Option<i32>,
+    /// `true`: an edit from an older revision is merged with the changes since, when they
+    /// touch other lines. Without it a stale `base_revision` is always a 409.
+    #[serde(default)]
+    merge: bool,
 }
 
 async fn page_json(state: &AppState, page: Page) -> AppResult<PageJson> {
@@ -213,14 +218,8 @@ async fn update(
     let base = body.base_revision.ok_or_else(|| {
         AppError::validation("base_revision: say which revision this edit starts from.")
     })?;
-    if base != page.revision {
-        // Scripts get no silent merge: they are told what is current and decide.
-        let current = page_json(&state, page).await?;
-        return Ok(HttpResponse::Conflict().json(serde_json::json!({
-            "error": format!("The page is at revision {}, not {base}: fetch it and apply your change again.", current.revision),
-            "current_revision": current.revision,
-            "current": current,
-        })));
+    if base != page.revision && !body.merge {
+        return stale(&state, page, base).await;
     }
     let id = page.id;
     let (tags, units) = state
@@ -234,21 +233,47 @@ async fn update(
     let all = all_units(&state).await?;
     let input =
         parse_input(&pairs(&body, Some((&page, &tags, &unit_keys))), &all).map_err(errors_to)?;
+    // Scripts get no silent merge: unless they asked for one, an edit from an older revision
+    // is refused inside the save's transaction too, where a concurrent save is seen.
+    let on_stale = if body.merge {
+        OnStale::Merge
+    } else {
+        OnStale::Refuse
+    };
     match state
         .db
-        .run(move |c| repo::save(c, Some(me), id, base, &input))
+        .run(move |c| repo::save(c, Some(me), id, base, &input, on_stale))
         .await?
     {
-        repo::Saved::Ok { page, .. } => Ok(HttpResponse::Ok().json(page_json(&state, page).await?)),
-        repo::Saved::Conflict { current, .. } => {
-            let current = page_json(&state, current).await?;
-            Ok(HttpResponse::Conflict().json(serde_json::json!({
-                "error": "The page changed while this edit was saved.",
-                "current_revision": current.revision,
-                "current": current,
-            })))
+        repo::Saved::Ok { page, merged } => {
+            let page = page_json(&state, page).await?;
+            Ok(HttpResponse::Ok().json(SavedJson { page, merged }))
         }
+        repo::Saved::Conflict { current, .. } => stale(&state, current, base).await,
     }
+}
+
+/// A saved page, and whether changes made since `base_revision` were merged in.
+#[derive(Serialize)]
+struct SavedJson {
+    #[serde(flatten)]
+    page: PageJson,
+    merged: bool,
+}
+
+/// The 409 for an edit that did not start from the current revision (or, with `merge`,
+/// changed the same lines as the edits since): what is current, so the script can decide.
+async fn stale(state: &AppState, current: Page, base: i32) -> AppResult<HttpResponse> {
+    let current = page_json(state, current).await?;
+    Ok(HttpResponse::Conflict().json(serde_json::json!({
+        "error": format!(
+            "The page is at revision {}, not {base}: fetch it and apply your change again, \
+             or send \"merge\": true to merge it with the changes since.",
+            current.revision
+        ),
+        "current_revision": current.revision,
+        "current": current,
+    })))
 }
 
 #[derive(Serialize)]

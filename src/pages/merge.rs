@@ -20,6 +20,16 @@ pub fn three_way(ancestor: &str, ours: &str, theirs: &str) -> Result<String, Str
     diffy::merge(&a, &o, &t)
 }
 
+/// What a save does when the document changed after the revision the edit started from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnStale {
+    /// Merge the other change in when it touched other lines (the web editor).
+    Merge,
+    /// Save nothing and report the current revision (scripts unless they ask for a merge,
+    /// and restores, which must put back exactly the old text).
+    Refuse,
+}
+
 /// A document's editable text at one revision: its title, its body, and one more short field
 /// (a page's slug; empty for lessons).
 pub struct Version<'a> {

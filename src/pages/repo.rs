@@ -333,9 +333,16 @@ pub fn save(
     page_id: i64,
     base: i32,
     input: &PageInput,
+    on_stale: merge::OnStale,
 ) -> AppResult<Saved> {
     // Not `write_with_changes`: a conflict writes nothing and so logs nothing.
     crate::db::write_transaction(conn, |conn| {
+        // Lock the row before reading it (on PostgreSQL; SQLite's write is already serialised):
+        // two saves from the same revision then see each other, and the second merges or
+        // conflicts instead of failing on the revision number.
+        diesel::update(pages::table.find(page_id))
+            .set(pages::revision.eq(pages::revision))
+            .execute(conn)?;
         let current: Page = pages::table
             .find(page_id)
             .select(Page::as_select())
@@ -348,6 +355,13 @@ pub fn save(
         let mut input = input.clone();
         let mut merged = false;
         if base != current.revision {
+            if on_stale == merge::OnStale::Refuse {
+                let conflicted = input.body.clone();
+                return Ok(Saved::Conflict {
+                    current,
+                    conflicted,
+                });
+            }
             let ancestor = revision(conn, page_id, base)?;
             let version = |title, body, key| merge::Version { title, body, key };
             match merge::rebase(
@@ -467,22 +481,19 @@ pub fn store_image(
     content_type: &str,
     data: &[u8],
 ) -> AppResult<String> {
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        images::table.filter(images::sha256.eq(sha256)),
-    ))
-    .get_result(conn)?;
-    if !exists {
-        diesel::insert_into(images::table)
-            .values((
-                images::sha256.eq(sha256),
-                images::content_type.eq(content_type),
-                images::data.eq(data),
-                images::size.eq(data.len() as i64),
-                images::uploaded_by.eq(actor),
-                images::created_at.eq(Utc::now().naive_utc()),
-            ))
-            .execute(conn)?;
-    }
+    // The same picture uploaded twice at once is stored once: the second insert yields to the
+    // first on the unique hash instead of failing.
+    crate::per_backend!(conn, |c| diesel::insert_into(images::table)
+        .values((
+            images::sha256.eq(sha256),
+            images::content_type.eq(content_type),
+            images::data.eq(data),
+            images::size.eq(data.len() as i64),
+            images::uploaded_by.eq(actor),
+            images::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
     Ok(format!("/images/{sha256}"))
 }
 

@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::merge::OnStale;
 use super::model::{self, PageInput};
 use super::repo::{self, LinkIndex, Lookup, Resolver, Saved};
 use super::views::{DiffPage, EditPage, HistoryPage, ListPage, ShowPage};
@@ -593,7 +594,7 @@ async fn save(
     let id = page.id;
     match state
         .db
-        .run(move |c| repo::save(c, Some(me), id, base, &input))
+        .run(move |c| repo::save(c, Some(me), id, base, &input, OnStale::Merge))
         .await
     {
         Ok(Saved::Ok { page, merged }) => {
@@ -703,7 +704,7 @@ async fn restore(
                 tags: repo::tags_of(c, id)?,
                 units: repo::units_of(c, id)?.iter().map(|u| u.id).collect(),
             };
-            repo::save(c, Some(me), id, page.revision, &input)
+            repo::save(c, Some(me), id, page.revision, &input, OnStale::Refuse)
         })
         .await?;
     match saved {

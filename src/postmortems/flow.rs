@@ -151,34 +151,51 @@ pub async fn store(
         }
     }
     let (checker, org2) = (Checker::of(state), org.clone());
-    let (id, was_published) = (
-        old.map(|p| p.id),
-        old.filter(|p| p.status == Status::Published).cloned(),
-    );
+    let seen = old.map(|p| (p.id, p.status));
     state
         .db
         .run(move |c| {
-            if let Some(old) = &was_published {
-                let dismissals = repo::dismissals(c, old.id)?;
-                let before = checker.findings(c, &org2, &old.input, &dismissals)?.0.len();
-                let after = checker.findings(c, &org2, &input, &dismissals)?.0.len();
-                if after > before {
-                    errors.insert(
+            crate::db::write_transaction(c, |c| {
+                // Read again holding the row: a review decided while this form was open changes
+                // what the edit may do (a published post-mortem stays blameless, and its pending
+                // lessons became lessons), so a changed status refuses the edit.
+                let current = match seen {
+                    Some((id, status)) => {
+                        let current = repo::lock(c, id)?;
+                        if current.status != status {
+                            return Err(AppError::Conflict(format!(
+                                "This post-mortem moved to “{}” while you edited it; reload it \
+                             and apply your change again.",
+                                current.status.label()
+                            )));
+                        }
+                        Some(current)
+                    }
+                    None => None,
+                };
+                let id = current.as_ref().map(|p| p.id);
+                if let Some(old) = current.filter(|p| p.status == Status::Published) {
+                    let dismissals = repo::dismissals(c, old.id)?;
+                    let before = checker.findings(c, &org2, &old.input, &dismissals)?.0.len();
+                    let after = checker.findings(c, &org2, &input, &dismissals)?.0.len();
+                    if after > before {
+                        errors.insert(
                         "blameless".into(),
                         "A published post-mortem stays blameless: rewrite the wording the check \
                          finds (listed above), or dismiss a finding on the post-mortem's page \
                          with a reason."
                             .into(),
                     );
+                    }
                 }
-            }
-            if !errors.is_empty() {
-                return Ok(Err(errors));
-            }
-            Ok(Ok(match id {
-                Some(id) => repo::update(c, Some(me.id), id, &input)?,
-                None => repo::create(c, Some(me.id), &input)?,
-            }))
+                if !errors.is_empty() {
+                    return Ok(Err(errors));
+                }
+                Ok(Ok(match id {
+                    Some(id) => repo::update(c, Some(me.id), id, &input)?,
+                    None => repo::create(c, Some(me.id), &input)?,
+                }))
+            })
         })
         .await
 }
@@ -330,6 +347,7 @@ pub async fn move_to(
 ) -> AppResult<Postmortem> {
     let pm = editable(state, org, viewer, id).await?;
     let me = viewer.require_user()?.id;
+    let from = pm.status;
     let ok = matches!(
         (pm.status, to),
         (Status::Draft, Status::Review) | (Status::Review, Status::Draft)
@@ -347,7 +365,7 @@ pub async fn move_to(
     state
         .db
         .run(move |c| {
-            repo::set_status(c, Some(me), id, to)?;
+            repo::set_status(c, Some(me), id, from, to)?;
             repo::get(c, id)
         })
         .await

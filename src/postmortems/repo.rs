@@ -253,6 +253,15 @@ pub fn create(
 }
 
 /// Saves an edit. A published post-mortem's new lessons become Lesson records at once.
+/// Reads a post-mortem holding its row (on PostgreSQL; SQLite's write transaction is already
+/// serialised) until the caller's write transaction ends.
+pub fn lock(conn: &mut AnyConnection, id: i64) -> AppResult<Postmortem> {
+    diesel::update(postmortems::table.find(id))
+        .set(postmortems::updated_at.eq(postmortems::updated_at))
+        .execute(conn)?;
+    get(conn, id)
+}
+
 pub fn update(
     conn: &mut AnyConnection,
     actor: Option<i64>,
@@ -304,15 +313,27 @@ pub fn set_status(
     conn: &mut AnyConnection,
     actor: Option<i64>,
     id: i64,
-    status: Status,
+    from: Status,
+    to: Status,
 ) -> AppResult<()> {
     write_with_changes(conn, actor, |c| {
-        diesel::update(postmortems::table.find(id))
-            .set((
-                postmortems::status.eq(status.key()),
-                postmortems::updated_at.eq(Utc::now().naive_utc()),
-            ))
-            .execute(c)?;
+        // Only from the status the caller saw: a review decided meanwhile (say, published)
+        // must not be undone by a "take back to draft" sent from an older page.
+        let n = diesel::update(
+            postmortems::table
+                .find(id)
+                .filter(postmortems::status.eq(from.key())),
+        )
+        .set((
+            postmortems::status.eq(to.key()),
+            postmortems::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(c)?;
+        if n == 0 {
+            return Err(AppError::Conflict(
+                "This post-mortem changed status meanwhile; reload it to see where it is.".into(),
+            ));
+        }
         Ok(((), vec![Change::new(KIND, id.to_string(), "status")]))
     })
 }
@@ -460,15 +481,10 @@ pub fn dismiss(
 ) -> AppResult<()> {
     let phrase = normal_phrase(phrase);
     write_with_changes(conn, Some(actor), |c| {
-        diesel::delete(
-            blameless_dismissals::table
-                .filter(blameless_dismissals::postmortem_id.eq(id))
-                .filter(blameless_dismissals::field.eq(field))
-                .filter(blameless_dismissals::rule.eq(rule))
-                .filter(blameless_dismissals::phrase.eq(&phrase)),
-        )
-        .execute(c)?;
-        diesel::insert_into(blameless_dismissals::table)
+        // An upsert, so that the same finding dismissed twice at once (a double click) keeps
+        // one dismissal with the later reason instead of failing on the unique finding.
+        let now = Utc::now().naive_utc();
+        crate::per_backend!(c, |c| diesel::insert_into(blameless_dismissals::table)
             .values((
                 blameless_dismissals::postmortem_id.eq(id),
                 blameless_dismissals::field.eq(field),
@@ -476,9 +492,21 @@ pub fn dismiss(
                 blameless_dismissals::phrase.eq(&phrase),
                 blameless_dismissals::reason.eq(reason.trim()),
                 blameless_dismissals::person_id.eq(actor),
-                blameless_dismissals::created_at.eq(Utc::now().naive_utc()),
+                blameless_dismissals::created_at.eq(now),
             ))
-            .execute(c)?;
+            .on_conflict((
+                blameless_dismissals::postmortem_id,
+                blameless_dismissals::field,
+                blameless_dismissals::rule,
+                blameless_dismissals::phrase,
+            ))
+            .do_update()
+            .set((
+                blameless_dismissals::reason.eq(reason.trim()),
+                blameless_dismissals::person_id.eq(actor),
+                blameless_dismissals::created_at.eq(now),
+            ))
+            .execute(c))?;
         Ok(((), vec![Change::new(KIND, id.to_string(), "dismiss")]))
     })
 }

@@ -94,6 +94,9 @@ pub fn save_entry(
     e: &EntryInput,
 ) -> AppResult<()> {
     write_with_changes(conn, Some(actor), |c| {
+        // Serialised with role assignments (`save_record`): making a role company-level counts
+        // its holders, and an assignment decided on the old flag must not slip in between.
+        crate::db::lock_for_transaction(c, crate::db::locks::STEP_ROLES)?;
         let taken: i64 = step_catalogue::table
             .filter(step_catalogue::kind.eq(&e.kind))
             .filter(step_catalogue::name.eq(e.name.trim()))
@@ -349,6 +352,8 @@ pub fn save_record(
     input: &RecordInput,
 ) -> AppResult<()> {
     record_write(conn, actor, who, |c, _| {
+        // See `save_entry`: the catalogue's company-level flags are read under the same lock.
+        crate::db::lock_for_transaction(c, crate::db::locks::STEP_ROLES)?;
         let catalogue = catalogue(c)?;
         let is = |id: &i64, kind: &str| catalogue.iter().any(|e| e.id == *id && e.kind == kind);
         if input.discipline_id.is_some_and(|d| !is(&d, "discipline")) {

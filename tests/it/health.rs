@@ -539,7 +539,144 @@ async fn only_admins_change_the_indicators_and_history_keeps_retired_ones(b: Bac
     assert_eq!(retired(&j, "Fun"), Some(json!(false)));
 }
 
+/// A database from before one open session per squad and day was enforced, with sessions
+/// that several people started at once: upgrading merges them into the earliest, votes and
+/// all, keeps the earliest vote where one person voted twice, and says so in the log.
+async fn concurrent_sessions_from_before_the_index_are_merged(b: Backend) {
+    use diesel::connection::SimpleConnection;
+    use diesel::prelude::*;
+    use fika::db::schema::{health_indicators, health_sessions, health_votes, people, units};
+
+    let (s, admin) = org(b).await;
+    let _ = health(&s, &admin, "payments").await; // writes the default indicators
+    let data = s.kill9();
+    let mut c = data.connect();
+    c.batch_execute(
+        "DROP INDEX health_sessions_one_open; \
+         DELETE FROM __diesel_schema_migrations WHERE version = '20261202000009';",
+    )
+    .expect("back to the old schema");
+    let id_of = |c: &mut fika::db::AnyConnection, name: &str| -> i64 {
+        people::table
+            .filter(people::username.eq(name))
+            .select(people::id)
+            .first(c)
+            .expect("person")
+    };
+    let (paula, pia) = (id_of(&mut c, "paula"), id_of(&mut c, "pia"));
+    let squad: i64 = units::table
+        .filter(units::slug.eq("payments"))
+        .select(units::id)
+        .first(&mut c)
+        .expect("squad");
+    let ind: Vec<i64> = health_indicators::table
+        .order(health_indicators::position)
+        .select(health_indicators::id)
+        .load(&mut c)
+        .expect("indicators");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 30).expect("date");
+    let at = |h: u32, m: u32, sec: u32| day.and_hms_opt(h, m, sec).expect("time");
+    let mut session = |created, closed| -> i64 {
+        diesel::insert_into(health_sessions::table)
+            .values((
+                health_sessions::squad_id.eq(squad),
+                health_sessions::held_on.eq(day),
+                health_sessions::facilitator_id.eq(paula),
+                health_sessions::closed_at.eq(closed),
+                health_sessions::created_at.eq(created),
+            ))
+            .returning(health_sessions::id)
+            .get_result(&mut c)
+            .expect("session")
+    };
+    // A morning check, closed before the afternoon's three concurrent starts.
+    let morning = session(at(8, 0, 0), Some(at(8, 30, 0)));
+    let first = session(at(14, 0, 0), None);
+    let second = session(at(14, 0, 1), None);
+    let third = session(at(14, 0, 1), None);
+    let mut c = data.connect();
+    for (session, person, indicator, color) in [
+        (first, paula, ind[0], "green"),
+        (second, paula, ind[0], "red"), // paula voted this one twice: the earliest stays
+        (second, pia, ind[0], "yellow"),
+        (third, pia, ind[1], "green"),
+        (third, paula, ind[1], "red"),
+    ] {
+        diesel::insert_into(health_votes::table)
+            .values((
+                health_votes::session_id.eq(session),
+                health_votes::indicator_id.eq(indicator),
+                health_votes::person_id.eq(person),
+                health_votes::color.eq(color),
+                health_votes::comment.eq(""),
+            ))
+            .execute(&mut c)
+            .expect("vote");
+    }
+    drop(c);
+
+    let s = TestServer::start_with(data, &[]).await;
+    assert!(
+        s.wait_for_log("merged 2 duplicate health-check sessions into 1")
+            .await,
+        "{}",
+        s.log()
+    );
+    assert!(
+        s.log().contains(&format!(
+            "session {second} person {paula} indicator {}",
+            ind[0]
+        )),
+        "the dropped vote is named: {}",
+        s.log()
+    );
+    let j = health(&s, &admin, "payments").await;
+    let ids: Vec<i64> = j["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["id"].as_i64().unwrap())
+        .collect();
+    assert_eq!(ids.len(), 2, "the morning check and the merged one: {j}");
+    assert!(ids.contains(&morning) && ids.contains(&first), "{ids:?}");
+    let merged = j["sessions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|x| x["id"] == first)
+        .unwrap();
+    assert_eq!(merged["closed"], false, "{merged}");
+    assert_eq!(merged["votes"], 2, "{merged}");
+    let names: Vec<String> = j["indicators"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["name"].as_str().unwrap().to_string())
+        .collect();
+    let r0 = result(merged, &names[0]);
+    assert_eq!(
+        (
+            r0["green"].as_i64(),
+            r0["yellow"].as_i64(),
+            r0["red"].as_i64()
+        ),
+        (Some(1), Some(1), Some(0)),
+        "{r0}"
+    );
+    let r1 = result(merged, &names[1]);
+    assert_eq!(
+        (r1["green"].as_i64(), r1["red"].as_i64()),
+        (Some(1), Some(1)),
+        "{r1}"
+    );
+
+    // The index holds from now on: starting again joins the merged session.
+    let (c, t) = signed_in(&s, "pia").await;
+    assert_eq!(start(&c, &t, "payments", "2026-11-30").await, first);
+}
+
 backend_tests!(
+    concurrent_sessions_from_before_the_index_are_merged,
     members_vote_and_the_majority_ties_to_the_worse,
     the_tribe_heatmap_shows_each_squads_latest_result,
     only_admins_change_the_indicators_and_history_keeps_retired_ones

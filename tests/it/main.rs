@@ -8,6 +8,7 @@ mod auth;
 mod backstage;
 mod browser;
 mod cli;
+mod concurrency;
 mod durability;
 mod experiments;
 mod health;

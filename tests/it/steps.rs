@@ -14,7 +14,7 @@ use crate::harness::{Backend, Client, PASSWORD, TestServer};
 /// What everyone who may not see a record is told (pages and API alike).
 const PRIVATE: &str = "Career steps are private to the person, their chapter lead and admins.";
 
-const EVIDENCE: &str = "Paula led the card-tokenisation migration across Payments and Radio, \
+pub(crate) const EVIDENCE: &str = "Paula led the card-tokenisation migration across Payments and Radio, \
      ran the cross-squad design review every week, and mentored two new backend engineers \
      through their first on-call rotation.";
 

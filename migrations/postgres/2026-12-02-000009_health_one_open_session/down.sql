@@ -1,0 +1,1 @@
+DROP INDEX health_sessions_one_open;
