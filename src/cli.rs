@@ -361,7 +361,6 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let blameless = crate::postmortems::blameless::Rules::load(
         &args.data.data_dir.join(crate::postmortems::RULES_FILE),
     )?;
-    let state =
-        crate::app::AppState::new(db, Settings::from_env(args.public_read), search, blameless);
+    let state = crate::app::AppState::new(db, Settings::new(&args), search, blameless);
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

@@ -75,32 +75,183 @@ pub struct ServeArgs {
     /// Worker threads for HTTP (default: one per core).
     #[arg(long, env = "FIKA_WORKERS", value_name = "N")]
     pub workers: Option<usize>,
+
+    /// The address people use to reach fika, e.g. https://fika.example.com (behind a reverse
+    /// proxy, the proxy's). Forms are accepted only from this origin, feeds and exports link
+    /// to it, and an https address marks the session cookie Secure.
+    #[arg(long, env = "FIKA_PUBLIC_URL", value_name = "URL", value_parser = PublicUrl::parse)]
+    pub public_url: Option<PublicUrl>,
+
+    /// Reverse proxies whose X-Forwarded-For (and, without --public-url, X-Forwarded-Proto and
+    /// -Host) fika believes: how many stand in front of it ("1" for one nginx), or their
+    /// addresses and ranges ("127.0.0.1,10.0.0.0/8"). FIKA_TRUSTED_PROXY=1 still means one.
+    #[arg(long, env = "FIKA_TRUSTED_PROXIES", value_name = "N|ADDRESSES",
+          value_parser = TrustedProxies::parse)]
+    pub trusted_proxies: Option<TrustedProxies>,
+}
+
+/// The site's canonical origin: scheme, host and port, no path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicUrl {
+    origin: String,
+    https: bool,
+}
+
+impl PublicUrl {
+    pub fn parse(s: &str) -> Result<PublicUrl, String> {
+        let url = url::Url::parse(s.trim()).map_err(|e| {
+            format!("{s:?} is not a URL ({e}); write it like https://fika.example.com")
+        })?;
+        if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
+            return Err(format!(
+                "{s:?} must start with https:// or http:// and name a host"
+            ));
+        }
+        if url.path() != "/" || url.query().is_some() || url.fragment().is_some() {
+            return Err(format!(
+                "{s:?} has a path: fika must be served at the root of its address (e.g. \
+                 https://fika.example.com, not https://example.com/fika)"
+            ));
+        }
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(format!("{s:?} must not contain a user name or password"));
+        }
+        Ok(PublicUrl {
+            origin: url.origin().ascii_serialization(),
+            https: url.scheme() == "https",
+        })
+    }
+
+    /// `https://fika.example.com` (a port only when it is not the scheme's default).
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+
+    pub fn https(&self) -> bool {
+        self.https
+    }
+}
+
+/// Which peers are reverse proxies of fika's own.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum TrustedProxies {
+    /// Nobody: forwarded headers are client-controlled and ignored.
+    #[default]
+    None,
+    /// This many proxies stand in front, each appending to X-Forwarded-For.
+    Count(usize),
+    /// Proxies are these addresses or ranges.
+    List(Vec<ipnet::IpNet>),
+}
+
+impl TrustedProxies {
+    pub fn parse(s: &str) -> Result<TrustedProxies, String> {
+        let s = s.trim();
+        if let Ok(n) = s.parse::<usize>() {
+            return Ok(if n == 0 {
+                TrustedProxies::None
+            } else {
+                TrustedProxies::Count(n)
+            });
+        }
+        let nets = s
+            .split([',', ' '])
+            .filter(|p| !p.is_empty())
+            .map(|p| {
+                p.parse::<ipnet::IpNet>()
+                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| {
+                        format!(
+                            "{p:?} is neither an address nor a range: give a count of proxies \
+                             (1) or addresses and ranges (127.0.0.1,10.0.0.0/8)"
+                        )
+                    })
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        if nets.is_empty() {
+            return Ok(TrustedProxies::None);
+        }
+        Ok(TrustedProxies::List(nets))
+    }
+
+    pub fn any(&self) -> bool {
+        *self != TrustedProxies::None
+    }
 }
 
 /// What the running app needs to know of its settings.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub public_read: bool,
-    /// Mark cookies `Secure` (set `FIKA_COOKIE_SECURE=1` when fika is served over HTTPS).
+    /// Mark cookies `Secure`: on when the public URL is https, or with `FIKA_COOKIE_SECURE=1`.
     pub cookie_secure: bool,
-    /// Take the client address from `X-Forwarded-For`/`Forwarded` (`FIKA_TRUSTED_PROXY=1`),
-    /// for sign-in throttling behind a reverse proxy. Off by default: the header is
-    /// client-controlled when no proxy sets it.
-    pub trust_proxy: bool,
+    pub public_url: Option<PublicUrl>,
+    /// Whose forwarded headers are believed (see [`crate::request`]).
+    pub proxies: TrustedProxies,
 }
 
-fn env_flag(name: &str) -> bool {
+fn env_flag(name: &str) -> Option<bool> {
     std::env::var(name)
+        .ok()
         .map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
-        .unwrap_or(false)
 }
 
 impl Settings {
-    pub fn from_env(public_read: bool) -> Self {
+    pub fn new(args: &ServeArgs) -> Self {
+        // The setting before --trusted-proxies existed: "trust the peer" is one proxy.
+        let proxies = match &args.trusted_proxies {
+            Some(p) => p.clone(),
+            None if env_flag("FIKA_TRUSTED_PROXY") == Some(true) => TrustedProxies::Count(1),
+            None => TrustedProxies::None,
+        };
         Settings {
-            public_read,
-            cookie_secure: env_flag("FIKA_COOKIE_SECURE"),
-            trust_proxy: env_flag("FIKA_TRUSTED_PROXY"),
+            public_read: args.public_read,
+            cookie_secure: env_flag("FIKA_COOKIE_SECURE")
+                .unwrap_or_else(|| args.public_url.as_ref().is_some_and(PublicUrl::https)),
+            public_url: args.public_url.clone(),
+            proxies,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_url_is_an_origin() {
+        let u = PublicUrl::parse("https://fika.example.com/").expect("valid");
+        assert_eq!(u.origin(), "https://fika.example.com");
+        assert!(u.https());
+        let u = PublicUrl::parse("http://intranet:8443").expect("valid");
+        assert_eq!(u.origin(), "http://intranet:8443");
+        assert_eq!(
+            PublicUrl::parse("https://example.com:443")
+                .expect("valid")
+                .origin(),
+            "https://example.com"
+        );
+        for bad in [
+            "fika.example.com",
+            "ftp://x",
+            "https://example.com/fika",
+            "https://a:b@x",
+        ] {
+            assert!(PublicUrl::parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn trusted_proxies_are_a_count_or_ranges() {
+        assert_eq!(TrustedProxies::parse("2"), Ok(TrustedProxies::Count(2)));
+        assert_eq!(TrustedProxies::parse("0"), Ok(TrustedProxies::None));
+        let TrustedProxies::List(nets) =
+            TrustedProxies::parse("127.0.0.1, 10.0.0.0/8,::1").expect("valid")
+        else {
+            panic!("a list")
+        };
+        assert_eq!(nets.len(), 3);
+        assert!(nets[1].contains(&"10.2.3.4".parse::<std::net::IpAddr>().expect("ip")));
+        assert!(TrustedProxies::parse("nginx").is_err());
     }
 }

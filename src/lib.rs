@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod org;
 pub mod pages;
 pub mod postmortems;
+pub mod request;
 pub mod retros;
 pub mod search;
 pub mod site;

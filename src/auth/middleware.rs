@@ -10,6 +10,7 @@ use actix_web::{HttpMessage, HttpResponse, web};
 
 use super::{AuthVia, Viewer, repo};
 use crate::app::AppState;
+use crate::config::Settings;
 use crate::error::AppError;
 
 pub const SESSION_COOKIE: &str = "fika_session";
@@ -111,7 +112,7 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
     };
 
     if !is_safe_method(req.method()) {
-        check_same_origin(req)?;
+        check_same_origin(req, &state.settings)?;
         if let AuthVia::Session(_) = viewer.via() {
             check_csrf(req, viewer.csrf()).await?;
         }
@@ -150,7 +151,7 @@ fn url_encode(s: &str) -> String {
 
 /// Browsers send `Origin` on every cross-site POST. A request whose origin is another site is
 /// refused even without a session — that stops login CSRF, which the token cannot.
-fn check_same_origin(req: &ServiceRequest) -> Result<(), AppError> {
+fn check_same_origin(req: &ServiceRequest, settings: &Settings) -> Result<(), AppError> {
     let Some(origin) = req
         .headers()
         .get(header::ORIGIN)
@@ -158,12 +159,16 @@ fn check_same_origin(req: &ServiceRequest) -> Result<(), AppError> {
     else {
         return Ok(());
     };
-    let host = req.connection_info().host().to_string();
-    let origin_host = origin
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(origin);
-    if origin == "null" || origin_host != host {
+    if origin == "null" || !crate::request::same_origin(origin, req.request(), settings) {
+        if settings.public_url.is_none() {
+            // The usual cause is a reverse proxy that rewrites Host: say so to the operator.
+            tracing::warn!(
+                origin,
+                site = %crate::request::site_origin(req.request(), settings),
+                "refused a form sent from another origin; if fika is behind a reverse proxy, \
+                 set --public-url to the address people use"
+            );
+        }
         return Err(AppError::forbidden(
             "This request came from another site, so fika refused it. \
              Go back to fika, reload the page and try again.",

@@ -12,9 +12,12 @@ use crate::org::model::Person;
 
 /// How long a session lives without use; each day of use pushes the end out again.
 pub const SESSION_DAYS: i64 = 30;
-/// The sign-in throttling window and limit.
+/// The sign-in throttling window and limits. An account is guarded tightly; an address much
+/// less, because a whole office behind one NAT shares it and one person's typos must not lock
+/// everyone else out — yet one client guessing across many accounts still stops quickly.
 pub const THROTTLE_WINDOW_MINUTES: i64 = 15;
-pub const THROTTLE_MAX_FAILURES: i64 = 5;
+pub const THROTTLE_MAX_PER_ACCOUNT: i64 = 5;
+pub const THROTTLE_MAX_PER_ADDRESS: i64 = 50;
 
 fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
@@ -212,7 +215,7 @@ pub fn begin_sign_in_attempt(
             .filter(login_failures::client_addr.eq(addr))
             .count()
             .get_result(conn)?;
-        if by_user >= THROTTLE_MAX_FAILURES || by_addr >= THROTTLE_MAX_FAILURES {
+        if by_user >= THROTTLE_MAX_PER_ACCOUNT || by_addr >= THROTTLE_MAX_PER_ADDRESS {
             return Ok(false);
         }
         // Old rows are worthless; dropping them here keeps the table small without a timer.
@@ -231,7 +234,8 @@ pub fn begin_sign_in_attempt(
     })
 }
 
-/// A successful sign-in forgives that username's earlier typos (not the address's).
+/// A successful sign-in gives its own attempt back and forgives that username's earlier
+/// typos. The address keeps the failures of other usernames.
 pub fn clear_sign_in_failures(conn: &mut AnyConnection, username: &str) -> AppResult<()> {
     diesel::delete(login_failures::table.filter(login_failures::username.eq(username)))
         .execute(conn)?;

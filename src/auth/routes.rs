@@ -97,7 +97,7 @@ async fn login(
         .chars()
         .take(64)
         .collect();
-    let addr = client_addr(&req, state.settings.trust_proxy);
+    let addr = crate::request::client_addr(&req, &state.settings.proxies);
     let user_agent = req
         .headers()
         .get(header::USER_AGENT)
@@ -177,21 +177,6 @@ async fn sign_in(
             Ok(SignIn::Ok(repo::create_session(c, person.id, &user_agent)?))
         })
         .await
-}
-
-/// The address sign-in throttling counts by: the peer, or — behind a trusted reverse proxy
-/// (`FIKA_TRUSTED_PROXY=1`) — the client it forwarded for.
-fn client_addr(req: &HttpRequest, trust_proxy: bool) -> String {
-    let forwarded = trust_proxy
-        .then(|| {
-            req.connection_info()
-                .realip_remote_addr()
-                .map(str::to_string)
-        })
-        .flatten();
-    forwarded
-        .or_else(|| req.peer_addr().map(|a| a.ip().to_string()))
-        .unwrap_or_else(|| "unknown".into())
 }
 
 pub fn session_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {

@@ -178,9 +178,9 @@ impl Feed {
     }
 }
 
-pub fn base_url(req: &HttpRequest) -> String {
-    let info = req.connection_info();
-    format!("{}://{}", info.scheme(), info.host())
+/// The site's origin for absolute links (see [`crate::request::site_origin`]).
+pub fn base_url(req: &HttpRequest, settings: &crate::config::Settings) -> String {
+    crate::request::site_origin(req, settings)
 }
 
 pub fn rfc3339(t: NaiveDateTime) -> String {
@@ -195,7 +195,7 @@ async fn feed_response(
     alternate: &str,
     items: Vec<ChangeItem>,
 ) -> AppResult<HttpResponse> {
-    let base = base_url(req);
+    let base = base_url(req, &state.settings);
     let mut entries = Vec::new();
     for item in &items {
         let html = super::routes::render(state, item.body.clone()).await?;

@@ -426,7 +426,7 @@ async fn markdown(
         .db
         .run(move |c| crate::lessons::repo::from_source(c, repo::KIND, &id.to_string()))
         .await?;
-    let text = export::markdown(&pm, &org, &lessons, &base_url(&req));
+    let text = export::markdown(&pm, &org, &lessons, &base_url(&req, &state.settings));
     Ok(HttpResponse::Ok()
         .content_type("text/markdown; charset=utf-8")
         .insert_header((
@@ -455,7 +455,7 @@ async fn feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpRes
                 .collect::<AppResult<Vec<_>>>()
         })
         .await?;
-    let base = base_url(&req);
+    let base = base_url(&req, &state.settings);
     let entries: Vec<FeedEntry> = pms
         .iter()
         .map(|pm| FeedEntry {

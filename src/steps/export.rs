@@ -197,7 +197,7 @@ pub(super) async fn feed(
         Ok((events, names))
     })
     .await?;
-    let base = base_url(&req);
+    let base = base_url(&req, &state.settings);
     let name = |id: i64| {
         names
             .get(&id)

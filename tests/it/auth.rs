@@ -99,12 +99,196 @@ async fn throttling_per_username_and_address(b: Backend) {
     );
     assert_eq!(c.get("/").await.status(), 303, "no session was opened");
 
-    // The same client address is also throttled for another username.
-    s.data.add_user("bob", PASSWORD, false);
+    // One person's typos do not lock out the others at the same address (an office behind
+    // one NAT): six of them sign in at once.
+    let mut set = tokio::task::JoinSet::new();
+    for i in 0..6 {
+        let name = format!("colleague{i}");
+        s.data.add_user(&name, PASSWORD, false);
+        let c = s.client();
+        set.spawn(async move {
+            c.post_form("/login", &[("username", &name), ("password", PASSWORD)])
+                .await
+                .status()
+                .as_u16()
+        });
+    }
+    assert_eq!(set.join_all().await, vec![303; 6]);
+    // A successful sign-in gave its attempt back: these six do not count against the address.
+    let counted = failures_from(&s, "127.0.0.1");
+    assert_eq!(counted, 5, "only alice's five failures count");
+
+    // An address is throttled once it failed 50 times within the window, across usernames.
+    add_failures(&s, "127.0.0.1", 45);
     let res = c
-        .post_form("/login", &[("username", "bob"), ("password", PASSWORD)])
+        .post_form(
+            "/login",
+            &[("username", "colleague0"), ("password", PASSWORD)],
+        )
         .await;
     assert_eq!(res.status(), 429, "address-wide throttle");
+}
+
+/// Sign-in failures recorded for a client address.
+fn failures_from(s: &TestServer, addr: &str) -> i64 {
+    use diesel::prelude::*;
+    use fika::db::schema::login_failures;
+    login_failures::table
+        .filter(login_failures::client_addr.eq(addr))
+        .count()
+        .get_result(&mut s.data.connect())
+        .expect("count failures")
+}
+
+/// Records `n` failed sign-ins from `addr` (for as many unknown usernames) just now.
+fn add_failures(s: &TestServer, addr: &str, n: usize) {
+    use diesel::prelude::*;
+    use fika::db::schema::login_failures;
+    let mut conn = s.data.connect();
+    for i in 0..n {
+        diesel::insert_into(login_failures::table)
+            .values((
+                login_failures::username.eq(format!("guess{i}")),
+                login_failures::client_addr.eq(addr),
+                login_failures::created_at.eq(chrono::Utc::now().naive_utc()),
+            ))
+            .execute(&mut conn)
+            .expect("record failure");
+    }
+}
+
+/// Signs in as bob with a forged or forwarded X-Forwarded-For; the status code.
+async fn sign_in_forwarded(s: &TestServer, forwarded_for: &str) -> u16 {
+    s.client()
+        .http
+        .post(s.url("/login"))
+        .header("x-forwarded-for", forwarded_for)
+        .form(&[("username", "bob"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST")
+        .status()
+        .as_u16()
+}
+
+async fn client_address_comes_from_trusted_proxies_only(b: Backend) {
+    let data = std::sync::Arc::new(crate::harness::TestData::new(&b));
+    // Behind one proxy: the client is the entry that proxy appended, the right-most.
+    let s = TestServer::start_with(data.clone(), &["--trusted-proxies", "1"]).await;
+    s.data.add_user("bob", PASSWORD, false);
+    add_failures(&s, "203.0.113.9", 50);
+    assert_eq!(sign_in_forwarded(&s, "203.0.113.9").await, 429);
+    assert_eq!(
+        sign_in_forwarded(&s, "198.51.100.1, 203.0.113.9").await,
+        429,
+        "a forged left-most entry does not dodge the throttle"
+    );
+    assert_eq!(
+        sign_in_forwarded(&s, "203.0.113.9, 198.51.100.1").await,
+        303,
+        "nor lock out another address"
+    );
+    drop(s);
+
+    // A list of proxy ranges: trusted hops are skipped from the right.
+    let s = TestServer::start_with(
+        data.clone(),
+        &["--trusted-proxies", "127.0.0.0/8,10.0.0.0/8"],
+    )
+    .await;
+    assert_eq!(sign_in_forwarded(&s, "203.0.113.9, 10.1.1.1").await, 429);
+    drop(s);
+
+    // Without trusted proxies the header is the client's own say and is ignored.
+    let s = TestServer::start_with(data, &[]).await;
+    assert_eq!(sign_in_forwarded(&s, "203.0.113.9").await, 303);
+}
+
+async fn public_url_decides_the_origin_and_links(b: Backend) {
+    let data = std::sync::Arc::new(crate::harness::TestData::new(&b));
+    let s =
+        TestServer::start_with(data.clone(), &["--public-url", "https://fika.example:8443"]).await;
+    s.data.add_user("alice", PASSWORD, false);
+    let post = |origin: &'static str, host: &'static str| {
+        let c = s.client();
+        async move {
+            c.http
+                .post(format!("{}/login", c.base))
+                .header("origin", origin)
+                .header("host", host)
+                .form(&[("username", "alice"), ("password", PASSWORD)])
+                .send()
+                .await
+                .expect("POST")
+        }
+    };
+    // nginx with `proxy_set_header Host $host` on a non-default port: the Host lacks it.
+    let res = post("https://fika.example:8443", "fika.example").await;
+    assert_eq!(res.status(), 303, "a sign-in through the proxy works");
+    let cookie = res
+        .headers()
+        .get("set-cookie")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        cookie.contains("Secure"),
+        "https public URL: Secure cookie ({cookie})"
+    );
+    assert_eq!(
+        post("https://evil.example", "fika.example").await.status(),
+        403
+    );
+    assert_eq!(
+        post("https://evil.example", "evil.example").await.status(),
+        403,
+        "a forged Host does not make another origin ours"
+    );
+    // Feeds link to the public URL whatever Host and X-Forwarded-Host say.
+    let token = s.token_for("alice");
+    let feed = s
+        .client()
+        .http
+        .get(s.url(&format!("/feeds/changes.atom?token={token}")))
+        .header("host", "evil.example")
+        .header("x-forwarded-host", "evil.example")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(!feed.contains("evil.example"), "{feed}");
+    assert!(feed.contains("https://fika.example:8443/"), "{feed}");
+    drop(s);
+
+    // Without a public URL a forwarded host counts only from a trusted proxy, and an origin on
+    // the request's host is accepted when the Host header dropped the port.
+    let s = TestServer::start_with(data, &[]).await;
+    let feed = s
+        .client()
+        .http
+        .get(s.url(&format!("/feeds/changes.atom?token={token}")))
+        .header("x-forwarded-host", "evil.example")
+        .send()
+        .await
+        .expect("GET")
+        .text()
+        .await
+        .expect("body");
+    assert!(!feed.contains("evil.example"), "{feed}");
+    assert!(feed.contains(&s.url("/")), "{feed}");
+    let c = s.client();
+    let res = c
+        .http
+        .post(format!("{}/login", c.base))
+        .header("origin", "http://localhost:8443")
+        .header("host", "localhost")
+        .form(&[("username", "alice"), ("password", PASSWORD)])
+        .send()
+        .await
+        .expect("POST");
+    assert_eq!(res.status(), 303);
 }
 
 async fn csrf_is_required_with_a_session(b: Backend) {
@@ -533,6 +717,8 @@ backend_tests!(
     admins_manage_users,
     password_change_signs_out_other_sessions,
     concurrent_attempts_cannot_outrun_the_throttle,
+    client_address_comes_from_trusted_proxies_only,
+    public_url_decides_the_origin_and_links,
     used_sessions_are_extended_in_the_browser_too,
     admin_self_protection_ignores_letter_case,
 );
