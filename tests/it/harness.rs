@@ -85,6 +85,19 @@ impl TestData {
         }
     }
 
+    /// Another instance's data on the same database, on either backend: on SQLite it opens
+    /// the first instance's database file (`sqlite://…`) from a data dir of its own.
+    pub fn sharing(&self) -> TestData {
+        let mut other = self.same_database();
+        if other.database_url.is_none() {
+            other.database_url = Some(format!(
+                "sqlite://{}",
+                self.dir.path().join("fika.db").display()
+            ));
+        }
+        other
+    }
+
     pub fn new(backend: &Backend) -> TestData {
         let dir = tempfile::tempdir().expect("temp dir");
         match backend {

@@ -16,6 +16,7 @@ mod lessons;
 mod org;
 mod pages;
 mod postmortems;
+mod proxy;
 mod retros;
 mod search;
 mod site;
