@@ -361,6 +361,9 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let blameless = crate::postmortems::blameless::Rules::load(
         &args.data.data_dir.join(crate::postmortems::RULES_FILE),
     )?;
-    let state = crate::app::AppState::new(db, Settings::new(&args), search, blameless);
+    let mut settings = Settings::new(&args);
+    settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
+        .map_err(|e| format!("cannot read the site id: {e}"))?;
+    let state = crate::app::AppState::new(db, settings, search, blameless);
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

@@ -188,6 +188,9 @@ pub struct Settings {
     pub public_url: Option<PublicUrl>,
     /// Whose forwarded headers are believed (see [`crate::request`]).
     pub proxies: TrustedProxies,
+    /// This installation's lasting name (feed ids are made from it); read from the database
+    /// at start.
+    pub site_id: String,
 }
 
 fn env_flag(name: &str) -> Option<bool> {
@@ -210,6 +213,7 @@ impl Settings {
                 .unwrap_or_else(|| args.public_url.as_ref().is_some_and(PublicUrl::https)),
             public_url: args.public_url.clone(),
             proxies,
+            site_id: String::new(),
         }
     }
 }

@@ -122,7 +122,9 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
     if viewer.person().is_none() && !is_public_path(&path) {
         let may_read = public_read && is_safe_method(req.method());
         if !may_read {
-            if path.starts_with("/api/") || !is_safe_method(req.method()) {
+            // Scripts and feed readers are told 401; a redirect to a sign-in page they
+            // cannot use would only carry the address (and its token) along.
+            if path.starts_with("/api/") || is_feed(&path) || !is_safe_method(req.method()) {
                 return Err(AppError::Unauthorized);
             }
             let target = match req.query_string() {
@@ -215,10 +217,15 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
     }
 }
 
-/// Feed readers cannot send headers: on `/feeds/…` (and only there, GET only) a personal token
+/// Whether `path` is an Atom feed: `/feeds/…`, or a feed published elsewhere (`….atom`).
+pub fn is_feed(path: &str) -> bool {
+    path.starts_with("/feeds/") || path.ends_with(".atom")
+}
+
+/// Feed readers cannot send headers: on a feed (and only there, GET only) a personal token
 /// may come as `?token=…`.
 fn feed_token(req: &ServiceRequest) -> Option<String> {
-    if !req.path().starts_with("/feeds/") || !is_safe_method(req.method()) {
+    if !is_feed(req.path()) || !is_safe_method(req.method()) {
         return None;
     }
     web::Query::<Vec<(String, String)>>::from_query(req.query_string())

@@ -320,6 +320,15 @@ pub fn lock_for_transaction(conn: &mut AnyConnection, key: i64) -> AppResult<()>
     Ok(())
 }
 
+/// This installation's lasting name (`site_meta.site_id`, made by its migration).
+pub fn site_id(conn: &mut AnyConnection) -> AppResult<String> {
+    use schema::site_meta;
+    Ok(site_meta::table
+        .find("site_id")
+        .select(site_meta::value)
+        .first(conn)?)
+}
+
 /// Advisory lock keys, one per purpose, in one place so they cannot collide.
 pub mod locks {
     /// Serialises change-log appends so ids commit in order.

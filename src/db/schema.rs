@@ -2,6 +2,13 @@
 //! `migrations/postgres/` (the two must always describe the same columns and types).
 
 diesel::table! {
+    site_meta (key) {
+        key -> Text,
+        value -> Text,
+    }
+}
+
+diesel::table! {
     people (id) {
         id -> BigInt,
         username -> Text,

@@ -9,7 +9,9 @@ use diesel::prelude::*;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
-use crate::db::schema::{lesson_revisions, lessons, page_revisions, pages, people};
+use crate::db::schema::{
+    lesson_revisions, lesson_units, lessons, page_revisions, page_units, pages, people,
+};
 use crate::error::{AppError, AppResult};
 use crate::org::unit::UnitKind;
 use crate::site::views::{Shell, html};
@@ -25,6 +27,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 #[derive(Debug, Clone)]
 pub struct ChangeItem {
     pub kind: &'static str,
+    /// Names the revision for good (`page/12/3`): a slug or title may change, this may not.
+    pub key: String,
     pub title: String,
     pub url: String,
     pub revision: i32,
@@ -34,8 +38,18 @@ pub struct ChangeItem {
     pub body: String,
 }
 
-/// (title, slug or id, number, summary, author, when, body) of a revision.
+/// Which revisions a list of changes holds.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Scope {
+    /// Only pages attached to this unit and lessons filed under it.
+    pub unit: Option<i64>,
+    /// Only first revisions of lessons (new lessons), and no pages.
+    pub new_lessons: bool,
+}
+
+/// (id, title, slug or id, number, summary, author, when, body) of a revision.
 type RevRow<K> = (
+    i64,
     String,
     K,
     i32,
@@ -45,31 +59,62 @@ type RevRow<K> = (
     String,
 );
 
-/// The newest revisions of live pages and lessons, newest first.
-pub fn recent(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<ChangeItem>> {
-    let page_revs: Vec<RevRow<String>> = page_revisions::table
-        .inner_join(pages::table)
-        .left_join(people::table.on(page_revisions::author_id.eq(people::id.nullable())))
-        .filter(pages::deleted_at.is_null())
-        .order(page_revisions::created_at.desc())
-        .limit(limit)
-        .select((
-            page_revisions::title,
-            pages::slug,
-            page_revisions::number,
-            page_revisions::summary,
-            people::display_name.nullable(),
-            page_revisions::created_at,
-            page_revisions::body,
-        ))
-        .load(conn)?;
-    let lesson_revs: Vec<RevRow<i64>> = lesson_revisions::table
+/// The newest `limit` revisions of live pages and lessons in `scope`, newest first. Each
+/// table is asked for its own newest, so a busy wiki never crowds lessons out of a list.
+pub fn recent(conn: &mut AnyConnection, scope: Scope, limit: i64) -> AppResult<Vec<ChangeItem>> {
+    let page_revs: Vec<RevRow<String>> = if scope.new_lessons {
+        Vec::new()
+    } else {
+        let mut q = page_revisions::table
+            .inner_join(pages::table)
+            .left_join(people::table.on(page_revisions::author_id.eq(people::id.nullable())))
+            .filter(pages::deleted_at.is_null())
+            .into_boxed();
+        if let Some(unit) = scope.unit {
+            q = q.filter(
+                pages::id.eq_any(
+                    page_units::table
+                        .filter(page_units::unit_id.eq(unit))
+                        .select(page_units::page_id),
+                ),
+            );
+        }
+        q.order(page_revisions::created_at.desc())
+            .limit(limit)
+            .select((
+                pages::id,
+                page_revisions::title,
+                pages::slug,
+                page_revisions::number,
+                page_revisions::summary,
+                people::display_name.nullable(),
+                page_revisions::created_at,
+                page_revisions::body,
+            ))
+            .load(conn)?
+    };
+    let mut q = lesson_revisions::table
         .inner_join(lessons::table)
         .left_join(people::table.on(lesson_revisions::author_id.eq(people::id.nullable())))
         .filter(lessons::deleted_at.is_null())
+        .into_boxed();
+    if let Some(unit) = scope.unit {
+        q = q.filter(
+            lessons::id.eq_any(
+                lesson_units::table
+                    .filter(lesson_units::unit_id.eq(unit))
+                    .select(lesson_units::lesson_id),
+            ),
+        );
+    }
+    if scope.new_lessons {
+        q = q.filter(lesson_revisions::number.eq(1));
+    }
+    let lesson_revs: Vec<RevRow<i64>> = q
         .order(lesson_revisions::created_at.desc())
         .limit(limit)
         .select((
+            lessons::id,
             lesson_revisions::title,
             lessons::id,
             lesson_revisions::number,
@@ -79,34 +124,46 @@ pub fn recent(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<ChangeItem>
             lesson_revisions::body,
         ))
         .load(conn)?;
-    let mut all: Vec<ChangeItem> =
-        page_revs
-            .into_iter()
-            .map(
-                |(title, slug, revision, summary, author, at, body)| ChangeItem {
-                    kind: "page",
-                    title,
-                    url: format!("/pages/{slug}"),
-                    revision,
-                    summary,
-                    author,
-                    at,
-                    body,
-                },
+    let item = |kind: &'static str,
+                id: i64,
+                url: String,
+                row: (String, i32, String, Option<String>, NaiveDateTime, String)| {
+        let (title, revision, summary, author, at, body) = row;
+        ChangeItem {
+            kind,
+            key: format!("{kind}/{id}/{revision}"),
+            title,
+            url,
+            revision,
+            summary,
+            author,
+            at,
+            body,
+        }
+    };
+    let mut all: Vec<ChangeItem> = page_revs
+        .into_iter()
+        .map(|(id, title, slug, n, summary, author, at, body)| {
+            item(
+                "page",
+                id,
+                format!("/pages/{slug}"),
+                (title, n, summary, author, at, body),
             )
-            .chain(lesson_revs.into_iter().map(
-                |(title, id, revision, summary, author, at, body)| ChangeItem {
-                    kind: "lesson",
-                    title,
-                    url: format!("/lessons/{id}"),
-                    revision,
-                    summary,
-                    author,
-                    at,
-                    body,
-                },
-            ))
-            .collect();
+        })
+        .chain(
+            lesson_revs
+                .into_iter()
+                .map(|(id, title, _, n, summary, author, at, body)| {
+                    item(
+                        "lesson",
+                        id,
+                        format!("/lessons/{id}"),
+                        (title, n, summary, author, at, body),
+                    )
+                }),
+        )
+        .collect();
     all.sort_by_key(|c| std::cmp::Reverse(c.at));
     all.truncate(limit as usize);
     Ok(all)
@@ -120,13 +177,14 @@ struct ChangesPage {
 }
 
 async fn changes_page(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
-    let changes = state.db.run(|c| recent(c, 100)).await?;
+    let changes = state.db.run(|c| recent(c, Scope::default(), 100)).await?;
     html(&ChangesPage {
         shell: Shell::new(&viewer, "pages"),
         changes,
     })
 }
 
+/// One entry of a feed; `id` comes from [`entry_id`].
 pub struct FeedEntry {
     pub id: String,
     pub title: String,
@@ -136,11 +194,36 @@ pub struct FeedEntry {
     pub html: String,
 }
 
+/// An Atom id that names `key` of this installation for good: a `urn:uuid:` made from the
+/// site id, independent of the address the feed was fetched at.
+pub fn entry_id(site_id: &str, key: &str) -> String {
+    use sha2::Digest;
+    let d = sha2::Sha256::digest(format!("fika:{site_id}:{key}").as_bytes());
+    let h = hex::encode(&d[..16]);
+    format!(
+        "urn:uuid:{}-{}-{}-{}-{}",
+        &h[..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+/// Rendered HTML made fit for a feed reader, which has no page to resolve `/pages/x`
+/// against: site-relative links and images become absolute. The sanitizer writes every
+/// attribute in double quotes, so these two forms are all there is.
+pub fn absolute_links(html: &str, base: &str) -> String {
+    html.replace("href=\"/", &format!("href=\"{base}/"))
+        .replace("src=\"/", &format!("src=\"{base}/"))
+}
+
 /// An Atom 1.0 feed; askama escapes every value, so the HTML content is carried as text.
 #[derive(Template)]
 #[template(path = "pages/feed.xml")]
 pub struct Feed {
     pub id: String,
+    pub base: String,
     pub title: String,
     pub self_url: String,
     pub alternate: String,
@@ -149,17 +232,19 @@ pub struct Feed {
 }
 
 impl Feed {
-    /// The feed at `path` (its id and self link; a token, if any, stays out of both), updated
-    /// as of its newest entry (entries come newest first).
+    /// The feed at `path` (its self link; a token, if any, stays out), updated as of its
+    /// newest entry (entries come newest first).
     pub fn new(
         base: &str,
+        site_id: &str,
         path: &str,
         alternate: &str,
         title: String,
         entries: Vec<FeedEntry>,
     ) -> Feed {
         Feed {
-            id: format!("{base}{path}"),
+            id: entry_id(site_id, &format!("feed{path}")),
+            base: format!("{base}/"),
             self_url: format!("{base}{path}"),
             alternate: format!("{base}{alternate}"),
             title,
@@ -171,10 +256,46 @@ impl Feed {
         }
     }
 
-    pub fn response(&self) -> AppResult<HttpResponse> {
-        Ok(HttpResponse::Ok()
+    /// The feed, or 304 Not Modified when the reader already has it: readers poll often,
+    /// and a strong ETag over the body is exact for every viewer (feeds differ by viewer).
+    pub fn response(&self, req: &HttpRequest) -> AppResult<HttpResponse> {
+        use actix_web::http::header;
+        use sha2::Digest;
+        let body = self.render().map_err(AppError::internal)?;
+        let etag = format!(
+            "\"{}\"",
+            hex::encode(&sha2::Sha256::digest(body.as_bytes())[..12])
+        );
+        let modified = chrono::DateTime::parse_from_rfc3339(&self.updated)
+            .map(|t| t.with_timezone(&chrono::Utc))
+            .unwrap_or_else(|_| chrono::Utc::now());
+        let last_modified = modified.format("%a, %d %b %Y %H:%M:%S GMT").to_string();
+        let headers = req.headers();
+        let not_modified = match headers.get(header::IF_NONE_MATCH) {
+            Some(v) => v
+                .to_str()
+                .is_ok_and(|v| v.split(',').any(|t| t.trim() == etag || t.trim() == "*")),
+            None => headers
+                .get(header::IF_MODIFIED_SINCE)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| chrono::DateTime::parse_from_rfc2822(v).ok())
+                .is_some_and(|since| modified.timestamp() <= since.timestamp()),
+        };
+        let mut res = if not_modified {
+            HttpResponse::NotModified()
+        } else {
+            HttpResponse::Ok()
+        };
+        res.insert_header((header::ETAG, etag))
+            .insert_header((header::LAST_MODIFIED, last_modified))
+            // Readers revalidate every time; a feed can hold what only this viewer may read.
+            .insert_header((header::CACHE_CONTROL, "private, no-cache"));
+        if not_modified {
+            return Ok(res.finish());
+        }
+        Ok(res
             .content_type("application/atom+xml; charset=utf-8")
-            .body(self.render().map_err(AppError::internal)?))
+            .body(body))
     }
 }
 
@@ -196,37 +317,42 @@ async fn feed_response(
     items: Vec<ChangeItem>,
 ) -> AppResult<HttpResponse> {
     let base = base_url(req, &state.settings);
+    let site = &state.settings.site_id;
     let mut entries = Vec::new();
     for item in &items {
         let html = super::routes::render(state, item.body.clone()).await?;
         entries.push(FeedEntry {
-            id: format!("{base}{}#revision-{}", item.url, item.revision),
+            id: entry_id(site, &item.key),
             title: item.title.clone(),
             url: format!("{base}{}", item.url),
             updated: rfc3339(item.at),
             author: item.author.clone().unwrap_or_else(|| "fika".into()),
-            html: html.to_string(),
+            html: absolute_links(&html.to_string(), &base),
         });
     }
-    Feed::new(&base, req.path(), alternate, title, entries).response()
+    Feed::new(&base, site, req.path(), alternate, title, entries).response(req)
 }
 
+/// Entries per feed.
+const FEED_ENTRIES: i64 = 50;
+
 async fn lessons_feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
+    let scope = Scope {
+        new_lessons: true,
+        ..Scope::default()
+    };
     let items = state
         .db
-        .run(|c| {
-            Ok(recent(c, 100)?
-                .into_iter()
-                .filter(|i| i.kind == "lesson" && i.revision == 1)
-                .take(50)
-                .collect())
-        })
+        .run(move |c| recent(c, scope, FEED_ENTRIES))
         .await?;
     feed_response(&state, &req, "fika: new lessons".into(), "/lessons", items).await
 }
 
 async fn changes_feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
-    let items = state.db.run(|c| recent(c, 50)).await?;
+    let items = state
+        .db
+        .run(|c| recent(c, Scope::default(), FEED_ENTRIES))
+        .await?;
     feed_response(
         &state,
         &req,
@@ -249,27 +375,11 @@ async fn unit_feed(
         .db
         .run(move |c| {
             let unit = crate::org::unit_repo::unit(c, kind, &slug)?;
-            let page_urls: Vec<String> = super::repo::list(c, Some(unit.id), None, 500)?
-                .into_iter()
-                .map(|p| format!("/pages/{}", p.slug))
-                .collect();
-            let lesson_urls: Vec<String> = crate::lessons::repo::list(
-                c,
-                &crate::lessons::repo::Filter {
-                    unit_id: Some(unit.id),
-                    ..Default::default()
-                },
-                500,
-            )?
-            .into_iter()
-            .map(|l| format!("/lessons/{}", l.id))
-            .collect();
-            let items: Vec<ChangeItem> = recent(c, 500)?
-                .into_iter()
-                .filter(|i| page_urls.contains(&i.url) || lesson_urls.contains(&i.url))
-                .take(50)
-                .collect();
-            Ok((unit, items))
+            let scope = Scope {
+                unit: Some(unit.id),
+                ..Scope::default()
+            };
+            Ok((unit, recent(c, scope, FEED_ENTRIES)?))
         })
         .await?;
     let url = unit.url();

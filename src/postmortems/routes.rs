@@ -23,7 +23,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::forms::Pairs;
 use crate::org::routes::org_view;
-use crate::pages::changes::{Feed, FeedEntry, base_url, rfc3339};
+use crate::pages::changes::{Feed, FeedEntry, absolute_links, base_url, entry_id, rfc3339};
 use crate::site::views::{Shell, html, html_with_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -31,6 +31,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/postmortems", web::get().to(list))
         .route("/postmortems/new", web::get().to(new_form))
         .route("/postmortems/new", web::post().to(create))
+        .route("/feeds/postmortems.atom", web::get().to(feed))
+        // Where the feed was first published; readers subscribed there keep it.
         .route("/postmortems/feed.atom", web::get().to(feed))
         .route("/postmortems/rules", web::get().to(rules))
         .route(
@@ -459,22 +461,26 @@ async fn feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpRes
     let entries: Vec<FeedEntry> = pms
         .iter()
         .map(|pm| FeedEntry {
-            id: format!("{base}{}", pm.url()),
+            id: entry_id(&state.settings.site_id, &format!("postmortem/{}", pm.id)),
             title: format!("{}: {}", pm.input.severity.key(), pm.input.title),
             url: format!("{base}{}", pm.url()),
             updated: rfc3339(pm.published_at.unwrap_or(pm.updated_at)),
             author: "fika".into(),
-            html: crate::markdown::render(&pm.input.summary).to_string(),
+            html: absolute_links(
+                &crate::markdown::render(&pm.input.summary).to_string(),
+                &base,
+            ),
         })
         .collect();
     Feed::new(
         &base,
-        "/postmortems/feed.atom",
+        &state.settings.site_id,
+        "/feeds/postmortems.atom",
         "/postmortems",
         "Post-mortems".into(),
         entries,
     )
-    .response()
+    .response(&req)
 }
 
 #[derive(Template)]

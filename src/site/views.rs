@@ -98,11 +98,12 @@ pub fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
     }
     let viewer = Viewer::of(req);
     // A browser that must sign in is sent to the sign-in page; a script that sent a bad
-    // token gets its 401.
+    // token, and a feed reader, get their 401.
     if info.status == actix_web::http::StatusCode::UNAUTHORIZED
         && req.method() == Method::GET
         && viewer.person().is_none()
         && !req.headers().contains_key(header::AUTHORIZATION)
+        && !crate::auth::middleware::is_feed(req.path())
     {
         let target = match req.query_string() {
             "" => req.path().to_string(),

@@ -13,7 +13,7 @@ use super::routes::{no_store, signed_in};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::pages::changes::{Feed, FeedEntry, base_url, rfc3339};
+use crate::pages::changes::{Feed, FeedEntry, base_url, entry_id, rfc3339};
 
 use std::fmt::Write;
 
@@ -219,7 +219,7 @@ pub(super) async fn feed(
                 None => format!("{base}/people/{username}/steps"),
             };
             FeedEntry {
-                id: format!("{base}/people/{username}/steps#event-{}", e.id),
+                id: entry_id(&state.settings.site_id, &format!("step-event/{}", e.id)),
                 title: format!("{person}: {what}{step}"),
                 url,
                 updated: rfc3339(e.created_at),
@@ -231,11 +231,12 @@ pub(super) async fn feed(
     Ok(no_store(
         Feed::new(
             &base,
+            &state.settings.site_id,
             "/feeds/steps.atom",
             "/steps",
             "fika: career steps (private)".into(),
             entries,
         )
-        .response()?,
+        .response(&req)?,
     ))
 }

@@ -460,7 +460,7 @@ async fn changes_and_atom_feeds(b: Backend) {
         .build()
         .unwrap();
     let res = anon.get(s.url("/feeds/changes.atom")).send().await.unwrap();
-    assert_eq!(res.status(), 303, "no anonymous feed");
+    assert_eq!(res.status(), 401, "no anonymous feed, and no redirect");
     let res = anon
         .get(s.url(&format!("/feeds/changes.atom?token={token}")))
         .send()
@@ -478,6 +478,147 @@ async fn changes_and_atom_feeds(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 303, "query tokens only on feeds");
+}
+
+/// The `<entry>` ids and link targets of a feed.
+fn ids_and_links(xml: &str) -> (Vec<String>, Vec<String>) {
+    let doc = roxmltree::Document::parse(xml).unwrap();
+    let text = |name: &str| -> Vec<String> {
+        doc.descendants()
+            .filter(|n| n.has_tag_name(name))
+            .filter(|n| n.parent().is_some_and(|p| p.has_tag_name("entry")))
+            .map(|n| n.text().unwrap_or_default().to_string())
+            .collect()
+    };
+    (text("id"), text("content"))
+}
+
+/// A busy wiki does not crowd lessons out of their feeds; feeds answer 304 when nothing
+/// changed, keep their ids whatever host they are fetched through, and carry absolute links.
+async fn feeds_on_a_busy_site(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    let admin = s.token_for("admin");
+    let (status, j) = s
+        .post_json(
+            "/api/v1/units/squad",
+            &admin,
+            serde_json::json!({"name": "Brewers"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let res = c
+        .post_form(
+            "/lessons/new",
+            &[
+                ("csrf_token", &t),
+                ("title", "Grind fresh"),
+                (
+                    "body",
+                    "See [the guide](/pages/busy) and ![beans](/images/abc).",
+                ),
+                ("source_kind", "alone"),
+                ("units", "squad/brewers"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    // 120 saves of a page attached to the same squad, after the lesson.
+    let (status, j) = s
+        .post_json(
+            "/api/v1/pages",
+            &admin,
+            serde_json::json!({"title": "Busy", "body": "0", "units": ["squad/brewers"]}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    for i in 1..120 {
+        let (status, j) = s
+            .put_json(
+                "/api/v1/pages/busy",
+                &admin,
+                serde_json::json!({"body": format!("{i}"), "base_revision": i}),
+            )
+            .await;
+        assert_eq!(status, 200, "{j}");
+    }
+    let lessons = c.get("/feeds/lessons.atom").await.text().await.unwrap();
+    assert_eq!(assert_valid_atom(&lessons), vec!["Grind fresh".to_string()]);
+    let unit = c
+        .get("/feeds/squad/brewers.atom")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let titles = assert_valid_atom(&unit);
+    assert_eq!(titles.len(), 50, "the newest 50 changes of the squad");
+    let changes = c.get("/feeds/changes.atom").await.text().await.unwrap();
+    assert_eq!(assert_valid_atom(&changes).len(), 50);
+
+    // Links inside entries are absolute; ids do not depend on the host asked.
+    let (ids, contents) = ids_and_links(&lessons);
+    let base = s.url("");
+    assert!(
+        contents[0].contains(&format!("href=\"{base}/pages/busy\"")),
+        "{contents:?}"
+    );
+    assert!(
+        contents[0].contains(&format!("src=\"{base}/images/abc\"")),
+        "{contents:?}"
+    );
+    assert!(ids[0].starts_with("urn:uuid:"), "{ids:?}");
+    let token = s.token_for("bea");
+    let other_host = c
+        .http
+        .get(s.url(&format!("/feeds/lessons.atom?token={token}")))
+        .header("host", "fika.internal")
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(
+        ids_and_links(&other_host).0,
+        ids,
+        "same ids through another host"
+    );
+
+    // Conditional requests: 304 with the ETag or the Last-Modified date, 200 after a change.
+    let res = c.get("/feeds/lessons.atom").await;
+    let etag = res.headers()["etag"].to_str().unwrap().to_string();
+    let modified = res.headers()["last-modified"].to_str().unwrap().to_string();
+    let again = |name: &'static str, value: String| {
+        let c = &c;
+        async move {
+            c.http
+                .get(format!("{}/feeds/lessons.atom", c.base))
+                .header(name, value)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    let res = again("if-none-match", etag.clone()).await;
+    assert_eq!(res.status(), 304);
+    assert!(res.text().await.unwrap().is_empty());
+    assert_eq!(again("if-modified-since", modified).await.status(), 304);
+    let res = c
+        .post_form(
+            "/lessons/new",
+            &[
+                ("csrf_token", &t),
+                ("title", "Weigh the beans"),
+                ("source_kind", "alone"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = again("if-none-match", etag).await;
+    assert_eq!(res.status(), 200, "a new lesson changes the feed");
+    assert_eq!(
+        assert_valid_atom(&res.text().await.unwrap()),
+        vec!["Weigh the beans".to_string(), "Grind fresh".to_string()]
+    );
 }
 
 async fn pages_and_lessons_api(b: Backend) {
@@ -692,6 +833,7 @@ backend_tests!(
     concurrent_edits_merge_or_conflict_and_lose_nothing,
     no_js_preview_and_field_errors,
     changes_and_atom_feeds,
+    feeds_on_a_busy_site,
     pages_and_lessons_api,
     markdown_export,
     image_uploads,

@@ -353,11 +353,34 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
         "| [Add a canary to the rate update job](https://tracker.example/PAY-1) | Prevent |"
     ));
     let feed = otto
-        .get("/postmortems/feed.atom")
+        .get("/feeds/postmortems.atom")
         .await
         .text()
         .await
         .unwrap();
+    // A feed reader with a token, at the new address and the old one; without one, a 401
+    // (never a redirect that would carry the token to the sign-in page).
+    for path in ["/feeds/postmortems.atom", "/postmortems/feed.atom"] {
+        let res = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
+        let with = res
+            .get(s.url(&format!("{path}?token={otto_token}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(with.status(), 200, "{path}");
+        assert_eq!(with.text().await.unwrap(), feed, "{path}");
+        let without = res.get(s.url(path)).send().await.unwrap();
+        assert_eq!(without.status(), 401, "{path}");
+        let bad = res
+            .get(s.url(&format!("{path}?token=forged")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), 401, "{path}");
+    }
     let doc = roxmltree::Document::parse(&feed).unwrap();
     let titles: Vec<&str> = doc
         .descendants()
