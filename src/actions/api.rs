@@ -1,7 +1,7 @@
 //! `GET /api/v1/actions?status=open` (a contract): action items the caller may see, overdue
 //! first, filtered like `/actions` (`status`, `squad`, `tribe`, `kind`, `overdue`).
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::org::routes::org_view;
+use crate::site::paging::{self, PageQuery};
 
 #[derive(Serialize)]
 struct ActionJson {
@@ -35,6 +36,8 @@ pub async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
     q: web::Query<Query>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
     let listed = select(&state, &org, viewer.person(), &q).await?;
@@ -69,5 +72,5 @@ pub async fn list(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(rows))
+    paging::respond(&req, &page, rows, |a| a.id.to_string())
 }

@@ -7,7 +7,7 @@
 
 use std::collections::BTreeMap;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -23,6 +23,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::routes::org_view;
+use crate::site::paging::{self, PageQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/experiments", web::get().to(list))
@@ -436,14 +437,21 @@ struct SummaryJson {
     ended_on: Option<NaiveDate>,
 }
 
-async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
     let filter = q.filter(&org)?;
     let rows = state
         .db
-        .run(move |c| repo::list(c, &filter, 10_000))
+        .run(move |c| repo::list(c, &filter, i64::MAX))
         .await?;
-    Ok(HttpResponse::Ok().json(
+    paging::respond(
+        &req,
+        &page,
         rows.into_iter()
             .map(|s| SummaryJson {
                 url: format!("/experiments/{}", s.id),
@@ -456,7 +464,8 @@ async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult
                 ended_on: s.ended_on,
             })
             .collect::<Vec<_>>(),
-    ))
+        |e| e.id.to_string(),
+    )
 }
 
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpResponse> {

@@ -1,6 +1,6 @@
 //! Lessons' JSON API (a contract): `GET/POST /api/v1/lessons`, `GET /api/v1/lessons/{id}`.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
 use crate::pages::api::UnitKey;
 use crate::pages::routes::{all_units, render};
+use crate::site::paging::{self, PageQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/lessons", web::get().to(list))
@@ -91,7 +92,12 @@ struct ListQuery {
     source: Option<String>,
 }
 
-async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let filter = Filter {
         tag: q.tag.clone().map(|t| t.to_lowercase()),
         source_kind: q.source.clone(),
@@ -99,7 +105,7 @@ async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult
     };
     let lessons = state
         .db
-        .run(move |c| repo::list(c, &filter, 10_000))
+        .run(move |c| repo::list(c, &filter, i64::MAX))
         .await?;
     let list: Vec<LessonSummaryJson> = lessons
         .into_iter()
@@ -112,7 +118,7 @@ async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult
             created_at: l.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(list))
+    paging::respond(&req, &page, list, |l| l.id.to_string())
 }
 
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpResponse> {

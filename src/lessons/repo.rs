@@ -55,7 +55,8 @@ pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<L
             people::display_name.nullable(),
             people::username.nullable(),
         ))
-        .order(lessons::created_at.desc())
+        // The id breaks ties, so that pages of the list follow each other exactly.
+        .order((lessons::created_at.desc(), lessons::id.desc()))
         .limit(limit)
         .into_boxed();
     if let Some(u) = f.unit_id {

@@ -5,7 +5,7 @@
 //! - `POST /api/v1/units/{kind}` and `POST /api/v1/units/{kind}/{slug}/members` (admin or the
 //!   unit's lead), answering `{"error": "..."}` with a 4xx status on bad input.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -20,6 +20,7 @@ use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::repo as people;
+use crate::site::paging::{self, PageQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/people", web::get().to(list_people))
@@ -127,7 +128,12 @@ fn summary(s: &Snapshot, u: &Unit) -> UnitSummary {
     }
 }
 
-async fn list_people(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+async fn list_people(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     // Visitors of a --public-read instance see the directory, not the e-mail addresses.
     let signed_in = viewer.person().is_some();
     let list = state
@@ -145,7 +151,7 @@ async fn list_people(state: web::Data<AppState>, viewer: Viewer) -> AppResult<Ht
             title: p.title,
         })
         .collect::<Vec<_>>();
-    Ok(HttpResponse::Ok().json(list))
+    paging::respond(&req, &page, list, |p| p.username.clone())
 }
 
 async fn get_person(
@@ -197,6 +203,8 @@ struct KindQuery {
 async fn list_units(
     state: web::Data<AppState>,
     q: web::Query<KindQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         Some(k) => Some(UnitKind::parse(k).ok_or_else(|| {
@@ -214,7 +222,7 @@ async fn list_units(
         .filter(|u| kind.is_none_or(|k| u.kind() == k))
         .map(|u| summary(&view.snap, u))
         .collect();
-    Ok(HttpResponse::Ok().json(list))
+    paging::respond(&req, &page, list, |u| u.url.clone())
 }
 
 fn parse_kind(raw: &str) -> AppResult<UnitKind> {

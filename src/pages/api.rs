@@ -2,7 +2,7 @@
 //! (PUT carries `base_revision`; a stale one is a 409 with the current revision) and
 //! `GET /api/v1/pages/{slug}/revisions`. Bodies carry the Markdown and the rendered HTML.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
@@ -14,6 +14,7 @@ use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
+use crate::site::paging::{self, PageQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/pages", web::get().to(list))
@@ -105,11 +106,16 @@ struct ListQuery {
     tag: Option<String>,
 }
 
-async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult<HttpResponse> {
+async fn list(
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let tag = q.tag.clone().map(|t| t.to_lowercase());
     let pages = state
         .db
-        .run(move |c| repo::list(c, None, tag.as_deref(), 10_000))
+        .run(move |c| repo::list(c, None, tag.as_deref(), i64::MAX))
         .await?;
     let list: Vec<PageSummaryJson> = pages
         .into_iter()
@@ -121,7 +127,7 @@ async fn list(state: web::Data<AppState>, q: web::Query<ListQuery>) -> AppResult
             updated_at: p.updated_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(list))
+    paging::respond(&req, &page, list, |p| p.slug.clone())
 }
 
 async fn live(state: &AppState, slug: String) -> AppResult<Page> {
@@ -285,7 +291,12 @@ struct RevisionJson {
     created_at: NaiveDateTime,
 }
 
-async fn revisions(state: web::Data<AppState>, slug: web::Path<String>) -> AppResult<HttpResponse> {
+async fn revisions(
+    state: web::Data<AppState>,
+    slug: web::Path<String>,
+    req: HttpRequest,
+    pq: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
     let page = live(&state, slug.into_inner()).await?;
     let id = page.id;
     let list: Vec<RevisionJson> = state
@@ -301,5 +312,5 @@ async fn revisions(state: web::Data<AppState>, slug: web::Path<String>) -> AppRe
             created_at: r.created_at,
         })
         .collect();
-    Ok(HttpResponse::Ok().json(list))
+    paging::respond(&req, &pq, list, |r| r.number.to_string())
 }

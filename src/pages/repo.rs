@@ -73,7 +73,8 @@ pub fn list(
             pages::updated_at,
             pages::revision,
         ))
-        .order(pages::updated_at.desc())
+        // The id breaks ties, so that pages of the list follow each other exactly.
+        .order((pages::updated_at.desc(), pages::id.desc()))
         .limit(limit)
         .into_boxed();
     if let Some(u) = unit_id {

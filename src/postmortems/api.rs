@@ -8,7 +8,7 @@
 
 use std::sync::Arc;
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
@@ -27,6 +27,7 @@ use crate::error::{AppError, AppResult};
 use crate::experiments::api::invalid;
 use crate::org::cache::OrgView;
 use crate::org::routes::org_view;
+use crate::site::paging::{self, PageQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/postmortems", web::get().to(list))
@@ -404,6 +405,8 @@ async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
     q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
     let cache = state.postmortems.clone();
@@ -431,7 +434,7 @@ async fn list(
             }
         })
         .collect();
-    Ok(HttpResponse::Ok().json(rows))
+    paging::respond(&req, &page, rows, |p| p.id.to_string())
 }
 
 async fn get(

@@ -4,7 +4,7 @@
 //! cannot own: anonymous cards are written from a browser session); never who wrote a card in
 //! an anonymous retro; never who voted for what.
 
-use actix_web::{HttpResponse, web};
+use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -17,6 +17,7 @@ use crate::error::AppResult;
 use crate::experiments::api::invalid;
 use crate::org::cache::OrgView;
 use crate::org::routes::org_view;
+use crate::site::paging::{self, PageQuery};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/retros", web::get().to(list))
@@ -68,6 +69,8 @@ async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
     q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
     let cache = state.retros.clone();
@@ -77,7 +80,7 @@ async fn list(
         .iter()
         .map(|r| summary(r, &org))
         .collect();
-    Ok(HttpResponse::Ok().json(serde_json::json!({ "retros": rows })))
+    paging::respond(&req, &page, rows, |r| r.id.to_string())
 }
 
 /// What a script sends to start a retro.

@@ -2,5 +2,6 @@
 //! and error pages.
 
 pub mod assets;
+pub mod paging;
 pub mod routes;
 pub mod views;

@@ -105,7 +105,7 @@ async fn experiments_are_logged_checked_and_judged(b: Backend) {
     assert!(page.contains("value=\"-5\""), "count kept");
     assert_eq!(
         c.get("/api/v1/experiments").await.text().await.unwrap(),
-        "[]"
+        r#"{"items":[],"total":0,"next_cursor":null}"#
     );
 
     // The calculator inside the form fills in the planned sample, saving nothing.
@@ -412,7 +412,7 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
         ["result_0_2_low", "results", "variant_weight_1"],
         "{j}"
     );
-    let (_, list) = s.get_json("/api/v1/experiments", &admin).await;
+    let (_, list) = s.get_items("/api/v1/experiments", &admin).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     // What is still in design or running lists before what ended, on either backend.
     let mut design = body.clone();
@@ -423,7 +423,7 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
     }
     let (status, j) = s.post_json("/api/v1/experiments", &otto, design).await;
     assert_eq!(status, 201, "{j}");
-    let (_, list) = s.get_json("/api/v1/experiments", &admin).await;
+    let (_, list) = s.get_items("/api/v1/experiments", &admin).await;
     let titles: Vec<&str> = list
         .as_array()
         .unwrap()

@@ -407,6 +407,35 @@ impl TestServer {
         (status, res.json().await.unwrap_or(serde_json::Value::Null))
     }
 
+    /// GETs every page of an API list (following `next_cursor`); the status and the items
+    /// as one array. The pages must add up to the `total` each of them announced.
+    pub async fn get_items(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
+        let mut items = Vec::new();
+        let mut cursor: Option<String> = None;
+        loop {
+            let sep = if path.contains('?') { '&' } else { '?' };
+            let url = match &cursor {
+                Some(c) => format!("{path}{sep}cursor={c}"),
+                None => path.to_string(),
+            };
+            let (status, j) = self.get_json(&url, token).await;
+            if status != 200 {
+                return (status, j);
+            }
+            let page = j["items"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{path}: not a list page: {j}"));
+            items.extend(page.iter().cloned());
+            match j["next_cursor"].as_str() {
+                Some(c) => cursor = Some(c.to_string()),
+                None => {
+                    assert_eq!(j["total"].as_u64(), Some(items.len() as u64), "{path}: {j}");
+                    return (status, serde_json::Value::Array(items));
+                }
+            }
+        }
+    }
+
     /// GETs JSON with a bearer token.
     pub async fn get_json(&self, path: &str, token: &str) -> (u16, serde_json::Value) {
         let res = self.get_with_token(path, token).await;

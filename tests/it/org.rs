@@ -601,7 +601,7 @@ async fn api_shapes(b: Backend) {
     }
     let (_, tribe) = s.get_json("/api/v1/units/tribe/core", &admin).await;
     assert_eq!(tribe["tribe"], serde_json::Value::Null);
-    let (_, squads) = s.get_json("/api/v1/units?kind=squad", &admin).await;
+    let (_, squads) = s.get_items("/api/v1/units?kind=squad", &admin).await;
     let slugs: Vec<&str> = squads
         .as_array()
         .unwrap()
@@ -609,12 +609,12 @@ async fn api_shapes(b: Backend) {
         .map(|u| u["slug"].as_str().unwrap())
         .collect();
     assert_eq!(slugs, vec!["payments"]);
-    let (_, all) = s.get_json("/api/v1/units", &admin).await;
+    let (_, all) = s.get_items("/api/v1/units", &admin).await;
     assert_eq!(all.as_array().unwrap().len(), 5);
-    let (status, json) = s.get_json("/api/v1/units?kind=team", &admin).await;
+    let (status, json) = s.get_items("/api/v1/units?kind=team", &admin).await;
     assert_eq!(status, 400);
     assert!(json["error"].as_str().unwrap().contains("Unknown kind"));
-    let (_, people) = s.get_json("/api/v1/people", &admin).await;
+    let (_, people) = s.get_items("/api/v1/people", &admin).await;
     assert_eq!(people.as_array().unwrap().len(), 7);
     let (status, sam) = s.get_json("/api/v1/people/sam", &admin).await;
     assert_eq!(status, 200);
@@ -795,9 +795,9 @@ async fn seed_builds_a_valid_org_and_big_tribes_are_flagged(b: Backend) {
     );
     s.data.add_user("admin", PASSWORD, true);
     let admin = s.token_for("admin");
-    let (_, squads) = s.get_json("/api/v1/units?kind=squad", &admin).await;
+    let (_, squads) = s.get_items("/api/v1/units?kind=squad", &admin).await;
     assert!(squads.as_array().unwrap().len() >= 13);
-    let (_, trios) = s.get_json("/api/v1/units?kind=trio", &admin).await;
+    let (_, trios) = s.get_items("/api/v1/units?kind=trio", &admin).await;
     assert_eq!(trios.as_array().unwrap().len(), 2, "a trio per tribe");
     let c = s.client();
     c.login("admin", PASSWORD).await;
@@ -808,8 +808,8 @@ async fn seed_builds_a_valid_org_and_big_tribes_are_flagged(b: Backend) {
     );
     assert!(!health.contains("Tribes over 150 people"));
     // Put every seeded person into the first tribe: it passes Dunbar's number.
-    let (_, people) = s.get_json("/api/v1/people", &admin).await;
-    let (_, tribes) = s.get_json("/api/v1/units?kind=tribe", &admin).await;
+    let (_, people) = s.get_items("/api/v1/people", &admin).await;
+    let (_, tribes) = s.get_items("/api/v1/units?kind=tribe", &admin).await;
     let tribe = tribes[0]["slug"].as_str().unwrap().to_string();
     for p in people.as_array().unwrap() {
         let username = p["username"].as_str().unwrap();

@@ -621,6 +621,82 @@ async fn feeds_on_a_busy_site(b: Backend) {
     );
 }
 
+/// Every API list has one shape, `{"items", "total", "next_cursor"}`, pages through a
+/// cursor that survives new records at the front, and refuses a limit out of range.
+async fn api_lists_are_paged(b: Backend) {
+    let (s, _c, _t) = signed_in(b).await;
+    let token = s.token_for("bea");
+    let lesson = |i: usize| {
+        s.post_json(
+            "/api/v1/lessons",
+            &token,
+            serde_json::json!({"title": format!("Lesson {i}"), "body": "x"}),
+        )
+    };
+    for i in 0..7 {
+        assert_eq!(lesson(i).await.0, 201);
+    }
+    let res = s
+        .get_with_token("/api/v1/lessons?limit=3&source=alone", &token)
+        .await;
+    assert_eq!(res.status(), 200);
+    let link = res.headers()["link"].to_str().unwrap().to_string();
+    let first: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(first["total"], 7, "{first}");
+    let titles = |j: &serde_json::Value| -> Vec<String> {
+        j["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|l| l["title"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(titles(&first), ["Lesson 6", "Lesson 5", "Lesson 4"]);
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    assert_eq!(
+        link,
+        format!("</api/v1/lessons?limit=3&source=alone&cursor={cursor}>; rel=\"next\"")
+    );
+    // A lesson written meanwhile lands at the front; the next page does not repeat one.
+    assert_eq!(lesson(7).await.0, 201);
+    let (_, second) = s
+        .get_json(
+            &format!("/api/v1/lessons?limit=3&source=alone&cursor={cursor}"),
+            &token,
+        )
+        .await;
+    assert_eq!(titles(&second), ["Lesson 3", "Lesson 2", "Lesson 1"]);
+    assert_eq!(second["total"], 8);
+    let (_, all) = s.get_items("/api/v1/lessons?limit=2", &token).await;
+    assert_eq!(all.as_array().unwrap().len(), 8);
+    for bad in ["limit=0", "limit=501", "limit=many", "cursor=not-ours"] {
+        let (status, j) = s.get_json(&format!("/api/v1/lessons?{bad}"), &token).await;
+        assert_eq!(status, 422, "{bad}: {j}");
+        assert!(
+            j["error"]
+                .as_str()
+                .unwrap()
+                .contains(bad.split('=').next().unwrap()),
+            "{j}"
+        );
+    }
+    // The same shape everywhere, the retros list included.
+    for path in [
+        "/api/v1/pages",
+        "/api/v1/people",
+        "/api/v1/units",
+        "/api/v1/retros",
+        "/api/v1/postmortems",
+        "/api/v1/experiments",
+        "/api/v1/actions",
+    ] {
+        let (status, j) = s.get_json(path, &token).await;
+        assert_eq!(status, 200, "{path}: {j}");
+        assert!(j["items"].is_array() && j["total"].is_u64(), "{path}: {j}");
+        assert!(j.get("next_cursor").is_some(), "{path}: {j}");
+    }
+}
+
 async fn pages_and_lessons_api(b: Backend) {
     let (s, _c, _t) = signed_in(b).await;
     let token = s.token_for("bea");
@@ -663,11 +739,11 @@ async fn pages_and_lessons_api(b: Backend) {
     let (status, _) = put(serde_json::json!({"body": "no base"})).await;
     assert_eq!(status, 422);
     let (_, revs) = s
-        .get_json("/api/v1/pages/api-guide/revisions", &token)
+        .get_items("/api/v1/pages/api-guide/revisions", &token)
         .await;
     assert_eq!(revs.as_array().unwrap().len(), 2);
     assert_eq!(revs[0]["number"], 2);
-    let (_, list) = s.get_json("/api/v1/pages?tag=docs", &token).await;
+    let (_, list) = s.get_items("/api/v1/pages?tag=docs", &token).await;
     assert_eq!(list[0]["slug"], "api-guide");
     let (status, _) = s.get_json("/api/v1/pages/nope", &token).await;
     assert_eq!(status, 404);
@@ -693,7 +769,7 @@ async fn pages_and_lessons_api(b: Backend) {
     let (status, got) = s.get_json(&format!("/api/v1/lessons/{id}"), &token).await;
     assert_eq!(status, 200);
     assert_eq!(got["title"], "Write the guide first");
-    let (_, list) = s.get_json("/api/v1/lessons?source=page", &token).await;
+    let (_, list) = s.get_items("/api/v1/lessons?source=page", &token).await;
     assert_eq!(list.as_array().unwrap().len(), 1);
     let (status, json) = s
         .post_json(
@@ -834,6 +910,7 @@ backend_tests!(
     no_js_preview_and_field_errors,
     changes_and_atom_feeds,
     feeds_on_a_busy_site,
+    api_lists_are_paged,
     pages_and_lessons_api,
     markdown_export,
     image_uploads,

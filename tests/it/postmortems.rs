@@ -122,7 +122,7 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
     assert!(page.contains("before it was mitigated"), "times");
     assert!(page.contains("value=\"Card payments declined in Norway\""));
     assert!(page.contains("The on-call engineer should have checked the rates."));
-    let (_, list) = s.get_json("/api/v1/postmortems", &admin).await;
+    let (_, list) = s.get_items("/api/v1/postmortems", &admin).await;
     assert_eq!(list, json!([]));
 
     // "Check the wording" shows the findings with their rewrite, and saves nothing.
@@ -137,7 +137,7 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
     assert!(page.contains("Contributing factor 1"));
     assert!(page.contains("<mark>Human error</mark>"));
     assert!(page.contains("Try:"));
-    let (_, list) = s.get_json("/api/v1/postmortems", &admin).await;
+    let (_, list) = s.get_items("/api/v1/postmortems", &admin).await;
     assert_eq!(list, json!([]));
 
     let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
@@ -174,7 +174,7 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
         .get_json(&format!("/api/v1/postmortems/{id}"), &otto_token)
         .await;
     assert_eq!(status, 404);
-    let (_, items) = s.get_json("/api/v1/actions", &otto_token).await;
+    let (_, items) = s.get_items("/api/v1/actions", &otto_token).await;
     assert_eq!(
         items,
         json!([]),
@@ -391,7 +391,9 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
     assert_eq!(titles, vec!["SEV2: Card payments declined in Norway"]);
 
     // Action items: overdue first; who may close them.
-    let (_, items) = s.get_json("/api/v1/actions?status=open", &otto_token).await;
+    let (_, items) = s
+        .get_items("/api/v1/actions?status=open", &otto_token)
+        .await;
     assert_eq!(items.as_array().unwrap().len(), 2);
     assert_eq!(items[0]["title"], "Add a canary to the rate update job");
     assert_eq!(items[0]["overdue"], true);
@@ -435,11 +437,11 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
         .await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/actions");
-    let (_, items) = s.get_json("/api/v1/actions?status=done", &admin).await;
+    let (_, items) = s.get_items("/api/v1/actions?status=done", &admin).await;
     assert_eq!(items[0]["id"], first);
     assert!(items[0]["closed_on"].is_string());
     let (_, items) = s
-        .get_json("/api/v1/actions?status=open&squad=radio", &admin)
+        .get_items("/api/v1/actions?status=open&squad=radio", &admin)
         .await;
     assert_eq!(items.as_array().unwrap().len(), 1);
     let insights = otto
@@ -538,7 +540,7 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
         .get_json(&format!("/api/v1/postmortems/{id}"), &rita)
         .await;
     assert_eq!(status, 404);
-    let (_, list) = s.get_json("/api/v1/postmortems", &rita).await;
+    let (_, list) = s.get_items("/api/v1/postmortems", &rita).await;
     assert_eq!(list, json!([]));
 
     // What GET gives can be PUT back; publishing is not a PUT.
@@ -588,21 +590,27 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
     assert!(j["published_at"].is_string());
 
     // Filters.
-    let (_, list) = s.get_json("/api/v1/postmortems?severity=SEV2", &rita).await;
+    let (_, list) = s
+        .get_items("/api/v1/postmortems?severity=SEV2", &rita)
+        .await;
     assert_eq!(list.as_array().unwrap().len(), 1);
-    let (_, list) = s.get_json("/api/v1/postmortems?severity=SEV1", &rita).await;
+    let (_, list) = s
+        .get_items("/api/v1/postmortems?severity=SEV1", &rita)
+        .await;
     assert_eq!(list, json!([]));
     let (_, list) = s
-        .get_json("/api/v1/postmortems?squad=radio&status=published", &rita)
+        .get_items("/api/v1/postmortems?squad=radio&status=published", &rita)
         .await;
     assert_eq!(list[0]["id"], id);
     let (_, list) = s
-        .get_json("/api/v1/postmortems?from=2026-06-01", &rita)
+        .get_items("/api/v1/postmortems?from=2026-06-01", &rita)
         .await;
     assert_eq!(list, json!([]));
-    let (status, _) = s.get_json("/api/v1/postmortems?severity=high", &rita).await;
+    let (status, _) = s
+        .get_items("/api/v1/postmortems?severity=high", &rita)
+        .await;
     assert_eq!(status, 400);
-    let (_, items) = s.get_json("/api/v1/actions?status=open", &admin).await;
+    let (_, items) = s.get_items("/api/v1/actions?status=open", &admin).await;
     assert_eq!(items[0]["source_url"], format!("/postmortems/{id}"));
     assert_eq!(items[0]["type"], "prevent");
 }

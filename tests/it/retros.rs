@@ -278,7 +278,7 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
     let text = res.text().await.unwrap();
     assert!(text.contains("Say what will be done") && text.contains("value=\"nobody\""));
     let (_, j) = s
-        .get_json("/api/v1/actions?squad=payments", &s.token_for("otto"))
+        .get_items("/api/v1/actions?squad=payments", &s.token_for("otto"))
         .await;
     let items = j.as_array().unwrap().clone();
     assert!(
@@ -539,12 +539,12 @@ async fn action_items_come_back_until_done_and_cards_become_lessons(b: Backend) 
 
     // The list and its filters.
     let (_, j) = s
-        .get_json(
+        .get_items(
             "/api/v1/retros?squad=payments&from=2026-09-10",
             &s.token_for("pia"),
         )
         .await;
-    let titles: Vec<&str> = j["retros"]
+    let titles: Vec<&str> = j
         .as_array()
         .unwrap()
         .iter()
