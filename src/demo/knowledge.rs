@@ -231,6 +231,7 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usiz
                 summary: "first version".into(),
                 tags: tags.iter().map(|t| t.to_string()).collect(),
                 units: vec![],
+                slug_from_title: false,
             },
         )?;
         pages += 1;
@@ -263,6 +264,7 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usiz
                 summary: "team page".into(),
                 tags: vec!["team".into()],
                 units: vec![squad.id],
+                slug_from_title: false,
             },
         )?;
         pages += 1;

@@ -177,15 +177,23 @@ impl Serialize for Role {
     }
 }
 
-/// A URL-safe name: 1–64 characters of a–z, 0–9 and single dashes.
+/// A URL-safe name: 1–64 characters (pages: up to 200) of a–z, 0–9 and single dashes.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Slug(String);
 
+/// The longest slug of a unit.
+pub const MAX_UNIT_SLUG: usize = 64;
+
 impl Slug {
     pub fn parse(raw: &str) -> Result<Slug, String> {
+        Slug::parse_up_to(raw, MAX_UNIT_SLUG)
+    }
+
+    /// A slug of at most `max` characters.
+    pub fn parse_up_to(raw: &str, max: usize) -> Result<Slug, String> {
         let s = raw.trim().to_ascii_lowercase();
         let ok = !s.is_empty()
-            && s.len() <= 64
+            && s.len() <= max
             && s.chars()
                 .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
             && !s.starts_with('-')
@@ -194,12 +202,19 @@ impl Slug {
         if ok {
             Ok(Slug(s))
         } else {
-            Err("A slug has 1–64 characters: letters a–z, digits and single dashes (e.g. \"core-payments\").".into())
+            Err(format!(
+                "A slug has 1–{max} characters: letters a–z, digits and single dashes (e.g. \"core-payments\")."
+            ))
         }
     }
 
     /// A slug made from a name: "Core Payments & Billing (EU)" → "core-payments-billing-eu".
     pub fn from_name(name: &str) -> Option<Slug> {
+        Slug::from_name_up_to(name, MAX_UNIT_SLUG)
+    }
+
+    /// A slug made from a name, cut at a dash to at most `max` characters.
+    pub fn from_name_up_to(name: &str, max: usize) -> Option<Slug> {
         let mut out = String::new();
         for c in name.chars().flat_map(fold_char) {
             if c.is_ascii_alphanumeric() {
@@ -208,8 +223,8 @@ impl Slug {
                 out.push('-');
             }
         }
-        let trimmed: String = out.trim_end_matches('-').chars().take(64).collect();
-        Slug::parse(trimmed.trim_end_matches('-')).ok()
+        let trimmed: String = out.trim_end_matches('-').chars().take(max).collect();
+        Slug::parse_up_to(trimmed.trim_end_matches('-'), max).ok()
     }
 
     pub fn as_str(&self) -> &str {

@@ -54,6 +54,9 @@ pub struct PageInput {
     pub tags: Vec<String>,
     /// Units the page is attached to, by id.
     pub units: Vec<i64>,
+    /// The slug was made from the title, not typed: a new page then takes the next free one
+    /// (`title-2`, …) instead of being refused.
+    pub slug_from_title: bool,
 }
 
 pub fn parse_title(raw: &str) -> Result<String, String> {
@@ -68,13 +71,17 @@ pub fn parse_title(raw: &str) -> Result<String, String> {
     }
 }
 
+/// The longest page slug: long wiki titles make long slugs, and two titles that differ only
+/// after the 64th character must not collide.
+pub const MAX_SLUG: usize = 200;
+
 /// A slug from the field, or made from the title when the field is empty.
 pub fn parse_slug(raw: &str, title: &str) -> Result<String, String> {
     let slug = match raw.trim() {
-        "" => Slug::from_name(title).ok_or_else(|| {
+        "" => Slug::from_name_up_to(title, MAX_SLUG).ok_or_else(|| {
             "Give a slug: the title has no letters or digits to make one from.".to_string()
         })?,
-        s => Slug::parse(s)?,
+        s => Slug::parse_up_to(s, MAX_SLUG)?,
     };
     if matches!(slug.as_str(), "new" | "preview") {
         return Err(format!(

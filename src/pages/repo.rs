@@ -289,32 +289,73 @@ fn add_revision(
 
 pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -> AppResult<Page> {
     write_with_changes(conn, actor, |conn| {
-        if slug_taken(conn, &input.slug, None)? {
-            return Err(AppError::Conflict(format!(
-                "There is already a page at /pages/{}; choose another title or slug.",
-                input.slug
-            )));
-        }
-        // The slug may have been an old name of another page: now it is this page's.
-        diesel::delete(page_redirects::table.filter(page_redirects::old_slug.eq(&input.slug)))
-            .execute(conn)?;
-        let now = Utc::now().naive_utc();
-        diesel::insert_into(pages::table)
-            .values((
-                pages::slug.eq(&input.slug),
-                pages::title.eq(&input.title),
-                pages::body.eq(&input.body),
-                pages::revision.eq(1),
-                pages::created_at.eq(now),
-                pages::updated_at.eq(now),
-                pages::updated_by.eq(actor),
+        let mut input = input.clone();
+        let taken = |slug: &str| {
+            AppError::Conflict(format!(
+                "There is already a page at /pages/{slug}; choose another title or slug."
             ))
-            .execute(conn)?;
-        let p = page(conn, &input.slug)?;
-        add_revision(conn, p.id, 1, input, actor, now)?;
-        set_links_tags_units(conn, p.id, input)?;
+        };
+        let now = Utc::now().naive_utc();
+        // A typed slug that is taken is refused; one made from the title moves on to the
+        // next free one. The insert yields to a page created at the same moment, and then
+        // the next free slug is tried.
+        let mut attempts = 0;
+        let id = loop {
+            if slug_taken(conn, &input.slug, None)? {
+                if !input.slug_from_title {
+                    return Err(taken(&input.slug));
+                }
+                input.slug = next_free_slug(conn, &input.slug)?;
+            }
+            // The slug may have been an old name of another page: now it is this page's.
+            diesel::delete(page_redirects::table.filter(page_redirects::old_slug.eq(&input.slug)))
+                .execute(conn)?;
+            let inserted: Option<i64> =
+                crate::per_backend!(conn, |c| diesel::insert_into(pages::table)
+                    .values((
+                        pages::slug.eq(&input.slug),
+                        pages::title.eq(&input.title),
+                        pages::body.eq(&input.body),
+                        pages::revision.eq(1),
+                        pages::created_at.eq(now),
+                        pages::updated_at.eq(now),
+                        pages::updated_by.eq(actor),
+                    ))
+                    .on_conflict_do_nothing()
+                    .returning(pages::id)
+                    .get_result(c)
+                    .optional())?;
+            attempts += 1;
+            match inserted {
+                Some(id) => break id,
+                None if input.slug_from_title && attempts < 20 => continue,
+                None => return Err(taken(&input.slug)),
+            }
+        };
+        let p: Page = pages::table
+            .find(id)
+            .select(Page::as_select())
+            .first(conn)?;
+        add_revision(conn, p.id, 1, &input, actor, now)?;
+        set_links_tags_units(conn, p.id, &input)?;
         Ok((p, vec![Change::new("page", input.slug.clone(), "create")]))
     })
+}
+
+/// The first of `slug-2`, `slug-3`, … that no page has, cut to the longest slug allowed.
+fn next_free_slug(conn: &mut AnyConnection, slug: &str) -> AppResult<String> {
+    for n in 2.. {
+        let suffix = format!("-{n}");
+        let stem: String = slug
+            .chars()
+            .take(super::model::MAX_SLUG - suffix.len())
+            .collect();
+        let candidate = format!("{}{suffix}", stem.trim_end_matches('-'));
+        if !slug_taken(conn, &candidate, None)? {
+            return Ok(candidate);
+        }
+    }
+    Err(AppError::internal("no free slug"))
 }
 
 /// How a save went.

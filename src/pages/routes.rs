@@ -353,6 +353,7 @@ pub fn parse_input(
         summary: model::parse_summary(form.get("summary")),
         tags,
         units,
+        slug_from_title: form.get("slug").trim().is_empty(),
     })
 }
 
@@ -703,6 +704,7 @@ async fn restore(
                 summary: format!("restored revision {n}"),
                 tags: repo::tags_of(c, id)?,
                 units: repo::units_of(c, id)?.iter().map(|u| u.id).collect(),
+                slug_from_title: false,
             };
             repo::save(c, Some(me), id, page.revision, &input, OnStale::Refuse)
         })

@@ -160,7 +160,8 @@ async fn creates_race_without_spurious_errors(b: Backend) {
     let lessons = cl.list("/api/v1/lessons").await;
     assert_eq!(lessons.as_array().map(Vec::len), Some(WRITERS * 2));
 
-    // Pages: distinct titles all land; one title sent by many lands once, the rest are told.
+    // Pages: distinct titles all land; one title sent by many lands as many pages, each at a
+    // slug of its own; one typed slug sent by many lands once, the rest are told.
     let made = join_all((0..WRITERS).map(|i| {
         cl.on(i).post_json(
             "/api/v1/pages",
@@ -178,9 +179,23 @@ async fn creates_race_without_spurious_errors(b: Backend) {
         )
     }))
     .await;
-    one_winner(&statuses(&same), 201, 409);
+    assert_eq!(statuses(&same), vec![201; WRITERS], "{same:?}");
+    let slugs: std::collections::BTreeSet<&str> = same
+        .iter()
+        .filter_map(|(_, j)| j["slug"].as_str())
+        .collect();
+    assert_eq!(slugs.len(), WRITERS, "{slugs:?}");
+    let typed = join_all((0..WRITERS).map(|i| {
+        cl.on(i).post_json(
+            "/api/v1/pages",
+            &admin,
+            json!({"title": format!("Escalation {i}"), "slug": "escalation", "body": "x"}),
+        )
+    }))
+    .await;
+    one_winner(&statuses(&typed), 201, 409);
     let pages = cl.list("/api/v1/pages").await;
-    assert_eq!(pages.as_array().map(Vec::len), Some(WRITERS + 1));
+    assert_eq!(pages.as_array().map(Vec::len), Some(WRITERS * 2 + 1));
 
     // Retros: each create is a retro of its own.
     let made = join_all((0..WRITERS).map(|i| {

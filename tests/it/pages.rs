@@ -104,10 +104,86 @@ async fn wikilinks_and_what_links_here(b: Backend) {
         checklist_section.contains("href=\"/pages/onboarding-guide\""),
         "backlink by slug"
     );
-    // Duplicate slugs are refused with the input kept.
+    // A title whose slug is taken gets the next free one; a typed slug that is taken is
+    // refused with the input kept.
     let res = create(&c, &t, "Deploy Checklist", "another").await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/pages/deploy-checklist-2");
+    let res = c
+        .post_form(
+            "/pages/new",
+            &[
+                ("csrf_token", &t),
+                ("title", "Yet another checklist"),
+                ("slug", "deploy-checklist"),
+                ("body", "typed"),
+                ("base_revision", "0"),
+            ],
+        )
+        .await;
     assert_eq!(res.status(), 409);
-    assert!(res.text().await.unwrap().contains(">another</textarea>"));
+    assert!(res.text().await.unwrap().contains(">typed</textarea>"));
+}
+
+/// Long wiki titles: slugs up to 200 characters, and titles alike in their first 64
+/// characters are different pages.
+async fn long_titles_make_long_unique_slugs(b: Backend) {
+    let (s, _c, _t) = signed_in(b).await;
+    let token = s.token_for("bea");
+    let stem = "Quarterly planning notes for the payments platform migration working group";
+    for (i, tail) in ["January", "February"].iter().enumerate() {
+        let (status, j) = s
+            .post_json(
+                "/api/v1/pages",
+                &token,
+                serde_json::json!({"title": format!("{stem} {tail}"), "body": "x"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{j}");
+        assert!(
+            j["slug"].as_str().unwrap().ends_with(&tail.to_lowercase()),
+            "{i}: {j}"
+        );
+    }
+    let long = "a-".repeat(99) + "z"; // 199 characters
+    let (status, j) = s
+        .post_json(
+            "/api/v1/pages",
+            &token,
+            serde_json::json!({"title": "Long slug", "slug": long, "body": "x"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    assert_eq!(j["slug"], long);
+    let (status, j) = s
+        .post_json(
+            "/api/v1/pages",
+            &token,
+            serde_json::json!({"title": "Too long", "slug": "b".repeat(201), "body": "x"}),
+        )
+        .await;
+    assert_eq!(status, 422, "{j}");
+    assert!(j.to_string().contains("1–200 characters"), "{j}");
+    // A 199-character title makes a 199-character slug; the same title again gets `-2`,
+    // cut to fit.
+    let title = "word ".repeat(40);
+    let mut slugs = Vec::new();
+    for _ in 0..2 {
+        let (status, j) = s
+            .post_json(
+                "/api/v1/pages",
+                &token,
+                serde_json::json!({"title": title.trim(), "body": "x"}),
+            )
+            .await;
+        assert_eq!(status, 201, "{j}");
+        slugs.push(j["slug"].as_str().unwrap().to_string());
+    }
+    assert!(slugs.iter().all(|s| s.len() <= 200), "{slugs:?}");
+    assert!(
+        slugs[1].ends_with("-2") && slugs[0] != slugs[1],
+        "{slugs:?}"
+    );
 }
 
 async fn sanitized_on_the_page(b: Backend) {
@@ -911,6 +987,7 @@ backend_tests!(
     changes_and_atom_feeds,
     feeds_on_a_busy_site,
     api_lists_are_paged,
+    long_titles_make_long_unique_slugs,
     pages_and_lessons_api,
     markdown_export,
     image_uploads,
