@@ -2,12 +2,33 @@
 
 use clap::Parser;
 
+/// Libraries whose warnings are noise to an operator, quieted unless `FIKA_LOG` names them:
+/// html5ever warns about every oddity in user-supplied markup (which the sanitizer handles),
+/// and tantivy about a merge that finished after a commit replaced its segments (harmless).
+const QUIET: &[(&str, &str)] = &[
+    ("html5ever", "error"),
+    ("markup5ever", "error"),
+    ("tantivy::indexer::segment_manager", "error"),
+    ("actix_server", "warn"),
+];
+
+fn log_filter(setting: Option<String>) -> tracing_subscriber::EnvFilter {
+    let mut directives = setting
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .unwrap_or_else(|| "info".into());
+    for (target, level) in QUIET {
+        if !directives.contains(target) {
+            directives.push_str(&format!(",{target}={level}"));
+        }
+    }
+    tracing_subscriber::EnvFilter::try_new(&directives)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"))
+}
+
 fn main() -> std::process::ExitCode {
     tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("FIKA_LOG")
-                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,actix_server=warn")),
-        )
+        .with_env_filter(log_filter(std::env::var("FIKA_LOG").ok()))
         .with_writer(std::io::stderr)
         .init();
     // Panics are caught per request (app::catch_panic); this hook makes sure each one is
