@@ -40,10 +40,10 @@ pub enum Command {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Import org data from other tools.
     /// Rebuild the search index from the database (stop `fika serve` first; a running
     /// server rebuilds a missing or broken index by itself).
     Reindex(DataArgs),
+    /// Import org data from other tools.
     Import {
         #[command(subcommand)]
         command: ImportCommand,

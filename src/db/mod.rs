@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
 use diesel::prelude::*;
-use diesel::r2d2::{ConnectionManager, CustomizeConnection};
+use diesel::r2d2::CustomizeConnection;
 
 use crate::error::{AppError, AppResult};
 
@@ -46,7 +46,32 @@ macro_rules! per_backend {
     };
 }
 
-pub type Pool = r2d2::Pool<ConnectionManager<AnyConnection>>;
+pub type Pool = r2d2::Pool<Manager>;
+
+/// Opens pooled connections with [`DbTarget::establish`]. diesel's own manager opens a
+/// multi-backend connection by trying every backend, so an unreachable PostgreSQL was logged
+/// as "Invalid connection url"; this one says which database could not be reached and why.
+#[derive(Debug)]
+pub struct Manager(std::sync::Arc<DbTarget>);
+
+impl r2d2::ManageConnection for Manager {
+    type Connection = AnyConnection;
+    type Error = diesel::r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, Self::Error> {
+        self.0.establish().map_err(|e| {
+            diesel::r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(e))
+        })
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), Self::Error> {
+        diesel::r2d2::R2D2Connection::ping(conn).map_err(diesel::r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, conn: &mut AnyConnection) -> bool {
+        diesel::r2d2::R2D2Connection::is_broken(conn)
+    }
+}
 
 /// Where the data lives, decided once from `--database-url` / `--data-dir`.
 #[derive(Debug, Clone)]
@@ -71,13 +96,6 @@ impl DbTarget {
                 redact_url(url)
             )),
             None => Ok(DbTarget::Sqlite(data_dir.join("fika.db"))),
-        }
-    }
-
-    fn connection_string(&self) -> String {
-        match self {
-            DbTarget::Sqlite(p) => p.to_string_lossy().into_owned(),
-            DbTarget::Postgres(u) => u.clone(),
         }
     }
 
@@ -175,7 +193,8 @@ impl Db {
         // One connection first, so that a bad URL or an unwritable file gives its own error
         // instead of r2d2's generic timeout.
         drop(target.establish()?);
-        let manager = ConnectionManager::<AnyConnection>::new(target.connection_string());
+        let target = std::sync::Arc::new(target);
+        let manager = Manager(target.clone());
         let pool = r2d2::Pool::builder()
             .max_size(max_size)
             .min_idle(Some(1))
@@ -183,13 +202,12 @@ impl Db {
             // A PostgreSQL connection can die with its server or the network, so it is
             // checked before each use; a SQLite connection is a file handle that cannot, and
             // checking it would cost every request a statement prepared from scratch.
-            .test_on_check_out(matches!(target, DbTarget::Postgres(_)))
-            .connection_customizer(Box::new(ConnectionSettings))
+            .test_on_check_out(matches!(*target, DbTarget::Postgres(_)))
             .build(manager)
             .map_err(|e| format!("cannot open database pool: {e}"))?;
         Ok(Db {
             pool,
-            target: std::sync::Arc::new(target),
+            target,
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
         })
     }
@@ -199,18 +217,14 @@ impl Db {
     }
 
     /// A connection for code that already runs on a blocking thread (CLI, start-up).
-    pub fn conn(&self) -> AppResult<r2d2::PooledConnection<ConnectionManager<AnyConnection>>> {
+    pub fn conn(&self) -> AppResult<r2d2::PooledConnection<Manager>> {
         Ok(self.pool.get()?)
     }
 
     /// A connection of its own, outside the pool, for a long-lived thread (the search
     /// indexer) that must not take a pooled connection away from requests.
     pub fn dedicated(&self) -> AppResult<AnyConnection> {
-        let mut conn = self.target.establish().map_err(AppError::internal)?;
-        ConnectionSettings
-            .on_acquire(&mut conn)
-            .map_err(AppError::internal)?;
-        Ok(conn)
+        self.target.establish().map_err(AppError::internal)
     }
 
     /// Runs diesel code on the blocking thread pool, never on an actix worker.

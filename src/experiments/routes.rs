@@ -86,10 +86,9 @@ fn calculate(form: &mut Form, pairs: &Pairs) -> CalcView {
     calc.run();
     if let Some(r) = &calc.result {
         form.planned_sample = r.per_variant.to_string();
-        if let (Some(days), Ok(start)) = (
-            r.days,
-            chrono::NaiveDate::parse_from_str(form.planned_start.trim(), "%Y-%m-%d"),
-        ) && form.planned_end.trim().is_empty()
+        if let (Some(days), Ok(start)) =
+            (r.days, crate::dates::parse_date(form.planned_start.trim()))
+            && form.planned_end.trim().is_empty()
         {
             form.planned_end = (start + chrono::Duration::days(days as i64)).to_string();
         }

@@ -125,8 +125,7 @@ fn held_on(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
     if raw.is_empty() {
         return Ok(today);
     }
-    let day = NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-        .map_err(|_| format!("{raw:?} is not a date (YYYY-MM-DD)."))?;
+    let day = crate::dates::parse_date(raw).map_err(|_| crate::dates::not_a_date(raw))?;
     if day > today {
         return Err(
             "A health check is held today or was held earlier: pick today or a past day.".into(),

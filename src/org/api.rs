@@ -263,7 +263,8 @@ async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<
         url: unit.url(),
         members: members
             .into_iter()
-            .filter(|(m, _)| m.is_current(today))
+            // Someone who left the company (disabled) is no current member of anything.
+            .filter(|(m, p)| m.is_current(today) && !p.disabled)
             .map(|(m, p)| MemberJson {
                 username: p.username,
                 name: p.display_name,

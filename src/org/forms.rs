@@ -191,9 +191,9 @@ pub fn profile_fields(form: &Pairs) -> Result<ProfileForm, FieldErrors> {
 pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, String> {
     match raw.trim() {
         "" => Ok(None),
-        s => NaiveDate::parse_from_str(s, "%Y-%m-%d")
+        s => crate::dates::parse_date(s)
             .map(Some)
-            .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD).")),
+            .map_err(|_| crate::dates::not_a_date(s)),
     }
 }
 

@@ -3,7 +3,6 @@
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
-use chrono::NaiveDate;
 use serde::Deserialize;
 
 use super::access::Access;
@@ -148,8 +147,8 @@ async fn person(
 ) -> AppResult<HttpResponse> {
     let on = match q.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         Some(s) => Some(
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| AppError::BadRequest(format!("{s:?} is not a date (YYYY-MM-DD).")))?,
+            crate::dates::parse_date(s)
+                .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(s)))?,
         ),
         None => None,
     };

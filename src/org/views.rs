@@ -215,6 +215,9 @@ pub fn org_page(
 pub struct MemberRow {
     pub membership_id: i64,
     pub person: PersonRef,
+    /// The person left the company: shown among former members, without a link to a page
+    /// only admins may open.
+    pub left: bool,
     pub role: Role,
     pub since: NaiveDate,
     pub until: Option<NaiveDate>,
@@ -304,6 +307,7 @@ pub fn unit_page(
     let row = |(m, p): &(Membership, PersonBrief)| MemberRow {
         membership_id: m.id,
         person: PersonRef::of(p),
+        left: p.disabled,
         role: m.role(),
         since: m.start_date,
         until: m.end_date,
@@ -313,7 +317,7 @@ pub fn unit_page(
     let (current, former): (Vec<_>, Vec<_>) = data
         .memberships
         .iter()
-        .partition(|(m, _)| m.end_date.is_none_or(|e| e > today));
+        .partition(|(m, p)| !p.disabled && m.end_date.is_none_or(|e| e > today));
     let mut current: Vec<MemberRow> = current.into_iter().map(row).collect();
     current.sort_by(|a, b| {
         a.role
@@ -323,7 +327,9 @@ pub fn unit_page(
     });
     current.sort_by_key(|r| r.role == Role::Member);
     let mut former: Vec<MemberRow> = former.into_iter().map(row).collect();
-    former.sort_by_key(|r| std::cmp::Reverse(r.until));
+    // Those who left the company without their memberships being ended come first: their
+    // membership is still open, so it has no end date to sort by.
+    former.sort_by_key(|r| std::cmp::Reverse((r.left && r.until.is_none(), r.until)));
     let leave_id = data
         .memberships
         .iter()
@@ -393,7 +399,11 @@ pub fn unit_page(
         links: stored_links(&unit.links),
         tribe: tribe.map(UnitRef::of),
         related,
-        people_count: s.people_in(unit.id).len(),
+        people_count: s
+            .people_in(unit.id)
+            .iter()
+            .filter(|id| s.person(**id).is_some_and(|p| !p.disabled))
+            .count(),
         current,
         former,
         warnings: warning_views(s, &unit_warnings),

@@ -468,6 +468,17 @@ pub fn save(
     })
 }
 
+/// Who created a page (the author of its first revision).
+pub fn creator(conn: &mut AnyConnection, page_id: i64) -> AppResult<Option<i64>> {
+    Ok(page_revisions::table
+        .filter(page_revisions::page_id.eq(page_id))
+        .filter(page_revisions::number.eq(1))
+        .select(page_revisions::author_id)
+        .first::<Option<i64>>(conn)
+        .optional()?
+        .flatten())
+}
+
 pub fn revision(conn: &mut AnyConnection, page_id: i64, number: i32) -> AppResult<Revision> {
     page_revisions::table
         .filter(page_revisions::page_id.eq(page_id))

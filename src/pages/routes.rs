@@ -513,10 +513,19 @@ async fn show_page(
     } else {
         vec![]
     };
+    let can_delete = page.deleted_at.is_none()
+        && may_delete(
+            state,
+            viewer,
+            page.id,
+            parts.units.iter().map(|u| u.id).collect(),
+        )
+        .await?;
     html(&ShowPage {
         related,
         shell: Shell::new(viewer, "pages"),
         can_undelete: viewer.is_admin() && page.deleted_at.is_some(),
+        can_delete,
         page,
         html: parts.html.clone(),
         tags: parts.tags.clone(),
@@ -723,11 +732,44 @@ async fn delete(
     let me = viewer.require_user()?.id;
     let page = live_page(&state, slug.into_inner()).await?;
     let id = page.id;
+    let units = state
+        .db
+        .run(move |c| Ok(repo::units_of(c, id)?.iter().map(|u| u.id).collect()))
+        .await?;
+    if !may_delete(&state, &viewer, id, units).await? {
+        return Err(AppError::forbidden(
+            "Only the page's creator, members of the teams it belongs to and admins may \
+             delete it.",
+        ));
+    }
     state
         .db
         .run(move |c| repo::set_deleted(c, Some(me), id, true))
         .await?;
     Ok(see_other("/pages"))
+}
+
+/// Who may delete a page: its creator, current members of the units it is attached to, and
+/// admins — as with lessons, not everyone who may edit it.
+async fn may_delete(
+    state: &AppState,
+    viewer: &Viewer,
+    page_id: i64,
+    units: Vec<i64>,
+) -> AppResult<bool> {
+    let Some(me) = viewer.person() else {
+        return Ok(false);
+    };
+    if me.is_admin {
+        return Ok(true);
+    }
+    let me = me.id;
+    let org = crate::org::routes::org_view(state).await?;
+    if units.iter().any(|u| org.snap.people_in(*u).contains(&me)) {
+        return Ok(true);
+    }
+    let creator = state.db.run(move |c| repo::creator(c, page_id)).await?;
+    Ok(creator == Some(me))
 }
 
 async fn undelete(

@@ -44,6 +44,8 @@ pub struct ShowPage {
     /// Showing an old revision: its number.
     pub old_revision: Option<Revision>,
     pub can_undelete: bool,
+    /// The viewer is its creator, a member of one of its units, or an admin.
+    pub can_delete: bool,
     pub related: Vec<crate::search::routes::RelatedView>,
 }
 

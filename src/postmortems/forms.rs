@@ -107,6 +107,12 @@ pub fn parse_datetime(raw: &str) -> Option<NaiveDateTime> {
     ]
     .iter()
     .find_map(|f| NaiveDateTime::parse_from_str(s, f).ok())
+    // A year fika keeps (1900–9999, four digits): chrono also reads "-2026-11-01".
+    .filter(|_| {
+        s.get(..4)
+            .is_some_and(|y| y.bytes().all(|b| b.is_ascii_digit()))
+    })
+    .filter(crate::dates::plausible_time)
 }
 
 /// How a date-time field shows a stored value (what datetime-local inputs accept).

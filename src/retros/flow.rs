@@ -4,8 +4,6 @@
 
 use std::sync::Arc;
 
-use chrono::NaiveDate;
-
 use super::model::{
     Board, Card, Format, NewRetro, Phase, Retro, Seat, Topic, Verdict, may_vote, parse_columns,
     parse_vote_limit,
@@ -226,11 +224,8 @@ impl NewForm {
         };
         let held_on = match self.held_on.trim() {
             "" => crate::org::unit_repo::today(),
-            s => NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_else(|_| {
-                errors.insert(
-                    "held_on".into(),
-                    format!("{s:?} is not a date (YYYY-MM-DD)."),
-                );
+            s => crate::dates::parse_date(s).unwrap_or_else(|_| {
+                errors.insert("held_on".into(), crate::dates::not_a_date(s));
                 crate::org::unit_repo::today()
             }),
         };
@@ -587,13 +582,10 @@ impl ActionForm {
         };
         let due_on = match self.due_on.trim() {
             "" => None,
-            s => match NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            s => match crate::dates::parse_date(s) {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.insert(
-                        "due_on".into(),
-                        format!("{s:?} is not a date (YYYY-MM-DD)."),
-                    );
+                    errors.insert("due_on".into(), crate::dates::not_a_date(s));
                     None
                 }
             },

@@ -71,11 +71,9 @@ impl ListQuery {
         let date = |s: &str| -> AppResult<Option<chrono::NaiveDate>> {
             match s.trim() {
                 "" => Ok(None),
-                d => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                d => crate::dates::parse_date(d)
                     .map(Some)
-                    .map_err(|_| {
-                        AppError::BadRequest(format!("{d:?} is not a date (YYYY-MM-DD)."))
-                    }),
+                    .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(d))),
             }
         };
         let (from, to) = (date(&self.from)?, date(&self.to)?);

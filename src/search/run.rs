@@ -110,9 +110,7 @@ impl Request {
                 .filter(|s| !s.is_empty())
                 .map(String::from)
         };
-        let date = |v: &Option<String>| {
-            opt(v).and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
-        };
+        let date = |v: &Option<String>| opt(v).and_then(|s| crate::dates::parse_date(&s).ok());
         let q = params.q.clone().unwrap_or_default();
         let per_page = params
             .per_page

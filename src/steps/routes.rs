@@ -8,7 +8,6 @@ use std::collections::HashMap;
 
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
-use chrono::NaiveDate;
 
 use super::flow::{self};
 use super::framework::Framework;
@@ -272,14 +271,14 @@ async fn record(
         .collect::<AppResult<Vec<i64>>>()?;
     let started_on = match form.get("started_on").trim() {
         "" => None,
-        raw => match NaiveDate::parse_from_str(raw, "%Y-%m-%d") {
+        raw => match crate::dates::parse_date(raw) {
             Ok(d) => Some(d),
             Err(_) => {
                 return render_person(
                     &state,
                     &viewer,
                     &username,
-                    one_error("record", format!("{raw:?} is not a date (YYYY-MM-DD).")),
+                    one_error("record", crate::dates::not_a_date(raw)),
                     Some(Sent::of("record", form)),
                 )
                 .await;

@@ -771,6 +771,14 @@ async fn org_pages_render(b: Backend) {
     assert_eq!(c.get("/people/nope").await.status(), 404);
     assert_eq!(c.get("/people/sam?on=yesterday").await.status(), 400);
     // People who left are history only admins browse.
+    let (status, j) = s
+        .post_json(
+            "/api/v1/units/squad/payments/members",
+            &s.token_for("admin"),
+            json!({"username": "omar", "role": "member", "since": "2025-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
     let admin = s.client();
     admin.login("admin", PASSWORD).await;
     let t = admin.csrf("/admin/users").await;
@@ -779,6 +787,20 @@ async fn org_pages_render(b: Backend) {
         .await;
     assert_eq!(c.get("/people/omar").await.status(), 404);
     assert_eq!(admin.get("/people/omar").await.status(), 200);
+    // Their squad shows them among former members, without a link that would 404.
+    let squad = c.get("/squads/payments").await.text().await.unwrap();
+    let people = &squad[squad.find("<h2>People").unwrap()..squad.find("Former members").unwrap()];
+    assert!(!people.contains("omar"), "not a current member: {people}");
+    let former = &squad[squad.find("Former members").unwrap()..];
+    assert!(
+        former.contains("omar Testperson <span class=\"kind\">left the company"),
+        "{former}"
+    );
+    assert!(!squad.contains("href=\"/people/omar\""));
+    let (_, unit) = s
+        .get_json("/api/v1/units/squad/payments", &s.token_for("admin"))
+        .await;
+    assert!(!unit["members"].to_string().contains("omar"), "{unit}");
     let token = s.token_for("sam");
     let (status, _) = s.get_json("/api/v1/people/omar", &token).await;
     assert_eq!(status, 404);

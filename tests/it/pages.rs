@@ -295,6 +295,26 @@ async fn history_diff_restore_and_rename(b: Backend) {
     let res = c.get("/pages/runbook").await;
     assert_eq!(res.status(), 301);
     assert_eq!(res.headers()["location"], "/pages/on-call-runbook");
+    // Only the creator, members of its units and admins may delete a page: carl, another
+    // member, sees no button and is refused.
+    s.data.add_user("carl", PASSWORD, false);
+    let carl = s.client();
+    carl.login("carl", PASSWORD).await;
+    let page = carl
+        .get("/pages/on-call-runbook")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(!page.contains("Delete page"), "no delete button for carl");
+    let ct = carl.csrf("/pages/on-call-runbook").await;
+    let res = carl
+        .post_form("/pages/on-call-runbook/delete", &[("csrf_token", &ct)])
+        .await;
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("Only the page"));
+    let page = c.get("/pages/on-call-runbook").await.text().await.unwrap();
+    assert!(page.contains("Delete page"), "the creator has the button");
     // Soft delete: gone for readers, back with an admin's undo.
     let res = c
         .post_form("/pages/on-call-runbook/delete", &[("csrf_token", &t)])

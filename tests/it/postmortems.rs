@@ -797,7 +797,51 @@ async fn misuse_of_the_workflow_is_refused(b: Backend) {
     assert_eq!(res.headers()["location"], url.as_str());
 }
 
+/// Years no organisation means (`-2026`, `0000`, before 1900) are refused like 2026-02-30,
+/// by the post-mortem and the retro APIs alike.
+async fn dates_outside_the_calendar_are_refused(b: Backend) {
+    let (s, _admin) = org(b).await;
+    let paula = s.token_for("paula");
+    for bad in [
+        "-2026-11-01T10:00",
+        "0000-01-01T10:00",
+        "1899-12-31T10:00",
+        "2026-02-30T10:00",
+    ] {
+        let (status, j) = s
+            .post_json(
+                "/api/v1/postmortems",
+                &paula,
+                json!({"title": "Dates", "severity": "SEV3", "squads": ["payments"],
+                       "started_at": bad}),
+            )
+            .await;
+        assert_eq!(status, 422, "{bad}: {j}");
+    }
+    for bad in ["-2026-11-01", "0000-01-01", "2026-02-30"] {
+        let (status, j) = s
+            .post_json(
+                "/api/v1/retros",
+                &paula,
+                json!({"squad": "payments", "held_on": bad}),
+            )
+            .await;
+        assert_eq!(status, 422, "{bad}: {j}");
+        assert!(j.to_string().contains("is not a date"), "{j}");
+    }
+    let (status, j) = s
+        .post_json(
+            "/api/v1/postmortems",
+            &paula,
+            json!({"title": "Dates", "severity": "SEV3", "squads": ["payments"],
+                   "started_at": "1999-12-31T23:30"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+}
+
 backend_tests!(
+    dates_outside_the_calendar_are_refused,
     postmortems_follow_the_blameless_workflow,
     the_api_writes_checks_and_publishes_postmortems,
     misuse_of_the_workflow_is_refused

@@ -18,6 +18,13 @@ async fn healthz_reports_the_database(b: Backend) {
         assert_eq!(json["db"], "unreachable");
         // The server itself is still up and answering.
         assert_eq!(c.get("/static/fika.css").await.status(), 200);
+        // The log names the database it cannot reach, not a bogus "invalid URL".
+        assert!(
+            s.wait_for_log("cannot connect to PostgreSQL at").await,
+            "{}",
+            s.log()
+        );
+        assert!(!s.log().contains("Invalid connection url"), "{}", s.log());
     }
 }
 
