@@ -13,7 +13,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
 use crate::pages::api::UnitKey;
 use crate::pages::routes::{all_units, render};
-use crate::site::paging::{self, PageQuery};
+use crate::site::paging::PageQuery;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/lessons", web::get().to(list))
@@ -103,9 +103,23 @@ async fn list(
         source_kind: q.source.clone(),
         ..Default::default()
     };
-    let lessons = state
+    // Cut in the database: a busy site has tens of thousands of lessons.
+    let paging = page.paging()?;
+    let after = match paging.after() {
+        Some(key) => Some(key.parse::<i64>().map_err(|_| {
+            AppError::validation("cursor: not a cursor fika gave out; start again without one.")
+        })?),
+        None => None,
+    };
+    let limit = paging.limit as i64 + 1;
+    let (lessons, total) = state
         .db
-        .run(move |c| repo::list(c, &filter, i64::MAX))
+        .run(move |c| {
+            Ok((
+                repo::list_after(c, &filter, after, limit)?,
+                repo::count(c, &filter)?,
+            ))
+        })
         .await?;
     let list: Vec<LessonSummaryJson> = lessons
         .into_iter()
@@ -118,7 +132,9 @@ async fn list(
             created_at: l.created_at,
         })
         .collect();
-    paging::respond(&req, &page, list, |l| l.id.to_string())
+    Ok(paging
+        .window(list, total as usize, |l| l.id.to_string())
+        .respond(&req))
 }
 
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpResponse> {

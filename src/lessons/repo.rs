@@ -42,57 +42,100 @@ pub struct Filter {
     pub to: Option<NaiveDate>,
 }
 
+/// Applies a [`Filter`] to a boxed query over `lessons` (the list and its count share it).
+macro_rules! filtered {
+    ($q:expr, $f:expr) => {{
+        let f: &Filter = $f;
+        let mut q = $q.filter(lessons::deleted_at.is_null());
+        if let Some(u) = f.unit_id {
+            q = q.filter(
+                lessons::id.eq_any(
+                    lesson_units::table
+                        .filter(lesson_units::unit_id.eq(u))
+                        .select(lesson_units::lesson_id),
+                ),
+            );
+        }
+        if let Some(k) = &f.source_kind {
+            q = q.filter(lessons::source_kind.eq(k.clone()));
+        }
+        if let Some(t) = &f.tag {
+            q = q.filter(
+                lessons::id.eq_any(
+                    lesson_tags::table
+                        .filter(lesson_tags::tag.eq(t.clone()))
+                        .select(lesson_tags::lesson_id),
+                ),
+            );
+        }
+        if let Some(a) = f.author_id {
+            q = q.filter(lessons::author_id.eq(a));
+        }
+        if let Some(d) = f.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
+            q = q.filter(lessons::created_at.ge(d));
+        }
+        if let Some(d) =
+            f.to.and_then(|d| d.succ_opt())
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        {
+            q = q.filter(lessons::created_at.lt(d));
+        }
+        q
+    }};
+}
+
+/// Live lessons, newest first, at most `limit`; with `after` (a lesson's id), those listed
+/// after that lesson.
+pub fn list_after(
+    conn: &mut AnyConnection,
+    f: &Filter,
+    after: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<LessonSummary>> {
+    let mut q = filtered!(
+        lessons::table
+            .left_join(people::table.on(lessons::author_id.eq(people::id.nullable())))
+            .into_boxed(),
+        f
+    );
+    if let Some(id) = after {
+        let at: Option<NaiveDateTime> = lessons::table
+            .find(id)
+            .select(lessons::created_at)
+            .first(conn)
+            .optional()?;
+        if let Some(at) = at {
+            q = q.filter(
+                lessons::created_at
+                    .lt(at)
+                    .or(lessons::created_at.eq(at).and(lessons::id.lt(id))),
+            );
+        }
+    }
+    Ok(q.select((
+        lessons::id,
+        lessons::title,
+        lessons::source_kind,
+        lessons::created_at,
+        people::display_name.nullable(),
+        people::username.nullable(),
+    ))
+    // The id breaks ties, so that pages of the list follow each other exactly.
+    .order((lessons::created_at.desc(), lessons::id.desc()))
+    .limit(limit)
+    .load(conn)?)
+}
+
 /// Live lessons, newest first.
 pub fn list(conn: &mut AnyConnection, f: &Filter, limit: i64) -> AppResult<Vec<LessonSummary>> {
-    let mut q = lessons::table
-        .left_join(people::table.on(lessons::author_id.eq(people::id.nullable())))
-        .filter(lessons::deleted_at.is_null())
-        .select((
-            lessons::id,
-            lessons::title,
-            lessons::source_kind,
-            lessons::created_at,
-            people::display_name.nullable(),
-            people::username.nullable(),
-        ))
-        // The id breaks ties, so that pages of the list follow each other exactly.
-        .order((lessons::created_at.desc(), lessons::id.desc()))
-        .limit(limit)
-        .into_boxed();
-    if let Some(u) = f.unit_id {
-        q = q.filter(
-            lessons::id.eq_any(
-                lesson_units::table
-                    .filter(lesson_units::unit_id.eq(u))
-                    .select(lesson_units::lesson_id),
-            ),
-        );
-    }
-    if let Some(k) = &f.source_kind {
-        q = q.filter(lessons::source_kind.eq(k.clone()));
-    }
-    if let Some(t) = &f.tag {
-        q = q.filter(
-            lessons::id.eq_any(
-                lesson_tags::table
-                    .filter(lesson_tags::tag.eq(t.clone()))
-                    .select(lesson_tags::lesson_id),
-            ),
-        );
-    }
-    if let Some(a) = f.author_id {
-        q = q.filter(lessons::author_id.eq(a));
-    }
-    if let Some(d) = f.from.and_then(|d| d.and_hms_opt(0, 0, 0)) {
-        q = q.filter(lessons::created_at.ge(d));
-    }
-    if let Some(d) =
-        f.to.and_then(|d| d.succ_opt())
-            .and_then(|d| d.and_hms_opt(0, 0, 0))
-    {
-        q = q.filter(lessons::created_at.lt(d));
-    }
-    Ok(q.load(conn)?)
+    list_after(conn, f, None, limit)
+}
+
+/// How many live lessons the filter matches.
+pub fn count(conn: &mut AnyConnection, f: &Filter) -> AppResult<i64> {
+    Ok(filtered!(lessons::table.into_boxed(), f)
+        .count()
+        .get_result(conn)?)
 }
 
 pub fn tags_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<String>> {

@@ -135,10 +135,20 @@ pub struct Snapshot {
 impl Snapshot {
     pub fn new(units: Vec<Unit>, memberships: Vec<Membership>, people: Vec<PersonBrief>) -> Self {
         let by_id = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-        let person_by_id = people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        let person_by_id: HashMap<i64, usize> =
+            people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
+        // Someone who left the company (disabled) is no current member of anything: not in
+        // team sizes, rules or rights, even before their memberships are ended.
+        let left = |person: i64| {
+            person_by_id
+                .get(&person)
+                .is_some_and(|i| people[*i].disabled)
+        };
         let mut by_unit: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, m) in memberships.iter().enumerate() {
-            by_unit.entry(m.unit_id).or_default().push(i);
+            if !left(m.person_id) {
+                by_unit.entry(m.unit_id).or_default().push(i);
+            }
         }
         let mut by_tribe: HashMap<i64, Vec<usize>> = HashMap::new();
         for (i, u) in units.iter().enumerate() {

@@ -399,11 +399,7 @@ pub fn unit_page(
         links: stored_links(&unit.links),
         tribe: tribe.map(UnitRef::of),
         related,
-        people_count: s
-            .people_in(unit.id)
-            .iter()
-            .filter(|id| s.person(**id).is_some_and(|p| !p.disabled))
-            .count(),
+        people_count: s.people_in(unit.id).len(),
         current,
         former,
         warnings: warning_views(s, &unit_warnings),

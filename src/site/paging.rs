@@ -78,6 +78,28 @@ pub struct Page<T> {
 }
 
 impl Paging {
+    /// The key of the last item the previous page showed.
+    pub fn after(&self) -> Option<&str> {
+        self.after.as_ref().map(|(_, key)| key.as_str())
+    }
+
+    /// A page the database cut: `rows` are up to `limit + 1` items after the cursor (one
+    /// more than shown, to know whether a next page exists); `total` counts the whole list.
+    pub fn window<T>(&self, mut rows: Vec<T>, total: usize, key: impl Fn(&T) -> String) -> Page<T> {
+        let offset = self.after.as_ref().map_or(0, |(o, _)| *o);
+        let more = rows.len() > self.limit;
+        rows.truncate(self.limit);
+        let end = offset + rows.len();
+        let next_cursor = more
+            .then(|| rows.last().map(|item| encode(end, &key(item))))
+            .flatten();
+        Page {
+            items: rows,
+            total,
+            next_cursor,
+        }
+    }
+
     /// The page of `all` (in the list's order) that follows the cursor; `key` names an item
     /// for good (its id or slug).
     pub fn slice<T>(&self, all: Vec<T>, key: impl Fn(&T) -> String) -> Page<T> {
