@@ -1,5 +1,3 @@
 DROP INDEX lesson_revisions_created;
 DROP INDEX page_revisions_created;
 DROP INDEX pages_updated;
-DROP INDEX lessons_deleted;
-DROP INDEX pages_deleted;
