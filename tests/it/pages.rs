@@ -315,6 +315,46 @@ async fn history_diff_restore_and_rename(b: Backend) {
     assert!(res.text().await.unwrap().contains("Only the page"));
     let page = c.get("/pages/on-call-runbook").await.text().await.unwrap();
     assert!(page.contains("Delete page"), "the creator has the button");
+    // A member of a team the page belongs to may delete it too: carl joins squad ops, and
+    // the page is attached to it.
+    let admin_token = s.token_for("admin");
+    let (status, j) = s
+        .post_json(
+            "/api/v1/units/squad",
+            &admin_token,
+            serde_json::json!({"name": "Ops"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let (status, j) = s
+        .post_json(
+            "/api/v1/units/squad/ops/members",
+            &admin_token,
+            serde_json::json!({"username": "carl", "role": "member", "since": "2025-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let (_, current) = s
+        .get_json("/api/v1/pages/on-call-runbook", &admin_token)
+        .await;
+    let (status, j) = s
+        .put_json(
+            "/api/v1/pages/on-call-runbook",
+            &admin_token,
+            serde_json::json!({"units": ["squad/ops"], "base_revision": current["revision"]}),
+        )
+        .await;
+    assert_eq!(status, 200, "{j}");
+    let page = carl
+        .get("/pages/on-call-runbook")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("Delete page"),
+        "a member of its team has the button"
+    );
     // Soft delete: gone for readers, back with an admin's undo.
     let res = c
         .post_form("/pages/on-call-runbook/delete", &[("csrf_token", &t)])
