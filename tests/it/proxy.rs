@@ -14,6 +14,7 @@ use crate::harness::{Backend, Client, PASSWORD, TestData, TestServer, csrf_in, r
 /// A running nginx with its own prefix directory; stopped on drop.
 struct Nginx {
     child: Child,
+    bin: String,
     dir: tempfile::TempDir,
     url: String,
 }
@@ -77,7 +78,12 @@ impl Nginx {
             );
             std::thread::sleep(Duration::from_millis(50));
         }
-        Some(Nginx { child, dir, url })
+        Some(Nginx {
+            child,
+            bin,
+            dir,
+            url,
+        })
     }
 
     fn access_log(&self) -> String {
@@ -86,8 +92,20 @@ impl Nginx {
 }
 
 impl Drop for Nginx {
+    /// Asks the master to stop: killing it outright would leave its worker running.
     fn drop(&mut self) {
-        let _ = self.child.kill();
+        let stopped = Command::new(&self.bin)
+            .arg("-p")
+            .arg(self.dir.path())
+            .arg("-c")
+            .arg(self.dir.path().join("nginx.conf"))
+            .args(["-s", "stop"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success());
+        if !stopped {
+            let _ = self.child.kill();
+        }
         let _ = self.child.wait();
     }
 }
