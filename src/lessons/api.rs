@@ -105,12 +105,7 @@ async fn list(
     };
     // Cut in the database: a busy site has tens of thousands of lessons.
     let paging = page.paging()?;
-    let after = match paging.after() {
-        Some(key) => Some(key.parse::<i64>().map_err(|_| {
-            AppError::validation("cursor: not a cursor fika gave out; start again without one.")
-        })?),
-        None => None,
-    };
+    let after = paging.after_id()?;
     let limit = paging.limit as i64 + 1;
     let (lessons, total) = state
         .db

@@ -14,6 +14,7 @@ use crate::db::schema::{
 };
 use crate::error::{AppError, AppResult};
 use crate::org::unit::UnitKind;
+use crate::request::site_origin;
 use crate::site::views::{Shell, html};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -299,11 +300,6 @@ impl Feed {
     }
 }
 
-/// The site's origin for absolute links (see [`crate::request::site_origin`]).
-pub fn base_url(req: &HttpRequest, settings: &crate::config::Settings) -> String {
-    crate::request::site_origin(req, settings)
-}
-
 pub fn rfc3339(t: NaiveDateTime) -> String {
     t.and_utc()
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
@@ -316,7 +312,7 @@ async fn feed_response(
     alternate: &str,
     items: Vec<ChangeItem>,
 ) -> AppResult<HttpResponse> {
-    let base = base_url(req, &state.settings);
+    let base = site_origin(req, &state.settings);
     let site = &state.settings.site_id;
     let mut entries = Vec::new();
     for item in &items {

@@ -297,16 +297,10 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -
         };
         let now = Utc::now().naive_utc();
         // A typed slug that is taken is refused; one made from the title moves on to the
-        // next free one. The insert yields to a page created at the same moment, and then
-        // the next free slug is tried.
-        let mut attempts = 0;
+        // next free one. The insert yields to any page at the slug (one created at the same
+        // moment too), so the unique index decides, never a check made before it.
+        let (base, mut attempts) = (input.slug.clone(), 0);
         let id = loop {
-            if slug_taken(conn, &input.slug, None)? {
-                if !input.slug_from_title {
-                    return Err(taken(&input.slug));
-                }
-                input.slug = next_free_slug(conn, &input.slug)?;
-            }
             // The slug may have been an old name of another page: now it is this page's.
             diesel::delete(page_redirects::table.filter(page_redirects::old_slug.eq(&input.slug)))
                 .execute(conn)?;
@@ -328,7 +322,9 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -
             attempts += 1;
             match inserted {
                 Some(id) => break id,
-                None if input.slug_from_title && attempts < 20 => continue,
+                None if input.slug_from_title && attempts < 20 => {
+                    input.slug = next_free_slug(conn, &base)?;
+                }
                 None => return Err(taken(&input.slug)),
             }
         };

@@ -156,23 +156,9 @@ pub async fn store(
         .db
         .run(move |c| {
             crate::db::write_transaction(c, |c| {
-                // Read again holding the row: a review decided while this form was open changes
-                // what the edit may do (a published post-mortem stays blameless, and its pending
-                // lessons became lessons), so a changed status refuses the edit.
-                let current = match seen {
-                    Some((id, status)) => {
-                        let current = repo::lock(c, id)?;
-                        if current.status != status {
-                            return Err(AppError::Conflict(format!(
-                                "This post-mortem moved to “{}” while you edited it; reload it \
-                             and apply your change again.",
-                                current.status.label()
-                            )));
-                        }
-                        Some(current)
-                    }
-                    None => None,
-                };
+                let current = seen
+                    .map(|(id, status)| repo::lock_in_status(c, id, status))
+                    .transpose()?;
                 let id = current.as_ref().map(|p| p.id);
                 if let Some(old) = current.filter(|p| p.status == Status::Published) {
                     let dismissals = repo::dismissals(c, old.id)?;
@@ -180,12 +166,12 @@ pub async fn store(
                     let after = checker.findings(c, &org2, &input, &dismissals)?.0.len();
                     if after > before {
                         errors.insert(
-                        "blameless".into(),
-                        "A published post-mortem stays blameless: rewrite the wording the check \
-                         finds (listed above), or dismiss a finding on the post-mortem's page \
-                         with a reason."
-                            .into(),
-                    );
+                            "blameless".into(),
+                            "A published post-mortem stays blameless: rewrite the wording the \
+                             check finds (listed above), or dismiss a finding on the \
+                             post-mortem's page with a reason."
+                                .into(),
+                        );
                     }
                 }
                 if !errors.is_empty() {

@@ -254,12 +254,22 @@ pub fn create(
 
 /// Saves an edit. A published post-mortem's new lessons become Lesson records at once.
 /// Reads a post-mortem holding its row (on PostgreSQL; SQLite's write transaction is already
-/// serialised) until the caller's write transaction ends.
-pub fn lock(conn: &mut AnyConnection, id: i64) -> AppResult<Postmortem> {
+/// serialised) until the caller's write transaction ends, refused unless it is still in the
+/// status the editor saw: a review decided while the form was open changes what an edit may
+/// do (a published post-mortem stays blameless, and its pending lessons became lessons).
+pub fn lock_in_status(conn: &mut AnyConnection, id: i64, seen: Status) -> AppResult<Postmortem> {
     diesel::update(postmortems::table.find(id))
         .set(postmortems::updated_at.eq(postmortems::updated_at))
         .execute(conn)?;
-    get(conn, id)
+    let current = get(conn, id)?;
+    if current.status != seen {
+        return Err(AppError::Conflict(format!(
+            "This post-mortem moved to “{}” while you edited it; reload it and apply your \
+             change again.",
+            current.status.label()
+        )));
+    }
+    Ok(current)
 }
 
 pub fn update(

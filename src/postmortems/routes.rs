@@ -23,7 +23,8 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::forms::Pairs;
 use crate::org::routes::org_view;
-use crate::pages::changes::{Feed, FeedEntry, absolute_links, base_url, entry_id, rfc3339};
+use crate::pages::changes::{Feed, FeedEntry, absolute_links, entry_id, rfc3339};
+use crate::request::site_origin;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -428,7 +429,7 @@ async fn markdown(
         .db
         .run(move |c| crate::lessons::repo::from_source(c, repo::KIND, &id.to_string()))
         .await?;
-    let text = export::markdown(&pm, &org, &lessons, &base_url(&req, &state.settings));
+    let text = export::markdown(&pm, &org, &lessons, &site_origin(&req, &state.settings));
     Ok(HttpResponse::Ok()
         .content_type("text/markdown; charset=utf-8")
         .insert_header((
@@ -457,7 +458,7 @@ async fn feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpRes
                 .collect::<AppResult<Vec<_>>>()
         })
         .await?;
-    let base = base_url(&req, &state.settings);
+    let base = site_origin(&req, &state.settings);
     let entries: Vec<FeedEntry> = pms
         .iter()
         .map(|pm| FeedEntry {

@@ -58,6 +58,10 @@ impl PageQuery {
     }
 }
 
+fn bad_cursor() -> AppError {
+    AppError::validation("cursor: not a cursor fika gave out; start again without one.")
+}
+
 fn encode(offset: usize, key: &str) -> String {
     hex::encode(format!("{offset}.{key}"))
 }
@@ -78,26 +82,19 @@ pub struct Page<T> {
 }
 
 impl Paging {
-    /// The key of the last item the previous page showed.
-    pub fn after(&self) -> Option<&str> {
-        self.after.as_ref().map(|(_, key)| key.as_str())
+    /// The id of the last item the previous page showed, for lists cut in the database.
+    pub fn after_id(&self) -> AppResult<Option<i64>> {
+        self.after
+            .as_ref()
+            .map(|(_, key)| key.parse::<i64>().map_err(|_| bad_cursor()))
+            .transpose()
     }
 
     /// A page the database cut: `rows` are up to `limit + 1` items after the cursor (one
     /// more than shown, to know whether a next page exists); `total` counts the whole list.
-    pub fn window<T>(&self, mut rows: Vec<T>, total: usize, key: impl Fn(&T) -> String) -> Page<T> {
+    pub fn window<T>(&self, rows: Vec<T>, total: usize, key: impl Fn(&T) -> String) -> Page<T> {
         let offset = self.after.as_ref().map_or(0, |(o, _)| *o);
-        let more = rows.len() > self.limit;
-        rows.truncate(self.limit);
-        let end = offset + rows.len();
-        let next_cursor = more
-            .then(|| rows.last().map(|item| encode(end, &key(item))))
-            .flatten();
-        Page {
-            items: rows,
-            total,
-            next_cursor,
-        }
+        self.cut(offset, rows, total, key)
     }
 
     /// The page of `all` (in the list's order) that follows the cursor; `key` names an item
@@ -111,13 +108,27 @@ impl Paging {
                 .position(|item| key(item) == *last)
                 .map_or((*offset).min(total), |i| i + 1),
         };
-        let end = (start + self.limit).min(total);
-        let next_cursor = (end < total && end > start)
-            .then(|| all.get(end - 1).map(|item| encode(end, &key(item))))
+        let rows = all.into_iter().skip(start).take(self.limit + 1).collect();
+        self.cut(start, rows, total, key)
+    }
+
+    /// `rows` start at position `offset` of the list and hold one more item than shown when
+    /// a next page exists.
+    fn cut<T>(
+        &self,
+        offset: usize,
+        mut rows: Vec<T>,
+        total: usize,
+        key: impl Fn(&T) -> String,
+    ) -> Page<T> {
+        let more = rows.len() > self.limit;
+        rows.truncate(self.limit);
+        let end = offset + rows.len();
+        let next_cursor = more
+            .then(|| rows.last().map(|item| encode(end, &key(item))))
             .flatten();
-        let items = all.into_iter().skip(start).take(end - start).collect();
         Page {
-            items,
+            items: rows,
             total,
             next_cursor,
         }

@@ -13,7 +13,8 @@ use super::routes::{no_store, signed_in};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::pages::changes::{Feed, FeedEntry, base_url, entry_id, rfc3339};
+use crate::pages::changes::{Feed, FeedEntry, entry_id, rfc3339};
+use crate::request::site_origin;
 
 use std::fmt::Write;
 
@@ -197,7 +198,7 @@ pub(super) async fn feed(
         Ok((events, names))
     })
     .await?;
-    let base = base_url(&req, &state.settings);
+    let base = site_origin(&req, &state.settings);
     let name = |id: i64| {
         names
             .get(&id)

@@ -204,6 +204,18 @@ async fn client_address_comes_from_trusted_proxies_only(b: Backend) {
     assert_eq!(sign_in_forwarded(&s, "203.0.113.9").await, 303);
 }
 
+/// The change feed fetched with a token and extra request headers.
+async fn changes_feed(s: &TestServer, token: &str, headers: &[(&str, &str)]) -> String {
+    let mut req = s
+        .client()
+        .http
+        .get(s.url(&format!("/feeds/changes.atom?token={token}")));
+    for (name, value) in headers {
+        req = req.header(*name, *value);
+    }
+    req.send().await.expect("GET").text().await.expect("body")
+}
+
 async fn public_url_decides_the_origin_and_links(b: Backend) {
     let data = std::sync::Arc::new(crate::harness::TestData::new(&b));
     let s =
@@ -246,18 +258,15 @@ async fn public_url_decides_the_origin_and_links(b: Backend) {
     );
     // Feeds link to the public URL whatever Host and X-Forwarded-Host say.
     let token = s.token_for("alice");
-    let feed = s
-        .client()
-        .http
-        .get(s.url(&format!("/feeds/changes.atom?token={token}")))
-        .header("host", "evil.example")
-        .header("x-forwarded-host", "evil.example")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let feed = changes_feed(
+        &s,
+        &token,
+        &[
+            ("host", "evil.example"),
+            ("x-forwarded-host", "evil.example"),
+        ],
+    )
+    .await;
     assert!(!feed.contains("evil.example"), "{feed}");
     assert!(feed.contains("https://fika.example:8443/"), "{feed}");
     drop(s);
@@ -265,17 +274,7 @@ async fn public_url_decides_the_origin_and_links(b: Backend) {
     // Without a public URL a forwarded host counts only from a trusted proxy, and an origin on
     // the request's host is accepted when the Host header dropped the port.
     let s = TestServer::start_with(data, &[]).await;
-    let feed = s
-        .client()
-        .http
-        .get(s.url(&format!("/feeds/changes.atom?token={token}")))
-        .header("x-forwarded-host", "evil.example")
-        .send()
-        .await
-        .expect("GET")
-        .text()
-        .await
-        .expect("body");
+    let feed = changes_feed(&s, &token, &[("x-forwarded-host", "evil.example")]).await;
     assert!(!feed.contains("evil.example"), "{feed}");
     assert!(feed.contains(&s.url("/")), "{feed}");
     let c = s.client();
