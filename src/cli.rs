@@ -43,6 +43,22 @@ pub enum Command {
     /// Rebuild the search index from the database (stop `fika serve` first; a running
     /// server rebuilds a missing or broken index by itself).
     Reindex(DataArgs),
+    /// Write a backup of all of fika's data to FILE ("-" for standard output): one consistent
+    /// snapshot, safe to take while fika serves and writes, that restores into either backend.
+    Backup {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
+    /// Restore a backup into an empty data dir or database (either backend), bring it up to
+    /// this fika's schema and rebuild the search index. A damaged file changes nothing.
+    Restore {
+        #[arg(value_name = "FILE")]
+        file: std::path::PathBuf,
+        #[command(flatten)]
+        data: DataArgs,
+    },
     /// Import org data from other tools.
     Import {
         #[command(subcommand)]
@@ -201,6 +217,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
             })
         }
         Command::Reindex(data) => reindex(&data),
+        Command::Backup { file, data } => backup(&file, &data),
+        Command::Restore { file, data } => restore(&file, &data),
         Command::Import {
             command:
                 ImportCommand::Backstage {
@@ -258,34 +276,184 @@ pub fn run(cli: Cli) -> Result<(), String> {
 }
 
 fn reindex(data: &DataArgs) -> Result<(), String> {
-    use indicatif::{ProgressBar, ProgressStyle};
     let db = open(data, 1)?;
-    let (search, _) = crate::search::Search::open(&data.data_dir.join("index"))?;
-    let mut indexer = crate::search::indexer::Indexer::new(search)?;
     let mut conn = db.conn().map_err(|e| e.to_string())?;
-    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        ProgressBar::new(0)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} records  {elapsed_precise}  {per_sec}")
-            .map_err(|e| e.to_string())?,
-    );
     let start = std::time::Instant::now();
+    let n = rebuild_index(&mut conn, &data.data_dir)?;
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "indexed {n} records in {secs:.1} s ({:.0} records/s)",
+        n as f64 / secs.max(0.001)
+    );
+    Ok(())
+}
+
+/// A progress bar on standard error when a person watches it, none in scripts and logs.
+fn progress_bar(template: &str) -> Result<indicatif::ProgressBar, String> {
+    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
+        indicatif::ProgressBar::new(0)
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    bar.set_style(indicatif::ProgressStyle::with_template(template).map_err(|e| e.to_string())?);
+    Ok(bar)
+}
+
+/// Builds the data dir's search index from scratch; returns how many records it holds.
+fn rebuild_index(
+    conn: &mut crate::db::AnyConnection,
+    data_dir: &std::path::Path,
+) -> Result<u64, String> {
+    let (search, _) = crate::search::Search::open(&data_dir.join("index"))?;
+    let mut indexer = crate::search::indexer::Indexer::new(search)?;
+    let bar = progress_bar("{bar:40} {pos}/{len} records  {elapsed_precise}  {per_sec}")?;
     let n = indexer
-        .rebuild(&mut conn, &mut |done, total| {
+        .rebuild(conn, &mut |done, total| {
             bar.set_length(total);
             bar.set_position(done);
         })
         .map_err(|e| e.to_string())?;
     indexer.finish()?;
     bar.finish_and_clear();
+    Ok(n)
+}
+
+const ROWS_BAR: &str = "{bar:40} {pos}/{len} rows  {elapsed_precise}  {per_sec}";
+
+fn backup(file: &std::path::Path, data: &DataArgs) -> Result<(), String> {
+    use std::io::Write;
+    let db = open(data, 1)?;
+    let mut conn = db.conn().map_err(|e| e.to_string())?;
+    let bar = progress_bar(ROWS_BAR)?;
+    let start = std::time::Instant::now();
+    let mut progress = |done: u64, total: u64| {
+        bar.set_length(total);
+        bar.set_position(done);
+    };
+    let to_stdout = file.as_os_str() == "-";
+    let summary = if to_stdout {
+        let mut gz = flate2::write::GzEncoder::new(
+            std::io::BufWriter::new(std::io::stdout().lock()),
+            flate2::Compression::default(),
+        );
+        let summary = crate::backup::backup(&mut conn, &data.data_dir, &mut gz, &mut progress)?;
+        gz.finish()
+            .and_then(|mut w| w.flush())
+            .map_err(|e| format!("cannot write the backup: {e}"))?;
+        summary
+    } else {
+        // Written beside the target and renamed when complete, so a failed or interrupted
+        // backup never leaves a file that looks like one.
+        let partial = partial_path(file);
+        let written = (|| {
+            let f = std::fs::File::create(&partial)
+                .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
+            let mut gz = flate2::write::GzEncoder::new(
+                std::io::BufWriter::new(f),
+                flate2::Compression::default(),
+            );
+            let summary = crate::backup::backup(&mut conn, &data.data_dir, &mut gz, &mut progress)?;
+            let f = gz
+                .finish()
+                .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
+                .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
+            f.sync_all()
+                .and_then(|_| std::fs::rename(&partial, file))
+                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
+            Ok::<_, String>(summary)
+        })();
+        if written.is_err() {
+            let _ = std::fs::remove_file(&partial);
+        }
+        written?
+    };
+    bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
-    println!(
-        "indexed {n} records in {secs:.1} s ({:.0} records/s)",
-        n as f64 / secs.max(0.001)
+    let size = if to_stdout {
+        String::new()
+    } else {
+        std::fs::metadata(file)
+            .map(|m| format!(", {:.1} MB", m.len() as f64 / 1e6))
+            .unwrap_or_default()
+    };
+    let line = format!(
+        "backed up {} rows of {} tables (schema {}){} to {}{size} in {secs:.1} s",
+        summary.rows,
+        summary.tables,
+        summary.schema,
+        if summary.files.is_empty() {
+            String::new()
+        } else {
+            format!(" and {}", summary.files.join(", "))
+        },
+        if to_stdout {
+            "standard output".to_string()
+        } else {
+            file.display().to_string()
+        },
     );
+    // With the backup itself on standard output, the report goes to standard error.
+    if to_stdout {
+        eprintln!("{line}");
+    } else {
+        println!("{line}");
+    }
+    Ok(())
+}
+
+fn partial_path(file: &std::path::Path) -> std::path::PathBuf {
+    let mut name = file.file_name().unwrap_or_default().to_os_string();
+    name.push(".partial");
+    file.with_file_name(name)
+}
+
+fn restore(file: &std::path::Path, data: &DataArgs) -> Result<(), String> {
+    use std::io::BufRead;
+    let f =
+        std::fs::File::open(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut raw = std::io::BufReader::new(f);
+    // Compressed as `fika backup` writes it, or already unpacked with zcat.
+    let gzip = raw
+        .fill_buf()
+        .map(|b| b.starts_with(&[0x1f, 0x8b]))
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    let mut input: Box<dyn BufRead> = if gzip {
+        Box::new(std::io::BufReader::new(
+            flate2::bufread::MultiGzDecoder::new(raw),
+        ))
+    } else {
+        Box::new(raw)
+    };
+    let target = data.prepare()?;
+    let mut conn = target.establish()?;
+    let bar = progress_bar(ROWS_BAR)?;
+    let start = std::time::Instant::now();
+    let restored =
+        crate::backup::restore(&mut conn, &data.data_dir, &mut input, &mut |done, total| {
+            bar.set_length(total);
+            bar.set_position(done);
+        })
+        .map_err(|e| format!("{}: {e}", file.display()))?;
+    bar.finish_and_clear();
+    let indexed = rebuild_index(&mut conn, &data.data_dir)?;
+    let s = &restored.summary;
+    println!(
+        "restored {} rows of {} tables (schema {}) into {} in {:.1} s; search index rebuilt ({indexed} records)",
+        s.rows,
+        s.tables,
+        s.schema,
+        target.describe(),
+        start.elapsed().as_secs_f64()
+    );
+    if restored.upgraded > 0 {
+        println!(
+            "applied {} newer migrations after the restore",
+            restored.upgraded
+        );
+    }
+    for f in &restored.kept_files {
+        println!("kept the data dir's own {f}; the backup's differs (it was not written)");
+    }
     Ok(())
 }
 

@@ -7,6 +7,7 @@ mod labels;
 pub mod actions;
 pub mod app;
 pub mod auth;
+pub mod backup;
 pub mod cli;
 pub mod config;
 pub mod dates;

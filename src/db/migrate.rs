@@ -18,11 +18,18 @@ const PG_MIGRATION_LOCK: i64 = 0x66_69_6b_61_6d_69_67; // "fikamig"
 /// lock, so several instances starting together wait for the first one instead of racing on
 /// the same DDL. Returns how many migrations were applied.
 pub fn run_migrations(conn: &mut AnyConnection) -> Result<usize, String> {
+    migrate_until(conn, None)
+}
+
+/// Runs pending migrations up to and including `last` (all of them when `None`), under the
+/// same lock as [`run_migrations`]. A restore uses it to build the schema its backup was
+/// taken from, load the rows, and only then bring them up to date.
+pub fn migrate_until(conn: &mut AnyConnection, last: Option<&str>) -> Result<usize, String> {
     if let AnyConnection::Postgresql(c) = conn {
         c.batch_execute(&format!("SELECT pg_advisory_lock({PG_MIGRATION_LOCK})"))
             .map_err(|e| fail(&e))?;
     }
-    let applied = apply_pending(conn);
+    let applied = apply_pending(conn, last);
     if let AnyConnection::Postgresql(c) = conn {
         let unlocked = c.batch_execute(&format!("SELECT pg_advisory_unlock({PG_MIGRATION_LOCK})"));
         let applied = applied?;
@@ -36,14 +43,14 @@ fn fail(e: &dyn std::fmt::Display) -> String {
     format!("database migration failed: {e}")
 }
 
-fn apply_pending(conn: &mut AnyConnection) -> Result<usize, String> {
+fn apply_pending(conn: &mut AnyConnection, last: Option<&str>) -> Result<usize, String> {
     let mut applied = 0;
     loop {
         let next = match conn {
             AnyConnection::Sqlite(c) => next_version(c, SQLITE),
             AnyConnection::Postgresql(c) => next_version(c, POSTGRES),
         }?;
-        let Some(version) = next else {
+        let Some(version) = next.filter(|v| last.is_none_or(|last| v.as_str() <= last)) else {
             return Ok(applied);
         };
         if let Some(repair) = super::fixups::before(&version) {
@@ -55,6 +62,39 @@ fn apply_pending(conn: &mut AnyConnection) -> Result<usize, String> {
         }?;
         applied += 1;
     }
+}
+
+/// The version of the newest migration this build of fika knows, e.g. `20261202000011`
+/// (both backends have the same versions; a unit test holds them to it).
+pub fn latest_version() -> Result<String, String> {
+    use diesel::migration::MigrationSource;
+    let all =
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE).map_err(|e| fail(&e))?;
+    all.iter()
+        .map(|m| m.name().version().to_string())
+        .max()
+        .ok_or_else(|| "fika has no migrations".to_string())
+}
+
+/// Whether this build knows a migration of exactly this version.
+pub fn knows_version(version: &str) -> Result<bool, String> {
+    use diesel::migration::MigrationSource;
+    let all =
+        MigrationSource::<diesel::sqlite::Sqlite>::migrations(&SQLITE).map_err(|e| fail(&e))?;
+    Ok(all
+        .iter()
+        .any(|m| m.name().version().to_string() == version))
+}
+
+/// The newest migration applied to this database, or `None` for a database fika has never
+/// touched.
+pub fn applied_version(conn: &mut AnyConnection) -> Result<Option<String>, String> {
+    let applied = match conn {
+        AnyConnection::Sqlite(c) => c.applied_migrations(),
+        AnyConnection::Postgresql(c) => c.applied_migrations(),
+    }
+    .map_err(|e| fail(&e))?;
+    Ok(applied.iter().map(|v| v.to_string()).max())
 }
 
 /// The version of the first pending migration, if any.

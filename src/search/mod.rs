@@ -175,7 +175,7 @@ impl Search {
             .try_into()
             .map_err(|e| format!("cannot read the search index: {e}"))?;
         let synonyms = synonyms::Source::new(
-            dir.parent().unwrap_or(dir).join("synonyms.txt"),
+            dir.parent().unwrap_or(dir).join(synonyms::ADMIN_FILE),
             index
                 .tokenizers()
                 .get(schema::QUERY_STEMMED)

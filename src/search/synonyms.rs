@@ -14,6 +14,9 @@ use super::query::tokens;
 
 /// fika's own list.
 pub const SHIPPED: &str = include_str!("synonyms.txt");
+
+/// The admin's own list, in the data dir.
+pub const ADMIN_FILE: &str = "synonyms.txt";
 /// How often the admin's file is looked at (a `stat`, not a read).
 const RECHECK: Duration = Duration::from_secs(1);
 /// The longest member, in words, that a query is matched against.

@@ -6,6 +6,7 @@ mod harness;
 
 mod auth;
 mod backstage;
+mod backup;
 mod browser;
 mod cli;
 mod concurrency;
