@@ -93,10 +93,14 @@ pub enum ImportCommand {
 #[derive(Debug, Subcommand)]
 pub enum ExportCommand {
     /// Write every page and lesson as Markdown with YAML front matter into DIR/pages and
-    /// DIR/lessons.
+    /// DIR/lessons, and every uploaded image into DIR/images (linked relatively).
     Markdown {
         #[arg(value_name = "DIR")]
         dir: std::path::PathBuf,
+        /// Turn wikilinks and links to fika's pages and lessons into relative links between
+        /// the files, for static-site tools.
+        #[arg(long)]
+        relative_links: bool,
         #[command(flatten)]
         data: DataArgs,
     },
@@ -232,12 +236,21 @@ pub fn run(cli: Cli) -> Result<(), String> {
             command: ExportCommand::Backstage { out, data },
         } => export_backstage(out.as_deref(), &data),
         Command::Export {
-            command: ExportCommand::Markdown { dir, data },
+            command:
+                ExportCommand::Markdown {
+                    dir,
+                    relative_links,
+                    data,
+                },
         } => {
-            let (pages, lessons) = with_conn(&data, |c| crate::pages::export::export(c, &dir))?;
+            let options = crate::pages::export::Options { relative_links };
+            let w = with_conn(&data, |c| crate::pages::export::export(c, &dir, options))?;
             println!(
-                "wrote {pages} pages and {lessons} lessons to {}",
-                dir.display()
+                "wrote {} pages and {} lessons to {}, with {} images",
+                w.pages,
+                w.lessons,
+                dir.display(),
+                w.images
             );
             Ok(())
         }

@@ -312,6 +312,105 @@ pub fn plain_text(markdown: &str) -> String {
     out.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// A link in Markdown source, as [`rewrite_links`] offers it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SourceLink {
+    /// `[[target]]` or `[[target|label]]`; `label` is the text written after the bar.
+    Wiki {
+        target: WikiTarget,
+        label: Option<String>,
+    },
+    /// The destination of an ordinary link or image.
+    Url(String),
+}
+
+/// What to put in place of a link.
+pub enum Rewrite {
+    /// The whole link (for a wikilink: `[[…]]`) becomes this Markdown.
+    Whole(String),
+    /// Only the destination changes (ordinary links and images).
+    Url(String),
+}
+
+/// Rewrites the links of Markdown source and leaves every other byte as written (the
+/// export's relative links and image files). Links inside code are not links and stay.
+pub fn rewrite_links(
+    markdown: &str,
+    rewrite: &mut dyn FnMut(&SourceLink) -> Option<Rewrite>,
+) -> String {
+    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
+        .into_offset_iter()
+        .collect();
+    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
+    for (i, (event, range)) in events.iter().enumerate() {
+        let (link, dest) = match event {
+            Event::Start(Tag::Link {
+                link_type: LinkType::WikiLink { has_pothole },
+                dest_url,
+                ..
+            }) => {
+                let label = has_pothole.then(|| {
+                    events[i + 1..]
+                        .iter()
+                        .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Link)))
+                        .filter_map(|(e, _)| match e {
+                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                            _ => None,
+                        })
+                        .collect::<String>()
+                });
+                let link = SourceLink::Wiki {
+                    target: WikiTarget::parse(dest_url),
+                    label,
+                };
+                (link, None)
+            }
+            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
+                (SourceLink::Url(dest_url.to_string()), Some(dest_url))
+            }
+            _ => continue,
+        };
+        match (rewrite(&link), dest) {
+            (Some(Rewrite::Whole(text)), _) => edits.push((range.clone(), text)),
+            // The destination comes after the link text, so its last occurrence in the
+            // link's source is the one to change (`[![x](/a)](/a)` has two).
+            (Some(Rewrite::Url(url)), Some(dest)) if !dest.is_empty() => {
+                if let Some(at) = markdown[range.clone()].rfind(dest.as_ref()) {
+                    let start = range.start + at;
+                    edits.push((start..start + dest.len(), url));
+                }
+            }
+            _ => {}
+        }
+    }
+    edits.sort_by_key(|(r, _)| r.start);
+    let mut out = String::with_capacity(markdown.len());
+    let mut at = 0;
+    for (range, text) in edits {
+        // Edits never overlap in practice; one that would is left out rather than garbled.
+        if range.start < at {
+            continue;
+        }
+        out.push_str(&markdown[at..range.start]);
+        out.push_str(&text);
+        at = range.end;
+    }
+    out.push_str(&markdown[at..]);
+    out
+}
+
+/// Text for inside `[…]` of a Markdown link: the brackets and backslashes escaped.
+pub fn link_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '[' | ']' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The distinct keys of a text's wikilinks (for "What links here").
 pub fn link_keys(links: &[WikiTarget]) -> BTreeSet<String> {
     links.iter().map(WikiTarget::key).collect()
@@ -372,6 +471,29 @@ mod tests {
             out.contains("id=\"h-notes\"") && out.contains("id=\"h-notes-2\""),
             "{out}"
         );
+    }
+
+    #[test]
+    fn links_are_rewritten_in_the_source_and_nothing_else() {
+        let md = "See [[Onboarding guide|the guide]] and [[Nowhere]].\n\n![dot](/images/abc \"Dot\") [![x](/images/abc)](/images/abc)\n\n`[[code]]` and [site](https://example.com)\n";
+        let out = rewrite_links(md, &mut |l| match l {
+            SourceLink::Wiki {
+                target: WikiTarget::Page(p),
+                label,
+            } if p == "Onboarding guide" => Some(Rewrite::Whole(format!(
+                "[{}](onboarding.md)",
+                link_text(label.as_deref().unwrap_or(p))
+            ))),
+            SourceLink::Url(u) if u == "/images/abc" => {
+                Some(Rewrite::Url("../images/abc.png".into()))
+            }
+            _ => None,
+        });
+        assert_eq!(
+            out,
+            "See [the guide](onboarding.md) and [[Nowhere]].\n\n![dot](../images/abc.png \"Dot\") [![x](../images/abc.png)](../images/abc.png)\n\n`[[code]]` and [site](https://example.com)\n"
+        );
+        assert_eq!(link_text("a [b] \\ c"), "a \\[b\\] \\\\ c");
     }
 
     #[test]

@@ -1,20 +1,50 @@
 //! `fika export markdown DIR`: every page and lesson as a Markdown file with YAML front matter
-//! (title, slug, units, tags, dates), so an organization can keep a plain-text copy.
+//! (id, title, slug, author, units, tags, dates), and every uploaded image as a file that the
+//! Markdown links relatively, so an organization can keep a plain-text copy or build a static
+//! site from it. `--relative-links` also turns wikilinks and links to fika's own pages and
+//! lessons into relative links between the files.
 
+use std::collections::HashMap;
 use std::path::Path;
 
+use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::AnyConnection;
+use crate::db::schema::{images, page_revisions, people};
 use crate::error::{AppError, AppResult};
+use crate::markdown::{Rewrite, SourceLink, WikiTarget, link_text, rewrite_links};
+
+/// How the export writes links.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Options {
+    /// Wikilinks and `/pages/…`, `/lessons/…` links become relative links to the exported
+    /// files (for static-site tools); without it they stay as fika writes them, so the
+    /// files can go back into a wiki.
+    pub relative_links: bool,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Written {
+    pub pages: usize,
+    pub lessons: usize,
+    pub images: usize,
+}
 
 #[derive(Serialize)]
 struct FrontMatter<'a> {
+    id: i64,
     title: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     slug: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     source: Option<String>,
+    /// The username of who wrote it first, and their name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    author_name: Option<&'a str>,
     units: Vec<String>,
     tags: Vec<String>,
     revision: i32,
@@ -28,9 +58,11 @@ fn document(front: &FrontMatter, body: &str) -> AppResult<String> {
 }
 
 /// Writes `path` through a temporary file beside it, so no file is ever half written.
-fn write_file(path: &Path, text: &str) -> Result<(), String> {
-    let tmp = path.with_extension("md.tmp");
-    std::fs::write(&tmp, text)
+fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = std::path::PathBuf::from(tmp);
+    std::fs::write(&tmp, bytes)
         .and_then(|_| std::fs::rename(&tmp, path))
         .map_err(|e| {
             let _ = std::fs::remove_file(&tmp);
@@ -38,21 +70,187 @@ fn write_file(path: &Path, text: &str) -> Result<(), String> {
         })
 }
 
-/// Exports into `dir`/pages and `dir`/lessons; returns (pages, lessons) written.
-pub fn export(conn: &mut AnyConnection, dir: &Path) -> Result<(usize, usize), String> {
+/// The file extension of an image type fika accepts.
+fn image_extension(content_type: &str) -> &'static str {
+    match content_type {
+        "image/png" => "png",
+        "image/jpeg" => "jpg",
+        "image/gif" => "gif",
+        "image/webp" => "webp",
+        _ => "bin",
+    }
+}
+
+/// A lesson's file name: its id (unique) and a readable part of its title.
+fn lesson_file(id: i64, title: &str) -> String {
+    format!(
+        "{id}-{}.md",
+        crate::markdown::slugify(title)
+            .chars()
+            .take(60)
+            .collect::<String>()
+    )
+}
+
+/// Everything a body's links may point at, and the directory the body is written in.
+struct Links<'a> {
+    options: Options,
+    pages: &'a super::repo::LinkIndex,
+    /// sha256 → file name under `images/`.
+    images: &'a HashMap<String, String>,
+    /// lesson id → file name under `lessons/`.
+    lessons: &'a HashMap<i64, String>,
+}
+
+impl Links<'_> {
+    /// Rewrites a body written into `pages/` or `lessons/` (both one level below `dir`).
+    fn rewrite(&self, body: &str, in_pages: bool) -> String {
+        let page_path = |slug: &str| {
+            if in_pages {
+                format!("{slug}.md")
+            } else {
+                format!("../pages/{slug}.md")
+            }
+        };
+        let lesson_path = |file: &str| {
+            if in_pages {
+                format!("../lessons/{file}")
+            } else {
+                file.to_string()
+            }
+        };
+        rewrite_links(body, &mut |link| match link {
+            SourceLink::Url(url) => {
+                let (path, rest) = split_suffix(url);
+                if let Some(sha) = path.strip_prefix("/images/") {
+                    return self
+                        .images
+                        .get(sha)
+                        .map(|f| Rewrite::Url(format!("../images/{f}{rest}")));
+                }
+                if !self.options.relative_links {
+                    return None;
+                }
+                if let Some(slug) = path.strip_prefix("/pages/") {
+                    return self
+                        .pages
+                        .resolve(slug)
+                        .map(|(slug, _)| Rewrite::Url(format!("{}{rest}", page_path(&slug))));
+                }
+                let id = path.strip_prefix("/lessons/")?.parse::<i64>().ok()?;
+                self.lessons
+                    .get(&id)
+                    .map(|f| Rewrite::Url(format!("{}{rest}", lesson_path(f))))
+            }
+            SourceLink::Wiki { target, label } if self.options.relative_links => {
+                let WikiTarget::Page(name) = target else {
+                    // Org units and people have no file: their name, as fika shows it.
+                    let WikiTarget::Org { slug, .. } = target else {
+                        return None;
+                    };
+                    return Some(Rewrite::Whole(link_text(label.as_deref().unwrap_or(slug))));
+                };
+                Some(Rewrite::Whole(match self.pages.resolve(name) {
+                    Some((slug, title)) => format!(
+                        "[{}]({})",
+                        link_text(label.as_deref().unwrap_or(&title)),
+                        page_path(&slug)
+                    ),
+                    // A page not written yet: the words stay, without a broken link.
+                    None => link_text(label.as_deref().unwrap_or(name)),
+                }))
+            }
+            SourceLink::Wiki { .. } => None,
+        })
+    }
+}
+
+/// `/pages/a#part` → (`/pages/a`, `#part`): the anchor or query stays on the new link.
+fn split_suffix(url: &str) -> (&str, &str) {
+    match url.find(['#', '?']) {
+        Some(i) => url.split_at(i),
+        None => (url, ""),
+    }
+}
+
+/// Writes every image into `dir/images`; returns sha256 → file name.
+fn write_images(conn: &mut AnyConnection, dir: &Path) -> Result<HashMap<String, String>, String> {
+    let fail = |e: diesel::result::Error| AppError::from(e).to_string();
+    let list: Vec<(i64, String, String)> = images::table
+        .select((images::id, images::sha256, images::content_type))
+        .order(images::id)
+        .load(conn)
+        .map_err(fail)?;
+    let mut names = HashMap::new();
+    if list.is_empty() {
+        return Ok(names);
+    }
+    let images_dir = dir.join("images");
+    std::fs::create_dir_all(&images_dir)
+        .map_err(|e| format!("cannot create {}: {e}", images_dir.display()))?;
+    // One at a time: images can be large, and there can be many.
+    for (id, sha, content_type) in list {
+        let data: Vec<u8> = images::table
+            .find(id)
+            .select(images::data)
+            .first(conn)
+            .map_err(fail)?;
+        let name = format!("{sha}.{}", image_extension(&content_type));
+        write_file(&images_dir.join(&name), &data)?;
+        names.insert(sha, name);
+    }
+    Ok(names)
+}
+
+/// Exports into `dir`/pages, `dir`/lessons and `dir`/images.
+pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<Written, String> {
     let fail = |e: AppError| e.to_string();
     for sub in ["pages", "lessons"] {
         std::fs::create_dir_all(dir.join(sub))
             .map_err(|e| format!("cannot create {}: {e}", dir.join(sub).display()))?;
     }
+    let image_names = write_images(conn, dir)?;
     let pages = super::repo::list(conn, None, None, i64::MAX).map_err(fail)?;
+    let lessons = crate::lessons::repo::list(conn, &Default::default(), i64::MAX).map_err(fail)?;
+    let lesson_names: HashMap<i64, String> = lessons
+        .iter()
+        .map(|l| (l.id, lesson_file(l.id, &l.title)))
+        .collect();
+    let index = super::repo::LinkIndex::load(conn).map_err(fail)?;
+    let links = Links {
+        options,
+        pages: &index,
+        images: &image_names,
+        lessons: &lesson_names,
+    };
+    let people: HashMap<i64, (String, String)> = people::table
+        .select((people::id, people::username, people::display_name))
+        .load::<(i64, String, String)>(conn)
+        .map_err(|e| fail(e.into()))?
+        .into_iter()
+        .map(|(id, u, n)| (id, (u, n)))
+        .collect();
+    // A page's author is who wrote its first revision.
+    let first_authors: HashMap<i64, i64> = page_revisions::table
+        .filter(page_revisions::number.eq(1))
+        .select((page_revisions::page_id, page_revisions::author_id))
+        .load::<(i64, Option<i64>)>(conn)
+        .map_err(|e| fail(e.into()))?
+        .into_iter()
+        .filter_map(|(page, author)| Some((page, author?)))
+        .collect();
+    let author = |id: Option<i64>| id.and_then(|id| people.get(&id));
     for summary in &pages {
         let page = super::repo::page(conn, &summary.slug).map_err(fail)?;
         let units = super::repo::units_of(conn, page.id).map_err(fail)?;
+        let by = author(first_authors.get(&page.id).copied());
         let front = FrontMatter {
+            id: page.id,
             title: &page.title,
             slug: Some(&page.slug),
             source: None,
+            author: by.map(|(u, _)| u.as_str()),
+            author_name: by.map(|(_, n)| n.as_str()),
             units: units
                 .iter()
                 .map(|u| format!("{}:{}", u.kind, u.slug))
@@ -62,21 +260,27 @@ pub fn export(conn: &mut AnyConnection, dir: &Path) -> Result<(usize, usize), St
             created: page.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             updated: page.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
-        let text = document(&front, &page.body).map_err(fail)?;
-        write_file(&dir.join("pages").join(format!("{}.md", page.slug)), &text)?;
+        let text = document(&front, &links.rewrite(&page.body, true)).map_err(fail)?;
+        write_file(
+            &dir.join("pages").join(format!("{}.md", page.slug)),
+            text.as_bytes(),
+        )?;
     }
-    let lessons = crate::lessons::repo::list(conn, &Default::default(), i64::MAX).map_err(fail)?;
     for summary in &lessons {
         let l = crate::lessons::repo::lesson(conn, summary.id).map_err(fail)?;
         let units = crate::lessons::repo::units_of(conn, l.id).map_err(fail)?;
         let source = l.source();
+        let by = author(l.author_id);
         let front = FrontMatter {
+            id: l.id,
             title: &l.title,
             slug: None,
             source: Some(match source.reference() {
                 "" => source.kind().to_string(),
                 r => format!("{}:{r}", source.kind()),
             }),
+            author: by.map(|(u, _)| u.as_str()),
+            author_name: by.map(|(_, n)| n.as_str()),
             units: units
                 .iter()
                 .map(|u| format!("{}:{}", u.kind, u.slug))
@@ -86,18 +290,15 @@ pub fn export(conn: &mut AnyConnection, dir: &Path) -> Result<(usize, usize), St
             created: l.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             updated: l.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
-        let name = format!(
-            "{}-{}.md",
-            l.id,
-            crate::markdown::slugify(&l.title)
-                .chars()
-                .take(60)
-                .collect::<String>()
-        );
+        let text = document(&front, &links.rewrite(&l.body, false)).map_err(fail)?;
         write_file(
-            &dir.join("lessons").join(name),
-            &document(&front, &l.body).map_err(fail)?,
+            &dir.join("lessons").join(&lesson_names[&l.id]),
+            text.as_bytes(),
         )?;
     }
-    Ok((pages.len(), lessons.len()))
+    Ok(Written {
+        pages: pages.len(),
+        lessons: lessons.len(),
+        images: image_names.len(),
+    })
 }

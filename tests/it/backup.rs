@@ -9,7 +9,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::harness::{Backend, TestData, TestServer};
+use crate::harness::{Backend, PNG, TestData, TestServer};
 
 const DEMO_PASSWORD: &str = "fika-demo-2026";
 
@@ -99,24 +99,7 @@ async fn backup_while_writing_restores_into_the_other_backend(b: Backend) {
     let c = s.client();
     c.login("alice", DEMO_PASSWORD).await;
     let t = c.csrf("/pages/new").await;
-    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82".to_vec();
-    let form = reqwest::multipart::Form::new().text("csrf_token", t).part(
-        "file",
-        reqwest::multipart::Part::bytes(png.clone()).file_name("dot.png"),
-    );
-    let res = c
-        .http
-        .post(s.url("/images"))
-        .header("accept", "application/json")
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(res.status(), 201);
-    let image_url = res.json::<Value>().await.unwrap()["url"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let image_url = c.upload_image(PNG, "dot.png", &t).await;
 
     // Writers keep going before, during and after the backup.
     let stop = Arc::new(AtomicBool::new(false));
@@ -221,7 +204,7 @@ async fn backup_while_writing_restores_into_the_other_backend(b: Backend) {
     c.login("alice", DEMO_PASSWORD).await;
     let img = c.get(&image_url).await;
     assert_eq!(img.status(), 200);
-    assert_eq!(img.bytes().await.unwrap().as_ref(), png.as_slice());
+    assert_eq!(img.bytes().await.unwrap().as_ref(), PNG);
     let token = r.token_for("alice");
     let (_, lessons) = r.get_items("/api/v1/lessons", &token).await;
     assert_eq!(

@@ -513,6 +513,32 @@ impl Client {
     }
 }
 
+/// A valid 1×1 PNG.
+pub const PNG: &[u8] = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82";
+
+impl Client {
+    /// Uploads an image as the editor does and returns its address (`/images/<sha256>`).
+    pub async fn upload_image(&self, bytes: &[u8], name: &str, csrf: &str) -> String {
+        let form = reqwest::multipart::Form::new()
+            .text("csrf_token", csrf.to_string())
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(bytes.to_vec()).file_name(name.to_string()),
+            );
+        let res = self
+            .http
+            .post(format!("{}/images", self.base))
+            .header("accept", "application/json")
+            .multipart(form)
+            .send()
+            .await
+            .expect("upload");
+        assert_eq!(res.status(), 201, "image upload");
+        let json: serde_json::Value = res.json().await.expect("upload answer");
+        json["url"].as_str().expect("url").to_string()
+    }
+}
+
 pub fn csrf_in(html: &str) -> Option<String> {
     let marker = "name=\"csrf_token\" value=\"";
     let start = html.find(marker)? + marker.len();

@@ -2,7 +2,7 @@
 //! and edits that never overwrite each other.
 
 use crate::backend_tests;
-use crate::harness::{Backend, Client, PASSWORD, TestServer};
+use crate::harness::{Backend, Client, PASSWORD, PNG, TestServer};
 
 async fn signed_in(b: Backend) -> (TestServer, Client, String) {
     let s = TestServer::start(b).await;
@@ -954,7 +954,7 @@ async fn markdown_export(b: Backend) {
         .cli(&["export", "markdown", out_dir.to_str().unwrap()], None);
     assert!(out.success, "{}", out.stderr);
     assert!(
-        out.stdout.contains("wrote 1 pages and 1 lessons"),
+        out.stdout.contains("wrote 1 pages and 1 lessons to"),
         "{}",
         out.stdout
     );
@@ -987,9 +987,123 @@ async fn markdown_export(b: Backend) {
     assert!(lesson.contains("- fika"));
 }
 
+/// What a static site needs: the images as files linked relatively, who wrote what, and —
+/// when asked — wikilinks as relative links between the files.
+async fn markdown_export_for_static_sites(b: Backend) {
+    let (s, c, t) = signed_in(b).await;
+    let image = c.upload_image(PNG, "dot.png", &t).await;
+    let sha = image.trim_start_matches("/images/").to_string();
+    create(&c, &t, "Coffee corner", "Beans on the left.").await;
+    create(
+        &c,
+        &t,
+        "Onboarding",
+        &format!(
+            "![A dot]({image} \"Dot\")\n\nSee [[Coffee corner|the corner]], [[coffee-corner]], \
+             [[Not written yet]], [[squad:nowhere]] and [the corner](/pages/coffee-corner#beans).\n\n\
+             `[[in code]]` stays."
+        ),
+    )
+    .await;
+    c.post_form(
+        "/lessons/new",
+        &[
+            ("csrf_token", &t),
+            ("title", "Mugs matter"),
+            (
+                "body",
+                &format!("Read [[Onboarding]] first. ![dot]({image})"),
+            ),
+            ("source_kind", "page"),
+            ("source_ref", "onboarding"),
+        ],
+    )
+    .await;
+
+    // As fika writes them: wikilinks stay, images become files all the same.
+    let plain = s.data.dir.path().join("plain");
+    let out = s
+        .data
+        .cli(&["export", "markdown", plain.to_str().unwrap()], None);
+    assert!(out.success, "{}", out.stderr);
+    assert!(out.stdout.contains("with 1 images"), "{}", out.stdout);
+    let file = plain.join(format!("images/{sha}.png"));
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        PNG,
+        "the image, byte for byte"
+    );
+    let page = std::fs::read_to_string(plain.join("pages/onboarding.md")).unwrap();
+    assert!(
+        page.contains(&format!("![A dot](../images/{sha}.png \"Dot\")")),
+        "{page}"
+    );
+    assert!(page.contains("[[Coffee corner|the corner]]"), "{page}");
+    let (front, _) = page
+        .trim_start_matches("---\n")
+        .split_once("---\n")
+        .unwrap();
+    let meta: serde_json::Value = serde_yaml_ng::from_str(front).unwrap();
+    assert!(meta["id"].as_i64().unwrap() > 0);
+    assert_eq!(meta["author"], "bea");
+    assert_eq!(meta["author_name"], "bea Testperson");
+
+    // For static-site tools: links between the files, and every one of them leads somewhere.
+    let site = s.data.dir.path().join("site");
+    let out = s.data.cli(
+        &[
+            "export",
+            "markdown",
+            site.to_str().unwrap(),
+            "--relative-links",
+        ],
+        None,
+    );
+    assert!(out.success, "{}", out.stderr);
+    let page = std::fs::read_to_string(site.join("pages/onboarding.md")).unwrap();
+    for expected in [
+        format!("![A dot](../images/{sha}.png \"Dot\")"),
+        "See [the corner](coffee-corner.md), [Coffee corner](coffee-corner.md), Not written yet, nowhere and [the corner](coffee-corner.md#beans).".to_string(),
+        "`[[in code]]` stays.".to_string(),
+    ] {
+        assert!(page.contains(&expected), "{expected}\n in \n{page}");
+    }
+    let lesson_path = std::fs::read_dir(site.join("lessons"))
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
+    let lesson = std::fs::read_to_string(&lesson_path).unwrap();
+    assert!(
+        lesson.contains(&format!(
+            "Read [Onboarding](../pages/onboarding.md) first. ![dot](../images/{sha}.png)"
+        )),
+        "{lesson}"
+    );
+    assert!(lesson.contains("author: bea"), "{lesson}");
+    // Every relative link in every file resolves to a file that was written.
+    for dir in ["pages", "lessons"] {
+        for entry in std::fs::read_dir(site.join(dir)).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for target in text.split("](").skip(1) {
+                let target = target.split([')', ' ', '#']).next().unwrap();
+                if target.ends_with(".md") || target.starts_with("../images/") {
+                    assert!(
+                        path.parent().unwrap().join(target).exists(),
+                        "{} links to {target}, which is missing",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+}
+
 async fn image_uploads(b: Backend) {
     let (s, c, t) = signed_in(b).await;
-    let png: Vec<u8> = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82".to_vec();
+    let png: Vec<u8> = PNG.to_vec();
     let upload = |bytes: Vec<u8>, name: &'static str, token: Option<String>, json: bool| {
         let mut form = reqwest::multipart::Form::new();
         if let Some(t) = token {
@@ -1067,5 +1181,6 @@ backend_tests!(
     odd_markup_does_not_flood_the_log,
     pages_and_lessons_api,
     markdown_export,
+    markdown_export_for_static_sites,
     image_uploads,
 );
