@@ -167,12 +167,46 @@ pub fn count(conn: &mut AnyConnection, table: &str) -> AppResult<u64> {
     Ok(c.n.max(0) as u64)
 }
 
-/// Rows `offset..offset+limit` in key order, each as one JSON object in the file's format.
+/// Where the next batch of a table's rows starts.
+#[derive(Debug, Clone)]
+pub enum Cursor {
+    /// After this key: a table with one integer key is read by its index, so each batch
+    /// costs the same however far into the table it is.
+    Key(Option<i64>),
+    /// After this many rows, for the few tables with composite or text keys (all small).
+    Offset(u64),
+}
+
+impl Cursor {
+    pub fn start(t: &Table) -> Cursor {
+        if t.key.len() == 1 && t.column_type(&t.key[0]) == Some(ColType::Integer) {
+            Cursor::Key(None)
+        } else {
+            Cursor::Offset(0)
+        }
+    }
+
+    /// The position after a batch that ended with `last`, `read` rows into the table.
+    pub fn after(&self, t: &Table, read: u64, last: Option<&String>) -> AppResult<Cursor> {
+        Ok(match self {
+            Cursor::Offset(_) => Cursor::Offset(read),
+            Cursor::Key(_) => {
+                let row: serde_json::Value =
+                    serde_json::from_str(last.map_or("{}", |l| l)).map_err(AppError::internal)?;
+                Cursor::Key(Some(row[&t.key[0]].as_i64().ok_or_else(|| {
+                    AppError::internal(format!("a row of {} has no key", t.name))
+                })?))
+            }
+        })
+    }
+}
+
+/// The next `limit` rows in key order, each as one JSON object in the file's format.
 pub fn read_rows(
     conn: &mut AnyConnection,
     t: &Table,
     limit: i64,
-    offset: i64,
+    from: &Cursor,
 ) -> AppResult<Vec<String>> {
     let order = t
         .key
@@ -199,8 +233,9 @@ pub fn read_rows(
             .collect::<Vec<_>>()
             .join(", ");
         format!(
-            "SELECT json_object({pairs}) AS line FROM {} ORDER BY {order} LIMIT ?1 OFFSET ?2",
-            quote(&t.name)
+            "SELECT json_object({pairs}) AS line FROM {} WHERE {} ORDER BY {order} LIMIT ?1 OFFSET ?2",
+            quote(&t.name),
+            key_after(t, from, "?3")
         )
     } else {
         let cols = t
@@ -220,15 +255,30 @@ pub fn read_rows(
             .join(", ");
         format!(
             "SELECT row_to_json(r)::text AS line FROM \
-             (SELECT {cols} FROM {} ORDER BY {order} LIMIT $1 OFFSET $2) r",
-            quote(&t.name)
+             (SELECT {cols} FROM {} WHERE {} ORDER BY {order} LIMIT $1 OFFSET $2) r",
+            quote(&t.name),
+            key_after(t, from, "$3")
         )
+    };
+    let (offset, key) = match from {
+        Cursor::Offset(n) => (*n as i64, i64::MIN),
+        Cursor::Key(k) => (0, k.unwrap_or(i64::MIN)),
     };
     let rows: Vec<Line> = diesel::sql_query(sql)
         .bind::<BigInt, _>(limit)
         .bind::<BigInt, _>(offset)
+        .bind::<BigInt, _>(key)
         .load(conn)?;
     Ok(rows.into_iter().map(|r| r.line).collect())
+}
+
+/// The condition that starts a batch; the key parameter is always bound, so both paging
+/// kinds share one statement shape.
+fn key_after(t: &Table, from: &Cursor, param: &str) -> String {
+    match from {
+        Cursor::Key(_) => format!("{} > {param}", quote(&t.key[0])),
+        Cursor::Offset(_) => format!("{param} IS NOT NULL"),
+    }
 }
 
 /// The statement that inserts a JSON array of row objects (its one parameter), with the

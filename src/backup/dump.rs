@@ -100,11 +100,13 @@ fn write_snapshot(
         // at the count all the same, so the header never lies.
         let mut written = 0u64;
         let before = done;
+        let mut from = catalog::Cursor::start(t);
         while written < *n {
-            let rows = catalog::read_rows(c, t, batch, written as i64)?;
+            let rows = catalog::read_rows(c, t, batch, &from)?;
             if rows.is_empty() {
                 break;
             }
+            from = from.after(t, written + rows.len() as u64, rows.last())?;
             for row in rows.iter().take((*n - written) as usize) {
                 out.write_all(row.as_bytes())
                     .and_then(|_| out.write_all(b"\n"))
