@@ -75,6 +75,9 @@ pub enum Command {
 pub enum ImportCommand {
     /// Import Backstage catalog YAML (Group and User entities; multi-document files). One bad
     /// document rolls back the whole import; importing the same files again changes nothing.
+    /// An entity in another namespace is another entity: `user:development/guest` becomes the
+    /// person `development-guest`. A group whose type maps to no kind is skipped, and a squad,
+    /// chapter or trio below it goes into its nearest tribe ancestor; the report says so.
     Backstage {
         /// Catalog files (.yaml).
         #[arg(required = true, value_name = "FILE")]
@@ -104,7 +107,8 @@ pub enum ExportCommand {
         #[command(flatten)]
         data: DataArgs,
     },
-    /// Write the org as Backstage catalog YAML (it imports back to the same org).
+    /// Write the org as Backstage catalog YAML, valid against Backstage's schema (it imports
+    /// back to the same org, membership history and original group types included).
     Backstage {
         /// Write to FILE instead of standard output.
         #[arg(long, value_name = "FILE")]

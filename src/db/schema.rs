@@ -23,6 +23,7 @@ diesel::table! {
         title -> Text,
         bio -> Text,
         links -> Text,
+        backstage_ref -> Text,
     }
 }
 
@@ -82,6 +83,8 @@ diesel::table! {
         discipline -> Text,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        backstage_type -> Text,
+        backstage_ref -> Text,
     }
 }
 

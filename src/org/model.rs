@@ -12,10 +12,13 @@ use crate::db::schema::people;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Username(String);
 
+/// The longest username.
+pub const MAX_USERNAME: usize = 32;
+
 impl Username {
     pub fn parse(raw: &str) -> Result<Self, String> {
         let s = raw.trim().to_lowercase();
-        if s.len() < 2 || s.len() > 32 {
+        if s.len() < 2 || s.len() > MAX_USERNAME {
             return Err("A username has 2 to 32 characters.".into());
         }
         let mut chars = s.chars();
@@ -139,6 +142,9 @@ pub struct Profile {
     pub links: String,
     pub is_admin: bool,
     pub disabled: bool,
+    /// The Backstage entity ref of the user this person was imported from, when that is not
+    /// `user:default/<username>` (another namespace, a name cut to fit); empty otherwise.
+    pub backstage_ref: String,
 }
 
 /// A discipline: free text, trimmed and lower-cased, at most 40 characters.

@@ -199,3 +199,36 @@ pub fn all_profiles(conn: &mut AnyConnection) -> AppResult<Vec<Profile>> {
         .select(Profile::as_select())
         .load(conn)?)
 }
+
+/// The person imported from this Backstage entity ref (see [`Profile::backstage_ref`]).
+pub fn by_backstage_ref(conn: &mut AnyConnection, entity_ref: &str) -> AppResult<Option<Profile>> {
+    Ok(people::table
+        .filter(people::backstage_ref.eq(entity_ref))
+        .select(Profile::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records the Backstage user a person was imported from, so the next import finds them.
+pub fn set_backstage_ref(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    person_id: i64,
+    entity_ref: &str,
+) -> AppResult<()> {
+    write_with_changes(conn, actor, |conn| {
+        let username: String = people::table
+            .find(person_id)
+            .select(people::username)
+            .first(conn)
+            .optional()?
+            .ok_or(AppError::NotFound)?;
+        diesel::update(people::table.find(person_id))
+            .set((
+                people::backstage_ref.eq(entity_ref),
+                people::updated_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        Ok(((), vec![Change::new("person", username, "update")]))
+    })
+}

@@ -365,6 +365,12 @@ pub struct Unit {
     pub discipline: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// The Backstage `spec.type` it was imported with, when that is not the kind's name
+    /// (a `team` imported as a squad); empty otherwise. Exported again as its type.
+    pub backstage_type: String,
+    /// The Backstage entity ref it was imported from, when that is not
+    /// `group:default/<slug>` (another namespace, a name no slug can be); empty otherwise.
+    pub backstage_ref: String,
 }
 
 impl Unit {
@@ -383,6 +389,8 @@ impl Unit {
             discipline: String::new(),
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
+            backstage_type: String::new(),
+            backstage_ref: String::new(),
         }
     }
 

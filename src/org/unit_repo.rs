@@ -129,6 +129,14 @@ pub fn memberships_on(conn: &mut AnyConnection, on: NaiveDate) -> AppResult<Vec<
         .load(conn)?)
 }
 
+/// Every membership, current, past and planned.
+pub fn all_memberships(conn: &mut AnyConnection) -> AppResult<Vec<Membership>> {
+    Ok(memberships::table
+        .order((memberships::unit_id.asc(), memberships::start_date.asc()))
+        .select(Membership::as_select())
+        .load(conn)?)
+}
+
 /// Every membership of a unit, current and past, with the person.
 pub fn memberships_of_unit(
     conn: &mut AnyConnection,
@@ -436,6 +444,33 @@ pub fn update_unit(
         let after = unit_by_id(conn, unit_id)?;
         changes.push(Change::new("unit", unit_key(&after), "update"));
         Ok((after, changes))
+    })
+}
+
+/// Records what a Backstage import knew of a unit (see [`Unit::backstage_type`] and
+/// [`Unit::backstage_ref`]). Kept apart from [`UnitFields`] so that saving a unit's form, which
+/// knows nothing of Backstage, never clears them.
+pub fn set_backstage_identity(
+    conn: &mut AnyConnection,
+    actor: Option<i64>,
+    unit_id: i64,
+    backstage_type: &str,
+    backstage_ref: &str,
+) -> AppResult<Unit> {
+    write_with_changes(conn, actor, |conn| {
+        let n = diesel::update(units::table.find(unit_id))
+            .set((
+                units::backstage_type.eq(backstage_type),
+                units::backstage_ref.eq(backstage_ref),
+                units::updated_at.eq(Utc::now().naive_utc()),
+            ))
+            .execute(conn)?;
+        if n == 0 {
+            return Err(AppError::NotFound);
+        }
+        let unit = unit_by_id(conn, unit_id)?;
+        let key = unit_key(&unit);
+        Ok((unit, vec![Change::new("unit", key, "update")]))
     })
 }
 

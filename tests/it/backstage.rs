@@ -1,5 +1,9 @@
 //! Backstage catalog import and export, from the CLI and the upload form.
 
+use chrono::NaiveDate;
+use serde::Deserialize;
+use serde_yaml_ng::Value;
+
 use crate::backend_tests;
 use crate::harness::{Backend, PASSWORD, TestData, TestServer};
 
@@ -9,6 +13,124 @@ fn write(data: &TestData, name: &str, text: &str) -> String {
     let path = data.dir.path().join(name);
     std::fs::write(&path, text).unwrap();
     path.to_string_lossy().into_owned()
+}
+
+/// A membership as a person reads it: username, unit kind, unit slug, role, start, end.
+type Row = (String, String, String, String, NaiveDate, Option<NaiveDate>);
+
+/// Every membership in the database, current and past, sorted.
+fn memberships(data: &TestData) -> Vec<Row> {
+    use diesel::prelude::*;
+    use fika::db::schema::{memberships, people, units};
+    let mut rows: Vec<Row> = memberships::table
+        .inner_join(people::table)
+        .inner_join(units::table)
+        .select((
+            people::username,
+            units::kind,
+            units::slug,
+            memberships::role,
+            memberships::start_date,
+            memberships::end_date,
+        ))
+        .load(&mut data.connect())
+        .expect("memberships");
+    rows.sort();
+    rows
+}
+
+fn day(text: &str) -> NaiveDate {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").expect("date")
+}
+
+fn row(user: &str, kind: &str, slug: &str, role: &str, start: &str, end: Option<&str>) -> Row {
+    (
+        user.into(),
+        kind.into(),
+        slug.into(),
+        role.into(),
+        day(start),
+        end.map(day),
+    )
+}
+
+/// `fika export backstage --out FILE`; the file's text.
+fn export(data: &TestData, name: &str) -> String {
+    let path = data.dir.path().join(name);
+    let out = data.cli(
+        &["export", "backstage", "--out", path.to_str().unwrap()],
+        None,
+    );
+    assert!(out.success, "{}", out.stderr);
+    std::fs::read_to_string(path).unwrap()
+}
+
+/// The documents of a catalog, each checked against what Backstage's catalog schema
+/// requires: every Group has `spec.type` (not empty) and `spec.children` (a list, maybe
+/// empty), every User `spec.memberOf` (a list, maybe empty).
+fn valid_catalog(yaml: &str) -> Vec<Value> {
+    let mut docs = Vec::new();
+    for de in serde_yaml_ng::Deserializer::from_str(yaml) {
+        let doc = Value::deserialize(de).expect("YAML");
+        if doc.is_null() {
+            continue;
+        }
+        let name = format!("{:?}", doc["metadata"]["name"]);
+        assert_eq!(
+            doc["apiVersion"].as_str(),
+            Some("backstage.io/v1alpha1"),
+            "{name}"
+        );
+        match doc["kind"].as_str() {
+            Some("Group") => {
+                assert!(
+                    doc["spec"]["type"].as_str().is_some_and(|t| !t.is_empty()),
+                    "Group {name} has no spec.type"
+                );
+                assert!(
+                    doc["spec"]["children"].is_sequence(),
+                    "Group {name} has no spec.children"
+                );
+            }
+            Some("User") => assert!(
+                doc["spec"]["memberOf"].is_sequence(),
+                "User {name} has no spec.memberOf"
+            ),
+            other => panic!("an export has only Groups and Users, not {other:?}"),
+        }
+        docs.push(doc);
+    }
+    docs
+}
+
+/// The document of `kind` named `name` (`ns/name` outside the default namespace).
+fn entity<'a>(docs: &'a [Value], kind: &str, name: &str) -> &'a Value {
+    let (ns, name) = name.split_once('/').unwrap_or(("default", name));
+    docs.iter()
+        .find(|d| {
+            d["kind"].as_str() == Some(kind)
+                && d["metadata"]["name"].as_str() == Some(name)
+                && d["metadata"]["namespace"].as_str().unwrap_or("default") == ns
+        })
+        .unwrap_or_else(|| panic!("no {kind} {ns}/{name}"))
+}
+
+fn strings(v: &Value) -> Vec<&str> {
+    v.as_sequence()
+        .unwrap_or_else(|| panic!("not a list: {v:?}"))
+        .iter()
+        .map(|s| s.as_str().expect("a string"))
+        .collect()
+}
+
+fn annotation<'a>(doc: &'a Value, key: &str) -> Option<&'a str> {
+    doc["metadata"]["annotations"][key].as_str()
+}
+
+/// Whether the output has a line that starts and ends so (file paths differ per run).
+fn has_line(out: &str, start: &str, end: &str) -> bool {
+    out.lines()
+        .any(|l| l.starts_with(start) && l.ends_with(end))
 }
 
 async fn import_reconciles_both_directions_and_is_idempotent(b: Backend) {
@@ -265,6 +387,19 @@ async fn export_round_trips(b: Backend) {
     assert!(out.success, "{}", out.stderr);
     let second = std::fs::read_to_string(out_file).unwrap();
     assert_eq!(first.stdout, second, "export → import → export is stable");
+    // The demo's export is what Backstage accepts, and keeps everyone's dates: its ended
+    // memberships come back ended, current ones with the day they began.
+    valid_catalog(&first.stdout);
+    let before = memberships(&s.data);
+    assert!(
+        before.iter().any(|m| m.5.is_some()),
+        "the demo has ended memberships"
+    );
+    assert_eq!(
+        before,
+        memberships(&other),
+        "every membership, with its dates"
+    );
     // And importing it over the org it came from changes nothing.
     let out = s.data.cli(&["import", "backstage", &file], None);
     assert!(
@@ -366,7 +501,629 @@ async fn upload_form(b: Backend) {
     assert!(body.contains("apiVersion: v9"), "the pasted YAML is kept");
 }
 
+/// An org whose units and people come from a Backstage import (a `department` mapped to a
+/// tribe, a `team`, a user of another namespace) and whose history is added below.
+const HISTORY_ORG: &str = "apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: payments}
+spec: {type: department, children: [checkout, ledger]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: checkout}
+spec: {type: team, parent: payments, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: ledger}
+spec: {type: squad, parent: payments, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata:
+  name: backend
+  annotations: {fika.dev/discipline: backend}
+spec: {type: chapter, parent: payments, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: guest, namespace: development}
+spec:
+  profile: {displayName: Guest User}
+  memberOf: [group:default/checkout]
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: ada}
+spec: {profile: {displayName: Ada Lovelace}, memberOf: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: bea}
+spec: {profile: {displayName: Bea Smith}, memberOf: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: cid}
+spec: {profile: {displayName: Cid Jones}, memberOf: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: dan}
+spec: {profile: {displayName: Dan Berg}, memberOf: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: eve}
+spec: {profile: {displayName: Eve Holm}, memberOf: []}
+";
+
+/// Adds a membership through fika's own code (rules included), ended on `end` if given.
+fn join(
+    c: &mut fika::db::AnyConnection,
+    user: &str,
+    kind: fika::org::unit::UnitKind,
+    slug: &str,
+    role: fika::org::unit::Role,
+    start: &str,
+    end: Option<&str>,
+) {
+    use fika::org::unit_repo as units;
+    let person_id = fika::org::repo::by_username(c, user).expect("person").id;
+    let unit_id = units::unit(c, kind, slug).expect("unit").id;
+    let m = units::add_membership(
+        c,
+        None,
+        &units::NewMembership {
+            person_id,
+            unit_id,
+            role,
+            start_date: day(start),
+        },
+    )
+    .expect("add membership");
+    if let Some(end) = end {
+        units::end_membership(c, None, m.id, day(end)).expect("end membership");
+    }
+}
+
+async fn export_keeps_membership_history_through_a_round_trip(b: Backend) {
+    use fika::org::unit::{Role, UnitKind};
+    let data = TestData::new(&b);
+    let file = write(&data, "org.yaml", HISTORY_ORG);
+    let out = data.cli(
+        &["import", "backstage", &file, "--map", "department=tribe"],
+        None,
+    );
+    assert!(out.success, "{}", out.stderr);
+    let mut c = data.connect();
+    // Ended memberships, someone who came back to the same squad, two current roles in one
+    // squad, a chapter lead who stepped down, a planned end and a planned start.
+    let history = [
+        (
+            "ada",
+            UnitKind::Squad,
+            "checkout",
+            Role::Member,
+            "2024-02-01",
+            Some("2025-06-30"),
+        ),
+        (
+            "ada",
+            UnitKind::Squad,
+            "ledger",
+            Role::Member,
+            "2025-07-01",
+            None,
+        ),
+        (
+            "ada",
+            UnitKind::Squad,
+            "ledger",
+            Role::ProductOwner,
+            "2025-09-01",
+            None,
+        ),
+        (
+            "bea",
+            UnitKind::Squad,
+            "checkout",
+            Role::Member,
+            "2023-01-10",
+            Some("2023-12-31"),
+        ),
+        (
+            "bea",
+            UnitKind::Squad,
+            "checkout",
+            Role::Member,
+            "2024-03-15",
+            None,
+        ),
+        (
+            "cid",
+            UnitKind::Chapter,
+            "backend",
+            Role::ChapterLead,
+            "2024-05-01",
+            Some("2025-01-31"),
+        ),
+        (
+            "cid",
+            UnitKind::Chapter,
+            "backend",
+            Role::Member,
+            "2025-02-01",
+            None,
+        ),
+        (
+            "dan",
+            UnitKind::Tribe,
+            "payments",
+            Role::Member,
+            "2024-02-01",
+            Some("2099-12-31"),
+        ),
+        (
+            "eve",
+            UnitKind::Squad,
+            "checkout",
+            Role::Member,
+            "2099-01-01",
+            None,
+        ),
+    ];
+    for (user, kind, slug, role, start, end) in history {
+        join(&mut c, user, kind, slug, role, start, end);
+    }
+    drop(c);
+    let before = memberships(&data);
+    assert_eq!(
+        before.len(),
+        10,
+        "the nine above and the guest's: {before:#?}"
+    );
+
+    let first = export(&data, "first.yaml");
+    let docs = valid_catalog(&first);
+    let member_of = |name: &str| strings(&entity(&docs, "User", name)["spec"]["memberOf"]);
+    assert_eq!(
+        member_of("ada"),
+        ["group:default/ledger"],
+        "current groups only, once"
+    );
+    assert_eq!(
+        member_of("dan"),
+        ["group:default/payments"],
+        "a planned end is current"
+    );
+    assert!(member_of("eve").is_empty(), "a planned start is not (yet)");
+    let guest = entity(&docs, "User", "development/guest");
+    assert_eq!(member_of("development/guest"), ["group:default/checkout"]);
+    assert_eq!(
+        annotation(guest, "fika.dev/username"),
+        Some("development-guest")
+    );
+    let checkout = entity(&docs, "Group", "checkout");
+    assert_eq!(
+        checkout["spec"]["type"].as_str(),
+        Some("team"),
+        "the type it came with"
+    );
+    assert_eq!(annotation(checkout, "fika.dev/kind"), Some("squad"));
+    assert!(strings(&checkout["spec"]["children"]).is_empty());
+    assert!(strings(&checkout["spec"]["members"]).contains(&"user:development/guest"));
+    let lines: Vec<&str> = annotation(checkout, "fika.dev/memberships")
+        .expect("dates")
+        .lines()
+        .collect();
+    for line in [
+        "ada=member from 2024-02-01 to 2025-06-30",
+        "bea=member from 2023-01-10 to 2023-12-31",
+        "bea=member from 2024-03-15",
+        "eve=member from 2099-01-01",
+    ] {
+        assert!(lines.contains(&line), "{line:?} not in {lines:?}");
+    }
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with("development/guest=member from ")),
+        "{lines:?}"
+    );
+    let payments = entity(&docs, "Group", "payments");
+    assert_eq!(payments["spec"]["type"].as_str(), Some("department"));
+    assert_eq!(annotation(payments, "fika.dev/kind"), Some("tribe"));
+    let ledger = entity(&docs, "Group", "ledger");
+    assert_eq!(ledger["spec"]["type"].as_str(), Some("squad"));
+    assert_eq!(
+        annotation(ledger, "fika.dev/kind"),
+        None,
+        "the type says it"
+    );
+
+    // Into an empty database, without --map: the same org, the same history.
+    let other = TestData::new(&b);
+    let file = write(&other, "first.yaml", &first);
+    let out = other.cli(&["import", "backstage", &file], None);
+    assert!(out.success, "{}", out.stderr);
+    assert!(!out.stdout.contains("skipped"), "{}", out.stdout);
+    assert!(
+        out.stdout
+            .lines()
+            .any(|l| l == "add ada to squad checkout as member from 2024-02-01 to 2025-06-30"),
+        "{}",
+        out.stdout
+    );
+    let after = memberships(&other);
+    assert_eq!(before, after, "record by record, dates included");
+    for expected in [
+        row(
+            "ada",
+            "squad",
+            "checkout",
+            "member",
+            "2024-02-01",
+            Some("2025-06-30"),
+        ),
+        row(
+            "ada",
+            "squad",
+            "ledger",
+            "product owner",
+            "2025-09-01",
+            None,
+        ),
+        row(
+            "bea",
+            "squad",
+            "checkout",
+            "member",
+            "2023-01-10",
+            Some("2023-12-31"),
+        ),
+        row(
+            "cid",
+            "chapter",
+            "backend",
+            "chapter lead",
+            "2024-05-01",
+            Some("2025-01-31"),
+        ),
+        row(
+            "dan",
+            "tribe",
+            "payments",
+            "member",
+            "2024-02-01",
+            Some("2099-12-31"),
+        ),
+        row("eve", "squad", "checkout", "member", "2099-01-01", None),
+    ] {
+        assert!(after.contains(&expected), "{expected:?} not in {after:#?}");
+    }
+    let second = export(&other, "second.yaml");
+    assert_eq!(first, second, "export → import → export is the same text");
+    // Over the org it came from: nothing to do, history included.
+    let file = write(&data, "first.yaml", &first);
+    let out = data.cli(&["import", "backstage", &file], None);
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("import: made 0 changes"),
+        "{}",
+        out.stdout
+    );
+    assert_eq!(memberships(&data), before);
+}
+
+/// Backstage's own example org (`fixtures/backstage-example`, copied unchanged), all files.
+fn example_files() -> Vec<String> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/it/fixtures/backstage-example");
+    let mut files: Vec<String> = std::fs::read_dir(&dir)
+        .expect("example dir")
+        .map(|e| e.expect("entry").path())
+        .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
+        .map(|p| p.to_string_lossy().into_owned())
+        .collect();
+    files.sort();
+    assert_eq!(files.len(), 10, "{files:?}");
+    files
+}
+
+async fn backstage_example_org_imports(b: Backend) {
+    use diesel::prelude::*;
+    use fika::db::schema::{people, units};
+    let data = TestData::new(&b);
+    let files = example_files();
+    let import = |data: &TestData, map: &[&str], dry: bool| {
+        let mut args = vec!["import", "backstage"];
+        args.extend(files.iter().map(String::as_str));
+        args.extend_from_slice(map);
+        if dry {
+            args.push("--dry-run");
+        }
+        data.cli(&args, None)
+    };
+
+    // Without a map nothing above the teams is a tribe: the report says so, team by team.
+    let out = import(&data, &[], true);
+    assert!(out.success, "the real catalog imports: {}", out.stderr);
+    for (team, parent) in [("team-a", "backstage"), ("team-c", "boxoffice")] {
+        assert!(
+            has_line(
+                &out.stdout,
+                &format!("skipped: parent {parent} of {team} ("),
+                &format!(
+                    "): a skipped \"sub-department\" group, not a tribe, and no group above it is a tribe; {team} belongs to no tribe"
+                ),
+            ),
+            "{}",
+            out.stdout
+        );
+    }
+    assert!(
+        out.stdout.contains("use --map department=KIND"),
+        "{}",
+        out.stdout
+    );
+
+    // What a user would pass: departments are tribes.
+    let map = ["--map", "department=tribe"];
+    let out = import(&data, &map, false);
+    assert!(out.success, "{}", out.stderr);
+    let made = &out.stdout;
+    for line in [
+        "create person guest",
+        "create person development-guest",
+        "create tribe infrastructure",
+        "create squad team-a",
+        "create squad team-e",
+        "add development-guest to squad team-a as member",
+        "skipped: 2 entities of other kinds (Component, API, …)",
+    ] {
+        assert!(made.lines().any(|l| l == line), "{line:?} not in:\n{made}");
+    }
+    // Every group that does not fit fika's model has its line.
+    for (group, type_) in [
+        ("acme-corp", "organization"),
+        ("backstage", "sub-department"),
+        ("boxoffice", "sub-department"),
+    ] {
+        assert!(
+            has_line(
+                made,
+                &format!("skipped: group {group} ("),
+                &format!("): type \"{type_}\" is not mapped; use --map {type_}=KIND"),
+            ),
+            "{group}: {made}"
+        );
+    }
+    for (team, parent) in [
+        ("team-a", "backstage"),
+        ("team-b", "backstage"),
+        ("team-c", "boxoffice"),
+        ("team-d", "boxoffice"),
+        // Only its own spec.parent links team-e: boxoffice does not list it.
+        ("team-e", "boxoffice"),
+    ] {
+        assert!(
+            has_line(
+                made,
+                &format!("skipped: parent {parent} of {team} ("),
+                "): a skipped \"sub-department\" group, not a tribe; placed in tribe infrastructure, its nearest tribe ancestor",
+            ),
+            "{team}: {made}"
+        );
+    }
+    assert!(
+        has_line(
+            made,
+            "skipped: parent acme-corp of infrastructure (",
+            "): a skipped \"organization\" group; a tribe belongs to no other group in fika, so the link is not kept",
+        ),
+        "{made}"
+    );
+
+    // Two guests, two people; the one from `development` keeps their entity ref.
+    let mut c = data.connect();
+    let guests: Vec<(String, String)> = people::table
+        .filter(people::username.like("%guest%"))
+        .order(people::username.asc())
+        .select((people::username, people::backstage_ref))
+        .load(&mut c)
+        .expect("guests");
+    assert_eq!(
+        guests,
+        [
+            (
+                "development-guest".to_string(),
+                "user:development/guest".to_string()
+            ),
+            ("guest".to_string(), String::new()),
+        ]
+    );
+    let tribe: i64 = units::table
+        .filter(units::kind.eq("tribe"))
+        .filter(units::slug.eq("infrastructure"))
+        .select(units::id)
+        .first(&mut c)
+        .expect("tribe");
+    let squads: Vec<(String, Option<i64>, String)> = units::table
+        .filter(units::kind.eq("squad"))
+        .order(units::slug.asc())
+        .select((units::slug, units::tribe_id, units::backstage_type))
+        .load(&mut c)
+        .expect("squads");
+    assert_eq!(squads.len(), 5, "{squads:?}");
+    for (slug, tribe_id, type_) in &squads {
+        assert_eq!(
+            *tribe_id,
+            Some(tribe),
+            "{slug} is in its nearest tribe ancestor"
+        );
+        assert_eq!(type_, "team", "{slug} keeps its type");
+    }
+    drop(c);
+    let team_a: Vec<String> = memberships(&data)
+        .into_iter()
+        .filter(|m| m.2 == "team-a")
+        .map(|m| m.0)
+        .collect();
+    assert_eq!(
+        team_a,
+        [
+            "breanna.davison",
+            "development-guest",
+            "guest",
+            "janelle.dawe",
+            "nigel.manning"
+        ]
+    );
+
+    // Idempotent: the same files again change nothing.
+    let out = import(&data, &map, false);
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stdout.contains("import: made 0 changes"),
+        "{}",
+        out.stdout
+    );
+
+    // The export gives Backstage back its entities, types and namespaces, and imports into
+    // an empty fika without a map.
+    let first = export(&data, "first.yaml");
+    let docs = valid_catalog(&first);
+    let guest = entity(&docs, "User", "development/guest");
+    assert_eq!(
+        annotation(guest, "fika.dev/username"),
+        Some("development-guest")
+    );
+    assert_eq!(
+        strings(&guest["spec"]["memberOf"]),
+        ["group:default/team-a"]
+    );
+    let team_a = entity(&docs, "Group", "team-a");
+    assert_eq!(team_a["spec"]["type"].as_str(), Some("team"));
+    assert_eq!(
+        team_a["spec"]["parent"].as_str(),
+        Some("group:default/infrastructure")
+    );
+    assert!(strings(&team_a["spec"]["members"]).contains(&"user:development/guest"));
+    let infra = entity(&docs, "Group", "infrastructure");
+    assert_eq!(infra["spec"]["type"].as_str(), Some("department"));
+    assert_eq!(annotation(infra, "fika.dev/kind"), Some("tribe"));
+    assert_eq!(strings(&infra["spec"]["children"]).len(), 5);
+    let other = TestData::new(&b);
+    let file = write(&other, "first.yaml", &first);
+    let out = other.cli(&["import", "backstage", &file], None);
+    assert!(out.success, "{}", out.stderr);
+    assert!(!out.stdout.contains("skipped"), "{}", out.stdout);
+    assert_eq!(first, export(&other, "second.yaml"));
+}
+
+async fn namespaces_keep_people_and_groups_apart(b: Backend) {
+    use diesel::prelude::*;
+    use fika::db::schema::people;
+    let data = TestData::new(&b);
+    // A default-namespace user whose name is what `guest` of `development` would get.
+    let yaml = "apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a}
+spec: {type: team, children: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: Group
+metadata: {name: team-a, namespace: development}
+spec: {type: team, children: [], members: [guest]}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: guest, namespace: development}
+spec: {profile: {displayName: Dev Guest}, memberOf: []}
+---
+apiVersion: backstage.io/v1alpha1
+kind: User
+metadata: {name: development-guest}
+spec: {profile: {displayName: Default Guest}, memberOf: [team-a]}
+";
+    let file = write(&data, "ns.yaml", yaml);
+    let out = data.cli(&["import", "backstage", &file], None);
+    assert!(out.success, "{}", out.stderr);
+    for line in [
+        "create person development-guest",
+        "create person development-guest-2",
+        "create squad team-a",
+        "create squad development-team-a",
+        "add development-guest to squad team-a as member",
+        "add development-guest-2 to squad development-team-a as member",
+    ] {
+        assert!(
+            out.stdout.lines().any(|l| l == line),
+            "{line:?} not in:\n{}",
+            out.stdout
+        );
+    }
+    let refs = |data: &TestData| -> Vec<(String, String, String)> {
+        people::table
+            .order(people::username.asc())
+            .select((
+                people::username,
+                people::display_name,
+                people::backstage_ref,
+            ))
+            .load(&mut data.connect())
+            .expect("people")
+    };
+    let expected = [
+        (
+            "development-guest".to_string(),
+            "Default Guest".to_string(),
+            String::new(),
+        ),
+        (
+            "development-guest-2".to_string(),
+            "Dev Guest".to_string(),
+            "user:development/guest".to_string(),
+        ),
+    ];
+    assert_eq!(refs(&data), expected);
+    let out = data.cli(&["import", "backstage", &file], None);
+    assert!(
+        out.stdout.contains("import: made 0 changes"),
+        "found again by their refs: {}",
+        out.stdout
+    );
+
+    let first = export(&data, "first.yaml");
+    let docs = valid_catalog(&first);
+    let dev_a = entity(&docs, "Group", "development/team-a");
+    assert_eq!(
+        annotation(dev_a, "fika.dev/slug"),
+        Some("development-team-a")
+    );
+    assert_eq!(
+        strings(&dev_a["spec"]["members"]),
+        ["user:development/guest"]
+    );
+    let guest = entity(&docs, "User", "development/guest");
+    assert_eq!(
+        annotation(guest, "fika.dev/username"),
+        Some("development-guest-2")
+    );
+    // A fresh fika makes the same people of it, whatever order it meets them in.
+    let other = TestData::new(&b);
+    let file = write(&other, "first.yaml", &first);
+    let out = other.cli(&["import", "backstage", &file], None);
+    assert!(out.success, "{}", out.stderr);
+    assert_eq!(refs(&other), expected);
+    assert_eq!(first, export(&other, "second.yaml"));
+}
+
 backend_tests!(
+    export_keeps_membership_history_through_a_round_trip,
+    backstage_example_org_imports,
+    namespaces_keep_people_and_groups_apart,
     import_reconciles_both_directions_and_is_idempotent,
     a_bad_document_rolls_back_everything,
     export_round_trips,

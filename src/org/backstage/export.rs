@@ -1,11 +1,13 @@
 //! `fika export backstage`: the org as Backstage catalog YAML — a User per person, a Group per
-//! unit — that imports back to the same org.
+//! unit — valid against Backstage's catalog schema, that imports back to the same org with its
+//! membership history (ended memberships and everyone's dates).
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use super::{
-    ANN_DESCRIPTION, ANN_DISCIPLINE, ANN_INITIATIVES, ANN_ROLES, ANN_SLUG, ANN_TITLE, API_VERSION,
-    Entity, EntityLink, Metadata, Profile, Spec,
+    ANN_DESCRIPTION, ANN_DISCIPLINE, ANN_INITIATIVES, ANN_KIND, ANN_MEMBERSHIPS, ANN_ROLES,
+    ANN_SLUG, ANN_TITLE, ANN_USERNAME, API_VERSION, DEFAULT_NAMESPACE, DatedMembership, Entity,
+    EntityLink, EntityRef, Metadata, Profile, Spec,
 };
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
@@ -24,30 +26,75 @@ fn entity_links(text: &str) -> Vec<EntityLink> {
         .collect()
 }
 
-fn group_ref(name: &str) -> String {
-    format!("group:default/{name}")
+/// The Backstage entity a person or unit was imported from, else (empty: made in fika) the
+/// one named after its username or slug in the default namespace.
+fn identity(kind: &str, stored: &str, fika_name: &str) -> EntityRef {
+    EntityRef::parse(stored, kind, DEFAULT_NAMESPACE)
+        .unwrap_or_else(|_| EntityRef::new(kind, DEFAULT_NAMESPACE, fika_name))
 }
 
-/// Writes the whole org. Group names are unit slugs; where two kinds share a slug, the name
-/// gets the kind as a suffix and the slug travels in an annotation.
+/// `metadata.name` and `metadata.namespace` of an entity (no namespace: `default`).
+fn metadata_of(r: &EntityRef) -> Metadata {
+    Metadata {
+        name: r.name.clone(),
+        namespace: (r.namespace != DEFAULT_NAMESPACE).then(|| r.namespace.clone()),
+        ..Default::default()
+    }
+}
+
+/// Writes the whole org. A Group is named by the entity its unit was imported from, or by its
+/// slug; where two units would share a name (two kinds with one slug), the name gets the kind
+/// as a suffix and the slug travels in an annotation.
 pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
-    let snap = repo::snapshot(conn, repo::today())?;
+    let today = repo::today();
+    let snap = repo::snapshot(conn, today)?;
     let profiles = people::all_profiles(conn)?;
     let alliance_links = repo::alliance_links(conn)?;
-    let mut slug_count: HashMap<&str, usize> = HashMap::new();
-    for u in &snap.units {
-        *slug_count.entry(u.slug.as_str()).or_default() += 1;
+    let mut history: HashMap<i64, Vec<_>> = HashMap::new();
+    for m in repo::all_memberships(conn)? {
+        history.entry(m.unit_id).or_default().push(m);
     }
-    let name_of = |u: &Unit| -> String {
-        if slug_count.get(u.slug.as_str()).copied().unwrap_or(0) > 1 {
-            format!("{}-{}", u.slug, u.kind)
+
+    // People who left are not exported, so they are no one's members either.
+    let person_refs: HashMap<i64, EntityRef> = profiles
+        .iter()
+        .filter(|p| !p.disabled)
+        .map(|p| (p.id, identity("user", &p.backstage_ref, &p.username)))
+        .collect();
+    let mut ref_count: HashMap<EntityRef, usize> = HashMap::new();
+    for u in &snap.units {
+        *ref_count
+            .entry(identity("group", &u.backstage_ref, &u.slug))
+            .or_default() += 1;
+    }
+    let group_ref = |u: &Unit| -> EntityRef {
+        let base = identity("group", &u.backstage_ref, &u.slug);
+        if ref_count.get(&base).copied().unwrap_or(0) > 1 {
+            EntityRef {
+                name: format!("{}-{}", base.name, u.kind),
+                ..base
+            }
         } else {
-            u.slug.clone()
+            base
         }
     };
+
+    let mut member_of: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for m in &snap.memberships {
+        if let Some(u) = snap.unit(m.unit_id) {
+            member_of
+                .entry(m.person_id)
+                .or_default()
+                .insert(group_ref(u).to_string());
+        }
+    }
     let mut docs: Vec<Entity> = Vec::new();
     for p in profiles.iter().filter(|p| !p.disabled) {
+        let me = identity("user", &p.backstage_ref, &p.username);
         let mut annotations = BTreeMap::new();
+        if me.name != p.username {
+            annotations.insert(ANN_USERNAME.to_string(), p.username.clone());
+        }
         if !p.discipline.is_empty() {
             annotations.insert(ANN_DISCIPLINE.to_string(), p.discipline.clone());
         }
@@ -61,16 +108,22 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
             api_version: API_VERSION.into(),
             kind: "User".into(),
             metadata: Metadata {
-                name: p.username.clone(),
                 annotations,
                 links: entity_links(&p.links),
-                ..Default::default()
+                ..metadata_of(&me)
             },
             spec: Spec {
                 profile: Some(Profile {
                     display_name: Some(p.display_name.clone()),
                     email: p.email.clone(),
                 }),
+                member_of: Some(
+                    member_of
+                        .remove(&p.id)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .collect(),
+                ),
                 ..Default::default()
             },
         });
@@ -84,9 +137,18 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
     });
     for u in units {
         let kind = u.kind();
+        let me = group_ref(u);
+        let type_ = if u.backstage_type.is_empty() {
+            kind.as_str()
+        } else {
+            u.backstage_type.as_str()
+        };
         let mut annotations = BTreeMap::new();
-        if name_of(u) != u.slug {
+        if me.name != u.slug {
             annotations.insert(ANN_SLUG.to_string(), u.slug.clone());
+        }
+        if type_ != kind.as_str() {
+            annotations.insert(ANN_KIND.to_string(), kind.as_str().to_string());
         }
         if !u.description.is_empty() {
             annotations.insert(ANN_DESCRIPTION.to_string(), u.description.clone());
@@ -95,11 +157,10 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
             annotations.insert(ANN_DISCIPLINE.to_string(), u.discipline.clone());
         }
         // Members, and the roles of everyone who is more than a member.
-        let mut roles: BTreeMap<String, Vec<Role>> = BTreeMap::new();
+        let mut roles: BTreeMap<&EntityRef, Vec<Role>> = BTreeMap::new();
         for m in snap.memberships_of(u.id) {
-            // People who left are not exported, so they are no one's members either.
-            if let Some(p) = snap.person(m.person_id).filter(|p| !p.disabled) {
-                roles.entry(p.username.clone()).or_default().push(m.role());
+            if let Some(r) = person_refs.get(&m.person_id) {
+                roles.entry(r).or_default().push(m.role());
             }
         }
         let role_text: Vec<String> = roles
@@ -108,11 +169,34 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
             .flat_map(|(user, rs)| {
                 let mut rs = rs.clone();
                 rs.sort();
+                let user = user.relative_to(&me.namespace);
                 rs.into_iter().map(move |r| format!("{user}={r}"))
             })
             .collect();
         if !role_text.is_empty() {
             annotations.insert(ANN_ROLES.to_string(), role_text.join("; "));
+        }
+        // Every membership with its dates, ended ones too: Backstage only knows who is a
+        // member now, so without this a round trip would lose the history.
+        let mut dated: Vec<DatedMembership> = history
+            .get(&u.id)
+            .into_iter()
+            .flatten()
+            .filter_map(|m| {
+                Some(DatedMembership {
+                    user: person_refs.get(&m.person_id)?.clone(),
+                    role: m.role(),
+                    start: m.start_date,
+                    end: m.end_date,
+                })
+            })
+            .collect();
+        dated.sort_by(|a, b| {
+            (&a.user, a.start, a.role, a.end).cmp(&(&b.user, b.start, b.role, b.end))
+        });
+        if !dated.is_empty() {
+            let lines: Vec<String> = dated.iter().map(|m| m.line(&me.namespace)).collect();
+            annotations.insert(ANN_MEMBERSHIPS.to_string(), lines.join("\n"));
         }
         if kind == UnitKind::Alliance {
             let lines: Vec<String> = repo::initiatives_of(conn, u.id)?
@@ -128,40 +212,39 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
                 .units
                 .iter()
                 .filter(|c| c.tribe_id == Some(u.id))
-                .map(|c| group_ref(&name_of(c)))
+                .map(|c| group_ref(c).to_string())
                 .collect(),
             UnitKind::Alliance => alliance_links
                 .iter()
                 .filter(|(a, _)| *a == u.id)
                 .filter_map(|(_, t)| snap.unit(*t))
-                .map(|t| group_ref(&name_of(t)))
+                .map(|t| group_ref(t).to_string())
                 .collect(),
             _ => vec![],
         };
         let parent = u
             .tribe_id
             .and_then(|t| snap.unit(t))
-            .map(|t| group_ref(&name_of(t)));
+            .map(|t| group_ref(t).to_string());
         docs.push(Entity {
             api_version: API_VERSION.into(),
             kind: "Group".into(),
             metadata: Metadata {
-                name: name_of(u),
                 description: (!u.mission.is_empty()).then(|| u.mission.clone()),
                 annotations,
                 links: entity_links(&u.links),
-                ..Default::default()
+                ..metadata_of(&me)
             },
             spec: Spec {
-                type_: Some(kind.as_str().into()),
+                type_: Some(type_.to_string()),
                 profile: Some(Profile {
                     display_name: Some(u.name.clone()),
                     email: None,
                 }),
                 parent,
-                children,
-                members: roles.keys().map(|u| format!("user:default/{u}")).collect(),
-                member_of: vec![],
+                children: Some(children),
+                members: roles.keys().map(|r| r.to_string()).collect(),
+                member_of: None,
             },
         });
     }

@@ -1,0 +1,4 @@
+DROP INDEX people_backstage_ref;
+ALTER TABLE people DROP COLUMN backstage_ref;
+ALTER TABLE units DROP COLUMN backstage_ref;
+ALTER TABLE units DROP COLUMN backstage_type;
