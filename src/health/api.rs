@@ -67,7 +67,7 @@ async fn squad(
 ) -> AppResult<HttpResponse> {
     let (org, found) = flow::unit(&state, UnitKind::Squad, &slug).await?;
     let squad = match found {
-        Found::Unit(u) => u,
+        Found::Unit(u) => *u,
         Found::MovedTo(url) => {
             // `url` is `/squads/{new slug}`.
             return Ok(HttpResponse::MovedPermanently()

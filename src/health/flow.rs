@@ -18,7 +18,8 @@ use crate::org::unit_repo::{self, Lookup};
 
 /// A unit looked up by slug: the unit, or the address it moved to after a rename.
 pub enum Found {
-    Unit(Unit),
+    /// Boxed: a unit is large next to an address.
+    Unit(Box<Unit>),
     MovedTo(String),
 }
 
@@ -32,7 +33,7 @@ pub async fn unit(
     let slug = slug.trim().to_ascii_lowercase();
     if let Some(u) = org.unit_by_key(kind.as_str(), &slug) {
         let u = u.clone();
-        return Ok((org, Found::Unit(u)));
+        return Ok((org, Found::Unit(Box::new(u))));
     }
     // Not a current slug: an old one redirects, anything else is a 404.
     let found = state

@@ -80,7 +80,7 @@ async fn render_squad(
 ) -> AppResult<HttpResponse> {
     let (org, found) = flow::unit(state, UnitKind::Squad, slug).await?;
     let squad = match found {
-        Found::Unit(u) => u,
+        Found::Unit(u) => *u,
         Found::MovedTo(url) => return Ok(moved(&format!("{url}/health"))),
     };
     let id = squad.id;
@@ -155,7 +155,7 @@ async fn start(
         }
     };
     let squad = match flow::unit(&state, UnitKind::Squad, &slug).await?.1 {
-        Found::Unit(u) => u,
+        Found::Unit(u) => *u,
         // A form posted to an old address: the squad has moved on, and so should the form.
         Found::MovedTo(_) => return Err(AppError::NotFound),
     };
@@ -348,7 +348,7 @@ async fn heatmap(
 ) -> AppResult<HttpResponse> {
     let (org, found) = flow::unit(&state, UnitKind::Tribe, &slug).await?;
     let tribe = match found {
-        Found::Unit(u) => u,
+        Found::Unit(u) => *u,
         Found::MovedTo(url) => return Ok(moved(&format!("{url}/health"))),
     };
     let mut squads: Vec<&Unit> = org.snap.in_tribe(tribe.id, UnitKind::Squad).collect();

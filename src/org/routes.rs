@@ -299,7 +299,7 @@ async fn unit_data(
         .db
         .run(move |c| {
             let unit = match repo::find_unit(c, kind, &slug)? {
-                Lookup::Found(u) => u,
+                Lookup::Found(u) => *u,
                 Lookup::MovedTo(url) => return Ok(Err(url)),
             };
             let access = Access::load(c, me.as_ref())?;
@@ -410,7 +410,7 @@ async fn matrix(
         .db
         .run(move |c| {
             let tribe = match repo::find_unit(c, UnitKind::Tribe, &slug)? {
-                Lookup::Found(t) => Ok(t),
+                Lookup::Found(t) => Ok(*t),
                 Lookup::MovedTo(url) => Err(url),
             };
             Ok((tribe, cache.get(c)?))

@@ -36,7 +36,8 @@ pub struct PersonBrief {
 
 /// What a slug leads to: the unit, or the unit's new address after a rename.
 pub enum Lookup {
-    Found(Unit),
+    /// Boxed: a unit is large next to an address.
+    Found(Box<Unit>),
     MovedTo(String),
 }
 
@@ -49,7 +50,7 @@ pub fn find_unit(conn: &mut AnyConnection, kind: UnitKind, slug: &str) -> AppRes
         .first(conn)
         .optional()?
     {
-        return Ok(Lookup::Found(unit));
+        return Ok(Lookup::Found(Box::new(unit)));
     }
     let moved: Option<Unit> = unit_slug_redirects::table
         .inner_join(units::table.on(units::id.eq(unit_slug_redirects::unit_id)))
@@ -66,7 +67,7 @@ pub fn find_unit(conn: &mut AnyConnection, kind: UnitKind, slug: &str) -> AppRes
 /// The unit itself; an old slug is "not found" here (callers that redirect use [`find_unit`]).
 pub fn unit(conn: &mut AnyConnection, kind: UnitKind, slug: &str) -> AppResult<Unit> {
     match find_unit(conn, kind, slug)? {
-        Lookup::Found(u) => Ok(u),
+        Lookup::Found(u) => Ok(*u),
         Lookup::MovedTo(_) => Err(AppError::NotFound),
     }
 }
@@ -78,7 +79,7 @@ pub fn unit_or_renamed(
     slug: &str,
 ) -> AppResult<Option<Unit>> {
     match find_unit(conn, kind, slug) {
-        Ok(Lookup::Found(u)) => Ok(Some(u)),
+        Ok(Lookup::Found(u)) => Ok(Some(*u)),
         Ok(Lookup::MovedTo(_)) => {
             let id: i64 = unit_slug_redirects::table
                 .filter(unit_slug_redirects::kind.eq(kind.as_str()))
