@@ -2,6 +2,8 @@
 //! 1,000 words, a few findings) against an organization of 1,000 people, with the people
 //! indexed once (as a page does) and the index itself. `cargo bench --bench blameless`.
 
+#![allow(clippy::expect_used)] // a benchmark stops on bad set-up data
+
 use criterion::{Criterion, criterion_group, criterion_main};
 use fika::postmortems::blameless::{People, PersonRef, Place, Rules};
 

@@ -17,7 +17,7 @@ const DEMO_PASSWORD: &str = "fika-demo-2026";
 /// PostgreSQL server is configured.
 fn other(b: &Backend) -> Backend {
     match b {
-        Backend::Sqlite => Backend::postgres().unwrap_or(Backend::Sqlite),
+        Backend::Sqlite => Backend::configured_postgres().unwrap_or(Backend::Sqlite),
         Backend::Postgres(_) => Backend::Sqlite,
     }
 }

@@ -13,12 +13,6 @@ use diesel::{Connection, PgConnection};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_fika");
 
-/// `FIKA_TEST_REQUIRE_ALL=1` (CI sets it) turns a missing PostgreSQL or Chromium into a
-/// failure instead of a skip, so CI cannot pass without running those tests.
-pub fn require_all() -> bool {
-    std::env::var("FIKA_TEST_REQUIRE_ALL").is_ok_and(|v| v == "1")
-}
-
 #[derive(Debug, Clone)]
 pub enum Backend {
     Sqlite,
@@ -27,27 +21,37 @@ pub enum Backend {
 }
 
 impl Backend {
-    /// The PostgreSQL backend when `FIKA_TEST_DATABASE_URL` is set.
-    pub fn postgres() -> Option<Backend> {
-        match std::env::var("FIKA_TEST_DATABASE_URL") {
-            Ok(url) if !url.trim().is_empty() => Some(Backend::Postgres(url)),
-            _ if require_all() => {
-                panic!("FIKA_TEST_REQUIRE_ALL=1 but FIKA_TEST_DATABASE_URL is not set")
-            }
-            _ => {
-                eprintln!("skipped: set FIKA_TEST_DATABASE_URL to run the PostgreSQL variant");
-                None
-            }
-        }
+    /// The PostgreSQL backend. Tests that need it are `#[ignore]`d, so a plain `cargo test`
+    /// counts them as not run; asked for (`-- --include-ignored`) without a server, they fail
+    /// rather than pass having done nothing.
+    pub fn postgres() -> Backend {
+        Self::configured_postgres().unwrap_or_else(|| {
+            panic!(
+                "this test needs PostgreSQL: set FIKA_TEST_DATABASE_URL, e.g. with \
+                 eval \"$(bash .ci/test-services start)\""
+            )
+        })
+    }
+
+    /// PostgreSQL when `FIKA_TEST_DATABASE_URL` is set, for a test that also means something
+    /// without it.
+    pub fn configured_postgres() -> Option<Backend> {
+        std::env::var("FIKA_TEST_DATABASE_URL")
+            .ok()
+            .filter(|url| !url.trim().is_empty())
+            .map(Backend::Postgres)
     }
 }
 
-/// Generates `sqlite::NAME` and `postgres::NAME` tests for each `async fn NAME(Backend)`.
+/// Generates `sqlite::NAME` and `postgres::NAME` tests for each `async fn NAME(Backend)`;
+/// attributes written before a name (an `#[ignore]` for a test that needs nginx) go on its
+/// SQLite test, and every PostgreSQL test is ignored unless asked for.
 #[macro_export]
 macro_rules! backend_tests {
-    ($($name:ident),* $(,)?) => {
+    ($($(#[$attr:meta])* $name:ident),* $(,)?) => {
         mod sqlite {
             $(
+                $(#[$attr])*
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     super::$name($crate::harness::Backend::Sqlite).await
@@ -56,11 +60,10 @@ macro_rules! backend_tests {
         }
         mod postgres {
             $(
+                #[ignore = "needs PostgreSQL: see README, Run the tests"]
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
-                    if let Some(b) = $crate::harness::Backend::postgres() {
-                        super::$name(b).await
-                    }
+                    super::$name($crate::harness::Backend::postgres()).await
                 }
             )*
         }

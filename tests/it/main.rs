@@ -1,6 +1,9 @@
 //! fika's integration tests: one binary, a module per feature. Every test talks HTTP to the
-//! real server (see `harness`); each `backend_tests!` test runs on SQLite and, when
-//! `FIKA_TEST_DATABASE_URL` is set, again on PostgreSQL.
+//! real server (see `harness`); each `backend_tests!` test runs on SQLite and, when ignored
+//! tests are included, again on PostgreSQL.
+
+// Test helpers stop the test when something is wrong; that is what unwrap and expect do.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod harness;
 

@@ -453,8 +453,9 @@ async fn a_missing_or_corrupt_index_is_rebuilt(b: Backend) {
 
 /// Two instances on one PostgreSQL each keep their own index from the same log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs PostgreSQL: see README, Run the tests"]
 async fn instances_on_one_postgresql_each_index_the_shared_log() {
-    let Some(b) = Backend::postgres() else { return };
+    let b = Backend::postgres();
     let a = TestServer::start(b).await;
     let other = std::sync::Arc::new(a.data.same_database());
     let b = TestServer::start_with(other, &[]).await;
