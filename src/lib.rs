@@ -1,5 +1,5 @@
 //! fika: an organizational knowledge and team-structure wiki. Module list only; see
-//! `../shared/DESIGN.md` for the architecture.
+//! `ARCHITECTURE.md` at the repository root for the architecture.
 
 #[macro_use]
 mod labels;
