@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{ActionInput, ActionItem, Kind, Status};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::action_items;
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -208,9 +209,9 @@ pub fn set_status(
         Ok((
             (),
             vec![Change::new(
-                "action",
+                EntityKind::Action,
                 format!("{}/{}", item.source_kind, item.source_id),
-                "update",
+                Op::Update,
             )],
         ))
     })?;

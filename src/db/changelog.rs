@@ -9,18 +9,51 @@ use super::AnyConnection;
 use super::schema::change_log;
 use crate::error::{AppError, AppResult};
 
-/// What a write did to one record, e.g. `Change::new("person", "alice", "create")`.
+labelled_enum! {
+    /// What a change-log row is about. Stored as its key; a kind is a variant, so a misspelt
+    /// one does not compile and everything that reads the log (the search index) must say
+    /// what it does with each.
+    EntityKind {
+        Person = "person", "person";
+        Unit = "unit", "unit";
+        Page = "page", "page";
+        Lesson = "lesson", "lesson";
+        Experiment = "experiment", "experiment";
+        Postmortem = "postmortem", "post-mortem";
+        Action = "action", "action items";
+        Retro = "retro", "retro";
+        HealthSession = "health_session", "health check";
+        HealthIndicator = "health_indicator", "health indicator";
+        Step = "step", "career steps";
+        StepFramework = "step_framework", "career-steps framework";
+    }
+}
+
+labelled_enum! {
+    /// What a write did to its record. Besides the usual three, a post-mortem's status
+    /// moves, its reviews and the dismissal of a blameless-language finding are told apart.
+    Op {
+        Create = "create", "created";
+        Update = "update", "updated";
+        Delete = "delete", "deleted";
+        Status = "status", "status changed";
+        Review = "review", "reviewed";
+        Dismiss = "dismiss", "finding dismissed";
+    }
+}
+
+/// What a write did to one record, e.g. `Change::new(EntityKind::Person, "alice", Op::Create)`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Change {
-    pub entity_kind: &'static str,
+    pub kind: EntityKind,
     pub entity_key: String,
-    pub op: &'static str,
+    pub op: Op,
 }
 
 impl Change {
-    pub fn new(entity_kind: &'static str, entity_key: impl Into<String>, op: &'static str) -> Self {
+    pub fn new(kind: EntityKind, entity_key: impl Into<String>, op: Op) -> Self {
         Change {
-            entity_kind,
+            kind,
             entity_key: entity_key.into(),
             op,
         }
@@ -37,6 +70,14 @@ pub struct ChangeRow {
     pub op: String,
     pub actor_id: Option<i64>,
     pub created_at: chrono::NaiveDateTime,
+}
+
+impl ChangeRow {
+    /// The row's kind; `None` for one this build does not know (written by a newer fika
+    /// sharing the database).
+    pub fn kind(&self) -> Option<EntityKind> {
+        EntityKind::parse(&self.entity_kind)
+    }
 }
 
 #[derive(Insertable)]
@@ -89,9 +130,9 @@ pub fn append(
     for c in changes {
         diesel::insert_into(change_log::table)
             .values(NewChange {
-                entity_kind: c.entity_kind,
+                entity_kind: c.kind.key(),
                 entity_key: &c.entity_key,
-                op: c.op,
+                op: c.op.key(),
                 actor_id,
                 created_at: now,
             })
@@ -126,6 +167,31 @@ pub fn changes_since(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn kinds_are_stored_as_their_keys_and_read_back() {
+        for k in EntityKind::ALL {
+            assert_eq!(EntityKind::parse(k.key()), Some(*k));
+        }
+        for o in Op::ALL {
+            assert_eq!(Op::parse(o.key()), Some(*o));
+        }
+        let mut c = conn();
+        write_with_changes(&mut c, None, |c| {
+            insert_person(c, "ed")?;
+            Ok(((), vec![Change::new(EntityKind::HealthSession, "7", Op::Status)]))
+        })
+        .expect("write");
+        let rows = changes_since(&mut c, 0, 10).expect("read");
+        assert_eq!(rows[0].entity_kind, "health_session");
+        assert_eq!(rows[0].op, "status");
+        assert_eq!(rows[0].kind(), Some(EntityKind::HealthSession));
+        let newer = ChangeRow {
+            entity_kind: "kudos".into(),
+            ..rows[0].clone()
+        };
+        assert_eq!(newer.kind(), None, "a kind from a newer fika is not guessed");
+    }
     use crate::db::run_migrations;
     use crate::db::schema::people;
 
@@ -154,7 +220,7 @@ mod tests {
         let mut c = conn();
         let got = write_with_changes(&mut c, Some(7), |c| {
             insert_person(c, "ann")?;
-            Ok((42, vec![Change::new("person", "ann", "create")]))
+            Ok((42, vec![Change::new(EntityKind::Person, "ann", Op::Create)]))
         })
         .unwrap();
         assert_eq!(got, 42);
@@ -194,7 +260,7 @@ mod tests {
         // The connection is usable afterwards (no transaction left open).
         write_with_changes(&mut c, None, |c| {
             insert_person(c, "di")?;
-            Ok(((), vec![Change::new("person", "di", "create")]))
+            Ok(((), vec![Change::new(EntityKind::Person, "di", Op::Create)]))
         })
         .unwrap();
     }
@@ -206,7 +272,7 @@ mod tests {
             for name in ["ed", "flo"] {
                 write_with_changes(c, None, |c| {
                     insert_person(c, name)?;
-                    Ok(((), vec![Change::new("person", name, "create")]))
+                    Ok(((), vec![Change::new(EntityKind::Person, name, Op::Create)]))
                 })?;
             }
             Err::<(), _>(AppError::validation("the last step failed"))

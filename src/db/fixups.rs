@@ -9,7 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
 use super::schema::{health_sessions, health_votes};
-use super::{AnyConnection, Change, changelog, write_transaction};
+use super::{AnyConnection, Change, EntityKind, Op, changelog, write_transaction};
 use crate::error::AppResult;
 
 /// The migration that makes a squad's open health check unique per day.
@@ -131,13 +131,21 @@ pub fn merge_duplicate_health_sessions(conn: &mut AnyConnection) -> AppResult<()
                     }
                 }
                 diesel::delete(health_sessions::table.find(dup.id)).execute(c)?;
-                changes.push(Change::new("health_session", dup.id.to_string(), "delete"));
+                changes.push(Change::new(
+                    EntityKind::HealthSession,
+                    dup.id.to_string(),
+                    Op::Delete,
+                ));
                 merged += 1;
             }
             diesel::update(health_sessions::table.find(keep))
                 .set(health_sessions::closed_at.eq(closed_at))
                 .execute(c)?;
-            changes.push(Change::new("health_session", keep.to_string(), "update"));
+            changes.push(Change::new(
+                EntityKind::HealthSession,
+                keep.to_string(),
+                Op::Update,
+            ));
         }
         changelog::append(c, None, &changes)?;
         tracing::warn!(

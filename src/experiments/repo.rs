@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{Decision, ExperimentInput, Hypothesis, Outcome, Override, Reason, Status};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{experiments, people, units};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -188,7 +189,11 @@ pub fn create(
             .get_result(c)?;
         Ok((
             id,
-            vec![Change::new("experiment", id.to_string(), "create")],
+            vec![Change::new(
+                EntityKind::Experiment,
+                id.to_string(),
+                Op::Create,
+            )],
         ))
     })?;
     get(conn, id)
@@ -210,7 +215,11 @@ pub fn update(
         }
         Ok((
             (),
-            vec![Change::new("experiment", id.to_string(), "update")],
+            vec![Change::new(
+                EntityKind::Experiment,
+                id.to_string(),
+                Op::Update,
+            )],
         ))
     })?;
     get(conn, id)

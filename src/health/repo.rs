@@ -8,12 +8,10 @@ use diesel::result::{DatabaseErrorKind, Error as DieselError};
 use super::model::{
     Color, DEFAULT_INDICATORS, Indicator, IndicatorInput, NewVote, Session, Trend, Vote,
 };
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{health_indicators, health_sessions, health_votes};
 use crate::db::{AnyConnection, Change, changelog, write_transaction, write_with_changes};
 use crate::error::{AppError, AppResult};
-
-const INDICATOR: &str = "health_indicator";
-const SESSION: &str = "health_session";
 
 /// Every indicator, retired ones too, by position. An empty table gets the default set
 /// first, so a new installation (or one upgraded from before health checks) has them.
@@ -62,7 +60,15 @@ fn seed_defaults(conn: &mut AnyConnection) -> AppResult<()> {
                 ))
                 .execute(c)?;
         }
-        changelog::append(c, None, &[Change::new(INDICATOR, "defaults", "create")])
+        changelog::append(
+            c,
+            None,
+            &[Change::new(
+                EntityKind::HealthIndicator,
+                "defaults",
+                Op::Create,
+            )],
+        )
     })
 }
 
@@ -100,7 +106,14 @@ pub fn save_indicator(
                 .returning(health_indicators::id)
                 .get_result(c)?,
         };
-        Ok((id, vec![Change::new(INDICATOR, id.to_string(), "update")]))
+        Ok((
+            id,
+            vec![Change::new(
+                EntityKind::HealthIndicator,
+                id.to_string(),
+                Op::Update,
+            )],
+        ))
     })
 }
 
@@ -118,7 +131,14 @@ pub fn set_retired(
         if n == 0 {
             return Err(AppError::NotFound);
         }
-        Ok(((), vec![Change::new(INDICATOR, id.to_string(), "update")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::HealthIndicator,
+                id.to_string(),
+                Op::Update,
+            )],
+        ))
     })
 }
 
@@ -209,7 +229,11 @@ pub fn start(
         changelog::append(
             c,
             Some(facilitator),
-            &[Change::new(SESSION, id.to_string(), "create")],
+            &[Change::new(
+                EntityKind::HealthSession,
+                id.to_string(),
+                Op::Create,
+            )],
         )?;
         Ok(id)
     })
@@ -319,7 +343,11 @@ pub fn replace_votes(
         }
         Ok((
             (),
-            vec![Change::new(SESSION, session_id.to_string(), "update")],
+            vec![Change::new(
+                EntityKind::HealthSession,
+                session_id.to_string(),
+                Op::Update,
+            )],
         ))
     })
 }
@@ -336,7 +364,14 @@ pub fn close(conn: &mut AnyConnection, actor: i64, id: i64) -> AppResult<()> {
         )
         .set(health_sessions::closed_at.eq(Utc::now().naive_utc()))
         .execute(c)?;
-        Ok(((), vec![Change::new(SESSION, id.to_string(), "update")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::HealthSession,
+                id.to_string(),
+                Op::Update,
+            )],
+        ))
     })
 }
 
@@ -356,7 +391,14 @@ pub fn insert_closed(
                 insert_vote(c, id, *person, v)?;
             }
         }
-        Ok((id, vec![Change::new(SESSION, id.to_string(), "create")]))
+        Ok((
+            id,
+            vec![Change::new(
+                EntityKind::HealthSession,
+                id.to_string(),
+                Op::Create,
+            )],
+        ))
     })
 }
 

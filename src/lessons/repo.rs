@@ -5,6 +5,7 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{Lesson, LessonInput, LessonRevision};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{lesson_revisions, lesson_tags, lesson_units, lessons, people, units};
 use crate::db::{AnyConnection, Change, changelog, write_transaction, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -232,7 +233,11 @@ pub fn create(
         set_tags_units(conn, l.id, input)?;
         Ok((
             l.clone(),
-            vec![Change::new("lesson", l.id.to_string(), "create")],
+            vec![Change::new(
+                EntityKind::Lesson,
+                l.id.to_string(),
+                Op::Create,
+            )],
         ))
     })
 }
@@ -315,7 +320,7 @@ pub fn save(
         changelog::append(
             conn,
             actor,
-            &[Change::new("lesson", id.to_string(), "update")],
+            &[Change::new(EntityKind::Lesson, id.to_string(), Op::Update)],
         )?;
         Ok(Saved::Ok {
             lesson: lesson(conn, id)?,
@@ -357,8 +362,11 @@ pub fn set_deleted(
         diesel::update(lessons::table.find(id))
             .set(lessons::deleted_at.eq(deleted.then_some(now)))
             .execute(conn)?;
-        let op = if deleted { "delete" } else { "update" };
-        Ok(((), vec![Change::new("lesson", id.to_string(), op)]))
+        let op = if deleted { Op::Delete } else { Op::Update };
+        Ok((
+            (),
+            vec![Change::new(EntityKind::Lesson, id.to_string(), op)],
+        ))
     })
 }
 

@@ -4,6 +4,7 @@ use chrono::Utc;
 use diesel::prelude::*;
 
 use super::model::{NewPerson, Person, Profile, ProfileFields, Username};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::people;
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -54,7 +55,11 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewPerson) -> 
         let person = by_username(conn, new.username.as_str())?;
         Ok((
             person,
-            vec![Change::new("person", new.username.as_str(), "create")],
+            vec![Change::new(
+                EntityKind::Person,
+                new.username.as_str(),
+                Op::Create,
+            )],
         ))
     })
 }
@@ -111,7 +116,11 @@ pub fn update_flags(
         let person = by_username(conn, username)?;
         Ok((
             person,
-            vec![Change::new("person", username.to_string(), "update")],
+            vec![Change::new(
+                EntityKind::Person,
+                username.to_string(),
+                Op::Update,
+            )],
         ))
     })
 }
@@ -180,7 +189,7 @@ pub fn update_profile(
             .select(Profile::as_select())
             .first(conn)?;
         let key = p.username.clone();
-        Ok((p, vec![Change::new("person", key, "update")]))
+        Ok((p, vec![Change::new(EntityKind::Person, key, Op::Update)]))
     })
 }
 
@@ -229,6 +238,9 @@ pub fn set_backstage_ref(
                 people::updated_at.eq(Utc::now().naive_utc()),
             ))
             .execute(conn)?;
-        Ok(((), vec![Change::new("person", username, "update")]))
+        Ok((
+            (),
+            vec![Change::new(EntityKind::Person, username, Op::Update)],
+        ))
     })
 }

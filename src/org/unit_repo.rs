@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::model::Person;
 use super::rules;
 use super::unit::{Initiative, Membership, Role, Stage, Unit, UnitKind};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     alliance_tribes, initiatives, memberships, people, unit_events, unit_slug_redirects, units,
 };
@@ -372,7 +373,7 @@ pub fn create_unit(
         }
         event(conn, unit.id, actor, "created", "")?;
         let key = unit_key(&unit);
-        Ok((unit, vec![Change::new("unit", key, "create")]))
+        Ok((unit, vec![Change::new(EntityKind::Unit, key, Op::Create)]))
     })
 }
 
@@ -419,7 +420,7 @@ pub fn update_unit(
                     unit_slug_redirects::unit_id.eq(unit_id),
                 ))
                 .execute(conn)?;
-            changes.push(Change::new("unit", unit_key(&before), "delete"));
+            changes.push(Change::new(EntityKind::Unit, unit_key(&before), Op::Delete));
         }
         if before.name != fields.name || before.slug != fields.slug {
             let detail = format!(
@@ -443,7 +444,7 @@ pub fn update_unit(
             event(conn, unit_id, actor, "moved", &detail)?;
         }
         let after = unit_by_id(conn, unit_id)?;
-        changes.push(Change::new("unit", unit_key(&after), "update"));
+        changes.push(Change::new(EntityKind::Unit, unit_key(&after), Op::Update));
         Ok((after, changes))
     })
 }
@@ -471,7 +472,7 @@ pub fn set_backstage_identity(
         }
         let unit = unit_by_id(conn, unit_id)?;
         let key = unit_key(&unit);
-        Ok((unit, vec![Change::new("unit", key, "update")]))
+        Ok((unit, vec![Change::new(EntityKind::Unit, key, Op::Update)]))
     })
 }
 
@@ -525,8 +526,8 @@ pub fn add_membership(
         Ok((
             m,
             vec![
-                Change::new("unit", unit_key(&unit), "update"),
-                Change::new("person", person.username, "update"),
+                Change::new(EntityKind::Unit, unit_key(&unit), Op::Update),
+                Change::new(EntityKind::Person, person.username, Op::Update),
             ],
         ))
     })
@@ -576,8 +577,8 @@ pub fn end_membership(
         Ok((
             m,
             vec![
-                Change::new("unit", unit_key(&unit), "update"),
-                Change::new("person", username, "update"),
+                Change::new(EntityKind::Unit, unit_key(&unit), Op::Update),
+                Change::new(EntityKind::Person, username, Op::Update),
             ],
         ))
     })
@@ -614,7 +615,14 @@ pub fn add_initiative(
                 initiatives::position.eq(position.unwrap_or(0) + 1),
             ))
             .execute(conn)?;
-        Ok(((), vec![Change::new("unit", unit_key(alliance), "update")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Unit,
+                unit_key(alliance),
+                Op::Update,
+            )],
+        ))
     })
 }
 
@@ -636,6 +644,13 @@ pub fn set_initiative_stage(
         if n == 0 {
             return Err(AppError::NotFound);
         }
-        Ok(((), vec![Change::new("unit", unit_key(alliance), "update")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Unit,
+                unit_key(alliance),
+                Op::Update,
+            )],
+        ))
     })
 }

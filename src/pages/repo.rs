@@ -8,6 +8,7 @@ use diesel::prelude::*;
 
 use super::merge;
 use super::model::{Page, PageInput, Revision};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     images, page_links, page_redirects, page_revisions, page_tags, page_units, pages, people, units,
 };
@@ -334,7 +335,14 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -
             .first(conn)?;
         add_revision(conn, p.id, 1, &input, actor, now)?;
         set_links_tags_units(conn, p.id, &input)?;
-        Ok((p, vec![Change::new("page", input.slug.clone(), "create")]))
+        Ok((
+            p,
+            vec![Change::new(
+                EntityKind::Page,
+                input.slug.clone(),
+                Op::Create,
+            )],
+        ))
     })
 }
 
@@ -447,7 +455,11 @@ pub fn save(
                     page_redirects::page_id.eq(page_id),
                 ))
                 .execute(conn)?;
-            changes.push(Change::new("page", current.slug.clone(), "delete"));
+            changes.push(Change::new(
+                EntityKind::Page,
+                current.slug.clone(),
+                Op::Delete,
+            ));
         }
         if merged && input.summary.is_empty() {
             input.summary = format!("merged with revision {}", current.revision);
@@ -458,7 +470,7 @@ pub fn save(
             .find(page_id)
             .select(Page::as_select())
             .first(conn)?;
-        changes.push(Change::new("page", page.slug.clone(), "update"));
+        changes.push(Change::new(EntityKind::Page, page.slug.clone(), Op::Update));
         crate::db::changelog::append(conn, actor, &changes)?;
         Ok(Saved::Ok { page, merged })
     })
@@ -517,8 +529,8 @@ pub fn set_deleted(
             .find(page_id)
             .select(Page::as_select())
             .first(conn)?;
-        let op = if deleted { "delete" } else { "update" };
-        Ok((p.clone(), vec![Change::new("page", p.slug, op)]))
+        let op = if deleted { Op::Delete } else { Op::Update };
+        Ok((p.clone(), vec![Change::new(EntityKind::Page, p.slug, op)]))
     })
 }
 

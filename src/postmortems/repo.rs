@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use super::model::{LessonDraft, PostmortemInput, Severity, Status, TimelineEntry, Times};
 use crate::actions::model::ActionItem;
 use crate::actions::repo as action_repo;
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     blameless_dismissals, people, postmortem_authors, postmortem_reviews, postmortem_squads,
     postmortems,
@@ -247,7 +248,14 @@ pub fn create(
             .returning(postmortems::id)
             .get_result(c)?;
         write_fields(c, id, input, now)?;
-        Ok((id, vec![Change::new(KIND, id.to_string(), "create")]))
+        Ok((
+            id,
+            vec![Change::new(
+                EntityKind::Postmortem,
+                id.to_string(),
+                Op::Create,
+            )],
+        ))
     })?;
     get(conn, id)
 }
@@ -281,7 +289,11 @@ pub fn update(
     write_with_changes(conn, actor, |c| {
         let old = get(c, id)?;
         let mut input = input.clone();
-        let mut changes = vec![Change::new(KIND, id.to_string(), "update")];
+        let mut changes = vec![Change::new(
+            EntityKind::Postmortem,
+            id.to_string(),
+            Op::Update,
+        )];
         if old.status == Status::Published {
             changes.extend(create_lessons(c, actor, id, &input)?);
             input.lessons.clear();
@@ -313,7 +325,11 @@ fn create_lessons(
                 units: input.squads.clone(),
             },
         )?;
-        changes.push(Change::new("lesson", lesson.id.to_string(), "create"));
+        changes.push(Change::new(
+            EntityKind::Lesson,
+            lesson.id.to_string(),
+            Op::Create,
+        ));
     }
     Ok(changes)
 }
@@ -344,7 +360,14 @@ pub fn set_status(
                 "This post-mortem changed status meanwhile; reload it to see where it is.".into(),
             ));
         }
-        Ok(((), vec![Change::new(KIND, id.to_string(), "status")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Postmortem,
+                id.to_string(),
+                Op::Status,
+            )],
+        ))
     })
 }
 
@@ -396,7 +419,11 @@ pub fn review(
                 postmortem_reviews::created_at.eq(now),
             ))
             .execute(c)?;
-        let mut changes = vec![Change::new(KIND, id.to_string(), "review")];
+        let mut changes = vec![Change::new(
+            EntityKind::Postmortem,
+            id.to_string(),
+            Op::Review,
+        )];
         // Only from review, and only the version that was read: a second reviewer, or an
         // edit meanwhile, finds nothing to change and the whole review rolls back.
         let current = postmortems::table
@@ -440,7 +467,14 @@ pub fn set_published_at(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) ->
         diesel::update(postmortems::table.find(id))
             .set(postmortems::published_at.eq(at))
             .execute(c)?;
-        Ok(((), vec![Change::new(KIND, id.to_string(), "update")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Postmortem,
+                id.to_string(),
+                Op::Update,
+            )],
+        ))
     })
 }
 
@@ -517,7 +551,14 @@ pub fn dismiss(
                 blameless_dismissals::created_at.eq(now),
             ))
             .execute(c))?;
-        Ok(((), vec![Change::new(KIND, id.to_string(), "dismiss")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Postmortem,
+                id.to_string(),
+                Op::Dismiss,
+            )],
+        ))
     })
 }
 

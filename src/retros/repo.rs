@@ -12,6 +12,7 @@ use diesel::prelude::*;
 
 use super::model::{Card, Format, Group, NewRetro, Phase, Retro, Topic, Vote};
 use crate::actions::model::{ActionInput, Status};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     action_items, retro_cards, retro_groups, retro_reviews, retro_votes, retros,
 };
@@ -114,7 +115,10 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewRetro) -> A
             ))
             .returning(retros::id)
             .get_result(c)?;
-        Ok((id, vec![Change::new(KIND, id.to_string(), "create")]))
+        Ok((
+            id,
+            vec![Change::new(EntityKind::Retro, id.to_string(), Op::Create)],
+        ))
     })?;
     get(conn, id)
 }
@@ -179,7 +183,10 @@ pub fn set_phase(
                 .set(retros::vote_salt.eq(""))
                 .execute(c)?;
         }
-        Ok(((), vec![Change::new(KIND, id.to_string(), "update")]))
+        Ok((
+            (),
+            vec![Change::new(EntityKind::Retro, id.to_string(), Op::Update)],
+        ))
     })?;
     get(conn, id)
 }
@@ -440,7 +447,14 @@ pub fn review_item(
             String::new()
         };
         crate::actions::repo::set_status(c, actor, item, status, &reason)?;
-        Ok(((), vec![Change::new(KIND, retro.id.to_string(), "update")]))
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Retro,
+                retro.id.to_string(),
+                Op::Update,
+            )],
+        ))
     })
 }
 
@@ -457,9 +471,9 @@ pub fn add_action(
         Ok((
             (),
             vec![Change::new(
-                "action",
+                EntityKind::Action,
                 format!("{KIND}/{retro_id}"),
-                "create",
+                Op::Create,
             )],
         ))
     })

@@ -188,7 +188,12 @@ impl Indexer {
             if !seen.insert((c.entity_kind.as_str(), c.entity_key.as_str())) {
                 continue;
             }
-            for update in records::for_change(conn, &units, &c.entity_kind, &c.entity_key)? {
+            // A kind this build does not know was written by a newer fika on the same
+            // database; that fika's own indexer handles it.
+            let Some(kind) = c.kind() else {
+                continue;
+            };
+            for update in records::for_change(conn, &units, kind, &c.entity_key)? {
                 match update {
                     Update::Put(r) => {
                         if r.kind == "unit"

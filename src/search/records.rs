@@ -7,10 +7,10 @@ use std::collections::HashMap;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::AnyConnection;
 use crate::db::schema::{
     lesson_tags, lesson_units, lessons, memberships, page_tags, page_units, pages, people, units,
 };
+use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
 use crate::org::unit::{Unit, UnitKind};
 
@@ -114,23 +114,24 @@ pub fn facet_path(u: &Unit, tribe: Option<&Unit>) -> String {
 pub fn for_change(
     conn: &mut AnyConnection,
     units: &Units,
-    entity_kind: &str,
+    kind: EntityKind,
     entity_key: &str,
 ) -> AppResult<Vec<Update>> {
     let gone = |kind: &str| vec![Update::Remove(key(kind, entity_key))];
-    Ok(match entity_kind {
-        "lesson" => match entity_key.parse::<i64>() {
+    // Every kind is named: a new one does not compile until it says what the index does.
+    Ok(match kind {
+        EntityKind::Lesson => match entity_key.parse::<i64>() {
             Ok(id) => one(lessons_by_ids(conn, &[id])?, gone("lesson")),
             Err(_) => vec![],
         },
-        "page" => {
+        EntityKind::Page => {
             let ids: Vec<i64> = pages::table
                 .filter(pages::slug.eq(entity_key))
                 .select(pages::id)
                 .load(conn)?;
             one(pages_by_ids(conn, &ids)?, gone("page"))
         }
-        "person" => {
+        EntityKind::Person => {
             let ids: Vec<i64> = people::table
                 .filter(people::username.eq(entity_key))
                 .select(people::id)
@@ -144,11 +145,11 @@ pub fn for_change(
             ));
             updates
         }
-        "step" => one(
+        EntityKind::Step => one(
             crate::steps::flow::records_of(conn, entity_key)?,
             gone("step"),
         ),
-        "unit" => {
+        EntityKind::Unit => {
             let found = entity_key.split_once('/').and_then(|(kind, slug)| {
                 units
                     .0
@@ -161,26 +162,30 @@ pub fn for_change(
                 None => gone("unit"),
             }
         }
-        "experiment" => match entity_key.parse::<i64>() {
+        EntityKind::Experiment => match entity_key.parse::<i64>() {
             Ok(id) => one(
                 crate::experiments::repo::records(conn, &[id])?,
                 gone("experiment"),
             ),
             Err(_) => vec![],
         },
-        "postmortem" => match entity_key.parse::<i64>() {
+        EntityKind::Postmortem => match entity_key.parse::<i64>() {
             Ok(id) => one(
                 crate::postmortems::repo::records(conn, &[id])?,
                 gone("postmortem"),
             ),
             Err(_) => vec![],
         },
-        "retro" => match entity_key.parse::<i64>() {
+        EntityKind::Retro => match entity_key.parse::<i64>() {
             Ok(id) => one(crate::retros::repo::records(conn, &[id])?, gone("retro")),
             Err(_) => vec![],
         },
-        // Kinds the index does not hold.
-        _ => vec![],
+        // Kinds the index does not hold: action items and health checks are not searched,
+        // and the career-steps framework is read from the database by its own pages.
+        EntityKind::Action
+        | EntityKind::HealthSession
+        | EntityKind::HealthIndicator
+        | EntityKind::StepFramework => vec![],
     })
 }
 

@@ -9,6 +9,7 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{Assessment, Behavior, EventKind, Row, Side, Step};
+use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     memberships, people, step_assessments, step_catalogue, step_events, step_person_roles,
     step_profiles, step_texts,
@@ -52,7 +53,10 @@ pub fn save_texts(
                 ))
                 .execute(c)?;
         }
-        Ok(((), vec![Change::new("step_framework", "texts", "update")]))
+        Ok((
+            (),
+            vec![Change::new(EntityKind::StepFramework, "texts", Op::Update)],
+        ))
     })
 }
 
@@ -170,8 +174,16 @@ pub fn save_entry(
                 .load(c)?,
             None => vec![],
         };
-        let mut changes = vec![Change::new("step_framework", "catalogue", "update")];
-        changes.extend(holders.into_iter().map(|u| Change::new(KIND, u, "update")));
+        let mut changes = vec![Change::new(
+            EntityKind::StepFramework,
+            "catalogue",
+            Op::Update,
+        )];
+        changes.extend(
+            holders
+                .into_iter()
+                .map(|u| Change::new(EntityKind::Step, u, Op::Update)),
+        );
         Ok(((), changes))
     })
 }
@@ -325,7 +337,11 @@ pub(super) fn record_write<T>(
         let value = f(c, profile)?;
         Ok((
             value,
-            vec![Change::new(KIND, who.username.clone(), "update")],
+            vec![Change::new(
+                EntityKind::Step,
+                who.username.clone(),
+                Op::Update,
+            )],
         ))
     })
 }
