@@ -1,0 +1,277 @@
+//! The layering check (ARCHITECTURE.md): reads the `crate::…` paths of every file in `src/`
+//! and fails when a module imports one on a higher layer, reaches into another feature's
+//! `routes`, `api` or `views`, or joins a cycle between modules of one layer — unless that
+//! arrow is listed in `tests/layers.baseline`, the arrows that were there when the check came.
+//! A listed arrow that is gone fails too, so the list only ever shrinks: delete its line.
+//!
+//! Counting: an arrow is one (module, module) pair, a module being a top-level folder or file
+//! of `src/`; every `crate::x` path counts, in `use` lines and in code, test modules included.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// Bottom to top. A module may use its own layer's modules and those below.
+const LAYERS: &[(&str, &[&str])] = &[
+    (
+        "foundation",
+        &[
+            "error", "dates", "labels", "db", "config", "request", "markdown", "site",
+        ],
+    ),
+    ("org", &["auth", "org"]),
+    (
+        "features",
+        &[
+            "pages",
+            "lessons",
+            "experiments",
+            "postmortems",
+            "actions",
+            "retros",
+            "health",
+            "steps",
+            "search",
+            "backup",
+        ],
+    ),
+    ("composition", &["app", "cli", "main", "lib", "demo"]),
+];
+
+/// A feature's parts that only its own module may use.
+const PRIVATE_PARTS: &[&str] = &["routes", "api", "views"];
+
+fn layer_of(module: &str) -> Option<usize> {
+    LAYERS.iter().position(|(_, mods)| mods.contains(&module))
+}
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// `src/org/routes.rs` → `org`; `src/app.rs` → `app`.
+fn module_of(src: &Path, file: &Path) -> String {
+    let rel = file.strip_prefix(src).unwrap();
+    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    first.trim_end_matches(".rs").to_string()
+}
+
+/// Every `crate::a::b` path in the text, as (a, b), including each member of
+/// `crate::{a::b, c}`; `$crate` (inside macros) is not a path of this file's.
+fn crate_paths(text: &str) -> Vec<(String, String)> {
+    let ident = |s: &str| -> String {
+        s.chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect()
+    };
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(at) = rest.find("crate::") {
+        let before = rest[..at].chars().last();
+        let after = &rest[at + "crate::".len()..];
+        rest = after;
+        if before.is_some_and(|c| c == '$' || c.is_ascii_alphanumeric() || c == '_') {
+            continue;
+        }
+        if let Some(group) = after.strip_prefix('{') {
+            // crate::{a::b, c::{d, e}}: the first segment of each top-level member.
+            let mut depth = 0;
+            let mut member = String::new();
+            for c in group.chars() {
+                match c {
+                    '{' => depth += 1,
+                    '}' if depth == 0 => break,
+                    '}' => depth -= 1,
+                    ',' if depth == 0 => {
+                        push_member(&member, &mut out);
+                        member.clear();
+                        continue;
+                    }
+                    _ => {}
+                }
+                member.push(c);
+            }
+            push_member(&member, &mut out);
+            continue;
+        }
+        let first = ident(after);
+        let second = after[first.len()..]
+            .strip_prefix("::")
+            .map(ident)
+            .unwrap_or_default();
+        if !first.is_empty() {
+            out.push((first, second));
+        }
+    }
+    out
+}
+
+fn push_member(member: &str, out: &mut Vec<(String, String)>) {
+    let member = member.trim();
+    let mut parts = member.split("::").map(|p| {
+        p.trim()
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+            .collect::<String>()
+    });
+    let first = parts.next().unwrap_or_default();
+    if !first.is_empty() {
+        out.push((first, parts.next().unwrap_or_default()));
+    }
+}
+
+/// Modules that can reach each other (strongly connected, more than one module).
+fn cycles(edges: &BTreeMap<(String, String), BTreeSet<String>>) -> BTreeSet<(String, String)> {
+    let mut reach: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
+    for (from, to) in edges.keys() {
+        reach.entry(from).or_default().insert(to);
+    }
+    // Transitive closure by repeated passes; a few dozen modules make this instant.
+    loop {
+        let mut grew = false;
+        let snapshot = reach.clone();
+        for targets in reach.values_mut() {
+            let more: Vec<&str> = targets
+                .iter()
+                .flat_map(|t| snapshot.get(t).into_iter().flatten().copied())
+                .collect();
+            for m in more {
+                grew |= targets.insert(m);
+            }
+        }
+        if !grew {
+            break;
+        }
+    }
+    edges
+        .keys()
+        .filter(|(from, to)| reach.get(to.as_str()).is_some_and(|r| r.contains(from.as_str())))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn arrows_only_go_down() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+
+    // (from, to) → the files that make the arrow; and the reaches into private parts.
+    let mut edges: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
+    let mut violations: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for file in &files {
+        let from = module_of(&src, file);
+        let name = file.strip_prefix(root).unwrap().display().to_string();
+        let text = std::fs::read_to_string(file).unwrap();
+        for (to, part) in crate_paths(&text) {
+            if to == from || layer_of(&to).is_none() {
+                continue;
+            }
+            edges
+                .entry((from.clone(), to.clone()))
+                .or_default()
+                .insert(name.clone());
+            let (Some(lf), Some(lt)) = (layer_of(&from), layer_of(&to)) else {
+                continue;
+            };
+            if lt > lf {
+                violations
+                    .entry(format!("up: {from} -> {to}"))
+                    .or_default()
+                    .insert(name.clone());
+            }
+            if lt == 2 && PRIVATE_PARTS.contains(&part.as_str()) && from != "app" && from != "cli"
+            {
+                violations
+                    .entry(format!("reach: {from} -> {to}::{part}"))
+                    .or_default()
+                    .insert(name.clone());
+            }
+        }
+    }
+    for module in edges.keys().map(|(f, _)| f) {
+        assert!(
+            layer_of(module).is_some(),
+            "src/{module} is on no layer: add it to LAYERS in tests/layers.rs"
+        );
+    }
+    for (from, to) in cycles(&edges) {
+        if layer_of(&from) == layer_of(&to) {
+            let files = edges[&(from.clone(), to.clone())].clone();
+            violations
+                .entry(format!("cycle: {from} -> {to}"))
+                .or_default()
+                .extend(files);
+        }
+    }
+
+    let baseline_path = root.join("tests/layers.baseline");
+    let baseline: BTreeSet<String> = std::fs::read_to_string(&baseline_path)
+        .unwrap_or_default()
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(String::from)
+        .collect();
+    let new: Vec<String> = violations
+        .iter()
+        .filter(|(v, _)| !baseline.contains(*v))
+        .map(|(v, files)| {
+            format!(
+                "  {v}   (in {})",
+                files.iter().cloned().collect::<Vec<_>>().join(", ")
+            )
+        })
+        .collect();
+    let fixed: Vec<&String> = baseline
+        .iter()
+        .filter(|b| !violations.contains_key(*b))
+        .collect();
+    if std::env::var("FIKA_LAYERS_PRINT").is_ok() {
+        for v in violations.keys() {
+            println!("{v}");
+        }
+    }
+    assert!(
+        new.is_empty(),
+        "arrows that break the layering (ARCHITECTURE.md): move the shared code down a layer, \
+         or have the feature offer a model/service function\n{}",
+        new.join("\n")
+    );
+    assert!(
+        fixed.is_empty(),
+        "these arrows are gone: delete their lines from tests/layers.baseline\n{}",
+        fixed
+            .iter()
+            .map(|f| format!("  {f}"))
+            .collect::<Vec<_>>()
+            .join("\n")
+    );
+}
+
+#[test]
+fn paths_are_read_from_use_lines_and_code() {
+    let text = "use crate::{db::{self, Change}, error::AppResult, org};\n\
+                let x = crate::pages::routes::render(y); $crate::db::AnyConnection;\n\
+                mycrate::nope::x;";
+    let found = crate_paths(text);
+    assert_eq!(
+        found,
+        vec![
+            ("db".to_string(), String::new()),
+            ("error".to_string(), "AppResult".to_string()),
+            ("org".to_string(), String::new()),
+            ("pages".to_string(), "routes".to_string()),
+        ]
+    );
+}
