@@ -57,7 +57,7 @@ pub struct AppState {
     /// Every post-mortem (without its texts), for lists, insights and visibility.
     pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
     /// Every action item, for `/actions`, unit pages and insights.
-    pub action_items: std::sync::Arc<crate::actions::flow::ItemCache>,
+    pub action_items: std::sync::Arc<crate::action_items::flow::ItemCache>,
     /// Every retro (without its board), kept until the change log moves on.
     pub retros: std::sync::Arc<crate::retros::flow::RetroCache>,
 }
@@ -77,7 +77,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::experiments::api::configure(cfg);
     crate::postmortems::routes::configure(cfg);
     crate::postmortems::api::configure(cfg);
-    crate::actions::routes::configure(cfg);
+    crate::action_items::routes::configure(cfg);
     crate::retros::routes::configure(cfg);
     crate::retros::api::configure(cfg);
     crate::health::routes::configure(cfg);

@@ -4,7 +4,7 @@
 #[macro_use]
 mod labels;
 
-pub mod actions;
+pub mod action_items;
 pub mod app;
 pub mod auth;
 pub mod backup;

@@ -28,7 +28,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "lessons",
             "experiments",
             "postmortems",
-            "actions",
+            "action_items",
             "retros",
             "health",
             "steps",
@@ -60,7 +60,12 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 /// `src/org/routes.rs` → `org`; `src/app.rs` → `app`.
 fn module_of(src: &Path, file: &Path) -> String {
     let rel = file.strip_prefix(src).unwrap();
-    let first = rel.components().next().unwrap().as_os_str().to_string_lossy();
+    let first = rel
+        .components()
+        .next()
+        .unwrap()
+        .as_os_str()
+        .to_string_lossy();
     first.trim_end_matches(".rs").to_string()
 }
 
@@ -153,7 +158,11 @@ fn cycles(edges: &BTreeMap<(String, String), BTreeSet<String>>) -> BTreeSet<(Str
     }
     edges
         .keys()
-        .filter(|(from, to)| reach.get(to.as_str()).is_some_and(|r| r.contains(from.as_str())))
+        .filter(|(from, to)| {
+            reach
+                .get(to.as_str())
+                .is_some_and(|r| r.contains(from.as_str()))
+        })
         .cloned()
         .collect()
 }
@@ -190,8 +199,7 @@ fn arrows_only_go_down() {
                     .or_default()
                     .insert(name.clone());
             }
-            if lt == 2 && PRIVATE_PARTS.contains(&part.as_str()) && from != "app" && from != "cli"
-            {
+            if lt == 2 && PRIVATE_PARTS.contains(&part.as_str()) && from != "app" && from != "cli" {
                 violations
                     .entry(format!("reach: {from} -> {to}::{part}"))
                     .or_default()

@@ -179,7 +179,10 @@ mod tests {
         let mut c = conn();
         write_with_changes(&mut c, None, |c| {
             insert_person(c, "ed")?;
-            Ok(((), vec![Change::new(EntityKind::HealthSession, "7", Op::Status)]))
+            Ok((
+                (),
+                vec![Change::new(EntityKind::HealthSession, "7", Op::Status)],
+            ))
         })
         .expect("write");
         let rows = changes_since(&mut c, 0, 10).expect("read");
@@ -190,7 +193,11 @@ mod tests {
             entity_kind: "kudos".into(),
             ..rows[0].clone()
         };
-        assert_eq!(newer.kind(), None, "a kind from a newer fika is not guessed");
+        assert_eq!(
+            newer.kind(),
+            None,
+            "a kind from a newer fika is not guessed"
+        );
     }
     use crate::db::run_migrations;
     use crate::db::schema::people;

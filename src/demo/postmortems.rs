@@ -1214,7 +1214,7 @@ pub(super) const POSTMORTEMS: &[DemoPostmortem] = &[
 
 use chrono::{Duration, NaiveDateTime, NaiveTime};
 
-use crate::actions::model::{ActionInput, Kind, Status as ActionStatus};
+use crate::action_items::model::{ActionInput, Kind, Status as ActionStatus};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::unit::{Role, UnitKind};

@@ -7,7 +7,7 @@ use chrono::Duration;
 use diesel::prelude::*;
 
 use super::retros_data::RETROS;
-use crate::actions::model::{ActionInput, Kind, Status};
+use crate::action_items::model::{ActionInput, Kind, Status};
 use crate::db::AnyConnection;
 use crate::db::schema::retros;
 use crate::error::{AppError, AppResult};
@@ -64,7 +64,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             };
             let verdict =
                 Verdict::parse(verdict).ok_or_else(|| AppError::internal("demo verdict"))?;
-            let item = crate::actions::repo::get(conn, item_id)?;
+            let item = crate::action_items::repo::get(conn, item_id)?;
             repo::review_item(conn, Some(facilitator), &retro, &item, verdict)?;
         }
         if d.days_ago == 0 {
@@ -109,7 +109,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             };
             repo::add_action(conn, Some(facilitator), retro.id, &input)?;
         }
-        for item in crate::actions::repo::of_source(conn, repo::KIND, retro.id)? {
+        for item in crate::action_items::repo::of_source(conn, repo::KIND, retro.id)? {
             items.push(item.id);
         }
         repo::set_phase(

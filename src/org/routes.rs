@@ -293,7 +293,7 @@ async fn unit_data(
     let (cache, ended, actions) = (
         state.org.clone(),
         state.ended_experiments.clone(),
-        crate::actions::flow::Caches::of(state),
+        crate::action_items::flow::Caches::of(state),
     );
     state
         .db
@@ -315,12 +315,12 @@ async fn unit_data(
                 _ => None,
             };
             let actions = match &squads {
-                Some(s) => crate::actions::flow::visible(
+                Some(s) => crate::action_items::flow::visible(
                     c,
                     &actions,
                     &view,
                     me.as_ref(),
-                    Some(crate::actions::model::Status::Open),
+                    Some(crate::action_items::model::Status::Open),
                     Some(s),
                 )?,
                 None => vec![],

@@ -288,7 +288,7 @@ pub struct UnitData {
     pub lessons: Vec<crate::lessons::repo::LessonSummary>,
     pub experiments: Option<crate::experiments::insights::UnitExperiments>,
     /// Open action items owned by the squad (or the tribe's squads), overdue first.
-    pub actions: Vec<crate::actions::flow::Listed>,
+    pub actions: Vec<crate::action_items::flow::Listed>,
 }
 
 pub fn unit_page(

@@ -11,7 +11,7 @@ use std::collections::BTreeMap;
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry, Times};
-use crate::actions::model::{self as action, ActionInput};
+use crate::action_items::model::{self as action, ActionInput};
 use crate::experiments::filters::squad_id;
 use crate::org::cache::OrgView;
 use crate::org::forms::{Pairs, optional_date};

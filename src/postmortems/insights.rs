@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::model::{Severity, Status, format_duration};
 use super::repo::Summary;
-use crate::actions::model::{ActionItem, completion_rate};
+use crate::action_items::model::{ActionItem, completion_rate};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
@@ -108,7 +108,8 @@ pub fn compute(pms: &[&Summary], items: &[ActionItem], today: NaiveDate) -> Insi
         .filter(|i| i.source_kind == super::repo::KIND && ids.contains(&i.source_id))
         .cloned()
         .collect();
-    let count = |st: crate::actions::model::Status| items.iter().filter(|i| i.status == st).count();
+    let count =
+        |st: crate::action_items::model::Status| items.iter().filter(|i| i.status == st).count();
     // Quarters without an incident are shown too: a quiet quarter is news.
     if let (Some(first), Some(last)) = (
         quarters
@@ -144,9 +145,9 @@ pub fn compute(pms: &[&Summary], items: &[ActionItem], today: NaiveDate) -> Insi
         detect: median(detect),
         resolve: median(resolve),
         completion: completion_rate(&items),
-        open: count(crate::actions::model::Status::Open),
-        done: count(crate::actions::model::Status::Done),
-        wont_do: count(crate::actions::model::Status::WontDo),
+        open: count(crate::action_items::model::Status::Open),
+        done: count(crate::action_items::model::Status::Done),
+        wont_do: count(crate::action_items::model::Status::WontDo),
         overdue: items.iter().filter(|i| i.overdue(today)).count(),
     }
 }
@@ -307,13 +308,13 @@ pub async fn page(
         severity: String::new(),
         page: String::new(),
     };
-    let caches = crate::actions::flow::Caches::of(&state);
+    let caches = crate::action_items::flow::Caches::of(&state);
     let (all, items) = state
         .db
         .run(move |c| {
             Ok((
                 super::flow::all(c, &caches.postmortems)?,
-                crate::actions::flow::all_items(c, &caches.items)?,
+                crate::action_items::flow::all_items(c, &caches.items)?,
             ))
         })
         .await?;

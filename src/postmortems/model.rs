@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::blameless::Place;
-use crate::actions::model::ActionInput;
+use crate::action_items::model::ActionInput;
 
 /// How bad an incident was, SEV1 (worst) to SEV4; stored as its level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]

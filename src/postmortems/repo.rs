@@ -5,8 +5,8 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{LessonDraft, PostmortemInput, Severity, Status, TimelineEntry, Times};
-use crate::actions::model::ActionItem;
-use crate::actions::repo as action_repo;
+use crate::action_items::model::ActionItem;
+use crate::action_items::repo as action_repo;
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     blameless_dismissals, people, postmortem_authors, postmortem_reviews, postmortem_squads,

@@ -245,10 +245,10 @@ async fn show_page(
             let actions = pm
                 .items
                 .iter()
-                .map(|a| crate::actions::flow::Listed {
-                    may_change: crate::actions::flow::may_change(
+                .map(|a| crate::action_items::flow::Listed {
+                    may_change: crate::action_items::flow::may_change(
                         a,
-                        crate::actions::flow::Source::Postmortem(pm.people()),
+                        crate::action_items::flow::Source::Postmortem(pm.people()),
                         me.as_ref(),
                         &org,
                     ),

@@ -7,7 +7,7 @@ use super::flow::{ListQuery, Located};
 use super::forms::{Errors, Form};
 use super::model::{Durations, Severity, Status, format_duration};
 use super::repo::{Dismissal, Postmortem, Review, Summary};
-use crate::actions::model as action;
+use crate::action_items::model as action;
 use crate::experiments::views::{Choice, UnitChoice, units_of};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
@@ -127,7 +127,7 @@ pub struct ActionView {
 
 impl ActionView {
     /// An item as listed (with where it came from and whether the viewer may change it).
-    pub fn of(l: &crate::actions::flow::Listed, snap: &Snapshot, today: NaiveDate) -> Self {
+    pub fn of(l: &crate::action_items::flow::Listed, snap: &Snapshot, today: NaiveDate) -> Self {
         let a = &l.item;
         ActionView {
             id: a.id,
@@ -244,7 +244,7 @@ pub struct ShowPage {
 /// What the show page needs besides the post-mortem.
 pub struct ShowData {
     /// Its action items, with whether the viewer may change each.
-    pub actions: Vec<crate::actions::flow::Listed>,
+    pub actions: Vec<crate::action_items::flow::Listed>,
     /// The written sections that are not empty, rendered, in page order.
     pub sections: Vec<Section>,
     pub lessons: Vec<(i64, String)>,

@@ -182,7 +182,7 @@ struct ReviewJson {
     verdict: Option<&'static str>,
 }
 
-fn action_json(a: &crate::actions::model::ActionItem, org: &OrgView) -> ActionJson {
+fn action_json(a: &crate::action_items::model::ActionItem, org: &OrgView) -> ActionJson {
     ActionJson {
         id: a.id,
         title: a.title.clone(),

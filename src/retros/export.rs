@@ -85,7 +85,7 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
     if !page.actions.is_empty() {
         out.push_str("## Action items\n\n");
         for a in &page.actions {
-            let done = if a.status == crate::actions::model::Status::Open {
+            let done = if a.status == crate::action_items::model::Status::Open {
                 " "
             } else {
                 "x"
@@ -109,7 +109,10 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
 
 /// The words of a closed retro for the search index: topics, cards and action items, never
 /// who wrote a card.
-pub fn plain(board: &super::model::Board, actions: &[crate::actions::model::ActionItem]) -> String {
+pub fn plain(
+    board: &super::model::Board,
+    actions: &[crate::action_items::model::ActionItem],
+) -> String {
     let mut out = String::new();
     for t in &board.topics {
         if let Some(title) = &t.title {

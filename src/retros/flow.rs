@@ -9,7 +9,7 @@ use super::model::{
     parse_vote_limit,
 };
 use super::repo::{self, GroupTarget, Writer};
-use crate::actions::model::{ActionInput, ActionItem, Kind, Status};
+use crate::action_items::model::{ActionInput, ActionItem, Kind, Status};
 use crate::app::AppState;
 use crate::auth::{AuthVia, Viewer, token};
 use crate::db::AnyConnection;
@@ -141,7 +141,7 @@ fn read_page(c: &mut AnyConnection, retro: Retro, viewer: &Viewer) -> AppResult<
     let board = Board::of(&retro, &cards, &groups, &votes, &seat);
     Ok(Page {
         review: review_items(c, &retro)?,
-        actions: crate::actions::repo::of_source(c, repo::KIND, retro.id)?,
+        actions: crate::action_items::repo::of_source(c, repo::KIND, retro.id)?,
         lessons: crate::lessons::repo::from_source(c, repo::KIND, &retro.id.to_string())?,
         board,
         seat,
@@ -160,7 +160,7 @@ pub fn review_items(c: &mut AnyConnection, retro: &Retro) -> AppResult<Vec<Revie
     ids.dedup();
     let mut out = Vec::new();
     for id in ids {
-        let item = match crate::actions::repo::get(c, id) {
+        let item = match crate::action_items::repo::get(c, id) {
             Ok(i) => i,
             Err(AppError::NotFound) => continue,
             Err(e) => return Err(e),

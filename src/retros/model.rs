@@ -142,8 +142,8 @@ labelled_enum!(
 
 impl Verdict {
     /// The item's status after the verdict, and the reason a dropped item carries.
-    pub fn status(self, retro_title: &str) -> (crate::actions::model::Status, String) {
-        use crate::actions::model::Status;
+    pub fn status(self, retro_title: &str) -> (crate::action_items::model::Status, String) {
+        use crate::action_items::model::Status;
         match self {
             Verdict::Done => (Status::Done, String::new()),
             Verdict::Open => (Status::Open, String::new()),

@@ -11,7 +11,7 @@ use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{Card, Format, Group, NewRetro, Phase, Retro, Topic, Vote};
-use crate::actions::model::{ActionInput, Status};
+use crate::action_items::model::{ActionInput, Status};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     action_items, retro_cards, retro_groups, retro_reviews, retro_votes, retros,
@@ -423,7 +423,7 @@ pub fn review_item(
     conn: &mut AnyConnection,
     actor: Option<i64>,
     retro: &Retro,
-    item: &crate::actions::model::ActionItem,
+    item: &crate::action_items::model::ActionItem,
     verdict: super::model::Verdict,
 ) -> AppResult<()> {
     let (status, reason) = verdict.status(&retro.title);
@@ -446,7 +446,7 @@ pub fn review_item(
         } else {
             String::new()
         };
-        crate::actions::repo::set_status(c, actor, item, status, &reason)?;
+        crate::action_items::repo::set_status(c, actor, item, status, &reason)?;
         Ok((
             (),
             vec![Change::new(
@@ -467,7 +467,7 @@ pub fn add_action(
     input: &ActionInput,
 ) -> AppResult<()> {
     write_with_changes(conn, actor, |c| {
-        crate::actions::repo::add(c, KIND, retro_id, input)?;
+        crate::action_items::repo::add(c, KIND, retro_id, input)?;
         Ok((
             (),
             vec![Change::new(
@@ -553,7 +553,7 @@ pub fn records(
         };
         let (cards, groups, votes) = board(conn, id)?;
         let board = super::model::Board::of(&retro, &cards, &groups, &votes, &Default::default());
-        let actions = crate::actions::repo::of_source(conn, KIND, id)?;
+        let actions = crate::action_items::repo::of_source(conn, KIND, id)?;
         let author = crate::db::schema::people::table
             .find(retro.facilitator_id)
             .select(crate::db::schema::people::username)

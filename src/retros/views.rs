@@ -4,7 +4,7 @@ use askama::Template;
 
 use super::flow::{ActionForm, Errors, NewForm, Page};
 use super::model::{Card, Format, Phase, Retro, Topic, Verdict};
-use crate::actions::model::ActionItem;
+use crate::action_items::model::ActionItem;
 use crate::experiments::views::{Choice, UnitChoice, units_of};
 use crate::org::cache::OrgView;
 use crate::org::unit::UnitKind;

@@ -28,7 +28,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 const PAGE: usize = 100;
 
 #[derive(Template)]
-#[template(path = "actions/list.html")]
+#[template(path = "action_items/list.html")]
 struct Page {
     shell: Shell,
     actions: Vec<ActionView>,
