@@ -64,7 +64,7 @@ pub struct AppState {
 
 /// The routes of every feature.
 pub fn routes(cfg: &mut web::ServiceConfig) {
-    site::routes::configure(cfg);
+    crate::home::configure(cfg);
     auth::routes::configure(cfg);
     org::routes::configure(cfg);
     org::api::configure(cfg);
@@ -161,23 +161,8 @@ impl AppState {
     }
 }
 
-/// Sent with every response. HTML is `no-store`: pages hold personal data (and, once, a new
-/// API token) that must not stay in a shared or back/forward cache; static files set their
-/// own long cache lifetime.
-pub const SECURITY_HEADERS: &[(header::HeaderName, &str)] = &[
-    (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
-    (header::X_FRAME_OPTIONS, "DENY"),
-    (header::REFERRER_POLICY, "same-origin"),
-    (
-        header::CONTENT_SECURITY_POLICY,
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
-         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
-    ),
-    (header::CACHE_CONTROL, "no-store"),
-];
-
 fn security_headers() -> DefaultHeaders {
-    SECURITY_HEADERS
+    site::views::SECURITY_HEADERS
         .iter()
         .fold(DefaultHeaders::new(), |h, (name, value)| {
             h.add((name.clone(), *value))

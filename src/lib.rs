@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod experiments;
 pub mod health;
+pub mod home;
 pub mod lessons;
 pub mod markdown;
 pub mod org;

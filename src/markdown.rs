@@ -82,13 +82,12 @@ impl Resolve for Unresolved {
     }
 }
 
-/// The address of an org thing.
+/// The address of an org thing: a person's page, or a unit kind's plural. Markdown sits
+/// below the org and cannot ask it; `org::unit` has a test that `UnitKind::url` agrees.
 pub fn org_url(kind: &str, slug: &str) -> String {
     match kind {
         "person" => format!("/people/{slug}"),
-        k => crate::org::unit::UnitKind::parse(k)
-            .map(|kind| kind.url(slug))
-            .unwrap_or_else(|| format!("/{k}s/{slug}")),
+        k => format!("/{k}s/{slug}"),
     }
 }
 

@@ -36,7 +36,10 @@ const LAYERS: &[(&str, &[&str])] = &[
             "backup",
         ],
     ),
-    ("composition", &["app", "cli", "main", "lib", "demo"]),
+    (
+        "composition",
+        &["app", "cli", "main", "lib", "home", "demo"],
+    ),
 ];
 
 /// A feature's parts that only its own module may use.

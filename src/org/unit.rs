@@ -448,6 +448,14 @@ impl Initiative {
 mod tests {
     use super::*;
 
+    /// Markdown builds a unit's address without the org (it sits below it); both must agree.
+    #[test]
+    fn markdown_links_units_where_they_live() {
+        for k in UnitKind::ALL {
+            assert_eq!(crate::markdown::org_url(k.as_str(), "x"), k.url("x"));
+        }
+    }
+
     #[test]
     fn kinds_and_roles_parse() {
         assert_eq!(UnitKind::parse("Squads"), Some(UnitKind::Squad));

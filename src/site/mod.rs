@@ -1,7 +1,6 @@
-//! The app shell: the layout every page shares, the home page, health check, static assets
-//! and error pages.
+//! The app shell: the layout every page shares, paging, static assets, error pages and the
+//! headers every response carries.
 
 pub mod assets;
 pub mod paging;
-pub mod routes;
 pub mod views;

@@ -126,7 +126,7 @@ fn render_error(viewer: &Viewer, info: &ErrorInfo) -> HttpResponse {
     };
     let mut builder = HttpResponse::build(info.status);
     // Set here too: a panic's error page is made after the header middleware has run.
-    for (name, value) in crate::app::SECURITY_HEADERS {
+    for (name, value) in SECURITY_HEADERS {
         builder.insert_header((name.clone(), *value));
     }
     match page.render() {
@@ -157,3 +157,18 @@ pub fn page_url(path: &str, filters: &[(&str, &String)], page: usize) -> String 
         qs => format!("{path}?{qs}"),
     }
 }
+
+/// Sent with every response. HTML is `no-store`: pages hold personal data (and, once, a new
+/// API token) that must not stay in a shared or back/forward cache; static files set their
+/// own long cache lifetime.
+pub const SECURITY_HEADERS: &[(actix_web::http::header::HeaderName, &str)] = &[
+    (actix_web::http::header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+    (actix_web::http::header::X_FRAME_OPTIONS, "DENY"),
+    (actix_web::http::header::REFERRER_POLICY, "same-origin"),
+    (
+        actix_web::http::header::CONTENT_SECURITY_POLICY,
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; \
+         object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+    ),
+    (actix_web::http::header::CACHE_CONTROL, "no-store"),
+];

@@ -1,4 +1,6 @@
-//! Home page, health check and static files.
+//! The home page, the health check and the static files. The home page gathers several
+//! features (the viewer's teams, the newest lessons), so it sits with the composition,
+//! above the features, not in the shell it is drawn in.
 
 use std::time::Duration;
 
@@ -6,17 +8,17 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Serialize;
 
-use super::views::{Shell, html};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::site::views::{Shell, html};
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
         .route("/healthz", web::get().to(healthz))
-        .route("/favicon.ico", web::get().to(super::assets::favicon))
+        .route("/favicon.ico", web::get().to(crate::site::assets::favicon))
         .route("/robots.txt", web::get().to(robots))
-        .route("/static/{name}", web::get().to(super::assets::serve));
+        .route("/static/{name}", web::get().to(crate::site::assets::serve));
 }
 
 #[derive(Template)]
