@@ -14,6 +14,10 @@ use crate::db::{Db, run_migrations};
     about = "fika — the organizational knowledge and team-structure wiki"
 )]
 pub struct Cli {
+    /// What to log, as a tracing filter: `info` (the default), `warn`, `fika=debug`, …
+    #[arg(long, global = true, env = "FIKA_LOG", value_name = "FILTER")]
+    pub log: Option<String>,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -321,7 +325,7 @@ fn rebuild_index(
     conn: &mut crate::db::AnyConnection,
     data_dir: &std::path::Path,
 ) -> Result<u64, String> {
-    let (search, _) = crate::search::Search::open(&data_dir.join("index"))?;
+    let (search, _) = crate::search::Search::open(&data_dir.join("index"), true)?;
     let mut indexer = crate::search::indexer::Indexer::new(search)?;
     let bar = progress_bar("{bar:40} {pos}/{len} records  {elapsed_precise}  {per_sec}")?;
     let n = indexer
@@ -536,7 +540,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         let mut conn = db.conn().map_err(|e| e.to_string())?;
         crate::demo::load_if_empty(&mut conn)?;
     }
-    let (search, rebuild) = crate::search::Search::open(&args.data.data_dir.join("index"))?;
+    let (search, rebuild) =
+        crate::search::Search::open(&args.data.data_dir.join("index"), args.search_cache)?;
     let indexer = crate::search::indexer::Indexer::new(search.clone())?;
     if let Some(why) = &rebuild {
         tracing::info!(reason = ?why, "the search index will be rebuilt while fika serves");

@@ -88,6 +88,23 @@ pub struct ServeArgs {
     #[arg(long, env = "FIKA_TRUSTED_PROXIES", value_name = "N|ADDRESSES",
           value_parser = TrustedProxies::parse)]
     pub trusted_proxies: Option<TrustedProxies>,
+
+    /// The older way to trust one proxy; --trusted-proxies wins over it.
+    #[arg(long, env = "FIKA_TRUSTED_PROXY", hide = true, value_name = "BOOL",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub trusted_proxy: Option<bool>,
+
+    /// Force the session cookie's Secure flag on or off (default: on when --public-url is
+    /// https).
+    #[arg(long, env = "FIKA_COOKIE_SECURE", value_name = "BOOL",
+          value_parser = clap::builder::BoolishValueParser::new())]
+    pub cookie_secure: Option<bool>,
+
+    /// Keep the per-index-generation cache of search counts, facets and typo corrections
+    /// (turn it off only to benchmark the uncached path).
+    #[arg(long, env = "FIKA_SEARCH_CACHE", value_name = "BOOL", default_value = "true",
+          action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
+    pub search_cache: bool,
 }
 
 /// The site's canonical origin: scheme, host and port, no path.
@@ -183,7 +200,7 @@ impl TrustedProxies {
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
     pub public_read: bool,
-    /// Mark cookies `Secure`: on when the public URL is https, or with `FIKA_COOKIE_SECURE=1`.
+    /// Mark cookies `Secure`: on when the public URL is https, or as `--cookie-secure` says.
     pub cookie_secure: bool,
     pub public_url: Option<PublicUrl>,
     /// Whose forwarded headers are believed (see [`crate::request`]).
@@ -193,23 +210,18 @@ pub struct Settings {
     pub site_id: String,
 }
 
-fn env_flag(name: &str) -> Option<bool> {
-    std::env::var(name)
-        .ok()
-        .map(|v| matches!(v.trim(), "1" | "true" | "yes" | "on"))
-}
-
 impl Settings {
     pub fn new(args: &ServeArgs) -> Self {
         // The setting before --trusted-proxies existed: "trust the peer" is one proxy.
         let proxies = match &args.trusted_proxies {
             Some(p) => p.clone(),
-            None if env_flag("FIKA_TRUSTED_PROXY") == Some(true) => TrustedProxies::Count(1),
+            None if args.trusted_proxy == Some(true) => TrustedProxies::Count(1),
             None => TrustedProxies::None,
         };
         Settings {
             public_read: args.public_read,
-            cookie_secure: env_flag("FIKA_COOKIE_SECURE")
+            cookie_secure: args
+                .cookie_secure
                 .unwrap_or_else(|| args.public_url.as_ref().is_some_and(PublicUrl::https)),
             public_url: args.public_url.clone(),
             proxies,

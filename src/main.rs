@@ -2,7 +2,7 @@
 
 use clap::Parser;
 
-/// Libraries whose warnings are noise to an operator, quieted unless `FIKA_LOG` names them:
+/// Libraries whose warnings are noise to an operator, quieted unless `--log` names them:
 /// html5ever warns about every oddity in user-supplied markup (which the sanitizer handles),
 /// and tantivy about a merge that finished after a commit replaced its segments (harmless).
 const QUIET: &[(&str, &str)] = &[
@@ -27,8 +27,11 @@ fn log_filter(setting: Option<String>) -> tracing_subscriber::EnvFilter {
 }
 
 fn main() -> std::process::ExitCode {
+    // Parsed first, so that the log filter is a flag like every other setting; clap reports
+    // its own errors without a log.
+    let cli = fika::cli::Cli::parse();
     tracing_subscriber::fmt()
-        .with_env_filter(log_filter(std::env::var("FIKA_LOG").ok()))
+        .with_env_filter(log_filter(cli.log.clone()))
         .with_writer(std::io::stderr)
         .init();
     // Panics are caught per request (app::catch_panic); this hook makes sure each one is
@@ -36,7 +39,6 @@ fn main() -> std::process::ExitCode {
     std::panic::set_hook(Box::new(|info| {
         tracing::error!(panic = %info, "panic");
     }));
-    let cli = fika::cli::Cli::parse();
     match fika::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(msg) => {

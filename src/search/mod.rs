@@ -143,7 +143,9 @@ fn search_error(e: impl std::fmt::Display) -> AppError {
 impl Search {
     /// Opens the index in `dir`, or makes an empty one there; says whether it needs a rebuild.
     /// Fails only when the directory cannot be used at all, or another process writes to it.
-    pub fn open(dir: &Path) -> Result<(Arc<Search>, Option<Rebuild>), String> {
+    /// `caching` keeps search counts, facets and corrections per index generation (off only
+    /// for benchmarks of the uncached path).
+    pub fn open(dir: &Path, caching: bool) -> Result<(Arc<Search>, Option<Rebuild>), String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create index dir {}: {e}", dir.display()))?;
         let (index, rebuild) = match Self::open_existing(dir) {
@@ -181,7 +183,6 @@ impl Search {
                 .get(schema::QUERY_STEMMED)
                 .ok_or_else(|| "the query analyzer is missing".to_string())?,
         );
-        let caching = std::env::var("FIKA_SEARCH_CACHE").map_or(true, |v| v.trim() != "0");
         let search = Search {
             index,
             reader,

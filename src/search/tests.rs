@@ -48,7 +48,7 @@ fn record(id: u32, title: &str, body: &str) -> Record {
 impl Fixture {
     fn new(records: &[Record]) -> Fixture {
         let dir = tempfile::tempdir().unwrap();
-        let (search, rebuild) = Search::open(&dir.path().join("index")).unwrap();
+        let (search, rebuild) = Search::open(&dir.path().join("index"), true).unwrap();
         assert_eq!(rebuild, Some(super::Rebuild::Missing));
         let mut f = Fixture {
             indexer: Indexer::new(search.clone()).unwrap(),
@@ -483,7 +483,7 @@ fn an_index_that_needs_building_says_so_from_the_start() {
     // The API's `incomplete` and the page's notice read this: set when the index is found
     // missing, before the indexer thread has even started.
     let dir = tempfile::tempdir().unwrap();
-    let (search, rebuild) = Search::open(&dir.path().join("index")).unwrap();
+    let (search, rebuild) = Search::open(&dir.path().join("index"), true).unwrap();
     assert_eq!(rebuild, Some(super::Rebuild::Missing));
     assert!(search.status.building().is_some());
 }
