@@ -883,8 +883,8 @@ async fn two_people_in_a_retro_see_each_others_cards_after_the_reveal_without_re
 async fn a_promotion_goes_from_proposal_to_approval_in_the_browser() {
     let person = Browser::start(false).await;
     let decider = Browser::start(true).await;
-    let s = crate::steps::org(Backend::Sqlite).await;
-    let lena = crate::steps::user(&s, "lena").await;
+    let s = crate::orgs::tribe_with_chapter(Backend::Sqlite).await;
+    let lena = crate::orgs::user(&s, "lena").await;
     let res = lena
         .first_step(
             "paula",
@@ -894,7 +894,7 @@ async fn a_promotion_goes_from_proposal_to_approval_in_the_browser() {
         .await;
     assert_eq!(res.status(), 303, "lena sets paula's first step");
     // Both sides of the assessment, so the page compares them.
-    let paula = crate::steps::user(&s, "paula").await;
+    let paula = crate::orgs::user(&s, "paula").await;
     for (who, ratings) in [
         (&paula, ["4", "3", "3", "1", "Mentored two juniors."]),
         (

@@ -27,7 +27,7 @@ impl Cluster {
             Backend::Sqlite => 1,
             Backend::Postgres(_) => 3,
         };
-        let (first, admin) = crate::postmortems::org(b).await;
+        let (first, admin) = crate::orgs::tribe(b).await;
         let mut servers = vec![first];
         for _ in 1..instances {
             let data = Arc::new(servers[0].data.same_database());
@@ -447,7 +447,7 @@ async fn reviews_proposals_and_edits_come_to_one_outcome(b: Backend) {
             .await;
         assert_eq!(status, 201, "{j}");
     }
-    let lena = crate::steps::user(s, "lena").await;
+    let lena = crate::orgs::user(s, "lena").await;
     let first = lena
         .first_step("paula", "squad", "Six-month review: settled into Payments.")
         .await;
@@ -461,7 +461,7 @@ async fn reviews_proposals_and_edits_come_to_one_outcome(b: Backend) {
             vec![
                 ("csrf_token", t.clone()),
                 ("to", "tribe".into()),
-                ("evidence", crate::steps::EVIDENCE.into()),
+                ("evidence", crate::orgs::EVIDENCE.into()),
             ],
         )
     }))

@@ -11,7 +11,7 @@ use crate::harness::{Backend, Client, PASSWORD, TestServer};
 /// search; cora (a coach) and rita are in no squad. The post-mortem tests' org, plus search
 /// and cora.
 async fn org(b: Backend) -> (TestServer, String) {
-    let (s, admin) = crate::postmortems::org(b).await;
+    let (s, admin) = crate::orgs::tribe(b).await;
     s.data.add_user("cora", PASSWORD, false);
     let (status, j) = s
         .post_json(

@@ -18,6 +18,7 @@ mod experiments;
 mod health;
 mod lessons;
 mod org;
+mod orgs;
 mod pages;
 mod postmortems;
 mod proxy;

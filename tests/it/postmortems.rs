@@ -5,42 +5,8 @@
 use serde_json::json;
 
 use crate::backend_tests;
-use crate::harness::{Backend, PASSWORD, TestServer};
-
-/// A tribe with two squads: paula and pia are in payments, otto in radio; rita is in none.
-pub(crate) async fn org(b: Backend) -> (TestServer, String) {
-    let s = TestServer::start(b).await;
-    s.data.add_user("admin", PASSWORD, true);
-    for u in ["paula", "pia", "otto", "rita"] {
-        s.data.add_user(u, PASSWORD, false);
-    }
-    let admin = s.token_for("admin");
-    for (kind, body) in [
-        ("tribe", json!({"name": "Core"})),
-        ("squad", json!({"name": "Payments", "tribe": "core"})),
-        ("squad", json!({"name": "Radio", "tribe": "core"})),
-    ] {
-        let (status, j) = s
-            .post_json(&format!("/api/v1/units/{kind}"), &admin, body)
-            .await;
-        assert_eq!(status, 201, "{j}");
-    }
-    for (unit, user) in [
-        ("squad/payments", "paula"),
-        ("squad/payments", "pia"),
-        ("squad/radio", "otto"),
-    ] {
-        let (status, j) = s
-            .post_json(
-                &format!("/api/v1/units/{unit}/members"),
-                &admin,
-                json!({"username": user, "role": "member", "since": "2025-01-01"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{j}");
-    }
-    (s, admin)
-}
+use crate::harness::{Backend, PASSWORD};
+use crate::orgs::tribe;
 
 fn base_form(t: &str) -> Vec<(&str, &str)> {
     vec![
@@ -109,7 +75,7 @@ fn with<'a>(
 }
 
 async fn postmortems_follow_the_blameless_workflow(b: Backend) {
-    let (s, admin) = org(b).await;
+    let (s, admin) = tribe(b).await;
     let paula = s.client();
     paula.login("paula", PASSWORD).await;
     let t = paula.csrf("/postmortems/new").await;
@@ -455,7 +421,7 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
 }
 
 async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
-    let (s, admin) = org(b).await;
+    let (s, admin) = tribe(b).await;
     let paula = s.token_for("paula");
     let pia = s.token_for("pia");
 
@@ -625,7 +591,7 @@ fn id_of(location: &str) -> i64 {
 }
 
 async fn misuse_of_the_workflow_is_refused(b: Backend) {
-    let (s, admin) = org(b).await;
+    let (s, admin) = tribe(b).await;
     let paula = s.client();
     paula.login("paula", PASSWORD).await;
     let t = paula.csrf("/postmortems/new").await;
@@ -800,7 +766,7 @@ async fn misuse_of_the_workflow_is_refused(b: Backend) {
 /// Years no organisation means (`-2026`, `0000`, before 1900) are refused like 2026-02-30,
 /// by the post-mortem and the retro APIs alike.
 async fn dates_outside_the_calendar_are_refused(b: Backend) {
-    let (s, _admin) = org(b).await;
+    let (s, _admin) = tribe(b).await;
     let paula = s.token_for("paula");
     for bad in [
         "-2026-11-01T10:00",

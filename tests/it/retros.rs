@@ -8,7 +8,7 @@ use serde_json::json;
 
 use crate::backend_tests;
 use crate::harness::{Backend, Client, PASSWORD, TestServer};
-use crate::postmortems::org;
+use crate::orgs::tribe;
 
 /// A signed-in client with the CSRF token of its session.
 async fn person(s: &TestServer, username: &str) -> (Client, String) {
@@ -62,7 +62,7 @@ async fn card(c: &Client, t: &str, id: i64, column: &str, body: &str) -> u16 {
 }
 
 async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
-    let (s, _admin) = org(b).await;
+    let (s, _admin) = tribe(b).await;
     let id = start(
         &s,
         "paula",
@@ -327,7 +327,7 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
 }
 
 async fn anonymous_retros_store_no_author(b: Backend) {
-    let (s, _admin) = org(b).await;
+    let (s, _admin) = tribe(b).await;
     let id = start(
         &s,
         "paula",
@@ -369,7 +369,7 @@ async fn anonymous_retros_store_no_author(b: Backend) {
 }
 
 async fn action_items_come_back_until_done_and_cards_become_lessons(b: Backend) {
-    let (s, _admin) = org(b).await;
+    let (s, _admin) = tribe(b).await;
     let (paula, pt) = person(&s, "paula").await;
     let (pia, it) = person(&s, "pia").await;
     let to_discuss = [

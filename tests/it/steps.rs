@@ -9,103 +9,13 @@ use std::time::{Duration, Instant};
 use serde_json::{Value, json};
 
 use crate::backend_tests;
-use crate::harness::{Backend, Client, PASSWORD, TestServer};
+use crate::harness::{Backend, TestServer};
+use crate::orgs::{EVIDENCE, User, catalogue_id, tribe_with_chapter, user};
 
 /// What everyone who may not see a record is told (pages and API alike).
 const PRIVATE: &str = "Career steps are private to the person, their chapter lead and admins.";
 
-pub(crate) const EVIDENCE: &str = "Paula led the card-tokenisation migration across Payments and Radio, \
-     ran the cross-squad design review every week, and mentored two new backend engineers \
-     through their first on-call rotation.";
-
-/// The post-mortem tests' org (tribe core; squads payments with paula and pia, radio with
-/// otto; rita in none; admin), plus: tess leads the tribe, chapter "backend" in core with
-/// chapter lead lena and members paula and pia, and cato holds the CTO role, given by an
-/// admin through the record form.
-pub(crate) async fn org(b: Backend) -> TestServer {
-    let (s, admin) = crate::postmortems::org(b).await;
-    for u in ["tess", "lena", "cato"] {
-        s.data.add_user(u, PASSWORD, false);
-    }
-    let (status, j) = s
-        .post_json(
-            "/api/v1/units/chapter",
-            &admin,
-            json!({"name": "Backend", "tribe": "core", "discipline": "backend"}),
-        )
-        .await;
-    assert_eq!(status, 201, "{j}");
-    assert_eq!(j["url"], "/chapters/backend", "{j}");
-    for (unit, user, role) in [
-        ("tribe/core", "tess", "tribe lead"),
-        ("chapter/backend", "lena", "chapter lead"),
-        ("chapter/backend", "paula", "member"),
-        ("chapter/backend", "pia", "member"),
-    ] {
-        let (status, j) = s
-            .post_json(
-                &format!("/api/v1/units/{unit}/members"),
-                &admin,
-                json!({"username": user, "role": role, "since": "2025-01-01"}),
-            )
-            .await;
-        assert_eq!(status, 201, "{unit} {user}: {j}");
-    }
-    let cto = catalogue_id(&s, "role", "CTO").to_string();
-    let a = user(&s, "admin").await;
-    let res = a
-        .post(
-            "/people/cato/steps/record",
-            &[("discipline", ""), ("role", &cto), ("started_on", "")],
-        )
-        .await;
-    assert_eq!(res.status(), 303, "admin gives cato the CTO role");
-    s
-}
-
-/// The id of a seeded discipline or role (`kind` = "discipline" | "role").
-fn catalogue_id(s: &TestServer, kind: &str, name: &str) -> i64 {
-    let mut conn = s.data.connect();
-    fika::steps::repo::catalogue(&mut conn)
-        .expect("catalogue")
-        .into_iter()
-        .find(|e| e.kind == kind && e.name == name)
-        .unwrap_or_else(|| panic!("no {kind} {name:?} in the catalogue"))
-        .id
-}
-
-/// One signed-in person: a browser session with its CSRF token, and an API token.
-pub(crate) struct User {
-    c: Client,
-    csrf: String,
-    token: String,
-}
-
-pub(crate) async fn user(s: &TestServer, name: &str) -> User {
-    let c = s.client();
-    c.login(name, PASSWORD).await;
-    let csrf = c.csrf("/org").await;
-    User {
-        c,
-        csrf,
-        token: s.token_for(name),
-    }
-}
-
 impl User {
-    async fn get(&self, path: &str) -> (u16, String) {
-        let res = self.c.get(path).await;
-        let status = res.status().as_u16();
-        (status, res.text().await.expect("body"))
-    }
-
-    /// POSTs a form with the session's CSRF token.
-    pub(crate) async fn post(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
-        let mut form = vec![("csrf_token", self.csrf.as_str())];
-        form.extend_from_slice(fields);
-        self.c.post_form(path, &form).await
-    }
-
     /// The career record of `person` through the API, as this user reads it.
     async fn step_of(&self, s: &TestServer, person: &str) -> (u16, Value) {
         s.get_json(&format!("/api/v1/people/{person}/step"), &self.token)
@@ -262,7 +172,7 @@ fn assessment_form(given: &[(&str, &str)]) -> Vec<(String, String)> {
 // ---------------------------------------------------------------- 1. privacy
 
 async fn a_record_is_private_on_every_surface_until_made_public(b: Backend) {
-    let s = org(b).await;
+    let s = tribe_with_chapter(b).await;
     let paula = user(&s, "paula").await;
     let lena = user(&s, "lena").await;
     let pia = user(&s, "pia").await;
@@ -476,7 +386,7 @@ async fn a_record_is_private_on_every_surface_until_made_public(b: Backend) {
 // ---------------------------------------------------------------- 2. approvals
 
 async fn approval_follows_the_step_and_refuses_everyone_else(b: Backend) {
-    let s = org(b).await;
+    let s = tribe_with_chapter(b).await;
     let paula = user(&s, "paula").await;
     let lena = user(&s, "lena").await;
     let pia = user(&s, "pia").await;
@@ -736,7 +646,7 @@ async fn approval_follows_the_step_and_refuses_everyone_else(b: Backend) {
 // ---------------------------------------------------------------- 3. assessments
 
 async fn self_and_lead_assessments_are_compared(b: Backend) {
-    let s = org(b).await;
+    let s = tribe_with_chapter(b).await;
     let paula = user(&s, "paula").await;
     let lena = user(&s, "lena").await;
     let pia = user(&s, "pia").await;
@@ -811,7 +721,7 @@ async fn self_and_lead_assessments_are_compared(b: Backend) {
 // ---------------------------------------------------------------- 4. peer feedback
 
 async fn peers_give_feedback_without_seeing_the_case(b: Backend) {
-    let s = org(b).await;
+    let s = tribe_with_chapter(b).await;
     let paula = user(&s, "paula").await;
     let lena = user(&s, "lena").await;
     let pia = user(&s, "pia").await;
@@ -898,7 +808,7 @@ async fn peers_give_feedback_without_seeing_the_case(b: Backend) {
 // ---------------------------------------------------------------- 5. chapter overview
 
 async fn the_chapter_lead_overviews_the_chapter(b: Backend) {
-    let s = org(b).await;
+    let s = tribe_with_chapter(b).await;
     let lena = user(&s, "lena").await;
     let paula = user(&s, "paula").await;
     let otto = user(&s, "otto").await;
