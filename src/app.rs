@@ -117,12 +117,14 @@ pub async fn serve(
             .default_service(web::to(|| async {
                 Err::<actix_web::HttpResponse, _>(AppError::NotFound)
             }))
-            // The last `wrap` is the outermost: headers → error pages → panics → body limit → auth.
+            // The last `wrap` is the outermost: the request log → headers → error pages →
+            // panics → body limit → auth.
             .wrap(from_fn(auth::middleware::authenticate))
             .wrap(from_fn(limit_body))
             .wrap(from_fn(catch_panic))
             .wrap(from_fn(render_errors))
             .wrap(security_headers())
+            .wrap(from_fn(log_request))
     })
     .listen(listener)
     .map_err(|e| format!("cannot serve on {local}: {e}"))?;
@@ -197,6 +199,55 @@ async fn limit_body(
 
 /// A panic in a handler becomes a logged 500; the worker and the connection live on.
 ///
+/// The header that carries a request's id, in and out.
+const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
+
+/// A proxy's request id is kept when it looks like one (a load balancer or nginx's
+/// `$request_id` sets it), so one id follows the request through both logs.
+fn request_id(req: &ServiceRequest) -> String {
+    req.headers()
+        .get(&REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| {
+            !v.is_empty()
+                && v.len() <= 64
+                && v.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
+        })
+        .map(str::to_string)
+        .unwrap_or_else(|| format!("{:016x}", rand::random::<u64>()))
+}
+
+/// One line per request — method, path (never the query, which can hold what someone
+/// searched for), status, time and id — in the `fika::access` log target, and the id on the
+/// response, so "it failed at 10:42" can be found. Everything logged while the request runs
+/// carries the id too.
+async fn log_request(
+    req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    use tracing::Instrument;
+    let id = request_id(&req);
+    let method = req.method().to_string();
+    let path = req.path().to_string();
+    let start = std::time::Instant::now();
+    let res = next
+        .call(req)
+        .instrument(tracing::info_span!("request", id = %id))
+        .await;
+    let ms = (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    let status = match &res {
+        Ok(r) => r.status(),
+        Err(e) => e.as_response_error().status_code(),
+    };
+    tracing::info!(target: "fika::access", %id, %method, %path, status = status.as_u16(), ms, "request");
+    let mut res = res?.map_into_boxed_body();
+    if let Ok(value) = header::HeaderValue::from_str(&id) {
+        res.headers_mut().insert(REQUEST_ID, value);
+    }
+    Ok(res)
+}
+
 /// The request cannot be kept aside to build the response (actix needs the only reference
 /// to it for routing), so the panic becomes an `Err`: actix answers it with
 /// `AppError::error_response`, a complete error page without the viewer's navigation.

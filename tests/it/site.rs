@@ -148,7 +148,60 @@ async fn static_files_and_headers(b: Backend) {
     assert_eq!(c.get("/static/nothing.css").await.status(), 404);
 }
 
+/// Every request gets one log line and an id on the response; a proxy's id is kept, one
+/// that could smuggle anything into the log is replaced.
+async fn requests_are_logged_with_an_id(b: Backend) {
+    let s = TestServer::start(b).await;
+    let c = s.client();
+    let res = c
+        .http
+        .get(s.url("/pages?q=secret+plans"))
+        .header("x-request-id", "edge-7f3a.1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.headers()["x-request-id"], "edge-7f3a.1");
+    let status = res.status().as_u16();
+    assert!(
+        s.wait_for_log("id=edge-7f3a.1").await,
+        "the request's line: {}",
+        s.log()
+    );
+    let line = s
+        .log()
+        .lines()
+        .find(|l| l.contains("id=edge-7f3a.1") && l.contains("fika::access"))
+        .expect("an access line")
+        .to_string();
+    assert!(line.contains("method=GET"), "{line}");
+    assert!(line.contains("path=/pages"), "{line}");
+    assert!(line.contains(&format!("status={status}")), "{line}");
+    assert!(line.contains(" ms="), "{line}");
+    assert!(
+        !line.contains("secret"),
+        "the query stays out of the log: {line}"
+    );
+
+    let res = c
+        .http
+        .get(s.url("/healthz"))
+        .header("x-request-id", "bad id forged=1")
+        .send()
+        .await
+        .unwrap();
+    let id = res.headers()["x-request-id"].to_str().unwrap().to_string();
+    assert_eq!(id.len(), 16, "a new id: {id}");
+    assert!(id.bytes().all(|b| b.is_ascii_hexdigit()), "{id}");
+    let plain = c.get("/healthz").await;
+    assert_ne!(
+        plain.headers()["x-request-id"].to_str().unwrap(),
+        id,
+        "ids differ"
+    );
+}
+
 backend_tests!(
+    requests_are_logged_with_an_id,
     healthz_reports_the_database,
     error_pages_show_no_internals,
     oversized_and_malformed_bodies,
