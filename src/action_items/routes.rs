@@ -11,7 +11,7 @@ use super::repo;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::experiments::views::{Choice, UnitChoice, units_of};
+use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::routes::org_view;
 use crate::org::unit::UnitKind;
 use crate::postmortems::flow;

@@ -24,6 +24,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::routes::org_view;
 use crate::site::paging::{self, PageQuery};
+use crate::site::views::invalid;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/experiments", web::get().to(list))
@@ -416,13 +417,6 @@ async fn respond(
     } else {
         HttpResponse::Ok().json(json)
     })
-}
-
-pub fn invalid(errors: Errors) -> HttpResponse {
-    HttpResponse::UnprocessableEntity().json(serde_json::json!({
-        "error": "Please check the fields listed in \"fields\"; nothing was saved.",
-        "fields": errors,
-    }))
 }
 
 #[derive(Serialize)]

@@ -174,7 +174,7 @@ async fn show(
         })
         .await?;
     let body = repo::search_text(&e.input);
-    let related = crate::search::routes::related(
+    let related = crate::search::aside::related(
         &state,
         crate::search::records::key("experiment", &id.to_string()),
         e.input.title.clone(),

@@ -10,13 +10,10 @@ use super::repo::{Experiment, Summary};
 use super::stats::{Design, days_needed, percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
-use crate::org::forms::Pairs;
+use crate::org::forms::{Choice, Pairs, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
-use crate::search::routes::RelatedView;
+use crate::search::aside::RelatedView;
 use crate::site::views::Shell;
-
-/// A choice in a `<select>`: value and label.
-pub type Choice = (&'static str, &'static str);
 
 fn choices<T: Copy>(
     all: &[T],
@@ -32,28 +29,6 @@ pub fn statuses() -> Vec<Choice> {
 
 pub fn outcomes() -> Vec<Choice> {
     choices(Outcome::ALL, Outcome::key, Outcome::label)
-}
-
-/// A squad or tribe to choose: slug and name (with the tribe, for squads).
-pub struct UnitChoice {
-    pub slug: String,
-    pub name: String,
-}
-
-pub fn units_of(org: &OrgView, kind: UnitKind) -> Vec<UnitChoice> {
-    let mut out: Vec<UnitChoice> = org
-        .snap
-        .of_kind(kind)
-        .map(|u| UnitChoice {
-            slug: u.slug.clone(),
-            name: match u.tribe_id.and_then(|t| org.snap.unit(t)) {
-                Some(t) if kind == UnitKind::Squad => format!("{} ({})", u.name, t.name),
-                _ => u.name.clone(),
-            },
-        })
-        .collect();
-    out.sort_by_key(|a| a.name.to_lowercase());
-    out
 }
 
 /// An outcome badge: key (for its colour) and label.

@@ -374,7 +374,7 @@ async fn render_show(
             ))
         })
         .await?;
-    let related = crate::search::routes::related(
+    let related = crate::search::aside::related(
         state,
         crate::search::records::key("lesson", &lesson.id.to_string()),
         lesson.title.clone(),

@@ -54,7 +54,7 @@ pub struct ShowPage {
     pub tags: Vec<String>,
     pub units: Vec<UnitRef>,
     pub old_revision: Option<LessonRevision>,
-    pub related: Vec<crate::search::routes::RelatedView>,
+    pub related: Vec<crate::search::aside::RelatedView>,
 }
 
 #[derive(Template)]

@@ -207,6 +207,36 @@ pub fn date_param(raw: &str, what: &str) -> crate::error::AppResult<Option<Naive
     optional_date(raw).map_err(|e| crate::error::AppError::BadRequest(format!("{what} {e}")))
 }
 
+/// A choice in a `<select>`: value and label.
+pub type Choice = (&'static str, &'static str);
+
+/// A squad or tribe to choose: slug and name (with the tribe, for squads).
+pub struct UnitChoice {
+    pub slug: String,
+    pub name: String,
+}
+
+pub fn units_of(
+    org: &crate::org::cache::OrgView,
+    kind: crate::org::unit::UnitKind,
+) -> Vec<UnitChoice> {
+    let mut out: Vec<UnitChoice> = org
+        .snap
+        .of_kind(kind)
+        .map(|u| UnitChoice {
+            slug: u.slug.clone(),
+            name: match u.tribe_id.and_then(|t| org.snap.unit(t)) {
+                Some(t) if kind == crate::org::unit::UnitKind::Squad => {
+                    format!("{} ({})", u.name, t.name)
+                }
+                _ => u.name.clone(),
+            },
+        })
+        .collect();
+    out.sort_by_key(|a| a.name.to_lowercase());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

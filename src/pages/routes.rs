@@ -502,7 +502,7 @@ async fn show_page(
     old: Option<model::Revision>,
 ) -> AppResult<HttpResponse> {
     let related = if page.deleted_at.is_none() {
-        crate::search::routes::related(
+        crate::search::aside::related(
             state,
             crate::search::records::key("page", &page.slug),
             page.title.clone(),

@@ -46,7 +46,7 @@ pub struct ShowPage {
     pub can_undelete: bool,
     /// The viewer is its creator, a member of one of its units, or an admin.
     pub can_delete: bool,
-    pub related: Vec<crate::search::routes::RelatedView>,
+    pub related: Vec<crate::search::aside::RelatedView>,
 }
 
 /// The edit form; also the conflict page and the no-JS preview.

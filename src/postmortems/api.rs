@@ -24,10 +24,10 @@ use super::repo::{self, Postmortem, Review, Verdict};
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::experiments::api::invalid;
 use crate::org::cache::OrgView;
 use crate::org::routes::org_view;
 use crate::site::paging::{self, PageQuery};
+use crate::site::views::invalid;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/postmortems", web::get().to(list))

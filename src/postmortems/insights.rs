@@ -17,7 +17,7 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::experiments::insights::{Chart, Mark, pct};
 use crate::experiments::model::quarter;
-use crate::experiments::views::{UnitChoice, units_of};
+use crate::org::forms::{UnitChoice, units_of};
 use crate::org::routes::org_view;
 use crate::org::unit::UnitKind;
 use crate::site::views::{Shell, html};

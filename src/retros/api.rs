@@ -14,10 +14,10 @@ use super::routes::ListQuery;
 use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::experiments::api::invalid;
 use crate::org::cache::OrgView;
 use crate::org::routes::org_view;
 use crate::site::paging::{self, PageQuery};
+use crate::site::views::invalid;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/retros", web::get().to(list))

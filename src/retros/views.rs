@@ -5,8 +5,8 @@ use askama::Template;
 use super::flow::{ActionForm, Errors, NewForm, Page};
 use super::model::{Card, Format, Phase, Retro, Topic, Verdict};
 use crate::action_items::model::ActionItem;
-use crate::experiments::views::{Choice, UnitChoice, units_of};
 use crate::org::cache::OrgView;
+use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
 use crate::site::views::Shell;
 

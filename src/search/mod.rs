@@ -10,6 +10,7 @@
 //! Queries ([`run`]) filter by who may read each record inside the index, so counts, facets and
 //! pages never include what the viewer may not open.
 
+pub mod aside;
 mod facets;
 mod highlight;
 pub mod indexer;

@@ -172,3 +172,12 @@ pub const SECURITY_HEADERS: &[(actix_web::http::header::HeaderName, &str)] = &[
     ),
     (actix_web::http::header::CACHE_CONTROL, "no-store"),
 ];
+
+/// The API's answer to a form with field errors: 422 and the errors by field name, the same
+/// shape for every feature.
+pub fn invalid(errors: impl serde::Serialize) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::UnprocessableEntity().json(serde_json::json!({
+        "error": "Please check the fields listed in \"fields\"; nothing was saved.",
+        "fields": errors,
+    }))
+}
