@@ -353,40 +353,17 @@ fn backup(file: &std::path::Path, data: &DataArgs) -> Result<(), String> {
     };
     let to_stdout = file.as_os_str() == "-";
     let summary = if to_stdout {
-        let mut gz = flate2::write::GzEncoder::new(
-            std::io::BufWriter::new(std::io::stdout().lock()),
-            flate2::Compression::default(),
-        );
-        let summary = crate::backup::backup(&mut conn, &data.data_dir, &mut gz, &mut progress)?;
-        gz.finish()
-            .and_then(|mut w| w.flush())
+        let stdout = std::io::BufWriter::new(std::io::stdout().lock());
+        let (summary, mut out) =
+            compressed_backup(&mut conn, &data.data_dir, stdout, &mut progress)?;
+        out.flush()
             .map_err(|e| format!("cannot write the backup: {e}"))?;
         summary
     } else {
-        // Written beside the target and renamed when complete, so a failed or interrupted
-        // backup never leaves a file that looks like one.
-        let partial = partial_path(file);
-        let written = (|| {
-            let f = std::fs::File::create(&partial)
-                .map_err(|e| format!("cannot create {}: {e}", partial.display()))?;
-            let mut gz = flate2::write::GzEncoder::new(
-                std::io::BufWriter::new(f),
-                flate2::Compression::default(),
-            );
-            let summary = crate::backup::backup(&mut conn, &data.data_dir, &mut gz, &mut progress)?;
-            let f = gz
-                .finish()
-                .and_then(|w| w.into_inner().map_err(|e| e.into_error()))
-                .map_err(|e| format!("cannot write {}: {e}", partial.display()))?;
-            f.sync_all()
-                .and_then(|_| std::fs::rename(&partial, file))
-                .map_err(|e| format!("cannot write {}: {e}", file.display()))?;
-            Ok::<_, String>(summary)
-        })();
-        if written.is_err() {
-            let _ = std::fs::remove_file(&partial);
-        }
-        written?
+        // A failed or interrupted backup never leaves a file that looks like one.
+        crate::files::write_atomically(file, |out| {
+            compressed_backup(&mut conn, &data.data_dir, out, &mut progress)
+        })?
     };
     bar.finish_and_clear();
     let secs = start.elapsed().as_secs_f64();
@@ -422,10 +399,19 @@ fn backup(file: &std::path::Path, data: &DataArgs) -> Result<(), String> {
     Ok(())
 }
 
-fn partial_path(file: &std::path::Path) -> std::path::PathBuf {
-    let mut name = file.file_name().unwrap_or_default().to_os_string();
-    name.push(".partial");
-    file.with_file_name(name)
+/// A backup compressed into `out`, which comes back once the gzip stream is complete.
+fn compressed_backup<W: std::io::Write>(
+    conn: &mut crate::db::AnyConnection,
+    data_dir: &std::path::Path,
+    out: W,
+    progress: crate::backup::Progress,
+) -> Result<(crate::backup::Summary, W), String> {
+    let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::default());
+    let summary = crate::backup::backup(conn, data_dir, &mut gz, progress)?;
+    let out = gz
+        .finish()
+        .map_err(|e| format!("cannot write the backup: {e}"))?;
+    Ok((summary, out))
 }
 
 fn restore(file: &std::path::Path, data: &DataArgs) -> Result<(), String> {
@@ -517,16 +503,7 @@ fn export_backstage(out: Option<&std::path::Path>, data: &DataArgs) -> Result<()
             print!("{yaml}");
             Ok(())
         }
-        // Written beside the target and renamed, so a failure leaves no half file.
-        Some(path) => {
-            let tmp = path.with_extension("fika-tmp");
-            std::fs::write(&tmp, yaml)
-                .and_then(|_| std::fs::rename(&tmp, path))
-                .map_err(|e| {
-                    let _ = std::fs::remove_file(&tmp);
-                    format!("cannot write {}: {e}", path.display())
-                })
-        }
+        Some(path) => crate::files::write_bytes(path, yaml.as_bytes()),
     }
 }
 

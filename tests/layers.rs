@@ -17,7 +17,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "error", "dates", "labels", "db", "config", "request", "markdown", "site",
+            "error", "dates", "labels", "files", "db", "config", "request", "markdown", "site",
         ],
     ),
     ("org", &["auth", "org"]),

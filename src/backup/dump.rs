@@ -38,10 +38,7 @@ pub fn backup(
         }
         write_snapshot(c, data_dir, out, progress)
     })
-    .map_err(|e| match e {
-        AppError::Internal(m) | AppError::Validation(m) => m,
-        other => other.to_string(),
-    })
+    .map_err(super::message)
 }
 
 fn write_snapshot(

@@ -13,7 +13,7 @@ use serde_json::{Map, Value};
 use super::catalog::{self, Table};
 use super::{
     ColType, DATA_DIR_FILES, DataFile, End, FORMAT, FORMAT_VERSION, Header, Progress, SEEDED,
-    Summary, TABLES, TableStart,
+    Summary, TABLES, TableStart, message,
 };
 use crate::db::AnyConnection;
 use crate::error::AppError;
@@ -72,13 +72,6 @@ pub fn restore(
         upgraded,
         kept_files,
     })
-}
-
-fn message(e: AppError) -> String {
-    match e {
-        AppError::Internal(m) | AppError::Validation(m) => m,
-        other => other.to_string(),
-    }
 }
 
 fn check_header(h: &Header) -> Result<(), String> {

@@ -167,6 +167,16 @@ pub struct Summary {
     pub files: Vec<String>,
 }
 
+/// An error as the command's one line: the message alone for fika's own, with its kind for
+/// the rest ("database error: …").
+fn message(e: crate::error::AppError) -> String {
+    use crate::error::AppError;
+    match e {
+        AppError::Internal(m) | AppError::Validation(m) => m,
+        other => other.to_string(),
+    }
+}
+
 /// Progress for the command's bar: rows done and rows in all.
 pub type Progress<'a> = &'a mut dyn FnMut(u64, u64);
 

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
+use super::cache::OrgView;
 use super::model::{Email, ProfileFields, parse_discipline, parse_display_name};
 use super::unit::{Slug, Unit, UnitKind, parse_links};
 use super::unit_repo::UnitFields;
@@ -216,17 +217,14 @@ pub struct UnitChoice {
     pub name: String,
 }
 
-pub fn units_of(
-    org: &crate::org::cache::OrgView,
-    kind: crate::org::unit::UnitKind,
-) -> Vec<UnitChoice> {
+pub fn units_of(org: &OrgView, kind: UnitKind) -> Vec<UnitChoice> {
     let mut out: Vec<UnitChoice> = org
         .snap
         .of_kind(kind)
         .map(|u| UnitChoice {
             slug: u.slug.clone(),
             name: match u.tribe_id.and_then(|t| org.snap.unit(t)) {
-                Some(t) if kind == crate::org::unit::UnitKind::Squad => {
+                Some(t) if kind == UnitKind::Squad => {
                     format!("{} ({})", u.name, t.name)
                 }
                 _ => u.name.clone(),

@@ -57,19 +57,6 @@ fn document(front: &FrontMatter, body: &str) -> AppResult<String> {
     Ok(format!("---\n{yaml}---\n\n{}\n", body.trim_end()))
 }
 
-/// Writes `path` through a temporary file beside it, so no file is ever half written.
-fn write_file(path: &Path, bytes: &[u8]) -> Result<(), String> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = std::path::PathBuf::from(tmp);
-    std::fs::write(&tmp, bytes)
-        .and_then(|_| std::fs::rename(&tmp, path))
-        .map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            format!("cannot write {}: {e}", path.display())
-        })
-}
-
 /// The file extension of an image type fika accepts.
 fn image_extension(content_type: &str) -> &'static str {
     match content_type {
@@ -196,7 +183,7 @@ fn write_images(conn: &mut AnyConnection, dir: &Path) -> Result<HashMap<String, 
             .first(conn)
             .map_err(fail)?;
         let name = format!("{sha}.{}", image_extension(&content_type));
-        write_file(&images_dir.join(&name), &data)?;
+        crate::files::write_bytes(&images_dir.join(&name), &data)?;
         names.insert(sha, name);
     }
     Ok(names)
@@ -261,7 +248,7 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
             updated: page.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
         let text = document(&front, &links.rewrite(&page.body, true)).map_err(fail)?;
-        write_file(
+        crate::files::write_bytes(
             &dir.join("pages").join(format!("{}.md", page.slug)),
             text.as_bytes(),
         )?;
@@ -291,7 +278,7 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
             updated: l.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         };
         let text = document(&front, &links.rewrite(&l.body, false)).map_err(fail)?;
-        write_file(
+        crate::files::write_bytes(
             &dir.join("lessons").join(&lesson_names[&l.id]),
             text.as_bytes(),
         )?;

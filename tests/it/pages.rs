@@ -933,6 +933,15 @@ async fn pages_and_lessons_api(b: Backend) {
     assert_eq!(status, 422, "a source must be named: {json}");
 }
 
+/// An exported file's YAML front matter, parsed, and the Markdown after it.
+fn front_matter(file: &str) -> (serde_json::Value, &str) {
+    let (front, body) = file
+        .trim_start_matches("---\n")
+        .split_once("---\n")
+        .expect("front matter");
+    (serde_yaml_ng::from_str(front).expect("YAML"), body)
+}
+
 async fn markdown_export(b: Backend) {
     let (s, c, t) = signed_in(b).await;
     create(&c, &t, "Onboarding", "# Day one\n\nBring a mug.").await;
@@ -959,11 +968,7 @@ async fn markdown_export(b: Backend) {
         out.stdout
     );
     let page = std::fs::read_to_string(out_dir.join("pages/onboarding.md")).unwrap();
-    let (front, body) = page
-        .trim_start_matches("---\n")
-        .split_once("---\n")
-        .unwrap();
-    let meta: serde_json::Value = serde_yaml_ng::from_str(front).unwrap();
+    let (meta, body) = front_matter(&page);
     assert_eq!(meta["title"], "Onboarding");
     assert_eq!(meta["slug"], "onboarding");
     assert!(meta["created"].as_str().unwrap().ends_with('Z'));
@@ -1039,11 +1044,7 @@ async fn markdown_export_for_static_sites(b: Backend) {
         "{page}"
     );
     assert!(page.contains("[[Coffee corner|the corner]]"), "{page}");
-    let (front, _) = page
-        .trim_start_matches("---\n")
-        .split_once("---\n")
-        .unwrap();
-    let meta: serde_json::Value = serde_yaml_ng::from_str(front).unwrap();
+    let (meta, _) = front_matter(&page);
     assert!(meta["id"].as_i64().unwrap() > 0);
     assert_eq!(meta["author"], "bea");
     assert_eq!(meta["author_name"], "bea Testperson");
