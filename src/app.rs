@@ -7,16 +7,15 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
-use actix_web::{App, HttpServer, ResponseError, web};
+use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use futures_util::FutureExt;
 
 use crate::config::Settings;
 use crate::db::Db;
 use crate::error::{AppError, ErrorInfo};
+use crate::request::{BODY_LIMIT, UploadRoutes};
+use crate::state::AppState;
 use crate::{auth, org, site};
-
-/// Every request body is capped here; upload routes set their own, larger limit.
-pub const BODY_LIMIT: usize = 1024 * 1024;
 
 /// Routes that take uploads, with their limit.
 pub const UPLOAD_LIMITS: &[(&str, usize)] = &[
@@ -27,39 +26,33 @@ pub const UPLOAD_LIMITS: &[(&str, usize)] = &[
 
 /// The body limit of a path.
 pub fn body_limit(path: &str) -> usize {
-    UPLOAD_LIMITS
-        .iter()
-        .find(|(p, _)| *p == path)
-        .map(|(_, limit)| *limit)
+    UploadRoutes(UPLOAD_LIMITS)
+        .limit(path)
         .unwrap_or(BODY_LIMIT)
 }
 
-/// Shared by all workers.
-pub struct AppState {
-    pub db: Db,
-    pub settings: Settings,
-    pub org: std::sync::Arc<org::cache::OrgCache>,
-    /// Every page's slug and title, for resolving wikilinks.
-    pub page_links: std::sync::Arc<crate::db::head_cache::HeadCache<crate::pages::repo::LinkIndex>>,
-    /// Every ended experiment, for insights (which filter it by team and dates in memory).
-    pub ended_experiments: std::sync::Arc<crate::experiments::actions::EndedCache>,
-    /// The newest lessons, for the home page.
-    pub recent_lessons:
-        std::sync::Arc<crate::db::head_cache::HeadCache<Vec<crate::lessons::repo::LessonSummary>>>,
-    /// Rendered pages and lessons, by revision.
-    pub rendered: std::sync::Arc<crate::pages::routes::RenderCache>,
-    pub search: std::sync::Arc<crate::search::Search>,
-    /// The blameless-language rules: fika's, extended by the admin's
-    /// `{data dir}/blameless-rules.yaml`.
-    pub blameless: std::sync::Arc<crate::postmortems::blameless::Rules>,
-    /// The people the checker recognises, indexed once per change-log head.
-    pub blameless_people: std::sync::Arc<crate::postmortems::flow::PeopleCache>,
-    /// Every post-mortem (without its texts), for lists, insights and visibility.
-    pub postmortems: std::sync::Arc<crate::postmortems::flow::SummaryCache>,
-    /// Every action item, for `/actions`, unit pages and insights.
-    pub action_items: std::sync::Arc<crate::action_items::flow::ItemCache>,
-    /// Every retro (without its board), kept until the change log moves on.
-    pub retros: std::sync::Arc<crate::retros::flow::RetroCache>,
+/// The shared state with every feature's part registered: the one place that knows them
+/// all. Features find their part by type (`state.part::<RetroCache>()`), so none of them
+/// imports this module.
+pub fn state(
+    db: Db,
+    settings: Settings,
+    search: std::sync::Arc<crate::search::Search>,
+    blameless: crate::postmortems::blameless::Rules,
+) -> AppState {
+    AppState::new(db, settings)
+        .with(UploadRoutes(UPLOAD_LIMITS))
+        .with_shared(search)
+        .with(blameless)
+        .with(org::cache::OrgCache::default())
+        .with(crate::pages::repo::PageLinks::default())
+        .with(crate::pages::render::RenderCache::default())
+        .with(crate::lessons::repo::RecentLessons::default())
+        .with(crate::experiments::actions::EndedCache::default())
+        .with(crate::postmortems::flow::PeopleCache::default())
+        .with(crate::postmortems::flow::SummaryCache::default())
+        .with(crate::action_items::flow::ItemCache::default())
+        .with(crate::retros::flow::RetroCache::default())
 }
 
 /// The routes of every feature.
@@ -68,6 +61,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     auth::routes::configure(cfg);
     org::routes::configure(cfg);
     org::api::configure(cfg);
+    crate::overview::configure(cfg);
     crate::pages::routes::configure(cfg);
     crate::pages::changes::configure(cfg);
     crate::lessons::routes::configure(cfg);
@@ -136,31 +130,6 @@ pub async fn serve(
         .run()
         .await
         .map_err(|e| format!("server failed: {e}"))
-}
-
-impl AppState {
-    pub fn new(
-        db: Db,
-        settings: Settings,
-        search: std::sync::Arc<crate::search::Search>,
-        blameless: crate::postmortems::blameless::Rules,
-    ) -> Self {
-        AppState {
-            db,
-            settings,
-            search,
-            blameless: std::sync::Arc::new(blameless),
-            blameless_people: Default::default(),
-            postmortems: Default::default(),
-            action_items: Default::default(),
-            retros: Default::default(),
-            org: Default::default(),
-            page_links: Default::default(),
-            rendered: Default::default(),
-            recent_lessons: Default::default(),
-            ended_experiments: Default::default(),
-        }
-    }
 }
 
 fn security_headers() -> DefaultHeaders {
@@ -261,8 +230,26 @@ async fn catch_panic(
         Err(_) => {
             // The panic hook (main.rs) already logged the message and location.
             tracing::error!(%path, "handler panicked");
-            Err(AppError::internal("handler panicked").into())
+            Err(Panicked.into())
         }
+    }
+}
+
+/// What a panic leaves: an error whose response is the error page for an unknown viewer.
+/// The request went down with the handler, so `render_errors` cannot dress this one; the
+/// page is made here, where the shell may be named.
+#[derive(Debug, thiserror::Error)]
+#[error("handler panicked")]
+struct Panicked;
+
+impl ResponseError for Panicked {
+    fn status_code(&self) -> StatusCode {
+        StatusCode::INTERNAL_SERVER_ERROR
+    }
+
+    fn error_response(&self) -> HttpResponse {
+        let info = AppError::internal("handler panicked").info();
+        site::views::render_error(&auth::Viewer::anonymous(), &info)
     }
 }
 
@@ -291,11 +278,41 @@ async fn render_errors(
     };
     let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
     let (http_req, _) = res.into_parts();
-    let mut page = site::views::error_page(&http_req, &info);
+    let mut page = error_page(&http_req, &info);
     if let Some(v) = retry_after {
         page.headers_mut().insert(header::RETRY_AFTER, v);
     }
     Ok(ServiceResponse::new(http_req, page))
+}
+
+/// The final form of an error, chosen by who asked: JSON for the API and scripts, the
+/// sign-in page for a browser that must sign in, else the page in the viewer's shell.
+fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
+    let wants_json = req.path().starts_with("/api/")
+        || req
+            .headers()
+            .get(header::ACCEPT)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
+    if wants_json {
+        return HttpResponse::build(info.status).json(serde_json::json!({ "error": info.message }));
+    }
+    let viewer = auth::Viewer::of(req);
+    // A browser that must sign in is sent to the sign-in page; a script that sent a bad
+    // token, and a feed reader, get their 401.
+    if info.status == actix_web::http::StatusCode::UNAUTHORIZED
+        && req.method() == actix_web::http::Method::GET
+        && viewer.person().is_none()
+        && !req.headers().contains_key(header::AUTHORIZATION)
+        && !crate::auth::middleware::is_feed(req.path())
+    {
+        let target = match req.query_string() {
+            "" => req.path().to_string(),
+            q => format!("{}?{q}", req.path()),
+        };
+        return auth::middleware::login_redirect(&target);
+    }
+    site::views::render_error(&viewer, info)
 }
 
 fn generic_info(status: StatusCode) -> ErrorInfo {
@@ -342,6 +359,11 @@ mod tests {
         };
         let res = err.error_response();
         assert_eq!(res.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let html = res
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_some_and(|v| v.as_bytes().starts_with(b"text/html"));
+        assert!(html, "a panic is answered with fika's error page");
         let body = actix_web::body::to_bytes(res.into_body()).await.unwrap();
         let body = String::from_utf8_lossy(&body);
         assert!(body.contains("Something went wrong"));

@@ -532,6 +532,6 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let mut settings = Settings::new(&args);
     settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot read the site id: {e}"))?;
-    let state = crate::app::AppState::new(db, settings, search, blameless);
+    let state = crate::app::state(db, settings, search, blameless);
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

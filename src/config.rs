@@ -203,7 +203,7 @@ pub struct Settings {
     /// Mark cookies `Secure`: on when the public URL is https, or as `--cookie-secure` says.
     pub cookie_secure: bool,
     pub public_url: Option<PublicUrl>,
-    /// Whose forwarded headers are believed (see [`crate::request`]).
+    /// Whose forwarded headers are believed (see the `request` module).
     pub proxies: TrustedProxies,
     /// This installation's lasting name (feed ids are made from it); read from the database
     /// at start.

@@ -175,10 +175,14 @@ impl ResponseError for AppError {
     }
 }
 
-/// A complete error page for `info`, carrying `info` so that `app::render_errors` can give it
-/// its final form for the request (navigation of the signed-in person, JSON for the API).
+/// The error as plain text, carrying `info` so that `app::render_errors` gives it its final
+/// form for the request (the page with the signed-in person's navigation, or JSON for the
+/// API). Every response passes that middleware, so the text is only a fallback; building the
+/// page here would make the bottom layer depend on the shell above it.
 pub fn error_response(info: ErrorInfo) -> HttpResponse {
-    let mut res = crate::site::views::error_page_plain(&info);
+    let mut res = HttpResponse::build(info.status)
+        .content_type("text/plain; charset=utf-8")
+        .body(info.message.clone());
     res.extensions_mut().insert(info);
     res
 }

@@ -8,10 +8,12 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Serialize;
 
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::lessons::repo::RecentLessons;
+use crate::org::cache::OrgCache;
 use crate::site::views::{Shell, html};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/", web::get().to(home))
@@ -36,7 +38,7 @@ const HOME_LESSONS: usize = 6;
 
 async fn home(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
     let me = viewer.person().map(|p| p.id);
-    let (org, recent) = (state.org.clone(), state.recent_lessons.clone());
+    let (org, recent) = (state.part::<OrgCache>()?, state.part::<RecentLessons>()?);
     // Both from caches kept until the change log moves on: the home page stays one cheap
     // trip to the blocking pool.
     let (teams, lessons) = state

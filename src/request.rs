@@ -9,6 +9,22 @@ use actix_web::http::header::{self, HeaderMap};
 
 use crate::config::{Settings, TrustedProxies};
 
+/// Every request body is capped here; upload routes set their own, larger limit.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The routes that take multipart uploads, with their body limit. The composition lists them
+/// (`app::UPLOAD_LIMITS`) and registers them with the state, so the body limit and the CSRF
+/// check (which leaves an upload's token to its handler) read one list without knowing the
+/// features that own the routes.
+pub struct UploadRoutes(pub &'static [(&'static str, usize)]);
+
+impl UploadRoutes {
+    /// The body limit of an upload route; `None` for every other path.
+    pub fn limit(&self, path: &str) -> Option<usize> {
+        self.0.iter().find(|(p, _)| *p == path).map(|(_, l)| *l)
+    }
+}
+
 /// The client's address, for sign-in throttling and logs. Behind trusted proxies it is the
 /// right-most X-Forwarded-For entry that is not a proxy: each proxy appends the address it
 /// saw, so entries to the left of the last trusted hop were written by the client and prove

@@ -18,6 +18,7 @@ const LAYERS: &[(&str, &[&str])] = &[
         "foundation",
         &[
             "error", "dates", "labels", "files", "db", "config", "request", "markdown", "site",
+            "state",
         ],
     ),
     ("org", &["auth", "org"]),
@@ -38,7 +39,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "composition",
-        &["app", "cli", "main", "lib", "home", "demo"],
+        &["app", "cli", "main", "lib", "home", "overview", "demo"],
     ),
 ];
 

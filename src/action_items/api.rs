@@ -6,11 +6,11 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::flow::{Query, select};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::org::routes::org_view;
+use crate::org::cache::org_view;
 use crate::site::paging::{self, PageQuery};
+use crate::state::AppState;
 
 #[derive(Serialize)]
 struct ActionJson {

@@ -8,13 +8,14 @@ use serde::Deserialize;
 
 use super::model::{ActionItem, Kind, Status, sort_for_listing};
 use super::repo;
-use crate::app::AppState;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::experiments::filters::squads_of;
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
 use crate::postmortems::flow;
+use crate::postmortems::flow::SummaryCache;
+use crate::retros::flow::RetroCache;
+use crate::state::AppState;
 
 /// What `/actions` and its API filter by.
 #[derive(Deserialize, Default, Clone)]
@@ -87,8 +88,8 @@ pub async fn select(
         "" => None,
         k => Some(Kind::parse(k).ok_or_else(|| bad("type of action", k))?),
     };
-    let squads = squads_of(org, &q.squad, &q.tribe);
-    let (caches, org2, me) = (Caches::of(state), org.clone(), viewer.cloned());
+    let squads = org.squads_of(&q.squad, &q.tribe);
+    let (caches, org2, me) = (Caches::of(state)?, org.clone(), viewer.cloned());
     let overdue_only = !q.overdue.trim().is_empty();
     let today = crate::org::unit_repo::today();
     let listed = state
@@ -179,11 +180,53 @@ pub struct Caches {
 }
 
 impl Caches {
-    pub fn of(state: &AppState) -> Caches {
-        Caches {
-            postmortems: state.postmortems.clone(),
-            items: state.action_items.clone(),
-            retros: state.retros.clone(),
+    pub fn of(state: &AppState) -> AppResult<Caches> {
+        Ok(Caches {
+            postmortems: state.part::<SummaryCache>()?,
+            items: state.part::<ItemCache>()?,
+            retros: state.part::<RetroCache>()?,
+        })
+    }
+}
+
+/// An action item as the pages show it: `/actions`, a post-mortem's and a unit's page.
+pub struct ActionView {
+    pub id: i64,
+    pub title: String,
+    pub kind: &'static str,
+    pub status: super::model::Status,
+    pub squad: Option<(String, String)>,
+    pub person: Option<(String, String)>,
+    pub due: String,
+    pub overdue: i64,
+    pub reason: String,
+    pub tracker: String,
+    pub source_url: String,
+    pub source_title: String,
+    pub may_change: bool,
+}
+
+impl ActionView {
+    /// An item as listed (with where it came from and whether the viewer may change it).
+    pub fn of(l: &Listed, snap: &crate::org::rules::Snapshot, today: chrono::NaiveDate) -> Self {
+        let a = &l.item;
+        ActionView {
+            id: a.id,
+            title: a.title.clone(),
+            kind: a.kind.label(),
+            status: a.status,
+            squad: snap.unit(a.squad_id).map(|u| (u.name.clone(), u.url())),
+            person: a
+                .person_id
+                .and_then(|p| snap.person(p))
+                .map(|p| (p.username.clone(), p.display_name.clone())),
+            due: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            overdue: a.days_overdue(today),
+            reason: a.reason.clone(),
+            tracker: a.tracker.clone(),
+            source_url: a.source_url(),
+            source_title: l.source_title.clone(),
+            may_change: l.may_change,
         }
     }
 }

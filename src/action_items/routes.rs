@@ -8,15 +8,15 @@ use serde::Deserialize;
 use super::flow::{Query, Source, may_change, select};
 use super::model::{Kind, Status};
 use super::repo;
-use crate::app::AppState;
+use crate::action_items::flow::ActionView;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::org_view;
 use crate::org::forms::{Choice, UnitChoice, units_of};
-use crate::org::routes::org_view;
 use crate::org::unit::UnitKind;
 use crate::postmortems::flow;
-use crate::postmortems::views::ActionView;
 use crate::site::views::{Shell, html, page_url, see_other};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/actions", web::get().to(page))

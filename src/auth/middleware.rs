@@ -9,9 +9,10 @@ use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
 use super::{AuthVia, Viewer, repo};
-use crate::app::AppState;
 use crate::config::Settings;
 use crate::error::AppError;
+use crate::request::UploadRoutes;
+use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "fika_session";
 /// The form field and header that carry the CSRF token.
@@ -114,7 +115,8 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
     if !is_safe_method(req.method()) {
         check_same_origin(req, &state.settings)?;
         if let AuthVia::Session(_) = viewer.via() {
-            check_csrf(req, viewer.csrf()).await?;
+            let upload = state.part::<UploadRoutes>()?.limit(req.path()).is_some();
+            check_csrf(req, viewer.csrf(), upload).await?;
         }
     }
 
@@ -183,7 +185,11 @@ fn check_same_origin(req: &ServiceRequest, settings: &Settings) -> Result<(), Ap
 /// field of a URL-encoded form (the body is read here and put back for the handler, within
 /// the same 1 MiB limit the handler would apply). Multipart uploads to the upload routes are
 /// streamed to their handler, which checks the `csrf_token` field with [`verify_form_token`].
-async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppError> {
+async fn check_csrf(
+    req: &mut ServiceRequest,
+    expected: &str,
+    upload_route: bool,
+) -> Result<(), AppError> {
     let from_header = req
         .headers()
         .get(CSRF_HEADER)
@@ -205,7 +211,7 @@ async fn check_csrf(req: &mut ServiceRequest, expected: &str) -> Result<(), AppE
         }
         // Upload forms stream their body to the handler, which checks the form's token
         // itself (`verify_form_token`); nowhere else is a multipart body accepted.
-        None if is_multipart(req) && is_upload_route(req.path()) => return Ok(()),
+        None if upload_route && is_multipart(req) => return Ok(()),
         None => None,
     };
     match token {
@@ -234,10 +240,6 @@ fn feed_token(req: &ServiceRequest) -> Option<String> {
         .into_iter()
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v)
-}
-
-fn is_upload_route(path: &str) -> bool {
-    crate::app::UPLOAD_LIMITS.iter().any(|(p, _)| *p == path)
 }
 
 /// The CSRF check of an upload handler: a session's form must carry the session's token.

@@ -17,6 +17,25 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 use crate::error::{AppError, AppResult};
 use crate::org::model::Person;
 
+/// The layout's view of the viewer: the shell sits below auth and knows only this trait.
+impl crate::site::views::ShellViewer for Viewer {
+    fn shell_user(&self) -> Option<crate::site::views::ShellUser> {
+        self.person().map(|p| crate::site::views::ShellUser {
+            username: p.username.clone(),
+            display_name: p.display_name.clone(),
+            is_admin: p.is_admin,
+        })
+    }
+
+    fn csrf(&self) -> &str {
+        Viewer::csrf(self)
+    }
+
+    fn may_browse(&self) -> bool {
+        Viewer::may_browse(self)
+    }
+}
+
 /// How the current request proved who it is.
 #[derive(Debug, Clone)]
 pub enum AuthVia {

@@ -9,12 +9,12 @@ use super::middleware::SESSION_COOKIE;
 use super::password::{self, Password};
 use super::views::{AccountPage, LoginPage, NewUserForm, UsersPage};
 use super::{AuthVia, Viewer, repo, token};
-use crate::app::AppState;
 use crate::error::{AppError, AppResult};
 use crate::org::model::{Email, NewPerson, Username, parse_display_name};
 use crate::org::repo as people;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/login", web::get().to(login_form))

@@ -8,13 +8,13 @@ use super::forms::Errors;
 use super::insights::{self, Insights, Tally, UnitExperiments};
 use super::model::{ExperimentInput, Status};
 use super::repo::{self, Experiment, Summary};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::db::head_cache::HeadCache;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
+use crate::state::AppState;
 
 /// Who may change an experiment: admins, its author, the owning squad's current members, and
 /// the leads of the squad or its tribe.
@@ -125,7 +125,7 @@ pub async fn compute_insights(
     q: &super::filters::InsightsQuery,
 ) -> AppResult<Insights> {
     let (squads, from, to) = q.scope(org)?;
-    let cache = state.ended_experiments.clone();
+    let cache = state.part::<EndedCache>()?;
     let all = state.db.run(move |c| all_ended(c, &cache)).await?;
     let names = |id: i64| {
         let u = org.snap.unit(id)?;

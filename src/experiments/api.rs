@@ -13,18 +13,18 @@ use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
 use super::actions::{check_transition, compute_insights, editable, store};
-use super::filters::{InsightsQuery, ListQuery, squad_id};
+use super::filters::{InsightsQuery, ListQuery};
 use super::forms::{Errors, Form, MetricRow, ResultRow, VariantRow};
 use super::model::{Health, Hypothesis, Outcome};
 use super::repo::{self, Experiment};
 use super::stats::{Design, days_needed, trim_number};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
-use crate::org::routes::org_view;
+use crate::org::cache::org_view;
 use crate::site::paging::{self, PageQuery};
 use crate::site::views::invalid;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/experiments", web::get().to(list))
@@ -493,7 +493,7 @@ fn checked(
 ) -> Result<super::model::ExperimentInput, Errors> {
     let (form, mut errors) = body.form();
     let parsed = form
-        .parse(|slug| squad_id(org, slug))
+        .parse(|slug| org.squad_id(slug))
         .and_then(|i| match old {
             Some(old) => check_transition(old.input.status, &i).map(|_| i),
             None => Ok(i),

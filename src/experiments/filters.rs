@@ -10,34 +10,6 @@ use super::repo::Filter;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::forms::date_param;
-use crate::org::unit::UnitKind;
-
-/// The id of the squad with this slug.
-pub fn squad_id(org: &OrgView, slug: &str) -> Option<i64> {
-    org.unit_by_key(UnitKind::Squad.as_str(), slug)
-        .map(|u| u.id)
-}
-
-/// The squads a filter of `squad=`/`tribe=` (or `unit=kind/slug`) means; an unknown one
-/// matches nothing rather than everything.
-pub fn squads_of(org: &OrgView, squad: &str, tribe: &str) -> Option<Vec<i64>> {
-    if !squad.trim().is_empty() {
-        return Some(squad_id(org, squad.trim()).into_iter().collect());
-    }
-    if !tribe.trim().is_empty() {
-        return Some(
-            match org.unit_by_key(UnitKind::Tribe.as_str(), tribe.trim()) {
-                Some(t) => org
-                    .snap
-                    .in_tribe(t.id, UnitKind::Squad)
-                    .map(|u| u.id)
-                    .collect(),
-                None => vec![],
-            },
-        );
-    }
-    None
-}
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {
@@ -74,7 +46,7 @@ impl ListQuery {
             }
         };
         Ok(Filter {
-            squads: squads_of(org, &self.squad, &self.tribe),
+            squads: org.squads_of(&self.squad, &self.tribe),
             status,
             outcome,
             from,
@@ -103,8 +75,8 @@ impl InsightsQuery {
     pub fn scope(&self, org: &OrgView) -> AppResult<Scope> {
         let squads = match self.unit.trim().split_once('/') {
             None if self.unit.trim().is_empty() => None,
-            Some(("squad", slug)) => squads_of(org, slug, ""),
-            Some(("tribe", slug)) => squads_of(org, "", slug),
+            Some(("squad", slug)) => org.squads_of(slug, ""),
+            Some(("tribe", slug)) => org.squads_of("", slug),
             _ => {
                 return Err(AppError::BadRequest(format!(
                     "{:?} is not a unit: write squad/slug or tribe/slug.",

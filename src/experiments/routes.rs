@@ -6,18 +6,19 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::actions::{check_transition, compute_insights, editable, may_edit, store};
-use super::filters::{InsightsQuery, ListQuery, squad_id};
+use super::filters::{InsightsQuery, ListQuery};
 use super::forms::{Errors, Form};
 use super::repo::{self, Experiment};
 use super::views::{self, CalcView, EditPage, ListPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
+use crate::org::cache::org_view;
 use crate::org::forms::Pairs;
-use crate::org::routes::org_view;
-use crate::pages::routes::Renderer;
+use crate::pages::render::Renderer;
 use crate::site::views::{Shell, html, html_with_status, see_other};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Fixed paths before `{id}`, which would take them for an id.
@@ -117,7 +118,7 @@ async fn create(
             Some(calc),
         ));
     }
-    let input = match form.parse(|slug| squad_id(&org, slug)) {
+    let input = match form.parse(|slug| org.squad_id(slug)) {
         Ok(input) => input,
         Err(errors) => return again(shell(), &org, None, form, errors),
     };
@@ -144,7 +145,7 @@ async fn show(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
-    let (org_cache, renderer) = (state.org.clone(), Renderer::of(&state));
+    let (org_cache, renderer) = (state.part::<OrgCache>()?, Renderer::of(&state)?);
     let me = viewer.person().cloned();
     // One trip for the experiment, who may edit it, its author, lessons and learnings.
     let (org, e, lessons, may, author, learnings) = state
@@ -240,7 +241,7 @@ async fn save(
         ));
     }
     let input = match form
-        .parse(|slug| squad_id(&org, slug))
+        .parse(|slug| org.squad_id(slug))
         .and_then(|i| check_transition(e.input.status, &i).map(|_| i))
     {
         Ok(input) => input,

@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 use serde::Serialize;
 
 use super::flow::{self, Found};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::org::unit::UnitKind;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/squads/{slug}/health", web::get().to(squad));

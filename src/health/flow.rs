@@ -7,7 +7,6 @@ use std::sync::Arc;
 
 use super::model::{self, Indicator, Results, Session};
 use super::repo;
-use crate::app::AppState;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
@@ -15,6 +14,7 @@ use crate::org::model::Person;
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Unit, UnitKind};
 use crate::org::unit_repo::{self, Lookup};
+use crate::state::AppState;
 
 /// A unit looked up by slug: the unit, or the address it moved to after a rename.
 pub enum Found {
@@ -29,7 +29,7 @@ pub async fn unit(
     kind: UnitKind,
     slug: &str,
 ) -> AppResult<(Arc<OrgView>, Found)> {
-    let org = crate::org::routes::org_view(state).await?;
+    let org = crate::org::cache::org_view(state).await?;
     let slug = slug.trim().to_ascii_lowercase();
     if let Some(u) = org.unit_by_key(kind.as_str(), &slug) {
         let u = u.clone();

@@ -4,7 +4,7 @@
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 use serde::Deserialize;
@@ -16,13 +16,13 @@ use super::views::{
     Cell, Column, HeatRow, HeatmapPage, IndicatorForm, IndicatorsPage, Item, SessionPage,
     SquadPage, UnitLink, colors, counts, trend_choices, trends,
 };
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::org_view;
 use crate::org::forms::Pairs;
-use crate::org::routes::org_view;
 use crate::org::unit::{Unit, UnitKind};
 use crate::site::views::{Shell, html_with_status, see_other};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // The fixed path before `{id}`; ids are digits only anyway.
@@ -55,12 +55,6 @@ fn link(u: &Unit) -> UnitLink {
     }
 }
 
-fn moved(location: &str) -> HttpResponse {
-    HttpResponse::MovedPermanently()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
-
 // ---------------------------------------------------------------- a squad's history
 
 async fn squad_page(
@@ -81,7 +75,11 @@ async fn render_squad(
     let (org, found) = flow::unit(state, UnitKind::Squad, slug).await?;
     let squad = match found {
         Found::Unit(u) => *u,
-        Found::MovedTo(url) => return Ok(moved(&format!("{url}/health"))),
+        Found::MovedTo(url) => {
+            return Ok(crate::site::views::moved_permanently(&format!(
+                "{url}/health"
+            )));
+        }
     };
     let id = squad.id;
     let history = state.db.run(move |c| flow::history(c, id)).await?;
@@ -349,7 +347,11 @@ async fn heatmap(
     let (org, found) = flow::unit(&state, UnitKind::Tribe, &slug).await?;
     let tribe = match found {
         Found::Unit(u) => *u,
-        Found::MovedTo(url) => return Ok(moved(&format!("{url}/health"))),
+        Found::MovedTo(url) => {
+            return Ok(crate::site::views::moved_permanently(&format!(
+                "{url}/health"
+            )));
+        }
     };
     let mut squads: Vec<&Unit> = org.snap.in_tribe(tribe.id, UnitKind::Squad).collect();
     squads.sort_by_key(|s| s.name.to_lowercase());

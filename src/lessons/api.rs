@@ -7,13 +7,14 @@ use serde::{Deserialize, Serialize};
 use super::model::Lesson;
 use super::repo::{self, Filter};
 use super::routes::parse_input;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::all_units;
 use crate::org::forms::Pairs;
 use crate::pages::api::UnitKey;
-use crate::pages::routes::{all_units, render};
+use crate::pages::render::render;
 use crate::site::paging::PageQuery;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/lessons", web::get().to(list))

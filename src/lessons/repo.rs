@@ -21,6 +21,9 @@ pub fn lesson(conn: &mut AnyConnection, id: i64) -> AppResult<Lesson> {
         .ok_or(AppError::NotFound)
 }
 
+/// The app's cache of the newest lessons, for the home page.
+pub type RecentLessons = crate::db::head_cache::HeadCache<Vec<LessonSummary>>;
+
 /// A lesson for listings, with its author's name.
 #[derive(Debug, Clone, Queryable)]
 pub struct LessonSummary {

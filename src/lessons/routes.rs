@@ -10,16 +10,16 @@ use serde::Deserialize;
 use super::model::{self, LessonInput, Source};
 use super::repo::{self, Filter, Saved};
 use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::all_units;
 use crate::org::forms::{Pairs, date_param};
 use crate::org::views::UnitRef;
 use crate::pages::merge::OnStale;
-use crate::pages::routes::all_units;
 use crate::pages::views::DiffPage;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/lessons", web::get().to(list))
@@ -297,7 +297,7 @@ async fn create(
     if !form.get("preview").is_empty() {
         let mut page = form_again(&viewer, None, &form, units);
         page.preview =
-            Some(crate::pages::routes::render(&state, form.get("body").to_string()).await?);
+            Some(crate::pages::render::render(&state, form.get("body").to_string()).await?);
         return html(&page);
     }
     match parse_input(&state, &form, &units).await? {
@@ -330,7 +330,7 @@ async fn render_show(
     lesson: model::Lesson,
     old: Option<model::LessonRevision>,
 ) -> AppResult<HttpResponse> {
-    let renderer = crate::pages::routes::Renderer::of(state);
+    let renderer = crate::pages::render::Renderer::of(state)?;
     let (body, number) = match &old {
         Some(r) => (r.body.clone(), r.number),
         None => (lesson.body.clone(), lesson.revision),
@@ -456,7 +456,7 @@ async fn save(
     if !form.get("preview").is_empty() {
         let mut page = form_again(&viewer, Some(l), &form, units);
         page.preview =
-            Some(crate::pages::routes::render(&state, form.get("body").to_string()).await?);
+            Some(crate::pages::render::render(&state, form.get("body").to_string()).await?);
         return html(&page);
     }
     let input = match parse_input(&state, &form, &units).await? {

@@ -16,11 +16,12 @@ use super::model::Profile;
 use super::rules::Snapshot;
 use super::unit::{Link, Role, Unit, UnitKind, stored_links};
 use super::unit_repo as repo;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgCache;
 use crate::org::repo as people;
 use crate::site::paging::{self, PageQuery};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/people", web::get().to(list_people))
@@ -214,7 +215,7 @@ async fn list_units(
         })?),
         None => None,
     };
-    let view = super::routes::org_view(&state).await?;
+    let view = super::cache::org_view(&state).await?;
     let list: Vec<UnitSummary> = view
         .snap
         .units
@@ -230,7 +231,7 @@ fn parse_kind(raw: &str) -> AppResult<UnitKind> {
 }
 
 async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<UnitJson> {
-    let cache = state.org.clone();
+    let cache = state.part::<OrgCache>()?;
     let (unit, members, view, initiatives) = state
         .db
         .run(move |c| {

@@ -7,10 +7,29 @@ use std::sync::Arc;
 use chrono::NaiveDate;
 
 use super::rules::{self, Snapshot, Warning};
+use super::unit::UnitKind;
 use super::unit_repo as repo;
 use crate::db::AnyConnection;
 use crate::db::head_cache::HeadCache;
 use crate::error::AppResult;
+use crate::state::AppState;
+
+/// The org as of now, from the app's cache, for a handler: one trip to the blocking pool.
+pub async fn org_view(state: &AppState) -> AppResult<Arc<OrgView>> {
+    let cache = state.part::<OrgCache>()?;
+    state.db.run(move |c| cache.get(c)).await
+}
+
+/// Every unit, for attaching pages and lessons to them.
+pub async fn all_units(state: &AppState) -> AppResult<Vec<super::views::UnitRef>> {
+    let view = org_view(state).await?;
+    Ok(view
+        .snap
+        .units
+        .iter()
+        .map(super::views::UnitRef::of)
+        .collect())
+}
 
 /// A snapshot with what is derived from it.
 pub struct OrgView {
@@ -57,6 +76,33 @@ impl OrgCache {
 }
 
 impl OrgView {
+    /// The id of the squad with this slug.
+    pub fn squad_id(&self, slug: &str) -> Option<i64> {
+        self.unit_by_key(UnitKind::Squad.as_str(), slug)
+            .map(|u| u.id)
+    }
+
+    /// The squads a filter of `squad=`/`tribe=` (or `unit=kind/slug`) means; an unknown one
+    /// matches nothing rather than everything.
+    pub fn squads_of(&self, squad: &str, tribe: &str) -> Option<Vec<i64>> {
+        if !squad.trim().is_empty() {
+            return Some(self.squad_id(squad.trim()).into_iter().collect());
+        }
+        if !tribe.trim().is_empty() {
+            return Some(
+                match self.unit_by_key(UnitKind::Tribe.as_str(), tribe.trim()) {
+                    Some(t) => self
+                        .snap
+                        .in_tribe(t.id, UnitKind::Squad)
+                        .map(|u| u.id)
+                        .collect(),
+                    None => vec![],
+                },
+            );
+        }
+        None
+    }
+
     fn keys(&self) -> &Keys {
         self.keys.get_or_init(|| Keys {
             units: (self.snap.units.iter().enumerate())

@@ -7,8 +7,9 @@ use askama::Template;
 
 use super::rules::Snapshot;
 use super::unit::{Role, Unit, UnitKind};
-use crate::app::AppState;
 use crate::error::AppResult;
+use crate::org::cache::OrgCache;
+use crate::state::AppState;
 
 const COL_W: i32 = 230;
 const GAP: i32 = 24;
@@ -204,7 +205,7 @@ pub fn layout(s: &Snapshot) -> Chart {
 }
 
 pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
-    let cache = state.org.clone();
+    let cache = state.part::<OrgCache>()?;
     let svg = state.db.run(move |c| cache.get(c)?.chart_svg()).await?;
     Ok(HttpResponse::Ok()
         .content_type("image/svg+xml; charset=utf-8")

@@ -8,10 +8,10 @@ use actix_web::web;
 use askama::Template;
 
 use super::backstage::import::{Options, Report, Source, import, parse_mapping};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::site::views::{Shell, html, html_with_status};
+use crate::state::AppState;
 
 #[derive(Template)]
 #[template(path = "org/import.html")]

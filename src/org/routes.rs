@@ -1,7 +1,8 @@
-//! The org pages: `/org`, `/org/health`, `/people`, unit pages for every kind, the tribe
-//! matrix, and the forms that create and change units and memberships.
+//! The org pages: `/org`, `/org/health`, `/people`, the tribe matrix, and the forms that
+//! create and change units and memberships. Unit and person pages, which gather several
+//! features, are in `overview`.
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
@@ -10,13 +11,13 @@ use super::actions::{self, MemberInput};
 use super::forms::{self, Pairs};
 use super::unit::{Stage, UnitKind};
 use super::unit_repo::{self as repo, Lookup};
-use super::views::{self, MemberForm, UnitData, UnitFormPage};
-use crate::app::AppState;
+use super::views::{self, UnitFormPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::{OrgCache, org_view};
 use crate::org::repo as people;
-use crate::site::views::see_other;
-use crate::site::views::{Shell, html, html_with_status};
+use crate::site::views::{Shell, html, html_with_status, moved_permanently, see_other};
+use crate::state::AppState;
 
 const MOVE_REFUSED: &str = "Only an admin or the lead of its tribe may move a squad or chapter \
      to another tribe (and only an admin a trio).";
@@ -41,7 +42,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/org/new", web::get().to(new_unit_form))
         .route("/org/new", web::post().to(create_unit))
         .route("/people", web::get().to(people_list))
-        .route("/people/{username}", web::get().to(person))
         .route("/people/{username}/edit", web::get().to(edit_person_form))
         .route("/people/{username}/edit", web::post().to(edit_person))
         .route("/tribes/{slug}/matrix", web::get().to(matrix))
@@ -57,37 +57,13 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
     for kind in UnitKind::ALL {
         let base = format!("/{}/{{slug}}", kind.plural());
-        cfg.route(&base, web::get().to(unit))
-            .route(&format!("{base}/edit"), web::get().to(edit_unit_form))
+        cfg.route(&format!("{base}/edit"), web::get().to(edit_unit_form))
             .route(&format!("{base}/edit"), web::post().to(edit_unit))
-            .route(&format!("{base}/members"), web::post().to(add_member))
             .route(
                 &format!("{base}/members/{{id}}/end"),
                 web::post().to(end_member),
             );
     }
-}
-
-/// The kind of unit a path is about, from its first segment (`/squads/…`).
-fn kind_of(req: &HttpRequest) -> AppResult<UnitKind> {
-    req.path()
-        .trim_start_matches('/')
-        .split('/')
-        .next()
-        .and_then(UnitKind::parse)
-        .ok_or(AppError::NotFound)
-}
-
-fn moved(location: &str) -> HttpResponse {
-    HttpResponse::MovedPermanently()
-        .insert_header((header::LOCATION, location))
-        .finish()
-}
-
-/// The org as of now, from the cache (see `cache.rs`).
-pub async fn org_view(state: &AppState) -> AppResult<std::sync::Arc<super::cache::OrgView>> {
-    let cache = state.org.clone();
-    state.db.run(move |c| cache.get(c)).await
 }
 
 async fn org(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
@@ -132,76 +108,6 @@ async fn people_list(
         &q.discipline,
         q.page.unwrap_or(1),
     ))
-}
-
-#[derive(Deserialize)]
-struct OnQuery {
-    on: Option<String>,
-}
-
-async fn person(
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    username: web::Path<String>,
-    q: web::Query<OnQuery>,
-) -> AppResult<HttpResponse> {
-    let on = match q.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            crate::dates::parse_date(s)
-                .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(s)))?,
-        ),
-        None => None,
-    };
-    let username = username.into_inner();
-    let cache = state.org.clone();
-    let me = crate::steps::flow::me(&viewer);
-    let (profile, (memberships, lessons), view, (public_step, sees_steps)) = state
-        .db
-        .run(move |c| {
-            let profile = people::profile(c, &username)?;
-            let view = cache.get(c)?;
-            // Their career step: shown when they made it public; the link to the record only
-            // to those who may read it (nobody else learns that it exists).
-            let steps = crate::steps::flow::load(c, &view, &username, me)?;
-            let steps = (
-                crate::steps::flow::public_of(&steps).map(|p| (p.step.label(), p.since)),
-                steps.access.sees(),
-            );
-            let memberships = repo::memberships_of_person(c, profile.id)?;
-            let lessons = crate::lessons::repo::list(
-                c,
-                &crate::lessons::repo::Filter {
-                    author_id: Some(profile.id),
-                    ..Default::default()
-                },
-                20,
-            )?;
-            Ok((profile, (memberships, lessons), view, steps))
-        })
-        .await?;
-    // A disabled account (someone who left) is history only admins browse.
-    if profile.disabled && !viewer.is_admin() {
-        return Err(AppError::NotFound);
-    }
-    let warnings = views::warning_views(
-        &view.snap,
-        &super::rules::warnings_for_person(&view.warnings, profile.id),
-    );
-    let can_edit = viewer
-        .person()
-        .is_some_and(|p| p.is_admin || p.id == profile.id);
-    let mut page = views::person_page(
-        Shell::new(&viewer, "org"),
-        profile,
-        memberships,
-        warnings,
-        on,
-        can_edit,
-        lessons,
-    );
-    page.public_step = public_step;
-    page.sees_steps = sees_steps;
-    html(&page)
 }
 
 fn may_edit_person(viewer: &Viewer, person_id: i64) -> AppResult<()> {
@@ -282,130 +188,13 @@ async fn edit_person(
     }
 }
 
-/// Loads everything a unit page needs; `Err(url)` when the slug is an old one.
-async fn unit_data(
-    state: &AppState,
-    viewer: &Viewer,
-    kind: UnitKind,
-    slug: String,
-) -> AppResult<Result<(std::sync::Arc<super::cache::OrgView>, Access, UnitData), String>> {
-    let me = viewer.person().cloned();
-    let (cache, ended, actions) = (
-        state.org.clone(),
-        state.ended_experiments.clone(),
-        crate::action_items::flow::Caches::of(state),
-    );
-    state
-        .db
-        .run(move |c| {
-            let unit = match repo::find_unit(c, kind, &slug)? {
-                Lookup::Found(u) => *u,
-                Lookup::MovedTo(url) => return Ok(Err(url)),
-            };
-            let access = Access::load(c, me.as_ref())?;
-            let view = cache.get(c)?;
-            let squads: Option<Vec<i64>> = match kind {
-                UnitKind::Squad => Some(vec![unit.id]),
-                UnitKind::Tribe => Some(
-                    view.snap
-                        .in_tribe(unit.id, UnitKind::Squad)
-                        .map(|u| u.id)
-                        .collect(),
-                ),
-                _ => None,
-            };
-            let actions = match &squads {
-                Some(s) => crate::action_items::flow::visible(
-                    c,
-                    &actions,
-                    &view,
-                    me.as_ref(),
-                    Some(crate::action_items::model::Status::Open),
-                    Some(s),
-                )?,
-                None => vec![],
-            };
-            let data = UnitData {
-                actions,
-                experiments: squads
-                    .map(|s| crate::experiments::actions::for_unit(c, &ended, &s))
-                    .transpose()?,
-                memberships: repo::memberships_of_unit(c, unit.id)?,
-                initiatives: if kind == UnitKind::Alliance {
-                    repo::initiatives_of(c, unit.id)?
-                } else {
-                    vec![]
-                },
-                events: repo::events_of(c, unit.id)?,
-                pages: crate::pages::repo::list(c, Some(unit.id), None, 20)?,
-                lessons: crate::lessons::repo::list(
-                    c,
-                    &crate::lessons::repo::Filter {
-                        unit_id: Some(unit.id),
-                        ..Default::default()
-                    },
-                    10,
-                )?,
-                unit,
-            };
-            Ok(Ok((view, access, data)))
-        })
-        .await
-}
-
-async fn render_unit(
-    state: &AppState,
-    viewer: &Viewer,
-    req: &HttpRequest,
-    slug: String,
-    member_form: MemberForm,
-) -> AppResult<HttpResponse> {
-    let kind = kind_of(req)?;
-    let (view, access, data) = match unit_data(state, viewer, kind, slug).await? {
-        Ok(found) => found,
-        // A renamed unit: its old address points to the new one for good.
-        Err(url) => return Ok(moved(&url)),
-    };
-    let status = if member_form.error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
-    let page = views::unit_page(
-        Shell::new(viewer, "org"),
-        &view.snap,
-        &view.warnings,
-        &view.alliance_links,
-        &access,
-        data,
-        member_form,
-    );
-    html_with_status(&page, status)
-}
-
-async fn unit(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    slug: web::Path<String>,
-) -> AppResult<HttpResponse> {
-    render_unit(
-        &state,
-        &viewer,
-        &req,
-        slug.into_inner(),
-        MemberForm::default(),
-    )
-    .await
-}
-
 async fn matrix(
     state: web::Data<AppState>,
     viewer: Viewer,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
-    let cache = state.org.clone();
+    let cache = state.part::<OrgCache>()?;
     let (tribe, view) = state
         .db
         .run(move |c| {
@@ -422,53 +211,7 @@ async fn matrix(
             &view.snap,
             &tribe,
         )),
-        Err(url) => Ok(moved(&format!("{url}/matrix"))),
-    }
-}
-
-#[derive(Deserialize)]
-struct MemberFields {
-    #[serde(default)]
-    username: String,
-    #[serde(default)]
-    role: String,
-    #[serde(default)]
-    since: String,
-}
-
-async fn add_member(
-    req: HttpRequest,
-    state: web::Data<AppState>,
-    viewer: Viewer,
-    slug: web::Path<String>,
-    form: web::Form<MemberFields>,
-) -> AppResult<HttpResponse> {
-    let me = viewer.require_user()?.clone();
-    let kind = kind_of(&req)?;
-    let slug = slug.into_inner();
-    let form = form.into_inner();
-    let result = match MemberInput::parse(kind, &form.username, &form.role, &form.since) {
-        Err(msg) => Err(AppError::Validation(msg)),
-        Ok(input) => {
-            let slug = slug.clone();
-            state
-                .db
-                .run(move |c| Ok(actions::add_member(c, &me, kind, &slug, &input)?.0.url()))
-                .await
-        }
-    };
-    match result {
-        Ok(url) => Ok(see_other(&url)),
-        Err(AppError::Validation(msg)) | Err(AppError::Conflict(msg)) => {
-            let member_form = MemberForm {
-                username: form.username,
-                role: form.role,
-                since: form.since,
-                error: Some(msg),
-            };
-            render_unit(&state, &viewer, &req, slug, member_form).await
-        }
-        Err(e) => Err(e),
+        Err(url) => Ok(moved_permanently(&format!("{url}/matrix"))),
     }
 }
 
@@ -506,7 +249,7 @@ async fn end_member(
     form: web::Form<EndFields>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
-    let kind = kind_of(&req)?;
+    let kind = UnitKind::of_path(req.path())?;
     let (slug, id) = path.into_inner();
     let until = forms::date_or_today(&form.until, repo::today()).map_err(AppError::Validation)?;
     let url = state
@@ -738,7 +481,7 @@ async fn edit_unit_form(
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
-    let kind = kind_of(&req)?;
+    let kind = UnitKind::of_path(req.path())?;
     let slug = slug.into_inner();
     let (unit, fields, tribes, access) = state
         .db
@@ -788,7 +531,7 @@ async fn edit_unit(
     form: web::Form<Vec<(String, String)>>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
-    let kind = kind_of(&req)?;
+    let kind = UnitKind::of_path(req.path())?;
     let slug = slug.into_inner();
     let form = Pairs(form.into_inner());
     let me2 = me.clone();

@@ -80,6 +80,16 @@ impl UnitKind {
             .find(|k| k.as_str() == s || k.plural() == s)
     }
 
+    /// The kind a unit page's path is about, from its first segment (`/squads/…`); any
+    /// other path is not found.
+    pub fn of_path(path: &str) -> crate::error::AppResult<UnitKind> {
+        path.trim_start_matches('/')
+            .split('/')
+            .next()
+            .and_then(UnitKind::parse)
+            .ok_or(crate::error::AppError::NotFound)
+    }
+
     pub fn tribe_link(self) -> TribeLink {
         match self {
             UnitKind::Squad => TribeLink::Optional,

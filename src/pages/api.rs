@@ -8,13 +8,15 @@ use serde::{Deserialize, Serialize};
 
 use super::merge::OnStale;
 use super::model::Page;
+use super::render::render;
 use super::repo::{self, Lookup};
-use super::routes::{all_units, parse_input, render};
-use crate::app::AppState;
+use super::routes::parse_input;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::all_units;
 use crate::org::forms::Pairs;
 use crate::site::paging::{self, PageQuery};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/pages", web::get().to(list))

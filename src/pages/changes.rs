@@ -6,7 +6,6 @@ use askama::Template;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::db::schema::{
@@ -16,6 +15,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::unit::UnitKind;
 use crate::request::site_origin;
 use crate::site::views::{Shell, html};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/changes", web::get().to(changes_page))
@@ -316,7 +316,7 @@ async fn feed_response(
     let site = &state.settings.site_id;
     let mut entries = Vec::new();
     for item in &items {
-        let html = super::routes::render(state, item.body.clone()).await?;
+        let html = super::render::render(state, item.body.clone()).await?;
         entries.push(FeedEntry {
             id: entry_id(site, &item.key),
             title: item.title.clone(),

@@ -6,6 +6,7 @@ pub mod changes;
 pub mod export;
 pub mod merge;
 pub mod model;
+pub mod render;
 pub mod repo;
 pub mod routes;
 pub mod views;

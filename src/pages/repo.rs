@@ -155,6 +155,9 @@ pub fn backlinks(conn: &mut AnyConnection, page: &Page) -> AppResult<Vec<PageSum
         .load(conn)?)
 }
 
+/// The app's cache of the [`LinkIndex`], kept until the change log moves on.
+pub type PageLinks = crate::db::head_cache::HeadCache<LinkIndex>;
+
 /// Every live page's (slug, title) and every old slug, for resolving wikilinks.
 pub struct LinkIndex {
     by_slug: HashMap<String, String>,

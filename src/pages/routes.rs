@@ -10,16 +10,17 @@ use sha2::{Digest, Sha256};
 
 use super::merge::OnStale;
 use super::model::{self, PageInput};
-use super::repo::{self, LinkIndex, Lookup, Resolver, Saved};
+use super::render::{PageParts, Renderer, render};
+use super::repo::{self, Lookup, Saved};
 use super::views::{DiffPage, EditPage, HistoryPage, ListPage, ShowPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::markdown::{self, SafeHtml};
+use crate::org::cache::all_units;
 use crate::org::forms::Pairs;
 use crate::org::views::UnitRef;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
+use crate::state::AppState;
 
 /// Images may be large; everything else keeps the 1 MiB limit.
 pub const IMAGE_LIMIT: usize = 10 * 1024 * 1024;
@@ -114,132 +115,6 @@ async fn upload_image(
         markdown,
         url,
     })
-}
-
-/// Renders Markdown with wikilinks resolved against the pages and the org, off the workers.
-pub async fn render(state: &AppState, body: String) -> AppResult<SafeHtml> {
-    let renderer = Renderer::of(state);
-    state.db.run(move |c| renderer.render(c, &body, None)).await
-}
-
-/// What rendering needs, cloned out of the app state into a blocking closure.
-#[derive(Clone)]
-pub struct Renderer {
-    links: std::sync::Arc<crate::db::head_cache::HeadCache<LinkIndex>>,
-    org: std::sync::Arc<crate::org::cache::OrgCache>,
-    html: std::sync::Arc<RenderCache>,
-}
-
-/// Rendered HTML by revision ("page:12:3"), and what a page shows around it, kept until the
-/// change log moves on (a new page can turn a missing link into a real one, a new link adds a
-/// backlink), and bounded in size.
-/// A map that lives as long as the change-log head it was made at.
-type PerHead<K, V> =
-    crate::db::head_cache::HeadCache<std::sync::Mutex<std::collections::HashMap<K, V>>>;
-
-#[derive(Default)]
-pub struct RenderCache(
-    PerHead<String, SafeHtml>,
-    PerHead<(i64, i32), std::sync::Arc<PageParts>>,
-);
-
-/// A page revision's rendering with its tags, units and backlinks.
-pub struct PageParts {
-    pub html: SafeHtml,
-    pub tags: Vec<String>,
-    pub units: Vec<UnitRef>,
-    pub backlinks: Vec<repo::PageSummary>,
-}
-
-const RENDER_CACHE_ENTRIES: usize = 2_000;
-
-impl Renderer {
-    /// What a page (or one of its old revisions) shows, from the cache when it can.
-    pub fn page_parts(
-        &self,
-        c: &mut crate::db::AnyConnection,
-        page: &model::Page,
-        old: Option<&model::Revision>,
-    ) -> AppResult<std::sync::Arc<PageParts>> {
-        let number = old.map(|r| r.number).unwrap_or(page.revision);
-        let cache = self.html.1.get(c, (), |_| Ok(Default::default()))?;
-        if let Some(parts) = cache
-            .lock()
-            .ok()
-            .and_then(|m| m.get(&(page.id, number)).cloned())
-        {
-            return Ok(parts);
-        }
-        let body = old.map(|r| r.body.as_str()).unwrap_or(&page.body);
-        let parts = std::sync::Arc::new(PageParts {
-            html: self.render(c, body, None)?,
-            tags: repo::tags_of(c, page.id)?,
-            units: repo::units_of(c, page.id)?
-                .iter()
-                .map(UnitRef::of)
-                .collect(),
-            backlinks: repo::backlinks(c, page)?,
-        });
-        if let Ok(mut map) = cache.lock() {
-            if map.len() >= RENDER_CACHE_ENTRIES {
-                map.clear();
-            }
-            map.insert((page.id, number), parts.clone());
-        }
-        Ok(parts)
-    }
-
-    pub fn of(state: &AppState) -> Renderer {
-        Renderer {
-            links: state.page_links.clone(),
-            org: state.org.clone(),
-            html: state.rendered.clone(),
-        }
-    }
-
-    /// Renders `body`; with a `key` (a revision), from and into the cache. Call on a blocking
-    /// thread.
-    pub fn render(
-        &self,
-        c: &mut crate::db::AnyConnection,
-        body: &str,
-        key: Option<String>,
-    ) -> AppResult<SafeHtml> {
-        let cache = match &key {
-            Some(_) => Some(self.html.0.get(c, (), |_| Ok(Default::default()))?),
-            None => None,
-        };
-        if let (Some(cache), Some(key)) = (&cache, &key)
-            && let Some(html) = cache.lock().ok().and_then(|m| m.get(key).cloned())
-        {
-            return Ok(html);
-        }
-        let index = self.links.get(c, (), LinkIndex::load)?;
-        let view = self.org.get(c)?;
-        let html = markdown::render_with(
-            body,
-            &Resolver {
-                pages: &index,
-                org: &view.snap,
-            },
-        )
-        .html;
-        if let (Some(cache), Some(key)) = (cache, key)
-            && let Ok(mut map) = cache.lock()
-        {
-            if map.len() >= RENDER_CACHE_ENTRIES {
-                map.clear();
-            }
-            map.insert(key, html.clone());
-        }
-        Ok(html)
-    }
-}
-
-/// Every unit, for attaching pages and lessons to them.
-pub async fn all_units(state: &AppState) -> AppResult<Vec<UnitRef>> {
-    let view = crate::org::routes::org_view(state).await?;
-    Ok(view.snap.units.iter().map(UnitRef::of).collect())
 }
 
 #[derive(Deserialize)]
@@ -458,7 +333,7 @@ async fn show(
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let slug = slug.into_inner();
-    let (renderer, admin) = (Renderer::of(&state), viewer.is_admin());
+    let (renderer, admin) = (Renderer::of(&state)?, viewer.is_admin());
     // One trip to the blocking pool: the page and, from the cache, everything it shows.
     let found = state
         .db
@@ -485,7 +360,7 @@ async fn render_show(
     page: model::Page,
     old: Option<model::Revision>,
 ) -> AppResult<HttpResponse> {
-    let renderer = Renderer::of(state);
+    let renderer = Renderer::of(state)?;
     let (p, o) = (page.clone(), old.clone());
     let parts = state
         .db
@@ -764,7 +639,7 @@ async fn may_delete(
         return Ok(true);
     }
     let me = me.id;
-    let org = crate::org::routes::org_view(state).await?;
+    let org = crate::org::cache::org_view(state).await?;
     if units.iter().any(|u| org.snap.people_in(*u).contains(&me)) {
         return Ok(true);
     }

@@ -21,13 +21,17 @@ use super::flow::{
 use super::forms::{ActionRow, Errors, Form, LessonRow, TimelineRow, show_datetime};
 use super::model::{LessonDraft, Status};
 use super::repo::{self, Postmortem, Review, Verdict};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
-use crate::org::routes::org_view;
+use crate::org::cache::org_view;
+use crate::postmortems::blameless::Rules;
+use crate::postmortems::flow::PeopleCache;
+use crate::postmortems::flow::SummaryCache;
 use crate::site::paging::{self, PageQuery};
 use crate::site::views::invalid;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/postmortems", web::get().to(list))
@@ -281,7 +285,7 @@ async fn respond(
     pm: Postmortem,
     created: bool,
 ) -> AppResult<HttpResponse> {
-    let (checker, org2) = (Checker::of(state), org.clone());
+    let (checker, org2) = (Checker::of(state)?, org.clone());
     let id = pm.id;
     let pm2 = pm.clone();
     let (lessons, findings, reviews) = state
@@ -409,7 +413,7 @@ async fn list(
     page: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
-    let cache = state.postmortems.clone();
+    let cache = state.part::<SummaryCache>()?;
     let all = state.db.run(move |c| flow::all(c, &cache)).await?;
     let rows: Vec<SummaryJson> = q
         .select(&all, viewer.person(), &org)?
@@ -615,9 +619,9 @@ async fn check(
         }
     };
     let (org_cache, people, rules) = (
-        state.org.clone(),
-        state.blameless_people.clone(),
-        state.blameless.clone(),
+        state.part::<OrgCache>()?,
+        state.part::<PeopleCache>()?,
+        state.part::<Rules>()?,
     );
     let findings = state
         .db

@@ -8,12 +8,12 @@ use super::blameless::{Finding, People, PersonRef, Rules};
 use super::forms::Errors;
 use super::model::{PostmortemInput, Status};
 use super::repo::{self, Dismissal, Involved, Postmortem, Summary, Verdict};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
+use crate::state::AppState;
 
 /// Whether `viewer` is one of the people of a post-mortem: an author, its facilitator or a
 /// current member of an involved squad. Admins count as involved.
@@ -150,7 +150,7 @@ pub async fn store(
             );
         }
     }
-    let (checker, org2) = (Checker::of(state), org.clone());
+    let (checker, org2) = (Checker::of(state)?, org.clone());
     let seen = old.map(|p| (p.id, p.status));
     state
         .db
@@ -303,11 +303,11 @@ pub struct Checker {
 }
 
 impl Checker {
-    pub fn of(state: &AppState) -> Checker {
-        Checker {
-            rules: state.blameless.clone(),
-            people: state.blameless_people.clone(),
-        }
+    pub fn of(state: &AppState) -> AppResult<Checker> {
+        Ok(Checker {
+            rules: state.part::<Rules>()?,
+            people: state.part::<PeopleCache>()?,
+        })
     }
 
     /// Open and dismissed findings of `input` (on a blocking thread).
@@ -407,7 +407,7 @@ pub async fn review(
             "Say what should change, so the authors know.".into(),
         )));
     }
-    let (checker, org) = (Checker::of(state), org.clone());
+    let (checker, org) = (Checker::of(state)?, org.clone());
     state
         .db
         .run(move |c| {
@@ -518,7 +518,7 @@ impl ListQuery {
         };
         let from = crate::org::forms::date_param(&self.from, "from:")?;
         let to = crate::org::forms::date_param(&self.to, "to:")?;
-        let squads = crate::experiments::filters::squads_of(org, &self.squad, &self.tribe);
+        let squads = org.squads_of(&self.squad, &self.tribe);
         Ok(visible_summaries(all, viewer, org)
             .filter(|s| severity.is_none_or(|v| s.severity == v))
             .filter(|s| status.is_none_or(|v| s.status == v))

@@ -12,7 +12,6 @@ use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry, Times};
 use crate::action_items::model::{self as action, ActionInput};
-use crate::experiments::filters::squad_id;
 use crate::org::cache::OrgView;
 use crate::org::forms::{Pairs, optional_date};
 
@@ -328,7 +327,7 @@ impl Form {
         }
         let mut squads = Vec::new();
         for s in self.squads.iter().filter(|s| !s.trim().is_empty()) {
-            match squad_id(org, s.trim()) {
+            match org.squad_id(s.trim()) {
                 Some(id) if !squads.contains(&id) => squads.push(id),
                 Some(_) => {}
                 None => put(
@@ -476,7 +475,7 @@ impl Form {
                     put(&mut e, k(part), m);
                 }
             }
-            let squad = match squad_id(org, a.squad.trim()) {
+            let squad = match org.squad_id(a.squad.trim()) {
                 Some(s) => Some(s),
                 None if a.squad.trim().is_empty() => squads.first().copied(),
                 None => {

@@ -12,15 +12,15 @@ use serde::Deserialize;
 use super::model::{Severity, Status, format_duration};
 use super::repo::Summary;
 use crate::action_items::model::{ActionItem, completion_rate};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::experiments::insights::{Chart, Mark, pct};
 use crate::experiments::model::quarter;
+use crate::org::cache::org_view;
 use crate::org::forms::{UnitChoice, units_of};
-use crate::org::routes::org_view;
 use crate::org::unit::UnitKind;
 use crate::site::views::{Shell, html};
+use crate::state::AppState;
 
 #[derive(Deserialize, Default)]
 pub struct Query {
@@ -308,7 +308,7 @@ pub async fn page(
         severity: String::new(),
         page: String::new(),
     };
-    let caches = crate::action_items::flow::Caches::of(&state);
+    let caches = crate::action_items::flow::Caches::of(&state)?;
     let (all, items) = state
         .db
         .run(move |c| {

@@ -17,15 +17,18 @@ use super::forms::{Errors, Form};
 use super::model::Status;
 use super::repo::{self, Postmortem, Verdict};
 use super::views::{EditPage, FindingView, ListPage, ListRow, Section, ShowData, ShowPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
+use crate::org::cache::org_view;
 use crate::org::forms::Pairs;
-use crate::org::routes::org_view;
 use crate::pages::changes::{Feed, FeedEntry, absolute_links, entry_id, rfc3339};
+use crate::postmortems::blameless::Rules;
+use crate::postmortems::flow::SummaryCache;
 use crate::request::site_origin;
 use crate::site::views::{Shell, html, html_with_status, see_other};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     // Fixed paths before `{id}`, which would take them for an id.
@@ -63,7 +66,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let org = org_view(&state).await?;
-    let cache = state.postmortems.clone();
+    let cache = state.part::<SummaryCache>()?;
     let all = state.db.run(move |c| flow::all(c, &cache)).await?;
     let found = q.select(&all, viewer.person(), &org)?;
     let pages = found.len().div_ceil(PAGE).max(1);
@@ -129,7 +132,7 @@ async fn check_form(
         (Err(_), Some(pm)) => pm.input.clone(),
         (Err(_), None) => return Ok(vec![]),
     };
-    let (checker, org, id) = (Checker::of(state), org.clone(), saved.map(|p| p.id));
+    let (checker, org, id) = (Checker::of(state)?, org.clone(), saved.map(|p| p.id));
     let (open, dismissed) = state
         .db
         .run(move |c| {
@@ -220,9 +223,9 @@ async fn show_page(
     id: i64,
 ) -> AppResult<(std::sync::Arc<OrgView>, Postmortem, ShowData)> {
     let (org_cache, checker, renderer) = (
-        state.org.clone(),
-        Checker::of(state),
-        crate::pages::routes::Renderer::of(state),
+        state.part::<OrgCache>()?,
+        Checker::of(state)?,
+        crate::pages::render::Renderer::of(state)?,
     );
     let me = viewer.person().cloned();
     state
@@ -441,7 +444,7 @@ async fn markdown(
 
 /// Published post-mortems, newest first (drafts never reach a feed).
 async fn feed(state: web::Data<AppState>, req: HttpRequest) -> AppResult<HttpResponse> {
-    let cache = state.postmortems.clone();
+    let cache = state.part::<SummaryCache>()?;
     let all = state.db.run(move |c| flow::all(c, &cache)).await?;
     let mut published: Vec<_> = all
         .iter()
@@ -495,7 +498,7 @@ struct RulesPage {
 async fn rules(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
     html(&RulesPage {
         shell: shell(&viewer),
-        rules: state.blameless.describe(),
+        rules: state.part::<Rules>()?.describe(),
         file: super::RULES_FILE,
     })
 }

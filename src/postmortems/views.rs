@@ -1,17 +1,16 @@
 //! The post-mortem pages: what each template shows, prepared here so templates only print.
 
 use askama::Template;
-use chrono::NaiveDate;
 
 use super::flow::{ListQuery, Located};
 use super::forms::{Errors, Form};
 use super::model::{Durations, Severity, Status, format_duration};
 use super::repo::{Dismissal, Postmortem, Review, Summary};
+use crate::action_items::flow::ActionView;
 use crate::action_items::model as action;
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
-use crate::org::rules::Snapshot;
 use crate::org::unit::UnitKind;
 use crate::site::views::Shell;
 
@@ -104,48 +103,6 @@ impl ListPage {
             prev: None,
             next: None,
             q,
-        }
-    }
-}
-
-/// An action item as the pages show it.
-pub struct ActionView {
-    pub id: i64,
-    pub title: String,
-    pub kind: &'static str,
-    pub status: action::Status,
-    pub squad: Option<(String, String)>,
-    pub person: Option<(String, String)>,
-    pub due: String,
-    pub overdue: i64,
-    pub reason: String,
-    pub tracker: String,
-    pub source_url: String,
-    pub source_title: String,
-    pub may_change: bool,
-}
-
-impl ActionView {
-    /// An item as listed (with where it came from and whether the viewer may change it).
-    pub fn of(l: &crate::action_items::flow::Listed, snap: &Snapshot, today: NaiveDate) -> Self {
-        let a = &l.item;
-        ActionView {
-            id: a.id,
-            title: a.title.clone(),
-            kind: a.kind.label(),
-            status: a.status,
-            squad: snap.unit(a.squad_id).map(|u| (u.name.clone(), u.url())),
-            person: a
-                .person_id
-                .and_then(|p| snap.person(p))
-                .map(|p| (p.username.clone(), p.display_name.clone())),
-            due: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
-            overdue: a.days_overdue(today),
-            reason: a.reason.clone(),
-            tracker: a.tracker.clone(),
-            source_url: a.source_url(),
-            source_title: l.source_title.clone(),
-            may_change: l.may_change,
         }
     }
 }

@@ -11,13 +11,14 @@ use serde::{Deserialize, Serialize};
 use super::flow::{self, NewForm, Page};
 use super::model::{Card, Retro};
 use super::routes::ListQuery;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::org::cache::OrgView;
-use crate::org::routes::org_view;
+use crate::org::cache::org_view;
+use crate::retros::flow::RetroCache;
 use crate::site::paging::{self, PageQuery};
 use crate::site::views::invalid;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/retros", web::get().to(list))
@@ -73,7 +74,7 @@ async fn list(
     page: web::Query<PageQuery>,
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
-    let cache = state.retros.clone();
+    let cache = state.part::<RetroCache>()?;
     let all = state.db.run(move |c| flow::all(c, &cache)).await?;
     let rows: Vec<SummaryJson> = q
         .select(all.as_ref().clone(), &viewer, &org)?

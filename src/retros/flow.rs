@@ -10,13 +10,14 @@ use super::model::{
 };
 use super::repo::{self, GroupTarget, Writer};
 use crate::action_items::model::{ActionInput, ActionItem, Kind, Status};
-use crate::app::AppState;
 use crate::auth::{AuthVia, Viewer, token};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
 use crate::org::unit::UnitKind;
+use crate::state::AppState;
 
 /// Longest card, in characters: a sticky note, not an essay.
 pub const CARD_MAX: usize = 500;
@@ -121,7 +122,7 @@ impl Detached {
 }
 
 pub async fn page(state: &AppState, viewer: &Viewer, id: i64) -> AppResult<(Arc<OrgView>, Page)> {
-    let org_cache = state.org.clone();
+    let org_cache = state.part::<OrgCache>()?;
     let who = Detached::of(viewer);
     state
         .db

@@ -11,13 +11,13 @@ use super::flow::{self, ActionForm, NewForm};
 use super::model::{Phase, Topic, Verdict};
 use super::repo;
 use super::views::{ListPage, ListRow, NewPage, ShowPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::experiments::filters::squads_of;
+use crate::org::cache::org_view;
 use crate::org::forms::Pairs;
-use crate::org::routes::org_view;
+use crate::retros::flow::RetroCache;
 use crate::site::views::{Shell, html, html_with_status, page_url, see_other};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/retros", web::get().to(list))
@@ -77,7 +77,7 @@ impl ListQuery {
             }
         };
         let (from, to) = (date(&self.from)?, date(&self.to)?);
-        let squads = squads_of(org, &self.squad, &self.tribe);
+        let squads = org.squads_of(&self.squad, &self.tribe);
         Ok(all
             .into_iter()
             .filter(|r| flow::may_see(r, viewer))
@@ -108,7 +108,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let org = org_view(&state).await?;
-    let cache = state.retros.clone();
+    let cache = state.part::<RetroCache>()?;
     let all = state.db.run(move |c| flow::all(c, &cache)).await?;
     let found = q.select(all.as_ref().clone(), &viewer, &org)?;
     let pages = found.len().div_ceil(PAGE).max(1);

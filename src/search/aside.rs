@@ -1,7 +1,10 @@
 //! "Related lessons from other teams" as the aside on lessons, pages and experiments shows
 //! them: the service other features call (the ranking itself is in [`super::related`]).
 
-use crate::app::AppState;
+use crate::error::AppResult;
+use crate::org::cache::OrgCache;
+use crate::search::Search;
+use crate::state::AppState;
 
 /// A related lesson as the aside on lessons and pages shows it.
 pub struct RelatedView {
@@ -20,9 +23,25 @@ pub async fn related(
     markdown: String,
     own_units: Vec<i64>,
 ) -> Vec<RelatedView> {
-    let (search, org_cache) = (state.search.clone(), state.org.clone());
+    match find(state, key, title, markdown, own_units).await {
+        Ok(found) => found,
+        Err(e) => {
+            tracing::warn!(error = %e, "related lessons failed");
+            vec![]
+        }
+    }
+}
+
+async fn find(
+    state: &AppState,
+    key: String,
+    title: String,
+    markdown: String,
+    own_units: Vec<i64>,
+) -> AppResult<Vec<RelatedView>> {
+    let (search, org_cache) = (state.part::<Search>()?, state.part::<OrgCache>()?);
     // One trip to a blocking thread: the lessons and, when there are any, their units' names.
-    let found = state
+    let (found, org) = state
         .db
         .run(move |c| {
             let body = crate::markdown::plain_text(&markdown);
@@ -34,15 +53,8 @@ pub async fn related(
             };
             Ok((found, org))
         })
-        .await;
-    let (found, org) = match found {
-        Ok(found) => found,
-        Err(e) => {
-            tracing::warn!(error = %e, "related lessons failed");
-            return vec![];
-        }
-    };
-    found
+        .await?;
+    Ok(found
         .iter()
         .map(|r| RelatedView {
             title: r.title.clone(),
@@ -59,5 +71,5 @@ pub async fn related(
                 })
                 .unwrap_or_default(),
         })
-        .collect()
+        .collect())
 }

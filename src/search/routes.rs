@@ -8,10 +8,12 @@ use serde::Serialize;
 
 use super::run::{Params, Readers, Request, Results};
 use super::views::SearchPage;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::org::cache::OrgCache;
+use crate::search::Search;
 use crate::site::views::{Shell, html};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/search", web::get().to(page))
@@ -21,7 +23,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
 
 /// Runs the search off the actix worker.
 async fn run(state: &AppState, viewer: &Viewer, req: &Request) -> AppResult<Results> {
-    let search = state.search.clone();
+    let search = state.part::<Search>()?;
     let readers = Readers::of(viewer);
     let req = req.clone();
     web::block(move || search.search(&req, &readers)).await?
@@ -35,8 +37,8 @@ async fn page(
     let req = Request::new(&params);
     // One trip to a blocking thread for both: the results and the org names they show.
     let (search, org_cache, readers, r) = (
-        state.search.clone(),
-        state.org.clone(),
+        state.part::<Search>()?,
+        state.part::<OrgCache>()?,
         Readers::of(&viewer),
         req.clone(),
     );
@@ -44,7 +46,7 @@ async fn page(
         .db
         .run(move |c| Ok((search.search(&r, &readers)?, org_cache.get(c)?)))
         .await?;
-    let building = state.search.status.building();
+    let building = state.part::<Search>()?.status.building();
     html(&SearchPage::new(
         Shell::new(&viewer, "search"),
         &params,
@@ -73,7 +75,7 @@ async fn suggest(
     q: web::Query<SuggestQuery>,
 ) -> AppResult<HttpResponse> {
     let text: String = q.q.chars().take(200).collect();
-    let search = state.search.clone();
+    let search = state.part::<Search>()?;
     let readers = Readers::of(&viewer);
     let asked = text.clone();
     let suggestions = web::block(move || search.suggest(&asked, &readers, 8)).await??;
@@ -158,6 +160,6 @@ async fn api(
         relaxed: r.relaxed,
         all_words: r.all_words,
         missing: r.missing,
-        incomplete: state.search.status.building().is_some(),
+        incomplete: state.part::<Search>()?.status.building().is_some(),
     }))
 }

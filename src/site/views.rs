@@ -1,12 +1,10 @@
 //! The layout context every page template receives, the HTML response helper and the error
 //! page.
 
-use actix_web::http::{Method, header};
-use actix_web::{HttpRequest, HttpResponse};
+use actix_web::HttpResponse;
+use actix_web::http::header;
 use askama::Template;
 
-use crate::auth::Viewer;
-use crate::auth::middleware::login_redirect;
 use crate::error::{AppResult, ErrorInfo};
 
 /// The signed-in person as the layout shows them.
@@ -14,6 +12,17 @@ pub struct ShellUser {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+}
+
+/// Who is looking, as far as the layout cares. The auth layer's `Viewer` is the one
+/// implementation; the shell sits below it and names no type of its.
+pub trait ShellViewer {
+    /// The signed-in person, if any.
+    fn shell_user(&self) -> Option<ShellUser>;
+    /// The CSRF token the sign-out form carries ("" for a visitor).
+    fn csrf(&self) -> &str;
+    /// Whether the sections and search are shown (signed in, or `--public-read`).
+    fn may_browse(&self) -> bool;
 }
 
 /// What `base.html` needs: who is signed in, the CSRF token for the sign-out form, which
@@ -30,13 +39,9 @@ pub struct Shell {
 }
 
 impl Shell {
-    pub fn new(viewer: &Viewer, section: &'static str) -> Self {
+    pub fn new(viewer: &impl ShellViewer, section: &'static str) -> Self {
         Shell {
-            user: viewer.person().map(|p| ShellUser {
-                username: p.username.clone(),
-                display_name: p.display_name.clone(),
-                is_admin: p.is_admin,
-            }),
+            user: viewer.shell_user(),
             csrf: viewer.csrf().to_string(),
             browse: viewer.may_browse(),
             section,
@@ -63,6 +68,13 @@ pub fn see_other(location: &str) -> HttpResponse {
         .finish()
 }
 
+/// 301 to `location`: where an old address (a renamed page or unit) lives now.
+pub fn moved_permanently(location: &str) -> HttpResponse {
+    HttpResponse::MovedPermanently()
+        .insert_header((header::LOCATION, location))
+        .finish()
+}
+
 /// Renders a template into a 200 HTML response.
 pub fn html(t: &impl Template) -> AppResult<HttpResponse> {
     html_with_status(t, actix_web::http::StatusCode::OK)
@@ -85,41 +97,8 @@ struct ErrorPage<'a> {
     info: &'a ErrorInfo,
 }
 
-/// The final form of an error, chosen by who asked.
-pub fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
-    let wants_json = req.path().starts_with("/api/")
-        || req
-            .headers()
-            .get(header::ACCEPT)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
-    if wants_json {
-        return HttpResponse::build(info.status).json(serde_json::json!({ "error": info.message }));
-    }
-    let viewer = Viewer::of(req);
-    // A browser that must sign in is sent to the sign-in page; a script that sent a bad
-    // token, and a feed reader, get their 401.
-    if info.status == actix_web::http::StatusCode::UNAUTHORIZED
-        && req.method() == Method::GET
-        && viewer.person().is_none()
-        && !req.headers().contains_key(header::AUTHORIZATION)
-        && !crate::auth::middleware::is_feed(req.path())
-    {
-        let target = match req.query_string() {
-            "" => req.path().to_string(),
-            q => format!("{}?{q}", req.path()),
-        };
-        return login_redirect(&target);
-    }
-    render_error(&viewer, info)
-}
-
-/// The error page for an unknown viewer, when the request is out of reach.
-pub fn error_page_plain(info: &ErrorInfo) -> HttpResponse {
-    render_error(&Viewer::anonymous(), info)
-}
-
-fn render_error(viewer: &Viewer, info: &ErrorInfo) -> HttpResponse {
+/// The error page, for `app::render_errors`, which has chosen HTML for this request.
+pub fn render_error(viewer: &impl ShellViewer, info: &ErrorInfo) -> HttpResponse {
     let page = ErrorPage {
         shell: Shell::new(viewer, ""),
         info,

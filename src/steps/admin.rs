@@ -10,11 +10,11 @@ use super::framework::{Framework, check_texts};
 use super::repo::{self, EntryInput};
 use super::routes::Form;
 use super::views::{CataloguePage, EditPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
+use crate::state::AppState;
 
 pub(super) async fn edit_page(
     state: web::Data<AppState>,

@@ -8,9 +8,9 @@ use serde_json::{Map, Value, json};
 use super::flow::{self, Full};
 use super::model::{Behavior, Side, Step, summarize};
 use super::routes::with_org;
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/people/{username}/step", web::get().to(get_step));

@@ -10,11 +10,11 @@ use super::model::{Behavior, EventKind, Step, rating_label};
 use super::repo;
 use super::routes::with_org;
 use super::routes::{no_store, signed_in};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::pages::changes::{Feed, FeedEntry, entry_id, rfc3339};
 use crate::request::site_origin;
+use crate::state::AppState;
 
 use std::fmt::Write;
 

@@ -14,13 +14,13 @@ use super::proposal_repo;
 use super::repo;
 use super::routes::{no_store, shell, signed_in};
 use super::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::org::routes::org_view;
+use crate::org::cache::org_view;
 use crate::org::unit::{Membership, Role, UnitKind};
 use crate::org::unit_repo::{PersonBrief, today};
 use crate::site::views::{Shell, html};
+use crate::state::AppState;
 
 /// The tribe a person counts under: their chapter's, else their squad's.
 fn tribe_of(snap: &crate::org::rules::Snapshot, mine: &[&Membership]) -> Option<i64> {

@@ -15,11 +15,11 @@ use super::routes::{
     Form, back, load_for_write, load_seen, no_store, one_error, render_person, shell, signed_in,
 };
 use super::views::{Errors, FeedbackPage, ProposalPage, Sent};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::forms::Pairs;
 use crate::site::views::{html_with_status, see_other};
+use crate::state::AppState;
 
 fn proposal_url(loaded: &flow::Loaded, id: i64) -> String {
     format!("/people/{}/steps/proposals/{id}", loaded.person.username)

@@ -15,14 +15,15 @@ use super::model::{Behavior, Row, Side, Step, parse_rating, parse_text};
 use super::proposal_repo;
 use super::repo::{self, RecordInput};
 use super::views::{Errors, FrameworkPage, PersonPage, Sent};
-use crate::app::AppState;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::forms::Pairs;
 use crate::org::unit_repo::today;
 use crate::site::views::{Shell, html, html_with_status, see_other};
+use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     use super::{admin, export, overview, proposal_routes as proposals};
@@ -224,7 +225,7 @@ where
     T: Send + 'static,
     F: FnOnce(&mut AnyConnection, &OrgView) -> AppResult<T> + Send + 'static,
 {
-    let cache = state.org.clone();
+    let cache = state.part::<OrgCache>()?;
     state
         .db
         .run(move |c| {
