@@ -326,7 +326,7 @@ fn rebuild_index(
     data_dir: &std::path::Path,
 ) -> Result<u64, String> {
     let (search, _) = crate::search::Search::open(&data_dir.join("index"), true)?;
-    let mut indexer = crate::search::indexer::Indexer::new(search)?;
+    let mut indexer = crate::search::indexer::Indexer::new(search, crate::app::projections())?;
     let bar = progress_bar("{bar:40} {pos}/{len} records  {elapsed_precise}  {per_sec}")?;
     let n = indexer
         .rebuild(conn, &mut |done, total| {
@@ -519,7 +519,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     }
     let (search, rebuild) =
         crate::search::Search::open(&args.data.data_dir.join("index"), args.search_cache)?;
-    let indexer = crate::search::indexer::Indexer::new(search.clone())?;
+    let indexer = crate::search::indexer::Indexer::new(search.clone(), crate::app::projections())?;
     if let Some(why) = &rebuild {
         tracing::info!(reason = ?why, "the search index will be rebuilt while fika serves");
     }

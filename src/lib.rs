@@ -24,6 +24,7 @@ pub mod org;
 pub mod overview;
 pub mod pages;
 pub mod postmortems;
+pub mod projection;
 pub mod request;
 pub mod retros;
 pub mod search;

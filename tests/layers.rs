@@ -17,8 +17,17 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "foundation",
         &[
-            "error", "dates", "labels", "files", "db", "config", "request", "markdown", "site",
+            "error",
+            "dates",
+            "labels",
+            "files",
+            "db",
+            "config",
+            "request",
+            "markdown",
+            "site",
             "state",
+            "projection",
         ],
     ),
     ("org", &["auth", "org"]),

@@ -6,6 +6,7 @@ pub mod actions;
 pub mod api;
 pub mod filters;
 pub mod forms;
+pub mod indexed;
 pub mod insights;
 pub mod model;
 pub mod repo;

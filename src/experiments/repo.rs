@@ -9,7 +9,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{experiments, people, units};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
-use crate::search::records::{EVERYONE, Record, key};
+use crate::projection::{EVERYONE, Record, key};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
 #[diesel(table_name = experiments)]

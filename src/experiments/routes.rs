@@ -177,7 +177,7 @@ async fn show(
     let body = repo::search_text(&e.input);
     let related = crate::search::aside::related(
         &state,
-        crate::search::records::key("experiment", &id.to_string()),
+        crate::projection::key("experiment", &id.to_string()),
         e.input.title.clone(),
         body,
         vec![e.input.squad_id],

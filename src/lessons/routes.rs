@@ -376,7 +376,7 @@ async fn render_show(
         .await?;
     let related = crate::search::aside::related(
         state,
-        crate::search::records::key("lesson", &lesson.id.to_string()),
+        crate::projection::key("lesson", &lesson.id.to_string()),
         lesson.title.clone(),
         lesson.body.clone(),
         units.iter().map(|u| u.id).collect(),

@@ -379,7 +379,7 @@ async fn show_page(
     let related = if page.deleted_at.is_none() {
         crate::search::aside::related(
             state,
-            crate::search::records::key("page", &page.slug),
+            crate::projection::key("page", &page.slug),
             page.title.clone(),
             page.body.clone(),
             parts.units.iter().map(|u| u.id).collect(),

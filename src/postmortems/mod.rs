@@ -7,6 +7,7 @@ pub mod blameless;
 pub mod export;
 pub mod flow;
 pub mod forms;
+pub mod indexed;
 pub mod insights;
 pub mod model;
 pub mod repo;

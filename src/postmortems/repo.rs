@@ -15,7 +15,7 @@ use crate::db::schema::{
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::lessons::model::{LessonInput, Source};
-use crate::search::records::{EVERYONE, Record, key};
+use crate::projection::{EVERYONE, Record, key};
 
 /// The source kind of action items and lessons from a post-mortem.
 pub const KIND: &str = "postmortem";

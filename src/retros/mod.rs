@@ -5,6 +5,7 @@
 pub mod api;
 pub mod export;
 pub mod flow;
+pub mod indexed;
 pub mod model;
 pub mod repo;
 pub mod routes;

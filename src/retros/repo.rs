@@ -539,11 +539,8 @@ pub fn open_items_of(conn: &mut AnyConnection, sources: &[i64]) -> AppResult<Vec
 
 /// The search records of closed retros among `ids`: topics, cards and action items, filed
 /// under the squad, by the facilitator (never a card's writer).
-pub fn records(
-    conn: &mut AnyConnection,
-    ids: &[i64],
-) -> AppResult<Vec<crate::search::records::Record>> {
-    use crate::search::records::{EVERYONE, Record, key};
+pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<crate::projection::Record>> {
+    use crate::projection::{EVERYONE, Record, key};
     let mut out = Vec::new();
     for &id in ids {
         let retro = match get(conn, id) {

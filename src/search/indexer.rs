@@ -11,11 +11,12 @@ use std::time::Duration;
 use tantivy::schema::Facet;
 use tantivy::{IndexWriter, TantivyDocument, Term};
 
-use super::records::{self, Record, Units, Update};
+use super::records::{self, Units};
 use super::schema::{Fields, TITLE_BOOST};
 use super::{Payload, Rebuild, Search, schema, search_error};
 use crate::db::{AnyConnection, Db, changelog};
 use crate::error::AppResult;
+use crate::projection::{Projection, Record, Update};
 
 /// How often the log is polled when there is nothing to do: well inside the one second a
 /// saved record may take to become searchable, and a cheap indexed query.
@@ -42,8 +43,12 @@ impl Size {
     }
 }
 
+/// Every feature's projection, from the composition (`app::projections`).
+pub type Projections = Arc<[Box<dyn Projection>]>;
+
 pub struct Indexer {
     search: Arc<Search>,
+    projections: Projections,
     /// None only while switching sizes.
     writer: Option<IndexWriter>,
     size: Size,
@@ -65,10 +70,11 @@ fn open_writer(search: &Search, size: Size) -> Result<IndexWriter, String> {
 }
 
 impl Indexer {
-    pub fn new(search: Arc<Search>) -> Result<Indexer, String> {
+    pub fn new(search: Arc<Search>, projections: Projections) -> Result<Indexer, String> {
         let writer = open_writer(&search, Size::Steady)?;
         Ok(Indexer {
             search,
+            projections,
             writer: Some(writer),
             size: Size::Steady,
         })
@@ -111,7 +117,7 @@ impl Indexer {
         // The head is read first: whatever changes after it is applied again by catching up,
         // and applying a change twice gives the same index.
         let head = changelog::head(conn)?;
-        let total = records::count_all(conn)?;
+        let total = records::count_all(conn, &self.projections)?;
         status.to_build.store(total, Ordering::Relaxed);
         status.built.store(0, Ordering::Relaxed);
         status.building.store(true, Ordering::Relaxed);
@@ -139,7 +145,8 @@ impl Indexer {
         let units = Units::load(conn)?;
         let mut done = 0u64;
         let mut since_commit = 0u64;
-        records::for_all(conn, &units, 1000, |batch| {
+        let projections = self.projections.clone();
+        records::for_all(conn, &units, &projections, 1000, |batch| {
             let fields = self.search.fields;
             let writer = self.writer()?;
             for r in &batch {
@@ -193,7 +200,8 @@ impl Indexer {
             let Some(kind) = c.kind() else {
                 continue;
             };
-            for update in records::for_change(conn, &units, kind, &c.entity_key)? {
+            for update in records::for_change(conn, &units, &self.projections, kind, &c.entity_key)?
+            {
                 match update {
                     Update::Put(r) => {
                         if r.kind == "unit"
@@ -201,7 +209,11 @@ impl Indexer {
                             && cascaded.insert(id)
                             && moved(&searcher, &f, &units, &r.key, id)
                         {
-                            for filed in records::filed_under(conn, &units.with_members(id))? {
+                            for filed in records::filed_under(
+                                conn,
+                                &self.projections,
+                                &units.with_members(id),
+                            )? {
                                 self.put(&units, &filed)?;
                             }
                         }
@@ -389,7 +401,7 @@ pub fn document(f: &Fields, units: &Units, r: &Record) -> TantivyDocument {
     for reader in &r.readers {
         d.add_text(f.readers, reader);
     }
-    if !r.readers.iter().any(|k| k == super::records::EVERYONE) {
+    if !r.readers.iter().any(|k| k == crate::projection::EVERYONE) {
         d.add_text(f.readers, schema::RESTRICTED);
     }
     d

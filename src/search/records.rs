@@ -1,50 +1,31 @@
 //! What the index holds of each record, read from the database: one change-log entry becomes
-//! the current state of its record (or its removal), and a rebuild reads every record in
-//! batches. The database decides; this module only translates.
+//! the current state of its records (or their removal), and a rebuild reads every record in
+//! batches. People and units belong to the org, below the features, and are read here; every
+//! feature's records come from its [`Projection`], handed over by the composition
+//! (`app::projections`). The database decides; this module only translates.
 
 use std::collections::HashMap;
 
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
-use crate::db::schema::{
-    lesson_tags, lesson_units, lessons, memberships, page_tags, page_units, pages, people, units,
-};
+use crate::db::schema::{memberships, people, units};
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
 use crate::org::unit::{Unit, UnitKind};
+use crate::projection::{EVERYONE, Projection, Record, Update, found_or, grouped, key};
 
-/// Readers of a record everyone signed in (or, with `--public-read`, everyone) may open.
-pub const EVERYONE: &str = "everyone";
+/// The kinds read here rather than by a feature's projection.
+pub const OWN_KINDS: &[EntityKind] = &[EntityKind::Person, EntityKind::Unit];
 
-/// One searchable record.
-#[derive(Debug, Clone)]
-pub struct Record {
-    /// `kind:id`, unique in the index.
-    pub key: String,
-    pub kind: &'static str,
-    pub title: String,
-    /// Plain text (Markdown stripped).
-    pub body: String,
-    pub tags: Vec<String>,
-    pub unit_ids: Vec<i64>,
-    pub author: Option<String>,
-    pub date: NaiveDateTime,
-    pub url: String,
-    pub context: String,
-    pub readers: Vec<String>,
-}
-
-/// What to do to the index for one record.
-#[derive(Debug)]
-pub enum Update {
-    Put(Box<Record>),
-    Remove(String),
-}
-
-pub fn key(kind: &str, id: &str) -> String {
-    format!("{kind}:{id}")
-}
+/// Logged kinds the index does not hold: action items and health checks are not searched,
+/// and the career-steps framework is read from the database by its own pages.
+pub const NOT_INDEXED: &[EntityKind] = &[
+    EntityKind::Action,
+    EntityKind::HealthSession,
+    EntityKind::HealthIndicator,
+    EntityKind::StepFramework,
+];
 
 /// Every unit, for facet paths (`/tribe/x/squad/y`); small enough to read once per batch.
 pub struct Units(HashMap<i64, Unit>);
@@ -110,45 +91,24 @@ pub fn facet_path(u: &Unit, tribe: Option<&Unit>) -> String {
     }
 }
 
-/// The index updates one change-log entry asks for.
+/// The index updates one change-log entry asks for: the person or unit it names, and what
+/// each projection that claims its kind makes of it (a person's step record follows them).
 pub fn for_change(
     conn: &mut AnyConnection,
     units: &Units,
+    projections: &[Box<dyn Projection>],
     kind: EntityKind,
     entity_key: &str,
 ) -> AppResult<Vec<Update>> {
     let gone = |kind: &str| vec![Update::Remove(key(kind, entity_key))];
-    // Every kind is named: a new one does not compile until it says what the index does.
-    Ok(match kind {
-        EntityKind::Lesson => match entity_key.parse::<i64>() {
-            Ok(id) => one(lessons_by_ids(conn, &[id])?, gone("lesson")),
-            Err(_) => vec![],
-        },
-        EntityKind::Page => {
-            let ids: Vec<i64> = pages::table
-                .filter(pages::slug.eq(entity_key))
-                .select(pages::id)
-                .load(conn)?;
-            one(pages_by_ids(conn, &ids)?, gone("page"))
-        }
+    let mut updates = match kind {
         EntityKind::Person => {
             let ids: Vec<i64> = people::table
                 .filter(people::username.eq(entity_key))
                 .select(people::id)
                 .load(conn)?;
-            // A person's step record goes with them: it leaves the index when they are
-            // disabled.
-            let mut updates = one(people_by_ids(conn, &ids)?, gone("person"));
-            updates.extend(one(
-                crate::steps::flow::records(conn, &ids)?,
-                vec![Update::Remove(key("step", entity_key))],
-            ));
-            updates
+            found_or(people_by_ids(conn, &ids)?, gone("person"))
         }
-        EntityKind::Step => one(
-            crate::steps::flow::records_of(conn, entity_key)?,
-            gone("step"),
-        ),
         EntityKind::Unit => {
             let found = entity_key.split_once('/').and_then(|(kind, slug)| {
                 units
@@ -162,105 +122,50 @@ pub fn for_change(
                 None => gone("unit"),
             }
         }
-        EntityKind::Experiment => match entity_key.parse::<i64>() {
-            Ok(id) => one(
-                crate::experiments::repo::records(conn, &[id])?,
-                gone("experiment"),
-            ),
-            Err(_) => vec![],
-        },
-        EntityKind::Postmortem => match entity_key.parse::<i64>() {
-            Ok(id) => one(
-                crate::postmortems::repo::records(conn, &[id])?,
-                gone("postmortem"),
-            ),
-            Err(_) => vec![],
-        },
-        EntityKind::Retro => match entity_key.parse::<i64>() {
-            Ok(id) => one(crate::retros::repo::records(conn, &[id])?, gone("retro")),
-            Err(_) => vec![],
-        },
-        // Kinds the index does not hold: action items and health checks are not searched,
-        // and the career-steps framework is read from the database by its own pages.
-        EntityKind::Action
-        | EntityKind::HealthSession
-        | EntityKind::HealthIndicator
-        | EntityKind::StepFramework => vec![],
-    })
-}
-
-fn one(found: Vec<Record>, otherwise: Vec<Update>) -> Vec<Update> {
-    if found.is_empty() {
-        otherwise
-    } else {
-        found
-            .into_iter()
-            .map(|r| Update::Put(Box::new(r)))
-            .collect()
+        _ => vec![],
+    };
+    for p in projections.iter().filter(|p| p.kinds().contains(&kind)) {
+        updates.extend(p.for_change(conn, kind, entity_key)?);
     }
+    Ok(updates)
 }
 
-/// Lessons and pages filed under any of `unit_ids`: their facet paths follow the unit when it
-/// is renamed or moves to another tribe.
-pub fn filed_under(conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<Record>> {
-    let lesson_ids: Vec<i64> = lesson_units::table
-        .filter(lesson_units::unit_id.eq_any(unit_ids))
-        .select(lesson_units::lesson_id)
-        .distinct()
-        .load(conn)?;
-    let page_ids: Vec<i64> = page_units::table
-        .filter(page_units::unit_id.eq_any(unit_ids))
-        .select(page_units::page_id)
-        .distinct()
-        .load(conn)?;
+/// Records filed under any of `unit_ids`: their facet paths follow the unit when it is
+/// renamed or moves to another tribe.
+pub fn filed_under(
+    conn: &mut AnyConnection,
+    projections: &[Box<dyn Projection>],
+    unit_ids: &[i64],
+) -> AppResult<Vec<Record>> {
     let mut out = Vec::new();
-    for chunk in lesson_ids.chunks(500) {
-        out.extend(lessons_by_ids(conn, chunk)?);
-    }
-    for chunk in page_ids.chunks(500) {
-        out.extend(pages_by_ids(conn, chunk)?);
-    }
-    let experiment_ids = crate::experiments::repo::ids_of_squads(conn, unit_ids)?;
-    for chunk in experiment_ids.chunks(500) {
-        out.extend(crate::experiments::repo::records(conn, chunk)?);
-    }
-    let postmortem_ids = crate::postmortems::repo::ids_of_squads(conn, unit_ids)?;
-    for chunk in postmortem_ids.chunks(500) {
-        out.extend(crate::postmortems::repo::records(conn, chunk)?);
-    }
-    let retro_ids = crate::retros::repo::ids_of_squads(conn, unit_ids)?;
-    for chunk in retro_ids.chunks(500) {
-        out.extend(crate::retros::repo::records(conn, chunk)?);
+    for p in projections {
+        for chunk in p.filed_under(conn, unit_ids)?.chunks(500) {
+            out.extend(p.records(conn, chunk)?);
+        }
     }
     Ok(out)
 }
 
 /// How many records a rebuild reads (for its progress bar).
-pub fn count_all(conn: &mut AnyConnection) -> AppResult<u64> {
-    let n = |r: QueryResult<i64>| -> AppResult<u64> { Ok(r?.max(0) as u64) };
-    Ok(n(lessons::table
-        .filter(lessons::deleted_at.is_null())
+pub fn count_all(conn: &mut AnyConnection, projections: &[Box<dyn Projection>]) -> AppResult<u64> {
+    let people: i64 = people::table
+        .filter(people::disabled.eq(false))
         .count()
-        .get_result(conn))?
-        + n(pages::table
-            .filter(pages::deleted_at.is_null())
-            .count()
-            .get_result(conn))?
-        + n(people::table
-            .filter(people::disabled.eq(false))
-            .count()
-            .get_result(conn))?
-        + n(units::table.count().get_result(conn))?
-        + n(Ok(crate::experiments::repo::count(conn)?))?
-        + n(Ok(crate::postmortems::repo::count_published(conn)?))?
-        + n(Ok(crate::retros::repo::count_closed(conn)?))?
-        + n(Ok(crate::steps::flow::count(conn)?))?)
+        .get_result(conn)?;
+    let units: i64 = units::table.count().get_result(conn)?;
+    let mut total = people.max(0) as u64 + units.max(0) as u64;
+    for p in projections {
+        total += p.count(conn)?;
+    }
+    Ok(total)
 }
 
-/// Every record, in batches of `batch`, handed to `each`.
+/// Every record, in batches of `batch`, handed to `each`: units, people, then each
+/// projection's.
 pub fn for_all(
     conn: &mut AnyConnection,
     units: &Units,
+    projections: &[Box<dyn Projection>],
     batch: i64,
     mut each: impl FnMut(Vec<Record>) -> AppResult<()>,
 ) -> AppResult<()> {
@@ -271,51 +176,25 @@ pub fn for_all(
             .map(|id| unit_record(units, id))
             .collect::<AppResult<_>>()?,
     )?;
-    type Load = fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>;
-    type NextIds = fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>;
-    let kinds: [(Load, NextIds); 7] = [
-        (people_by_ids, |c, after, n| {
-            people::table
-                .filter(people::id.gt(after))
-                .order(people::id)
-                .limit(n)
-                .select(people::id)
-                .load(c)
-        }),
-        (pages_by_ids, |c, after, n| {
-            pages::table
-                .filter(pages::id.gt(after))
-                .order(pages::id)
-                .limit(n)
-                .select(pages::id)
-                .load(c)
-        }),
-        (lessons_by_ids, |c, after, n| {
-            lessons::table
-                .filter(lessons::id.gt(after))
-                .order(lessons::id)
-                .limit(n)
-                .select(lessons::id)
-                .load(c)
-        }),
-        (
-            crate::experiments::repo::records,
-            crate::experiments::repo::ids_after,
-        ),
-        (
-            crate::postmortems::repo::records,
-            crate::postmortems::repo::ids_after,
-        ),
-        (crate::retros::repo::records, crate::retros::repo::ids_after),
-        (crate::steps::flow::records, crate::steps::flow::ids_after),
-    ];
-    for (load, next_ids) in kinds {
+    let mut after = 0;
+    loop {
+        let ids: Vec<i64> = people::table
+            .filter(people::id.gt(after))
+            .order(people::id)
+            .limit(batch)
+            .select(people::id)
+            .load(conn)?;
+        let Some(&last) = ids.last() else { break };
+        after = last;
+        each(people_by_ids(conn, &ids)?)?;
+    }
+    for p in projections {
         let mut after = 0;
         loop {
-            let ids = next_ids(conn, after, batch)?;
+            let ids = p.ids_after(conn, after, batch)?;
             let Some(&last) = ids.last() else { break };
             after = last;
-            each(load(conn, &ids)?)?;
+            each(p.records(conn, &ids)?)?;
         }
     }
     Ok(())
@@ -344,110 +223,6 @@ fn unit_record(units: &Units, id: i64) -> AppResult<Record> {
         context: kind.label().to_string(),
         readers: vec![EVERYONE.into()],
     })
-}
-
-/// Pairs `(owner id, value)` grouped by owner.
-fn grouped<V>(pairs: Vec<(i64, V)>) -> HashMap<i64, Vec<V>> {
-    let mut map: HashMap<i64, Vec<V>> = HashMap::new();
-    for (id, v) in pairs {
-        map.entry(id).or_default().push(v);
-    }
-    map
-}
-
-fn lessons_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
-    let rows: Vec<(i64, String, String, String, NaiveDateTime, Option<String>)> = lessons::table
-        .left_join(people::table.on(lessons::author_id.eq(people::id.nullable())))
-        .filter(lessons::id.eq_any(ids))
-        .filter(lessons::deleted_at.is_null())
-        .select((
-            lessons::id,
-            lessons::title,
-            lessons::body,
-            lessons::source_kind,
-            lessons::created_at,
-            people::username.nullable(),
-        ))
-        .load(conn)?;
-    let mut tags = grouped(
-        lesson_tags::table
-            .filter(lesson_tags::lesson_id.eq_any(ids))
-            .select((lesson_tags::lesson_id, lesson_tags::tag))
-            .load(conn)?,
-    );
-    let mut unit_ids = grouped(
-        lesson_units::table
-            .filter(lesson_units::lesson_id.eq_any(ids))
-            .select((lesson_units::lesson_id, lesson_units::unit_id))
-            .load(conn)?,
-    );
-    Ok(rows
-        .into_iter()
-        .map(|(id, title, body, source_kind, created, author)| {
-            let context = crate::lessons::model::Source::KINDS
-                .iter()
-                .find(|(k, _)| *k == source_kind && *k != "alone")
-                .map(|(_, label)| format!("From {}", label.to_lowercase()))
-                .unwrap_or_default();
-            Record {
-                key: key("lesson", &id.to_string()),
-                kind: "lesson",
-                title,
-                body: crate::markdown::plain_text(&body),
-                tags: tags.remove(&id).unwrap_or_default(),
-                unit_ids: unit_ids.remove(&id).unwrap_or_default(),
-                author,
-                date: created,
-                url: format!("/lessons/{id}"),
-                context,
-                readers: vec![EVERYONE.into()],
-            }
-        })
-        .collect())
-}
-
-fn pages_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
-    let rows: Vec<(i64, String, String, String, NaiveDateTime, Option<String>)> = pages::table
-        .left_join(people::table.on(pages::updated_by.eq(people::id.nullable())))
-        .filter(pages::id.eq_any(ids))
-        .filter(pages::deleted_at.is_null())
-        .select((
-            pages::id,
-            pages::slug,
-            pages::title,
-            pages::body,
-            pages::updated_at,
-            people::username.nullable(),
-        ))
-        .load(conn)?;
-    let mut tags = grouped(
-        page_tags::table
-            .filter(page_tags::page_id.eq_any(ids))
-            .select((page_tags::page_id, page_tags::tag))
-            .load(conn)?,
-    );
-    let mut unit_ids = grouped(
-        page_units::table
-            .filter(page_units::page_id.eq_any(ids))
-            .select((page_units::page_id, page_units::unit_id))
-            .load(conn)?,
-    );
-    Ok(rows
-        .into_iter()
-        .map(|(id, slug, title, body, updated, author)| Record {
-            key: key("page", &slug),
-            kind: "page",
-            title,
-            body: crate::markdown::plain_text(&body),
-            tags: tags.remove(&id).unwrap_or_default(),
-            unit_ids: unit_ids.remove(&id).unwrap_or_default(),
-            author,
-            date: updated,
-            url: format!("/pages/{slug}"),
-            context: String::new(),
-            readers: vec![EVERYONE.into()],
-        })
-        .collect())
 }
 
 fn people_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {

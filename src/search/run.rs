@@ -23,12 +23,12 @@ use super::facets::FacetCounts;
 use super::highlight::Highlighter;
 use super::plan::{ABUNDANT, Ctx, Plan};
 use super::query::{Parsed, parse, tokens};
-use super::records::EVERYONE;
 use super::schema::{QUERY_STEMMED, QUERY_WORDS, RESTRICTED, STEMMED, WORDS};
 use super::synonyms::Synonyms;
 use super::{Search, search_error};
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::projection::EVERYONE;
 
 /// Hits on a page unless `per_page` says otherwise (1 to [`MAX_PER_PAGE`]).
 pub const PER_PAGE: usize = 10;

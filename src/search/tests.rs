@@ -6,9 +6,10 @@ use chrono::NaiveDate;
 
 use super::Search;
 use super::indexer::Indexer;
-use super::records::{EVERYONE, Record, Units};
+use super::records::Units;
 use super::run::{Correction, Params, Readers, Request};
 use crate::org::unit::{Unit, UnitKind};
+use crate::projection::{EVERYONE, Record};
 
 struct Fixture {
     dir: tempfile::TempDir,
@@ -51,7 +52,7 @@ impl Fixture {
         let (search, rebuild) = Search::open(&dir.path().join("index"), true).unwrap();
         assert_eq!(rebuild, Some(super::Rebuild::Missing));
         let mut f = Fixture {
-            indexer: Indexer::new(search.clone()).unwrap(),
+            indexer: Indexer::new(search.clone(), Vec::new().into()).unwrap(),
             search,
             dir,
             units: Units::of(units()),

@@ -18,7 +18,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Membership, Role, Unit, UnitKind};
-use crate::search::records::{EVERYONE, Record, key};
+use crate::projection::{EVERYONE, Record, key};
 
 /// The viewer as the blocking pool needs them: `(person id, is admin)`, or nobody.
 pub type Me = Option<(i64, bool)>;

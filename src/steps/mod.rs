@@ -9,6 +9,7 @@ pub mod api;
 pub mod export;
 pub mod flow;
 pub mod framework;
+pub mod indexed;
 pub mod model;
 pub mod overview;
 pub mod proposal_repo;
