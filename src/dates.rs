@@ -4,6 +4,11 @@
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime};
 
+/// Today in UTC: the day memberships start and end, and the day "overdue" is counted from.
+pub fn today() -> NaiveDate {
+    chrono::Utc::now().date_naive()
+}
+
 /// A typed date that is not one fika keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BadDate;

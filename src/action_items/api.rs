@@ -41,7 +41,7 @@ pub async fn list(
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
     let listed = select(&state, &org, viewer.person(), &q).await?;
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let rows: Vec<ActionJson> = listed
         .into_iter()
         .map(|l| {

@@ -91,7 +91,7 @@ pub async fn select(
     let squads = org.squads_of(&q.squad, &q.tribe);
     let (caches, org2, me) = (Caches::of(state)?, org.clone(), viewer.cloned());
     let overdue_only = !q.overdue.trim().is_empty();
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let listed = state
         .db
         .run(move |c| visible(c, &caches, &org2, me.as_ref(), status, squads.as_deref()))
@@ -144,7 +144,7 @@ pub fn visible(
         .filter(|i| squads.is_none_or(|q| q.contains(&i.squad_id)))
         .cloned()
         .collect();
-    sort_for_listing(&mut items, crate::org::unit_repo::today());
+    sort_for_listing(&mut items, crate::dates::today());
     Ok(items
         .into_iter()
         .map(|item| {

@@ -53,7 +53,7 @@ async fn page(
     let q = q.into_inner();
     let org = org_view(&state).await?;
     let listed = select(&state, &org, viewer.person(), &q).await?;
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let overdue = listed.iter().filter(|l| l.item.overdue(today)).count();
     let pages = listed.len().div_ceil(PAGE).max(1);
     let page = q.page.trim().parse::<usize>().unwrap_or(1).clamp(1, pages);

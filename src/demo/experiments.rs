@@ -313,7 +313,7 @@ fn experiment(i: usize, squad_id: i64, scenario: Scenario, today: NaiveDate) -> 
 
 /// Loads the demo experiments; returns how many.
 pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<usize> {
-    let today = units::today();
+    let today = crate::dates::today();
     let squads = units::units_of_kind(conn, UnitKind::Squad)?;
     if squads.is_empty() {
         return Ok(0);

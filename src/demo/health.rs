@@ -153,7 +153,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         .filter(|i| !i.retired)
         .map(|i| i.id)
         .collect();
-    let quarters = quarters_before(units::today(), 3)?;
+    let quarters = quarters_before(crate::dates::today(), 3)?;
     let mut written = 0;
     for (s, squad) in units::units_of_kind(conn, UnitKind::Squad)?
         .iter()

@@ -1230,7 +1230,7 @@ pub(super) fn members(
 ) -> AppResult<(i64, Vec<i64>, Vec<i64>)> {
     let squad = units::unit_or_renamed(conn, UnitKind::Squad, slug)?
         .ok_or_else(|| AppError::internal(format!("demo squad {slug} is missing")))?;
-    let today = units::today();
+    let today = crate::dates::today();
     let (mut people, mut coaches) = (Vec::new(), Vec::new());
     for (m, _) in units::memberships_of_unit(conn, squad.id)? {
         if m.is_current(today) {

@@ -23,7 +23,7 @@ fn people_of(conn: &mut AnyConnection, slug: &str) -> AppResult<(i64, String, Ve
 }
 
 pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
-    let today = units::today();
+    let today = crate::dates::today();
     // The previous retro of each squad: its id and its action items, in order.
     let mut previous: std::collections::HashMap<&str, Vec<i64>> = Default::default();
     for d in RETROS {

@@ -236,7 +236,7 @@ fn propose(
 
 /// Loads the demo career records; returns how many people have one.
 pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
-    let today = units::today();
+    let today = crate::dates::today();
     let days = |n: i64| today - Duration::days(n);
     let snap = units::snapshot(conn, today)?;
     let cat = repo::catalogue(conn)?;

@@ -4,7 +4,6 @@
 
 use std::sync::Arc;
 
-use super::forms::Errors;
 use super::insights::{self, Insights, Tally, UnitExperiments};
 use super::model::{ExperimentInput, Status};
 use super::repo::{self, Experiment, Summary};
@@ -14,6 +13,7 @@ use crate::db::head_cache::HeadCache;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
+use crate::site::forms::FieldErrors;
 use crate::state::AppState;
 
 /// Who may change an experiment: admins, its author, the owning squad's current members, and
@@ -101,13 +101,13 @@ pub async fn store(
 }
 
 /// Checks that the status may move as asked (design → running → concluded, or aborted).
-pub fn check_transition(old: Status, new: &ExperimentInput) -> Result<(), Errors> {
+pub fn check_transition(old: Status, new: &ExperimentInput) -> Result<(), FieldErrors> {
     if old.may_become(new.status) {
         return Ok(());
     }
-    let mut errors = Errors::new();
+    let mut errors = FieldErrors::new();
     errors.insert(
-        "status".into(),
+        "status",
         format!(
             "An experiment in {} cannot become {}: it goes design → running → concluded, or \
              is aborted.",
@@ -155,7 +155,7 @@ pub fn for_unit(
     cache: &EndedCache,
     squads: &[i64],
 ) -> AppResult<UnitExperiments> {
-    let since = crate::org::unit_repo::today() - chrono::Duration::days(365);
+    let since = crate::dates::today() - chrono::Duration::days(365);
     let all = all_ended(conn, cache)?;
     let mut tally = Tally::default();
     for o in insights::scoped(&all, Some(squads), Some(since), None).filter_map(Summary::outcome) {

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::actions::{check_transition, compute_insights, editable, store};
 use super::filters::{InsightsQuery, ListQuery};
-use super::forms::{Errors, Form, MetricRow, ResultRow, VariantRow};
+use super::forms::{Form, MetricRow, ResultRow, VariantRow};
 use super::model::{Health, Hypothesis, Outcome};
 use super::repo::{self, Experiment};
 use super::stats::{Design, days_needed, trim_number};
@@ -22,6 +22,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
+use crate::site::forms::FieldErrors;
 use crate::site::paging::{self, PageQuery};
 use crate::site::views::invalid;
 use crate::state::AppState;
@@ -161,8 +162,8 @@ struct ExperimentBody {
 impl ExperimentBody {
     /// The form these fields would have filled in. Results name their metric and variant;
     /// a name that is not in the lists is an error at `results`.
-    fn form(self) -> (Form, Errors) {
-        let mut errors = Errors::new();
+    fn form(self) -> (Form, FieldErrors) {
+        let mut errors = FieldErrors::new();
         let num = |v: f64| trim_number(v);
         let metrics: Vec<MetricRow> = self
             .metrics
@@ -207,7 +208,7 @@ impl ExperimentBody {
                 }
                 _ => {
                     errors.insert(
-                        "results".into(),
+                        "results",
                         format!(
                             "A result names metric {:?} and variant {:?}: both must be in the \
                              lists, and the variant must not be the control.",
@@ -490,7 +491,7 @@ fn checked(
     body: ExperimentBody,
     org: &OrgView,
     old: Option<&Experiment>,
-) -> Result<super::model::ExperimentInput, Errors> {
+) -> Result<super::model::ExperimentInput, FieldErrors> {
     let (form, mut errors) = body.form();
     let parsed = form
         .parse(|slug| org.squad_id(slug))
@@ -561,20 +562,20 @@ async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> 
         power: q.power,
         variants: q.variants,
     };
-    let mut errors: Errors = design
+    let mut errors: FieldErrors = design
         .check()
         .into_iter()
         .map(|(f, m)| (f.to_string(), m))
         .collect();
     if q.baseline >= 1.0 {
         errors.insert(
-            "baseline".into(),
-            "Rates are fractions here: baseline=0.10 for 10 %.".into(),
+            "baseline",
+            "Rates are fractions here: baseline=0.10 for 10 %.",
         );
     }
     let Some(s) = design.sample_size().filter(|_| errors.is_empty()) else {
         if errors.is_empty() {
-            errors.insert("mde".into(), "That effect is too small to detect.".into());
+            errors.insert("mde", "That effect is too small to detect.");
         }
         return Err(AppError::Validation(
             errors

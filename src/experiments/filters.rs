@@ -9,7 +9,7 @@ use super::model::{Outcome, Status, quarter_bounds};
 use super::repo::Filter;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
-use crate::org::forms::date_param;
+use crate::site::forms::date_param;
 
 #[derive(Deserialize, Default)]
 pub struct ListQuery {

@@ -11,10 +11,7 @@ use super::model::{
     Override, Status, Variant,
 };
 use super::stats::trim_number;
-use crate::org::forms::{Pairs, optional_date};
-
-/// Messages by field name (`title`, `variant_weight_1`, `result_0_1_low`, …).
-pub type Errors = BTreeMap<String, String>;
+use crate::site::forms::{FieldErrors, Pairs, optional_date};
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricRow {
@@ -255,10 +252,13 @@ impl Form {
     }
 
     /// Checks everything; `squad_id` resolves the squad's slug (None: no such squad).
-    pub fn parse(&self, squad_id: impl Fn(&str) -> Option<i64>) -> Result<ExperimentInput, Errors> {
-        let mut errors = Errors::new();
+    pub fn parse(
+        &self,
+        squad_id: impl Fn(&str) -> Option<i64>,
+    ) -> Result<ExperimentInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
         let mut err = |field: String, msg: String| {
-            errors.entry(field).or_insert(msg);
+            errors.add(field, msg);
         };
         let title = self.title.trim();
         if title.is_empty() {

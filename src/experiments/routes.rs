@@ -7,7 +7,7 @@ use serde::Deserialize;
 
 use super::actions::{check_transition, compute_insights, editable, may_edit, store};
 use super::filters::{InsightsQuery, ListQuery};
-use super::forms::{Errors, Form};
+use super::forms::Form;
 use super::repo::{self, Experiment};
 use super::views::{self, CalcView, EditPage, ListPage};
 use crate::auth::Viewer;
@@ -15,8 +15,9 @@ use crate::error::AppResult;
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
-use crate::org::forms::Pairs;
 use crate::pages::render::Renderer;
+use crate::site::forms::FieldErrors;
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
 
@@ -67,7 +68,7 @@ async fn new_form(
         &org,
         None,
         Form::blank(q.squad.trim()),
-        Errors::new(),
+        FieldErrors::new(),
         None,
     ))
 }
@@ -114,7 +115,7 @@ async fn create(
             &org,
             None,
             form,
-            Errors::new(),
+            FieldErrors::new(),
             Some(calc),
         ));
     }
@@ -131,7 +132,7 @@ fn again(
     org: &OrgView,
     editing: Option<&Experiment>,
     form: Form,
-    errors: Errors,
+    errors: FieldErrors,
 ) -> AppResult<HttpResponse> {
     html_with_status(
         &EditPage::new(shell, org, editing, form, errors, None),
@@ -213,7 +214,7 @@ async fn edit_form(
         &org,
         Some(&e),
         form,
-        Errors::new(),
+        FieldErrors::new(),
         None,
     ))
 }
@@ -236,7 +237,7 @@ async fn save(
             &org,
             Some(&e),
             form,
-            Errors::new(),
+            FieldErrors::new(),
             Some(calc),
         ));
     }

@@ -3,16 +3,18 @@
 use askama::Template;
 
 use super::filters::{InsightsQuery, ListQuery};
-use super::forms::{Errors, Form, ResultRow, count, number};
+use super::forms::{Form, ResultRow, count, number};
 use super::insights::{self, Insights, pct};
 use super::model::{Check, Decision, Direction, MetricKind, Outcome, Reason, Status, quarter};
 use super::repo::{Experiment, Summary};
 use super::stats::{Design, days_needed, percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
-use crate::org::forms::{Choice, Pairs, UnitChoice, units_of};
+use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
 use crate::search::aside::RelatedView;
+use crate::site::forms::FieldErrors;
+use crate::site::forms::Pairs;
 use crate::site::views::Shell;
 
 fn choices<T: Copy>(
@@ -81,7 +83,7 @@ pub struct ListPage {
 
 impl ListPage {
     pub fn new(shell: Shell, org: &OrgView, rows: Vec<Summary>, q: ListQuery) -> ListPage {
-        let today = crate::org::unit_repo::today();
+        let today = crate::dates::today();
         // The last eight quarters, newest first, and the one asked for.
         let mut quarters: Vec<String> = (0..8)
             .filter_map(|i| today.checked_sub_months(chrono::Months::new(3 * i)))
@@ -130,7 +132,7 @@ pub struct CalcView {
     pub variants: String,
     pub daily: String,
     pub result: Option<CalcResult>,
-    pub errors: Errors,
+    pub errors: FieldErrors,
 }
 
 #[derive(Debug, Clone)]
@@ -172,12 +174,12 @@ impl CalcView {
 
     /// The inputs as numbers: baseline and MDE are written in percent here (the API takes
     /// fractions), alpha and power as fractions, daily traffic optional.
-    fn design(&self) -> Result<(Design, Option<u64>), Errors> {
-        let mut errors = Errors::new();
+    fn design(&self) -> Result<(Design, Option<u64>), FieldErrors> {
+        let mut errors = FieldErrors::new();
         let mut num = |field: &str, raw: &str| match number(raw.trim_end_matches('%')) {
             Some(v) => v,
             None => {
-                errors.insert(field.into(), format!("{:?} is not a number.", raw.trim()));
+                errors.insert(field, format!("{:?} is not a number.", raw.trim()));
                 f64::NAN
             }
         };
@@ -196,7 +198,7 @@ impl CalcView {
                 Some(d) if d > 0 => Some(d),
                 _ => {
                     errors.insert(
-                        "daily".into(),
+                        "daily",
                         format!("{raw:?} is not a daily traffic: a whole number above 0."),
                     );
                     None
@@ -204,7 +206,7 @@ impl CalcView {
             },
         };
         if errors.is_empty() {
-            errors.extend(design.check().into_iter().map(|(f, m)| (f.to_string(), m)));
+            errors.extend(design.check());
         }
         if errors.is_empty() {
             Ok((design, daily))
@@ -227,7 +229,7 @@ impl CalcView {
                 }
                 None => {
                     self.errors
-                        .insert("mde".into(), "That effect is too small to detect.".into());
+                        .insert("mde", "That effect is too small to detect.");
                 }
             },
             Err(errors) => self.errors = errors,
@@ -275,7 +277,7 @@ pub struct EditPage {
     pub editing: Option<(i64, String)>,
     pub form: Form,
     pub cells: Vec<ResultCell>,
-    pub errors: Errors,
+    pub errors: FieldErrors,
     pub squads: Vec<UnitChoice>,
     pub statuses: Vec<Choice>,
     pub outcomes: Vec<Choice>,
@@ -291,7 +293,7 @@ impl EditPage {
         org: &OrgView,
         editing: Option<&Experiment>,
         form: Form,
-        errors: Errors,
+        errors: FieldErrors,
         calc: Option<CalcView>,
     ) -> EditPage {
         let form = form.with_blank_rows();

@@ -19,8 +19,8 @@ use super::views::{
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::org_view;
-use crate::org::forms::Pairs;
 use crate::org::unit::{Unit, UnitKind};
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html_with_status, see_other};
 use crate::state::AppState;
 
@@ -100,7 +100,7 @@ async fn render_squad(
             charts,
             may_start: viewer.person().is_some(),
             held_on: if held_on.is_empty() {
-                crate::org::unit_repo::today().to_string()
+                crate::dates::today().to_string()
             } else {
                 held_on
             },
@@ -146,7 +146,7 @@ async fn start(
     form: web::Form<StartForm>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
-    let day = match held_on(&form.held_on, crate::org::unit_repo::today()) {
+    let day = match held_on(&form.held_on, crate::dates::today()) {
         Ok(d) => d,
         Err(m) => {
             return render_squad(&state, &viewer, &slug, form.into_inner().held_on, Some(m)).await;

@@ -10,9 +10,9 @@ use super::routes::parse_input;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
-use crate::org::forms::Pairs;
 use crate::pages::api::UnitKey;
 use crate::pages::render::render;
+use crate::site::forms::Pairs;
 use crate::site::paging::PageQuery;
 use crate::state::AppState;
 

@@ -1,8 +1,6 @@
 //! `/lessons`: the list with its filters, a lesson, new and edit (merged or conflict, like
 //! pages), history, diff, and (soft) delete.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -13,10 +11,10 @@ use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
-use crate::org::forms::{Pairs, date_param};
 use crate::org::views::UnitRef;
 use crate::pages::merge::OnStale;
 use crate::pages::views::DiffPage;
+use crate::site::forms::{Pairs, date_param};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 use crate::state::AppState;
@@ -116,7 +114,7 @@ fn blank_form(viewer: &Viewer, all_units: Vec<UnitRef>) -> EditPage {
         kinds: Source::KINDS.to_vec(),
         base_revision: 0,
         preview: None,
-        errors: BTreeMap::new(),
+        errors: Default::default(),
         conflict: None,
     }
 }
@@ -181,8 +179,8 @@ pub async fn parse_input(
     state: &AppState,
     form: &Pairs,
     all_units: &[UnitRef],
-) -> AppResult<Result<LessonInput, BTreeMap<&'static str, String>>> {
-    let mut errors = BTreeMap::new();
+) -> AppResult<Result<LessonInput, crate::site::forms::FieldErrors>> {
+    let mut errors = crate::site::forms::FieldErrors::new();
     let title = model::parse_title(form.get("title"))
         .map_err(|e| errors.insert("title", e))
         .unwrap_or_default();

@@ -1,7 +1,5 @@
 //! Template structs of the lesson pages.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 
 use super::model::{Lesson, LessonRevision, Source};
@@ -73,7 +71,7 @@ pub struct EditPage {
     pub kinds: Vec<(&'static str, &'static str)>,
     pub base_revision: i32,
     pub preview: Option<SafeHtml>,
-    pub errors: BTreeMap<&'static str, String>,
+    pub errors: crate::site::forms::FieldErrors,
     pub conflict: Option<(Lesson, String)>,
 }
 

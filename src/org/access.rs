@@ -26,7 +26,7 @@ impl Access {
         let Some(person) = viewer else {
             return Ok(Access::default());
         };
-        let today = unit_repo::today();
+        let today = crate::dates::today();
         let mut access = Access {
             person_id: Some(person.id),
             is_admin: person.is_admin,

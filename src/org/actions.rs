@@ -4,7 +4,6 @@
 use chrono::NaiveDate;
 
 use super::access::Access;
-use super::forms;
 use super::model::{Person, Username};
 use super::repo as people;
 use super::unit::{Membership, Role, Unit, UnitKind};
@@ -27,7 +26,7 @@ impl MemberInput {
             "" => kind.roles()[0],
             r => Role::parse(r).ok_or_else(|| format!("{r:?} is not a role."))?,
         };
-        let since = forms::date_or_today(since, repo::today())?;
+        let since = crate::site::forms::date_or_today(since, crate::dates::today())?;
         Ok(MemberInput {
             username,
             role,

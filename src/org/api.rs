@@ -11,7 +11,7 @@ use serde::{Deserialize, Serialize};
 
 use super::access::Access;
 use super::actions::{self, MemberInput};
-use super::forms::{self, Pairs};
+use super::forms;
 use super::model::Profile;
 use super::rules::Snapshot;
 use super::unit::{Link, Role, Unit, UnitKind, stored_links};
@@ -20,6 +20,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgCache;
 use crate::org::repo as people;
+use crate::site::forms::Pairs;
 use crate::site::paging::{self, PageQuery};
 use crate::state::AppState;
 
@@ -242,7 +243,7 @@ async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<
         })
         .await?;
     let snap = &view.snap;
-    let today = repo::today();
+    let today = crate::dates::today();
     let alliance = kind == UnitKind::Alliance;
     let tribes = if alliance {
         Some(
@@ -322,7 +323,7 @@ struct NewUnitJson {
 }
 
 /// The same checks as the HTML form, through the same parser; all field errors in one message.
-fn fields_error(errors: forms::FieldErrors) -> AppError {
+fn fields_error(errors: crate::site::forms::FieldErrors) -> AppError {
     let text: Vec<String> = errors
         .into_iter()
         .map(|(f, e)| format!("{f}: {e}"))

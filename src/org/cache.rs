@@ -61,7 +61,7 @@ impl OrgCache {
 
     /// [`get`](Self::get) at a change-log head the caller already read.
     pub fn get_at(&self, conn: &mut AnyConnection, head: i64) -> AppResult<Arc<OrgView>> {
-        let today = repo::today();
+        let today = crate::dates::today();
         self.0.get_at(conn, head, today, |conn| {
             let snap = repo::snapshot(conn, today)?;
             Ok(OrgView {

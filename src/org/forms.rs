@@ -1,37 +1,11 @@
 //! Parsing of the org forms into checked values, with one message per field, so a form can
 //! be shown again with the user's input and each error next to its field.
 
-use std::collections::BTreeMap;
-
-use chrono::NaiveDate;
-
 use super::cache::OrgView;
 use super::model::{Email, ProfileFields, parse_discipline, parse_display_name};
 use super::unit::{Slug, Unit, UnitKind, parse_links};
 use super::unit_repo::UnitFields;
-
-/// A form's fields as sent: repeated names (checkboxes) are kept.
-pub struct Pairs(pub Vec<(String, String)>);
-
-impl Pairs {
-    pub fn get(&self, name: &str) -> &str {
-        self.0
-            .iter()
-            .find(|(k, _)| k == name)
-            .map(|(_, v)| v.as_str())
-            .unwrap_or("")
-    }
-
-    pub fn all(&self, name: &str) -> Vec<String> {
-        self.0
-            .iter()
-            .filter(|(k, _)| k == name)
-            .map(|(_, v)| v.clone())
-            .collect()
-    }
-}
-
-pub type FieldErrors = BTreeMap<&'static str, String>;
+use crate::site::forms::{FieldErrors, Pairs};
 
 fn limited(raw: &str, max: usize, what: &str) -> Result<String, String> {
     let s = raw.trim();
@@ -103,14 +77,14 @@ pub fn unit_fields(
             .tribe_id
             .and_then(|id| tribes.iter().find(|t| t.id == id)),
     ) {
-        errors.entry("tribe").or_insert(e);
+        errors.add("tribe", e);
     }
     if kind == UnitKind::Chapter {
         match parse_discipline(form.get("discipline")) {
             Ok(d) if d.is_empty() => {
                 errors.insert(
                     "discipline",
-                    "A chapter gathers one discipline: name it (e.g. backend).".into(),
+                    "A chapter gathers one discipline: name it (e.g. backend).",
                 );
             }
             Ok(d) => fields.discipline = d,
@@ -132,9 +106,10 @@ pub fn unit_fields(
             }
         }
         if fields.alliance_tribes.len() < 2 {
-            errors.entry("alliance_tribes").or_insert_with(|| {
-                "An alliance brings together at least two tribes' trios: choose two or more.".into()
-            });
+            errors.add(
+                "alliance_tribes",
+                "An alliance brings together at least two tribes' trios: choose two or more.",
+            );
         }
     }
     if errors.is_empty() {
@@ -186,26 +161,6 @@ pub fn profile_fields(form: &Pairs) -> Result<ProfileForm, FieldErrors> {
             links,
         },
     })
-}
-
-/// A date field that may be left empty.
-pub fn optional_date(raw: &str) -> Result<Option<NaiveDate>, String> {
-    match raw.trim() {
-        "" => Ok(None),
-        s => crate::dates::parse_date(s)
-            .map(Some)
-            .map_err(|_| crate::dates::not_a_date(s)),
-    }
-}
-
-/// A date field: empty means today.
-pub fn date_or_today(raw: &str, today: NaiveDate) -> Result<NaiveDate, String> {
-    Ok(optional_date(raw)?.unwrap_or(today))
-}
-
-/// A date in a query string (`from=`, `to=`): a bad one is a 400 naming the parameter.
-pub fn date_param(raw: &str, what: &str) -> crate::error::AppResult<Option<NaiveDate>> {
-    optional_date(raw).map_err(|e| crate::error::AppError::BadRequest(format!("{what} {e}")))
 }
 
 /// A choice in a `<select>`: value and label.
@@ -266,16 +221,5 @@ mod tests {
         assert!(errors.contains_key("discipline"));
         let ok = unit_fields(UnitKind::Guild, &pairs(&[("name", "Web Guild")]), &[]).unwrap();
         assert_eq!(ok.slug, "web-guild");
-    }
-
-    #[test]
-    fn dates() {
-        let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
-        assert_eq!(date_or_today("", today), Ok(today));
-        assert_eq!(
-            date_or_today("2025-01-31", today),
-            Ok(NaiveDate::from_ymd_opt(2025, 1, 31).unwrap())
-        );
-        assert!(date_or_today("31/01/2025", today).is_err());
     }
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::access::Access;
 use super::actions::{self, MemberInput};
-use super::forms::{self, Pairs};
+use super::forms;
 use super::unit::{Stage, UnitKind};
 use super::unit_repo::{self as repo, Lookup};
 use super::views::{self, UnitFormPage};
@@ -16,6 +16,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::{OrgCache, org_view};
 use crate::org::repo as people;
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, moved_permanently, see_other};
 use crate::state::AppState;
 
@@ -251,7 +252,8 @@ async fn end_member(
     let me = viewer.require_user()?.clone();
     let kind = UnitKind::of_path(req.path())?;
     let (slug, id) = path.into_inner();
-    let until = forms::date_or_today(&form.until, repo::today()).map_err(AppError::Validation)?;
+    let until = crate::site::forms::date_or_today(&form.until, crate::dates::today())
+        .map_err(AppError::Validation)?;
     let url = state
         .db
         .run(move |c| {
@@ -386,7 +388,7 @@ fn form_page(
     editing: Option<views::UnitRef>,
     form: &Pairs,
     tribes: &[super::unit::Unit],
-    errors: forms::FieldErrors,
+    errors: crate::site::forms::FieldErrors,
 ) -> UnitFormPage {
     UnitFormPage {
         shell: Shell::new(viewer, "org"),
@@ -465,7 +467,7 @@ async fn create_unit(
     {
         Ok(u) => Ok(see_other(&u.url())),
         Err(AppError::Validation(msg)) | Err(AppError::Conflict(msg)) => {
-            let mut errors = forms::FieldErrors::new();
+            let mut errors = crate::site::forms::FieldErrors::default();
             errors.insert(field_of(kind, &msg), msg);
             let page = form_page(&viewer, kind, None, &form, &tribes, errors);
             html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
@@ -565,7 +567,7 @@ async fn edit_unit(
     {
         Ok(u) => Ok(see_other(&u.url())),
         Err(AppError::Validation(msg)) | Err(AppError::Conflict(msg)) => {
-            let mut errors = forms::FieldErrors::new();
+            let mut errors = crate::site::forms::FieldErrors::default();
             errors.insert(field_of(kind, &msg), msg);
             let page = form_page(&viewer, kind, editing, &form, &tribes, errors);
             html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)

@@ -14,10 +14,6 @@ use crate::db::schema::{
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 
-pub fn today() -> NaiveDate {
-    Utc::now().date_naive()
-}
-
 /// The change-log key of a unit, e.g. `squad/payments`.
 pub fn unit_key(unit: &Unit) -> String {
     format!("{}/{}", unit.kind, unit.slug)
@@ -551,7 +547,9 @@ pub fn end_membership(
             .ok_or(AppError::NotFound)?;
         // History is never rewritten: a membership that has ended stays as it ended. Only a
         // planned end (in the future) may be brought forward.
-        if m.end_date.is_some_and(|e| e <= today() || e <= end) {
+        if m.end_date
+            .is_some_and(|e| e <= crate::dates::today() || e <= end)
+        {
             return Err(AppError::Conflict(
                 "This membership has already ended.".into(),
             ));

@@ -1,6 +1,6 @@
 //! Template structs of the org pages, and the code that assembles them from a snapshot.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 
 use askama::Template;
 use chrono::NaiveDate;
@@ -333,7 +333,7 @@ pub struct PersonForm {
     pub title: String,
     pub bio: String,
     pub links: String,
-    pub errors: BTreeMap<&'static str, String>,
+    pub errors: crate::site::forms::FieldErrors,
 }
 
 impl PersonForm {
@@ -441,7 +441,7 @@ pub struct UnitFormPage {
     pub alliance_tribes: Vec<String>,
     pub tribes: Vec<(String, String)>,
     pub kinds: Vec<(&'static str, &'static str)>,
-    pub errors: BTreeMap<&'static str, String>,
+    pub errors: crate::site::forms::FieldErrors,
 }
 
 impl UnitFormPage {

@@ -135,7 +135,7 @@ pub fn person_page(
     can_edit: bool,
     lessons: Vec<LessonSummary>,
 ) -> PersonPage {
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let view = |(m, u): &(Membership, Unit)| PersonMembership {
         unit: UnitRef::of(u),
         role: m.role(),

@@ -88,7 +88,7 @@ pub fn unit_page(
     data: UnitData,
     member_form: MemberForm,
 ) -> UnitPage {
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let unit = data.unit;
     let kind = unit.kind();
     let can_edit = access.can_edit(&unit);

@@ -14,7 +14,7 @@ use super::routes::parse_input;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
-use crate::org::forms::Pairs;
+use crate::site::forms::Pairs;
 use crate::site::paging::{self, PageQuery};
 use crate::state::AppState;
 
@@ -187,7 +187,7 @@ fn pairs(b: &PageBody, current: Option<(&Page, &[String], &[String])>) -> Pairs 
     Pairs(v)
 }
 
-fn errors_to(errors: std::collections::BTreeMap<&'static str, String>) -> AppError {
+fn errors_to(errors: crate::site::forms::FieldErrors) -> AppError {
     AppError::Validation(
         errors
             .into_iter()

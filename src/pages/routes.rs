@@ -1,8 +1,6 @@
 //! The wiki: `/pages`, `/pages/new`, `/pages/{slug}` with edit, history, diff, restore and
 //! (soft) delete, the live preview, and images.
 
-use std::collections::BTreeMap;
-
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
@@ -16,8 +14,8 @@ use super::views::{DiffPage, EditPage, HistoryPage, ListPage, ShowPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
-use crate::org::forms::Pairs;
 use crate::org::views::UnitRef;
+use crate::site::forms::Pairs;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 use crate::state::AppState;
@@ -179,7 +177,7 @@ async fn new_form(
         all_units: all_units(&state).await?,
         base_revision: 0,
         preview: None,
-        errors: BTreeMap::new(),
+        errors: Default::default(),
         conflict: None,
     })
 }
@@ -188,8 +186,8 @@ async fn new_form(
 pub fn parse_input(
     form: &Pairs,
     all_units: &[UnitRef],
-) -> Result<PageInput, BTreeMap<&'static str, String>> {
-    let mut errors = BTreeMap::new();
+) -> Result<PageInput, crate::site::forms::FieldErrors> {
+    let mut errors = crate::site::forms::FieldErrors::new();
     let title = model::parse_title(form.get("title"))
         .map_err(|e| errors.insert("title", e))
         .unwrap_or_default();
@@ -251,7 +249,7 @@ fn form_again(
         all_units,
         base_revision: form.get("base_revision").parse().unwrap_or(0),
         preview: None,
-        errors: BTreeMap::new(),
+        errors: Default::default(),
         conflict: None,
     }
 }
@@ -443,7 +441,7 @@ async fn edit_form(
         all_units: all_units(&state).await?,
         base_revision: page.revision,
         preview: None,
-        errors: BTreeMap::new(),
+        errors: Default::default(),
         conflict: None,
         editing: Some(page),
     })

@@ -1,7 +1,5 @@
 //! Template structs of the wiki pages.
 
-use std::collections::BTreeMap;
-
 use askama::Template;
 
 use super::merge::DiffLine;
@@ -66,7 +64,7 @@ pub struct EditPage {
     pub all_units: Vec<UnitRef>,
     pub base_revision: i32,
     pub preview: Option<SafeHtml>,
-    pub errors: BTreeMap<&'static str, String>,
+    pub errors: crate::site::forms::FieldErrors,
     /// Someone else's conflicting save: their text, and the merge with markers.
     pub conflict: Option<(Page, String)>,
 }

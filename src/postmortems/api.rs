@@ -18,7 +18,7 @@ use super::flow::{
     self, Acknowledge, Checker, ListQuery, Located, ReviewInput, ReviewRefused, editable, load,
     store,
 };
-use super::forms::{ActionRow, Errors, Form, LessonRow, TimelineRow, show_datetime};
+use super::forms::{ActionRow, Form, LessonRow, TimelineRow, show_datetime};
 use super::model::{LessonDraft, Status};
 use super::repo::{self, Postmortem, Review, Verdict};
 use crate::auth::Viewer;
@@ -29,6 +29,7 @@ use crate::org::cache::org_view;
 use crate::postmortems::blameless::Rules;
 use crate::postmortems::flow::PeopleCache;
 use crate::postmortems::flow::SummaryCache;
+use crate::site::forms::FieldErrors;
 use crate::site::paging::{self, PageQuery};
 use crate::site::views::invalid;
 use crate::state::AppState;
@@ -300,7 +301,7 @@ async fn respond(
             ))
         })
         .await?;
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let slug = |id: i64| {
         org.snap
             .unit(id)
@@ -454,13 +455,13 @@ async fn get(
 /// The status a body asks to move to after saving, checked before anything is saved: the
 /// current status is no move (so what `GET` answered can be `PUT` back), draft ⇄ review is,
 /// and publishing is a reviewer's approval, never a `PUT`.
-fn wanted_status(raw: Option<String>, current: Status) -> Result<Option<Status>, Errors> {
+fn wanted_status(raw: Option<String>, current: Status) -> Result<Option<Status>, FieldErrors> {
     let Some(raw) = raw.filter(|s| !s.trim().is_empty()) else {
         return Ok(None);
     };
     let refuse = |m: String| {
-        let mut e = Errors::new();
-        e.insert("status".into(), m);
+        let mut e = FieldErrors::new();
+        e.insert("status", m);
         Err(e)
     };
     match Status::parse(&raw) {
@@ -545,10 +546,10 @@ async fn review(
     body: web::Json<ReviewBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
-    let mut e = Errors::new();
+    let mut e = FieldErrors::new();
     let Some(verdict) = Verdict::parse(&b.verdict) else {
         e.insert(
-            "verdict".into(),
+            "verdict",
             format!("{:?} is not a verdict (approved or changes).", b.verdict),
         );
         return Ok(invalid(e));
@@ -568,7 +569,7 @@ async fn review(
         Ok(pm) => respond(&state, &org, pm, false).await,
         Err(ReviewRefused::Findings(n)) => {
             e.insert(
-                "acknowledge_findings".into(),
+                "acknowledge_findings",
                 format!(
                     "{n} blameless finding(s) are open: request changes, or send \
                      \"acknowledge_findings\": true to publish anyway."
@@ -577,7 +578,7 @@ async fn review(
             Ok(invalid(e))
         }
         Err(ReviewRefused::Comments(m)) => {
-            e.insert("comments".into(), m);
+            e.insert("comments", m);
             Ok(invalid(e))
         }
         Err(ReviewRefused::Changed) => Err(AppError::Conflict(
@@ -610,9 +611,9 @@ async fn check(
         None | Some("") | Some("anywhere") => Place::Anywhere,
         Some("contributing_factors") => Place::ContributingFactors,
         Some(other) => {
-            let mut e = Errors::new();
+            let mut e = FieldErrors::new();
             e.insert(
-                "place".into(),
+                "place",
                 format!("{other:?} is not a place (anywhere or contributing_factors)."),
             );
             return Ok(invalid(e));

@@ -5,7 +5,6 @@
 use std::sync::Arc;
 
 use super::blameless::{Finding, People, PersonRef, Rules};
-use super::forms::Errors;
 use super::model::{PostmortemInput, Status};
 use super::repo::{self, Dismissal, Involved, Postmortem, Summary, Verdict};
 use crate::auth::Viewer;
@@ -13,6 +12,7 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
+use crate::site::forms::FieldErrors;
 use crate::state::AppState;
 
 /// Whether `viewer` is one of the people of a post-mortem: an author, its facilitator or a
@@ -111,9 +111,9 @@ pub async fn store(
     viewer: &Viewer,
     old: Option<&Postmortem>,
     input: PostmortemInput,
-) -> AppResult<Result<Postmortem, Errors>> {
+) -> AppResult<Result<Postmortem, FieldErrors>> {
     let me = viewer.require_user()?.clone();
-    let mut errors = Errors::new();
+    let mut errors = FieldErrors::new();
     let inv = Involved {
         status: Status::Draft,
         authors: &input.authors,
@@ -122,10 +122,9 @@ pub async fn store(
     };
     if !may_edit(inv, Some(&me), org) {
         errors.insert(
-            "authors".into(),
+            "authors",
             "Keep yourself among the authors, or choose a squad you are in: otherwise you \
-             could not see this post-mortem after saving."
-                .into(),
+             could not see this post-mortem after saving.",
         );
     }
     if let Some(old) = old {
@@ -143,10 +142,9 @@ pub async fn store(
             || old.creator_id == Some(me.id);
         if people_changed && !leads {
             errors.insert(
-                "squads".into(),
+                "squads",
                 "Only its authors, its facilitator and admins change the squads and people of \
-                 a post-mortem."
-                    .into(),
+                 a post-mortem.",
             );
         }
     }
@@ -166,11 +164,10 @@ pub async fn store(
                     let after = checker.findings(c, &org2, &input, &dismissals)?.0.len();
                     if after > before {
                         errors.insert(
-                            "blameless".into(),
+                            "blameless",
                             "A published post-mortem stays blameless: rewrite the wording the \
                              check finds (listed above), or dismiss a finding on the \
-                             post-mortem's page with a reason."
-                                .into(),
+                             post-mortem's page with a reason.",
                         );
                     }
                 }
@@ -516,8 +513,8 @@ impl ListQuery {
             "" => None,
             s => Some(Status::parse(s).ok_or_else(|| bad("status", s))?),
         };
-        let from = crate::org::forms::date_param(&self.from, "from:")?;
-        let to = crate::org::forms::date_param(&self.to, "to:")?;
+        let from = crate::site::forms::date_param(&self.from, "from:")?;
+        let to = crate::site::forms::date_param(&self.to, "to:")?;
         let squads = org.squads_of(&self.squad, &self.tribe);
         Ok(visible_summaries(all, viewer, org)
             .filter(|s| severity.is_none_or(|v| s.severity == v))

@@ -6,17 +6,12 @@
 //! (`timeline_at_0`, `factor_2`, `action_title_1`); entirely blank rows are dropped, which is
 //! also how a row is removed.
 
-use std::collections::BTreeMap;
-
 use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 
 use super::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry, Times};
 use crate::action_items::model::{self as action, ActionInput};
 use crate::org::cache::OrgView;
-use crate::org::forms::{Pairs, optional_date};
-
-/// Messages by field name (`title`, `timeline_at_2`, `action_reason_0`, …).
-pub type Errors = BTreeMap<String, String>;
+use crate::site::forms::{FieldErrors, Pairs, optional_date};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimelineRow {
@@ -301,8 +296,8 @@ impl Form {
     }
 
     /// Checks everything; `me` is the writer's id (the author when none is named).
-    pub fn parse(&self, org: &OrgView, me: i64) -> Result<PostmortemInput, Errors> {
-        let mut e = Errors::new();
+    pub fn parse(&self, org: &OrgView, me: i64) -> Result<PostmortemInput, FieldErrors> {
+        let mut e = FieldErrors::new();
         let title = self.title.trim();
         if title.is_empty() {
             put(
@@ -558,8 +553,8 @@ impl Form {
 }
 
 /// Keeps the first message of a field.
-fn put(e: &mut Errors, field: String, message: String) {
-    e.entry(field).or_insert(message);
+fn put(e: &mut FieldErrors, field: String, message: String) {
+    e.add(field, message);
 }
 
 #[cfg(test)]

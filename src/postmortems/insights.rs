@@ -319,7 +319,7 @@ pub async fn page(
         })
         .await?;
     let pms = list.select(&all, viewer.person(), &org)?;
-    let i = compute(&pms, &items, crate::org::unit_repo::today());
+    let i = compute(&pms, &items, crate::dates::today());
     let charts = if i.quarters.is_empty() {
         vec![]
     } else {

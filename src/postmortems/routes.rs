@@ -13,7 +13,7 @@ use super::export;
 use super::flow::{
     self, Acknowledge, Checker, ListQuery, ReviewInput, ReviewRefused, editable, load, store,
 };
-use super::forms::{Errors, Form};
+use super::forms::Form;
 use super::model::Status;
 use super::repo::{self, Postmortem, Verdict};
 use super::views::{EditPage, FindingView, ListPage, ListRow, Section, ShowData, ShowPage};
@@ -22,11 +22,12 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
-use crate::org::forms::Pairs;
 use crate::pages::changes::{Feed, FeedEntry, absolute_links, entry_id, rfc3339};
 use crate::postmortems::blameless::Rules;
 use crate::postmortems::flow::SummaryCache;
 use crate::request::site_origin;
+use crate::site::forms::FieldErrors;
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
 
@@ -113,7 +114,7 @@ async fn new_form(
         &org,
         None,
         Form::blank(&squad, &me.username, now),
-        Errors::new(),
+        FieldErrors::new(),
         None,
     ))
 }
@@ -207,7 +208,7 @@ fn again(
     org: &OrgView,
     editing: Option<&Postmortem>,
     form: Form,
-    errors: Errors,
+    errors: FieldErrors,
     findings: Option<Vec<FindingView>>,
 ) -> AppResult<HttpResponse> {
     html_with_status(
@@ -296,7 +297,7 @@ async fn edit_form(
         &org,
         Some(&pm),
         form,
-        Errors::new(),
+        FieldErrors::new(),
         None,
     ))
 }
@@ -372,17 +373,17 @@ async fn review(
     page.comments = form.comments;
     match refused {
         ReviewRefused::Findings(n) => page.errors.insert(
-            "acknowledge".into(),
+            "acknowledge",
             format!(
                 "{n} blameless finding{} open: have them rewritten (request changes), or \
                  tick the box to publish anyway.",
                 if n == 1 { " is" } else { "s are" }
             ),
         ),
-        ReviewRefused::Comments(m) => page.errors.insert("comments".into(), m),
+        ReviewRefused::Comments(m) => page.errors.insert("comments", m),
         ReviewRefused::Changed => page.errors.insert(
-            "acknowledge".into(),
-            "It changed since you read it: read this version, then review again.".into(),
+            "acknowledge",
+            "It changed since you read it: read this version, then review again.",
         ),
     };
     html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)

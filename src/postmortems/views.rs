@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::flow::{ListQuery, Located};
-use super::forms::{Errors, Form};
+use super::forms::Form;
 use super::model::{Durations, Severity, Status, format_duration};
 use super::repo::{Dismissal, Postmortem, Review, Summary};
 use crate::action_items::flow::ActionView;
@@ -12,6 +12,7 @@ use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
+use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
 
 pub fn severities() -> Vec<(String, String)> {
@@ -194,7 +195,7 @@ pub struct ShowPage {
     /// The version shown, which a review is about.
     pub version: i64,
     /// Shown when a review was refused: the message, by field.
-    pub errors: Errors,
+    pub errors: FieldErrors,
     pub comments: String,
 }
 
@@ -214,7 +215,7 @@ pub struct ShowData {
 
 impl ShowPage {
     pub fn new(shell: Shell, org: &OrgView, pm: Postmortem, data: ShowData) -> ShowPage {
-        let today = crate::org::unit_repo::today();
+        let today = crate::dates::today();
         let i = &pm.input;
         let d = i.times.durations();
         let when = |t: Option<chrono::NaiveDateTime>| {
@@ -286,7 +287,7 @@ impl ShowPage {
             may_edit: data.may_edit,
             may_review: data.may_review,
             version: super::flow::version_of(&pm),
-            errors: Errors::new(),
+            errors: FieldErrors::new(),
             comments: String::new(),
             shell,
         }
@@ -304,7 +305,7 @@ pub struct EditPage {
     /// The post-mortem being edited: id and URL.
     pub editing: Option<(i64, String)>,
     pub form: Form,
-    pub errors: Errors,
+    pub errors: FieldErrors,
     /// Findings of the form as it stands.
     pub findings: Vec<FindingView>,
     /// Whether the findings were asked for (a preview), so "none" can be said.
@@ -321,7 +322,7 @@ impl EditPage {
         org: &OrgView,
         editing: Option<&Postmortem>,
         form: Form,
-        errors: Errors,
+        errors: FieldErrors,
         findings: Option<Vec<FindingView>>,
     ) -> EditPage {
         EditPage {

@@ -17,6 +17,7 @@ use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::model::Person;
 use crate::org::unit::UnitKind;
+use crate::site::forms::FieldErrors;
 use crate::state::AppState;
 
 /// Longest card, in characters: a sticky note, not an essay.
@@ -204,16 +205,14 @@ pub struct NewForm {
     pub facilitator: String,
 }
 
-pub type Errors = std::collections::BTreeMap<String, String>;
-
 impl NewForm {
-    pub fn parse(&self, org: &OrgView, me: &Person) -> Result<NewRetro, Errors> {
-        let mut errors = Errors::new();
+    pub fn parse(&self, org: &OrgView, me: &Person) -> Result<NewRetro, FieldErrors> {
+        let mut errors = FieldErrors::new();
         let squad = match org.unit_by_key(UnitKind::Squad.as_str(), self.squad.trim()) {
             Some(u) => Some(u.clone()),
             None => {
                 errors.insert(
-                    "squad".into(),
+                    "squad",
                     if self.squad.trim().is_empty() {
                         "Choose the squad whose retro it is.".into()
                     } else {
@@ -224,17 +223,17 @@ impl NewForm {
             }
         };
         let held_on = match self.held_on.trim() {
-            "" => crate::org::unit_repo::today(),
+            "" => crate::dates::today(),
             s => crate::dates::parse_date(s).unwrap_or_else(|_| {
-                errors.insert("held_on".into(), crate::dates::not_a_date(s));
-                crate::org::unit_repo::today()
+                errors.insert("held_on", crate::dates::not_a_date(s));
+                crate::dates::today()
             }),
         };
         let format = match Format::parse(self.format.trim()) {
             Some(f) => f,
             None => {
                 errors.insert(
-                    "format".into(),
+                    "format",
                     format!("{:?} is not a retro format.", self.format.trim()),
                 );
                 Format::StartStopContinue
@@ -242,14 +241,14 @@ impl NewForm {
         };
         let columns = if format == Format::Custom {
             parse_columns(&self.columns).unwrap_or_else(|e| {
-                errors.insert("columns".into(), e);
+                errors.insert("columns", e);
                 vec![]
             })
         } else {
             format.columns().iter().map(|c| c.to_string()).collect()
         };
         let vote_limit = parse_vote_limit(&self.vote_limit).unwrap_or_else(|e| {
-            errors.insert("vote_limit".into(), e);
+            errors.insert("vote_limit", e);
             3
         });
         let facilitator = match self.facilitator.trim() {
@@ -257,14 +256,14 @@ impl NewForm {
             u => match org.person_by_username(u.trim_start_matches('@')) {
                 Some(p) => Some(p.id),
                 None => {
-                    errors.insert("facilitator".into(), format!("There is no person {u:?}."));
+                    errors.insert("facilitator", format!("There is no person {u:?}."));
                     None
                 }
             },
         };
         let title = match self.title.trim() {
             t if t.chars().count() > 120 => {
-                errors.insert("title".into(), "At most 120 characters.".into());
+                errors.insert("title", "At most 120 characters.");
                 String::new()
             }
             "" => squad
@@ -294,7 +293,7 @@ pub async fn create(
     viewer: &Viewer,
     org: &OrgView,
     form: &NewForm,
-) -> AppResult<Result<Retro, Errors>> {
+) -> AppResult<Result<Retro, FieldErrors>> {
     let me = viewer.require_user()?;
     let new = match form.parse(org, me) {
         Ok(n) => n,
@@ -556,13 +555,13 @@ pub struct ActionForm {
 }
 
 impl ActionForm {
-    pub fn parse(&self, org: &OrgView, retro: &Retro) -> Result<ActionInput, Errors> {
-        let mut errors = Errors::new();
+    pub fn parse(&self, org: &OrgView, retro: &Retro) -> Result<ActionInput, FieldErrors> {
+        let mut errors = FieldErrors::new();
         let title = self.title.trim();
         if title.is_empty() {
-            errors.insert("title".into(), "Say what will be done.".into());
+            errors.insert("title", "Say what will be done.");
         } else if title.chars().count() > 200 {
-            errors.insert("title".into(), "At most 200 characters.".into());
+            errors.insert("title", "At most 200 characters.");
         }
         let squad_id = match self.squad.trim() {
             "" => Some(retro.squad_id),
@@ -570,14 +569,14 @@ impl ActionForm {
                 .unit_by_key(UnitKind::Squad.as_str(), s)
                 .map(|u| u.id)
                 .or_else(|| {
-                    errors.insert("squad".into(), format!("There is no squad {s:?}."));
+                    errors.insert("squad", format!("There is no squad {s:?}."));
                     None
                 }),
         };
         let person_id = match self.owner.trim().trim_start_matches('@') {
             "" => None,
             u => org.person_by_username(u).map(|p| p.id).or_else(|| {
-                errors.insert("owner".into(), format!("There is no person {u:?}."));
+                errors.insert("owner", format!("There is no person {u:?}."));
                 None
             }),
         };
@@ -586,7 +585,7 @@ impl ActionForm {
             s => match crate::dates::parse_date(s) {
                 Ok(d) => Some(d),
                 Err(_) => {
-                    errors.insert("due_on".into(), crate::dates::not_a_date(s));
+                    errors.insert("due_on", crate::dates::not_a_date(s));
                     None
                 }
             },

@@ -14,8 +14,8 @@ use super::views::{ListPage, ListRow, NewPage, ShowPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::org_view;
-use crate::org::forms::Pairs;
 use crate::retros::flow::RetroCache;
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, page_url, see_other};
 use crate::state::AppState;
 

@@ -2,12 +2,13 @@
 
 use askama::Template;
 
-use super::flow::{ActionForm, Errors, NewForm, Page};
+use super::flow::{ActionForm, NewForm, Page};
 use super::model::{Card, Format, Phase, Retro, Topic, Verdict};
 use crate::action_items::model::ActionItem;
 use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
+use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
 
 pub fn formats() -> Vec<Choice> {
@@ -84,21 +85,21 @@ impl ListPage {
 pub struct NewPage {
     pub shell: Shell,
     pub form: NewForm,
-    pub errors: Errors,
+    pub errors: FieldErrors,
     pub squads: Vec<UnitChoice>,
     pub formats: Vec<Choice>,
     pub today: String,
 }
 
 impl NewPage {
-    pub fn new(shell: Shell, org: &OrgView, form: NewForm, errors: Errors) -> NewPage {
+    pub fn new(shell: Shell, org: &OrgView, form: NewForm, errors: FieldErrors) -> NewPage {
         NewPage {
             shell,
             form,
             errors,
             squads: units_of(org, UnitKind::Squad),
             formats: formats(),
-            today: crate::org::unit_repo::today().to_string(),
+            today: crate::dates::today().to_string(),
         }
     }
 }
@@ -203,7 +204,7 @@ pub struct ShowPage {
     pub squads: Vec<UnitChoice>,
     pub members: Vec<(String, String)>,
     /// What was typed, shown again with its errors.
-    pub errors: Errors,
+    pub errors: FieldErrors,
     pub card_column: String,
     pub card_body: String,
     pub group_title: String,
@@ -239,7 +240,7 @@ impl ShowPage {
                 .finish();
             format!("/lessons/new?{q}")
         };
-        let today = crate::org::unit_repo::today();
+        let today = crate::dates::today();
         let current = Phase::ALL.iter().position(|p| *p == r.phase).unwrap_or(0);
         ShowPage {
             id: r.id,
@@ -335,7 +336,7 @@ impl ShowPage {
                 m
             },
             squad_slug,
-            errors: Errors::new(),
+            errors: FieldErrors::new(),
             card_column: String::new(),
             card_body: String::new(),
             group_title: String::new(),

@@ -240,7 +240,7 @@ fn people_by_ids(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>
             people::created_at,
         ))
         .load(conn)?;
-    let today = crate::org::unit_repo::today();
+    let today = crate::dates::today();
     let mut unit_ids = grouped(
         memberships::table
             .filter(memberships::person_id.eq_any(ids))

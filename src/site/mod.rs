@@ -1,6 +1,7 @@
-//! The app shell: the layout every page shares, paging, static assets, error pages and the
-//! headers every response carries.
+//! The shared web kit: the layout every page shares, forms and their field errors, paging,
+//! static assets, error pages and the headers every response carries.
 
 pub mod assets;
+pub mod forms;
 pub mod paging;
 pub mod views;

@@ -12,7 +12,7 @@ use super::routes::Form;
 use super::views::{CataloguePage, EditPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::org::forms::Pairs;
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
 

@@ -15,10 +15,11 @@ use super::repo;
 use super::routes::{no_store, shell, signed_in};
 use super::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
 use crate::auth::Viewer;
+use crate::dates::today;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::org_view;
 use crate::org::unit::{Membership, Role, UnitKind};
-use crate::org::unit_repo::{PersonBrief, today};
+use crate::org::unit_repo::PersonBrief;
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
 

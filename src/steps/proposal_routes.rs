@@ -14,10 +14,11 @@ use super::routes::with_org;
 use super::routes::{
     Form, back, load_for_write, load_seen, no_store, one_error, render_person, shell, signed_in,
 };
-use super::views::{Errors, FeedbackPage, ProposalPage, Sent};
+use super::views::{FeedbackPage, ProposalPage, Sent};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::org::forms::Pairs;
+use crate::site::forms::FieldErrors;
+use crate::site::forms::Pairs;
 use crate::site::views::{html_with_status, see_other};
 use crate::state::AppState;
 
@@ -41,14 +42,14 @@ pub(super) async fn propose(
         ));
     }
     let form = Pairs(form.into_inner());
-    let mut errors = Errors::new();
+    let mut errors = FieldErrors::new();
     let to = super::model::check_proposal(loaded.step(), Step::parse(form.get("to")));
     if let Err(e) = &to {
-        errors.insert("to".into(), e.clone());
+        errors.insert("to", e.clone());
     }
     let evidence = parse_text(form.get("evidence"), EVIDENCE_MIN, "evidence");
     if let Err(e) = &evidence {
-        errors.insert("evidence".into(), e.clone());
+        errors.insert("evidence", e.clone());
     }
     let (Ok(to), Ok(evidence)) = (to, evidence) else {
         let sent = Some(Sent::of("proposal", form));
@@ -68,7 +69,15 @@ pub(super) async fn proposal_page(
     path: web::Path<(String, i64)>,
 ) -> AppResult<HttpResponse> {
     let (username, id) = path.into_inner();
-    render_proposal(&state, &viewer, &username, id, String::new(), Errors::new()).await
+    render_proposal(
+        &state,
+        &viewer,
+        &username,
+        id,
+        String::new(),
+        FieldErrors::new(),
+    )
+    .await
 }
 
 async fn render_proposal(
@@ -77,7 +86,7 @@ async fn render_proposal(
     username: &str,
     id: i64,
     note: String,
-    errors: Errors,
+    errors: FieldErrors,
 ) -> AppResult<HttpResponse> {
     let me = signed_in(viewer)?;
     let username = username.to_string();

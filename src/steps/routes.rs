@@ -14,14 +14,15 @@ use super::framework::Framework;
 use super::model::{Behavior, Row, Side, Step, parse_rating, parse_text};
 use super::proposal_repo;
 use super::repo::{self, RecordInput};
-use super::views::{Errors, FrameworkPage, PersonPage, Sent};
+use super::views::{FrameworkPage, PersonPage, Sent};
 use crate::auth::Viewer;
+use crate::dates::today;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
-use crate::org::forms::Pairs;
-use crate::org::unit_repo::today;
+use crate::site::forms::FieldErrors;
+use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
 
@@ -152,14 +153,14 @@ async fn person_page(
     viewer: Viewer,
     username: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    render_person(&state, &viewer, &username, Errors::new(), None).await
+    render_person(&state, &viewer, &username, FieldErrors::new(), None).await
 }
 
 pub(super) async fn render_person(
     state: &AppState,
     viewer: &Viewer,
     username: &str,
-    errors: Errors,
+    errors: FieldErrors,
     sent: Option<Sent>,
 ) -> AppResult<HttpResponse> {
     let (me, is_admin) = signed_in(viewer)?;
@@ -239,8 +240,8 @@ pub(super) fn back(loaded: &flow::Loaded) -> HttpResponse {
     see_other(&format!("/people/{}/steps", loaded.person.username))
 }
 
-pub(super) fn one_error(key: &str, message: impl Into<String>) -> Errors {
-    Errors::from([(key.to_string(), message.into())])
+pub(super) fn one_error(key: &str, message: impl Into<String>) -> FieldErrors {
+    [(key, message.into())].into_iter().collect()
 }
 
 async fn record(

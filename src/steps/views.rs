@@ -1,6 +1,6 @@
 //! The career-step pages' template structs and the small formatting they need.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use askama::Template;
 use chrono::NaiveDate;
@@ -14,10 +14,8 @@ use super::model::{
 use super::proposal_repo::{Feedback, Proposal};
 use super::repo::Entry;
 use crate::markdown::SafeHtml;
-use crate::org::forms::Pairs;
+use crate::site::forms::{FieldErrors, Pairs};
 use crate::site::views::Shell;
-
-pub type Errors = BTreeMap<String, String>;
 
 /// `/steps`: the framework, and what waits for the viewer.
 #[derive(Template)]
@@ -208,7 +206,7 @@ pub struct PersonPage {
     pub me: i64,
     pub is_admin: bool,
     pub today: NaiveDate,
-    pub errors: Errors,
+    pub errors: FieldErrors,
     pub sent: Option<Sent>,
 }
 
@@ -224,7 +222,7 @@ pub struct ProposalPage {
     pub may_decide: bool,
     pub me: i64,
     pub note: String,
-    pub errors: Errors,
+    pub errors: FieldErrors,
 }
 
 /// `/steps/feedback/{id}`: what a peer is asked — the person and the behaviors, not the step.

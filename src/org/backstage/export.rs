@@ -46,7 +46,7 @@ fn metadata_of(r: &EntityRef) -> Metadata {
 /// slug; where two units would share a name (two kinds with one slug), the name gets the kind
 /// as a suffix and the slug travels in an annotation.
 pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
-    let today = repo::today();
+    let today = crate::dates::today();
     let snap = repo::snapshot(conn, today)?;
     let profiles = people::all_profiles(conn)?;
     let alliance_links = repo::alliance_links(conn)?;

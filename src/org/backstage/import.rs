@@ -264,7 +264,7 @@ fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Re
         };
         Ok(repo::unit(c, UnitKind::Tribe, &slug)?.id)
     };
-    let today = repo::today();
+    let today = crate::dates::today();
     let alliance_links = repo::alliance_links(c)?;
     for g in &plan.groups {
         let err = at(&g.at);
