@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::model::{Outcome, Reason, quarter};
 use super::repo::Summary;
+use crate::site::chart::{Chart, Line, Mark, pct};
 
 /// Outcome counts of a set of ended experiments.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
@@ -197,55 +198,12 @@ fn quarters_between(first: &str, last: &str) -> Vec<String> {
     out
 }
 
-/// `0.4167` → "42 %"; none → "–".
-pub fn pct(v: Option<f64>) -> String {
-    v.map(|v| format!("{:.0} %", v * 100.0))
-        .unwrap_or_else(|| "–".into())
-}
-
 const W: f64 = 640.0;
 const H: f64 = 240.0;
 const LEFT: f64 = 44.0;
 const RIGHT: f64 = 16.0;
 const TOP: f64 = 16.0;
 const BOTTOM: f64 = 40.0;
-
-/// A chart's geometry: the template draws it as inline SVG, escaping every label.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Chart {
-    pub title: &'static str,
-    pub width: f64,
-    pub height: f64,
-    pub left: f64,
-    pub right: f64,
-    /// Horizontal grid lines: y and label.
-    pub grid: Vec<(f64, String)>,
-    /// Quarter labels under the axis: x and label.
-    pub labels: Vec<(f64, String)>,
-    pub label_y: f64,
-    pub lines: Vec<Line>,
-    pub bars: Vec<Mark>,
-}
-
-/// A series: its path (`M x,y L x,y …`, broken where a quarter has no data) and points.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Line {
-    pub class: &'static str,
-    pub name: &'static str,
-    pub path: String,
-    pub points: Vec<Mark>,
-}
-
-/// A point (x, y) or a bar (x, y, width, height), with its tooltip.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Mark {
-    pub class: &'static str,
-    pub x: f64,
-    pub y: f64,
-    pub w: f64,
-    pub h: f64,
-    pub tip: String,
-}
 
 /// The x of quarter `i` of `n`, and the width each one has.
 fn slot(i: usize, n: usize) -> (f64, f64) {

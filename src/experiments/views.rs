@@ -4,7 +4,7 @@ use askama::Template;
 
 use super::filters::{InsightsQuery, ListQuery};
 use super::forms::{Form, ResultRow, count, number};
-use super::insights::{self, Insights, pct};
+use super::insights::{self, Insights};
 use super::model::{Check, Decision, Direction, MetricKind, Outcome, Reason, Status, quarter};
 use super::repo::{Experiment, Summary};
 use super::stats::{Design, days_needed, percent, trim_number};
@@ -13,8 +13,8 @@ use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
 use crate::search::aside::RelatedView;
-use crate::site::forms::FieldErrors;
-use crate::site::forms::Pairs;
+use crate::site::chart::{Chart, pct};
+use crate::site::forms::{FieldErrors, Pairs};
 use crate::site::views::Shell;
 
 fn choices<T: Copy>(
@@ -611,7 +611,7 @@ pub struct InsightsPage {
     pub reasons: Vec<(&'static str, u64)>,
     /// Title, first column's heading and rows: per quarter (newest first), tribe and squad.
     pub tables: Vec<(&'static str, &'static str, Vec<RateRow>)>,
-    pub charts: Vec<insights::Chart>,
+    pub charts: Vec<Chart>,
 }
 
 impl InsightsPage {

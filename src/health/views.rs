@@ -7,7 +7,7 @@ use askama::Template;
 
 use super::flow::History;
 use super::model::{Ballot, Color, Indicator, Session, Tally};
-use crate::experiments::insights::{Chart, Line, Mark};
+use crate::site::chart::{Chart, Line, Mark};
 use crate::site::views::Shell;
 
 /// A result as a cell: its colour class, the colour in words and the trend arrow (so the

@@ -14,11 +14,11 @@ use super::repo::Summary;
 use crate::action_items::model::{ActionItem, completion_rate};
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::experiments::insights::{Chart, Mark, pct};
 use crate::experiments::model::quarter;
 use crate::org::cache::org_view;
 use crate::org::forms::{UnitChoice, units_of};
 use crate::org::unit::UnitKind;
+use crate::site::chart::{Chart, Mark, pct};
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
 

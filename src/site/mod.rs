@@ -2,6 +2,7 @@
 //! static assets, error pages and the headers every response carries.
 
 pub mod assets;
+pub mod chart;
 pub mod forms;
 pub mod paging;
 pub mod views;
