@@ -27,6 +27,7 @@ pub mod postmortems;
 pub mod projection;
 pub mod request;
 pub mod retros;
+pub mod revisions;
 pub mod search;
 pub mod site;
 pub mod state;

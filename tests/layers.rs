@@ -27,6 +27,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "markdown",
             "site",
             "state",
+            "revisions",
             "projection",
         ],
     ),

@@ -10,7 +10,7 @@ use super::routes::parse_input;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
-use crate::pages::api::UnitKey;
+use crate::org::unit::UnitKey;
 use crate::pages::render::render;
 use crate::site::forms::Pairs;
 use crate::site::paging::PageQuery;

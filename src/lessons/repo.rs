@@ -7,10 +7,11 @@ use diesel::prelude::*;
 use super::model::{Lesson, LessonInput, LessonRevision};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{lesson_revisions, lesson_tags, lesson_units, lessons, people, units};
-use crate::db::{AnyConnection, Change, changelog, write_transaction, write_with_changes};
+use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::org::unit::Unit;
-use crate::pages::merge;
+use crate::revisions::merge::{OnStale, Version};
+use crate::revisions::{Revisioned, Text};
 
 pub fn lesson(conn: &mut AnyConnection, id: i64) -> AppResult<Lesson> {
     lessons::table
@@ -245,69 +246,79 @@ pub fn create(
     })
 }
 
-pub enum Saved {
-    Ok { lesson: Lesson, merged: bool },
-    Conflict { current: Lesson, conflicted: String },
-}
+/// How a lesson save went.
+pub type Saved = crate::revisions::Saved<Lesson>;
 
-/// Saves an edit that started from revision `base` (see `pages::repo::save`).
+/// Saves an edit that started from revision `base` (see [`crate::revisions::save`]).
 pub fn save(
     conn: &mut AnyConnection,
     actor: Option<i64>,
     id: i64,
     base: i32,
     input: &LessonInput,
-    on_stale: merge::OnStale,
+    on_stale: OnStale,
 ) -> AppResult<Saved> {
-    write_transaction(conn, |conn| {
-        // Locked before it is read, as in `pages::repo::save`.
+    crate::revisions::save::<Lesson>(conn, actor, id, base, input, on_stale)
+}
+
+impl Revisioned for Lesson {
+    type Input = LessonInput;
+
+    const DELETED_MEANWHILE: &'static str = "This lesson was deleted meanwhile.";
+
+    fn lock(conn: &mut AnyConnection, id: i64) -> AppResult<Lesson> {
         diesel::update(lessons::table.find(id))
             .set(lessons::revision.eq(lessons::revision))
             .execute(conn)?;
-        let current = lesson(conn, id)?;
-        if current.deleted_at.is_some() {
-            return Err(AppError::Conflict(
-                "This lesson was deleted meanwhile.".into(),
-            ));
+        lesson(conn, id)
+    }
+
+    fn revision(&self) -> i32 {
+        self.revision
+    }
+
+    fn deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    fn text(&self) -> Version<'_> {
+        Version {
+            title: &self.title,
+            body: &self.body,
+            key: "",
         }
-        let mut input = input.clone();
-        let mut merged = false;
-        if base != current.revision {
-            if on_stale == merge::OnStale::Refuse {
-                let conflicted = input.body.clone();
-                return Ok(Saved::Conflict {
-                    current,
-                    conflicted,
-                });
-            }
-            let ancestor = revision(conn, id, base)?;
-            let version = |title, body| merge::Version {
-                title,
-                body,
-                key: "",
-            };
-            match merge::rebase(
-                &version(&ancestor.title, &ancestor.body),
-                &version(&current.title, &current.body),
-                &version(&input.title, &input.body),
-            ) {
-                Ok((title, body, _)) => {
-                    (input.title, input.body) = (title, body);
-                    merged = true;
-                }
-                Err(conflicted) => {
-                    return Ok(Saved::Conflict {
-                        current,
-                        conflicted,
-                    });
-                }
-            }
+    }
+
+    fn text_at(conn: &mut AnyConnection, id: i64, number: i32) -> AppResult<Text> {
+        let r = revision(conn, id, number)?;
+        Ok((r.title, r.body, String::new()))
+    }
+
+    fn input_text(input: &LessonInput) -> Version<'_> {
+        Version {
+            title: &input.title,
+            body: &input.body,
+            key: "",
         }
-        if merged && input.summary.is_empty() {
-            input.summary = format!("merged with revision {}", current.revision);
-        }
-        let number = current.revision + 1;
-        let now = Utc::now().naive_utc();
+    }
+
+    fn set_text(input: &mut LessonInput, (title, body, _): Text) {
+        (input.title, input.body) = (title, body);
+    }
+
+    fn summary(input: &mut LessonInput) -> &mut String {
+        &mut input.summary
+    }
+
+    fn write(
+        &self,
+        conn: &mut AnyConnection,
+        actor: Option<i64>,
+        number: i32,
+        input: &LessonInput,
+        now: NaiveDateTime,
+    ) -> AppResult<(Lesson, Vec<Change>)> {
+        let id = self.id;
         diesel::update(lessons::table.find(id))
             .set((
                 lessons::title.eq(&input.title),
@@ -318,18 +329,13 @@ pub fn save(
                 lessons::updated_at.eq(now),
             ))
             .execute(conn)?;
-        add_revision(conn, id, number, &input, actor, now)?;
-        set_tags_units(conn, id, &input)?;
-        changelog::append(
-            conn,
-            actor,
-            &[Change::new(EntityKind::Lesson, id.to_string(), Op::Update)],
-        )?;
-        Ok(Saved::Ok {
-            lesson: lesson(conn, id)?,
-            merged,
-        })
-    })
+        add_revision(conn, id, number, input, actor, now)?;
+        set_tags_units(conn, id, input)?;
+        Ok((
+            lesson(conn, id)?,
+            vec![Change::new(EntityKind::Lesson, id.to_string(), Op::Update)],
+        ))
+    }
 }
 
 pub fn revision(conn: &mut AnyConnection, id: i64, number: i32) -> AppResult<LessonRevision> {

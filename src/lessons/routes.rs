@@ -12,8 +12,8 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
-use crate::pages::merge::OnStale;
-use crate::pages::views::DiffPage;
+use crate::revisions::merge::OnStale;
+use crate::revisions::views::DiffPage;
 use crate::site::forms::{Pairs, date_param};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
@@ -475,7 +475,10 @@ async fn save(
         .run(move |c| repo::save(c, Some(me), lid, base, &input, OnStale::Merge))
         .await?
     {
-        Saved::Ok { lesson, merged } => {
+        Saved::Ok {
+            saved: lesson,
+            merged,
+        } => {
             let url = if merged {
                 format!("{}?merged=1", lesson.url())
             } else {
@@ -533,7 +536,7 @@ async fn diff(
         title: l.title.clone(),
         url: l.url(),
         section: ("Lessons", "/lessons"),
-        lines: crate::pages::merge::diff(&from.body, &to.body),
+        lines: crate::revisions::merge::diff(&from.body, &to.body),
         from: (from.number, from.title),
         to: (to.number, to.title),
     })
@@ -564,7 +567,7 @@ async fn restore(
         })
         .await?;
     match saved {
-        Saved::Ok { lesson, .. } => Ok(see_other(&lesson.url())),
+        Saved::Ok { saved: lesson, .. } => Ok(see_other(&lesson.url())),
         Saved::Conflict { current, .. } => Ok(see_other(&format!("{}/history", current.url()))),
     }
 }

@@ -454,6 +454,22 @@ impl Initiative {
     }
 }
 
+/// A unit as the pages and lessons API name it: `{"kind": "squad", "slug": "payments"}`.
+#[derive(Serialize)]
+pub struct UnitKey {
+    pub kind: String,
+    pub slug: String,
+}
+
+impl UnitKey {
+    pub fn of(u: Unit) -> UnitKey {
+        UnitKey {
+            kind: u.kind,
+            slug: u.slug,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

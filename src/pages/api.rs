@@ -6,7 +6,6 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::merge::OnStale;
 use super::model::Page;
 use super::render::render;
 use super::repo::{self, Lookup};
@@ -14,6 +13,8 @@ use super::routes::parse_input;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
+use crate::org::unit::UnitKey;
+use crate::revisions::merge::OnStale;
 use crate::site::forms::Pairs;
 use crate::site::paging::{self, PageQuery};
 use crate::state::AppState;
@@ -24,22 +25,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/pages/{slug}", web::get().to(get))
         .route("/api/v1/pages/{slug}", web::put().to(update))
         .route("/api/v1/pages/{slug}/revisions", web::get().to(revisions));
-}
-
-/// A unit as the pages and lessons API name it: `{"kind": "squad", "slug": "payments"}`.
-#[derive(Serialize)]
-pub struct UnitKey {
-    pub kind: String,
-    pub slug: String,
-}
-
-impl UnitKey {
-    pub fn of(u: crate::org::unit::Unit) -> UnitKey {
-        UnitKey {
-            kind: u.kind,
-            slug: u.slug,
-        }
-    }
 }
 
 #[derive(Serialize)]
@@ -253,7 +238,10 @@ async fn update(
         .run(move |c| repo::save(c, Some(me), id, base, &input, on_stale))
         .await?
     {
-        repo::Saved::Ok { page, merged } => {
+        repo::Saved::Ok {
+            saved: page,
+            merged,
+        } => {
             let page = page_json(&state, page).await?;
             Ok(HttpResponse::Ok().json(SavedJson { page, merged }))
         }

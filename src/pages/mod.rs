@@ -5,7 +5,6 @@ pub mod api;
 pub mod changes;
 pub mod export;
 pub mod indexed;
-pub mod merge;
 pub mod model;
 pub mod render;
 pub mod repo;

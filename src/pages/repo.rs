@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::merge;
 use super::model::{Page, PageInput, Revision};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
@@ -16,6 +15,8 @@ use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::markdown::{self, Resolve};
 use crate::org::unit::Unit;
+use crate::revisions::merge::{OnStale, Version};
+use crate::revisions::{Revisioned, Text};
 
 /// What a slug leads to.
 pub enum Lookup {
@@ -365,79 +366,91 @@ fn next_free_slug(conn: &mut AnyConnection, slug: &str) -> AppResult<String> {
     Err(AppError::internal("no free slug"))
 }
 
-/// How a save went.
-pub enum Saved {
-    /// Saved as a new revision (`merged`: someone else's save in between was merged in).
-    Ok { page: Page, merged: bool },
-    /// Someone else changed the same lines since `base`: nothing was saved.
-    Conflict { current: Page, conflicted: String },
-}
+/// How a page save went.
+pub type Saved = crate::revisions::Saved<Page>;
 
-/// Saves an edit that started from revision `base`. When the page moved on meanwhile, the
-/// edit is merged three-way with what was saved since; overlapping changes are a conflict
-/// and nothing is saved — never a silent overwrite.
+/// Saves an edit that started from revision `base` (see [`crate::revisions::save`]).
 pub fn save(
     conn: &mut AnyConnection,
     actor: Option<i64>,
     page_id: i64,
     base: i32,
     input: &PageInput,
-    on_stale: merge::OnStale,
+    on_stale: OnStale,
 ) -> AppResult<Saved> {
-    // Not `write_with_changes`: a conflict writes nothing and so logs nothing.
-    crate::db::write_transaction(conn, |conn| {
-        // Lock the row before reading it (on PostgreSQL; SQLite's write is already serialised):
-        // two saves from the same revision then see each other, and the second merges or
-        // conflicts instead of failing on the revision number.
-        diesel::update(pages::table.find(page_id))
+    crate::revisions::save::<Page>(conn, actor, page_id, base, input, on_stale)
+}
+
+impl Revisioned for Page {
+    type Input = PageInput;
+
+    const DELETED_MEANWHILE: &'static str =
+        "This page was deleted while you edited it; ask an admin to restore it.";
+
+    fn lock(conn: &mut AnyConnection, id: i64) -> AppResult<Page> {
+        diesel::update(pages::table.find(id))
             .set(pages::revision.eq(pages::revision))
             .execute(conn)?;
-        let current: Page = pages::table
-            .find(page_id)
+        Ok(pages::table
+            .find(id)
             .select(Page::as_select())
-            .first(conn)?;
-        if current.deleted_at.is_some() {
-            return Err(AppError::Conflict(
-                "This page was deleted while you edited it; ask an admin to restore it.".into(),
-            ));
+            .first(conn)?)
+    }
+
+    fn revision(&self) -> i32 {
+        self.revision
+    }
+
+    fn deleted(&self) -> bool {
+        self.deleted_at.is_some()
+    }
+
+    fn text(&self) -> Version<'_> {
+        Version {
+            title: &self.title,
+            body: &self.body,
+            key: &self.slug,
         }
-        let mut input = input.clone();
-        let mut merged = false;
-        if base != current.revision {
-            if on_stale == merge::OnStale::Refuse {
-                let conflicted = input.body.clone();
-                return Ok(Saved::Conflict {
-                    current,
-                    conflicted,
-                });
-            }
-            let ancestor = revision(conn, page_id, base)?;
-            let version = |title, body, key| merge::Version { title, body, key };
-            match merge::rebase(
-                &version(&ancestor.title, &ancestor.body, &ancestor.slug),
-                &version(&current.title, &current.body, &current.slug),
-                &version(&input.title, &input.body, &input.slug),
-            ) {
-                Ok((title, body, slug)) => {
-                    (input.title, input.body, input.slug) = (title, body, slug);
-                    merged = true;
-                }
-                Err(conflicted) => {
-                    return Ok(Saved::Conflict {
-                        current,
-                        conflicted,
-                    });
-                }
-            }
+    }
+
+    fn text_at(conn: &mut AnyConnection, id: i64, number: i32) -> AppResult<Text> {
+        let r = revision(conn, id, number)?;
+        Ok((r.title, r.body, r.slug))
+    }
+
+    fn input_text(input: &PageInput) -> Version<'_> {
+        Version {
+            title: &input.title,
+            body: &input.body,
+            key: &input.slug,
         }
-        if input.slug != current.slug && slug_taken(conn, &input.slug, Some(page_id))? {
+    }
+
+    fn set_text(input: &mut PageInput, (title, body, slug): Text) {
+        (input.title, input.body, input.slug) = (title, body, slug);
+    }
+
+    fn summary(input: &mut PageInput) -> &mut String {
+        &mut input.summary
+    }
+
+    /// A new slug must be free; the old one keeps working as a redirect, and the change log
+    /// records the old key's removal next to the new one's update.
+    fn write(
+        &self,
+        conn: &mut AnyConnection,
+        actor: Option<i64>,
+        number: i32,
+        input: &PageInput,
+        now: NaiveDateTime,
+    ) -> AppResult<(Page, Vec<Change>)> {
+        let page_id = self.id;
+        if input.slug != self.slug && slug_taken(conn, &input.slug, Some(page_id))? {
             return Err(AppError::Conflict(format!(
                 "There is already a page at /pages/{}; choose another slug.",
                 input.slug
             )));
         }
-        let number = current.revision + 1;
-        let now = Utc::now().naive_utc();
         diesel::update(pages::table.find(page_id))
             .set((
                 pages::slug.eq(&input.slug),
@@ -449,34 +462,26 @@ pub fn save(
             ))
             .execute(conn)?;
         let mut changes = vec![];
-        if input.slug != current.slug {
+        if input.slug != self.slug {
             diesel::delete(page_redirects::table.filter(page_redirects::old_slug.eq(&input.slug)))
                 .execute(conn)?;
             diesel::insert_into(page_redirects::table)
                 .values((
-                    page_redirects::old_slug.eq(&current.slug),
+                    page_redirects::old_slug.eq(&self.slug),
                     page_redirects::page_id.eq(page_id),
                 ))
                 .execute(conn)?;
-            changes.push(Change::new(
-                EntityKind::Page,
-                current.slug.clone(),
-                Op::Delete,
-            ));
+            changes.push(Change::new(EntityKind::Page, self.slug.clone(), Op::Delete));
         }
-        if merged && input.summary.is_empty() {
-            input.summary = format!("merged with revision {}", current.revision);
-        }
-        add_revision(conn, page_id, number, &input, actor, now)?;
-        set_links_tags_units(conn, page_id, &input)?;
+        add_revision(conn, page_id, number, input, actor, now)?;
+        set_links_tags_units(conn, page_id, input)?;
         let page: Page = pages::table
             .find(page_id)
             .select(Page::as_select())
             .first(conn)?;
         changes.push(Change::new(EntityKind::Page, page.slug.clone(), Op::Update));
-        crate::db::changelog::append(conn, actor, &changes)?;
-        Ok(Saved::Ok { page, merged })
-    })
+        Ok((page, changes))
+    }
 }
 
 /// Who created a page (the author of its first revision).

@@ -6,15 +6,16 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
-use super::merge::OnStale;
 use super::model::{self, PageInput};
 use super::render::{PageParts, Renderer, render};
 use super::repo::{self, Lookup, Saved};
-use super::views::{DiffPage, EditPage, HistoryPage, ListPage, ShowPage};
+use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
+use crate::revisions::merge::OnStale;
+use crate::revisions::views::DiffPage;
 use crate::site::forms::Pairs;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
@@ -480,7 +481,10 @@ async fn save(
         .run(move |c| repo::save(c, Some(me), id, base, &input, OnStale::Merge))
         .await
     {
-        Ok(Saved::Ok { page, merged }) => {
+        Ok(Saved::Ok {
+            saved: page,
+            merged,
+        }) => {
             let url = if merged {
                 format!("{}?merged=1", page.url())
             } else {
@@ -553,7 +557,7 @@ async fn diff(
         .db
         .run(move |c| Ok((repo::revision(c, id, from)?, repo::revision(c, id, to)?)))
         .await?;
-    let lines = super::merge::diff(&from.body, &to.body);
+    let lines = crate::revisions::merge::diff(&from.body, &to.body);
     html(&DiffPage {
         shell: Shell::new(&viewer, "pages"),
         title: page.title.clone(),
@@ -592,7 +596,7 @@ async fn restore(
         })
         .await?;
     match saved {
-        Saved::Ok { page, .. } => Ok(see_other(&page.url())),
+        Saved::Ok { saved: page, .. } => Ok(see_other(&page.url())),
         Saved::Conflict { current, .. } => Ok(see_other(&format!("{}/history", current.url()))),
     }
 }

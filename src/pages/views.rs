@@ -2,7 +2,6 @@
 
 use askama::Template;
 
-use super::merge::DiffLine;
 use super::model::{Page, Revision};
 use super::repo::PageSummary;
 use crate::markdown::SafeHtml;
@@ -93,18 +92,4 @@ pub struct HistoryPage {
     pub shell: Shell,
     pub page: Page,
     pub revisions: Vec<(Revision, Option<String>)>,
-}
-
-/// Two revisions of a page or a lesson, line by line.
-#[derive(Template)]
-#[template(path = "pages/diff.html")]
-pub struct DiffPage {
-    pub shell: Shell,
-    /// What the revisions belong to: its title, its address, and where it is listed.
-    pub title: String,
-    pub url: String,
-    pub section: (&'static str, &'static str),
-    pub from: (i32, String),
-    pub to: (i32, String),
-    pub lines: Vec<Option<DiffLine>>,
 }
