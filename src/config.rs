@@ -80,6 +80,8 @@ pub struct ServeArgs {
     /// proxy, the proxy's). Forms are accepted only from this origin, feeds and exports link
     /// to it, and an https address marks the session cookie Secure.
     #[arg(long, env = "FIKA_PUBLIC_URL", value_name = "URL", value_parser = PublicUrl::parse)]
+    // The comment above is also `--help` text, where a bare address reads best.
+    #[allow(rustdoc::bare_urls)]
     pub public_url: Option<PublicUrl>,
 
     /// Reverse proxies whose X-Forwarded-For (and, without --public-url, X-Forwarded-Proto and

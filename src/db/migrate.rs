@@ -13,7 +13,7 @@ const POSTGRES: EmbeddedMigrations = embed_migrations!("migrations/postgres");
 /// instance of fika and unlikely to collide with another application's lock.
 const PG_MIGRATION_LOCK: i64 = 0x66_69_6b_61_6d_69_67; // "fikamig"
 
-/// Runs pending migrations, one at a time so that a data repair ([`super::fixups`]) can run
+/// Runs pending migrations, one at a time so that a data repair (`db::fixups`) can run
 /// just before the migration that needs it. On PostgreSQL they run under a session advisory
 /// lock, so several instances starting together wait for the first one instead of racing on
 /// the same DDL. Returns how many migrations were applied.

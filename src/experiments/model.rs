@@ -95,7 +95,8 @@ impl Outcome {
     }
 }
 
-/// "We believe that [change] for [audience] will [effect]. We will know when [metric] [moves]."
+/// "We believe that \[change\] for \[audience\] will \[effect\]. We will know when \[metric\]
+/// \[moves\]."
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hypothesis {
     pub change: String,

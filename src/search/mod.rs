@@ -1,7 +1,7 @@
 //! Full-text search (tantivy) over lessons, pages, people and units.
 //!
 //! A query is read by [`plan`] (concepts, synonyms, compounds, stop words), corrected by
-//! [`spell`] only where a word is unknown, and run by [`run`]: records with every word first,
+//! `spell` only where a word is unknown, and run by [`run`]: records with every word first,
 //! then, when those are few, records with most of them.
 //!
 //! The index in `DATA_DIR/index` is derived data (DESIGN.md): the [`indexer`] thread tails the

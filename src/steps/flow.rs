@@ -224,7 +224,7 @@ pub fn person(conn: &mut AnyConnection, username: &str, me: Me) -> AppResult<Per
 }
 
 /// One person's record with what the viewer may do with it. Reading it does not check
-/// access: callers decide what of it to show (see [`Record::require_sees`]).
+/// access: callers decide what of it to show (see [`Loaded::require_sees`]).
 pub struct Loaded {
     pub person: Person,
     pub rel: Relations,
