@@ -251,36 +251,72 @@ impl Form {
         self
     }
 
-    /// Checks everything; `squad_id` resolves the squad's slug (None: no such squad).
+    /// Checks everything; `squad_id` resolves the squad's slug (None: no such squad). Each
+    /// section is read by its own parser, which adds its fields' messages to `errors`.
     pub fn parse(
         &self,
         squad_id: impl Fn(&str) -> Option<i64>,
     ) -> Result<ExperimentInput, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let mut err = |field: String, msg: String| {
-            errors.add(field, msg);
-        };
+        let (title, squad, status) = self.head(squad_id, &mut errors);
+        let hypothesis = self.hypothesis(&mut errors);
+        let (metrics, metric_at) = self.metrics(&mut errors);
+        let (variants, variant_at) = self.variants(&mut errors);
+        let results = self.results(&metric_at, &variant_at, &mut errors);
+        let (planned_sample, planned_start, planned_end, ended_on) =
+            self.schedule(status, &mut errors);
+        let (decision, over) = self.conclusion(status, &mut errors);
+        errors.or_ok(ExperimentInput {
+            title,
+            squad_id: squad.unwrap_or_default(),
+            hypothesis,
+            metrics,
+            variants,
+            results,
+            planned_sample,
+            planned_start,
+            planned_end,
+            status,
+            ended_on,
+            decision,
+            rationale: self.rationale.trim().to_string(),
+            learnings: self.learnings.trim().to_string(),
+            over,
+        })
+    }
+
+    /// The title, the owning squad and the status.
+    fn head(
+        &self,
+        squad_id: impl Fn(&str) -> Option<i64>,
+        errors: &mut FieldErrors,
+    ) -> (String, Option<i64>, Status) {
         let title = self.title.trim();
         if title.is_empty() {
-            err("title".into(), "Give the experiment a title.".into());
+            errors.add("title", "Give the experiment a title.");
         } else if title.chars().count() > 200 {
-            err("title".into(), "A title has at most 200 characters.".into());
+            errors.add("title", "A title has at most 200 characters.");
         }
         let squad = squad_id(self.squad.trim());
         if squad.is_none() {
-            err(
-                "squad".into(),
+            errors.add(
+                "squad",
                 if self.squad.trim().is_empty() {
-                    "Choose the squad that owns the experiment.".into()
+                    "Choose the squad that owns the experiment.".to_string()
                 } else {
                     format!("There is no squad {:?}.", self.squad.trim())
                 },
             );
         }
         let status = Status::parse(&self.status).unwrap_or_else(|| {
-            err("status".into(), "Choose a status.".into());
+            errors.add("status", "Choose a status.");
             Status::Design
         });
+        (title.to_string(), squad, status)
+    }
+
+    /// The five parts of "We believe that … for … will …. We will know when … …".
+    fn hypothesis(&self, errors: &mut FieldErrors) -> Hypothesis {
         let hypothesis = Hypothesis {
             change: self.change.trim().to_string(),
             audience: self.audience.trim().to_string(),
@@ -296,15 +332,20 @@ impl Form {
             ("moves", &hypothesis.moves, "how it will move"),
         ] {
             if value.is_empty() {
-                err(
-                    field.into(),
+                errors.add(
+                    field,
                     format!("Say {what}: the hypothesis needs every part."),
                 );
             } else if value.chars().count() > 500 {
-                err(field.into(), "At most 500 characters.".into());
+                errors.add(field, "At most 500 characters.");
             }
         }
 
+        hypothesis
+    }
+
+    /// The metrics, and where each typed row ended up (rows left blank are dropped).
+    fn metrics(&self, errors: &mut FieldErrors) -> (Vec<Metric>, BTreeMap<usize, usize>) {
         // Rows left blank are dropped; results follow their rows to their new positions.
         let mut metrics = Vec::new();
         let mut metric_at = BTreeMap::new();
@@ -314,23 +355,22 @@ impl Form {
             }
             let field = |part: &str| format!("metric_{part}_{i}");
             if row.name.trim().is_empty() {
-                err(field("name"), "Name the metric (or clear its row).".into());
+                errors.add(field("name"), "Name the metric (or clear its row).");
             }
             let kind = MetricKind::parse(&row.kind).unwrap_or_else(|| {
-                err(field("kind"), "Success or guardrail?".into());
+                errors.add(field("kind"), "Success or guardrail?");
                 MetricKind::Success
             });
             let direction = Direction::parse(&row.direction).unwrap_or_else(|| {
-                err(field("direction"), "Which way is better?".into());
+                errors.add(field("direction"), "Which way is better?");
                 Direction::Increase
             });
             let margin = match (kind, row.margin.trim()) {
                 (MetricKind::Guardrail, "") => {
-                    err(
+                    errors.add(
                         field("margin"),
                         "A guardrail needs a non-inferiority margin: the largest harm you \
-                         accept, in the unit of its results (0 for none)."
-                            .into(),
+                         accept, in the unit of its results (0 for none).",
                     );
                     None
                 }
@@ -338,7 +378,7 @@ impl Form {
                 (_, raw) => match number(raw) {
                     Some(m) if m >= 0.0 => Some(m),
                     _ => {
-                        err(
+                        errors.add(
                             field("margin"),
                             format!("{raw:?} is not a margin: a number of 0 or more."),
                         );
@@ -355,12 +395,17 @@ impl Form {
             });
         }
         if !metrics.iter().any(|m| m.kind == MetricKind::Success) {
-            err(
-                "metrics".into(),
-                "Name at least one success metric: the one the hypothesis is about.".into(),
+            errors.add(
+                "metrics",
+                "Name at least one success metric: the one the hypothesis is about.",
             );
         }
 
+        (metrics, metric_at)
+    }
+
+    /// The variants, control first, and where each typed row ended up.
+    fn variants(&self, errors: &mut FieldErrors) -> (Vec<Variant>, BTreeMap<usize, usize>) {
         let mut variants = Vec::new();
         let mut variant_at = BTreeMap::new();
         for (i, row) in self.variants.iter().enumerate() {
@@ -372,12 +417,12 @@ impl Form {
             }
             let field = |part: &str| format!("variant_{part}_{i}");
             if row.name.trim().is_empty() {
-                err(field("name"), "Name the variant (or clear its row).".into());
+                errors.add(field("name"), "Name the variant (or clear its row).");
             }
             let weight = match number(&row.weight) {
                 Some(w) if w > 0.0 => w,
                 _ => {
-                    err(
+                    errors.add(
                         field("weight"),
                         format!(
                             "{:?} is not a weight: give a positive share of traffic, like 50.",
@@ -392,7 +437,7 @@ impl Form {
                 raw => match count(raw) {
                     Some(n) => Some(n),
                     None => {
-                        err(
+                        errors.add(
                             field("observed"),
                             format!("{raw:?} is not a count: a whole number of 0 or more."),
                         );
@@ -408,17 +453,27 @@ impl Form {
             });
         }
         if variants.len() < 2 {
-            err(
-                "variants".into(),
-                "An experiment compares at least two variants: the control first.".into(),
+            errors.add(
+                "variants",
+                "An experiment compares at least two variants: the control first.",
             );
         }
         let mut names: Vec<&str> = variants.iter().map(|v| v.name.as_str()).collect();
         names.sort_unstable();
         if names.windows(2).any(|w| w[0] == w[1]) {
-            err("variants".into(), "Each variant needs its own name.".into());
+            errors.add("variants", "Each variant needs its own name.");
         }
 
+        (variants, variant_at)
+    }
+
+    /// Each treatment's result on each metric, following rows to their new positions.
+    fn results(
+        &self,
+        metric_at: &BTreeMap<usize, usize>,
+        variant_at: &BTreeMap<usize, usize>,
+        errors: &mut FieldErrors,
+    ) -> Vec<MetricResult> {
         let mut results = Vec::new();
         for (&(m, v), row) in &self.results {
             let (Some(&metric), Some(&variant)) = (metric_at.get(&m), variant_at.get(&v)) else {
@@ -431,7 +486,7 @@ impl Form {
             let mut read = |part: &str, raw: &str, what: &str| match number(raw) {
                 Some(x) => Some(x),
                 None => {
-                    err(
+                    errors.add(
                         field(part),
                         if raw.trim().is_empty() {
                             format!("Give the {what} too (or clear the row).")
@@ -449,12 +504,12 @@ impl Form {
                 continue;
             };
             if low > high {
-                err(
+                errors.add(
                     field("low"),
                     format!("The interval's low end ({low}) is above its high end ({high})."),
                 );
             } else if effect < low || effect > high {
-                err(
+                errors.add(
                     field("effect"),
                     format!("The estimate {effect} lies outside its interval [{low}, {high}]."),
                 );
@@ -469,13 +524,27 @@ impl Form {
             });
         }
 
+        results
+    }
+
+    /// The planned sample and dates, and the end date, which only an ended one has.
+    fn schedule(
+        &self,
+        status: Status,
+        errors: &mut FieldErrors,
+    ) -> (
+        Option<u64>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+        Option<NaiveDate>,
+    ) {
         let planned_sample = match self.planned_sample.trim() {
             "" => None,
             raw => match count(raw) {
                 Some(n) if n > 0 => Some(n),
                 _ => {
-                    err(
-                        "planned_sample".into(),
+                    errors.add(
+                        "planned_sample",
                         format!("{raw:?} is not a sample size: a whole number above 0."),
                     );
                     None
@@ -484,7 +553,7 @@ impl Form {
         };
         let mut day = |field: &str, raw: &str| {
             optional_date(raw).unwrap_or_else(|e| {
-                err(field.into(), e);
+                errors.add(field, e);
                 None
             })
         };
@@ -494,43 +563,50 @@ impl Form {
         if let (Some(s), Some(e)) = (planned_start, planned_end)
             && e < s
         {
-            err(
-                "planned_end".into(),
+            errors.add(
+                "planned_end",
                 format!("The planned end ({e}) is before the planned start ({s})."),
             );
         }
         if let (Some(s), Some(e)) = (planned_start, ended_on)
             && e < s
         {
-            err(
-                "ended_on".into(),
+            errors.add(
+                "ended_on",
                 format!("It cannot end ({e}) before it was planned to start ({s})."),
             );
         }
         if status.ended() && ended_on.is_none() {
-            err(
-                "ended_on".into(),
-                "Say when it stopped: an ended experiment needs its end date.".into(),
+            errors.add(
+                "ended_on",
+                "Say when it stopped: an ended experiment needs its end date.",
             );
         }
         if !status.ended() && ended_on.is_some() {
-            err(
-                "ended_on".into(),
-                "Only a concluded or aborted experiment has an end date.".into(),
+            errors.add(
+                "ended_on",
+                "Only a concluded or aborted experiment has an end date.",
             );
         }
+        (planned_sample, planned_start, planned_end, ended_on)
+    }
+
+    /// The decision with its rationale, an override of the computed outcome with its
+    /// reason, and the lengths of the free texts.
+    fn conclusion(
+        &self,
+        status: Status,
+        errors: &mut FieldErrors,
+    ) -> (Option<Decision>, Option<Override>) {
         let decision = match self.decision.trim() {
             "" => None,
             raw => Decision::parse(raw).or_else(|| {
-                err("decision".into(), "Choose a decision from the list.".into());
+                errors.add("decision", "Choose a decision from the list.");
                 None
             }),
         };
         if decision.is_some() && self.rationale.trim().is_empty() {
-            err(
-                "rationale".into(),
-                "Say why: a decision needs its rationale.".into(),
-            );
+            errors.add("rationale", "Say why: a decision needs its rationale.");
         }
         let over = match self.override_outcome.trim() {
             "" => None,
@@ -540,27 +616,23 @@ impl Form {
                     reason: self.override_reason.trim().to_string(),
                 }),
                 Some(_) => {
-                    err(
-                        "override_reason".into(),
+                    errors.add(
+                        "override_reason",
                         "Overriding the computed outcome needs a written reason; it is shown \
-                         next to the outcome."
-                            .into(),
+                         next to the outcome.",
                     );
                     None
                 }
                 None => {
-                    err(
-                        "override_outcome".into(),
-                        "Choose an outcome from the list.".into(),
-                    );
+                    errors.add("override_outcome", "Choose an outcome from the list.");
                     None
                 }
             },
         };
         if over.is_some() && !status.ended() {
-            err(
-                "override_outcome".into(),
-                "Only an ended experiment has an outcome to override.".into(),
+            errors.add(
+                "override_outcome",
+                "Only an ended experiment has an outcome to override.",
             );
         }
         for (field, text, max) in [
@@ -569,29 +641,10 @@ impl Form {
             ("override_reason", &self.override_reason, 2_000),
         ] {
             if text.chars().count() > max {
-                err(field.into(), format!("At most {max} characters."));
+                errors.add(field, format!("At most {max} characters."));
             }
         }
-        if !errors.is_empty() {
-            return Err(errors);
-        }
-        Ok(ExperimentInput {
-            title: title.to_string(),
-            squad_id: squad.unwrap_or_default(),
-            hypothesis,
-            metrics,
-            variants,
-            results,
-            planned_sample,
-            planned_start,
-            planned_end,
-            status,
-            ended_on,
-            decision,
-            rationale: self.rationale.trim().to_string(),
-            learnings: self.learnings.trim().to_string(),
-            over,
-        })
+        (decision, over)
     }
 }
 
