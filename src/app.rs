@@ -60,10 +60,10 @@ pub fn state(
 pub fn projections() -> crate::search::indexer::Projections {
     std::sync::Arc::new([
         Box::new(crate::pages::indexed::Indexed) as Box<dyn crate::projection::Projection>,
-        Box::new(crate::lessons::indexed::Indexed),
-        Box::new(crate::experiments::indexed::Indexed),
-        Box::new(crate::postmortems::indexed::Indexed),
-        Box::new(crate::retros::indexed::Indexed),
+        Box::new(crate::lessons::indexed::INDEXED),
+        Box::new(crate::experiments::indexed::INDEXED),
+        Box::new(crate::postmortems::indexed::INDEXED),
+        Box::new(crate::retros::indexed::INDEXED),
         Box::new(crate::steps::indexed::Indexed),
     ])
 }

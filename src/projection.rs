@@ -5,6 +5,7 @@
 //! reaching into `search/`.
 
 use chrono::NaiveDateTime;
+use diesel::QueryResult;
 
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
@@ -96,19 +97,52 @@ pub fn found_or(found: Vec<Record>, otherwise: Vec<Update>) -> Vec<Update> {
     }
 }
 
-/// [`Projection::for_change`] for records keyed by their numeric id (`lesson:12`): the
-/// record as it is now, or its removal. A key that is not a number names no such record.
-pub fn by_id(
-    projection: &(impl Projection + ?Sized),
-    conn: &mut AnyConnection,
-    record_kind: &str,
-    entity_key: &str,
-) -> AppResult<Vec<Update>> {
-    match entity_key.parse::<i64>() {
-        Ok(id) => Ok(found_or(
-            projection.records(conn, &[id])?,
-            vec![Update::Remove(key(record_kind, entity_key))],
-        )),
-        Err(_) => Ok(vec![]),
+/// A projection made of a feature's own query functions, for records the change log keys by
+/// their numeric id (`lesson:12`): experiments, post-mortems, retros, lessons. One entry
+/// means the record as it is now, or its removal; a key that is not a number names no record.
+pub struct ById {
+    pub kinds: &'static [EntityKind],
+    /// The record kind in the index (`experiment`).
+    pub record_kind: &'static str,
+    pub count: fn(&mut AnyConnection) -> AppResult<i64>,
+    pub ids_after: fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>,
+    pub records: fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>,
+    pub filed_under: fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<i64>>,
+}
+
+impl Projection for ById {
+    fn kinds(&self) -> &'static [EntityKind] {
+        self.kinds
+    }
+
+    fn for_change(
+        &self,
+        conn: &mut AnyConnection,
+        _kind: EntityKind,
+        entity_key: &str,
+    ) -> AppResult<Vec<Update>> {
+        match entity_key.parse::<i64>() {
+            Ok(id) => Ok(found_or(
+                (self.records)(conn, &[id])?,
+                vec![Update::Remove(key(self.record_kind, entity_key))],
+            )),
+            Err(_) => Ok(vec![]),
+        }
+    }
+
+    fn count(&self, conn: &mut AnyConnection) -> AppResult<u64> {
+        Ok((self.count)(conn)?.max(0) as u64)
+    }
+
+    fn ids_after(&self, conn: &mut AnyConnection, after: i64, n: i64) -> AppResult<Vec<i64>> {
+        Ok((self.ids_after)(conn, after, n)?)
+    }
+
+    fn records(&self, conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
+        (self.records)(conn, ids)
+    }
+
+    fn filed_under(&self, conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<i64>> {
+        (self.filed_under)(conn, unit_ids)
     }
 }

@@ -7,53 +7,40 @@ use diesel::prelude::*;
 use crate::db::schema::{lesson_tags, lesson_units, lessons, people};
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
-use crate::projection::{EVERYONE, Projection, Record, Update, by_id, grouped, key};
+use crate::projection::{ById, EVERYONE, Record, grouped, key};
 
 /// Lessons in the index.
-pub struct Indexed;
+pub const INDEXED: ById = ById {
+    kinds: &[EntityKind::Lesson],
+    record_kind: "lesson",
+    count,
+    ids_after,
+    records: records_of,
+    filed_under,
+};
 
-impl Projection for Indexed {
-    fn kinds(&self) -> &'static [EntityKind] {
-        &[EntityKind::Lesson]
-    }
+fn count(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(lessons::table
+        .filter(lessons::deleted_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
 
-    fn for_change(
-        &self,
-        conn: &mut AnyConnection,
-        _kind: EntityKind,
-        entity_key: &str,
-    ) -> AppResult<Vec<Update>> {
-        by_id(self, conn, "lesson", entity_key)
-    }
+fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i64>> {
+    lessons::table
+        .filter(lessons::id.gt(after))
+        .order(lessons::id)
+        .limit(n)
+        .select(lessons::id)
+        .load(conn)
+}
 
-    fn count(&self, conn: &mut AnyConnection) -> AppResult<u64> {
-        let n: i64 = lessons::table
-            .filter(lessons::deleted_at.is_null())
-            .count()
-            .get_result(conn)?;
-        Ok(n.max(0) as u64)
-    }
-
-    fn ids_after(&self, conn: &mut AnyConnection, after: i64, n: i64) -> AppResult<Vec<i64>> {
-        Ok(lessons::table
-            .filter(lessons::id.gt(after))
-            .order(lessons::id)
-            .limit(n)
-            .select(lessons::id)
-            .load(conn)?)
-    }
-
-    fn records(&self, conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
-        records_of(conn, ids)
-    }
-
-    fn filed_under(&self, conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<i64>> {
-        Ok(lesson_units::table
-            .filter(lesson_units::unit_id.eq_any(unit_ids))
-            .select(lesson_units::lesson_id)
-            .distinct()
-            .load(conn)?)
-    }
+fn filed_under(conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<i64>> {
+    Ok(lesson_units::table
+        .filter(lesson_units::unit_id.eq_any(unit_ids))
+        .select(lesson_units::lesson_id)
+        .distinct()
+        .load(conn)?)
 }
 
 fn records_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
