@@ -19,7 +19,7 @@ use super::model::{Health, Hypothesis, Outcome};
 use super::repo::{self, Experiment};
 use super::stats::{Design, days_needed, trim_number};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
 use crate::site::forms::FieldErrors;
@@ -577,13 +577,7 @@ async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> 
         if errors.is_empty() {
             errors.insert("mde", "That effect is too small to detect.");
         }
-        return Err(AppError::Validation(
-            errors
-                .into_iter()
-                .map(|(f, m)| format!("{f}: {m}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        ));
+        return Err(errors.into());
     };
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "baseline": q.baseline,

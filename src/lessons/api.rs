@@ -172,17 +172,7 @@ async fn create(
     ];
     pairs.extend(b.units.into_iter().map(|u| ("units".to_string(), u)));
     let units = all_units(&state).await?;
-    let input = parse_input(&state, &Pairs(pairs), &units)
-        .await?
-        .map_err(|errors| {
-            AppError::Validation(
-                errors
-                    .into_iter()
-                    .map(|(f, e)| format!("{f}: {e}"))
-                    .collect::<Vec<_>>()
-                    .join(" "),
-            )
-        })?;
+    let input = parse_input(&state, &Pairs(pairs), &units).await??;
     let l = state
         .db
         .run(move |c| repo::create(c, Some(me), &input))

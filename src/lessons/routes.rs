@@ -14,7 +14,7 @@ use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
 use crate::revisions::views::DiffPage;
-use crate::site::forms::{Pairs, date_param};
+use crate::site::forms::{FieldErrors, Pairs, date_param};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 use crate::state::AppState;
@@ -179,8 +179,8 @@ pub async fn parse_input(
     state: &AppState,
     form: &Pairs,
     all_units: &[UnitRef],
-) -> AppResult<Result<LessonInput, crate::site::forms::FieldErrors>> {
-    let mut errors = crate::site::forms::FieldErrors::new();
+) -> AppResult<Result<LessonInput, FieldErrors>> {
+    let mut errors = FieldErrors::new();
     let title = model::parse_title(form.get("title"))
         .map_err(|e| errors.insert("title", e))
         .unwrap_or_default();

@@ -6,6 +6,7 @@ use super::model::{Lesson, LessonRevision, Source};
 use super::repo::LessonSummary;
 use crate::markdown::SafeHtml;
 use crate::org::views::UnitRef;
+use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
 
 #[derive(Template)]
@@ -71,7 +72,7 @@ pub struct EditPage {
     pub kinds: Vec<(&'static str, &'static str)>,
     pub base_revision: i32,
     pub preview: Option<SafeHtml>,
-    pub errors: crate::site::forms::FieldErrors,
+    pub errors: FieldErrors,
     pub conflict: Option<(Lesson, String)>,
 }
 

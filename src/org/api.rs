@@ -322,15 +322,6 @@ struct NewUnitJson {
     links: Vec<String>,
 }
 
-/// The same checks as the HTML form, through the same parser; all field errors in one message.
-fn fields_error(errors: crate::site::forms::FieldErrors) -> AppError {
-    let text: Vec<String> = errors
-        .into_iter()
-        .map(|(f, e)| format!("{f}: {e}"))
-        .collect();
-    AppError::Validation(text.join(" "))
-}
-
 async fn create_unit(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -359,7 +350,7 @@ async fn create_unit(
         .db
         .run(move |c| {
             let tribes = repo::units_of_kind(c, UnitKind::Tribe)?;
-            let fields = forms::unit_fields(kind, &form, &tribes).map_err(fields_error)?;
+            let fields = forms::unit_fields(kind, &form, &tribes)?;
             if !Access::load(c, Some(&me))?.can_create(kind, fields.tribe_id) {
                 return Err(AppError::forbidden(format!(
                     "Only an admin (or, inside their tribe, a tribe lead) may create a {kind}."

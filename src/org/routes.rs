@@ -16,7 +16,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::{OrgCache, org_view};
 use crate::org::repo as people;
-use crate::site::forms::Pairs;
+use crate::site::forms::{FieldErrors, Pairs};
 use crate::site::views::{Shell, html, html_with_status, moved_permanently, see_other};
 use crate::state::AppState;
 
@@ -388,7 +388,7 @@ fn form_page(
     editing: Option<views::UnitRef>,
     form: &Pairs,
     tribes: &[super::unit::Unit],
-    errors: crate::site::forms::FieldErrors,
+    errors: FieldErrors,
 ) -> UnitFormPage {
     UnitFormPage {
         shell: Shell::new(viewer, "org"),
@@ -467,7 +467,7 @@ async fn create_unit(
     {
         Ok(u) => Ok(see_other(&u.url())),
         Err(AppError::Validation(msg)) | Err(AppError::Conflict(msg)) => {
-            let mut errors = crate::site::forms::FieldErrors::default();
+            let mut errors = FieldErrors::new();
             errors.insert(field_of(kind, &msg), msg);
             let page = form_page(&viewer, kind, None, &form, &tribes, errors);
             html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
@@ -567,7 +567,7 @@ async fn edit_unit(
     {
         Ok(u) => Ok(see_other(&u.url())),
         Err(AppError::Validation(msg)) | Err(AppError::Conflict(msg)) => {
-            let mut errors = crate::site::forms::FieldErrors::default();
+            let mut errors = FieldErrors::new();
             errors.insert(field_of(kind, &msg), msg);
             let page = form_page(&viewer, kind, editing, &form, &tribes, errors);
             html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)

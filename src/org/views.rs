@@ -8,6 +8,7 @@ use chrono::NaiveDate;
 use super::rules::{Snapshot, Warning};
 use super::unit::{Role, Unit, UnitKind};
 use super::unit_repo::PersonBrief;
+use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
 
 /// A link to a unit.
@@ -333,7 +334,7 @@ pub struct PersonForm {
     pub title: String,
     pub bio: String,
     pub links: String,
-    pub errors: crate::site::forms::FieldErrors,
+    pub errors: FieldErrors,
 }
 
 impl PersonForm {
@@ -441,7 +442,7 @@ pub struct UnitFormPage {
     pub alliance_tribes: Vec<String>,
     pub tribes: Vec<(String, String)>,
     pub kinds: Vec<(&'static str, &'static str)>,
-    pub errors: crate::site::forms::FieldErrors,
+    pub errors: FieldErrors,
 }
 
 impl UnitFormPage {

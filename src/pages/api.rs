@@ -172,16 +172,6 @@ fn pairs(b: &PageBody, current: Option<(&Page, &[String], &[String])>) -> Pairs 
     Pairs(v)
 }
 
-fn errors_to(errors: crate::site::forms::FieldErrors) -> AppError {
-    AppError::Validation(
-        errors
-            .into_iter()
-            .map(|(f, e)| format!("{f}: {e}"))
-            .collect::<Vec<_>>()
-            .join(" "),
-    )
-}
-
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -189,7 +179,7 @@ async fn create(
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
     let units = all_units(&state).await?;
-    let input = parse_input(&pairs(&body, None), &units).map_err(errors_to)?;
+    let input = parse_input(&pairs(&body, None), &units)?;
     let page = state
         .db
         .run(move |c| repo::create(c, Some(me), &input))
@@ -224,8 +214,7 @@ async fn update(
         .map(|u| format!("{}/{}", u.kind, u.slug))
         .collect();
     let all = all_units(&state).await?;
-    let input =
-        parse_input(&pairs(&body, Some((&page, &tags, &unit_keys))), &all).map_err(errors_to)?;
+    let input = parse_input(&pairs(&body, Some((&page, &tags, &unit_keys))), &all)?;
     // Scripts get no silent merge: unless they asked for one, an edit from an older revision
     // is refused inside the save's transaction too, where a concurrent save is seen.
     let on_stale = if body.merge {

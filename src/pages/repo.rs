@@ -333,10 +333,7 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -
                 None => return Err(taken(&input.slug)),
             }
         };
-        let p: Page = pages::table
-            .find(id)
-            .select(Page::as_select())
-            .first(conn)?;
+        let p: Page = by_id(conn, id)?;
         add_revision(conn, p.id, 1, &input, actor, now)?;
         set_links_tags_units(conn, p.id, &input)?;
         Ok((
@@ -391,10 +388,7 @@ impl Revisioned for Page {
         diesel::update(pages::table.find(id))
             .set(pages::revision.eq(pages::revision))
             .execute(conn)?;
-        Ok(pages::table
-            .find(id)
-            .select(Page::as_select())
-            .first(conn)?)
+        by_id(conn, id)
     }
 
     fn revision(&self) -> i32 {
@@ -475,13 +469,18 @@ impl Revisioned for Page {
         }
         add_revision(conn, page_id, number, input, actor, now)?;
         set_links_tags_units(conn, page_id, input)?;
-        let page: Page = pages::table
-            .find(page_id)
-            .select(Page::as_select())
-            .first(conn)?;
+        let page: Page = by_id(conn, page_id)?;
         changes.push(Change::new(EntityKind::Page, page.slug.clone(), Op::Update));
         Ok((page, changes))
     }
+}
+
+/// A page by id, deleted or not.
+fn by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Page> {
+    Ok(pages::table
+        .find(id)
+        .select(Page::as_select())
+        .first(conn)?)
 }
 
 /// Who created a page (the author of its first revision).
@@ -533,10 +532,7 @@ pub fn set_deleted(
                 pages::deleted_by.eq(if deleted { actor } else { None }),
             ))
             .execute(conn)?;
-        let p: Page = pages::table
-            .find(page_id)
-            .select(Page::as_select())
-            .first(conn)?;
+        let p: Page = by_id(conn, page_id)?;
         let op = if deleted { Op::Delete } else { Op::Update };
         Ok((p.clone(), vec![Change::new(EntityKind::Page, p.slug, op)]))
     })

@@ -16,7 +16,7 @@ use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
 use crate::revisions::views::DiffPage;
-use crate::site::forms::Pairs;
+use crate::site::forms::{FieldErrors, Pairs};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 use crate::state::AppState;
@@ -184,11 +184,8 @@ async fn new_form(
 }
 
 /// The edit form as sent, checked field by field.
-pub fn parse_input(
-    form: &Pairs,
-    all_units: &[UnitRef],
-) -> Result<PageInput, crate::site::forms::FieldErrors> {
-    let mut errors = crate::site::forms::FieldErrors::new();
+pub fn parse_input(form: &Pairs, all_units: &[UnitRef]) -> Result<PageInput, FieldErrors> {
+    let mut errors = FieldErrors::new();
     let title = model::parse_title(form.get("title"))
         .map_err(|e| errors.insert("title", e))
         .unwrap_or_default();

@@ -6,6 +6,7 @@ use super::model::{Page, Revision};
 use super::repo::PageSummary;
 use crate::markdown::SafeHtml;
 use crate::org::views::UnitRef;
+use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
 
 #[derive(Template)]
@@ -63,7 +64,7 @@ pub struct EditPage {
     pub all_units: Vec<UnitRef>,
     pub base_revision: i32,
     pub preview: Option<SafeHtml>,
-    pub errors: crate::site::forms::FieldErrors,
+    pub errors: FieldErrors,
     /// Someone else's conflicting save: their text, and the merge with markers.
     pub conflict: Option<(Page, String)>,
 }

@@ -71,6 +71,15 @@ impl FieldErrors {
     }
 }
 
+/// A script's form that does not parse: every field's message in one 422 line, the same
+/// checks the HTML form shows next to its fields.
+impl From<FieldErrors> for AppError {
+    fn from(errors: FieldErrors) -> AppError {
+        let text: Vec<String> = errors.0.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+        AppError::Validation(text.join(" "))
+    }
+}
+
 impl std::ops::Deref for FieldErrors {
     type Target = BTreeMap<String, String>;
 
@@ -140,7 +149,16 @@ mod tests {
             serde_json::to_string(&errors).unwrap(),
             r#"{"actions.2.owner":"Who owns it?","title":"At most 200 characters."}"#
         );
-        assert!(errors.or_ok(()).is_err());
+        assert!(errors.clone().or_ok(()).is_err());
+        match AppError::from(errors) {
+            AppError::Validation(m) => {
+                assert_eq!(
+                    m,
+                    "actions.2.owner: Who owns it? title: At most 200 characters."
+                )
+            }
+            other => panic!("expected a validation error, got {other:?}"),
+        }
     }
 
     #[test]
