@@ -23,6 +23,7 @@ pub mod markdown;
 pub mod org;
 pub mod overview;
 pub mod pages;
+pub mod people;
 pub mod postmortems;
 pub mod projection;
 pub mod request;

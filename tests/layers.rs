@@ -31,7 +31,9 @@ const LAYERS: &[(&str, &[&str])] = &[
             "projection",
         ],
     ),
-    ("org", &["auth", "org"]),
+    ("people", &["people"]),
+    ("auth", &["auth"]),
+    ("org", &["org"]),
     (
         "features",
         &[

@@ -11,7 +11,7 @@ use super::repo;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
-use crate::org::model::Person;
+use crate::people::model::Person;
 use crate::postmortems::flow;
 use crate::postmortems::flow::SummaryCache;
 use crate::retros::flow::RetroCache;

@@ -7,8 +7,8 @@ use std::io::{BufRead, IsTerminal, Write};
 use super::password::{self, Password};
 use super::repo;
 use crate::db::AnyConnection;
-use crate::org::model::{Email, NewPerson, Username, parse_display_name};
-use crate::org::repo as people;
+use crate::people::model::{Email, NewPerson, Username, parse_display_name};
+use crate::people::repo as people;
 
 /// Reads the password: `FIKA_PASSWORD`, else one line of standard input (prompting, without
 /// echo, when standard input is a terminal).
@@ -66,7 +66,7 @@ pub fn add(
     Ok(())
 }
 
-fn find(conn: &mut AnyConnection, username: &str) -> Result<crate::org::model::Person, String> {
+fn find(conn: &mut AnyConnection, username: &str) -> Result<crate::people::model::Person, String> {
     people::by_username(conn, username).map_err(|e| match e {
         crate::error::AppError::NotFound => format!("no user named {username:?}"),
         other => other.to_string(),

@@ -15,7 +15,7 @@ use std::rc::Rc;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 
 use crate::error::{AppError, AppResult};
-use crate::org::model::Person;
+use crate::people::model::Person;
 
 /// The layout's view of the viewer: the shell sits below auth and knows only this trait.
 impl crate::site::views::ShellViewer for Viewer {

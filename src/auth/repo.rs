@@ -8,7 +8,7 @@ use super::token;
 use crate::db::AnyConnection;
 use crate::db::schema::{api_tokens, login_failures, people, sessions};
 use crate::error::{AppError, AppResult};
-use crate::org::model::Person;
+use crate::people::model::Person;
 
 /// How long a session lives without use; each day of use pushes the end out again.
 pub const SESSION_DAYS: i64 = 30;
@@ -109,7 +109,7 @@ pub fn set_password(
     keep_session: Option<&str>,
 ) -> AppResult<usize> {
     crate::db::write_transaction(conn, |conn| {
-        crate::org::repo::set_password_hash(conn, person_id, hash)?;
+        crate::people::repo::set_password_hash(conn, person_id, hash)?;
         revoke_other_sessions(conn, person_id, keep_session)
     })
 }

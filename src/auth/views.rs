@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::repo::ApiToken;
-use crate::org::model::Person;
+use crate::people::model::Person;
 use crate::site::views::Shell;
 
 #[derive(Template)]

@@ -12,7 +12,7 @@ mod steps;
 
 use crate::auth::password::{self, Password};
 use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
-use crate::org::repo as people;
+use crate::people::repo as people;
 
 /// Public on purpose: it is printed on the console and written in the README.
 pub const DEMO_PASSWORD: &str = "fika-demo-2026";

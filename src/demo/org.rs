@@ -7,10 +7,10 @@ use chrono::NaiveDate;
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Email, NewPerson, ProfileFields, Username};
-use crate::org::repo as people;
 use crate::org::unit::{Role, Stage, UnitKind};
 use crate::org::unit_repo::{self as units, NewMembership, UnitFields};
+use crate::people::model::{Email, NewPerson, ProfileFields, Username};
+use crate::people::repo as people;
 
 /// (username, display name, admin, discipline, title)
 const NAMED: &[(&str, &str, bool, &str, &str)] = &[

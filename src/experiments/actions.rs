@@ -12,7 +12,7 @@ use crate::db::AnyConnection;
 use crate::db::head_cache::HeadCache;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
-use crate::org::model::Person;
+use crate::people::model::Person;
 use crate::site::forms::FieldErrors;
 use crate::state::AppState;
 

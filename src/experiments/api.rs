@@ -401,7 +401,7 @@ async fn respond(
         .db
         .run(move |c| {
             let author = match author_id {
-                Some(a) => crate::org::repo::name_of(c, a)?.map(|(u, _)| u),
+                Some(a) => crate::people::repo::name_of(c, a)?.map(|(u, _)| u),
                 None => None,
             };
             Ok((

@@ -156,7 +156,7 @@ async fn show(
             let e = repo::get(c, id)?;
             let may = may_edit(c, &org, me.as_ref(), e.input.squad_id, e.author_id)?;
             let author = match e.author_id {
-                Some(a) => crate::org::repo::name_of(c, a)?,
+                Some(a) => crate::people::repo::name_of(c, a)?,
                 None => None,
             };
             // Rendered once per saved version.

@@ -10,10 +10,10 @@ use super::repo;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
-use crate::org::model::Person;
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Unit, UnitKind};
 use crate::org::unit_repo::{self, Lookup};
+use crate::people::model::Person;
 use crate::state::AppState;
 
 /// A unit looked up by slug: the unit, or the address it moved to after a rename.

@@ -62,7 +62,7 @@ async fn lesson_json(state: &AppState, l: Lesson) -> AppResult<LessonJson> {
         .db
         .run(move |c| {
             let author = match author_id {
-                Some(a) => crate::org::repo::name_of(c, a)?.map(|(username, _)| username),
+                Some(a) => crate::people::repo::name_of(c, a)?.map(|(username, _)| username),
                 None => None,
             };
             Ok((repo::tags_of(c, id)?, repo::units_of(c, id)?, author))

@@ -76,7 +76,7 @@ async fn list(
             if !author.is_empty() {
                 // An unknown author simply matches no lesson.
                 filter.author_id = Some(
-                    crate::org::repo::by_username(c, &author)
+                    crate::people::repo::by_username(c, &author)
                         .map(|p| p.id)
                         .unwrap_or(-1),
                 );
@@ -358,7 +358,7 @@ async fn render_show(
                 _ => None,
             };
             let author = match l.author_id {
-                Some(id) => crate::org::repo::name_of(c, id)?,
+                Some(id) => crate::people::repo::name_of(c, id)?,
                 None => None,
             };
             Ok((

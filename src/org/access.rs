@@ -4,11 +4,11 @@
 
 use std::collections::HashSet;
 
-use super::model::Person;
 use super::unit::{Role, Unit, UnitKind};
 use super::unit_repo;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::people::model::Person;
 
 /// The editing rights of one viewer, read once per request.
 #[derive(Debug, Clone, Default)]

@@ -4,12 +4,12 @@
 use chrono::NaiveDate;
 
 use super::access::Access;
-use super::model::{Person, Username};
-use super::repo as people;
 use super::unit::{Membership, Role, Unit, UnitKind};
 use super::unit_repo::{self as repo, NewMembership};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::people::model::{Person, Username};
+use crate::people::repo as people;
 
 /// A membership to add, as a form or a script sends it (empty role: the kind's first role;
 /// empty date: today).

@@ -2,9 +2,9 @@
 //! be shown again with the user's input and each error next to its field.
 
 use super::cache::OrgView;
-use super::model::{Email, ProfileFields, parse_discipline, parse_display_name};
 use super::unit::{Slug, Unit, UnitKind, parse_links};
 use super::unit_repo::UnitFields;
+use crate::people::model::{Email, ProfileFields, parse_discipline, parse_display_name};
 use crate::site::forms::{FieldErrors, Pairs};
 
 fn limited(raw: &str, max: usize, what: &str) -> Result<String, String> {

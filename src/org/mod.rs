@@ -1,4 +1,4 @@
-//! The org model: people, and units of six kinds — tribes, squads, chapters, guilds, trios,
+//! The org model: units of six kinds — tribes, squads, chapters, guilds, trios,
 //! alliances — with memberships that keep their history, enforced rules and warnings.
 
 pub mod access;
@@ -9,8 +9,6 @@ pub mod cache;
 pub mod chart;
 pub mod forms;
 pub mod import_page;
-pub mod model;
-pub mod repo;
 pub mod routes;
 pub mod rules;
 pub mod seed;

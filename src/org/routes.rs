@@ -15,7 +15,7 @@ use super::views::{self, UnitFormPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::{OrgCache, org_view};
-use crate::org::repo as people;
+use crate::people::repo as people;
 use crate::site::forms::{FieldErrors, Pairs};
 use crate::site::views::{Shell, html, html_with_status, moved_permanently, see_other};
 use crate::state::AppState;

@@ -4,9 +4,9 @@
 
 use std::collections::{HashMap, HashSet};
 
-use super::model::Person;
 use super::unit::{Membership, Role, TribeLink, Unit, UnitKind};
 use super::unit_repo::PersonBrief;
+use crate::people::model::Person;
 
 pub const SQUAD_MIN: usize = 6;
 pub const SQUAD_MAX: usize = 12;

@@ -6,12 +6,12 @@
 use chrono::NaiveDate;
 use indicatif::{ProgressBar, ProgressStyle};
 
-use super::model::{NewPerson, ProfileFields, Username};
-use super::repo as people;
 use super::unit::{Role, UnitKind};
 use super::unit_repo::{self as repo, NewMembership, UnitFields};
 use crate::db::{AnyConnection, write_transaction};
 use crate::error::{AppError, AppResult};
+use crate::people::model::{NewPerson, ProfileFields, Username};
+use crate::people::repo as people;
 
 const WORDS: &[&str] = &[
     "Aurora", "Basalt", "Cedar", "Delta", "Ember", "Fjord", "Glacier", "Harbor", "Iris", "Juniper",

@@ -4,7 +4,6 @@
 use chrono::{NaiveDate, Utc};
 use diesel::prelude::*;
 
-use super::model::Person;
 use super::rules;
 use super::unit::{Initiative, Membership, Role, Stage, Unit, UnitKind};
 use crate::db::changelog::{EntityKind, Op};
@@ -13,6 +12,7 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::people::model::Person;
 
 /// The change-log key of a unit, e.g. `squad/payments`.
 pub fn unit_key(unit: &Unit) -> String {

@@ -13,11 +13,11 @@ use crate::error::{AppError, AppResult};
 use crate::lessons::repo::LessonSummary;
 use crate::markdown::{self, SafeHtml};
 use crate::org::cache::OrgCache;
-use crate::org::model::Profile;
-use crate::org::repo as people;
 use crate::org::unit::{Link, Membership, Role, Unit, stored_links};
 use crate::org::unit_repo as repo;
 use crate::org::views::{UnitRef, WarningView, warning_views};
+use crate::people::model::Profile;
+use crate::people::repo as people;
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
 

@@ -11,7 +11,7 @@ use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
-use crate::org::model::Person;
+use crate::people::model::Person;
 use crate::site::forms::FieldErrors;
 use crate::state::AppState;
 

@@ -15,8 +15,8 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
-use crate::org::model::Person;
 use crate::org::unit::UnitKind;
+use crate::people::model::Person;
 use crate::site::forms::FieldErrors;
 use crate::state::AppState;
 

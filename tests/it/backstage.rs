@@ -569,7 +569,7 @@ fn join(
     end: Option<&str>,
 ) {
     use fika::org::unit_repo as units;
-    let person_id = fika::org::repo::by_username(c, user).expect("person").id;
+    let person_id = fika::people::repo::by_username(c, user).expect("person").id;
     let unit_id = units::unit(c, kind, slug).expect("unit").id;
     let m = units::add_membership(
         c,

@@ -354,7 +354,9 @@ async fn anonymous_retros_store_no_author(b: Backend) {
         key.len() == 64 && key.chars().all(|c| c.is_ascii_hexdigit()),
         "{key}"
     );
-    let pia_id = fika::org::repo::by_username(&mut conn, "pia").unwrap().id;
+    let pia_id = fika::people::repo::by_username(&mut conn, "pia")
+        .unwrap()
+        .id;
     let stored = format!("{:?}", cards[0]);
     assert!(!stored.contains("pia"), "{stored}");
     assert_ne!(key, fika::auth::token::digest(&pia_id.to_string()));

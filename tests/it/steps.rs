@@ -744,7 +744,9 @@ async fn peers_give_feedback_without_seeing_the_case(b: Backend) {
 
     let fid = {
         let mut conn = s.data.connect();
-        let pia_id = fika::org::repo::by_username(&mut conn, "pia").unwrap().id;
+        let pia_id = fika::people::repo::by_username(&mut conn, "pia")
+            .unwrap()
+            .id;
         let asked = fika::steps::proposal_repo::asked_of(&mut conn, pia_id).unwrap();
         assert_eq!(asked.len(), 1, "{asked:?}");
         asked[0].0.id

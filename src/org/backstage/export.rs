@@ -11,9 +11,9 @@ use super::{
 };
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::org::repo as people;
 use crate::org::unit::{Role, Unit, UnitKind, stored_links};
 use crate::org::unit_repo as repo;
+use crate::people::repo as people;
 
 /// fika's one-a-line links as Backstage `metadata.links`.
 fn entity_links(text: &str) -> Vec<EntityLink> {

@@ -16,10 +16,10 @@ use super::EntityRef;
 use super::plan::{GroupPlan, Plan, UserPlan, derived_slug, fit, parse, plan, shown};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Email, MAX_USERNAME, NewPerson, Profile, ProfileFields, Username};
-use crate::org::repo as people;
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo::{self as repo, NewMembership, UnitFields};
+use crate::people::model::{Email, MAX_USERNAME, NewPerson, Profile, ProfileFields, Username};
+use crate::people::repo as people;
 
 /// One file's text and the name errors will use.
 pub struct Source {

@@ -16,8 +16,8 @@ use super::{
     ANN_SLUG, ANN_TITLE, ANN_USERNAME, DEFAULT_NAMESPACE, DatedMembership, Entity, EntityRef,
 };
 use crate::error::{AppError, AppResult};
-use crate::org::model::{Email, MAX_USERNAME, Username, parse_discipline, parse_display_name};
 use crate::org::unit::{Role, Slug, Stage, UnitKind, parse_links};
+use crate::people::model::{Email, MAX_USERNAME, Username, parse_discipline, parse_display_name};
 
 pub struct Doc {
     pub at: String,
