@@ -251,8 +251,8 @@ pub fn run(cli: Cli) -> Result<(), String> {
                     data,
                 },
         } => {
-            let options = crate::pages::export::Options { relative_links };
-            let w = with_conn(&data, |c| crate::pages::export::export(c, &dir, options))?;
+            let options = crate::export::Options { relative_links };
+            let w = with_conn(&data, |c| crate::export::export(c, &dir, options))?;
             println!(
                 "wrote {} pages and {} lessons to {}, with {} images",
                 w.pages,

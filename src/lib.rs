@@ -15,6 +15,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod experiments;
+pub mod export;
 pub mod files;
 pub mod health;
 pub mod home;

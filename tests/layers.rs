@@ -51,7 +51,9 @@ const LAYERS: &[(&str, &[&str])] = &[
     ),
     (
         "composition",
-        &["app", "cli", "main", "lib", "home", "overview", "demo"],
+        &[
+            "app", "cli", "main", "lib", "home", "overview", "demo", "export",
+        ],
     ),
 ];
 

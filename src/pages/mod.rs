@@ -3,7 +3,6 @@
 
 pub mod api;
 pub mod changes;
-pub mod export;
 pub mod indexed;
 pub mod model;
 pub mod render;

@@ -3,6 +3,7 @@
 //! Markdown links relatively, so an organization can keep a plain-text copy or build a static
 //! site from it. `--relative-links` also turns wikilinks and links to fika's own pages and
 //! lessons into relative links between the files.
+//! It sits with the composition because it gathers two features (pages and lessons).
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -82,7 +83,7 @@ fn lesson_file(id: i64, title: &str) -> String {
 /// Everything a body's links may point at, and the directory the body is written in.
 struct Links<'a> {
     options: Options,
-    pages: &'a super::repo::LinkIndex,
+    pages: &'a crate::pages::repo::LinkIndex,
     /// sha256 → file name under `images/`.
     images: &'a HashMap<String, String>,
     /// lesson id → file name under `lessons/`.
@@ -197,13 +198,13 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
             .map_err(|e| format!("cannot create {}: {e}", dir.join(sub).display()))?;
     }
     let image_names = write_images(conn, dir)?;
-    let pages = super::repo::list(conn, None, None, i64::MAX).map_err(fail)?;
+    let pages = crate::pages::repo::list(conn, None, None, i64::MAX).map_err(fail)?;
     let lessons = crate::lessons::repo::list(conn, &Default::default(), i64::MAX).map_err(fail)?;
     let lesson_names: HashMap<i64, String> = lessons
         .iter()
         .map(|l| (l.id, lesson_file(l.id, &l.title)))
         .collect();
-    let index = super::repo::LinkIndex::load(conn).map_err(fail)?;
+    let index = crate::pages::repo::LinkIndex::load(conn).map_err(fail)?;
     let links = Links {
         options,
         pages: &index,
@@ -228,8 +229,8 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
         .collect();
     let author = |id: Option<i64>| id.and_then(|id| people.get(&id));
     for summary in &pages {
-        let page = super::repo::page(conn, &summary.slug).map_err(fail)?;
-        let units = super::repo::units_of(conn, page.id).map_err(fail)?;
+        let page = crate::pages::repo::page(conn, &summary.slug).map_err(fail)?;
+        let units = crate::pages::repo::units_of(conn, page.id).map_err(fail)?;
         let by = author(first_authors.get(&page.id).copied());
         let front = FrontMatter {
             id: page.id,
@@ -242,7 +243,7 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
                 .iter()
                 .map(|u| format!("{}:{}", u.kind, u.slug))
                 .collect(),
-            tags: super::repo::tags_of(conn, page.id).map_err(fail)?,
+            tags: crate::pages::repo::tags_of(conn, page.id).map_err(fail)?,
             revision: page.revision,
             created: page.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
             updated: page.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
