@@ -53,6 +53,11 @@ pub fn state(
         .with(crate::postmortems::flow::SummaryCache::default())
         .with(crate::action_items::flow::ItemCache::default())
         .with(crate::retros::flow::RetroCache::default())
+        .with(crate::lessons::flow::SourceTitles {
+            experiment: crate::experiments::repo::title,
+            postmortem: crate::postmortems::repo::published_title,
+            retro: crate::retros::repo::revealed_title,
+        })
 }
 
 /// Every feature's records for the search index; people and units, which belong to the org,

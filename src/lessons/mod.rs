@@ -2,6 +2,7 @@
 //! to the units they concern, with history like pages.
 
 pub mod api;
+pub mod flow;
 pub mod indexed;
 pub mod model;
 pub mod repo;

@@ -5,6 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::flow::{SourceTitles, parse_input, unit_key};
 use super::model::{self, LessonInput, Source};
 use super::repo::{self, Filter, Saved};
 use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
@@ -14,7 +15,7 @@ use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
 use crate::revisions::views::DiffPage;
-use crate::site::forms::{FieldErrors, Pairs, date_param};
+use crate::site::forms::{Pairs, date_param};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 use crate::state::AppState;
@@ -31,10 +32,6 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/lessons/{id}/diff", web::get().to(diff))
         .route("/lessons/{id}/restore/{n}", web::post().to(restore))
         .route("/lessons/{id}/delete", web::post().to(delete));
-}
-
-fn unit_key(u: &UnitRef) -> String {
-    format!("{}/{}", u.kind.to_lowercase(), u.slug)
 }
 
 #[derive(Deserialize, Default)]
@@ -174,116 +171,6 @@ fn form_again(
     }
 }
 
-/// Checks the form; a page source must be a live page.
-pub async fn parse_input(
-    state: &AppState,
-    form: &Pairs,
-    all_units: &[UnitRef],
-) -> AppResult<Result<LessonInput, FieldErrors>> {
-    let mut errors = FieldErrors::new();
-    let title = model::parse_title(form.get("title"))
-        .map_err(|e| errors.insert("title", e))
-        .unwrap_or_default();
-    let body = model::parse_body(form.get("body"))
-        .map_err(|e| errors.insert("body", e))
-        .unwrap_or_default();
-    let source = Source::parse(form.get("source_kind"), form.get("source_ref"))
-        .map_err(|e| errors.insert("source", e))
-        .unwrap_or(Source::Alone);
-    match &source {
-        Source::Page(slug) => {
-            let slug = slug.clone();
-            let exists = state
-                .db
-                .run(move |c| {
-                    Ok(matches!(crate::pages::repo::find(c, &slug), Ok(crate::pages::repo::Lookup::Found(p)) if p.deleted_at.is_none()))
-                })
-                .await?;
-            if !exists {
-                errors.insert(
-                    "source",
-                    format!("There is no page {:?}.", source.reference()),
-                );
-            }
-        }
-        Source::Experiment(r) => {
-            let id = r.parse::<i64>().ok();
-            let exists = match id {
-                Some(id) => {
-                    state
-                        .db
-                        .run(move |c| Ok(crate::experiments::repo::title(c, id)?.is_some()))
-                        .await?
-                }
-                None => false,
-            };
-            if !exists {
-                errors.insert("source", format!("There is no experiment {r:?}."));
-            }
-        }
-        Source::Postmortem(r) => {
-            // Only a published one: a lesson is public, and naming a draft would tell its
-            // title to everyone.
-            let published = match r.parse::<i64>() {
-                Ok(id) => state
-                    .db
-                    .run(move |c| crate::postmortems::repo::published_title(c, id))
-                    .await?
-                    .is_some(),
-                Err(_) => false,
-            };
-            if !published {
-                errors.insert(
-                    "source",
-                    format!("There is no published post-mortem {r:?}."),
-                );
-            }
-        }
-        Source::Retro(r) => {
-            // Only once its cards are out: a lesson is public, and the cards before the
-            // reveal are their writers' alone.
-            let revealed = match r.parse::<i64>() {
-                Ok(id) => state
-                    .db
-                    .run(move |c| crate::retros::repo::revealed_title(c, id))
-                    .await?
-                    .is_some(),
-                Err(_) => false,
-            };
-            if !revealed {
-                errors.insert(
-                    "source",
-                    format!("There is no retro {r:?} whose cards are revealed."),
-                );
-            }
-        }
-        Source::Alone => {}
-    }
-    let tags = crate::pages::model::parse_tags(form.get("tags"))
-        .map_err(|e| errors.insert("tags", e))
-        .unwrap_or_default();
-    let mut units = Vec::new();
-    for key in form.all("units") {
-        match all_units.iter().find(|u| unit_key(u) == key) {
-            Some(u) => units.push(u.id),
-            None => {
-                errors.insert("units", format!("There is no unit {key:?}."));
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Ok(Err(errors));
-    }
-    Ok(Ok(LessonInput {
-        title,
-        body,
-        source,
-        summary: crate::pages::model::parse_summary(form.get("summary")),
-        tags,
-        units,
-    }))
-}
-
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -329,6 +216,7 @@ async fn render_show(
     old: Option<model::LessonRevision>,
 ) -> AppResult<HttpResponse> {
     let renderer = crate::pages::render::Renderer::of(state)?;
+    let titles = state.part::<SourceTitles>()?;
     let (body, number) = match &old {
         Some(r) => (r.body.clone(), r.number),
         None => (lesson.body.clone(), lesson.revision),
@@ -338,25 +226,7 @@ async fn render_show(
         .db
         .run(move |c| {
             let html = renderer.render(c, &body, Some(format!("lesson:{}:{number}", l.id)))?;
-            let source_title = match l.source() {
-                Source::Page(slug) => match crate::pages::repo::find(c, &slug) {
-                    Ok(crate::pages::repo::Lookup::Found(p)) => Some(p.title),
-                    _ => None,
-                },
-                Source::Experiment(r) => match r.parse::<i64>() {
-                    Ok(id) => crate::experiments::repo::title(c, id)?,
-                    Err(_) => None,
-                },
-                Source::Postmortem(r) => match r.parse::<i64>() {
-                    Ok(id) => crate::postmortems::repo::published_title(c, id)?,
-                    Err(_) => None,
-                },
-                Source::Retro(r) => match r.parse::<i64>() {
-                    Ok(id) => crate::retros::repo::revealed_title(c, id)?,
-                    Err(_) => None,
-                },
-                _ => None,
-            };
+            let source_title = titles.title(c, &l.source())?;
             let author = match l.author_id {
                 Some(id) => crate::people::repo::name_of(c, id)?,
                 None => None,

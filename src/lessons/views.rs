@@ -28,7 +28,7 @@ pub struct ListPage {
 
 impl ListPage {
     pub fn unit_key(u: &UnitRef) -> String {
-        format!("{}/{}", u.kind.to_lowercase(), u.slug)
+        super::flow::unit_key(u)
     }
 
     pub fn source_label(kind: &str) -> &'static str {
