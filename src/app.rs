@@ -40,6 +40,9 @@ pub fn state(
     search: std::sync::Arc<crate::search::Search>,
     blameless: crate::postmortems::blameless::Rules,
 ) -> AppState {
+    // Action items follow their sources' caches, so those two are shared with them.
+    let summaries = std::sync::Arc::new(crate::postmortems::flow::SummaryCache::default());
+    let retros = std::sync::Arc::new(crate::retros::flow::RetroCache::default());
     AppState::new(db, settings)
         .with(UploadRoutes(UPLOAD_LIMITS))
         .with_shared(search)
@@ -50,9 +53,13 @@ pub fn state(
         .with(crate::lessons::repo::RecentLessons::default())
         .with(crate::experiments::actions::EndedCache::default())
         .with(crate::postmortems::flow::PeopleCache::default())
-        .with(crate::postmortems::flow::SummaryCache::default())
+        .with_shared(summaries.clone())
         .with(crate::action_items::flow::ItemCache::default())
-        .with(crate::retros::flow::RetroCache::default())
+        .with_shared(retros.clone())
+        .with(crate::action_items::flow::ItemSources(vec![
+            Box::new(crate::postmortems::flow::ItemsFrom(summaries)),
+            Box::new(crate::retros::flow::ItemsFrom(retros)),
+        ]))
         .with(crate::lessons::flow::SourceTitles {
             experiment: crate::experiments::repo::title,
             postmortem: crate::postmortems::repo::published_title,

@@ -1,6 +1,10 @@
 //! What the pages, the API and the unit pages share about action items: which ones a viewer
 //! may see (they follow their source's visibility), who may change one, and the in-memory
 //! list they are filtered from.
+//!
+//! Post-mortems and retros create action items, so action items may not import them back:
+//! each registers an `ItemSource` with the composition (`app::state`), which says which of
+//! its records a viewer may see and whether the viewer is one of its people.
 
 use std::collections::HashMap;
 
@@ -12,9 +16,6 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgView;
 use crate::people::model::Person;
-use crate::postmortems::flow;
-use crate::postmortems::flow::SummaryCache;
-use crate::retros::flow::RetroCache;
 use crate::state::AppState;
 
 /// What `/actions` and its API filter by.
@@ -45,30 +46,79 @@ pub struct Listed {
     pub may_change: bool,
 }
 
-/// Where an item came from, as far as who may see and change it goes.
-#[derive(Clone, Copy)]
-pub enum Source<'a> {
-    Postmortem(crate::postmortems::repo::Involved<'a>),
-    Retro(&'a crate::retros::model::Retro),
+/// A source record of action items, as one viewer sees it.
+pub struct Origin {
+    pub title: String,
+    /// Whether the viewer is one of the source's people, who may change its items: a
+    /// post-mortem's authors, facilitator and squads, a retro's facilitator.
+    pub owned: bool,
 }
 
-/// Who may close or reopen an item: the people of its post-mortem (or its retro's
-/// facilitator), the owner squad's members and the person it is assigned to.
+/// A feature whose records action items come from. An item follows its source's
+/// visibility: a draft post-mortem's items are as private as it is.
+pub trait ItemSource: Send + Sync {
+    /// The `source_kind` of its items.
+    fn kind(&self) -> &'static str;
+
+    /// The records of this kind the viewer may see, by id.
+    fn visible(
+        &self,
+        conn: &mut AnyConnection,
+        org: &OrgView,
+        viewer: Option<&Person>,
+    ) -> AppResult<HashMap<i64, Origin>>;
+}
+
+/// The sources of action items, registered by the composition.
+pub struct ItemSources(pub Vec<Box<dyn ItemSource>>);
+
+impl ItemSources {
+    /// Every source the viewer may see, by kind and id.
+    pub fn visible(
+        &self,
+        conn: &mut AnyConnection,
+        org: &OrgView,
+        viewer: Option<&Person>,
+    ) -> AppResult<HashMap<&'static str, HashMap<i64, Origin>>> {
+        let mut all = HashMap::new();
+        for source in &self.0 {
+            all.insert(source.kind(), source.visible(conn, org, viewer)?);
+        }
+        Ok(all)
+    }
+
+    /// The item's source as the viewer sees it; `NotFound` when they may not see it.
+    pub fn origin_of(
+        &self,
+        conn: &mut AnyConnection,
+        org: &OrgView,
+        viewer: Option<&Person>,
+        item: &ActionItem,
+    ) -> AppResult<Origin> {
+        let source = self
+            .0
+            .iter()
+            .find(|s| s.kind() == item.source_kind)
+            .ok_or(AppError::NotFound)?;
+        source
+            .visible(conn, org, viewer)?
+            .remove(&item.source_id)
+            .ok_or(AppError::NotFound)
+    }
+}
+
+/// Who may close or reopen an item: the people of its source (`owns_source`), the owner
+/// squad's members and the person it is assigned to.
 pub fn may_change(
     item: &ActionItem,
-    source: Source<'_>,
+    owns_source: bool,
     viewer: Option<&Person>,
     org: &OrgView,
 ) -> bool {
-    viewer.is_some_and(|me| {
-        let of_source = match source {
-            Source::Postmortem(people) => flow::may_edit(people, Some(me), org),
-            Source::Retro(r) => r.facilitator_id == me.id,
-        };
-        of_source
-            || org.snap.people_in(item.squad_id).contains(&me.id)
-            || item.person_id == Some(me.id)
-    })
+    owns_source
+        || viewer.is_some_and(|me| {
+            org.snap.people_in(item.squad_id).contains(&me.id) || item.person_id == Some(me.id)
+        })
 }
 
 /// The items the viewer may see that match `q`, overdue first.
@@ -113,29 +163,12 @@ pub fn visible(
     status: Option<Status>,
     squads: Option<&[i64]>,
 ) -> AppResult<Vec<Listed>> {
-    let all = flow::all(conn, &caches.postmortems)?;
-    let retros = crate::retros::flow::all(conn, &caches.retros)?;
     let items = all_items(conn, &caches.items)?;
-    let sources: HashMap<i64, &crate::postmortems::repo::Summary> =
-        flow::visible_summaries(&all, viewer, org)
-            .map(|s| (s.id, s))
-            .collect();
-    let retros: HashMap<i64, &crate::retros::model::Retro> = retros
-        .iter()
-        .filter(|r| crate::retros::flow::may_see_as(r, viewer))
-        .map(|r| (r.id, r))
-        .collect();
-    // Each item with its source's title and change rule, if the viewer may see the source.
-    let source_of = |i: &ActionItem| -> Option<(String, Source<'_>)> {
-        match i.source_kind.as_str() {
-            crate::postmortems::repo::KIND => sources
-                .get(&i.source_id)
-                .map(|s| (s.title.clone(), Source::Postmortem(s.people()))),
-            crate::retros::repo::KIND => retros
-                .get(&i.source_id)
-                .map(|r| (r.title.clone(), Source::Retro(r))),
-            _ => None,
-        }
+    let origins = caches.sources.visible(conn, org, viewer)?;
+    let source_of = |i: &ActionItem| {
+        origins
+            .get(i.source_kind.as_str())
+            .and_then(|of_kind| of_kind.get(&i.source_id))
     };
     let mut items: Vec<ActionItem> = items
         .iter()
@@ -150,10 +183,8 @@ pub fn visible(
         .map(|item| {
             let source = source_of(&item);
             Listed {
-                may_change: source
-                    .as_ref()
-                    .is_some_and(|(_, s)| may_change(&item, *s, viewer, org)),
-                source_title: source.map(|(t, _)| t).unwrap_or_default(),
+                may_change: source.is_some_and(|s| may_change(&item, s.owned, viewer, org)),
+                source_title: source.map(|s| s.title.clone()).unwrap_or_default(),
                 item,
             }
         })
@@ -174,17 +205,15 @@ pub fn all_items(
 /// The caches action items are listed from.
 #[derive(Clone)]
 pub struct Caches {
-    pub postmortems: std::sync::Arc<flow::SummaryCache>,
     pub items: std::sync::Arc<ItemCache>,
-    pub retros: std::sync::Arc<crate::retros::flow::RetroCache>,
+    pub sources: std::sync::Arc<ItemSources>,
 }
 
 impl Caches {
     pub fn of(state: &AppState) -> AppResult<Caches> {
         Ok(Caches {
-            postmortems: state.part::<SummaryCache>()?,
             items: state.part::<ItemCache>()?,
-            retros: state.part::<RetroCache>()?,
+            sources: state.part::<ItemSources>()?,
         })
     }
 }

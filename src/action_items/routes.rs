@@ -5,7 +5,7 @@ use actix_web::{HttpResponse, web};
 use askama::Template;
 use serde::Deserialize;
 
-use super::flow::{Query, Source, may_change, select};
+use super::flow::{ItemSources, Query, may_change, select};
 use super::model::{Kind, Status};
 use super::repo;
 use crate::action_items::flow::ActionView;
@@ -14,7 +14,6 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::org_view;
 use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
-use crate::postmortems::flow;
 use crate::site::views::{Shell, html, page_url, see_other};
 use crate::state::AppState;
 
@@ -129,27 +128,17 @@ async fn set_status(
     super::model::check_reason(status, &f.reason).map_err(AppError::Validation)?;
     let org = org_view(&state).await?;
     let id = id.into_inner();
-    let item = state.db.run(move |c| repo::get(c, id)).await?;
-    let source_id = item.source_id;
-    let (allowed, source_url) = match item.source_kind.as_str() {
-        crate::postmortems::repo::KIND => {
-            let pm = flow::load(&state, &org, &viewer, source_id).await?;
-            let allowed = may_change(&item, Source::Postmortem(pm.people()), Some(&me), &org);
-            (allowed, pm.url())
-        }
-        crate::retros::repo::KIND => {
-            let retro = state
-                .db
-                .run(move |c| crate::retros::repo::get(c, source_id))
-                .await?;
-            let retro = crate::retros::flow::visible(retro, &viewer)?;
-            (
-                may_change(&item, Source::Retro(&retro), Some(&me), &org),
-                retro.url(),
-            )
-        }
-        _ => return Err(AppError::NotFound),
-    };
+    let (sources, me2, org2) = (state.part::<ItemSources>()?, me.clone(), org.clone());
+    let (item, origin) = state
+        .db
+        .run(move |c| {
+            let item = repo::get(c, id)?;
+            let origin = sources.origin_of(c, &org2, Some(&me2), &item)?;
+            Ok((item, origin))
+        })
+        .await?;
+    let allowed = may_change(&item, origin.owned, Some(&me), &org);
+    let source_url = item.source_url();
     if !allowed {
         return Err(AppError::forbidden(
             "Only the owner squad, the person it is assigned to and the people of where it \

@@ -571,3 +571,31 @@ pub async fn dismiss(
         })
         .await
 }
+
+/// Post-mortems as the source of action items: their items are visible where the
+/// post-mortem is, and its people may change them.
+pub struct ItemsFrom(pub Arc<SummaryCache>);
+
+impl crate::action_items::flow::ItemSource for ItemsFrom {
+    fn kind(&self) -> &'static str {
+        repo::KIND
+    }
+
+    fn visible(
+        &self,
+        conn: &mut AnyConnection,
+        org: &OrgView,
+        viewer: Option<&Person>,
+    ) -> AppResult<std::collections::HashMap<i64, crate::action_items::flow::Origin>> {
+        let all = all(conn, &self.0)?;
+        Ok(visible_summaries(&all, viewer, org)
+            .map(|s| {
+                let origin = crate::action_items::flow::Origin {
+                    title: s.title.clone(),
+                    owned: may_edit(s.people(), viewer, org),
+                };
+                (s.id, origin)
+            })
+            .collect())
+    }
+}

@@ -308,13 +308,14 @@ pub async fn page(
         severity: String::new(),
         page: String::new(),
     };
-    let caches = crate::action_items::flow::Caches::of(&state)?;
+    let summaries = state.part::<super::flow::SummaryCache>()?;
+    let items = state.part::<crate::action_items::flow::ItemCache>()?;
     let (all, items) = state
         .db
         .run(move |c| {
             Ok((
-                super::flow::all(c, &caches.postmortems)?,
-                crate::action_items::flow::all_items(c, &caches.items)?,
+                super::flow::all(c, &summaries)?,
+                crate::action_items::flow::all_items(c, &items)?,
             ))
         })
         .await?;

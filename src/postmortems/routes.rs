@@ -252,7 +252,7 @@ async fn show_page(
                 .map(|a| crate::action_items::flow::Listed {
                     may_change: crate::action_items::flow::may_change(
                         a,
-                        crate::action_items::flow::Source::Postmortem(pm.people()),
+                        super::flow::may_edit(pm.people(), me.as_ref(), &org),
                         me.as_ref(),
                         &org,
                     ),

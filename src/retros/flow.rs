@@ -669,3 +669,32 @@ pub fn lesson_draft(board: &Board, topic: Topic) -> Option<(String, String)> {
         .join("\n");
     Some((title, body))
 }
+
+/// Retros as the source of action items: their items are visible where the retro is, and
+/// its facilitator may change them.
+pub struct ItemsFrom(pub Arc<RetroCache>);
+
+impl crate::action_items::flow::ItemSource for ItemsFrom {
+    fn kind(&self) -> &'static str {
+        repo::KIND
+    }
+
+    fn visible(
+        &self,
+        conn: &mut AnyConnection,
+        _org: &crate::org::cache::OrgView,
+        viewer: Option<&Person>,
+    ) -> AppResult<std::collections::HashMap<i64, crate::action_items::flow::Origin>> {
+        Ok(all(conn, &self.0)?
+            .iter()
+            .filter(|r| may_see_as(r, viewer))
+            .map(|r| {
+                let origin = crate::action_items::flow::Origin {
+                    title: r.title.clone(),
+                    owned: may_facilitate(r, viewer),
+                };
+                (r.id, origin)
+            })
+            .collect())
+    }
+}
