@@ -51,7 +51,7 @@ pub fn state(
         .with(crate::pages::repo::PageLinks::default())
         .with(crate::pages::render::RenderCache::default())
         .with(crate::lessons::repo::RecentLessons::default())
-        .with(crate::experiments::actions::EndedCache::default())
+        .with(crate::experiments::flow::EndedCache::default())
         .with(crate::postmortems::flow::PeopleCache::default())
         .with_shared(summaries.clone())
         .with(crate::action_items::flow::ItemCache::default())
@@ -97,6 +97,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::postmortems::routes::configure(cfg);
     crate::postmortems::api::configure(cfg);
     crate::action_items::routes::configure(cfg);
+    crate::action_items::api::configure(cfg);
     crate::retros::routes::configure(cfg);
     crate::retros::api::configure(cfg);
     crate::health::routes::configure(cfg);

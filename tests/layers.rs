@@ -266,6 +266,54 @@ fn arrows_only_go_down() {
     );
 }
 
+/// The vocabulary (ARCHITECTURE.md, "Parts of a feature"): a feature's `routes` and `api`
+/// are leaves that only the composition (`app.rs`, `cli.rs`) names; what a page and the API
+/// share lives in the feature's `flow.rs`, so neither imports the other.
+#[test]
+fn handlers_are_named_only_by_the_composition() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let src = root.join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut found = Vec::new();
+    for file in &files {
+        let name = file.strip_prefix(&src).unwrap().display().to_string();
+        if name == "app.rs" || name == "cli.rs" {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (n, line) in text.lines().enumerate() {
+            if handler_paths(line) {
+                found.push(format!("  src/{name}:{}: {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "only app.rs and cli.rs may name a feature's routes or api; move what is shared to \
+         the feature's flow.rs\n{}",
+        found.join("\n")
+    );
+}
+
+/// Whether a line names a `routes` or `api` module by path (`super::routes::x`,
+/// `crate::pages::api::y`).
+fn handler_paths(line: &str) -> bool {
+    ["routes::", "api::"].iter().any(|m| {
+        line.match_indices(m)
+            .any(|(at, _)| line[..at].ends_with("::"))
+    })
+}
+
+#[test]
+fn handler_paths_are_found() {
+    assert!(handler_paths("use super::routes::parse_input;"));
+    assert!(handler_paths("crate::pages::api::configure(cfg);"));
+    assert!(!handler_paths("use crate::request::UploadRoutes;"));
+    assert!(!handler_paths("let api = state.api_routes();"));
+}
+
 #[test]
 fn paths_are_read_from_use_lines_and_code() {
     let text = "use crate::{db::{self, Change}, error::AppResult, org};\n\

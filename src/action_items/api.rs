@@ -12,6 +12,10 @@ use crate::org::cache::org_view;
 use crate::site::paging::{self, PageQuery};
 use crate::state::AppState;
 
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/actions", web::get().to(list));
+}
+
 #[derive(Serialize)]
 struct ActionJson {
     id: i64,

@@ -63,7 +63,7 @@ pub fn of_source(conn: &mut AnyConnection, kind: &str, id: i64) -> AppResult<Vec
     )
 }
 
-/// Every item (pages filter them in memory; see `routes::all_items`).
+/// Every item (pages filter them in memory; see `flow::all_items`).
 pub fn all(conn: &mut AnyConnection) -> AppResult<Vec<ActionItem>> {
     items(
         action_items::table

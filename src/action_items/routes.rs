@@ -19,8 +19,7 @@ use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/actions", web::get().to(page))
-        .route("/actions/{id}", web::post().to(set_status))
-        .route("/api/v1/actions", web::get().to(super::api::list));
+        .route("/actions/{id}", web::post().to(set_status));
 }
 
 /// Items per page of `/actions`.

@@ -15,6 +15,22 @@ use crate::request::UploadRoutes;
 use crate::state::AppState;
 
 pub const SESSION_COOKIE: &str = "fika_session";
+
+/// The session cookie as sign-in sets it and the middleware renews it; an empty value with
+/// a zero age removes it.
+pub fn session_cookie(
+    state: &AppState,
+    value: String,
+    max_age: actix_web::cookie::time::Duration,
+) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(SESSION_COOKIE, value)
+        .path("/")
+        .http_only(true)
+        .same_site(actix_web::cookie::SameSite::Lax)
+        .secure(state.settings.cookie_secure)
+        .max_age(max_age)
+        .finish()
+}
 /// The form field and header that carry the CSRF token.
 pub const CSRF_FIELD: &str = "csrf_token";
 pub const CSRF_HEADER: &str = "x-csrf-token";
@@ -97,7 +113,7 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
         {
             Some(live) => {
                 if live.extended {
-                    renew = Some(super::routes::session_cookie(
+                    renew = Some(session_cookie(
                         &state,
                         secret.clone(),
                         actix_web::cookie::time::Duration::days(repo::SESSION_DAYS),

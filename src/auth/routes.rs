@@ -1,11 +1,11 @@
 //! Sign-in, sign-out, the account page (password, API tokens) and user administration.
 
-use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
+use actix_web::cookie::time::Duration as CookieDuration;
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
-use super::middleware::SESSION_COOKIE;
+use super::middleware::session_cookie;
 use super::password::{self, Password};
 use super::views::{AccountPage, LoginPage, NewUserForm, UsersPage};
 use super::{AuthVia, Viewer, repo, token};
@@ -177,16 +177,6 @@ async fn sign_in(
             Ok(SignIn::Ok(repo::create_session(c, person.id, &user_agent)?))
         })
         .await
-}
-
-pub fn session_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
-    Cookie::build(SESSION_COOKIE, value)
-        .path("/")
-        .http_only(true)
-        .same_site(SameSite::Lax)
-        .secure(state.settings.cookie_secure)
-        .max_age(max_age)
-        .finish()
 }
 
 async fn logout(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {

@@ -12,8 +12,8 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use super::actions::{check_transition, compute_insights, editable, store};
 use super::filters::{InsightsQuery, ListQuery};
+use super::flow::{check_transition, compute_insights, editable, store};
 use super::forms::{Form, MetricRow, ResultRow, VariantRow};
 use super::model::{Health, Hypothesis, Outcome};
 use super::repo::{self, Experiment};

@@ -2,9 +2,9 @@
 //! with a sample-size calculator, health checks, the computed outcome, and the organization's
 //! learning rate next to its win rate.
 
-pub mod actions;
 pub mod api;
 pub mod filters;
+pub mod flow;
 pub mod forms;
 pub mod indexed;
 pub mod insights;

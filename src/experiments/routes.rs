@@ -5,8 +5,8 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::actions::{check_transition, compute_insights, editable, may_edit, store};
 use super::filters::{InsightsQuery, ListQuery};
+use super::flow::{check_transition, compute_insights, editable, may_edit, store};
 use super::forms::Form;
 use super::repo::{self, Experiment};
 use super::views::{self, CalcView, EditPage, ListPage};

@@ -9,7 +9,7 @@
 use super::model::{self, LessonInput, Source};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
-use crate::org::views::UnitRef;
+use crate::org::views::{UnitRef, picked_units};
 use crate::site::forms::{FieldErrors, Pairs};
 use crate::state::AppState;
 
@@ -78,11 +78,6 @@ impl SourceTitles {
     }
 }
 
-/// How a unit is named in the lesson form and the list's filter: `squad/payments`.
-pub fn unit_key(u: &UnitRef) -> String {
-    format!("{}/{}", u.kind.to_lowercase(), u.slug)
-}
-
 /// Reads a lesson form (the page's or the API's): the input, or one message per field.
 pub async fn parse_input(
     state: &AppState,
@@ -106,15 +101,9 @@ pub async fn parse_input(
     let tags = crate::pages::model::parse_tags(form.get("tags"))
         .map_err(|e| errors.insert("tags", e))
         .unwrap_or_default();
-    let mut units = Vec::new();
-    for key in form.all("units") {
-        match all_units.iter().find(|u| unit_key(u) == key) {
-            Some(u) => units.push(u.id),
-            None => {
-                errors.insert("units", format!("There is no unit {key:?}."));
-            }
-        }
-    }
+    let units = picked_units(&form.all("units"), all_units)
+        .map_err(|e| errors.insert("units", e))
+        .unwrap_or_default();
     if !errors.is_empty() {
         return Ok(Err(errors));
     }

@@ -5,7 +5,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::flow::{SourceTitles, parse_input, unit_key};
+use super::flow::{SourceTitles, parse_input};
 use super::model::{self, LessonInput, Source};
 use super::repo::{self, Filter, Saved};
 use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
@@ -57,7 +57,7 @@ async fn list(
 ) -> AppResult<HttpResponse> {
     let q = q.into_inner();
     let units = all_units(&state).await?;
-    let unit_id = units.iter().find(|u| unit_key(u) == q.unit).map(|u| u.id);
+    let unit_id = units.iter().find(|u| u.key() == q.unit).map(|u| u.id);
     let mut filter = Filter {
         unit_id,
         source_kind: Some(q.source.clone()).filter(|s| !s.is_empty()),

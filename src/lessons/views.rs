@@ -28,7 +28,7 @@ pub struct ListPage {
 
 impl ListPage {
     pub fn unit_key(u: &UnitRef) -> String {
-        super::flow::unit_key(u)
+        u.key()
     }
 
     pub fn source_label(kind: &str) -> &'static str {

@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::access::Access;
-use super::actions::{self, MemberInput};
+use super::flow::{self, MemberInput};
 use super::forms;
 use super::rules::Snapshot;
 use super::unit::{Link, Role, Unit, UnitKind, stored_links};
@@ -395,7 +395,7 @@ async fn add_member(
     let member = state
         .db
         .run(move |c| {
-            let (_, person, m) = actions::add_member(c, &me, kind, &slug, &input)?;
+            let (_, person, m) = flow::add_member(c, &me, kind, &slug, &input)?;
             Ok(MemberJson {
                 username: person.username,
                 name: person.display_name,

@@ -2,11 +2,11 @@
 //! alliances — with memberships that keep their history, enforced rules and warnings.
 
 pub mod access;
-pub mod actions;
 pub mod api;
 pub mod backstage;
 pub mod cache;
 pub mod chart;
+pub mod flow;
 pub mod forms;
 pub mod import_page;
 pub mod routes;

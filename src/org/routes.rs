@@ -7,7 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::access::Access;
-use super::actions::{self, MemberInput};
+use super::flow::{self, MemberInput};
 use super::forms;
 use super::unit::{Stage, UnitKind};
 use super::unit_repo::{self as repo, Lookup};
@@ -228,7 +228,7 @@ async fn join_guild(
         .run(move |c| {
             let input = MemberInput::parse(UnitKind::Guild, &me.username, "member", "")
                 .map_err(AppError::Validation)?;
-            Ok(actions::add_member(c, &me, UnitKind::Guild, &slug, &input)?
+            Ok(flow::add_member(c, &me, UnitKind::Guild, &slug, &input)?
                 .0
                 .url())
         })

@@ -31,6 +31,24 @@ impl UnitRef {
             kind: u.kind().label(),
         }
     }
+
+    /// How forms and list filters name a unit: `squad/payments`.
+    pub fn key(&self) -> String {
+        format!("{}/{}", self.kind.to_lowercase(), self.slug)
+    }
+}
+
+/// The ids of the units a form picked by key (`units` fields); a key that names no unit
+/// is the field's message.
+pub fn picked_units(keys: &[String], all: &[UnitRef]) -> Result<Vec<i64>, String> {
+    keys.iter()
+        .map(|key| {
+            all.iter()
+                .find(|u| u.key() == *key)
+                .map(|u| u.id)
+                .ok_or_else(|| format!("There is no unit {key:?}."))
+        })
+        .collect()
 }
 
 /// A link to a person.

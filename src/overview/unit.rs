@@ -13,13 +13,13 @@ use serde::Deserialize;
 use crate::action_items::flow::{Caches, Listed};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
-use crate::experiments::actions::EndedCache;
+use crate::experiments::flow::EndedCache;
 use crate::experiments::insights::UnitExperiments;
 use crate::lessons::repo::LessonSummary;
 use crate::markdown::{self, SafeHtml};
 use crate::org::access::Access;
-use crate::org::actions::{self, MemberInput};
 use crate::org::cache::{OrgCache, OrgView};
+use crate::org::flow::{self, MemberInput};
 use crate::org::rules::{Snapshot, Warning};
 use crate::org::unit::{Initiative, Link, Membership, Role, Stage, Unit, UnitKind, stored_links};
 use crate::org::unit_repo::{self as repo, Lookup, PersonBrief, UnitEvent};
@@ -283,7 +283,7 @@ async fn unit_data(
             let data = UnitData {
                 actions,
                 experiments: squads
-                    .map(|s| crate::experiments::actions::for_unit(c, &ended, &s))
+                    .map(|s| crate::experiments::flow::for_unit(c, &ended, &s))
                     .transpose()?,
                 memberships: repo::memberships_of_unit(c, unit.id)?,
                 initiatives: if kind == UnitKind::Alliance {
@@ -381,7 +381,7 @@ async fn add_member(
             let slug = slug.clone();
             state
                 .db
-                .run(move |c| Ok(actions::add_member(c, &me, kind, &slug, &input)?.0.url()))
+                .run(move |c| Ok(flow::add_member(c, &me, kind, &slug, &input)?.0.url()))
                 .await
         }
     };

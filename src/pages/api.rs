@@ -6,10 +6,10 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
+use super::flow::parse_input;
 use super::model::Page;
 use super::render::render;
 use super::repo::{self, Lookup};
-use super::routes::parse_input;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::all_units;

@@ -3,6 +3,7 @@
 
 pub mod api;
 pub mod changes;
+pub mod flow;
 pub mod indexed;
 pub mod model;
 pub mod render;

@@ -6,6 +6,7 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::flow::parse_input;
 use super::model::{self, PageInput};
 use super::render::{PageParts, Renderer, render};
 use super::repo::{self, Lookup, Saved};
@@ -16,7 +17,7 @@ use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
 use crate::revisions::views::DiffPage;
-use crate::site::forms::{FieldErrors, Pairs};
+use crate::site::forms::Pairs;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
 use crate::state::AppState;
@@ -131,10 +132,7 @@ async fn list(
     q: web::Query<ListQuery>,
 ) -> AppResult<HttpResponse> {
     let units = all_units(&state).await?;
-    let unit = units
-        .iter()
-        .find(|u| format!("{}/{}", u.kind.to_lowercase(), u.slug) == q.unit)
-        .cloned();
+    let unit = units.iter().find(|u| u.key() == q.unit).cloned();
     let (unit_id, tag) = (unit.as_ref().map(|u| u.id), q.tag.trim().to_lowercase());
     let tag2 = tag.clone();
     let (pages, tags) = state
@@ -180,51 +178,6 @@ async fn new_form(
         preview: None,
         errors: Default::default(),
         conflict: None,
-    })
-}
-
-/// The edit form as sent, checked field by field.
-pub fn parse_input(form: &Pairs, all_units: &[UnitRef]) -> Result<PageInput, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let title = model::parse_title(form.get("title"))
-        .map_err(|e| errors.insert("title", e))
-        .unwrap_or_default();
-    let slug = if errors.contains_key("title") {
-        String::new()
-    } else {
-        model::parse_slug(form.get("slug"), &title)
-            .map_err(|e| errors.insert("slug", e))
-            .unwrap_or_default()
-    };
-    let body = model::parse_body(form.get("body"))
-        .map_err(|e| errors.insert("body", e))
-        .unwrap_or_default();
-    let tags = model::parse_tags(form.get("tags"))
-        .map_err(|e| errors.insert("tags", e))
-        .unwrap_or_default();
-    let mut units = Vec::new();
-    for key in form.all("units") {
-        match all_units
-            .iter()
-            .find(|u| format!("{}/{}", u.kind.to_lowercase(), u.slug) == key)
-        {
-            Some(u) => units.push(u.id),
-            None => {
-                errors.insert("units", format!("There is no unit {key:?}."));
-            }
-        }
-    }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(PageInput {
-        title,
-        slug,
-        body,
-        summary: model::parse_summary(form.get("summary")),
-        tags,
-        units,
-        slug_from_title: form.get("slug").trim().is_empty(),
     })
 }
 

@@ -22,7 +22,7 @@ pub struct ListPage {
 
 impl ListPage {
     pub fn unit_key(u: &UnitRef) -> String {
-        format!("{}/{}", u.kind.to_lowercase(), u.slug)
+        u.key()
     }
 
     pub fn is_chosen(&self, u: &UnitRef) -> bool {

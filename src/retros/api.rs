@@ -8,9 +8,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::flow::ListQuery;
 use super::flow::{self, NewForm, Page};
 use super::model::{Card, Retro};
-use super::routes::ListQuery;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::org::cache::OrgView;

@@ -698,3 +698,59 @@ impl crate::action_items::flow::ItemSource for ItemsFrom {
             .collect())
     }
 }
+
+/// What `/retros` and its API filter by.
+#[derive(serde::Deserialize, Default, Clone)]
+pub struct ListQuery {
+    #[serde(default)]
+    pub squad: String,
+    #[serde(default)]
+    pub tribe: String,
+    #[serde(default)]
+    pub from: String,
+    #[serde(default)]
+    pub to: String,
+    #[serde(default)]
+    pub page: String,
+}
+
+impl ListQuery {
+    /// The retros the viewer may see that match, newest first.
+    pub fn select(
+        &self,
+        all: Vec<super::model::Retro>,
+        viewer: &Viewer,
+        org: &crate::org::cache::OrgView,
+    ) -> AppResult<Vec<super::model::Retro>> {
+        let date = |s: &str| -> AppResult<Option<chrono::NaiveDate>> {
+            match s.trim() {
+                "" => Ok(None),
+                d => crate::dates::parse_date(d)
+                    .map(Some)
+                    .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(d))),
+            }
+        };
+        let (from, to) = (date(&self.from)?, date(&self.to)?);
+        let squads = org.squads_of(&self.squad, &self.tribe);
+        Ok(all
+            .into_iter()
+            .filter(|r| may_see(r, viewer))
+            .filter(|r| squads.as_ref().is_none_or(|s| s.contains(&r.squad_id)))
+            .filter(|r| from.is_none_or(|f| r.held_on >= f))
+            .filter(|r| to.is_none_or(|t| r.held_on <= t))
+            .collect())
+    }
+
+    pub fn page_url(&self, page: usize) -> String {
+        crate::site::views::page_url(
+            "/retros",
+            &[
+                ("squad", &self.squad),
+                ("tribe", &self.tribe),
+                ("from", &self.from),
+                ("to", &self.to),
+            ],
+            page,
+        )
+    }
+}

@@ -7,7 +7,7 @@ use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
-use super::flow::{self, ActionForm, NewForm};
+use super::flow::{self, ActionForm, ListQuery, NewForm};
 use super::model::{Phase, Topic, Verdict};
 use super::repo;
 use super::views::{ListPage, ListRow, NewPage, ShowPage};
@@ -16,7 +16,7 @@ use crate::error::{AppError, AppResult};
 use crate::org::cache::org_view;
 use crate::retros::flow::RetroCache;
 use crate::site::forms::Pairs;
-use crate::site::views::{Shell, html, html_with_status, page_url, see_other};
+use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -43,62 +43,6 @@ const PAGE: usize = 50;
 
 fn shell(viewer: &Viewer) -> Shell {
     Shell::new(viewer, "retros")
-}
-
-/// What `/retros` and its API filter by.
-#[derive(Deserialize, Default, Clone)]
-pub struct ListQuery {
-    #[serde(default)]
-    pub squad: String,
-    #[serde(default)]
-    pub tribe: String,
-    #[serde(default)]
-    pub from: String,
-    #[serde(default)]
-    pub to: String,
-    #[serde(default)]
-    pub page: String,
-}
-
-impl ListQuery {
-    /// The retros the viewer may see that match, newest first.
-    pub fn select(
-        &self,
-        all: Vec<super::model::Retro>,
-        viewer: &Viewer,
-        org: &crate::org::cache::OrgView,
-    ) -> AppResult<Vec<super::model::Retro>> {
-        let date = |s: &str| -> AppResult<Option<chrono::NaiveDate>> {
-            match s.trim() {
-                "" => Ok(None),
-                d => crate::dates::parse_date(d)
-                    .map(Some)
-                    .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(d))),
-            }
-        };
-        let (from, to) = (date(&self.from)?, date(&self.to)?);
-        let squads = org.squads_of(&self.squad, &self.tribe);
-        Ok(all
-            .into_iter()
-            .filter(|r| flow::may_see(r, viewer))
-            .filter(|r| squads.as_ref().is_none_or(|s| s.contains(&r.squad_id)))
-            .filter(|r| from.is_none_or(|f| r.held_on >= f))
-            .filter(|r| to.is_none_or(|t| r.held_on <= t))
-            .collect())
-    }
-
-    pub fn page_url(&self, page: usize) -> String {
-        page_url(
-            "/retros",
-            &[
-                ("squad", &self.squad),
-                ("tribe", &self.tribe),
-                ("from", &self.from),
-                ("to", &self.to),
-            ],
-            page,
-        )
-    }
 }
 
 async fn list(

@@ -57,7 +57,7 @@ fn person_name(org: &OrgView, id: Option<i64>) -> Option<String> {
 pub struct ListPage {
     pub shell: Shell,
     pub rows: Vec<ListRow>,
-    pub q: super::routes::ListQuery,
+    pub q: super::flow::ListQuery,
     pub squads: Vec<UnitChoice>,
     pub tribes: Vec<UnitChoice>,
     pub total: usize,
@@ -66,7 +66,7 @@ pub struct ListPage {
 }
 
 impl ListPage {
-    pub fn new(shell: Shell, org: &OrgView, q: super::routes::ListQuery) -> ListPage {
+    pub fn new(shell: Shell, org: &OrgView, q: super::flow::ListQuery) -> ListPage {
         ListPage {
             shell,
             rows: vec![],

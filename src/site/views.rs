@@ -137,6 +137,16 @@ pub fn page_url(path: &str, filters: &[(&str, &String)], page: usize) -> String 
     }
 }
 
+/// Marks a private page (a career record, its feed) as never to be kept by a shared cache,
+/// in so many words: `private` on top of the `no-store` every response carries.
+pub fn no_store(mut res: HttpResponse) -> HttpResponse {
+    res.headers_mut().insert(
+        actix_web::http::header::CACHE_CONTROL,
+        actix_web::http::header::HeaderValue::from_static("private, no-store"),
+    );
+    res
+}
+
 /// Sent with every response. HTML is `no-store`: pages hold personal data (and, once, a new
 /// API token) that must not stay in a shared or back/forward cache; static files set their
 /// own long cache lifetime.

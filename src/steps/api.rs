@@ -5,9 +5,9 @@
 use actix_web::{HttpResponse, web};
 use serde_json::{Map, Value, json};
 
+use super::flow::with_org;
 use super::flow::{self, Full};
 use super::model::{Behavior, Side, Step, summarize};
-use super::routes::with_org;
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::state::AppState;
@@ -47,7 +47,7 @@ async fn get_step(
         }
     })
     .await?;
-    Ok(super::routes::no_store(HttpResponse::Ok().json(body)))
+    Ok(crate::site::views::no_store(HttpResponse::Ok().json(body)))
 }
 
 fn assessment_json(f: &Full, side: Side) -> Value {

@@ -597,3 +597,19 @@ pub fn records_of(conn: &mut AnyConnection, username: &str) -> AppResult<Vec<Rec
         .load(conn)?;
     records(conn, &ids)
 }
+
+/// Runs `f` on the blocking pool with today's org, read in the same trip.
+pub async fn with_org<T, F>(state: &crate::state::AppState, f: F) -> AppResult<T>
+where
+    T: Send + 'static,
+    F: FnOnce(&mut AnyConnection, &crate::org::cache::OrgView) -> AppResult<T> + Send + 'static,
+{
+    let cache = state.part::<crate::org::cache::OrgCache>()?;
+    state
+        .db
+        .run(move |c| {
+            let view = cache.get(c)?;
+            f(c, &view)
+        })
+        .await
+}

@@ -4,16 +4,13 @@
 //! history of all of it. Only the person, their chapter lead and admins see a record, on
 //! every surface, unless the person makes their step public.
 
-pub mod admin;
 pub mod api;
 pub mod export;
 pub mod flow;
 pub mod framework;
 pub mod indexed;
 pub mod model;
-pub mod overview;
 pub mod proposal_repo;
-pub mod proposal_routes;
 pub mod repo;
 pub mod routes;
 pub mod views;

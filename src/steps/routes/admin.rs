@@ -6,15 +6,15 @@ use std::collections::HashMap;
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::framework::{Framework, check_texts};
-use super::repo::{self, EntryInput};
-use super::routes::Form;
-use super::views::{CataloguePage, EditPage};
+use super::Form;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
+use crate::steps::framework::{Framework, check_texts};
+use crate::steps::repo::{self, EntryInput};
+use crate::steps::views::{CataloguePage, EditPage};
 
 pub(super) async fn edit_page(
     state: web::Data<AppState>,
@@ -25,7 +25,7 @@ pub(super) async fn edit_page(
         .db
         .run(|c| Ok(Framework::new(repo::texts(c)?)))
         .await?;
-    let values = super::framework::default_texts()
+    let values = crate::steps::framework::default_texts()
         .into_iter()
         .map(|(k, _)| {
             let v = fw.text(&k).to_string();
@@ -48,7 +48,7 @@ pub(super) async fn edit(
     let values: HashMap<String, String> = form
         .into_inner()
         .into_iter()
-        .filter(|(k, _)| super::framework::is_text_key(k))
+        .filter(|(k, _)| crate::steps::framework::is_text_key(k))
         .collect();
     if let Err(errors) = check_texts(&values) {
         return html_with_status(

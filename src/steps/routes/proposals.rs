@@ -5,22 +5,21 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::flow::{self};
-use super::framework::Framework;
-use super::model::{Status, Step, parse_text};
-use super::proposal_repo;
-use super::repo::{self, Who};
-use super::routes::with_org;
-use super::routes::{
-    Form, back, load_for_write, load_seen, no_store, one_error, render_person, shell, signed_in,
-};
-use super::views::{FeedbackPage, ProposalPage, Sent};
+use super::{Form, back, load_for_write, load_seen, one_error, render_person, shell, signed_in};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::site::forms::FieldErrors;
 use crate::site::forms::Pairs;
+use crate::site::views::no_store;
 use crate::site::views::{html_with_status, see_other};
 use crate::state::AppState;
+use crate::steps::flow::with_org;
+use crate::steps::flow::{self};
+use crate::steps::framework::Framework;
+use crate::steps::model::{Status, Step, parse_text};
+use crate::steps::proposal_repo;
+use crate::steps::repo::{self, Who};
+use crate::steps::views::{FeedbackPage, ProposalPage, Sent};
 
 fn proposal_url(loaded: &flow::Loaded, id: i64) -> String {
     format!("/people/{}/steps/proposals/{id}", loaded.person.username)
@@ -43,7 +42,7 @@ pub(super) async fn propose(
     }
     let form = Pairs(form.into_inner());
     let mut errors = FieldErrors::new();
-    let to = super::model::check_proposal(loaded.step(), Step::parse(form.get("to")));
+    let to = crate::steps::model::check_proposal(loaded.step(), Step::parse(form.get("to")));
     if let Err(e) = &to {
         errors.insert("to", e.clone());
     }

@@ -7,21 +7,22 @@ use std::collections::{HashMap, HashSet};
 use actix_web::{HttpResponse, web};
 use chrono::NaiveDate;
 
-use super::flow;
-use super::framework::Framework;
-use super::model::{Side, Step, review_due};
-use super::proposal_repo;
-use super::repo;
-use super::routes::{no_store, shell, signed_in};
-use super::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
+use super::{shell, signed_in};
 use crate::auth::Viewer;
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::org_view;
 use crate::org::unit::{Membership, Role, UnitKind};
 use crate::org::unit_repo::PersonBrief;
+use crate::site::views::no_store;
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
+use crate::steps::flow;
+use crate::steps::framework::Framework;
+use crate::steps::model::{Side, Step, review_due};
+use crate::steps::proposal_repo;
+use crate::steps::repo;
+use crate::steps::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
 
 /// The tribe a person counts under: their chapter's, else their squad's.
 fn tribe_of(snap: &crate::org::rules::Snapshot, mine: &[&Membership]) -> Option<i64> {

@@ -1,33 +1,35 @@
 //! The career-step routes (all of them are registered here) and the pages of the framework
 //! (`/steps`) and of a person's private record (`/people/{username}/steps`) with its forms:
 //! discipline and roles, visibility, the first step, the assessments. Proposals and peer
-//! feedback are in `proposal_routes`, the admin pages in `admin`, the overviews in `overview`,
-//! the export and the feed in `export`.
+//! feedback are in `proposals`, the admin pages in `admin`, the overviews in `overview`,
+//! the Markdown download and the feed in `feed`.
 
 use std::collections::HashMap;
 
-use actix_web::http::{StatusCode, header};
+use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, web};
 
-use super::flow::{self};
-use super::framework::Framework;
-use super::model::{Behavior, Row, Side, Step, parse_rating, parse_text};
-use super::proposal_repo;
-use super::repo::{self, RecordInput};
-use super::views::{FrameworkPage, PersonPage, Sent};
 use crate::auth::Viewer;
 use crate::dates::today;
-use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::org::cache::OrgCache;
-use crate::org::cache::OrgView;
 use crate::site::forms::FieldErrors;
 use crate::site::forms::Pairs;
+use crate::site::views::no_store;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
+use crate::steps::flow::{self, with_org};
+use crate::steps::framework::Framework;
+use crate::steps::model::{Behavior, Row, Side, Step, parse_rating, parse_text};
+use crate::steps::proposal_repo;
+use crate::steps::repo::{self, RecordInput};
+use crate::steps::views::{FrameworkPage, PersonPage, Sent};
+
+mod admin;
+mod feed;
+mod overview;
+mod proposals;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
-    use super::{admin, export, overview, proposal_routes as proposals};
     let get = web::get;
     let post = web::post;
     cfg.route("/steps", get().to(framework))
@@ -44,9 +46,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/steps/feedback/{id:\\d+}", post().to(proposals::answer))
         .route("/people/{username}/steps", get().to(person_page))
-        .route("/people/{username}/steps.md", get().to(export::export))
+        .route("/people/{username}/steps.md", get().to(feed::export))
         .route("/chapters/{slug}/steps", get().to(overview::chapter))
-        .route("/feeds/steps.atom", get().to(export::feed))
+        .route("/feeds/steps.atom", get().to(feed::feed))
         // A person's record's forms; the scope answers 404 for anything else under it.
         .service(
             web::scope("/people/{username}/steps")
@@ -69,15 +71,6 @@ pub(super) type Form = web::Form<Vec<(String, String)>>;
 
 pub(super) fn shell(viewer: &Viewer) -> Shell {
     Shell::new(viewer, "steps")
-}
-
-/// Private pages are never kept by a shared cache.
-pub(super) fn no_store(mut res: HttpResponse) -> HttpResponse {
-    res.headers_mut().insert(
-        header::CACHE_CONTROL,
-        header::HeaderValue::from_static("private, no-store"),
-    );
-    res
 }
 
 pub(super) fn signed_in(viewer: &Viewer) -> AppResult<(i64, bool)> {
@@ -218,22 +211,6 @@ pub(super) async fn load_seen(
     let (loaded, me) = load_for_write(state, viewer, username).await?;
     loaded.require_sees()?;
     Ok((loaded, me))
-}
-
-/// Runs `f` on the blocking pool with today's org, read in the same trip.
-pub(super) async fn with_org<T, F>(state: &AppState, f: F) -> AppResult<T>
-where
-    T: Send + 'static,
-    F: FnOnce(&mut AnyConnection, &OrgView) -> AppResult<T> + Send + 'static,
-{
-    let cache = state.part::<OrgCache>()?;
-    state
-        .db
-        .run(move |c| {
-            let view = cache.get(c)?;
-            f(c, &view)
-        })
-        .await
 }
 
 pub(super) fn back(loaded: &flow::Loaded) -> HttpResponse {
