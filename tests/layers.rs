@@ -297,6 +297,34 @@ fn handlers_are_named_only_by_the_composition() {
     );
 }
 
+/// Views only print what they are given: a view that read the clock would make a page
+/// that cannot be rendered for another day (and a test that depends on when it runs).
+#[test]
+fn views_read_no_clock() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    let clocks = ["dates::today(", "Utc::now(", "Local::now("];
+    let found: Vec<String> = files
+        .iter()
+        .filter(|f| f.file_name().is_some_and(|n| n == "views.rs"))
+        .flat_map(|f| {
+            let text = std::fs::read_to_string(f).unwrap();
+            let name = f.strip_prefix(&src).unwrap().display().to_string();
+            text.lines()
+                .enumerate()
+                .filter(|(_, l)| clocks.iter().any(|c| l.contains(c)))
+                .map(|(n, l)| format!("  src/{name}:{}: {}", n + 1, l.trim()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    assert!(
+        found.is_empty(),
+        "views take the date from their caller (flow or routes):\n{}",
+        found.join("\n")
+    );
+}
+
 /// Whether a line names a `routes` or `api` module by path (`super::routes::x`,
 /// `crate::pages::api::y`).
 fn handler_paths(line: &str) -> bool {

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use super::insights::{self, Insights, Tally, UnitExperiments};
+use super::model::Experiment;
 use super::model::{ExperimentInput, Status};
-use super::repo::{self, Experiment, Summary};
+use super::repo::{self, Summary};
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::db::head_cache::HeadCache;

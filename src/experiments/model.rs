@@ -4,7 +4,7 @@
 //! Metrics, variants and results are one value of the experiment, always read and written
 //! whole and never queried one by one, so they are stored as JSON next to its row.
 
-use chrono::NaiveDate;
+use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::stats::{self, Srm};
@@ -464,6 +464,22 @@ pub fn quarter_bounds(q: &str) -> Option<(NaiveDate, NaiveDate)> {
         NaiveDate::from_ymd_opt(year, n * 3 + 1, 1)?
     };
     Some((start, next.pred_opt()?))
+}
+
+/// A saved experiment.
+#[derive(Debug, Clone)]
+pub struct Experiment {
+    pub id: i64,
+    pub input: ExperimentInput,
+    pub author_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Experiment {
+    pub fn url(&self) -> String {
+        format!("/experiments/{}", self.id)
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,9 @@
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::model::{Decision, ExperimentInput, Hypothesis, Outcome, Override, Reason, Status};
+use super::model::{
+    Decision, Experiment, ExperimentInput, Hypothesis, Outcome, Override, Reason, Status,
+};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{experiments, people, units};
 use crate::db::{AnyConnection, Change, write_with_changes};
@@ -34,22 +36,6 @@ struct Row {
     author_id: Option<i64>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
-}
-
-/// A saved experiment.
-#[derive(Debug, Clone)]
-pub struct Experiment {
-    pub id: i64,
-    pub input: ExperimentInput,
-    pub author_id: Option<i64>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl Experiment {
-    pub fn url(&self) -> String {
-        format!("/experiments/{}", self.id)
-    }
 }
 
 fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> AppResult<T> {

@@ -8,7 +8,8 @@ use serde::Deserialize;
 use super::filters::{InsightsQuery, ListQuery};
 use super::flow::{check_transition, compute_insights, editable, may_edit, store};
 use super::forms::Form;
-use super::repo::{self, Experiment};
+use super::model::Experiment;
+use super::repo;
 use super::views::{self, CalcView, EditPage, ListPage};
 use crate::auth::Viewer;
 use crate::error::AppResult;
@@ -47,6 +48,7 @@ async fn list(
         &org,
         rows,
         q,
+        crate::dates::today(),
     ))
 }
 

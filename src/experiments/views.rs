@@ -5,8 +5,9 @@ use askama::Template;
 use super::filters::{InsightsQuery, ListQuery};
 use super::forms::{Form, ResultRow, count, number};
 use super::insights::{self, Insights};
+use super::model::Experiment;
 use super::model::{Check, Decision, Direction, MetricKind, Outcome, Reason, Status, quarter};
-use super::repo::{Experiment, Summary};
+use super::repo::Summary;
 use super::stats::{Design, days_needed, percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
@@ -82,8 +83,13 @@ pub struct ListPage {
 }
 
 impl ListPage {
-    pub fn new(shell: Shell, org: &OrgView, rows: Vec<Summary>, q: ListQuery) -> ListPage {
-        let today = crate::dates::today();
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        rows: Vec<Summary>,
+        q: ListQuery,
+        today: chrono::NaiveDate,
+    ) -> ListPage {
         // The last eight quarters, newest first, and the one asked for.
         let mut quarters: Vec<String> = (0..8)
             .filter_map(|i| today.checked_sub_months(chrono::Months::new(3 * i)))

@@ -19,8 +19,9 @@ use super::flow::{
     store,
 };
 use super::forms::{ActionRow, Form, LessonRow, TimelineRow, show_datetime};
+use super::model::Postmortem;
 use super::model::{LessonDraft, Status};
-use super::repo::{self, Postmortem, Review, Verdict};
+use super::repo::{self, Review, Verdict};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::org::cache::OrgCache;

@@ -3,8 +3,8 @@
 
 use std::fmt::Write;
 
+use super::model::Postmortem;
 use super::model::{PostmortemInput, format_duration};
-use super::repo::Postmortem;
 use crate::org::cache::OrgView;
 
 /// One post-mortem as a Markdown document; `lessons` are its published lessons (id, title).

@@ -5,8 +5,9 @@
 use std::sync::Arc;
 
 use super::blameless::{Finding, People, PersonRef, Rules};
+use super::model::{Involved, Postmortem};
 use super::model::{PostmortemInput, Status};
-use super::repo::{self, Dismissal, Involved, Postmortem, Summary, Verdict};
+use super::repo::{self, Dismissal, Summary, Verdict};
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};

@@ -6,7 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use super::blameless::Place;
-use crate::action_items::model::ActionInput;
+use crate::action_items::model::{ActionInput, ActionItem};
 
 /// How bad an incident was, SEV1 (worst) to SEV4; stored as its level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -233,6 +233,45 @@ fn one<'a>(field: &'static str, label: String, text: &'a str) -> Text<'a> {
         text,
         place: Place::Anywhere,
     }
+}
+
+/// A saved post-mortem with its action items.
+#[derive(Debug, Clone)]
+pub struct Postmortem {
+    pub id: i64,
+    pub status: Status,
+    pub input: PostmortemInput,
+    pub items: Vec<ActionItem>,
+    /// Who created it.
+    pub creator_id: Option<i64>,
+    pub published_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+impl Postmortem {
+    pub fn url(&self) -> String {
+        format!("/postmortems/{}", self.id)
+    }
+
+    /// Who may see it and write it: see [`super::flow::may_see`].
+    pub fn people(&self) -> Involved<'_> {
+        Involved {
+            status: self.status,
+            authors: &self.input.authors,
+            facilitator: self.input.facilitator,
+            squads: &self.input.squads,
+        }
+    }
+}
+
+/// Who is involved in a post-mortem, which decides who sees a draft.
+#[derive(Debug, Clone, Copy)]
+pub struct Involved<'a> {
+    pub status: Status,
+    pub authors: &'a [i64],
+    pub facilitator: Option<i64>,
+    pub squads: &'a [i64],
 }
 
 #[cfg(test)]

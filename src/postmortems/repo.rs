@@ -4,7 +4,9 @@
 use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::model::{LessonDraft, PostmortemInput, Severity, Status, TimelineEntry, Times};
+use super::model::{
+    Involved, LessonDraft, Postmortem, PostmortemInput, Severity, Status, TimelineEntry, Times,
+};
 use crate::action_items::model::ActionItem;
 use crate::action_items::repo as action_repo;
 use crate::db::changelog::{EntityKind, Op};
@@ -45,45 +47,6 @@ struct Row {
     published_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
-}
-
-/// A saved post-mortem with its action items.
-#[derive(Debug, Clone)]
-pub struct Postmortem {
-    pub id: i64,
-    pub status: Status,
-    pub input: PostmortemInput,
-    pub items: Vec<ActionItem>,
-    /// Who created it.
-    pub creator_id: Option<i64>,
-    pub published_at: Option<NaiveDateTime>,
-    pub created_at: NaiveDateTime,
-    pub updated_at: NaiveDateTime,
-}
-
-impl Postmortem {
-    pub fn url(&self) -> String {
-        format!("/postmortems/{}", self.id)
-    }
-
-    /// Who may see it and write it: see [`super::flow::may_see`].
-    pub fn people(&self) -> Involved<'_> {
-        Involved {
-            status: self.status,
-            authors: &self.input.authors,
-            facilitator: self.input.facilitator,
-            squads: &self.input.squads,
-        }
-    }
-}
-
-/// Who is involved in a post-mortem, which decides who sees a draft.
-#[derive(Debug, Clone, Copy)]
-pub struct Involved<'a> {
-    pub status: Status,
-    pub authors: &'a [i64],
-    pub facilitator: Option<i64>,
-    pub squads: &'a [i64],
 }
 
 fn bad(what: &str) -> AppError {

@@ -14,8 +14,9 @@ use super::flow::{
     self, Acknowledge, Checker, ListQuery, ReviewInput, ReviewRefused, editable, load, store,
 };
 use super::forms::Form;
+use super::model::Postmortem;
 use super::model::Status;
-use super::repo::{self, Postmortem, Verdict};
+use super::repo::{self, Verdict};
 use super::views::{EditPage, FindingView, ListPage, ListRow, Section, ShowData, ShowPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
@@ -281,7 +282,13 @@ async fn show(
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let (org, pm, data) = show_page(&state, &viewer, id.into_inner()).await?;
-    html(&ShowPage::new(shell(&viewer), &org, pm, data))
+    html(&ShowPage::new(
+        shell(&viewer),
+        &org,
+        pm,
+        data,
+        crate::dates::today(),
+    ))
 }
 
 async fn edit_form(
@@ -369,7 +376,7 @@ async fn review(
         Err(r) => r,
     };
     let (org, pm, data) = show_page(&state, &viewer, id).await?;
-    let mut page = ShowPage::new(shell(&viewer), &org, pm, data);
+    let mut page = ShowPage::new(shell(&viewer), &org, pm, data, crate::dates::today());
     page.comments = form.comments;
     match refused {
         ReviewRefused::Findings(n) => page.errors.insert(

@@ -4,8 +4,9 @@ use askama::Template;
 
 use super::flow::{ListQuery, Located};
 use super::forms::Form;
+use super::model::Postmortem;
 use super::model::{Durations, Severity, Status, format_duration};
-use super::repo::{Dismissal, Postmortem, Review, Summary};
+use super::repo::{Dismissal, Review, Summary};
 use crate::action_items::flow::ActionView;
 use crate::action_items::model as action;
 use crate::markdown::SafeHtml;
@@ -214,8 +215,13 @@ pub struct ShowData {
 }
 
 impl ShowPage {
-    pub fn new(shell: Shell, org: &OrgView, pm: Postmortem, data: ShowData) -> ShowPage {
-        let today = crate::dates::today();
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        pm: Postmortem,
+        data: ShowData,
+        today: chrono::NaiveDate,
+    ) -> ShowPage {
         let i = &pm.input;
         let d = i.times.durations();
         let when = |t: Option<chrono::NaiveDateTime>| {

@@ -92,6 +92,7 @@ async fn new_form(
         &org,
         form,
         Default::default(),
+        crate::dates::today(),
     ))
 }
 
@@ -105,7 +106,7 @@ async fn create(
     match flow::create(&state, &viewer, &org, &form).await? {
         Ok(retro) => Ok(see_other(&retro.url())),
         Err(errors) => html_with_status(
-            &NewPage::new(shell(&viewer), &org, form, errors),
+            &NewPage::new(shell(&viewer), &org, form, errors, crate::dates::today()),
             StatusCode::UNPROCESSABLE_ENTITY,
         ),
     }
@@ -146,7 +147,7 @@ async fn board(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (org, page) = flow::page(state, viewer, id).await?;
-    let mut show = ShowPage::new(shell(viewer), &org, page);
+    let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
     fill(&mut show);
     let mut resp = html_with_status(&show, status)?;
     resp.headers_mut().insert(

@@ -92,14 +92,20 @@ pub struct NewPage {
 }
 
 impl NewPage {
-    pub fn new(shell: Shell, org: &OrgView, form: NewForm, errors: FieldErrors) -> NewPage {
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        form: NewForm,
+        errors: FieldErrors,
+        today: chrono::NaiveDate,
+    ) -> NewPage {
         NewPage {
             shell,
             form,
             errors,
             squads: units_of(org, UnitKind::Squad),
             formats: formats(),
-            today: crate::dates::today().to_string(),
+            today: today.to_string(),
         }
     }
 }
@@ -212,7 +218,7 @@ pub struct ShowPage {
 }
 
 impl ShowPage {
-    pub fn new(shell: Shell, org: &OrgView, page: Page) -> ShowPage {
+    pub fn new(shell: Shell, org: &OrgView, page: Page, today: chrono::NaiveDate) -> ShowPage {
         let r = &page.retro;
         let signed_in = page.seat.person_id.is_some();
         let facilitates = signed_in && page.seat.person_id == Some(r.facilitator_id);
@@ -240,7 +246,6 @@ impl ShowPage {
                 .finish();
             format!("/lessons/new?{q}")
         };
-        let today = crate::dates::today();
         let current = Phase::ALL.iter().position(|p| *p == r.phase).unwrap_or(0);
         ShowPage {
             id: r.id,
