@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::model::{ActionInput, ActionItem, Kind, Status};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::action_items;
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 
 #[derive(Queryable, Selectable)]
@@ -97,6 +97,7 @@ fn closed_on(old: Option<&ActionItem>, status: Status, today: NaiveDate) -> Opti
 /// id update that item, rows without one add an item, and items no longer listed go.
 pub fn replace_for_source(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     kind: &str,
     source_id: i64,
     wanted: &[ActionInput],
@@ -159,6 +160,7 @@ pub fn replace_for_source(
 /// Adds one item to a source, after its others (inside the caller's transaction).
 pub fn add(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     kind: &str,
     source_id: i64,
     item: &ActionInput,
@@ -197,7 +199,7 @@ pub fn set_status(
 ) -> AppResult<ActionItem> {
     let today = Utc::now().date_naive();
     let id = item.id;
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         diesel::update(action_items::table.find(id))
             .set((
                 action_items::status.eq(status.key()),

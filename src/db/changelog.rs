@@ -90,9 +90,32 @@ struct NewChange<'a> {
     created_at: chrono::NaiveDateTime,
 }
 
+/// Proof that the code holding it runs inside a write whose changes reach the change log.
+/// Only [`write_with_changes`] and [`write_with_changes_if_any`] make one, and they give it
+/// to their closure; its lifetime is the closure's, so it cannot be kept for later. The
+/// functions that write content into a caller's transaction (`lessons::repo::add_revision`,
+/// `action_items::repo::add`, `Revisioned::write`, …) take one, so none of them can run in
+/// a write that is not logged.
+///
+/// Nothing else can make one:
+///
+/// ```compile_fail
+/// let forged = fika::db::Logged(std::marker::PhantomData);
+/// ```
+///
+/// and none can be taken out of the closure to be used after it:
+///
+/// ```compile_fail
+/// # fn kept(conn: &mut fika::db::AnyConnection) -> fika::error::AppResult<()> {
+/// let kept = fika::db::write_with_changes(conn, None, |_, log| Ok((log, vec![])))?;
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Copy)]
+pub struct Logged<'t>(std::marker::PhantomData<fn(&'t ()) -> &'t ()>);
+
 /// Runs `f` in one write transaction (see [`super::write_transaction`]) and appends the
 /// changes it reports to the change log before committing, so a content row and its log row
-/// exist together or not at all.
+/// exist together or not at all. A write that reports no change is refused.
 ///
 /// On PostgreSQL, identity values are handed out at insert time but become visible at commit,
 /// so two concurrent writers could commit ids out of order and a tailer reading `id > last`
@@ -102,18 +125,36 @@ struct NewChange<'a> {
 pub fn write_with_changes<T>(
     conn: &mut AnyConnection,
     actor_id: Option<i64>,
-    f: impl FnOnce(&mut AnyConnection) -> AppResult<(T, Vec<Change>)>,
+    f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
     super::write_transaction(conn, |conn| {
-        let (value, changes) = f(conn)?;
+        let (value, changes) = f(conn, Logged(std::marker::PhantomData))?;
         append(conn, actor_id, &changes)?;
         Ok(value)
     })
 }
 
-/// Appends `changes` inside the caller's write transaction (for writes that decide late
-/// whether they change anything; the rest use [`write_with_changes`]).
-pub fn append(
+/// [`write_with_changes`] for the writes that may find, inside, that they have nothing to
+/// write: a save that ends in a merge conflict (`revisions::save`), a health check that
+/// joins one already open, default indicators already there. No change, no log row — so
+/// such a closure must report a change for everything it writes.
+pub fn write_with_changes_if_any<T>(
+    conn: &mut AnyConnection,
+    actor_id: Option<i64>,
+    f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
+) -> AppResult<T> {
+    super::write_transaction(conn, |conn| {
+        let (value, changes) = f(conn, Logged(std::marker::PhantomData))?;
+        if !changes.is_empty() {
+            append(conn, actor_id, &changes)?;
+        }
+        Ok(value)
+    })
+}
+
+/// Appends `changes` inside the caller's write transaction: the two helpers above, and
+/// the start-up repairs of `db::fixups`, which run before anything else.
+pub(super) fn append(
     conn: &mut AnyConnection,
     actor_id: Option<i64>,
     changes: &[Change],
@@ -177,7 +218,7 @@ mod tests {
             assert_eq!(Op::parse(o.key()), Some(*o));
         }
         let mut c = conn();
-        write_with_changes(&mut c, None, |c| {
+        write_with_changes(&mut c, None, |c, _| {
             insert_person(c, "ed")?;
             Ok((
                 (),
@@ -225,7 +266,7 @@ mod tests {
     #[test]
     fn content_and_log_rows_commit_together() {
         let mut c = conn();
-        let got = write_with_changes(&mut c, Some(7), |c| {
+        let got = write_with_changes(&mut c, Some(7), |c, _| {
             insert_person(c, "ann")?;
             Ok((42, vec![Change::new(EntityKind::Person, "ann", Op::Create)]))
         })
@@ -248,7 +289,7 @@ mod tests {
     #[test]
     fn a_failed_write_leaves_neither_row() {
         let mut c = conn();
-        let err = write_with_changes(&mut c, None, |c| {
+        let err = write_with_changes(&mut c, None, |c, _| {
             insert_person(c, "bo")?;
             Err::<((), Vec<Change>), _>(AppError::validation("no"))
         });
@@ -257,7 +298,7 @@ mod tests {
         assert_eq!(n, 0);
         assert!(changes_since(&mut c, 0, 10).unwrap().is_empty());
         // A write that reports no change is refused, and rolled back as well.
-        let err = write_with_changes(&mut c, None, |c| {
+        let err = write_with_changes(&mut c, None, |c, _| {
             insert_person(c, "cy")?;
             Ok(((), vec![]))
         });
@@ -265,7 +306,7 @@ mod tests {
         let n: i64 = people::table.count().get_result(&mut c).unwrap();
         assert_eq!(n, 0);
         // The connection is usable afterwards (no transaction left open).
-        write_with_changes(&mut c, None, |c| {
+        write_with_changes(&mut c, None, |c, _| {
             insert_person(c, "di")?;
             Ok(((), vec![Change::new(EntityKind::Person, "di", Op::Create)]))
         })
@@ -277,7 +318,7 @@ mod tests {
         let mut c = conn();
         let err = crate::db::write_transaction(&mut c, |c| {
             for name in ["ed", "flo"] {
-                write_with_changes(c, None, |c| {
+                write_with_changes(c, None, |c, _| {
                     insert_person(c, name)?;
                     Ok(((), vec![Change::new(EntityKind::Person, name, Op::Create)]))
                 })?;

@@ -16,7 +16,9 @@ use diesel::r2d2::CustomizeConnection;
 
 use crate::error::{AppError, AppResult};
 
-pub use changelog::{Change, EntityKind, Op, write_with_changes};
+pub use changelog::{
+    Change, EntityKind, Logged, Op, write_with_changes, write_with_changes_if_any,
+};
 pub use migrate::{applied_version, knows_version, latest_version, migrate_until, run_migrations};
 
 /// One connection type for both backends (DESIGN.md). SQLite comes last because its

@@ -164,7 +164,7 @@ pub fn create(
 ) -> AppResult<Experiment> {
     let now = Utc::now().naive_utc();
     let fields = Fields::of(input, now)?;
-    let id = write_with_changes(conn, author, |c| {
+    let id = write_with_changes(conn, author, |c, _| {
         let id: i64 = diesel::insert_into(experiments::table)
             .values((
                 &fields,
@@ -192,7 +192,7 @@ pub fn update(
     input: &ExperimentInput,
 ) -> AppResult<Experiment> {
     let fields = Fields::of(input, Utc::now().naive_utc())?;
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         let n = diesel::update(experiments::table.find(id))
             .set(&fields)
             .execute(c)?;

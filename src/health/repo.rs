@@ -10,7 +10,7 @@ use super::model::{
 };
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{health_indicators, health_sessions, health_votes};
-use crate::db::{AnyConnection, Change, changelog, write_transaction, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes, write_with_changes_if_any};
 use crate::error::{AppError, AppResult};
 
 /// Every indicator, retired ones too, by position. An empty table gets the default set
@@ -44,10 +44,10 @@ fn load_indicators(conn: &mut AnyConnection) -> AppResult<Vec<Indicator>> {
 /// the write transaction, which SQLite serialises; on PostgreSQL the unique names make a
 /// concurrent second seeding fail instead of doubling the set.
 fn seed_defaults(conn: &mut AnyConnection) -> AppResult<()> {
-    write_transaction(conn, |c| {
+    write_with_changes_if_any(conn, None, |c, _| {
         let n: i64 = health_indicators::table.count().get_result(c)?;
         if n > 0 {
-            return Ok(());
+            return Ok(((), vec![]));
         }
         for (position, (name, awesome, crappy)) in DEFAULT_INDICATORS.iter().enumerate() {
             diesel::insert_into(health_indicators::table)
@@ -60,15 +60,8 @@ fn seed_defaults(conn: &mut AnyConnection) -> AppResult<()> {
                 ))
                 .execute(c)?;
         }
-        changelog::append(
-            c,
-            None,
-            &[Change::new(
-                EntityKind::HealthIndicator,
-                "defaults",
-                Op::Create,
-            )],
-        )
+        let change = Change::new(EntityKind::HealthIndicator, "defaults", Op::Create);
+        Ok(((), vec![change]))
     })
 }
 
@@ -79,7 +72,7 @@ pub fn save_indicator(
     id: Option<i64>,
     input: &IndicatorInput,
 ) -> AppResult<i64> {
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         let id = match id {
             Some(id) => {
                 let n = diesel::update(health_indicators::table.find(id))
@@ -124,7 +117,7 @@ pub fn set_retired(
     id: i64,
     retired: bool,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         let n = diesel::update(health_indicators::table.find(id))
             .set(health_indicators::retired.eq(retired))
             .execute(c)?;
@@ -210,9 +203,9 @@ pub fn start(
     squad_id: i64,
     held_on: NaiveDate,
 ) -> AppResult<i64> {
-    write_transaction(conn, |c| {
+    write_with_changes_if_any(conn, Some(facilitator), |c, _| {
         if let Some(id) = open_session(c, squad_id, held_on)? {
-            return Ok(id);
+            return Ok((id, vec![]));
         }
         let inserted: Option<i64> =
             crate::per_backend!(c, |c| diesel::insert_into(health_sessions::table)
@@ -222,20 +215,13 @@ pub fn start(
                 .get_result(c)
                 .optional())?;
         let Some(id) = inserted else {
-            return open_session(c, squad_id, held_on)?.ok_or_else(|| {
+            let id = open_session(c, squad_id, held_on)?.ok_or_else(|| {
                 AppError::internal("a concurrent health check vanished after blocking a start")
-            });
+            })?;
+            return Ok((id, vec![]));
         };
-        changelog::append(
-            c,
-            Some(facilitator),
-            &[Change::new(
-                EntityKind::HealthSession,
-                id.to_string(),
-                Op::Create,
-            )],
-        )?;
-        Ok(id)
+        let change = Change::new(EntityKind::HealthSession, id.to_string(), Op::Create);
+        Ok((id, vec![change]))
     })
 }
 
@@ -278,6 +264,7 @@ fn new_session(
 
 fn insert_session(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     facilitator: i64,
     squad_id: i64,
     held_on: NaiveDate,
@@ -291,6 +278,7 @@ fn insert_session(
 
 fn insert_vote(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     session_id: i64,
     person_id: i64,
     (indicator_id, color, trend, comment): &NewVote,
@@ -317,7 +305,7 @@ pub fn replace_votes(
     covered: &[i64],
     votes: &[NewVote],
 ) -> AppResult<()> {
-    write_with_changes(conn, Some(person_id), |c| {
+    write_with_changes(conn, Some(person_id), |c, log| {
         // Checked again in the transaction, holding the session's row so that a close cannot
         // slip in between: the session may have closed since the page loaded.
         let open = diesel::update(
@@ -339,7 +327,7 @@ pub fn replace_votes(
         )
         .execute(c)?;
         for v in votes {
-            insert_vote(c, session_id, person_id, v)?;
+            insert_vote(c, log, session_id, person_id, v)?;
         }
         Ok((
             (),
@@ -356,7 +344,7 @@ pub const CLOSED: &str = "This health check is closed and takes no more votes.";
 
 /// Closes a session; closing a closed one changes nothing.
 pub fn close(conn: &mut AnyConnection, actor: i64, id: i64) -> AppResult<()> {
-    write_with_changes(conn, Some(actor), |c| {
+    write_with_changes(conn, Some(actor), |c, _| {
         diesel::update(
             health_sessions::table
                 .find(id)
@@ -384,11 +372,11 @@ pub fn insert_closed(
     closed_at: NaiveDateTime,
     votes: &[(i64, Vec<NewVote>)],
 ) -> AppResult<i64> {
-    write_with_changes(conn, Some(facilitator), |c| {
-        let id = insert_session(c, facilitator, squad_id, held_on, Some(closed_at))?;
+    write_with_changes(conn, Some(facilitator), |c, log| {
+        let id = insert_session(c, log, facilitator, squad_id, held_on, Some(closed_at))?;
         for (person, theirs) in votes {
             for v in theirs {
-                insert_vote(c, id, *person, v)?;
+                insert_vote(c, log, id, *person, v)?;
             }
         }
         Ok((

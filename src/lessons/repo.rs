@@ -7,7 +7,7 @@ use diesel::prelude::*;
 use super::model::{Lesson, LessonInput, LessonRevision};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{lesson_revisions, lesson_tags, lesson_units, lessons, people, units};
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::org::unit::Unit;
 use crate::revisions::merge::{OnStale, Version};
@@ -170,7 +170,12 @@ pub fn all_tags(conn: &mut AnyConnection) -> AppResult<Vec<(String, i64)>> {
         .load(conn)?)
 }
 
-fn set_tags_units(conn: &mut AnyConnection, id: i64, input: &LessonInput) -> AppResult<()> {
+fn set_tags_units(
+    conn: &mut AnyConnection,
+    _: Logged<'_>,
+    id: i64,
+    input: &LessonInput,
+) -> AppResult<()> {
     diesel::delete(lesson_tags::table.filter(lesson_tags::lesson_id.eq(id))).execute(conn)?;
     for t in &input.tags {
         diesel::insert_into(lesson_tags::table)
@@ -188,6 +193,7 @@ fn set_tags_units(conn: &mut AnyConnection, id: i64, input: &LessonInput) -> App
 
 fn add_revision(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     id: i64,
     number: i32,
     input: &LessonInput,
@@ -215,7 +221,7 @@ pub fn create(
     actor: Option<i64>,
     input: &LessonInput,
 ) -> AppResult<Lesson> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, log| {
         let now = Utc::now().naive_utc();
         let id: i64 = diesel::insert_into(lessons::table)
             .values((
@@ -233,8 +239,8 @@ pub fn create(
             .returning(lessons::id)
             .get_result(conn)?;
         let l = lesson(conn, id)?;
-        add_revision(conn, l.id, 1, input, actor, now)?;
-        set_tags_units(conn, l.id, input)?;
+        add_revision(conn, log, l.id, 1, input, actor, now)?;
+        set_tags_units(conn, log, l.id, input)?;
         Ok((
             l.clone(),
             vec![Change::new(
@@ -313,6 +319,7 @@ impl Revisioned for Lesson {
     fn write(
         &self,
         conn: &mut AnyConnection,
+        log: Logged<'_>,
         actor: Option<i64>,
         number: i32,
         input: &LessonInput,
@@ -329,8 +336,8 @@ impl Revisioned for Lesson {
                 lessons::updated_at.eq(now),
             ))
             .execute(conn)?;
-        add_revision(conn, id, number, input, actor, now)?;
-        set_tags_units(conn, id, input)?;
+        add_revision(conn, log, id, number, input, actor, now)?;
+        set_tags_units(conn, log, id, input)?;
         Ok((
             lesson(conn, id)?,
             vec![Change::new(EntityKind::Lesson, id.to_string(), Op::Update)],
@@ -366,7 +373,7 @@ pub fn set_deleted(
     id: i64,
     deleted: bool,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let now = Utc::now().naive_utc();
         diesel::update(lessons::table.find(id))
             .set(lessons::deleted_at.eq(deleted.then_some(now)))

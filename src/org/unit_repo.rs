@@ -10,7 +10,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     alliance_tribes, initiatives, memberships, people, unit_events, unit_slug_redirects, units,
 };
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::people::model::Person;
 
@@ -230,6 +230,7 @@ pub struct UnitFields {
 
 fn event(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     unit_id: i64,
     actor: Option<i64>,
     event: &str,
@@ -317,6 +318,7 @@ fn check_unit(
 
 fn set_alliance_tribes(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     alliance_id: i64,
     tribes: &[i64],
 ) -> AppResult<()> {
@@ -339,7 +341,7 @@ pub fn create_unit(
     kind: UnitKind,
     fields: &UnitFields,
 ) -> AppResult<Unit> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, log| {
         check_unit(conn, kind, fields, None)?;
         // A new unit may take a slug another unit left behind: it stops being a redirect.
         diesel::delete(
@@ -365,9 +367,9 @@ pub fn create_unit(
             .execute(conn)?;
         let unit = unit(conn, kind, &fields.slug)?;
         if kind == UnitKind::Alliance {
-            set_alliance_tribes(conn, unit.id, &fields.alliance_tribes)?;
+            set_alliance_tribes(conn, log, unit.id, &fields.alliance_tribes)?;
         }
-        event(conn, unit.id, actor, "created", "")?;
+        event(conn, log, unit.id, actor, "created", "")?;
         let key = unit_key(&unit);
         Ok((unit, vec![Change::new(EntityKind::Unit, key, Op::Create)]))
     })
@@ -381,7 +383,7 @@ pub fn update_unit(
     unit_id: i64,
     fields: &UnitFields,
 ) -> AppResult<Unit> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, log| {
         let before = unit_by_id(conn, unit_id)?;
         let kind = before.kind();
         check_unit(conn, kind, fields, Some(unit_id))?;
@@ -398,7 +400,7 @@ pub fn update_unit(
             ))
             .execute(conn)?;
         if kind == UnitKind::Alliance {
-            set_alliance_tribes(conn, unit_id, &fields.alliance_tribes)?;
+            set_alliance_tribes(conn, log, unit_id, &fields.alliance_tribes)?;
         }
         let mut changes = vec![];
         if before.slug != fields.slug {
@@ -423,7 +425,7 @@ pub fn update_unit(
                 "{} ({}) → {} ({})",
                 before.name, before.slug, fields.name, fields.slug
             );
-            event(conn, unit_id, actor, "renamed", &detail)?;
+            event(conn, log, unit_id, actor, "renamed", &detail)?;
         }
         if before.tribe_id != fields.tribe_id {
             let name_of = |conn: &mut AnyConnection, id: Option<i64>| -> AppResult<String> {
@@ -437,7 +439,7 @@ pub fn update_unit(
                 name_of(conn, before.tribe_id)?,
                 name_of(conn, fields.tribe_id)?
             );
-            event(conn, unit_id, actor, "moved", &detail)?;
+            event(conn, log, unit_id, actor, "moved", &detail)?;
         }
         let after = unit_by_id(conn, unit_id)?;
         changes.push(Change::new(EntityKind::Unit, unit_key(&after), Op::Update));
@@ -455,7 +457,7 @@ pub fn set_backstage_identity(
     backstage_type: &str,
     backstage_ref: &str,
 ) -> AppResult<Unit> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let n = diesel::update(units::table.find(unit_id))
             .set((
                 units::backstage_type.eq(backstage_type),
@@ -486,7 +488,7 @@ pub fn add_membership(
     actor: Option<i64>,
     new: &NewMembership,
 ) -> AppResult<Membership> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         // The rules below read the unit's memberships: on PostgreSQL two concurrent adds must
         // not both pass them (SQLite's write lock already serialises).
         crate::db::lock_for_transaction(conn, crate::db::locks::MEMBERSHIPS)?;
@@ -536,7 +538,7 @@ pub fn end_membership(
     membership_id: i64,
     end: NaiveDate,
 ) -> AppResult<Membership> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         // Serialised with the other membership writes, so two ends at once see each other.
         crate::db::lock_for_transaction(conn, crate::db::locks::MEMBERSHIPS)?;
         let m: Membership = memberships::table
@@ -599,7 +601,7 @@ pub fn add_initiative(
     stage: Stage,
     description: &str,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let position: Option<i32> = initiatives::table
             .filter(initiatives::alliance_id.eq(alliance.id))
             .select(diesel::dsl::max(initiatives::position))
@@ -631,7 +633,7 @@ pub fn set_initiative_stage(
     initiative_id: i64,
     stage: Stage,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let n = diesel::update(
             initiatives::table
                 .filter(initiatives::id.eq(initiative_id))

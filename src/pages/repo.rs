@@ -11,7 +11,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{
     images, page_links, page_redirects, page_revisions, page_tags, page_units, pages, people, units,
 };
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::markdown::{self, Resolve};
 use crate::org::unit::Unit;
@@ -235,6 +235,7 @@ impl Resolve for Resolver<'_> {
 
 fn set_links_tags_units(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     page_id: i64,
     input: &PageInput,
 ) -> AppResult<()> {
@@ -271,6 +272,7 @@ fn slug_taken(conn: &mut AnyConnection, slug: &str, except: Option<i64>) -> AppR
 
 fn add_revision(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     page_id: i64,
     number: i32,
     input: &PageInput,
@@ -293,7 +295,7 @@ fn add_revision(
 }
 
 pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -> AppResult<Page> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, log| {
         let mut input = input.clone();
         let taken = |slug: &str| {
             AppError::Conflict(format!(
@@ -334,8 +336,8 @@ pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -
             }
         };
         let p: Page = by_id(conn, id)?;
-        add_revision(conn, p.id, 1, &input, actor, now)?;
-        set_links_tags_units(conn, p.id, &input)?;
+        add_revision(conn, log, p.id, 1, &input, actor, now)?;
+        set_links_tags_units(conn, log, p.id, &input)?;
         Ok((
             p,
             vec![Change::new(
@@ -433,6 +435,7 @@ impl Revisioned for Page {
     fn write(
         &self,
         conn: &mut AnyConnection,
+        log: Logged<'_>,
         actor: Option<i64>,
         number: i32,
         input: &PageInput,
@@ -467,8 +470,8 @@ impl Revisioned for Page {
                 .execute(conn)?;
             changes.push(Change::new(EntityKind::Page, self.slug.clone(), Op::Delete));
         }
-        add_revision(conn, page_id, number, input, actor, now)?;
-        set_links_tags_units(conn, page_id, input)?;
+        add_revision(conn, log, page_id, number, input, actor, now)?;
+        set_links_tags_units(conn, log, page_id, input)?;
         let page: Page = by_id(conn, page_id)?;
         changes.push(Change::new(EntityKind::Page, page.slug.clone(), Op::Update));
         Ok((page, changes))
@@ -524,7 +527,7 @@ pub fn set_deleted(
     page_id: i64,
     deleted: bool,
 ) -> AppResult<Page> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let now = Utc::now().naive_utc();
         diesel::update(pages::table.find(page_id))
             .set((

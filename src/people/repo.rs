@@ -28,7 +28,7 @@ struct PersonRow<'a> {
 
 /// Creates a person; a taken username is a 409 with a message naming it.
 pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewPerson) -> AppResult<Person> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         if exists(conn, &new.username)? {
             return Err(AppError::Conflict(format!(
                 "The username {:?} is already taken.",
@@ -99,7 +99,7 @@ pub fn update_flags(
     is_admin: Option<bool>,
     disabled: Option<bool>,
 ) -> AppResult<Person> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let person = by_username(conn, username)?;
         let now = Utc::now().naive_utc();
         let target = people::table.filter(people::id.eq(person.id));
@@ -169,7 +169,7 @@ pub fn update_profile(
     email: Option<&str>,
     fields: &ProfileFields,
 ) -> AppResult<Profile> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let n = diesel::update(people::table.filter(people::id.eq(person_id)))
             .set((
                 people::display_name.eq(display_name),
@@ -225,7 +225,7 @@ pub fn set_backstage_ref(
     person_id: i64,
     entity_ref: &str,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |conn| {
+    write_with_changes(conn, actor, |conn, _| {
         let username: String = people::table
             .find(person_id)
             .select(people::username)

@@ -14,7 +14,7 @@ use crate::db::schema::{
     blameless_dismissals, people, postmortem_authors, postmortem_reviews, postmortem_squads,
     postmortems,
 };
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::lessons::model::{LessonInput, Source};
 use crate::projection::{EVERYONE, Record, key};
@@ -137,6 +137,7 @@ fn json<T: serde::Serialize>(v: &T) -> AppResult<String> {
 /// Writes the row's fields, squads, authors and action items (inside a transaction).
 fn write_fields(
     conn: &mut AnyConnection,
+    log: Logged<'_>,
     id: i64,
     i: &PostmortemInput,
     now: NaiveDateTime,
@@ -186,7 +187,7 @@ fn write_fields(
             ))
             .execute(conn)?;
     }
-    action_repo::replace_for_source(conn, KIND, id, &i.actions)
+    action_repo::replace_for_source(conn, log, KIND, id, &i.actions)
 }
 
 /// A new post-mortem, as a draft.
@@ -197,7 +198,7 @@ pub fn create(
 ) -> AppResult<Postmortem> {
     let now = Utc::now().naive_utc();
     let started = input.times.started.unwrap_or(now);
-    let id = write_with_changes(conn, actor, |c| {
+    let id = write_with_changes(conn, actor, |c, log| {
         let id: i64 = diesel::insert_into(postmortems::table)
             .values((
                 postmortems::title.eq(&input.title),
@@ -210,7 +211,7 @@ pub fn create(
             ))
             .returning(postmortems::id)
             .get_result(c)?;
-        write_fields(c, id, input, now)?;
+        write_fields(c, log, id, input, now)?;
         Ok((
             id,
             vec![Change::new(
@@ -249,7 +250,7 @@ pub fn update(
     id: i64,
     input: &PostmortemInput,
 ) -> AppResult<Postmortem> {
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, log| {
         let old = get(c, id)?;
         let mut input = input.clone();
         let mut changes = vec![Change::new(
@@ -261,7 +262,7 @@ pub fn update(
             changes.extend(create_lessons(c, actor, id, &input)?);
             input.lessons.clear();
         }
-        write_fields(c, id, &input, Utc::now().naive_utc())?;
+        write_fields(c, log, id, &input, Utc::now().naive_utc())?;
         Ok(((), changes))
     })?;
     get(conn, id)
@@ -305,7 +306,7 @@ pub fn set_status(
     from: Status,
     to: Status,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         // Only from the status the caller saw: a review decided meanwhile (say, published)
         // must not be undone by a "take back to draft" sent from an older page.
         let n = diesel::update(
@@ -370,7 +371,7 @@ pub fn review(
     acknowledged: i32,
 ) -> AppResult<()> {
     let id = pm.id;
-    write_with_changes(conn, Some(reviewer), |c| {
+    write_with_changes(conn, Some(reviewer), |c, _| {
         let now = Utc::now().naive_utc();
         diesel::insert_into(postmortem_reviews::table)
             .values((
@@ -426,7 +427,7 @@ pub fn review(
 /// Back-dates a publication (the demo's post-mortems were published days after their
 /// incidents, not all at the moment the demo loaded).
 pub fn set_published_at(conn: &mut AnyConnection, id: i64, at: NaiveDateTime) -> AppResult<()> {
-    write_with_changes(conn, None, |c| {
+    write_with_changes(conn, None, |c, _| {
         diesel::update(postmortems::table.find(id))
             .set(postmortems::published_at.eq(at))
             .execute(c)?;
@@ -487,7 +488,7 @@ pub fn dismiss(
     reason: &str,
 ) -> AppResult<()> {
     let phrase = normal_phrase(phrase);
-    write_with_changes(conn, Some(actor), |c| {
+    write_with_changes(conn, Some(actor), |c, _| {
         // An upsert, so that the same finding dismissed twice at once (a double click) keeps
         // one dismissal with the later reason instead of failing on the unique finding.
         let now = Utc::now().naive_utc();

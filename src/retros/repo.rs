@@ -97,7 +97,7 @@ pub fn version(conn: &mut AnyConnection, id: i64) -> AppResult<i64> {
 pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewRetro) -> AppResult<Retro> {
     let now = Utc::now().naive_utc();
     let columns = serde_json::to_string(&new.columns).map_err(AppError::internal)?;
-    let id = write_with_changes(conn, actor, |c| {
+    let id = write_with_changes(conn, actor, |c, _| {
         let id: i64 = diesel::insert_into(retros::table)
             .values((
                 retros::title.eq(new.title.trim()),
@@ -163,7 +163,7 @@ pub fn set_phase(
     to: Phase,
 ) -> AppResult<Retro> {
     let now = Utc::now().naive_utc();
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         let closing = to == Phase::Close;
         let n = diesel::update(retros::table.find(id).filter(retros::phase.eq(from.key())))
             .set((
@@ -427,7 +427,7 @@ pub fn review_item(
     verdict: super::model::Verdict,
 ) -> AppResult<()> {
     let (status, reason) = verdict.status(&retro.title);
-    write_with_changes(conn, actor, |c| {
+    write_with_changes(conn, actor, |c, _| {
         diesel::delete(
             retro_reviews::table
                 .filter(retro_reviews::retro_id.eq(retro.id))
@@ -466,8 +466,8 @@ pub fn add_action(
     retro_id: i64,
     input: &ActionInput,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |c| {
-        crate::action_items::repo::add(c, KIND, retro_id, input)?;
+    write_with_changes(conn, actor, |c, log| {
+        crate::action_items::repo::add(c, log, KIND, retro_id, input)?;
         Ok((
             (),
             vec![Change::new(

@@ -10,7 +10,7 @@ pub mod views;
 
 use chrono::{NaiveDateTime, Utc};
 
-use crate::db::{AnyConnection, Change, changelog, write_transaction};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes_if_any};
 use crate::error::{AppError, AppResult};
 use merge::{OnStale, Version};
 
@@ -58,6 +58,7 @@ pub trait Revisioned: Sized {
     fn write(
         &self,
         conn: &mut AnyConnection,
+        log: Logged<'_>,
         actor: Option<i64>,
         number: i32,
         input: &Self::Input,
@@ -76,8 +77,7 @@ pub enum Saved<D> {
 
 /// Saves `input`, an edit of document `id` that started from revision `base`.
 ///
-/// Not `write_with_changes`: a conflict writes nothing and so logs nothing, which that
-/// helper refuses; the entries are appended here, in the same transaction as the write.
+/// A conflict writes nothing and so logs nothing, hence `write_with_changes_if_any`.
 pub fn save<D: Revisioned>(
     conn: &mut AnyConnection,
     actor: Option<i64>,
@@ -86,7 +86,7 @@ pub fn save<D: Revisioned>(
     input: &D::Input,
     on_stale: OnStale,
 ) -> AppResult<Saved<D>> {
-    write_transaction(conn, |conn| {
+    write_with_changes_if_any(conn, actor, |conn, log| {
         let current = D::lock(conn, id)?;
         if current.deleted() {
             return Err(AppError::Conflict(D::DELETED_MEANWHILE.into()));
@@ -114,10 +114,11 @@ pub fn save<D: Revisioned>(
                 }
             };
             if let Some(conflicted) = conflicted {
-                return Ok(Saved::Conflict {
+                let conflict = Saved::Conflict {
                     current,
                     conflicted,
-                });
+                };
+                return Ok((conflict, vec![]));
             }
         }
         if merged && D::summary(&mut input).is_empty() {
@@ -125,8 +126,7 @@ pub fn save<D: Revisioned>(
         }
         let number = current.revision() + 1;
         let (saved, changes) =
-            current.write(conn, actor, number, &input, Utc::now().naive_utc())?;
-        changelog::append(conn, actor, &changes)?;
-        Ok(Saved::Ok { saved, merged })
+            current.write(conn, log, actor, number, &input, Utc::now().naive_utc())?;
+        Ok((Saved::Ok { saved, merged }, changes))
     })
 }

@@ -73,7 +73,7 @@ pub fn propose(
     to: Step,
     evidence: &str,
 ) -> AppResult<i64> {
-    record_write(conn, actor, who, |c, profile| {
+    record_write(conn, actor, who, |c, log, profile| {
         // Checked again under the lock: the step may have changed since the form was read.
         super::model::check_proposal(profile.step(), Some(to)).map_err(AppError::Conflict)?;
         let from = profile.step().ok_or(AppError::NotFound)?;
@@ -101,6 +101,7 @@ pub fn propose(
             .get_result(c)?;
         event(
             c,
+            log,
             who.id,
             EventKind::Proposed,
             Some(to),
@@ -122,7 +123,7 @@ pub fn close_proposal(
     to: Status,
     note: &str,
 ) -> AppResult<()> {
-    record_write(conn, actor, who, |c, profile| {
+    record_write(conn, actor, who, |c, log, profile| {
         let p = proposal(c, id)?;
         if p.person_id != who.id {
             return Err(AppError::NotFound);
@@ -159,7 +160,16 @@ pub fn close_proposal(
             Status::Declined => EventKind::Declined,
             Status::Withdrawn | Status::Open => EventKind::Withdrawn,
         };
-        event(c, who.id, kind, Some(p.to()), Some(id), actor, note.trim())
+        event(
+            c,
+            log,
+            who.id,
+            kind,
+            Some(p.to()),
+            Some(id),
+            actor,
+            note.trim(),
+        )
     })
 }
 
@@ -210,7 +220,7 @@ pub fn ask_feedback(
     proposal_id: i64,
     peer_id: i64,
 ) -> AppResult<()> {
-    record_write(conn, actor, who, |c, _| {
+    record_write(conn, actor, who, |c, log, _| {
         let p = proposal(c, proposal_id)?;
         if p.person_id != who.id || p.status() != Status::Open {
             return Err(AppError::Conflict(
@@ -237,6 +247,7 @@ pub fn ask_feedback(
             .execute(c)?;
         event(
             c,
+            log,
             who.id,
             EventKind::FeedbackAsked,
             None,
@@ -255,7 +266,7 @@ pub fn answer_feedback(
     feedback_id: i64,
     answer: &str,
 ) -> AppResult<()> {
-    record_write(conn, peer, who, |c, _| {
+    record_write(conn, peer, who, |c, log, _| {
         let f = feedback(c, feedback_id)?;
         let p = proposal(c, f.proposal_id)?;
         if f.peer_id != peer || p.person_id != who.id {
@@ -274,6 +285,7 @@ pub fn answer_feedback(
             .execute(c)?;
         event(
             c,
+            log,
             who.id,
             EventKind::FeedbackGiven,
             None,

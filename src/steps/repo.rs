@@ -14,7 +14,7 @@ use crate::db::schema::{
     memberships, people, step_assessments, step_catalogue, step_events, step_person_roles,
     step_profiles, step_texts,
 };
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 
 /// The change-log kind of a person's career record (keyed by username): the search index
@@ -41,7 +41,7 @@ pub fn save_texts(
     actor: i64,
     edits: &HashMap<String, String>,
 ) -> AppResult<()> {
-    write_with_changes(conn, Some(actor), |c| {
+    write_with_changes(conn, Some(actor), |c, _| {
         for (key, body) in edits {
             diesel::delete(step_texts::table.find(key)).execute(c)?;
             diesel::insert_into(step_texts::table)
@@ -97,7 +97,7 @@ pub fn save_entry(
     id: Option<i64>,
     e: &EntryInput,
 ) -> AppResult<()> {
-    write_with_changes(conn, Some(actor), |c| {
+    write_with_changes(conn, Some(actor), |c, _| {
         // Serialised with role assignments (`save_record`): making a role company-level counts
         // its holders, and an assignment decided on the old flag must not slip in between.
         crate::db::lock_for_transaction(c, crate::db::locks::STEP_ROLES)?;
@@ -304,6 +304,7 @@ fn touch(conn: &mut AnyConnection, person_id: i64) -> AppResult<Profile> {
 
 pub(super) fn event(
     conn: &mut AnyConnection,
+    _: Logged<'_>,
     person_id: i64,
     kind: EventKind,
     step: Option<Step>,
@@ -330,11 +331,11 @@ pub(super) fn record_write<T>(
     conn: &mut AnyConnection,
     actor: i64,
     who: &Who,
-    f: impl FnOnce(&mut AnyConnection, Profile) -> AppResult<T>,
+    f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>, Profile) -> AppResult<T>,
 ) -> AppResult<T> {
-    write_with_changes(conn, Some(actor), |c| {
+    write_with_changes(conn, Some(actor), |c, log| {
         let profile = touch(c, who.id)?;
-        let value = f(c, profile)?;
+        let value = f(c, log, profile)?;
         Ok((
             value,
             vec![Change::new(
@@ -367,7 +368,7 @@ pub fn save_record(
     who: &Who,
     input: &RecordInput,
 ) -> AppResult<()> {
-    record_write(conn, actor, who, |c, _| {
+    record_write(conn, actor, who, |c, log, _| {
         // See `save_entry`: the catalogue's company-level flags are read under the same lock.
         crate::db::lock_for_transaction(c, crate::db::locks::STEP_ROLES)?;
         let catalogue = catalogue(c)?;
@@ -406,12 +407,12 @@ pub fn save_record(
                 ))
                 .execute(c)?;
         }
-        event(c, who.id, EventKind::Record, None, None, actor, "")
+        event(c, log, who.id, EventKind::Record, None, None, actor, "")
     })
 }
 
 pub fn set_public(conn: &mut AnyConnection, who: &Who, public: bool) -> AppResult<()> {
-    record_write(conn, who.id, who, |c, before| {
+    record_write(conn, who.id, who, |c, log, before| {
         if before.public == public {
             return Ok(());
         }
@@ -428,7 +429,7 @@ pub fn set_public(conn: &mut AnyConnection, who: &Who, public: bool) -> AppResul
         } else {
             EventKind::MadePrivate
         };
-        event(c, who.id, kind, None, None, who.id, "")
+        event(c, log, who.id, kind, None, None, who.id, "")
     })
 }
 
@@ -441,7 +442,7 @@ pub fn set_first_step(
     on: NaiveDate,
     note: &str,
 ) -> AppResult<()> {
-    record_write(conn, actor, who, |c, before| {
+    record_write(conn, actor, who, |c, log, before| {
         if let Some(s) = before.step() {
             return Err(AppError::Conflict(format!(
                 "The step is already set ({}): from here it changes by a promotion.",
@@ -454,7 +455,16 @@ pub fn set_first_step(
                 step_profiles::step_since.eq(on),
             ))
             .execute(c)?;
-        event(c, who.id, EventKind::Set, Some(step), None, actor, note)
+        event(
+            c,
+            log,
+            who.id,
+            EventKind::Set,
+            Some(step),
+            None,
+            actor,
+            note,
+        )
     })
 }
 
@@ -523,7 +533,7 @@ pub fn save_assessment(
     side: Side,
     rows: &HashMap<Behavior, Row>,
 ) -> AppResult<()> {
-    record_write(conn, actor, who, |c, _| {
+    record_write(conn, actor, who, |c, log, _| {
         diesel::delete(
             step_assessments::table
                 .filter(step_assessments::person_id.eq(who.id))
@@ -548,6 +558,7 @@ pub fn save_assessment(
         }
         event(
             c,
+            log,
             who.id,
             EventKind::Assessed,
             None,

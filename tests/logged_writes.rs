@@ -1,0 +1,170 @@
+//! "Content writes are logged" (ARCHITECTURE.md, Invariants), checked over the source: every
+//! function in `src/` that writes with diesel (`insert_into`, `update`, `delete`) either
+//! opens a logged write (`write_with_changes`, or steps' `record_write`, which does) or
+//! takes the `db::Logged` proof that only those hand out — unless it is one of the writes
+//! that are deliberately not logged, listed below with why. The list is the one in
+//! ARCHITECTURE.md; a new unlogged write fails here until it is added to both.
+//!
+//! `src/db/` is the change log's own home (its helpers, migrations and start-up repairs)
+//! and is not read.
+
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+
+/// (file under `src/`, function): the writes that are deliberately not logged.
+const NOT_LOGGED: &[(&str, &str, &str)] = &[
+    // Auth state: sessions, API tokens, sign-in failures, password hashes. Not content.
+    ("auth/repo.rs", "create_session", "auth state"),
+    (
+        "auth/repo.rs",
+        "person_for_session",
+        "auth state (renews the session)",
+    ),
+    ("auth/repo.rs", "revoke_session", "auth state"),
+    ("auth/repo.rs", "revoke_other_sessions", "auth state"),
+    ("auth/repo.rs", "create_api_token", "auth state"),
+    ("auth/repo.rs", "revoke_api_token", "auth state"),
+    (
+        "auth/repo.rs",
+        "person_for_api_token",
+        "auth state (last use)",
+    ),
+    ("auth/repo.rs", "begin_sign_in_attempt", "auth state"),
+    ("auth/repo.rs", "clear_sign_in_failures", "auth state"),
+    ("people/repo.rs", "set_password_hash", "auth state"),
+    // Images are content-addressed and immutable; the page that links one is logged.
+    ("pages/repo.rs", "store_image", "immutable image"),
+    // Touches: an UPDATE that changes nothing, to lock the row.
+    ("lessons/repo.rs", "lock", "row lock"),
+    ("pages/repo.rs", "lock", "row lock"),
+    ("postmortems/repo.rs", "lock_in_status", "row lock"),
+    ("retros/repo.rs", "touch", "row lock and board version"),
+    ("steps/repo.rs", "touch", "row lock"),
+    // Retro board writes come at typing speed and nothing reads them until the retro
+    // closes; the retro's `version` column is their log.
+    ("retros/repo.rs", "add_card", "retro board"),
+    ("retros/repo.rs", "delete_card", "retro board"),
+    ("retros/repo.rs", "group_cards", "retro board"),
+    ("retros/repo.rs", "ungroup", "retro board"),
+    ("retros/repo.rs", "drop_empty_groups", "retro board"),
+    ("retros/repo.rs", "add_vote", "retro board"),
+    ("retros/repo.rs", "remove_vote", "retro board"),
+    // Back-dating inside the same transaction as the logged write (the index reads the
+    // final state at commit), and the demo's retro boards.
+    ("lessons/seed.rs", "seed_lessons", "back-dating"),
+    ("demo/steps.rs", "stamp", "back-dating"),
+    ("demo/steps.rs", "assess", "back-dating"),
+    ("demo/steps.rs", "propose", "back-dating"),
+    ("demo/steps.rs", "load", "back-dating"),
+    ("demo/retros.rs", "load", "retro boards and back-dating"),
+];
+
+fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// The functions of a file as (name, text up to the next function).
+fn functions(text: &str) -> Vec<(String, &str)> {
+    let starts: Vec<(usize, String)> = text
+        .match_indices("fn ")
+        .filter(|(at, _)| {
+            let line_start = text[..*at].rfind('\n').map_or(0, |n| n + 1);
+            let before = text[line_start..*at].trim();
+            before.is_empty()
+                || ["pub", ")", "async", "const", "unsafe"]
+                    .iter()
+                    .any(|w| before.ends_with(w))
+        })
+        .map(|(at, _)| {
+            let name: String = text[at + 3..]
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                .collect();
+            (at, name)
+        })
+        .filter(|(_, name)| !name.is_empty())
+        .collect();
+    starts
+        .iter()
+        .enumerate()
+        .map(|(i, (at, name))| {
+            let end = starts.get(i + 1).map_or(text.len(), |(next, _)| *next);
+            (name.clone(), &text[*at..end])
+        })
+        .collect()
+}
+
+fn writes(body: &str) -> bool {
+    ["insert_into(", "diesel::update(", "diesel::delete("]
+        .iter()
+        .any(|w| body.contains(w))
+}
+
+fn logged(body: &str) -> bool {
+    ["write_with_changes", "record_write(", "Logged<"]
+        .iter()
+        .any(|w| body.contains(w))
+}
+
+#[test]
+fn content_writes_are_logged_or_listed() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut unlogged = Vec::new();
+    for file in &files {
+        let name = file.strip_prefix(&src).unwrap().display().to_string();
+        if name.starts_with("db/") {
+            continue;
+        }
+        let text = std::fs::read_to_string(file).unwrap();
+        for (function, body) in functions(&text) {
+            if writes(body) && !logged(body) {
+                unlogged.push((name.clone(), function));
+            }
+        }
+    }
+    let new: Vec<String> = unlogged
+        .iter()
+        .filter(|(f, n)| !NOT_LOGGED.iter().any(|(lf, ln, _)| lf == f && ln == n))
+        .map(|(f, n)| format!("  src/{f}: {n}"))
+        .collect();
+    assert!(
+        new.is_empty(),
+        "these functions write without the change log: write through \
+         db::write_with_changes (or take a db::Logged from it), or, if the write is \
+         deliberately not logged, list it in tests/logged_writes.rs and ARCHITECTURE.md\n{}",
+        new.join("\n")
+    );
+    let gone: Vec<String> = NOT_LOGGED
+        .iter()
+        .filter(|(lf, ln, _)| !unlogged.iter().any(|(f, n)| lf == f && ln == n))
+        .map(|(f, n, _)| format!("  src/{f}: {n}"))
+        .collect();
+    assert!(
+        gone.is_empty(),
+        "listed as not logged, but no such unlogged write any more: delete the line\n{}",
+        gone.join("\n")
+    );
+}
+
+#[test]
+fn functions_are_split_at_their_fn_lines() {
+    let text = "pub fn a(c: &mut X) {\n    insert_into(t)\n}\n\nfn b(c: &mut X, _: Logged<'_>) {\n    diesel::update(t)\n}\n// a fn in a comment\n";
+    let found = functions(text);
+    assert_eq!(
+        found.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        ["a", "b"]
+    );
+    assert!(writes(found[0].1) && !logged(found[0].1));
+    assert!(writes(found[1].1) && logged(found[1].1));
+}
