@@ -6,7 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use super::model::{EventKind, Status, Step};
-use super::repo::{Who, event, now, record_write};
+use super::repo::{NewEvent, Who, event, now, record_write};
 use crate::db::AnyConnection;
 use crate::db::schema::{step_feedback, step_profiles, step_proposals};
 use crate::error::{AppError, AppResult};
@@ -102,12 +102,14 @@ pub fn propose(
         event(
             c,
             log,
-            who.id,
-            EventKind::Proposed,
-            Some(to),
-            Some(id),
-            actor,
-            "",
+            &NewEvent {
+                person_id: who.id,
+                kind: EventKind::Proposed,
+                step: Some(to),
+                proposal_id: Some(id),
+                actor,
+                note: "",
+            },
         )?;
         Ok(id)
     })
@@ -163,12 +165,14 @@ pub fn close_proposal(
         event(
             c,
             log,
-            who.id,
-            kind,
-            Some(p.to()),
-            Some(id),
-            actor,
-            note.trim(),
+            &NewEvent {
+                person_id: who.id,
+                kind,
+                step: Some(p.to()),
+                proposal_id: Some(id),
+                actor,
+                note: note.trim(),
+            },
         )
     })
 }
@@ -248,12 +252,14 @@ pub fn ask_feedback(
         event(
             c,
             log,
-            who.id,
-            EventKind::FeedbackAsked,
-            None,
-            Some(proposal_id),
-            actor,
-            "",
+            &NewEvent {
+                person_id: who.id,
+                kind: EventKind::FeedbackAsked,
+                step: None,
+                proposal_id: Some(proposal_id),
+                actor,
+                note: "",
+            },
         )
     })
 }
@@ -286,12 +292,14 @@ pub fn answer_feedback(
         event(
             c,
             log,
-            who.id,
-            EventKind::FeedbackGiven,
-            None,
-            Some(p.id),
-            peer,
-            "",
+            &NewEvent {
+                person_id: who.id,
+                kind: EventKind::FeedbackGiven,
+                step: None,
+                proposal_id: Some(p.id),
+                actor: peer,
+                note: "",
+            },
         )
     })
 }

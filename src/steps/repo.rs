@@ -302,24 +302,25 @@ fn touch(conn: &mut AnyConnection, person_id: i64) -> AppResult<Profile> {
     profile(conn, person_id)?.ok_or(AppError::NotFound)
 }
 
-pub(super) fn event(
-    conn: &mut AnyConnection,
-    _: Logged<'_>,
-    person_id: i64,
-    kind: EventKind,
-    step: Option<Step>,
-    proposal_id: Option<i64>,
-    actor: i64,
-    note: &str,
-) -> AppResult<()> {
+/// One entry of a record's history.
+pub(super) struct NewEvent<'a> {
+    pub person_id: i64,
+    pub kind: EventKind,
+    pub step: Option<Step>,
+    pub proposal_id: Option<i64>,
+    pub actor: i64,
+    pub note: &'a str,
+}
+
+pub(super) fn event(conn: &mut AnyConnection, _: Logged<'_>, e: &NewEvent) -> AppResult<()> {
     diesel::insert_into(step_events::table)
         .values((
-            step_events::person_id.eq(person_id),
-            step_events::kind.eq(kind.key()),
-            step_events::step.eq(step.map(Step::key)),
-            step_events::proposal_id.eq(proposal_id),
-            step_events::actor_id.eq(actor),
-            step_events::note.eq(note),
+            step_events::person_id.eq(e.person_id),
+            step_events::kind.eq(e.kind.key()),
+            step_events::step.eq(e.step.map(Step::key)),
+            step_events::proposal_id.eq(e.proposal_id),
+            step_events::actor_id.eq(e.actor),
+            step_events::note.eq(e.note),
             step_events::created_at.eq(now()),
         ))
         .execute(conn)?;
@@ -407,7 +408,18 @@ pub fn save_record(
                 ))
                 .execute(c)?;
         }
-        event(c, log, who.id, EventKind::Record, None, None, actor, "")
+        event(
+            c,
+            log,
+            &NewEvent {
+                person_id: who.id,
+                kind: EventKind::Record,
+                step: None,
+                proposal_id: None,
+                actor,
+                note: "",
+            },
+        )
     })
 }
 
@@ -429,7 +441,18 @@ pub fn set_public(conn: &mut AnyConnection, who: &Who, public: bool) -> AppResul
         } else {
             EventKind::MadePrivate
         };
-        event(c, log, who.id, kind, None, None, who.id, "")
+        event(
+            c,
+            log,
+            &NewEvent {
+                person_id: who.id,
+                kind,
+                step: None,
+                proposal_id: None,
+                actor: who.id,
+                note: "",
+            },
+        )
     })
 }
 
@@ -458,12 +481,14 @@ pub fn set_first_step(
         event(
             c,
             log,
-            who.id,
-            EventKind::Set,
-            Some(step),
-            None,
-            actor,
-            note,
+            &NewEvent {
+                person_id: who.id,
+                kind: EventKind::Set,
+                step: Some(step),
+                proposal_id: None,
+                actor,
+                note,
+            },
         )
     })
 }
@@ -559,12 +584,14 @@ pub fn save_assessment(
         event(
             c,
             log,
-            who.id,
-            EventKind::Assessed,
-            None,
-            None,
-            actor,
-            side.label(),
+            &NewEvent {
+                person_id: who.id,
+                kind: EventKind::Assessed,
+                step: None,
+                proposal_id: None,
+                actor,
+                note: side.label(),
+            },
         )
     })
 }
