@@ -1,4 +1,4 @@
-//! Loads the demo retros (`retros_data.rs`): each one written as a squad would have run it —
+//! Loads the demo retros (`data/retros.yaml`, read by `retros_data.rs`): each one written as a squad would have run it —
 //! cards by its members (or, in an anonymous retro, by nobody the database knows), groups and
 //! dot votes, action items, and the review of the previous retro's items — then closed,
 //! except today's, which waits in its review phase.
@@ -6,7 +6,7 @@
 use chrono::Duration;
 use diesel::prelude::*;
 
-use super::retros_data::RETROS;
+use super::retros_data::retros;
 use crate::action_items::model::{ActionInput, Kind, Status};
 use crate::db::AnyConnection;
 use crate::db::schema::retros;
@@ -26,15 +26,16 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     let today = crate::dates::today();
     // The previous retro of each squad: its id and its action items, in order.
     let mut previous: std::collections::HashMap<&str, Vec<i64>> = Default::default();
-    for d in RETROS {
-        let (squad_id, squad_name, people, coaches) = people_of(conn, d.squad)?;
+    let all = retros()?;
+    for d in &all {
+        let (squad_id, squad_name, people, coaches) = people_of(conn, &d.squad)?;
         let facilitator = coaches
             .first()
             .or(people.first())
             .copied()
             .ok_or_else(|| AppError::internal(format!("demo squad {} has nobody", d.squad)))?;
         let format =
-            Format::parse(d.format).ok_or_else(|| AppError::internal("demo retro format"))?;
+            Format::parse(&d.format).ok_or_else(|| AppError::internal("demo retro format"))?;
         let columns = if format == Format::Custom {
             parse_columns(&d.columns.join("\n")).map_err(AppError::internal)?
         } else {
@@ -57,8 +58,8 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         )?;
         let member = |n: usize| people.get(n % people.len().max(1)).copied();
         // The review of the previous retro's items.
-        let earlier = previous.get(d.squad).cloned().unwrap_or_default();
-        for (i, verdict) in d.review {
+        let earlier = previous.get(d.squad.as_str()).cloned().unwrap_or_default();
+        for (i, verdict) in &d.review {
             let Some(&item_id) = earlier.get(*i) else {
                 continue;
             };
@@ -81,7 +82,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             card_ids.push(repo::add_card(conn, retro.id, *column, body, &writer)?);
         }
         let mut voters = people.iter().map(|p| seat_voter(&retro, *p)).cycle();
-        for (title, cards, votes) in d.groups {
+        for (title, cards, votes) in &d.groups {
             let ids: Vec<i64> = cards
                 .iter()
                 .filter_map(|i| card_ids.get(*i))
@@ -95,10 +96,10 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             }
         }
         let mut items = Vec::new();
-        for a in d.actions {
+        for a in &d.actions {
             let input = ActionInput {
                 id: None,
-                title: a.title.into(),
+                title: a.title.clone(),
                 kind: Kind::Process,
                 squad_id,
                 person_id: a.owner.and_then(member),
@@ -123,7 +124,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         diesel::update(retros::table.find(retro.id))
             .set((retros::closed_at.eq(closed), retros::created_at.eq(closed)))
             .execute(conn)?;
-        previous.insert(d.squad, items);
+        previous.insert(d.squad.as_str(), items);
     }
-    Ok(RETROS.len())
+    Ok(all.len())
 }
