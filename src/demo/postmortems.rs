@@ -248,7 +248,10 @@ mod tests {
             assert!((2..=4).contains(&p.factors.len()), "{at}: factors");
             assert!((1..=2).contains(&p.lessons.len()), "{at}: lessons");
             assert!((2..=4).contains(&p.actions.len()), "{at}: actions");
-            assert!(p.detected <= p.mitigated && p.mitigated <= p.resolved, "{at}");
+            assert!(
+                p.detected <= p.mitigated && p.mitigated <= p.resolved,
+                "{at}"
+            );
             for a in &p.actions {
                 assert!(Kind::parse(&a.kind).is_some(), "{at}: {}", a.kind);
                 assert!(ActionStatus::parse(&a.status).is_some(), "{at}");
