@@ -1,9 +1,12 @@
 //! The demo org of Kanelbulle Audio: four tribes with trios, fifteen squads, chapters in every
 //! tribe, five guilds, an alliance with initiatives, about a hundred people, and some history
 //! (people who changed squads, a squad that moved tribe, a renamed squad). Everything is made
-//! through the same functions the pages use, so every rule is checked.
+//! through the same functions the pages use, so every rule is checked. Who is who, the tribes,
+//! squads, chapters and guilds are `data/org.yaml`, embedded at build time; the history is
+//! told here.
 
 use chrono::NaiveDate;
+use serde::Deserialize;
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
@@ -12,236 +15,69 @@ use crate::org::unit_repo::{self as units, NewMembership, UnitFields};
 use crate::people::model::{Email, NewPerson, ProfileFields, Username};
 use crate::people::repo as people;
 
-/// (username, display name, admin, discipline, title)
-const NAMED: &[(&str, &str, bool, &str, &str)] = &[
-    ("alice", "Alice Lindqvist", true, "coaching", "Agile coach"),
-    (
-        "bjorn",
-        "Björn Andersson",
-        false,
-        "product",
-        "Tribe lead, Listening",
-    ),
-    (
-        "chioma",
-        "Chioma Okafor",
-        false,
-        "product",
-        "Tribe lead, Discovery",
-    ),
-    (
-        "dmitri",
-        "Dmitri Volkov",
-        false,
-        "backend",
-        "Tribe lead, Platform",
-    ),
-    (
-        "elin",
-        "Elin Sjöberg",
-        false,
-        "product",
-        "Tribe lead, Creators",
-    ),
-    (
-        "farah",
-        "Farah Haddad",
-        false,
-        "product",
-        "Product lead, Listening",
-    ),
-    (
-        "gustav",
-        "Gustav Nyström",
-        false,
-        "design",
-        "Design lead, Listening",
-    ),
-    (
-        "hana",
-        "Hana Takahashi",
-        false,
-        "product",
-        "Product lead, Discovery",
-    ),
-    (
-        "ines",
-        "Inés García",
-        false,
-        "design",
-        "Design lead, Discovery",
-    ),
-    (
-        "jonas",
-        "Jonas Berg",
-        false,
-        "product",
-        "Product lead, Platform",
-    ),
-    (
-        "kwame",
-        "Kwame Mensah",
-        false,
-        "design",
-        "Design lead, Platform",
-    ),
-    (
-        "linnea",
-        "Linnea Holm",
-        false,
-        "product",
-        "Product lead, Creators",
-    ),
-    (
-        "mateo",
-        "Mateo Rossi",
-        false,
-        "design",
-        "Design lead, Creators",
-    ),
-    ("nadia", "Nadia Petrova", false, "coaching", "Agile coach"),
-];
-
-const FIRST: &[&str] = &[
-    "Aino", "Ben", "Carla", "David", "Emma", "Felix", "Greta", "Hugo", "Ida", "Jamal", "Karin",
-    "Lars", "Maja", "Nils", "Olivia", "Pedro", "Quinn", "Rosa", "Sami", "Tove", "Umar", "Vera",
-    "Wilma", "Xin", "Yusuf", "Zara", "Anders", "Beatriz", "Cem", "Dagny", "Erik", "Fatima",
-    "Goran", "Helga", "Ivan", "Julia", "Kofi", "Lea", "Mikael", "Noor", "Oskar", "Priya",
-];
-const LAST: &[&str] = &[
-    "Ek", "Lund", "Berg", "Sandberg", "Öberg", "Nilsson", "Dahl", "Kaya", "Silva", "Chen",
-    "Kowalski", "Novak", "Haddad", "Okoro", "Larsen", "Moreau", "Schmidt", "Tanaka", "Ibrahim",
-    "Virtanen", "Costa", "Jansen", "Müller", "Åkesson", "Singh",
-];
-
-/// Discipline of generated people, in turn: mostly engineers, with QA, design and data.
-const DISCIPLINES: &[&str] = &[
-    "backend", "frontend", "backend", "mobile", "qa", "backend", "frontend", "data", "design",
-    "backend", "mobile", "qa",
-];
-
-struct TribePlan {
-    name: &'static str,
-    mission: &'static str,
-    lead: &'static str,
-    product_lead: &'static str,
-    design_lead: &'static str,
-    squads: &'static [(&'static str, &'static str)],
+/// A named person.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Named {
+    username: String,
+    name: String,
+    #[serde(default)]
+    admin: bool,
+    discipline: String,
+    title: String,
 }
 
-const TRIBES: &[TribePlan] = &[
-    TribePlan {
-        name: "Listening Experience",
-        mission: "Make every minute of listening feel effortless, on every device.",
-        lead: "bjorn",
-        product_lead: "farah",
-        design_lead: "gustav",
-        squads: &[
-            (
-                "Player",
-                "A player that starts instantly and never stutters.",
-            ),
-            (
-                "Playlists",
-                "Help people build and share the soundtrack of their lives.",
-            ),
-            ("Lyrics", "Sing along: synced lyrics in every market."),
-            (
-                "Offline Mode",
-                "Music that keeps playing on planes, trains and mountains.",
-            ),
-        ],
-    },
-    TribePlan {
-        name: "Discovery",
-        mission: "Connect every listener with music they did not know they loved.",
-        lead: "chioma",
-        product_lead: "hana",
-        design_lead: "ines",
-        squads: &[
-            (
-                "Search",
-                "Find any track, artist or podcast from three typed letters.",
-            ),
-            ("Recommendations", "Personal mixes that feel hand-picked."),
-            (
-                "Podcast Discovery",
-                "Surface the right episode at the right moment.",
-            ),
-            ("Radio", "Endless, surprising stations from a single seed."),
-        ],
-    },
-    TribePlan {
-        name: "Creators",
-        mission: "Give artists the tools and the data to grow their audience.",
-        lead: "elin",
-        product_lead: "linnea",
-        design_lead: "mateo",
-        squads: &[
-            (
-                "Artist Tools",
-                "A studio dashboard artists open every morning.",
-            ),
-            (
-                "Upload Pipeline",
-                "From master file to every market in an hour.",
-            ),
-            (
-                "Royalties",
-                "Every stream accounted for, every artist paid on time.",
-            ),
-        ],
-    },
-    TribePlan {
-        name: "Platform",
-        mission: "The reliable, secure foundation every other tribe builds on.",
-        lead: "dmitri",
-        product_lead: "jonas",
-        design_lead: "kwame",
-        squads: &[
-            (
-                "Payments",
-                "Subscriptions that just work, in every currency.",
-            ),
-            ("Identity", "Sign-in that is safe and takes one tap."),
-            (
-                "Infrastructure",
-                "Fast deploys, calm on-call, honest dashboards.",
-            ),
-            ("Data Platform", "Trustworthy data for every decision."),
-        ],
-    },
-];
+/// What the generated people are made from.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Generated {
+    first_names: Vec<String>,
+    last_names: Vec<String>,
+    disciplines: Vec<String>,
+}
 
-/// Chapters of every tribe: (name suffix, discipline, which people disciplines belong).
-const CHAPTERS: &[(&str, &str, &[&str])] = &[
-    ("Backend", "backend", &["backend", "data"]),
-    ("Web & Mobile", "frontend", &["frontend", "mobile"]),
-    ("Quality", "qa", &["qa"]),
-];
+/// A unit's name and mission (squads, guilds).
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct NamedUnit {
+    name: String,
+    mission: String,
+}
 
-const GUILDS: &[(&str, &str)] = &[
-    (
-        "Web Guild",
-        "Everything about building for the browser: performance, frameworks, CSS.",
-    ),
-    (
-        "Accessibility Guild",
-        "Music for everyone: we share how to make every screen usable.",
-    ),
-    (
-        "Data Science Guild",
-        "Experiments, statistics and models, across tribes.",
-    ),
-    (
-        "Security Guild",
-        "Security champions from every squad: threats, fixes, habits.",
-    ),
-    (
-        "Agile Coaching Guild",
-        "Coaches and curious leads swapping retro formats and lessons.",
-    ),
-];
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TribePlan {
+    name: String,
+    mission: String,
+    lead: String,
+    product_lead: String,
+    design_lead: String,
+    squads: Vec<NamedUnit>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChapterPlan {
+    suffix: String,
+    discipline: String,
+    /// The disciplines of the people who belong.
+    members: Vec<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OrgData {
+    people: Vec<Named>,
+    generated: Generated,
+    tribes: Vec<TribePlan>,
+    chapters: Vec<ChapterPlan>,
+    guilds: Vec<NamedUnit>,
+}
+
+fn org_data() -> AppResult<OrgData> {
+    serde_yaml_ng::from_str(include_str!("data/org.yaml"))
+        .map_err(|e| AppError::internal(format!("src/demo/data/org.yaml: {e}")))
+}
 
 fn date(y: i32, m: u32, d: u32) -> AppResult<NaiveDate> {
     NaiveDate::from_ymd_opt(y, m, d).ok_or_else(|| AppError::internal("bad demo date"))
@@ -304,6 +140,7 @@ fn join(
 
 /// Creates the demo org; `hash` is the demo password's hash, shared by every account.
 pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
+    let data = org_data()?;
     let person = |conn: &mut AnyConnection,
                   username: &str,
                   name: &str,
@@ -334,8 +171,9 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         Ok((p.id, discipline.to_string()))
     };
     let mut named = std::collections::HashMap::new();
-    for (u, n, admin, d, t) in NAMED {
-        named.insert(*u, person(conn, u, n, *admin, d, t)?.0);
+    for p in &data.people {
+        let id = person(conn, &p.username, &p.name, p.admin, &p.discipline, &p.title)?.0;
+        named.insert(p.username.as_str(), id);
     }
     let id_of = |u: &str| {
         named
@@ -348,8 +186,9 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     let mut pool: Vec<(i64, String)> = Vec::new();
     let mut product_owners: Vec<i64> = Vec::new();
     for i in 0..100usize {
-        let first = FIRST[i % FIRST.len()];
-        let last = LAST[(i * 7 + i / FIRST.len()) % LAST.len()];
+        let (firsts, lasts) = (&data.generated.first_names, &data.generated.last_names);
+        let first = &firsts[i % firsts.len()];
+        let last = &lasts[(i * 7 + i / firsts.len()) % lasts.len()];
         let username = format!(
             "{}.{}",
             first.to_lowercase(),
@@ -368,7 +207,8 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             )?;
             product_owners.push(id);
         } else {
-            let d = DISCIPLINES[i % DISCIPLINES.len()];
+            let disciplines = &data.generated.disciplines;
+            let d = disciplines[i % disciplines.len()].as_str();
             let title = match d {
                 "qa" => "QA engineer".to_string(),
                 "design" => "Product designer".to_string(),
@@ -393,18 +233,18 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     let mut squad_ids: Vec<(i64, i64)> = Vec::new(); // (squad, tribe)
     let mut squad_members: Vec<(i64, i64, String)> = Vec::new(); // (person, tribe, discipline)
     let mut radio_members: Vec<i64> = Vec::new();
-    for (t_index, plan) in TRIBES.iter().enumerate() {
+    for (t_index, plan) in data.tribes.iter().enumerate() {
         let tribe = unit(
             conn,
             UnitKind::Tribe,
-            plan.name,
-            plan.mission,
+            &plan.name,
+            &plan.mission,
             None,
             "",
             vec![],
         )?;
         tribe_ids.push(tribe);
-        join(conn, id_of(plan.lead)?, tribe, Role::TribeLead, long_ago)?;
+        join(conn, id_of(&plan.lead)?, tribe, Role::TribeLead, long_ago)?;
         let trio = unit(
             conn,
             UnitKind::Trio,
@@ -414,22 +254,22 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             "",
             vec![],
         )?;
-        join(conn, id_of(plan.lead)?, trio, Role::TribeLead, long_ago)?;
+        join(conn, id_of(&plan.lead)?, trio, Role::TribeLead, long_ago)?;
         join(
             conn,
-            id_of(plan.product_lead)?,
+            id_of(&plan.product_lead)?,
             trio,
             Role::ProductLead,
             long_ago,
         )?;
         join(
             conn,
-            id_of(plan.design_lead)?,
+            id_of(&plan.design_lead)?,
             trio,
             Role::DesignLead,
             long_ago,
         )?;
-        for (s_index, (name, mission)) in plan.squads.iter().enumerate() {
+        for (s_index, NamedUnit { name, mission }) in plan.squads.iter().enumerate() {
             let squad = unit(
                 conn,
                 UnitKind::Squad,
@@ -443,7 +283,7 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             let since = date(2024, 3 + s_index as u32, 1 + t_index as u32)?;
             // The last squad of the last tribe gets no product owner and only five people,
             // so the demo shows what the health warnings look like.
-            let short = t_index == TRIBES.len() - 1 && s_index == plan.squads.len() - 1;
+            let short = t_index == data.tribes.len() - 1 && s_index == plan.squads.len() - 1;
             if !short && let Some(po) = owners.next() {
                 join(conn, *po, squad, Role::ProductOwner, since)?;
             }
@@ -486,10 +326,15 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         m.1 = tribe_ids[0];
     }
     // Chapters: every tribe's engineers by discipline; the first of them leads.
-    for (t_index, plan) in TRIBES.iter().enumerate() {
+    for (t_index, plan) in data.tribes.iter().enumerate() {
         let tribe = tribe_ids[t_index];
-        let short_name = plan.name.split_whitespace().next().unwrap_or(plan.name);
-        for (suffix, discipline, members_of) in CHAPTERS {
+        let short_name = plan.name.split_whitespace().next().unwrap_or(&plan.name);
+        for ChapterPlan {
+            suffix,
+            discipline,
+            members: members_of,
+        } in &data.chapters
+        {
             let chapter = unit(
                 conn,
                 UnitKind::Chapter,
@@ -501,7 +346,7 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             )?;
             let members = squad_members
                 .iter()
-                .filter(|(_, t, d)| *t == tribe && members_of.contains(&d.as_str()));
+                .filter(|(_, t, d)| *t == tribe && members_of.contains(d));
             for (i, (pid, _, _)) in members.enumerate() {
                 let role = if i == 0 {
                     Role::ChapterLead
@@ -514,7 +359,7 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     }
     // Guilds: open communities; every fourth person joins one, coaches join theirs.
     let mut guild_ids = Vec::new();
-    for (name, mission) in GUILDS {
+    for NamedUnit { name, mission } in &data.guilds {
         guild_ids.push(unit(
             conn,
             UnitKind::Guild,
@@ -619,5 +464,29 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         ..Default::default()
     };
     units::update_unit(conn, None, offline.id, &fields)?;
-    Ok(NAMED.len() + pool.len() + product_owners.len())
+    Ok(data.people.len() + pool.len() + product_owners.len())
+}
+
+#[cfg(test)]
+mod tests {
+    /// The tribes' leads are named people, and nobody is named twice.
+    #[test]
+    fn the_demo_org_reads_and_its_leads_exist() {
+        let data = super::org_data().unwrap();
+        let named: Vec<&str> = data.people.iter().map(|p| p.username.as_str()).collect();
+        let mut unique = named.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), named.len());
+        for t in &data.tribes {
+            for lead in [&t.lead, &t.product_lead, &t.design_lead] {
+                assert!(named.contains(&lead.as_str()), "{}: {lead}", t.name);
+            }
+        }
+        assert_eq!(data.tribes.len(), 4);
+        assert_eq!(
+            data.tribes.iter().map(|t| t.squads.len()).sum::<usize>(),
+            15
+        );
+    }
 }
