@@ -5,7 +5,9 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::db::AnyConnection;
-use crate::error::AppResult;
+use serde::Deserialize;
+
+use crate::error::{AppError, AppResult};
 use crate::experiments::model::{
     Decision, Direction, ExperimentInput, Hypothesis, Metric, MetricKind, MetricResult, Status,
     Variant,
@@ -15,120 +17,32 @@ use crate::lessons::model::{LessonInput, Source};
 use crate::org::unit::UnitKind;
 use crate::org::unit_repo as units;
 
-/// Ideas: title, change, audience, effect, metric, how it moves, success metric, guardrail,
-/// learning.
-const IDEAS: &[[&str; 9]] = &[
-    [
-        "Autoplay the next episode",
-        "autoplaying the next episode",
-        "podcast listeners",
-        "make them listen longer",
-        "minutes listened per day",
-        "rises by 3 %",
-        "minutes listened",
-        "skips per session",
-        "Listeners who binge want autoplay; listeners who sample want control. Offer the setting early.",
-    ],
-    [
-        "Shorter sign-up",
-        "a two-step sign-up",
-        "new visitors on mobile",
-        "let more of them finish signing up",
-        "sign-up completion",
-        "rises by 5 %",
-        "sign-up completion",
-        "payment failures",
-        "Every field we removed paid off; the password rules were the biggest drop.",
-    ],
-    [
-        "Daily mix on the home page",
-        "a daily mix shelf at the top of home",
-        "returning listeners",
-        "help them find music faster",
-        "time to first play",
-        "falls by 10 %",
-        "time to first play",
-        "crash-free sessions",
-        "Position matters more than content: the same shelf lower down did nothing.",
-    ],
-    [
-        "Lyrics by default",
-        "showing lyrics by default",
-        "listeners in karaoke markets",
-        "keep them in the app",
-        "session length",
-        "rises by 2 %",
-        "session length",
-        "battery complaints",
-        "Lyrics help where people sing along; elsewhere they distract.",
-    ],
-    [
-        "Offline nudge before flights",
-        "a download nudge when a trip is in the calendar",
-        "premium listeners",
-        "make them download before they fly",
-        "downloads per trip",
-        "rise by 20 %",
-        "downloads per trip",
-        "notification opt-outs",
-        "A nudge needs a reason the listener recognises; calendar context was that reason.",
-    ],
-    [
-        "Creator stats in the upload flow",
-        "showing last week's stats after an upload",
-        "independent artists",
-        "make them upload more often",
-        "uploads per artist per month",
-        "rise by 5 %",
-        "uploads per artist",
-        "support tickets",
-        "Artists read stats but upload on their own schedule; stats did not change it.",
-    ],
-    [
-        "Cheaper family plan trial",
-        "a one-month family plan trial at half price",
-        "individual subscribers with shared devices",
-        "make them upgrade",
-        "family plan conversion",
-        "rises by 1 point",
-        "family plan conversion",
-        "churn of existing family plans",
-        "Price was not the barrier; inviting the family was.",
-    ],
-    [
-        "Smarter search ranking",
-        "ranking search results by recent listening",
-        "all listeners",
-        "make them find what they meant",
-        "search success rate",
-        "rises by 2 %",
-        "search success rate",
-        "search latency p95",
-        "Personal ranking helps short queries most; long queries already find their target.",
-    ],
-    [
-        "Quieter ads",
-        "loudness-normalised ads",
-        "free-tier listeners",
-        "make fewer of them quit during ads",
-        "ad-break drop-off",
-        "falls by 5 %",
-        "ad-break drop-off",
-        "ad revenue per user",
-        "Loud ads were costing us listeners; normalising them did not cost revenue.",
-    ],
-    [
-        "Playlist covers by AI",
-        "generated playlist covers",
-        "playlist creators",
-        "make them share more playlists",
-        "playlists shared per creator",
-        "rise by 5 %",
-        "playlists shared",
-        "reports of offensive content",
-        "Covers did not change sharing; titles do.",
-    ],
-];
+/// An experiment idea; `data/experiments.yaml` says what each field means.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Idea {
+    title: String,
+    change: String,
+    audience: String,
+    effect: String,
+    metric: String,
+    moves: String,
+    success_metric: String,
+    guardrail: String,
+    learning: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Ideas {
+    ideas: Vec<Idea>,
+}
+
+fn ideas() -> AppResult<Vec<Idea>> {
+    serde_yaml_ng::from_str::<Ideas>(include_str!("data/experiments.yaml"))
+        .map(|d| d.ideas)
+        .map_err(|e| AppError::internal(format!("src/demo/data/experiments.yaml: {e}")))
+}
 
 #[derive(Clone, Copy)]
 enum Scenario {
@@ -177,8 +91,13 @@ fn result(metric: usize, effect: f64, half: f64, significant: bool) -> MetricRes
     }
 }
 
-fn experiment(i: usize, squad_id: i64, scenario: Scenario, today: NaiveDate) -> ExperimentInput {
-    let idea = IDEAS[i % IDEAS.len()];
+fn experiment(
+    i: usize,
+    idea: &Idea,
+    squad_id: i64,
+    scenario: Scenario,
+    today: NaiveDate,
+) -> ExperimentInput {
     // Spread over the last six quarters, the oldest first; an ended one ended by yesterday.
     let mut start = quarter_start(today, 5 - (i % 6) as u32) + Duration::days((i * 7 % 50) as i64);
     if start + Duration::days(28) >= today {
@@ -186,7 +105,7 @@ fn experiment(i: usize, squad_id: i64, scenario: Scenario, today: NaiveDate) -> 
     }
     let planned_end = start + Duration::days(28);
     let planned: u64 = 12_000 + (i as u64 % 5) * 2_500;
-    let lower_is_better = idea[5].starts_with("fall");
+    let lower_is_better = idea.moves.starts_with("fall");
     let direction = if lower_is_better {
         Direction::Decrease
     } else {
@@ -194,24 +113,24 @@ fn experiment(i: usize, squad_id: i64, scenario: Scenario, today: NaiveDate) -> 
     };
     let good = if lower_is_better { -1.0 } else { 1.0 };
     let mut e = ExperimentInput {
-        title: idea[0].to_string(),
+        title: idea.title.clone(),
         squad_id,
         hypothesis: Hypothesis {
-            change: idea[1].into(),
-            audience: idea[2].into(),
-            effect: idea[3].into(),
-            metric: idea[4].into(),
-            moves: idea[5].into(),
+            change: idea.change.clone(),
+            audience: idea.audience.clone(),
+            effect: idea.effect.clone(),
+            metric: idea.metric.clone(),
+            moves: idea.moves.clone(),
         },
         metrics: vec![
             Metric {
-                name: idea[6].into(),
+                name: idea.success_metric.clone(),
                 kind: MetricKind::Success,
                 direction,
                 margin: None,
             },
             Metric {
-                name: idea[7].into(),
+                name: idea.guardrail.clone(),
                 kind: MetricKind::Guardrail,
                 direction: Direction::Decrease,
                 margin: Some(0.5),
@@ -237,7 +156,7 @@ fn experiment(i: usize, squad_id: i64, scenario: Scenario, today: NaiveDate) -> 
         ended_on: Some(planned_end),
         decision: None,
         rationale: String::new(),
-        learnings: idea[8].into(),
+        learnings: idea.learning.clone(),
         over: None,
     };
     // Assignments a little above plan and well balanced, unless the scenario says otherwise.
@@ -313,6 +232,7 @@ fn experiment(i: usize, squad_id: i64, scenario: Scenario, today: NaiveDate) -> 
 
 /// Loads the demo experiments; returns how many.
 pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<usize> {
+    let ideas = ideas()?;
     let today = crate::dates::today();
     let squads = units::units_of_kind(conn, UnitKind::Squad)?;
     if squads.is_empty() {
@@ -337,10 +257,14 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<usize> {
             SCENARIOS[(i + i / 6) % SCENARIOS.len()]
         };
         let author = authors.get(i % authors.len().max(1)).copied();
-        let e = repo::create(conn, author, &experiment(i, squad.id, scenario, today))?;
+        let e = repo::create(
+            conn,
+            author,
+            &experiment(i, &ideas[i % ideas.len()], squad.id, scenario, today),
+        )?;
         n += 1;
         // Lessons from the experiments that taught something.
-        if i % 4 == 0 && i < 2 * IDEAS.len() && e.input.status.ended() {
+        if i % 4 == 0 && i < 2 * ideas.len() && e.input.status.ended() {
             crate::lessons::repo::create(
                 conn,
                 author,
@@ -371,8 +295,10 @@ mod tests {
     #[test]
     fn every_scenario_gets_its_outcome() {
         let today = NaiveDate::from_ymd_opt(2026, 11, 21).unwrap();
+        let ideas = ideas().unwrap();
+        assert!(ideas.len() >= 10);
         let outcome = |s| {
-            experiment(3, 1, s, today)
+            experiment(3, &ideas[3], 1, s, today)
                 .verdict()
                 .map(|v| (v.outcome, v.reasons))
         };

@@ -5,6 +5,7 @@
 //! come from a hash of squad, indicator, quarter and person, not from a random generator.
 
 use chrono::{Datelike, Duration, NaiveDate};
+use serde::Deserialize;
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
@@ -13,46 +14,25 @@ use crate::health::repo;
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
 
-/// A red and a green comment per default indicator, in their order.
-const COMMENTS: &[(&str, &str)] = &[
-    (
-        "Releases still need a manual sign-off on Fridays.",
-        "The new pipeline ships in twelve minutes.",
-    ),
-    (
-        "Refinement eats half of Monday.",
-        "Shorter stand-ups made a difference.",
-    ),
-    (
-        "The legacy importer has no tests at all.",
-        "Pairing on reviews keeps the code clean.",
-    ),
-    (
-        "Nobody uses what we shipped last quarter.",
-        "The label dashboard got great feedback.",
-    ),
-    (
-        "Waiting on other squads' reviews for days.",
-        "Small slices, merged daily.",
-    ),
-    (
-        "The roadmap changed three times this quarter.",
-        "The new mission statement helps.",
-    ),
-    ("Too many late incidents.", "The offsite was great."),
-    (
-        "No time for the guild meetings.",
-        "The chapter's reading circle works.",
-    ),
-    (
-        "Platform tickets wait for weeks.",
-        "Data platform helped us within a day.",
-    ),
-    (
-        "Priorities come from above without context.",
-        "We chose our own approach to the migration.",
-    ),
-];
+/// A pair of comments on one indicator: for a red vote and for a green one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Comment {
+    red: String,
+    green: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Texts {
+    comments: Vec<Comment>,
+}
+
+fn comments() -> AppResult<Vec<Comment>> {
+    serde_yaml_ng::from_str::<Texts>(include_str!("data/health.yaml"))
+        .map(|t| t.comments)
+        .map_err(|e| AppError::internal(format!("src/demo/data/health.yaml: {e}")))
+}
 
 /// A squad's story over the three quarters.
 #[derive(Clone, Copy)]
@@ -148,6 +128,7 @@ fn trend(drift: f64, r: f64) -> Trend {
 
 /// Loads the demo health checks; returns how many sessions it wrote.
 pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
+    let comments = comments()?;
     let indicators: Vec<i64> = repo::indicators(conn)?
         .iter()
         .filter(|i| !i.retired)
@@ -196,10 +177,10 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
                             let c = color(level + 1.2 * (unit(&key) - 0.5));
                             let t = trend(drift, unit(&[key[0], key[1], key[2], key[3], 1]));
                             let comment = if unit(&[key[0], key[1], key[2], key[3], 2]) < 0.07 {
-                                let (red, green) = COMMENTS[i % COMMENTS.len()];
+                                let Comment { red, green } = &comments[i % comments.len()];
                                 match c {
-                                    Color::Red => red,
-                                    Color::Green => green,
+                                    Color::Red => red.as_str(),
+                                    Color::Green => green.as_str(),
                                     Color::Yellow => "",
                                 }
                             } else {
