@@ -377,6 +377,12 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
         .await;
     assert_eq!(status, 200);
     assert_eq!(got["outcome"], "regression");
+    // The whole answer, keys and all: the API is a contract.
+    insta::assert_json_snapshot!("experiment_as_the_api_reads_it", got, {
+        ".id" => "[id]",
+        ".created_at" => "[time]",
+        ".updated_at" => "[time]",
+    });
     assert_eq!(
         got["hypothesis"]["text"],
         "We believe that a louder intro for new listeners will hook them. We will know when day-1 retention rises."
