@@ -4,7 +4,7 @@
 
 use askama::Template;
 
-use super::run::{Correction, Highlight, Hit, Params, Request, Results};
+use super::run::{Correction, Facets, Highlight, Hit, Params, Request, Results};
 use crate::org::cache::OrgView;
 use crate::org::unit::UnitKind;
 use crate::site::views::Shell;
@@ -220,6 +220,7 @@ impl SearchPage {
         building: Option<(u64, u64)>,
     ) -> SearchPage {
         let links = Links::new(params);
+        let relaxed = relaxed(&results);
         let name_of = |username: &str| -> String {
             org.person_by_username(username)
                 .map(|p| p.display_name.clone())
@@ -230,127 +231,12 @@ impl SearchPage {
             .into_iter()
             .map(|h| hit_view(h, &links, org, &name_of))
             .collect();
-        let f = &results.facets;
-        let mut facets = vec![];
-        let facet = |title, values: Vec<FacetValue>| FacetView { title, values };
-        facets.push(facet(
-            "Kind",
-            f.kind
-                .iter()
-                .map(|(k, n)| FacetValue {
-                    label: kind_plural(k),
-                    count: *n,
-                    active: req.kind.as_deref() == Some(k),
-                    url: links.with("kind", Some(k)),
-                })
-                .collect(),
-        ));
-        for (title, kind, values) in [
-            ("Tribe", UnitKind::Tribe, &f.tribe),
-            ("Squad", UnitKind::Squad, &f.squad),
-        ] {
-            facets.push(facet(
-                title,
-                values
-                    .iter()
-                    .filter_map(|(slug, n)| {
-                        let path = unit_path(org, kind, slug)?;
-                        Some(FacetValue {
-                            label: unit_name(org, &path),
-                            count: *n,
-                            active: req.unit.as_deref() == Some(path.as_str()),
-                            url: links.with("unit", Some(&path)),
-                        })
-                    })
-                    .collect(),
-            ));
-        }
-        facets.push(facet(
-            "Tag",
-            f.tag
-                .iter()
-                .map(|(t, n)| FacetValue {
-                    label: format!("#{t}"),
-                    count: *n,
-                    active: req.tag.as_deref() == Some(t),
-                    url: links.with("tag", Some(t)),
-                })
-                .collect(),
-        ));
-        facets.retain(|f| !f.values.is_empty());
+        let facets = facets(&results.facets, req, org, &links);
 
-        let mut chips = vec![];
-        if let Some(k) = &req.kind {
-            chips.push(Chip {
-                label: kind_plural(k),
-                remove: links.with("kind", None),
-            });
-        }
-        if let Some(u) = &req.unit {
-            chips.push(Chip {
-                label: unit_name(org, u),
-                remove: links.with("unit", None),
-            });
-        }
-        if let Some(t) = &req.tag {
-            chips.push(Chip {
-                label: format!("#{t}"),
-                remove: links.with("tag", None),
-            });
-        }
-        if let Some(a) = &req.author {
-            chips.push(Chip {
-                label: format!("by {}", name_of(a)),
-                remove: links.with("author", None),
-            });
-        }
-        if let Some(d) = req.from {
-            chips.push(Chip {
-                label: format!("from {d}"),
-                remove: links.with("from", None),
-            });
-        }
-        if let Some(d) = req.to {
-            chips.push(Chip {
-                label: format!("until {d}"),
-                remove: links.with("to", None),
-            });
-        }
-
-        let correction = results.correction.map(|c| match c {
-            Correction::Showing { used, typed } => CorrectionView {
-                showing: true,
-                used_url: links.with("q", Some(&used)),
-                // Exactly what was typed, not corrected again.
-                typed_url: Links::new(&Params {
-                    q: Some(typed.clone()),
-                    correct: Some("0".into()),
-                    page: None,
-                    ..params.clone()
-                })
-                .with("page", None),
-                used,
-                typed,
-            },
-            Correction::DidYouMean(used) => CorrectionView {
-                showing: false,
-                used_url: links.with("q", Some(&used)),
-                typed: req.q.clone(),
-                typed_url: String::new(),
-                used,
-            },
-        });
-
-        let relaxed = results.relaxed.then(|| RelaxedView {
-            all_words: results.all_words,
-            how_many: if results.minimum * 2 >= results.words.len() {
-                "most"
-            } else {
-                "some"
-            },
-            words: results.words.clone(),
-            missing: results.missing.clone(),
-        });
+        let chips = chips(req, org, &links, &name_of);
+        let correction = results
+            .correction
+            .map(|c| correction(c, params, req, &links));
         let per_page = req.per_page;
         let total_pages = results
             .total
@@ -373,18 +259,7 @@ impl SearchPage {
             vec![]
         };
         let first = (req.page - 1) * per_page + 1;
-        let mut keep = vec![];
-        for (name, v) in [
-            ("kind", &params.kind),
-            ("unit", &params.unit),
-            ("tag", &params.tag),
-            ("author", &params.author),
-            ("sort", &params.sort),
-        ] {
-            if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
-                keep.push((name, v.to_string()));
-            }
-        }
+        let keep = kept_filters(params);
         SearchPage {
             shell,
             q: req.q.clone(),
@@ -452,4 +327,164 @@ fn hit_view(h: Hit, links: &Links, org: &OrgView, name_of: &dyn Fn(&str) -> Stri
         snippet: h.snippet,
         meta,
     }
+}
+
+/// The facets beside the results: kinds, tribes, squads and tags, each value a link that
+/// narrows the search (none shown when a facet has no values).
+fn facets(f: &Facets, req: &Request, org: &OrgView, links: &Links) -> Vec<FacetView> {
+    let mut facets = vec![];
+    let facet = |title, values: Vec<FacetValue>| FacetView { title, values };
+    facets.push(facet(
+        "Kind",
+        f.kind
+            .iter()
+            .map(|(k, n)| FacetValue {
+                label: kind_plural(k),
+                count: *n,
+                active: req.kind.as_deref() == Some(k),
+                url: links.with("kind", Some(k)),
+            })
+            .collect(),
+    ));
+    for (title, kind, values) in [
+        ("Tribe", UnitKind::Tribe, &f.tribe),
+        ("Squad", UnitKind::Squad, &f.squad),
+    ] {
+        facets.push(facet(
+            title,
+            values
+                .iter()
+                .filter_map(|(slug, n)| {
+                    let path = unit_path(org, kind, slug)?;
+                    Some(FacetValue {
+                        label: unit_name(org, &path),
+                        count: *n,
+                        active: req.unit.as_deref() == Some(path.as_str()),
+                        url: links.with("unit", Some(&path)),
+                    })
+                })
+                .collect(),
+        ));
+    }
+    facets.push(facet(
+        "Tag",
+        f.tag
+            .iter()
+            .map(|(t, n)| FacetValue {
+                label: format!("#{t}"),
+                count: *n,
+                active: req.tag.as_deref() == Some(t),
+                url: links.with("tag", Some(t)),
+            })
+            .collect(),
+    ));
+    facets.retain(|f| !f.values.is_empty());
+    facets
+}
+
+/// The filters in force, each a chip whose link removes it.
+fn chips(
+    req: &Request,
+    org: &OrgView,
+    links: &Links,
+    name_of: &dyn Fn(&str) -> String,
+) -> Vec<Chip> {
+    let mut chips = vec![];
+    if let Some(k) = &req.kind {
+        chips.push(Chip {
+            label: kind_plural(k),
+            remove: links.with("kind", None),
+        });
+    }
+    if let Some(u) = &req.unit {
+        chips.push(Chip {
+            label: unit_name(org, u),
+            remove: links.with("unit", None),
+        });
+    }
+    if let Some(t) = &req.tag {
+        chips.push(Chip {
+            label: format!("#{t}"),
+            remove: links.with("tag", None),
+        });
+    }
+    if let Some(a) = &req.author {
+        chips.push(Chip {
+            label: format!("by {}", name_of(a)),
+            remove: links.with("author", None),
+        });
+    }
+    if let Some(d) = req.from {
+        chips.push(Chip {
+            label: format!("from {d}"),
+            remove: links.with("from", None),
+        });
+    }
+    if let Some(d) = req.to {
+        chips.push(Chip {
+            label: format!("until {d}"),
+            remove: links.with("to", None),
+        });
+    }
+    chips
+}
+
+/// What the search did with a misspelt query: showing the corrected one (with a link to
+/// exactly what was typed), or only suggesting it.
+fn correction(c: Correction, params: &Params, req: &Request, links: &Links) -> CorrectionView {
+    match c {
+        Correction::Showing { used, typed } => CorrectionView {
+            showing: true,
+            used_url: links.with("q", Some(&used)),
+            // Exactly what was typed, not corrected again.
+            typed_url: Links::new(&Params {
+                q: Some(typed.clone()),
+                correct: Some("0".into()),
+                page: None,
+                ..params.clone()
+            })
+            .with("page", None),
+            used,
+            typed,
+        },
+        Correction::DidYouMean(used) => CorrectionView {
+            showing: false,
+            used_url: links.with("q", Some(&used)),
+            typed: req.q.clone(),
+            typed_url: String::new(),
+            used,
+        },
+    }
+}
+
+/// The filters the search form carries along as hidden fields when the words change.
+fn kept_filters(params: &Params) -> Vec<(&'static str, String)> {
+    let mut keep = vec![];
+    for (name, v) in [
+        ("kind", &params.kind),
+        ("unit", &params.unit),
+        ("tag", &params.tag),
+        ("author", &params.author),
+        ("sort", &params.sort),
+    ] {
+        if let Some(v) = v.as_deref().filter(|v| !v.trim().is_empty()) {
+            keep.push((name, v.to_string()));
+        }
+    }
+    keep
+}
+
+/// What was left out when no record had every word: the words, and whether most or some
+/// had to match.
+fn relaxed(results: &Results) -> Option<RelaxedView> {
+    results.relaxed.then(|| RelaxedView {
+        all_words: results.all_words,
+        how_many: if results.minimum * 2 >= results.words.len() {
+            "most"
+        } else {
+            "some"
+        },
+        words: results.words.clone(),
+        missing: results.missing.clone(),
+    })
 }
