@@ -11,8 +11,10 @@ use super::{
 };
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::org::unit::{Role, Unit, UnitKind, stored_links};
+use crate::org::rules::Snapshot;
+use crate::org::unit::{Membership, Role, Unit, UnitKind, stored_links};
 use crate::org::unit_repo as repo;
+use crate::people::model::Profile as PersonProfile;
 use crate::people::repo as people;
 
 /// fika's one-a-line links as Backstage `metadata.links`.
@@ -49,12 +51,10 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
     let today = crate::dates::today();
     let snap = repo::snapshot(conn, today)?;
     let profiles = people::all_profiles(conn)?;
-    let alliance_links = repo::alliance_links(conn)?;
-    let mut history: HashMap<i64, Vec<_>> = HashMap::new();
+    let mut history: HashMap<i64, Vec<Membership>> = HashMap::new();
     for m in repo::all_memberships(conn)? {
         history.entry(m.unit_id).or_default().push(m);
     }
-
     // People who left are not exported, so they are no one's members either.
     let person_refs: HashMap<i64, EntityRef> = profiles
         .iter()
@@ -67,9 +67,97 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
             .entry(identity("group", &u.backstage_ref, &u.slug))
             .or_default() += 1;
     }
-    let group_ref = |u: &Unit| -> EntityRef {
+    let org = Org {
+        alliance_links: repo::alliance_links(conn)?,
+        snap,
+        history,
+        person_refs,
+        ref_count,
+    };
+
+    let mut member_of: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    for m in &org.snap.memberships {
+        if let Some(u) = org.snap.unit(m.unit_id) {
+            member_of
+                .entry(m.person_id)
+                .or_default()
+                .insert(org.group_ref(u).to_string());
+        }
+    }
+    let mut docs: Vec<Entity> = profiles
+        .iter()
+        .filter(|p| !p.disabled)
+        .map(|p| user(p, member_of.remove(&p.id).unwrap_or_default()))
+        .collect();
+    let order = |k: UnitKind| UnitKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
+    let mut units: Vec<&Unit> = org.snap.units.iter().collect();
+    units.sort_by(|a, b| {
+        order(a.kind())
+            .cmp(&order(b.kind()))
+            .then(a.slug.cmp(&b.slug))
+    });
+    for u in units {
+        docs.push(org.group(conn, u)?);
+    }
+    let mut out = String::new();
+    for d in &docs {
+        out.push_str("---\n");
+        out.push_str(&serde_yaml_ng::to_string(d).map_err(AppError::internal)?);
+    }
+    Ok(out)
+}
+
+/// A person as a Backstage User, with the groups they are in now.
+fn user(p: &PersonProfile, member_of: BTreeSet<String>) -> Entity {
+    let me = identity("user", &p.backstage_ref, &p.username);
+    let mut annotations = BTreeMap::new();
+    if me.name != p.username {
+        annotations.insert(ANN_USERNAME.to_string(), p.username.clone());
+    }
+    for (key, value) in [
+        (ANN_DISCIPLINE, &p.discipline),
+        (ANN_TITLE, &p.title),
+        (super::ANN_BIO, &p.bio),
+    ] {
+        if !value.is_empty() {
+            annotations.insert(key.to_string(), value.clone());
+        }
+    }
+    Entity {
+        api_version: API_VERSION.into(),
+        kind: "User".into(),
+        metadata: Metadata {
+            annotations,
+            links: entity_links(&p.links),
+            ..metadata_of(&me)
+        },
+        spec: Spec {
+            profile: Some(Profile {
+                display_name: Some(p.display_name.clone()),
+                email: p.email.clone(),
+            }),
+            member_of: Some(member_of.into_iter().collect()),
+            ..Default::default()
+        },
+    }
+}
+
+/// What the export reads once: the org today, every unit's membership history, who may be
+/// named (people who left are not), and how many units share a Backstage name.
+struct Org {
+    snap: Snapshot,
+    history: HashMap<i64, Vec<Membership>>,
+    alliance_links: Vec<(i64, i64)>,
+    person_refs: HashMap<i64, EntityRef>,
+    ref_count: HashMap<EntityRef, usize>,
+}
+
+impl Org {
+    /// A unit's entity reference; units of different kinds with one name get the kind
+    /// appended, so references stay unique.
+    fn group_ref(&self, u: &Unit) -> EntityRef {
         let base = identity("group", &u.backstage_ref, &u.slug);
-        if ref_count.get(&base).copied().unwrap_or(0) > 1 {
+        if self.ref_count.get(&base).copied().unwrap_or(0) > 1 {
             EntityRef {
                 name: format!("{}-{}", base.name, u.kind),
                 ..base
@@ -77,91 +165,92 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
         } else {
             base
         }
-    };
+    }
 
-    let mut member_of: HashMap<i64, BTreeSet<String>> = HashMap::new();
-    for m in &snap.memberships {
-        if let Some(u) = snap.unit(m.unit_id) {
-            member_of
-                .entry(m.person_id)
-                .or_default()
-                .insert(group_ref(u).to_string());
-        }
-    }
-    let mut docs: Vec<Entity> = Vec::new();
-    for p in profiles.iter().filter(|p| !p.disabled) {
-        let me = identity("user", &p.backstage_ref, &p.username);
-        let mut annotations = BTreeMap::new();
-        if me.name != p.username {
-            annotations.insert(ANN_USERNAME.to_string(), p.username.clone());
-        }
-        if !p.discipline.is_empty() {
-            annotations.insert(ANN_DISCIPLINE.to_string(), p.discipline.clone());
-        }
-        if !p.title.is_empty() {
-            annotations.insert(ANN_TITLE.to_string(), p.title.clone());
-        }
-        if !p.bio.is_empty() {
-            annotations.insert(super::ANN_BIO.to_string(), p.bio.clone());
-        }
-        docs.push(Entity {
-            api_version: API_VERSION.into(),
-            kind: "User".into(),
-            metadata: Metadata {
-                annotations,
-                links: entity_links(&p.links),
-                ..metadata_of(&me)
-            },
-            spec: Spec {
-                profile: Some(Profile {
-                    display_name: Some(p.display_name.clone()),
-                    email: p.email.clone(),
-                }),
-                member_of: Some(
-                    member_of
-                        .remove(&p.id)
-                        .unwrap_or_default()
-                        .into_iter()
-                        .collect(),
-                ),
-                ..Default::default()
-            },
-        });
-    }
-    let order = |k: UnitKind| UnitKind::ALL.iter().position(|x| *x == k).unwrap_or(0);
-    let mut units: Vec<&Unit> = snap.units.iter().collect();
-    units.sort_by(|a, b| {
-        order(a.kind())
-            .cmp(&order(b.kind()))
-            .then(a.slug.cmp(&b.slug))
-    });
-    for u in units {
+    /// A unit as a Backstage Group: its parent and children, its members now, and in
+    /// annotations what Backstage has no field for.
+    fn group(&self, conn: &mut AnyConnection, u: &Unit) -> AppResult<Entity> {
         let kind = u.kind();
-        let me = group_ref(u);
+        let me = self.group_ref(u);
         let type_ = if u.backstage_type.is_empty() {
             kind.as_str()
         } else {
             u.backstage_type.as_str()
         };
+        // Members, and the roles of everyone who is more than a member.
+        let mut roles: BTreeMap<&EntityRef, Vec<Role>> = BTreeMap::new();
+        for m in self.snap.memberships_of(u.id) {
+            if let Some(r) = self.person_refs.get(&m.person_id) {
+                roles.entry(r).or_default().push(m.role());
+            }
+        }
+        let mut annotations = self.annotations(conn, u, &me, &roles)?;
+        if type_ != kind.as_str() {
+            annotations.insert(ANN_KIND.to_string(), kind.as_str().to_string());
+        }
+        let children: Vec<String> = match kind {
+            UnitKind::Tribe => self
+                .snap
+                .units
+                .iter()
+                .filter(|c| c.tribe_id == Some(u.id))
+                .map(|c| self.group_ref(c).to_string())
+                .collect(),
+            UnitKind::Alliance => self
+                .alliance_links
+                .iter()
+                .filter(|(a, _)| *a == u.id)
+                .filter_map(|(_, t)| self.snap.unit(*t))
+                .map(|t| self.group_ref(t).to_string())
+                .collect(),
+            _ => vec![],
+        };
+        let parent = u
+            .tribe_id
+            .and_then(|t| self.snap.unit(t))
+            .map(|t| self.group_ref(t).to_string());
+        Ok(Entity {
+            api_version: API_VERSION.into(),
+            kind: "Group".into(),
+            metadata: Metadata {
+                description: (!u.mission.is_empty()).then(|| u.mission.clone()),
+                annotations,
+                links: entity_links(&u.links),
+                ..metadata_of(&me)
+            },
+            spec: Spec {
+                type_: Some(type_.to_string()),
+                profile: Some(Profile {
+                    display_name: Some(u.name.clone()),
+                    email: None,
+                }),
+                parent,
+                children: Some(children),
+                members: roles.keys().map(|r| r.to_string()).collect(),
+                member_of: None,
+            },
+        })
+    }
+
+    /// A group's annotations: its slug, description and discipline, the roles of its
+    /// people, every membership with its dates, and an alliance's initiatives.
+    fn annotations(
+        &self,
+        conn: &mut AnyConnection,
+        u: &Unit,
+        me: &EntityRef,
+        roles: &BTreeMap<&EntityRef, Vec<Role>>,
+    ) -> AppResult<BTreeMap<String, String>> {
+        let kind = u.kind();
         let mut annotations = BTreeMap::new();
         if me.name != u.slug {
             annotations.insert(ANN_SLUG.to_string(), u.slug.clone());
-        }
-        if type_ != kind.as_str() {
-            annotations.insert(ANN_KIND.to_string(), kind.as_str().to_string());
         }
         if !u.description.is_empty() {
             annotations.insert(ANN_DESCRIPTION.to_string(), u.description.clone());
         }
         if kind == UnitKind::Chapter {
             annotations.insert(ANN_DISCIPLINE.to_string(), u.discipline.clone());
-        }
-        // Members, and the roles of everyone who is more than a member.
-        let mut roles: BTreeMap<&EntityRef, Vec<Role>> = BTreeMap::new();
-        for m in snap.memberships_of(u.id) {
-            if let Some(r) = person_refs.get(&m.person_id) {
-                roles.entry(r).or_default().push(m.role());
-            }
         }
         let role_text: Vec<String> = roles
             .iter()
@@ -178,13 +267,14 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
         }
         // Every membership with its dates, ended ones too: Backstage only knows who is a
         // member now, so without this a round trip would lose the history.
-        let mut dated: Vec<DatedMembership> = history
+        let mut dated: Vec<DatedMembership> = self
+            .history
             .get(&u.id)
             .into_iter()
             .flatten()
             .filter_map(|m| {
                 Some(DatedMembership {
-                    user: person_refs.get(&m.person_id)?.clone(),
+                    user: self.person_refs.get(&m.person_id)?.clone(),
                     role: m.role(),
                     start: m.start_date,
                     end: m.end_date,
@@ -207,51 +297,6 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
                 annotations.insert(ANN_INITIATIVES.to_string(), lines.join("\n"));
             }
         }
-        let children: Vec<String> = match kind {
-            UnitKind::Tribe => snap
-                .units
-                .iter()
-                .filter(|c| c.tribe_id == Some(u.id))
-                .map(|c| group_ref(c).to_string())
-                .collect(),
-            UnitKind::Alliance => alliance_links
-                .iter()
-                .filter(|(a, _)| *a == u.id)
-                .filter_map(|(_, t)| snap.unit(*t))
-                .map(|t| group_ref(t).to_string())
-                .collect(),
-            _ => vec![],
-        };
-        let parent = u
-            .tribe_id
-            .and_then(|t| snap.unit(t))
-            .map(|t| group_ref(t).to_string());
-        docs.push(Entity {
-            api_version: API_VERSION.into(),
-            kind: "Group".into(),
-            metadata: Metadata {
-                description: (!u.mission.is_empty()).then(|| u.mission.clone()),
-                annotations,
-                links: entity_links(&u.links),
-                ..metadata_of(&me)
-            },
-            spec: Spec {
-                type_: Some(type_.to_string()),
-                profile: Some(Profile {
-                    display_name: Some(u.name.clone()),
-                    email: None,
-                }),
-                parent,
-                children: Some(children),
-                members: roles.keys().map(|r| r.to_string()).collect(),
-                member_of: None,
-            },
-        });
+        Ok(annotations)
     }
-    let mut out = String::new();
-    for d in &docs {
-        out.push_str("---\n");
-        out.push_str(&serde_yaml_ng::to_string(d).map_err(AppError::internal)?);
-    }
-    Ok(out)
 }
