@@ -127,11 +127,7 @@ pub fn write_with_changes<T>(
     actor_id: Option<i64>,
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
-    super::write_transaction(conn, |conn| {
-        let (value, changes) = f(conn, Logged(std::marker::PhantomData))?;
-        append(conn, actor_id, &changes)?;
-        Ok(value)
-    })
+    logged_write(conn, actor_id, true, f)
 }
 
 /// [`write_with_changes`] for the writes that may find, inside, that they have nothing to
@@ -143,9 +139,18 @@ pub fn write_with_changes_if_any<T>(
     actor_id: Option<i64>,
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
+    logged_write(conn, actor_id, false, f)
+}
+
+fn logged_write<T>(
+    conn: &mut AnyConnection,
+    actor_id: Option<i64>,
+    must_change: bool,
+    f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
+) -> AppResult<T> {
     super::write_transaction(conn, |conn| {
         let (value, changes) = f(conn, Logged(std::marker::PhantomData))?;
-        if !changes.is_empty() {
+        if must_change || !changes.is_empty() {
             append(conn, actor_id, &changes)?;
         }
         Ok(value)
