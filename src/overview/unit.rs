@@ -92,85 +92,14 @@ pub fn unit_page(
     let unit = data.unit;
     let kind = unit.kind();
     let can_edit = access.can_edit(&unit);
-    let row = |(m, p): &(Membership, PersonBrief)| MemberRow {
-        membership_id: m.id,
-        person: PersonRef::of(p),
-        left: p.disabled,
-        role: m.role(),
-        since: m.start_date,
-        until: m.end_date,
-        can_end: m.end_date.is_none()
-            && access.can_change_membership_of(&unit, m.person_id, m.role()),
-    };
-    let (current, former): (Vec<_>, Vec<_>) = data
-        .memberships
-        .iter()
-        .partition(|(m, p)| !p.disabled && m.end_date.is_none_or(|e| e > today));
-    let mut current: Vec<MemberRow> = current.into_iter().map(row).collect();
-    current.sort_by(|a, b| {
-        a.role
-            .cmp(&b.role)
-            .reverse()
-            .then(a.person.name.cmp(&b.person.name))
-    });
-    current.sort_by_key(|r| r.role == Role::Member);
-    let mut former: Vec<MemberRow> = former.into_iter().map(row).collect();
-    // Those who left the company without their memberships being ended come first: their
-    // membership is still open, so it has no end date to sort by.
-    former.sort_by_key(|r| std::cmp::Reverse((r.left && r.until.is_none(), r.until)));
+    let (current, former) = member_rows(&data.memberships, access, &unit, today);
     let leave_id = data
         .memberships
         .iter()
         .find(|(m, _)| m.end_date.is_none() && Some(m.person_id) == access.person_id)
         .map(|(m, _)| m.id);
-    let units_of =
-        |kind: UnitKind| -> Vec<UnitRef> { s.in_tribe(unit.id, kind).map(UnitRef::of).collect() };
+    let related = related_units(s, &unit, alliance_links);
     let tribe = unit.tribe_id.and_then(|t| s.unit(t));
-    let mut related: Vec<(&'static str, Vec<UnitRef>)> = match kind {
-        UnitKind::Tribe => vec![
-            ("Trio", units_of(UnitKind::Trio)),
-            ("Squads", units_of(UnitKind::Squad)),
-            ("Chapters", units_of(UnitKind::Chapter)),
-        ],
-        UnitKind::Squad | UnitKind::Chapter => {
-            let other = if kind == UnitKind::Squad {
-                UnitKind::Chapter
-            } else {
-                UnitKind::Squad
-            };
-            let heading = if kind == UnitKind::Squad {
-                "Chapters of the tribe"
-            } else {
-                "Squads of the tribe"
-            };
-            vec![(
-                heading,
-                tribe
-                    .map(|t| s.in_tribe(t.id, other).map(UnitRef::of).collect())
-                    .unwrap_or_default(),
-            )]
-        }
-        UnitKind::Alliance => vec![(
-            "Tribes",
-            alliance_links
-                .iter()
-                .filter(|(a, _)| *a == unit.id)
-                .filter_map(|(_, t)| s.unit(*t))
-                .map(UnitRef::of)
-                .collect(),
-        )],
-        UnitKind::Trio | UnitKind::Guild => vec![],
-    };
-    if kind == UnitKind::Tribe {
-        let alliances: Vec<UnitRef> = alliance_links
-            .iter()
-            .filter(|(_, t)| *t == unit.id)
-            .filter_map(|(a, _)| s.unit(*a))
-            .map(UnitRef::of)
-            .collect();
-        related.push(("Alliances", alliances));
-    }
-    related.retain(|(_, units)| !units.is_empty());
     let unit_warnings = crate::org::rules::warnings_for_unit(warnings, s, unit.id);
     let move_targets = if kind == UnitKind::Squad && can_edit {
         s.of_kind(UnitKind::Tribe)
@@ -226,6 +155,100 @@ pub fn unit_page(
         has_matrix: kind == UnitKind::Tribe,
         unit,
     }
+}
+
+/// A unit's members now, roles first, and its former members, the most recent first.
+fn member_rows(
+    memberships: &[(Membership, PersonBrief)],
+    access: &Access,
+    unit: &Unit,
+    today: NaiveDate,
+) -> (Vec<MemberRow>, Vec<MemberRow>) {
+    let row = |(m, p): &(Membership, PersonBrief)| MemberRow {
+        membership_id: m.id,
+        person: PersonRef::of(p),
+        left: p.disabled,
+        role: m.role(),
+        since: m.start_date,
+        until: m.end_date,
+        can_end: m.end_date.is_none()
+            && access.can_change_membership_of(unit, m.person_id, m.role()),
+    };
+    let (current, former): (Vec<_>, Vec<_>) = memberships
+        .iter()
+        .partition(|(m, p)| !p.disabled && m.end_date.is_none_or(|e| e > today));
+    let mut current: Vec<MemberRow> = current.into_iter().map(row).collect();
+    current.sort_by(|a, b| {
+        a.role
+            .cmp(&b.role)
+            .reverse()
+            .then(a.person.name.cmp(&b.person.name))
+    });
+    current.sort_by_key(|r| r.role == Role::Member);
+    let mut former: Vec<MemberRow> = former.into_iter().map(row).collect();
+    // Those who left the company without their memberships being ended come first: their
+    // membership is still open, so it has no end date to sort by.
+    former.sort_by_key(|r| std::cmp::Reverse((r.left && r.until.is_none(), r.until)));
+    (current, former)
+}
+
+/// The units a unit's page links to: a tribe's trio, squads and chapters (and alliances),
+/// the other squads or chapters of a squad's or chapter's tribe, an alliance's tribes.
+fn related_units(
+    s: &Snapshot,
+    unit: &Unit,
+    alliance_links: &[(i64, i64)],
+) -> Vec<(&'static str, Vec<UnitRef>)> {
+    let kind = unit.kind();
+    let units_of =
+        |kind: UnitKind| -> Vec<UnitRef> { s.in_tribe(unit.id, kind).map(UnitRef::of).collect() };
+    let tribe = unit.tribe_id.and_then(|t| s.unit(t));
+    let mut related: Vec<(&'static str, Vec<UnitRef>)> = match kind {
+        UnitKind::Tribe => vec![
+            ("Trio", units_of(UnitKind::Trio)),
+            ("Squads", units_of(UnitKind::Squad)),
+            ("Chapters", units_of(UnitKind::Chapter)),
+        ],
+        UnitKind::Squad | UnitKind::Chapter => {
+            let other = if kind == UnitKind::Squad {
+                UnitKind::Chapter
+            } else {
+                UnitKind::Squad
+            };
+            let heading = if kind == UnitKind::Squad {
+                "Chapters of the tribe"
+            } else {
+                "Squads of the tribe"
+            };
+            vec![(
+                heading,
+                tribe
+                    .map(|t| s.in_tribe(t.id, other).map(UnitRef::of).collect())
+                    .unwrap_or_default(),
+            )]
+        }
+        UnitKind::Alliance => vec![(
+            "Tribes",
+            alliance_links
+                .iter()
+                .filter(|(a, _)| *a == unit.id)
+                .filter_map(|(_, t)| s.unit(*t))
+                .map(UnitRef::of)
+                .collect(),
+        )],
+        UnitKind::Trio | UnitKind::Guild => vec![],
+    };
+    if kind == UnitKind::Tribe {
+        let alliances: Vec<UnitRef> = alliance_links
+            .iter()
+            .filter(|(_, t)| *t == unit.id)
+            .filter_map(|(a, _)| s.unit(*a))
+            .map(UnitRef::of)
+            .collect();
+        related.push(("Alliances", alliances));
+    }
+    related.retain(|(_, units)| !units.is_empty());
+    related
 }
 
 /// For every kind of unit, its page and its add-member form.
