@@ -133,21 +133,7 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
             .map_err(AppError::internal)?,
     );
     let since = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| AppError::internal("date"))?;
-    let guilds = write_transaction(c, |c| {
-        (0..10)
-            .map(|g| {
-                let word = WORDS[g % WORDS.len()];
-                unit(
-                    c,
-                    UnitKind::Guild,
-                    format!("seed{run}-guild-{g}"),
-                    format!("{word} Guild {run}.{g}"),
-                    None,
-                    "",
-                )
-            })
-            .collect::<AppResult<Vec<i64>>>()
-    })?;
+    let guilds = write_transaction(c, |c| seed_guilds(c, run))?;
     let mut made = 0usize;
     let mut tribes = 0usize;
     let mut squads = 0usize;
@@ -184,89 +170,24 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
                 squad_count += 1;
                 for k in 0..size {
                     let i = made + added;
-                    let discipline = if k == 0 {
-                        "product"
-                    } else {
-                        DISCIPLINES[i % DISCIPLINES.len()]
-                    };
-                    let first = FIRST[i % FIRST.len()];
-                    let last = LAST[(i / FIRST.len()) % LAST.len()];
-                    let username = Username::parse(&format!("s{run}.{}.{i}", first.to_lowercase()))
-                        .map_err(AppError::Validation)?;
-                    let person = people::create(
-                        c,
-                        None,
-                        &NewPerson {
-                            username,
-                            display_name: format!("{first} {last} {i}"),
-                            email: None,
-                            is_admin: false,
-                            password_hash: None,
-                            profile: ProfileFields {
-                                discipline: discipline.to_string(),
-                                title: if k == 0 {
-                                    "Product owner".into()
-                                } else {
-                                    format!("{discipline} engineer")
-                                },
-                                ..Default::default()
-                            },
-                        },
-                    )?;
+                    let (person, discipline) = seed_person(c, run, i, k == 0)?;
                     let role = if k == 0 {
                         Role::ProductOwner
                     } else {
                         Role::Member
                     };
-                    join(c, person.id, squad, role, since)?;
+                    join(c, person, squad, role, since)?;
                     if k > 0 {
-                        members.push((person.id, discipline));
+                        members.push((person, discipline));
                     }
                     if i.is_multiple_of(4) {
-                        join(c, person.id, guilds[i % guilds.len()], Role::Member, since)?;
+                        join(c, person, guilds[i % guilds.len()], Role::Member, since)?;
                     }
                     added += 1;
                     bar.inc(1);
                 }
             }
-            for (name, disciplines) in CHAPTERS {
-                let chapter = unit(
-                    c,
-                    UnitKind::Chapter,
-                    format!("seed{run}-chapter-{t}-{}", disciplines[0]),
-                    format!("{word} {run}.{t} {name}"),
-                    Some(tribe),
-                    disciplines[0],
-                )?;
-                let mut lead = true;
-                for (pid, _) in members.iter().filter(|(_, d)| disciplines.contains(d)) {
-                    let role = if lead {
-                        Role::ChapterLead
-                    } else {
-                        Role::Member
-                    };
-                    lead = false;
-                    join(c, *pid, chapter, role, since)?;
-                }
-            }
-            if members.len() >= 3 {
-                let trio = unit(
-                    c,
-                    UnitKind::Trio,
-                    format!("seed{run}-trio-{t}"),
-                    format!("{word} {run}.{t} Trio"),
-                    Some(tribe),
-                    "",
-                )?;
-                join(c, members[0].0, tribe, Role::TribeLead, since)?;
-                for (m, role) in
-                    members
-                        .iter()
-                        .zip([Role::TribeLead, Role::ProductLead, Role::DesignLead])
-                {
-                    join(c, m.0, trio, role, since)?;
-                }
-            }
+            seed_chapters_and_trio(c, (run, t, word), tribe, &members, since)?;
             Ok((added, squad_count))
         })?;
         made += added;
@@ -279,6 +200,112 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
         tribes,
         squads,
     })
+}
+
+/// Ten guilds for one run of `fika seed`.
+fn seed_guilds(c: &mut AnyConnection, run: usize) -> AppResult<Vec<i64>> {
+    (0..10)
+        .map(|g| {
+            let word = WORDS[g % WORDS.len()];
+            unit(
+                c,
+                UnitKind::Guild,
+                format!("seed{run}-guild-{g}"),
+                format!("{word} Guild {run}.{g}"),
+                None,
+                "",
+            )
+        })
+        .collect()
+}
+
+/// The `i`-th seeded person (a squad's product owner, or an engineer of a discipline in
+/// turn): their id and discipline.
+fn seed_person(
+    c: &mut AnyConnection,
+    run: usize,
+    i: usize,
+    product_owner: bool,
+) -> AppResult<(i64, &'static str)> {
+    let discipline = if product_owner {
+        "product"
+    } else {
+        DISCIPLINES[i % DISCIPLINES.len()]
+    };
+    let first = FIRST[i % FIRST.len()];
+    let last = LAST[(i / FIRST.len()) % LAST.len()];
+    let username = Username::parse(&format!("s{run}.{}.{i}", first.to_lowercase()))
+        .map_err(AppError::Validation)?;
+    let person = people::create(
+        c,
+        None,
+        &NewPerson {
+            username,
+            display_name: format!("{first} {last} {i}"),
+            email: None,
+            is_admin: false,
+            password_hash: None,
+            profile: ProfileFields {
+                discipline: discipline.to_string(),
+                title: if product_owner {
+                    "Product owner".into()
+                } else {
+                    format!("{discipline} engineer")
+                },
+                ..Default::default()
+            },
+        },
+    )?;
+    Ok((person.id, discipline))
+}
+
+/// A seeded tribe's chapters (its squads' engineers by discipline, the first one leading)
+/// and, with three people or more, its trio.
+fn seed_chapters_and_trio(
+    c: &mut AnyConnection,
+    (run, t, word): (usize, usize, &str),
+    tribe: i64,
+    members: &[(i64, &'static str)],
+    since: NaiveDate,
+) -> AppResult<()> {
+    for (name, disciplines) in CHAPTERS {
+        let chapter = unit(
+            c,
+            UnitKind::Chapter,
+            format!("seed{run}-chapter-{t}-{}", disciplines[0]),
+            format!("{word} {run}.{t} {name}"),
+            Some(tribe),
+            disciplines[0],
+        )?;
+        let mut lead = true;
+        for (pid, _) in members.iter().filter(|(_, d)| disciplines.contains(d)) {
+            let role = if lead {
+                Role::ChapterLead
+            } else {
+                Role::Member
+            };
+            lead = false;
+            join(c, *pid, chapter, role, since)?;
+        }
+    }
+    if members.len() >= 3 {
+        let trio = unit(
+            c,
+            UnitKind::Trio,
+            format!("seed{run}-trio-{t}"),
+            format!("{word} {run}.{t} Trio"),
+            Some(tribe),
+            "",
+        )?;
+        join(c, members[0].0, tribe, Role::TribeLead, since)?;
+        for (m, role) in members
+            .iter()
+            .zip([Role::TribeLead, Role::ProductLead, Role::DesignLead])
+        {
+            join(c, m.0, trio, role, since)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
