@@ -17,6 +17,16 @@ pub fn markdown(f: &Full, fw: &Framework) -> String {
         "_Private: {}, their chapter lead and admins._\n",
         l.person.display_name
     );
+    summary(&mut out, f);
+    assessments(&mut out, f, fw);
+    promotions(&mut out, f);
+    history(&mut out, f);
+    out
+}
+
+/// Step, visibility, discipline, roles and dates, as a list.
+fn summary(out: &mut String, f: &Full) {
+    let l = &f.loaded;
     let step = match l.step() {
         Some(s) => {
             let since = l
@@ -56,6 +66,10 @@ pub fn markdown(f: &Full, fw: &Framework) -> String {
     if let Some(d) = l.review_due() {
         let _ = writeln!(out, "- Six-month review due: {d}");
     }
+}
+
+/// The ratings of every behavior and step either side gave, then their notes.
+fn assessments(out: &mut String, f: &Full, fw: &Framework) {
     let _ = writeln!(out, "\n## Assessments\n");
     let _ = writeln!(out, "| Behavior | Step | Self | Lead |\n|---|---|---|---|");
     for b in Behavior::ALL {
@@ -92,6 +106,10 @@ pub fn markdown(f: &Full, fw: &Framework) -> String {
             let _ = writeln!(out, "- Lead: {lead}");
         }
     }
+}
+
+/// Every proposal with its decision and the peers' answers.
+fn promotions(out: &mut String, f: &Full) {
     let _ = writeln!(out, "\n## Promotions\n");
     if f.proposals.is_empty() {
         let _ = writeln!(out, "None yet.");
@@ -130,6 +148,10 @@ pub fn markdown(f: &Full, fw: &Framework) -> String {
             );
         }
     }
+}
+
+/// The record's history, oldest first.
+fn history(out: &mut String, f: &Full) {
     let _ = writeln!(out, "## History\n");
     for e in &f.events {
         let _ = writeln!(
@@ -148,5 +170,4 @@ pub fn markdown(f: &Full, fw: &Framework) -> String {
             }
         );
     }
-    out
 }
