@@ -6,7 +6,10 @@ use super::filters::{InsightsQuery, ListQuery};
 use super::forms::{Form, ResultRow, count, number};
 use super::insights::{self, Insights};
 use super::model::Experiment;
-use super::model::{Check, Decision, Direction, MetricKind, Outcome, Reason, Status, quarter};
+use super::model::{
+    Check, Decision, Direction, ExperimentInput, Health, MetricKind, Outcome, Reason, Status,
+    quarter,
+};
 use super::repo::Summary;
 use super::stats::{Design, days_needed, percent, trim_number};
 use crate::markdown::SafeHtml;
@@ -449,83 +452,9 @@ impl ShowPage {
             .and_then(|u| u.tribe_id)
             .and_then(|t| org.snap.unit(t))
             .map(|t| (t.name.clone(), t.url()));
-        let weight_sum: f64 = i.variants.iter().map(|v| v.weight).sum();
-        let variants = i
-            .variants
-            .iter()
-            .map(|v| VariantView {
-                name: v.name.clone(),
-                weight: trim_number(v.weight),
-                share: percent(v.weight / weight_sum.max(f64::MIN_POSITIVE)),
-                observed: v
-                    .observed
-                    .as_ref()
-                    .map(grouped)
-                    .unwrap_or_else(|| "–".into()),
-            })
-            .collect();
-        let results = i
-            .results
-            .iter()
-            .filter_map(|r| {
-                let m = i.metrics.get(r.metric)?;
-                let v = i.variants.get(r.variant)?;
-                Some(ResultView {
-                    metric: m.name.clone(),
-                    kind: m.kind.label(),
-                    variant: v.name.clone(),
-                    effect: trim_number(r.effect),
-                    interval: format!("[{}, {}]", trim_number(r.ci_low), trim_number(r.ci_high)),
-                    significant: r.significant,
-                    verdict: if r.significantly_better(m) {
-                        "better"
-                    } else if r.significantly_worse(m) {
-                        "worse"
-                    } else {
-                        ""
-                    },
-                    cleared: (m.kind == MetricKind::Guardrail).then(|| r.clears(m)),
-                })
-            })
-            .collect();
-        let health = i.health();
-        let checks = vec![
-            CheckView::of("Sample ratio", &health.sample_ratio, |f| {
-                let list = |v: &mut dyn Iterator<Item = u64>| {
-                    v.map(grouped).collect::<Vec<_>>().join(" / ")
-                };
-                format!(
-                    "χ² = {:.2} ({} df), p = {} (fails below {}); observed {} vs expected {}",
-                    f.chi_square,
-                    f.degrees,
-                    p_value(f.p_value),
-                    f.threshold,
-                    list(&mut f.observed.iter().copied()),
-                    list(&mut f.expected.iter().map(|x| x.round() as u64)),
-                )
-            }),
-            CheckView::of("Powered", &health.powered, |f| {
-                format!(
-                    "smallest variant {} of {} planned per variant",
-                    grouped(f.smallest_variant),
-                    grouped(f.planned_per_variant)
-                )
-            }),
-            CheckView::of("Ran as designed", &health.ran_as_designed, |f| {
-                let day =
-                    |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
-                let why = if f.stopped_for_regression {
-                    ": aborted on a regression"
-                } else {
-                    ""
-                };
-                format!(
-                    "ended {}, planned {}{why}",
-                    day(f.ended_on),
-                    day(f.planned_end)
-                )
-            }),
-        ];
+        let variants = variant_views(i);
+        let results = result_views(i);
+        let checks = health_checks(&i.health());
         let verdict = i.verdict();
         ShowPage {
             squad_key: squad_unit
@@ -571,6 +500,90 @@ impl ShowPage {
             e,
         }
     }
+}
+
+/// The variants with their share of the traffic and what was observed.
+fn variant_views(i: &ExperimentInput) -> Vec<VariantView> {
+    let weight_sum: f64 = i.variants.iter().map(|v| v.weight).sum();
+    i.variants
+        .iter()
+        .map(|v| VariantView {
+            name: v.name.clone(),
+            weight: trim_number(v.weight),
+            share: percent(v.weight / weight_sum.max(f64::MIN_POSITIVE)),
+            observed: v
+                .observed
+                .as_ref()
+                .map(grouped)
+                .unwrap_or_else(|| "–".into()),
+        })
+        .collect()
+}
+
+/// Each result in words, with whether it is better, worse, or clears its guardrail.
+fn result_views(i: &ExperimentInput) -> Vec<ResultView> {
+    i.results
+        .iter()
+        .filter_map(|r| {
+            let m = i.metrics.get(r.metric)?;
+            let v = i.variants.get(r.variant)?;
+            Some(ResultView {
+                metric: m.name.clone(),
+                kind: m.kind.label(),
+                variant: v.name.clone(),
+                effect: trim_number(r.effect),
+                interval: format!("[{}, {}]", trim_number(r.ci_low), trim_number(r.ci_high)),
+                significant: r.significant,
+                verdict: if r.significantly_better(m) {
+                    "better"
+                } else if r.significantly_worse(m) {
+                    "worse"
+                } else {
+                    ""
+                },
+                cleared: (m.kind == MetricKind::Guardrail).then(|| r.clears(m)),
+            })
+        })
+        .collect()
+}
+
+/// The three health checks as badges with their figures.
+fn health_checks(health: &Health) -> Vec<CheckView> {
+    vec![
+        CheckView::of("Sample ratio", &health.sample_ratio, |f| {
+            let list =
+                |v: &mut dyn Iterator<Item = u64>| v.map(grouped).collect::<Vec<_>>().join(" / ");
+            format!(
+                "χ² = {:.2} ({} df), p = {} (fails below {}); observed {} vs expected {}",
+                f.chi_square,
+                f.degrees,
+                p_value(f.p_value),
+                f.threshold,
+                list(&mut f.observed.iter().copied()),
+                list(&mut f.expected.iter().map(|x| x.round() as u64)),
+            )
+        }),
+        CheckView::of("Powered", &health.powered, |f| {
+            format!(
+                "smallest variant {} of {} planned per variant",
+                grouped(f.smallest_variant),
+                grouped(f.planned_per_variant)
+            )
+        }),
+        CheckView::of("Ran as designed", &health.ran_as_designed, |f| {
+            let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let why = if f.stopped_for_regression {
+                ": aborted on a regression"
+            } else {
+                ""
+            };
+            format!(
+                "ended {}, planned {}{why}",
+                day(f.ended_on),
+                day(f.planned_end)
+            )
+        }),
+    ]
 }
 
 /// A p-value as people read it: 0.0455, or 6.3e-5 when tiny.
