@@ -217,12 +217,10 @@ pub struct ShowPage {
     pub action: ActionForm,
 }
 
-impl ShowPage {
-    pub fn new(shell: Shell, org: &OrgView, page: Page, today: chrono::NaiveDate) -> ShowPage {
+impl CardView {
+    fn of(c: &Card, page: &Page, org: &OrgView) -> CardView {
         let r = &page.retro;
-        let signed_in = page.seat.person_id.is_some();
-        let facilitates = signed_in && page.seat.person_id == Some(r.facilitator_id);
-        let card_view = |c: &Card| CardView {
+        CardView {
             id: c.id,
             body: c.body.clone(),
             author: if r.anonymous {
@@ -232,20 +230,77 @@ impl ShowPage {
             },
             mine: page.seat.wrote(c),
             column: r.columns.get(c.column).cloned().unwrap_or_default(),
-        };
+        }
+    }
+}
+
+/// The new-lesson form, filled in from a topic of the board and filed under the squad.
+fn lesson_url(page: &Page, topic: Topic, squad_slug: &str) -> String {
+    let (title, body) = super::flow::lesson_draft(&page.board, topic).unwrap_or_default();
+    let q: String = form_urlencoded::Serializer::new(String::new())
+        .append_pair("source", super::repo::KIND)
+        .append_pair("ref", &page.retro.id.to_string())
+        .append_pair("unit", &format!("squad/{squad_slug}"))
+        .append_pair("title", &title)
+        .append_pair("body", &body)
+        .finish();
+    format!("/lessons/new?{q}")
+}
+
+/// The phases as steps of a progress bar: done, current, to do.
+fn phase_steps(current: usize) -> Vec<Step> {
+    Phase::ALL
+        .iter()
+        .enumerate()
+        .map(|(i, p)| Step {
+            label: p.label(),
+            state: match i.cmp(&current) {
+                std::cmp::Ordering::Less => "done",
+                std::cmp::Ordering::Equal => "current",
+                std::cmp::Ordering::Greater => "todo",
+            },
+        })
+        .collect()
+}
+
+/// The current members of a squad by username and name, sorted.
+fn squad_members(org: &OrgView, squad_id: i64) -> Vec<(String, String)> {
+    let ids = org.snap.people_in(squad_id);
+    let mut m: Vec<(String, String)> = ids
+        .iter()
+        .filter_map(|id| org.snap.person(*id))
+        .map(|p| (p.username.clone(), p.display_name.clone()))
+        .collect();
+    m.sort();
+    m
+}
+
+impl ReviewRow {
+    /// A reviewed action item with its owner's name and how overdue it is.
+    fn of(x: &super::flow::Reviewed, org: &OrgView, today: chrono::NaiveDate) -> ReviewRow {
+        ReviewRow {
+            id: x.item.id,
+            title: x.item.title.clone(),
+            from: x.from.clone(),
+            from_url: x.item.source_url(),
+            owner: person_name(org, x.item.person_id)
+                .or_else(|| org.snap.unit(x.item.squad_id).map(|u| u.name.clone()))
+                .unwrap_or_default(),
+            due: x.item.due_on.map(|d| d.to_string()).unwrap_or_default(),
+            overdue: x.item.overdue(today),
+            verdict: x.verdict.map(|v| v.key()).unwrap_or_default(),
+        }
+    }
+}
+
+impl ShowPage {
+    pub fn new(shell: Shell, org: &OrgView, page: Page, today: chrono::NaiveDate) -> ShowPage {
+        let r = &page.retro;
+        let signed_in = page.seat.person_id.is_some();
+        let facilitates = signed_in && page.seat.person_id == Some(r.facilitator_id);
+        let card_view = |c: &Card| CardView::of(c, &page, org);
         let squad = org.snap.unit(r.squad_id);
         let squad_slug = squad.map(|u| u.slug.clone()).unwrap_or_default();
-        let lesson_url = |topic: Topic| -> String {
-            let (title, body) = super::flow::lesson_draft(&page.board, topic).unwrap_or_default();
-            let q: String = form_urlencoded::Serializer::new(String::new())
-                .append_pair("source", super::repo::KIND)
-                .append_pair("ref", &r.id.to_string())
-                .append_pair("unit", &format!("squad/{squad_slug}"))
-                .append_pair("title", &title)
-                .append_pair("body", &body)
-                .finish();
-            format!("/lessons/new?{q}")
-        };
         let current = Phase::ALL.iter().position(|p| *p == r.phase).unwrap_or(0);
         ShowPage {
             id: r.id,
@@ -259,18 +314,7 @@ impl ShowPage {
             vote_limit: r.vote_limit,
             phase: r.phase,
             version: r.version,
-            steps: Phase::ALL
-                .iter()
-                .enumerate()
-                .map(|(i, p)| Step {
-                    label: p.label(),
-                    state: match i.cmp(&current) {
-                        std::cmp::Ordering::Less => "done",
-                        std::cmp::Ordering::Equal => "current",
-                        std::cmp::Ordering::Greater => "todo",
-                    },
-                })
-                .collect(),
+            steps: phase_steps(current),
             signed_in,
             facilitates,
             next: r.phase.next().filter(|p| r.phase.may_become(*p)),
@@ -303,7 +347,7 @@ impl ShowPage {
                     cards: t.cards.iter().map(card_view).collect(),
                     votes: t.votes,
                     mine: t.mine,
-                    lesson_url: lesson_url(t.topic),
+                    lesson_url: lesson_url(&page, t.topic, &squad_slug),
                 })
                 .collect(),
             written: page.board.written,
@@ -313,33 +357,13 @@ impl ShowPage {
             review: page
                 .review
                 .iter()
-                .map(|x| ReviewRow {
-                    id: x.item.id,
-                    title: x.item.title.clone(),
-                    from: x.from.clone(),
-                    from_url: x.item.source_url(),
-                    owner: person_name(org, x.item.person_id)
-                        .or_else(|| org.snap.unit(x.item.squad_id).map(|u| u.name.clone()))
-                        .unwrap_or_default(),
-                    due: x.item.due_on.map(|d| d.to_string()).unwrap_or_default(),
-                    overdue: x.item.overdue(today),
-                    verdict: x.verdict.map(|v| v.key()).unwrap_or_default(),
-                })
+                .map(|x| ReviewRow::of(x, org, today))
                 .collect(),
             verdicts: Verdict::ALL.iter().map(|v| (v.key(), v.label())).collect(),
             actions: page.actions.iter().map(|a| ActionRow::of(a, org)).collect(),
             lessons: page.lessons.clone(),
             squads: units_of(org, UnitKind::Squad),
-            members: {
-                let ids = org.snap.people_in(r.squad_id);
-                let mut m: Vec<(String, String)> = ids
-                    .iter()
-                    .filter_map(|id| org.snap.person(*id))
-                    .map(|p| (p.username.clone(), p.display_name.clone()))
-                    .collect();
-                m.sort();
-                m
-            },
+            members: squad_members(org, r.squad_id),
             squad_slug,
             errors: FieldErrors::new(),
             card_column: String::new(),
