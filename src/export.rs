@@ -190,6 +190,19 @@ fn write_images(conn: &mut AnyConnection, dir: &Path) -> Result<HashMap<String, 
     Ok(names)
 }
 
+/// A unit in front matter: `squad:payments`.
+fn unit_keys(units: &[crate::org::unit::Unit]) -> Vec<String> {
+    units
+        .iter()
+        .map(|u| format!("{}:{}", u.kind, u.slug))
+        .collect()
+}
+
+/// A timestamp in front matter, in UTC as RFC 3339 says it.
+fn utc(t: chrono::NaiveDateTime) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
 /// Exports into `dir`/pages, `dir`/lessons and `dir`/images.
 pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<Written, String> {
     let fail = |e: AppError| e.to_string();
@@ -239,14 +252,11 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
             source: None,
             author: by.map(|(u, _)| u.as_str()),
             author_name: by.map(|(_, n)| n.as_str()),
-            units: units
-                .iter()
-                .map(|u| format!("{}:{}", u.kind, u.slug))
-                .collect(),
+            units: unit_keys(&units),
             tags: crate::pages::repo::tags_of(conn, page.id).map_err(fail)?,
             revision: page.revision,
-            created: page.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            updated: page.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            created: utc(page.created_at),
+            updated: utc(page.updated_at),
         };
         let text = document(&front, &links.rewrite(&page.body, true)).map_err(fail)?;
         crate::files::write_bytes(
@@ -269,14 +279,11 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
             }),
             author: by.map(|(u, _)| u.as_str()),
             author_name: by.map(|(_, n)| n.as_str()),
-            units: units
-                .iter()
-                .map(|u| format!("{}:{}", u.kind, u.slug))
-                .collect(),
+            units: unit_keys(&units),
             tags: crate::lessons::repo::tags_of(conn, l.id).map_err(fail)?,
             revision: l.revision,
-            created: l.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-            updated: l.updated_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            created: utc(l.created_at),
+            updated: utc(l.updated_at),
         };
         let text = document(&front, &links.rewrite(&l.body, false)).map_err(fail)?;
         crate::files::write_bytes(
