@@ -37,13 +37,8 @@ async fn person(
     username: web::Path<String>,
     q: web::Query<OnQuery>,
 ) -> AppResult<HttpResponse> {
-    let on = match q.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-        Some(s) => Some(
-            crate::dates::parse_date(s)
-                .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(s)))?,
-        ),
-        None => None,
-    };
+    let on = crate::site::forms::optional_date(q.on.as_deref().unwrap_or(""))
+        .map_err(AppError::BadRequest)?;
     let username = username.into_inner();
     let cache = state.part::<OrgCache>()?;
     let me = crate::steps::flow::me(&viewer);

@@ -722,14 +722,7 @@ impl ListQuery {
         viewer: &Viewer,
         org: &crate::org::cache::OrgView,
     ) -> AppResult<Vec<super::model::Retro>> {
-        let date = |s: &str| -> AppResult<Option<chrono::NaiveDate>> {
-            match s.trim() {
-                "" => Ok(None),
-                d => crate::dates::parse_date(d)
-                    .map(Some)
-                    .map_err(|_| AppError::BadRequest(crate::dates::not_a_date(d))),
-            }
-        };
+        let date = |s: &str| crate::site::forms::optional_date(s).map_err(AppError::BadRequest);
         let (from, to) = (date(&self.from)?, date(&self.to)?);
         let squads = org.squads_of(&self.squad, &self.tribe);
         Ok(all
