@@ -7,7 +7,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use crate::db::AnyConnection;
 use serde::Deserialize;
 
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use crate::experiments::model::{
     Decision, Direction, ExperimentInput, Hypothesis, Metric, MetricKind, MetricResult, Status,
     Variant,
@@ -39,9 +39,7 @@ struct Ideas {
 }
 
 fn ideas() -> AppResult<Vec<Idea>> {
-    serde_yaml_ng::from_str::<Ideas>(include_str!("data/experiments.yaml"))
-        .map(|d| d.ideas)
-        .map_err(|e| AppError::internal(format!("src/demo/data/experiments.yaml: {e}")))
+    demo_data!("experiments").map(|d: Ideas| d.ideas)
 }
 
 #[derive(Clone, Copy)]

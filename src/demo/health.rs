@@ -29,9 +29,7 @@ struct Texts {
 }
 
 fn comments() -> AppResult<Vec<Comment>> {
-    serde_yaml_ng::from_str::<Texts>(include_str!("data/health.yaml"))
-        .map(|t| t.comments)
-        .map_err(|e| AppError::internal(format!("src/demo/data/health.yaml: {e}")))
+    demo_data!("health").map(|t: Texts| t.comments)
 }
 
 /// A squad's story over the three quarters.

@@ -40,8 +40,7 @@ struct Knowledge {
 }
 
 fn knowledge() -> AppResult<Knowledge> {
-    serde_yaml_ng::from_str(include_str!("data/knowledge.yaml"))
-        .map_err(|e| AppError::internal(format!("src/demo/data/knowledge.yaml: {e}")))
+    demo_data!("knowledge")
 }
 
 fn squad_id(conn: &mut AnyConnection, slug: &str) -> AppResult<Option<i64>> {

@@ -1,13 +1,25 @@
 //! The demo organization: a fictional music-streaming company, Kanelbulle Audio. `fika serve
 //! --demo` loads it into an empty database. Each feature adds its own demo records here.
 
+/// Reads one of the demo's data files (`src/demo/data/NAME.yaml`, embedded at build time);
+/// an error names the file.
+macro_rules! demo_data {
+    ($name:literal) => {
+        serde_yaml_ng::from_str(include_str!(concat!("data/", $name, ".yaml"))).map_err(|e| {
+            crate::error::AppError::internal(format!(
+                concat!("src/demo/data/", $name, ".yaml: {}"),
+                e
+            ))
+        })
+    };
+}
+
 mod experiments;
 mod health;
 mod knowledge;
 mod org;
 mod postmortems;
 mod retros;
-mod retros_data;
 mod steps;
 
 use crate::auth::password::{self, Password};

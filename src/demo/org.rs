@@ -75,8 +75,7 @@ struct OrgData {
 }
 
 fn org_data() -> AppResult<OrgData> {
-    serde_yaml_ng::from_str(include_str!("data/org.yaml"))
-        .map_err(|e| AppError::internal(format!("src/demo/data/org.yaml: {e}")))
+    demo_data!("org")
 }
 
 fn date(y: i32, m: u32, d: u32) -> AppResult<NaiveDate> {

@@ -69,8 +69,7 @@ pub(super) struct DemoPostmortem {
 
 /// Every demo post-mortem, oldest first.
 pub(super) fn postmortems() -> AppResult<Vec<DemoPostmortem>> {
-    serde_yaml_ng::from_str(include_str!("data/postmortems.yaml"))
-        .map_err(|e| AppError::internal(format!("src/demo/data/postmortems.yaml: {e}")))
+    demo_data!("postmortems")
 }
 
 /// Current members of a squad (looked up by slug, or by its old slug after a rename), agile

@@ -1,12 +1,12 @@
-//! Loads the demo retros (`data/retros.yaml`, read by `retros_data.rs`): each one written as a squad would have run it —
+//! Loads the demo retros (`data/retros.yaml`, whose header says what each field means): each one written as a squad would have run it —
 //! cards by its members (or, in an anonymous retro, by nobody the database knows), groups and
 //! dot votes, action items, and the review of the previous retro's items — then closed,
 //! except today's, which waits in its review phase.
 
 use chrono::Duration;
 use diesel::prelude::*;
+use serde::Deserialize;
 
-use super::retros_data::retros;
 use crate::action_items::model::{ActionInput, Kind, Status};
 use crate::db::AnyConnection;
 use crate::db::schema::retros;
@@ -15,6 +15,45 @@ use crate::org::unit_repo as units;
 use crate::retros::flow::seat_voter;
 use crate::retros::model::{Format, NewRetro, Phase, Topic, Verdict, parse_columns};
 use crate::retros::repo::{self, GroupTarget, Writer};
+
+/// An action item agreed in a demo retro.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRetroAction {
+    pub title: String,
+    /// Owned by the n-th member of the squad (0-based, wraps around), or by the squad alone.
+    pub owner: Option<usize>,
+    /// Due date in days after the retro.
+    pub due_in_days: i64,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DemoRetro {
+    pub squad: String,
+    pub days_ago: i64,
+    pub format: String,
+    #[serde(default)]
+    pub columns: Vec<String>,
+    #[serde(default)]
+    pub anonymous: bool,
+    /// (column index, text).
+    #[serde(default)]
+    pub cards: Vec<(usize, String)>,
+    /// (group title, indexes into `cards`, dot votes on the group).
+    #[serde(default)]
+    pub groups: Vec<(String, Vec<usize>, u32)>,
+    #[serde(default)]
+    pub actions: Vec<DemoRetroAction>,
+    /// (index into the previous retro's `actions`, verdict).
+    #[serde(default)]
+    pub review: Vec<(usize, String)>,
+}
+
+/// Every demo retro, oldest first within each squad.
+fn retros() -> AppResult<Vec<DemoRetro>> {
+    demo_data!("retros")
+}
 
 /// A squad's id, name, current members and agile coaches.
 fn people_of(conn: &mut AnyConnection, slug: &str) -> AppResult<(i64, String, Vec<i64>, Vec<i64>)> {
@@ -127,4 +166,43 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         previous.insert(d.squad.as_str(), items);
     }
     Ok(all.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the header of the data file promises, so a slip in an edit shows here and not
+    /// as an odd demo.
+    #[test]
+    fn the_demo_retros_read_and_keep_their_shape() {
+        let retros = retros().unwrap();
+        assert_eq!(retros.len(), 47);
+        for r in &retros {
+            let at = format!("{} {} days ago", r.squad, r.days_ago);
+            if r.days_ago == 0 {
+                assert!(r.cards.is_empty() && r.actions.is_empty(), "{at}: running");
+                continue;
+            }
+            assert!(
+                (6..=12).contains(&r.cards.len()),
+                "{at}: {} cards",
+                r.cards.len()
+            );
+            assert!((1..=3).contains(&r.actions.len()), "{at}: actions");
+            assert!(
+                r.cards.iter().all(|(_, t)| t.chars().count() <= 200),
+                "{at}"
+            );
+            assert_eq!(r.format == "custom", !r.columns.is_empty(), "{at}: columns");
+            let groups = r.groups.iter().flat_map(|(_, cards, _)| cards);
+            assert!(groups.clone().all(|&i| i < r.cards.len()), "{at}: group");
+            assert!(
+                r.review
+                    .iter()
+                    .all(|(_, v)| ["done", "open", "dropped"].contains(&v.as_str())),
+                "{at}: review"
+            );
+        }
+    }
 }
