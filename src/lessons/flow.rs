@@ -38,18 +38,15 @@ impl SourceTitles {
         conn: &mut AnyConnection,
         source: &Source,
     ) -> AppResult<Result<(), String>> {
-        let live = match source {
-            Source::Alone => true,
-            _ => self.named(conn, source)?.is_some_and(|(_, live)| live),
+        let refused = match source {
+            Source::Alone => return Ok(Ok(())),
+            Source::Page(_) => format!("There is no page {:?}.", source.reference()),
+            Source::Experiment(r) => format!("There is no experiment {r:?}."),
+            Source::Postmortem(r) => format!("There is no published post-mortem {r:?}."),
+            Source::Retro(r) => format!("There is no retro {r:?} whose cards are revealed."),
         };
-        Ok(match source {
-            _ if live => Ok(()),
-            Source::Page(_) => Err(format!("There is no page {:?}.", source.reference())),
-            Source::Experiment(r) => Err(format!("There is no experiment {r:?}.")),
-            Source::Postmortem(r) => Err(format!("There is no published post-mortem {r:?}.")),
-            Source::Retro(r) => Err(format!("There is no retro {r:?} whose cards are revealed.")),
-            Source::Alone => Ok(()),
-        })
+        let live = self.named(conn, source)?.is_some_and(|(_, live)| live);
+        Ok(if live { Ok(()) } else { Err(refused) })
     }
 
     /// The source's title, and whether a new lesson may still name it (a deleted page shows
