@@ -8,8 +8,10 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 /// Bottom to top. A module may use its own layer's modules and those below.
 const LAYERS: &[(&str, &[&str])] = &[
@@ -61,17 +63,6 @@ const PRIVATE_PARTS: &[&str] = &["routes", "api", "views"];
 
 fn layer_of(module: &str) -> Option<usize> {
     LAYERS.iter().position(|(_, mods)| mods.contains(&module))
-}
-
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
 }
 
 /// `src/org/routes.rs` → `org`; `src/app.rs` → `app`.
@@ -186,11 +177,8 @@ fn cycles(edges: &BTreeMap<(String, String), BTreeSet<String>>) -> BTreeSet<(Str
 
 #[test]
 fn arrows_only_go_down() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = root.join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    files.sort();
+    let (src, files) = common::src_files();
+    let root = src.parent().unwrap();
 
     // (from, to) → the files that make the arrow; and the reaches into private parts.
     let mut edges: BTreeMap<(String, String), BTreeSet<String>> = BTreeMap::new();
@@ -271,11 +259,7 @@ fn arrows_only_go_down() {
 /// share lives in the feature's `flow.rs`, so neither imports the other.
 #[test]
 fn handlers_are_named_only_by_the_composition() {
-    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
-    let src = root.join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    files.sort();
+    let (src, files) = common::src_files();
     let mut found = Vec::new();
     for file in &files {
         let name = file.strip_prefix(&src).unwrap().display().to_string();
@@ -301,9 +285,7 @@ fn handlers_are_named_only_by_the_composition() {
 /// that cannot be rendered for another day (and a test that depends on when it runs).
 #[test]
 fn views_read_no_clock() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
+    let (src, files) = common::src_files();
     let clocks = ["dates::today(", "Utc::now(", "Local::now("];
     let found: Vec<String> = files
         .iter()

@@ -10,7 +10,7 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::path::{Path, PathBuf};
+mod common;
 
 /// (file under `src/`, function): the writes that are deliberately not logged.
 const NOT_LOGGED: &[(&str, &str, &str)] = &[
@@ -60,17 +60,6 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("demo/retros.rs", "load", "retro boards and back-dating"),
 ];
 
-fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            rust_files(&path, out);
-        } else if path.extension().is_some_and(|e| e == "rs") {
-            out.push(path);
-        }
-    }
-}
-
 /// The functions of a file as (name, text up to the next function).
 fn functions(text: &str) -> Vec<(String, &str)> {
     let starts: Vec<(usize, String)> = text
@@ -116,10 +105,7 @@ fn logged(body: &str) -> bool {
 
 #[test]
 fn content_writes_are_logged_or_listed() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    rust_files(&src, &mut files);
-    files.sort();
+    let (src, files) = common::src_files();
     let mut unlogged = Vec::new();
     for file in &files {
         let name = file.strip_prefix(&src).unwrap().display().to_string();
