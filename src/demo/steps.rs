@@ -12,6 +12,7 @@ use std::collections::{HashMap, HashSet};
 
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
+use serde::Deserialize;
 
 use super::DEMO_ADMIN;
 use crate::db::AnyConnection;
@@ -22,88 +23,60 @@ use crate::error::{AppError, AppResult};
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
+use crate::org::unit_repo::PersonBrief;
 use crate::steps::flow;
 use crate::steps::model::{Behavior, Relations, Row, Side, Status, Step, review_due};
 use crate::steps::proposal_repo;
 use crate::steps::repo::{self, RecordInput, Who};
 
-/// Profile discipline → (the catalogue's discipline, whether "Software engineer" is their role
-/// when no membership gives them one).
-const DISCIPLINES: &[(&str, &str, bool)] = &[
-    ("backend", "Software development", true),
-    ("frontend", "Software development", true),
-    ("mobile", "Software development", true),
-    ("infrastructure", "Software development", true),
-    ("qa", "Testing", true),
-    ("testing", "Testing", true),
-    ("design", "Design", false),
-    ("product", "Product", false),
-    ("data", "Data", true),
-    ("coaching", "Agile coaching", false),
-];
+/// What the demo's people wrote, and who is senior: `data/steps.yaml`.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Texts {
+    disciplines: Vec<Discipline>,
+    cto: String,
+    company_level: Vec<String>,
+    tribe_level: Vec<String>,
+    newcomer_days: Vec<i64>,
+    first_notes: [String; 4],
+    nobody_above: String,
+    own_notes: [String; 10],
+    lead_notes: [String; 10],
+    stories: Stories,
+}
 
-/// Holds the company-level role: Platform's tribe lead.
-const CTO: &str = "dmitri";
+/// A profile's discipline, the catalogue's name for it, and whether "Software engineer" is
+/// their role when no membership gives them one.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Discipline {
+    profile: String,
+    catalogue: String,
+    engineer: bool,
+}
 
-/// Senior people's first steps; Björn starts at Squad/Chapter and is promoted below.
-const COMPANY_LEVEL: &[&str] = &["dmitri", "chioma", "elin", "ines", "alice"];
-const TRIBE_LEVEL: &[&str] = &[
-    "farah", "gustav", "hana", "jonas", "kwame", "linnea", "mateo", "nadia",
-];
+/// The promotions' texts, by the person promoted.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Stories {
+    bjorn: Promotion,
+    fatima: Promotion,
+    hugo: Promotion,
+    cem: Promotion,
+    ben: Promotion,
+    carla: Promotion,
+}
 
-/// When the newcomers started, in days before today: the first one's review is overdue.
-const NEWCOMER_DAYS: [i64; 6] = [200, 171, 150, 95, 52, 24];
-
-/// The note of a first step, by step.
-const FIRST_NOTES: [&str; 4] = [
-    "Six-month review: a good start in the squad, learning fast.",
-    "Six-month review: joined with experience and already moves the squad forward.",
-    "Six-month review: their work shapes how the whole tribe works.",
-    "Six-month review: sets direction the company builds on.",
-];
-const NOBODY_ABOVE: &str = "Recorded by an admin: nobody in the org holds a level above this one.";
-
-/// Assessment notes, two sets of one per behavior in order: the person's own…
-const OWN_NOTES: [&str; 10] = [
-    "I pair a lot and ask for help earlier than I used to.",
-    "I bring one concrete change to each retro and follow it up.",
-    "I say early when something will slip.",
-    "I can say why my work matters, less often why the squad's does.",
-    "Confident in our services; still learning the data side.",
-    "I sometimes hold on to a task too long instead of sharing it.",
-    "I read a lot but rarely turn it into a change for the team.",
-    "I find it hard to give peers critical feedback.",
-    "I try to think about users, but the backlog decides for me.",
-    "I'd like to go deeper before taking on more breadth.",
-];
-/// …and their chapter lead's.
-const LEAD_NOTES: [&str; 10] = [
-    "Helps without being asked; the newer engineers seek them out.",
-    "Acts on feedback quickly. Next: change a practice of the squad, not only their own.",
-    "Reliable. The next step is raising it, kindly, when others drop things.",
-    "Asks the product owner why before starting; bring data to refinement too.",
-    "Strong in their area; their reviews are thorough and teach something.",
-    "Shares credit generously at demos. Could hand work over earlier.",
-    "The release checklist they started is now the squad's: this behavior at Squad.",
-    "Owned the incident follow-ups end to end. Feedback to peers is direct and kind.",
-    "Argued, with numbers, for dropping a feature nobody used. More of that.",
-    "The go-to person for the player build. Ready to teach it beyond the squad.",
-];
-
-const EVIDENCE_BJORN: &str = "Since the tribe was formed I have led the Listening trio with Farah and Gustav, and the squads now plan their quarter together instead of one by one. When Player and Offline kept stepping on each other's releases, I stayed with both squads until they agreed on one release train and one on-call rotation. I'd like my step to match where my impact is now: the tribe.";
-const NOTE_BJORN: &str =
-    "Approved. The tribe plans as one now, and that is your doing as much as anyone's.";
-const EVIDENCE_FATIMA: &str = "Fatima started the web performance clinic, and squads from three tribes now bring their pages to it. She owned the sign-in regression that crossed Identity and Payments until it was solved, instead of handing it over. Two engineers from Creators now run clinic sessions themselves because she coached them to.";
-const NOTE_FATIMA: &str =
-    "Approved. The clinic changed how several squads work; keep growing the people who run it.";
-const EVIDENCE_HUGO: &str = "Hugo took ownership of the squad's data quality without being asked: he set up the checks, explained them at the demo and taught two squad-mates to read them. He gives direct, kind feedback in reviews and changes his own approach when he gets it. Priorities are now discussed with his numbers on the table.";
-const NOTE_HUGO: &str =
-    "Approved: this has been true for months. Thank you for making the squad better at its craft.";
-const EVIDENCE_CEM: &str = "I wrote the Discovery test strategy and shared it with the Quality chapters of the other tribes. I run exploratory testing sessions with both squads I work with and review their test code. I want to help more squads test earlier.";
-const NOTE_CEM: &str = "Not yet, and thank you for asking. Your work lifts both your squads: that is the Squad/Chapter step done well. For Tribe/Guild I'd like to see squads beyond yours take up the strategy with your help. Let's pick one together at our next 1:1 and look again in six months.";
-const EVIDENCE_BEN: &str = "For a year I have run the Web & Mobile chapter's review rotation across all five Listening squads, and two squads outside my own now pair with us every week. When Offline and Player disagreed about caching, I brought both squads together and we agreed on one approach instead of two. I'd welcome feedback from the people I've worked with across the tribe.";
-const FEEDBACK_BEN: &str = "Ben made the review rotation something people look forward to. In the caching discussion he listened to both squads before suggesting anything, and wrote the decision down so nobody had to argue it again. He helps people outside his squad without being asked.";
-const EVIDENCE_CARLA: &str = "Carla has become the person the Player squad turns to when a release goes wrong: she stays calm, writes down what happened and makes sure the follow-ups land. She pairs with the two newer engineers every week and asks for review of her own work early. In retros she brings one concrete change and sees it through.";
+/// What was written for one promotion: by the proposer, the decider and a peer.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Promotion {
+    evidence: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    feedback: String,
+}
 
 fn at(day: NaiveDate, hour: u32) -> NaiveDateTime {
     day.and_hms_opt(hour, 0, 0).unwrap_or_default()
@@ -190,24 +163,32 @@ fn ratings(current: Step, behavior: usize, seed: usize, lead: bool) -> [Option<i
     })
 }
 
+/// One side's assessment of someone at `step`: a note and ratings per behavior.
+fn assessment(texts: &Texts, side: Side, step: Step, seed: usize) -> HashMap<Behavior, Row> {
+    let lead = side == Side::Lead;
+    let notes = if lead {
+        &texts.lead_notes
+    } else {
+        &texts.own_notes
+    };
+    let mut rows = HashMap::new();
+    for (b, behavior) in Behavior::ALL.iter().enumerate() {
+        let note = notes[(seed % 2) * 5 + b].clone();
+        let ratings = ratings(step, b, seed, lead);
+        rows.insert(*behavior, Row { ratings, note });
+    }
+    rows
+}
+
 fn assess(
     conn: &mut AnyConnection,
     who: &Who,
     side: Side,
     author: i64,
-    step: Step,
-    seed: usize,
+    rows: &HashMap<Behavior, Row>,
     when: NaiveDateTime,
 ) -> AppResult<()> {
-    let lead = side == Side::Lead;
-    let mut rows = HashMap::new();
-    for (b, behavior) in Behavior::ALL.iter().enumerate() {
-        let notes = if lead { LEAD_NOTES } else { OWN_NOTES };
-        let note = notes[(seed % 2) * 5 + b].to_string();
-        let ratings = ratings(step, b, seed, lead);
-        rows.insert(*behavior, Row { ratings, note });
-    }
-    repo::save_assessment(conn, author, who, side, &rows)?;
+    repo::save_assessment(conn, author, who, side, rows)?;
     diesel::update(
         step_assessments::table
             .filter(step_assessments::person_id.eq(who.id))
@@ -234,11 +215,135 @@ fn propose(
     Ok(id)
 }
 
+/// The org as of today, and what the demo's people wrote.
+struct Story {
+    today: NaiveDate,
+    snap: Snapshot,
+    texts: Texts,
+    admin: i64,
+}
+
+impl Story {
+    fn days(&self, n: i64) -> NaiveDate {
+        self.today - Duration::days(n)
+    }
+
+    fn id(&self, username: &str) -> AppResult<i64> {
+        self.snap
+            .people
+            .iter()
+            .find(|p| p.username == username)
+            .map(|p| p.id)
+            .ok_or_else(|| AppError::internal(format!("demo: no person {username}")))
+    }
+
+    fn who(&self, pid: i64) -> AppResult<Who> {
+        self.snap
+            .person(pid)
+            .map(|p| Who {
+                id: p.id,
+                username: p.username.clone(),
+            })
+            .ok_or_else(|| AppError::internal("demo: no such person"))
+    }
+
+    /// Everyone who can sign in, in the order they were added.
+    fn people(&self) -> Vec<&PersonBrief> {
+        let mut people: Vec<_> = self.snap.people.iter().filter(|p| !p.disabled).collect();
+        people.sort_by_key(|p| p.id);
+        people
+    }
+}
+
+/// The people the story is about, found by their place in the org, and when everyone started.
+struct Cast {
+    cto: i64,
+    bjorn: i64,
+    aino: i64,
+    ben: i64,
+    fatima: i64,
+    cem: i64,
+    carla: i64,
+    hugo: i64,
+    listening: Vec<i64>,
+    web: Vec<i64>,
+    platform: Vec<i64>,
+    /// Newcomers: when they started.
+    started: HashMap<i64, NaiveDate>,
+    /// Everyone else: their first membership's start.
+    firsts: HashMap<i64, NaiveDate>,
+}
+
+impl Cast {
+    fn find(conn: &mut AnyConnection, story: &Story) -> AppResult<Cast> {
+        let snap = &story.snap;
+        let (aino, listening) = chapter(snap, "Listening Backend")?;
+        let (ben, web) = chapter(snap, "Listening Web & Mobile")?;
+        let (_, platform) = chapter(snap, "Platform Backend")?;
+        let (fatima, _) = chapter(snap, "Platform Web & Mobile")?;
+        let (cem, _) = chapter(snap, "Discovery Quality")?;
+        let (carla, hugo) = (nth(&listening, 0)?, nth(&listening, 1)?);
+        // Newcomers: three in chapters, and the people not placed in any unit yet.
+        let mut newcomers = vec![
+            last(&chapter(snap, "Discovery Backend")?.1)?,
+            last(&listening)?,
+            last(&chapter(snap, "Creators Web & Mobile")?.1)?,
+        ];
+        let placed: HashSet<i64> = snap.memberships.iter().map(|m| m.person_id).collect();
+        let unplaced = story.people().into_iter().map(|p| p.id);
+        newcomers.extend(unplaced.filter(|p| !placed.contains(p)));
+        let started = newcomers
+            .iter()
+            .zip(&story.texts.newcomer_days)
+            .map(|(p, d)| (*p, story.days(*d)))
+            .collect();
+        Ok(Cast {
+            cto: story.id(&story.texts.cto)?,
+            bjorn: story.id("bjorn")?,
+            aino,
+            ben,
+            fatima,
+            cem,
+            carla,
+            hugo,
+            listening,
+            web,
+            platform,
+            started,
+            firsts: repo::first_starts(conn)?,
+        })
+    }
+}
+
 /// Loads the demo career records; returns how many people have one.
 pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     let today = crate::dates::today();
-    let days = |n: i64| today - Duration::days(n);
     let snap = units::snapshot(conn, today)?;
+    let texts: Texts = demo_data!("steps")?;
+    let mut story = Story {
+        today,
+        snap,
+        texts,
+        admin: 0,
+    };
+    story.admin = story.id(DEMO_ADMIN)?;
+    let cast = Cast::find(conn, &story)?;
+    records(conn, &story, &cast)?;
+    first_steps(conn, &story, &cast)?;
+    past_promotions(conn, &story, &cast)?;
+    assessments(conn, &story, &cast)?;
+    open_proposals(conn, &story, &cast)?;
+    // Four people show their step to everyone.
+    for pid in [cast.bjorn, cast.cto, cast.hugo, cast.fatima] {
+        repo::set_public(conn, &story.who(pid)?, true)?;
+        stamp(conn, pid, at(story.days(3), 12))?;
+    }
+    Ok(story.people().len())
+}
+
+/// Discipline and roles, kept by the line manager (an admin for everyone without one, and
+/// for the company-level role, which only admins give).
+fn records(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
     let cat = repo::catalogue(conn)?;
     let entry = |kind: &str, name: &str| {
         cat.iter()
@@ -246,51 +351,8 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             .map(|e| e.id)
             .ok_or_else(|| AppError::internal(format!("demo: no {kind} {name:?}")))
     };
-    let id = |u: &str| {
-        snap.people
-            .iter()
-            .find(|p| p.username == u)
-            .map(|p| p.id)
-            .ok_or_else(|| AppError::internal(format!("demo: no person {u}")))
-    };
-    let who = |pid: i64| {
-        snap.person(pid)
-            .map(|p| Who {
-                id: p.id,
-                username: p.username.clone(),
-            })
-            .ok_or_else(|| AppError::internal("demo: no such person"))
-    };
-    let mut people: Vec<_> = snap.people.iter().filter(|p| !p.disabled).collect();
-    people.sort_by_key(|p| p.id);
-    let (admin, cto, bjorn) = (id(DEMO_ADMIN)?, id(CTO)?, id("bjorn")?);
-
-    // The people the story is about.
-    let (aino, listening) = chapter(&snap, "Listening Backend")?;
-    let (ben, web) = chapter(&snap, "Listening Web & Mobile")?;
-    let (_, platform) = chapter(&snap, "Platform Backend")?;
-    let (fatima, _) = chapter(&snap, "Platform Web & Mobile")?;
-    let (cem, _) = chapter(&snap, "Discovery Quality")?;
-    let (carla, hugo) = (nth(&listening, 0)?, nth(&listening, 1)?);
-    // Newcomers: three in chapters, and the people not placed in any unit yet.
-    let mut newcomers = vec![
-        last(&chapter(&snap, "Discovery Backend")?.1)?,
-        last(&listening)?,
-        last(&chapter(&snap, "Creators Web & Mobile")?.1)?,
-    ];
-    let placed: HashSet<i64> = snap.memberships.iter().map(|m| m.person_id).collect();
-    newcomers.extend(people.iter().map(|p| p.id).filter(|p| !placed.contains(p)));
-    let started: HashMap<i64, NaiveDate> = newcomers
-        .iter()
-        .zip(NEWCOMER_DAYS)
-        .map(|(p, d)| (*p, days(d)))
-        .collect();
-    let firsts = repo::first_starts(conn)?;
-
-    // Discipline and roles, kept by the line manager (an admin for everyone without one, and
-    // for the company-level role, which only admins give).
     let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();
-    for m in &snap.memberships {
+    for m in &story.snap.memberships {
         let name = match m.role() {
             Role::ChapterLead => "Chapter lead",
             Role::TribeLead => "Tribe lead",
@@ -304,35 +366,50 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         }
     }
     let (engineer, cto_role) = (entry("role", "Software engineer")?, entry("role", "CTO")?);
-    for p in &people {
-        let discipline = DISCIPLINES.iter().find(|(k, _, _)| *k == p.discipline);
-        let discipline_id = discipline.map(|d| entry("discipline", d.1)).transpose()?;
+    for p in story.people() {
+        let disciplines = &story.texts.disciplines;
+        let discipline = disciplines.iter().find(|d| d.profile == p.discipline);
+        let discipline_id = discipline
+            .map(|d| entry("discipline", &d.catalogue))
+            .transpose()?;
         let mut role_ids = roles.get(&p.id).cloned().unwrap_or_default();
-        if role_ids.is_empty() && discipline.is_some_and(|d| d.2) {
+        if role_ids.is_empty() && discipline.is_some_and(|d| d.engineer) {
             role_ids.push(engineer);
         }
-        if p.id == cto {
+        if p.id == cast.cto {
             role_ids.push(cto_role);
         }
-        let actor = match flow::relations(&snap, &[], p.id).chapter_leads.first() {
-            Some(lead) if p.id != cto => *lead,
-            _ => admin,
+        let actor = match flow::relations(&story.snap, &[], p.id)
+            .chapter_leads
+            .first()
+        {
+            Some(lead) if p.id != cast.cto => *lead,
+            _ => story.admin,
         };
-        let started_on = started.get(&p.id).copied();
+        let started_on = cast.started.get(&p.id).copied();
         let input = RecordInput {
             discipline_id,
             role_ids,
             started_on,
         };
-        repo::save_record(conn, actor, actor == admin, &who(p.id)?, &input)?;
-        let since = started_on.or(firsts.get(&p.id).copied()).unwrap_or(today);
+        repo::save_record(conn, actor, actor == story.admin, &story.who(p.id)?, &input)?;
+        let since = started_on
+            .or(cast.firsts.get(&p.id).copied())
+            .unwrap_or(story.today);
         stamp(conn, p.id, at(since, 9))?;
     }
+    Ok(())
+}
 
-    // First steps, set at each six-month review by whoever decides that step.
+/// Whoever decides step `s` for someone with these relations.
+fn decider(r: &Relations, s: Step) -> Option<i64> {
+    r.deciders(s).1.first().copied()
+}
+
+/// First steps, set at each six-month review by whoever decides that step.
+fn first_steps(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
+    let (snap, texts) = (&story.snap, &story.texts);
     let company = repo::company_holders(conn)?;
-    let rel = |pid: i64| flow::relations(&snap, &company, pid);
-    let decider = |r: &Relations, s: Step| r.deciders(s).1.first().copied();
     let led: HashMap<i64, &str> = snap
         .of_kind(UnitKind::Chapter)
         .flat_map(|u| {
@@ -349,50 +426,75 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         .map(|m| m.person_id)
         .collect();
     let (mut n_owners, mut n_others) = (0, 0);
-    for p in &people {
-        if started.contains_key(&p.id) {
+    for p in story.people() {
+        if cast.started.contains_key(&p.id) {
             continue;
         }
         let step = match led.get(&p.id) {
-            _ if COMPANY_LEVEL.contains(&p.username.as_str()) => Step::Company,
-            _ if TRIBE_LEVEL.contains(&p.username.as_str()) => Step::Tribe,
-            _ if p.id == bjorn => Step::Squad,
+            _ if texts.company_level.contains(&p.username) => Step::Company,
+            _ if texts.tribe_level.contains(&p.username) => Step::Tribe,
+            _ if p.id == cast.bjorn => Step::Squad,
             Some(&"backend") => Step::Tribe,
             Some(_) => Step::Squad,
-            None if p.id == carla || p.id == hugo => Step::Individual,
+            None if p.id == cast.carla || p.id == cast.hugo => Step::Individual,
             None if owners.contains(&p.id) => turn(&mut n_owners, [true, false, true]),
             None => turn(&mut n_others, [false, false, true]),
         };
-        let start = firsts.get(&p.id).copied().unwrap_or(today);
-        let on = review_due(start).min(days(30));
-        let (actor, note) = match decider(&rel(p.id), step) {
-            Some(d) => (d, FIRST_NOTES[step.rank()]),
-            None => (admin, NOBODY_ABOVE),
+        let start = cast.firsts.get(&p.id).copied().unwrap_or(story.today);
+        let on = review_due(start).min(story.days(30));
+        let (actor, note) = match decider(&flow::relations(snap, &company, p.id), step) {
+            Some(d) => (d, &texts.first_notes[step.rank()]),
+            None => (story.admin, &texts.nobody_above),
         };
-        repo::set_first_step(conn, actor, &who(p.id)?, step, on, note)?;
+        repo::set_first_step(conn, actor, &story.who(p.id)?, step, on, note)?;
         stamp(conn, p.id, at(on, 14))?;
     }
+    Ok(())
+}
 
-    // Promotions decided in the past: (person, proposer, to, outcome, proposed and decided
-    // in days before today), with their evidence and decision note.
+/// Promotions decided in the past, with their evidence and decision note.
+fn past_promotions(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
+    let company = repo::company_holders(conn)?;
+    let s = &story.texts.stories;
+    let Cast {
+        bjorn,
+        fatima,
+        hugo,
+        aino,
+        cem,
+        ..
+    } = *cast;
+    // (person, proposer, to, outcome, proposed and decided in days before today)
     let past = [
-        (bjorn, bjorn, Step::Tribe, Status::Approved, 500, 486),
-        (fatima, fatima, Step::Tribe, Status::Approved, 380, 368),
-        (hugo, aino, Step::Squad, Status::Approved, 230, 221),
-        (cem, cem, Step::Tribe, Status::Declined, 85, 74),
+        (
+            bjorn,
+            bjorn,
+            Step::Tribe,
+            Status::Approved,
+            500,
+            486,
+            &s.bjorn,
+        ),
+        (
+            fatima,
+            fatima,
+            Step::Tribe,
+            Status::Approved,
+            380,
+            368,
+            &s.fatima,
+        ),
+        (hugo, aino, Step::Squad, Status::Approved, 230, 221, &s.hugo),
+        (cem, cem, Step::Tribe, Status::Declined, 85, 74, &s.cem),
     ];
-    let texts = [
-        (EVIDENCE_BJORN, NOTE_BJORN),
-        (EVIDENCE_FATIMA, NOTE_FATIMA),
-        (EVIDENCE_HUGO, NOTE_HUGO),
-        (EVIDENCE_CEM, NOTE_CEM),
-    ];
-    for ((pid, by, to, outcome, asked, decided), (evidence, note)) in past.into_iter().zip(texts) {
-        let w = who(pid)?;
-        let proposal = propose(conn, &w, by, to, evidence, at(days(asked), 11))?;
-        let actor = decider(&rel(pid), to).unwrap_or(admin);
-        proposal_repo::close_proposal(conn, actor, &w, proposal, outcome, note)?;
-        let when = at(days(decided), 15);
+    for (pid, by, to, outcome, asked, decided, text) in past {
+        let w = story.who(pid)?;
+        let when = at(story.days(asked), 11);
+        let proposal = propose(conn, &w, by, to, &text.evidence, when)?;
+        let relations = flow::relations(&story.snap, &company, pid);
+        let actor = decider(&relations, to).unwrap_or(story.admin);
+        proposal_repo::close_proposal(conn, actor, &w, proposal, outcome, &text.note)?;
+        let when = at(story.days(decided), 15);
         diesel::update(step_proposals::table.find(proposal))
             .set(step_proposals::decided_at.eq(when))
             .execute(conn)?;
@@ -403,29 +505,49 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         }
         stamp(conn, pid, when)?;
     }
+    Ok(())
+}
 
-    // Assessments over the last weeks: the person's own, and their chapter lead's when they
-    // have one (the newest Listening Backend member prepares her six-month review).
-    let mut assessed = vec![bjorn, ben, carla, hugo, last(&listening)?];
-    assessed.extend(listening.iter().skip(2).take(2));
-    assessed.extend(web.iter().take(2).chain(platform.iter().take(2)));
+/// Assessments over the last weeks: the person's own, and their chapter lead's when they
+/// have one (the newest Listening Backend member prepares her six-month review).
+fn assessments(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
+    let company = repo::company_holders(conn)?;
+    let mut assessed = vec![cast.bjorn, cast.ben, cast.carla, cast.hugo];
+    assessed.push(last(&cast.listening)?);
+    assessed.extend(cast.listening.iter().skip(2).take(2));
+    assessed.extend(cast.web.iter().take(2).chain(cast.platform.iter().take(2)));
     for (i, pid) in assessed.into_iter().enumerate() {
-        let w = who(pid)?;
+        let w = story.who(pid)?;
         let step = repo::profile(conn, pid)?
             .and_then(|p| p.step())
             .unwrap_or(Step::Individual);
-        let day = days(45 - 2 * i as i64);
-        assess(conn, &w, Side::Own, pid, step, i, at(day, 10))?;
-        if let Some(lead) = rel(pid).chapter_leads.first() {
+        let day = story.days(45 - 2 * i as i64);
+        let own = assessment(&story.texts, Side::Own, step, i);
+        assess(conn, &w, Side::Own, pid, &own, at(day, 10))?;
+        let relations = flow::relations(&story.snap, &company, pid);
+        if let Some(lead) = relations.chapter_leads.first() {
             let later = at(day + Duration::days(3), 16);
-            assess(conn, &w, Side::Lead, *lead, step, i, later)?;
+            let rows = assessment(&story.texts, Side::Lead, step, i);
+            assess(conn, &w, Side::Lead, *lead, &rows, later)?;
         }
     }
+    Ok(())
+}
 
-    // Open: Ben proposes himself for Tribe/Guild and Aino's feedback is in; Björn (or
-    // Discovery's tribe lead, as Ben now works in Podcast Discovery) decides.
-    let w = who(ben)?;
-    let open = propose(conn, &w, ben, Step::Tribe, EVIDENCE_BEN, at(days(9), 11))?;
+/// The two proposals still open.
+fn open_proposals(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
+    let (days, s) = (|n| story.days(n), &story.texts.stories);
+    let Cast {
+        aino,
+        ben,
+        bjorn,
+        carla,
+        ..
+    } = *cast;
+    // Ben proposes himself for Tribe/Guild and Aino's feedback is in; Björn (or Discovery's
+    // tribe lead, as Ben now works in Podcast Discovery) decides.
+    let w = story.who(ben)?;
+    let open = propose(conn, &w, ben, Step::Tribe, &s.ben.evidence, at(days(9), 11))?;
     proposal_repo::ask_feedback(conn, ben, &w, open, aino)?;
     stamp(conn, ben, at(days(8), 9))?;
     let asked = proposal_repo::feedback_on(conn, open)?;
@@ -433,7 +555,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         .iter()
         .find(|f| f.peer_id == aino)
         .ok_or_else(|| AppError::internal("demo: feedback not asked"))?;
-    proposal_repo::answer_feedback(conn, aino, &w, f.id, FEEDBACK_BEN)?;
+    proposal_repo::answer_feedback(conn, aino, &w, f.id, &s.ben.feedback)?;
     diesel::update(step_feedback::table.find(f.id))
         .set((
             step_feedback::asked_at.eq(at(days(8), 9)),
@@ -442,22 +564,23 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         .execute(conn)?;
     stamp(conn, ben, at(days(4), 17))?;
 
-    // Open: Aino proposes Carla for Squad/Chapter and asks a chapter peer and Björn, who
-    // sees the squad's work; neither has answered yet.
-    let w = who(carla)?;
-    let open = propose(conn, &w, aino, Step::Squad, EVIDENCE_CARLA, at(days(6), 10))?;
-    for peer in [nth(&listening, 2)?, bjorn] {
+    // Aino proposes Carla for Squad/Chapter and asks a chapter peer and Björn, who sees the
+    // squad's work; neither has answered yet.
+    let w = story.who(carla)?;
+    let open = propose(
+        conn,
+        &w,
+        aino,
+        Step::Squad,
+        &s.carla.evidence,
+        at(days(6), 10),
+    )?;
+    for peer in [nth(&cast.listening, 2)?, bjorn] {
         proposal_repo::ask_feedback(conn, aino, &w, open, peer)?;
         stamp(conn, carla, at(days(5), 13))?;
     }
     diesel::update(step_feedback::table.filter(step_feedback::proposal_id.eq(open)))
         .set(step_feedback::asked_at.eq(at(days(5), 13)))
         .execute(conn)?;
-
-    // Four people show their step to everyone.
-    for pid in [bjorn, cto, hugo, fatima] {
-        repo::set_public(conn, &who(pid)?, true)?;
-        stamp(conn, pid, at(days(3), 12))?;
-    }
-    Ok(people.len())
+    Ok(())
 }
