@@ -101,16 +101,40 @@ fn experiment(
     if start + Duration::days(28) >= today {
         start -= Duration::days(91);
     }
-    let planned_end = start + Duration::days(28);
-    let planned: u64 = 12_000 + (i as u64 % 5) * 2_500;
-    let lower_is_better = idea.moves.starts_with("fall");
-    let direction = if lower_is_better {
+    let plan = Plan {
+        i,
+        start,
+        planned: 12_000 + (i as u64 % 5) * 2_500,
+        lower_is_better: idea.moves.starts_with("fall"),
+        today,
+    };
+    let mut e = as_planned(idea, squad_id, &plan);
+    let counts = play(&mut e, scenario, &plan);
+    if !matches!(scenario, Scenario::Design) {
+        e.variants[0].observed = Some(counts.0);
+        e.variants[1].observed = Some(counts.1);
+    }
+    e
+}
+
+/// When an experiment runs and how many people it plans for.
+struct Plan {
+    i: usize,
+    start: NaiveDate,
+    planned: u64,
+    lower_is_better: bool,
+    today: NaiveDate,
+}
+
+/// An idea as an experiment that ran four weeks as planned, with no results yet.
+fn as_planned(idea: &Idea, squad_id: i64, plan: &Plan) -> ExperimentInput {
+    let planned_end = plan.start + Duration::days(28);
+    let direction = if plan.lower_is_better {
         Direction::Decrease
     } else {
         Direction::Increase
     };
-    let good = if lower_is_better { -1.0 } else { 1.0 };
-    let mut e = ExperimentInput {
+    ExperimentInput {
         title: idea.title.clone(),
         squad_id,
         hypothesis: Hypothesis {
@@ -147,8 +171,8 @@ fn experiment(
             },
         ],
         results: vec![],
-        planned_sample: Some(planned),
-        planned_start: Some(start),
+        planned_sample: Some(plan.planned),
+        planned_start: Some(plan.start),
         planned_end: Some(planned_end),
         status: Status::Concluded,
         ended_on: Some(planned_end),
@@ -156,7 +180,14 @@ fn experiment(
         rationale: String::new(),
         learnings: idea.learning.clone(),
         over: None,
-    };
+    }
+}
+
+/// Plays the scenario out on the experiment: its results, decision and end; returns the
+/// units assigned to control and treatment.
+fn play(e: &mut ExperimentInput, scenario: Scenario, plan: &Plan) -> (u64, u64) {
+    let (i, start, planned, today) = (plan.i, plan.start, plan.planned, plan.today);
+    let good = if plan.lower_is_better { -1.0 } else { 1.0 };
     // Assignments a little above plan and well balanced, unless the scenario says otherwise.
     let assigned = planned + 300 + (i as u64 % 7) * 40;
     let mut counts = (assigned + 31, assigned - 29);
@@ -221,11 +252,7 @@ fn experiment(
             e.learnings = String::new();
         }
     }
-    if !matches!(scenario, Scenario::Design) {
-        e.variants[0].observed = Some(counts.0);
-        e.variants[1].observed = Some(counts.1);
-    }
-    e
+    counts
 }
 
 /// Loads the demo experiments; returns how many.

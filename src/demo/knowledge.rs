@@ -55,6 +55,17 @@ fn squad_id(conn: &mut AnyConnection, slug: &str) -> AppResult<Option<i64>> {
 pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usize)> {
     let author = |i: usize| authors.get(i % authors.len().max(1)).copied();
     let data = knowledge()?;
+    let pages = guides(conn, &data, &author)? + team_pages(conn, &author)?;
+    let lessons = lessons(conn, &data, &author)?;
+    Ok((pages, lessons))
+}
+
+/// The guides everyone reads; returns how many.
+fn guides(
+    conn: &mut AnyConnection,
+    data: &Knowledge,
+    author: &dyn Fn(usize) -> Option<i64>,
+) -> AppResult<usize> {
     let mut pages = 0;
     for (i, Guide { title, tags, body }) in data.guides.iter().enumerate() {
         crate::pages::repo::create(
@@ -72,7 +83,12 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usiz
         )?;
         pages += 1;
     }
-    // A team page for every squad, attached to it.
+    Ok(pages)
+}
+
+/// A team page for every squad, attached to it; returns how many.
+fn team_pages(conn: &mut AnyConnection, author: &dyn Fn(usize) -> Option<i64>) -> AppResult<usize> {
+    let mut pages = 0;
     for (i, squad) in units::units_of_kind(conn, UnitKind::Squad)?
         .into_iter()
         .enumerate()
@@ -105,6 +121,15 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usiz
         )?;
         pages += 1;
     }
+    Ok(pages)
+}
+
+/// The lessons, some of them drawn from a guide; returns how many.
+fn lessons(
+    conn: &mut AnyConnection,
+    data: &Knowledge,
+    author: &dyn Fn(usize) -> Option<i64>,
+) -> AppResult<usize> {
     let mut lessons = 0;
     for (i, l) in data.lessons.iter().enumerate() {
         let Lesson {
@@ -141,7 +166,7 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usiz
         )?;
         lessons += 1;
     }
-    Ok((pages, lessons))
+    Ok(lessons)
 }
 
 #[cfg(test)]

@@ -5,6 +5,8 @@
 //! squads, chapters and guilds are `data/org.yaml`, embedded at build time; the history is
 //! told here.
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Deserialize;
 
@@ -137,55 +139,77 @@ fn join(
     .id)
 }
 
-/// Creates the demo org; `hash` is the demo password's hash, shared by every account.
-pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
-    let data = org_data()?;
-    let person = |conn: &mut AnyConnection,
-                  username: &str,
-                  name: &str,
-                  admin: bool,
-                  discipline: &str,
-                  title: &str|
-     -> AppResult<(i64, String)> {
-        let username = Username::parse(username).map_err(AppError::Validation)?;
-        let email = Email::parse(&format!("{username}@kanelbulle.example"))
-            .map_err(AppError::Validation)?;
-        let p = people::create(
-            conn,
-            None,
-            &NewPerson {
-                username,
-                display_name: name.to_string(),
-                email: Some(email),
-                is_admin: admin,
-                password_hash: Some(hash.to_string()),
-                profile: ProfileFields {
-                    discipline: discipline.to_string(),
-                    title: title.to_string(),
-                    bio: String::new(),
-                    links: String::new(),
-                },
+/// Creates one person with the demo password; returns their id.
+fn person(
+    conn: &mut AnyConnection,
+    hash: &str,
+    username: &str,
+    name: &str,
+    admin: bool,
+    discipline: &str,
+    title: &str,
+) -> AppResult<i64> {
+    let username = Username::parse(username).map_err(AppError::Validation)?;
+    let email =
+        Email::parse(&format!("{username}@kanelbulle.example")).map_err(AppError::Validation)?;
+    let p = people::create(
+        conn,
+        None,
+        &NewPerson {
+            username,
+            display_name: name.to_string(),
+            email: Some(email),
+            is_admin: admin,
+            password_hash: Some(hash.to_string()),
+            profile: ProfileFields {
+                discipline: discipline.to_string(),
+                title: title.to_string(),
+                bio: String::new(),
+                links: String::new(),
             },
-        )?;
-        Ok((p.id, discipline.to_string()))
-    };
-    let mut named = std::collections::HashMap::new();
-    for p in &data.people {
-        let id = person(conn, &p.username, &p.name, p.admin, &p.discipline, &p.title)?.0;
-        named.insert(p.username.as_str(), id);
-    }
-    let id_of = |u: &str| {
-        named
-            .get(u)
+        },
+    )?;
+    Ok(p.id)
+}
+
+/// The demo's people, as the org is built from them.
+struct Staff<'d> {
+    named: HashMap<&'d str, i64>,
+    /// The generated people who are not product owners: id and discipline.
+    pool: Vec<(i64, String)>,
+    product_owners: Vec<i64>,
+}
+
+impl Staff<'_> {
+    fn id(&self, username: &str) -> AppResult<i64> {
+        self.named
+            .get(username)
             .copied()
             .ok_or_else(|| AppError::internal("demo person"))
-    };
+    }
+}
 
-    // Generated people: first × last names, in a fixed order.
-    let mut pool: Vec<(i64, String)> = Vec::new();
-    let mut product_owners: Vec<i64> = Vec::new();
+/// The named people, then generated ones: first × last names, in a fixed order.
+fn hire<'d>(conn: &mut AnyConnection, hash: &str, data: &'d OrgData) -> AppResult<Staff<'d>> {
+    let mut staff = Staff {
+        named: HashMap::new(),
+        pool: Vec::new(),
+        product_owners: Vec::new(),
+    };
+    for p in &data.people {
+        let id = person(
+            conn,
+            hash,
+            &p.username,
+            &p.name,
+            p.admin,
+            &p.discipline,
+            &p.title,
+        )?;
+        staff.named.insert(p.username.as_str(), id);
+    }
+    let (firsts, lasts) = (&data.generated.first_names, &data.generated.last_names);
     for i in 0..100usize {
-        let (firsts, lasts) = (&data.generated.first_names, &data.generated.last_names);
         let first = &firsts[i % firsts.len()];
         let last = &lasts[(i * 7 + i / firsts.len()) % lasts.len()];
         let username = format!(
@@ -195,16 +219,18 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 .map(|s| s.as_str().to_string())
                 .unwrap_or_default()
         );
-        if i % 6 == 5 && product_owners.len() < 15 {
-            let (id, _) = person(
+        let name = format!("{first} {last}");
+        if i % 6 == 5 && staff.product_owners.len() < 15 {
+            let id = person(
                 conn,
+                hash,
                 &username,
-                &format!("{first} {last}"),
+                &name,
                 false,
                 "product",
                 "Product owner",
             )?;
-            product_owners.push(id);
+            staff.product_owners.push(id);
         } else {
             let disciplines = &data.generated.disciplines;
             let d = disciplines[i % disciplines.len()].as_str();
@@ -214,24 +240,42 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 "data" => "Data engineer".to_string(),
                 d => format!("{}{} engineer", d[..1].to_uppercase(), &d[1..]),
             };
-            pool.push(person(
-                conn,
-                &username,
-                &format!("{first} {last}"),
-                false,
-                d,
-                &title,
-            )?);
+            let id = person(conn, hash, &username, &name, false, d, &title)?;
+            staff.pool.push((id, d.to_string()));
         }
     }
+    Ok(staff)
+}
 
-    let long_ago = date(2024, 2, 1)?;
-    let mut engineers = pool.iter();
-    let mut owners = product_owners.iter();
-    let mut tribe_ids = Vec::new();
-    let mut squad_ids: Vec<(i64, i64)> = Vec::new(); // (squad, tribe)
-    let mut squad_members: Vec<(i64, i64, String)> = Vec::new(); // (person, tribe, discipline)
-    let mut radio_members: Vec<i64> = Vec::new();
+/// The tribes and squads as built, and who is in which squad.
+#[derive(Default)]
+struct Built {
+    tribe_ids: Vec<i64>,
+    /// (squad, tribe)
+    squad_ids: Vec<(i64, i64)>,
+    /// (person, tribe, discipline)
+    squad_members: Vec<(i64, i64, String)>,
+    radio_members: Vec<i64>,
+}
+
+/// Creates the demo org; `hash` is the demo password's hash, shared by every account.
+pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
+    let data = org_data()?;
+    let staff = hire(conn, hash, &data)?;
+    let built = tribes(conn, &data, &staff)?;
+    let built = move_radio(conn, built)?;
+    chapters(conn, &data, &built)?;
+    guilds(conn, &data, &staff)?;
+    alliance(conn, &built, &staff)?;
+    history(conn, &built)?;
+    Ok(data.people.len() + staff.pool.len() + staff.product_owners.len())
+}
+
+/// Every tribe with its trio, squads (a product owner and five or six people each) and coach.
+fn tribes(conn: &mut AnyConnection, data: &OrgData, staff: &Staff) -> AppResult<Built> {
+    let mut built = Built::default();
+    let mut engineers = staff.pool.iter();
+    let mut owners = staff.product_owners.iter();
     for (t_index, plan) in data.tribes.iter().enumerate() {
         let tribe = unit(
             conn,
@@ -242,32 +286,15 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             "",
             vec![],
         )?;
-        tribe_ids.push(tribe);
-        join(conn, id_of(&plan.lead)?, tribe, Role::TribeLead, long_ago)?;
-        let trio = unit(
-            conn,
-            UnitKind::Trio,
-            &format!("{} Trio", plan.name),
-            "Tribe lead, product lead and design lead, deciding together.",
-            Some(tribe),
-            "",
-            vec![],
-        )?;
-        join(conn, id_of(&plan.lead)?, trio, Role::TribeLead, long_ago)?;
+        built.tribe_ids.push(tribe);
         join(
             conn,
-            id_of(&plan.product_lead)?,
-            trio,
-            Role::ProductLead,
-            long_ago,
+            staff.id(&plan.lead)?,
+            tribe,
+            Role::TribeLead,
+            long_ago()?,
         )?;
-        join(
-            conn,
-            id_of(&plan.design_lead)?,
-            trio,
-            Role::DesignLead,
-            long_ago,
-        )?;
+        trio(conn, plan, tribe, staff)?;
         for (s_index, NamedUnit { name, mission }) in plan.squads.iter().enumerate() {
             let squad = unit(
                 conn,
@@ -278,7 +305,7 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 "",
                 vec![],
             )?;
-            squad_ids.push((squad, tribe));
+            built.squad_ids.push((squad, tribe));
             let since = date(2024, 3 + s_index as u32, 1 + t_index as u32)?;
             // The last squad of the last tribe gets no product owner and only five people,
             // so the demo shows what the health warnings look like.
@@ -296,16 +323,46 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                     break;
                 };
                 join(conn, *pid, squad, Role::Member, since)?;
-                squad_members.push((*pid, tribe, d.clone()));
+                built.squad_members.push((*pid, tribe, d.clone()));
                 if *name == "Radio" {
-                    radio_members.push(*pid);
+                    built.radio_members.push(*pid);
                 }
             }
         }
         let coach = if t_index % 2 == 0 { "alice" } else { "nadia" };
-        join(conn, id_of(coach)?, tribe, Role::AgileCoach, long_ago)?;
+        join(conn, staff.id(coach)?, tribe, Role::AgileCoach, long_ago()?)?;
     }
-    // Radio started in Discovery and moved to Listening Experience (kept in its history).
+    Ok(built)
+}
+
+/// When the org was founded: the start of the first memberships.
+fn long_ago() -> AppResult<NaiveDate> {
+    date(2024, 2, 1)
+}
+
+/// A tribe's trio: its tribe lead, product lead and design lead.
+fn trio(conn: &mut AnyConnection, plan: &TribePlan, tribe: i64, staff: &Staff) -> AppResult<()> {
+    let trio = unit(
+        conn,
+        UnitKind::Trio,
+        &format!("{} Trio", plan.name),
+        "Tribe lead, product lead and design lead, deciding together.",
+        Some(tribe),
+        "",
+        vec![],
+    )?;
+    for (lead, role) in [
+        (&plan.lead, Role::TribeLead),
+        (&plan.product_lead, Role::ProductLead),
+        (&plan.design_lead, Role::DesignLead),
+    ] {
+        join(conn, staff.id(lead)?, trio, role, long_ago()?)?;
+    }
+    Ok(())
+}
+
+/// Radio started in Discovery and moved to Listening Experience (kept in its history).
+fn move_radio(conn: &mut AnyConnection, mut built: Built) -> AppResult<Built> {
     let radio = units::unit(conn, UnitKind::Squad, "radio")?;
     let fields = units::UnitFields {
         slug: radio.slug.clone(),
@@ -313,20 +370,25 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         mission: radio.mission.clone(),
         description: radio.description.clone(),
         links: radio.links.clone(),
-        tribe_id: Some(tribe_ids[0]),
+        tribe_id: Some(built.tribe_ids[0]),
         discipline: String::new(),
         alliance_tribes: vec![],
     };
     units::update_unit(conn, None, radio.id, &fields)?;
-    for m in squad_members
+    let (listening, radio_members) = (built.tribe_ids[0], &built.radio_members);
+    for m in built
+        .squad_members
         .iter_mut()
         .filter(|m| radio_members.contains(&m.0))
     {
-        m.1 = tribe_ids[0];
+        m.1 = listening;
     }
-    // Chapters: every tribe's engineers by discipline; the first of them leads.
-    for (t_index, plan) in data.tribes.iter().enumerate() {
-        let tribe = tribe_ids[t_index];
+    Ok(built)
+}
+
+/// Chapters: every tribe's engineers by discipline; the first of them leads.
+fn chapters(conn: &mut AnyConnection, data: &OrgData, built: &Built) -> AppResult<()> {
+    for (plan, &tribe) in data.tribes.iter().zip(&built.tribe_ids) {
         let short_name = plan.name.split_whitespace().next().unwrap_or(&plan.name);
         for ChapterPlan {
             suffix,
@@ -343,7 +405,8 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 discipline,
                 vec![],
             )?;
-            let members = squad_members
+            let members = built
+                .squad_members
                 .iter()
                 .filter(|(_, t, d)| *t == tribe && members_of.contains(d));
             for (i, (pid, _, _)) in members.enumerate() {
@@ -352,11 +415,15 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
                 } else {
                     Role::Member
                 };
-                join(conn, *pid, chapter, role, long_ago)?;
+                join(conn, *pid, chapter, role, long_ago()?)?;
             }
         }
     }
-    // Guilds: open communities; every fourth person joins one, coaches join theirs.
+    Ok(())
+}
+
+/// Guilds: open communities; every fourth person joins one, coaches join theirs.
+fn guilds(conn: &mut AnyConnection, data: &OrgData, staff: &Staff) -> AppResult<()> {
     let mut guild_ids = Vec::new();
     for NamedUnit { name, mission } in &data.guilds {
         guild_ids.push(unit(
@@ -369,7 +436,7 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             vec![],
         )?);
     }
-    for (i, (pid, d)) in pool.iter().enumerate() {
+    for (i, (pid, d)) in staff.pool.iter().enumerate() {
         let guild = match d.as_str() {
             "frontend" | "mobile" => Some(guild_ids[0]),
             "design" => Some(guild_ids[1]),
@@ -378,32 +445,37 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
             _ => None,
         };
         if let Some(g) = guild {
-            join(
-                conn,
-                *pid,
-                g,
-                Role::Member,
-                date(2025, 1 + (i % 12) as u32, 10)?,
-            )?;
+            let since = date(2025, 1 + (i % 12) as u32, 10)?;
+            join(conn, *pid, g, Role::Member, since)?;
         }
     }
+    let (coaching, design) = (guild_ids[4], guild_ids[1]);
     join(
         conn,
-        id_of("alice")?,
-        guild_ids[4],
+        staff.id("alice")?,
+        coaching,
         Role::Coordinator,
-        long_ago,
+        long_ago()?,
     )?;
-    join(conn, id_of("nadia")?, guild_ids[4], Role::Member, long_ago)?;
     join(
         conn,
-        id_of("ines")?,
-        guild_ids[1],
-        Role::Coordinator,
-        long_ago,
+        staff.id("nadia")?,
+        coaching,
+        Role::Member,
+        long_ago()?,
     )?;
+    join(
+        conn,
+        staff.id("ines")?,
+        design,
+        Role::Coordinator,
+        long_ago()?,
+    )?;
+    Ok(())
+}
 
-    // An alliance of the Listening and Platform trios.
+/// An alliance of the Listening and Platform tribes, with its initiatives.
+fn alliance(conn: &mut AnyConnection, built: &Built, staff: &Staff) -> AppResult<()> {
     let alliance = unit(
         conn,
         UnitKind::Alliance,
@@ -411,15 +483,10 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         "One subscription for the whole household, from sign-up to shared playlists.",
         None,
         "",
-        vec![tribe_ids[0], tribe_ids[3]],
+        vec![built.tribe_ids[0], built.tribe_ids[3]],
     )?;
-    join(
-        conn,
-        id_of("bjorn")?,
-        alliance,
-        Role::Coordinator,
-        date(2025, 9, 1)?,
-    )?;
+    let since = date(2025, 9, 1)?;
+    join(conn, staff.id("bjorn")?, alliance, Role::Coordinator, since)?;
     let alliance_unit = units::unit_by_id(conn, alliance)?;
     for (name, stage, what) in [
         (
@@ -440,10 +507,13 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
     ] {
         units::add_initiative(conn, None, &alliance_unit, name, stage, what)?;
     }
+    Ok(())
+}
 
-    // History: two engineers changed squads last summer, and a squad was renamed.
-    for (k, (pid, _, _)) in squad_members.iter().take(2).enumerate() {
-        let (to, _) = squad_ids[k + 5];
+/// History: two engineers changed squads last summer, and a squad was renamed.
+fn history(conn: &mut AnyConnection, built: &Built) -> AppResult<()> {
+    for (k, (pid, _, _)) in built.squad_members.iter().take(2).enumerate() {
+        let (to, _) = built.squad_ids[k + 5];
         let old = units::memberships_of_person(conn, *pid)?
             .into_iter()
             .find(|(m, u)| u.kind() == UnitKind::Squad && m.end_date.is_none())
@@ -463,7 +533,7 @@ pub fn load(conn: &mut AnyConnection, hash: &str) -> AppResult<usize> {
         ..Default::default()
     };
     units::update_unit(conn, None, offline.id, &fields)?;
-    Ok(data.people.len() + pool.len() + product_owners.len())
+    Ok(())
 }
 
 #[cfg(test)]

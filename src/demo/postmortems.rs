@@ -5,7 +5,7 @@
 //! `data/postmortems.yaml`, embedded at build time; this module reads it and writes each
 //! post-mortem through the post-mortems' own repo functions.
 
-use chrono::{Duration, NaiveDateTime, NaiveTime};
+use chrono::{Duration, NaiveDate, NaiveDateTime, NaiveTime};
 use serde::Deserialize;
 
 use crate::action_items::model::{ActionInput, Kind, Status as ActionStatus};
@@ -100,6 +100,44 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     let today = now.date();
     let all = postmortems()?;
     for (n, d) in all.iter().enumerate() {
+        let crew = Crew::of(conn, d, n)?;
+        let time = NaiveTime::parse_from_str(&d.start, "%H:%M")
+            .map_err(|_| AppError::internal("demo start time"))?;
+        let started: NaiveDateTime = (today - Duration::days(d.days_ago)).and_time(time);
+        let input = input(conn, d, &crew, started, today)?;
+        let author = crew.authors.first().copied();
+        let pm = repo::create(conn, author, &input)?;
+        match d.status.as_str() {
+            "published" | "review" => {
+                repo::set_status(
+                    conn,
+                    author,
+                    pm.id,
+                    crate::postmortems::model::Status::Draft,
+                    crate::postmortems::model::Status::Review,
+                )?;
+            }
+            _ => {}
+        }
+        if d.status == "published" {
+            let published = started + Duration::minutes(d.resolved) + Duration::days(4);
+            publish(conn, &crew, pm.id, published)?;
+        }
+    }
+    Ok(all.len())
+}
+
+/// Who was involved in one post-mortem: its squads, their people, a coach, and its authors.
+struct Crew {
+    squads: Vec<i64>,
+    people: Vec<Vec<i64>>,
+    coach: Option<i64>,
+    authors: Vec<i64>,
+}
+
+impl Crew {
+    /// The crew of the `n`th post-mortem.
+    fn of(conn: &mut AnyConnection, d: &DemoPostmortem, n: usize) -> AppResult<Crew> {
         let mut squads = Vec::new();
         let mut people = Vec::new();
         let mut coach = None;
@@ -118,113 +156,127 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             .take(2.min(writers.len()))
             .copied()
             .collect();
-        let time = NaiveTime::parse_from_str(&d.start, "%H:%M")
-            .map_err(|_| AppError::internal("demo start time"))?;
-        let started: NaiveDateTime = (today - Duration::days(d.days_ago)).and_time(time);
-        let at = |min: i64| started + Duration::minutes(min);
-        let input = PostmortemInput {
-            title: d.title.clone(),
-            severity: Severity::from_level(i32::from(d.severity))
-                .ok_or_else(|| AppError::internal("demo severity"))?,
-            squads: squads.clone(),
-            authors: authors.clone(),
-            facilitator: coach.filter(|c| !authors.contains(c)),
-            times: Times {
-                started: Some(started),
-                detected: Some(at(d.detected)),
-                mitigated: Some(at(d.mitigated)),
-                resolved: Some(at(d.resolved)),
-            },
-            summary: d.summary.clone(),
-            impact: d.impact.clone(),
-            timeline: d
-                .timeline
-                .iter()
-                .map(|(m, text)| TimelineEntry {
-                    at: at(*m),
-                    text: text.clone(),
-                })
-                .collect(),
-            factors: d.factors.clone(),
-            detection: d.detection.clone(),
-            went_well: d.went_well.clone(),
-            went_wrong: d.went_wrong.clone(),
-            lucky: d.lucky.clone(),
-            lessons: d
-                .lessons
-                .iter()
-                .map(|l| LessonDraft {
-                    title: l.title.clone(),
-                    body: l.body.clone(),
-                })
-                .collect(),
-            actions: d
-                .actions
-                .iter()
-                .map(|a| {
-                    let squad = d
-                        .squads
-                        .iter()
-                        .position(|s| *s == a.squad)
-                        .map(|i| squads[i]);
-                    let squad_id = match squad {
-                        Some(id) => id,
-                        None => members(conn, &a.squad)?.0,
-                    };
-                    Ok(ActionInput {
-                        id: None,
-                        title: a.title.clone(),
-                        kind: Kind::parse(&a.kind)
-                            .ok_or_else(|| AppError::internal("demo action kind"))?,
-                        squad_id,
-                        person_id: None,
-                        due_on: Some(today + Duration::days(a.due_in_days)),
-                        status: ActionStatus::parse(&a.status)
-                            .ok_or_else(|| AppError::internal("demo action status"))?,
-                        reason: a.reason.clone(),
-                        tracker: a.tracker.clone(),
-                    })
-                })
-                .collect::<AppResult<_>>()?,
-        };
-        let author = authors.first().copied();
-        let pm = repo::create(conn, author, &input)?;
-        match d.status.as_str() {
-            "published" | "review" => {
-                repo::set_status(
-                    conn,
-                    author,
-                    pm.id,
-                    crate::postmortems::model::Status::Draft,
-                    crate::postmortems::model::Status::Review,
-                )?;
-            }
-            _ => {}
-        }
-        if d.status == "published" {
-            // The reviewer: someone of another involved squad, or the coach.
-            let reviewer = people
-                .iter()
-                .skip(1)
-                .flatten()
-                .chain(coach.iter())
-                .find(|p| !authors.contains(p))
-                .copied();
-            if let Some(r) = reviewer {
-                let pm = repo::get(conn, pm.id)?;
-                repo::review(
-                    conn,
-                    r,
-                    &pm,
-                    Verdict::Approved,
-                    "Clear timeline and factors; the action items have owners. Thank you.",
-                    0,
-                )?;
-                repo::set_published_at(conn, pm.id, at(d.resolved) + Duration::days(4))?;
-            }
-        }
+        Ok(Crew {
+            squads,
+            people,
+            coach,
+            authors,
+        })
     }
-    Ok(all.len())
+}
+
+/// The post-mortem as its authors type it, its times counted from `started`.
+fn input(
+    conn: &mut AnyConnection,
+    d: &DemoPostmortem,
+    crew: &Crew,
+    started: NaiveDateTime,
+    today: NaiveDate,
+) -> AppResult<PostmortemInput> {
+    let at = |min: i64| started + Duration::minutes(min);
+    Ok(PostmortemInput {
+        title: d.title.clone(),
+        severity: Severity::from_level(i32::from(d.severity))
+            .ok_or_else(|| AppError::internal("demo severity"))?,
+        squads: crew.squads.clone(),
+        authors: crew.authors.clone(),
+        facilitator: crew.coach.filter(|c| !crew.authors.contains(c)),
+        times: Times {
+            started: Some(started),
+            detected: Some(at(d.detected)),
+            mitigated: Some(at(d.mitigated)),
+            resolved: Some(at(d.resolved)),
+        },
+        summary: d.summary.clone(),
+        impact: d.impact.clone(),
+        timeline: d
+            .timeline
+            .iter()
+            .map(|(m, text)| TimelineEntry {
+                at: at(*m),
+                text: text.clone(),
+            })
+            .collect(),
+        factors: d.factors.clone(),
+        detection: d.detection.clone(),
+        went_well: d.went_well.clone(),
+        went_wrong: d.went_wrong.clone(),
+        lucky: d.lucky.clone(),
+        lessons: d
+            .lessons
+            .iter()
+            .map(|l| LessonDraft {
+                title: l.title.clone(),
+                body: l.body.clone(),
+            })
+            .collect(),
+        actions: d
+            .actions
+            .iter()
+            .map(|a| action(conn, d, a, &crew.squads, today))
+            .collect::<AppResult<_>>()?,
+    })
+}
+
+/// One action item, owned by one of the post-mortem's squads or another one.
+fn action(
+    conn: &mut AnyConnection,
+    d: &DemoPostmortem,
+    a: &DemoAction,
+    squads: &[i64],
+    today: NaiveDate,
+) -> AppResult<ActionInput> {
+    let squad = d
+        .squads
+        .iter()
+        .position(|s| *s == a.squad)
+        .map(|i| squads[i]);
+    let squad_id = match squad {
+        Some(id) => id,
+        None => members(conn, &a.squad)?.0,
+    };
+    Ok(ActionInput {
+        id: None,
+        title: a.title.clone(),
+        kind: Kind::parse(&a.kind).ok_or_else(|| AppError::internal("demo action kind"))?,
+        squad_id,
+        person_id: None,
+        due_on: Some(today + Duration::days(a.due_in_days)),
+        status: ActionStatus::parse(&a.status)
+            .ok_or_else(|| AppError::internal("demo action status"))?,
+        reason: a.reason.clone(),
+        tracker: a.tracker.clone(),
+    })
+}
+
+/// The review that publishes a post-mortem: by someone of another involved squad, or the coach.
+fn publish(
+    conn: &mut AnyConnection,
+    crew: &Crew,
+    id: i64,
+    published: NaiveDateTime,
+) -> AppResult<()> {
+    let reviewer = crew
+        .people
+        .iter()
+        .skip(1)
+        .flatten()
+        .chain(crew.coach.iter())
+        .find(|p| !crew.authors.contains(p))
+        .copied();
+    if let Some(r) = reviewer {
+        let pm = repo::get(conn, id)?;
+        repo::review(
+            conn,
+            r,
+            &pm,
+            Verdict::Approved,
+            "Clear timeline and factors; the action items have owners. Thank you.",
+            0,
+        )?;
+        repo::set_published_at(conn, pm.id, published)?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use crate::db::schema::retros;
 use crate::error::{AppError, AppResult};
 use crate::org::unit_repo as units;
 use crate::retros::flow::seat_voter;
-use crate::retros::model::{Format, NewRetro, Phase, Topic, Verdict, parse_columns};
+use crate::retros::model::{Format, NewRetro, Phase, Retro, Topic, Verdict, parse_columns};
 use crate::retros::repo::{self, GroupTarget, Writer};
 
 /// An action item agreed in a demo retro.
@@ -67,35 +67,9 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     let mut previous: std::collections::HashMap<&str, Vec<i64>> = Default::default();
     let all = retros()?;
     for d in &all {
-        let (squad_id, squad_name, people, coaches) = people_of(conn, &d.squad)?;
-        let facilitator = coaches
-            .first()
-            .or(people.first())
-            .copied()
-            .ok_or_else(|| AppError::internal(format!("demo squad {} has nobody", d.squad)))?;
-        let format =
-            Format::parse(&d.format).ok_or_else(|| AppError::internal("demo retro format"))?;
-        let columns = if format == Format::Custom {
-            parse_columns(&d.columns.join("\n")).map_err(AppError::internal)?
-        } else {
-            format.columns().iter().map(|c| c.to_string()).collect()
-        };
+        let team = Team::of(conn, &d.squad)?;
         let held_on = today - Duration::days(d.days_ago);
-        let retro = repo::create(
-            conn,
-            Some(facilitator),
-            &NewRetro {
-                title: format!("{squad_name} retro {held_on}"),
-                squad_id,
-                facilitator_id: facilitator,
-                held_on,
-                format,
-                columns,
-                anonymous: d.anonymous,
-                vote_limit: 3,
-            },
-        )?;
-        let member = |n: usize| people.get(n % people.len().max(1)).copied();
+        let retro = open(conn, d, &team, held_on)?;
         // The review of the previous retro's items.
         let earlier = previous.get(d.squad.as_str()).cloned().unwrap_or_default();
         for (i, verdict) in &d.review {
@@ -105,67 +79,137 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             let verdict =
                 Verdict::parse(verdict).ok_or_else(|| AppError::internal("demo verdict"))?;
             let item = crate::action_items::repo::get(conn, item_id)?;
-            repo::review_item(conn, Some(facilitator), &retro, &item, verdict)?;
+            repo::review_item(conn, Some(team.facilitator), &retro, &item, verdict)?;
         }
         if d.days_ago == 0 {
             // Today's retro is still running.
             continue;
         }
-        let mut card_ids = Vec::new();
-        for (n, (column, body)) in d.cards.iter().enumerate() {
-            let writer = if d.anonymous {
-                Writer::Key(crate::auth::token::random_secret())
-            } else {
-                Writer::Person(member(n).unwrap_or(facilitator))
-            };
-            card_ids.push(repo::add_card(conn, retro.id, *column, body, &writer)?);
-        }
-        let mut voters = people.iter().map(|p| seat_voter(&retro, *p)).cycle();
-        for (title, cards, votes) in &d.groups {
-            let ids: Vec<i64> = cards
-                .iter()
-                .filter_map(|i| card_ids.get(*i))
-                .copied()
-                .collect();
-            let group = repo::group_cards(conn, retro.id, &ids, GroupTarget::New(title))?;
-            for _ in 0..*votes {
-                if let Some(voter) = voters.next() {
-                    repo::add_vote(conn, retro.id, Topic::Group(group), &voter)?;
-                }
-            }
-        }
-        let mut items = Vec::new();
-        for a in &d.actions {
-            let input = ActionInput {
-                id: None,
-                title: a.title.clone(),
-                kind: Kind::Process,
-                squad_id,
-                person_id: a.owner.and_then(member),
-                due_on: Some(held_on + Duration::days(a.due_in_days)),
-                status: Status::Open,
-                reason: String::new(),
-                tracker: String::new(),
-            };
-            repo::add_action(conn, Some(facilitator), retro.id, &input)?;
-        }
-        for item in crate::action_items::repo::of_source(conn, repo::KIND, retro.id)? {
-            items.push(item.id);
-        }
-        repo::set_phase(
-            conn,
-            Some(facilitator),
-            retro.id,
-            Phase::Review,
-            Phase::Close,
-        )?;
-        let closed = held_on.and_hms_opt(16, 0, 0).unwrap_or_default();
-        diesel::update(retros::table.find(retro.id))
-            .set((retros::closed_at.eq(closed), retros::created_at.eq(closed)))
-            .execute(conn)?;
+        board(conn, d, &team, &retro)?;
+        let items = close(conn, d, &team, &retro, held_on)?;
         previous.insert(d.squad.as_str(), items);
     }
     Ok(all.len())
+}
+
+/// The squad a retro is held by: its id and name, its people, and who facilitates.
+struct Team {
+    squad_id: i64,
+    squad_name: String,
+    people: Vec<i64>,
+    facilitator: i64,
+}
+
+impl Team {
+    fn of(conn: &mut AnyConnection, slug: &str) -> AppResult<Team> {
+        let (squad_id, squad_name, people, coaches) = people_of(conn, slug)?;
+        let facilitator = coaches
+            .first()
+            .or(people.first())
+            .copied()
+            .ok_or_else(|| AppError::internal(format!("demo squad {slug} has nobody")))?;
+        Ok(Team {
+            squad_id,
+            squad_name,
+            people,
+            facilitator,
+        })
+    }
+
+    /// The `n`th member, taking turns.
+    fn member(&self, n: usize) -> Option<i64> {
+        self.people.get(n % self.people.len().max(1)).copied()
+    }
+}
+
+/// Creates the retro in its format, as the facilitator would.
+fn open(
+    conn: &mut AnyConnection,
+    d: &DemoRetro,
+    team: &Team,
+    held_on: chrono::NaiveDate,
+) -> AppResult<Retro> {
+    let format = Format::parse(&d.format).ok_or_else(|| AppError::internal("demo retro format"))?;
+    let columns = if format == Format::Custom {
+        parse_columns(&d.columns.join("\n")).map_err(AppError::internal)?
+    } else {
+        format.columns().iter().map(|c| c.to_string()).collect()
+    };
+    repo::create(
+        conn,
+        Some(team.facilitator),
+        &NewRetro {
+            title: format!("{} retro {held_on}", team.squad_name),
+            squad_id: team.squad_id,
+            facilitator_id: team.facilitator,
+            held_on,
+            format,
+            columns,
+            anonymous: d.anonymous,
+            vote_limit: 3,
+        },
+    )
+}
+
+/// The board: the cards (by members taking turns, or anonymous), their groups and the votes.
+fn board(conn: &mut AnyConnection, d: &DemoRetro, team: &Team, retro: &Retro) -> AppResult<()> {
+    let mut card_ids = Vec::new();
+    for (n, (column, body)) in d.cards.iter().enumerate() {
+        let writer = if d.anonymous {
+            Writer::Key(crate::auth::token::random_secret())
+        } else {
+            Writer::Person(team.member(n).unwrap_or(team.facilitator))
+        };
+        card_ids.push(repo::add_card(conn, retro.id, *column, body, &writer)?);
+    }
+    let mut voters = team.people.iter().map(|p| seat_voter(retro, *p)).cycle();
+    for (title, cards, votes) in &d.groups {
+        let ids: Vec<i64> = cards
+            .iter()
+            .filter_map(|i| card_ids.get(*i))
+            .copied()
+            .collect();
+        let group = repo::group_cards(conn, retro.id, &ids, GroupTarget::New(title))?;
+        for _ in 0..*votes {
+            if let Some(voter) = voters.next() {
+                repo::add_vote(conn, retro.id, Topic::Group(group), &voter)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Adds the retro's action items and closes it at four in the afternoon of the day it was
+/// held; returns the items' ids, in order, for the next retro's review.
+fn close(
+    conn: &mut AnyConnection,
+    d: &DemoRetro,
+    team: &Team,
+    retro: &Retro,
+    held_on: chrono::NaiveDate,
+) -> AppResult<Vec<i64>> {
+    let facilitator = Some(team.facilitator);
+    for a in &d.actions {
+        let input = ActionInput {
+            id: None,
+            title: a.title.clone(),
+            kind: Kind::Process,
+            squad_id: team.squad_id,
+            person_id: a.owner.and_then(|n| team.member(n)),
+            due_on: Some(held_on + Duration::days(a.due_in_days)),
+            status: Status::Open,
+            reason: String::new(),
+            tracker: String::new(),
+        };
+        repo::add_action(conn, facilitator, retro.id, &input)?;
+    }
+    let items = crate::action_items::repo::of_source(conn, repo::KIND, retro.id)?;
+    repo::set_phase(conn, facilitator, retro.id, Phase::Review, Phase::Close)?;
+    let closed = held_on.and_hms_opt(16, 0, 0).unwrap_or_default();
+    diesel::update(retros::table.find(retro.id))
+        .set((retros::closed_at.eq(closed), retros::created_at.eq(closed)))
+        .execute(conn)?;
+    Ok(items.into_iter().map(|item| item.id).collect())
 }
 
 #[cfg(test)]
