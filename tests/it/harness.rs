@@ -549,6 +549,32 @@ pub fn csrf_in(html: &str) -> Option<String> {
     Some(html[start..start + end].to_string())
 }
 
+/// The first `<tag …>…</tag>` element of a page that holds `needle`, tags included: the
+/// delimited fragment a snapshot takes, so that the page's shell (navigation, footer) can
+/// change without touching it. Elements of `tag` must not nest.
+pub fn element<'a>(html: &'a str, tag: &str, needle: &str) -> &'a str {
+    let open = format!("<{tag}");
+    let close = format!("</{tag}>");
+    let mut from = 0;
+    while let Some(i) = html[from..].find(&open) {
+        let start = from + i;
+        let after = html[start + open.len()..].chars().next();
+        if !matches!(after, Some(' ' | '>' | '\n')) {
+            from = start + open.len();
+            continue;
+        }
+        let end = html[start..]
+            .find(&close)
+            .map(|j| start + j + close.len())
+            .unwrap_or_else(|| panic!("<{tag}> at {start} is not closed"));
+        if html[start..end].contains(needle) {
+            return &html[start..end];
+        }
+        from = end;
+    }
+    panic!("no <{tag}> holding {needle:?} in:\n{html}")
+}
+
 /// The directory where tests leave screenshots for people to look at.
 pub fn artifacts_dir() -> PathBuf {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/test-artifacts");
