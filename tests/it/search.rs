@@ -85,15 +85,18 @@ async fn written_records_are_found_and_follow_edits(b: Backend) {
         urls(&body),
         ["/pages/stampede-runbook", &format!("/lessons/{stampede}")]
     );
-    let hit = &body["hits"][1];
-    assert_eq!(hit["kind"], "lesson");
-    assert_eq!(hit["title"], "Coalesce cache misses");
-    assert!(hit["snippet"].as_str().unwrap().contains("cache stampede"));
-    assert!(hit["score"].as_f64().unwrap() > 0.0);
-    assert_eq!(body["facets"]["kind"]["lesson"], 1);
-    assert_eq!(body["facets"]["kind"]["page"], 1);
-    assert_eq!(body["facets"]["squad"]["payments"], 1);
-    assert_eq!(body["facets"]["tag"]["caching"], 1);
+    // A score is the index's own figure: only its sign is part of the contract.
+    for hit in body["hits"].as_array().unwrap() {
+        assert!(hit["score"].as_f64().unwrap() > 0.0, "{hit}");
+    }
+    // The whole answer: every hit's kind, title and snippet, the facets.
+    let lesson_url = format!("/lessons/{stampede}\"");
+    insta::with_settings!({filters => vec![(lesson_url.as_str(), "/lessons/[stampede]\"")]}, {
+        insta::assert_json_snapshot!("stampede_search_as_the_api_reads_it", body, {
+            ".hits[].score" => "[score]",
+            ".hits[].date" => "[time]",
+        });
+    });
     // Stemming, people and units are in the index too.
     let body = search_until(&s, &token, "q=deploy", |b| b["total"] == 1).await;
     assert_eq!(urls(&body), [format!("/lessons/{deploy}")]);
