@@ -2,11 +2,18 @@
 //! lists, strikethrough and footnotes, heading anchors and `[[wikilinks]]`; ammonia then removes
 //! everything not on its allow-list. `SafeHtml` is the only type templates may print unescaped.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
 use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+
+mod links;
+
+pub use links::{
+    Resolve, Rewrite, SourceLink, Unresolved, WikiTarget, link_keys, link_text, org_url,
+    rewrite_links,
+};
 
 /// HTML that went through the sanitizer. It can only be made by this module.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -21,73 +28,6 @@ impl SafeHtml {
 impl fmt::Display for SafeHtml {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
-    }
-}
-
-/// Where a wikilink points.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WikiTarget {
-    /// A page, by slug or title as written.
-    Page(String),
-    /// An org unit or person: `squad:payments`, `person:alice`.
-    Org { kind: String, slug: String },
-}
-
-impl WikiTarget {
-    /// `[[squad:payments]]` names an org thing; anything else a page.
-    pub fn parse(raw: &str) -> WikiTarget {
-        let raw = raw.trim();
-        if let Some((kind, slug)) = raw.split_once(':') {
-            let kind = kind.trim().to_ascii_lowercase();
-            if ORG_KINDS.contains(&kind.as_str()) {
-                return WikiTarget::Org {
-                    kind,
-                    slug: slug.trim().to_ascii_lowercase(),
-                };
-            }
-        }
-        WikiTarget::Page(raw.to_string())
-    }
-
-    /// The key "What links here" matches on: lower-cased.
-    pub fn key(&self) -> String {
-        match self {
-            WikiTarget::Page(p) => p.to_lowercase(),
-            WikiTarget::Org { kind, slug } => format!("{kind}:{slug}"),
-        }
-    }
-}
-
-const ORG_KINDS: &[&str] = &[
-    "tribe", "squad", "chapter", "guild", "trio", "alliance", "person",
-];
-
-/// Resolves wikilinks to addresses and names, or says they lead nowhere yet.
-pub trait Resolve {
-    /// The (url, title) of an existing page named by slug or title.
-    fn page(&self, target: &str) -> Option<(String, String)>;
-    /// The (url, name) of an existing org unit or person.
-    fn org(&self, kind: &str, slug: &str) -> Option<(String, String)>;
-}
-
-/// For text rendered without a database at hand: every link is taken to exist.
-pub struct Unresolved;
-
-impl Resolve for Unresolved {
-    fn page(&self, target: &str) -> Option<(String, String)> {
-        Some((format!("/pages/{}", slugify(target)), target.to_string()))
-    }
-    fn org(&self, kind: &str, slug: &str) -> Option<(String, String)> {
-        Some((org_url(kind, slug), slug.to_string()))
-    }
-}
-
-/// The address of an org thing: a person's page, or a unit kind's plural. Markdown sits
-/// below the org and cannot ask it; `org::unit` has a test that `UnitKind::url` agrees.
-pub fn org_url(kind: &str, slug: &str) -> String {
-    match kind {
-        "person" => format!("/people/{slug}"),
-        k => format!("/{k}s/{slug}"),
     }
 }
 
@@ -128,16 +68,38 @@ fn options() -> Options {
 /// lead to creating them and are marked `missing`.
 pub fn render_with(markdown: &str, resolver: &dyn Resolve) -> Rendered {
     let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    let mut out: Vec<Event> = Vec::with_capacity(events.len());
-    let mut links = Vec::new();
-    let mut used_ids: HashMap<String, usize> = HashMap::new();
-    let mut footnotes: HashMap<String, usize> = HashMap::new();
-    let footnote_number = |label: &str, map: &mut HashMap<String, usize>| -> usize {
-        let next = map.len() + 1;
-        *map.entry(label.to_string()).or_insert(next)
+    let mut w = Rewriter {
+        resolver,
+        out: Vec::with_capacity(events.len()),
+        links: Vec::new(),
+        used_ids: HashMap::new(),
+        footnotes: HashMap::new(),
     };
     let mut i = 0;
     while i < events.len() {
+        i = w.event(&events, i);
+    }
+    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut raw, w.out.into_iter());
+    Rendered {
+        html: SafeHtml(sanitizer().clean(&raw).to_string()),
+        links: w.links,
+    }
+}
+
+/// Rewrites pulldown-cmark's events into fika's: heading anchors, resolved wiki links and
+/// footnotes with ids the sanitizer keeps.
+struct Rewriter<'r, 'e> {
+    resolver: &'r dyn Resolve,
+    out: Vec<Event<'e>>,
+    links: Vec<WikiTarget>,
+    used_ids: HashMap<String, usize>,
+    footnotes: HashMap<String, usize>,
+}
+
+impl<'e> Rewriter<'_, 'e> {
+    /// Rewrites the event at `i`; returns the index of the next one to read.
+    fn event(&mut self, events: &[Event<'e>], i: usize) -> usize {
         match &events[i] {
             Event::Start(Tag::Heading {
                 level,
@@ -145,20 +107,8 @@ pub fn render_with(markdown: &str, resolver: &dyn Resolve) -> Rendered {
                 attrs,
                 ..
             }) => {
-                // The anchor comes from the heading's text.
-                let text: String = events[i + 1..]
-                    .iter()
-                    .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-                    .filter_map(|e| match e {
-                        Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                        _ => None,
-                    })
-                    .collect();
-                let base = format!("h-{}", slugify(&text));
-                let n = used_ids.entry(base.clone()).or_insert(0);
-                *n += 1;
-                let id = if *n == 1 { base } else { format!("{base}-{n}") };
-                out.push(Event::Start(Tag::Heading {
+                let id = self.anchor(&events[i + 1..]);
+                self.out.push(Event::Start(Tag::Heading {
                     level: *level,
                     id: Some(CowStr::from(id)),
                     classes: classes.clone(),
@@ -169,77 +119,95 @@ pub fn render_with(markdown: &str, resolver: &dyn Resolve) -> Rendered {
                 link_type: LinkType::WikiLink { has_pothole },
                 dest_url,
                 ..
-            }) => {
-                let target = WikiTarget::parse(dest_url);
-                let resolved = match &target {
-                    WikiTarget::Page(p) => resolver.page(p),
-                    WikiTarget::Org { kind, slug } => resolver.org(kind, slug),
-                };
-                let (href, class, name) = match (&target, resolved) {
-                    (_, Some((url, name))) => (url, "wikilink", Some(name)),
-                    (WikiTarget::Page(p), None) => (
-                        format!("/pages/new?title={}", url_encode(p)),
-                        "wikilink missing",
-                        None,
-                    ),
-                    (WikiTarget::Org { kind, slug }, None) => {
-                        (org_url(kind, slug), "wikilink missing", None)
-                    }
-                };
-                let label = if *has_pothole { None } else { name };
-                links.push(target);
-                out.push(Event::Html(CowStr::from(format!(
-                    "<a href=\"{}\" class=\"{class}\">",
-                    escape_attr(&href)
-                ))));
-                // The link's own events up to its end; without a label of its own, the
-                // resolved name replaces the raw target text.
-                let mut j = i + 1;
-                let mut replaced = false;
-                while j < events.len() && !matches!(events[j], Event::End(TagEnd::Link)) {
-                    match (&events[j], &label) {
-                        (Event::Text(_), Some(name)) => {
-                            if !replaced {
-                                out.push(Event::Text(CowStr::from(name.clone())));
-                                replaced = true;
-                            }
-                        }
-                        (e, _) => out.push(e.clone()),
-                    }
-                    j += 1;
-                }
-                out.push(Event::Html(CowStr::from("</a>")));
-                i = j + 1;
-                continue;
-            }
+            }) => return self.wikilink(events, i, dest_url, *has_pothole),
             // Footnotes are written here so their anchors get fika's "fn-" ids, which the
             // sanitizer lets through (a label like "main" must not clobber the page's ids).
             Event::FootnoteReference(label) => {
-                let n = footnote_number(label, &mut footnotes);
-                let id = slugify(label);
-                out.push(Event::Html(CowStr::from(format!(
+                let (n, id) = (self.footnote_number(label), slugify(label));
+                self.out.push(Event::Html(CowStr::from(format!(
                     "<sup class=\"footnote-reference\"><a href=\"#fn-{id}\">{n}</a></sup>"
                 ))));
             }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                let n = footnote_number(label, &mut footnotes);
-                let id = slugify(label);
-                out.push(Event::Html(CowStr::from(format!(
+                let (n, id) = (self.footnote_number(label), slugify(label));
+                self.out.push(Event::Html(CowStr::from(format!(
                     "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
                 ))));
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                out.push(Event::Html(CowStr::from("</div>")));
+                self.out.push(Event::Html(CowStr::from("</div>")));
             }
-            e => out.push(e.clone()),
+            e => self.out.push(e.clone()),
         }
-        i += 1;
+        i + 1
     }
-    let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, out.into_iter());
-    Rendered {
-        html: SafeHtml(sanitizer().clean(&raw).to_string()),
-        links,
+
+    /// A heading's anchor, from its text (the events after its start); the second heading
+    /// of one text gets "-2", and so on.
+    fn anchor(&mut self, rest: &[Event]) -> String {
+        let text: String = rest
+            .iter()
+            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let base = format!("h-{}", slugify(&text));
+        let n = self.used_ids.entry(base.clone()).or_insert(0);
+        *n += 1;
+        if *n == 1 { base } else { format!("{base}-{n}") }
+    }
+
+    /// The wiki link starting at `i`, resolved (or marked missing); returns the index after
+    /// its end.
+    fn wikilink(&mut self, events: &[Event<'e>], i: usize, dest: &str, pothole: bool) -> usize {
+        let target = WikiTarget::parse(dest);
+        let resolved = match &target {
+            WikiTarget::Page(p) => self.resolver.page(p),
+            WikiTarget::Org { kind, slug } => self.resolver.org(kind, slug),
+        };
+        let (href, class, name) = match (&target, resolved) {
+            (_, Some((url, name))) => (url, "wikilink", Some(name)),
+            (WikiTarget::Page(p), None) => (
+                format!("/pages/new?title={}", url_encode(p)),
+                "wikilink missing",
+                None,
+            ),
+            (WikiTarget::Org { kind, slug }, None) => {
+                (org_url(kind, slug), "wikilink missing", None)
+            }
+        };
+        let label = if pothole { None } else { name };
+        self.links.push(target);
+        self.out.push(Event::Html(CowStr::from(format!(
+            "<a href=\"{}\" class=\"{class}\">",
+            escape_attr(&href)
+        ))));
+        // The link's own events up to its end; without a label of its own, the resolved
+        // name replaces the raw target text.
+        let mut j = i + 1;
+        let mut replaced = false;
+        while j < events.len() && !matches!(events[j], Event::End(TagEnd::Link)) {
+            match (&events[j], &label) {
+                (Event::Text(_), Some(name)) => {
+                    if !replaced {
+                        self.out.push(Event::Text(CowStr::from(name.clone())));
+                        replaced = true;
+                    }
+                }
+                (e, _) => self.out.push(e.clone()),
+            }
+            j += 1;
+        }
+        self.out.push(Event::Html(CowStr::from("</a>")));
+        j + 1
+    }
+
+    /// A footnote's number: its place in the order labels were first seen.
+    fn footnote_number(&mut self, label: &str) -> usize {
+        let next = self.footnotes.len() + 1;
+        *self.footnotes.entry(label.to_string()).or_insert(next)
     }
 }
 
@@ -309,110 +277,6 @@ pub fn plain_text(markdown: &str) -> String {
         }
     }
     out.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// A link in Markdown source, as [`rewrite_links`] offers it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum SourceLink {
-    /// `[[target]]` or `[[target|label]]`; `label` is the text written after the bar.
-    Wiki {
-        target: WikiTarget,
-        label: Option<String>,
-    },
-    /// The destination of an ordinary link or image.
-    Url(String),
-}
-
-/// What to put in place of a link.
-pub enum Rewrite {
-    /// The whole link (for a wikilink: `[[…]]`) becomes this Markdown.
-    Whole(String),
-    /// Only the destination changes (ordinary links and images).
-    Url(String),
-}
-
-/// Rewrites the links of Markdown source and leaves every other byte as written (the
-/// export's relative links and image files). Links inside code are not links and stay.
-pub fn rewrite_links(
-    markdown: &str,
-    rewrite: &mut dyn FnMut(&SourceLink) -> Option<Rewrite>,
-) -> String {
-    let events: Vec<(Event, std::ops::Range<usize>)> = Parser::new_ext(markdown, options())
-        .into_offset_iter()
-        .collect();
-    let mut edits: Vec<(std::ops::Range<usize>, String)> = Vec::new();
-    for (i, (event, range)) in events.iter().enumerate() {
-        let (link, dest) = match event {
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole },
-                dest_url,
-                ..
-            }) => {
-                let label = has_pothole.then(|| {
-                    events[i + 1..]
-                        .iter()
-                        .take_while(|(e, _)| !matches!(e, Event::End(TagEnd::Link)))
-                        .filter_map(|(e, _)| match e {
-                            Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                            _ => None,
-                        })
-                        .collect::<String>()
-                });
-                let link = SourceLink::Wiki {
-                    target: WikiTarget::parse(dest_url),
-                    label,
-                };
-                (link, None)
-            }
-            Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) => {
-                (SourceLink::Url(dest_url.to_string()), Some(dest_url))
-            }
-            _ => continue,
-        };
-        match (rewrite(&link), dest) {
-            (Some(Rewrite::Whole(text)), _) => edits.push((range.clone(), text)),
-            // The destination comes after the link text, so its last occurrence in the
-            // link's source is the one to change (`[![x](/a)](/a)` has two).
-            (Some(Rewrite::Url(url)), Some(dest)) if !dest.is_empty() => {
-                if let Some(at) = markdown[range.clone()].rfind(dest.as_ref()) {
-                    let start = range.start + at;
-                    edits.push((start..start + dest.len(), url));
-                }
-            }
-            _ => {}
-        }
-    }
-    edits.sort_by_key(|(r, _)| r.start);
-    let mut out = String::with_capacity(markdown.len());
-    let mut at = 0;
-    for (range, text) in edits {
-        // Edits never overlap in practice; one that would is left out rather than garbled.
-        if range.start < at {
-            continue;
-        }
-        out.push_str(&markdown[at..range.start]);
-        out.push_str(&text);
-        at = range.end;
-    }
-    out.push_str(&markdown[at..]);
-    out
-}
-
-/// Text for inside `[…]` of a Markdown link: the brackets and backslashes escaped.
-pub fn link_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '[' | ']' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
-}
-
-/// The distinct keys of a text's wikilinks (for "What links here").
-pub fn link_keys(links: &[WikiTarget]) -> BTreeSet<String> {
-    links.iter().map(WikiTarget::key).collect()
 }
 
 #[cfg(test)]
