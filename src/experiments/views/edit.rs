@@ -1,0 +1,107 @@
+//! The experiment form's page: the form with its blank rows, the grid of results, and the
+//! calculator beside it.
+
+use askama::Template;
+
+use super::{CalcView, choices, grouped, outcomes, statuses};
+use crate::experiments::forms::{Form, ResultRow};
+use crate::experiments::model::{Decision, Direction, Experiment, MetricKind};
+use crate::org::cache::OrgView;
+use crate::org::forms::{Choice, UnitChoice, units_of};
+use crate::org::unit::UnitKind;
+use crate::site::forms::FieldErrors;
+use crate::site::views::Shell;
+
+/// One cell of the results grid of the form: a metric row against a treatment row.
+pub struct ResultCell {
+    pub m: usize,
+    pub v: usize,
+    pub metric: String,
+    pub variant: String,
+    pub row: ResultRow,
+}
+
+#[derive(Template)]
+#[template(path = "experiments/edit.html")]
+pub struct EditPage {
+    pub shell: Shell,
+    pub editing: Option<(i64, String)>,
+    pub form: Form,
+    pub cells: Vec<ResultCell>,
+    pub errors: FieldErrors,
+    pub squads: Vec<UnitChoice>,
+    pub statuses: Vec<Choice>,
+    pub outcomes: Vec<Choice>,
+    pub decisions: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub directions: Vec<Choice>,
+    pub calc: CalcView,
+}
+
+impl EditPage {
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        editing: Option<&Experiment>,
+        form: Form,
+        errors: FieldErrors,
+        calc: Option<CalcView>,
+    ) -> EditPage {
+        let form = form.with_blank_rows();
+        // Results can be given for every named metric against every named treatment.
+        let mut cells = Vec::new();
+        for (m, metric) in form.metrics.iter().enumerate() {
+            for (v, variant) in form.variants.iter().enumerate().skip(1) {
+                if metric.name.trim().is_empty() || variant.name.trim().is_empty() {
+                    continue;
+                }
+                cells.push(ResultCell {
+                    m,
+                    v,
+                    metric: metric.name.clone(),
+                    variant: variant.name.clone(),
+                    row: form.results.get(&(m, v)).cloned().unwrap_or_default(),
+                });
+            }
+        }
+        let calc = calc.unwrap_or_else(|| {
+            let mut c = CalcView::default();
+            c.defaults();
+            c
+        });
+        EditPage {
+            shell,
+            editing: editing.map(|e| (e.id, e.url())),
+            form,
+            cells,
+            errors,
+            squads: units_of(org, UnitKind::Squad),
+            statuses: statuses(),
+            outcomes: outcomes(),
+            decisions: choices(Decision::ALL, Decision::key, Decision::label),
+            kinds: choices(MetricKind::ALL, MetricKind::key, MetricKind::label),
+            directions: choices(Direction::ALL, Direction::key, Direction::label),
+            calc,
+        }
+    }
+
+    pub fn error(&self, field: &str) -> Option<&str> {
+        self.errors.get(field).map(String::as_str)
+    }
+
+    /// The message of a field of row `i` (`variant_weight` and 2 → `variant_weight_2`).
+    pub fn row_error(&self, field: &str, i: &usize) -> Option<&str> {
+        self.error(&format!("{field}_{i}"))
+    }
+
+    pub fn cell_error(&self, c: &ResultCell, part: &str) -> Option<&str> {
+        self.error(&format!("result_{}_{}_{part}", c.m, c.v))
+    }
+
+    pub fn action(&self) -> String {
+        match &self.editing {
+            Some((_, url)) => format!("{url}/edit"),
+            None => "/experiments/new".into(),
+        }
+    }
+}

@@ -1,0 +1,243 @@
+//! An experiment's page: its design, variants and results, its health checks with their
+//! figures, and its outcome.
+
+use askama::Template;
+
+use super::{Badge, grouped, reasons_text};
+use crate::experiments::model::{Check, Decision, Experiment, ExperimentInput, Health, MetricKind};
+use crate::experiments::stats::{percent, trim_number};
+use crate::markdown::SafeHtml;
+use crate::org::cache::OrgView;
+use crate::search::aside::RelatedView;
+use crate::site::views::Shell;
+
+/// A health check as a badge with the figures behind it.
+pub struct CheckView {
+    pub name: &'static str,
+    pub state: &'static str,
+    pub figures: String,
+}
+
+impl CheckView {
+    /// The figures in words, or why the check could not be made yet.
+    fn of<T>(name: &'static str, check: &Check<T>, words: impl Fn(&T) -> String) -> CheckView {
+        CheckView {
+            name,
+            state: check.state(),
+            figures: match check {
+                Check::Unknown { why } => why.clone(),
+                Check::Pass(f) | Check::Fail(f) => words(f),
+            },
+        }
+    }
+}
+
+pub struct ResultView {
+    pub metric: String,
+    pub kind: &'static str,
+    pub variant: String,
+    pub effect: String,
+    pub interval: String,
+    pub significant: bool,
+    /// "better", "worse" or "" (not significant).
+    pub verdict: &'static str,
+    /// Guardrails: whether harm beyond the margin is ruled out.
+    pub cleared: Option<bool>,
+}
+
+pub struct VariantView {
+    pub name: String,
+    pub weight: String,
+    pub share: String,
+    pub observed: String,
+}
+
+#[derive(Template)]
+#[template(path = "experiments/show.html")]
+pub struct ShowPage {
+    pub shell: Shell,
+    pub e: Experiment,
+    pub squad: Option<(String, String)>,
+    /// `squad/slug`, to file a lesson written from it under the squad.
+    pub squad_key: String,
+    pub tribe: Option<(String, String)>,
+    pub status: &'static str,
+    pub hypothesis: String,
+    pub metrics: Vec<(String, &'static str, &'static str, String)>,
+    pub variants: Vec<VariantView>,
+    pub results: Vec<ResultView>,
+    pub checks: Vec<CheckView>,
+    pub outcome: Option<Badge>,
+    pub computed: Option<Badge>,
+    pub reasons: String,
+    pub override_reason: Option<String>,
+    pub decision: Option<&'static str>,
+    pub learnings: SafeHtml,
+    pub lessons: Vec<(i64, String)>,
+    pub may_edit: bool,
+    pub author: Option<(String, String)>,
+    pub related: Vec<RelatedView>,
+    pub planned_sample: Option<u64>,
+}
+
+impl ShowPage {
+    #[allow(clippy::too_many_arguments)]
+    pub fn new(
+        shell: Shell,
+        org: &OrgView,
+        e: Experiment,
+        learnings: SafeHtml,
+        lessons: Vec<(i64, String)>,
+        may_edit: bool,
+        author: Option<(String, String)>,
+        related: Vec<RelatedView>,
+    ) -> ShowPage {
+        let i = &e.input;
+        let squad_unit = org.snap.unit(i.squad_id);
+        let squad = squad_unit.map(|u| (u.name.clone(), u.url()));
+        let tribe = squad_unit
+            .and_then(|u| u.tribe_id)
+            .and_then(|t| org.snap.unit(t))
+            .map(|t| (t.name.clone(), t.url()));
+        let variants = variant_views(i);
+        let results = result_views(i);
+        let checks = health_checks(&i.health());
+        let verdict = i.verdict();
+        ShowPage {
+            squad_key: squad_unit
+                .map(|u| format!("squad/{}", u.slug))
+                .unwrap_or_default(),
+            status: i.status.label(),
+            hypothesis: i.hypothesis.sentence(),
+            metrics: i
+                .metrics
+                .iter()
+                .map(|m| {
+                    (
+                        m.name.clone(),
+                        m.kind.label(),
+                        m.direction.label(),
+                        m.margin.map(trim_number).unwrap_or_default(),
+                    )
+                })
+                .collect(),
+            variants,
+            results,
+            checks,
+            outcome: verdict.as_ref().map(|v| Badge::of(v.outcome)),
+            computed: verdict
+                .as_ref()
+                .filter(|v| v.computed != v.outcome)
+                .map(|v| Badge::of(v.computed)),
+            reasons: verdict
+                .as_ref()
+                .map(|v| reasons_text(&v.reasons))
+                .unwrap_or_default(),
+            override_reason: i.over.as_ref().map(|o| o.reason.clone()),
+            decision: i.decision.map(Decision::label),
+            planned_sample: i.planned_sample,
+            squad,
+            tribe,
+            learnings,
+            lessons,
+            may_edit,
+            author,
+            related,
+            shell,
+            e,
+        }
+    }
+}
+
+/// The variants with their share of the traffic and what was observed.
+fn variant_views(i: &ExperimentInput) -> Vec<VariantView> {
+    let weight_sum: f64 = i.variants.iter().map(|v| v.weight).sum();
+    i.variants
+        .iter()
+        .map(|v| VariantView {
+            name: v.name.clone(),
+            weight: trim_number(v.weight),
+            share: percent(v.weight / weight_sum.max(f64::MIN_POSITIVE)),
+            observed: v
+                .observed
+                .as_ref()
+                .map(grouped)
+                .unwrap_or_else(|| "–".into()),
+        })
+        .collect()
+}
+
+/// Each result in words, with whether it is better, worse, or clears its guardrail.
+fn result_views(i: &ExperimentInput) -> Vec<ResultView> {
+    i.results
+        .iter()
+        .filter_map(|r| {
+            let m = i.metrics.get(r.metric)?;
+            let v = i.variants.get(r.variant)?;
+            Some(ResultView {
+                metric: m.name.clone(),
+                kind: m.kind.label(),
+                variant: v.name.clone(),
+                effect: trim_number(r.effect),
+                interval: format!("[{}, {}]", trim_number(r.ci_low), trim_number(r.ci_high)),
+                significant: r.significant,
+                verdict: if r.significantly_better(m) {
+                    "better"
+                } else if r.significantly_worse(m) {
+                    "worse"
+                } else {
+                    ""
+                },
+                cleared: (m.kind == MetricKind::Guardrail).then(|| r.clears(m)),
+            })
+        })
+        .collect()
+}
+
+/// The three health checks as badges with their figures.
+fn health_checks(health: &Health) -> Vec<CheckView> {
+    vec![
+        CheckView::of("Sample ratio", &health.sample_ratio, |f| {
+            let list =
+                |v: &mut dyn Iterator<Item = u64>| v.map(grouped).collect::<Vec<_>>().join(" / ");
+            format!(
+                "χ² = {:.2} ({} df), p = {} (fails below {}); observed {} vs expected {}",
+                f.chi_square,
+                f.degrees,
+                p_value(f.p_value),
+                f.threshold,
+                list(&mut f.observed.iter().copied()),
+                list(&mut f.expected.iter().map(|x| x.round() as u64)),
+            )
+        }),
+        CheckView::of("Powered", &health.powered, |f| {
+            format!(
+                "smallest variant {} of {} planned per variant",
+                grouped(f.smallest_variant),
+                grouped(f.planned_per_variant)
+            )
+        }),
+        CheckView::of("Ran as designed", &health.ran_as_designed, |f| {
+            let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
+            let why = if f.stopped_for_regression {
+                ": aborted on a regression"
+            } else {
+                ""
+            };
+            format!(
+                "ended {}, planned {}{why}",
+                day(f.ended_on),
+                day(f.planned_end)
+            )
+        }),
+    ]
+}
+
+/// A p-value as people read it: 0.0455, or 6.3e-5 when tiny.
+fn p_value(p: f64) -> String {
+    if p >= 0.0001 {
+        trim_number(p)
+    } else {
+        format!("{p:.1e}")
+    }
+}
