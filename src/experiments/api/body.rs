@@ -1,0 +1,169 @@
+//! What a script sends to create or change an experiment, and the form it would have filled
+//! in: the API's writes go through the same parsing as the pages.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+use serde::de::IgnoredAny;
+
+use super::json::{HypothesisJson, MetricJson, OverrideJson, ResultJson, VariantJson};
+use crate::experiments::forms::{Form, MetricRow, ResultRow, VariantRow};
+use crate::experiments::stats::trim_number;
+use crate::site::forms::FieldErrors;
+
+/// What a script sends. The fields `GET` adds (`id`, `health`, `outcome`…) may be sent back
+/// and are ignored, so a script can change what it read and `PUT` it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct ExperimentBody {
+    title: String,
+    /// The owning squad's slug.
+    squad: String,
+    #[serde(default)]
+    status: Option<String>,
+    #[serde(default)]
+    hypothesis: HypothesisJson,
+    #[serde(default)]
+    metrics: Vec<MetricJson>,
+    #[serde(default)]
+    variants: Vec<VariantJson>,
+    #[serde(default)]
+    results: Vec<ResultJson>,
+    #[serde(default)]
+    planned_sample: Option<i64>,
+    #[serde(default)]
+    planned_start: Option<String>,
+    #[serde(default)]
+    planned_end: Option<String>,
+    #[serde(default)]
+    ended_on: Option<String>,
+    #[serde(default)]
+    decision: Option<String>,
+    #[serde(default)]
+    rationale: String,
+    #[serde(default)]
+    learnings: String,
+    #[serde(default, rename = "override")]
+    over: Option<OverrideJson>,
+    // Read-only fields of the response.
+    #[serde(default, rename = "id")]
+    _id: Option<IgnoredAny>,
+    #[serde(default, rename = "url")]
+    _url: Option<IgnoredAny>,
+    #[serde(default, rename = "health")]
+    _health: Option<IgnoredAny>,
+    #[serde(default, rename = "outcome")]
+    _outcome: Option<IgnoredAny>,
+    #[serde(default, rename = "computed_outcome")]
+    _computed_outcome: Option<IgnoredAny>,
+    #[serde(default, rename = "reasons")]
+    _reasons: Option<IgnoredAny>,
+    #[serde(default, rename = "lessons")]
+    _lessons: Option<IgnoredAny>,
+    #[serde(default, rename = "author")]
+    _author: Option<IgnoredAny>,
+    #[serde(default, rename = "created_at")]
+    _created_at: Option<IgnoredAny>,
+    #[serde(default, rename = "updated_at")]
+    _updated_at: Option<IgnoredAny>,
+}
+
+impl ExperimentBody {
+    /// The form these fields would have filled in. Results name their metric and variant;
+    /// a name that is not in the lists is an error at `results`.
+    pub(super) fn form(self) -> (Form, FieldErrors) {
+        let mut errors = FieldErrors::new();
+        let metrics: Vec<MetricRow> = self.metrics.iter().map(metric_row).collect();
+        let variants: Vec<VariantRow> = self.variants.iter().map(variant_row).collect();
+        let results = self.result_rows(&mut errors);
+        let opt = |s: Option<String>| s.unwrap_or_default();
+        let form = Form {
+            title: self.title,
+            squad: self.squad,
+            status: self.status.unwrap_or_else(|| "design".into()),
+            change: self.hypothesis.change,
+            audience: self.hypothesis.audience,
+            effect: self.hypothesis.effect,
+            metric: self.hypothesis.metric,
+            moves: self.hypothesis.moves,
+            metrics,
+            variants,
+            results,
+            planned_sample: self
+                .planned_sample
+                .map(|n| n.to_string())
+                .unwrap_or_default(),
+            planned_start: opt(self.planned_start),
+            planned_end: opt(self.planned_end),
+            ended_on: opt(self.ended_on),
+            decision: opt(self.decision),
+            rationale: self.rationale,
+            learnings: self.learnings,
+            override_outcome: self
+                .over
+                .as_ref()
+                .map(|o| o.outcome.clone())
+                .unwrap_or_default(),
+            override_reason: self.over.map(|o| o.reason).unwrap_or_default(),
+        };
+        (form, errors)
+    }
+
+    /// The results by (metric row, variant row), found by name; a result whose metric or
+    /// treatment is not in the lists is an error at `results`.
+    fn result_rows(&self, errors: &mut FieldErrors) -> BTreeMap<(usize, usize), ResultRow> {
+        let num = |v: f64| trim_number(v);
+        let mut results = BTreeMap::new();
+        for r in &self.results {
+            let m = self
+                .metrics
+                .iter()
+                .position(|m| m.name.trim() == r.metric.trim());
+            let v = self
+                .variants
+                .iter()
+                .position(|v| v.name.trim() == r.variant.trim());
+            match (m, v) {
+                (Some(m), Some(v)) if v > 0 => {
+                    results.insert(
+                        (m, v),
+                        ResultRow {
+                            effect: num(r.effect),
+                            low: num(r.ci_low),
+                            high: num(r.ci_high),
+                            significant: r.significant,
+                        },
+                    );
+                }
+                _ => {
+                    errors.insert(
+                        "results",
+                        format!(
+                            "A result names metric {:?} and variant {:?}: both must be in the \
+                             lists, and the variant must not be the control.",
+                            r.metric, r.variant
+                        ),
+                    );
+                }
+            }
+        }
+        results
+    }
+}
+
+fn metric_row(m: &MetricJson) -> MetricRow {
+    MetricRow {
+        name: m.name.clone(),
+        kind: m.kind.clone(),
+        direction: m.direction.clone(),
+        margin: m.margin.map(trim_number).unwrap_or_default(),
+    }
+}
+
+fn variant_row(v: &VariantJson) -> VariantRow {
+    VariantRow {
+        name: v.name.clone(),
+        weight: trim_number(v.weight),
+        observed: v.observed.map(|o| o.to_string()).unwrap_or_default(),
+    }
+}

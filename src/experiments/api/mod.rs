@@ -1,0 +1,290 @@
+//! Experiments' JSON API (a contract): `GET/POST /api/v1/experiments`,
+//! `GET/PUT /api/v1/experiments/{id}` with the computed `health` and `outcome`,
+//! `GET /api/v1/experiments/sample-size` and `GET /api/v1/experiments/stats`.
+//!
+//! Writes go through the same form parsing as the pages, so both refuse the same input with
+//! the same messages (keyed by the form's field names).
+//!
+//! The JSON shapes are in `json`, what a script sends and the form it fills in in `body`.
+
+use std::collections::BTreeMap;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+use super::filters::{InsightsQuery, ListQuery};
+use super::flow::{check_transition, compute_insights, editable, store};
+use super::model::Experiment;
+use super::model::Outcome;
+use super::repo;
+use super::stats::{Design, days_needed};
+use crate::auth::Viewer;
+use crate::error::AppResult;
+use crate::org::cache::OrgView;
+use crate::org::cache::org_view;
+use crate::site::forms::FieldErrors;
+use crate::site::paging::{self, PageQuery};
+use crate::site::views::invalid;
+use crate::state::AppState;
+
+mod body;
+mod json;
+
+use body::ExperimentBody;
+use json::experiment_json;
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/experiments", web::get().to(list))
+        .route("/api/v1/experiments", web::post().to(create))
+        .route(
+            "/api/v1/experiments/sample-size",
+            web::get().to(sample_size),
+        )
+        .route("/api/v1/experiments/stats", web::get().to(stats))
+        .route("/api/v1/experiments/{id}", web::get().to(get))
+        .route("/api/v1/experiments/{id}", web::put().to(update));
+}
+
+async fn respond(
+    state: &AppState,
+    org: &OrgView,
+    e: Experiment,
+    created: bool,
+) -> AppResult<HttpResponse> {
+    let (id, author_id) = (e.id, e.author_id);
+    let (lessons, author) = state
+        .db
+        .run(move |c| {
+            let author = match author_id {
+                Some(a) => crate::people::repo::name_of(c, a)?.map(|(u, _)| u),
+                None => None,
+            };
+            Ok((
+                crate::lessons::repo::from_source(c, "experiment", &id.to_string())?,
+                author,
+            ))
+        })
+        .await?;
+    let json = experiment_json(org, e, lessons, author);
+    Ok(if created {
+        HttpResponse::Created()
+            .insert_header((actix_web::http::header::LOCATION, json.url.clone()))
+            .json(json)
+    } else {
+        HttpResponse::Ok().json(json)
+    })
+}
+
+#[derive(Serialize)]
+struct SummaryJson {
+    id: i64,
+    url: String,
+    title: String,
+    squad: String,
+    status: String,
+    outcome: Option<String>,
+    planned_end: Option<NaiveDate>,
+    ended_on: Option<NaiveDate>,
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let filter = q.filter(&org)?;
+    let rows = state
+        .db
+        .run(move |c| repo::list(c, &filter, i64::MAX))
+        .await?;
+    paging::respond(
+        &req,
+        &page,
+        rows.into_iter()
+            .map(|s| SummaryJson {
+                url: format!("/experiments/{}", s.id),
+                id: s.id,
+                title: s.title,
+                squad: s.squad_slug,
+                status: s.status,
+                outcome: s.outcome,
+                planned_end: s.planned_end,
+                ended_on: s.ended_on,
+            })
+            .collect::<Vec<_>>(),
+        |e| e.id.to_string(),
+    )
+}
+
+async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpResponse> {
+    let id = id.into_inner();
+    let org = org_view(&state).await?;
+    let e = state.db.run(move |c| repo::get(c, id)).await?;
+    respond(&state, &org, e, false).await
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    body: web::Json<ExperimentBody>,
+) -> AppResult<HttpResponse> {
+    viewer.require_user()?;
+    let org = org_view(&state).await?;
+    match checked(body.into_inner(), &org, None) {
+        Ok(input) => {
+            let e = store(&state, &org, &viewer, None, input).await?;
+            respond(&state, &org, e, true).await
+        }
+        Err(errors) => Ok(invalid(errors)),
+    }
+}
+
+/// The body parsed as the form would be (and, for an update, the status move checked).
+fn checked(
+    body: ExperimentBody,
+    org: &OrgView,
+    old: Option<&Experiment>,
+) -> Result<super::model::ExperimentInput, FieldErrors> {
+    let (form, mut errors) = body.form();
+    let parsed = form
+        .parse(|slug| org.squad_id(slug))
+        .and_then(|i| match old {
+            Some(old) => check_transition(old.input.status, &i).map(|_| i),
+            None => Ok(i),
+        });
+    match parsed {
+        Ok(input) if errors.is_empty() => Ok(input),
+        Ok(_) => Err(errors),
+        Err(e) => {
+            errors.extend(e);
+            Err(errors)
+        }
+    }
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    body: web::Json<ExperimentBody>,
+) -> AppResult<HttpResponse> {
+    viewer.require_user()?;
+    let org = org_view(&state).await?;
+    let old = editable(&state, &org, &viewer, id.into_inner()).await?;
+    match checked(body.into_inner(), &org, Some(&old)) {
+        Ok(input) => {
+            let e = store(&state, &org, &viewer, Some(&old), input).await?;
+            respond(&state, &org, e, false).await
+        }
+        Err(errors) => Ok(invalid(errors)),
+    }
+}
+
+#[derive(Deserialize)]
+struct SampleSizeQuery {
+    baseline: f64,
+    mde: f64,
+    #[serde(default = "default_alpha")]
+    alpha: f64,
+    #[serde(default = "default_power")]
+    power: f64,
+    #[serde(default = "default_variants")]
+    variants: u32,
+    #[serde(default)]
+    daily: Option<u64>,
+}
+
+fn default_alpha() -> f64 {
+    0.05
+}
+
+fn default_power() -> f64 {
+    0.8
+}
+
+fn default_variants() -> u32 {
+    2
+}
+
+/// Rates are fractions here (`baseline=0.10` for 10 %), as scripts compute them.
+async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> {
+    let design = Design {
+        baseline: q.baseline,
+        mde: q.mde,
+        alpha: q.alpha,
+        power: q.power,
+        variants: q.variants,
+    };
+    let mut errors: FieldErrors = design
+        .check()
+        .into_iter()
+        .map(|(f, m)| (f.to_string(), m))
+        .collect();
+    if q.baseline >= 1.0 {
+        errors.insert(
+            "baseline",
+            "Rates are fractions here: baseline=0.10 for 10 %.",
+        );
+    }
+    let Some(s) = design.sample_size().filter(|_| errors.is_empty()) else {
+        if errors.is_empty() {
+            errors.insert("mde", "That effect is too small to detect.");
+        }
+        return Err(errors.into());
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "baseline": q.baseline,
+        "mde": q.mde,
+        "alpha": q.alpha,
+        "power": q.power,
+        "variants": q.variants,
+        "per_variant": s.per_variant,
+        "total": s.total,
+        "alpha_per_comparison": s.alpha_per_comparison,
+        "target_rate": s.target_rate,
+        "daily": q.daily,
+        "days": q.daily.and_then(|d| days_needed(s.total, d)),
+    })))
+}
+
+async fn stats(
+    state: web::Data<AppState>,
+    q: web::Query<InsightsQuery>,
+) -> AppResult<HttpResponse> {
+    let q = q.into_inner();
+    let org = org_view(&state).await?;
+    let i = compute_insights(&state, &org, &q).await?;
+    let rows = |rows: &[super::insights::Row]| -> Vec<serde_json::Value> {
+        rows.iter()
+            .map(|r| {
+                serde_json::json!({
+                    "label": r.label,
+                    "concluded": r.tally.concluded,
+                    "win_rate": r.tally.win_rate(),
+                    "learning_rate": r.tally.learning_rate(),
+                    "outcomes": outcomes(&r.tally),
+                })
+            })
+            .collect()
+    };
+    Ok(HttpResponse::Ok().json(serde_json::json!({
+        "unit": q.unit,
+        "from": q.from,
+        "to": q.to,
+        "concluded": i.all.concluded,
+        "win_rate": i.all.win_rate(),
+        "learning_rate": i.all.learning_rate(),
+        "outcomes": outcomes(&i.all),
+        "non_informative_reasons": i.reasons,
+        "quarters": rows(&i.quarters),
+        "tribes": rows(&i.tribes),
+        "squads": rows(&i.squads),
+    })))
+}
+
+fn outcomes(t: &super::insights::Tally) -> BTreeMap<&'static str, u64> {
+    Outcome::ALL.iter().map(|o| (o.key(), t.of(*o))).collect()
+}
