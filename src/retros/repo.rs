@@ -6,21 +6,27 @@
 //! Board writes (cards, groups, votes) are not in the change log: they come at typing speed
 //! and nothing else reads them until the retro closes; the version is their log. What other
 //! features read — a retro's existence, its phase, its action items — is logged.
+//!
+//! The retro's action items and their review are in `actions`, what the search index reads
+//! in `search`.
 
 use chrono::{NaiveDate, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::model::{Card, Format, Group, NewRetro, Phase, Retro, Topic, Vote};
-use crate::action_items::model::{ActionInput, Status};
 use crate::db::changelog::{EntityKind, Op};
-use crate::db::schema::{
-    action_items, retro_cards, retro_groups, retro_reviews, retro_votes, retros,
-};
+use crate::db::schema::{retro_cards, retro_groups, retro_votes, retros};
 use crate::db::{AnyConnection, Change, write_transaction, write_with_changes};
 use crate::error::{AppError, AppResult};
 
 /// The change-log kind, the action items' `source_kind` and the lessons' source kind.
 pub const KIND: &str = "retro";
+
+mod actions;
+mod search;
+
+pub use actions::{add_action, earlier_of_squad, open_items_of, review_item, reviews};
+pub use search::{count_closed, ids_after, ids_of_squads, records};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = retros)]
@@ -408,116 +414,6 @@ pub fn remove_vote(
     Ok(())
 }
 
-/// The review marks of a retro: action item id → verdict.
-pub fn reviews(conn: &mut AnyConnection, retro_id: i64) -> AppResult<Vec<(i64, String)>> {
-    Ok(retro_reviews::table
-        .filter(retro_reviews::retro_id.eq(retro_id))
-        .select((retro_reviews::action_id, retro_reviews::verdict))
-        .load(conn)?)
-}
-
-/// Records what the review said of an item and sets the item's status to match, in one
-/// logged write (the item's list and its source's page move together). Pages call it inside
-/// [`board_write`], which holds the retro.
-pub fn review_item(
-    conn: &mut AnyConnection,
-    actor: Option<i64>,
-    retro: &Retro,
-    item: &crate::action_items::model::ActionItem,
-    verdict: super::model::Verdict,
-) -> AppResult<()> {
-    let (status, reason) = verdict.status(&retro.title);
-    write_with_changes(conn, actor, |c, _| {
-        diesel::delete(
-            retro_reviews::table
-                .filter(retro_reviews::retro_id.eq(retro.id))
-                .filter(retro_reviews::action_id.eq(item.id)),
-        )
-        .execute(c)?;
-        diesel::insert_into(retro_reviews::table)
-            .values((
-                retro_reviews::retro_id.eq(retro.id),
-                retro_reviews::action_id.eq(item.id),
-                retro_reviews::verdict.eq(verdict.key()),
-            ))
-            .execute(c)?;
-        let reason = if status == Status::WontDo {
-            reason
-        } else {
-            String::new()
-        };
-        crate::action_items::repo::set_status(c, actor, item, status, &reason)?;
-        Ok((
-            (),
-            vec![Change::new(
-                EntityKind::Retro,
-                retro.id.to_string(),
-                Op::Update,
-            )],
-        ))
-    })
-}
-
-/// Adds an action item to the retro (logged: `/actions` and the unit pages list it). Pages
-/// call it inside [`board_write`], which holds the retro.
-pub fn add_action(
-    conn: &mut AnyConnection,
-    actor: Option<i64>,
-    retro_id: i64,
-    input: &ActionInput,
-) -> AppResult<()> {
-    write_with_changes(conn, actor, |c, log| {
-        crate::action_items::repo::add(c, log, KIND, retro_id, input)?;
-        Ok((
-            (),
-            vec![Change::new(
-                EntityKind::Action,
-                format!("{KIND}/{retro_id}"),
-                Op::Create,
-            )],
-        ))
-    })
-}
-
-/// Retros of a squad held before `retro` (by date, then by id).
-pub fn earlier_of_squad(conn: &mut AnyConnection, retro: &Retro) -> AppResult<Vec<i64>> {
-    Ok(retros::table
-        .filter(retros::squad_id.eq(retro.squad_id))
-        .filter(
-            retros::held_on.lt(retro.held_on).or(retros::held_on
-                .eq(retro.held_on)
-                .and(retros::id.lt(retro.id))),
-        )
-        .select(retros::id)
-        .load(conn)?)
-}
-
-/// The ids of up to `n` closed retros after `after` (for the search rebuild).
-pub fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i64>> {
-    retros::table
-        .filter(retros::id.gt(after))
-        .filter(retros::phase.eq(Phase::Close.key()))
-        .order(retros::id)
-        .limit(n)
-        .select(retros::id)
-        .load(conn)
-}
-
-pub fn count_closed(conn: &mut AnyConnection) -> AppResult<i64> {
-    Ok(retros::table
-        .filter(retros::phase.eq(Phase::Close.key()))
-        .count()
-        .get_result(conn)?)
-}
-
-pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<i64>> {
-    Ok(retros::table
-        .filter(retros::squad_id.eq_any(squads))
-        .filter(retros::phase.eq(Phase::Close.key()))
-        .select(retros::id)
-        .load(conn)?)
-}
-
 /// The title of a retro whose cards are out (a lesson may name it as its source).
 pub fn revealed_title(conn: &mut AnyConnection, id: i64) -> AppResult<Option<String>> {
     match get(conn, id) {
@@ -525,50 +421,4 @@ pub fn revealed_title(conn: &mut AnyConnection, id: i64) -> AppResult<Option<Str
         Ok(_) | Err(AppError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// Open items of the retros in `sources`, for the review phase.
-pub fn open_items_of(conn: &mut AnyConnection, sources: &[i64]) -> AppResult<Vec<i64>> {
-    Ok(action_items::table
-        .filter(action_items::source_kind.eq(KIND))
-        .filter(action_items::source_id.eq_any(sources))
-        .filter(action_items::status.eq(Status::Open.key()))
-        .select(action_items::id)
-        .load(conn)?)
-}
-
-/// The search records of closed retros among `ids`: topics, cards and action items, filed
-/// under the squad, by the facilitator (never a card's writer).
-pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<crate::projection::Record>> {
-    use crate::projection::{EVERYONE, Record, key};
-    let mut out = Vec::new();
-    for &id in ids {
-        let retro = match get(conn, id) {
-            Ok(r) if r.closed() => r,
-            Ok(_) | Err(AppError::NotFound) => continue,
-            Err(e) => return Err(e),
-        };
-        let (cards, groups, votes) = board(conn, id)?;
-        let board = super::model::Board::of(&retro, &cards, &groups, &votes, &Default::default());
-        let actions = crate::action_items::repo::of_source(conn, KIND, id)?;
-        let author = crate::db::schema::people::table
-            .find(retro.facilitator_id)
-            .select(crate::db::schema::people::username)
-            .first::<String>(conn)
-            .optional()?;
-        out.push(Record {
-            key: key(KIND, &id.to_string()),
-            kind: KIND,
-            title: retro.title.clone(),
-            body: super::export::plain(&board, &actions),
-            tags: vec![retro.format.key().to_string()],
-            unit_ids: vec![retro.squad_id],
-            author,
-            date: retro.closed_at.unwrap_or(retro.created_at),
-            url: retro.url(),
-            context: format!("{} · retrospective", retro.format.label()),
-            readers: vec![EVERYONE.into()],
-        });
-    }
-    Ok(out)
 }
