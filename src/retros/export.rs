@@ -24,8 +24,18 @@ fn card_line(card: &Card, page: &Page, org: &OrgView) -> String {
 }
 
 pub fn markdown(page: &Page, org: &OrgView) -> String {
-    let r = &page.retro;
     let mut out = String::new();
+    write_head(&mut out, page, org);
+    write_review(&mut out, page);
+    write_board(&mut out, page, org);
+    write_actions(&mut out, page, org);
+    write_lessons(&mut out, page);
+    out
+}
+
+/// The title and the retro's facts: squad, date, format, facilitator, phase.
+fn write_head(out: &mut String, page: &Page, org: &OrgView) {
+    let r = &page.retro;
     let squad = org
         .snap
         .unit(r.squad_id)
@@ -45,6 +55,10 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
             ""
         },
     );
+}
+
+/// Earlier retros' action items with what the review said of them.
+fn write_review(out: &mut String, page: &Page) {
     if !page.review.is_empty() {
         out.push_str("## Review of earlier action items\n\n");
         for x in &page.review {
@@ -53,6 +67,11 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
         }
         out.push('\n');
     }
+}
+
+/// The cards by column, or, once there are topics, by topic with their dots.
+fn write_board(out: &mut String, page: &Page, org: &OrgView) {
+    let r = &page.retro;
     if page.board.topics.is_empty() {
         for (column, cards) in &page.board.columns {
             if cards.is_empty() {
@@ -82,6 +101,10 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
             out.push('\n');
         }
     }
+}
+
+/// The action items as a task list, with owner, squad and due date.
+fn write_actions(out: &mut String, page: &Page, org: &OrgView) {
     if !page.actions.is_empty() {
         out.push_str("## Action items\n\n");
         for a in &page.actions {
@@ -98,13 +121,16 @@ pub fn markdown(page: &Page, org: &OrgView) -> String {
         }
         out.push('\n');
     }
+}
+
+/// The lessons written from the retro, linked.
+fn write_lessons(out: &mut String, page: &Page) {
     if !page.lessons.is_empty() {
         out.push_str("## Lessons\n\n");
         for (id, title) in &page.lessons {
             let _ = writeln!(out, "- [{title}](/lessons/{id})");
         }
     }
-    out
 }
 
 /// The words of a closed retro for the search index: topics, cards and action items, never
