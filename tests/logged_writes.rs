@@ -39,17 +39,17 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("lessons/repo.rs", "lock", "row lock"),
     ("pages/repo.rs", "lock", "row lock"),
     ("postmortems/repo.rs", "lock_in_status", "row lock"),
-    ("retros/repo.rs", "touch", "row lock and board version"),
+    ("retros/repo/mod.rs", "touch", "row lock and board version"),
     ("steps/repo.rs", "touch", "row lock"),
     // Retro board writes come at typing speed and nothing reads them until the retro
     // closes; the retro's `version` column is their log.
-    ("retros/repo.rs", "add_card", "retro board"),
-    ("retros/repo.rs", "delete_card", "retro board"),
-    ("retros/repo.rs", "group_cards", "retro board"),
-    ("retros/repo.rs", "ungroup", "retro board"),
-    ("retros/repo.rs", "drop_empty_groups", "retro board"),
-    ("retros/repo.rs", "add_vote", "retro board"),
-    ("retros/repo.rs", "remove_vote", "retro board"),
+    ("retros/repo/board.rs", "add_card", "retro board"),
+    ("retros/repo/board.rs", "delete_card", "retro board"),
+    ("retros/repo/board.rs", "group_cards", "retro board"),
+    ("retros/repo/board.rs", "ungroup", "retro board"),
+    ("retros/repo/board.rs", "drop_empty_groups", "retro board"),
+    ("retros/repo/board.rs", "add_vote", "retro board"),
+    ("retros/repo/board.rs", "remove_vote", "retro board"),
     // Back-dating inside the same transaction as the logged write (the index reads the
     // final state at commit), and the demo's retro boards.
     ("lessons/seed.rs", "seed_lessons", "back-dating"),
