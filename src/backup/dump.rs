@@ -56,10 +56,38 @@ fn write_snapshot(
         tables.push((t, n));
     }
     let total: u64 = tables.iter().map(|(_, n)| n).sum();
-    let header = Header {
+    write_json(out, &header(c, &schema, &tables))?;
+    let mut done = 0u64;
+    progress(done, total);
+    for (t, n) in &tables {
+        let before = done;
+        done += write_table(c, out, t, *n, &mut |written| {
+            progress(before + written, total)
+        })?;
+    }
+    let files = write_files(data_dir, out)?;
+    write_json(
+        out,
+        &End {
+            end: true,
+            rows: total,
+        },
+    )?;
+    out.flush().map_err(write_error)?;
+    Ok(Summary {
+        schema,
+        tables: tables.len(),
+        rows: total,
+        files,
+    })
+}
+
+/// The first line: what this file is, from which database, and how many rows each table has.
+fn header(c: &AnyConnection, schema: &str, tables: &[(Table, u64)]) -> Header {
+    Header {
         format: FORMAT.into(),
         version: FORMAT_VERSION,
-        schema: schema.clone(),
+        schema: schema.to_string(),
         created_at: chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
         source: if c.is_sqlite() {
             "sqlite"
@@ -75,51 +103,60 @@ fn write_snapshot(
                 rows: *n,
             })
             .collect(),
-    };
-    write_json(out, &header)?;
-    let mut done = 0u64;
-    progress(done, total);
-    for (t, n) in &tables {
-        write_json(
-            out,
-            &TableStart {
-                table: t.name.clone(),
-                columns: t.columns.clone(),
-                rows: *n,
-            },
-        )?;
-        let batch = if t.columns.iter().any(|c| c.ty == super::ColType::Binary) {
-            BINARY_BATCH
-        } else {
-            BATCH
-        };
-        // The count and the rows come from the same snapshot, so they agree; reading stops
-        // at the count all the same, so the header never lies.
-        let mut written = 0u64;
-        let before = done;
-        let mut from = catalog::Cursor::start(t);
-        while written < *n {
-            let rows = catalog::read_rows(c, t, batch, &from)?;
-            if rows.is_empty() {
-                break;
-            }
-            from = from.after(t, written + rows.len() as u64, rows.last())?;
-            for row in rows.iter().take((*n - written) as usize) {
-                out.write_all(row.as_bytes())
-                    .and_then(|_| out.write_all(b"\n"))
-                    .map_err(write_error)?;
-                written += 1;
-            }
-            progress(before + written, total);
-        }
-        done = before + written;
-        if written != *n {
-            return Err(AppError::Internal(format!(
-                "table {} changed during the backup ({written} of {n} rows read)",
-                t.name
-            )));
-        }
     }
+}
+
+/// One table: its start line, then its `n` rows in batches; `progress` hears how many rows
+/// of it are written. Returns `n`, or fails when the table no longer has `n` rows.
+fn write_table(
+    c: &mut AnyConnection,
+    out: &mut dyn Write,
+    t: &Table,
+    n: u64,
+    progress: &mut dyn FnMut(u64),
+) -> Result<u64, AppError> {
+    write_json(
+        out,
+        &TableStart {
+            table: t.name.clone(),
+            columns: t.columns.clone(),
+            rows: n,
+        },
+    )?;
+    let batch = if t.columns.iter().any(|c| c.ty == super::ColType::Binary) {
+        BINARY_BATCH
+    } else {
+        BATCH
+    };
+    // The count and the rows come from the same snapshot, so they agree; reading stops at
+    // the count all the same, so the header never lies.
+    let mut written = 0u64;
+    let mut from = catalog::Cursor::start(t);
+    while written < n {
+        let rows = catalog::read_rows(c, t, batch, &from)?;
+        if rows.is_empty() {
+            break;
+        }
+        from = from.after(t, written + rows.len() as u64, rows.last())?;
+        for row in rows.iter().take((n - written) as usize) {
+            out.write_all(row.as_bytes())
+                .and_then(|_| out.write_all(b"\n"))
+                .map_err(write_error)?;
+            written += 1;
+        }
+        progress(written);
+    }
+    if written != n {
+        return Err(AppError::Internal(format!(
+            "table {} changed during the backup ({written} of {n} rows read)",
+            t.name
+        )));
+    }
+    Ok(written)
+}
+
+/// The data dir's own files that exist; returns their names.
+fn write_files(data_dir: &Path, out: &mut dyn Write) -> Result<Vec<String>, AppError> {
     let mut files = Vec::new();
     for name in DATA_DIR_FILES {
         let path = data_dir.join(name);
@@ -143,20 +180,7 @@ fn write_snapshot(
             }
         }
     }
-    write_json(
-        out,
-        &End {
-            end: true,
-            rows: total,
-        },
-    )?;
-    out.flush().map_err(write_error)?;
-    Ok(Summary {
-        schema,
-        tables: tables.len(),
-        rows: total,
-        files,
-    })
+    Ok(files)
 }
 
 fn write_json(out: &mut dyn Write, value: &impl serde::Serialize) -> Result<(), AppError> {
