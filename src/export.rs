@@ -14,7 +14,9 @@ use serde::Serialize;
 use crate::db::AnyConnection;
 use crate::db::schema::{images, page_revisions, people};
 use crate::error::{AppError, AppResult};
+use crate::lessons::model::Lesson;
 use crate::markdown::{Rewrite, SourceLink, WikiTarget, link_text, rewrite_links};
+use crate::pages::model::Page;
 
 /// How the export writes links.
 #[derive(Debug, Clone, Copy, Default)]
@@ -205,7 +207,6 @@ fn utc(t: chrono::NaiveDateTime) -> String {
 
 /// Exports into `dir`/pages, `dir`/lessons and `dir`/images.
 pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<Written, String> {
-    let fail = |e: AppError| e.to_string();
     for sub in ["pages", "lessons"] {
         std::fs::create_dir_all(dir.join(sub))
             .map_err(|e| format!("cannot create {}: {e}", dir.join(sub).display()))?;
@@ -224,76 +225,113 @@ pub fn export(conn: &mut AnyConnection, dir: &Path, options: Options) -> Result<
         images: &image_names,
         lessons: &lesson_names,
     };
-    let people: HashMap<i64, (String, String)> = people::table
-        .select((people::id, people::username, people::display_name))
-        .load::<(i64, String, String)>(conn)
-        .map_err(|e| fail(e.into()))?
-        .into_iter()
-        .map(|(id, u, n)| (id, (u, n)))
-        .collect();
-    // A page's author is who wrote its first revision.
-    let first_authors: HashMap<i64, i64> = page_revisions::table
-        .filter(page_revisions::number.eq(1))
-        .select((page_revisions::page_id, page_revisions::author_id))
-        .load::<(i64, Option<i64>)>(conn)
-        .map_err(|e| fail(e.into()))?
-        .into_iter()
-        .filter_map(|(page, author)| Some((page, author?)))
-        .collect();
-    let author = |id: Option<i64>| id.and_then(|id| people.get(&id));
+    let authors = Authors::load(conn)?;
     for summary in &pages {
         let page = crate::pages::repo::page(conn, &summary.slug).map_err(fail)?;
-        let units = crate::pages::repo::units_of(conn, page.id).map_err(fail)?;
-        let by = author(first_authors.get(&page.id).copied());
-        let front = FrontMatter {
-            id: page.id,
-            title: &page.title,
-            slug: Some(&page.slug),
-            source: None,
-            author: by.map(|(u, _)| u.as_str()),
-            author_name: by.map(|(_, n)| n.as_str()),
-            units: unit_keys(&units),
-            tags: crate::pages::repo::tags_of(conn, page.id).map_err(fail)?,
-            revision: page.revision,
-            created: utc(page.created_at),
-            updated: utc(page.updated_at),
-        };
-        let text = document(&front, &links.rewrite(&page.body, true)).map_err(fail)?;
-        crate::files::write_bytes(
-            &dir.join("pages").join(format!("{}.md", page.slug)),
-            text.as_bytes(),
-        )?;
+        let text = page_document(conn, &page, &authors, &links)?;
+        let file = dir.join("pages").join(format!("{}.md", page.slug));
+        crate::files::write_bytes(&file, text.as_bytes())?;
     }
     for summary in &lessons {
-        let l = crate::lessons::repo::lesson(conn, summary.id).map_err(fail)?;
-        let units = crate::lessons::repo::units_of(conn, l.id).map_err(fail)?;
-        let source = l.source();
-        let by = author(l.author_id);
-        let front = FrontMatter {
-            id: l.id,
-            title: &l.title,
-            slug: None,
-            source: Some(match source.reference() {
-                "" => source.kind().to_string(),
-                r => format!("{}:{r}", source.kind()),
-            }),
-            author: by.map(|(u, _)| u.as_str()),
-            author_name: by.map(|(_, n)| n.as_str()),
-            units: unit_keys(&units),
-            tags: crate::lessons::repo::tags_of(conn, l.id).map_err(fail)?,
-            revision: l.revision,
-            created: utc(l.created_at),
-            updated: utc(l.updated_at),
-        };
-        let text = document(&front, &links.rewrite(&l.body, false)).map_err(fail)?;
-        crate::files::write_bytes(
-            &dir.join("lessons").join(&lesson_names[&l.id]),
-            text.as_bytes(),
-        )?;
+        let lesson = crate::lessons::repo::lesson(conn, summary.id).map_err(fail)?;
+        let text = lesson_document(conn, &lesson, &authors, &links)?;
+        let file = dir.join("lessons").join(&lesson_names[&lesson.id]);
+        crate::files::write_bytes(&file, text.as_bytes())?;
     }
     Ok(Written {
         pages: pages.len(),
         lessons: lessons.len(),
         images: image_names.len(),
     })
+}
+
+fn fail(e: AppError) -> String {
+    e.to_string()
+}
+
+/// Who wrote what: every person's username and name, and each page's first author.
+struct Authors {
+    people: HashMap<i64, (String, String)>,
+    /// A page's author is who wrote its first revision.
+    of_page: HashMap<i64, i64>,
+}
+
+impl Authors {
+    fn load(conn: &mut AnyConnection) -> Result<Authors, String> {
+        let people = people::table
+            .select((people::id, people::username, people::display_name))
+            .load::<(i64, String, String)>(conn)
+            .map_err(|e| fail(e.into()))?
+            .into_iter()
+            .map(|(id, u, n)| (id, (u, n)))
+            .collect();
+        let of_page = page_revisions::table
+            .filter(page_revisions::number.eq(1))
+            .select((page_revisions::page_id, page_revisions::author_id))
+            .load::<(i64, Option<i64>)>(conn)
+            .map_err(|e| fail(e.into()))?
+            .into_iter()
+            .filter_map(|(page, author)| Some((page, author?)))
+            .collect();
+        Ok(Authors { people, of_page })
+    }
+
+    /// (username, name) of a person.
+    fn get(&self, id: Option<i64>) -> Option<&(String, String)> {
+        id.and_then(|id| self.people.get(&id))
+    }
+}
+
+/// A page as a Markdown file with front matter.
+fn page_document(
+    conn: &mut AnyConnection,
+    page: &Page,
+    authors: &Authors,
+    links: &Links,
+) -> Result<String, String> {
+    let units = crate::pages::repo::units_of(conn, page.id).map_err(fail)?;
+    let by = authors.get(authors.of_page.get(&page.id).copied());
+    let front = FrontMatter {
+        id: page.id,
+        title: &page.title,
+        slug: Some(&page.slug),
+        source: None,
+        author: by.map(|(u, _)| u.as_str()),
+        author_name: by.map(|(_, n)| n.as_str()),
+        units: unit_keys(&units),
+        tags: crate::pages::repo::tags_of(conn, page.id).map_err(fail)?,
+        revision: page.revision,
+        created: utc(page.created_at),
+        updated: utc(page.updated_at),
+    };
+    document(&front, &links.rewrite(&page.body, true)).map_err(fail)
+}
+
+/// A lesson as a Markdown file with front matter.
+fn lesson_document(
+    conn: &mut AnyConnection,
+    l: &Lesson,
+    authors: &Authors,
+    links: &Links,
+) -> Result<String, String> {
+    let units = crate::lessons::repo::units_of(conn, l.id).map_err(fail)?;
+    let source = l.source();
+    let by = authors.get(l.author_id);
+    let front = FrontMatter {
+        id: l.id,
+        title: &l.title,
+        slug: None,
+        source: Some(match source.reference() {
+            "" => source.kind().to_string(),
+            r => format!("{}:{r}", source.kind()),
+        }),
+        author: by.map(|(u, _)| u.as_str()),
+        author_name: by.map(|(_, n)| n.as_str()),
+        units: unit_keys(&units),
+        tags: crate::lessons::repo::tags_of(conn, l.id).map_err(fail)?,
+        revision: l.revision,
+        created: utc(l.created_at),
+        updated: utc(l.updated_at),
+    };
+    document(&front, &links.rewrite(&l.body, false)).map_err(fail)
 }
