@@ -105,31 +105,7 @@ pub fn merge_duplicate_health_sessions(conn: &mut AnyConnection) -> AppResult<()
                 })
                 .flatten();
             for dup in &group[1..] {
-                let kept: Vec<(i64, i64)> = health_votes::table
-                    .filter(health_votes::session_id.eq(keep))
-                    .select((health_votes::person_id, health_votes::indicator_id))
-                    .load(c)?;
-                let theirs: Vec<(i64, i64)> = health_votes::table
-                    .filter(health_votes::session_id.eq(dup.id))
-                    .select((health_votes::person_id, health_votes::indicator_id))
-                    .load(c)?;
-                for (person, indicator) in theirs {
-                    let vote = health_votes::table
-                        .filter(health_votes::session_id.eq(dup.id))
-                        .filter(health_votes::person_id.eq(person))
-                        .filter(health_votes::indicator_id.eq(indicator));
-                    if kept.contains(&(person, indicator)) {
-                        diesel::delete(vote).execute(c)?;
-                        dropped.push(format!(
-                            "session {} person {person} indicator {indicator}",
-                            dup.id
-                        ));
-                    } else {
-                        diesel::update(vote)
-                            .set(health_votes::session_id.eq(keep))
-                            .execute(c)?;
-                    }
-                }
+                move_votes(c, dup.id, keep, &mut dropped)?;
                 diesel::delete(health_sessions::table.find(dup.id)).execute(c)?;
                 changes.push(Change::new(
                     EntityKind::HealthSession,
@@ -164,6 +140,41 @@ pub fn merge_duplicate_health_sessions(conn: &mut AnyConnection) -> AppResult<()
         );
         Ok(())
     })
+}
+
+/// Moves session `from`'s votes to session `to`; a vote whose person already voted that
+/// indicator in `to` is dropped (and named in `dropped`).
+fn move_votes(
+    c: &mut AnyConnection,
+    from: i64,
+    to: i64,
+    dropped: &mut Vec<String>,
+) -> AppResult<()> {
+    let kept: Vec<(i64, i64)> = health_votes::table
+        .filter(health_votes::session_id.eq(to))
+        .select((health_votes::person_id, health_votes::indicator_id))
+        .load(c)?;
+    let theirs: Vec<(i64, i64)> = health_votes::table
+        .filter(health_votes::session_id.eq(from))
+        .select((health_votes::person_id, health_votes::indicator_id))
+        .load(c)?;
+    for (person, indicator) in theirs {
+        let vote = health_votes::table
+            .filter(health_votes::session_id.eq(from))
+            .filter(health_votes::person_id.eq(person))
+            .filter(health_votes::indicator_id.eq(indicator));
+        if kept.contains(&(person, indicator)) {
+            diesel::delete(vote).execute(c)?;
+            dropped.push(format!(
+                "session {from} person {person} indicator {indicator}"
+            ));
+        } else {
+            diesel::update(vote)
+                .set(health_votes::session_id.eq(to))
+                .execute(c)?;
+        }
+    }
+    Ok(())
 }
 
 #[cfg(test)]
