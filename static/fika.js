@@ -1,6 +1,10 @@
 // fika: progressive enhancement only. Every page works without this file.
 "use strict";
 document.addEventListener("DOMContentLoaded", () => {
+  // A form's own address and method, read from its attributes: `form.action` and
+  // `form.method` return a field instead when the form has one named "action" or "method".
+  const formTarget = (form) => new URL(form.getAttribute("action") || "", location.href).href;
+  const formMethod = (form) => (form.getAttribute("method") || "get").toLowerCase();
   // Select a freshly created API token on click, so it is easy to copy.
   const secret = document.getElementById("new-token");
   if (secret) {
@@ -122,7 +126,7 @@ document.addEventListener("DOMContentLoaded", () => {
   if (imageForm && body) {
     imageForm.addEventListener("submit", (event) => {
       event.preventDefault();
-      fetch(imageForm.action, {
+      fetch(formTarget(imageForm), {
         method: "POST",
         body: new FormData(imageForm),
         headers: { Accept: "application/json" },
@@ -133,7 +137,7 @@ document.addEventListener("DOMContentLoaded", () => {
           const at = body.selectionStart || body.value.length;
           body.value = body.value.slice(0, at) + "\n" + j.markdown + "\n" + body.value.slice(at);
           body.dispatchEvent(new Event("input"));
-          imageForm.reset();
+          HTMLFormElement.prototype.reset.call(imageForm);
         })
         .catch((message) => alert(message || "The image could not be uploaded."));
     });
@@ -267,12 +271,12 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     live.addEventListener("submit", (e) => {
       const form = e.target;
-      if (!(form instanceof HTMLFormElement) || form.method.toLowerCase() !== "post") return;
+      if (!(form instanceof HTMLFormElement) || formMethod(form) !== "post") return;
       e.preventDefault();
       const typing = document.activeElement && document.activeElement.id;
       const body = new URLSearchParams(new FormData(form, e.submitter));
       busy = true;
-      fetch(form.action, { method: "POST", body, credentials: "same-origin" })
+      fetch(formTarget(form), { method: "POST", body, credentials: "same-origin" })
         .then((r) => r.text())
         .then((html) => {
           if (!apply(html, true)) { location.assign(url); return; }

@@ -331,7 +331,10 @@ async fn add_action(
 
 #[derive(Deserialize)]
 struct ReviewForm {
-    action: i64,
+    /// The action item; "action" is what pages served before the field was renamed sent (a
+    /// field named "action" hid the form's own address from scripts).
+    #[serde(alias = "action")]
+    item: i64,
     verdict: String,
 }
 
@@ -344,7 +347,7 @@ async fn review(
     let id = id.into_inner();
     let verdict = Verdict::parse(&form.verdict)
         .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a verdict.", form.verdict)))?;
-    let done = flow::review(&state, &viewer, id, form.action, verdict).await;
+    let done = flow::review(&state, &viewer, id, form.item, verdict).await;
     after(&state, &viewer, id, done, "phase", |_| {}).await
 }
 

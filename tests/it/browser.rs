@@ -802,6 +802,23 @@ async fn two_people_in_a_retro_see_each_others_cards_after_the_reveal_without_re
     .await;
     let path = coach.path().await;
 
+    // A retro opens with the review of the squad's earlier action items: the verdict is
+    // sent by the script (no reload) and kept.
+    c.execute("window.sameBoard = 'yes'", vec![]).await.unwrap();
+    coach.click(".verdicts button[value=done]").await;
+    eventually("the review verdict was not kept", || async {
+        coach
+            .js_text("return document.querySelector('.verdicts [aria-pressed=true]')?.value ?? ''")
+            .await
+            == "done"
+    })
+    .await;
+    assert_eq!(
+        coach.js_text("return window.sameBoard ?? ''").await,
+        "yes",
+        "the verdict was sent without reloading the page"
+    );
+
     let l = &lead.client;
     l.goto(&s.url(&format!("/login?next={path}")))
         .await

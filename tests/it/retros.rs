@@ -487,7 +487,7 @@ async fn action_items_come_back_until_done_and_cards_become_lessons(b: Backend) 
             &format!("/retros/{second}/review"),
             &[
                 ("csrf_token", &it),
-                ("action", &item.to_string()),
+                ("item", &item.to_string()),
                 ("verdict", "open"),
             ],
         )
@@ -511,6 +511,7 @@ async fn action_items_come_back_until_done_and_cards_become_lessons(b: Backend) 
             .await
             .contains("Book a demo slot with support")
     );
+    // A page served before the field was renamed still posts "action".
     let res = pia
         .post_form(
             &format!("/retros/{third}/review"),

@@ -207,3 +207,52 @@ backend_tests!(
     oversized_and_malformed_bodies,
     static_files_and_headers,
 );
+
+/// A form field named like a property of the form element hides that property from scripts:
+/// with `<input name="action">`, `form.action` is the input, and fika.js once posted retro
+/// verdicts to "/retros/[object HTMLInputElement]". fika.js reads the attributes instead, and
+/// no template names a field so. ("name" is allowed: nothing reads `form.name`.)
+#[test]
+fn no_form_field_shadows_a_property_of_its_form() {
+    const PROPERTIES: &[&str] = &[
+        "action",
+        "method",
+        "target",
+        "enctype",
+        "encoding",
+        "elements",
+        "length",
+        "submit",
+        "reset",
+        "id",
+        "acceptCharset",
+        "autocomplete",
+        "noValidate",
+        "requestSubmit",
+        "checkValidity",
+        "reportValidity",
+    ];
+    let mut found = Vec::new();
+    let mut dirs = vec![std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("templates")];
+    while let Some(dir) = dirs.pop() {
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                dirs.push(path);
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            for part in text.split(" name=\"").skip(1) {
+                let name = part.split('"').next().unwrap_or_default();
+                if PROPERTIES.contains(&name) {
+                    found.push(format!("{}: name=\"{name}\"", path.display()));
+                }
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "fields that shadow a form property:\n{}",
+        found.join("\n")
+    );
+}
