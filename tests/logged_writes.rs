@@ -34,13 +34,13 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("auth/repo.rs", "clear_sign_in_failures", "auth state"),
     ("people/repo.rs", "set_password_hash", "auth state"),
     // Images are content-addressed and immutable; the page that links one is logged.
-    ("pages/repo.rs", "store_image", "immutable image"),
+    ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.
     ("lessons/repo.rs", "lock", "row lock"),
-    ("pages/repo.rs", "lock", "row lock"),
+    ("pages/repo/mod.rs", "lock", "row lock"),
     ("postmortems/repo.rs", "lock_in_status", "row lock"),
     ("retros/repo/mod.rs", "touch", "row lock and board version"),
-    ("steps/repo.rs", "touch", "row lock"),
+    ("steps/repo/mod.rs", "touch", "row lock"),
     // Retro board writes come at typing speed and nothing reads them until the retro
     // closes; the retro's `version` column is their log.
     ("retros/repo/board.rs", "add_card", "retro board"),
@@ -52,7 +52,7 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("retros/repo/board.rs", "remove_vote", "retro board"),
     // Back-dating inside the same transaction as the logged write (the index reads the
     // final state at commit), and the demo's retro boards.
-    ("lessons/seed.rs", "seed_lessons", "back-dating"),
+    ("lessons/seed/mod.rs", "seed_lessons", "back-dating"),
     ("demo/steps.rs", "stamp", "back-dating"),
     ("demo/steps.rs", "assess", "back-dating"),
     ("demo/steps.rs", "propose", "back-dating"),
