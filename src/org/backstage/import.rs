@@ -2,7 +2,7 @@
 //! match it, in one transaction (one bad document rolls back everything). Importing the same
 //! files again changes nothing; a dry run makes the same changes and rolls them back.
 //!
-//! `plan.rs` reads the files into a plan; this applies it. A person is found by the entity
+//! `plan/` reads the files into a plan; this applies it. A person is found by the entity
 //! ref stored with them (a user in another namespace, `user:development/guest`, is the person
 //! `development-guest`), else by username; a new person whose username someone else has gets
 //! `-2`, `-3`…, and their ref stored, so the next import finds them again. Memberships get the
