@@ -1,5 +1,6 @@
 //! Units of the org model — tribes, squads, chapters, guilds, trios, alliances — their roles,
-//! slugs, links and alliance initiatives. Types and parsing only; no I/O.
+//! slugs (`slug.rs`), links (`links.rs`) and alliance initiatives. Types and parsing only; no
+//! I/O.
 
 use std::fmt;
 
@@ -8,6 +9,12 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{initiatives, memberships, units};
+
+mod links;
+mod slug;
+
+pub use links::{Link, parse_links, stored_links};
+pub use slug::{MAX_UNIT_SLUG, Slug};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -187,88 +194,6 @@ impl Serialize for Role {
     }
 }
 
-/// A URL-safe name: 1–64 characters (pages: up to 200) of a–z, 0–9 and single dashes.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Slug(String);
-
-/// The longest slug of a unit.
-pub const MAX_UNIT_SLUG: usize = 64;
-
-impl Slug {
-    pub fn parse(raw: &str) -> Result<Slug, String> {
-        Slug::parse_up_to(raw, MAX_UNIT_SLUG)
-    }
-
-    /// A slug of at most `max` characters.
-    pub fn parse_up_to(raw: &str, max: usize) -> Result<Slug, String> {
-        let s = raw.trim().to_ascii_lowercase();
-        let ok = !s.is_empty()
-            && s.len() <= max
-            && s.chars()
-                .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-            && !s.starts_with('-')
-            && !s.ends_with('-')
-            && !s.contains("--");
-        if ok {
-            Ok(Slug(s))
-        } else {
-            Err(format!(
-                "A slug has 1–{max} characters: letters a–z, digits and single dashes (e.g. \"core-payments\")."
-            ))
-        }
-    }
-
-    /// A slug made from a name: "Core Payments & Billing (EU)" → "core-payments-billing-eu".
-    pub fn from_name(name: &str) -> Option<Slug> {
-        Slug::from_name_up_to(name, MAX_UNIT_SLUG)
-    }
-
-    /// A slug made from a name, cut at a dash to at most `max` characters.
-    pub fn from_name_up_to(name: &str, max: usize) -> Option<Slug> {
-        let mut out = String::new();
-        for c in name.chars().flat_map(fold_char) {
-            if c.is_ascii_alphanumeric() {
-                out.push(c.to_ascii_lowercase());
-            } else if !out.is_empty() && !out.ends_with('-') {
-                out.push('-');
-            }
-        }
-        let trimmed: String = out.trim_end_matches('-').chars().take(max).collect();
-        Slug::parse_up_to(trimmed.trim_end_matches('-'), max).ok()
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Slug {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Folds common accented letters to ASCII, so Swedish and other names make readable slugs.
-fn fold_char(c: char) -> Vec<char> {
-    match c {
-        'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' => {
-            vec!['a']
-        }
-        'ö' | 'ø' | 'ò' | 'ó' | 'ô' | 'õ' | 'Ö' | 'Ø' | 'Ò' | 'Ó' | 'Ô' | 'Õ' => {
-            vec!['o']
-        }
-        'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => vec!['e'],
-        'í' | 'ì' | 'î' | 'ï' | 'Í' | 'Ì' | 'Î' | 'Ï' => vec!['i'],
-        'ú' | 'ù' | 'û' | 'ü' | 'Ú' | 'Ù' | 'Û' | 'Ü' => vec!['u'],
-        'ñ' | 'Ñ' => vec!['n'],
-        'ç' | 'Ç' => vec!['c'],
-        'ß' => vec!['s', 's'],
-        'æ' | 'Æ' => vec!['a', 'e'],
-        '&' => vec!['-'],
-        c => vec![c],
-    }
-}
-
 /// An alliance initiative's stage.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 pub enum Stage {
@@ -314,51 +239,6 @@ impl Stage {
         let s = s.trim_end_matches(" it");
         Stage::ALL.into_iter().find(|st| st.as_str() == s)
     }
-}
-
-/// A link shown on a profile or unit page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-pub struct Link {
-    pub label: String,
-    pub url: String,
-}
-
-/// Parses links written one a line, "Label https://…" or just the URL. Only http(s) and
-/// mailto URLs are accepted: a `javascript:` link must never reach a page.
-pub fn parse_links(text: &str) -> Result<Vec<Link>, String> {
-    let mut links = Vec::new();
-    for (n, line) in text.lines().map(str::trim).enumerate() {
-        if line.is_empty() {
-            continue;
-        }
-        let (label, url) = match line.rsplit_once(char::is_whitespace) {
-            Some((label, url)) => (label.trim(), url.trim()),
-            None => ("", line),
-        };
-        let lower = url.to_ascii_lowercase();
-        let ok = (lower.starts_with("https://") || lower.starts_with("http://")) && url.len() > 8
-            || lower.starts_with("mailto:") && url.len() > 7;
-        if !ok {
-            return Err(format!(
-                "Link {} ({line:?}) needs a URL starting with https://, http:// or mailto:.",
-                n + 1
-            ));
-        }
-        let label = if label.is_empty() { url } else { label };
-        links.push(Link {
-            label: label.to_string(),
-            url: url.to_string(),
-        });
-    }
-    Ok(links)
-}
-
-/// Links already stored were checked when saved; a bad line is skipped, never shown.
-pub fn stored_links(text: &str) -> Vec<Link> {
-    text.lines()
-        .filter_map(|l| parse_links(l).ok())
-        .flatten()
-        .collect()
 }
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
