@@ -1,0 +1,151 @@
+//! A rule-based checker for blameless post-mortems.
+//!
+//! [`Rules::check`] scans free text for blaming language (counterfactuals, judging words,
+//! "human error" as a cause, people named as the cause, "why did you" questions) and returns
+//! [`Finding`]s: the rule, the exact phrase and where it is (character offsets), why the
+//! phrase hurts learning, and a suggested rewrite. It only points things out; it never
+//! rewrites or rejects text.
+//!
+//! # Rule file
+//!
+//! The rules are data: `blameless-rules.yaml` beside this folder is built in
+//! ([`Rules::builtin`]), and an admin can extend it with a file in the same format
+//! ([`Rules::extended`], [`Rules::load`]). The YAML file's header is the full reference; in
+//! short:
+//!
+//! ```yaml
+//! rules:
+//!   - id: counterfactual          # required; a rule with a built-in id overrides that rule
+//!     name: Counterfactual        # defaults to the id
+//!     places: anywhere            # or contributing_factors
+//!     reason: Why this hurts learning.
+//!     suggestion: A suggested rewrite.
+//!     phrases:                    # replaces the built-in list when overriding
+//!       - should have
+//!       - { phrase: "fail to", suggestion: "A phrase-specific suggestion." }
+//!     extra_phrases: [ought to have]   # appended to the phrases
+//!     disabled: false             # true switches a built-in rule off
+//! ```
+//!
+//! A phrase is words separated by spaces, matched case-insensitively as whole words with
+//! common inflections ("fail" also matches "fails", "failed", "failing"; "careless" also
+//! "carelessly", "carelessness"). `word=` matches the exact word only; `a|b` matches either
+//! word; `{person}` matches a known person (full display name in any case, first name when
+//! Capitalized, `@username`, or he/she/him/her/you — pronouns only inside a longer phrase);
+//! `{possessive}` matches any word ending in 's. Between the words of a phrase the text may
+//! have whitespace (at most one line break), markdown emphasis or a single hyphen, so a phrase
+//! never matches across a sentence end.
+//!
+//! # Matching
+//!
+//! The text is tokenised once (words are runs of letters and digits, with apostrophes and
+//! underscores allowed between letters; `@name` is one token). Every phrase is indexed by the
+//! word forms its first word can take, so checking is one hash lookup per token plus the
+//! (short) phrase comparisons; a 100 KB text takes a few milliseconds.
+//!
+//! # Parts
+//!
+//! `tokens` cuts text into words (the normalised form every comparison uses); `people`
+//! recognises the organization's people in those words; `rule_file` reads and merges rule
+//! files and `table` compiles them into the phrases a [`Rules`] holds; `matching` finds
+//! every phrase that matches, and `findings` keeps the non-overlapping ones as [`Finding`]s.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+mod findings;
+mod matching;
+mod people;
+mod rule_file;
+mod table;
+#[cfg(test)]
+mod tests;
+mod tokens;
+
+pub use findings::Finding;
+pub use people::People;
+
+use rule_file::{merge, parse_file};
+use table::{Phrase, Rule, compile};
+use tokens::tokenize;
+
+/// The rules shipped with fika.
+const BUILTIN_YAML: &str = include_str!("../blameless-rules.yaml");
+
+/// A person the checker knows, to recognise people named as the cause.
+#[derive(Debug, Clone)]
+pub struct PersonRef {
+    pub username: String,
+    pub display_name: String,
+}
+
+/// Where the text comes from: some rules apply only to contributing factors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Place {
+    Anywhere,
+    ContributingFactors,
+}
+
+/// The compiled rules.
+#[derive(Debug, Clone)]
+pub struct Rules {
+    rules: Vec<Rule>,
+    phrases: Vec<Phrase>,
+    /// Word form → phrases whose first element is a word taking that form.
+    by_word: HashMap<String, Vec<usize>>,
+    /// Phrases starting with `{person}`.
+    person_start: Vec<usize>,
+    /// Phrases starting with `{possessive}`.
+    possessive_start: Vec<usize>,
+}
+
+impl Rules {
+    /// The rules shipped with fika (`blameless-rules.yaml`); Err only if that file is broken.
+    pub fn builtin() -> Result<Rules, String> {
+        let specs =
+            parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
+        compile(merge(Vec::new(), specs)?).map_err(|e| format!("built-in blameless rules: {e}"))
+    }
+
+    /// The built-in rules extended by an admin's file (same format): a rule whose id equals a
+    /// built-in one replaces its fields (omitted fields are kept); `disabled: true` on such a
+    /// rule removes it; new ids are added after the built-in rules.
+    pub fn extended(admin_yaml: &str) -> Result<Rules, String> {
+        let base =
+            parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
+        let base = merge(Vec::new(), base)?;
+        let admin = parse_file(admin_yaml)?;
+        compile(merge(base, admin)?)
+    }
+
+    /// The built-in rules, extended by the file at `path` when it exists.
+    pub fn load(path: &Path) -> Result<Rules, String> {
+        match std::fs::read_to_string(path) {
+            Ok(text) => Rules::extended(&text).map_err(|e| format!("{}: {e}", path.display())),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Rules::builtin(),
+            Err(e) => Err(format!("cannot read {}: {e}", path.display())),
+        }
+    }
+
+    /// Findings in `text`, in order of start, no two overlapping (of overlapping matches the
+    /// earlier-starting wins, then the longer, then the rule listed first). `people` are the
+    /// organization's people, to recognise names.
+    pub fn check(&self, text: &str, place: Place, people: &[PersonRef]) -> Vec<Finding> {
+        self.check_known(text, place, &People::new(people))
+    }
+
+    /// [`check`](Self::check) with the people indexed once, for checking many texts.
+    pub fn check_known(&self, text: &str, place: Place, people: &People) -> Vec<Finding> {
+        let toks = tokenize(text);
+        let found = self.matches(&toks, place, people);
+        self.findings(text, &toks, found)
+    }
+
+    /// (id, name, reason) of every rule, in rule order.
+    pub fn describe(&self) -> Vec<(String, String, String)> {
+        self.rules
+            .iter()
+            .map(|r| (r.id.clone(), r.name.clone(), r.reason.clone()))
+            .collect()
+    }
+}

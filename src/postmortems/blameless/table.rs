@@ -1,0 +1,174 @@
+//! The compiled rule table: each rule's phrases parsed into elements, their words expanded
+//! to inflected forms, and indexed by what their first element can match.
+
+use std::collections::{HashMap, HashSet};
+
+use super::Rules;
+use super::rule_file::{PlaceSpec, Resolved};
+use super::tokens::tokenize;
+
+#[derive(Debug, Clone)]
+pub(super) struct Rule {
+    pub(super) id: String,
+    pub(super) name: String,
+    pub(super) factors_only: bool,
+    pub(super) reason: String,
+    pub(super) suggestion: String,
+}
+
+#[derive(Debug, Clone)]
+pub(super) struct Phrase {
+    pub(super) rule: usize,
+    pub(super) elems: Vec<Elem>,
+    pub(super) suggestion: Option<String>,
+    /// Whether `{person}` may be a pronoun (not when the phrase is `{person}` alone).
+    pub(super) pronouns: bool,
+}
+
+#[derive(Debug, Clone)]
+pub(super) enum Elem {
+    /// Any of these lower-case forms.
+    Word(HashSet<String>),
+    Person,
+    Possessive,
+}
+
+pub(super) fn compile(resolved: Vec<Resolved>) -> Result<Rules, String> {
+    let mut rules = Rules {
+        rules: Vec::new(),
+        phrases: Vec::new(),
+        by_word: HashMap::new(),
+        person_start: Vec::new(),
+        possessive_start: Vec::new(),
+    };
+    for r in resolved {
+        let id = &r.id;
+        for (field, value) in [
+            ("name", &r.name),
+            ("reason", &r.reason),
+            ("suggestion", &r.suggestion),
+        ] {
+            if value.trim().is_empty() {
+                return Err(format!("rule `{id}`: `{field}` is empty"));
+            }
+        }
+        if r.phrases.is_empty() {
+            return Err(format!("rule `{id}` has no phrases"));
+        }
+        let ri = rules.rules.len();
+        for spec in &r.phrases {
+            let elems = parse_phrase(&spec.phrase)
+                .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
+            let p = rules.phrases.len();
+            match &elems[0] {
+                Elem::Word(forms) => forms
+                    .iter()
+                    .for_each(|f| rules.by_word.entry(f.clone()).or_default().push(p)),
+                Elem::Person => rules.person_start.push(p),
+                Elem::Possessive => rules.possessive_start.push(p),
+            }
+            let suggestion = spec
+                .suggestion
+                .clone()
+                .filter(|s| !s.trim().is_empty())
+                .map(|s| s.trim().to_string());
+            rules.phrases.push(Phrase {
+                rule: ri,
+                pronouns: elems.len() > 1,
+                elems,
+                suggestion,
+            });
+        }
+        rules.rules.push(Rule {
+            id: r.id.clone(),
+            name: r.name.trim().to_string(),
+            factors_only: r.places == PlaceSpec::ContributingFactors,
+            reason: r.reason.trim().to_string(),
+            suggestion: r.suggestion.trim().to_string(),
+        });
+    }
+    Ok(rules)
+}
+
+fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
+    let mut elems = Vec::new();
+    for word in text.split_whitespace() {
+        if word.starts_with('{') || word.ends_with('}') {
+            elems.push(match word {
+                "{person}" => Elem::Person,
+                "{possessive}" => Elem::Possessive,
+                _ => {
+                    return Err(format!(
+                        "unknown placeholder `{word}` (known: {{person}}, {{possessive}}; a placeholder is a word of its own)"
+                    ));
+                }
+            });
+            continue;
+        }
+        let mut forms = HashSet::new();
+        for alt in word.split('|') {
+            let (core, exact) = match alt.strip_suffix('=') {
+                Some(core) => (core, true),
+                None => (alt, false),
+            };
+            let toks = tokenize(core);
+            let single =
+                toks.len() == 1 && toks[0].start == 0 && toks[0].end == core.chars().count();
+            if !single || toks[0].lower.starts_with('@') {
+                return Err(format!(
+                    "`{alt}` is not a single word (write words separated by spaces, alternatives as a|b, \
+                     and an exact word as word=; punctuation is not matched)"
+                ));
+            }
+            let lower = toks.into_iter().next().map(|t| t.lower).unwrap_or_default();
+            if exact {
+                forms.insert(lower);
+            } else {
+                forms.extend(inflections(&lower));
+            }
+        }
+        elems.push(Elem::Word(forms));
+    }
+    if elems.is_empty() {
+        return Err("the phrase is empty".to_string());
+    }
+    Ok(elems)
+}
+
+/// `word` and its common inflections (over-generating is harmless: forms that are not
+/// English words never occur in text).
+pub(super) fn inflections(word: &str) -> Vec<String> {
+    let mut out = vec![word.to_string()];
+    for suffix in ["s", "es", "ed", "d", "ing", "ly", "ness", "ity"] {
+        out.push(format!("{word}{suffix}"));
+    }
+    let chars: Vec<char> = word.chars().collect();
+    let n = chars.len();
+    let vowel = |c: char| "aeiou".contains(c);
+    if n >= 2 {
+        let stem: String = chars[..n - 1].iter().collect();
+        let last = chars[n - 1];
+        if last == 'y' && !vowel(chars[n - 2]) {
+            for suffix in ["ies", "ied", "ily", "iness"] {
+                out.push(format!("{stem}{suffix}"));
+            }
+        }
+        if last == 'e' {
+            for suffix in ["ing", "ity"] {
+                out.push(format!("{stem}{suffix}"));
+            }
+        }
+        if n >= 3
+            && last.is_ascii_alphabetic()
+            && !vowel(last)
+            && !"wxy".contains(last)
+            && vowel(chars[n - 2])
+            && !vowel(chars[n - 3])
+        {
+            for suffix in ["ed", "ing"] {
+                out.push(format!("{word}{last}{suffix}"));
+            }
+        }
+    }
+    out
+}

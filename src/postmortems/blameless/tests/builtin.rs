@@ -1,0 +1,299 @@
+//! The built-in rules: each rule's phrases found, with case and inflections, and the near
+//! misses that must stay quiet.
+
+use super::*;
+
+#[test]
+fn builtin_parses() {
+    let r = rules();
+    assert!(r.phrases.len() > 30);
+}
+
+#[test]
+fn describe_lists_the_required_rules() {
+    let ids: Vec<String> = rules()
+        .describe()
+        .into_iter()
+        .map(|(id, _, _)| id)
+        .collect();
+    for id in [
+        "counterfactual",
+        "judgement",
+        "human-error",
+        "person-as-cause",
+        "person-in-factors",
+        "why-question",
+    ] {
+        assert!(ids.contains(&id.to_string()), "{id} missing from {ids:?}");
+    }
+    for (id, name, reason) in rules().describe() {
+        assert!(!name.is_empty() && reason.len() > 40, "{id}");
+    }
+}
+
+#[test]
+fn counterfactual_exact_finding() {
+    let f = rules().check("We should have rolled back.", Place::Anywhere, &[]);
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].rule, "counterfactual");
+    assert_eq!(f[0].rule_name, "Counterfactual");
+    assert_eq!(
+        (f[0].phrase.as_str(), f[0].start, f[0].end),
+        ("should have", 3, 14)
+    );
+    assert!(f[0].reason.starts_with("Counterfactuals describe a world"));
+    assert!(f[0].suggestion.contains("checklist"));
+}
+
+#[test]
+fn counterfactual_hits_with_case_and_inflections() {
+    for (text, phrase) in [
+        ("SHOULD HAVE known", "SHOULD HAVE"),
+        ("She Should've checked", "Should've"),
+        ("they should\u{2019}ve checked", "should\u{2019}ve"),
+        ("we shouldn't have merged", "shouldn't have"),
+        ("it should not have shipped", "should not have"),
+        ("Bob could have paged", "could have"),
+        ("the operator failed to notice", "failed to"),
+        ("he fails to read it", "fails to"),
+        ("failing to check", "failing to"),
+        ("Fail to restart", "Fail to"),
+        ("she neglects to log", "neglects to"),
+        ("he neglected to log", "neglected to"),
+        ("If only we had", "If only"),
+        ("nobody didn't bother to check", "didn't bother"),
+        ("they did not bother", "did not bother"),
+        ("we ought to have known", "ought to have"),
+        ("should\nhave", "should\nhave"),
+        ("should  -  have", "should  -  have"),
+        ("**should** have", "should** have"),
+    ] {
+        assert_eq!(
+            only(text),
+            ("counterfactual".to_string(), phrase.to_string()),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn counterfactual_near_misses() {
+    none("a shoulder to cry on, shoulders, shouldered");
+    none("we should roll back; it could help");
+    none("We should. Have a look");
+    none("It could, have");
+    none("should\n\nhave");
+    none("fail; to");
+    none("the failed_to_start counter");
+    none("onlyif ifonly");
+}
+
+#[test]
+fn phrase_specific_suggestion() {
+    let f = rules().check("The job failed to start.", Place::Anywhere, &[]);
+    assert_eq!(f.len(), 1);
+    assert!(
+        f[0].suggestion.contains("runbook listed it"),
+        "{}",
+        f[0].suggestion
+    );
+    let f = rules().check("human error", Place::Anywhere, &[]);
+    assert!(
+        f[0].suggestion
+            .contains("The form accepted a date in the wrong format.")
+    );
+}
+
+#[test]
+fn judgement_hits() {
+    for (text, phrase) in [
+        ("a careless change", "careless"),
+        ("Carelessly merged", "Carelessly"),
+        ("pure carelessness", "carelessness"),
+        ("SLOPPY work", "SLOPPY"),
+        ("sloppily done", "sloppily"),
+        ("laziness again", "laziness"),
+        ("lazily reviewed", "lazily"),
+        ("a lazy fix", "lazy"),
+        ("stupid mistake", "stupid"),
+        ("the stupidity of it", "stupidity"),
+        ("negligent handling", "negligent"),
+        ("gross negligence", "negligence"),
+        ("incompetent", "incompetent"),
+        ("Obviously wrong", "Obviously"),
+        ("you simply restart", "simply"),
+        ("he just had to press enter", "just had to"),
+        ("you just need to press enter", "just need to"),
+        ("they just needed to look", "just needed to"),
+        ("_careless_ change", "careless"),
+    ] {
+        assert_eq!(
+            only(text),
+            ("judgement".to_string(), phrase.to_string()),
+            "{text:?}"
+        );
+    }
+}
+
+#[test]
+fn judgement_near_misses() {
+    none("to justify it, simplify the simple rules, justice");
+    none("we shipped just in time; just so");
+    none("Lazarus came back");
+    none("it was not obvious at the time");
+    none("sloppyjoe carelessness_metric");
+}
+
+#[test]
+fn human_error() {
+    assert_eq!(
+        hits("Root cause: human error."),
+        vec![h("human-error", "human error", 12, 23)]
+    );
+    assert_eq!(
+        only("Human Errors happen"),
+        ("human-error".into(), "Human Errors".into())
+    );
+    assert_eq!(
+        only("it was operator error"),
+        ("human-error".into(), "operator error".into())
+    );
+    assert_eq!(
+        only("classic user error"),
+        ("human-error".into(), "user error".into())
+    );
+    none("the user errored out");
+    none("human, error");
+    none("a user-facing error");
+}
+
+#[test]
+fn person_as_cause() {
+    assert_eq!(
+        hits("It was Alice's fault."),
+        vec![h("person-as-cause", "Alice's fault", 7, 20)]
+    );
+    assert_eq!(
+        hits("ops\u{2019}s mistake"),
+        vec![h("person-as-cause", "ops\u{2019}s mistake", 0, 13)]
+    );
+    assert_eq!(
+        hits("Whose fault was it?"),
+        vec![h("person-as-cause", "Whose fault", 0, 11)]
+    );
+    assert_eq!(
+        hits("Alice caused the outage"),
+        vec![h("person-as-cause", "Alice caused", 0, 12)]
+    );
+    assert_eq!(
+        hits("it failed because of Alice"),
+        vec![h("person-as-cause", "because of Alice", 10, 26)]
+    );
+    assert_eq!(
+        hits("caused by @alice"),
+        vec![h("person-as-cause", "caused by @alice", 0, 16)]
+    );
+    assert_eq!(
+        hits("due to alice andersson."),
+        vec![h("person-as-cause", "due to alice andersson", 0, 22)]
+    );
+    assert_eq!(
+        hits("because of Alice Andersson's change"),
+        vec![h("person-as-cause", "because of Alice Andersson's", 0, 28)]
+    );
+    assert_eq!(
+        hits("because of him"),
+        vec![h("person-as-cause", "because of him", 0, 14)]
+    );
+    assert_eq!(
+        hits("she broke prod"),
+        vec![h("person-as-cause", "she broke", 0, 9)]
+    );
+    assert_eq!(
+        hits("Alice was to blame"),
+        vec![h("person-as-cause", "Alice was to blame", 0, 18)]
+    );
+    assert_eq!(
+        hits("Alice causes outages"),
+        vec![h("person-as-cause", "Alice causes", 0, 12)]
+    );
+}
+
+#[test]
+fn person_as_cause_near_misses() {
+    none("the timeout caused a retry storm");
+    none("because of the timeout");
+    none("due to load; it broke");
+    // A lower-case first name is not taken for a person ("alice" may be a host name).
+    none("alice caused it");
+    // Unknown people and e-mail addresses are not people.
+    none("Bob caused it because of @bob");
+    none("mail alice@example.com caused it");
+    none("it's fault-tolerant; that's mistake-free");
+    assert_eq!(
+        hits_with(&rules(), "Alice caused it", Place::Anywhere, &[]),
+        vec![]
+    );
+}
+
+#[test]
+fn person_in_factors() {
+    assert_eq!(
+        factors("- @alice deployed late"),
+        vec![h("person-in-factors", "@alice", 2, 8)]
+    );
+    assert_eq!(
+        factors("Alice Andersson was on call"),
+        vec![h("person-in-factors", "Alice Andersson", 0, 15)]
+    );
+    assert_eq!(
+        factors("alice andersson was on call"),
+        vec![h("person-in-factors", "alice andersson", 0, 15)]
+    );
+    assert_eq!(
+        factors("Paged Alice late"),
+        vec![h("person-in-factors", "Alice", 6, 11)]
+    );
+    assert_eq!(
+        factors("Alice's laptop died"),
+        vec![h("person-in-factors", "Alice's", 0, 7)]
+    );
+    assert_eq!(
+        factors("@Alice's change"),
+        vec![h("person-in-factors", "@Alice's", 0, 8)]
+    );
+    // Not outside contributing factors, not lower-case first names, not pronouns alone.
+    assert_eq!(
+        hits("@alice deployed late; Alice Andersson was on call"),
+        vec![]
+    );
+    assert_eq!(factors("alice the host ran out of disk"), vec![]);
+    assert_eq!(factors("she was paged at 3am; @bob too"), vec![]);
+    assert_eq!(factors("the alert was noisy"), vec![]);
+}
+
+#[test]
+fn why_questions() {
+    assert_eq!(
+        hits("Why did you restart it?"),
+        vec![h("why-question", "Why did you", 0, 11)]
+    );
+    assert_eq!(
+        only("why didn\u{2019}t you page"),
+        ("why-question".into(), "why didn\u{2019}t you".into())
+    );
+    assert_eq!(
+        only("Why would he do that"),
+        ("why-question".into(), "Why would he".into())
+    );
+    assert_eq!(
+        only("why did Alice Andersson skip it"),
+        ("why-question".into(), "why did Alice Andersson".into())
+    );
+    assert_eq!(
+        only("why did @alice skip it"),
+        ("why-question".into(), "why did @alice".into())
+    );
+    none("why did the alert not fire?");
+    none("why did it take so long");
+}

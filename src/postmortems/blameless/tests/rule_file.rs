@@ -1,0 +1,194 @@
+//! An admin's rule file: replacing, extending, disabling and adding rules, broken files
+//! explained, loading from disk; and the inflected forms a phrase's words take.
+
+use super::super::table::inflections;
+use super::*;
+
+#[test]
+fn extended_replaces_a_rule() {
+    let r = Rules::extended(
+        "rules:\n  - id: counterfactual\n    phrases:\n      - ought to\n      - { phrase: would have, suggestion: Say what happened. }\n",
+    )
+    .unwrap();
+    assert_eq!(
+        hits_with(&r, "we should have", Place::Anywhere, &[]),
+        vec![]
+    );
+    let f = r.check("We would have known", Place::Anywhere, &[]);
+    assert_eq!(f.len(), 1);
+    assert_eq!(
+        (
+            f[0].rule.as_str(),
+            f[0].phrase.as_str(),
+            f[0].start,
+            f[0].end
+        ),
+        ("counterfactual", "would have", 3, 13)
+    );
+    assert_eq!(f[0].suggestion, "Say what happened.");
+    assert!(f[0].reason.starts_with("Counterfactuals")); // kept from the built-in rule
+    assert_eq!(r.describe()[0].0, "counterfactual"); // keeps its place
+}
+
+#[test]
+fn extended_extra_phrases_and_places() {
+    let r = Rules::extended(
+        "rules:\n  - id: judgement\n    places: contributing_factors\n    extra_phrases: [heroic]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        hits_with(&r, "careless heroics", Place::Anywhere, &[]),
+        vec![]
+    );
+    assert_eq!(
+        hits_with(&r, "careless heroics", Place::ContributingFactors, &[]),
+        vec![
+            h("judgement", "careless", 0, 8),
+            h("judgement", "heroics", 9, 16)
+        ]
+    );
+}
+
+#[test]
+fn extended_disables_a_rule() {
+    let r = Rules::extended(
+        "rules:\n  - id: judgement\n    disabled: true\n  - id: not-there\n    disabled: true\n",
+    )
+    .unwrap();
+    assert_eq!(
+        hits_with(&r, "a careless change", Place::Anywhere, &[]),
+        vec![]
+    );
+    assert!(!r.describe().iter().any(|(id, _, _)| id == "judgement"));
+    assert_eq!(r.describe().len(), rules().describe().len() - 1);
+}
+
+#[test]
+fn extended_adds_a_rule() {
+    let r = Rules::extended(
+        "# our extra rules\nrules:\n  - id: hero\n    name: Hero culture\n    reason: Heroics hide the missing process.\n    suggestion: Name the missing process.\n    phrases: [\"hero\", \"saved the day=\", \"{person} singlehandedly=\"]\n",
+    )
+    .unwrap();
+    assert_eq!(
+        hits_with(
+            &r,
+            "Alice singlehandedly fixed it; a hero. She saved the days.",
+            Place::Anywhere,
+            &[]
+        ),
+        vec![h("hero", "hero", 33, 37)]
+    );
+    assert_eq!(
+        hits_with(
+            &r,
+            "Alice singlehandedly fixed it; a hero.",
+            Place::Anywhere,
+            &alice()
+        ),
+        vec![
+            h("hero", "Alice singlehandedly", 0, 20),
+            h("hero", "hero", 33, 37)
+        ]
+    );
+    let f = r.check("our heroes saved the day", Place::Anywhere, &alice());
+    assert_eq!(f.len(), 2);
+    assert_eq!(
+        (f[0].phrase.as_str(), f[1].phrase.as_str()),
+        ("heroes", "saved the day")
+    );
+    assert_eq!(
+        (f[0].rule_name.as_str(), f[0].suggestion.as_str()),
+        ("Hero culture", "Name the missing process.")
+    );
+    assert_eq!(r.describe().last().unwrap().0, "hero");
+}
+
+#[test]
+fn extended_accepts_an_empty_file() {
+    assert_eq!(Rules::extended("").unwrap().describe(), rules().describe());
+    assert_eq!(
+        Rules::extended("# nothing yet\n").unwrap().describe(),
+        rules().describe()
+    );
+    assert_eq!(
+        Rules::extended("rules: []\n").unwrap().describe(),
+        rules().describe()
+    );
+}
+
+#[test]
+fn broken_files_are_explained() {
+    let err = |yaml: &str| Rules::extended(yaml).expect_err(yaml);
+    let e = err("rules: [ {id: x");
+    assert!(e.contains("not valid YAML"), "{e}");
+    let e = err("rules:\n  - id: new-rule\n    phrases: [a]\n    suggestion: s\n");
+    assert!(e.contains("new-rule") && e.contains("reason"), "{e}");
+    let e = err("rules:\n  - id: new-rule\n    reason: r\n    suggestion: s\n");
+    assert!(e.contains("new-rule") && e.contains("no phrases"), "{e}");
+    let e = err("rules:\n  - id: judgement\n    phrase: [a]\n");
+    assert!(e.contains("unknown field `phrase`"), "{e}");
+    let e = err("rules:\n  - id: judgement\n    places: factors\n");
+    assert!(
+        e.contains("factors") && e.contains("contributing_factors"),
+        "{e}"
+    );
+    let e = err("rules:\n  - id: judgement\n    phrases: [\"blame {who}\"]\n");
+    assert!(
+        e.contains("judgement") && e.contains("{who}") && e.contains("{person}"),
+        "{e}"
+    );
+    let e = err("rules:\n  - id: judgement\n    phrases: [\"co-worker\"]\n");
+    assert!(
+        e.contains("judgement") && e.contains("co-worker") && e.contains("single word"),
+        "{e}"
+    );
+    let e = err("rules:\n  - id: judgement\n    phrases: [{ phrase: x, hint: y }]\n");
+    assert!(e.contains("hint"), "{e}");
+    let e = err("rules:\n  - id: judgement\n    phrases: [[a, b]]\n");
+    assert!(e.contains("a phrase must be text"), "{e}");
+    let e = err("rules:\n  - id: Bad Id\n    disabled: true\n");
+    assert!(e.contains("Bad Id"), "{e}");
+    let e = err("rules:\n  - id: a\n    disabled: true\n  - id: a\n    disabled: true\n");
+    assert!(e.contains("`a` appears twice"), "{e}");
+    let e = err("rulez: []\n");
+    assert!(e.contains("rulez"), "{e}");
+    let e = err("rules:\n  - id: judgement\n    phrases: [\"   \"]\n");
+    assert!(e.contains("empty"), "{e}");
+}
+
+#[test]
+fn load_reads_an_admin_file_when_present() {
+    let dir = std::env::temp_dir().join(format!("fika-blameless-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let missing = dir.join("missing.yaml");
+    assert_eq!(
+        Rules::load(&missing).unwrap().describe(),
+        rules().describe()
+    );
+    let good = dir.join("good.yaml");
+    std::fs::write(&good, "rules:\n  - id: why-question\n    disabled: true\n").unwrap();
+    assert_eq!(
+        Rules::load(&good).unwrap().describe().len(),
+        rules().describe().len() - 1
+    );
+    let bad = dir.join("bad.yaml");
+    std::fs::write(&bad, "rules: {").unwrap();
+    let e = Rules::load(&bad).unwrap_err();
+    assert!(e.contains("bad.yaml"), "{e}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn inflection_rules() {
+    let forms = inflections("slip");
+    for f in ["slips", "slipped", "slipping", "slipness"] {
+        assert!(forms.contains(&f.to_string()), "{f}");
+    }
+    let forms = inflections("lazy");
+    for f in ["lazily", "laziness", "lazies", "lazied"] {
+        assert!(forms.contains(&f.to_string()), "{f}");
+    }
+    assert!(inflections("blame").contains(&"blaming".to_string()));
+    assert!(!inflections("fail").contains(&"faill".to_string()));
+    assert!(!inflections("should").contains(&"shoulder".to_string()));
+}
