@@ -1,0 +1,94 @@
+//! Dismissed findings of the blameless checker: which rule, which phrase, in which field,
+//! and why an author or reviewer judged it no blame.
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use crate::db::changelog::{EntityKind, Op};
+use crate::db::schema::blameless_dismissals;
+use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::error::AppResult;
+
+/// A dismissed finding: which rule, which phrase (lower case), in which field, and why.
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = blameless_dismissals)]
+pub struct Dismissal {
+    #[serde(skip)]
+    pub id: i64,
+    #[serde(skip)]
+    pub postmortem_id: i64,
+    pub field: String,
+    pub rule: String,
+    pub phrase: String,
+    pub reason: String,
+    #[serde(skip)]
+    pub person_id: Option<i64>,
+    pub created_at: NaiveDateTime,
+}
+
+pub fn dismissals(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<Dismissal>> {
+    Ok(blameless_dismissals::table
+        .filter(blameless_dismissals::postmortem_id.eq(id))
+        .order(blameless_dismissals::id)
+        .select(Dismissal::as_select())
+        .load(conn)?)
+}
+
+/// Records a dismissal (dismissing the same finding again updates its reason).
+pub fn dismiss(
+    conn: &mut AnyConnection,
+    actor: i64,
+    id: i64,
+    field: &str,
+    rule: &str,
+    phrase: &str,
+    reason: &str,
+) -> AppResult<()> {
+    let phrase = normal_phrase(phrase);
+    write_with_changes(conn, Some(actor), |c, _| {
+        // An upsert, so that the same finding dismissed twice at once (a double click) keeps
+        // one dismissal with the later reason instead of failing on the unique finding.
+        let now = Utc::now().naive_utc();
+        crate::per_backend!(c, |c| diesel::insert_into(blameless_dismissals::table)
+            .values((
+                blameless_dismissals::postmortem_id.eq(id),
+                blameless_dismissals::field.eq(field),
+                blameless_dismissals::rule.eq(rule),
+                blameless_dismissals::phrase.eq(&phrase),
+                blameless_dismissals::reason.eq(reason.trim()),
+                blameless_dismissals::person_id.eq(actor),
+                blameless_dismissals::created_at.eq(now),
+            ))
+            .on_conflict((
+                blameless_dismissals::postmortem_id,
+                blameless_dismissals::field,
+                blameless_dismissals::rule,
+                blameless_dismissals::phrase,
+            ))
+            .do_update()
+            .set((
+                blameless_dismissals::reason.eq(reason.trim()),
+                blameless_dismissals::person_id.eq(actor),
+                blameless_dismissals::created_at.eq(now),
+            ))
+            .execute(c))?;
+        Ok((
+            (),
+            vec![Change::new(
+                EntityKind::Postmortem,
+                id.to_string(),
+                Op::Dismiss,
+            )],
+        ))
+    })
+}
+
+/// A phrase as dismissals keep and compare it: lower case, single spaces (a form sends a
+/// line break inside a phrase back as CRLF).
+pub fn normal_phrase(phrase: &str) -> String {
+    phrase
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .to_lowercase()
+}
