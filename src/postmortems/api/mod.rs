@@ -1,0 +1,256 @@
+//! Post-mortems' JSON API (a contract): `GET/POST /api/v1/postmortems`,
+//! `GET/PUT /api/v1/postmortems/{id}`, plus `POST /api/v1/postmortems/{id}/reviews` for the
+//! workflow and `POST /api/v1/blameless/check` for any text.
+//!
+//! Writes fill the same form as the pages and go through the same parsing, so both refuse the
+//! same input with the same messages (keyed by the form's field names). Drafts are visible
+//! through the API exactly as on the pages: to their people only.
+//!
+//! The handlers are here; what a script sends is read in `body`, and what it gets back is
+//! built in `reply`.
+
+mod body;
+mod reply;
+
+use actix_web::{HttpRequest, HttpResponse, web};
+use serde::Deserialize;
+
+use super::blameless::Place;
+use super::flow::{
+    self, Acknowledge, ListQuery, ReviewInput, ReviewRefused, editable, load, store,
+};
+use super::model::{Postmortem, Status};
+use super::repo::Verdict;
+use crate::auth::Viewer;
+use crate::error::{AppError, AppResult};
+use crate::org::cache::OrgCache;
+use crate::org::cache::org_view;
+use crate::postmortems::blameless::Rules;
+use crate::postmortems::flow::PeopleCache;
+use crate::postmortems::flow::SummaryCache;
+use crate::site::forms::FieldErrors;
+use crate::site::paging::{self, PageQuery};
+use crate::site::views::invalid;
+use crate::state::AppState;
+use body::PostmortemBody;
+use reply::{SummaryJson, respond};
+
+pub fn configure(cfg: &mut web::ServiceConfig) {
+    cfg.route("/api/v1/postmortems", web::get().to(list))
+        .route("/api/v1/postmortems", web::post().to(create))
+        .route("/api/v1/postmortems/{id}", web::get().to(get))
+        .route("/api/v1/postmortems/{id}", web::put().to(update))
+        .route("/api/v1/postmortems/{id}/reviews", web::post().to(review))
+        .route("/api/v1/blameless/check", web::post().to(check));
+}
+
+async fn list(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<ListQuery>,
+    req: HttpRequest,
+    page: web::Query<PageQuery>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let cache = state.part::<SummaryCache>()?;
+    let all = state.db.run(move |c| flow::all(c, &cache)).await?;
+    let rows: Vec<SummaryJson> = q
+        .select(&all, viewer.person(), &org)?
+        .into_iter()
+        .map(|s| SummaryJson::of(s, &org))
+        .collect();
+    paging::respond(&req, &page, rows, |p| p.id.to_string())
+}
+
+async fn get(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let pm = load(&state, &org, &viewer, id.into_inner()).await?;
+    respond(&state, &org, pm, false).await
+}
+
+/// The status a body asks to move to after saving, checked before anything is saved: the
+/// current status is no move (so what `GET` answered can be `PUT` back), draft ⇄ review is,
+/// and publishing is a reviewer's approval, never a `PUT`.
+fn wanted_status(raw: Option<String>, current: Status) -> Result<Option<Status>, FieldErrors> {
+    let Some(raw) = raw.filter(|s| !s.trim().is_empty()) else {
+        return Ok(None);
+    };
+    let refuse = |m: String| {
+        let mut e = FieldErrors::new();
+        e.insert("status", m);
+        Err(e)
+    };
+    match Status::parse(&raw) {
+        Some(s) if s == current => Ok(None),
+        Some(Status::Published) => refuse(
+            "A post-mortem is published by a reviewer's approval: POST \
+             /api/v1/postmortems/{id}/reviews."
+                .into(),
+        ),
+        Some(_) if current == Status::Published => {
+            refuse("A published post-mortem stays published.".into())
+        }
+        Some(s) => Ok(Some(s)),
+        None => refuse(format!("{raw:?} is not a status (draft or review).")),
+    }
+}
+
+async fn save(
+    state: &AppState,
+    viewer: &Viewer,
+    old: Option<Postmortem>,
+    body: PostmortemBody,
+) -> AppResult<HttpResponse> {
+    let me = viewer.require_user()?.id;
+    let org = org_view(state).await?;
+    let (form, status) = body.form();
+    let parsed = form.parse(&org, me);
+    let wanted = wanted_status(status, old.as_ref().map_or(Status::Draft, |p| p.status));
+    let (input, to) = match (parsed, wanted) {
+        (Ok(i), Ok(s)) => (i, s),
+        (Err(mut e), w) => {
+            e.extend(w.err().unwrap_or_default());
+            return Ok(invalid(e));
+        }
+        (_, Err(e)) => return Ok(invalid(e)),
+    };
+    let created = old.is_none();
+    let mut pm = match store(state, &org, viewer, old.as_ref(), input).await? {
+        Ok(pm) => pm,
+        Err(e) => return Ok(invalid(e)),
+    };
+    if let Some(to) = to {
+        pm = flow::move_to(state, &org, viewer, pm.id, to).await?;
+    }
+    respond(state, &org, pm, created).await
+}
+
+async fn create(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    body: web::Json<PostmortemBody>,
+) -> AppResult<HttpResponse> {
+    save(&state, &viewer, None, body.into_inner()).await
+}
+
+async fn update(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    body: web::Json<PostmortemBody>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let old = editable(&state, &org, &viewer, id.into_inner()).await?;
+    save(&state, &viewer, Some(old), body.into_inner()).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ReviewBody {
+    verdict: String,
+    #[serde(default)]
+    comments: String,
+    /// Publish although blameless findings are open.
+    #[serde(default)]
+    acknowledge_findings: bool,
+}
+
+async fn review(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    body: web::Json<ReviewBody>,
+) -> AppResult<HttpResponse> {
+    let b = body.into_inner();
+    let mut e = FieldErrors::new();
+    let Some(verdict) = Verdict::parse(&b.verdict) else {
+        e.insert(
+            "verdict",
+            format!("{:?} is not a verdict (approved or changes).", b.verdict),
+        );
+        return Ok(invalid(e));
+    };
+    let org = org_view(&state).await?;
+    let input = ReviewInput {
+        verdict,
+        comments: b.comments,
+        acknowledge: if b.acknowledge_findings {
+            Acknowledge::All
+        } else {
+            Acknowledge::None
+        },
+        version: None,
+    };
+    match flow::review(&state, &org, &viewer, id.into_inner(), input).await? {
+        Ok(pm) => respond(&state, &org, pm, false).await,
+        Err(ReviewRefused::Findings(n)) => {
+            e.insert(
+                "acknowledge_findings",
+                format!(
+                    "{n} blameless finding(s) are open: request changes, or send \
+                     \"acknowledge_findings\": true to publish anyway."
+                ),
+            );
+            Ok(invalid(e))
+        }
+        Err(ReviewRefused::Comments(m)) => {
+            e.insert("comments", m);
+            Ok(invalid(e))
+        }
+        Err(ReviewRefused::Changed) => Err(AppError::Conflict(
+            "It changed while it was being reviewed; read it again.".into(),
+        )),
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckBody {
+    text: String,
+    /// `contributing_factors` also flags people named as the cause.
+    #[serde(default)]
+    place: Option<String>,
+}
+
+/// The findings of any text: `[{"rule","phrase","start","end","reason","suggestion"}]`, with
+/// `start`/`end` in characters.
+async fn check(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    body: web::Json<CheckBody>,
+) -> AppResult<HttpResponse> {
+    if !viewer.may_browse() {
+        return Err(AppError::Unauthorized);
+    }
+    let b = body.into_inner();
+    let place = match b.place.as_deref().map(str::trim) {
+        None | Some("") | Some("anywhere") => Place::Anywhere,
+        Some("contributing_factors") => Place::ContributingFactors,
+        Some(other) => {
+            let mut e = FieldErrors::new();
+            e.insert(
+                "place",
+                format!("{other:?} is not a place (anywhere or contributing_factors)."),
+            );
+            return Ok(invalid(e));
+        }
+    };
+    let (org_cache, people, rules) = (
+        state.part::<OrgCache>()?,
+        state.part::<PeopleCache>()?,
+        state.part::<Rules>()?,
+    );
+    let findings = state
+        .db
+        .run(move |c| {
+            let org = org_cache.get(c)?;
+            let known = flow::known(c, &people, &org)?;
+            Ok(rules.check_known(&b.text, place, &known))
+        })
+        .await?;
+    Ok(HttpResponse::Ok().json(findings))
+}
