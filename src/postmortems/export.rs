@@ -10,19 +10,48 @@ use crate::org::cache::OrgView;
 /// One post-mortem as a Markdown document; `lessons` are its published lessons (id, title).
 pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base: &str) -> String {
     let i = &pm.input;
-    let unit = |id: i64| {
-        org.snap
+    let names = Names { org };
+    let mut out = String::new();
+    // Writing to a String cannot fail; the results of `writeln!` are ignored on purpose here
+    // and in every helper below.
+    header(&mut out, pm, &names, base);
+    section(&mut out, "Summary", &i.summary);
+    section(&mut out, "Impact", &i.impact);
+    timeline(&mut out, i);
+    factors(&mut out, i);
+    section(&mut out, "Detection", &i.detection);
+    section(&mut out, "What went well", &i.went_well);
+    section(&mut out, "What went wrong", &i.went_wrong);
+    section(&mut out, "Where we got lucky", &i.lucky);
+    lessons_learned(&mut out, i, lessons, base);
+    action_items(&mut out, pm, &names);
+    out
+}
+
+/// Units and people by name, or a placeholder for those who are gone.
+struct Names<'a> {
+    org: &'a OrgView,
+}
+
+impl Names<'_> {
+    fn unit(&self, id: i64) -> String {
+        self.org
+            .snap
             .unit(id)
             .map_or_else(|| "(a former squad)".to_string(), |u| u.name.clone())
-    };
-    let person = |id: i64| {
-        org.snap.person(id).map_or_else(
+    }
+
+    fn person(&self, id: i64) -> String {
+        self.org.snap.person(id).map_or_else(
             || "(a former colleague)".to_string(),
             |p| format!("{} (@{})", p.display_name, p.username),
         )
-    };
-    let mut out = String::new();
-    // Writing to a String cannot fail; the results are ignored on purpose.
+    }
+}
+
+/// The title and the facts list: severity, status, people, times, link.
+fn header(out: &mut String, pm: &Postmortem, names: &Names<'_>, base: &str) {
+    let i = &pm.input;
     let _ = writeln!(out, "# {}\n", one_line(&i.title));
     let _ = writeln!(out, "- Severity: {}", i.severity.key());
     let _ = writeln!(
@@ -33,12 +62,12 @@ pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base:
             .map(|t| format!(" ({})", t.format("%Y-%m-%d")))
             .unwrap_or_default()
     );
-    let squads: Vec<String> = i.squads.iter().map(|s| unit(*s)).collect();
+    let squads: Vec<String> = i.squads.iter().map(|s| names.unit(*s)).collect();
     let _ = writeln!(out, "- Squads involved: {}", squads.join(", "));
-    let authors: Vec<String> = i.authors.iter().map(|a| person(*a)).collect();
+    let authors: Vec<String> = i.authors.iter().map(|a| names.person(*a)).collect();
     let _ = writeln!(out, "- Authors: {}", authors.join(", "));
     if let Some(f) = i.facilitator {
-        let _ = writeln!(out, "- Facilitator: {}", person(f));
+        let _ = writeln!(out, "- Facilitator: {}", names.person(f));
     }
     let d = i.times.durations();
     for (what, at, took) in [
@@ -58,13 +87,16 @@ pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base:
         }
     }
     let _ = writeln!(out, "- Link: {base}{}", pm.url());
-    let section = |out: &mut String, title: &str, text: &str| {
-        if !text.trim().is_empty() {
-            let _ = writeln!(out, "\n## {title}\n\n{}", text.trim());
-        }
-    };
-    section(&mut out, "Summary", &i.summary);
-    section(&mut out, "Impact", &i.impact);
+}
+
+/// A written section, left out when empty.
+fn section(out: &mut String, title: &str, text: &str) {
+    if !text.trim().is_empty() {
+        let _ = writeln!(out, "\n## {title}\n\n{}", text.trim());
+    }
+}
+
+fn timeline(out: &mut String, i: &PostmortemInput) {
     if !i.timeline.is_empty() {
         let _ = writeln!(out, "\n## Timeline (UTC)\n");
         for e in &i.timeline {
@@ -76,16 +108,19 @@ pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base:
             );
         }
     }
+}
+
+fn factors(out: &mut String, i: &PostmortemInput) {
     if !i.factors.is_empty() {
         let _ = writeln!(out, "\n## Contributing factors\n");
         for f in &i.factors {
             let _ = writeln!(out, "- {}", one_line(f));
         }
     }
-    section(&mut out, "Detection", &i.detection);
-    section(&mut out, "What went well", &i.went_well);
-    section(&mut out, "What went wrong", &i.went_wrong);
-    section(&mut out, "Where we got lucky", &i.lucky);
+}
+
+/// The published lessons as links, then the pending ones.
+fn lessons_learned(out: &mut String, i: &PostmortemInput, lessons: &[(i64, String)], base: &str) {
     if !lessons.is_empty() || !i.lessons.is_empty() {
         let _ = writeln!(out, "\n## Lessons\n");
         for (id, title) in lessons {
@@ -95,6 +130,10 @@ pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base:
             let _ = writeln!(out, "- {} (not yet published)", one_line(&l.title));
         }
     }
+}
+
+/// The action items as a table.
+fn action_items(out: &mut String, pm: &Postmortem, names: &Names<'_>) {
     if !pm.items.is_empty() {
         let _ = writeln!(
             out,
@@ -102,8 +141,8 @@ pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base:
         );
         for a in &pm.items {
             let owner = match a.person_id {
-                Some(p) => format!("{}, {}", unit(a.squad_id), person(p)),
-                None => unit(a.squad_id),
+                Some(p) => format!("{}, {}", names.unit(a.squad_id), names.person(p)),
+                None => names.unit(a.squad_id),
             };
             let title = if a.tracker.is_empty() {
                 cell(&a.title)
@@ -124,7 +163,6 @@ pub fn markdown(pm: &Postmortem, org: &OrgView, lessons: &[(i64, String)], base:
             );
         }
     }
-    out
 }
 
 fn one_line(s: &str) -> String {
