@@ -4,8 +4,8 @@ use askama::Template;
 
 use super::flow::{ListQuery, Located};
 use super::forms::Form;
-use super::model::Postmortem;
 use super::model::{Durations, Severity, Status, format_duration};
+use super::model::{Postmortem, PostmortemInput};
 use super::repo::{Dismissal, Review, Summary};
 use crate::action_items::flow::ActionView;
 use crate::action_items::model as action;
@@ -223,23 +223,6 @@ impl ShowPage {
         today: chrono::NaiveDate,
     ) -> ShowPage {
         let i = &pm.input;
-        let d = i.times.durations();
-        let when = |t: Option<chrono::NaiveDateTime>| {
-            t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string())
-        };
-        let mut times = Vec::new();
-        for (what, at, after) in [
-            ("Started", i.times.started, String::new()),
-            ("Detected", i.times.detected, took(d.detect)),
-            ("Mitigated", i.times.mitigated, took(d.mitigate)),
-            ("Resolved", i.times.resolved, took(d.resolve)),
-        ] {
-            times.push((
-                what,
-                when(at).unwrap_or_else(|| "not yet".into()),
-                if at.is_some() { after } else { String::new() },
-            ));
-        }
         // Summary and impact above the timeline; the rest after the factors.
         let (summary, sections): (Vec<Section>, Vec<Section>) = data
             .sections
@@ -261,21 +244,9 @@ impl ShowPage {
                 .unwrap_or_default(),
             authors: people_links(org, &i.authors),
             facilitator: i.facilitator.and_then(|f| people_links(org, &[f]).pop()),
-            times,
+            times: times(i),
             summary,
-            timeline: i
-                .timeline
-                .iter()
-                .map(|e| {
-                    let same_day = i.times.started.is_some_and(|s| s.date() == e.at.date());
-                    let at = if same_day {
-                        e.at.format("%H:%M").to_string()
-                    } else {
-                        e.at.format("%m-%d %H:%M").to_string()
-                    };
-                    (at, e.text.clone())
-                })
-                .collect(),
+            timeline: timeline(i),
             factors: i.factors.clone(),
             sections,
             lessons: data.lessons,
@@ -302,6 +273,44 @@ impl ShowPage {
     pub fn error(&self, field: &str) -> Option<&str> {
         self.errors.get(field).map(String::as_str)
     }
+}
+
+/// The incident's moments as the show page lists them: (what, when, after how long).
+fn times(i: &PostmortemInput) -> Vec<(&'static str, String, String)> {
+    let d = i.times.durations();
+    let when =
+        |t: Option<chrono::NaiveDateTime>| t.map(|t| t.format("%Y-%m-%d %H:%M UTC").to_string());
+    let mut times = Vec::new();
+    for (what, at, after) in [
+        ("Started", i.times.started, String::new()),
+        ("Detected", i.times.detected, took(d.detect)),
+        ("Mitigated", i.times.mitigated, took(d.mitigate)),
+        ("Resolved", i.times.resolved, took(d.resolve)),
+    ] {
+        times.push((
+            what,
+            when(at).unwrap_or_else(|| "not yet".into()),
+            if at.is_some() { after } else { String::new() },
+        ));
+    }
+    times
+}
+
+/// The timeline as (time, text): the time alone on the day the incident started, with the
+/// month and day on any other.
+fn timeline(i: &PostmortemInput) -> Vec<(String, String)> {
+    i.timeline
+        .iter()
+        .map(|e| {
+            let same_day = i.times.started.is_some_and(|s| s.date() == e.at.date());
+            let at = if same_day {
+                e.at.format("%H:%M").to_string()
+            } else {
+                e.at.format("%m-%d %H:%M").to_string()
+            };
+            (at, e.text.clone())
+        })
+        .collect()
 }
 
 #[derive(Template)]
