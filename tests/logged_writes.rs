@@ -38,7 +38,7 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     // Touches: an UPDATE that changes nothing, to lock the row.
     ("lessons/repo.rs", "lock", "row lock"),
     ("pages/repo/mod.rs", "lock", "row lock"),
-    ("postmortems/repo.rs", "lock_in_status", "row lock"),
+    ("postmortems/repo/mod.rs", "lock_in_status", "row lock"),
     ("retros/repo/mod.rs", "touch", "row lock and board version"),
     ("steps/repo/mod.rs", "touch", "row lock"),
     // Retro board writes come at typing speed and nothing reads them until the retro
