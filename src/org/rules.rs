@@ -232,6 +232,25 @@ pub struct Warning {
 /// Every warning rule over the whole org.
 pub fn warnings(s: &Snapshot) -> Vec<Warning> {
     let mut out = Vec::new();
+    squad_warnings(s, &mut out);
+    tribe_warnings(s, &mut out);
+    let (squad_tribes, in_a_squad) = squads_of_people(s);
+    chapter_warnings(s, &squad_tribes, &mut out);
+    for p in s.people.iter().filter(|p| !p.disabled) {
+        if !in_a_squad.contains(&p.id) {
+            out.push(Warning {
+                rule: "person-no-squad",
+                unit_id: None,
+                person_id: Some(p.id),
+                message: format!("{} is in no squad.", p.display_name),
+            });
+        }
+    }
+    out
+}
+
+/// Squads of an unworkable size, or without a product owner.
+fn squad_warnings(s: &Snapshot, out: &mut Vec<Warning>) {
     for squad in s.of_kind(UnitKind::Squad) {
         let n = s.people_in(squad.id).len();
         if !(SQUAD_MIN..=SQUAD_MAX).contains(&n) {
@@ -255,6 +274,10 @@ pub fn warnings(s: &Snapshot) -> Vec<Warning> {
             });
         }
     }
+}
+
+/// Tribes beyond Dunbar's number.
+fn tribe_warnings(s: &Snapshot, out: &mut Vec<Warning>) {
     for tribe in s.of_kind(UnitKind::Tribe) {
         let n = s.people_in_tribe(tribe.id).len();
         if n > DUNBAR {
@@ -269,7 +292,10 @@ pub fn warnings(s: &Snapshot) -> Vec<Warning> {
             });
         }
     }
-    // Squads each person is in, by tribe.
+}
+
+/// The tribes of the squads each person is in, and everyone who is in a squad.
+fn squads_of_people(s: &Snapshot) -> (HashMap<i64, HashSet<i64>>, HashSet<i64>) {
     let mut squad_tribes: HashMap<i64, HashSet<i64>> = HashMap::new();
     let mut in_a_squad: HashSet<i64> = HashSet::new();
     for m in &s.memberships {
@@ -282,6 +308,15 @@ pub fn warnings(s: &Snapshot) -> Vec<Warning> {
             }
         }
     }
+    (squad_tribes, in_a_squad)
+}
+
+/// Chapter members who are in no squad of the chapter's tribe.
+fn chapter_warnings(
+    s: &Snapshot,
+    squad_tribes: &HashMap<i64, HashSet<i64>>,
+    out: &mut Vec<Warning>,
+) {
     for chapter in s.of_kind(UnitKind::Chapter) {
         let Some(tribe_id) = chapter.tribe_id else {
             continue;
@@ -309,17 +344,6 @@ pub fn warnings(s: &Snapshot) -> Vec<Warning> {
             }
         }
     }
-    for p in s.people.iter().filter(|p| !p.disabled) {
-        if !in_a_squad.contains(&p.id) {
-            out.push(Warning {
-                rule: "person-no-squad",
-                unit_id: None,
-                person_id: Some(p.id),
-                message: format!("{} is in no squad.", p.display_name),
-            });
-        }
-    }
-    out
 }
 
 /// Warnings that concern one unit (for a tribe: also its squads and chapters).
