@@ -63,68 +63,12 @@ type RevRow<K> = (
 /// The newest `limit` revisions of live pages and lessons in `scope`, newest first. Each
 /// table is asked for its own newest, so a busy wiki never crowds lessons out of a list.
 pub fn recent(conn: &mut AnyConnection, scope: Scope, limit: i64) -> AppResult<Vec<ChangeItem>> {
-    let page_revs: Vec<RevRow<String>> = if scope.new_lessons {
+    let page_revs = if scope.new_lessons {
         Vec::new()
     } else {
-        let mut q = page_revisions::table
-            .inner_join(pages::table)
-            .left_join(people::table.on(page_revisions::author_id.eq(people::id.nullable())))
-            .filter(pages::deleted_at.is_null())
-            .into_boxed();
-        if let Some(unit) = scope.unit {
-            q = q.filter(
-                pages::id.eq_any(
-                    page_units::table
-                        .filter(page_units::unit_id.eq(unit))
-                        .select(page_units::page_id),
-                ),
-            );
-        }
-        q.order(page_revisions::created_at.desc())
-            .limit(limit)
-            .select((
-                pages::id,
-                page_revisions::title,
-                pages::slug,
-                page_revisions::number,
-                page_revisions::summary,
-                people::display_name.nullable(),
-                page_revisions::created_at,
-                page_revisions::body,
-            ))
-            .load(conn)?
+        page_revisions_in(conn, &scope, limit)?
     };
-    let mut q = lesson_revisions::table
-        .inner_join(lessons::table)
-        .left_join(people::table.on(lesson_revisions::author_id.eq(people::id.nullable())))
-        .filter(lessons::deleted_at.is_null())
-        .into_boxed();
-    if let Some(unit) = scope.unit {
-        q = q.filter(
-            lessons::id.eq_any(
-                lesson_units::table
-                    .filter(lesson_units::unit_id.eq(unit))
-                    .select(lesson_units::lesson_id),
-            ),
-        );
-    }
-    if scope.new_lessons {
-        q = q.filter(lesson_revisions::number.eq(1));
-    }
-    let lesson_revs: Vec<RevRow<i64>> = q
-        .order(lesson_revisions::created_at.desc())
-        .limit(limit)
-        .select((
-            lessons::id,
-            lesson_revisions::title,
-            lessons::id,
-            lesson_revisions::number,
-            lesson_revisions::summary,
-            people::display_name.nullable(),
-            lesson_revisions::created_at,
-            lesson_revisions::body,
-        ))
-        .load(conn)?;
+    let lesson_revs = lesson_revisions_in(conn, &scope, limit)?;
     let item = |kind: &'static str,
                 id: i64,
                 url: String,
@@ -168,6 +112,80 @@ pub fn recent(conn: &mut AnyConnection, scope: Scope, limit: i64) -> AppResult<V
     all.sort_by_key(|c| std::cmp::Reverse(c.at));
     all.truncate(limit as usize);
     Ok(all)
+}
+
+/// The newest `limit` revisions of live pages in the scope.
+fn page_revisions_in(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    limit: i64,
+) -> AppResult<Vec<RevRow<String>>> {
+    let mut q = page_revisions::table
+        .inner_join(pages::table)
+        .left_join(people::table.on(page_revisions::author_id.eq(people::id.nullable())))
+        .filter(pages::deleted_at.is_null())
+        .into_boxed();
+    if let Some(unit) = scope.unit {
+        q = q.filter(
+            pages::id.eq_any(
+                page_units::table
+                    .filter(page_units::unit_id.eq(unit))
+                    .select(page_units::page_id),
+            ),
+        );
+    }
+    Ok(q.order(page_revisions::created_at.desc())
+        .limit(limit)
+        .select((
+            pages::id,
+            page_revisions::title,
+            pages::slug,
+            page_revisions::number,
+            page_revisions::summary,
+            people::display_name.nullable(),
+            page_revisions::created_at,
+            page_revisions::body,
+        ))
+        .load(conn)?)
+}
+
+/// The newest `limit` revisions of live lessons in the scope (first revisions only, for new
+/// lessons).
+fn lesson_revisions_in(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    limit: i64,
+) -> AppResult<Vec<RevRow<i64>>> {
+    let mut q = lesson_revisions::table
+        .inner_join(lessons::table)
+        .left_join(people::table.on(lesson_revisions::author_id.eq(people::id.nullable())))
+        .filter(lessons::deleted_at.is_null())
+        .into_boxed();
+    if let Some(unit) = scope.unit {
+        q = q.filter(
+            lessons::id.eq_any(
+                lesson_units::table
+                    .filter(lesson_units::unit_id.eq(unit))
+                    .select(lesson_units::lesson_id),
+            ),
+        );
+    }
+    if scope.new_lessons {
+        q = q.filter(lesson_revisions::number.eq(1));
+    }
+    Ok(q.order(lesson_revisions::created_at.desc())
+        .limit(limit)
+        .select((
+            lessons::id,
+            lesson_revisions::title,
+            lessons::id,
+            lesson_revisions::number,
+            lesson_revisions::summary,
+            people::display_name.nullable(),
+            lesson_revisions::created_at,
+            lesson_revisions::body,
+        ))
+        .load(conn)?)
 }
 
 #[derive(Template)]
