@@ -88,6 +88,40 @@ pub fn layout(s: &Snapshot) -> Chart {
     let mut boxes = Vec::new();
     let mut labels = Vec::new();
     let mut y = MARGIN;
+    let columns = columns(s);
+    if !columns.is_empty() {
+        labels.push(ChartLabel {
+            x: MARGIN,
+            y: y + 14,
+            text: "Tribes".into(),
+        });
+        y += 28;
+    }
+    for row in columns.chunks(COLS) {
+        let mut bottom = y;
+        for (i, col) in row.iter().enumerate() {
+            let x = MARGIN + i as i32 * (COL_W + GAP);
+            let cy = column(s, col, x, y, &mut boxes, &mut labels);
+            bottom = bottom.max(cy);
+        }
+        y = bottom + GAP;
+    }
+    let y = communities(s, y, &mut boxes, &mut labels);
+    let cols = boxes
+        .iter()
+        .map(|b| b.x + b.w)
+        .max()
+        .unwrap_or(COL_W + MARGIN);
+    Chart {
+        width: cols + MARGIN,
+        height: y.max(120) + MARGIN,
+        boxes,
+        labels,
+    }
+}
+
+/// One column per tribe (its trio, squads and chapters), and one for squads in no tribe.
+fn columns<'s>(s: &'s Snapshot) -> Vec<Column<'s>> {
     let tribes: Vec<&Unit> = s.of_kind(UnitKind::Tribe).collect();
     let mut columns: Vec<Column> = tribes
         .iter()
@@ -110,63 +144,69 @@ pub fn layout(s: &Snapshot) -> Chart {
             trio: None,
         });
     }
-    if !columns.is_empty() {
-        labels.push(ChartLabel {
-            x: MARGIN,
-            y: y + 14,
-            text: "Tribes".into(),
-        });
-        y += 28;
-    }
-    for row in columns.chunks(COLS) {
-        let mut bottom = y;
-        for (i, col) in row.iter().enumerate() {
-            let Column {
-                tribe,
-                squads,
-                chapters,
-                trio,
-            } = col;
-            let x = MARGIN + i as i32 * (COL_W + GAP);
-            let mut cy = y;
-            match tribe {
-                Some(t) => {
-                    let lead = trio
-                        .and_then(|trio| {
-                            s.members_with_role(trio.id, Role::TribeLead)
-                                .first()
-                                .copied()
-                        })
-                        .map(|p| format!(" · lead {}", fit(&p.display_name, 16)))
-                        .unwrap_or_default();
-                    let sub = format!("{}{lead}", people(s.people_in_tribe(t.id).len()));
-                    boxes.push(unit_box(t, x, cy, HEAD_H - 8, sub, "tribe"));
-                }
-                None => labels.push(ChartLabel {
-                    x,
-                    y: cy + 30,
-                    text: "Squads in no tribe".into(),
-                }),
-            }
-            cy += HEAD_H;
-            if let Some(trio) = trio {
-                boxes.push(unit_box(trio, x, cy, BOX_H, String::new(), "trio"));
-                cy += STEP;
-            }
-            for sq in squads {
-                let sub = people(s.people_in(sq.id).len());
-                boxes.push(unit_box(sq, x, cy, BOX_H, sub, "squad"));
-                cy += STEP;
-            }
-            for ch in chapters {
-                let sub = people(s.people_in(ch.id).len());
-                boxes.push(unit_box(ch, x, cy, BOX_H, sub, "chapter"));
-                cy += STEP;
-            }
-            bottom = bottom.max(cy);
+    columns
+}
+
+/// Draws one column with its top at `y`; returns where it ends.
+fn column(
+    s: &Snapshot,
+    col: &Column,
+    x: i32,
+    y: i32,
+    boxes: &mut Vec<ChartBox>,
+    labels: &mut Vec<ChartLabel>,
+) -> i32 {
+    let Column {
+        tribe,
+        squads,
+        chapters,
+        trio,
+    } = col;
+    let mut cy = y;
+    match tribe {
+        Some(t) => {
+            let lead = trio
+                .and_then(|trio| {
+                    s.members_with_role(trio.id, Role::TribeLead)
+                        .first()
+                        .copied()
+                })
+                .map(|p| format!(" · lead {}", fit(&p.display_name, 16)))
+                .unwrap_or_default();
+            let sub = format!("{}{lead}", people(s.people_in_tribe(t.id).len()));
+            boxes.push(unit_box(t, x, cy, HEAD_H - 8, sub, "tribe"));
         }
-        y = bottom + GAP;
+        None => labels.push(ChartLabel {
+            x,
+            y: cy + 30,
+            text: "Squads in no tribe".into(),
+        }),
     }
+    cy += HEAD_H;
+    if let Some(trio) = trio {
+        boxes.push(unit_box(trio, x, cy, BOX_H, String::new(), "trio"));
+        cy += STEP;
+    }
+    for sq in squads {
+        let sub = people(s.people_in(sq.id).len());
+        boxes.push(unit_box(sq, x, cy, BOX_H, sub, "squad"));
+        cy += STEP;
+    }
+    for ch in chapters {
+        let sub = people(s.people_in(ch.id).len());
+        boxes.push(unit_box(ch, x, cy, BOX_H, sub, "chapter"));
+        cy += STEP;
+    }
+    cy
+}
+
+/// Guilds and alliances, in rows under the tribes starting at `y`; returns where they end.
+fn communities(
+    s: &Snapshot,
+    mut y: i32,
+    boxes: &mut Vec<ChartBox>,
+    labels: &mut Vec<ChartLabel>,
+) -> i32 {
     for (kind, heading) in [
         (UnitKind::Guild, "Guilds"),
         (UnitKind::Alliance, "Alliances"),
@@ -191,17 +231,7 @@ pub fn layout(s: &Snapshot) -> Chart {
         }
         y += GAP - 12;
     }
-    let cols = boxes
-        .iter()
-        .map(|b| b.x + b.w)
-        .max()
-        .unwrap_or(COL_W + MARGIN);
-    Chart {
-        width: cols + MARGIN,
-        height: y.max(120) + MARGIN,
-        boxes,
-        labels,
-    }
+    y
 }
 
 pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
