@@ -1,6 +1,6 @@
 //! The post-mortem form as typed: every field kept as written, so a form with a mistake comes
 //! back exactly as sent with each message next to its field. Parsing turns it into a
-//! [`PostmortemInput`]; the JSON API fills the same form and goes through the same parsing.
+//! [`PostmortemInput`](crate::postmortems::model::PostmortemInput); the JSON API fills the same form and goes through the same parsing.
 //!
 //! Lists (timeline, contributing factors, lessons, action items) are numbered rows
 //! (`timeline_at_0`, `factor_2`, `action_title_1`); entirely blank rows are dropped, which is
