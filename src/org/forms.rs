@@ -24,11 +24,8 @@ pub fn unit_fields(
 ) -> Result<UnitFields, FieldErrors> {
     let mut errors = FieldErrors::new();
     let mut fields = UnitFields::default();
-    match parse_display_name(form.get("name")) {
-        Ok(n) => fields.name = n,
-        Err(e) => {
-            errors.insert("name", e);
-        }
+    if let Some(n) = errors.take("name", parse_display_name(form.get("name"))) {
+        fields.name = n;
     }
     let slug = match form.get("slug").trim() {
         "" => Slug::from_name(&fields.name).ok_or_else(|| {
@@ -43,29 +40,50 @@ pub fn unit_fields(
         }
         Err(_) => {}
     }
-    match limited(form.get("mission"), 200, "A mission") {
-        Ok(m) => fields.mission = m,
-        Err(e) => {
-            errors.insert("mission", e);
+    if let Some(m) = errors.take("mission", limited(form.get("mission"), 200, "A mission")) {
+        fields.mission = m;
+    }
+    let description = limited(form.get("description"), 100_000, "A description");
+    if let Some(d) = errors.take("description", description) {
+        fields.description = d;
+    }
+    if errors
+        .take("links", parse_links(form.get("links")))
+        .is_some()
+    {
+        fields.links = form.get("links").trim().to_string();
+    }
+    tribe_field(kind, form, tribes, &mut fields, &mut errors);
+    if kind == UnitKind::Chapter {
+        let discipline = parse_discipline(form.get("discipline")).and_then(|d| {
+            if d.is_empty() {
+                Err("A chapter gathers one discipline: name it (e.g. backend).".to_string())
+            } else {
+                Ok(d)
+            }
+        });
+        if let Some(d) = errors.take("discipline", discipline) {
+            fields.discipline = d;
         }
     }
-    match limited(form.get("description"), 100_000, "A description") {
-        Ok(d) => fields.description = d,
-        Err(e) => {
-            errors.insert("description", e);
-        }
+    if kind == UnitKind::Alliance {
+        alliance_tribes_field(form, tribes, &mut fields, &mut errors);
     }
-    match parse_links(form.get("links")) {
-        Ok(_) => fields.links = form.get("links").trim().to_string(),
-        Err(e) => {
-            errors.insert("links", e);
-        }
-    }
-    let tribe_by_slug = |slug: &str| tribes.iter().find(|t| t.slug == slug).map(|t| t.id);
+    errors.or_ok(fields)
+}
+
+/// The tribe a unit belongs to, by slug, as the unit's kind allows.
+fn tribe_field(
+    kind: UnitKind,
+    form: &Pairs,
+    tribes: &[Unit],
+    fields: &mut UnitFields,
+    errors: &mut FieldErrors,
+) {
     match form.get("tribe").trim() {
         "" => {}
-        slug => match tribe_by_slug(slug) {
-            Some(id) => fields.tribe_id = Some(id),
+        slug => match tribes.iter().find(|t| t.slug == slug) {
+            Some(t) => fields.tribe_id = Some(t.id),
             None => {
                 errors.insert("tribe", format!("There is no tribe {slug:?}."));
             }
@@ -79,43 +97,29 @@ pub fn unit_fields(
     ) {
         errors.add("tribe", e);
     }
-    if kind == UnitKind::Chapter {
-        match parse_discipline(form.get("discipline")) {
-            Ok(d) if d.is_empty() => {
-                errors.insert(
-                    "discipline",
-                    "A chapter gathers one discipline: name it (e.g. backend).",
-                );
-            }
-            Ok(d) => fields.discipline = d,
-            Err(e) => {
-                errors.insert("discipline", e);
+}
+
+/// An alliance's tribes: two or more, by slug.
+fn alliance_tribes_field(
+    form: &Pairs,
+    tribes: &[Unit],
+    fields: &mut UnitFields,
+    errors: &mut FieldErrors,
+) {
+    for slug in form.all("alliance_tribes") {
+        match tribes.iter().find(|t| t.slug == slug).map(|t| t.id) {
+            Some(id) if !fields.alliance_tribes.contains(&id) => fields.alliance_tribes.push(id),
+            Some(_) => {}
+            None => {
+                errors.insert("alliance_tribes", format!("There is no tribe {slug:?}."));
             }
         }
     }
-    if kind == UnitKind::Alliance {
-        for slug in form.all("alliance_tribes") {
-            match tribe_by_slug(&slug) {
-                Some(id) if !fields.alliance_tribes.contains(&id) => {
-                    fields.alliance_tribes.push(id)
-                }
-                Some(_) => {}
-                None => {
-                    errors.insert("alliance_tribes", format!("There is no tribe {slug:?}."));
-                }
-            }
-        }
-        if fields.alliance_tribes.len() < 2 {
-            errors.add(
-                "alliance_tribes",
-                "An alliance brings together at least two tribes' trios: choose two or more.",
-            );
-        }
-    }
-    if errors.is_empty() {
-        Ok(fields)
-    } else {
-        Err(errors)
+    if fields.alliance_tribes.len() < 2 {
+        errors.add(
+            "alliance_tribes",
+            "An alliance brings together at least two tribes' trios: choose two or more.",
+        );
     }
 }
 

@@ -52,6 +52,12 @@ impl FieldErrors {
         self.0.entry(field.into()).or_insert_with(|| message.into());
     }
 
+    /// The value of one field's parse, or `None` with the field's message set (replacing an
+    /// earlier one): `if let Some(n) = errors.take("name", parse(raw)) { … }`.
+    pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
+        parsed.map_err(|e| self.insert(field, e)).ok()
+    }
+
     /// Adds every message of `more`, replacing earlier ones of the same fields.
     pub fn extend<K: Into<String>, V: Into<String>>(
         &mut self,
