@@ -26,6 +26,7 @@ pub mod overview;
 pub mod pages;
 pub mod people;
 pub mod postmortems;
+pub mod progress;
 pub mod projection;
 pub mod request;
 pub mod retros;

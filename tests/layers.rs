@@ -30,6 +30,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "state",
             "revisions",
             "projection",
+            "progress",
         ],
     ),
     ("people", &["people"]),

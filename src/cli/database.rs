@@ -21,13 +21,8 @@ pub(super) fn reindex(data: &DataArgs) -> Result<(), String> {
 
 /// A progress bar on standard error when a person watches it, none in scripts and logs.
 fn progress_bar(template: &str) -> Result<indicatif::ProgressBar, String> {
-    let bar = if std::io::IsTerminal::is_terminal(&std::io::stderr()) {
-        indicatif::ProgressBar::new(0)
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    bar.set_style(indicatif::ProgressStyle::with_template(template).map_err(|e| e.to_string())?);
-    Ok(bar)
+    let show = std::io::IsTerminal::is_terminal(&std::io::stderr());
+    crate::progress::bar(0, show, template).map_err(|e| e.to_string())
 }
 
 /// Builds the data dir's search index from scratch; returns how many records it holds.

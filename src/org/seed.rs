@@ -4,7 +4,6 @@
 //! transaction, with a progress bar.
 
 use chrono::NaiveDate;
-use indicatif::{ProgressBar, ProgressStyle};
 
 use super::unit::{Role, UnitKind};
 use super::unit_repo::{self as repo, NewMembership, UnitFields};
@@ -123,15 +122,8 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
         .count()
         / 10
         + 1;
-    let bar = if show_progress {
-        ProgressBar::new(n as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} people  {elapsed_precise}  {msg}")
-            .map_err(AppError::internal)?,
-    );
+    let template = "{bar:40} {pos}/{len} people  {elapsed_precise}  {msg}";
+    let bar = crate::progress::bar(n as u64, show_progress, template)?;
     let since = NaiveDate::from_ymd_opt(2025, 1, 1).ok_or_else(|| AppError::internal("date"))?;
     let guilds = write_transaction(c, |c| seed_guilds(c, run))?;
     let mut made = 0usize;

@@ -7,7 +7,6 @@ mod vocabulary;
 
 use chrono::{Duration, Utc};
 use diesel::prelude::*;
-use indicatif::{ProgressBar, ProgressStyle};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -15,7 +14,7 @@ use super::model::{LessonInput, Source};
 use super::repo;
 use crate::db::schema::{lessons, people, units};
 use crate::db::{AnyConnection, write_transaction};
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 
 /// Lessons per transaction: big enough to be fast, small enough to keep locks short for a
 /// server running next to the seed.
@@ -36,7 +35,8 @@ pub fn seed_lessons(c: &mut AnyConnection, n: usize, show_progress: bool) -> App
         .load(c)?;
     let existing: i64 = lessons::table.count().get_result(c)?;
     let mut rng = StdRng::seed_from_u64(0x_f1ca_u64 ^ existing as u64);
-    let bar = progress_bar(n, show_progress)?;
+    let template = "{bar:40} {pos}/{len} lessons  {elapsed_precise}  {per_sec}";
+    let bar = crate::progress::bar(n as u64, show_progress, template)?;
     let now = Utc::now().naive_utc();
     let mut made = 0;
     while made < n {
@@ -57,19 +57,6 @@ pub fn seed_lessons(c: &mut AnyConnection, n: usize, show_progress: bool) -> App
     }
     bar.finish_and_clear();
     Ok(made)
-}
-
-fn progress_bar(n: usize, show_progress: bool) -> AppResult<ProgressBar> {
-    let bar = if show_progress {
-        ProgressBar::new(n as u64)
-    } else {
-        ProgressBar::hidden()
-    };
-    bar.set_style(
-        ProgressStyle::with_template("{bar:40} {pos}/{len} lessons  {elapsed_precise}  {per_sec}")
-            .map_err(AppError::internal)?,
-    );
-    Ok(bar)
 }
 
 /// One generated lesson with its author: its text, then one or two of `unit_ids`, a source and
