@@ -229,12 +229,7 @@ impl Story {
     }
 
     fn id(&self, username: &str) -> AppResult<i64> {
-        self.snap
-            .people
-            .iter()
-            .find(|p| p.username == username)
-            .map(|p| p.id)
-            .ok_or_else(|| AppError::internal(format!("demo: no person {username}")))
+        person_id(&self.snap, username)
     }
 
     fn who(&self, pid: i64) -> AppResult<Who> {
@@ -253,6 +248,14 @@ impl Story {
         people.sort_by_key(|p| p.id);
         people
     }
+}
+
+fn person_id(snap: &Snapshot, username: &str) -> AppResult<i64> {
+    snap.people
+        .iter()
+        .find(|p| p.username == username)
+        .map(|p| p.id)
+        .ok_or_else(|| AppError::internal(format!("demo: no person {username}")))
 }
 
 /// The people the story is about, found by their place in the org, and when everyone started.
@@ -320,18 +323,20 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
     let today = crate::dates::today();
     let snap = units::snapshot(conn, today)?;
     let texts: Texts = demo_data!("steps")?;
-    let mut story = Story {
+    let admin = person_id(&snap, DEMO_ADMIN)?;
+    let story = Story {
         today,
         snap,
         texts,
-        admin: 0,
+        admin,
     };
-    story.admin = story.id(DEMO_ADMIN)?;
     let cast = Cast::find(conn, &story)?;
     records(conn, &story, &cast)?;
-    first_steps(conn, &story, &cast)?;
-    past_promotions(conn, &story, &cast)?;
-    assessments(conn, &story, &cast)?;
+    // Who holds the company-level role, as the records just saved say.
+    let company = repo::company_holders(conn)?;
+    first_steps(conn, &story, &cast, &company)?;
+    past_promotions(conn, &story, &cast, &company)?;
+    assessments(conn, &story, &cast, &company)?;
     open_proposals(conn, &story, &cast)?;
     // Four people show their step to everyone.
     for pid in [cast.bjorn, cast.cto, cast.hugo, cast.fatima] {
@@ -407,9 +412,13 @@ fn decider(r: &Relations, s: Step) -> Option<i64> {
 }
 
 /// First steps, set at each six-month review by whoever decides that step.
-fn first_steps(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
+fn first_steps(
+    conn: &mut AnyConnection,
+    story: &Story,
+    cast: &Cast,
+    company: &[i64],
+) -> AppResult<()> {
     let (snap, texts) = (&story.snap, &story.texts);
-    let company = repo::company_holders(conn)?;
     let led: HashMap<i64, &str> = snap
         .of_kind(UnitKind::Chapter)
         .flat_map(|u| {
@@ -442,7 +451,7 @@ fn first_steps(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResul
         };
         let start = cast.firsts.get(&p.id).copied().unwrap_or(story.today);
         let on = review_due(start).min(story.days(30));
-        let (actor, note) = match decider(&flow::relations(snap, &company, p.id), step) {
+        let (actor, note) = match decider(&flow::relations(snap, company, p.id), step) {
             Some(d) => (d, &texts.first_notes[step.rank()]),
             None => (story.admin, &texts.nobody_above),
         };
@@ -453,8 +462,12 @@ fn first_steps(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResul
 }
 
 /// Promotions decided in the past, with their evidence and decision note.
-fn past_promotions(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
-    let company = repo::company_holders(conn)?;
+fn past_promotions(
+    conn: &mut AnyConnection,
+    story: &Story,
+    cast: &Cast,
+    company: &[i64],
+) -> AppResult<()> {
     let s = &story.texts.stories;
     let Cast {
         bjorn,
@@ -491,7 +504,7 @@ fn past_promotions(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppR
         let w = story.who(pid)?;
         let when = at(story.days(asked), 11);
         let proposal = propose(conn, &w, by, to, &text.evidence, when)?;
-        let relations = flow::relations(&story.snap, &company, pid);
+        let relations = flow::relations(&story.snap, company, pid);
         let actor = decider(&relations, to).unwrap_or(story.admin);
         proposal_repo::close_proposal(conn, actor, &w, proposal, outcome, &text.note)?;
         let when = at(story.days(decided), 15);
@@ -510,8 +523,12 @@ fn past_promotions(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppR
 
 /// Assessments over the last weeks: the person's own, and their chapter lead's when they
 /// have one (the newest Listening Backend member prepares her six-month review).
-fn assessments(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()> {
-    let company = repo::company_holders(conn)?;
+fn assessments(
+    conn: &mut AnyConnection,
+    story: &Story,
+    cast: &Cast,
+    company: &[i64],
+) -> AppResult<()> {
     let mut assessed = vec![cast.bjorn, cast.ben, cast.carla, cast.hugo];
     assessed.push(last(&cast.listening)?);
     assessed.extend(cast.listening.iter().skip(2).take(2));
@@ -524,7 +541,7 @@ fn assessments(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResul
         let day = story.days(45 - 2 * i as i64);
         let own = assessment(&story.texts, Side::Own, step, i);
         assess(conn, &w, Side::Own, pid, &own, at(day, 10))?;
-        let relations = flow::relations(&story.snap, &company, pid);
+        let relations = flow::relations(&story.snap, company, pid);
         if let Some(lead) = relations.chapter_leads.first() {
             let later = at(day + Duration::days(3), 16);
             let rows = assessment(&story.texts, Side::Lead, step, i);
