@@ -55,7 +55,13 @@ impl FieldErrors {
     /// The value of one field's parse, or `None` with the field's message set (replacing an
     /// earlier one): `if let Some(n) = errors.take("name", parse(raw)) { … }`.
     pub fn take<T>(&mut self, field: &str, parsed: Result<T, String>) -> Option<T> {
-        parsed.map_err(|e| self.insert(field, e)).ok()
+        match parsed {
+            Ok(value) => Some(value),
+            Err(message) => {
+                self.insert(field, message);
+                None
+            }
+        }
     }
 
     /// Adds every message of `more`, replacing earlier ones of the same fields.
