@@ -14,6 +14,7 @@ use serde::Serialize;
 use crate::db::AnyConnection;
 use crate::db::schema::{images, page_revisions, people};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::lessons::model::Lesson;
 use crate::markdown::{Rewrite, SourceLink, WikiTarget, link_text, rewrite_links};
 use crate::pages::model::Page;
@@ -251,16 +252,16 @@ fn fail(e: AppError) -> String {
 
 /// Who wrote what: every person's username and name, and each page's first author.
 struct Authors {
-    people: HashMap<i64, (String, String)>,
+    people: HashMap<PersonId, (String, String)>,
     /// A page's author is who wrote its first revision.
-    of_page: HashMap<i64, i64>,
+    of_page: HashMap<i64, PersonId>,
 }
 
 impl Authors {
     fn load(conn: &mut AnyConnection) -> Result<Authors, String> {
         let people = people::table
             .select((people::id, people::username, people::display_name))
-            .load::<(i64, String, String)>(conn)
+            .load::<(PersonId, String, String)>(conn)
             .map_err(|e| fail(e.into()))?
             .into_iter()
             .map(|(id, u, n)| (id, (u, n)))
@@ -268,7 +269,7 @@ impl Authors {
         let of_page = page_revisions::table
             .filter(page_revisions::number.eq(1))
             .select((page_revisions::page_id, page_revisions::author_id))
-            .load::<(i64, Option<i64>)>(conn)
+            .load::<(i64, Option<PersonId>)>(conn)
             .map_err(|e| fail(e.into()))?
             .into_iter()
             .filter_map(|(page, author)| Some((page, author?)))
@@ -277,7 +278,7 @@ impl Authors {
     }
 
     /// (username, name) of a person.
-    fn get(&self, id: Option<i64>) -> Option<&(String, String)> {
+    fn get(&self, id: Option<PersonId>) -> Option<&(String, String)> {
         id.and_then(|id| self.people.get(&id))
     }
 }

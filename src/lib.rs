@@ -19,6 +19,7 @@ pub mod export;
 pub mod files;
 pub mod health;
 pub mod home;
+pub mod ids;
 pub mod lessons;
 pub mod markdown;
 pub mod org;

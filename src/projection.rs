@@ -9,6 +9,7 @@ use diesel::QueryResult;
 
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 
 /// Readers of a record everyone signed in (or, with `--public-read`, everyone) may open.
 pub const EVERYONE: &str = "everyone";
@@ -23,7 +24,7 @@ pub struct Record {
     /// Plain text (Markdown stripped).
     pub body: String,
     pub tags: Vec<String>,
-    pub unit_ids: Vec<i64>,
+    pub unit_ids: Vec<UnitId>,
     pub author: Option<String>,
     pub date: NaiveDateTime,
     pub url: String,
@@ -71,7 +72,7 @@ pub trait Projection: Send + Sync {
 
     /// Ids of records filed under any of these units: their facet paths follow a unit that
     /// is renamed or moves to another tribe. None by default.
-    fn filed_under(&self, _conn: &mut AnyConnection, _unit_ids: &[i64]) -> AppResult<Vec<i64>> {
+    fn filed_under(&self, _conn: &mut AnyConnection, _unit_ids: &[UnitId]) -> AppResult<Vec<i64>> {
         Ok(vec![])
     }
 }
@@ -107,7 +108,7 @@ pub struct ById {
     pub count: fn(&mut AnyConnection) -> AppResult<i64>,
     pub ids_after: fn(&mut AnyConnection, i64, i64) -> QueryResult<Vec<i64>>,
     pub records: fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<Record>>,
-    pub filed_under: fn(&mut AnyConnection, &[i64]) -> AppResult<Vec<i64>>,
+    pub filed_under: fn(&mut AnyConnection, &[UnitId]) -> AppResult<Vec<i64>>,
 }
 
 impl Projection for ById {
@@ -142,7 +143,7 @@ impl Projection for ById {
         (self.records)(conn, ids)
     }
 
-    fn filed_under(&self, conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<i64>> {
+    fn filed_under(&self, conn: &mut AnyConnection, unit_ids: &[UnitId]) -> AppResult<Vec<i64>> {
         (self.filed_under)(conn, unit_ids)
     }
 }

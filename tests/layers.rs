@@ -31,6 +31,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "revisions",
             "projection",
             "progress",
+            "ids",
         ],
     ),
     ("people", &["people"]),

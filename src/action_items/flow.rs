@@ -14,6 +14,7 @@ use super::model::{ActionItem, Kind, Status, sort_for_listing};
 use super::repo;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::org::cache::OrgView;
 use crate::people::model::Person;
 use crate::state::AppState;
@@ -161,7 +162,7 @@ pub fn visible(
     org: &OrgView,
     viewer: Option<&Person>,
     status: Option<Status>,
-    squads: Option<&[i64]>,
+    squads: Option<&[UnitId]>,
 ) -> AppResult<Vec<Listed>> {
     let items = all_items(conn, &caches.items)?;
     let origins = caches.sources.visible(conn, org, viewer)?;

@@ -3,6 +3,8 @@
 
 use chrono::NaiveDate;
 
+use crate::ids::{PersonId, UnitId};
+
 labelled_enum!(
     /// What an action item does about the incident.
     Kind {
@@ -30,8 +32,8 @@ pub struct ActionInput {
     pub id: Option<i64>,
     pub title: String,
     pub kind: Kind,
-    pub squad_id: i64,
-    pub person_id: Option<i64>,
+    pub squad_id: UnitId,
+    pub person_id: Option<PersonId>,
     pub due_on: Option<NaiveDate>,
     pub status: Status,
     pub reason: String,
@@ -46,8 +48,8 @@ pub struct ActionItem {
     pub source_id: i64,
     pub title: String,
     pub kind: Kind,
-    pub squad_id: i64,
-    pub person_id: Option<i64>,
+    pub squad_id: UnitId,
+    pub person_id: Option<PersonId>,
     pub due_on: Option<NaiveDate>,
     pub status: Status,
     pub reason: String,
@@ -172,7 +174,7 @@ mod tests {
             source_id: 1,
             title: format!("item {id}"),
             kind: Kind::Prevent,
-            squad_id: 1,
+            squad_id: UnitId(1),
             person_id: None,
             due_on: due.map(|d| d.parse().unwrap()),
             status,

@@ -9,6 +9,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::action_items;
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 #[derive(Queryable, Selectable)]
 #[diesel(table_name = action_items)]
@@ -18,8 +19,8 @@ struct Row {
     source_id: i64,
     title: String,
     kind: String,
-    squad_id: i64,
-    person_id: Option<i64>,
+    squad_id: UnitId,
+    person_id: Option<PersonId>,
     due_on: Option<NaiveDate>,
     status: String,
     reason: String,
@@ -192,7 +193,7 @@ pub fn add(
 /// insights show it.
 pub fn set_status(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     item: &ActionItem,
     status: Status,
     reason: &str,

@@ -8,6 +8,7 @@ use super::token;
 use crate::db::AnyConnection;
 use crate::db::schema::{api_tokens, login_failures, people, sessions};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::people::model::Person;
 
 /// How long a session lives without use; each day of use pushes the end out again.
@@ -26,7 +27,7 @@ fn now() -> NaiveDateTime {
 /// Creates a session and returns its secret (the cookie value).
 pub fn create_session(
     conn: &mut AnyConnection,
-    person_id: i64,
+    person_id: PersonId,
     user_agent: &str,
 ) -> AppResult<String> {
     let secret = token::random_secret();
@@ -88,7 +89,7 @@ pub fn revoke_session(conn: &mut AnyConnection, secret: &str) -> AppResult<()> {
 /// own password).
 pub fn revoke_other_sessions(
     conn: &mut AnyConnection,
-    person_id: i64,
+    person_id: PersonId,
     keep: Option<&str>,
 ) -> AppResult<usize> {
     let keep_hash = keep.map(token::digest).unwrap_or_default();
@@ -104,7 +105,7 @@ pub fn revoke_other_sessions(
 /// person: anyone who knew the old password is signed out.
 pub fn set_password(
     conn: &mut AnyConnection,
-    person_id: i64,
+    person_id: PersonId,
     hash: &str,
     keep_session: Option<&str>,
 ) -> AppResult<usize> {
@@ -125,7 +126,11 @@ pub struct ApiToken {
 }
 
 /// Creates a personal API token and returns the secret, which is shown once and never again.
-pub fn create_api_token(conn: &mut AnyConnection, person_id: i64, name: &str) -> AppResult<String> {
+pub fn create_api_token(
+    conn: &mut AnyConnection,
+    person_id: PersonId,
+    name: &str,
+) -> AppResult<String> {
     let secret = token::new_api_token();
     diesel::insert_into(api_tokens::table)
         .values((
@@ -138,7 +143,7 @@ pub fn create_api_token(conn: &mut AnyConnection, person_id: i64, name: &str) ->
     Ok(secret)
 }
 
-pub fn api_tokens_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<ApiToken>> {
+pub fn api_tokens_of(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Vec<ApiToken>> {
     Ok(api_tokens::table
         .filter(api_tokens::person_id.eq(person_id))
         .order((
@@ -150,7 +155,11 @@ pub fn api_tokens_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<
 }
 
 /// Revokes one of a person's own tokens; someone else's token id is "not found".
-pub fn revoke_api_token(conn: &mut AnyConnection, person_id: i64, token_id: i64) -> AppResult<()> {
+pub fn revoke_api_token(
+    conn: &mut AnyConnection,
+    person_id: PersonId,
+    token_id: i64,
+) -> AppResult<()> {
     let n = diesel::update(
         api_tokens::table
             .filter(api_tokens::id.eq(token_id))

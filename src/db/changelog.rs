@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use super::AnyConnection;
 use super::schema::change_log;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 labelled_enum! {
     /// What a change-log row is about. Stored as its key; a kind is a variant, so a misspelt
@@ -68,7 +69,7 @@ pub struct ChangeRow {
     pub entity_kind: String,
     pub entity_key: String,
     pub op: String,
-    pub actor_id: Option<i64>,
+    pub actor_id: Option<PersonId>,
     pub created_at: chrono::NaiveDateTime,
 }
 
@@ -86,7 +87,7 @@ struct NewChange<'a> {
     entity_kind: &'a str,
     entity_key: &'a str,
     op: &'a str,
-    actor_id: Option<i64>,
+    actor_id: Option<PersonId>,
     created_at: chrono::NaiveDateTime,
 }
 
@@ -124,7 +125,7 @@ pub struct Logged<'t>(std::marker::PhantomData<fn(&'t ()) -> &'t ()>);
 /// still run concurrently.
 pub fn write_with_changes<T>(
     conn: &mut AnyConnection,
-    actor_id: Option<i64>,
+    actor_id: Option<PersonId>,
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
     logged_write(conn, actor_id, true, f)
@@ -136,7 +137,7 @@ pub fn write_with_changes<T>(
 /// such a closure must report a change for everything it writes.
 pub fn write_with_changes_if_any<T>(
     conn: &mut AnyConnection,
-    actor_id: Option<i64>,
+    actor_id: Option<PersonId>,
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
     logged_write(conn, actor_id, false, f)
@@ -144,7 +145,7 @@ pub fn write_with_changes_if_any<T>(
 
 fn logged_write<T>(
     conn: &mut AnyConnection,
-    actor_id: Option<i64>,
+    actor_id: Option<PersonId>,
     must_change: bool,
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
@@ -161,7 +162,7 @@ fn logged_write<T>(
 /// the start-up repairs of `db::fixups`, which run before anything else.
 pub(super) fn append(
     conn: &mut AnyConnection,
-    actor_id: Option<i64>,
+    actor_id: Option<PersonId>,
     changes: &[Change],
 ) -> AppResult<()> {
     if changes.is_empty() {
@@ -271,7 +272,7 @@ mod tests {
     #[test]
     fn content_and_log_rows_commit_together() {
         let mut c = conn();
-        let got = write_with_changes(&mut c, Some(7), |c, _| {
+        let got = write_with_changes(&mut c, Some(PersonId(7)), |c, _| {
             insert_person(c, "ann")?;
             Ok((42, vec![Change::new(EntityKind::Person, "ann", Op::Create)]))
         })
@@ -286,7 +287,7 @@ mod tests {
                 log[0].op.as_str(),
                 log[0].actor_id
             ),
-            ("person", "ann", "create", Some(7))
+            ("person", "ann", "create", Some(PersonId(7)))
         );
         assert!(changes_since(&mut c, log[0].id, 10).unwrap().is_empty());
     }

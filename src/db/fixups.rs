@@ -11,6 +11,7 @@ use diesel::prelude::*;
 use super::schema::{health_sessions, health_votes};
 use super::{AnyConnection, Change, EntityKind, Op, changelog, write_transaction};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 
 /// The migration that makes a squad's open health check unique per day.
 pub const HEALTH_ONE_OPEN_SESSION: &str = "20261202000009";
@@ -26,7 +27,7 @@ pub fn before(version: &str) -> Option<fn(&mut AnyConnection) -> AppResult<()>> 
 #[derive(Debug, Clone, Queryable)]
 struct SessionRow {
     id: i64,
-    squad_id: i64,
+    squad_id: UnitId,
     held_on: NaiveDate,
     closed_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
@@ -37,7 +38,7 @@ struct SessionRow {
 /// the unique index existed). A session started after all earlier ones closed begins a new
 /// group: running a second check on the same day after closing the first is legitimate.
 fn duplicate_groups(rows: &[SessionRow]) -> Vec<Vec<SessionRow>> {
-    let mut by_day: BTreeMap<(i64, NaiveDate), Vec<SessionRow>> = BTreeMap::new();
+    let mut by_day: BTreeMap<(UnitId, NaiveDate), Vec<SessionRow>> = BTreeMap::new();
     for r in rows {
         by_day
             .entry((r.squad_id, r.held_on))
@@ -190,7 +191,7 @@ mod tests {
     fn row(id: i64, squad: i64, created: u32, closed: Option<u32>) -> SessionRow {
         SessionRow {
             id,
-            squad_id: squad,
+            squad_id: UnitId(squad),
             held_on: at(0).date(),
             closed_at: closed.map(at),
             created_at: at(created),

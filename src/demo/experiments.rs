@@ -5,6 +5,7 @@
 use chrono::{Datelike, Duration, NaiveDate};
 
 use crate::db::AnyConnection;
+use crate::ids::{PersonId, UnitId};
 use serde::Deserialize;
 
 use crate::error::AppResult;
@@ -92,7 +93,7 @@ fn result(metric: usize, effect: f64, half: f64, significant: bool) -> MetricRes
 fn experiment(
     i: usize,
     idea: &Idea,
-    squad_id: i64,
+    squad_id: UnitId,
     scenario: Scenario,
     today: NaiveDate,
 ) -> ExperimentInput {
@@ -127,7 +128,7 @@ struct Plan {
 }
 
 /// An idea as an experiment that ran four weeks as planned, with no results yet.
-fn as_planned(idea: &Idea, squad_id: i64, plan: &Plan) -> ExperimentInput {
+fn as_planned(idea: &Idea, squad_id: UnitId, plan: &Plan) -> ExperimentInput {
     let planned_end = plan.start + Duration::days(28);
     let direction = if plan.lower_is_better {
         Direction::Decrease
@@ -256,7 +257,7 @@ fn play(e: &mut ExperimentInput, scenario: Scenario, plan: &Plan) -> (u64, u64) 
 }
 
 /// Loads the demo experiments; returns how many.
-pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<usize> {
+pub fn load(conn: &mut AnyConnection, authors: &[PersonId]) -> AppResult<usize> {
     let ideas = ideas()?;
     let today = crate::dates::today();
     let squads = units::units_of_kind(conn, UnitKind::Squad)?;
@@ -323,7 +324,7 @@ mod tests {
         let ideas = ideas().unwrap();
         assert!(ideas.len() >= 10);
         let outcome = |s| {
-            experiment(3, &ideas[3], 1, s, today)
+            experiment(3, &ideas[3], UnitId(1), s, today)
                 .verdict()
                 .map(|v| (v.outcome, v.reasons))
         };

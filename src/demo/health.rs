@@ -11,6 +11,7 @@ use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::health::model::{Color, Trend};
 use crate::health::repo;
+use crate::ids::PersonId;
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
 
@@ -151,7 +152,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
         for (q, start) in quarters.iter().enumerate() {
             // Mid-quarter, on a different day for each squad.
             let held_on = *start + Duration::days(35 + (s % 20) as i64);
-            let mut people: Vec<i64> = memberships
+            let mut people: Vec<PersonId> = memberships
                 .iter()
                 .filter(|(m, _)| m.is_current(held_on))
                 .map(|(m, _)| m.person_id)
@@ -168,7 +169,7 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
                         .iter()
                         .enumerate()
                         .map(|(i, &id)| {
-                            let key = [s as u64, i as u64, q as u64, p as u64];
+                            let key = [s as u64, i as u64, q as u64, p.get() as u64];
                             let base = 0.5 + 1.2 * unit(&[s as u64, i as u64, 7]);
                             let drift = story.drift(s, i);
                             let level = base + drift * (q as f64 - 1.0);

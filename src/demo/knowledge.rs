@@ -3,6 +3,7 @@
 //! guides and lessons are `data/knowledge.yaml`, embedded at build time.
 
 use crate::db::AnyConnection;
+use crate::ids::{PersonId, UnitId};
 use serde::Deserialize;
 
 use crate::error::{AppError, AppResult};
@@ -43,7 +44,7 @@ fn knowledge() -> AppResult<Knowledge> {
     demo_data!("knowledge")
 }
 
-fn squad_id(conn: &mut AnyConnection, slug: &str) -> AppResult<Option<i64>> {
+fn squad_id(conn: &mut AnyConnection, slug: &str) -> AppResult<Option<UnitId>> {
     match units::unit(conn, UnitKind::Squad, slug) {
         Ok(u) => Ok(Some(u.id)),
         Err(AppError::NotFound) => Ok(None),
@@ -52,7 +53,7 @@ fn squad_id(conn: &mut AnyConnection, slug: &str) -> AppResult<Option<i64>> {
 }
 
 /// Loads the pages and lessons; `authors` are person ids to take turns as authors.
-pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usize)> {
+pub fn load(conn: &mut AnyConnection, authors: &[PersonId]) -> AppResult<(usize, usize)> {
     let author = |i: usize| authors.get(i % authors.len().max(1)).copied();
     let data = knowledge()?;
     let pages = guides(conn, &data, &author)? + team_pages(conn, &author)?;
@@ -64,7 +65,7 @@ pub fn load(conn: &mut AnyConnection, authors: &[i64]) -> AppResult<(usize, usiz
 fn guides(
     conn: &mut AnyConnection,
     data: &Knowledge,
-    author: &dyn Fn(usize) -> Option<i64>,
+    author: &dyn Fn(usize) -> Option<PersonId>,
 ) -> AppResult<usize> {
     let mut pages = 0;
     for (i, Guide { title, tags, body }) in data.guides.iter().enumerate() {
@@ -87,7 +88,10 @@ fn guides(
 }
 
 /// A team page for every squad, attached to it; returns how many.
-fn team_pages(conn: &mut AnyConnection, author: &dyn Fn(usize) -> Option<i64>) -> AppResult<usize> {
+fn team_pages(
+    conn: &mut AnyConnection,
+    author: &dyn Fn(usize) -> Option<PersonId>,
+) -> AppResult<usize> {
     let mut pages = 0;
     for (i, squad) in units::units_of_kind(conn, UnitKind::Squad)?
         .into_iter()
@@ -128,7 +132,7 @@ fn team_pages(conn: &mut AnyConnection, author: &dyn Fn(usize) -> Option<i64>) -
 fn lessons(
     conn: &mut AnyConnection,
     data: &Knowledge,
-    author: &dyn Fn(usize) -> Option<i64>,
+    author: &dyn Fn(usize) -> Option<PersonId>,
 ) -> AppResult<usize> {
     let mut lessons = 0;
     for (i, l) in data.lessons.iter().enumerate() {

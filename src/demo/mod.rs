@@ -24,6 +24,7 @@ mod steps;
 
 use crate::auth::password::{self, Password};
 use crate::db::{AnyConnection, lock_for_transaction, locks, write_transaction};
+use crate::ids::PersonId;
 use crate::people::repo as people;
 
 /// Public on purpose: it is printed on the console and written in the README.
@@ -45,7 +46,7 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
             return Ok(false);
         }
         org::load(conn, &hash)?;
-        let authors: Vec<i64> = people::all(conn)?.iter().map(|p| p.id).take(40).collect();
+        let authors: Vec<PersonId> = people::all(conn)?.iter().map(|p| p.id).take(40).collect();
         knowledge::load(conn, &authors)?;
         experiments::load(conn, &authors)?;
         postmortems::load(conn)?;

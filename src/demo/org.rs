@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::{Role, Stage, UnitKind};
 use crate::org::unit_repo::{self as units, NewMembership, UnitFields};
 use crate::people::model::{Email, NewPerson, ProfileFields, Username};
@@ -89,10 +90,10 @@ fn unit(
     kind: UnitKind,
     name: &str,
     mission: &str,
-    tribe_id: Option<i64>,
+    tribe_id: Option<UnitId>,
     discipline: &str,
-    alliance_tribes: Vec<i64>,
-) -> AppResult<i64> {
+    alliance_tribes: Vec<UnitId>,
+) -> AppResult<UnitId> {
     let slug = crate::org::unit::Slug::from_name(name)
         .ok_or_else(|| AppError::internal("demo name without slug"))?;
     let fields = UnitFields {
@@ -121,8 +122,8 @@ fn unit(
 
 fn join(
     conn: &mut AnyConnection,
-    person_id: i64,
-    unit_id: i64,
+    person_id: PersonId,
+    unit_id: UnitId,
     role: Role,
     start_date: NaiveDate,
 ) -> AppResult<i64> {
@@ -148,7 +149,7 @@ fn person(
     admin: bool,
     discipline: &str,
     title: &str,
-) -> AppResult<i64> {
+) -> AppResult<PersonId> {
     let username = Username::parse(username).map_err(AppError::Validation)?;
     let email =
         Email::parse(&format!("{username}@kanelbulle.example")).map_err(AppError::Validation)?;
@@ -174,14 +175,14 @@ fn person(
 
 /// The demo's people, as the org is built from them.
 struct Staff<'d> {
-    named: HashMap<&'d str, i64>,
+    named: HashMap<&'d str, PersonId>,
     /// The generated people who are not product owners: id and discipline.
-    pool: Vec<(i64, String)>,
-    product_owners: Vec<i64>,
+    pool: Vec<(PersonId, String)>,
+    product_owners: Vec<PersonId>,
 }
 
 impl Staff<'_> {
-    fn id(&self, username: &str) -> AppResult<i64> {
+    fn id(&self, username: &str) -> AppResult<PersonId> {
         self.named
             .get(username)
             .copied()
@@ -250,12 +251,12 @@ fn hire<'d>(conn: &mut AnyConnection, hash: &str, data: &'d OrgData) -> AppResul
 /// The tribes and squads as built, and who is in which squad.
 #[derive(Default)]
 struct Built {
-    tribe_ids: Vec<i64>,
+    tribe_ids: Vec<UnitId>,
     /// (squad, tribe)
-    squad_ids: Vec<(i64, i64)>,
+    squad_ids: Vec<(UnitId, UnitId)>,
     /// (person, tribe, discipline)
-    squad_members: Vec<(i64, i64, String)>,
-    radio_members: Vec<i64>,
+    squad_members: Vec<(PersonId, UnitId, String)>,
+    radio_members: Vec<PersonId>,
 }
 
 /// Creates the demo org; `hash` is the demo password's hash, shared by every account.
@@ -341,7 +342,7 @@ fn long_ago() -> AppResult<NaiveDate> {
 }
 
 /// A tribe's trio: its tribe lead, product lead and design lead.
-fn trio(conn: &mut AnyConnection, plan: &TribePlan, tribe: i64, staff: &Staff) -> AppResult<()> {
+fn trio(conn: &mut AnyConnection, plan: &TribePlan, tribe: UnitId, staff: &Staff) -> AppResult<()> {
     let trio = unit(
         conn,
         UnitKind::Trio,

@@ -11,6 +11,7 @@ use serde::Deserialize;
 use crate::action_items::model::{ActionInput, Kind, Status as ActionStatus};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
 use crate::postmortems::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry, Times};
@@ -77,7 +78,7 @@ pub(super) fn postmortems() -> AppResult<Vec<DemoPostmortem>> {
 pub(super) fn members(
     conn: &mut AnyConnection,
     slug: &str,
-) -> AppResult<(i64, Vec<i64>, Vec<i64>)> {
+) -> AppResult<(UnitId, Vec<PersonId>, Vec<PersonId>)> {
     let squad = units::unit_or_renamed(conn, UnitKind::Squad, slug)?
         .ok_or_else(|| AppError::internal(format!("demo squad {slug} is missing")))?;
     let today = crate::dates::today();
@@ -129,10 +130,10 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
 
 /// Who was involved in one post-mortem: its squads, their people, a coach, and its authors.
 struct Crew {
-    squads: Vec<i64>,
-    people: Vec<Vec<i64>>,
-    coach: Option<i64>,
-    authors: Vec<i64>,
+    squads: Vec<UnitId>,
+    people: Vec<Vec<PersonId>>,
+    coach: Option<PersonId>,
+    authors: Vec<PersonId>,
 }
 
 impl Crew {
@@ -149,7 +150,7 @@ impl Crew {
         }
         let writers = people.first().cloned().unwrap_or_default();
         // A different pair of writers for each post-mortem.
-        let authors: Vec<i64> = writers
+        let authors: Vec<PersonId> = writers
             .iter()
             .cycle()
             .skip(n % writers.len().max(1))
@@ -223,7 +224,7 @@ fn action(
     conn: &mut AnyConnection,
     d: &DemoPostmortem,
     a: &DemoAction,
-    squads: &[i64],
+    squads: &[UnitId],
     today: NaiveDate,
 ) -> AppResult<ActionInput> {
     let squad = d

@@ -11,6 +11,7 @@ use crate::action_items::model::{ActionInput, Kind, Status};
 use crate::db::AnyConnection;
 use crate::db::schema::retros;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit_repo as units;
 use crate::retros::flow::seat_voter;
 use crate::retros::model::{Format, NewRetro, Phase, Retro, Topic, Verdict, parse_columns};
@@ -56,7 +57,10 @@ fn retros() -> AppResult<Vec<DemoRetro>> {
 }
 
 /// A squad's id, name, current members and agile coaches.
-fn people_of(conn: &mut AnyConnection, slug: &str) -> AppResult<(i64, String, Vec<i64>, Vec<i64>)> {
+fn people_of(
+    conn: &mut AnyConnection,
+    slug: &str,
+) -> AppResult<(UnitId, String, Vec<PersonId>, Vec<PersonId>)> {
     let (id, people, coaches) = super::postmortems::members(conn, slug)?;
     Ok((id, units::unit_by_id(conn, id)?.name, people, coaches))
 }
@@ -94,10 +98,10 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
 
 /// The squad a retro is held by: its id and name, its people, and who facilitates.
 struct Team {
-    squad_id: i64,
+    squad_id: UnitId,
     squad_name: String,
-    people: Vec<i64>,
-    facilitator: i64,
+    people: Vec<PersonId>,
+    facilitator: PersonId,
 }
 
 impl Team {
@@ -117,7 +121,7 @@ impl Team {
     }
 
     /// The `n`th member, taking turns.
-    fn member(&self, n: usize) -> Option<i64> {
+    fn member(&self, n: usize) -> Option<PersonId> {
         self.people.get(n % self.people.len().max(1)).copied()
     }
 }

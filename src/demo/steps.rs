@@ -20,6 +20,7 @@ use crate::db::schema::{
     step_assessments, step_events, step_feedback, step_profiles, step_proposals,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
@@ -83,7 +84,7 @@ fn at(day: NaiveDate, hour: u32) -> NaiveDateTime {
 }
 
 /// Moves the person's newest event (the write just made) to `when`.
-fn stamp(conn: &mut AnyConnection, person_id: i64, when: NaiveDateTime) -> AppResult<()> {
+fn stamp(conn: &mut AnyConnection, person_id: PersonId, when: NaiveDateTime) -> AppResult<()> {
     let newest: Option<i64> = step_events::table
         .filter(step_events::person_id.eq(person_id))
         .select(diesel::dsl::max(step_events::id))
@@ -97,7 +98,7 @@ fn stamp(conn: &mut AnyConnection, person_id: i64, when: NaiveDateTime) -> AppRe
 }
 
 /// A chapter by name: its lead and its other members, by id.
-fn chapter(snap: &Snapshot, name: &str) -> AppResult<(i64, Vec<i64>)> {
+fn chapter(snap: &Snapshot, name: &str) -> AppResult<(PersonId, Vec<PersonId>)> {
     let missing = || AppError::internal(format!("demo: no chapter {name:?} with a lead"));
     let unit = snap
         .of_kind(UnitKind::Chapter)
@@ -108,7 +109,7 @@ fn chapter(snap: &Snapshot, name: &str) -> AppResult<(i64, Vec<i64>)> {
         .first()
         .map(|p| p.id)
         .ok_or_else(missing)?;
-    let mut members: Vec<i64> = snap
+    let mut members: Vec<PersonId> = snap
         .memberships_of(unit.id)
         .filter(|m| m.role() != Role::ChapterLead)
         .map(|m| m.person_id)
@@ -118,14 +119,14 @@ fn chapter(snap: &Snapshot, name: &str) -> AppResult<(i64, Vec<i64>)> {
     Ok((lead, members))
 }
 
-fn nth(members: &[i64], n: usize) -> AppResult<i64> {
+fn nth(members: &[PersonId], n: usize) -> AppResult<PersonId> {
     members
         .get(n)
         .copied()
         .ok_or_else(|| AppError::internal("demo: chapter too small"))
 }
 
-fn last(members: &[i64]) -> AppResult<i64> {
+fn last(members: &[PersonId]) -> AppResult<PersonId> {
     nth(members, members.len().saturating_sub(1))
 }
 
@@ -184,7 +185,7 @@ fn assess(
     conn: &mut AnyConnection,
     who: &Who,
     side: Side,
-    author: i64,
+    author: PersonId,
     rows: &HashMap<Behavior, Row>,
     when: NaiveDateTime,
 ) -> AppResult<()> {
@@ -202,7 +203,7 @@ fn assess(
 fn propose(
     conn: &mut AnyConnection,
     who: &Who,
-    by: i64,
+    by: PersonId,
     to: Step,
     evidence: &str,
     when: NaiveDateTime,
@@ -220,7 +221,7 @@ struct Story {
     today: NaiveDate,
     snap: Snapshot,
     texts: Texts,
-    admin: i64,
+    admin: PersonId,
 }
 
 impl Story {
@@ -228,11 +229,11 @@ impl Story {
         self.today - Duration::days(n)
     }
 
-    fn id(&self, username: &str) -> AppResult<i64> {
+    fn id(&self, username: &str) -> AppResult<PersonId> {
         person_id(&self.snap, username)
     }
 
-    fn who(&self, pid: i64) -> AppResult<Who> {
+    fn who(&self, pid: PersonId) -> AppResult<Who> {
         self.snap
             .person(pid)
             .map(|p| Who {
@@ -250,7 +251,7 @@ impl Story {
     }
 }
 
-fn person_id(snap: &Snapshot, username: &str) -> AppResult<i64> {
+fn person_id(snap: &Snapshot, username: &str) -> AppResult<PersonId> {
     snap.people
         .iter()
         .find(|p| p.username == username)
@@ -260,21 +261,21 @@ fn person_id(snap: &Snapshot, username: &str) -> AppResult<i64> {
 
 /// The people the story is about, found by their place in the org, and when everyone started.
 struct Cast {
-    cto: i64,
-    bjorn: i64,
-    aino: i64,
-    ben: i64,
-    fatima: i64,
-    cem: i64,
-    carla: i64,
-    hugo: i64,
-    listening: Vec<i64>,
-    web: Vec<i64>,
-    platform: Vec<i64>,
+    cto: PersonId,
+    bjorn: PersonId,
+    aino: PersonId,
+    ben: PersonId,
+    fatima: PersonId,
+    cem: PersonId,
+    carla: PersonId,
+    hugo: PersonId,
+    listening: Vec<PersonId>,
+    web: Vec<PersonId>,
+    platform: Vec<PersonId>,
     /// Newcomers: when they started.
-    started: HashMap<i64, NaiveDate>,
+    started: HashMap<PersonId, NaiveDate>,
     /// Everyone else: their first membership's start.
-    firsts: HashMap<i64, NaiveDate>,
+    firsts: HashMap<PersonId, NaiveDate>,
 }
 
 impl Cast {
@@ -292,7 +293,7 @@ impl Cast {
             last(&listening)?,
             last(&chapter(snap, "Creators Web & Mobile")?.1)?,
         ];
-        let placed: HashSet<i64> = snap.memberships.iter().map(|m| m.person_id).collect();
+        let placed: HashSet<PersonId> = snap.memberships.iter().map(|m| m.person_id).collect();
         let unplaced = story.people().into_iter().map(|p| p.id);
         newcomers.extend(unplaced.filter(|p| !placed.contains(p)));
         let started = newcomers
@@ -356,7 +357,7 @@ fn records(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()
             .map(|e| e.id)
             .ok_or_else(|| AppError::internal(format!("demo: no {kind} {name:?}")))
     };
-    let mut roles: HashMap<i64, Vec<i64>> = HashMap::new();
+    let mut roles: HashMap<PersonId, Vec<i64>> = HashMap::new();
     for m in &story.snap.memberships {
         let name = match m.role() {
             Role::ChapterLead => "Chapter lead",
@@ -407,7 +408,7 @@ fn records(conn: &mut AnyConnection, story: &Story, cast: &Cast) -> AppResult<()
 }
 
 /// Whoever decides step `s` for someone with these relations.
-fn decider(r: &Relations, s: Step) -> Option<i64> {
+fn decider(r: &Relations, s: Step) -> Option<PersonId> {
     r.deciders(s).1.first().copied()
 }
 
@@ -416,10 +417,10 @@ fn first_steps(
     conn: &mut AnyConnection,
     story: &Story,
     cast: &Cast,
-    company: &[i64],
+    company: &[PersonId],
 ) -> AppResult<()> {
     let (snap, texts) = (&story.snap, &story.texts);
-    let led: HashMap<i64, &str> = snap
+    let led: HashMap<PersonId, &str> = snap
         .of_kind(UnitKind::Chapter)
         .flat_map(|u| {
             let leads = snap.members_with_role(u.id, Role::ChapterLead);
@@ -428,7 +429,7 @@ fn first_steps(
                 .map(move |p| (p.id, u.discipline.as_str()))
         })
         .collect();
-    let owners: HashSet<i64> = snap
+    let owners: HashSet<PersonId> = snap
         .memberships
         .iter()
         .filter(|m| m.role() == Role::ProductOwner)
@@ -466,7 +467,7 @@ fn past_promotions(
     conn: &mut AnyConnection,
     story: &Story,
     cast: &Cast,
-    company: &[i64],
+    company: &[PersonId],
 ) -> AppResult<()> {
     let s = &story.texts.stories;
     let Cast {
@@ -527,7 +528,7 @@ fn assessments(
     conn: &mut AnyConnection,
     story: &Story,
     cast: &Cast,
-    company: &[i64],
+    company: &[PersonId],
 ) -> AppResult<()> {
     let mut assessed = vec![cast.bjorn, cast.ben, cast.carla, cast.hugo];
     assessed.push(last(&cast.listening)?);

@@ -8,6 +8,7 @@ use serde::Deserialize;
 use super::model::{Outcome, Status, quarter_bounds};
 use super::repo::Filter;
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::org::cache::OrgView;
 use crate::site::forms::date_param;
 
@@ -68,7 +69,7 @@ pub struct InsightsQuery {
 }
 
 /// The squads (None: all) and the dates an insight covers.
-pub type Scope = (Option<Vec<i64>>, Option<NaiveDate>, Option<NaiveDate>);
+pub type Scope = (Option<Vec<UnitId>>, Option<NaiveDate>, Option<NaiveDate>);
 
 impl InsightsQuery {
     /// The squads and dates asked for.

@@ -12,6 +12,7 @@ use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::db::head_cache::HeadCache;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::people::model::Person;
 use crate::site::forms::FieldErrors;
@@ -23,8 +24,8 @@ pub fn may_edit(
     conn: &mut AnyConnection,
     org: &OrgView,
     viewer: Option<&Person>,
-    squad_id: i64,
-    author_id: Option<i64>,
+    squad_id: UnitId,
+    author_id: Option<PersonId>,
 ) -> AppResult<bool> {
     let Some(me) = viewer else {
         return Ok(false);
@@ -40,8 +41,8 @@ pub fn require_edit(
     conn: &mut AnyConnection,
     org: &OrgView,
     viewer: Option<&Person>,
-    squad_id: i64,
-    author_id: Option<i64>,
+    squad_id: UnitId,
+    author_id: Option<PersonId>,
 ) -> AppResult<()> {
     if viewer.is_none() {
         return Err(AppError::Unauthorized);
@@ -128,7 +129,7 @@ pub async fn compute_insights(
     let (squads, from, to) = q.scope(org)?;
     let cache = state.part::<EndedCache>()?;
     let all = state.db.run(move |c| all_ended(c, &cache)).await?;
-    let names = |id: i64| {
+    let names = |id: UnitId| {
         let u = org.snap.unit(id)?;
         let tribe = u
             .tribe_id
@@ -154,7 +155,7 @@ pub type EndedCache = HeadCache<Vec<Summary>>;
 pub fn for_unit(
     conn: &mut AnyConnection,
     cache: &EndedCache,
-    squads: &[i64],
+    squads: &[UnitId],
 ) -> AppResult<UnitExperiments> {
     let since = crate::dates::today() - chrono::Duration::days(365);
     let all = all_ended(conn, cache)?;

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use super::model::{Outcome, Reason, quarter};
 use super::repo::Summary;
+use crate::ids::UnitId;
 use crate::site::chart::{Chart, Line, Mark, pct};
 
 /// Outcome counts of a set of ended experiments.
@@ -88,12 +89,12 @@ pub struct Insights {
 }
 
 /// A squad's name and url, and its tribe's, by squad id.
-pub type Names<'a> = &'a dyn Fn(i64) -> Option<(String, String, Option<(String, String)>)>;
+pub type Names<'a> = &'a dyn Fn(UnitId) -> Option<(String, String, Option<(String, String)>)>;
 
 /// The ended experiments of `squads` (all when None) that ended between `from` and `to`.
 pub fn scoped<'a>(
     all: &'a [Summary],
-    squads: Option<&'a [i64]>,
+    squads: Option<&'a [UnitId]>,
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> impl Iterator<Item = &'a Summary> {
@@ -116,7 +117,7 @@ pub fn compute<'a>(ended: impl IntoIterator<Item = &'a Summary>, names: Names<'_
     let mut out = Insights::default();
     let mut by_quarter: BTreeMap<String, Tally> = BTreeMap::new();
     // Counted per squad id first: names are looked up once per squad, not per experiment.
-    let mut per_squad: BTreeMap<i64, (Tally, &Summary)> = BTreeMap::new();
+    let mut per_squad: BTreeMap<UnitId, (Tally, &Summary)> = BTreeMap::new();
     for s in ended {
         let (Some(o), Some(day)) = (s.outcome(), s.ended_on) else {
             continue;
@@ -339,7 +340,7 @@ mod tests {
         Summary {
             id,
             title: format!("e{id}"),
-            squad_id: squad,
+            squad_id: UnitId(squad),
             squad_name: format!("Squad {squad}"),
             squad_slug: format!("s{squad}"),
             status: "concluded".into(),
@@ -367,7 +368,7 @@ mod tests {
                 "underpowered,stopped_early",
             ),
         ];
-        let names = |id: i64| {
+        let names = |id: UnitId| {
             Some((
                 format!("Squad {id}"),
                 format!("/squads/s{id}"),

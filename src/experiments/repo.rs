@@ -11,6 +11,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{experiments, people, units};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::projection::{EVERYONE, Record, key};
 
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -18,7 +19,7 @@ use crate::projection::{EVERYONE, Record, key};
 struct Row {
     id: i64,
     title: String,
-    squad_id: i64,
+    squad_id: UnitId,
     status: String,
     hypothesis: String,
     metrics: String,
@@ -33,7 +34,7 @@ struct Row {
     learnings: String,
     override_outcome: Option<String>,
     override_reason: String,
-    author_id: Option<i64>,
+    author_id: Option<PersonId>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
@@ -88,7 +89,7 @@ impl Row {
 #[diesel(table_name = experiments, treat_none_as_null = true)]
 struct Fields {
     title: String,
-    squad_id: i64,
+    squad_id: UnitId,
     status: String,
     hypothesis: String,
     metrics: String,
@@ -159,7 +160,7 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> AppResult<Experiment> {
 
 pub fn create(
     conn: &mut AnyConnection,
-    author: Option<i64>,
+    author: Option<PersonId>,
     input: &ExperimentInput,
 ) -> AppResult<Experiment> {
     let now = Utc::now().naive_utc();
@@ -187,7 +188,7 @@ pub fn create(
 
 pub fn update(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     input: &ExperimentInput,
 ) -> AppResult<Experiment> {
@@ -215,7 +216,7 @@ pub fn update(
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     /// Squads (one squad, or every squad of a tribe).
-    pub squads: Option<Vec<i64>>,
+    pub squads: Option<Vec<UnitId>>,
     pub status: Option<Status>,
     pub outcome: Option<Outcome>,
     /// Ended in (or, before it ends, planned to end in) these dates.
@@ -230,7 +231,7 @@ pub struct Filter {
 pub struct Summary {
     pub id: i64,
     pub title: String,
-    pub squad_id: i64,
+    pub squad_id: UnitId,
     pub squad_name: String,
     pub squad_slug: String,
     pub status: String,
@@ -341,7 +342,7 @@ pub fn count(conn: &mut AnyConnection) -> AppResult<i64> {
 }
 
 /// Experiments of these squads (their facet paths follow the squad when it moves).
-pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<i64>> {
+pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<Vec<i64>> {
     Ok(experiments::table
         .filter(experiments::squad_id.eq_any(squads))
         .select(experiments::id)

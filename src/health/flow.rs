@@ -9,6 +9,7 @@ use super::model::{self, Indicator, Results, Session};
 use super::repo;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::org::cache::OrgView;
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Unit, UnitKind};
@@ -83,7 +84,7 @@ pub fn columns<'a, 'r>(
         .collect()
 }
 
-pub fn history(conn: &mut AnyConnection, squad_id: i64) -> AppResult<History> {
+pub fn history(conn: &mut AnyConnection, squad_id: UnitId) -> AppResult<History> {
     let indicators = repo::indicators(conn)?;
     let sessions = repo::sessions_of(conn, &[squad_id])?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
@@ -132,16 +133,16 @@ pub fn session(conn: &mut AnyConnection, id: i64) -> AppResult<SessionData> {
 /// The tribe heatmap's data: per squad its latest session (see [`model::latest`]).
 pub struct Heat {
     pub indicators: Vec<Indicator>,
-    pub latest: HashMap<i64, (Session, Results)>,
+    pub latest: HashMap<UnitId, (Session, Results)>,
 }
 
-pub fn heat(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Heat> {
+pub fn heat(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<Heat> {
     let indicators = repo::indicators(conn)?;
     let sessions = repo::sessions_of(conn, squads)?;
     // Which sessions have votes, without reading every vote of every session.
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
     let voted = repo::sessions_with_votes(conn, &ids)?;
-    let mut per_squad: HashMap<i64, Vec<&Session>> = HashMap::new();
+    let mut per_squad: HashMap<UnitId, Vec<&Session>> = HashMap::new();
     for s in &sessions {
         per_squad.entry(s.squad_id).or_default().push(s);
     }

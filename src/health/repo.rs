@@ -12,6 +12,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{health_indicators, health_sessions, health_votes};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes, write_with_changes_if_any};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 /// Every indicator, retired ones too, by position. An empty table gets the default set
 /// first, so a new installation (or one upgraded from before health checks) has them.
@@ -68,7 +69,7 @@ fn seed_defaults(conn: &mut AnyConnection) -> AppResult<()> {
 /// Adds an indicator (`id` None) or changes one; returns its id.
 pub fn save_indicator(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: Option<i64>,
     input: &IndicatorInput,
 ) -> AppResult<i64> {
@@ -113,7 +114,7 @@ pub fn save_indicator(
 /// Retires an indicator (new sessions leave it out; old ones keep its votes) or restores it.
 pub fn set_retired(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     retired: bool,
 ) -> AppResult<()> {
@@ -145,7 +146,7 @@ pub fn session(conn: &mut AnyConnection, id: i64) -> AppResult<Session> {
 }
 
 /// The sessions of these squads, newest first.
-pub fn sessions_of(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<Session>> {
+pub fn sessions_of(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<Vec<Session>> {
     Ok(health_sessions::table
         .filter(health_sessions::squad_id.eq_any(squads))
         .order((health_sessions::held_on.desc(), health_sessions::id.desc()))
@@ -158,7 +159,7 @@ pub fn sessions_of(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<Se
 struct VoteRow {
     session_id: i64,
     indicator_id: i64,
-    person_id: i64,
+    person_id: PersonId,
     color: String,
     trend: Option<String>,
     comment: String,
@@ -199,8 +200,8 @@ pub fn votes_of(conn: &mut AnyConnection, sessions: &[i64]) -> AppResult<Vec<Vot
 /// the session that won is read back — committed by then, as the insert waited for it.
 pub fn start(
     conn: &mut AnyConnection,
-    facilitator: i64,
-    squad_id: i64,
+    facilitator: PersonId,
+    squad_id: UnitId,
     held_on: NaiveDate,
 ) -> AppResult<i64> {
     write_with_changes_if_any(conn, Some(facilitator), |c, _| {
@@ -227,7 +228,7 @@ pub fn start(
 
 fn open_session(
     conn: &mut AnyConnection,
-    squad_id: i64,
+    squad_id: UnitId,
     held_on: NaiveDate,
 ) -> AppResult<Option<i64>> {
     Ok(health_sessions::table
@@ -240,16 +241,16 @@ fn open_session(
 }
 
 type NewSession = (
-    diesel::dsl::Eq<health_sessions::squad_id, i64>,
+    diesel::dsl::Eq<health_sessions::squad_id, UnitId>,
     diesel::dsl::Eq<health_sessions::held_on, NaiveDate>,
-    diesel::dsl::Eq<health_sessions::facilitator_id, i64>,
+    diesel::dsl::Eq<health_sessions::facilitator_id, PersonId>,
     diesel::dsl::Eq<health_sessions::closed_at, Option<NaiveDateTime>>,
     diesel::dsl::Eq<health_sessions::created_at, NaiveDateTime>,
 );
 
 fn new_session(
-    facilitator: i64,
-    squad_id: i64,
+    facilitator: PersonId,
+    squad_id: UnitId,
     held_on: NaiveDate,
     closed_at: Option<NaiveDateTime>,
 ) -> NewSession {
@@ -265,8 +266,8 @@ fn new_session(
 fn insert_session(
     conn: &mut AnyConnection,
     _: Logged<'_>,
-    facilitator: i64,
-    squad_id: i64,
+    facilitator: PersonId,
+    squad_id: UnitId,
     held_on: NaiveDate,
     closed_at: Option<NaiveDateTime>,
 ) -> AppResult<i64> {
@@ -280,7 +281,7 @@ fn insert_vote(
     conn: &mut AnyConnection,
     _: Logged<'_>,
     session_id: i64,
-    person_id: i64,
+    person_id: PersonId,
     (indicator_id, color, trend, comment): &NewVote,
 ) -> AppResult<()> {
     diesel::insert_into(health_votes::table)
@@ -301,7 +302,7 @@ fn insert_vote(
 pub fn replace_votes(
     conn: &mut AnyConnection,
     session_id: i64,
-    person_id: i64,
+    person_id: PersonId,
     covered: &[i64],
     votes: &[NewVote],
 ) -> AppResult<()> {
@@ -343,7 +344,7 @@ pub fn replace_votes(
 pub const CLOSED: &str = "This health check is closed and takes no more votes.";
 
 /// Closes a session; closing a closed one changes nothing.
-pub fn close(conn: &mut AnyConnection, actor: i64, id: i64) -> AppResult<()> {
+pub fn close(conn: &mut AnyConnection, actor: PersonId, id: i64) -> AppResult<()> {
     write_with_changes(conn, Some(actor), |c, _| {
         diesel::update(
             health_sessions::table
@@ -366,11 +367,11 @@ pub fn close(conn: &mut AnyConnection, actor: i64, id: i64) -> AppResult<()> {
 /// A closed session with its votes in one go, for the demo: `votes` are per person.
 pub fn insert_closed(
     conn: &mut AnyConnection,
-    facilitator: i64,
-    squad_id: i64,
+    facilitator: PersonId,
+    squad_id: UnitId,
     held_on: NaiveDate,
     closed_at: NaiveDateTime,
-    votes: &[(i64, Vec<NewVote>)],
+    votes: &[(PersonId, Vec<NewVote>)],
 ) -> AppResult<i64> {
     write_with_changes(conn, Some(facilitator), |c, log| {
         let id = insert_session(c, log, facilitator, squad_id, held_on, Some(closed_at))?;

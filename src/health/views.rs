@@ -376,15 +376,16 @@ pub struct IndicatorsPage {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{PersonId, UnitId};
     use chrono::NaiveDate;
 
     fn session(id: i64, day: &str) -> Session {
         let held_on: NaiveDate = day.parse().unwrap();
         Session {
             id,
-            squad_id: 1,
+            squad_id: UnitId(1),
             held_on,
-            facilitator_id: 1,
+            facilitator_id: PersonId(1),
             closed_at: None,
             created_at: held_on.and_hms_opt(9, 0, 0).unwrap(),
         }

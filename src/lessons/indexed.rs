@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{lesson_tags, lesson_units, lessons, people};
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 use crate::projection::{ById, EVERYONE, Record, grouped, key};
 
 /// Lessons in the index.
@@ -35,7 +36,7 @@ fn ids_after(conn: &mut AnyConnection, after: i64, n: i64) -> QueryResult<Vec<i6
         .load(conn)
 }
 
-fn filed_under(conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<i64>> {
+fn filed_under(conn: &mut AnyConnection, unit_ids: &[UnitId]) -> AppResult<Vec<i64>> {
     Ok(lesson_units::table
         .filter(lesson_units::unit_id.eq_any(unit_ids))
         .select(lesson_units::lesson_id)

@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{lesson_revisions, lessons};
+use crate::ids::{PersonId, UnitId};
 
 /// Where a lesson came from. Every lesson has a source or says it stands alone (enforced).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -109,7 +110,7 @@ pub struct Lesson {
     pub body: String,
     pub source_kind: String,
     pub source_ref: String,
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     pub revision: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -137,7 +138,7 @@ pub struct LessonRevision {
     pub source_kind: String,
     pub source_ref: String,
     pub summary: String,
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -149,7 +150,7 @@ pub struct LessonInput {
     pub source: Source,
     pub summary: String,
     pub tags: Vec<String>,
-    pub units: Vec<i64>,
+    pub units: Vec<UnitId>,
 }
 
 /// A lesson is short: a title of at most 200 characters, a body of at most 20,000.

@@ -9,6 +9,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{lesson_revisions, lesson_tags, lesson_units, lessons, people, units};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::Unit;
 use crate::revisions::merge::{OnStale, Version};
 use crate::revisions::{Revisioned, Text};
@@ -39,10 +40,10 @@ pub struct LessonSummary {
 /// Filters of `/lessons`.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
-    pub unit_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
     pub source_kind: Option<String>,
     pub tag: Option<String>,
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
 }
@@ -197,7 +198,7 @@ fn add_revision(
     id: i64,
     number: i32,
     input: &LessonInput,
-    author: Option<i64>,
+    author: Option<PersonId>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
     diesel::insert_into(lesson_revisions::table)
@@ -218,7 +219,7 @@ fn add_revision(
 
 pub fn create(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     input: &LessonInput,
 ) -> AppResult<Lesson> {
     write_with_changes(conn, actor, |conn, log| {
@@ -258,7 +259,7 @@ pub type Saved = crate::revisions::Saved<Lesson>;
 /// Saves an edit that started from revision `base` (see [`crate::revisions::save`]).
 pub fn save(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     base: i32,
     input: &LessonInput,
@@ -320,7 +321,7 @@ impl Revisioned for Lesson {
         &self,
         conn: &mut AnyConnection,
         log: Logged<'_>,
-        actor: Option<i64>,
+        actor: Option<PersonId>,
         number: i32,
         input: &LessonInput,
         now: NaiveDateTime,
@@ -369,7 +370,7 @@ pub fn history(
 
 pub fn set_deleted(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     deleted: bool,
 ) -> AppResult<()> {

@@ -11,6 +11,7 @@ use super::repo::{self, Filter, Saved};
 use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
@@ -75,7 +76,7 @@ async fn list(
                 filter.author_id = Some(
                     crate::people::repo::by_username(c, &author)
                         .map(|p| p.id)
-                        .unwrap_or(-1),
+                        .unwrap_or(PersonId(-1)),
                 );
             }
             Ok((repo::list(c, &filter, 500)?, repo::all_tags(c)?))

@@ -12,6 +12,7 @@ use super::unit_repo as repo;
 use crate::db::AnyConnection;
 use crate::db::head_cache::HeadCache;
 use crate::error::AppResult;
+use crate::ids::UnitId;
 use crate::state::AppState;
 
 /// The org as of now, from the app's cache, for a handler: one trip to the blocking pool.
@@ -35,7 +36,7 @@ pub async fn all_units(state: &AppState) -> AppResult<Vec<super::views::UnitRef>
 pub struct OrgView {
     pub snap: Snapshot,
     pub warnings: Vec<Warning>,
-    pub alliance_links: Vec<(i64, i64)>,
+    pub alliance_links: Vec<(UnitId, UnitId)>,
     /// The org chart, drawn once per snapshot (it is the same for every viewer).
     pub chart: std::sync::OnceLock<String>,
     /// Units by `(kind, slug)` and people by username, indexed on first use.
@@ -77,14 +78,14 @@ impl OrgCache {
 
 impl OrgView {
     /// The id of the squad with this slug.
-    pub fn squad_id(&self, slug: &str) -> Option<i64> {
+    pub fn squad_id(&self, slug: &str) -> Option<UnitId> {
         self.unit_by_key(UnitKind::Squad.as_str(), slug)
             .map(|u| u.id)
     }
 
     /// The squads a filter of `squad=`/`tribe=` (or `unit=kind/slug`) means; an unknown one
     /// matches nothing rather than everything.
-    pub fn squads_of(&self, squad: &str, tribe: &str) -> Option<Vec<i64>> {
+    pub fn squads_of(&self, squad: &str, tribe: &str) -> Option<Vec<UnitId>> {
         if !squad.trim().is_empty() {
             return Some(self.squad_id(squad.trim()).into_iter().collect());
         }

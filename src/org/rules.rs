@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 
 use super::unit::{Membership, Role, TribeLink, Unit, UnitKind};
 use super::unit_repo::PersonBrief;
+use crate::ids::{PersonId, UnitId};
 use crate::people::model::Person;
 
 pub const SQUAD_MIN: usize = 6;
@@ -31,7 +32,7 @@ pub fn check_tribe_link(kind: UnitKind, tribe: Option<&Unit>) -> Result<(), Stri
 
 /// An alliance is several tribe trios working together: at least two tribes, each with a trio.
 pub fn check_alliance(tribes: &[(Unit, bool)]) -> Result<(), String> {
-    let distinct: HashSet<i64> = tribes.iter().map(|(t, _)| t.id).collect();
+    let distinct: HashSet<UnitId> = tribes.iter().map(|(t, _)| t.id).collect();
     if distinct.len() < 2 {
         return Err(
             "An alliance brings together at least two tribes' trios: choose two or more tribes."
@@ -124,33 +125,33 @@ pub struct Snapshot {
     pub units: Vec<Unit>,
     pub memberships: Vec<Membership>,
     pub people: Vec<PersonBrief>,
-    by_id: HashMap<i64, usize>,
-    person_by_id: HashMap<i64, usize>,
+    by_id: HashMap<UnitId, usize>,
+    person_by_id: HashMap<PersonId, usize>,
     /// unit id → indexes into `memberships`.
-    by_unit: HashMap<i64, Vec<usize>>,
+    by_unit: HashMap<UnitId, Vec<usize>>,
     /// tribe id → indexes into `units` of the units that belong to it.
-    by_tribe: HashMap<i64, Vec<usize>>,
+    by_tribe: HashMap<UnitId, Vec<usize>>,
 }
 
 impl Snapshot {
     pub fn new(units: Vec<Unit>, memberships: Vec<Membership>, people: Vec<PersonBrief>) -> Self {
         let by_id = units.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
-        let person_by_id: HashMap<i64, usize> =
+        let person_by_id: HashMap<PersonId, usize> =
             people.iter().enumerate().map(|(i, p)| (p.id, i)).collect();
         // Someone who left the company (disabled) is no current member of anything: not in
         // team sizes, rules or rights, even before their memberships are ended.
-        let left = |person: i64| {
+        let left = |person: PersonId| {
             person_by_id
                 .get(&person)
                 .is_some_and(|i| people[*i].disabled)
         };
-        let mut by_unit: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut by_unit: HashMap<UnitId, Vec<usize>> = HashMap::new();
         for (i, m) in memberships.iter().enumerate() {
             if !left(m.person_id) {
                 by_unit.entry(m.unit_id).or_default().push(i);
             }
         }
-        let mut by_tribe: HashMap<i64, Vec<usize>> = HashMap::new();
+        let mut by_tribe: HashMap<UnitId, Vec<usize>> = HashMap::new();
         for (i, u) in units.iter().enumerate() {
             if let Some(t) = u.tribe_id {
                 by_tribe.entry(t).or_default().push(i);
@@ -167,11 +168,11 @@ impl Snapshot {
         }
     }
 
-    pub fn unit(&self, id: i64) -> Option<&Unit> {
+    pub fn unit(&self, id: UnitId) -> Option<&Unit> {
         self.by_id.get(&id).map(|i| &self.units[*i])
     }
 
-    pub fn person(&self, id: i64) -> Option<&PersonBrief> {
+    pub fn person(&self, id: PersonId) -> Option<&PersonBrief> {
         self.person_by_id.get(&id).map(|i| &self.people[*i])
     }
 
@@ -180,7 +181,7 @@ impl Snapshot {
     }
 
     /// Units of `kind` in the tribe `tribe_id`.
-    pub fn in_tribe(&self, tribe_id: i64, kind: UnitKind) -> impl Iterator<Item = &Unit> {
+    pub fn in_tribe(&self, tribe_id: UnitId, kind: UnitKind) -> impl Iterator<Item = &Unit> {
         self.by_tribe
             .get(&tribe_id)
             .into_iter()
@@ -190,7 +191,7 @@ impl Snapshot {
     }
 
     /// The current memberships of a unit.
-    pub fn memberships_of(&self, unit_id: i64) -> impl Iterator<Item = &Membership> {
+    pub fn memberships_of(&self, unit_id: UnitId) -> impl Iterator<Item = &Membership> {
         self.by_unit
             .get(&unit_id)
             .into_iter()
@@ -199,12 +200,12 @@ impl Snapshot {
     }
 
     /// Distinct people currently in a unit.
-    pub fn people_in(&self, unit_id: i64) -> HashSet<i64> {
+    pub fn people_in(&self, unit_id: UnitId) -> HashSet<PersonId> {
         self.memberships_of(unit_id).map(|m| m.person_id).collect()
     }
 
     /// Distinct people in a tribe: the tribe itself, its squads, chapters and trio.
-    pub fn people_in_tribe(&self, tribe_id: i64) -> HashSet<i64> {
+    pub fn people_in_tribe(&self, tribe_id: UnitId) -> HashSet<PersonId> {
         let mut people = self.people_in(tribe_id);
         for i in self.by_tribe.get(&tribe_id).into_iter().flatten() {
             people.extend(self.memberships_of(self.units[*i].id).map(|m| m.person_id));
@@ -212,7 +213,7 @@ impl Snapshot {
         people
     }
 
-    pub fn members_with_role(&self, unit_id: i64, role: Role) -> Vec<&PersonBrief> {
+    pub fn members_with_role(&self, unit_id: UnitId, role: Role) -> Vec<&PersonBrief> {
         self.memberships_of(unit_id)
             .filter(|m| m.role() == role)
             .filter_map(|m| self.person(m.person_id))
@@ -224,8 +225,8 @@ impl Snapshot {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Warning {
     pub rule: &'static str,
-    pub unit_id: Option<i64>,
-    pub person_id: Option<i64>,
+    pub unit_id: Option<UnitId>,
+    pub person_id: Option<PersonId>,
     pub message: String,
 }
 
@@ -295,9 +296,9 @@ fn tribe_warnings(s: &Snapshot, out: &mut Vec<Warning>) {
 }
 
 /// The tribes of the squads each person is in, and everyone who is in a squad.
-fn squads_of_people(s: &Snapshot) -> (HashMap<i64, HashSet<i64>>, HashSet<i64>) {
-    let mut squad_tribes: HashMap<i64, HashSet<i64>> = HashMap::new();
-    let mut in_a_squad: HashSet<i64> = HashSet::new();
+fn squads_of_people(s: &Snapshot) -> (HashMap<PersonId, HashSet<UnitId>>, HashSet<PersonId>) {
+    let mut squad_tribes: HashMap<PersonId, HashSet<UnitId>> = HashMap::new();
+    let mut in_a_squad: HashSet<PersonId> = HashSet::new();
     for m in &s.memberships {
         if let Some(u) = s.unit(m.unit_id)
             && u.kind() == UnitKind::Squad
@@ -314,7 +315,7 @@ fn squads_of_people(s: &Snapshot) -> (HashMap<i64, HashSet<i64>>, HashSet<i64>) 
 /// Chapter members who are in no squad of the chapter's tribe.
 fn chapter_warnings(
     s: &Snapshot,
-    squad_tribes: &HashMap<i64, HashSet<i64>>,
+    squad_tribes: &HashMap<PersonId, HashSet<UnitId>>,
     out: &mut Vec<Warning>,
 ) {
     for chapter in s.of_kind(UnitKind::Chapter) {
@@ -325,7 +326,7 @@ fn chapter_warnings(
             .unit(tribe_id)
             .map(|t| t.name.as_str())
             .unwrap_or("its tribe");
-        let mut members: Vec<i64> = s.people_in(chapter.id).into_iter().collect();
+        let mut members: Vec<PersonId> = s.people_in(chapter.id).into_iter().collect();
         members.sort_unstable();
         for pid in members {
             let ok = squad_tribes
@@ -347,7 +348,7 @@ fn chapter_warnings(
 }
 
 /// Warnings that concern one unit (for a tribe: also its squads and chapters).
-pub fn warnings_for_unit(all: &[Warning], s: &Snapshot, unit_id: i64) -> Vec<Warning> {
+pub fn warnings_for_unit(all: &[Warning], s: &Snapshot, unit_id: UnitId) -> Vec<Warning> {
     all.iter()
         .filter(|w| {
             w.unit_id.is_some_and(|u| {
@@ -358,7 +359,7 @@ pub fn warnings_for_unit(all: &[Warning], s: &Snapshot, unit_id: i64) -> Vec<War
         .collect()
 }
 
-pub fn warnings_for_person(all: &[Warning], person_id: i64) -> Vec<Warning> {
+pub fn warnings_for_person(all: &[Warning], person_id: PersonId) -> Vec<Warning> {
     all.iter()
         .filter(|w| w.person_id == Some(person_id))
         .cloned()
@@ -376,7 +377,7 @@ mod tests {
 
     fn person(id: i64) -> PersonBrief {
         PersonBrief {
-            id,
+            id: PersonId(id),
             username: format!("p{id}"),
             display_name: format!("Person {id}"),
             discipline: String::new(),
@@ -388,8 +389,8 @@ mod tests {
     fn m(id: i64, person: i64, unit: i64, role: Role) -> Membership {
         Membership {
             id,
-            person_id: person,
-            unit_id: unit,
+            person_id: PersonId(person),
+            unit_id: UnitId(unit),
             role: role.as_str().into(),
             start_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
             end_date: None,
@@ -433,7 +434,7 @@ mod tests {
     fn trio_is_three_distinct_people() {
         let trio = unit(5, UnitKind::Trio, Some(1));
         let p = |id| Person {
-            id,
+            id: PersonId(id),
             username: format!("p{id}"),
             display_name: format!("Person {id}"),
             email: None,
@@ -491,8 +492,10 @@ mod tests {
         }
         let s = Snapshot::new(units, ms, people);
         let w = warnings(&s);
-        let rules: Vec<(&str, Option<i64>, Option<i64>)> =
-            w.iter().map(|w| (w.rule, w.unit_id, w.person_id)).collect();
+        let rules: Vec<(&str, Option<i64>, Option<i64>)> = w
+            .iter()
+            .map(|w| (w.rule, w.unit_id.map(i64::from), w.person_id.map(i64::from)))
+            .collect();
         assert!(rules.contains(&("squad-size", Some(4), None)));
         assert!(!rules.contains(&("squad-size", Some(2), None)));
         assert!(rules.contains(&("squad-no-product-owner", Some(4), None)));
@@ -502,12 +505,12 @@ mod tests {
         assert!(!rules.contains(&("chapter-member-outside-tribe", Some(3), Some(1))));
         assert!(rules.contains(&("person-no-squad", None, Some(10))));
         assert!(!rules.contains(&("person-no-squad", None, Some(1))));
-        let tribe_view = warnings_for_unit(&w, &s, 1);
+        let tribe_view = warnings_for_unit(&w, &s, UnitId(1));
         assert!(
             tribe_view
                 .iter()
                 .any(|w| w.rule == "chapter-member-outside-tribe")
         );
-        assert_eq!(warnings_for_person(&w, 8).len(), 1);
+        assert_eq!(warnings_for_person(&w, PersonId(8)).len(), 1);
     }
 }

@@ -9,6 +9,7 @@ use super::unit::{Role, UnitKind};
 use super::unit_repo::{self as repo, NewMembership, UnitFields};
 use crate::db::{AnyConnection, write_transaction};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::people::model::{NewPerson, ProfileFields, Username};
 use crate::people::repo as people;
 
@@ -65,9 +66,9 @@ fn unit(
     kind: UnitKind,
     slug: String,
     name: String,
-    tribe_id: Option<i64>,
+    tribe_id: Option<UnitId>,
     discipline: &str,
-) -> AppResult<i64> {
+) -> AppResult<UnitId> {
     let fields = UnitFields {
         mission: format!("{name}: a generated {kind} for trying fika at scale."),
         slug,
@@ -81,8 +82,8 @@ fn unit(
 
 fn join(
     c: &mut AnyConnection,
-    person: i64,
-    unit: i64,
+    person: PersonId,
+    unit: UnitId,
     role: Role,
     since: NaiveDate,
 ) -> AppResult<()> {
@@ -143,7 +144,7 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
                 None,
                 "",
             )?;
-            let mut members: Vec<(i64, &'static str)> = Vec::new();
+            let mut members: Vec<(PersonId, &'static str)> = Vec::new();
             let mut added = 0;
             let mut squad_count = 0;
             for s in 0..SQUADS_PER_TRIBE {
@@ -195,7 +196,7 @@ pub fn seed_people(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppR
 }
 
 /// Ten guilds for one run of `fika seed`.
-fn seed_guilds(c: &mut AnyConnection, run: usize) -> AppResult<Vec<i64>> {
+fn seed_guilds(c: &mut AnyConnection, run: usize) -> AppResult<Vec<UnitId>> {
     (0..10)
         .map(|g| {
             let word = WORDS[g % WORDS.len()];
@@ -218,7 +219,7 @@ fn seed_person(
     run: usize,
     i: usize,
     product_owner: bool,
-) -> AppResult<(i64, &'static str)> {
+) -> AppResult<(PersonId, &'static str)> {
     let discipline = if product_owner {
         "product"
     } else {
@@ -256,8 +257,8 @@ fn seed_person(
 fn seed_chapters_and_trio(
     c: &mut AnyConnection,
     (run, t, word): (usize, usize, &str),
-    tribe: i64,
-    members: &[(i64, &'static str)],
+    tribe: UnitId,
+    members: &[(PersonId, &'static str)],
     since: NaiveDate,
 ) -> AppResult<()> {
     for (name, disciplines) in CHAPTERS {

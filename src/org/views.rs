@@ -8,13 +8,14 @@ use chrono::NaiveDate;
 use super::rules::{Snapshot, Warning};
 use super::unit::{Role, Unit, UnitKind};
 use super::unit_repo::PersonBrief;
+use crate::ids::{PersonId, UnitId};
 use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
 
 /// A link to a unit.
 #[derive(Debug, Clone)]
 pub struct UnitRef {
-    pub id: i64,
+    pub id: UnitId,
     pub slug: String,
     pub name: String,
     pub url: String,
@@ -40,7 +41,7 @@ impl UnitRef {
 
 /// The ids of the units a form picked by key (`units` fields); a key that names no unit
 /// is the field's message.
-pub fn picked_units(keys: &[String], all: &[UnitRef]) -> Result<Vec<i64>, String> {
+pub fn picked_units(keys: &[String], all: &[UnitRef]) -> Result<Vec<UnitId>, String> {
     keys.iter()
         .map(|key| {
             all.iter()
@@ -188,7 +189,7 @@ pub fn tribe_card(s: &Snapshot, tribe: &Unit) -> TribeCard {
 pub fn org_page(
     shell: Shell,
     s: &Snapshot,
-    alliance_links: &[(i64, i64)],
+    alliance_links: &[(UnitId, UnitId)],
     warnings: usize,
     can_create: bool,
 ) -> OrgPage {
@@ -283,7 +284,7 @@ pub fn people_page(
     page: usize,
 ) -> PeoplePage {
     let needle = q.trim().to_lowercase();
-    let mut squads_of: HashMap<i64, Vec<UnitRef>> = HashMap::new();
+    let mut squads_of: HashMap<PersonId, Vec<UnitRef>> = HashMap::new();
     for m in &s.memberships {
         if let Some(u) = s.unit(m.unit_id)
             && u.kind() == UnitKind::Squad
@@ -400,9 +401,9 @@ pub struct MatrixPage {
 pub fn matrix_page(shell: Shell, s: &Snapshot, tribe: &Unit) -> MatrixPage {
     let squads: Vec<&Unit> = s.in_tribe(tribe.id, UnitKind::Squad).collect();
     let chapters: Vec<&Unit> = s.in_tribe(tribe.id, UnitKind::Chapter).collect();
-    let in_squad: Vec<HashSet<i64>> = squads.iter().map(|u| s.people_in(u.id)).collect();
-    let chaptered: HashSet<i64> = chapters.iter().flat_map(|c| s.people_in(c.id)).collect();
-    let cell = |people: &HashSet<i64>, squad: &HashSet<i64>| -> Vec<PersonRef> {
+    let in_squad: Vec<HashSet<PersonId>> = squads.iter().map(|u| s.people_in(u.id)).collect();
+    let chaptered: HashSet<PersonId> = chapters.iter().flat_map(|c| s.people_in(c.id)).collect();
+    let cell = |people: &HashSet<PersonId>, squad: &HashSet<PersonId>| -> Vec<PersonRef> {
         let mut v: Vec<PersonRef> = people
             .intersection(squad)
             .filter_map(|p| s.person(*p))
@@ -421,7 +422,7 @@ pub fn matrix_page(shell: Shell, s: &Snapshot, tribe: &Unit) -> MatrixPage {
             )
         })
         .collect();
-    let unchaptered: HashSet<i64> = in_squad
+    let unchaptered: HashSet<PersonId> = in_squad
         .iter()
         .flatten()
         .filter(|p| !chaptered.contains(p))

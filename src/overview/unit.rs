@@ -15,6 +15,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::experiments::flow::EndedCache;
 use crate::experiments::insights::UnitExperiments;
+use crate::ids::UnitId;
 use crate::lessons::repo::LessonSummary;
 use crate::markdown::{self, SafeHtml};
 use crate::org::access::Access;
@@ -83,7 +84,7 @@ pub fn unit_page(
     shell: Shell,
     s: &Snapshot,
     warnings: &[Warning],
-    alliance_links: &[(i64, i64)],
+    alliance_links: &[(UnitId, UnitId)],
     access: &Access,
     data: UnitData,
     member_form: MemberForm,
@@ -197,7 +198,7 @@ fn member_rows(
 fn related_units(
     s: &Snapshot,
     unit: &Unit,
-    alliance_links: &[(i64, i64)],
+    alliance_links: &[(UnitId, UnitId)],
 ) -> Vec<(&'static str, Vec<UnitRef>)> {
     let kind = unit.kind();
     let units_of =
@@ -282,7 +283,7 @@ async fn unit_data(
             };
             let access = Access::load(c, me.as_ref())?;
             let view = cache.get(c)?;
-            let squads: Option<Vec<i64>> = match kind {
+            let squads: Option<Vec<UnitId>> = match kind {
                 UnitKind::Squad => Some(vec![unit.id]),
                 UnitKind::Tribe => Some(
                     view.snap

@@ -12,6 +12,7 @@ use crate::db::schema::{
     lesson_revisions, lesson_units, lessons, page_revisions, page_units, pages, people,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::org::unit::UnitKind;
 use crate::request::site_origin;
 use crate::site::views::{Shell, html};
@@ -43,7 +44,7 @@ pub struct ChangeItem {
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Scope {
     /// Only pages attached to this unit and lessons filed under it.
-    pub unit: Option<i64>,
+    pub unit: Option<UnitId>,
     /// Only first revisions of lessons (new lessons), and no pages.
     pub new_lessons: bool,
 }

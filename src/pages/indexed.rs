@@ -7,6 +7,7 @@ use diesel::prelude::*;
 use crate::db::schema::{page_tags, page_units, pages, people};
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 use crate::projection::{EVERYONE, Projection, Record, Update, found_or, grouped, key};
 
 /// Wiki pages in the index.
@@ -55,7 +56,7 @@ impl Projection for Indexed {
         records_of(conn, ids)
     }
 
-    fn filed_under(&self, conn: &mut AnyConnection, unit_ids: &[i64]) -> AppResult<Vec<i64>> {
+    fn filed_under(&self, conn: &mut AnyConnection, unit_ids: &[UnitId]) -> AppResult<Vec<i64>> {
         Ok(page_units::table
             .filter(page_units::unit_id.eq_any(unit_ids))
             .select(page_units::page_id)

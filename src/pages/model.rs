@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::{page_revisions, pages};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::Slug;
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
@@ -17,7 +18,7 @@ pub struct Page {
     pub revision: i32,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
-    pub updated_by: Option<i64>,
+    pub updated_by: Option<PersonId>,
     pub deleted_at: Option<NaiveDateTime>,
 }
 
@@ -37,7 +38,7 @@ pub struct Revision {
     pub slug: String,
     pub body: String,
     pub summary: String,
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -53,7 +54,7 @@ pub struct PageInput {
     pub summary: String,
     pub tags: Vec<String>,
     /// Units the page is attached to, by id.
-    pub units: Vec<i64>,
+    pub units: Vec<UnitId>,
     /// The slug was made from the title, not typed: a new page then takes the next free one
     /// (`title-2`, …) instead of being refused.
     pub slug_from_title: bool,

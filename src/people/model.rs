@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::schema::people;
+use crate::ids::PersonId;
 
 /// A username: 2–32 characters of lower-case letters, digits, `.`, `-` and `_`, starting with
 /// a letter or digit. Stored lower-cased, so `Alice` and `alice` are the same person.
@@ -95,7 +96,7 @@ pub fn parse_display_name(raw: &str) -> Result<String, String> {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = people)]
 pub struct Person {
-    pub id: i64,
+    pub id: PersonId,
     pub username: String,
     pub display_name: String,
     pub email: Option<String>,
@@ -132,7 +133,7 @@ pub struct ProfileFields {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = people)]
 pub struct Profile {
-    pub id: i64,
+    pub id: PersonId,
     pub username: String,
     pub display_name: String,
     pub email: Option<String>,

@@ -8,6 +8,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::people;
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 #[derive(Insertable)]
 #[diesel(table_name = people)]
@@ -27,7 +28,11 @@ struct PersonRow<'a> {
 }
 
 /// Creates a person; a taken username is a 409 with a message naming it.
-pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewPerson) -> AppResult<Person> {
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: Option<PersonId>,
+    new: &NewPerson,
+) -> AppResult<Person> {
     write_with_changes(conn, actor, |conn, _| {
         if exists(conn, &new.username)? {
             return Err(AppError::Conflict(format!(
@@ -94,7 +99,7 @@ pub fn all(conn: &mut AnyConnection) -> AppResult<Vec<Person>> {
 /// Sets the admin flag and/or the disabled flag of a person, as one logged content change.
 pub fn update_flags(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     username: &str,
     is_admin: Option<bool>,
     disabled: Option<bool>,
@@ -138,7 +143,11 @@ pub fn password_hash(
 }
 
 /// Replaces a password hash. Not a content change: nothing derived depends on it.
-pub fn set_password_hash(conn: &mut AnyConnection, person_id: i64, hash: &str) -> AppResult<()> {
+pub fn set_password_hash(
+    conn: &mut AnyConnection,
+    person_id: PersonId,
+    hash: &str,
+) -> AppResult<()> {
     let n = diesel::update(people::table.filter(people::id.eq(person_id)))
         .set((
             people::password_hash.eq(hash),
@@ -163,8 +172,8 @@ pub fn profile(conn: &mut AnyConnection, username: &str) -> AppResult<Profile> {
 /// Saves a person's name, e-mail and profile as one logged content change.
 pub fn update_profile(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
-    person_id: i64,
+    actor: Option<PersonId>,
+    person_id: PersonId,
     display_name: &str,
     email: Option<&str>,
     fields: &ProfileFields,
@@ -194,7 +203,7 @@ pub fn update_profile(
 }
 
 /// (username, display name) of one person.
-pub fn name_of(conn: &mut AnyConnection, id: i64) -> AppResult<Option<(String, String)>> {
+pub fn name_of(conn: &mut AnyConnection, id: PersonId) -> AppResult<Option<(String, String)>> {
     Ok(people::table
         .find(id)
         .select((people::username, people::display_name))
@@ -221,8 +230,8 @@ pub fn by_backstage_ref(conn: &mut AnyConnection, entity_ref: &str) -> AppResult
 /// Records the Backstage user a person was imported from, so the next import finds them.
 pub fn set_backstage_ref(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
-    person_id: i64,
+    actor: Option<PersonId>,
+    person_id: PersonId,
     entity_ref: &str,
 ) -> AppResult<()> {
     write_with_changes(conn, actor, |conn, _| {

@@ -5,6 +5,7 @@ use std::fmt::Write;
 
 use super::model::Postmortem;
 use super::model::{PostmortemInput, format_duration};
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 
 /// One post-mortem as a Markdown document; `lessons` are its published lessons (id, title).
@@ -34,14 +35,14 @@ struct Names<'a> {
 }
 
 impl Names<'_> {
-    fn unit(&self, id: i64) -> String {
+    fn unit(&self, id: UnitId) -> String {
         self.org
             .snap
             .unit(id)
             .map_or_else(|| "(a former squad)".to_string(), |u| u.name.clone())
     }
 
-    fn person(&self, id: i64) -> String {
+    fn person(&self, id: PersonId) -> String {
         self.org.snap.person(id).map_or_else(
             || "(a former colleague)".to_string(),
             |p| format!("{} (@{})", p.display_name, p.username),

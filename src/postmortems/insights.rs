@@ -343,6 +343,7 @@ pub async fn page(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::{PersonId, UnitId};
     use crate::postmortems::model::Times;
 
     fn at(s: &str) -> chrono::NaiveDateTime {
@@ -363,8 +364,8 @@ mod tests {
                 resolved: resolve_min.map(|m| s + chrono::Duration::minutes(m)),
             },
             facilitator: None,
-            squads: vec![1],
-            authors: vec![1],
+            squads: vec![UnitId(1)],
+            authors: vec![PersonId(1)],
             published_at: None,
             updated_at: s,
         }

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::blameless::Place;
 use crate::action_items::model::{ActionInput, ActionItem};
+use crate::ids::{PersonId, UnitId};
 
 /// How bad an incident was, SEV1 (worst) to SEV4; stored as its level.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -80,9 +81,9 @@ pub struct LessonDraft {
 pub struct PostmortemInput {
     pub title: String,
     pub severity: Severity,
-    pub squads: Vec<i64>,
-    pub authors: Vec<i64>,
-    pub facilitator: Option<i64>,
+    pub squads: Vec<UnitId>,
+    pub authors: Vec<PersonId>,
+    pub facilitator: Option<PersonId>,
     pub times: Times,
     pub summary: String,
     pub impact: String,
@@ -243,7 +244,7 @@ pub struct Postmortem {
     pub input: PostmortemInput,
     pub items: Vec<ActionItem>,
     /// Who created it.
-    pub creator_id: Option<i64>,
+    pub creator_id: Option<PersonId>,
     pub published_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -269,9 +270,9 @@ impl Postmortem {
 #[derive(Debug, Clone, Copy)]
 pub struct Involved<'a> {
     pub status: Status,
-    pub authors: &'a [i64],
-    pub facilitator: Option<i64>,
-    pub squads: &'a [i64],
+    pub authors: &'a [PersonId],
+    pub facilitator: Option<PersonId>,
+    pub squads: &'a [UnitId],
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ use super::model::{Postmortem, PostmortemInput};
 use super::repo::{Dismissal, Review, Summary};
 use crate::action_items::flow::ActionView;
 use crate::action_items::model as action;
+use crate::ids::{PersonId, UnitId};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
@@ -63,14 +64,14 @@ impl ListRow {
     }
 }
 
-fn unit_links(org: &OrgView, ids: &[i64]) -> Vec<(String, String)> {
+fn unit_links(org: &OrgView, ids: &[UnitId]) -> Vec<(String, String)> {
     ids.iter()
         .filter_map(|id| org.snap.unit(*id))
         .map(|u| (u.name.clone(), u.url()))
         .collect()
 }
 
-fn people_links(org: &OrgView, ids: &[i64]) -> Vec<(String, String)> {
+fn people_links(org: &OrgView, ids: &[PersonId]) -> Vec<(String, String)> {
     ids.iter()
         .filter_map(|id| org.snap.person(*id))
         .map(|p| (p.username.clone(), p.display_name.clone()))

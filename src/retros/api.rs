@@ -13,6 +13,7 @@ use super::flow::{self, NewForm, Page};
 use super::model::{Card, Retro};
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
 use crate::retros::flow::RetroCache;
@@ -61,7 +62,7 @@ fn summary(r: &Retro, org: &OrgView) -> SummaryJson {
     }
 }
 
-fn username(org: &OrgView, id: Option<i64>) -> Option<String> {
+fn username(org: &OrgView, id: Option<PersonId>) -> Option<String> {
     id.and_then(|id| org.snap.person(id))
         .map(|p| p.username.clone())
 }

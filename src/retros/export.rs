@@ -6,9 +6,10 @@ use std::fmt::Write;
 
 use super::flow::Page;
 use super::model::Card;
+use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 
-fn name(org: &OrgView, id: Option<i64>) -> Option<String> {
+fn name(org: &OrgView, id: Option<PersonId>) -> Option<String> {
     id.and_then(|id| org.snap.person(id))
         .map(|p| p.display_name.clone())
 }

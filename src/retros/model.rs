@@ -3,6 +3,8 @@
 
 use std::collections::HashMap;
 
+use crate::ids::{PersonId, UnitId};
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 labelled_enum!(
@@ -160,8 +162,8 @@ impl Verdict {
 pub struct Retro {
     pub id: i64,
     pub title: String,
-    pub squad_id: i64,
-    pub facilitator_id: i64,
+    pub squad_id: UnitId,
+    pub facilitator_id: PersonId,
     pub held_on: NaiveDate,
     pub format: Format,
     pub columns: Vec<String>,
@@ -190,8 +192,8 @@ impl Retro {
 #[derive(Debug, Clone)]
 pub struct NewRetro {
     pub title: String,
-    pub squad_id: i64,
-    pub facilitator_id: i64,
+    pub squad_id: UnitId,
+    pub facilitator_id: PersonId,
     pub held_on: NaiveDate,
     pub format: Format,
     pub columns: Vec<String>,
@@ -205,7 +207,7 @@ pub struct Card {
     pub column: usize,
     pub body: String,
     /// None in an anonymous retro.
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     pub writer_key: Option<String>,
     pub group_id: Option<i64>,
 }
@@ -254,7 +256,7 @@ pub struct Vote {
 /// in this retro, and their voter key.
 #[derive(Debug, Clone, Default)]
 pub struct Seat {
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub writer_key: Option<String>,
     pub voter: Option<String>,
 }

@@ -5,6 +5,7 @@ use askama::Template;
 use super::flow::{ActionForm, NewForm, Page};
 use super::model::{Card, Format, Phase, Retro, Topic, Verdict};
 use crate::action_items::model::ActionItem;
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
@@ -40,14 +41,14 @@ impl ListRow {
     }
 }
 
-fn squad_link(org: &OrgView, id: i64) -> (String, String) {
+fn squad_link(org: &OrgView, id: UnitId) -> (String, String) {
     org.snap
         .unit(id)
         .map(|u| (u.name.clone(), u.url()))
         .unwrap_or_default()
 }
 
-fn person_name(org: &OrgView, id: Option<i64>) -> Option<String> {
+fn person_name(org: &OrgView, id: Option<PersonId>) -> Option<String> {
     id.and_then(|id| org.snap.person(id))
         .map(|p| p.display_name.clone())
 }
@@ -264,7 +265,7 @@ fn phase_steps(current: usize) -> Vec<Step> {
 }
 
 /// The current members of a squad by username and name, sorted.
-fn squad_members(org: &OrgView, squad_id: i64) -> Vec<(String, String)> {
+fn squad_members(org: &OrgView, squad_id: UnitId) -> Vec<(String, String)> {
     let ids = org.snap.people_in(squad_id);
     let mut m: Vec<(String, String)> = ids
         .iter()

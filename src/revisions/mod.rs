@@ -12,6 +12,7 @@ use chrono::{NaiveDateTime, Utc};
 
 use crate::db::{AnyConnection, Change, Logged, write_with_changes_if_any};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use merge::{OnStale, Version};
 
 /// A document's editable text: title, body, and one short field that merges like the title
@@ -59,7 +60,7 @@ pub trait Revisioned: Sized {
         &self,
         conn: &mut AnyConnection,
         log: Logged<'_>,
-        actor: Option<i64>,
+        actor: Option<PersonId>,
         number: i32,
         input: &Self::Input,
         now: NaiveDateTime,
@@ -80,7 +81,7 @@ pub enum Saved<D> {
 /// A conflict writes nothing and so logs nothing, hence `write_with_changes_if_any`.
 pub fn save<D: Revisioned>(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     base: i32,
     input: &D::Input,

@@ -2,6 +2,7 @@
 //! them: the service other features call (the ranking itself is in [`super::related`]).
 
 use crate::error::AppResult;
+use crate::ids::UnitId;
 use crate::org::cache::OrgCache;
 use crate::search::Search;
 use crate::state::AppState;
@@ -21,7 +22,7 @@ pub async fn related(
     key: String,
     title: String,
     markdown: String,
-    own_units: Vec<i64>,
+    own_units: Vec<UnitId>,
 ) -> Vec<RelatedView> {
     match find(state, key, title, markdown, own_units).await {
         Ok(found) => found,
@@ -37,7 +38,7 @@ async fn find(
     key: String,
     title: String,
     markdown: String,
-    own_units: Vec<i64>,
+    own_units: Vec<UnitId>,
 ) -> AppResult<Vec<RelatedView>> {
     let (search, org_cache) = (state.part::<Search>()?, state.part::<OrgCache>()?);
     // One trip to a blocking thread: the lessons and, when there are any, their units' names.

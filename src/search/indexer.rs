@@ -16,6 +16,7 @@ use super::schema::{Fields, TITLE_BOOST};
 use super::{Payload, Rebuild, Search, schema, search_error};
 use crate::db::{AnyConnection, Db, changelog};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 use crate::projection::{Projection, Record, Update};
 
 /// How often the log is polled when there is nothing to do: well inside the one second a
@@ -325,7 +326,7 @@ impl Indexer {
 
 /// Whether a unit's facet path differs from what the index holds for it (renamed, moved to
 /// another tribe, or new), so that what is filed under it must be indexed again.
-fn moved(searcher: &tantivy::Searcher, f: &Fields, units: &Units, key: &str, id: i64) -> bool {
+fn moved(searcher: &tantivy::Searcher, f: &Fields, units: &Units, key: &str, id: UnitId) -> bool {
     use tantivy::query::{BooleanQuery, Occur, Query, TermQuery};
     let Some(path) = units.path(id).and_then(|p| Facet::from_text(&p).ok()) else {
         return true;
@@ -378,7 +379,7 @@ pub fn document(f: &Fields, units: &Units, r: &Record) -> TantivyDocument {
     }
     let mut tribes = Vec::new();
     for &id in &r.unit_ids {
-        d.add_i64(f.unit_ids, id);
+        d.add_i64(f.unit_ids, id.get());
         if let Some(path) = units.path(id).and_then(|p| Facet::from_text(&p).ok()) {
             d.add_facet(f.unit, path);
         }

@@ -12,6 +12,7 @@ use diesel::prelude::*;
 use crate::db::schema::{memberships, people, units};
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 use crate::org::unit::{Unit, UnitKind};
 use crate::projection::{EVERYONE, Projection, Record, Update, found_or, grouped, key};
 
@@ -28,7 +29,7 @@ pub const NOT_INDEXED: &[EntityKind] = &[
 ];
 
 /// Every unit, for facet paths (`/tribe/x/squad/y`); small enough to read once per batch.
-pub struct Units(HashMap<i64, Unit>);
+pub struct Units(HashMap<UnitId, Unit>);
 
 impl Units {
     #[cfg(test)]
@@ -41,18 +42,18 @@ impl Units {
         Ok(Units(all.into_iter().map(|u| (u.id, u)).collect()))
     }
 
-    pub fn get(&self, id: i64) -> Option<&Unit> {
+    pub fn get(&self, id: UnitId) -> Option<&Unit> {
         self.0.get(&id)
     }
 
     /// The facet path of a unit: under its tribe when it has one.
-    pub fn path(&self, id: i64) -> Option<String> {
+    pub fn path(&self, id: UnitId) -> Option<String> {
         let u = self.0.get(&id)?;
         Some(facet_path(u, u.tribe_id.and_then(|t| self.0.get(&t))))
     }
 
     /// The tribe a unit is (in), by slug.
-    pub fn tribe_of(&self, id: i64) -> Option<&str> {
+    pub fn tribe_of(&self, id: UnitId) -> Option<&str> {
         let u = self.0.get(&id)?;
         if u.kind() == UnitKind::Tribe {
             return Some(&u.slug);
@@ -62,7 +63,7 @@ impl Units {
             .map(|t| t.slug.as_str())
     }
 
-    pub fn squad_slug(&self, id: i64) -> Option<&str> {
+    pub fn squad_slug(&self, id: UnitId) -> Option<&str> {
         self.0
             .get(&id)
             .filter(|u| u.kind() == UnitKind::Squad)
@@ -70,7 +71,7 @@ impl Units {
     }
 
     /// A unit and every unit that belongs to it (a tribe's squads, chapters and trio).
-    pub fn with_members(&self, id: i64) -> Vec<i64> {
+    pub fn with_members(&self, id: UnitId) -> Vec<UnitId> {
         let mut ids = vec![id];
         ids.extend(
             self.0
@@ -135,7 +136,7 @@ pub fn for_change(
 pub fn filed_under(
     conn: &mut AnyConnection,
     projections: &[Box<dyn Projection>],
-    unit_ids: &[i64],
+    unit_ids: &[UnitId],
 ) -> AppResult<Vec<Record>> {
     let mut out = Vec::new();
     for p in projections {
@@ -169,7 +170,7 @@ pub fn for_all(
     batch: i64,
     mut each: impl FnMut(Vec<Record>) -> AppResult<()>,
 ) -> AppResult<()> {
-    let mut ids: Vec<i64> = units.0.keys().copied().collect();
+    let mut ids: Vec<UnitId> = units.0.keys().copied().collect();
     ids.sort_unstable();
     each(
         ids.into_iter()
@@ -200,7 +201,7 @@ pub fn for_all(
     Ok(())
 }
 
-fn unit_record(units: &Units, id: i64) -> AppResult<Record> {
+fn unit_record(units: &Units, id: UnitId) -> AppResult<Record> {
     let u = units.get(id).ok_or(crate::error::AppError::NotFound)?;
     let kind = u.kind();
     let mut unit_ids = vec![u.id];

@@ -16,6 +16,7 @@ use super::run::{Readers, filter, stored_text, term};
 use super::schema::{QUERY_STEMMED, TITLE_BOOST};
 use super::{Search, search_error};
 use crate::error::AppResult;
+use crate::ids::UnitId;
 
 /// Words of a record that make up its "like this" query.
 const TERMS: usize = 12;
@@ -30,7 +31,7 @@ const COMMON: f64 = 0.2;
 pub struct Related {
     pub title: String,
     pub url: String,
-    pub unit_ids: Vec<i64>,
+    pub unit_ids: Vec<UnitId>,
 }
 
 impl Search {
@@ -41,7 +42,7 @@ impl Search {
         key: &str,
         title: &str,
         body: &str,
-        own_units: &[i64],
+        own_units: &[UnitId],
         limit: usize,
     ) -> AppResult<Arc<Vec<Related>>> {
         let searcher = self.reader.searcher();
@@ -69,7 +70,7 @@ impl Search {
         key: &str,
         title: &str,
         body: &str,
-        own_units: &[i64],
+        own_units: &[UnitId],
         limit: usize,
     ) -> AppResult<Vec<Related>> {
         let f = &self.fields;
@@ -114,7 +115,7 @@ impl Search {
             clauses.push((
                 Occur::MustNot,
                 Box::new(TermQuery::new(
-                    Term::from_field_i64(f.unit_ids, u),
+                    Term::from_field_i64(f.unit_ids, u.get()),
                     IndexRecordOption::Basic,
                 )),
             ));
@@ -133,7 +134,11 @@ impl Search {
             out.push(Related {
                 title: stored_text(&doc, f.title),
                 url: stored_text(&doc, f.url),
-                unit_ids: doc.get_all(f.unit_ids).filter_map(|v| v.as_i64()).collect(),
+                unit_ids: doc
+                    .get_all(f.unit_ids)
+                    .filter_map(|v| v.as_i64())
+                    .map(UnitId)
+                    .collect(),
             });
         }
         Ok(out)

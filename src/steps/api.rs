@@ -10,6 +10,7 @@ use super::flow::{self, Full};
 use super::model::{Behavior, Side, Step, summarize};
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::state::AppState;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
@@ -70,7 +71,7 @@ fn assessment_json(f: &Full, side: Side) -> Value {
 
 fn full_json(f: &Full) -> Value {
     let l = &f.loaded;
-    let username = |id: i64| f.names.get(&id).map(|(u, _)| u.clone());
+    let username = |id: PersonId| f.names.get(&id).map(|(u, _)| u.clone());
     let summary = summarize(&f.own, &f.lead);
     json!({
         "username": l.person.username,

@@ -4,6 +4,8 @@
 
 use std::collections::HashMap;
 
+use crate::ids::PersonId;
+
 use chrono::{Months, NaiveDate, NaiveDateTime};
 
 labelled_enum!(
@@ -139,10 +141,10 @@ pub fn parse_text(raw: &str, min: usize, what: &str) -> Result<String, String> {
 /// themselves: nobody decides their own promotion.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Relations {
-    pub person_id: i64,
-    pub chapter_leads: Vec<i64>,
-    pub tribe_leads: Vec<i64>,
-    pub company: Vec<i64>,
+    pub person_id: PersonId,
+    pub chapter_leads: Vec<PersonId>,
+    pub tribe_leads: Vec<PersonId>,
+    pub company: Vec<PersonId>,
 }
 
 /// Who decides a step: the level of the organization that step reaches.
@@ -170,8 +172,8 @@ impl Relations {
     /// that level for this person (a chapter lead has no chapter lead of their own; a
     /// squad in no tribe has no tribe lead), the next level up decides in their place — never
     /// a level down.
-    pub fn deciders(&self, to: Step) -> (Decider, &[i64]) {
-        let levels: &[(Decider, &Vec<i64>)] = &[
+    pub fn deciders(&self, to: Step) -> (Decider, &[PersonId]) {
+        let levels: &[(Decider, &Vec<PersonId>)] = &[
             (Decider::ChapterLead, &self.chapter_leads),
             (Decider::TribeLead, &self.tribe_leads),
             (Decider::Company, &self.company),
@@ -189,18 +191,18 @@ impl Relations {
         (levels[from].0, &[])
     }
 
-    pub fn may_decide(&self, to: Step, viewer: i64) -> bool {
+    pub fn may_decide(&self, to: Step, viewer: PersonId) -> bool {
         viewer != self.person_id && self.deciders(to).1.contains(&viewer)
     }
 
     /// The person's line managers: their chapter leads; for someone with none (a chapter
     /// lead themselves, or someone in no chapter) whoever decides their Squad/Chapter step in
     /// the chapter lead's place. They read the record and write the lead's side of it.
-    pub fn line_managers(&self) -> &[i64] {
+    pub fn line_managers(&self) -> &[PersonId] {
         self.deciders(Step::Squad).1
     }
 
-    pub fn is_lead(&self, viewer: i64) -> bool {
+    pub fn is_lead(&self, viewer: PersonId) -> bool {
         self.line_managers().contains(&viewer)
     }
 }
@@ -214,7 +216,7 @@ pub struct Access {
 }
 
 impl Access {
-    pub fn of(rel: &Relations, viewer: Option<(i64, bool)>) -> Access {
+    pub fn of(rel: &Relations, viewer: Option<(PersonId, bool)>) -> Access {
         match viewer {
             None => Access::default(),
             Some((id, admin)) => Access {
@@ -378,25 +380,34 @@ mod tests {
 
     fn rel() -> Relations {
         Relations {
-            person_id: 1,
-            chapter_leads: vec![2],
-            tribe_leads: vec![3],
-            company: vec![4],
+            person_id: PersonId(1),
+            chapter_leads: vec![PersonId(2)],
+            tribe_leads: vec![PersonId(3)],
+            company: vec![PersonId(4)],
         }
     }
 
     #[test]
     fn approval_follows_the_step() {
         let r = rel();
-        assert_eq!(r.deciders(Step::Squad), (Decider::ChapterLead, &[2][..]));
-        assert_eq!(r.deciders(Step::Tribe), (Decider::TribeLead, &[3][..]));
-        assert_eq!(r.deciders(Step::Company), (Decider::Company, &[4][..]));
-        assert!(r.may_decide(Step::Squad, 2));
+        assert_eq!(
+            r.deciders(Step::Squad),
+            (Decider::ChapterLead, &[PersonId(2)][..])
+        );
+        assert_eq!(
+            r.deciders(Step::Tribe),
+            (Decider::TribeLead, &[PersonId(3)][..])
+        );
+        assert_eq!(
+            r.deciders(Step::Company),
+            (Decider::Company, &[PersonId(4)][..])
+        );
+        assert!(r.may_decide(Step::Squad, PersonId(2)));
         // A wider level does not step in while the right one is there.
-        assert!(!r.may_decide(Step::Squad, 3));
+        assert!(!r.may_decide(Step::Squad, PersonId(3)));
         // A narrower level never decides a wider step.
-        assert!(!r.may_decide(Step::Tribe, 2));
-        assert!(!r.may_decide(Step::Company, 3));
+        assert!(!r.may_decide(Step::Tribe, PersonId(2)));
+        assert!(!r.may_decide(Step::Company, PersonId(3)));
     }
 
     #[test]
@@ -405,31 +416,37 @@ mod tests {
             chapter_leads: vec![],
             ..rel()
         };
-        assert_eq!(r.deciders(Step::Squad), (Decider::TribeLead, &[3][..]));
+        assert_eq!(
+            r.deciders(Step::Squad),
+            (Decider::TribeLead, &[PersonId(3)][..])
+        );
         let nobody = Relations {
-            person_id: 4,
+            person_id: PersonId(4),
             company: vec![],
             ..Relations::default()
         };
         assert_eq!(nobody.deciders(Step::Company), (Decider::Company, &[][..]));
         let cto_self = Relations {
-            person_id: 4,
-            company: vec![4],
+            person_id: PersonId(4),
+            company: vec![PersonId(4)],
             ..Relations::default()
         };
-        assert!(!cto_self.may_decide(Step::Company, 4));
+        assert!(!cto_self.may_decide(Step::Company, PersonId(4)));
     }
 
     #[test]
     fn only_the_person_the_lead_and_admins_see_the_record() {
         let r = rel();
-        assert!(Access::of(&r, Some((1, false))).sees());
-        assert!(Access::of(&r, Some((2, false))).sees());
-        assert!(Access::of(&r, Some((9, true))).sees());
-        assert!(!Access::of(&r, Some((3, false))).sees(), "tribe lead");
-        assert!(!Access::of(&r, Some((4, false))).sees(), "CTO");
+        assert!(Access::of(&r, Some((PersonId(1), false))).sees());
+        assert!(Access::of(&r, Some((PersonId(2), false))).sees());
+        assert!(Access::of(&r, Some((PersonId(9), true))).sees());
+        assert!(
+            !Access::of(&r, Some((PersonId(3), false))).sees(),
+            "tribe lead"
+        );
+        assert!(!Access::of(&r, Some((PersonId(4), false))).sees(), "CTO");
         assert!(!Access::of(&r, None).sees());
-        assert!(!Access::of(&r, Some((9, true))).may_propose());
+        assert!(!Access::of(&r, Some((PersonId(9), true))).may_propose());
     }
 
     #[test]
@@ -438,9 +455,15 @@ mod tests {
             chapter_leads: vec![],
             ..rel()
         };
-        assert!(Access::of(&r, Some((3, false))).sees(), "the tribe lead");
-        assert!(!Access::of(&r, Some((4, false))).sees(), "the CTO");
-        assert!(!Access::of(&rel(), Some((3, false))).sees());
+        assert!(
+            Access::of(&r, Some((PersonId(3), false))).sees(),
+            "the tribe lead"
+        );
+        assert!(
+            !Access::of(&r, Some((PersonId(4), false))).sees(),
+            "the CTO"
+        );
+        assert!(!Access::of(&rel(), Some((PersonId(3), false))).sees());
     }
 
     #[test]

@@ -10,19 +10,20 @@ use super::repo::{NewEvent, Who, event, now, record_write};
 use crate::db::AnyConnection;
 use crate::db::schema::{step_feedback, step_profiles, step_proposals};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = step_proposals)]
 pub struct Proposal {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub from_step: String,
     pub to_step: String,
     pub evidence: String,
-    pub proposed_by: i64,
+    pub proposed_by: PersonId,
     pub created_at: NaiveDateTime,
     pub status: String,
-    pub decided_by: Option<i64>,
+    pub decided_by: Option<PersonId>,
     pub decided_at: Option<NaiveDateTime>,
     pub decision_note: String,
 }
@@ -41,7 +42,7 @@ impl Proposal {
     }
 }
 
-pub fn proposals_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<Proposal>> {
+pub fn proposals_of(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Vec<Proposal>> {
     Ok(step_proposals::table
         .filter(step_proposals::person_id.eq(person_id))
         .order(step_proposals::id.desc())
@@ -68,7 +69,7 @@ pub fn open_proposals(conn: &mut AnyConnection) -> AppResult<Vec<Proposal>> {
 /// Proposes `to` for the person; one open proposal at a time, from the step they are at.
 pub fn propose(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     who: &Who,
     to: Step,
     evidence: &str,
@@ -119,7 +120,7 @@ pub fn propose(
 /// to the proposed step as of today. A proposal closed meanwhile is a conflict.
 pub fn close_proposal(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     who: &Who,
     id: i64,
     to: Status,
@@ -184,8 +185,8 @@ pub fn close_proposal(
 pub struct Feedback {
     pub id: i64,
     pub proposal_id: i64,
-    pub peer_id: i64,
-    pub asked_by: i64,
+    pub peer_id: PersonId,
+    pub asked_by: PersonId,
     pub asked_at: NaiveDateTime,
     pub answer: String,
     pub answered_at: Option<NaiveDateTime>,
@@ -207,7 +208,10 @@ pub fn feedback(conn: &mut AnyConnection, id: i64) -> AppResult<Feedback> {
 }
 
 /// What a peer was asked, with the proposal it is about (open proposals only).
-pub fn asked_of(conn: &mut AnyConnection, peer_id: i64) -> AppResult<Vec<(Feedback, Proposal)>> {
+pub fn asked_of(
+    conn: &mut AnyConnection,
+    peer_id: PersonId,
+) -> AppResult<Vec<(Feedback, Proposal)>> {
     Ok(step_feedback::table
         .inner_join(step_proposals::table)
         .filter(step_feedback::peer_id.eq(peer_id))
@@ -219,10 +223,10 @@ pub fn asked_of(conn: &mut AnyConnection, peer_id: i64) -> AppResult<Vec<(Feedba
 
 pub fn ask_feedback(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     who: &Who,
     proposal_id: i64,
-    peer_id: i64,
+    peer_id: PersonId,
 ) -> AppResult<()> {
     record_write(conn, actor, who, |c, log, _| {
         let p = proposal(c, proposal_id)?;
@@ -267,7 +271,7 @@ pub fn ask_feedback(
 /// The peer's answer; it may be rewritten while the proposal is open.
 pub fn answer_feedback(
     conn: &mut AnyConnection,
-    peer: i64,
+    peer: PersonId,
     who: &Who,
     feedback_id: i64,
     answer: &str,

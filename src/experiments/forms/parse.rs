@@ -11,6 +11,7 @@ use crate::experiments::model::{
     Decision, Direction, ExperimentInput, Hypothesis, Metric, MetricKind, MetricResult, Outcome,
     Override, Status, Variant,
 };
+use crate::ids::UnitId;
 use crate::site::forms::{FieldErrors, optional_date};
 
 impl Form {
@@ -18,7 +19,7 @@ impl Form {
     /// section is read by its own parser, which adds its fields' messages to `errors`.
     pub fn parse(
         &self,
-        squad_id: impl Fn(&str) -> Option<i64>,
+        squad_id: impl Fn(&str) -> Option<UnitId>,
     ) -> Result<ExperimentInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let (title, squad, status) = self.head(squad_id, &mut errors);
@@ -51,9 +52,9 @@ impl Form {
     /// The title, the owning squad and the status.
     fn head(
         &self,
-        squad_id: impl Fn(&str) -> Option<i64>,
+        squad_id: impl Fn(&str) -> Option<UnitId>,
         errors: &mut FieldErrors,
-    ) -> (String, Option<i64>, Status) {
+    ) -> (String, Option<UnitId>, Status) {
         let title = self.title.trim();
         if title.is_empty() {
             errors.add("title", "Give the experiment a title.");

@@ -2,6 +2,8 @@
 
 use super::*;
 
+use crate::ids::UnitId;
+
 fn filled() -> Form {
     let mut f = Form::blank("payments");
     f.title = "One-tap checkout".into();
@@ -14,8 +16,8 @@ fn filled() -> Form {
     f
 }
 
-fn squads(slug: &str) -> Option<i64> {
-    (slug == "payments").then_some(7)
+fn squads(slug: &str) -> Option<UnitId> {
+    (slug == "payments").then_some(UnitId(7))
 }
 
 #[test]
@@ -33,7 +35,7 @@ fn a_complete_form_parses() {
         },
     );
     let e = f.parse(squads).unwrap();
-    assert_eq!(e.squad_id, 7);
+    assert_eq!(e.squad_id, UnitId(7));
     assert_eq!(e.variants[0].observed, Some(10_000));
     assert_eq!(e.planned_sample, Some(14_751));
     assert_eq!(e.results[0].effect, 1.5);

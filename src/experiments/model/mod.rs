@@ -8,6 +8,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
+use crate::ids::{PersonId, UnitId};
+
 mod verdict;
 
 pub use verdict::{Check, Health, PowerFigures, RunFigures, SrmFigures, Verdict};
@@ -193,7 +195,7 @@ pub struct Override {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ExperimentInput {
     pub title: String,
-    pub squad_id: i64,
+    pub squad_id: UnitId,
     pub hypothesis: Hypothesis,
     pub metrics: Vec<Metric>,
     pub variants: Vec<Variant>,
@@ -238,7 +240,7 @@ pub fn quarter_bounds(q: &str) -> Option<(NaiveDate, NaiveDate)> {
 pub struct Experiment {
     pub id: i64,
     pub input: ExperimentInput,
-    pub author_id: Option<i64>,
+    pub author_id: Option<PersonId>,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
 }

@@ -248,6 +248,7 @@ mod tests {
     use crate::experiments::model::{
         Direction, Hypothesis, Metric, MetricResult, Override, Variant,
     };
+    use crate::ids::UnitId;
 
     fn day(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
@@ -278,7 +279,7 @@ mod tests {
     fn concluded() -> ExperimentInput {
         ExperimentInput {
             title: "Shorter onboarding".into(),
-            squad_id: 1,
+            squad_id: UnitId(1),
             hypothesis: Hypothesis::default(),
             metrics: vec![
                 metric("activation", MetricKind::Success, None),

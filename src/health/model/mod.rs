@@ -6,6 +6,8 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::ids::{PersonId, UnitId};
+
 use chrono::{NaiveDate, NaiveDateTime};
 
 mod input;
@@ -190,9 +192,9 @@ pub struct Indicator {
 #[diesel(table_name = crate::db::schema::health_sessions)]
 pub struct Session {
     pub id: i64,
-    pub squad_id: i64,
+    pub squad_id: UnitId,
     pub held_on: NaiveDate,
-    pub facilitator_id: i64,
+    pub facilitator_id: PersonId,
     pub closed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
 }
@@ -212,7 +214,7 @@ impl Session {
 pub struct Vote {
     pub session_id: i64,
     pub indicator_id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub color: Color,
     pub trend: Option<Trend>,
     pub comment: String,
@@ -333,9 +335,9 @@ mod tests {
         let held_on: NaiveDate = day.parse().unwrap();
         Session {
             id,
-            squad_id: 1,
+            squad_id: UnitId(1),
             held_on,
-            facilitator_id: 1,
+            facilitator_id: PersonId(1),
             closed_at: closed.then(|| held_on.and_hms_opt(17, 0, 0).unwrap()),
             created_at: held_on.and_hms_opt(9, 0, 0).unwrap(),
         }
@@ -345,7 +347,7 @@ mod tests {
         Vote {
             session_id: 1,
             indicator_id: indicator,
-            person_id: person,
+            person_id: PersonId(person),
             color,
             trend: Some(Trend::Same),
             comment: comment.into(),

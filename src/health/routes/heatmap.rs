@@ -9,6 +9,7 @@ use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::health::flow::{self, Found};
 use crate::health::views::{Cell, Column, HeatRow, HeatmapPage};
+use crate::ids::UnitId;
 use crate::org::unit::{Unit, UnitKind};
 use crate::site::views::html_with_status;
 use crate::state::AppState;
@@ -29,7 +30,7 @@ pub(super) async fn heatmap(
     };
     let mut squads: Vec<&Unit> = org.snap.in_tribe(tribe.id, UnitKind::Squad).collect();
     squads.sort_by_key(|s| s.name.to_lowercase());
-    let ids: Vec<i64> = squads.iter().map(|s| s.id).collect();
+    let ids: Vec<UnitId> = squads.iter().map(|s| s.id).collect();
     let heat = state.db.run(move |c| flow::heat(c, &ids)).await?;
     let columns: Vec<_> = heat.indicators.iter().filter(|i| !i.retired).collect();
     let rows = squads

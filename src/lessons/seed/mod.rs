@@ -15,6 +15,7 @@ use super::repo;
 use crate::db::schema::{lessons, people, units};
 use crate::db::{AnyConnection, write_transaction};
 use crate::error::AppResult;
+use crate::ids::{PersonId, UnitId};
 
 /// Lessons per transaction: big enough to be fast, small enough to keep locks short for a
 /// server running next to the seed.
@@ -22,12 +23,12 @@ const BATCH: usize = 250;
 
 /// Adds `n` generated lessons; returns how many.
 pub fn seed_lessons(c: &mut AnyConnection, n: usize, show_progress: bool) -> AppResult<usize> {
-    let unit_ids: Vec<i64> = units::table
+    let unit_ids: Vec<UnitId> = units::table
         .filter(units::kind.eq_any(["squad", "chapter", "guild", "tribe"]))
         .order(units::id)
         .select(units::id)
         .load(c)?;
-    let authors: Vec<i64> = people::table
+    let authors: Vec<PersonId> = people::table
         .filter(people::disabled.eq(false))
         .order(people::id)
         .limit(5000)
@@ -61,7 +62,11 @@ pub fn seed_lessons(c: &mut AnyConnection, n: usize, show_progress: bool) -> App
 
 /// One generated lesson with its author: its text, then one or two of `unit_ids`, a source and
 /// one of `authors`, drawn in that order (the order is part of the output).
-fn generated(rng: &mut StdRng, unit_ids: &[i64], authors: &[i64]) -> (Option<i64>, LessonInput) {
+fn generated(
+    rng: &mut StdRng,
+    unit_ids: &[UnitId],
+    authors: &[PersonId],
+) -> (Option<PersonId>, LessonInput) {
     let (title, body, tags) = text::lesson(rng);
     let mut units = Vec::new();
     if !unit_ids.is_empty() {

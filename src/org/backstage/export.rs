@@ -11,6 +11,7 @@ use super::{
 };
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Membership, Role, Unit, UnitKind, stored_links};
 use crate::org::unit_repo as repo;
@@ -51,12 +52,12 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
     let today = crate::dates::today();
     let snap = repo::snapshot(conn, today)?;
     let profiles = people::all_profiles(conn)?;
-    let mut history: HashMap<i64, Vec<Membership>> = HashMap::new();
+    let mut history: HashMap<UnitId, Vec<Membership>> = HashMap::new();
     for m in repo::all_memberships(conn)? {
         history.entry(m.unit_id).or_default().push(m);
     }
     // People who left are not exported, so they are no one's members either.
-    let person_refs: HashMap<i64, EntityRef> = profiles
+    let person_refs: HashMap<PersonId, EntityRef> = profiles
         .iter()
         .filter(|p| !p.disabled)
         .map(|p| (p.id, identity("user", &p.backstage_ref, &p.username)))
@@ -75,7 +76,7 @@ pub fn export(conn: &mut AnyConnection) -> AppResult<String> {
         ref_count,
     };
 
-    let mut member_of: HashMap<i64, BTreeSet<String>> = HashMap::new();
+    let mut member_of: HashMap<PersonId, BTreeSet<String>> = HashMap::new();
     for m in &org.snap.memberships {
         if let Some(u) = org.snap.unit(m.unit_id) {
             member_of
@@ -146,9 +147,9 @@ fn user(p: &PersonProfile, member_of: BTreeSet<String>) -> Entity {
 /// named (people who left are not), and how many units share a Backstage name.
 struct Org {
     snap: Snapshot,
-    history: HashMap<i64, Vec<Membership>>,
-    alliance_links: Vec<(i64, i64)>,
-    person_refs: HashMap<i64, EntityRef>,
+    history: HashMap<UnitId, Vec<Membership>>,
+    alliance_links: Vec<(UnitId, UnitId)>,
+    person_refs: HashMap<PersonId, EntityRef>,
     ref_count: HashMap<EntityRef, usize>,
 }
 

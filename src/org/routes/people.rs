@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::cache::org_view;
 use crate::org::forms;
 use crate::org::views;
@@ -38,7 +39,7 @@ pub(super) async fn people_list(
     ))
 }
 
-fn may_edit_person(viewer: &Viewer, person_id: i64) -> AppResult<()> {
+fn may_edit_person(viewer: &Viewer, person_id: PersonId) -> AppResult<()> {
     let me = viewer.require_user()?;
     if me.is_admin || me.id == person_id {
         Ok(())

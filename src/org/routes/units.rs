@@ -6,6 +6,7 @@ use serde::Deserialize;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::org::access::Access;
 use crate::org::forms;
 use crate::org::unit::{Unit, UnitKind};
@@ -239,7 +240,7 @@ pub(super) async fn edit_unit_form(
         })
         .await?;
     access.require_edit(&unit)?;
-    let slug_of = |id: i64| tribes.iter().find(|t| t.id == id).map(|t| t.slug.clone());
+    let slug_of = |id: UnitId| tribes.iter().find(|t| t.id == id).map(|t| t.slug.clone());
     html(&UnitFormPage {
         shell: Shell::new(&viewer, "org"),
         kind,

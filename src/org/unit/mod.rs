@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use serde::Serialize;
 
 use crate::db::schema::{initiatives, memberships, units};
+use crate::ids::{PersonId, UnitId};
 
 mod links;
 mod slug;
@@ -244,14 +245,14 @@ impl Stage {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = units)]
 pub struct Unit {
-    pub id: i64,
+    pub id: UnitId,
     pub kind: String,
     pub slug: String,
     pub name: String,
     pub mission: String,
     pub description: String,
     pub links: String,
-    pub tribe_id: Option<i64>,
+    pub tribe_id: Option<UnitId>,
     pub discipline: String,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
@@ -268,14 +269,14 @@ impl Unit {
     #[cfg(test)]
     pub fn for_test(id: i64, kind: UnitKind, tribe_id: Option<i64>) -> Unit {
         Unit {
-            id,
+            id: UnitId(id),
             kind: kind.as_str().into(),
             slug: format!("u{id}"),
             name: format!("Unit {id}"),
             mission: String::new(),
             description: String::new(),
             links: String::new(),
-            tribe_id,
+            tribe_id: tribe_id.map(UnitId),
             discipline: String::new(),
             created_at: NaiveDateTime::default(),
             updated_at: NaiveDateTime::default(),
@@ -299,8 +300,8 @@ impl Unit {
 #[diesel(table_name = memberships)]
 pub struct Membership {
     pub id: i64,
-    pub person_id: i64,
-    pub unit_id: i64,
+    pub person_id: PersonId,
+    pub unit_id: UnitId,
     pub role: String,
     pub start_date: NaiveDate,
     pub end_date: Option<NaiveDate>,
@@ -321,7 +322,7 @@ impl Membership {
 #[diesel(table_name = initiatives)]
 pub struct Initiative {
     pub id: i64,
-    pub alliance_id: i64,
+    pub alliance_id: UnitId,
     pub name: String,
     pub stage: String,
     pub description: String,

@@ -9,15 +9,16 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{alliance_tribes, initiatives};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 /// (alliance id, tribe id) pairs.
-pub fn alliance_links(conn: &mut AnyConnection) -> AppResult<Vec<(i64, i64)>> {
+pub fn alliance_links(conn: &mut AnyConnection) -> AppResult<Vec<(UnitId, UnitId)>> {
     Ok(alliance_tribes::table
         .select((alliance_tribes::alliance_id, alliance_tribes::tribe_id))
         .load(conn)?)
 }
 
-pub fn initiatives_of(conn: &mut AnyConnection, alliance_id: i64) -> AppResult<Vec<Initiative>> {
+pub fn initiatives_of(conn: &mut AnyConnection, alliance_id: UnitId) -> AppResult<Vec<Initiative>> {
     Ok(initiatives::table
         .filter(initiatives::alliance_id.eq(alliance_id))
         .order((initiatives::position.asc(), initiatives::id.asc()))
@@ -27,7 +28,7 @@ pub fn initiatives_of(conn: &mut AnyConnection, alliance_id: i64) -> AppResult<V
 
 pub fn add_initiative(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     alliance: &Unit,
     name: &str,
     stage: Stage,
@@ -60,7 +61,7 @@ pub fn add_initiative(
 
 pub fn set_initiative_stage(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     alliance: &Unit,
     initiative_id: i64,
     stage: Stage,

@@ -14,6 +14,7 @@ use super::unit::{Unit, UnitKind};
 use crate::db::AnyConnection;
 use crate::db::schema::{people, unit_events, unit_slug_redirects, units};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 pub use alliance::{add_initiative, alliance_links, initiatives_of, set_initiative_stage};
 pub use roster::{
@@ -31,7 +32,7 @@ pub fn unit_key(unit: &Unit) -> String {
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = people)]
 pub struct PersonBrief {
-    pub id: i64,
+    pub id: PersonId,
     pub username: String,
     pub display_name: String,
     pub discipline: String,
@@ -86,7 +87,7 @@ pub fn unit_or_renamed(
     match find_unit(conn, kind, slug) {
         Ok(Lookup::Found(u)) => Ok(Some(*u)),
         Ok(Lookup::MovedTo(_)) => {
-            let id: i64 = unit_slug_redirects::table
+            let id: UnitId = unit_slug_redirects::table
                 .filter(unit_slug_redirects::kind.eq(kind.as_str()))
                 .filter(unit_slug_redirects::old_slug.eq(slug.to_ascii_lowercase()))
                 .select(unit_slug_redirects::unit_id)
@@ -98,7 +99,7 @@ pub fn unit_or_renamed(
     }
 }
 
-pub fn unit_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Unit> {
+pub fn unit_by_id(conn: &mut AnyConnection, id: UnitId) -> AppResult<Unit> {
     units::table
         .find(id)
         .select(Unit::as_select())
@@ -146,7 +147,7 @@ pub struct UnitEvent {
     pub created_at: chrono::NaiveDateTime,
 }
 
-pub fn events_of(conn: &mut AnyConnection, unit_id: i64) -> AppResult<Vec<UnitEvent>> {
+pub fn events_of(conn: &mut AnyConnection, unit_id: UnitId) -> AppResult<Vec<UnitEvent>> {
     Ok(unit_events::table
         .left_join(people::table.on(unit_events::actor_id.eq(people::id.nullable())))
         .filter(unit_events::unit_id.eq(unit_id))

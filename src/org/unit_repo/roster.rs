@@ -11,6 +11,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{memberships, people, units};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::people::model::Person;
 
 /// Memberships current on `on`.
@@ -37,7 +38,7 @@ pub fn all_memberships(conn: &mut AnyConnection) -> AppResult<Vec<Membership>> {
 /// Every membership of a unit, current and past, with the person.
 pub fn memberships_of_unit(
     conn: &mut AnyConnection,
-    unit_id: i64,
+    unit_id: UnitId,
 ) -> AppResult<Vec<(Membership, PersonBrief)>> {
     Ok(memberships::table
         .inner_join(people::table)
@@ -50,7 +51,7 @@ pub fn memberships_of_unit(
 /// Every membership of a person, current and past, with the unit.
 pub fn memberships_of_person(
     conn: &mut AnyConnection,
-    person_id: i64,
+    person_id: PersonId,
 ) -> AppResult<Vec<(Membership, Unit)>> {
     Ok(memberships::table
         .inner_join(units::table)
@@ -63,15 +64,15 @@ pub fn memberships_of_person(
 /// A membership to add.
 #[derive(Debug, Clone)]
 pub struct NewMembership {
-    pub person_id: i64,
-    pub unit_id: i64,
+    pub person_id: PersonId,
+    pub unit_id: UnitId,
     pub role: Role,
     pub start_date: NaiveDate,
 }
 
 pub fn add_membership(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     new: &NewMembership,
 ) -> AppResult<Membership> {
     write_with_changes(conn, actor, |conn, _| {
@@ -120,7 +121,7 @@ pub fn add_membership(
 /// Ends a membership on `end` (kept as history, never deleted).
 pub fn end_membership(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     membership_id: i64,
     end: NaiveDate,
 ) -> AppResult<Membership> {

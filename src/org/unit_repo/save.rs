@@ -11,6 +11,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{alliance_tribes, unit_events, unit_slug_redirects, units};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 /// The fields of a unit a form or an import sets.
 #[derive(Debug, Clone, Default)]
@@ -20,17 +21,17 @@ pub struct UnitFields {
     pub mission: String,
     pub description: String,
     pub links: String,
-    pub tribe_id: Option<i64>,
+    pub tribe_id: Option<UnitId>,
     pub discipline: String,
     /// Alliances: the tribes whose trios work together.
-    pub alliance_tribes: Vec<i64>,
+    pub alliance_tribes: Vec<UnitId>,
 }
 
 fn event(
     conn: &mut AnyConnection,
     _: Logged<'_>,
-    unit_id: i64,
-    actor: Option<i64>,
+    unit_id: UnitId,
+    actor: Option<PersonId>,
     event: &str,
     detail: &str,
 ) -> AppResult<()> {
@@ -52,7 +53,7 @@ fn check_unit(
     conn: &mut AnyConnection,
     kind: UnitKind,
     fields: &UnitFields,
-    this: Option<i64>,
+    this: Option<UnitId>,
 ) -> AppResult<()> {
     let tribe = match fields.tribe_id {
         Some(id) => Some(
@@ -73,7 +74,7 @@ fn check_unit(
         let other: Option<String> = units::table
             .filter(units::kind.eq("trio"))
             .filter(units::tribe_id.eq(tribe.id))
-            .filter(units::id.ne(this.unwrap_or(-1)))
+            .filter(units::id.ne(this.unwrap_or(UnitId(-1))))
             .select(units::name)
             .first(conn)
             .optional()?;
@@ -102,7 +103,7 @@ fn check_unit(
         units::table
             .filter(units::kind.eq(kind.as_str()))
             .filter(units::slug.eq(&fields.slug))
-            .filter(units::id.ne(this.unwrap_or(-1))),
+            .filter(units::id.ne(this.unwrap_or(UnitId(-1)))),
     ))
     .get_result(conn)?;
     if taken {
@@ -117,8 +118,8 @@ fn check_unit(
 fn set_alliance_tribes(
     conn: &mut AnyConnection,
     _: Logged<'_>,
-    alliance_id: i64,
-    tribes: &[i64],
+    alliance_id: UnitId,
+    tribes: &[UnitId],
 ) -> AppResult<()> {
     diesel::delete(alliance_tribes::table.filter(alliance_tribes::alliance_id.eq(alliance_id)))
         .execute(conn)?;
@@ -135,7 +136,7 @@ fn set_alliance_tribes(
 
 pub fn create_unit(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     kind: UnitKind,
     fields: &UnitFields,
 ) -> AppResult<Unit> {
@@ -177,8 +178,8 @@ pub fn create_unit(
 /// a move in the unit's history.
 pub fn update_unit(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
-    unit_id: i64,
+    actor: Option<PersonId>,
+    unit_id: UnitId,
     fields: &UnitFields,
 ) -> AppResult<Unit> {
     write_with_changes(conn, actor, |conn, log| {
@@ -226,7 +227,7 @@ pub fn update_unit(
             event(conn, log, unit_id, actor, "renamed", &detail)?;
         }
         if before.tribe_id != fields.tribe_id {
-            let name_of = |conn: &mut AnyConnection, id: Option<i64>| -> AppResult<String> {
+            let name_of = |conn: &mut AnyConnection, id: Option<UnitId>| -> AppResult<String> {
                 Ok(match id {
                     Some(id) => unit_by_id(conn, id)?.name,
                     None => "no tribe".into(),
@@ -250,8 +251,8 @@ pub fn update_unit(
 /// knows nothing of Backstage, never clears them.
 pub fn set_backstage_identity(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
-    unit_id: i64,
+    actor: Option<PersonId>,
+    unit_id: UnitId,
     backstage_type: &str,
     backstage_ref: &str,
 ) -> AppResult<Unit> {

@@ -12,6 +12,7 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::markdown;
 use crate::pages::model::{Page, PageInput};
 use crate::revisions::merge::{OnStale, Version};
@@ -69,7 +70,7 @@ fn add_revision(
     page_id: i64,
     number: i32,
     input: &PageInput,
-    author: Option<i64>,
+    author: Option<PersonId>,
     now: NaiveDateTime,
 ) -> AppResult<()> {
     diesel::insert_into(page_revisions::table)
@@ -87,7 +88,11 @@ fn add_revision(
     Ok(())
 }
 
-pub fn create(conn: &mut AnyConnection, actor: Option<i64>, input: &PageInput) -> AppResult<Page> {
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: Option<PersonId>,
+    input: &PageInput,
+) -> AppResult<Page> {
     write_with_changes(conn, actor, |conn, log| {
         let mut input = input.clone();
         let taken = |slug: &str| {
@@ -164,7 +169,7 @@ pub type Saved = crate::revisions::Saved<Page>;
 /// Saves an edit that started from revision `base` (see [`crate::revisions::save`]).
 pub fn save(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     page_id: i64,
     base: i32,
     input: &PageInput,
@@ -229,7 +234,7 @@ impl Revisioned for Page {
         &self,
         conn: &mut AnyConnection,
         log: Logged<'_>,
-        actor: Option<i64>,
+        actor: Option<PersonId>,
         number: i32,
         input: &PageInput,
         now: NaiveDateTime,
@@ -282,7 +287,7 @@ fn by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Page> {
 /// Soft delete (`deleted`) or undo it.
 pub fn set_deleted(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     page_id: i64,
     deleted: bool,
 ) -> AppResult<Page> {
@@ -303,7 +308,7 @@ pub fn set_deleted(
 /// Stores an image (once per content) and returns its address.
 pub fn store_image(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     sha256: &str,
     content_type: &str,
     data: &[u8],

@@ -9,6 +9,7 @@ use crate::db::schema::{
     page_links, page_redirects, page_revisions, page_tags, page_units, pages, people, units,
 };
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::Unit;
 use crate::pages::model::{Page, Revision};
 
@@ -57,7 +58,7 @@ pub struct PageSummary {
 /// Live pages, newest first, optionally attached to a unit and/or carrying a tag.
 pub fn list(
     conn: &mut AnyConnection,
-    unit_id: Option<i64>,
+    unit_id: Option<UnitId>,
     tag: Option<&str>,
     limit: i64,
 ) -> AppResult<Vec<PageSummary>> {
@@ -151,12 +152,12 @@ pub fn backlinks(conn: &mut AnyConnection, page: &Page) -> AppResult<Vec<PageSum
 }
 
 /// Who created a page (the author of its first revision).
-pub fn creator(conn: &mut AnyConnection, page_id: i64) -> AppResult<Option<i64>> {
+pub fn creator(conn: &mut AnyConnection, page_id: i64) -> AppResult<Option<PersonId>> {
     Ok(page_revisions::table
         .filter(page_revisions::page_id.eq(page_id))
         .filter(page_revisions::number.eq(1))
         .select(page_revisions::author_id)
-        .first::<Option<i64>>(conn)
+        .first::<Option<PersonId>>(conn)
         .optional()?
         .flatten())
 }

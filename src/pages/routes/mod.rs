@@ -7,6 +7,7 @@ use actix_web::web;
 
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::pages::model;
 use crate::pages::repo::{self, Lookup};
 use crate::state::AppState;
@@ -79,7 +80,7 @@ pub(super) async fn may_delete(
     state: &AppState,
     viewer: &Viewer,
     page_id: i64,
-    units: Vec<i64>,
+    units: Vec<UnitId>,
 ) -> AppResult<bool> {
     let Some(me) = viewer.person() else {
         return Ok(false);

@@ -15,6 +15,7 @@ use super::super::repo::{self, Review, Summary};
 use super::body::{ActionJson, TimelineJson};
 use crate::action_items::model::ActionItem;
 use crate::error::AppResult;
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::state::AppState;
 
@@ -147,14 +148,14 @@ async fn related(state: &AppState, org: &Arc<OrgView>, pm: &Postmortem) -> AppRe
 }
 
 /// A unit's slug ("" for a unit that is gone).
-fn slug(org: &OrgView, id: i64) -> String {
+fn slug(org: &OrgView, id: UnitId) -> String {
     org.snap
         .unit(id)
         .map(|u| u.slug.clone())
         .unwrap_or_default()
 }
 
-fn username(org: &OrgView, id: i64) -> Option<String> {
+fn username(org: &OrgView, id: PersonId) -> Option<String> {
     org.snap.person(id).map(|p| p.username.clone())
 }
 

@@ -12,6 +12,7 @@ use super::model::{Involved, Postmortem, Status};
 use super::repo;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::people::model::Person;
 use crate::state::AppState;
@@ -53,7 +54,7 @@ pub fn may_edit(inv: Involved<'_>, viewer: Option<&Person>, org: &OrgView) -> bo
 /// person who created it (who could otherwise take themself off the authors and approve).
 pub fn may_review(
     inv: Involved<'_>,
-    creator: Option<i64>,
+    creator: Option<PersonId>,
     viewer: Option<&Person>,
     org: &OrgView,
 ) -> bool {

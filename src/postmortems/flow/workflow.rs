@@ -42,11 +42,11 @@ pub async fn store(
         );
     }
     if let Some(old) = old {
-        let sorted = |v: &[i64]| {
+        fn sorted<T: Ord + Copy>(v: &[T]) -> Vec<T> {
             let mut v = v.to_vec();
             v.sort_unstable();
             v
-        };
+        }
         let people_changed = sorted(&old.input.squads) != sorted(&input.squads)
             || sorted(&old.input.authors) != sorted(&input.authors)
             || old.input.facilitator != input.facilitator;

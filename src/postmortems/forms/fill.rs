@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use super::super::model::PostmortemInput;
 use super::{ActionRow, Form, LessonRow, MAX_ROWS, TimelineRow, show_datetime};
 use crate::action_items::model as action;
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::site::forms::Pairs;
 
@@ -75,13 +76,13 @@ impl Form {
 
     /// The form of a saved post-mortem.
     pub fn of(i: &PostmortemInput, org: &OrgView) -> Form {
-        let slug = |id: i64| {
+        let slug = |id: UnitId| {
             org.snap
                 .unit(id)
                 .map(|u| u.slug.clone())
                 .unwrap_or_default()
         };
-        let user = |id: i64| {
+        let user = |id: PersonId| {
             org.snap
                 .person(id)
                 .map(|p| p.username.clone())

@@ -8,13 +8,14 @@ use super::super::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry,
 use super::times::timeline_time;
 use super::{Form, parse_datetime};
 use crate::action_items::model::{self as action, ActionInput};
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::site::forms::{FieldErrors, optional_date};
 
 impl Form {
     /// Checks everything; `me` is the writer's id (the author when none is named). Each
     /// section is read by its own parser, which adds its fields' messages to `e`.
-    pub fn parse(&self, org: &OrgView, me: i64) -> Result<PostmortemInput, FieldErrors> {
+    pub fn parse(&self, org: &OrgView, me: PersonId) -> Result<PostmortemInput, FieldErrors> {
         let mut e = FieldErrors::new();
         let (title, severity, squads) = self.head(org, &mut e);
         let (authors, facilitator) = self.people(org, me, &mut e);
@@ -53,7 +54,7 @@ impl Form {
     }
 
     /// The title, the severity and the squads involved.
-    fn head(&self, org: &OrgView, e: &mut FieldErrors) -> (String, Option<Severity>, Vec<i64>) {
+    fn head(&self, org: &OrgView, e: &mut FieldErrors) -> (String, Option<Severity>, Vec<UnitId>) {
         let title = self.title.trim();
         if title.is_empty() {
             e.add(
@@ -85,7 +86,12 @@ impl Form {
     }
 
     /// The authors (the writer when none is named) and the facilitator.
-    fn people(&self, org: &OrgView, me: i64, e: &mut FieldErrors) -> (Vec<i64>, Option<i64>) {
+    fn people(
+        &self,
+        org: &OrgView,
+        me: PersonId,
+        e: &mut FieldErrors,
+    ) -> (Vec<PersonId>, Option<PersonId>) {
         let mut authors = Vec::new();
         for u in self
             .authors
@@ -186,7 +192,7 @@ impl Form {
     }
 
     /// The action items; one without a squad belongs to the first squad involved.
-    fn actions(&self, org: &OrgView, squads: &[i64], e: &mut FieldErrors) -> Vec<ActionInput> {
+    fn actions(&self, org: &OrgView, squads: &[UnitId], e: &mut FieldErrors) -> Vec<ActionInput> {
         let mut actions = Vec::new();
         for (i, a) in self.actions.iter().enumerate() {
             if a.is_blank() {
@@ -273,7 +279,7 @@ impl Form {
 }
 
 /// The id of an active person by username (a leading `@` is allowed).
-fn person_id(org: &OrgView, u: &str) -> Result<i64, String> {
+fn person_id(org: &OrgView, u: &str) -> Result<PersonId, String> {
     let u = u.trim().trim_start_matches('@');
     org.person_by_username(u)
         .filter(|p| !p.disabled)

@@ -8,6 +8,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::blameless_dismissals;
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 
 /// A dismissed finding: which rule, which phrase (lower case), in which field, and why.
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
@@ -22,7 +23,7 @@ pub struct Dismissal {
     pub phrase: String,
     pub reason: String,
     #[serde(skip)]
-    pub person_id: Option<i64>,
+    pub person_id: Option<PersonId>,
     pub created_at: NaiveDateTime,
 }
 
@@ -37,7 +38,7 @@ pub fn dismissals(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<Dismissal>
 /// Records a dismissal (dismissing the same finding again updates its reason).
 pub fn dismiss(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     id: i64,
     field: &str,
     rule: &str,

@@ -11,6 +11,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{postmortem_authors, postmortem_squads, postmortems};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::lessons::model::{LessonInput, Source};
 
 fn json<T: serde::Serialize>(v: &T) -> AppResult<String> {
@@ -76,7 +77,7 @@ fn write_fields(
 /// A new post-mortem, as a draft.
 pub fn create(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     input: &PostmortemInput,
 ) -> AppResult<Postmortem> {
     let now = Utc::now().naive_utc();
@@ -110,7 +111,7 @@ pub fn create(
 /// Saves an edit. A published post-mortem's new lessons become Lesson records at once.
 pub fn update(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     input: &PostmortemInput,
 ) -> AppResult<Postmortem> {
@@ -135,7 +136,7 @@ pub fn update(
 /// Makes the pending lessons Lesson records, filed under the involved squads.
 pub(super) fn create_lessons(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     input: &PostmortemInput,
 ) -> AppResult<Vec<Change>> {

@@ -18,6 +18,7 @@ use crate::action_items::repo as action_repo;
 use crate::db::AnyConnection;
 use crate::db::schema::{postmortem_authors, postmortem_squads, postmortems};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 mod dismissals;
 mod edit;
@@ -41,7 +42,7 @@ struct Row {
     title: String,
     severity: i32,
     status: String,
-    facilitator_id: Option<i64>,
+    facilitator_id: Option<PersonId>,
     started_at: NaiveDateTime,
     detected_at: Option<NaiveDateTime>,
     mitigated_at: Option<NaiveDateTime>,
@@ -55,7 +56,7 @@ struct Row {
     went_wrong: String,
     lucky: String,
     pending_lessons: String,
-    author_id: Option<i64>,
+    author_id: Option<PersonId>,
     published_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
@@ -68,8 +69,8 @@ pub(super) fn bad(what: &str) -> AppError {
 impl Row {
     fn into_postmortem(
         self,
-        squads: Vec<i64>,
-        authors: Vec<i64>,
+        squads: Vec<UnitId>,
+        authors: Vec<PersonId>,
         items: Vec<ActionItem>,
     ) -> AppResult<Postmortem> {
         let timeline: Vec<TimelineEntry> =
@@ -113,7 +114,7 @@ impl Row {
     }
 }
 
-fn squads_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
+fn squads_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<UnitId>> {
     Ok(postmortem_squads::table
         .filter(postmortem_squads::postmortem_id.eq(id))
         .order(postmortem_squads::unit_id)
@@ -121,7 +122,7 @@ fn squads_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
         .load(conn)?)
 }
 
-fn authors_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<i64>> {
+fn authors_of(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<PersonId>> {
     Ok(postmortem_authors::table
         .filter(postmortem_authors::postmortem_id.eq(id))
         .order(postmortem_authors::person_id)

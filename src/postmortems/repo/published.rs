@@ -8,6 +8,7 @@ use super::{KIND, get};
 use crate::db::AnyConnection;
 use crate::db::schema::{people, postmortem_squads, postmortems};
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::projection::{EVERYONE, Record, key};
 
 /// The title of a published post-mortem (None: none, or not published): what a lesson may
@@ -40,7 +41,7 @@ pub fn count_published(conn: &mut AnyConnection) -> AppResult<i64> {
 }
 
 /// Post-mortems involving these squads (their facet paths follow the squad when it moves).
-pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<i64>> {
+pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<Vec<i64>> {
     Ok(postmortem_squads::table
         .filter(postmortem_squads::unit_id.eq_any(squads))
         .select(postmortem_squads::postmortem_id)

@@ -10,11 +10,12 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{people, postmortem_reviews, postmortems};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 /// Moves a post-mortem between draft and review.
 pub fn set_status(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     from: Status,
     to: Status,
@@ -65,7 +66,7 @@ pub struct Review {
     #[serde(skip)]
     pub postmortem_id: i64,
     #[serde(skip)]
-    pub reviewer_id: i64,
+    pub reviewer_id: PersonId,
     pub verdict: String,
     pub comments: String,
     /// How many open findings the reviewer accepted.
@@ -77,7 +78,7 @@ pub struct Review {
 /// a request for changes sends the post-mortem back to draft.
 pub fn review(
     conn: &mut AnyConnection,
-    reviewer: i64,
+    reviewer: PersonId,
     pm: &Postmortem,
     verdict: Verdict,
     comments: &str,

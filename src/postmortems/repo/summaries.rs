@@ -9,6 +9,7 @@ use super::bad;
 use crate::db::AnyConnection;
 use crate::db::schema::{postmortem_authors, postmortem_squads, postmortems};
 use crate::error::AppResult;
+use crate::ids::{PersonId, UnitId};
 
 /// A post-mortem for listings, insights and visibility checks.
 #[derive(Debug, Clone)]
@@ -18,9 +19,9 @@ pub struct Summary {
     pub severity: Severity,
     pub status: Status,
     pub times: Times,
-    pub facilitator: Option<i64>,
-    pub squads: Vec<i64>,
-    pub authors: Vec<i64>,
+    pub facilitator: Option<PersonId>,
+    pub squads: Vec<UnitId>,
+    pub authors: Vec<PersonId>,
     pub published_at: Option<NaiveDateTime>,
     pub updated_at: NaiveDateTime,
 }
@@ -49,7 +50,7 @@ type SummaryRow = (
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
     Option<NaiveDateTime>,
-    Option<i64>,
+    Option<PersonId>,
     Option<NaiveDateTime>,
     NaiveDateTime,
 );
@@ -73,20 +74,20 @@ pub fn all(conn: &mut AnyConnection) -> AppResult<Vec<Summary>> {
             postmortems::updated_at,
         ))
         .load(conn)?;
-    let mut squads: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    let mut squads: std::collections::HashMap<i64, Vec<UnitId>> = Default::default();
     for (pm, unit) in postmortem_squads::table
         .select((postmortem_squads::postmortem_id, postmortem_squads::unit_id))
-        .load::<(i64, i64)>(conn)?
+        .load::<(i64, UnitId)>(conn)?
     {
         squads.entry(pm).or_default().push(unit);
     }
-    let mut authors: std::collections::HashMap<i64, Vec<i64>> = Default::default();
+    let mut authors: std::collections::HashMap<i64, Vec<PersonId>> = Default::default();
     for (pm, person) in postmortem_authors::table
         .select((
             postmortem_authors::postmortem_id,
             postmortem_authors::person_id,
         ))
-        .load::<(i64, i64)>(conn)?
+        .load::<(i64, PersonId)>(conn)?
     {
         authors.entry(pm).or_default().push(person);
     }

@@ -15,6 +15,7 @@ use super::super::views::{EditPage, FindingView};
 use super::shell;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
 use crate::site::forms::FieldErrors;
@@ -62,7 +63,7 @@ async fn check_form(
     state: &AppState,
     org: &Arc<OrgView>,
     form: &Form,
-    me: i64,
+    me: PersonId,
     saved: Option<&Postmortem>,
 ) -> AppResult<Vec<FindingView>> {
     let input = match (form.parse(org, me), saved) {

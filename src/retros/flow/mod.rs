@@ -12,6 +12,7 @@ use crate::action_items::model::ActionItem;
 use crate::auth::{AuthVia, Viewer, token};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::people::model::Person;
@@ -89,7 +90,7 @@ pub fn seat(retro: &Retro, viewer: &Viewer) -> Seat {
 }
 
 /// A person's voter key in a retro: a hash of the retro's salt and their id.
-pub fn seat_voter(retro: &Retro, person: i64) -> String {
+pub fn seat_voter(retro: &Retro, person: PersonId) -> String {
     token::digest(&format!("fika-retro-vote:{}:{person}", retro.vote_salt))
 }
 

@@ -10,6 +10,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{action_items, retro_reviews, retros};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::retros::model::Retro;
 
 /// The review marks of a retro: action item id → verdict.
@@ -25,7 +26,7 @@ pub fn reviews(conn: &mut AnyConnection, retro_id: i64) -> AppResult<Vec<(i64, S
 /// [`board_write`](super::board_write), which holds the retro.
 pub fn review_item(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     retro: &Retro,
     item: &crate::action_items::model::ActionItem,
     verdict: crate::retros::model::Verdict,
@@ -66,7 +67,7 @@ pub fn review_item(
 /// call it inside [`board_write`](super::board_write), which holds the retro.
 pub fn add_action(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     retro_id: i64,
     input: &ActionInput,
 ) -> AppResult<()> {

@@ -9,6 +9,7 @@ use diesel::prelude::*;
 use crate::db::AnyConnection;
 use crate::db::schema::{retro_cards, retro_groups, retro_votes};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::retros::model::{Card, Group, Topic, Vote};
 
 #[derive(Queryable, Selectable)]
@@ -17,7 +18,7 @@ struct CardRow {
     id: i64,
     column_index: i32,
     body: String,
-    author_id: Option<i64>,
+    author_id: Option<PersonId>,
     writer_key: Option<String>,
     group_id: Option<i64>,
 }
@@ -70,7 +71,7 @@ pub fn board(conn: &mut AnyConnection, id: i64) -> AppResult<(Vec<Card>, Vec<Gro
 
 /// Who wrote a card: a person, or (anonymous retro) only a key.
 pub enum Writer {
-    Person(i64),
+    Person(PersonId),
     Key(String),
 }
 

@@ -18,6 +18,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::retros;
 use crate::db::{AnyConnection, Change, write_transaction, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 
 /// The change-log kind, the action items' `source_kind` and the lessons' source kind.
 pub const KIND: &str = "retro";
@@ -37,8 +38,8 @@ pub use search::{count_closed, ids_after, ids_of_squads, records};
 struct Row {
     id: i64,
     title: String,
-    squad_id: i64,
-    facilitator_id: i64,
+    squad_id: UnitId,
+    facilitator_id: PersonId,
     held_on: NaiveDate,
     format: String,
     column_names: String,
@@ -104,7 +105,11 @@ pub fn version(conn: &mut AnyConnection, id: i64) -> AppResult<i64> {
         .ok_or(AppError::NotFound)
 }
 
-pub fn create(conn: &mut AnyConnection, actor: Option<i64>, new: &NewRetro) -> AppResult<Retro> {
+pub fn create(
+    conn: &mut AnyConnection,
+    actor: Option<PersonId>,
+    new: &NewRetro,
+) -> AppResult<Retro> {
     let now = Utc::now().naive_utc();
     let columns = serde_json::to_string(&new.columns).map_err(AppError::internal)?;
     let id = write_with_changes(conn, actor, |c, _| {
@@ -167,7 +172,7 @@ pub fn board_write<T>(
 /// can be traced to anyone. Refused (409) when someone else moved it meanwhile.
 pub fn set_phase(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     id: i64,
     from: Phase,
     to: Phase,

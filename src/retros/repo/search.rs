@@ -7,6 +7,7 @@ use super::{KIND, board, get};
 use crate::db::AnyConnection;
 use crate::db::schema::retros;
 use crate::error::{AppError, AppResult};
+use crate::ids::UnitId;
 use crate::retros::model::Phase;
 
 /// The ids of up to `n` closed retros after `after` (for the search rebuild).
@@ -27,7 +28,7 @@ pub fn count_closed(conn: &mut AnyConnection) -> AppResult<i64> {
         .get_result(conn)?)
 }
 
-pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[i64]) -> AppResult<Vec<i64>> {
+pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<Vec<i64>> {
     Ok(retros::table
         .filter(retros::squad_id.eq_any(squads))
         .filter(retros::phase.eq(Phase::Close.key()))

@@ -13,6 +13,7 @@ use super::super::{Search, search_error};
 use super::page::Found;
 use super::queries::stored_text;
 use crate::error::AppResult;
+use crate::ids::UnitId;
 
 /// Text with the ranges that matched.
 #[derive(Debug, Clone, Default)]
@@ -53,7 +54,7 @@ pub struct Hit {
     pub score: Option<f32>,
     pub date: Option<chrono::NaiveDateTime>,
     pub context: String,
-    pub unit_ids: Vec<i64>,
+    pub unit_ids: Vec<UnitId>,
     pub author: Option<String>,
     pub tags: Vec<String>,
 }
@@ -133,7 +134,11 @@ impl Search {
                     .and_then(|s| chrono::DateTime::from_timestamp(s, 0))
                     .map(|d| d.naive_utc()),
                 context: text(f.context),
-                unit_ids: doc.get_all(f.unit_ids).filter_map(|v| v.as_i64()).collect(),
+                unit_ids: doc
+                    .get_all(f.unit_ids)
+                    .filter_map(|v| v.as_i64())
+                    .map(UnitId)
+                    .collect(),
                 author: Some(text(f.author)).filter(|a| !a.is_empty()),
                 tags: doc
                     .get_all(f.tags)

@@ -11,6 +11,7 @@ use super::Search;
 use super::indexer::Indexer;
 use super::records::Units;
 use super::run::{Correction, Params, Readers, Request};
+use crate::ids::UnitId;
 use crate::org::unit::{Unit, UnitKind};
 use crate::projection::{EVERYONE, Record};
 
@@ -128,11 +129,11 @@ fn corpus() -> Vec<Record> {
         ),
     ];
     rs[0].tags = vec!["incidents".into(), "caching".into()];
-    rs[0].unit_ids = vec![2];
+    rs[0].unit_ids = vec![UnitId(2)];
     rs[1].tags = vec!["deploys".into()];
-    rs[1].unit_ids = vec![3];
+    rs[1].unit_ids = vec![UnitId(3)];
     rs[3].tags = vec!["caching".into()];
-    rs[3].unit_ids = vec![2];
+    rs[3].unit_ids = vec![UnitId(2)];
     rs[3].author = Some("alice".into());
     rs
 }

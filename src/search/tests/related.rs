@@ -2,6 +2,8 @@
 
 use super::*;
 
+use crate::ids::UnitId;
+
 #[test]
 fn related_lessons_come_from_other_units() {
     let mut corpus = corpus();
@@ -10,13 +12,13 @@ fn related_lessons_come_from_other_units() {
         "Cache eviction storms",
         "Cache keys expired in a stampede again.",
     );
-    same.unit_ids = vec![2];
+    same.unit_ids = vec![UnitId(2)];
     let mut other = record(
         7,
         "Stampede protection",
         "Coalesce cache misses so expired keys do not stampede.",
     );
-    other.unit_ids = vec![3];
+    other.unit_ids = vec![UnitId(3)];
     corpus.push(same);
     corpus.push(other);
     let f = Fixture::new(&corpus);
@@ -26,7 +28,7 @@ fn related_lessons_come_from_other_units() {
             "lesson:1",
             "Cache stampede at midnight",
             "Thousands of keys expired together.",
-            &[2],
+            &[UnitId(2)],
             5,
         )
         .unwrap();
@@ -70,12 +72,12 @@ fn related_lessons_leave_slots_empty_rather_than_show_unrelated_ones() {
     }
     let mut rs = lessons(&items);
     for (i, r) in rs.iter_mut().enumerate() {
-        r.unit_ids = vec![if i == 0 { 2 } else { 3 }];
+        r.unit_ids = vec![UnitId(if i == 0 { 2 } else { 3 })];
     }
     let f = Fixture::new(&rs);
     let related = f
         .search
-        .related("lesson:1", items[0].0, items[0].1, &[2], 5)
+        .related("lesson:1", items[0].0, items[0].1, &[UnitId(2)], 5)
         .unwrap();
     let urls: Vec<&str> = related.iter().map(|r| r.url.as_str()).collect();
     assert_eq!(urls, ["/lessons/2"]);

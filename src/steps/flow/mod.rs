@@ -8,6 +8,7 @@
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 mod proposals;
 mod record;
@@ -22,7 +23,7 @@ pub use relations::{ByPerson, led_by, led_chapters, managed_by, relations, relat
 pub use search::{count, ids_after, records, records_of};
 
 /// The viewer as the blocking pool needs them: `(person id, is admin)`, or nobody.
-pub type Me = Option<(i64, bool)>;
+pub type Me = Option<(PersonId, bool)>;
 
 pub fn me(viewer: &Viewer) -> Me {
     viewer.person().map(|p| (p.id, p.is_admin))

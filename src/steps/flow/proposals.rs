@@ -6,6 +6,7 @@ use super::relations::{managed_by, relations};
 use super::{Me, private};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::steps::model::Status;
 use crate::steps::proposal_repo::{self, Proposal};
@@ -76,7 +77,7 @@ pub fn proposal_for(
 pub fn awaiting(
     conn: &mut AnyConnection,
     view: &OrgView,
-    me: i64,
+    me: PersonId,
 ) -> AppResult<Vec<(Proposal, Person)>> {
     let company = repo::company_holders(conn)?;
     let mut out = Vec::new();

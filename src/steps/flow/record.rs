@@ -11,6 +11,7 @@ use super::{Me, private};
 use crate::db::AnyConnection;
 use crate::db::schema::people;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::steps::model::{Access, Assessment, Relations, Side, Status, Step, review_due};
 use crate::steps::proposal_repo::{self, Feedback, Proposal};
@@ -19,7 +20,7 @@ use crate::steps::repo::{self, Entry, Event, Profile, Who};
 /// A person as their record names them.
 #[derive(Debug, Clone)]
 pub struct Person {
-    pub id: i64,
+    pub id: PersonId,
     pub username: String,
     pub display_name: String,
     pub disabled: bool,
@@ -43,7 +44,7 @@ pub fn person(conn: &mut AnyConnection, username: &str, me: Me) -> AppResult<Per
             people::display_name,
             people::disabled,
         ))
-        .first::<(i64, String, String, bool)>(conn)
+        .first::<(PersonId, String, String, bool)>(conn)
         .optional()?
         .ok_or(AppError::NotFound)?;
     // Someone who left is history only admins browse (as on their profile page).
@@ -132,11 +133,11 @@ pub struct Full {
     pub proposals: Vec<ProposalView>,
     pub events: Vec<Event>,
     /// Display names (and usernames) of everyone the record names.
-    pub names: HashMap<i64, (String, String)>,
+    pub names: HashMap<PersonId, (String, String)>,
 }
 
 impl Full {
-    pub fn name(&self, id: i64) -> String {
+    pub fn name(&self, id: PersonId) -> String {
         self.names
             .get(&id)
             .map(|(_, d)| d.clone())
@@ -183,7 +184,7 @@ pub fn read_full(conn: &mut AnyConnection, loaded: Loaded) -> AppResult<Full> {
     let events = repo::events_of(conn, id)?;
     let own = repo::assessment(conn, id, Side::Own)?;
     let lead = repo::assessment(conn, id, Side::Lead)?;
-    let mut ids: HashSet<i64> = HashSet::new();
+    let mut ids: HashSet<PersonId> = HashSet::new();
     ids.extend(loaded.rel.chapter_leads.iter().copied());
     ids.extend(loaded.rel.tribe_leads.iter().copied());
     ids.extend(loaded.rel.company.iter().copied());

@@ -3,30 +3,31 @@
 
 use std::collections::{HashMap, HashSet};
 
+use crate::ids::{PersonId, UnitId};
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Membership, Role, Unit, UnitKind};
 use crate::steps::model::Relations;
 
 /// Today's memberships by person, for work over many people at once (the snapshot indexes
 /// them by unit only): without it, one person's relations scan every membership.
-pub struct ByPerson<'a>(HashMap<i64, Vec<&'a Membership>>);
+pub struct ByPerson<'a>(HashMap<PersonId, Vec<&'a Membership>>);
 
 impl<'a> ByPerson<'a> {
     pub fn of(snap: &'a Snapshot) -> ByPerson<'a> {
-        let mut map: HashMap<i64, Vec<&Membership>> = HashMap::new();
+        let mut map: HashMap<PersonId, Vec<&Membership>> = HashMap::new();
         for m in &snap.memberships {
             map.entry(m.person_id).or_default().push(m);
         }
         ByPerson(map)
     }
 
-    pub fn of_person(&self, id: i64) -> &[&'a Membership] {
+    pub fn of_person(&self, id: PersonId) -> &[&'a Membership] {
         self.0.get(&id).map(Vec::as_slice).unwrap_or(&[])
     }
 }
 
 /// The relations of `person_id` in today's org.
-pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations {
+pub fn relations(snap: &Snapshot, company: &[PersonId], person_id: PersonId) -> Relations {
     let mine: Vec<&Membership> = snap
         .memberships
         .iter()
@@ -38,8 +39,8 @@ pub fn relations(snap: &Snapshot, company: &[i64], person_id: i64) -> Relations 
 /// [`relations`], given the person's memberships.
 pub fn relations_of(
     snap: &Snapshot,
-    company: &[i64],
-    person_id: i64,
+    company: &[PersonId],
+    person_id: PersonId,
     mine: &[&Membership],
 ) -> Relations {
     let mut chapter_leads = Vec::new();
@@ -72,7 +73,7 @@ pub fn relations_of(
             tribe_leads.extend(active(snap.members_with_role(trio.id, Role::TribeLead)));
         }
     }
-    let clean = |mut v: Vec<i64>| {
+    let clean = |mut v: Vec<PersonId>| {
         v.retain(|id| *id != person_id);
         v.sort_unstable();
         v.dedup();
@@ -87,12 +88,12 @@ pub fn relations_of(
 }
 
 /// The ids of those who may still sign in: someone who left leads nobody.
-fn active(people: Vec<&crate::org::unit_repo::PersonBrief>) -> impl Iterator<Item = i64> + '_ {
+fn active(people: Vec<&crate::org::unit_repo::PersonBrief>) -> impl Iterator<Item = PersonId> + '_ {
     people.into_iter().filter(|p| !p.disabled).map(|p| p.id)
 }
 
 /// The chapters `lead` currently leads.
-pub fn led_chapters(snap: &Snapshot, lead: i64) -> Vec<&Unit> {
+pub fn led_chapters(snap: &Snapshot, lead: PersonId) -> Vec<&Unit> {
     snap.memberships
         .iter()
         .filter(|m| m.person_id == lead && m.role() == Role::ChapterLead)
@@ -102,9 +103,9 @@ pub fn led_chapters(snap: &Snapshot, lead: i64) -> Vec<&Unit> {
 }
 
 /// The people whose chapter `lead` currently leads (not their co-leads).
-pub fn led_by(snap: &Snapshot, lead: i64) -> Vec<i64> {
-    let chapters: Vec<i64> = led_chapters(snap, lead).iter().map(|u| u.id).collect();
-    let mut out: Vec<i64> = snap
+pub fn led_by(snap: &Snapshot, lead: PersonId) -> Vec<PersonId> {
+    let chapters: Vec<UnitId> = led_chapters(snap, lead).iter().map(|u| u.id).collect();
+    let mut out: Vec<PersonId> = snap
         .memberships
         .iter()
         .filter(|m| chapters.contains(&m.unit_id) && m.role() != Role::ChapterLead)
@@ -119,8 +120,8 @@ pub fn led_by(snap: &Snapshot, lead: i64) -> Vec<i64> {
 /// Everyone whose line manager `lead` is (see [`Relations::line_managers`]): the people of the
 /// chapters they lead, and — for a tribe lead or a company-level role — those with nobody
 /// nearer.
-pub fn managed_by(snap: &Snapshot, company: &[i64], lead: i64) -> Vec<i64> {
-    let mut candidates: HashSet<i64> = led_by(snap, lead).into_iter().collect();
+pub fn managed_by(snap: &Snapshot, company: &[PersonId], lead: PersonId) -> Vec<PersonId> {
+    let mut candidates: HashSet<PersonId> = led_by(snap, lead).into_iter().collect();
     let leads_tribes = snap
         .memberships
         .iter()
@@ -143,7 +144,7 @@ pub fn managed_by(snap: &Snapshot, company: &[i64], lead: i64) -> Vec<i64> {
         }
     }
     let by_person = ByPerson::of(snap);
-    let mut out: Vec<i64> = candidates
+    let mut out: Vec<PersonId> = candidates
         .into_iter()
         .filter(|p| {
             *p != lead && relations_of(snap, company, *p, by_person.of_person(*p)).is_lead(lead)

@@ -9,6 +9,7 @@ use super::{NewEvent, Who, event, now, record_write};
 use crate::db::AnyConnection;
 use crate::db::schema::{people, step_assessments};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::steps::model::{Assessment, Behavior, EventKind, Row, Side};
 
 type AssessmentRow = (
@@ -22,7 +23,11 @@ type AssessmentRow = (
     NaiveDateTime,
 );
 
-pub fn assessment(conn: &mut AnyConnection, person_id: i64, side: Side) -> AppResult<Assessment> {
+pub fn assessment(
+    conn: &mut AnyConnection,
+    person_id: PersonId,
+    side: Side,
+) -> AppResult<Assessment> {
     let rows: Vec<AssessmentRow> = step_assessments::table
         .inner_join(people::table.on(people::id.eq(step_assessments::author_id)))
         .filter(step_assessments::person_id.eq(person_id))
@@ -59,7 +64,7 @@ pub fn assessment(conn: &mut AnyConnection, person_id: i64, side: Side) -> AppRe
 }
 
 /// Which people have an assessment of each side: `(person, side)` pairs.
-pub fn assessed(conn: &mut AnyConnection) -> AppResult<Vec<(i64, String)>> {
+pub fn assessed(conn: &mut AnyConnection) -> AppResult<Vec<(PersonId, String)>> {
     Ok(step_assessments::table
         .select((step_assessments::person_id, step_assessments::side))
         .distinct()
@@ -69,7 +74,7 @@ pub fn assessed(conn: &mut AnyConnection) -> AppResult<Vec<(i64, String)>> {
 /// Replaces one side's assessment.
 pub fn save_assessment(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     who: &Who,
     side: Side,
     rows: &HashMap<Behavior, Row>,

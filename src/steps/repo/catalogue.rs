@@ -10,6 +10,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{people, step_catalogue, step_person_roles, step_profiles, step_texts};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 
 pub fn texts(conn: &mut AnyConnection) -> AppResult<HashMap<String, String>> {
     Ok(step_texts::table
@@ -22,7 +23,7 @@ pub fn texts(conn: &mut AnyConnection) -> AppResult<HashMap<String, String>> {
 /// Stores the admin's edits; texts equal to what is stored are left alone.
 pub fn save_texts(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     edits: &HashMap<String, String>,
 ) -> AppResult<()> {
     write_with_changes(conn, Some(actor), |c, _| {
@@ -77,7 +78,7 @@ pub struct EntryInput {
 /// Adds (`id` None) or changes an entry; a name already taken in its kind is a conflict.
 pub fn save_entry(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     id: Option<i64>,
     e: &EntryInput,
 ) -> AppResult<()> {

@@ -6,17 +6,18 @@ use diesel::prelude::*;
 use crate::db::AnyConnection;
 use crate::db::schema::step_events;
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::steps::model::{EventKind, Step};
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = step_events)]
 pub struct Event {
     pub id: i64,
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub kind: String,
     pub step: Option<String>,
     pub proposal_id: Option<i64>,
-    pub actor_id: i64,
+    pub actor_id: PersonId,
     pub note: String,
     pub created_at: NaiveDateTime,
 }
@@ -31,7 +32,7 @@ impl Event {
     }
 }
 
-pub fn events_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<Event>> {
+pub fn events_of(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Vec<Event>> {
     Ok(step_events::table
         .filter(step_events::person_id.eq(person_id))
         .order(step_events::id.desc())
@@ -42,7 +43,7 @@ pub fn events_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<Even
 /// The newest events of these people (`None`: of everyone), for a feed.
 pub fn recent_events(
     conn: &mut AnyConnection,
-    people_ids: Option<&[i64]>,
+    people_ids: Option<&[PersonId]>,
     limit: i64,
 ) -> AppResult<Vec<Event>> {
     let mut q = step_events::table

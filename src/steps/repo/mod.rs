@@ -15,6 +15,7 @@ use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::{people, step_events, step_profiles};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::steps::model::{EventKind, Step};
 
 mod assessments;
@@ -40,7 +41,7 @@ pub(super) fn now() -> NaiveDateTime {
 
 /// Opens a write to one person's record: creates the profile row when missing and touches
 /// it (locking it on PostgreSQL), then reads it as it is now.
-fn touch(conn: &mut AnyConnection, person_id: i64) -> AppResult<Profile> {
+fn touch(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Profile> {
     let n = diesel::update(step_profiles::table.find(person_id))
         .set(step_profiles::updated_at.eq(now()))
         .execute(conn)?;
@@ -74,11 +75,11 @@ fn touch(conn: &mut AnyConnection, person_id: i64) -> AppResult<Profile> {
 
 /// One entry of a record's history.
 pub(super) struct NewEvent<'a> {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub kind: EventKind,
     pub step: Option<Step>,
     pub proposal_id: Option<i64>,
-    pub actor: i64,
+    pub actor: PersonId,
     pub note: &'a str,
 }
 
@@ -100,7 +101,7 @@ pub(super) fn event(conn: &mut AnyConnection, _: Logged<'_>, e: &NewEvent) -> Ap
 /// One write to a person's record: touch it, run `f`, log the change under their username.
 pub(super) fn record_write<T>(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     who: &Who,
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>, Profile) -> AppResult<T>,
 ) -> AppResult<T> {
@@ -121,17 +122,17 @@ pub(super) fn record_write<T>(
 /// The person whose record is written.
 #[derive(Debug, Clone)]
 pub struct Who {
-    pub id: i64,
+    pub id: PersonId,
     pub username: String,
 }
 
 /// Display names and usernames of these people.
 pub fn names(
     conn: &mut AnyConnection,
-    ids: impl IntoIterator<Item = i64>,
-) -> AppResult<HashMap<i64, (String, String)>> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    let rows: Vec<(i64, String, String)> = people::table
+    ids: impl IntoIterator<Item = PersonId>,
+) -> AppResult<HashMap<PersonId, (String, String)>> {
+    let ids: Vec<PersonId> = ids.into_iter().collect();
+    let rows: Vec<(PersonId, String, String)> = people::table
         .filter(people::id.eq_any(&ids))
         .select((people::id, people::username, people::display_name))
         .load(conn)?;

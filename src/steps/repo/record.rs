@@ -10,12 +10,13 @@ use super::{NewEvent, Who, catalogue, event, record_write};
 use crate::db::AnyConnection;
 use crate::db::schema::{memberships, people, step_catalogue, step_person_roles, step_profiles};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::steps::model::{EventKind, Step};
 
 #[derive(Debug, Clone, Queryable, Selectable, PartialEq, Eq)]
 #[diesel(table_name = step_profiles)]
 pub struct Profile {
-    pub person_id: i64,
+    pub person_id: PersonId,
     pub discipline_id: Option<i64>,
     pub step: Option<String>,
     pub step_since: Option<NaiveDate>,
@@ -30,7 +31,7 @@ impl Profile {
     }
 }
 
-pub fn profile(conn: &mut AnyConnection, person_id: i64) -> AppResult<Option<Profile>> {
+pub fn profile(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Option<Profile>> {
     Ok(step_profiles::table
         .find(person_id)
         .select(Profile::as_select())
@@ -46,7 +47,7 @@ pub fn profiles(conn: &mut AnyConnection) -> AppResult<Vec<Profile>> {
 }
 
 /// The role ids a person holds.
-pub fn roles_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<i64>> {
+pub fn roles_of(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Vec<i64>> {
     Ok(step_person_roles::table
         .filter(step_person_roles::person_id.eq(person_id))
         .select(step_person_roles::role_id)
@@ -54,7 +55,7 @@ pub fn roles_of(conn: &mut AnyConnection, person_id: i64) -> AppResult<Vec<i64>>
 }
 
 /// Everyone holding a company-level role (that is not retired), who may sign in.
-pub fn company_holders(conn: &mut AnyConnection) -> AppResult<Vec<i64>> {
+pub fn company_holders(conn: &mut AnyConnection) -> AppResult<Vec<PersonId>> {
     Ok(step_person_roles::table
         .inner_join(step_catalogue::table)
         .inner_join(people::table.on(people::id.eq(step_person_roles::person_id)))
@@ -68,7 +69,7 @@ pub fn company_holders(conn: &mut AnyConnection) -> AppResult<Vec<i64>> {
 
 /// The first day of a person's first membership: when they started, unless their record
 /// says otherwise.
-pub fn first_start(conn: &mut AnyConnection, person_id: i64) -> AppResult<Option<NaiveDate>> {
+pub fn first_start(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Option<NaiveDate>> {
     Ok(memberships::table
         .filter(memberships::person_id.eq(person_id))
         .select(diesel::dsl::min(memberships::start_date))
@@ -76,8 +77,8 @@ pub fn first_start(conn: &mut AnyConnection, person_id: i64) -> AppResult<Option
 }
 
 /// Every person's first membership start.
-pub fn first_starts(conn: &mut AnyConnection) -> AppResult<HashMap<i64, NaiveDate>> {
-    let rows: Vec<(i64, Option<NaiveDate>)> = memberships::table
+pub fn first_starts(conn: &mut AnyConnection) -> AppResult<HashMap<PersonId, NaiveDate>> {
+    let rows: Vec<(PersonId, Option<NaiveDate>)> = memberships::table
         .group_by(memberships::person_id)
         .select((
             memberships::person_id,
@@ -99,7 +100,7 @@ pub struct RecordInput {
 
 pub fn save_record(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     actor_is_admin: bool,
     who: &Who,
     input: &RecordInput,
@@ -194,7 +195,7 @@ pub fn set_public(conn: &mut AnyConnection, who: &Who, public: bool) -> AppResul
 /// The first step, at the six-month review: only while the person has none.
 pub fn set_first_step(
     conn: &mut AnyConnection,
-    actor: i64,
+    actor: PersonId,
     who: &Who,
     step: Step,
     on: NaiveDate,

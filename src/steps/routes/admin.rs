@@ -9,6 +9,7 @@ use actix_web::{HttpResponse, web};
 use super::Form;
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, html_with_status, see_other};
 use crate::state::AppState;
@@ -155,7 +156,7 @@ pub(super) async fn save_entry(
 async fn save_catalogue(
     state: &AppState,
     viewer: &Viewer,
-    admin: i64,
+    admin: PersonId,
     id: Option<i64>,
     input: Result<EntryInput, String>,
 ) -> AppResult<HttpResponse> {

@@ -7,6 +7,7 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use super::signed_in;
 use crate::auth::Viewer;
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::pages::changes::{Feed, FeedEntry, entry_id, rfc3339};
 use crate::request::site_origin;
 use crate::site::views::no_store;
@@ -49,7 +50,7 @@ pub(super) async fn feed(
     })
     .await?;
     let base = site_origin(&req, &state.settings);
-    let name = |id: i64| {
+    let name = |id: PersonId| {
         names
             .get(&id)
             .cloned()

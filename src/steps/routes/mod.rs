@@ -12,6 +12,7 @@ use actix_web::{HttpResponse, web};
 use crate::auth::Viewer;
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::site::forms::FieldErrors;
 use crate::site::forms::Pairs;
 use crate::site::views::no_store;
@@ -73,7 +74,7 @@ pub(super) fn shell(viewer: &Viewer) -> Shell {
     Shell::new(viewer, "steps")
 }
 
-pub(super) fn signed_in(viewer: &Viewer) -> AppResult<(i64, bool)> {
+pub(super) fn signed_in(viewer: &Viewer) -> AppResult<(PersonId, bool)> {
     let p = viewer.require_user()?;
     Ok((p.id, p.is_admin))
 }
@@ -105,7 +106,8 @@ async fn framework(state: web::Data<AppState>, viewer: Viewer) -> AppResult<Http
                         .iter()
                         .flat_map(|(f, p)| [p.person_id, f.asked_by]),
                 )?;
-                let name = |id: i64| names.get(&id).map(|(_, d)| d.clone()).unwrap_or_default();
+                let name =
+                    |id: PersonId| names.get(&id).map(|(_, d)| d.clone()).unwrap_or_default();
                 let asked = asked_rows
                     .into_iter()
                     .map(|(f, p)| {
@@ -191,7 +193,7 @@ pub(super) async fn load_for_write(
     state: &AppState,
     viewer: &Viewer,
     username: &str,
-) -> AppResult<(flow::Loaded, i64)> {
+) -> AppResult<(flow::Loaded, PersonId)> {
     let me = signed_in(viewer)?;
     let username = username.to_string();
     let loaded = with_org(state, move |c, view| {
@@ -207,7 +209,7 @@ pub(super) async fn load_seen(
     state: &AppState,
     viewer: &Viewer,
     username: &str,
-) -> AppResult<(flow::Loaded, i64)> {
+) -> AppResult<(flow::Loaded, PersonId)> {
     let (loaded, me) = load_for_write(state, viewer, username).await?;
     loaded.require_sees()?;
     Ok((loaded, me))

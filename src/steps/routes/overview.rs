@@ -11,6 +11,7 @@ use super::{shell, signed_in};
 use crate::auth::Viewer;
 use crate::dates::today;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::org_view;
 use crate::org::unit::{Membership, Role, UnitKind};
 use crate::org::unit_repo::PersonBrief;
@@ -25,7 +26,7 @@ use crate::steps::repo;
 use crate::steps::views::{ChapterPage, DistRow, DistributionPage, DueRow, MemberRow, ReviewsPage};
 
 /// The tribe a person counts under: their chapter's, else their squad's.
-fn tribe_of(snap: &crate::org::rules::Snapshot, mine: &[&Membership]) -> Option<i64> {
+fn tribe_of(snap: &crate::org::rules::Snapshot, mine: &[&Membership]) -> Option<UnitId> {
     let mut squad_tribe = None;
     for m in mine {
         let Some(u) = snap.unit(m.unit_id) else {
@@ -51,7 +52,7 @@ pub(super) async fn distribution(
         .db
         .run(|c| Ok((repo::profiles(c)?, Framework::new(repo::texts(c)?))))
         .await?;
-    let steps: HashMap<i64, Step> = profiles
+    let steps: HashMap<PersonId, Step> = profiles
         .iter()
         .filter_map(|p| Some((p.person_id, p.step()?)))
         .collect();
@@ -64,7 +65,7 @@ pub(super) async fn distribution(
             unset: 0,
         })
         .collect();
-    let tribe_ids: Vec<i64> = view.snap.of_kind(UnitKind::Tribe).map(|t| t.id).collect();
+    let tribe_ids: Vec<UnitId> = view.snap.of_kind(UnitKind::Tribe).map(|t| t.id).collect();
     let mut none = DistRow {
         name: "In no tribe".into(),
         counts: [0; 4],
@@ -115,8 +116,8 @@ pub(super) async fn distribution(
 /// no start date is known).
 fn due_row(
     p: &PersonBrief,
-    profiles: &HashMap<i64, repo::Profile>,
-    starts: &HashMap<i64, NaiveDate>,
+    profiles: &HashMap<PersonId, repo::Profile>,
+    starts: &HashMap<PersonId, NaiveDate>,
 ) -> Option<DueRow> {
     let profile = profiles.get(&p.id);
     if profile.and_then(|r| r.step()).is_some() {
@@ -142,7 +143,7 @@ pub(super) async fn reviews(state: web::Data<AppState>, viewer: Viewer) -> AppRe
         .db
         .run(|c| Ok((repo::profiles(c)?, repo::first_starts(c)?)))
         .await?;
-    let profiles: HashMap<i64, repo::Profile> =
+    let profiles: HashMap<PersonId, repo::Profile> =
         profiles.into_iter().map(|p| (p.person_id, p)).collect();
     let mut rows: Vec<DueRow> = (view.snap.people.iter())
         .filter(|p| !p.disabled)
@@ -168,7 +169,7 @@ pub(super) async fn chapter(
         .unit_by_key(UnitKind::Chapter.as_str(), &slug)
         .ok_or(AppError::NotFound)?
         .clone();
-    let leads: Vec<i64> = view
+    let leads: Vec<PersonId> = view
         .snap
         .members_with_role(unit.id, Role::ChapterLead)
         .iter()
@@ -190,9 +191,9 @@ pub(super) async fn chapter(
             ))
         })
         .await?;
-    let profiles: HashMap<i64, repo::Profile> =
+    let profiles: HashMap<PersonId, repo::Profile> =
         profiles.into_iter().map(|p| (p.person_id, p)).collect();
-    let assessed: HashSet<(i64, String)> = assessed.into_iter().collect();
+    let assessed: HashSet<(PersonId, String)> = assessed.into_iter().collect();
     let mut seen = HashSet::new();
     let mut members = Vec::new();
     let (mut counts, mut unset) = ([0usize; 4], 0);

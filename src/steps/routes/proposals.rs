@@ -8,6 +8,7 @@ use actix_web::{HttpResponse, web};
 use super::{Form, back, load_for_write, load_seen, one_error, render_person, shell, signed_in};
 use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::site::forms::FieldErrors;
 use crate::site::forms::Pairs;
 use crate::site::views::no_store;
@@ -242,9 +243,13 @@ pub(super) async fn ask(
     let person_id = loaded.person.id;
     let peer = state
         .db
-        .run(move |c| flow::person(c, &peer_name, None).map(|p| p.id).or(Ok(-1)))
+        .run(move |c| {
+            flow::person(c, &peer_name, None)
+                .map(|p| Some(p.id))
+                .or(Ok(None))
+        })
         .await?;
-    if peer < 0 || peer == person_id {
+    let Some(peer) = peer.filter(|p| *p != person_id) else {
         return render_proposal(
             &state,
             &viewer,
@@ -257,7 +262,7 @@ pub(super) async fn ask(
             ),
         )
         .await;
-    }
+    };
     let who = loaded.person.who();
     match state
         .db
@@ -293,7 +298,7 @@ struct Asked {
 }
 
 /// The feedback request `id`, for the peer asked only (anyone else: not found).
-async fn asked(state: &AppState, me: i64, id: i64) -> AppResult<Asked> {
+async fn asked(state: &AppState, me: PersonId, id: i64) -> AppResult<Asked> {
     state
         .db
         .run(move |c| {

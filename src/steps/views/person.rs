@@ -4,6 +4,7 @@
 use askama::Template;
 use chrono::NaiveDate;
 
+use crate::ids::PersonId;
 use crate::markdown::SafeHtml;
 use crate::site::forms::{FieldErrors, Pairs};
 use crate::site::views::Shell;
@@ -36,7 +37,7 @@ pub struct PersonPage {
     pub shell: Shell,
     pub f: Full,
     pub fw: Framework,
-    pub me: i64,
+    pub me: PersonId,
     pub is_admin: bool,
     pub today: NaiveDate,
     pub errors: FieldErrors,
@@ -53,7 +54,7 @@ pub struct ProposalPage {
     pub feedback: Vec<Feedback>,
     pub evidence: SafeHtml,
     pub may_decide: bool,
-    pub me: i64,
+    pub me: PersonId,
     pub note: String,
     pub errors: FieldErrors,
 }
@@ -81,11 +82,11 @@ impl FeedbackPage {
 pub trait RecordView {
     fn full(&self) -> &Full;
 
-    fn name_of(&self, id: &i64) -> String {
+    fn name_of(&self, id: &PersonId) -> String {
         self.full().name(*id)
     }
 
-    fn username_of(&self, id: &i64) -> String {
+    fn username_of(&self, id: &PersonId) -> String {
         self.full()
             .names
             .get(id)

@@ -11,12 +11,13 @@ use super::people::{People, person};
 use super::{Report, at};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::{Membership, Role};
 use crate::org::unit_repo::{self as repo, NewMembership, PersonBrief};
 
 /// A membership the import adds.
 struct Add {
-    person_id: i64,
+    person_id: PersonId,
     username: String,
     role: Role,
     start: NaiveDate,
@@ -30,9 +31,9 @@ type Held = (Membership, PersonBrief);
 
 /// What every step of one unit's memberships works with.
 struct UnitMembers<'a> {
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     g: &'a GroupPlan,
-    unit_id: i64,
+    unit_id: UnitId,
     today: NaiveDate,
     who: &'a People,
 }
@@ -42,9 +43,9 @@ struct UnitMembers<'a> {
 /// memberships it lists that fika does not know are added with their dates.
 pub(super) fn apply_memberships(
     c: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     g: &GroupPlan,
-    unit_id: i64,
+    unit_id: UnitId,
     today: NaiveDate,
     who: &People,
     report: &mut Report,
@@ -88,7 +89,7 @@ impl UnitMembers<'_> {
             .members
             .keys()
             .map(|r| Ok(person(self.who, g, r)?.0))
-            .collect::<AppResult<HashSet<i64>>>()?;
+            .collect::<AppResult<HashSet<PersonId>>>()?;
         // Someone with a planned end is leaving anyway: that end stays as planned.
         for (m, p) in current.iter().filter(|(m, _)| m.end_date.is_none()) {
             if !listed.contains(&m.person_id) {

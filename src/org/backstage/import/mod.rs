@@ -16,6 +16,7 @@ mod units;
 use super::plan::{Plan, parse, plan};
 use crate::db::{self, AnyConnection};
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::org::unit::UnitKind;
 use crate::org::unit_repo as repo;
 use memberships::apply_memberships;
@@ -75,7 +76,7 @@ impl Report {
 /// Reads, checks and applies `sources` in one transaction.
 pub fn import(
     conn: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     sources: &[Source],
     opts: &Options,
 ) -> AppResult<Report> {
@@ -113,7 +114,7 @@ fn at(at: &str) -> impl Fn(AppError) -> AppError + '_ {
 
 /// Applies the plan: every person first, then each group's unit (tribes before what belongs
 /// to them), its memberships and, for an alliance, its initiatives.
-fn apply(c: &mut AnyConnection, actor: Option<i64>, plan: &Plan) -> AppResult<Report> {
+fn apply(c: &mut AnyConnection, actor: Option<PersonId>, plan: &Plan) -> AppResult<Report> {
     let mut report = Report::default();
     let who = apply_people(c, actor, &plan.users, &mut report)?;
     let mut tribes = Tribes::new(plan);

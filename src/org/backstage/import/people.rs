@@ -8,6 +8,7 @@ use super::super::plan::{GroupPlan, UserPlan, fit, shown};
 use super::{Report, at};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::people::model::{Email, MAX_USERNAME, NewPerson, Profile, ProfileFields, Username};
 use crate::people::repo as people;
 
@@ -48,10 +49,10 @@ fn free_username(c: &mut AnyConnection, wanted: &str) -> AppResult<Username> {
 }
 
 /// The person of each user entity of the import: (person id, username).
-pub(super) type People = HashMap<EntityRef, (i64, String)>;
+pub(super) type People = HashMap<EntityRef, (PersonId, String)>;
 
 /// The person a group names, found or made by [`apply_people`].
-pub(super) fn person(who: &People, g: &GroupPlan, r: &EntityRef) -> AppResult<(i64, String)> {
+pub(super) fn person(who: &People, g: &GroupPlan, r: &EntityRef) -> AppResult<(PersonId, String)> {
     who.get(r).cloned().ok_or_else(|| {
         AppError::Validation(format!("{}: member {:?} is not a person", g.at, shown(r)))
     })
@@ -60,7 +61,7 @@ pub(super) fn person(who: &People, g: &GroupPlan, r: &EntityRef) -> AppResult<(i
 /// Finds or creates the person of every user entity.
 pub(super) fn apply_people(
     c: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     users: &[UserPlan],
     report: &mut Report,
 ) -> AppResult<People> {

@@ -9,6 +9,7 @@ use super::super::plan::{GroupPlan, Plan, derived_slug, shown};
 use super::{Report, at};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
+use crate::ids::{PersonId, UnitId};
 use crate::org::unit::{Unit, UnitKind};
 use crate::org::unit_repo::{self as repo, UnitFields};
 
@@ -17,7 +18,7 @@ use crate::org::unit_repo::{self as repo, UnitFields};
 pub(super) struct Tribes<'a> {
     slug_of: HashMap<&'a EntityRef, &'a str>,
     /// The units of the import as they are made.
-    unit_ids: HashMap<&'a EntityRef, i64>,
+    unit_ids: HashMap<&'a EntityRef, UnitId>,
 }
 
 impl<'a> Tribes<'a> {
@@ -33,11 +34,11 @@ impl<'a> Tribes<'a> {
     }
 
     /// The unit made of group `r`.
-    pub(super) fn made(&mut self, r: &'a EntityRef, unit_id: i64) {
+    pub(super) fn made(&mut self, r: &'a EntityRef, unit_id: UnitId) {
         self.unit_ids.insert(r, unit_id);
     }
 
-    fn id(&self, c: &mut AnyConnection, r: &EntityRef) -> AppResult<i64> {
+    fn id(&self, c: &mut AnyConnection, r: &EntityRef) -> AppResult<UnitId> {
         if let Some(id) = self.unit_ids.get(r) {
             return Ok(*id);
         }
@@ -52,10 +53,10 @@ impl<'a> Tribes<'a> {
 /// Creates the unit of a group, or updates the one it is, and its Backstage identity.
 pub(super) fn apply_unit(
     c: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     g: &GroupPlan,
     tribes: &Tribes,
-    alliance_links: &[(i64, i64)],
+    alliance_links: &[(UnitId, UnitId)],
     report: &mut Report,
 ) -> AppResult<Unit> {
     let err = at(&g.at);
@@ -134,11 +135,11 @@ fn unit_fields(
 /// reported).
 fn update(
     c: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     g: &GroupPlan,
     u: Unit,
     mut fields: UnitFields,
-    alliance_links: &[(i64, i64)],
+    alliance_links: &[(UnitId, UnitId)],
     report: &mut Report,
 ) -> AppResult<(Unit, bool)> {
     fields.slug = u.slug.clone();
@@ -174,7 +175,7 @@ fn update(
 /// Adds the initiatives an alliance lists and moves those whose stage changed.
 pub(super) fn apply_initiatives(
     c: &mut AnyConnection,
-    actor: Option<i64>,
+    actor: Option<PersonId>,
     g: &GroupPlan,
     unit: &Unit,
     report: &mut Report,
