@@ -53,11 +53,11 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     // Back-dating inside the same transaction as the logged write (the index reads the
     // final state at commit), and the demo's retro boards.
     ("lessons/seed/mod.rs", "seed_lessons", "back-dating"),
-    ("demo/steps.rs", "stamp", "back-dating"),
-    ("demo/steps.rs", "assess", "back-dating"),
-    ("demo/steps.rs", "propose", "back-dating"),
-    ("demo/steps.rs", "past_promotions", "back-dating"),
-    ("demo/steps.rs", "open_proposals", "back-dating"),
+    ("demo/steps/mod.rs", "stamp", "back-dating"),
+    ("demo/steps/mod.rs", "assess", "back-dating"),
+    ("demo/steps/mod.rs", "propose", "back-dating"),
+    ("demo/steps/mod.rs", "past_promotions", "back-dating"),
+    ("demo/steps/mod.rs", "open_proposals", "back-dating"),
     ("demo/retros.rs", "close", "back-dating"),
 ];
 

@@ -5,7 +5,14 @@
 /// an error names the file.
 macro_rules! demo_data {
     ($name:literal) => {
-        serde_yaml_ng::from_str(include_str!(concat!("data/", $name, ".yaml"))).map_err(|e| {
+        // From the crate root, so that a loader in a folder of its own finds the same files.
+        serde_yaml_ng::from_str(include_str!(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/src/demo/data/",
+            $name,
+            ".yaml"
+        )))
+        .map_err(|e| {
             crate::error::AppError::internal(format!(
                 concat!("src/demo/data/", $name, ".yaml: {}"),
                 e

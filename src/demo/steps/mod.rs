@@ -14,6 +14,8 @@ use chrono::{Duration, NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 use serde::Deserialize;
 
+mod cast;
+
 use super::DEMO_ADMIN;
 use crate::db::AnyConnection;
 use crate::db::schema::{
@@ -21,14 +23,13 @@ use crate::db::schema::{
 };
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
-use crate::org::rules::Snapshot;
 use crate::org::unit::{Role, UnitKind};
 use crate::org::unit_repo as units;
-use crate::org::unit_repo::PersonBrief;
 use crate::steps::flow;
 use crate::steps::model::{Behavior, Relations, Row, Side, Status, Step, review_due};
 use crate::steps::proposal_repo;
 use crate::steps::repo::{self, RecordInput, Who};
+use cast::{Cast, Story, last, nth, person_id};
 
 /// What the demo's people wrote, and who is senior: `data/steps.yaml`.
 #[derive(Deserialize)]
@@ -95,39 +96,6 @@ fn stamp(conn: &mut AnyConnection, person_id: PersonId, when: NaiveDateTime) -> 
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// A chapter by name: its lead and its other members, by id.
-fn chapter(snap: &Snapshot, name: &str) -> AppResult<(PersonId, Vec<PersonId>)> {
-    let missing = || AppError::internal(format!("demo: no chapter {name:?} with a lead"));
-    let unit = snap
-        .of_kind(UnitKind::Chapter)
-        .find(|u| u.name == name)
-        .ok_or_else(missing)?;
-    let lead = snap
-        .members_with_role(unit.id, Role::ChapterLead)
-        .first()
-        .map(|p| p.id)
-        .ok_or_else(missing)?;
-    let mut members: Vec<PersonId> = snap
-        .memberships_of(unit.id)
-        .filter(|m| m.role() != Role::ChapterLead)
-        .map(|m| m.person_id)
-        .collect();
-    members.sort_unstable();
-    members.dedup();
-    Ok((lead, members))
-}
-
-fn nth(members: &[PersonId], n: usize) -> AppResult<PersonId> {
-    members
-        .get(n)
-        .copied()
-        .ok_or_else(|| AppError::internal("demo: chapter too small"))
-}
-
-fn last(members: &[PersonId]) -> AppResult<PersonId> {
-    nth(members, members.len().saturating_sub(1))
 }
 
 /// The next one of a group taking turns: `squad[n % 3]` says whether they are at Squad/Chapter.
@@ -214,109 +182,6 @@ fn propose(
         .execute(conn)?;
     stamp(conn, who.id, when)?;
     Ok(id)
-}
-
-/// The org as of today, and what the demo's people wrote.
-struct Story {
-    today: NaiveDate,
-    snap: Snapshot,
-    texts: Texts,
-    admin: PersonId,
-}
-
-impl Story {
-    fn days(&self, n: i64) -> NaiveDate {
-        self.today - Duration::days(n)
-    }
-
-    fn id(&self, username: &str) -> AppResult<PersonId> {
-        person_id(&self.snap, username)
-    }
-
-    fn who(&self, pid: PersonId) -> AppResult<Who> {
-        self.snap
-            .person(pid)
-            .map(|p| Who {
-                id: p.id,
-                username: p.username.clone(),
-            })
-            .ok_or_else(|| AppError::internal("demo: no such person"))
-    }
-
-    /// Everyone who can sign in, in the order they were added.
-    fn people(&self) -> Vec<&PersonBrief> {
-        let mut people: Vec<_> = self.snap.people.iter().filter(|p| !p.disabled).collect();
-        people.sort_by_key(|p| p.id);
-        people
-    }
-}
-
-fn person_id(snap: &Snapshot, username: &str) -> AppResult<PersonId> {
-    snap.people
-        .iter()
-        .find(|p| p.username == username)
-        .map(|p| p.id)
-        .ok_or_else(|| AppError::internal(format!("demo: no person {username}")))
-}
-
-/// The people the story is about, found by their place in the org, and when everyone started.
-struct Cast {
-    cto: PersonId,
-    bjorn: PersonId,
-    aino: PersonId,
-    ben: PersonId,
-    fatima: PersonId,
-    cem: PersonId,
-    carla: PersonId,
-    hugo: PersonId,
-    listening: Vec<PersonId>,
-    web: Vec<PersonId>,
-    platform: Vec<PersonId>,
-    /// Newcomers: when they started.
-    started: HashMap<PersonId, NaiveDate>,
-    /// Everyone else: their first membership's start.
-    firsts: HashMap<PersonId, NaiveDate>,
-}
-
-impl Cast {
-    fn find(conn: &mut AnyConnection, story: &Story) -> AppResult<Cast> {
-        let snap = &story.snap;
-        let (aino, listening) = chapter(snap, "Listening Backend")?;
-        let (ben, web) = chapter(snap, "Listening Web & Mobile")?;
-        let (_, platform) = chapter(snap, "Platform Backend")?;
-        let (fatima, _) = chapter(snap, "Platform Web & Mobile")?;
-        let (cem, _) = chapter(snap, "Discovery Quality")?;
-        let (carla, hugo) = (nth(&listening, 0)?, nth(&listening, 1)?);
-        // Newcomers: three in chapters, and the people not placed in any unit yet.
-        let mut newcomers = vec![
-            last(&chapter(snap, "Discovery Backend")?.1)?,
-            last(&listening)?,
-            last(&chapter(snap, "Creators Web & Mobile")?.1)?,
-        ];
-        let placed: HashSet<PersonId> = snap.memberships.iter().map(|m| m.person_id).collect();
-        let unplaced = story.people().into_iter().map(|p| p.id);
-        newcomers.extend(unplaced.filter(|p| !placed.contains(p)));
-        let started = newcomers
-            .iter()
-            .zip(&story.texts.newcomer_days)
-            .map(|(p, d)| (*p, story.days(*d)))
-            .collect();
-        Ok(Cast {
-            cto: story.id(&story.texts.cto)?,
-            bjorn: story.id("bjorn")?,
-            aino,
-            ben,
-            fatima,
-            cem,
-            carla,
-            hugo,
-            listening,
-            web,
-            platform,
-            started,
-            firsts: repo::first_starts(conn)?,
-        })
-    }
 }
 
 /// Loads the demo career records; returns how many people have one.
