@@ -17,6 +17,16 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 
+  // A new post-mortem's times: start the zone select at the browser's UTC offset, when the
+  // select offers it (without JavaScript it stays at UTC, and says so).
+  document.querySelectorAll("select[name=zone][data-browser-zone='1']").forEach((select) => {
+    const east = -new Date().getTimezoneOffset();
+    const pad = (n) => String(n).padStart(2, "0");
+    const key = east === 0 ? "UTC"
+      : (east < 0 ? "-" : "+") + pad(Math.floor(Math.abs(east) / 60)) + ":" + pad(Math.abs(east) % 60);
+    if ([...select.options].some((o) => o.value === key)) select.value = key;
+  });
+
   // Live preview: the server renders (the same sanitizer as the page itself), shortly after
   // the user stops typing. Without JavaScript the Preview button does the same.
   document.querySelectorAll("textarea[data-preview]").forEach((area) => {

@@ -3,7 +3,7 @@
 use askama::Template;
 
 use super::flow::{ListQuery, Located};
-use super::forms::Form;
+use super::forms::{Form, Zone};
 use super::model::{Durations, Severity, Status, format_duration};
 use super::model::{Postmortem, PostmortemInput};
 use super::repo::{Dismissal, Review, Summary};
@@ -359,6 +359,11 @@ impl EditPage {
                 .map(|k| (k.key(), k.label()))
                 .collect(),
         }
+    }
+
+    /// The UTC offsets the times may be written in: (key, label, chosen).
+    pub fn zones(&self) -> Vec<(String, String, bool)> {
+        Zone::choices(&self.form.zone)
     }
 
     pub fn action(&self) -> String {

@@ -672,6 +672,25 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
     )
     .await
     .unwrap();
+    // The zone starts at the browser's own offset (JavaScript), not silently at UTC.
+    let zone = browser
+        .js_text("return document.querySelector('[name=zone]').value")
+        .await;
+    let east: i32 = browser
+        .js_text("return String(-new Date().getTimezoneOffset())")
+        .await
+        .parse()
+        .unwrap();
+    let expected = match east {
+        0 => "UTC".to_string(),
+        m => format!(
+            "{}{:02}:{:02}",
+            if m < 0 { '-' } else { '+' },
+            m.abs() / 60,
+            m.abs() % 60
+        ),
+    };
+    assert_eq!(zone, expected);
     set("started_at", "2026-10-02T09:00").await;
     set("detected_at", "2026-10-02T09:12").await;
     set("resolved_at", "2026-10-02T10:05").await;

@@ -16,16 +16,16 @@ fn base_form(t: &str) -> Vec<(&str, &str)> {
         ("squads", "payments"),
         ("authors", "paula"),
         ("facilitator", ""),
-        ("started_at", "2026-03-28T23:50"),
-        ("detected_at", "2026-03-29T00:02"),
+        ("started_at", "2026-03-28 23:50"),
+        ("detected_at", "2026-03-29 00:02"),
         ("mitigated_at", "2026-03-29T01:15"),
-        ("resolved_at", "2026-03-31T02:20"),
+        ("resolved_at", "2026-03-31 02:20"),
         (
             "summary",
             "A currency table update declined every NOK card payment.",
         ),
         ("impact", "4,100 payments declined over 85 minutes."),
-        ("timeline_at_0", "00:02"),
+        ("timeline_at_0", "2026-03-29 00:02"),
         ("timeline_text_0", "The decline-rate alert fired."),
         ("timeline_at_1", "23:50"),
         ("timeline_text_1", "The currency table update went out."),
@@ -805,8 +805,102 @@ async fn dates_outside_the_calendar_are_refused(b: Backend) {
     assert_eq!(status, 201, "{j}");
 }
 
+/// Times are typed, never defaulted; a time alone that lands past midnight is shown with its
+/// date before anything is saved; the zone is chosen and shown; UTC is what is kept.
+async fn incident_times_are_entered_without_surprises(b: Backend) {
+    let (s, admin) = tribe(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let blank = paula.get("/postmortems/new").await.text().await.unwrap();
+    assert!(
+        blank.contains(r#"name="started_at" value="""#),
+        "the start is not filled in with the moment the form opened"
+    );
+    assert!(blank.contains(r#"<option value="UTC" selected>UTC</option>"#));
+    assert!(blank.contains(r#"<option value="+05:30">UTC+05:30</option>"#));
+    let t = paula.csrf("/postmortems/new").await;
+
+    // 14:05 and 14:40 with a start at 15:51: the rule puts them on the next day, and the form
+    // says so with the date instead of saving.
+    let afternoon = with(
+        base_form(&t),
+        &[
+            ("started_at", "2026-03-28 15:51"),
+            ("detected_at", ""),
+            ("mitigated_at", ""),
+            ("resolved_at", ""),
+            ("timeline_at_0", "14:05"),
+            ("timeline_at_1", "14:40"),
+        ],
+    );
+    let res = paula.post_form("/postmortems/new", &afternoon).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("Past midnight: this is Sun 29 Mar, the day after the incident started."),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="2026-03-29 14:05""#));
+    assert!(page.contains(r#"value="2026-03-29 14:40""#));
+    let (_, list) = s.get_items("/api/v1/postmortems", &admin).await;
+    assert_eq!(list, json!([]), "nothing saved before the writer saw the dates");
+
+    // The writer meant the same day: they type the date, and it is kept.
+    let same_day = with(
+        afternoon.clone(),
+        &[
+            ("started_at", "2026-03-28 13:51"),
+            ("timeline_at_0", "2026-03-28 14:05"),
+        ],
+    );
+    let res = paula.post_form("/postmortems/new", &same_day).await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+
+    // Written in UTC+02:00, kept and shown in UTC; a value may name its own zone.
+    let zoned = with(
+        base_form(&t),
+        &[
+            ("title", "Search timed out in Finland"),
+            ("zone", "+02:00"),
+            ("started_at", "2026-03-28 10:00"),
+            ("detected_at", "2026-03-28 08:30 UTC"),
+            ("mitigated_at", ""),
+            ("resolved_at", ""),
+            ("timeline_at_0", "10:20"),
+            ("timeline_at_1", ""),
+            ("timeline_text_1", ""),
+        ],
+    );
+    let res = paula.post_form("/postmortems/new", &zoned).await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let url = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_end_matches("#bl-h")
+        .to_string();
+    let id = url.trim_start_matches("/postmortems/");
+    let (_, pm) = s.get_json(&format!("/api/v1/postmortems/{id}"), &admin).await;
+    assert_eq!(pm["started_at"], "2026-03-28T08:00");
+    assert_eq!(pm["detected_at"], "2026-03-28T08:30");
+    assert_eq!(pm["timeline"][0]["at"], "2026-03-28T08:20");
+    let page = paula.get(&url).await.text().await.unwrap();
+    assert!(page.contains("When (UTC)"));
+    assert!(page.contains("2026-03-28 08:00 UTC"), "{page}");
+    // Edited again, the form shows UTC and says so.
+    let edit = paula.get(&format!("{url}/edit")).await.text().await.unwrap();
+    assert!(edit.contains(r#"name="started_at" value="2026-03-28 08:00""#));
+    assert!(edit.contains(r#"<option value="UTC" selected>UTC</option>"#));
+
+    // An offset nobody uses is refused by name, and the form comes back as typed.
+    let odd = with(zoned, &[("zone", "+05:17")]);
+    let res = paula.post_form("/postmortems/new", &odd).await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("is not a UTC offset"));
+}
+
 backend_tests!(
     dates_outside_the_calendar_are_refused,
+    incident_times_are_entered_without_surprises,
     postmortems_follow_the_blameless_workflow,
     the_api_writes_checks_and_publishes_postmortems,
     misuse_of_the_workflow_is_refused

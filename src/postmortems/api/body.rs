@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 
-use super::super::forms::{ActionRow, Form, LessonRow, TimelineRow};
+use super::super::forms::{ActionRow, Form, LessonRow, TimelineRow, Zone};
 use super::super::model::LessonDraft;
 
 #[derive(Serialize, Deserialize)]
@@ -125,6 +125,8 @@ impl PostmortemBody {
                 detected_at: opt(self.detected_at),
                 mitigated_at: opt(self.mitigated_at),
                 resolved_at: opt(self.resolved_at),
+                // API times are UTC unless a value names its zone (`Z`, `+02:00`).
+                zone: Zone::UTC.key(),
                 summary: self.summary,
                 impact: self.impact,
                 timeline: self

@@ -1,18 +1,18 @@
 //! Filling the form: blank for a new post-mortem, from the posted fields, from a stored
 //! post-mortem, and with blank rows to add to each list.
 
-use chrono::NaiveDateTime;
-
 use super::super::model::PostmortemInput;
-use super::{ActionRow, Form, LessonRow, MAX_ROWS, TimelineRow, show_datetime};
+use super::times::show_in;
+use super::{ActionRow, Form, LessonRow, MAX_ROWS, TimelineRow, Zone};
 use crate::action_items::model as action;
 use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::site::forms::Pairs;
 
 impl Form {
-    /// A new post-mortem: the writer's squad, the writer as author, today's date.
-    pub fn blank(squad: &str, me: &str, now: NaiveDateTime) -> Form {
+    /// A new post-mortem: the writer's squad, the writer as author. The start is left for
+    /// the writer to type: a default of "now" put timeline times on the wrong day.
+    pub fn blank(squad: &str, me: &str) -> Form {
         Form {
             severity: "SEV3".into(),
             squads: if squad.is_empty() {
@@ -21,7 +21,7 @@ impl Form {
                 vec![squad.to_string()]
             },
             authors: me.to_string(),
-            started_at: show_datetime(Some(now)),
+            // No zone chosen yet: UTC, or the browser's offset where JavaScript runs.
             ..Form::default()
         }
     }
@@ -39,6 +39,7 @@ impl Form {
             detected_at: get("detected_at"),
             mitigated_at: get("mitigated_at"),
             resolved_at: get("resolved_at"),
+            zone: get("zone"),
             summary: get("summary"),
             impact: get("impact"),
             timeline: (0..rows(p, "timeline_text"))
@@ -99,17 +100,18 @@ impl Form {
                 .collect::<Vec<_>>()
                 .join(", "),
             facilitator: i.facilitator.map(user).unwrap_or_default(),
-            started_at: show_datetime(i.times.started),
-            detected_at: show_datetime(i.times.detected),
-            mitigated_at: show_datetime(i.times.mitigated),
-            resolved_at: show_datetime(i.times.resolved),
+            started_at: show_in(i.times.started, Zone::UTC),
+            detected_at: show_in(i.times.detected, Zone::UTC),
+            mitigated_at: show_in(i.times.mitigated, Zone::UTC),
+            resolved_at: show_in(i.times.resolved, Zone::UTC),
+            zone: Zone::UTC.key(),
             summary: i.summary.clone(),
             impact: i.impact.clone(),
             timeline: i
                 .timeline
                 .iter()
                 .map(|e| TimelineRow {
-                    at: show_datetime(Some(e.at)),
+                    at: show_in(Some(e.at), Zone::UTC),
                     text: e.text.clone(),
                 })
                 .collect(),

@@ -14,7 +14,7 @@ mod fill;
 mod parse;
 mod times;
 
-pub use times::{parse_datetime, show_datetime};
+pub use times::{Zone, parse_datetime, show_datetime};
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimelineRow {
@@ -72,6 +72,8 @@ pub struct Form {
     pub detected_at: String,
     pub mitigated_at: String,
     pub resolved_at: String,
+    /// The UTC offset the times are written in: `UTC`, `+02:00`.
+    pub zone: String,
     pub summary: String,
     pub impact: String,
     pub timeline: Vec<TimelineRow>,

@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::super::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry, Times};
-use super::times::timeline_time;
-use super::{Form, parse_datetime};
+use super::times::{Zone, parse_in, show_in, timeline_time};
+use super::Form;
 use crate::action_items::model::{self as action, ActionInput};
 use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
@@ -19,8 +19,9 @@ impl Form {
         let mut e = FieldErrors::new();
         let (title, severity, squads) = self.head(org, &mut e);
         let (authors, facilitator) = self.people(org, me, &mut e);
-        let times = self.times(&mut e);
-        let timeline = self.timeline(times.started, &mut e);
+        let zone = e.take("zone", Zone::parse(&self.zone)).unwrap_or_default();
+        let times = self.times(zone, &mut e);
+        let timeline = self.timeline(times.started, zone, &mut e);
         let factors: Vec<String> = self
             .factors
             .iter()
@@ -114,19 +115,21 @@ impl Form {
         (authors, facilitator)
     }
 
-    /// When it started, was detected, mitigated and resolved, in that order.
-    fn times(&self, e: &mut FieldErrors) -> Times {
+    /// When it started, was detected, mitigated and resolved, in that order, written in
+    /// `zone` and kept in UTC.
+    fn times(&self, zone: Zone, e: &mut FieldErrors) -> Times {
         let mut time = |field: &str, raw: &str| -> Option<NaiveDateTime> {
             if raw.trim().is_empty() {
                 return None;
             }
-            let t = parse_datetime(raw);
+            let t = parse_in(raw, zone);
             if t.is_none() {
                 e.add(
                     field,
                     format!(
-                        "{:?} is not a date and time (YYYY-MM-DD HH:MM, UTC).",
-                        raw.trim()
+                        "{:?} is not a date and time (YYYY-MM-DD HH:MM, in {}).",
+                        raw.trim(),
+                        zone.label()
                     ),
                 );
             }
@@ -141,7 +144,7 @@ impl Form {
         if self.started_at.trim().is_empty() {
             e.add(
                 "started_at",
-                "When did the incident start (UTC)? A guess is fine; say so in the timeline.",
+                "When did the incident start? A guess is fine; say so in the timeline.",
             );
         }
         if let Err((field, m)) = times.check() {
@@ -150,8 +153,44 @@ impl Form {
         times
     }
 
+    /// Timeline rows written as a time alone that the rule puts on the day after the start
+    /// (past midnight), rewritten with their date, each with a message that says so. The web
+    /// form stops on them once, so the writer sees the date before anything is saved; sent
+    /// again, the row carries its date and passes. (An API client writes dates, or takes
+    /// the rule as documented.)
+    pub fn date_next_day_rows(&mut self) -> FieldErrors {
+        let mut e = FieldErrors::new();
+        let Ok(zone) = Zone::parse(&self.zone) else {
+            return e;
+        };
+        let Some(start) = parse_in(&self.started_at, zone) else {
+            return e;
+        };
+        for (i, r) in self.timeline.iter_mut().enumerate() {
+            if let Ok(landed) = timeline_time(&r.at, Some(start), zone)
+                && landed.next_day
+            {
+                r.at = show_in(Some(landed.at), zone);
+                let day = zone.from_utc(landed.at).format("%a %-d %b");
+                e.add(
+                    format!("timeline_at_{i}"),
+                    format!(
+                        "Past midnight: this is {day}, the day after the incident started. \
+                         Save again to keep it, or change the date."
+                    ),
+                );
+            }
+        }
+        e
+    }
+
     /// The timeline, in time order whatever order it was typed in.
-    fn timeline(&self, started: Option<NaiveDateTime>, e: &mut FieldErrors) -> Vec<TimelineEntry> {
+    fn timeline(
+        &self,
+        started: Option<NaiveDateTime>,
+        zone: Zone,
+        e: &mut FieldErrors,
+    ) -> Vec<TimelineEntry> {
         let mut timeline = Vec::new();
         for (i, r) in self.timeline.iter().enumerate() {
             if r.at.trim().is_empty() && r.text.trim().is_empty() {
@@ -160,9 +199,9 @@ impl Form {
             if r.text.trim().is_empty() {
                 e.add(format!("timeline_text_{i}"), "Say what happened then.");
             }
-            match timeline_time(&r.at, started) {
-                Ok(at) => timeline.push(TimelineEntry {
-                    at,
+            match timeline_time(&r.at, started, zone) {
+                Ok(landed) => timeline.push(TimelineEntry {
+                    at: landed.at,
                     text: r.text.trim().to_string(),
                 }),
                 Err(m) => e.add(format!("timeline_at_{i}"), m),

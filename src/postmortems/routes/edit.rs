@@ -46,12 +46,11 @@ pub(super) async fn new_form(
     } else {
         q.squad.trim().to_string()
     };
-    let now = chrono::Utc::now().naive_utc();
     html(&EditPage::new(
         shell(&viewer),
         &org,
         None,
-        Form::blank(&squad, &me.username, now),
+        Form::blank(&squad, &me.username),
         FieldErrors::new(),
         None,
     ))
@@ -109,11 +108,14 @@ async fn submit(
     pairs: Pairs,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
-    let form = Form::from_pairs(&pairs);
+    let mut form = Form::from_pairs(&pairs);
+    // Times the rule moved past midnight are shown with their date before anything is saved.
+    let next_day = form.date_next_day_rows();
     let parsed = form.parse(org, me);
     if !pairs.get("check").is_empty() {
         let findings = check_form(state, org, &form, me, editing.as_ref()).await?;
-        let errors = parsed.err().unwrap_or_default();
+        let mut errors = parsed.err().unwrap_or_default();
+        errors.extend(next_day);
         return html(&EditPage::new(
             shell(viewer),
             org,
@@ -124,8 +126,12 @@ async fn submit(
         ));
     }
     let input = match parsed {
-        Ok(input) => input,
-        Err(errors) => return again(viewer, org, editing.as_ref(), form, errors, None),
+        Ok(input) if next_day.is_empty() => input,
+        Ok(_) => return again(viewer, org, editing.as_ref(), form, next_day, None),
+        Err(mut errors) => {
+            errors.extend(next_day);
+            return again(viewer, org, editing.as_ref(), form, errors, None);
+        }
     };
     match store(state, org, viewer, editing.as_ref(), input).await? {
         Ok(saved) => Ok(see_other(&format!("{}#bl-h", saved.url()))),
