@@ -186,6 +186,36 @@ pub struct Text<'a> {
 }
 
 impl PostmortemInput {
+    /// Why it cannot go to review or be published yet: the incident is not known to be over
+    /// until it was detected, mitigated and resolved. Until then it is ongoing, and a draft.
+    pub fn ongoing(&self) -> Option<String> {
+        let t = &self.times;
+        let missing: Vec<&str> = [
+            ("detected", t.detected),
+            ("mitigated", t.mitigated),
+            ("resolved", t.resolved),
+        ]
+        .into_iter()
+        .filter(|(_, at)| at.is_none())
+        .map(|(what, _)| what)
+        .collect();
+        let list = match missing.as_slice() {
+            [] => return None,
+            [one] => one.to_string(),
+            [init @ .., last] => format!("{} and {last}", init.join(", ")),
+        };
+        Some(format!(
+            "Still ongoing: say when the incident was {list} before it goes to review. A \
+             post-mortem of an incident that is not over stays a draft."
+        ))
+    }
+
+    /// Nothing written under "what went wrong" and no contributing factor: a review that
+    /// concludes everything went perfectly has not looked.
+    pub fn found_nothing_wrong(&self) -> bool {
+        self.went_wrong.trim().is_empty() && self.factors.iter().all(|f| f.trim().is_empty())
+    }
+
     /// Every text a person wrote, in the order the page shows them.
     pub fn texts(&self) -> Vec<Text<'_>> {
         let mut out = vec![
@@ -293,6 +323,45 @@ mod tests {
         assert_eq!(Severity::parse("high"), None);
         assert_eq!(Severity(3).key(), "SEV3");
         assert_eq!(Severity::from_level(2).map(Severity::level), Some(2));
+    }
+
+    #[test]
+    fn an_incident_not_over_is_ongoing() {
+        let mut i = PostmortemInput {
+            title: "Payments declined".into(),
+            severity: Severity::ALL[1],
+            squads: vec![],
+            authors: vec![],
+            facilitator: None,
+            times: Times {
+                started: Some(at("2026-03-28 23:50")),
+                ..Times::default()
+            },
+            summary: String::new(),
+            impact: String::new(),
+            timeline: vec![],
+            factors: vec![],
+            detection: String::new(),
+            went_well: String::new(),
+            went_wrong: String::new(),
+            lucky: String::new(),
+            lessons: vec![],
+            actions: vec![],
+        };
+        assert_eq!(
+            i.ongoing().unwrap(),
+            "Still ongoing: say when the incident was detected, mitigated and resolved \
+             before it goes to review. A post-mortem of an incident that is not over stays a \
+             draft."
+        );
+        i.times.detected = Some(at("2026-03-29 00:02"));
+        i.times.mitigated = Some(at("2026-03-29 00:10"));
+        assert!(i.ongoing().unwrap().contains("was resolved before"));
+        i.times.resolved = Some(at("2026-03-29 01:00"));
+        assert_eq!(i.ongoing(), None);
+        assert!(i.found_nothing_wrong());
+        i.factors = vec!["The job had no canary.".into()];
+        assert!(!i.found_nothing_wrong());
     }
 
     #[test]

@@ -194,6 +194,10 @@ pub struct ShowPage {
     pub reviews: Vec<(Review, String, String)>,
     pub may_edit: bool,
     pub may_review: bool,
+    /// Why it cannot go to review yet (the incident is not known to be over).
+    pub ongoing: Option<String>,
+    /// Nothing went wrong and no contributing factor: a warning for its review.
+    pub found_nothing_wrong: bool,
     /// The version shown, which a review is about.
     pub version: i64,
     /// Shown when a review was refused: the message, by field.
@@ -248,6 +252,8 @@ impl ShowPage {
             times: times(i),
             summary,
             timeline: timeline(i),
+            ongoing: i.ongoing(),
+            found_nothing_wrong: i.found_nothing_wrong(),
             factors: i.factors.clone(),
             sections,
             lessons: data.lessons,

@@ -693,6 +693,7 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
     assert_eq!(zone, expected);
     set("started_at", "2026-10-02T09:00").await;
     set("detected_at", "2026-10-02T09:12").await;
+    set("mitigated_at", "2026-10-02T09:40").await;
     set("resolved_at", "2026-10-02T10:05").await;
     fill(
         "summary",

@@ -394,7 +394,9 @@ async fn reviews_proposals_and_edits_come_to_one_outcome(b: Backend) {
             &paula,
             json!({
                 "title": "Radio stations stalled", "severity": "SEV3", "squads": ["payments"],
-                "started_at": "2026-05-01T10:00", "status": "review",
+                "started_at": "2026-05-01T10:00", "detected_at": "2026-05-01T10:05",
+                "mitigated_at": "2026-05-01T10:20", "resolved_at": "2026-05-01T10:40",
+                "status": "review",
                 "lessons": [{"title": "Alert on stalled streams", "body": "Page on a stall."}],
             }),
         )

@@ -473,6 +473,7 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
         "squads": ["payments", "radio"],
         "started_at": "2026-05-01T10:00",
         "detected_at": "2026-05-01T10:20",
+        "mitigated_at": "2026-05-01T11:00",
         "resolved_at": "2026-05-01T12:00",
         "summary": "Stations stalled after a cache change.",
         "timeline": [{"at": "10:20", "text": "Alert fired."}],
@@ -843,7 +844,11 @@ async fn incident_times_are_entered_without_surprises(b: Backend) {
     assert!(page.contains(r#"value="2026-03-29 14:05""#));
     assert!(page.contains(r#"value="2026-03-29 14:40""#));
     let (_, list) = s.get_items("/api/v1/postmortems", &admin).await;
-    assert_eq!(list, json!([]), "nothing saved before the writer saw the dates");
+    assert_eq!(
+        list,
+        json!([]),
+        "nothing saved before the writer saw the dates"
+    );
 
     // The writer meant the same day: they type the date, and it is kept.
     let same_day = with(
@@ -879,7 +884,9 @@ async fn incident_times_are_entered_without_surprises(b: Backend) {
         .trim_end_matches("#bl-h")
         .to_string();
     let id = url.trim_start_matches("/postmortems/");
-    let (_, pm) = s.get_json(&format!("/api/v1/postmortems/{id}"), &admin).await;
+    let (_, pm) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
+        .await;
     assert_eq!(pm["started_at"], "2026-03-28T08:00");
     assert_eq!(pm["detected_at"], "2026-03-28T08:30");
     assert_eq!(pm["timeline"][0]["at"], "2026-03-28T08:20");
@@ -887,7 +894,12 @@ async fn incident_times_are_entered_without_surprises(b: Backend) {
     assert!(page.contains("When (UTC)"));
     assert!(page.contains("2026-03-28 08:00 UTC"), "{page}");
     // Edited again, the form shows UTC and says so.
-    let edit = paula.get(&format!("{url}/edit")).await.text().await.unwrap();
+    let edit = paula
+        .get(&format!("{url}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
     assert!(edit.contains(r#"name="started_at" value="2026-03-28 08:00""#));
     assert!(edit.contains(r#"<option value="UTC" selected>UTC</option>"#));
 
@@ -898,7 +910,142 @@ async fn incident_times_are_entered_without_surprises(b: Backend) {
     assert!(res.text().await.unwrap().contains("is not a UTC offset"));
 }
 
+/// A post-mortem of an incident not known to be over (no detection, mitigation or resolution
+/// time) stays a draft: it cannot go to review, nor be approved if its times are cleared in
+/// review; and one that finds nothing went wrong says so to its reviewer.
+async fn an_ongoing_incident_cannot_be_published(b: Backend) {
+    let (s, admin) = tribe(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let t = paula.csrf("/postmortems/new").await;
+    let ongoing = with(
+        base_form(&t),
+        &[
+            ("detected_at", ""),
+            ("mitigated_at", ""),
+            ("resolved_at", ""),
+            ("went_wrong", ""),
+            ("factor_0", ""),
+            ("factor_1", ""),
+        ],
+    );
+    let res = paula.post_form("/postmortems/new", &ongoing).await;
+    assert_eq!(res.status(), 303, "a draft may be ongoing");
+    let url = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_end_matches("#bl-h")
+        .to_string();
+    let id = url.trim_start_matches("/postmortems/").to_string();
+    let page = paula.get(&url).await.text().await.unwrap();
+    assert!(
+        page.contains(
+            "Still ongoing: say when the incident was detected, mitigated and resolved before \
+             it goes to review."
+        ),
+        "{page}"
+    );
+    assert!(!page.contains(r#"value="review""#), "no button to send it");
+    assert!(page.contains("A review that concludes everything went perfectly has not looked"));
+
+    let res = paula
+        .post_form(
+            &format!("{url}/status"),
+            &[("csrf_token", &t), ("to", "review")],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(res.text().await.unwrap().contains("Still ongoing"));
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
+        .await;
+    assert_eq!(j["status"], "draft");
+    // Through the API: refused by field, and nothing of the body is saved.
+    let mut doc = j.clone();
+    doc["status"] = json!("review");
+    doc["severity"] = json!("SEV1");
+    let (status, e) = s
+        .put_json(
+            &format!("/api/v1/postmortems/{id}"),
+            &s.token_for("paula"),
+            doc,
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        e["fields"]["status"]
+            .as_str()
+            .unwrap()
+            .contains("Still ongoing")
+    );
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
+        .await;
+    assert_eq!(j["severity"], "SEV2");
+
+    // Complete, it goes to review; cleared again while in review, it cannot be approved.
+    let done = with(
+        ongoing.clone(),
+        &[
+            ("detected_at", "2026-03-29 00:02"),
+            ("mitigated_at", "2026-03-29 01:15"),
+            ("resolved_at", "2026-03-29 02:20"),
+            ("went_wrong", "The rate file had no check."),
+        ],
+    );
+    let res = paula.post_form(&format!("{url}/edit"), &done).await;
+    assert_eq!(res.status(), 303);
+    let page = paula.get(&url).await.text().await.unwrap();
+    assert!(!page.contains("has not looked"), "something went wrong now");
+    let res = paula
+        .post_form(
+            &format!("{url}/status"),
+            &[("csrf_token", &t), ("to", "review")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = paula.post_form(&format!("{url}/edit"), &ongoing).await;
+    assert_eq!(res.status(), 303);
+    let pia = s.client();
+    pia.login("pia", PASSWORD).await;
+    let pt = pia.csrf(&url).await;
+    let res = pia
+        .post_form(
+            &format!("{url}/review"),
+            &[
+                ("csrf_token", &pt),
+                ("verdict", "approved"),
+                ("comments", "Fine."),
+                ("acknowledge", "9"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(page.contains("Still ongoing"), "{page}");
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
+        .await;
+    assert_ne!(j["status"], "published");
+    // The API says the same, by field.
+    let (status, j) = s
+        .post_json(
+            &format!("/api/v1/postmortems/{id}/reviews"),
+            &s.token_for("pia"),
+            json!({"verdict": "approved", "comments": "Fine.", "acknowledge_findings": true}),
+        )
+        .await;
+    assert_eq!(status, 422, "{j}");
+    assert!(
+        j["fields"]["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("Still ongoing")
+    );
+}
+
 backend_tests!(
+    an_ongoing_incident_cannot_be_published,
     dates_outside_the_calendar_are_refused,
     incident_times_are_entered_without_surprises,
     postmortems_follow_the_blameless_workflow,

@@ -111,6 +111,11 @@ async fn save(
     let parsed = form.parse(&org, me);
     let wanted = wanted_status(status, old.as_ref().map_or(Status::Draft, |p| p.status));
     let (input, to) = match (parsed, wanted) {
+        // Refused before anything is saved: the body is applied whole or not at all.
+        (Ok(i), Ok(Some(Status::Review))) if i.ongoing().is_some() => {
+            let e: FieldErrors = i.ongoing().map(|why| ("status", why)).into_iter().collect();
+            return Ok(invalid(e));
+        }
         (Ok(i), Ok(s)) => (i, s),
         (Err(mut e), w) => {
             e.extend(w.err().unwrap_or_default());
@@ -204,6 +209,10 @@ async fn review(
         Err(ReviewRefused::Changed) => Err(AppError::Conflict(
             "It changed while it was being reviewed; read it again.".into(),
         )),
+        Err(ReviewRefused::Ongoing(why)) => {
+            e.insert("verdict", why);
+            Ok(invalid(e))
+        }
     }
 }
 

@@ -112,6 +112,11 @@ pub async fn move_to(
         (pm.status, to),
         (Status::Draft, Status::Review) | (Status::Review, Status::Draft)
     );
+    if to == Status::Review
+        && let Some(why) = pm.input.ongoing()
+    {
+        return Err(AppError::Validation(why));
+    }
     if !ok {
         return Err(AppError::Validation(match to {
             Status::Published => "A post-mortem is published by a reviewer's approval.".into(),
@@ -139,6 +144,8 @@ pub enum ReviewRefused {
     Comments(String),
     /// It changed since the reviewer read it.
     Changed,
+    /// The incident is not known to be over (see `PostmortemInput::ongoing`).
+    Ongoing(String),
 }
 
 /// What a reviewer decided, on the version they read.
@@ -197,6 +204,11 @@ pub async fn review(
                 }
                 if r.version.is_some_and(|v| v != version_of(&pm)) {
                     return Ok(Err(ReviewRefused::Changed));
+                }
+                if r.verdict == Verdict::Approved
+                    && let Some(why) = pm.input.ongoing()
+                {
+                    return Ok(Err(ReviewRefused::Ongoing(why)));
                 }
                 let open = open_findings(c, &checker, &org, &pm)?.len();
                 let accepted = match r.acknowledge {

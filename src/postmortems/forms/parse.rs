@@ -5,8 +5,8 @@
 use chrono::{NaiveDate, NaiveDateTime};
 
 use super::super::model::{LessonDraft, PostmortemInput, Severity, TimelineEntry, Times};
-use super::times::{Zone, parse_in, show_in, timeline_time};
 use super::Form;
+use super::times::{Zone, parse_in, show_in, timeline_time};
 use crate::action_items::model::{self as action, ActionInput};
 use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;

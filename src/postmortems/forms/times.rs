@@ -12,9 +12,9 @@ pub struct Zone(i32);
 
 /// The offsets in use somewhere on Earth, west to east.
 const OFFSETS: [i32; 38] = [
-    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60,
-    120, 180, 210, 240, 270, 300, 330, 345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660,
-    720, 765, 780, 840,
+    -720, -660, -600, -570, -540, -480, -420, -360, -300, -240, -210, -180, -120, -60, 0, 60, 120,
+    180, 210, 240, 270, 300, 330, 345, 360, 390, 420, 480, 525, 540, 570, 600, 630, 660, 720, 765,
+    780, 840,
 ];
 
 impl Zone {
@@ -27,7 +27,10 @@ impl Zone {
             return Ok(Zone::UTC);
         }
         let bad = || format!("{s:?} is not a UTC offset (like +02:00 or -05:00).");
-        let s2 = s.strip_prefix("UTC").or_else(|| s.strip_prefix("utc")).unwrap_or(s);
+        let s2 = s
+            .strip_prefix("UTC")
+            .or_else(|| s.strip_prefix("utc"))
+            .unwrap_or(s);
         let (sign, digits) = match s2.as_bytes().first() {
             Some(b'+') => (1, &s2[1..]),
             Some(b'-') | Some(0xe2) => (-1, s2.trim_start_matches(['-', '\u{2212}'])),
@@ -43,7 +46,10 @@ impl Zone {
             _ => return Err(bad()),
         };
         let minutes = sign * (h * 60 + m);
-        OFFSETS.contains(&minutes).then_some(Zone(minutes)).ok_or_else(bad)
+        OFFSETS
+            .contains(&minutes)
+            .then_some(Zone(minutes))
+            .ok_or_else(bad)
     }
 
     /// How forms send it and the select names it: `UTC`, `+05:30`.
@@ -175,7 +181,8 @@ pub(super) fn timeline_time(
             raw.trim()
         )
     })?;
-    let start = zone.from_utc(start.ok_or("Give the incident's start first, or write the date too.")?);
+    let start =
+        zone.from_utc(start.ok_or("Give the incident's start first, or write the date too.")?);
     let at = start.date().and_time(time);
     let next_day = at < start - Duration::hours(1);
     let at = if next_day { at + Duration::days(1) } else { at };
@@ -209,15 +216,27 @@ mod tests {
     fn a_zone_moves_times_to_utc_and_back() {
         let cet = Zone::parse("+01:00").unwrap();
         let utc = |s: &str| parse_datetime(s).unwrap();
-        assert_eq!(parse_in("2026-03-28 14:05", cet), Some(utc("2026-03-28 13:05")));
+        assert_eq!(
+            parse_in("2026-03-28 14:05", cet),
+            Some(utc("2026-03-28 13:05"))
+        );
         // A value that names its own zone wins over the form's.
-        assert_eq!(parse_in("2026-03-28 14:05 UTC", cet), Some(utc("2026-03-28 14:05")));
-        assert_eq!(parse_in("2026-03-28T14:05Z", cet), Some(utc("2026-03-28 14:05")));
+        assert_eq!(
+            parse_in("2026-03-28 14:05 UTC", cet),
+            Some(utc("2026-03-28 14:05"))
+        );
+        assert_eq!(
+            parse_in("2026-03-28T14:05Z", cet),
+            Some(utc("2026-03-28 14:05"))
+        );
         assert_eq!(
             parse_in("2026-03-28 14:05-05:00", cet),
             Some(utc("2026-03-28 19:05"))
         );
-        assert_eq!(show_in(Some(utc("2026-03-28 13:05")), cet), "2026-03-28 14:05");
+        assert_eq!(
+            show_in(Some(utc("2026-03-28 13:05")), cet),
+            "2026-03-28 14:05"
+        );
         // The start's day is the day on the zone's clock: 23:30 UTC is 00:30 the next day
         // in CET, and 00:45 is on that day, not the one after.
         let start = parse_in("2026-03-29 00:30", cet);

@@ -87,6 +87,7 @@ pub(super) async fn review(
             "acknowledge",
             "It changed since you read it: read this version, then review again.",
         ),
+        ReviewRefused::Ongoing(why) => page.errors.insert("verdict", why),
     };
     html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
 }
