@@ -121,12 +121,22 @@ pub struct FindingView {
     pub after: String,
     pub reason: String,
     pub suggestion: String,
+    /// Of a rule that points at a person: rewritten, or dismissed by the reviewer.
+    pub points_at_person: bool,
     /// Dismissed: why.
     pub dismissed: Option<String>,
+    /// Dismissed: by whom (their name).
+    pub dismissed_by: Option<String>,
 }
 
 impl FindingView {
-    pub fn of(l: Located) -> FindingView {
+    pub fn of(l: Located, org: &OrgView) -> FindingView {
+        let dismissed_by = l
+            .dismissed
+            .as_ref()
+            .and_then(|d| d.person_id)
+            .and_then(|p| org.snap.person(p))
+            .map(|p| p.display_name.clone());
         FindingView {
             field: l.field,
             label: l.label,
@@ -137,7 +147,9 @@ impl FindingView {
             after: l.after,
             reason: l.finding.reason,
             suggestion: l.finding.suggestion,
+            points_at_person: l.finding.points_at_person,
             dismissed: l.dismissed.map(|d: Dismissal| d.reason),
+            dismissed_by,
         }
     }
 }
@@ -190,6 +202,11 @@ pub struct ShowPage {
     pub back: String,
     pub show_source: bool,
     pub open: Vec<FindingView>,
+    /// Open findings a reviewer may accept with the tick (those that do not point at a
+    /// person).
+    pub acknowledgeable: usize,
+    /// Dismissed findings that pointed at a person: shown openly, with the reviewer's reason.
+    pub dismissed_personal: Vec<FindingView>,
     pub dismissed: Vec<FindingView>,
     pub reviews: Vec<(Review, String, String)>,
     pub may_edit: bool,
@@ -233,6 +250,11 @@ impl ShowPage {
             .sections
             .into_iter()
             .partition(|s| matches!(s.title, "Summary" | "Impact"));
+        let (dismissed_personal, dismissed): (Vec<FindingView>, Vec<FindingView>) = data
+            .dismissed
+            .into_iter()
+            .map(|l| FindingView::of(l, org))
+            .partition(|f| f.points_at_person);
         ShowPage {
             id: pm.id,
             url: pm.url(),
@@ -265,8 +287,18 @@ impl ShowPage {
                 .collect(),
             back: pm.url(),
             show_source: false,
-            open: data.open.into_iter().map(FindingView::of).collect(),
-            dismissed: data.dismissed.into_iter().map(FindingView::of).collect(),
+            acknowledgeable: data
+                .open
+                .iter()
+                .filter(|l| !l.finding.points_at_person)
+                .count(),
+            open: data
+                .open
+                .into_iter()
+                .map(|l| FindingView::of(l, org))
+                .collect(),
+            dismissed_personal,
+            dismissed,
             reviews: data.reviews,
             may_edit: data.may_edit,
             may_review: data.may_review,

@@ -1044,8 +1044,133 @@ async fn an_ongoing_incident_cannot_be_published(b: Backend) {
     );
 }
 
+/// A finding that points at a person is not accepted with the tick: the authors rewrite it,
+/// or the reviewer dismisses it with a reason, which the published page shows.
+async fn findings_that_point_at_a_person_are_not_waved_through(b: Backend) {
+    let (s, admin) = tribe(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let t = paula.csrf("/postmortems/new").await;
+    let form = with(
+        base_form(&t),
+        &[
+            ("went_wrong", "It was Goran's fault."),
+            ("factor_0", "The engineer should have checked the rates."),
+        ],
+    );
+    let res = paula.post_form("/postmortems/new", &form).await;
+    assert_eq!(res.status(), 303);
+    let url = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_end_matches("#bl-h")
+        .to_string();
+    let id = url.trim_start_matches("/postmortems/").to_string();
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
+        .await;
+    let findings = j["findings"].as_array().unwrap();
+    let personal: Vec<_> = findings
+        .iter()
+        .filter(|f| f["points_at_person"] == true)
+        .collect();
+    assert_eq!(personal.len(), 1, "{j}");
+    assert_eq!(personal[0]["rule"], "person-as-cause");
+    let phrase = personal[0]["phrase"].as_str().unwrap().to_string();
+    let others = findings.len() - 1;
+    assert!(others >= 1, "the counterfactual is still a finding: {j}");
+
+    // The authors cannot dismiss it; they are told to rewrite it.
+    let page = paula.get(&url).await.text().await.unwrap();
+    assert!(page.contains("points at a person"));
+    assert!(page.contains("Rewrite this one"), "{page}");
+    let dismiss = [
+        ("csrf_token", t.as_str()),
+        ("field", "went_wrong"),
+        ("rule", "person-as-cause"),
+        ("phrase", phrase.as_str()),
+        ("reason", "It is a quote."),
+    ];
+    let res = paula.post_form(&format!("{url}/dismiss"), &dismiss).await;
+    assert_eq!(res.status(), 403);
+    let res = paula
+        .post_form(
+            &format!("{url}/status"),
+            &[("csrf_token", &t), ("to", "review")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+
+    // The reviewer's tick covers the other findings only.
+    let pia = s.client();
+    pia.login("pia", PASSWORD).await;
+    let pt = pia.csrf(&url).await;
+    let page = pia.get(&url).await.text().await.unwrap();
+    assert!(
+        page.contains("1 finding points at a person. No tick accepts it"),
+        "{page}"
+    );
+    assert!(
+        page.contains(&format!(r#"name="acknowledge" value="{others}""#)),
+        "{page}"
+    );
+    let ack = others.to_string();
+    let approve = [
+        ("csrf_token", pt.as_str()),
+        ("verdict", "approved"),
+        ("comments", "Good."),
+        ("acknowledge", ack.as_str()),
+    ];
+    let res = pia.post_form(&format!("{url}/review"), &approve).await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("at a person, which no tick accepts")
+    );
+    // Nor does the API's acknowledge_findings.
+    let (status, e) = s
+        .post_json(
+            &format!("/api/v1/postmortems/{id}/reviews"),
+            &s.token_for("pia"),
+            json!({"verdict": "approved", "comments": "Good.", "acknowledge_findings": true}),
+        )
+        .await;
+    assert_eq!(status, 422, "{e}");
+    assert!(
+        e["fields"]["acknowledge_findings"]
+            .as_str()
+            .unwrap()
+            .contains("point at a person")
+    );
+
+    // The reviewer may dismiss it, with a reason: on the page, or in the review's "dismiss".
+    assert!(page.contains("Dismiss as reviewer"), "{page}");
+    let (status, j) = s
+        .post_json(
+            &format!("/api/v1/postmortems/{id}/reviews"),
+            &s.token_for("pia"),
+            json!({
+                "verdict": "approved", "comments": "Good.", "acknowledge_findings": true,
+                "dismiss": [{"field": "went_wrong", "rule": "person-as-cause", "phrase": phrase,
+                             "reason": "Goran is the name of the deploy bot."}],
+            }),
+        )
+        .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["status"], "published");
+    let otto = s.client();
+    otto.login("otto", PASSWORD).await;
+    let page = otto.get(&url).await.text().await.unwrap();
+    assert!(page.contains("Published"), "{page}");
+    assert!(page.contains("Dismissed by the reviewer"));
+    assert!(page.contains("Goran is the name of the deploy bot."));
+}
+
 backend_tests!(
     an_ongoing_incident_cannot_be_published,
+    findings_that_point_at_a_person_are_not_waved_through,
     dates_outside_the_calendar_are_refused,
     incident_times_are_entered_without_surprises,
     postmortems_follow_the_blameless_workflow,

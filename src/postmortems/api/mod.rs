@@ -159,9 +159,23 @@ struct ReviewBody {
     verdict: String,
     #[serde(default)]
     comments: String,
-    /// Publish although blameless findings are open.
+    /// Publish although blameless findings are open (not those that point at a person).
     #[serde(default)]
     acknowledge_findings: bool,
+    /// Findings the reviewer dismisses first, each with a reason: the way past a finding
+    /// that points at a person, short of requesting changes.
+    #[serde(default)]
+    dismiss: Vec<DismissBody>,
+}
+
+/// One finding to dismiss, named as `findings` in the post-mortem's JSON name it.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct DismissBody {
+    field: String,
+    rule: String,
+    phrase: String,
+    reason: String,
 }
 
 async fn review(
@@ -180,6 +194,13 @@ async fn review(
         return Ok(invalid(e));
     };
     let org = org_view(&state).await?;
+    let id = id.into_inner();
+    for d in &b.dismiss {
+        flow::dismiss(
+            &state, &org, &viewer, id, &d.field, &d.rule, &d.phrase, &d.reason,
+        )
+        .await?;
+    }
     let input = ReviewInput {
         verdict,
         comments: b.comments,
@@ -190,7 +211,7 @@ async fn review(
         },
         version: None,
     };
-    match flow::review(&state, &org, &viewer, id.into_inner(), input).await? {
+    match flow::review(&state, &org, &viewer, id, input).await? {
         Ok(pm) => respond(&state, &org, pm, false).await,
         Err(ReviewRefused::Findings(n)) => {
             e.insert(
@@ -198,6 +219,17 @@ async fn review(
                 format!(
                     "{n} blameless finding(s) are open: request changes, or send \
                      \"acknowledge_findings\": true to publish anyway."
+                ),
+            );
+            Ok(invalid(e))
+        }
+        Err(ReviewRefused::PersonFindings(n)) => {
+            e.insert(
+                "acknowledge_findings",
+                format!(
+                    "{n} open blameless finding(s) point at a person, and \
+                     \"acknowledge_findings\" does not cover them: request changes so the \
+                     authors rewrite them, or dismiss each with a reason in \"dismiss\"."
                 ),
             );
             Ok(invalid(e))

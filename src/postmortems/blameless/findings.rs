@@ -19,6 +19,9 @@ pub struct Finding {
     pub end: usize,
     pub reason: String,
     pub suggestion: String,
+    /// Of a rule that points at a person (a name as the cause, in the factors): at review it
+    /// is rewritten, or dismissed with a reason by the reviewer; never accepted in bulk.
+    pub points_at_person: bool,
 }
 
 impl Rules {
@@ -47,6 +50,7 @@ impl Rules {
                     .suggestion
                     .clone()
                     .unwrap_or_else(|| rule.suggestion.clone()),
+                points_at_person: rule.points_at_person,
             });
         }
         out

@@ -24,6 +24,7 @@
 //!       - should have
 //!       - { phrase: "fail to", suggestion: "A phrase-specific suggestion." }
 //!     extra_phrases: [ought to have]   # appended to the phrases
+//!     points_at_person: false     # true: findings are rewritten or dismissed by the reviewer
 //!     disabled: false             # true switches a built-in rule off
 //! ```
 //!
@@ -139,6 +140,11 @@ impl Rules {
         let toks = tokenize(text);
         let found = self.matches(&toks, place, people);
         self.findings(text, &toks, found)
+    }
+
+    /// Whether the rule `id` points at a person (false for a rule it does not know).
+    pub fn points_at_person(&self, id: &str) -> bool {
+        self.rules.iter().any(|r| r.id == id && r.points_at_person)
     }
 
     /// (id, name, reason) of every rule, in rule order.

@@ -30,6 +30,9 @@ pub(super) struct RuleSpec {
     extra_phrases: Vec<PhraseSpec>,
     #[serde(default)]
     disabled: bool,
+    /// Its findings point at a person: they cannot be accepted in bulk at review.
+    #[serde(default)]
+    points_at_person: Option<bool>,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -122,6 +125,7 @@ pub(super) struct Resolved {
     pub(super) reason: String,
     pub(super) suggestion: String,
     pub(super) phrases: Vec<PhraseSpec>,
+    pub(super) points_at_person: bool,
 }
 
 /// Applies `over` to `base`: same id replaces the given fields, `disabled` removes, new ids
@@ -149,6 +153,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     reason: spec.reason.unwrap_or(old.reason),
                     suggestion: spec.suggestion.unwrap_or(old.suggestion),
                     phrases,
+                    points_at_person: spec.points_at_person.unwrap_or(old.points_at_person),
                 }
             }
             None => {
@@ -167,6 +172,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     reason,
                     suggestion,
                     phrases,
+                    points_at_person: spec.points_at_person.unwrap_or(false),
                     id,
                 }
             }

@@ -14,6 +14,8 @@ pub(super) struct Rule {
     pub(super) factors_only: bool,
     pub(super) reason: String,
     pub(super) suggestion: String,
+    /// Its findings point at a person (see `Finding::points_at_person`).
+    pub(super) points_at_person: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -85,6 +87,7 @@ pub(super) fn compile(resolved: Vec<Resolved>) -> Result<Rules, String> {
             factors_only: r.places == PlaceSpec::ContributingFactors,
             reason: r.reason.trim().to_string(),
             suggestion: r.suggestion.trim().to_string(),
+            points_at_person: r.points_at_person,
         });
     }
     Ok(rules)

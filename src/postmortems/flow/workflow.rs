@@ -141,6 +141,8 @@ pub async fn move_to(
 pub enum ReviewRefused {
     /// Open findings that the reviewer did not acknowledge (or not all of them).
     Findings(usize),
+    /// Open findings that point at a person: each is rewritten, or dismissed by the reviewer.
+    PersonFindings(usize),
     Comments(String),
     /// It changed since the reviewer read it.
     Changed,
@@ -153,7 +155,8 @@ pub struct ReviewInput {
     pub verdict: Verdict,
     pub comments: String,
     /// How many open findings the reviewer accepts: the web form sends the number it showed,
-    /// so findings that appeared since are not accepted unseen; the API sends "all".
+    /// so findings that appeared since are not accepted unseen; the API sends "all". Findings
+    /// that point at a person are never among them.
     pub acknowledge: Acknowledge,
     /// The `updated_at` (microseconds) of the version read; None: whatever is current.
     pub version: Option<i64>,
@@ -171,8 +174,9 @@ pub fn version_of(pm: &Postmortem) -> i64 {
     pm.updated_at.and_utc().timestamp_micros()
 }
 
-/// Records a review. Approving publishes, and needs zero open findings or the reviewer's
-/// explicit acknowledgement of them; requesting changes needs a comment saying which. The
+/// Records a review. Approving publishes, and needs no open finding that points at a person
+/// (each is rewritten, or dismissed by the reviewer), and the other open findings none or
+/// the reviewer's explicit acknowledgement of them; requesting changes needs a comment saying which. The
 /// checks and the write are one transaction on the current row, so two reviewers at once, or
 /// an edit meanwhile, cannot publish twice or publish what nobody reviewed.
 pub async fn review(
@@ -210,7 +214,13 @@ pub async fn review(
                 {
                     return Ok(Err(ReviewRefused::Ongoing(why)));
                 }
-                let open = open_findings(c, &checker, &org, &pm)?.len();
+                let (personal, open): (Vec<_>, Vec<_>) = open_findings(c, &checker, &org, &pm)?
+                    .into_iter()
+                    .partition(|l| l.finding.points_at_person);
+                if r.verdict == Verdict::Approved && !personal.is_empty() {
+                    return Ok(Err(ReviewRefused::PersonFindings(personal.len())));
+                }
+                let open = open.len();
                 let accepted = match r.acknowledge {
                     Acknowledge::None => 0,
                     Acknowledge::Count(n) => n,
@@ -231,7 +241,9 @@ pub async fn review(
         .await
 }
 
-/// Dismisses a finding with a reason (recorded with who and when).
+/// Dismisses a finding with a reason (recorded with who and when). A finding that points at
+/// a person is dismissed only by a reviewer: someone who did not write it, while it is in
+/// review; its authors rewrite it instead.
 #[allow(clippy::too_many_arguments)]
 pub async fn dismiss(
     state: &AppState,
@@ -244,7 +256,16 @@ pub async fn dismiss(
     reason: &str,
 ) -> AppResult<Postmortem> {
     let pm = editable(state, org, viewer, id).await?;
-    let me = viewer.require_user()?.id;
+    let me = viewer.require_user()?;
+    if Checker::of(state)?.rules.points_at_person(rule)
+        && !may_review(pm.people(), pm.creator_id, Some(me), org)
+    {
+        return Err(AppError::forbidden(
+            "A finding that points at a person is rewritten by the authors, or dismissed with a \
+             reason by the reviewer (someone who did not write it) while it is in review.",
+        ));
+    }
+    let me = me.id;
     let reason = reason.trim().to_string();
     if reason.is_empty() {
         return Err(AppError::Validation(

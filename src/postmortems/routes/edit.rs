@@ -70,7 +70,7 @@ async fn check_form(
         (Err(_), Some(pm)) => pm.input.clone(),
         (Err(_), None) => return Ok(vec![]),
     };
-    let (checker, org, id) = (Checker::of(state)?, org.clone(), saved.map(|p| p.id));
+    let (checker, org2, id) = (Checker::of(state)?, org.clone(), saved.map(|p| p.id));
     let (open, dismissed) = state
         .db
         .run(move |c| {
@@ -78,13 +78,13 @@ async fn check_form(
                 Some(id) => repo::dismissals(c, id)?,
                 None => vec![],
             };
-            checker.findings(c, &org, &input, &dismissals)
+            checker.findings(c, &org2, &input, &dismissals)
         })
         .await?;
     Ok(open
         .into_iter()
         .chain(dismissed)
-        .map(FindingView::of)
+        .map(|l| FindingView::of(l, org))
         .collect())
 }
 

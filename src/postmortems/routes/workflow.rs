@@ -82,6 +82,16 @@ pub(super) async fn review(
                 if n == 1 { " is" } else { "s are" }
             ),
         ),
+        ReviewRefused::PersonFindings(n) => page.errors.insert(
+            "acknowledge",
+            format!(
+                "{n} open finding{} at a person, which no tick accepts: dismiss {} with a \
+                 reason below, or request changes so the authors rewrite {}.",
+                if n == 1 { " points" } else { "s point" },
+                if n == 1 { "it" } else { "each" },
+                if n == 1 { "it" } else { "them" },
+            ),
+        ),
         ReviewRefused::Comments(m) => page.errors.insert("comments", m),
         ReviewRefused::Changed => page.errors.insert(
             "acknowledge",

@@ -97,7 +97,15 @@ fn finding_serializes_with_the_contract_keys() {
     keys.sort();
     assert_eq!(
         keys,
-        ["end", "phrase", "reason", "rule", "start", "suggestion"]
+        [
+            "end",
+            "phrase",
+            "points_at_person",
+            "reason",
+            "rule",
+            "start",
+            "suggestion"
+        ]
     );
     assert_eq!(v["rule"], "human-error");
     assert_eq!(v["start"], 0);
@@ -119,4 +127,23 @@ fn big_text_finds_every_hit() {
     let r = rules();
     let f = r.check(&text, Place::ContributingFactors, &people);
     assert_eq!(f.len(), 2 * (100_000 / para.len() + 1));
+}
+
+#[test]
+fn rules_that_point_at_a_person_are_marked() {
+    let r = rules();
+    assert!(r.points_at_person("person-as-cause"));
+    assert!(r.points_at_person("person-in-factors"));
+    assert!(!r.points_at_person("counterfactual"));
+    assert!(!r.points_at_person("no-such-rule"));
+    let admin = Rules::extended("rules:\n  - id: judgement\n    points_at_person: true\n").unwrap();
+    assert!(admin.points_at_person("judgement"));
+    assert!(
+        admin.points_at_person("person-as-cause"),
+        "kept when not overridden"
+    );
+    let f = admin.check("a careless change", Place::Anywhere, &[]);
+    assert_eq!(f[0].rule, "judgement");
+    assert!(f[0].points_at_person);
+    assert!(!rules().check("a careless change", Place::Anywhere, &[])[0].points_at_person);
 }
