@@ -21,6 +21,16 @@ impl Browser {
     /// browser tests are `#[ignore]`d, so they only run when asked). `dark` asks Chromium for
     /// the dark colour scheme (`prefers-color-scheme: dark`).
     pub async fn start(dark: bool) -> Browser {
+        Browser::launch(dark, None).await
+    }
+
+    /// A browser that lays pages out as a phone does: a 390 × 844 CSS-pixel viewport
+    /// (Chromium's device emulation; a headless window cannot be made that narrow).
+    pub async fn start_phone(dark: bool) -> Browser {
+        Browser::launch(dark, Some((390, 844))).await
+    }
+
+    async fn launch(dark: bool, phone: Option<(u32, u32)>) -> Browser {
         let driver_bin = std::env::var("FIKA_TEST_CHROMEDRIVER")
             .unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chromium =
@@ -59,9 +69,13 @@ impl Browser {
         if dark {
             args.push("--force-dark-mode".into());
         }
-        let caps = serde_json::json!({
-            "goog:chromeOptions": { "binary": chromium, "args": args }
-        });
+        let mut options = serde_json::json!({ "binary": chromium, "args": args });
+        if let Some((width, height)) = phone {
+            options["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1 }
+            });
+        }
+        let caps = serde_json::json!({ "goog:chromeOptions": options });
         let caps = match caps {
             serde_json::Value::Object(m) => m,
             _ => unreachable!(),
@@ -256,6 +270,111 @@ async fn sign_in_and_see_the_home_page() {
     assert_eq!(browser.path().await, "/login");
     c.goto(&s.url("/")).await.unwrap();
     assert_eq!(browser.path().await, "/login", "the session is gone");
+    browser.close().await;
+}
+
+/// One page of each route template of the demo, as a signed-in admin sees it.
+const EVERY_KIND_OF_PAGE: &[&str] = &[
+    "/",
+    "/account",
+    "/actions",
+    "/admin/users",
+    "/admin/import",
+    "/changes",
+    "/experiments",
+    "/experiments/calculator",
+    "/experiments/insights",
+    "/experiments/new",
+    "/experiments/1",
+    "/experiments/1/edit",
+    "/health/indicators",
+    "/health/21",
+    "/squads/payments/health",
+    "/tribes/platform/health",
+    "/tribes/platform/matrix",
+    "/lessons",
+    "/lessons/new",
+    "/lessons/38",
+    "/lessons/38/edit",
+    "/lessons/38/history",
+    "/lessons/38/revisions/1",
+    "/org",
+    "/org/health",
+    "/org/new",
+    "/people",
+    "/people/alice",
+    "/people/alice/edit",
+    "/people/alice/steps",
+    "/pages",
+    "/pages/new",
+    "/pages/search-team",
+    "/pages/search-team/edit",
+    "/pages/search-team/history",
+    "/pages/search-team/revisions/1",
+    "/postmortems",
+    "/postmortems/new",
+    "/postmortems/rules",
+    "/postmortems/insights",
+    "/postmortems/9",
+    "/postmortems/9/edit",
+    "/retros",
+    "/retros/new",
+    "/retros/4",
+    "/search?q=cache",
+    "/squads/payments",
+    "/tribes/platform",
+    "/chapters/platform-backend",
+    "/chapters/platform-backend/steps",
+    "/guilds/web-guild",
+    "/trios/platform-trio",
+    "/alliances/family-plan-alliance",
+    "/steps",
+    "/steps/catalogue",
+    "/steps/distribution",
+    "/steps/edit",
+    "/steps/reviews",
+];
+
+/// At 390 px every page fits the screen: nothing makes the page scroll sideways (a wide
+/// table scrolls inside its own box).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and chromedriver: see README, Run the tests"]
+async fn every_page_fits_a_phone() {
+    let browser = Browser::start_phone(false).await;
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &browser.client;
+    c.goto(&s.url("/login")).await.unwrap();
+    browser.sign_in("fika-demo-2026").await;
+    browser.wait_for_path("/").await;
+    assert_eq!(
+        browser
+            .js_text("return String(document.documentElement.clientWidth)")
+            .await,
+        "390"
+    );
+    let mut wide = Vec::new();
+    for path in EVERY_KIND_OF_PAGE {
+        c.goto(&s.url(path)).await.unwrap();
+        let title = c.title().await.unwrap();
+        let errors = [
+            "Not found",
+            "Not allowed",
+            "Sign-in required",
+            "Something went wrong",
+        ];
+        assert!(
+            !errors.iter().any(|e| title.starts_with(e)),
+            "{path}: {title}"
+        );
+        let width = browser
+            .js_text("return String(document.documentElement.scrollWidth)")
+            .await;
+        if width != "390" {
+            wide.push(format!("{path}: {width} px"));
+        }
+    }
+    assert!(wide.is_empty(), "wider than the phone: {wide:?}");
     browser.close().await;
 }
 
