@@ -190,6 +190,15 @@ impl Snapshot {
             .filter(move |u| u.kind() == kind)
     }
 
+    /// Every unit that belongs to a tribe (its squads, chapters and trio).
+    pub fn units_of_tribe(&self, tribe_id: UnitId) -> impl Iterator<Item = &Unit> {
+        self.by_tribe
+            .get(&tribe_id)
+            .into_iter()
+            .flatten()
+            .map(|i| &self.units[*i])
+    }
+
     /// The current memberships of a unit.
     pub fn memberships_of(&self, unit_id: UnitId) -> impl Iterator<Item = &Membership> {
         self.by_unit

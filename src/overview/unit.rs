@@ -2,6 +2,7 @@
 //! and warnings from the org, with the wiki pages, lessons, experiments and open action items
 //! of its teams; and the add-member form, which shows the page again when it is refused.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use actix_web::http::StatusCode;
@@ -15,7 +16,7 @@ use crate::auth::Viewer;
 use crate::error::{AppError, AppResult};
 use crate::experiments::flow::EndedCache;
 use crate::experiments::insights::UnitExperiments;
-use crate::ids::UnitId;
+use crate::ids::{PersonId, UnitId};
 use crate::lessons::repo::LessonSummary;
 use crate::markdown::{self, SafeHtml};
 use crate::org::access::Access;
@@ -57,6 +58,9 @@ pub struct UnitPage {
     pub member_form: MemberForm,
     pub today: NaiveDate,
     pub people_count: usize,
+    /// A tribe: everyone in it (trio, squads, chapters, the tribe itself), by name, with the
+    /// units of the tribe each is in. Empty for other kinds.
+    pub tribe_people: Vec<(PersonRef, String)>,
     pub has_matrix: bool,
     pub pages: Vec<PageSummary>,
     pub lessons: Vec<LessonSummary>,
@@ -117,7 +121,14 @@ pub fn unit_page(
         links: stored_links(&unit.links),
         tribe: tribe.map(UnitRef::of),
         related,
-        people_count: s.people_in(unit.id).len(),
+        people_count: match kind {
+            UnitKind::Tribe => s.people_in_tribe(unit.id).len(),
+            _ => s.people_in(unit.id).len(),
+        },
+        tribe_people: match kind {
+            UnitKind::Tribe => tribe_people(s, &unit),
+            _ => vec![],
+        },
         current,
         former,
         warnings: warning_views(s, &unit_warnings),
@@ -156,6 +167,26 @@ pub fn unit_page(
         has_matrix: kind == UnitKind::Tribe,
         unit,
     }
+}
+
+/// Everyone in a tribe, by name, with the units of the tribe each is in (the tribe itself
+/// last): the people `/org` counts for it.
+fn tribe_people(s: &Snapshot, tribe: &Unit) -> Vec<(PersonRef, String)> {
+    let mut units_of: HashMap<PersonId, Vec<&str>> = HashMap::new();
+    for u in s.units_of_tribe(tribe.id).chain([tribe]) {
+        for m in s.memberships_of(u.id) {
+            let units = units_of.entry(m.person_id).or_default();
+            if !units.contains(&u.name.as_str()) {
+                units.push(&u.name);
+            }
+        }
+    }
+    let mut people: Vec<(PersonRef, String)> = units_of
+        .into_iter()
+        .filter_map(|(p, units)| Some((PersonRef::of(s.person(p)?), units.join(" · "))))
+        .collect();
+    people.sort_by(|a, b| a.0.name.cmp(&b.0.name));
+    people
 }
 
 /// A unit's members now, roles first, and its former members, the most recent first.

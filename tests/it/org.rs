@@ -742,6 +742,23 @@ async fn org_pages_render(b: Backend) {
     assert!(org.contains("href=\"/chapters/core-backend\""));
     assert!(org.contains("href=\"/trios/core-trio\""));
     assert!(org.contains("href=\"/guilds/web\""));
+    // The tribe's page counts what /org counts: everyone in its trio, squads and chapters
+    // (tina, pl, dl, paula, sam), listing who is in which unit, and the tribe's own members
+    // apart.
+    assert!(org.contains("5 people"), "{org}");
+    let tribe = c.get("/tribes/core").await.text().await.unwrap();
+    assert!(
+        tribe.contains(r#"<h2>People <span class="hint">(5)</span></h2>"#),
+        "{tribe}"
+    );
+    assert!(
+        tribe.contains(r#"sam Testperson</a> <span class="hint">Core Backend · Payments</span>"#),
+        "{tribe}"
+    );
+    assert!(
+        tribe.contains(r#"In the tribe itself <span class="hint">(1)</span>"#),
+        "{tribe}"
+    );
     let matrix = c.get("/tribes/core/matrix").await.text().await.unwrap();
     assert!(
         matrix.contains("href=\"/people/sam\""),
