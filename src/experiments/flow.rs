@@ -103,11 +103,29 @@ pub async fn store(
 }
 
 /// Checks that the status may move as asked (design → running → concluded, or aborted).
+/// Design → concluded in one edit (logged after the fact) is the two steps at once, so it
+/// needs what running records: when it started, and what the variants saw.
 pub fn check_transition(old: Status, new: &ExperimentInput) -> Result<(), FieldErrors> {
     if old.may_become(new.status) {
         return Ok(());
     }
     let mut errors = FieldErrors::new();
+    if old == Status::Design && new.status == Status::Concluded {
+        if new.planned_start.is_none() {
+            errors.insert(
+                "planned_start",
+                "It ran before it concluded: say when it started.",
+            );
+        }
+        if new.variants.iter().all(|v| v.observed.is_none()) && new.results.is_empty() {
+            errors.insert(
+                "variants",
+                "It ran before it concluded: enter how many units each variant saw, or the \
+                 results per metric.",
+            );
+        }
+        return errors.or_ok(());
+    }
     errors.insert(
         "status",
         format!(

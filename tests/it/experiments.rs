@@ -157,6 +157,24 @@ async fn experiments_are_logged_checked_and_judged(b: Backend) {
 
     // Running, then concluded with results: a success.
     let edit = format!("{url}/edit");
+    // Straight from design to concluded, with nothing that says it ran: the missing parts
+    // are named, and nothing changes.
+    let jump = with(
+        base_form(&t),
+        &[
+            ("status", "concluded"),
+            ("ended_on", "2026-03-29"),
+            ("planned_start", ""),
+        ],
+    );
+    let res = c.post_form(&edit, &jump).await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains("It ran before it concluded: say when it started."),
+        "{page}"
+    );
+    assert!(page.contains("enter how many units each variant saw"));
     let running = with(base_form(&t), &[("status", "running")]);
     assert_eq!(c.post_form(&edit, &running).await.status(), 303);
     // It cannot go back to design.
@@ -473,7 +491,50 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
     assert_eq!(status, 400);
 }
 
+/// An experiment logged after the fact goes from design to concluded in one edit when its
+/// data says it ran; shipping what the data cannot back says so next to the decision.
+async fn logged_after_the_fact_and_a_decision_the_data_does_not_back(b: Backend) {
+    let (s, _) = org(b).await;
+    let c = s.client();
+    c.login("paula", PASSWORD).await;
+    let t = c.csrf("/experiments/new").await;
+    let res = c.post_form("/experiments/new", &base_form(&t)).await;
+    assert_eq!(res.status(), 303);
+    let url = res.headers()["location"].to_str().unwrap().to_string();
+    // One arm 0.13 % short of the plan: non-informative (underpowered), decided "ship".
+    let done = with(
+        base_form(&t),
+        &[
+            ("status", "concluded"),
+            ("ended_on", "2026-03-29"),
+            ("variant_observed_0", "14732"),
+            ("variant_observed_1", "14760"),
+            ("result_0_1_effect", "1.5"),
+            ("result_0_1_low", "0.4"),
+            ("result_0_1_high", "2.6"),
+            ("result_0_1_significant", "1"),
+            ("decision", "ship"),
+            ("rationale", "It won."),
+        ],
+    );
+    let res = c.post_form(&format!("{url}/edit"), &done).await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+    let page = c.get(&url).await.text().await.unwrap();
+    assert!(page.contains("outcome-non_informative"), "{page}");
+    assert!(
+        page.contains("The decision is to ship, but the outcome is non-informative (underpowered)"),
+        "{page}"
+    );
+    assert!(
+        page.contains(
+            "The smallest variant saw 14,732 of the 14,751 planned per variant (99.87 %)."
+        ),
+        "{page}"
+    );
+}
+
 backend_tests!(
+    logged_after_the_fact_and_a_decision_the_data_does_not_back,
     experiments_are_logged_checked_and_judged,
     the_api_logs_and_judges_experiments
 );

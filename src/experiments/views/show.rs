@@ -4,7 +4,9 @@
 use askama::Template;
 
 use super::{Badge, grouped, reasons_text};
-use crate::experiments::model::{Check, Decision, Experiment, ExperimentInput, Health, MetricKind};
+use crate::experiments::model::{
+    Check, Decision, Experiment, ExperimentInput, Health, MetricKind, Outcome, Verdict,
+};
 use crate::experiments::stats::{percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
@@ -72,6 +74,8 @@ pub struct ShowPage {
     pub reasons: String,
     pub override_reason: Option<String>,
     pub decision: Option<&'static str>,
+    /// A decision the outcome does not back, in words that name the conflict.
+    pub decision_conflict: Option<String>,
     pub learnings: SafeHtml,
     pub lessons: Vec<(i64, String)>,
     pub may_edit: bool,
@@ -101,8 +105,10 @@ impl ShowPage {
             .map(|t| (t.name.clone(), t.url()));
         let variants = variant_views(i);
         let results = result_views(i);
-        let checks = health_checks(&i.health());
+        let health = i.health();
+        let checks = health_checks(&health);
         let verdict = i.verdict();
+        let decision_conflict = decision_conflict(i, verdict.as_ref(), &health);
         ShowPage {
             squad_key: squad_unit
                 .map(|u| format!("squad/{}", u.slug))
@@ -135,6 +141,7 @@ impl ShowPage {
                 .unwrap_or_default(),
             override_reason: i.over.as_ref().map(|o| o.reason.clone()),
             decision: i.decision.map(Decision::label),
+            decision_conflict,
             planned_sample: i.planned_sample,
             squad,
             tribe,
@@ -146,6 +153,46 @@ impl ShowPage {
             shell,
             e,
         }
+    }
+}
+
+/// A decision to ship what the outcome does not back: a result that cannot be told from
+/// noise, or one that made things worse. Said next to the decision, naming both sides and,
+/// when the plan was missed, by how much.
+fn decision_conflict(i: &ExperimentInput, v: Option<&Verdict>, health: &Health) -> Option<String> {
+    let v = v?;
+    if i.decision != Some(Decision::Ship) {
+        return None;
+    }
+    match v.outcome {
+        Outcome::NonInformative => {
+            let mut text = format!(
+                "The decision is to ship, but the outcome is non-informative ({}): what was \
+                 measured cannot be told from noise.",
+                reasons_text(&v.reasons)
+            );
+            if let Check::Fail(f) = &health.powered
+                && f.planned_per_variant > 0
+            {
+                let share = f.smallest_variant as f64 / f.planned_per_variant as f64;
+                text.push_str(&format!(
+                    " The smallest variant saw {} of the {} planned per variant ({:.2} %).",
+                    grouped(f.smallest_variant),
+                    grouped(f.planned_per_variant),
+                    share * 100.0
+                ));
+            }
+            text.push_str(
+                " Ship knowingly and say why in the rationale, or run it to the planned sample.",
+            );
+            Some(text)
+        }
+        Outcome::Regression => Some(
+            "The decision is to ship, but the outcome is a regression: a metric moved the \
+             wrong way beyond its margin. Say in the rationale why shipping is right anyway."
+                .into(),
+        ),
+        _ => None,
     }
 }
 
