@@ -15,7 +15,7 @@ use crate::ids::PersonId;
 use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
-use crate::revisions::views::DiffPage;
+use crate::revisions::views::{DiffPage, Merged};
 use crate::site::forms::{Pairs, date_param};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
@@ -215,6 +215,7 @@ async fn render_show(
     viewer: &Viewer,
     lesson: model::Lesson,
     old: Option<model::LessonRevision>,
+    merged: Option<Merged>,
 ) -> AppResult<HttpResponse> {
     let renderer = crate::pages::render::Renderer::of(state)?;
     let titles = state.part::<SourceTitles>()?;
@@ -262,16 +263,30 @@ async fn render_show(
         tags,
         units: units.iter().map(UnitRef::of).collect(),
         old_revision: old,
+        merged,
     })
+}
+
+/// `?merged={base}`: the save that led here merged someone else's edit into the viewer's.
+#[derive(Deserialize)]
+struct ShowQuery {
+    #[serde(default)]
+    merged: Option<String>,
 }
 
 async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
+    q: web::Query<ShowQuery>,
 ) -> AppResult<HttpResponse> {
     let l = live(&state, id.into_inner()).await?;
-    render_show(&state, &viewer, l, None).await
+    let merged = Merged::of(
+        q.merged.as_deref().and_then(|m| m.parse().ok()),
+        l.revision,
+        &l.url(),
+    );
+    render_show(&state, &viewer, l, None, merged).await
 }
 
 async fn old_revision(
@@ -282,7 +297,7 @@ async fn old_revision(
     let (id, n) = path.into_inner();
     let l = live(&state, id).await?;
     let rev = state.db.run(move |c| repo::revision(c, id, n)).await?;
-    render_show(&state, &viewer, l, Some(rev)).await
+    render_show(&state, &viewer, l, Some(rev), None).await
 }
 
 async fn edit_form(
@@ -351,7 +366,7 @@ async fn save(
             merged,
         } => {
             let url = if merged {
-                format!("{}?merged=1", lesson.url())
+                format!("{}?merged={base}", lesson.url())
             } else {
                 lesson.url()
             };

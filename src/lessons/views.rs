@@ -54,6 +54,8 @@ pub struct ShowPage {
     pub units: Vec<UnitRef>,
     pub old_revision: Option<LessonRevision>,
     pub related: Vec<crate::search::aside::RelatedView>,
+    /// The save that led here merged someone else's edit in.
+    pub merged: Option<crate::revisions::views::Merged>,
 }
 
 #[derive(Template)]

@@ -45,6 +45,8 @@ pub struct ShowPage {
     /// The viewer is its creator, a member of one of its units, or an admin.
     pub can_delete: bool,
     pub related: Vec<crate::search::aside::RelatedView>,
+    /// The save that led here merged someone else's edit in.
+    pub merged: Option<crate::revisions::views::Merged>,
 }
 
 /// The edit form; also the conflict page and the no-JS preview.

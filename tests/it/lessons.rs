@@ -163,6 +163,21 @@ async fn lessons_have_sources_filters_and_history(b: Backend) {
     assert_eq!(res.status(), 303);
     let restored = c.get(&url).await.text().await.unwrap();
     assert!(restored.contains("revision 3") && !restored.contains("Use single-flight."));
+    assert!(!restored.contains("Someone else saved"));
+    // The page a merged save leads to says so, with the diffs (pages test a real merge).
+    let merged = c
+        .get(&format!("{url}?merged=1"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        merged.contains("Someone else saved this lesson while you were editing (revision 2)."),
+        "{merged}"
+    );
+    assert!(merged.contains(&format!(
+        r#"<a href="/lessons/{id}/diff?from=2&#38;to=3">your edit, merged</a>"#
+    )));
     let history = c
         .get(&format!("/lessons/{id}/history"))
         .await

@@ -408,7 +408,22 @@ async fn concurrent_edits_merge_or_conflict_and_lose_nothing(b: Backend) {
     let res = edit(&c, &t, "plan", "Plan", "ALPHA\nbeta\ngamma\ndelta", "1").await;
     assert_eq!(res.status(), 303);
     assert_eq!(res.headers()["location"], "/pages/plan?merged=1");
+    // Said, with the two diffs worth reading; not said on a plain visit.
+    let page = c.get("/pages/plan?merged=1").await.text().await.unwrap();
+    assert!(
+        page.contains(
+            "Someone else saved this page while you were editing (revision 2). Your changes \
+             touched other lines, so fika merged them into theirs and saved revision 3"
+        ),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<a href="/pages/plan/diff?from=1&#38;to=2">what they changed</a>"#),
+        "{page}"
+    );
+    assert!(page.contains(r#"<a href="/pages/plan/diff?from=2&#38;to=3">your edit, merged</a>"#));
     let page = c.get("/pages/plan").await.text().await.unwrap();
+    assert!(!page.contains("Someone else saved"));
     assert!(
         page.contains("ALPHA") && page.contains("DELTA"),
         "both changes kept"

@@ -200,7 +200,7 @@ pub(super) async fn save(
             merged,
         }) => {
             let url = if merged {
-                format!("{}?merged=1", page.url())
+                format!("{}?merged={base}", page.url())
             } else {
                 page.url()
             };

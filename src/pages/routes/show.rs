@@ -13,6 +13,7 @@ use crate::pages::model;
 use crate::pages::render::{PageParts, Renderer};
 use crate::pages::repo::{self, Lookup};
 use crate::pages::views::{ListPage, ShowPage};
+use crate::revisions::views::Merged;
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
 
@@ -51,11 +52,20 @@ pub(super) async fn list(
     })
 }
 
+/// `?merged={base}`: the save that led here merged someone else's edit into the viewer's.
+#[derive(Deserialize)]
+pub(super) struct ShowQuery {
+    #[serde(default)]
+    merged: Option<String>,
+}
+
 pub(super) async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
     slug: web::Path<String>,
+    q: web::Query<ShowQuery>,
 ) -> AppResult<HttpResponse> {
+    let merged_from = q.merged.as_deref().and_then(|m| m.parse().ok());
     let slug = slug.into_inner();
     let (renderer, admin) = (Renderer::of(&state)?, viewer.is_admin());
     // One trip to the blocking pool: the page and, from the cache, everything it shows.
@@ -71,7 +81,10 @@ pub(super) async fn show(
         })
         .await?;
     match found {
-        Ok((page, parts)) => show_page(&state, &viewer, page, parts, None).await,
+        Ok((page, parts)) => {
+            let merged = Merged::of(merged_from, page.revision, &page.url());
+            show_page(&state, &viewer, page, parts, None, merged).await
+        }
         Err(new_slug) => Ok(HttpResponse::MovedPermanently()
             .insert_header((header::LOCATION, format!("/pages/{new_slug}")))
             .finish()),
@@ -90,7 +103,7 @@ pub(super) async fn render_show(
         .db
         .run(move |c| renderer.page_parts(c, &p, o.as_ref()))
         .await?;
-    show_page(state, viewer, page, parts, old).await
+    show_page(state, viewer, page, parts, old, None).await
 }
 
 async fn show_page(
@@ -99,6 +112,7 @@ async fn show_page(
     page: model::Page,
     parts: std::sync::Arc<PageParts>,
     old: Option<model::Revision>,
+    merged: Option<Merged>,
 ) -> AppResult<HttpResponse> {
     let related = if page.deleted_at.is_none() {
         crate::search::aside::related(
@@ -131,5 +145,6 @@ async fn show_page(
         units: parts.units.clone(),
         backlinks: parts.backlinks.clone(),
         old_revision: old,
+        merged,
     })
 }
