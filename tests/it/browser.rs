@@ -1166,3 +1166,165 @@ async fn a_promotion_goes_from_proposal_to_approval_in_the_browser() {
     person.close().await;
     decider.close().await;
 }
+
+/// Every form on the live retro board goes through the script with JavaScript on: each one
+/// changes the board in place, without a reload, and what it did is kept. (A field named
+/// like a property of its form once sent the verdicts to `/retros/[object
+/// HTMLInputElement]`.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Chromium and chromedriver: see README, Run the tests"]
+async fn every_retro_board_form_works_with_javascript_on() {
+    let browser = Browser::start(false).await;
+    let b = &browser;
+    let data = Arc::new(TestData::new(&Backend::Sqlite));
+    let s = TestServer::start_with(data, &["--demo"]).await;
+    let c = &b.client;
+    c.goto(&s.url("/login?next=/retros/new")).await.unwrap();
+    b.sign_in("fika-demo-2026").await;
+    b.wait_for_path("/retros/new").await;
+    c.execute(
+        "document.querySelector('[name=squad]').value = 'player'; document.querySelector('[name=format]').value = 'well_improve';",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.type_into("title", "Every form retro").await;
+    b.click("main form button[type=submit]").await;
+    eventually("the retro did not start", || async {
+        b.path().await.starts_with("/retros/") && !b.path().await.ends_with("/new")
+    })
+    .await;
+    let path = b.path().await;
+    c.execute("window.sameBoard = 'yes'", vec![]).await.unwrap();
+    let board = || async {
+        b.js_text("return document.getElementById('retro-board')?.innerText ?? ''")
+            .await
+    };
+    let count = |css: &'static str| async move {
+        b.js_text(&format!(
+            "return String(document.querySelectorAll('{css}').length)"
+        ))
+        .await
+    };
+    // Moves the retro on (or back) and waits for the board to say it is there.
+    let phase = |to: &'static str| async move {
+        b.click(&format!(".facilitate button[value={to}]")).await;
+        let label = match to {
+            "close" => "Closed".to_string(),
+            _ => format!("{}{}", to[..1].to_uppercase(), &to[1..]),
+        };
+        eventually(&format!("never reached {to}"), || async {
+            b.js_text(
+                "return document.querySelector('.phases [aria-current=step]')?.textContent ?? ''",
+            )
+            .await
+                == label
+        })
+        .await;
+    };
+
+    // Review: a verdict.
+    b.click(".verdicts button[value=open]").await;
+    eventually("the verdict was not kept", || async {
+        b.js_text("return document.querySelector('.verdicts [aria-pressed=true]')?.value ?? ''")
+            .await
+            == "open"
+    })
+    .await;
+
+    // Write: three cards, one taken back.
+    phase("write").await;
+    for card in ["Pairing helped", "Flaky emulator", "Too many meetings"] {
+        b.wait_text("#card-body").await;
+        b.type_live("card-body", card).await;
+        b.click(".card-form button[type=submit]").await;
+        eventually(&format!("card {card:?} never showed"), || async {
+            board().await.contains(card)
+        })
+        .await;
+    }
+    c.execute(
+        "[...document.querySelectorAll('#retro-board .sticky.mine')]\
+            .find((k) => k.innerText.includes('Too many meetings'))\
+            .querySelector('form button').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    eventually("the card was not taken back", || async {
+        count("#retro-board .sticky.mine").await == "2"
+    })
+    .await;
+
+    // Reveal, then group two cards under a title, and take one out again.
+    phase("reveal").await;
+    phase("group").await;
+    c.execute(
+        "document.querySelectorAll('input[name=card]').forEach((c) => { c.checked = true; });",
+        vec![],
+    )
+    .await
+    .unwrap();
+    b.type_live("group-title", "Test devices").await;
+    b.click("#group-form button[type=submit]").await;
+    eventually("the group never showed", || async {
+        count(".group .sticky").await == "2"
+    })
+    .await;
+    b.click(".group .sticky form button").await;
+    eventually("the card was not taken out", || async {
+        count(".group .sticky").await == "1"
+    })
+    .await;
+
+    // Vote: a dot, taken back, given again; back one phase and forward.
+    phase("vote").await;
+    let dots = || async {
+        b.js_text("return document.querySelector('.topic .dot-count')?.textContent ?? ''")
+            .await
+    };
+    b.click(".topic button[value=add]").await;
+    eventually("the dot was not added", || async { dots().await == "1" }).await;
+    b.click(".topic button[value=remove]").await;
+    eventually("the dot was not taken back", || async {
+        dots().await == "0"
+    })
+    .await;
+    b.click(".topic button[value=add]").await;
+    eventually("the dot was not added again", || async {
+        dots().await == "1"
+    })
+    .await;
+    phase("group").await;
+    phase("vote").await;
+
+    // Discuss: an action item.
+    phase("discuss").await;
+    b.type_live("a-title", "Borrow two test phones").await;
+    b.click("#retro-forms button[type=submit]").await;
+    eventually("the action item never showed", || async {
+        b.js_text("return document.body.innerText")
+            .await
+            .contains("Borrow two test phones")
+    })
+    .await;
+    phase("close").await;
+    assert_eq!(
+        b.js_text("return window.sameBoard ?? ''").await,
+        "yes",
+        "every form was sent without reloading the page"
+    );
+    assert_eq!(b.path().await, path);
+
+    // All of it was kept: read again from the server.
+    c.goto(&s.url(&path)).await.unwrap();
+    let page = b.js_text("return document.body.innerText").await;
+    for kept in ["Test devices", "Borrow two test phones", "Pairing helped"] {
+        assert!(page.contains(kept), "{kept:?} not kept: {page}");
+    }
+    assert!(
+        !page.contains("Too many meetings"),
+        "the card taken back is gone"
+    );
+    browser.close().await;
+}
