@@ -47,20 +47,12 @@ async fn home(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRespo
             // Both caches are checked against one read of the change-log head.
             let head = crate::db::changelog::head(c)?;
             let view = org.get_at(c, head)?;
+            // Their teams, the tribe they are in through a squad or chapter included.
             let teams = match me {
-                Some(id) => view
-                    .snap
-                    .memberships
-                    .iter()
-                    .filter(|m| m.person_id == id)
-                    .filter_map(|m| view.snap.unit(m.unit_id))
-                    .map(crate::org::views::UnitRef::of)
-                    .fold(Vec::new(), |mut v: Vec<crate::org::views::UnitRef>, u| {
-                        if !v.iter().any(|x| x.id == u.id) {
-                            v.push(u);
-                        }
-                        v
-                    }),
+                Some(id) => crate::org::leads::teams_of(&view.snap, id)
+                    .into_iter()
+                    .map(|t| t.unit)
+                    .collect(),
                 None => vec![],
             };
             let lessons = recent.get_at(c, head, (), |c| {

@@ -9,6 +9,7 @@ pub mod chart;
 pub mod flow;
 pub mod forms;
 pub mod import_page;
+pub mod leads;
 pub mod routes;
 pub mod rules;
 pub mod seed;

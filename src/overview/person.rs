@@ -88,6 +88,8 @@ async fn person(
     );
     page.public_step = public_step;
     page.sees_steps = sees_steps;
+    page.teams = crate::org::leads::teams_of(&view.snap, page.profile.id);
+    page.is_me = viewer.person().is_some_and(|p| p.id == page.profile.id);
     html(&page)
 }
 
@@ -119,6 +121,10 @@ pub struct PersonPage {
     pub public_step: Option<(&'static str, Option<NaiveDate>)>,
     /// Whether the viewer may open their private career record.
     pub sees_steps: bool,
+    /// Their teams today with the tribes they are in through them, and who leads each.
+    pub teams: Vec<crate::org::leads::Team>,
+    /// The viewer's own page: the way on to their account settings.
+    pub is_me: bool,
 }
 
 pub fn person_page(
@@ -177,5 +183,7 @@ pub fn person_page(
         lessons,
         public_step: None,
         sees_steps: false,
+        teams: Vec::new(),
+        is_me: false,
     }
 }

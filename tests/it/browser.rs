@@ -353,6 +353,21 @@ async fn every_page_fits_a_phone() {
             .await,
         "390"
     );
+    // Every section is in sight in the header, none hidden past the edge.
+    let hidden = browser
+        .js_text(
+            "return [...document.querySelectorAll('nav.sections a')]\
+                .filter((a) => a.getBoundingClientRect().right > document.documentElement.clientWidth)\
+                .map((a) => a.textContent).join(', ')",
+        )
+        .await;
+    assert_eq!(hidden, "", "sections off-screen on a phone");
+    assert!(
+        browser
+            .js_text("return document.querySelector('nav.sections').innerText")
+            .await
+            .contains("Steps")
+    );
     let mut wide = Vec::new();
     for path in EVERY_KIND_OF_PAGE {
         c.goto(&s.url(path)).await.unwrap();

@@ -735,6 +735,36 @@ async fn org_pages_render(b: Backend) {
     assert!(
         teams.contains("href=\"/squads/payments\"")
             && teams.contains("href=\"/chapters/core-backend\"")
+            && teams.contains("href=\"/tribes/core\""),
+        "the tribe, through the squad: {teams}"
+    );
+    // Who leads sam: each team with its leads; his own name leads to his profile, and
+    // from there to the account settings.
+    assert!(home.contains(r#"<a href="/people/sam" title="Your profile"#));
+    let me = c.get("/people/sam").await.text().await.unwrap();
+    assert!(me.contains(r#"<a href="/account">Account settings</a>"#));
+    let teams = &me[me.find("Teams now").unwrap()..me.find("Teams on a day").unwrap()];
+    assert!(
+        teams.contains(
+            r#"<span>product owner: <a href="/people/paula">paula Testperson</a></span>"#
+        ),
+        "{teams}"
+    );
+    assert!(
+        teams.contains(r#"<span class="hint">through Payments</span>"#),
+        "{teams}"
+    );
+    for lead in [
+        r#"tribe lead: <a href="/people/tina">"#,
+        r#"product lead: <a href="/people/pl">"#,
+        r#"design lead: <a href="/people/dl">"#,
+    ] {
+        assert!(teams.contains(lead), "{lead} in {teams}");
+    }
+    let paula = c.get("/people/paula").await.text().await.unwrap();
+    assert!(
+        !paula.contains("Account settings"),
+        "only on one's own page"
     );
     let org = c.get("/org").await.text().await.unwrap();
     assert!(org.contains("href=\"/tribes/core\""));
@@ -783,7 +813,7 @@ async fn org_pages_render(b: Backend) {
         );
     }
     let people = c.get("/people?q=pau").await.text().await.unwrap();
-    assert!(people.contains("/people/paula") && !people.contains("/people/sam\""));
+    assert!(people.contains("/people/paula") && !people.contains("href=\"/people/sam\">"));
     assert_eq!(c.get("/squads/nope").await.status(), 404);
     assert_eq!(c.get("/people/nope").await.status(), 404);
     assert_eq!(c.get("/people/sam?on=yesterday").await.status(), 400);
