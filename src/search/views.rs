@@ -311,6 +311,11 @@ fn hit_view(h: Hit, links: &Links, org: &OrgView, name_of: &dyn Fn(&str) -> Stri
     {
         meta.push(d.format("%Y-%m-%d").to_string());
     }
+    let snippet = if h.kind == "person" && repeats_the_hit(&h) {
+        Highlight::default()
+    } else {
+        h.snippet
+    };
     HitView {
         kind: kind_label(&h.kind),
         author: h
@@ -324,9 +329,26 @@ fn hit_view(h: Hit, links: &Links, org: &OrgView, name_of: &dyn Fn(&str) -> Stri
             .collect(),
         title: h.title,
         url: h.url,
-        snippet: h.snippet,
+        snippet,
         meta,
     }
+}
+
+/// A person's snippet that says only what the hit's title and line say already (their
+/// username, title and discipline, which their record holds to be found by): no snippet.
+/// One with words from their bio is kept.
+fn repeats_the_hit(h: &Hit) -> bool {
+    let username = h.url.trim_start_matches("/people/");
+    let known: Vec<String> = std::iter::once(username)
+        .chain(h.context.split(" · "))
+        .chain([h.title.text.as_str()])
+        .flat_map(str::split_whitespace)
+        .map(str::to_lowercase)
+        .collect();
+    h.snippet
+        .text
+        .split_whitespace()
+        .all(|w| known.contains(&w.to_lowercase()))
 }
 
 /// The facets beside the results: kinds, tribes, squads and tags, each value a link that

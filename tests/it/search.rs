@@ -104,6 +104,18 @@ async fn written_records_are_found_and_follow_edits(b: Backend) {
     let body = search_until(&s, &token, "q=testperson+bea", |b| b["all_words"] == 1).await;
     assert_eq!(urls(&body)[0], "/people/bea");
     assert_eq!(body["relaxed"], true, "{body}");
+    // On the page, a person's hit does not repeat its own name line as a snippet.
+    let c = s.client();
+    c.login("bea", crate::harness::PASSWORD).await;
+    let page = c
+        .get("/search?q=testperson+bea")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let hit = &page[page.find(r#"<h2><a href="/people/bea">"#).unwrap()..];
+    let hit = &hit[..hit.find("</li>").unwrap()];
+    assert!(!hit.contains(r#"class="snippet""#), "{hit}");
     let body = search_until(&s, &token, "q=payments&kind=unit", |b| b["total"] == 1).await;
     assert_eq!(urls(&body), ["/squads/payments"]);
     // Filters: a squad's facet path, a tag.
