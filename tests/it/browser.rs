@@ -1103,9 +1103,12 @@ async fn a_promotion_goes_from_proposal_to_approval_in_the_browser() {
             .await
             .contains("Squad/Chapter")
     );
-    p.execute("document.querySelector('#to').value = 'tribe';", vec![])
-        .await
-        .unwrap();
+    p.execute(
+        "document.querySelector('[name=to][value=tribe]').checked = true;",
+        vec![],
+    )
+    .await
+    .unwrap();
     person
         .type_into(
             "evidence",
