@@ -68,6 +68,8 @@ pub struct UnitPage {
     pub experiments: Option<UnitExperiments>,
     /// Open action items of the squad (or the tribe's squads), overdue first.
     pub actions: Vec<crate::action_items::flow::ActionView>,
+    /// The squad's running retros and open health checks.
+    pub happening: Vec<Happening>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -82,6 +84,45 @@ pub struct UnitData {
     pub experiments: Option<UnitExperiments>,
     /// Open action items owned by the squad (or the tribe's squads), overdue first.
     pub actions: Vec<Listed>,
+    /// A squad's retros and health checks still open, for a signed-in viewer to join.
+    pub happening: Vec<Happening>,
+}
+
+/// A squad's retro or health check that is still open: what it is, where to join it.
+#[derive(Debug, Clone)]
+pub struct Happening {
+    pub what: String,
+    pub detail: String,
+    pub url: String,
+}
+
+/// The squad's running retros and open health checks, newest first.
+fn happening(
+    c: &mut crate::db::AnyConnection,
+    retros: &crate::retros::flow::RetroCache,
+    squad: UnitId,
+) -> AppResult<Vec<Happening>> {
+    let mut out: Vec<Happening> = crate::retros::flow::all(c, retros)?
+        .iter()
+        .filter(|r| r.squad_id == squad && !r.closed())
+        .map(|r| Happening {
+            what: format!("Retro: {}", r.title),
+            detail: format!("{} phase, {}", r.phase.label(), r.held_on),
+            url: format!("/retros/{}", r.id),
+        })
+        .collect();
+    out.reverse();
+    out.extend(
+        crate::health::repo::sessions_of(c, &[squad])?
+            .into_iter()
+            .filter(|s| !s.closed())
+            .map(|s| Happening {
+                what: "Health check".into(),
+                detail: format!("open for votes, {}", s.held_on),
+                url: format!("/health/{}", s.id),
+            }),
+    );
+    Ok(out)
 }
 
 pub fn unit_page(
@@ -148,6 +189,7 @@ pub fn unit_page(
         pages: data.pages,
         lessons: data.lessons,
         experiments: data.experiments,
+        happening: data.happening,
         actions: data
             .actions
             .iter()
@@ -300,10 +342,11 @@ async fn unit_data(
     slug: String,
 ) -> AppResult<Result<(Arc<OrgView>, Access, UnitData), String>> {
     let me = viewer.person().cloned();
-    let (cache, ended, actions) = (
+    let (cache, ended, actions, retros) = (
         state.part::<OrgCache>()?,
         state.part::<EndedCache>()?,
         Caches::of(state)?,
+        state.part::<crate::retros::flow::RetroCache>()?,
     );
     state
         .db
@@ -335,7 +378,13 @@ async fn unit_data(
                 )?,
                 None => vec![],
             };
+            // Open retros and health checks are for the signed-in to join.
+            let happening = match (kind, &me) {
+                (UnitKind::Squad, Some(_)) => happening(c, &retros, unit.id)?,
+                _ => vec![],
+            };
             let data = UnitData {
+                happening,
                 actions,
                 experiments: squads
                     .map(|s| crate::experiments::flow::for_unit(c, &ended, &s))

@@ -234,10 +234,20 @@ async fn members_vote_and_the_majority_ties_to_the_worse(b: Backend) {
         .post_form(&format!("/health/{id}/close"), &[("csrf_token", &pt)])
         .await;
     assert_eq!(res.status(), 403);
+    // Open, it is on the squad's page to join; closed, it is not.
+    let squad = paula.get("/squads/payments").await.text().await.unwrap();
+    assert!(
+        squad.contains(&format!(
+            r#"<a class="button small" href="/health/{id}">Join</a>"#
+        )),
+        "{squad}"
+    );
     let res = cora
         .post_form(&format!("/health/{id}/close"), &[("csrf_token", &ct)])
         .await;
     assert_eq!(res.status(), 303);
+    let squad = paula.get("/squads/payments").await.text().await.unwrap();
+    assert!(!squad.contains(&format!(r#"href="/health/{id}">Join"#)));
     let res = vote(&paula, &pt, id, &[(speed, "green", "better", "")]).await;
     assert_eq!(res.status(), 409);
     let j = health(&s, &admin, "payments").await;

@@ -73,6 +73,16 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
     let (pia, it) = person(&s, "pia").await;
     let (otto, ot) = person(&s, "otto").await;
 
+    // The squad's page shows the running retro with a way in; signed out, nothing.
+    let squad = pia.get("/squads/payments").await.text().await.unwrap();
+    let now = &squad[squad
+        .find("Happening now")
+        .expect("a running retro is shown")..];
+    assert!(now.contains("<strong>Retro: Sprint 9</strong>"), "{now}");
+    assert!(now.contains(&format!(
+        r#"<a class="button small" href="/retros/{id}">Join</a>"#
+    )));
+
     // Only the facilitator moves phases, and one step at a time.
     let res = pia
         .post_form(
