@@ -5,6 +5,16 @@ document.addEventListener("DOMContentLoaded", () => {
   // `form.method` return a field instead when the form has one named "action" or "method".
   const formTarget = (form) => new URL(form.getAttribute("action") || "", location.href).href;
   const formMethod = (form) => (form.getAttribute("method") || "get").toLowerCase();
+  // A button that cannot be undone asks first (`data-confirm`); without JavaScript the
+  // form is sent as it is. Runs before any other submit handler (capture).
+  document.addEventListener("submit", (e) => {
+    const ask = e.submitter && e.submitter.dataset.confirm;
+    if (ask && !window.confirm(ask)) {
+      e.preventDefault();
+      e.stopImmediatePropagation();
+    }
+  }, true);
+
   // Select a freshly created API token on click, so it is easy to copy.
   const secret = document.getElementById("new-token");
   if (secret) {
@@ -268,6 +278,7 @@ document.addEventListener("DOMContentLoaded", () => {
         if (mine && theirs) mine.replaceWith(document.adoptNode(theirs));
       };
       swap("retro-head");
+      swap("retro-facilitate");
       swap("retro-board");
       if (ours || next.dataset.phase !== phase) swap("retro-forms");
       live.querySelectorAll("input[type=checkbox]").forEach((c) => {
@@ -279,11 +290,20 @@ document.addEventListener("DOMContentLoaded", () => {
       live.dataset.phase = phase;
       return true;
     };
+    // Ctrl+Enter (⌘+Enter on a Mac) in the card box adds the card.
+    live.addEventListener("keydown", (e) => {
+      if (e.key === "Enter" && (e.ctrlKey || e.metaKey) && e.target.id === "card-body" && e.target.form) {
+        e.preventDefault();
+        e.target.form.requestSubmit();
+      }
+    });
     live.addEventListener("submit", (e) => {
       const form = e.target;
       if (!(form instanceof HTMLFormElement) || formMethod(form) !== "post") return;
       e.preventDefault();
       const typing = document.activeElement && document.activeElement.id;
+      // After "Add card" (pressed or Ctrl+Enter) the next card goes in the same box.
+      const carded = form.classList.contains("card-form");
       const body = new URLSearchParams(new FormData(form, e.submitter));
       busy = true;
       fetch(formTarget(form), { method: "POST", body, credentials: "same-origin" })
@@ -291,7 +311,8 @@ document.addEventListener("DOMContentLoaded", () => {
         .then((html) => {
           if (!apply(html, true)) { location.assign(url); return; }
           // Keep writing: the next card goes in the same box.
-          const again = typing && document.getElementById(typing);
+          const again = carded ? document.getElementById("card-body")
+            : typing && document.getElementById(typing);
           if (again && again.tagName === "TEXTAREA") again.focus();
         })
         .catch(() => location.assign(url))

@@ -1020,6 +1020,8 @@ async fn two_people_in_a_retro_see_each_others_cards_after_the_reveal_without_re
 
     // The reveal: each sees the other's card, no reload.
     coach.click(".facilitate button[value=reveal]").await;
+    // Revealing cannot be undone: the page asks first.
+    c.accept_alert().await.unwrap();
     eventually("the lead never saw the coach's card", || async {
         lead.js_text("return document.getElementById('retro-board')?.innerText ?? ''")
             .await
@@ -1227,6 +1229,9 @@ async fn every_retro_board_form_works_with_javascript_on() {
     // Moves the retro on (or back) and waits for the board to say it is there.
     let phase = |to: &'static str| async move {
         b.click(&format!(".facilitate button[value={to}]")).await;
+        if matches!(to, "reveal" | "close") {
+            b.client.accept_alert().await.unwrap();
+        }
         let label = match to {
             "close" => "Closed".to_string(),
             _ => format!("{}{}", to[..1].to_uppercase(), &to[1..]),
@@ -1252,12 +1257,25 @@ async fn every_retro_board_form_works_with_javascript_on() {
 
     // Write: three cards, one taken back.
     phase("write").await;
-    for card in ["Pairing helped", "Flaky emulator", "Too many meetings"] {
+    // The first with the button (the focus comes back to the box), the others with
+    // Ctrl+Enter from the box.
+    for (i, card) in ["Pairing helped", "Flaky emulator", "Too many meetings"]
+        .into_iter()
+        .enumerate()
+    {
         b.wait_text("#card-body").await;
         b.type_live("card-body", card).await;
-        b.click(".card-form button[type=submit]").await;
+        if i == 0 {
+            b.click(".card-form button[type=submit]").await;
+        } else {
+            b.type_live("card-body", "\u{E009}\u{E007}").await;
+        }
         eventually(&format!("card {card:?} never showed"), || async {
             board().await.contains(card)
+        })
+        .await;
+        eventually("the focus did not come back to the card box", || async {
+            b.js_text("return document.activeElement?.id ?? ''").await == "card-body"
         })
         .await;
     }
@@ -1274,7 +1292,21 @@ async fn every_retro_board_form_works_with_javascript_on() {
     })
     .await;
 
-    // Reveal, then group two cards under a title, and take one out again.
+    // Reveal (asked first: cancelled, nothing happens), then group two cards under a title,
+    // and take one out again.
+    b.click(".facilitate button[value=reveal]").await;
+    assert_eq!(
+        c.get_alert_text().await.unwrap(),
+        "Reveal every card to everyone? This cannot be undone."
+    );
+    c.dismiss_alert().await.unwrap();
+    assert_eq!(
+        b.js_text(
+            "return document.querySelector('.phases [aria-current=step]')?.textContent ?? ''"
+        )
+        .await,
+        "Write"
+    );
     phase("reveal").await;
     phase("group").await;
     c.execute(
