@@ -131,6 +131,9 @@ pub struct TopicRow {
     /// The group id, for "add the ticked cards here".
     pub group: Option<i64>,
     pub title: Option<String>,
+    /// What the topic is called on the board: its group's title, or for a lone card its
+    /// column and its first words, so that no two read the same.
+    pub heading: String,
     pub cards: Vec<CardView>,
     pub votes: u32,
     pub mine: u32,
@@ -232,6 +235,26 @@ impl CardView {
             mine: page.seat.wrote(c),
             column: r.columns.get(c.column).cloned().unwrap_or_default(),
         }
+    }
+}
+
+/// A lone card's topic heading: its column and its first words ("Went well: Pairing
+/// helped…"), cut at a word within about 60 characters.
+fn lone_heading(column: &str, body: &str) -> String {
+    let mut words = String::new();
+    for w in body.split_whitespace() {
+        if !words.is_empty() && words.chars().count() + w.chars().count() > 60 {
+            words.push('…');
+            break;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(w);
+    }
+    match column {
+        "" => words,
+        c => format!("{c}: {words}"),
     }
 }
 
@@ -345,6 +368,17 @@ impl ShowPage {
                         Topic::Card(_) => None,
                     },
                     title: t.title.clone(),
+                    heading: t.title.clone().unwrap_or_else(|| {
+                        t.cards
+                            .first()
+                            .map(|k| {
+                                lone_heading(
+                                    r.columns.get(k.column).map_or("", String::as_str),
+                                    &k.body,
+                                )
+                            })
+                            .unwrap_or_default()
+                    }),
                     cards: t.cards.iter().map(card_view).collect(),
                     votes: t.votes,
                     mine: t.mine,
@@ -396,5 +430,25 @@ impl ShowPage {
 
     pub fn error(&self, key: &str) -> String {
         self.errors.get(key).cloned().unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod heading_tests {
+    use super::lone_heading;
+
+    #[test]
+    fn lone_cards_are_named_by_their_column_and_first_words() {
+        assert_eq!(
+            lone_heading("Went well", "Pairing helped"),
+            "Went well: Pairing helped"
+        );
+        let long =
+            "The flaky emulator cost us two afternoons of debugging and a missed release window";
+        assert_eq!(
+            lone_heading("To improve", long),
+            "To improve: The flaky emulator cost us two afternoons of debugging and a…"
+        );
+        assert_eq!(lone_heading("", "Just this"), "Just this");
     }
 }
