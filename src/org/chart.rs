@@ -234,6 +234,30 @@ fn communities(
     y
 }
 
+/// `/org/chart`: the chart inside the site's page, with the header and navigation around it.
+/// The SVG keeps its own document (its inline styles are allowed there only), framed; its
+/// boxes open their pages in the whole window.
+#[derive(Template)]
+#[template(path = "org/chart_page.html")]
+pub struct ChartPage {
+    pub shell: crate::site::views::Shell,
+    pub width: i32,
+    pub height: i32,
+}
+
+pub async fn chart_page(
+    state: web::Data<AppState>,
+    viewer: crate::auth::Viewer,
+) -> AppResult<HttpResponse> {
+    let view = crate::org::cache::org_view(&state).await?;
+    let chart = layout(&view.snap);
+    crate::site::views::html(&ChartPage {
+        shell: crate::site::views::Shell::new(&viewer, "org"),
+        width: chart.width,
+        height: chart.height,
+    })
+}
+
 pub async fn chart(state: web::Data<AppState>) -> AppResult<HttpResponse> {
     let cache = state.part::<OrgCache>()?;
     let svg = state.db.run(move |c| cache.get(c)?.chart_svg()).await?;

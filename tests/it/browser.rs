@@ -300,6 +300,7 @@ const EVERY_KIND_OF_PAGE: &[&str] = &[
     "/lessons/38/revisions/1",
     "/org",
     "/org/health",
+    "/org/chart",
     "/org/new",
     "/people",
     "/people/alice",

@@ -794,6 +794,17 @@ async fn org_pages_render(b: Backend) {
         matrix.contains("href=\"/people/sam\""),
         "sam: backend chapter × payments"
     );
+    // The chart inside the site's page, framed; its boxes open their pages in the window.
+    let page = c.get("/org/chart").await.text().await.unwrap();
+    assert!(
+        page.contains(r#"<iframe src="/org/chart.svg" title="Org chart"#),
+        "{page}"
+    );
+    assert!(
+        page.contains(r#"<nav class="sections""#),
+        "with the site's navigation"
+    );
+    assert!(org.contains(r#"<a href="/org/chart">Org chart</a>"#));
     let svg = c.get("/org/chart.svg").await;
     assert_eq!(
         svg.headers()["content-type"],
@@ -808,7 +819,7 @@ async fn org_pages_render(b: Backend) {
         "/trios/core-trio",
     ] {
         assert!(
-            svg.contains(&format!("href=\"{href}\"")),
+            svg.contains(&format!("href=\"{href}\" target=\"_top\"")),
             "chart links {href}"
         );
     }

@@ -37,6 +37,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/org", web::get().to(org))
         .route("/org/health", web::get().to(health))
         .route("/org/chart.svg", web::get().to(super::chart::chart))
+        .route("/org/chart", web::get().to(super::chart::chart_page))
         .route("/org/new", web::get().to(units::new_unit_form))
         .route("/org/new", web::post().to(units::create_unit))
         .route("/people", web::get().to(people::people_list))
