@@ -31,6 +31,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
             "/retros/{id}/cards/{card}/delete",
             web::post().to(delete_card),
         )
+        .route("/retros/{id}/cards/{card}/edit", web::post().to(edit_card))
         .route("/retros/{id}/cards/{card}/ungroup", web::post().to(ungroup))
         .route("/retros/{id}/groups", web::post().to(group))
         .route("/retros/{id}/votes", web::post().to(vote))
@@ -234,6 +235,17 @@ async fn add_card(
         p.card_body = f.body;
     })
     .await
+}
+
+async fn edit_card(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, i64)>,
+    form: web::Form<CardForm>,
+) -> AppResult<HttpResponse> {
+    let (id, card) = path.into_inner();
+    let done = flow::edit_card(&state, &viewer, id, card, form.into_inner().body).await;
+    after(&state, &viewer, id, done, "card", |_| {}).await
 }
 
 async fn delete_card(

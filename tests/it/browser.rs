@@ -1283,13 +1283,28 @@ async fn every_retro_board_form_works_with_javascript_on() {
     c.execute(
         "[...document.querySelectorAll('#retro-board .sticky.mine')]\
             .find((k) => k.innerText.includes('Too many meetings'))\
-            .querySelector('form button').click();",
+            .querySelector('form[action$=\"/delete\"] button').click();",
         vec![],
     )
     .await
     .unwrap();
     eventually("the card was not taken back", || async {
         count("#retro-board .sticky.mine").await == "2"
+    })
+    .await;
+    // And one rewritten in place.
+    c.execute(
+        "const k = [...document.querySelectorAll('#retro-board .sticky.mine')]\
+            .find((k) => k.innerText.includes('Pairing helped'));\
+         k.querySelector('details').open = true;\
+         k.querySelector('textarea').value = 'Pairing helped a lot';\
+         k.querySelector('.edit-card button').click();",
+        vec![],
+    )
+    .await
+    .unwrap();
+    eventually("the card was not rewritten", || async {
+        board().await.contains("Pairing helped a lot")
     })
     .await;
 
@@ -1372,10 +1387,15 @@ async fn every_retro_board_form_works_with_javascript_on() {
     let page = b.js_text("return document.body.innerText").await;
     // A lone card's topic is named by its column and its words, not its column alone.
     assert!(
-        page.contains("Went well: Pairing helped") || page.contains("Went well: Flaky emulator"),
+        page.contains("Went well: Pairing helped a lot")
+            || page.contains("Went well: Flaky emulator"),
         "{page}"
     );
-    for kept in ["Test devices", "Borrow two test phones", "Pairing helped"] {
+    for kept in [
+        "Test devices",
+        "Borrow two test phones",
+        "Pairing helped a lot",
+    ] {
         assert!(page.contains(kept), "{kept:?} not kept: {page}");
     }
     assert!(

@@ -45,6 +45,20 @@ async fn advance(c: &Client, t: &str, id: i64, phases: &[(&str, &str)]) {
     }
 }
 
+/// The ids of the cards `username` sees on a retro, through the API.
+async fn cards_of(s: &TestServer, username: &str, id: i64) -> Vec<i64> {
+    let (status, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for(username))
+        .await;
+    assert_eq!(status, 200, "{j}");
+    j["cards"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_i64().unwrap())
+        .collect()
+}
+
 async fn page(c: &Client, id: i64) -> String {
     let res = c.get(&format!("/retros/{id}")).await;
     assert_eq!(res.status(), 200);
@@ -147,13 +161,35 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
     );
     assert!(!mine.contains("staging refund"));
     assert!(mine.contains("3 cards written so far, 1 by you"));
+    // One's own card can be rewritten before the reveal; someone else's cannot.
+    let card_id = cards_of(&s, "paula", id).await[0];
+    let edit = format!("/retros/{id}/cards/{card_id}/edit");
+    let res = paula
+        .post_form(
+            &edit,
+            &[
+                ("csrf_token", &pt),
+                ("body", "Pairing on the ledger helped a lot"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = otto
+        .post_form(&edit, &[("csrf_token", &ot), ("body", "Mine now")])
+        .await;
+    assert_eq!(res.status(), 404);
+    let mine = page(&paula, id).await;
+    assert!(
+        mine.contains("Pairing on the ledger helped a lot"),
+        "{mine}"
+    );
     let (status, j) = s
         .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
         .await;
     assert_eq!(status, 200);
     let cards = j["cards"].as_array().unwrap();
     assert_eq!(cards.len(), 1, "{j}");
-    assert_eq!(cards[0]["body"], "Pairing on the ledger helped");
+    assert_eq!(cards[0]["body"], "Pairing on the ledger helped a lot");
     assert_eq!(j["cards_written"], 3);
     let (_, j) = s
         .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("rita"))
@@ -168,6 +204,10 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
     );
 
     advance(&paula, &pt, id, &[("write", "reveal")]).await;
+    let res = paula
+        .post_form(&edit, &[("csrf_token", &pt), ("body", "After the reveal")])
+        .await;
+    assert_eq!(res.status(), 409, "cards are changed while writing only");
     let all = page(&otto, id).await;
     assert!(all.contains("Deploys got slower since May"));
     assert!(all.contains("Pairing on the ledger helped"));

@@ -138,6 +138,33 @@ pub async fn add_card(
     .await
 }
 
+/// Rewrites one's own card while writing (before the reveal, nobody else has read it).
+pub async fn edit_card(
+    state: &AppState,
+    viewer: &Viewer,
+    id: i64,
+    card: i64,
+    body: String,
+) -> AppResult<()> {
+    act(state, viewer, id, move |c, retro, seat| {
+        in_phase(
+            retro,
+            retro.phase.accepts_cards(),
+            "Cards are changed while writing, before the reveal.",
+        )?;
+        let (cards, _, _) = repo::board(c, retro.id)?;
+        match cards.iter().find(|k| k.id == card) {
+            Some(k) if seat.wrote(k) => {
+                let (_, body) = check_card(retro, &k.column.to_string(), &body)
+                    .map_err(AppError::Validation)?;
+                repo::edit_card(c, retro.id, card, &body)
+            }
+            _ => Err(AppError::NotFound),
+        }
+    })
+    .await
+}
+
 /// Takes back one's own card while writing.
 pub async fn delete_card(state: &AppState, viewer: &Viewer, id: i64, card: i64) -> AppResult<()> {
     act(state, viewer, id, move |c, retro, seat| {

@@ -22,7 +22,8 @@ mod board;
 mod forms;
 
 pub use board::{
-    CARD_MAX, add_action, add_card, check_card, delete_card, group, move_to, review, ungroup, vote,
+    CARD_MAX, add_action, add_card, check_card, delete_card, edit_card, group, move_to, review,
+    ungroup, vote,
 };
 pub use forms::{ActionForm, NewForm, create};
 

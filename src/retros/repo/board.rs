@@ -99,6 +99,18 @@ pub fn add_card(
         .get_result(conn)?)
 }
 
+/// Changes the text of a card (its writer, while writing).
+pub fn edit_card(conn: &mut AnyConnection, retro_id: i64, card: i64, body: &str) -> AppResult<()> {
+    diesel::update(
+        retro_cards::table
+            .filter(retro_cards::retro_id.eq(retro_id))
+            .filter(retro_cards::id.eq(card)),
+    )
+    .set(retro_cards::body.eq(body))
+    .execute(conn)?;
+    Ok(())
+}
+
 pub fn delete_card(conn: &mut AnyConnection, retro_id: i64, card: i64) -> AppResult<()> {
     diesel::delete(retro_votes::table.filter(retro_votes::card_id.eq(card))).execute(conn)?;
     diesel::delete(

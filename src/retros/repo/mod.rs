@@ -29,7 +29,8 @@ mod search;
 
 pub use actions::{add_action, earlier_of_squad, open_items_of, review_item, reviews};
 pub use board::{
-    GroupTarget, Writer, add_card, add_vote, board, delete_card, group_cards, remove_vote, ungroup,
+    GroupTarget, Writer, add_card, add_vote, board, delete_card, edit_card, group_cards,
+    remove_vote, ungroup,
 };
 pub use search::{count_closed, ids_after, ids_of_squads, records};
 
