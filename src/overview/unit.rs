@@ -162,14 +162,8 @@ pub fn unit_page(
         links: stored_links(&unit.links),
         tribe: tribe.map(UnitRef::of),
         related,
-        people_count: match kind {
-            UnitKind::Tribe => s.people_in_tribe(unit.id).len(),
-            _ => s.people_in(unit.id).len(),
-        },
-        tribe_people: match kind {
-            UnitKind::Tribe => tribe_people(s, &unit),
-            _ => vec![],
-        },
+        people_count: people_count(s, &unit),
+        tribe_people: tribe_people(s, &unit),
         current,
         former,
         warnings: warning_views(s, &unit_warnings),
@@ -211,9 +205,20 @@ pub fn unit_page(
     }
 }
 
+/// How many people a unit has: a tribe counts everyone in it, as `/org` does.
+fn people_count(s: &Snapshot, unit: &Unit) -> usize {
+    match unit.kind() {
+        UnitKind::Tribe => s.people_in_tribe(unit.id).len(),
+        _ => s.people_in(unit.id).len(),
+    }
+}
+
 /// Everyone in a tribe, by name, with the units of the tribe each is in (the tribe itself
 /// last): the people `/org` counts for it.
 fn tribe_people(s: &Snapshot, tribe: &Unit) -> Vec<(PersonRef, String)> {
+    if tribe.kind() != UnitKind::Tribe {
+        return vec![];
+    }
     let mut units_of: HashMap<PersonId, Vec<&str>> = HashMap::new();
     for u in s.units_of_tribe(tribe.id).chain([tribe]) {
         for m in s.memberships_of(u.id) {

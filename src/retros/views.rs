@@ -238,6 +238,36 @@ impl CardView {
     }
 }
 
+/// The topics of the board, each with its heading, cards, dots and lesson link.
+fn topic_rows(page: &Page, org: &OrgView, squad_slug: &str) -> Vec<TopicRow> {
+    let r = &page.retro;
+    let card_view = |c: &Card| CardView::of(c, page, org);
+    page.board
+        .topics
+        .iter()
+        .map(|t| TopicRow {
+            key: t.topic.key(),
+            group: match t.topic {
+                Topic::Group(g) => Some(g),
+                Topic::Card(_) => None,
+            },
+            title: t.title.clone(),
+            heading: t.title.clone().unwrap_or_else(|| {
+                t.cards
+                    .first()
+                    .map(|k| {
+                        lone_heading(r.columns.get(k.column).map_or("", String::as_str), &k.body)
+                    })
+                    .unwrap_or_default()
+            }),
+            cards: t.cards.iter().map(card_view).collect(),
+            votes: t.votes,
+            mine: t.mine,
+            lesson_url: lesson_url(page, t.topic, squad_slug),
+        })
+        .collect()
+}
+
 /// A lone card's topic heading: its column and its first words ("Went well: Pairing
 /// helped…"), cut at a word within about 60 characters.
 fn lone_heading(column: &str, body: &str) -> String {
@@ -357,34 +387,7 @@ impl ShowPage {
                     cards: cards.iter().map(card_view).collect(),
                 })
                 .collect(),
-            topics: page
-                .board
-                .topics
-                .iter()
-                .map(|t| TopicRow {
-                    key: t.topic.key(),
-                    group: match t.topic {
-                        Topic::Group(g) => Some(g),
-                        Topic::Card(_) => None,
-                    },
-                    title: t.title.clone(),
-                    heading: t.title.clone().unwrap_or_else(|| {
-                        t.cards
-                            .first()
-                            .map(|k| {
-                                lone_heading(
-                                    r.columns.get(k.column).map_or("", String::as_str),
-                                    &k.body,
-                                )
-                            })
-                            .unwrap_or_default()
-                    }),
-                    cards: t.cards.iter().map(card_view).collect(),
-                    votes: t.votes,
-                    mine: t.mine,
-                    lesson_url: lesson_url(&page, t.topic, &squad_slug),
-                })
-                .collect(),
+            topics: topic_rows(&page, org, &squad_slug),
             written: page.board.written,
             written_by_me: page.board.written_by_me,
             votes_cast: page.board.votes_cast,
