@@ -118,25 +118,11 @@ mod tests {
     use crate::org::unit_repo::PersonBrief;
 
     fn person(id: i64) -> PersonBrief {
-        PersonBrief {
-            id: PersonId(id),
-            username: format!("p{id}"),
-            display_name: format!("Person {id}"),
-            discipline: String::new(),
-            title: String::new(),
-            disabled: false,
-        }
+        PersonBrief::for_test(id)
     }
 
     fn m(id: i64, person: i64, unit: i64, role: Role) -> Membership {
-        Membership {
-            id,
-            person_id: PersonId(person),
-            unit_id: UnitId(unit),
-            role: role.as_str().into(),
-            start_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default(),
-            end_date: None,
-        }
+        Membership::for_test(id, person, unit, role)
     }
 
     #[test]

@@ -378,32 +378,17 @@ pub fn warnings_for_person(all: &[Warning], person_id: PersonId) -> Vec<Warning>
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::NaiveDate;
 
     fn unit(id: i64, kind: UnitKind, tribe: Option<i64>) -> Unit {
         Unit::for_test(id, kind, tribe)
     }
 
     fn person(id: i64) -> PersonBrief {
-        PersonBrief {
-            id: PersonId(id),
-            username: format!("p{id}"),
-            display_name: format!("Person {id}"),
-            discipline: String::new(),
-            title: String::new(),
-            disabled: false,
-        }
+        PersonBrief::for_test(id)
     }
 
     fn m(id: i64, person: i64, unit: i64, role: Role) -> Membership {
-        Membership {
-            id,
-            person_id: PersonId(person),
-            unit_id: UnitId(unit),
-            role: role.as_str().into(),
-            start_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
-            end_date: None,
-        }
+        Membership::for_test(id, person, unit, role)
     }
 
     #[test]

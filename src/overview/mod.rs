@@ -3,6 +3,7 @@
 //! below them depends on no feature (ARCHITECTURE.md, "Layers"). Each reads the features
 //! through their model and service functions, in one trip to the database.
 
+pub mod happening;
 pub mod person;
 pub mod unit;
 

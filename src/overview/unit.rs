@@ -69,7 +69,7 @@ pub struct UnitPage {
     /// Open action items of the squad (or the tribe's squads), overdue first.
     pub actions: Vec<crate::action_items::flow::ActionView>,
     /// The squad's running retros and open health checks.
-    pub happening: Vec<Happening>,
+    pub happening: Vec<super::happening::Happening>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -85,44 +85,7 @@ pub struct UnitData {
     /// Open action items owned by the squad (or the tribe's squads), overdue first.
     pub actions: Vec<Listed>,
     /// A squad's retros and health checks still open, for a signed-in viewer to join.
-    pub happening: Vec<Happening>,
-}
-
-/// A squad's retro or health check that is still open: what it is, where to join it.
-#[derive(Debug, Clone)]
-pub struct Happening {
-    pub what: String,
-    pub detail: String,
-    pub url: String,
-}
-
-/// The squad's running retros and open health checks, newest first.
-fn happening(
-    c: &mut crate::db::AnyConnection,
-    retros: &crate::retros::flow::RetroCache,
-    squad: UnitId,
-) -> AppResult<Vec<Happening>> {
-    let mut out: Vec<Happening> = crate::retros::flow::all(c, retros)?
-        .iter()
-        .filter(|r| r.squad_id == squad && !r.closed())
-        .map(|r| Happening {
-            what: format!("Retro: {}", r.title),
-            detail: format!("{} phase, {}", r.phase.label(), r.held_on),
-            url: format!("/retros/{}", r.id),
-        })
-        .collect();
-    out.reverse();
-    out.extend(
-        crate::health::repo::sessions_of(c, &[squad])?
-            .into_iter()
-            .filter(|s| !s.closed())
-            .map(|s| Happening {
-                what: "Health check".into(),
-                detail: format!("open for votes, {}", s.held_on),
-                url: format!("/health/{}", s.id),
-            }),
-    );
-    Ok(out)
+    pub happening: Vec<super::happening::Happening>,
 }
 
 pub fn unit_page(
@@ -385,7 +348,7 @@ async fn unit_data(
             };
             // Open retros and health checks are for the signed-in to join.
             let happening = match (kind, &me) {
-                (UnitKind::Squad, Some(_)) => happening(c, &retros, unit.id)?,
+                (UnitKind::Squad, Some(_)) => super::happening::happening(c, &retros, unit.id)?,
                 _ => vec![],
             };
             let data = UnitData {

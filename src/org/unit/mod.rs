@@ -308,6 +308,19 @@ pub struct Membership {
 }
 
 impl Membership {
+    /// A current membership since 2025-01-01, for unit tests of the rules.
+    #[cfg(test)]
+    pub fn for_test(id: i64, person: i64, unit: i64, role: Role) -> Membership {
+        Membership {
+            id,
+            person_id: PersonId(person),
+            unit_id: UnitId(unit),
+            role: role.as_str().into(),
+            start_date: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap_or_default(),
+            end_date: None,
+        }
+    }
+
     pub fn role(&self) -> Role {
         Role::parse(&self.role).unwrap_or(Role::Member)
     }

@@ -40,6 +40,21 @@ pub struct PersonBrief {
     pub disabled: bool,
 }
 
+impl PersonBrief {
+    /// `p{id}`, "Person {id}", for unit tests of the rules.
+    #[cfg(test)]
+    pub fn for_test(id: i64) -> PersonBrief {
+        PersonBrief {
+            id: PersonId(id),
+            username: format!("p{id}"),
+            display_name: format!("Person {id}"),
+            discipline: String::new(),
+            title: String::new(),
+            disabled: false,
+        }
+    }
+}
+
 /// What a slug leads to: the unit, or the unit's new address after a rename.
 pub enum Lookup {
     /// Boxed: a unit is large next to an address.

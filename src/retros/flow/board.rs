@@ -7,7 +7,7 @@ use crate::action_items::model::ActionInput;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::retros::model::{Phase, Retro, Seat, Topic, Verdict, may_vote};
+use crate::retros::model::{Card, Phase, Retro, Seat, Topic, Verdict, may_vote};
 use crate::retros::repo::{self, GroupTarget, Writer};
 use crate::state::AppState;
 
@@ -147,20 +147,16 @@ pub async fn edit_card(
     body: String,
 ) -> AppResult<()> {
     act(state, viewer, id, move |c, retro, seat| {
-        in_phase(
+        let k = own_card(
+            c,
             retro,
-            retro.phase.accepts_cards(),
+            seat,
+            card,
             "Cards are changed while writing, before the reveal.",
         )?;
-        let (cards, _, _) = repo::board(c, retro.id)?;
-        match cards.iter().find(|k| k.id == card) {
-            Some(k) if seat.wrote(k) => {
-                let (_, body) = check_card(retro, &k.column.to_string(), &body)
-                    .map_err(AppError::Validation)?;
-                repo::edit_card(c, retro.id, card, &body)
-            }
-            _ => Err(AppError::NotFound),
-        }
+        let (_, body) =
+            check_card(retro, &k.column.to_string(), &body).map_err(AppError::Validation)?;
+        repo::edit_card(c, retro.id, card, &body)
     })
     .await
 }
@@ -168,18 +164,27 @@ pub async fn edit_card(
 /// Takes back one's own card while writing.
 pub async fn delete_card(state: &AppState, viewer: &Viewer, id: i64, card: i64) -> AppResult<()> {
     act(state, viewer, id, move |c, retro, seat| {
-        in_phase(
-            retro,
-            retro.phase.accepts_cards(),
-            "Cards are taken back while writing.",
-        )?;
-        let (cards, _, _) = repo::board(c, retro.id)?;
-        match cards.iter().find(|k| k.id == card) {
-            Some(k) if seat.wrote(k) => repo::delete_card(c, retro.id, card),
-            _ => Err(AppError::NotFound),
-        }
+        own_card(c, retro, seat, card, "Cards are taken back while writing.")?;
+        repo::delete_card(c, retro.id, card)
     })
     .await
+}
+
+/// The viewer's own card `card`, while the retro is in its writing phase (`not_now` says
+/// why not otherwise); anyone else's card is not found.
+fn own_card(
+    c: &mut AnyConnection,
+    retro: &Retro,
+    seat: &Seat,
+    card: i64,
+    not_now: &str,
+) -> AppResult<Card> {
+    in_phase(retro, retro.phase.accepts_cards(), not_now)?;
+    let (cards, _, _) = repo::board(c, retro.id)?;
+    cards
+        .into_iter()
+        .find(|k| k.id == card && seat.wrote(k))
+        .ok_or(AppError::NotFound)
 }
 
 /// Cards (of this retro) into a new group titled `title`, or into the group `into`.
