@@ -9,10 +9,15 @@ document.addEventListener("DOMContentLoaded", () => {
   // form is sent as it is. Runs before any other submit handler (capture).
   document.addEventListener("submit", (e) => {
     const ask = e.submitter && e.submitter.dataset.confirm;
-    if (ask && !window.confirm(ask)) {
+    if (!ask) return;
+    if (!window.confirm(ask)) {
       e.preventDefault();
       e.stopImmediatePropagation();
+      return;
     }
+    // Answered here: the server need not ask again.
+    const confirmed = e.target.querySelector("input[name=confirmed]");
+    if (confirmed) confirmed.value = "1";
   }, true);
 
   // Select a freshly created API token on click, so it is easy to copy.

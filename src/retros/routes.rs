@@ -195,6 +195,9 @@ struct PhaseForm {
     /// The phase the facilitator saw: a double click does not skip a phase.
     #[serde(default)]
     from: String,
+    /// "1" once the facilitator confirmed a step that cannot be undone.
+    #[serde(default)]
+    confirmed: String,
 }
 
 async fn phase(
@@ -207,6 +210,22 @@ async fn phase(
     let to = Phase::parse(&form.to)
         .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a phase.", form.to)))?;
     let seen = Phase::parse(&form.from);
+    // The reveal and the close cannot be undone: asked once more (the script asks in a
+    // dialog and sends the answer; without it, the page asks).
+    let for_good = matches!(
+        (seen, to),
+        (Some(Phase::Write), Phase::Reveal) | (_, Phase::Close)
+    );
+    if for_good && form.confirmed != "1" {
+        return board(
+            &state,
+            &viewer,
+            id,
+            |p| p.confirm = Some(to),
+            StatusCode::OK,
+        )
+        .await;
+    }
     let done = flow::move_to(&state, &viewer, id, to, seen)
         .await
         .map(|_| ());

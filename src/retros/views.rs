@@ -217,6 +217,9 @@ pub struct ShowPage {
     pub errors: FieldErrors,
     pub card_column: String,
     pub card_body: String,
+    /// A step that cannot be undone (the reveal, the close), asked for once more: shown as a
+    /// question with its own button, which is how the page confirms without JavaScript.
+    pub confirm: Option<Phase>,
     pub group_title: String,
     pub action: ActionForm,
 }
@@ -406,6 +409,7 @@ impl ShowPage {
             errors: FieldErrors::new(),
             card_column: String::new(),
             card_body: String::new(),
+            confirm: None,
             group_title: String::new(),
             action: ActionForm::default(),
             shell,

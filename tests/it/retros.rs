@@ -33,7 +33,12 @@ async fn advance(c: &Client, t: &str, id: i64, phases: &[(&str, &str)]) {
         let res = c
             .post_form(
                 &format!("/retros/{id}/phase"),
-                &[("csrf_token", t), ("from", from), ("to", to)],
+                &[
+                    ("csrf_token", t),
+                    ("from", from),
+                    ("to", to),
+                    ("confirmed", "1"),
+                ],
             )
             .await;
         assert_eq!(
@@ -203,6 +208,22 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
         res.status()
     );
 
+    // The reveal cannot be undone: without JavaScript the page asks first, and nothing
+    // moves until the facilitator says yes.
+    let res = paula
+        .post_form(
+            &format!("/retros/{id}/phase"),
+            &[("csrf_token", &pt), ("from", "write"), ("to", "reveal")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let asked = res.text().await.unwrap();
+    assert!(asked.contains("Reveal every card to everyone? This cannot be undone."));
+    assert!(asked.contains(r#"<input type="hidden" name="confirmed" value="1"><button type="submit" name="to" value="reveal">Yes, reveal</button>"#));
+    assert!(
+        !page(&otto, id).await.contains("Deploys got slower"),
+        "not revealed yet"
+    );
     advance(&paula, &pt, id, &[("write", "reveal")]).await;
     let res = paula
         .post_form(&edit, &[("csrf_token", &pt), ("body", "After the reveal")])
