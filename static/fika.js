@@ -42,6 +42,22 @@ document.addEventListener("DOMContentLoaded", () => {
     if ([...select.options].some((o) => o.value === key)) select.value = key;
   });
 
+  // A long list of checkboxes gets a box that narrows it as you type (without JavaScript
+  // the whole list shows, and the box stays hidden).
+  document.querySelectorAll(".checklist").forEach((list) => {
+    const filter = list.querySelector(".checklist-filter");
+    if (!filter) return;
+    filter.hidden = false;
+    filter.addEventListener("input", () => {
+      const q = filter.value.trim().toLowerCase();
+      list.querySelectorAll(".checklist-items label").forEach((label) => {
+        label.hidden = q !== "" && !label.textContent.toLowerCase().includes(q);
+      });
+    });
+    // Enter in the filter must not send the form.
+    filter.addEventListener("keydown", (e) => { if (e.key === "Enter") e.preventDefault(); });
+  });
+
   // Live preview: the server renders (the same sanitizer as the page itself), shortly after
   // the user stops typing. Without JavaScript the Preview button does the same.
   document.querySelectorAll("textarea[data-preview]").forEach((area) => {

@@ -134,6 +134,12 @@ impl Browser {
         }
     }
 
+    /// Types into the element `css` finds, as a person would.
+    async fn type_live_css(&self, css: &str, text: &str) {
+        let field = self.client.find(Locator::Css(css)).await.unwrap();
+        field.send_keys(text).await.unwrap();
+    }
+
     /// Clicks the element, finding it again when the page replaced it between the find and
     /// the click (live pages swap their parts while a test works in them).
     async fn click(&self, css: &str) {
@@ -800,13 +806,15 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
     };
     fill("title", "Search suggestions empty for an hour").await;
     set("severity", "SEV3").await;
-    // Choose the squad as a person would in the list.
-    c.execute(
-        "const o = document.querySelector(\"[name=squads] option[value=search]\"); o.selected = true;",
-        vec![],
-    )
-    .await
-    .unwrap();
+    // Find the squad in the list by typing, and tick it, as a person would.
+    browser.type_live_css(".checklist-filter", "sear").await;
+    assert_eq!(
+        browser
+            .js_text("return [...document.querySelectorAll('.checklist-items label')].filter((l) => !l.hidden).map((l) => l.textContent.trim()).join(',')")
+            .await,
+        "Search (Discovery)"
+    );
+    browser.click("[name=squads][value=search]").await;
     // The zone starts at the browser's own offset (JavaScript), not silently at UTC.
     let zone = browser
         .js_text("return document.querySelector('[name=zone]').value")
