@@ -340,6 +340,8 @@ async fn starts_joins_and_votes_come_to_one_outcome(b: Backend) {
                 ("csrf_token", pt.clone()),
                 ("from", from.into()),
                 ("to", to.into()),
+                // The facilitator answered "yes" to the reveal's question.
+                ("confirmed", "1".into()),
             ],
         )
     };
