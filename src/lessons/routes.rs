@@ -15,7 +15,7 @@ use crate::ids::PersonId;
 use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
-use crate::revisions::views::{DiffPage, Merged};
+use crate::revisions::views::{DiffPage, Merged, MergedQuery, after_save};
 use crate::site::forms::{Pairs, date_param};
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
@@ -267,25 +267,14 @@ async fn render_show(
     })
 }
 
-/// `?merged={base}`: the save that led here merged someone else's edit into the viewer's.
-#[derive(Deserialize)]
-struct ShowQuery {
-    #[serde(default)]
-    merged: Option<String>,
-}
-
 async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
-    q: web::Query<ShowQuery>,
+    q: web::Query<MergedQuery>,
 ) -> AppResult<HttpResponse> {
     let l = live(&state, id.into_inner()).await?;
-    let merged = Merged::of(
-        q.merged.as_deref().and_then(|m| m.parse().ok()),
-        l.revision,
-        &l.url(),
-    );
+    let merged = q.notice(l.revision, &l.url());
     render_show(&state, &viewer, l, None, merged).await
 }
 
@@ -364,14 +353,7 @@ async fn save(
         Saved::Ok {
             saved: lesson,
             merged,
-        } => {
-            let url = if merged {
-                format!("{}?merged={base}", lesson.url())
-            } else {
-                lesson.url()
-            };
-            Ok(see_other(&url))
-        }
+        } => Ok(see_other(&after_save(&lesson.url(), merged, base))),
         Saved::Conflict {
             current,
             conflicted,

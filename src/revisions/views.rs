@@ -19,6 +19,35 @@ pub struct DiffPage {
     pub lines: Vec<Option<DiffLine>>,
 }
 
+/// `?merged={base}` on a document's page: the save that led there merged someone else's edit
+/// into the viewer's. Read by the show routes of pages and lessons.
+#[derive(Debug, Default, serde::Deserialize)]
+pub struct MergedQuery {
+    #[serde(default)]
+    merged: Option<String>,
+}
+
+impl MergedQuery {
+    /// The notice for a document now at revision `saved`, at `url`.
+    pub fn notice(&self, saved: i32, url: &str) -> Option<Merged> {
+        Merged::of(
+            self.merged.as_deref().and_then(|m| m.parse().ok()),
+            saved,
+            url,
+        )
+    }
+}
+
+/// Where a save sends the editor: the document, with `?merged={base}` when someone else's
+/// edit since `base` was merged in (the page then says so).
+pub fn after_save(url: &str, merged: bool, base: i32) -> String {
+    if merged {
+        format!("{url}?merged={base}")
+    } else {
+        url.to_string()
+    }
+}
+
 /// After a save that merged someone else's edit in (`?merged={base}` on the document's
 /// page): which revisions came in between, and the two diffs worth reading.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -16,6 +16,7 @@ use crate::pages::render::render;
 use crate::pages::repo::{self, Saved};
 use crate::pages::views::EditPage;
 use crate::revisions::merge::OnStale;
+use crate::revisions::views::after_save;
 use crate::site::forms::Pairs;
 use crate::site::views::see_other;
 use crate::site::views::{Shell, html, html_with_status};
@@ -198,14 +199,7 @@ pub(super) async fn save(
         Ok(Saved::Ok {
             saved: page,
             merged,
-        }) => {
-            let url = if merged {
-                format!("{}?merged={base}", page.url())
-            } else {
-                page.url()
-            };
-            Ok(see_other(&url))
-        }
+        }) => Ok(see_other(&after_save(&page.url(), merged, base))),
         Ok(Saved::Conflict {
             current,
             conflicted,

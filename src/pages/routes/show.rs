@@ -13,7 +13,7 @@ use crate::pages::model;
 use crate::pages::render::{PageParts, Renderer};
 use crate::pages::repo::{self, Lookup};
 use crate::pages::views::{ListPage, ShowPage};
-use crate::revisions::views::Merged;
+use crate::revisions::views::{Merged, MergedQuery};
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
 
@@ -52,20 +52,12 @@ pub(super) async fn list(
     })
 }
 
-/// `?merged={base}`: the save that led here merged someone else's edit into the viewer's.
-#[derive(Deserialize)]
-pub(super) struct ShowQuery {
-    #[serde(default)]
-    merged: Option<String>,
-}
-
 pub(super) async fn show(
     state: web::Data<AppState>,
     viewer: Viewer,
     slug: web::Path<String>,
-    q: web::Query<ShowQuery>,
+    q: web::Query<MergedQuery>,
 ) -> AppResult<HttpResponse> {
-    let merged_from = q.merged.as_deref().and_then(|m| m.parse().ok());
     let slug = slug.into_inner();
     let (renderer, admin) = (Renderer::of(&state)?, viewer.is_admin());
     // One trip to the blocking pool: the page and, from the cache, everything it shows.
@@ -82,7 +74,7 @@ pub(super) async fn show(
         .await?;
     match found {
         Ok((page, parts)) => {
-            let merged = Merged::of(merged_from, page.revision, &page.url());
+            let merged = q.notice(page.revision, &page.url());
             show_page(&state, &viewer, page, parts, None, merged).await
         }
         Err(new_slug) => Ok(HttpResponse::MovedPermanently()
