@@ -92,6 +92,18 @@ impl Phase {
         to_i == from + 1 || (to_i + 1 == from && to != Phase::Write)
     }
 
+    /// The question to ask before moving from `from` to `to` when that cannot be undone
+    /// (revealing the cards written, closing the retro); None for every other move.
+    pub fn question(from: Option<Phase>, to: Phase) -> Option<&'static str> {
+        match (from, to) {
+            (Some(Phase::Write), Phase::Reveal) => {
+                Some("Reveal every card to everyone? This cannot be undone.")
+            }
+            (_, Phase::Close) => Some("Close the retro? Its board is then kept as it is."),
+            _ => None,
+        }
+    }
+
     /// Cards are written in the write phase only.
     pub fn accepts_cards(self) -> bool {
         self == Phase::Write

@@ -210,21 +210,13 @@ async fn phase(
     let to = Phase::parse(&form.to)
         .ok_or_else(|| AppError::BadRequest(format!("{:?} is not a phase.", form.to)))?;
     let seen = Phase::parse(&form.from);
-    // The reveal and the close cannot be undone: asked once more (the script asks in a
-    // dialog and sends the answer; without it, the page asks).
-    let for_good = matches!(
-        (seen, to),
-        (Some(Phase::Write), Phase::Reveal) | (_, Phase::Close)
-    );
-    if for_good && form.confirmed != "1" {
-        return board(
-            &state,
-            &viewer,
-            id,
-            |p| p.confirm = Some(to),
-            StatusCode::OK,
-        )
-        .await;
+    // A step that cannot be undone is asked once more (the script asks in a dialog and
+    // sends the answer; without it, the page asks).
+    if let Some(question) = Phase::question(seen, to)
+        && form.confirmed != "1"
+    {
+        let ask = move |p: &mut ShowPage| p.confirm = Some((to, question));
+        return board(&state, &viewer, id, ask, StatusCode::OK).await;
     }
     let done = flow::move_to(&state, &viewer, id, to, seen)
         .await

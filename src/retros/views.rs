@@ -219,7 +219,9 @@ pub struct ShowPage {
     pub card_body: String,
     /// A step that cannot be undone (the reveal, the close), asked for once more: shown as a
     /// question with its own button, which is how the page confirms without JavaScript.
-    pub confirm: Option<Phase>,
+    pub confirm: Option<(Phase, &'static str)>,
+    /// The question the facilitator's "next" button asks first, if any.
+    pub next_question: Option<&'static str>,
     pub group_title: String,
     pub action: ActionForm,
 }
@@ -359,6 +361,7 @@ impl ShowPage {
         let squad = org.snap.unit(r.squad_id);
         let squad_slug = squad.map(|u| u.slug.clone()).unwrap_or_default();
         let current = Phase::ALL.iter().position(|p| *p == r.phase).unwrap_or(0);
+        let next = r.phase.next().filter(|p| r.phase.may_become(*p));
         ShowPage {
             id: r.id,
             url: r.url(),
@@ -374,7 +377,7 @@ impl ShowPage {
             steps: phase_steps(current),
             signed_in,
             facilitates,
-            next: r.phase.next().filter(|p| r.phase.may_become(*p)),
+            next,
             back: Phase::ALL
                 .get(current.wrapping_sub(1))
                 .copied()
@@ -410,6 +413,7 @@ impl ShowPage {
             card_column: String::new(),
             card_body: String::new(),
             confirm: None,
+            next_question: next.and_then(|n| Phase::question(Some(r.phase), n)),
             group_title: String::new(),
             action: ActionForm::default(),
             shell,
