@@ -111,11 +111,6 @@ async fn save(
     let parsed = form.parse(&org, me);
     let wanted = wanted_status(status, old.as_ref().map_or(Status::Draft, |p| p.status));
     let (input, to) = match (parsed, wanted) {
-        // Refused before anything is saved: the body is applied whole or not at all.
-        (Ok(i), Ok(Some(Status::Review))) if i.ongoing().is_some() => {
-            let e: FieldErrors = i.ongoing().map(|why| ("status", why)).into_iter().collect();
-            return Ok(invalid(e));
-        }
         (Ok(i), Ok(s)) => (i, s),
         (Err(mut e), w) => {
             e.extend(w.err().unwrap_or_default());
@@ -123,6 +118,14 @@ async fn save(
         }
         (_, Err(e)) => return Ok(invalid(e)),
     };
+    // Refused before anything is saved: the body is applied whole or not at all.
+    if to == Some(Status::Review)
+        && let Some(why) = input.ongoing()
+    {
+        return Ok(invalid(
+            [("status", why)].into_iter().collect::<FieldErrors>(),
+        ));
+    }
     let created = old.is_none();
     let mut pm = match store(state, &org, viewer, old.as_ref(), input).await? {
         Ok(pm) => pm,

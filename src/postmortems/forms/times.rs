@@ -31,10 +31,13 @@ impl Zone {
             .strip_prefix("UTC")
             .or_else(|| s.strip_prefix("utc"))
             .unwrap_or(s);
-        let (sign, digits) = match s2.as_bytes().first() {
-            Some(b'+') => (1, &s2[1..]),
-            Some(b'-') | Some(0xe2) => (-1, s2.trim_start_matches(['-', '\u{2212}'])),
-            _ => return Err(bad()),
+        // A minus sign may be the typographic one (U+2212), as some systems print offsets.
+        let (sign, digits) = if let Some(d) = s2.strip_prefix('+') {
+            (1, d)
+        } else if let Some(d) = s2.strip_prefix(['-', '\u{2212}']) {
+            (-1, d)
+        } else {
+            return Err(bad());
         };
         let (h, m) = match digits.split_once(':') {
             Some((h, m)) => (h, m),
@@ -255,6 +258,7 @@ mod tests {
         assert_eq!(Zone::parse("UTC+2").unwrap().label(), "UTC+02:00");
         assert!(Zone::parse("+05:17").is_err());
         assert!(Zone::parse("CET").is_err());
+        assert_eq!(Zone::parse("\u{2212}05:00").unwrap().key(), "-05:00");
         assert_eq!(Zone::choices("+01:00").iter().filter(|c| c.2).count(), 1);
     }
 
