@@ -56,6 +56,7 @@ pub fn state(
         .with_shared(summaries.clone())
         .with(crate::action_items::flow::ItemCache::default())
         .with_shared(retros.clone())
+        .with(crate::retros::presence::Presence::default())
         .with(crate::action_items::flow::ItemSources(vec![
             Box::new(crate::postmortems::flow::ItemsFrom(summaries)),
             Box::new(crate::retros::flow::ItemsFrom(retros)),

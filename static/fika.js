@@ -283,6 +283,8 @@ document.addEventListener("DOMContentLoaded", () => {
     const url = live.dataset.liveRetro;
     let version = Number(live.dataset.version);
     let phase = live.dataset.phase;
+    // Who the page shows as here: the server answers 204 only while nobody came or left.
+    let here = live.dataset.here || "";
     let busy = false;
     // Replaces the head and the board (and the forms, when the phase changed or after one of
     // ours was sent), keeping ticked cards ticked. False when `html` is not a board.
@@ -306,6 +308,8 @@ document.addEventListener("DOMContentLoaded", () => {
         if (ticked.has(c.value)) c.checked = true;
       });
       version = v;
+      here = next.dataset.here || "";
+      live.dataset.here = here;
       phase = next.dataset.phase;
       live.dataset.version = String(v);
       live.dataset.phase = phase;
@@ -341,7 +345,7 @@ document.addEventListener("DOMContentLoaded", () => {
     });
     const poll = () => {
       if (busy) { setTimeout(poll, 1000); return; }
-      fetch(url + "?v=" + version, { credentials: "same-origin", cache: "no-store" })
+      fetch(url + "?v=" + version + "&here=" + encodeURIComponent(here), { credentials: "same-origin", cache: "no-store" })
         .then((r) => (r.status === 200 ? r.text().then((html) => { if (!busy) apply(html, false); }) : null))
         .catch(() => {})
         .finally(() => setTimeout(poll, 1000));

@@ -165,10 +165,10 @@ pub fn add(
     kind: &str,
     source_id: i64,
     item: &ActionInput,
-) -> AppResult<()> {
+) -> AppResult<i64> {
     let now: NaiveDateTime = Utc::now().naive_utc();
     let position = of_source(conn, kind, source_id)?.len() as i32;
-    diesel::insert_into(action_items::table)
+    Ok(diesel::insert_into(action_items::table)
         .values((
             action_items::source_kind.eq(kind),
             action_items::source_id.eq(source_id),
@@ -185,8 +185,8 @@ pub fn add(
             action_items::created_at.eq(now),
             action_items::updated_at.eq(now),
         ))
-        .execute(conn)?;
-    Ok(())
+        .returning(action_items::id)
+        .get_result(conn)?)
 }
 
 /// Closes or reopens one item. The change is logged against its source, whose pages and

@@ -72,6 +72,7 @@ pub const TABLES: &[&str] = &[
     "retro_cards",
     "retro_votes",
     "retro_reviews",
+    "retro_action_topics",
     "health_indicators",
     "health_sessions",
     "health_votes",

@@ -380,6 +380,7 @@ diesel::table! {
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        hide_votes -> Bool,
     }
 }
 
@@ -417,6 +418,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    retro_action_topics (action_id) {
+        action_id -> BigInt,
+        retro_id -> BigInt,
+        topic -> Text,
+    }
+}
+
+diesel::table! {
     retro_reviews (retro_id, action_id) {
         retro_id -> BigInt,
         action_id -> BigInt,
@@ -443,6 +452,7 @@ diesel::table! {
         facilitator_id -> BigInt,
         closed_at -> Nullable<Timestamp>,
         created_at -> Timestamp,
+        hide_votes -> Bool,
     }
 }
 
@@ -578,6 +588,7 @@ diesel::joinable!(retros -> units (squad_id));
 diesel::joinable!(retro_groups -> retros (retro_id));
 diesel::joinable!(retro_cards -> retros (retro_id));
 diesel::joinable!(retro_votes -> retros (retro_id));
+diesel::joinable!(retro_action_topics -> retros (retro_id));
 diesel::joinable!(health_sessions -> units (squad_id));
 diesel::joinable!(health_votes -> health_sessions (session_id));
 diesel::joinable!(health_votes -> health_indicators (indicator_id));
@@ -597,6 +608,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     retro_groups,
     retro_cards,
     retro_votes,
+    retro_action_topics,
     retro_reviews,
     health_indicators,
     health_sessions,

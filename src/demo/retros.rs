@@ -26,6 +26,9 @@ struct DemoRetroAction {
     pub owner: Option<usize>,
     /// Due date in days after the retro.
     pub due_in_days: i64,
+    /// The index of the group (in `groups`) the item is about.
+    #[serde(default)]
+    pub topic: Option<usize>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -89,8 +92,8 @@ pub fn load(conn: &mut AnyConnection) -> AppResult<usize> {
             // Today's retro is still running.
             continue;
         }
-        board(conn, d, &team, &retro)?;
-        let items = close(conn, d, &team, &retro, held_on)?;
+        let groups = board(conn, d, &team, &retro)?;
+        let items = close(conn, d, &team, (&retro, &groups), held_on)?;
         previous.insert(d.squad.as_str(), items);
     }
     Ok(all.len())
@@ -151,12 +154,20 @@ fn open(
             columns,
             anonymous: d.anonymous,
             vote_limit: 3,
+            hide_votes: true,
         },
     )
 }
 
-/// The board: the cards (by members taking turns, or anonymous), their groups and the votes.
-fn board(conn: &mut AnyConnection, d: &DemoRetro, team: &Team, retro: &Retro) -> AppResult<()> {
+/// The board: the cards (by members taking turns, or anonymous), their groups and the votes;
+/// returns the groups' ids, in order.
+fn board(
+    conn: &mut AnyConnection,
+    d: &DemoRetro,
+    team: &Team,
+    retro: &Retro,
+) -> AppResult<Vec<i64>> {
+    let mut groups = Vec::new();
     let mut card_ids = Vec::new();
     for (n, (column, body)) in d.cards.iter().enumerate() {
         let writer = if d.anonymous {
@@ -174,13 +185,14 @@ fn board(conn: &mut AnyConnection, d: &DemoRetro, team: &Team, retro: &Retro) ->
             .copied()
             .collect();
         let group = repo::group_cards(conn, retro.id, &ids, GroupTarget::New(title))?;
+        groups.push(group);
         for _ in 0..*votes {
             if let Some(voter) = voters.next() {
                 repo::add_vote(conn, retro.id, Topic::Group(group), &voter)?;
             }
         }
     }
-    Ok(())
+    Ok(groups)
 }
 
 /// Adds the retro's action items and closes it at four in the afternoon of the day it was
@@ -189,7 +201,7 @@ fn close(
     conn: &mut AnyConnection,
     d: &DemoRetro,
     team: &Team,
-    retro: &Retro,
+    (retro, groups): (&Retro, &[i64]),
     held_on: chrono::NaiveDate,
 ) -> AppResult<Vec<i64>> {
     let facilitator = Some(team.facilitator);
@@ -205,7 +217,11 @@ fn close(
             reason: String::new(),
             tracker: String::new(),
         };
-        repo::add_action(conn, facilitator, retro.id, &input)?;
+        let topic = a
+            .topic
+            .and_then(|i| groups.get(i))
+            .map(|g| Topic::Group(*g));
+        repo::add_action(conn, facilitator, retro.id, &input, topic)?;
     }
     let items = crate::action_items::repo::of_source(conn, repo::KIND, retro.id)?;
     repo::set_phase(conn, facilitator, retro.id, Phase::Review, Phase::Close)?;

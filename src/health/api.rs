@@ -1,5 +1,7 @@
 //! `GET /api/v1/squads/{slug}/health` (a contract): a squad's indicators and its health-check
-//! sessions, newest first, with the result and the votes per indicator.
+//! sessions, newest first, with the result and the votes per indicator. A session that hides
+//! its results while open has `"hidden": true`, no `results`, and the caller's own votes in
+//! `mine`.
 
 use actix_web::http::header;
 use actix_web::{HttpResponse, web};
@@ -40,7 +42,19 @@ struct SessionJson {
     facilitator: String,
     /// People who voted.
     votes: u32,
+    /// The results are hidden until the session closes: `results` is empty.
+    hidden: bool,
     results: Vec<ResultJson>,
+    /// The caller's own votes in this session.
+    mine: Vec<MineJson>,
+}
+
+#[derive(Serialize)]
+struct MineJson {
+    indicator: String,
+    color: &'static str,
+    trend: Option<&'static str>,
+    comment: String,
 }
 
 #[derive(Serialize)]
@@ -59,10 +73,32 @@ struct ResultJson {
     comments: Vec<String>,
 }
 
+/// The asking person's own votes in session `id`, by indicator name.
+fn mine(h: &flow::History, id: i64) -> Vec<MineJson> {
+    let name_of = |indicator_id: i64| {
+        h.indicators
+            .iter()
+            .find(|i| i.id == indicator_id)
+            .map(|i| i.name.clone())
+            .unwrap_or_default()
+    };
+    h.mine
+        .get(&id)
+        .into_iter()
+        .flatten()
+        .map(|v| MineJson {
+            indicator: name_of(v.indicator_id),
+            color: v.color.key(),
+            trend: v.trend.map(|t| t.key()),
+            comment: v.comment.clone(),
+        })
+        .collect()
+}
+
 async fn squad(
     state: web::Data<AppState>,
     // Reading is checked by the auth middleware, as for the pages.
-    _viewer: Viewer,
+    viewer: Viewer,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
     let (org, found) = flow::unit(&state, UnitKind::Squad, &slug).await?;
@@ -76,7 +112,8 @@ async fn squad(
         }
     };
     let id = squad.id;
-    let h = state.db.run(move |c| flow::history(c, id)).await?;
+    let asking = viewer.person().map(|p| p.id);
+    let h = state.db.run(move |c| flow::history(c, id, asking)).await?;
     let columns = h.columns();
     let sessions = h
         .sessions
@@ -91,8 +128,11 @@ async fn squad(
                 .map(|p| p.username.clone())
                 .unwrap_or_default(),
             votes: r.participants,
+            hidden: r.hidden,
+            mine: mine(&h, s.id),
             results: columns
                 .iter()
+                .filter(|_| !r.hidden)
                 .map(|i| {
                     let t = r.tally(i.id);
                     ResultJson {

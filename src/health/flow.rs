@@ -9,7 +9,7 @@ use super::model::{self, Indicator, Results, Session};
 use super::repo;
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
-use crate::ids::UnitId;
+use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::org::rules::Snapshot;
 use crate::org::unit::{Unit, UnitKind};
@@ -64,6 +64,9 @@ pub const NOT_A_VOTER: &str = "Only the members of this squad and the session's 
 pub struct History {
     pub indicators: Vec<Indicator>,
     pub sessions: Vec<(Session, Results)>,
+    /// The votes of the person asking, by session: what they see of a session that hides
+    /// its results.
+    pub mine: HashMap<i64, Vec<model::Vote>>,
 }
 
 impl History {
@@ -84,21 +87,34 @@ pub fn columns<'a, 'r>(
         .collect()
 }
 
-pub fn history(conn: &mut AnyConnection, squad_id: UnitId) -> AppResult<History> {
+pub fn history(
+    conn: &mut AnyConnection,
+    squad_id: UnitId,
+    asking: Option<PersonId>,
+) -> AppResult<History> {
     let indicators = repo::indicators(conn)?;
     let sessions = repo::sessions_of(conn, &[squad_id])?;
     let ids: Vec<i64> = sessions.iter().map(|s| s.id).collect();
-    let mut by_session = group(repo::votes_of(conn, &ids)?);
+    let votes = repo::votes_of(conn, &ids)?;
+    let mine = group(
+        votes
+            .iter()
+            .filter(|v| Some(v.person_id) == asking)
+            .cloned()
+            .collect(),
+    );
+    let mut by_session = group(votes);
     let sessions = sessions
         .into_iter()
         .map(|s| {
-            let r = Results::of(&by_session.remove(&s.id).unwrap_or_default());
+            let r = Results::of_session(&s, &by_session.remove(&s.id).unwrap_or_default());
             (s, r)
         })
         .collect();
     Ok(History {
         indicators,
         sessions,
+        mine,
     })
 }
 
@@ -123,7 +139,7 @@ pub fn session(conn: &mut AnyConnection, id: i64) -> AppResult<SessionData> {
     let indicators = repo::indicators(conn)?;
     let votes = repo::votes_of(conn, &[id])?;
     Ok(SessionData {
-        results: Results::of(&votes),
+        results: Results::of_session(&session, &votes),
         session,
         indicators,
         votes,
@@ -156,7 +172,7 @@ pub fn heat(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<Heat> {
     let latest = chosen
         .into_iter()
         .map(|s| {
-            let r = Results::of(&by_session.remove(&s.id).unwrap_or_default());
+            let r = Results::of_session(&s, &by_session.remove(&s.id).unwrap_or_default());
             (s.squad_id, (s, r))
         })
         .collect();

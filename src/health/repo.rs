@@ -203,6 +203,7 @@ pub fn start(
     facilitator: PersonId,
     squad_id: UnitId,
     held_on: NaiveDate,
+    hide_votes: bool,
 ) -> AppResult<i64> {
     write_with_changes_if_any(conn, Some(facilitator), |c, _| {
         if let Some(id) = open_session(c, squad_id, held_on)? {
@@ -210,7 +211,10 @@ pub fn start(
         }
         let inserted: Option<i64> =
             crate::per_backend!(c, |c| diesel::insert_into(health_sessions::table)
-                .values(new_session(facilitator, squad_id, held_on, None))
+                .values((
+                    new_session(facilitator, squad_id, held_on, None),
+                    health_sessions::hide_votes.eq(hide_votes),
+                ))
                 .on_conflict_do_nothing()
                 .returning(health_sessions::id)
                 .get_result(c)

@@ -6,7 +6,7 @@ use std::fmt::Write;
 use askama::Template;
 
 use super::flow::History;
-use super::model::{Ballot, Color, Indicator, Session, Tally};
+use super::model::{Ballot, Color, Indicator, Results, Session, Tally};
 use crate::site::chart::{Chart, Line, Mark};
 use crate::site::views::Shell;
 
@@ -22,6 +22,22 @@ pub struct Cell {
 }
 
 impl Cell {
+    /// The cell of one indicator in a session's results: hidden while the session hides
+    /// them, else the tally's.
+    pub fn in_results(indicator: &str, r: &Results, indicator_id: i64) -> Cell {
+        if r.hidden {
+            Cell {
+                class: "hidden",
+                word: "Hidden",
+                arrow: "",
+                trend: "",
+                title: format!("{indicator}: hidden until the session closes"),
+            }
+        } else {
+            Cell::of(indicator, &r.tally(indicator_id))
+        }
+    }
+
     pub fn of(indicator: &str, t: &Tally) -> Cell {
         match t.result() {
             Some(c) => Cell {
@@ -128,6 +144,8 @@ pub struct SquadPage {
     pub charts: Vec<(String, Chart)>,
     pub may_start: bool,
     pub held_on: String,
+    /// The start form's choice: results shown as votes come in.
+    pub results_shown: bool,
     pub error: Option<String>,
 }
 
@@ -144,7 +162,7 @@ impl SquadPage {
                 votes: r.participants,
                 cells: columns
                     .iter()
-                    .map(|i| Cell::of(&i.name, &r.tally(i.id)))
+                    .map(|i| Cell::in_results(&i.name, r, i.id))
                     .collect(),
             })
             .collect();
@@ -278,6 +296,8 @@ pub struct SessionPage {
     pub date: String,
     pub facilitator: Option<UnitLink>,
     pub closed: bool,
+    /// The results are hidden until the session closes.
+    pub hidden: bool,
     pub participants: u32,
     pub may_close: bool,
     pub may_vote: bool,
@@ -388,6 +408,7 @@ mod tests {
             facilitator_id: PersonId(1),
             closed_at: None,
             created_at: held_on.and_hms_opt(9, 0, 0).unwrap(),
+            hide_votes: false,
         }
     }
 

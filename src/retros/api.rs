@@ -39,6 +39,7 @@ struct SummaryJson {
     phase: &'static str,
     anonymous: bool,
     vote_limit: u32,
+    hide_votes: bool,
     facilitator: String,
 }
 
@@ -58,6 +59,7 @@ fn summary(r: &Retro, org: &OrgView) -> SummaryJson {
         phase: r.phase.key(),
         anonymous: r.anonymous,
         vote_limit: r.vote_limit,
+        hide_votes: r.hide_votes,
         facilitator: username(org, Some(r.facilitator_id)).unwrap_or_default(),
     }
 }
@@ -103,6 +105,9 @@ struct RetroBody {
     anonymous: bool,
     #[serde(default)]
     vote_limit: Option<u32>,
+    /// Tallies hidden until the vote closes; true when not said.
+    #[serde(default)]
+    hide_votes: Option<bool>,
     #[serde(default)]
     facilitator: Option<String>,
 }
@@ -129,6 +134,10 @@ async fn create(
             String::new()
         },
         vote_limit: b.vote_limit.map(|n| n.to_string()).unwrap_or_default(),
+        dots: match b.hide_votes {
+            Some(false) => "shown".into(),
+            _ => "hidden".into(),
+        },
         facilitator: b.facilitator.unwrap_or_default(),
     };
     let org = org_view(&state).await?;
@@ -163,7 +172,9 @@ struct GroupJson {
 struct VoteJson {
     /// `g12` (a group) or `c34` (a card in no group).
     topic: String,
-    votes: u32,
+    /// Left out while the tallies are hidden.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    votes: Option<u32>,
     mine: u32,
 }
 
@@ -175,6 +186,9 @@ struct ActionJson {
     person: Option<String>,
     due: Option<NaiveDate>,
     status: &'static str,
+    /// The topic of this retro's board the item is about (`g12`, `c34`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    topic: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -196,6 +210,7 @@ fn action_json(a: &crate::action_items::model::ActionItem, org: &OrgView) -> Act
         person: username(org, a.person_id),
         due: a.due_on,
         status: a.status.key(),
+        topic: None,
     }
 }
 
@@ -266,8 +281,13 @@ fn detail(page: &Page, org: &OrgView) -> serde_json::Value {
         "groups": groups,
         "votes": votes,
         "votes_cast": page.board.votes_cast,
+        "voters": page.board.voters,
+        "votes_hidden": r.tallies_hidden(),
         "votes_left": page.board.votes_left(r.vote_limit),
-        "action_items": page.actions.iter().map(|a| action_json(a, org)).collect::<Vec<_>>(),
+        "action_items": page.actions.iter().map(|a| ActionJson {
+            topic: page.action_topics.get(&a.id).map(|t| t.key()),
+            ..action_json(a, org)
+        }).collect::<Vec<_>>(),
         "review": page.review.iter().map(|x| ReviewJson {
             action: action_json(&x.item, org),
             from_retro: x.item.source_id,

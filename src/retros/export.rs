@@ -87,15 +87,13 @@ fn write_board(out: &mut String, page: &Page, org: &OrgView) {
     } else {
         out.push_str("## Topics\n\n");
         for t in &page.board.topics {
-            let title = t.title.clone().unwrap_or_else(|| {
-                t.cards
-                    .first()
-                    .and_then(|c| r.columns.get(c.column))
-                    .cloned()
-                    .unwrap_or_default()
-            });
-            let dots = if t.votes == 1 { "dot" } else { "dots" };
-            let _ = writeln!(out, "### {title} ({} {dots})\n", t.votes);
+            let title = t.heading(&r.columns);
+            let dots = match t.votes {
+                Some(1) => "1 dot".to_string(),
+                Some(n) => format!("{n} dots"),
+                None => "dots hidden until the vote closes".to_string(),
+            };
+            let _ = writeln!(out, "### {title} ({dots})\n");
             for c in &t.cards {
                 out.push_str(&card_line(c, page, org));
             }
@@ -118,6 +116,12 @@ fn write_actions(out: &mut String, page: &Page, org: &OrgView) {
             who.extend(name(org, a.person_id));
             who.extend(org.snap.unit(a.squad_id).map(|u| u.name.clone()));
             who.extend(a.due_on.map(|d| format!("due {d}")));
+            who.extend(
+                page.action_topics
+                    .get(&a.id)
+                    .and_then(|t| page.board.topics.iter().find(|x| x.topic == *t))
+                    .map(|t| format!("about \u{201c}{}\u{201d}", t.heading(&page.retro.columns))),
+            );
             let _ = writeln!(out, "- [{done}] {} — {}", a.title, who.join(", "));
         }
         out.push('\n');

@@ -7,6 +7,7 @@ pub mod export;
 pub mod flow;
 pub mod indexed;
 pub mod model;
+pub mod presence;
 pub mod repo;
 pub mod routes;
 pub mod views;

@@ -188,6 +188,9 @@ pub struct Retro {
     pub created_at: NaiveDateTime,
     /// Hashed with a person into their voter key; empty once closed.
     pub vote_salt: String,
+    /// Dot tallies stay hidden while the vote is open (each person sees their own dots and
+    /// how many people voted), so early dots don't steer later ones.
+    pub hide_votes: bool,
 }
 
 impl Retro {
@@ -197,6 +200,12 @@ impl Retro {
 
     pub fn closed(&self) -> bool {
         self.phase == Phase::Close
+    }
+
+    /// Whether the dots on each topic are hidden now: while the vote is open, when the
+    /// retro was started so.
+    pub fn tallies_hidden(&self) -> bool {
+        self.hide_votes && self.phase == Phase::Vote
     }
 }
 
@@ -211,6 +220,7 @@ pub struct NewRetro {
     pub columns: Vec<String>,
     pub anonymous: bool,
     pub vote_limit: u32,
+    pub hide_votes: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -288,8 +298,51 @@ pub struct TopicView {
     /// The group's title, or None for a lone card.
     pub title: Option<String>,
     pub cards: Vec<Card>,
-    pub votes: u32,
+    /// None while the tallies are hidden (see [`Retro::tallies_hidden`]).
+    pub votes: Option<u32>,
     pub mine: u32,
+}
+
+impl TopicView {
+    /// What the topic is called: its group's title, or for a lone card its column and its
+    /// first words, so that no two read the same.
+    pub fn heading(&self, columns: &[String]) -> String {
+        self.title.clone().unwrap_or_else(|| {
+            self.cards
+                .first()
+                .map(|k| lone_heading(columns.get(k.column).map_or("", String::as_str), &k.body))
+                .unwrap_or_default()
+        })
+    }
+}
+
+/// A lone card's topic heading: its column and its first words ("Went well: Pairing
+/// helped…"), cut at a word within about 60 characters.
+fn lone_heading(column: &str, body: &str) -> String {
+    let mut words = String::new();
+    for w in body.split_whitespace() {
+        if !words.is_empty() && words.chars().count() + w.chars().count() > 60 {
+            words.push('…');
+            break;
+        }
+        if !words.is_empty() {
+            words.push(' ');
+        }
+        words.push_str(w);
+    }
+    match column {
+        "" => words,
+        c => format!("{c}: {words}"),
+    }
+}
+
+/// How many people placed the dots.
+fn voters(votes: &[Vote]) -> u32 {
+    votes
+        .iter()
+        .map(|v| v.voter.as_str())
+        .collect::<std::collections::HashSet<_>>()
+        .len() as u32
 }
 
 /// The board as one viewer may see it.
@@ -305,6 +358,8 @@ pub struct Board {
     pub written_by_me: usize,
     pub votes_cast: u32,
     pub my_votes: u32,
+    /// How many people have placed a dot.
+    pub voters: u32,
 }
 
 impl Board {
@@ -342,7 +397,11 @@ impl Board {
                 t.1 += 1;
             }
         }
-        let count = |t: Topic| tally.get(&t).copied().unwrap_or_default();
+        let hidden = retro.tallies_hidden();
+        let count = |t: Topic| {
+            let (all, mine) = tally.get(&t).copied().unwrap_or_default();
+            ((!hidden).then_some(all), mine)
+        };
         let mut topics: Vec<TopicView> = Vec::new();
         if retro.phase.revealed() {
             for g in groups {
@@ -382,6 +441,7 @@ impl Board {
             written_by_me: cards.iter().filter(|c| seat.wrote(c)).count(),
             votes_cast: votes.len() as u32,
             my_votes: tally.values().map(|t| t.1).sum(),
+            voters: voters(votes),
             topics,
         }
     }
@@ -445,5 +505,20 @@ mod tests {
         assert!(parse_vote_limit("21").is_err());
         assert!(may_vote(2, 3));
         assert!(!may_vote(3, 3));
+    }
+
+    #[test]
+    fn lone_cards_are_named_by_their_column_and_first_words() {
+        assert_eq!(
+            lone_heading("Went well", "Pairing helped"),
+            "Went well: Pairing helped"
+        );
+        let long =
+            "The flaky emulator cost us two afternoons of debugging and a missed release window";
+        assert_eq!(
+            lone_heading("To improve", long),
+            "To improve: The flaky emulator cost us two afternoons of debugging and a…"
+        );
+        assert_eq!(lone_heading("", "Just this"), "Just this");
     }
 }

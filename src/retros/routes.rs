@@ -9,6 +9,7 @@ use serde::Deserialize;
 
 use super::flow::{self, ActionForm, ListQuery, NewForm};
 use super::model::{Phase, Topic, Verdict};
+use super::presence::{self, Presence};
 use super::repo;
 use super::views::{ListPage, ListRow, NewPage, ShowPage};
 use crate::auth::Viewer;
@@ -115,9 +116,15 @@ async fn create(
 
 #[derive(Deserialize)]
 struct ShowQuery {
-    /// The version the live page has: unchanged answers 204.
+    /// The version the live page has: unchanged (and nobody came or left) answers 204.
     #[serde(default)]
     v: Option<i64>,
+    /// Who the live page shows as here ([`presence::key`]).
+    #[serde(default)]
+    here: String,
+    /// The topic the action-item form starts on ("agree on an action item about this").
+    #[serde(default)]
+    topic: String,
 }
 
 async fn show(
@@ -127,16 +134,27 @@ async fn show(
     q: web::Query<ShowQuery>,
 ) -> AppResult<HttpResponse> {
     let id = id.into_inner();
+    let q = q.into_inner();
     if let Some(v) = q.v {
         let retro = state.db.run(move |c| repo::get(c, id)).await?;
         let retro = flow::visible(retro, &viewer)?;
-        if retro.version == v {
+        let here = state
+            .part::<Presence>()?
+            .here(id, viewer.person().map(|p| p.id));
+        if retro.version == v && presence::key(&here) == q.here {
             return Ok(HttpResponse::NoContent()
                 .insert_header(("Cache-Control", "no-store"))
                 .finish());
         }
     }
-    board(&state, &viewer, id, |_| {}, StatusCode::OK).await
+    board(
+        &state,
+        &viewer,
+        id,
+        |p| p.action.topic = q.topic,
+        StatusCode::OK,
+    )
+    .await
 }
 
 /// The board page, with `fill` putting back what a refused form had typed.
@@ -148,7 +166,15 @@ async fn board(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (org, page) = flow::page(state, viewer, id).await?;
+    let here = state
+        .part::<Presence>()?
+        .here(id, viewer.person().map(|p| p.id));
     let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
+    show.here_key = presence::key(&here);
+    show.present = here
+        .iter()
+        .filter_map(|p| org.snap.person(*p).map(|p| p.display_name.clone()))
+        .collect();
     fill(&mut show);
     let mut resp = html_with_status(&show, status)?;
     resp.headers_mut().insert(
@@ -332,7 +358,7 @@ async fn add_action(
     let org = org_view(&state).await?;
     let retro = flow::visible(state.db.run(move |c| repo::get(c, id)).await?, &viewer)?;
     let refused = match form.parse(&org, &retro) {
-        Ok(input) => match flow::add_action(&state, &viewer, id, input).await {
+        Ok((input, topic)) => match flow::add_action(&state, &viewer, id, input, topic).await {
             Ok(()) => return Ok(see_other(&retro.url())),
             Err(AppError::Conflict(m)) => [("phase".to_string(), m)].into_iter().collect(),
             Err(e) => return Err(e),

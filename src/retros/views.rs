@@ -135,9 +135,12 @@ pub struct TopicRow {
     /// column and its first words, so that no two read the same.
     pub heading: String,
     pub cards: Vec<CardView>,
-    pub votes: u32,
+    /// None while the tallies are hidden.
+    pub votes: Option<u32>,
     pub mine: u32,
     pub lesson_url: String,
+    /// The action items agreed about this topic.
+    pub actions: Vec<ActionRow>,
 }
 
 pub struct ReviewRow {
@@ -153,6 +156,8 @@ pub struct ReviewRow {
 
 pub struct ActionRow {
     pub title: String,
+    /// The topic it is about: its key and heading.
+    pub topic: Option<(String, String)>,
     pub owner: String,
     pub squad: (String, String),
     pub due: String,
@@ -164,6 +169,7 @@ impl ActionRow {
     fn of(a: &ActionItem, org: &OrgView) -> ActionRow {
         ActionRow {
             title: a.title.clone(),
+            topic: None,
             owner: person_name(org, a.person_id).unwrap_or_default(),
             squad: squad_link(org, a.squad_id),
             due: a.due_on.map(|d| d.to_string()).unwrap_or_default(),
@@ -207,6 +213,14 @@ pub struct ShowPage {
     pub written_by_me: usize,
     pub votes_cast: u32,
     pub votes_left: u32,
+    /// How many people have placed a dot.
+    pub voters: u32,
+    /// The tallies are hidden until the vote closes.
+    pub votes_hidden: bool,
+    /// Who has the board open now (names), for the room's sake.
+    pub present: Vec<String>,
+    /// The same people as the live page sends back when it polls.
+    pub here_key: String,
     pub review: Vec<ReviewRow>,
     pub verdicts: Vec<Choice>,
     pub actions: Vec<ActionRow>,
@@ -257,40 +271,37 @@ fn topic_rows(page: &Page, org: &OrgView, squad_slug: &str) -> Vec<TopicRow> {
                 Topic::Card(_) => None,
             },
             title: t.title.clone(),
-            heading: t.title.clone().unwrap_or_else(|| {
-                t.cards
-                    .first()
-                    .map(|k| {
-                        lone_heading(r.columns.get(k.column).map_or("", String::as_str), &k.body)
-                    })
-                    .unwrap_or_default()
-            }),
+            heading: t.heading(&r.columns),
             cards: t.cards.iter().map(card_view).collect(),
             votes: t.votes,
             mine: t.mine,
             lesson_url: lesson_url(page, t.topic, squad_slug),
+            actions: page
+                .actions
+                .iter()
+                .filter(|a| page.action_topics.get(&a.id) == Some(&t.topic))
+                .map(|a| ActionRow::of(a, org))
+                .collect(),
         })
         .collect()
 }
 
-/// A lone card's topic heading: its column and its first words ("Went well: Pairing
-/// helped…"), cut at a word within about 60 characters.
-fn lone_heading(column: &str, body: &str) -> String {
-    let mut words = String::new();
-    for w in body.split_whitespace() {
-        if !words.is_empty() && words.chars().count() + w.chars().count() > 60 {
-            words.push('…');
-            break;
-        }
-        if !words.is_empty() {
-            words.push(' ');
-        }
-        words.push_str(w);
-    }
-    match column {
-        "" => words,
-        c => format!("{c}: {words}"),
-    }
+/// The retro's action items, each with the topic it is about (from `topics`, the board's).
+fn action_rows(page: &Page, org: &OrgView, topics: &[TopicRow]) -> Vec<ActionRow> {
+    page.actions
+        .iter()
+        .map(|a| {
+            let mut row = ActionRow::of(a, org);
+            row.topic = page.action_topics.get(&a.id).and_then(|t| {
+                let key = t.key();
+                topics
+                    .iter()
+                    .find(|r| r.key == key)
+                    .map(|r| (key, r.heading.clone()))
+            });
+            row
+        })
+        .collect()
 }
 
 /// The new-lesson form, filled in from a topic of the board and filed under the squad.
@@ -362,6 +373,7 @@ impl ShowPage {
         let squad_slug = squad.map(|u| u.slug.clone()).unwrap_or_default();
         let current = Phase::ALL.iter().position(|p| *p == r.phase).unwrap_or(0);
         let next = r.phase.next().filter(|p| r.phase.may_become(*p));
+        let topics = topic_rows(&page, org, &squad_slug);
         ShowPage {
             id: r.id,
             url: r.url(),
@@ -393,18 +405,22 @@ impl ShowPage {
                     cards: cards.iter().map(card_view).collect(),
                 })
                 .collect(),
-            topics: topic_rows(&page, org, &squad_slug),
+            actions: action_rows(&page, org, &topics),
+            topics,
             written: page.board.written,
             written_by_me: page.board.written_by_me,
             votes_cast: page.board.votes_cast,
             votes_left: page.board.votes_left(r.vote_limit),
+            voters: page.board.voters,
+            votes_hidden: r.tallies_hidden(),
+            present: Vec::new(),
+            here_key: String::new(),
             review: page
                 .review
                 .iter()
                 .map(|x| ReviewRow::of(x, org, today))
                 .collect(),
             verdicts: Verdict::ALL.iter().map(|v| (v.key(), v.label())).collect(),
-            actions: page.actions.iter().map(|a| ActionRow::of(a, org)).collect(),
             lessons: page.lessons.clone(),
             squads: units_of(org, UnitKind::Squad),
             members: squad_members(org, r.squad_id),
@@ -441,25 +457,5 @@ impl ShowPage {
 
     pub fn error(&self, key: &str) -> String {
         self.errors.get(key).cloned().unwrap_or_default()
-    }
-}
-
-#[cfg(test)]
-mod heading_tests {
-    use super::lone_heading;
-
-    #[test]
-    fn lone_cards_are_named_by_their_column_and_first_words() {
-        assert_eq!(
-            lone_heading("Went well", "Pairing helped"),
-            "Went well: Pairing helped"
-        );
-        let long =
-            "The flaky emulator cost us two afternoons of debugging and a missed release window";
-        assert_eq!(
-            lone_heading("To improve", long),
-            "To improve: The flaky emulator cost us two afternoons of debugging and a…"
-        );
-        assert_eq!(lone_heading("", "Just this"), "Just this");
     }
 }

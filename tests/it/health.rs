@@ -31,12 +31,22 @@ async fn signed_in(s: &TestServer, user: &str) -> (Client, String) {
     (c, t)
 }
 
-/// Starts a session of `squad` on `held_on` ("" for today); returns its id.
+/// Starts a session of `squad` on `held_on` ("" for today) that hides its results until
+/// it closes; returns its id.
 async fn start(c: &Client, t: &str, squad: &str, held_on: &str) -> i64 {
+    start_with(c, t, squad, held_on, "").await
+}
+
+/// Starts a session with `results` (`hidden`, `shown`, or "" for the default).
+async fn start_with(c: &Client, t: &str, squad: &str, held_on: &str, results: &str) -> i64 {
     let res = c
         .post_form(
             &format!("/squads/{squad}/health"),
-            &[("csrf_token", t), ("held_on", held_on)],
+            &[
+                ("csrf_token", t),
+                ("held_on", held_on),
+                ("results", results),
+            ],
         )
         .await;
     assert_eq!(res.status(), 303, "start a session of {squad}");
@@ -102,8 +112,9 @@ fn result<'a>(session: &'a Value, name: &str) -> &'a Value {
 async fn members_vote_and_the_majority_ties_to_the_worse(b: Backend) {
     let (s, admin) = org(b).await;
     let (cora, ct) = signed_in(&s, "cora").await;
-    // A coach from outside the squad starts the session and facilitates it.
-    let id = start(&cora, &ct, "payments", "").await;
+    // A coach from outside the squad starts the session and facilitates it, with the
+    // results shown as votes come in.
+    let id = start_with(&cora, &ct, "payments", "", "shown").await;
     let j = health(&s, &admin, "payments").await;
     assert_eq!(j["squad"], "payments");
     assert_eq!(
@@ -119,7 +130,7 @@ async fn members_vote_and_the_majority_ties_to_the_worse(b: Backend) {
     assert_eq!(result(&j["sessions"][0], "Speed")["color"], Value::Null);
     let (speed, fun) = (indicator(&j, "Speed"), indicator(&j, "Fun"));
     // Clicking "Start" twice the same day opens the same session.
-    assert_eq!(start(&cora, &ct, "payments", "").await, id);
+    assert_eq!(start_with(&cora, &ct, "payments", "", "shown").await, id);
 
     let (paula, pt) = signed_in(&s, "paula").await;
     let (pia, it) = signed_in(&s, "pia").await;
@@ -392,7 +403,7 @@ async fn only_admins_change_the_indicators_and_history_keeps_retired_ones(b: Bac
     assert_eq!(res.status(), 403);
 
     // A session with a vote on Fun, before Fun is retired.
-    let id = start(&paula, &pt, "payments", "").await;
+    let id = start_with(&paula, &pt, "payments", "", "shown").await;
     let j = health(&s, &admin, "payments").await;
     let (fun, speed) = (indicator(&j, "Fun"), indicator(&j, "Speed"));
     let res = vote(&paula, &pt, id, &[(fun, "red", "worse", "Boring sprint")]).await;
@@ -583,6 +594,8 @@ async fn concurrent_sessions_from_before_the_index_are_merged(b: Backend) {
                 health_sessions::facilitator_id.eq(paula),
                 health_sessions::closed_at.eq(closed),
                 health_sessions::created_at.eq(created),
+                // Sessions from before hiding existed showed their results.
+                health_sessions::hide_votes.eq(false),
             ))
             .returning(health_sessions::id)
             .get_result(&mut c)
@@ -674,9 +687,109 @@ async fn concurrent_sessions_from_before_the_index_are_merged(b: Backend) {
     assert_eq!(start(&c, &t, "payments", "2026-11-30").await, first);
 }
 
+async fn results_stay_hidden_until_the_session_closes(b: Backend) {
+    let (s, admin) = org(b).await;
+    let (cora, ct) = signed_in(&s, "cora").await;
+    // A bad date comes back with the choice as made.
+    let res = cora
+        .post_form(
+            "/squads/payments/health",
+            &[
+                ("csrf_token", &ct),
+                ("held_on", "2999-01-01"),
+                ("results", "shown"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    let page = res.text().await.unwrap();
+    assert!(
+        page.contains(r#"<option value="shown" selected>"#),
+        "{page}"
+    );
+
+    let id = start(&cora, &ct, "payments", "").await;
+    let speed = indicator(&health(&s, &admin, "payments").await, "Speed");
+    let (paula, pt) = signed_in(&s, "paula").await;
+    let (pia, it) = signed_in(&s, "pia").await;
+    let res = vote(
+        &paula,
+        &pt,
+        id,
+        &[(speed, "green", "better", "Secret comment")],
+    )
+    .await;
+    assert_eq!(res.status(), 303);
+    let res = vote(&pia, &it, id, &[(speed, "red", "worse", "")]).await;
+    assert_eq!(res.status(), 303);
+
+    // While open: how many voted, each person's own vote, and nothing of the others'.
+    let j = health(&s, &admin, "payments").await;
+    let session = &j["sessions"][0];
+    assert_eq!(
+        (session["hidden"].clone(), session["votes"].clone()),
+        (json!(true), json!(2))
+    );
+    assert_eq!(session["results"], json!([]), "{session}");
+    assert_eq!(session["mine"], json!([]), "the admin did not vote");
+    let j = health(&s, &s.token_for("paula"), "payments").await;
+    assert_eq!(
+        j["sessions"][0]["mine"],
+        json!([{"indicator": "Speed", "color": "green", "trend": "better", "comment": "Secret comment"}])
+    );
+    let page = pia
+        .get(&format!("/health/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        page.contains("stay hidden until the session is closed"),
+        "{page}"
+    );
+    assert!(page.contains("2 voters"));
+    assert!(
+        !page.contains("Secret comment") && !page.contains("1 green"),
+        "{page}"
+    );
+    assert!(page.contains(r#"class="hc hc-hidden result""#));
+    let history = pia
+        .get("/squads/payments/health")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        history.contains("hc hc-hidden")
+            && !history.contains("hc hc-green")
+            && !history.contains("hc hc-red"),
+        "{history}"
+    );
+
+    // Closed: everything is out.
+    let res = cora
+        .post_form(&format!("/health/{id}/close"), &[("csrf_token", &ct)])
+        .await;
+    assert_eq!(res.status(), 303);
+    let j = health(&s, &admin, "payments").await;
+    let session = &j["sessions"][0];
+    assert_eq!(session["hidden"], false);
+    let r = result(session, "Speed");
+    assert_eq!((r["green"].clone(), r["red"].clone()), (json!(1), json!(1)));
+    assert_eq!(r["comments"], json!(["Secret comment"]));
+    let page = pia
+        .get(&format!("/health/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("Secret comment") && !page.contains("hc-hidden"));
+}
+
 backend_tests!(
     concurrent_sessions_from_before_the_index_are_merged,
     members_vote_and_the_majority_ties_to_the_worse,
     the_tribe_heatmap_shows_each_squads_latest_result,
-    only_admins_change_the_indicators_and_history_keeps_retired_ones
+    only_admins_change_the_indicators_and_history_keeps_retired_ones,
+    results_stay_hidden_until_the_session_closes,
 );

@@ -317,16 +317,38 @@ async fn phases_hide_cards_until_the_reveal_and_limit_votes(b: Backend) {
     let (_, j) = s
         .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("pia"))
         .await;
+    // While the vote is open the tallies are hidden (a retro hides them unless told not
+    // to): each person sees their own dots and how many people voted.
     let votes = j["votes"].as_array().unwrap();
     let on = |t: &str| votes.iter().find(|v| v["topic"] == t).unwrap().clone();
-    assert_eq!(on(&topic)["votes"], 1);
+    assert!(on(&topic).get("votes").is_none(), "{j}");
     assert_eq!(on(&topic)["mine"], 1);
-    assert_eq!(on(&lone)["votes"], 1);
+    assert!(on(&lone).get("votes").is_none(), "{j}");
     assert_eq!(on(&lone)["mine"], 0);
     assert_eq!(j["votes_left"], 1);
+    assert_eq!(
+        (j["voters"].clone(), j["votes_hidden"].clone()),
+        (json!(2), json!(true))
+    );
+    let board = page(&pia, id).await;
+    assert!(board.contains("2 people have voted"), "{board}");
+    assert!(
+        !board.contains("class=\"dot-count\">1</span> dot"),
+        "no tally on the page"
+    );
 
-    // Discuss: action items join /actions.
+    // Discuss: the tallies are out; action items join /actions.
     advance(&paula, &pt, id, &[("vote", "discuss")]).await;
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("pia"))
+        .await;
+    let votes = j["votes"].as_array().unwrap();
+    let on = |t: &str| votes.iter().find(|v| v["topic"] == t).unwrap().clone();
+    assert_eq!(
+        (on(&topic)["votes"].clone(), on(&lone)["votes"].clone()),
+        (json!(1), json!(1))
+    );
+    assert_eq!(j["votes_hidden"], false);
     let res = pia
         .post_form(
             &format!("/retros/{id}/actions"),
@@ -640,8 +662,199 @@ async fn action_items_come_back_until_done_and_cards_become_lessons(b: Backend) 
     );
 }
 
+/// The value of `attr="…"` on the live board's element.
+fn live_attr(html: &str, attr: &str) -> String {
+    let at = html.find(&format!("{attr}=\"")).expect(attr) + attr.len() + 2;
+    html[at..at + html[at..].find('"').unwrap()].to_string()
+}
+
+async fn dots_shown_when_asked_actions_about_topics_and_who_is_here(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let id = start(
+        &s,
+        "paula",
+        json!({"squad": "payments", "format": "start_stop_continue", "title": "Sprint 10", "hide_votes": false}),
+    )
+    .await;
+    let (paula, pt) = person(&s, "paula").await;
+    let (pia, it) = person(&s, "pia").await;
+    let (otto, _) = person(&s, "otto").await;
+
+    // Who is here: everyone whose browser looks at the board. The live page polls with
+    // who it shows, and hears 204 until someone comes or goes.
+    page(&paula, id).await;
+    let board = page(&pia, id).await;
+    assert_eq!(
+        board.matches("class=\"badge person-here\"").count(),
+        2,
+        "{board}"
+    );
+    let (v, here) = (
+        live_attr(&board, "data-version"),
+        live_attr(&board, "data-here"),
+    );
+    let poll = format!("/retros/{id}?v={v}&here={here}");
+    assert_eq!(pia.get(&poll).await.status(), 204);
+    page(&otto, id).await;
+    let res = pia.get(&poll).await;
+    assert_eq!(res.status(), 200, "otto came in");
+    let board = res.text().await.unwrap();
+    assert_eq!(board.matches("class=\"badge person-here\"").count(), 3);
+
+    advance(&paula, &pt, id, &[("review", "write")]).await;
+    for body in ["Deploys wait on staging", "Staging is shared"] {
+        assert_eq!(card(&pia, &it, id, "0", body).await, 303);
+    }
+    assert_eq!(card(&paula, &pt, id, "1", "Pairing on refunds").await, 303);
+    advance(&paula, &pt, id, &[("write", "reveal"), ("reveal", "group")]).await;
+    let ids = cards_of(&s, "pia", id).await;
+    let (a, b2) = (ids[0].to_string(), ids[1].to_string());
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/groups"),
+            &[
+                ("csrf_token", &it),
+                ("title", "Staging"),
+                ("card", &a),
+                ("card", &b2),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
+        .await;
+    let group = format!("g{}", j["groups"][0]["id"]);
+
+    // Started with the dots shown: the tallies are there while the vote runs.
+    advance(&paula, &pt, id, &[("group", "vote")]).await;
+    let res = pia
+        .post_form(
+            &format!("/retros/{id}/votes"),
+            &[("csrf_token", &it), ("topic", &group), ("op", "add")],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("paula"))
+        .await;
+    assert_eq!(j["retro"]["hide_votes"], false);
+    assert_eq!(j["votes_hidden"], false);
+    let on_group = j["votes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["topic"] == group.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        (on_group["votes"].clone(), on_group["mine"].clone()),
+        (json!(1), json!(0))
+    );
+
+    // An action item about a topic is listed next to it, and says so in the list.
+    advance(&paula, &pt, id, &[("vote", "discuss")]).await;
+    let board = page(&pia, id).await;
+    assert!(board.contains(&format!("href=\"/retros/{id}?topic={group}#action-form\"")));
+    let form = pia
+        .get(&format!("/retros/{id}?topic={group}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(
+        form.contains(&format!(
+            "<option value=\"{group}\" selected>Staging</option>"
+        )),
+        "{form}"
+    );
+    let add = |topic: &str, title: &str| {
+        let body = [
+            ("csrf_token", it.clone()),
+            ("title", title.to_string()),
+            ("topic", topic.to_string()),
+        ];
+        let (pia, url) = (&pia, format!("/retros/{id}/actions"));
+        async move {
+            let body: Vec<(&str, &str)> = body.iter().map(|(k, v)| (*k, v.as_str())).collect();
+            pia.post_form(&url, &body).await
+        }
+    };
+    assert_eq!(
+        add(&group, "Give every squad its own staging")
+            .await
+            .status(),
+        303
+    );
+    assert_eq!(add("", "Book a pairing hour weekly").await.status(), 303);
+    let res = add("g999999", "About nothing on this board").await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text()
+            .await
+            .unwrap()
+            .contains("That topic is not on this board")
+    );
+    let res = add("nonsense", "About nonsense").await;
+    assert_eq!(res.status(), 422);
+    let text = res.text().await.unwrap();
+    assert!(
+        text.contains("is not a topic of this board") && text.contains("value=\"About nonsense\"")
+    );
+    let board = page(&pia, id).await;
+    let topic_li = &board[board.find(&format!("id=\"topic-{group}\"")).unwrap()..];
+    let topic_li = &topic_li[..topic_li.find("</ol>").unwrap()];
+    assert!(
+        topic_li.contains("Action items about this")
+            && topic_li.contains("Give every squad its own staging"),
+        "{topic_li}"
+    );
+    assert!(
+        !topic_li.contains("Book a pairing hour"),
+        "an item about no topic is not under one"
+    );
+    assert!(board.contains(&format!("about <a href=\"#topic-{group}\">Staging</a>")));
+    let (_, j) = s
+        .get_json(&format!("/api/v1/retros/{id}"), &s.token_for("otto"))
+        .await;
+    let topics: Vec<(String, Option<String>)> = j["action_items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            (
+                a["title"].as_str().unwrap().to_string(),
+                a["topic"].as_str().map(String::from),
+            )
+        })
+        .collect();
+    assert_eq!(
+        topics,
+        [
+            (
+                "Give every squad its own staging".to_string(),
+                Some(group.clone())
+            ),
+            ("Book a pairing hour weekly".to_string(), None)
+        ]
+    );
+    advance(&paula, &pt, id, &[("discuss", "close")]).await;
+    let md = paula
+        .get(&format!("/retros/{id}.md"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(md.contains("### Staging (1 dot)"), "{md}");
+    assert!(
+        md.contains("Give every squad its own staging — Payments, about \u{201c}Staging\u{201d}"),
+        "{md}"
+    );
+}
+
 backend_tests!(
     phases_hide_cards_until_the_reveal_and_limit_votes,
     anonymous_retros_store_no_author,
     action_items_come_back_until_done_and_cards_become_lessons,
+    dots_shown_when_asked_actions_about_topics_and_who_is_here,
 );

@@ -197,11 +197,19 @@ pub struct Session {
     pub facilitator_id: PersonId,
     pub closed_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
+    /// Colours, counts and comments stay hidden until the session closes, so early votes
+    /// don't steer later ones.
+    pub hide_votes: bool,
 }
 
 impl Session {
     pub fn closed(&self) -> bool {
         self.closed_at.is_some()
+    }
+
+    /// Whether the results are hidden now: while it is open, when it was started so.
+    pub fn results_hidden(&self) -> bool {
+        self.hide_votes && !self.closed()
     }
 
     pub fn url(&self) -> String {
@@ -227,6 +235,8 @@ pub struct Results {
     pub participants: u32,
     pub tallies: HashMap<i64, Tally>,
     pub comments: HashMap<i64, Vec<String>>,
+    /// The session hides its results while open: only `participants` is filled in.
+    pub hidden: bool,
 }
 
 impl Results {
@@ -254,6 +264,21 @@ impl Results {
         }
         r.participants = people.len() as u32;
         r
+    }
+
+    /// What the session shows of its votes: everything, or while its results are hidden
+    /// only how many people voted.
+    pub fn of_session<'a>(session: &Session, votes: impl IntoIterator<Item = &'a Vote>) -> Results {
+        let all = Results::of(votes);
+        if session.results_hidden() {
+            Results {
+                participants: all.participants,
+                hidden: true,
+                ..Results::default()
+            }
+        } else {
+            all
+        }
     }
 
     pub fn tally(&self, indicator_id: i64) -> Tally {
@@ -340,7 +365,31 @@ mod tests {
             facilitator_id: PersonId(1),
             closed_at: closed.then(|| held_on.and_hms_opt(17, 0, 0).unwrap()),
             created_at: held_on.and_hms_opt(9, 0, 0).unwrap(),
+            hide_votes: true,
         }
+    }
+
+    #[test]
+    fn an_open_session_hides_its_results_until_it_closes() {
+        let votes = vec![
+            vote(1, 10, Color::Green, "fine"),
+            vote(2, 10, Color::Red, ""),
+        ];
+        let open = session(1, "2026-05-04", false);
+        let hidden = Results::of_session(&open, &votes);
+        assert!(hidden.hidden);
+        assert_eq!(hidden.participants, 2);
+        assert_eq!(hidden.tally(10).votes(), 0);
+        assert!(hidden.comments(10).is_empty());
+        let shown = Session {
+            hide_votes: false,
+            ..open.clone()
+        };
+        assert_eq!(Results::of_session(&shown, &votes).tally(10).votes(), 2);
+        let closed = session(1, "2026-05-04", true);
+        let r = Results::of_session(&closed, &votes);
+        assert!(!r.hidden);
+        assert_eq!(r.comments(10), ["fine"]);
     }
 
     fn vote(person: i64, indicator: i64, color: Color, comment: &str) -> Vote {

@@ -40,8 +40,10 @@ pub(super) async fn heatmap(
             let cells = columns
                 .iter()
                 .map(|i| {
-                    let t = latest.map(|(_, r)| r.tally(i.id)).unwrap_or_default();
-                    let mut cell = Cell::of(&i.name, &t);
+                    let mut cell = match latest {
+                        Some((_, r)) => Cell::in_results(&i.name, r, i.id),
+                        None => Cell::of(&i.name, &Default::default()),
+                    };
                     cell.title = match latest {
                         Some((s, _)) => format!("{} · {} ({})", squad.name, cell.title, s.held_on),
                         None => format!("{} · {}", squad.name, cell.title),

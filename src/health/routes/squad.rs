@@ -20,14 +20,14 @@ pub(super) async fn squad_page(
     viewer: Viewer,
     slug: web::Path<String>,
 ) -> AppResult<HttpResponse> {
-    render_squad(&state, &viewer, &slug, String::new(), None).await
+    render_squad(&state, &viewer, &slug, StartForm::default(), None).await
 }
 
 async fn render_squad(
     state: &AppState,
     viewer: &Viewer,
     slug: &str,
-    held_on: String,
+    typed: StartForm,
     error: Option<String>,
 ) -> AppResult<HttpResponse> {
     let (org, found) = flow::unit(state, UnitKind::Squad, slug).await?;
@@ -40,7 +40,7 @@ async fn render_squad(
         }
     };
     let id = squad.id;
-    let history = state.db.run(move |c| flow::history(c, id)).await?;
+    let history = state.db.run(move |c| flow::history(c, id, None)).await?;
     let (columns, rows, charts) = SquadPage::rows_and_charts(&history);
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
@@ -57,21 +57,25 @@ async fn render_squad(
             rows,
             charts,
             may_start: viewer.person().is_some(),
-            held_on: if held_on.is_empty() {
+            held_on: if typed.held_on.is_empty() {
                 crate::dates::today().to_string()
             } else {
-                held_on
+                typed.held_on
             },
+            results_shown: typed.results == "shown",
             error,
         },
         status,
     )
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 pub(super) struct StartForm {
     #[serde(default)]
     held_on: String,
+    /// `hidden` (also when blank: results show once the session closes) or `shown`.
+    #[serde(default)]
+    results: String,
 }
 
 /// The day of a new session: today when left empty, never in the future (a session is for
@@ -105,9 +109,11 @@ pub(super) async fn start(
     let day = match held_on(&form.held_on, crate::dates::today()) {
         Ok(d) => d,
         Err(m) => {
-            return render_squad(&state, &viewer, &slug, form.into_inner().held_on, Some(m)).await;
+            return render_squad(&state, &viewer, &slug, form.into_inner(), Some(m)).await;
         }
     };
+    // Anything but "shown" hides: the safe reading of an odd value.
+    let hide_votes = form.results.trim() != "shown";
     let squad = match flow::unit(&state, UnitKind::Squad, &slug).await?.1 {
         Found::Unit(u) => *u,
         // A form posted to an old address: the squad has moved on, and so should the form.
@@ -115,7 +121,7 @@ pub(super) async fn start(
     };
     let id = state
         .db
-        .run(move |c| repo::start(c, me.id, squad.id, day))
+        .run(move |c| repo::start(c, me.id, squad.id, day, hide_votes))
         .await?;
     Ok(see_other(&format!("/health/{id}")))
 }

@@ -7,7 +7,7 @@ use crate::error::AppResult;
 use crate::org::cache::OrgView;
 use crate::org::unit::UnitKind;
 use crate::people::model::Person;
-use crate::retros::model::{Format, NewRetro, Retro, parse_columns, parse_vote_limit};
+use crate::retros::model::{Format, NewRetro, Retro, Topic, parse_columns, parse_vote_limit};
 use crate::retros::repo;
 use crate::site::forms::FieldErrors;
 use crate::state::AppState;
@@ -29,6 +29,9 @@ pub struct NewForm {
     pub anonymous: String,
     #[serde(default)]
     pub vote_limit: String,
+    /// `hidden` (the default when blank: tallies show once the vote closes) or `shown`.
+    #[serde(default)]
+    pub dots: String,
     /// Username; the starter when blank.
     #[serde(default)]
     pub facilitator: String,
@@ -37,20 +40,7 @@ pub struct NewForm {
 impl NewForm {
     pub fn parse(&self, org: &OrgView, me: &Person) -> Result<NewRetro, FieldErrors> {
         let mut errors = FieldErrors::new();
-        let squad = match org.unit_by_key(UnitKind::Squad.as_str(), self.squad.trim()) {
-            Some(u) => Some(u.clone()),
-            None => {
-                errors.insert(
-                    "squad",
-                    if self.squad.trim().is_empty() {
-                        "Choose the squad whose retro it is.".into()
-                    } else {
-                        format!("There is no squad {:?}.", self.squad.trim())
-                    },
-                );
-                None
-            }
-        };
+        let squad = self.squad(org, &mut errors);
         let held_on = match self.held_on.trim() {
             "" => crate::dates::today(),
             s => crate::dates::parse_date(s).unwrap_or_else(|_| {
@@ -80,6 +70,7 @@ impl NewForm {
             errors.insert("vote_limit", e);
             3
         });
+        let hide_votes = self.hide_votes(&mut errors);
         let facilitator = match self.facilitator.trim() {
             "" => Some(me.id),
             u => match org.person_by_username(u.trim_start_matches('@')) {
@@ -111,8 +102,39 @@ impl NewForm {
                 columns,
                 anonymous: matches!(self.anonymous.trim(), "on" | "true" | "1" | "yes"),
                 vote_limit,
+                hide_votes,
             }),
             _ => Err(errors),
+        }
+    }
+
+    fn squad(&self, org: &OrgView, errors: &mut FieldErrors) -> Option<crate::org::unit::Unit> {
+        let found = org.unit_by_key(UnitKind::Squad.as_str(), self.squad.trim());
+        if found.is_none() {
+            errors.insert(
+                "squad",
+                if self.squad.trim().is_empty() {
+                    "Choose the squad whose retro it is.".into()
+                } else {
+                    format!("There is no squad {:?}.", self.squad.trim())
+                },
+            );
+        }
+        found.cloned()
+    }
+
+    /// The dots' choice: hidden until the vote closes unless `shown` was picked.
+    fn hide_votes(&self, errors: &mut FieldErrors) -> bool {
+        match self.dots.trim() {
+            "" | "hidden" => true,
+            "shown" => false,
+            other => {
+                errors.insert(
+                    "dots",
+                    format!("{other:?} is neither \"hidden\" nor \"shown\"."),
+                );
+                true
+            }
         }
     }
 }
@@ -149,11 +171,31 @@ pub struct ActionForm {
     pub owner: String,
     #[serde(default)]
     pub due_on: String,
+    /// The topic's key (`g12`, `c34`) the item is about; blank for none.
+    #[serde(default)]
+    pub topic: String,
 }
 
 impl ActionForm {
-    pub fn parse(&self, org: &OrgView, retro: &Retro) -> Result<ActionInput, FieldErrors> {
+    /// The topic the item is about, if one was chosen.
+    fn topic(&self, errors: &mut FieldErrors) -> Option<Topic> {
+        match self.topic.trim() {
+            "" => None,
+            t => Topic::parse(t).or_else(|| {
+                errors.insert("topic", format!("{t:?} is not a topic of this board."));
+                None
+            }),
+        }
+    }
+
+    /// The item, and the topic it is about (checked against the board when it is added).
+    pub fn parse(
+        &self,
+        org: &OrgView,
+        retro: &Retro,
+    ) -> Result<(ActionInput, Option<Topic>), FieldErrors> {
         let mut errors = FieldErrors::new();
+        let topic = self.topic(&mut errors);
         let title = self.title.trim();
         if title.is_empty() {
             errors.insert("title", "Say what will be done.");
@@ -188,17 +230,20 @@ impl ActionForm {
             },
         };
         match squad_id {
-            Some(squad_id) if errors.is_empty() => Ok(ActionInput {
-                id: None,
-                title: title.to_string(),
-                kind: Kind::Process,
-                squad_id,
-                person_id,
-                due_on,
-                status: Status::Open,
-                reason: String::new(),
-                tracker: String::new(),
-            }),
+            Some(squad_id) if errors.is_empty() => Ok((
+                ActionInput {
+                    id: None,
+                    title: title.to_string(),
+                    kind: Kind::Process,
+                    squad_id,
+                    person_id,
+                    due_on,
+                    status: Status::Open,
+                    reason: String::new(),
+                    tracker: String::new(),
+                },
+                topic,
+            )),
             _ => Err(errors),
         }
     }

@@ -4,6 +4,7 @@
 //! server under the retro's lock; the forms that start a retro and agree on an action item
 //! are in `forms`.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use super::model::{Board, Card, Retro, Seat, Topic, Verdict};
@@ -109,6 +110,8 @@ pub struct Page {
     pub seat: Seat,
     pub review: Vec<Reviewed>,
     pub actions: Vec<ActionItem>,
+    /// The topic each action item is about, by item id.
+    pub action_topics: HashMap<i64, Topic>,
     pub lessons: Vec<(i64, String)>,
 }
 
@@ -148,6 +151,7 @@ fn read_page(c: &mut AnyConnection, retro: Retro, viewer: &Viewer) -> AppResult<
     Ok(Page {
         review: review_items(c, &retro)?,
         actions: crate::action_items::repo::of_source(c, repo::KIND, retro.id)?,
+        action_topics: repo::action_topics(c, retro.id)?,
         lessons: crate::lessons::repo::from_source(c, repo::KIND, &retro.id.to_string())?,
         board,
         seat,

@@ -2,16 +2,18 @@
 //! items of the squad's earlier retros (logged writes: `/actions` and the unit pages list
 //! them).
 
+use std::collections::HashMap;
+
 use diesel::prelude::*;
 
 use super::KIND;
 use crate::action_items::model::{ActionInput, Status};
 use crate::db::changelog::{EntityKind, Op};
-use crate::db::schema::{action_items, retro_reviews, retros};
+use crate::db::schema::{action_items, retro_action_topics, retro_reviews, retros};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::AppResult;
 use crate::ids::PersonId;
-use crate::retros::model::Retro;
+use crate::retros::model::{Retro, Topic};
 
 /// The review marks of a retro: action item id → verdict.
 pub fn reviews(conn: &mut AnyConnection, retro_id: i64) -> AppResult<Vec<(i64, String)>> {
@@ -63,16 +65,27 @@ pub fn review_item(
     })
 }
 
-/// Adds an action item to the retro (logged: `/actions` and the unit pages list it). Pages
-/// call it inside [`board_write`](super::board_write), which holds the retro.
+/// Adds an action item to the retro, about one of its topics or none (logged: `/actions`
+/// and the unit pages list it). Pages call it inside [`board_write`](super::board_write),
+/// which holds the retro.
 pub fn add_action(
     conn: &mut AnyConnection,
     actor: Option<PersonId>,
     retro_id: i64,
     input: &ActionInput,
+    topic: Option<Topic>,
 ) -> AppResult<()> {
     write_with_changes(conn, actor, |c, log| {
-        crate::action_items::repo::add(c, log, KIND, retro_id, input)?;
+        let action_id = crate::action_items::repo::add(c, log, KIND, retro_id, input)?;
+        if let Some(t) = topic {
+            diesel::insert_into(retro_action_topics::table)
+                .values((
+                    retro_action_topics::action_id.eq(action_id),
+                    retro_action_topics::retro_id.eq(retro_id),
+                    retro_action_topics::topic.eq(t.key()),
+                ))
+                .execute(c)?;
+        }
         Ok((
             (),
             vec![Change::new(
@@ -82,6 +95,19 @@ pub fn add_action(
             )],
         ))
     })
+}
+
+/// The topic each of the retro's action items is about, by action item id (items about
+/// no topic are not in it).
+pub fn action_topics(conn: &mut AnyConnection, retro_id: i64) -> AppResult<HashMap<i64, Topic>> {
+    let rows: Vec<(i64, String)> = retro_action_topics::table
+        .filter(retro_action_topics::retro_id.eq(retro_id))
+        .select((retro_action_topics::action_id, retro_action_topics::topic))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, key)| Topic::parse(&key).map(|t| (id, t)))
+        .collect())
 }
 
 /// Retros of a squad held before `retro` (by date, then by id).

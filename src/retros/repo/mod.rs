@@ -27,7 +27,9 @@ mod actions;
 mod board;
 mod search;
 
-pub use actions::{add_action, earlier_of_squad, open_items_of, review_item, reviews};
+pub use actions::{
+    action_topics, add_action, earlier_of_squad, open_items_of, review_item, reviews,
+};
 pub use board::{
     GroupTarget, Writer, add_card, add_vote, board, delete_card, edit_card, group_cards,
     remove_vote, ungroup,
@@ -51,6 +53,7 @@ struct Row {
     version: i64,
     closed_at: Option<NaiveDateTime>,
     created_at: NaiveDateTime,
+    hide_votes: bool,
 }
 
 impl Row {
@@ -71,6 +74,7 @@ impl Row {
             closed_at: self.closed_at,
             created_at: self.created_at,
             vote_salt: self.vote_salt,
+            hide_votes: self.hide_votes,
         })
     }
 }
@@ -124,6 +128,7 @@ pub fn create(
                 retros::column_names.eq(&columns),
                 retros::anonymous.eq(new.anonymous),
                 retros::vote_limit.eq(new.vote_limit as i32),
+                retros::hide_votes.eq(new.hide_votes),
                 retros::phase.eq(Phase::Review.key()),
                 retros::vote_salt.eq(crate::auth::token::random_secret()),
                 retros::created_at.eq(now),
