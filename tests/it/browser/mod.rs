@@ -9,6 +9,8 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::harness::{Backend, TestData, TestServer, artifacts_dir};
 
+mod a11y;
+
 /// A chromedriver process plus a WebDriver session in headless Chromium.
 pub struct Browser {
     pub client: Client,
