@@ -1,14 +1,17 @@
-//! Markdown → [`SafeHtml`]: pulldown-cmark renders CommonMark with GitHub-style tables, task
-//! lists, strikethrough and footnotes, heading anchors and `[[wikilinks]]`; ammonia then removes
-//! everything not on its allow-list. `SafeHtml` is the only type templates may print unescaped.
+//! Markdown → [`SafeHtml`]: pulldown-cmark parses CommonMark with GitHub's extensions (tables,
+//! task lists, strikethrough, footnotes, alerts) and `[[wikilinks]]`; `rewrite` makes the HTML
+//! read as GitHub renders it (aligned table cells, highlighted code fences, autolinks, footnotes
+//! with links back) and adds heading anchors; ammonia then removes everything not on its
+//! allow-list. `SafeHtml` is the only type templates may print unescaped.
 
-use std::collections::HashMap;
 use std::fmt;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CowStr, Event, LinkType, Options, Parser, Tag, TagEnd, html};
+use pulldown_cmark::{Event, Options, Parser, TagEnd, TextMergeStream, html};
 
+mod highlight;
 mod links;
+mod rewrite;
 
 pub use links::{
     Resolve, Rewrite, SourceLink, Unresolved, WikiTarget, link_keys, link_text, org_url,
@@ -61,153 +64,22 @@ fn options() -> Options {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
 }
 
 /// Renders Markdown, resolving wikilinks with `resolver`: links to existing things get their
 /// address (and, when the link gives no text of its own, their name); links to missing pages
 /// lead to creating them and are marked `missing`.
 pub fn render_with(markdown: &str, resolver: &dyn Resolve) -> Rendered {
-    let events: Vec<Event> = Parser::new_ext(markdown, options()).collect();
-    let mut w = Rewriter {
-        resolver,
-        out: Vec::with_capacity(events.len()),
-        links: Vec::new(),
-        used_ids: HashMap::new(),
-        footnotes: HashMap::new(),
-    };
-    let mut i = 0;
-    while i < events.len() {
-        i = w.event(&events, i);
-    }
+    // Merged, so that a URL the parser split at a `_` or `(` is one text to find links in.
+    let events: Vec<Event> = TextMergeStream::new(Parser::new_ext(markdown, options())).collect();
+    let mut w = rewrite::Rewriter::new(resolver);
+    let out = w.run(&events);
     let mut raw = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut raw, w.out.into_iter());
+    html::push_html(&mut raw, out.into_iter());
     Rendered {
         html: SafeHtml(sanitizer().clean(&raw).to_string()),
         links: w.links,
-    }
-}
-
-/// Rewrites pulldown-cmark's events into fika's: heading anchors, resolved wiki links and
-/// footnotes with ids the sanitizer keeps.
-struct Rewriter<'r, 'e> {
-    resolver: &'r dyn Resolve,
-    out: Vec<Event<'e>>,
-    links: Vec<WikiTarget>,
-    used_ids: HashMap<String, usize>,
-    footnotes: HashMap<String, usize>,
-}
-
-impl<'e> Rewriter<'_, 'e> {
-    /// Rewrites the event at `i`; returns the index of the next one to read.
-    fn event(&mut self, events: &[Event<'e>], i: usize) -> usize {
-        match &events[i] {
-            Event::Start(Tag::Heading {
-                level,
-                classes,
-                attrs,
-                ..
-            }) => {
-                let id = self.anchor(&events[i + 1..]);
-                self.out.push(Event::Start(Tag::Heading {
-                    level: *level,
-                    id: Some(CowStr::from(id)),
-                    classes: classes.clone(),
-                    attrs: attrs.clone(),
-                }));
-            }
-            Event::Start(Tag::Link {
-                link_type: LinkType::WikiLink { has_pothole },
-                dest_url,
-                ..
-            }) => return self.wikilink(events, i, dest_url, *has_pothole),
-            // Footnotes are written here so their anchors get fika's "fn-" ids, which the
-            // sanitizer lets through (a label like "main" must not clobber the page's ids).
-            Event::FootnoteReference(label) => {
-                let (n, id) = (self.footnote_number(label), slugify(label));
-                self.out.push(Event::Html(CowStr::from(format!(
-                    "<sup class=\"footnote-reference\"><a href=\"#fn-{id}\">{n}</a></sup>"
-                ))));
-            }
-            Event::Start(Tag::FootnoteDefinition(label)) => {
-                let (n, id) = (self.footnote_number(label), slugify(label));
-                self.out.push(Event::Html(CowStr::from(format!(
-                    "<div class=\"footnote-definition\" id=\"fn-{id}\"><sup class=\"footnote-definition-label\">{n}</sup>"
-                ))));
-            }
-            Event::End(TagEnd::FootnoteDefinition) => {
-                self.out.push(Event::Html(CowStr::from("</div>")));
-            }
-            e => self.out.push(e.clone()),
-        }
-        i + 1
-    }
-
-    /// A heading's anchor, from its text (the events after its start); the second heading
-    /// of one text gets "-2", and so on.
-    fn anchor(&mut self, rest: &[Event]) -> String {
-        let text: String = rest
-            .iter()
-            .take_while(|e| !matches!(e, Event::End(TagEnd::Heading(_))))
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
-        let base = format!("h-{}", slugify(&text));
-        let n = self.used_ids.entry(base.clone()).or_insert(0);
-        *n += 1;
-        if *n == 1 { base } else { format!("{base}-{n}") }
-    }
-
-    /// The wiki link starting at `i`, resolved (or marked missing); returns the index after
-    /// its end.
-    fn wikilink(&mut self, events: &[Event<'e>], i: usize, dest: &str, pothole: bool) -> usize {
-        let target = WikiTarget::parse(dest);
-        let resolved = match &target {
-            WikiTarget::Page(p) => self.resolver.page(p),
-            WikiTarget::Org { kind, slug } => self.resolver.org(kind, slug),
-        };
-        let (href, class, name) = match (&target, resolved) {
-            (_, Some((url, name))) => (url, "wikilink", Some(name)),
-            (WikiTarget::Page(p), None) => (
-                format!("/pages/new?title={}", url_encode(p)),
-                "wikilink missing",
-                None,
-            ),
-            (WikiTarget::Org { kind, slug }, None) => {
-                (org_url(kind, slug), "wikilink missing", None)
-            }
-        };
-        let label = if pothole { None } else { name };
-        self.links.push(target);
-        self.out.push(Event::Html(CowStr::from(format!(
-            "<a href=\"{}\" class=\"{class}\">",
-            escape_attr(&href)
-        ))));
-        // The link's own events up to its end; without a label of its own, the resolved
-        // name replaces the raw target text.
-        let mut j = i + 1;
-        let mut replaced = false;
-        while j < events.len() && !matches!(events[j], Event::End(TagEnd::Link)) {
-            match (&events[j], &label) {
-                (Event::Text(_), Some(name)) => {
-                    if !replaced {
-                        self.out.push(Event::Text(CowStr::from(name.clone())));
-                        replaced = true;
-                    }
-                }
-                (e, _) => self.out.push(e.clone()),
-            }
-            j += 1;
-        }
-        self.out.push(Event::Html(CowStr::from("</a>")));
-        j + 1
-    }
-
-    /// A footnote's number: its place in the order labels were first seen.
-    fn footnote_number(&mut self, label: &str) -> usize {
-        let next = self.footnotes.len() + 1;
-        *self.footnotes.entry(label.to_string()).or_insert(next)
     }
 }
 
@@ -217,7 +89,8 @@ fn url_encode(s: &str) -> String {
         .unwrap_or_default()
 }
 
-fn escape_attr(s: &str) -> String {
+/// Text or an attribute value, escaped for HTML.
+fn escape_html(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('"', "&quot;")
         .replace('<', "&lt;")
@@ -226,27 +99,49 @@ fn escape_attr(s: &str) -> String {
 
 /// The allow-list, built once. On top of ammonia's defaults (which already drop scripts,
 /// event handlers, styles, `javascript:` and `data:` URLs, SVG and MathML): heading anchors,
-/// task-list checkboxes, footnote anchors and the wikilink classes.
+/// task-list checkboxes, footnotes and their anchors, the wikilink classes, table alignment,
+/// code languages and highlighting classes, and GitHub's alerts.
 fn sanitizer() -> &'static ammonia::Builder<'static> {
     static BUILDER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     BUILDER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.link_rel(Some("nofollow noopener noreferrer"))
-            .add_tags(["input"])
+            .add_tags(["input", "section"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_allowed_classes("a", ["wikilink", "missing"])
-            .add_allowed_classes("sup", ["footnote-reference"])
-            .add_allowed_classes("div", ["footnote-definition"])
-            .add_allowed_classes("sup", ["footnote-definition-label"])
-            .add_tag_attributes("div", ["id"])
+            .add_allowed_classes("a", ["wikilink", "missing", "footnote-backref"])
+            .add_allowed_classes("sup", ["footnote-ref"])
+            .add_allowed_classes("section", ["footnotes"])
+            .add_allowed_classes("blockquote", ALERTS)
+            .add_tag_attributes("a", ["id", "aria-label"])
+            .add_tag_attributes("li", ["id"])
+            .add_tag_attributes("th", ["align"])
+            .add_tag_attributes("td", ["align"])
+            .add_tag_attributes("code", ["class"])
+            .add_tag_attributes("pre", ["tabindex"])
+            .add_tag_attributes("span", ["class"])
             .attribute_filter(|element, attribute, value| match (element, attribute) {
                 // Only checkboxes, only disabled: a page cannot grow a form.
                 ("input", "type") => (value == "checkbox").then_some(value.into()),
                 // Ids only where fika makes them, so a page cannot clobber the layout's ids.
-                (_, "id") if value.starts_with("h-") || value.starts_with("fn-") => {
+                (_, "id") if ["h-", "fn-", "fnref-"].iter().any(|p| value.starts_with(p)) => {
                     Some(value.into())
                 }
                 (_, "id") => None,
+                // Into the tab order (a code block scrolls), never ahead of the page.
+                ("pre", "tabindex") => (value == "0").then_some(value.into()),
+                ("th" | "td", "align") => {
+                    matches!(value, "left" | "center" | "right").then_some(value.into())
+                }
+                // A fence's language, and the highlighter's token classes: nothing that
+                // could borrow one of the site's own classes.
+                ("code", "class") => value
+                    .strip_prefix("language-")
+                    .filter(|l| highlight::fence_language(l) == Some(l))
+                    .map(|_| value.into()),
+                ("span", "class") => value
+                    .split_whitespace()
+                    .all(|c| c.starts_with(highlight::CLASS_PREFIX))
+                    .then_some(value.into()),
                 _ => Some(value.into()),
             });
         for h in ["h1", "h2", "h3", "h4", "h5", "h6"] {
@@ -255,6 +150,15 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b
     })
 }
+
+/// GitHub's alerts (`> [!NOTE]`), as pulldown-cmark marks them.
+const ALERTS: [&str; 5] = [
+    "markdown-alert-note",
+    "markdown-alert-tip",
+    "markdown-alert-important",
+    "markdown-alert-warning",
+    "markdown-alert-caution",
+];
 
 /// Plain text of Markdown (for summaries and, later, the search index).
 pub fn plain_text(markdown: &str) -> String {
@@ -313,16 +217,69 @@ mod tests {
         );
         assert!(out.contains("<del>old</del>"));
         assert!(
-            out.contains("<sup class=\"footnote-reference\"><a href=\"#fn-1\""),
+            out.contains("<sup class=\"footnote-ref\"><a href=\"#fn-1\" id=\"fnref-1\""),
             "{out}"
         );
         assert!(
-            out.contains("<div class=\"footnote-definition\" id=\"fn-1\">"),
+            out.contains("<section class=\"footnotes\">\n<ol>\n<li id=\"fn-1\">\n<p>A footnote. <a href=\"#fnref-1\" class=\"footnote-backref\" aria-label=\"Back to reference 1\" rel=\"nofollow noopener noreferrer\">↩</a></p>"),
             "{out}"
         );
         let out = html("x[^main]\n\n[^main]: clobber?");
         assert!(
             out.contains("id=\"fn-main\"") && !out.contains("id=\"main\""),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn reads_as_github_renders() {
+        let out = html("| l | c | r | n |\n|:--|:-:|--:|---|\n| 1 | 2 | 3 | 4 |");
+        assert!(
+            out.contains("<th align=\"left\">l</th><th align=\"center\">c</th><th align=\"right\">r</th><th>n</th>"),
+            "{out}"
+        );
+        assert!(
+            out.contains("<td align=\"right\">3</td><td>4</td>"),
+            "{out}"
+        );
+        let out = html("```rust\nlet x = 1;\n```");
+        assert!(
+            out.starts_with("<pre tabindex=\"0\"><code class=\"language-rust\"><span class=\"hl-source hl-rust\">"),
+            "{out}"
+        );
+        let out = html("Go to www.example.com, https://example.org/a_(b) or team@example.com.");
+        assert!(out.contains("<a href=\"http://www.example.com\" rel=\"nofollow noopener noreferrer\">www.example.com</a>,"), "{out}");
+        assert!(
+            out.contains("<a href=\"https://example.org/a_(b)\""),
+            "{out}"
+        );
+        assert!(out.contains("<a href=\"mailto:team@example.com\""), "{out}");
+        let out = html("[https://example.org](https://example.com) `https://x.org` main.rs");
+        assert_eq!(
+            out.matches("<a ").count(),
+            1,
+            "no link in a link or in code: {out}"
+        );
+        let out = html("A[^n] and again[^n].\n\n[^n]: Note.");
+        assert!(
+            out.contains("id=\"fnref-n-2\"") && out.contains("href=\"#fnref-n-2\""),
+            "{out}"
+        );
+        let out = html("> [!WARNING]\n> Careful.");
+        assert!(
+            out.contains("<blockquote class=\"markdown-alert-warning\">"),
+            "{out}"
+        );
+    }
+
+    #[test]
+    fn classes_from_the_page_cannot_borrow_the_sites() {
+        let out = html(
+            "<span class=\"notice hl-x\">a</span> <code class=\"language-x notice\">b</code> <code class=\"language-go\">c</code>\n\n<table><tr><td align=\"justify\">c</td></tr></table>",
+        );
+        assert!(!out.contains("notice") && !out.contains("justify"), "{out}");
+        assert!(
+            out.contains("<code class=\"language-go\">c</code>"),
             "{out}"
         );
     }

@@ -15,6 +15,7 @@ mod cli;
 mod concurrency;
 mod durability;
 mod experiments;
+mod gfm;
 mod health;
 mod lessons;
 mod org;

@@ -122,8 +122,7 @@ async fn the_keyboard_alone_fills_and_sends_a_page_a_card_and_a_postmortem() {
         .await;
     b.tab_to("#p-summary").await;
     b.press("A line from the keyboard").await;
-    b.tab_to("#page-form button[type=submit]:not([name])")
-        .await;
+    b.tab_to("#page-form button[type=submit]:not([name])").await;
     b.press(&enter).await;
     b.wait_for_path("/pages/search-team").await;
     assert!(

@@ -317,6 +317,9 @@ const EVERY_KIND_OF_PAGE: &[&str] = &[
     "/pages",
     "/pages/new",
     "/pages/search-team",
+    // A guide with every kind of Markdown: highlighted code, an alert, an aligned table,
+    // autolinks and a footnote.
+    "/pages/feature-flags-guide",
     "/pages/search-team/edit",
     "/pages/search-team/history",
     "/pages/search-team/revisions/1",
