@@ -42,6 +42,37 @@ document.addEventListener("DOMContentLoaded", () => {
     if ([...select.options].some((o) => o.value === key)) select.value = key;
   });
 
+  // Lists of rows (a post-mortem's timeline, factors, lessons and action items; an
+  // experiment's metrics and variants) grow by a button, with no round trip. Without
+  // JavaScript the server sends blank rows to fill, and more after each save or check.
+  document.querySelectorAll("button[data-add-row]").forEach((button) => {
+    const list = document.getElementById(button.dataset.addRow);
+    const rows = list ? list.querySelectorAll("[data-row]") : [];
+    if (rows.length === 0) return;
+    // The pattern for new rows: the last row as served (a blank one).
+    const pattern = rows[rows.length - 1].cloneNode(true);
+    button.hidden = false;
+    button.addEventListener("click", () => {
+      const n = list.querySelectorAll("[data-row]").length;
+      const row = pattern.cloneNode(true);
+      row.querySelectorAll(".field-error").forEach((e) => e.remove());
+      const fields = row.matches("input, textarea, select") ? [row]
+        : Array.from(row.querySelectorAll("input, textarea, select"));
+      fields.forEach((f) => {
+        // Fields are numbered by row (timeline_at_3): the server reads them in order.
+        f.name = f.name.replace(/_\d+$/, "_" + n);
+        const label = f.getAttribute("aria-label");
+        if (label) f.setAttribute("aria-label", label.replace(/\d+/, String(n + 1)));
+        // A select keeps the blank row's default choice.
+        if (f.tagName !== "SELECT") f.value = "";
+      });
+      list.appendChild(row);
+      const first = fields.find((f) => f.type !== "hidden");
+      if (first) first.focus();
+    });
+  });
+  document.querySelectorAll("[data-no-js]").forEach((e) => { e.hidden = true; });
+
   // A long list of checkboxes gets a box that narrows it as you type (without JavaScript
   // the whole list shows, and the box stays hidden).
   document.querySelectorAll(".checklist").forEach((list) => {

@@ -10,6 +10,7 @@ use fantoccini::{Client, ClientBuilder, Locator};
 use crate::harness::{Backend, TestData, TestServer, artifacts_dir};
 
 mod a11y;
+mod rows;
 
 /// A chromedriver process plus a WebDriver session in headless Chromium.
 pub struct Browser {
