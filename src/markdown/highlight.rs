@@ -3,7 +3,8 @@
 //! scope (`hl-keyword hl-control`), which the site's CSS colours in light and dark mode. No
 //! script and no CDN: the colours are in the page as it is served.
 
-use std::sync::OnceLock;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use syntect::html::{ClassStyle, ClassedHTMLGenerator};
 use syntect::parsing::SyntaxSet;
@@ -17,6 +18,23 @@ const MAX_HIGHLIGHTED: usize = 64 * 1024;
 
 /// The class prefix of highlighted tokens; the sanitizer lets through `span` classes with it.
 pub const CLASS_PREFIX: &str = "hl-";
+
+/// How many bytes of coloured blocks are kept (see [`remembered`]).
+const KEEP_BYTES: usize = 8 * 1024 * 1024;
+
+/// Coloured blocks by language and code. Colouring is the dearest part of rendering, and
+/// the page cache is emptied by every write anywhere: a block that did not change is not
+/// coloured again. Emptied whole when it outgrows [`KEEP_BYTES`].
+#[derive(Default)]
+struct Remembered {
+    blocks: HashMap<(String, String), String>,
+    bytes: usize,
+}
+
+fn remembered() -> &'static Mutex<Remembered> {
+    static KEPT: OnceLock<Mutex<Remembered>> = OnceLock::new();
+    KEPT.get_or_init(Mutex::default)
+}
 
 /// syntect's bundled grammars (the Sublime Text defaults), loaded once.
 fn syntaxes() -> &'static SyntaxSet {
@@ -49,6 +67,29 @@ pub fn code_block(language: Option<&str>, code: &str) -> String {
 
 /// The code as coloured HTML, or None for a language syntect does not know.
 fn highlighted(language: &str, code: &str) -> Option<String> {
+    let key = (language.to_string(), code.to_string());
+    // A poisoned lock means a panic mid-insert elsewhere; the map itself is still sound.
+    if let Some(html) = remembered()
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .blocks
+        .get(&key)
+    {
+        return Some(html.clone());
+    }
+    let html = colour(language, code)?;
+    let mut kept = remembered().lock().unwrap_or_else(|e| e.into_inner());
+    let size = key.0.len() + key.1.len() + html.len();
+    if kept.bytes + size > KEEP_BYTES {
+        *kept = Remembered::default();
+    }
+    kept.bytes += size;
+    kept.blocks.insert(key, html.clone());
+    Some(html)
+}
+
+/// Colours the code with syntect.
+fn colour(language: &str, code: &str) -> Option<String> {
     let set = syntaxes();
     let syntax = set
         .find_syntax_by_token(language)
