@@ -73,6 +73,7 @@ pub const TABLES: &[&str] = &[
     "retro_votes",
     "retro_reviews",
     "retro_action_topics",
+    "retro_presence",
     "health_indicators",
     "health_sessions",
     "health_votes",

@@ -426,6 +426,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    retro_presence (retro_id, person_id) {
+        retro_id -> BigInt,
+        person_id -> BigInt,
+        seen_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     retro_reviews (retro_id, action_id) {
         retro_id -> BigInt,
         action_id -> BigInt,
@@ -609,6 +617,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     retro_cards,
     retro_votes,
     retro_action_topics,
+    retro_presence,
     retro_reviews,
     health_indicators,
     health_sessions,

@@ -121,7 +121,7 @@ struct ShowQuery {
     v: Option<i64>,
     /// Who the live page shows as here ([`presence::key`]).
     #[serde(default)]
-    here: String,
+    here: Option<String>,
     /// The topic the action-item form starts on ("agree on an action item about this").
     #[serde(default)]
     topic: String,
@@ -136,12 +136,17 @@ async fn show(
     let id = id.into_inner();
     let q = q.into_inner();
     if let Some(v) = q.v {
-        let retro = state.db.run(move |c| repo::get(c, id)).await?;
-        let retro = flow::visible(retro, &viewer)?;
-        let here = state
-            .part::<Presence>()?
-            .here(id, viewer.person().map(|p| p.id));
-        if retro.version == v && presence::key(&here) == q.here {
+        let presence = state.part::<Presence>()?;
+        let me = viewer.person().map(|p| p.id);
+        let (retro, here) = state
+            .db
+            .run(move |c| Ok((repo::get(c, id)?, presence.here(c, id, me)?)))
+            .await?;
+        // Presence is only written for the signed-in, who may see every retro.
+        flow::visible(retro.clone(), &viewer)?;
+        // A page served before presence existed sends no `here`: the version alone decides.
+        let same_room = q.here.as_deref().is_none_or(|h| h == presence::key(&here));
+        if retro.version == v && same_room {
             return Ok(HttpResponse::NoContent()
                 .insert_header(("Cache-Control", "no-store"))
                 .finish());
@@ -166,9 +171,9 @@ async fn board(
     status: StatusCode,
 ) -> AppResult<HttpResponse> {
     let (org, page) = flow::page(state, viewer, id).await?;
-    let here = state
-        .part::<Presence>()?
-        .here(id, viewer.person().map(|p| p.id));
+    let presence = state.part::<Presence>()?;
+    let me = viewer.person().map(|p| p.id);
+    let here = state.db.run(move |c| presence.here(c, id, me)).await?;
     let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
     show.here_key = presence::key(&here);
     show.present = here

@@ -13,3 +13,13 @@ CREATE TABLE retro_action_topics (
     topic TEXT NOT NULL
 );
 CREATE INDEX retro_action_topics_retro ON retro_action_topics(retro_id);
+
+-- Who has a retro board open: every page load and live poll of a signed-in person refreshes
+-- `seen_at` (at most every few seconds per person and instance). In the database, not in one
+-- server's memory, so that instances behind one proxy see the same room.
+CREATE TABLE retro_presence (
+    retro_id BIGINT NOT NULL REFERENCES retros(id),
+    person_id BIGINT NOT NULL REFERENCES people(id),
+    seen_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (retro_id, person_id)
+);

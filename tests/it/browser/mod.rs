@@ -1360,7 +1360,9 @@ async fn every_retro_board_form_works_with_javascript_on() {
     // Vote: a dot, taken back, given again; back one phase and forward.
     phase("vote").await;
     let dots = || async {
-        b.js_text("return document.querySelector('.topic .dot-count')?.textContent ?? ''")
+        // The viewer's own dots (the tallies are hidden while the vote is open); no count
+        // shown is none of theirs.
+        b.js_text("return document.querySelector('.topic .dot-count')?.textContent ?? '0'")
             .await
     };
     b.click(".topic button[value=add]").await;
