@@ -115,15 +115,45 @@ pub struct Srm {
     pub chi_square: f64,
     pub degrees: u32,
     pub p_value: f64,
+    /// The smallest count any arm was expected to get.
+    pub min_expected: f64,
+    /// Some arm got no units although at least one was expected.
+    pub empty_arm: bool,
 }
 
 /// Below this p-value the split is a mismatch: at p < 0.001 a healthy experiment is flagged
 /// once in a thousand, while real assignment bugs are caught.
 pub const SRM_THRESHOLD: f64 = 0.001;
 
+/// Below this expected count in some arm, the chi-square approximation does not hold and the
+/// check says "not enough data" (Cochran's rule: every expected count at least 5).
+pub const SRM_MIN_EXPECTED: f64 = 5.0;
+
+/// What the check concludes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SrmVerdict {
+    Pass,
+    Mismatch,
+    NotEnoughData,
+}
+
 impl Srm {
+    /// An empty arm that should have had units is a mismatch whatever the p-value (10 / 0
+    /// has p = 0.0016); too few expected units is no verdict; else χ² at p < 0.001.
+    pub fn verdict(&self) -> SrmVerdict {
+        if self.empty_arm {
+            SrmVerdict::Mismatch
+        } else if self.min_expected < SRM_MIN_EXPECTED {
+            SrmVerdict::NotEnoughData
+        } else if self.p_value < SRM_THRESHOLD {
+            SrmVerdict::Mismatch
+        } else {
+            SrmVerdict::Pass
+        }
+    }
+
     pub fn passed(&self) -> bool {
-        self.p_value >= SRM_THRESHOLD
+        self.verdict() == SrmVerdict::Pass
     }
 }
 
@@ -140,6 +170,12 @@ pub fn srm(observed: &[u64], weights: &[f64]) -> Option<Srm> {
         return None;
     }
     let weight_sum: f64 = weights.iter().sum();
+    let expected: Vec<f64> = weights.iter().map(|w| n * w / weight_sum).collect();
+    let min_expected = expected.iter().copied().fold(f64::INFINITY, f64::min);
+    let empty_arm = observed
+        .iter()
+        .zip(&expected)
+        .any(|(&o, &e)| o == 0 && e >= 1.0);
     let chi_square: f64 = observed
         .iter()
         .zip(weights)
@@ -158,6 +194,8 @@ pub fn srm(observed: &[u64], weights: &[f64]) -> Option<Srm> {
         chi_square,
         degrees,
         p_value,
+        min_expected,
+        empty_arm,
     })
 }
 
@@ -172,7 +210,15 @@ pub fn signed_percent(v: f64) -> String {
     format!("{sign}{}", percent(v))
 }
 
-/// A number without trailing zeros, at most 4 decimals: 10, 2.5, 0.0125.
+/// A number as it was stored, every digit kept: how stored numbers go back into a form (an
+/// edit, an API body) so that saving again changes nothing. Rust prints the shortest text that
+/// reads back as the same `f64`, and never in exponent form (`0.000045`, not `4.5e-5`).
+pub fn exact_number(v: f64) -> String {
+    if v == 0.0 { "0".into() } else { v.to_string() }
+}
+
+/// A number for reading, without trailing zeros, at most 4 decimals: 10, 2.5, 0.0125. Views
+/// only: anything that is saved again goes through [`exact_number`].
 pub fn trim_number(v: f64) -> String {
     let s = format!("{v:.4}");
     let s = s.trim_end_matches('0').trim_end_matches('.');
@@ -279,6 +325,23 @@ mod tests {
         assert!((s.chi_square - 14.0).abs() < 1e-9);
         assert!((s.p_value - (-7.0f64).exp()).abs() < 1e-9);
         assert!(!s.passed());
+        // An arm with nothing where units were expected is a mismatch, whatever χ² says.
+        let s = srm(&[10, 0], &[1.0, 1.0]).unwrap();
+        assert!((s.p_value - 0.001565).abs() < 1e-5, "{}", s.p_value);
+        assert_eq!(s.verdict(), SrmVerdict::Mismatch);
+        // Too few units to say: never a pass.
+        assert_eq!(
+            srm(&[3, 2], &[1.0, 1.0]).unwrap().verdict(),
+            SrmVerdict::NotEnoughData
+        );
+        assert_eq!(
+            srm(&[1, 0], &[1.0, 1.0]).unwrap().verdict(),
+            SrmVerdict::NotEnoughData
+        );
+        assert_eq!(
+            srm(&[6, 4], &[1.0, 1.0]).unwrap().verdict(),
+            SrmVerdict::Pass
+        );
         // Nothing to test.
         assert_eq!(srm(&[0, 0], &[1.0, 1.0]), None);
         assert_eq!(srm(&[10], &[1.0]), None);
@@ -291,5 +354,18 @@ mod tests {
         assert_eq!(signed_percent(0.025), "+2.5 %");
         assert_eq!(signed_percent(-0.1), "-10 %");
         assert_eq!(trim_number(0.0125), "0.0125");
+        for v in [
+            0.00125,
+            0.99875,
+            4.5e-5,
+            -4e-5,
+            1e-300,
+            123456.789,
+            0.1 + 0.2,
+        ] {
+            assert_eq!(exact_number(v).parse::<f64>().unwrap(), v, "{v} survives");
+        }
+        assert_eq!(exact_number(4.5e-5), "0.000045");
+        assert_eq!(exact_number(-0.0), "0");
     }
 }

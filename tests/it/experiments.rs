@@ -533,8 +533,64 @@ async fn logged_after_the_fact_and_a_decision_the_data_does_not_back(b: Backend)
     );
 }
 
+/// Numbers go in and come out as sent (issue 22): a tiny arm, a tiny effect and a tiny harm
+/// decide the outcome and the checks as they are, and the edit page holds them unrounded.
+async fn numbers_are_kept_exactly(b: Backend) {
+    let (s, _) = org(b).await;
+    let otto = s.token_for("otto");
+    let body = json!({
+        "title": "A sliver of traffic",
+        "squad": "radio",
+        "status": "concluded",
+        "hypothesis": {"change": "a new codec", "audience": "everyone", "effect": "save bandwidth",
+                       "metric": "completion", "moves": "rises"},
+        "metrics": [{"name": "completion", "kind": "success"},
+                    {"name": "stalls", "kind": "guardrail", "direction": "decrease", "margin": 0.00003}],
+        "variants": [{"name": "control", "weight": 0.99875, "observed": 9987500},
+                     {"name": "codec", "weight": 0.00125, "observed": 12500}],
+        "results": [{"metric": "completion", "variant": "codec", "effect": 0.000045, "ci_low": 0.00002, "ci_high": 0.00007, "significant": true},
+                    {"metric": "stalls", "variant": "codec", "effect": 0.00002, "ci_low": -0.00004, "ci_high": 0.00008, "significant": false}],
+        "planned_sample": 12000,
+        "planned_start": "2026-05-01", "planned_end": "2026-05-20", "ended_on": "2026-05-20"
+    });
+    let (status, j) = s.post_json("/api/v1/experiments", &otto, body).await;
+    assert_eq!(status, 201, "{j}");
+    let id = j["id"].as_i64().unwrap();
+    let check = |j: &serde_json::Value| {
+        assert_eq!(j["variants"][1]["weight"], json!(0.00125), "{j}");
+        assert_eq!(j["variants"][0]["weight"], json!(0.99875));
+        assert_eq!(j["metrics"][1]["margin"], json!(0.00003));
+        assert_eq!(j["results"][0]["effect"], json!(0.000045));
+        assert_eq!(j["results"][1]["ci_low"], json!(-0.00004));
+        // The split matches the plan exactly: no sample ratio mismatch.
+        assert_eq!(j["health"]["sample_ratio"]["status"], "pass", "{j}");
+        assert!(j["health"]["sample_ratio"]["p_value"].as_f64().unwrap() > 0.99);
+        // A significant win that the guardrail (its interval reaching −0.00004, past the
+        // margin of 0.00003 for a "decrease" metric) does not clear.
+        assert_ne!(j["outcome"], "neutral", "{j}");
+    };
+    check(&j);
+    // The edit page holds them as stored (the form's round trip is a unit test).
+    let c = s.client();
+    c.login("otto", PASSWORD).await;
+    let edit = c
+        .get(&format!("/experiments/{id}/edit"))
+        .await
+        .text()
+        .await
+        .unwrap();
+    for v in ["0.00125", "0.99875", "0.00003", "0.000045", "-0.00004"] {
+        assert!(edit.contains(&format!("value=\"{v}\"")), "{v} in the form");
+    }
+    let (_, j) = s
+        .get_json(&format!("/api/v1/experiments/{id}"), &otto)
+        .await;
+    check(&j);
+}
+
 backend_tests!(
     logged_after_the_fact_and_a_decision_the_data_does_not_back,
     experiments_are_logged_checked_and_judged,
-    the_api_logs_and_judges_experiments
+    the_api_logs_and_judges_experiments,
+    numbers_are_kept_exactly,
 );

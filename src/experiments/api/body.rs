@@ -8,7 +8,7 @@ use serde::de::IgnoredAny;
 
 use super::json::{HypothesisJson, MetricJson, OverrideJson, ResultJson, VariantJson};
 use crate::experiments::forms::{Form, MetricRow, ResultRow, VariantRow};
-use crate::experiments::stats::trim_number;
+use crate::experiments::stats::exact_number;
 use crate::site::forms::FieldErrors;
 
 /// What a script sends. The fields `GET` adds (`id`, `health`, `outcome`…) may be sent back
@@ -112,7 +112,7 @@ impl ExperimentBody {
     /// The results by (metric row, variant row), found by name; a result whose metric or
     /// treatment is not in the lists is an error at `results`.
     fn result_rows(&self, errors: &mut FieldErrors) -> BTreeMap<(usize, usize), ResultRow> {
-        let num = |v: f64| trim_number(v);
+        let num = exact_number;
         let mut results = BTreeMap::new();
         for r in &self.results {
             let m = self
@@ -156,14 +156,14 @@ fn metric_row(m: &MetricJson) -> MetricRow {
         name: m.name.clone(),
         kind: m.kind.clone(),
         direction: m.direction.clone(),
-        margin: m.margin.map(trim_number).unwrap_or_default(),
+        margin: m.margin.map(exact_number).unwrap_or_default(),
     }
 }
 
 fn variant_row(v: &VariantJson) -> VariantRow {
     VariantRow {
         name: v.name.clone(),
-        weight: trim_number(v.weight),
+        weight: exact_number(v.weight),
         observed: v.observed.map(|o| o.to_string()).unwrap_or_default(),
     }
 }

@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use super::model::{Direction, ExperimentInput, MetricKind, Status};
-use super::stats::trim_number;
+use super::stats::exact_number;
 use crate::site::forms::Pairs;
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -158,7 +158,7 @@ impl Form {
 
     /// The form of a saved experiment (`squad` is its squad's slug).
     pub fn of(e: &ExperimentInput, squad: &str) -> Form {
-        let num = |v: f64| trim_number(v);
+        let num = exact_number;
         let date = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();
         Form {
             title: e.title.clone(),

@@ -45,6 +45,30 @@ fn a_complete_form_parses() {
 }
 
 #[test]
+fn tiny_numbers_survive_the_form_both_ways() {
+    let mut f = filled();
+    f.variants[0].weight = "0.99875".into();
+    f.variants[1].weight = "0.00125".into();
+    f.results.insert(
+        (0, 1),
+        ResultRow {
+            effect: "0.000045".into(),
+            low: "-0.00004".into(),
+            high: "0.00007".into(),
+            significant: false,
+        },
+    );
+    let e = f.parse(squads).unwrap();
+    assert_eq!(e.variants[1].weight, 0.00125);
+    assert_eq!(e.results[0].effect, 0.000045);
+    assert_eq!(e.results[0].ci_low, -0.00004);
+    // What the edit page shows parses back to the very same numbers.
+    let again = Form::of(&e, "payments");
+    assert_eq!(again.variants[1].weight, "0.00125");
+    assert_eq!(again.parse(squads).unwrap(), e);
+}
+
+#[test]
 fn bad_input_gets_a_message_at_its_field() {
     let mut f = filled();
     f.variants[1].weight = "0".into();

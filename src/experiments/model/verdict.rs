@@ -95,10 +95,17 @@ impl ExperimentInput {
                     None => Check::Unknown { why: no_counts() },
                     Some(s) => {
                         let figures = srm_figures(&s, counts, &weights);
-                        if s.passed() {
-                            Check::Pass(figures)
-                        } else {
-                            Check::Fail(figures)
+                        match s.verdict() {
+                            stats::SrmVerdict::Pass => Check::Pass(figures),
+                            stats::SrmVerdict::Mismatch => Check::Fail(figures),
+                            stats::SrmVerdict::NotEnoughData => Check::Unknown {
+                                why: format!(
+                                    "Not enough data: an arm expects {} units; the check needs \
+                                     at least {} in every arm.",
+                                    stats::trim_number(s.min_expected),
+                                    stats::SRM_MIN_EXPECTED
+                                ),
+                            },
                         }
                     }
                 }
