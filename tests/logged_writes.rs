@@ -51,6 +51,8 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("retros/repo/board.rs", "drop_empty_groups", "retro board"),
     ("retros/repo/board.rs", "add_vote", "retro board"),
     ("retros/repo/board.rs", "remove_vote", "retro board"),
+    // Who has a board open: refreshed by every poll, read only by the board's head.
+    ("retros/presence.rs", "seen", "retro presence"),
     // Back-dating inside the same transaction as the logged write (the index reads the
     // final state at commit), and the demo's retro boards.
     ("lessons/seed/mod.rs", "seed_lessons", "back-dating"),
