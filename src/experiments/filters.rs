@@ -72,12 +72,20 @@ pub struct InsightsQuery {
 pub type Scope = (Option<Vec<UnitId>>, Option<NaiveDate>, Option<NaiveDate>);
 
 impl InsightsQuery {
-    /// The squads and dates asked for.
+    /// The squads and dates asked for: a unit that does not exist is not found (never an
+    /// empty set of zeros), and a range that ends before it starts is refused.
     pub fn scope(&self, org: &OrgView) -> AppResult<Scope> {
         let squads = match self.unit.trim().split_once('/') {
             None if self.unit.trim().is_empty() => None,
-            Some(("squad", slug)) => org.squads_of(slug, ""),
-            Some(("tribe", slug)) => org.squads_of("", slug),
+            Some((kind @ ("squad" | "tribe"), slug)) => {
+                if org.unit_by_key(kind, slug.trim()).is_none() {
+                    return Err(AppError::NotFound);
+                }
+                match kind {
+                    "squad" => org.squads_of(slug, ""),
+                    _ => org.squads_of("", slug),
+                }
+            }
             _ => {
                 return Err(AppError::BadRequest(format!(
                     "{:?} is not a unit: write squad/slug or tribe/slug.",
@@ -85,10 +93,14 @@ impl InsightsQuery {
                 )));
             }
         };
-        Ok((
-            squads,
-            date_param(&self.from, "From")?,
-            date_param(&self.to, "To")?,
-        ))
+        let (from, to) = (date_param(&self.from, "From")?, date_param(&self.to, "To")?);
+        if let (Some(f), Some(t)) = (from, to)
+            && f > t
+        {
+            return Err(AppError::Validation(format!(
+                "The range ends ({t}) before it starts ({f}): swap the dates."
+            )));
+        }
+        Ok((squads, from, to))
     }
 }

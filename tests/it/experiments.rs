@@ -489,6 +489,25 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
         .get_json("/api/v1/experiments/stats?unit=nonsense", &admin)
         .await;
     assert_eq!(status, 400);
+    // A unit that does not exist is not a unit with nothing in it; a range that ends before
+    // it starts is not an empty range.
+    for unit in ["squad/nowhere", "tribe/nowhere"] {
+        let (status, j) = s
+            .get_json(&format!("/api/v1/experiments/stats?unit={unit}"), &admin)
+            .await;
+        assert_eq!(status, 404, "{unit}: {j}");
+    }
+    let (status, j) = s
+        .get_json(
+            "/api/v1/experiments/stats?from=2026-12-31&to=2026-01-01",
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 422);
+    assert!(
+        j["error"].as_str().unwrap().contains("before it starts"),
+        "{j}"
+    );
 }
 
 /// An experiment logged after the fact goes from design to concluded in one edit when its
