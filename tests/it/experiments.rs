@@ -465,6 +465,14 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
     assert_eq!(j["total"], 29502);
     assert_eq!(j["days"], 30);
     let (status, j) = s
+        .get_json(
+            "/api/v1/experiments/sample-size?baseline=0.1&mde=0.1&alternative=larger",
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 400, "an unknown parameter is not ignored");
+    assert!(j["error"].as_str().unwrap().contains("alternative"), "{j}");
+    let (status, j) = s
         .get_json("/api/v1/experiments/sample-size?baseline=10&mde=10", &admin)
         .await;
     assert_eq!(status, 422);

@@ -183,7 +183,10 @@ async fn update(
     }
 }
 
+// A parameter this calculator does not know (`alternative`, `ratio`) is a 400 naming it,
+// never silently ignored: the answer would be for a different question.
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct SampleSizeQuery {
     baseline: f64,
     mde: f64,
