@@ -143,7 +143,7 @@ async fn show(
             .run(move |c| Ok((repo::get(c, id)?, presence.here(c, id, me)?)))
             .await?;
         // Presence is only written for the signed-in, who may see every retro.
-        flow::visible(retro.clone(), &viewer)?;
+        let retro = flow::visible(retro, &viewer)?;
         // A page served before presence existed sends no `here`: the version alone decides.
         let same_room = q.here.as_deref().is_none_or(|h| h == presence::key(&here));
         if retro.version == v && same_room {
@@ -175,11 +175,7 @@ async fn board(
     let me = viewer.person().map(|p| p.id);
     let here = state.db.run(move |c| presence.here(c, id, me)).await?;
     let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
-    show.here_key = presence::key(&here);
-    show.present = here
-        .iter()
-        .filter_map(|p| org.snap.person(*p).map(|p| p.display_name.clone()))
-        .collect();
+    show.people_here(&org, &here);
     fill(&mut show);
     let mut resp = html_with_status(&show, status)?;
     resp.headers_mut().insert(

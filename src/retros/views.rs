@@ -436,6 +436,16 @@ impl ShowPage {
         }
     }
 
+    /// Who has the board open: their names in the head, and the key the live page sends
+    /// back when it polls.
+    pub fn people_here(&mut self, org: &OrgView, here: &[PersonId]) {
+        self.here_key = super::presence::key(here);
+        self.present = here
+            .iter()
+            .filter_map(|p| org.snap.person(*p).map(|p| p.display_name.clone()))
+            .collect();
+    }
+
     /// The text of the phase's help line.
     pub fn help(&self) -> &'static str {
         match self.phase {

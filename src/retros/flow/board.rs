@@ -294,18 +294,12 @@ pub async fn add_action(
             retro.phase == Phase::Discuss,
             "Action items are agreed in the discuss phase.",
         )?;
-        if let Some(t) = topic {
-            // A topic of this board: a group of this retro, or one of its cards in no group.
-            let (cards, groups, _) = repo::board(c, retro.id)?;
-            let on_board = match t {
-                Topic::Group(g) => groups.iter().any(|x| x.id == g),
-                Topic::Card(k) => cards.iter().any(|x| x.id == k && x.group_id.is_none()),
-            };
-            if !on_board {
-                return Err(AppError::Conflict(
-                    "That topic is not on this board any more; choose another.".into(),
-                ));
-            }
+        if let Some(t) = topic
+            && !repo::has_topic(c, retro.id, t)?
+        {
+            return Err(AppError::Conflict(
+                "That topic is not on this board any more; choose another.".into(),
+            ));
         }
         repo::add_action(c, Some(me), retro.id, &input, topic)
     })

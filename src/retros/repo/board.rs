@@ -23,6 +23,25 @@ struct CardRow {
     group_id: Option<i64>,
 }
 
+/// Whether `topic` is on the retro's board now: one of its groups, or one of its cards in
+/// no group.
+pub fn has_topic(conn: &mut AnyConnection, retro_id: i64, topic: Topic) -> AppResult<bool> {
+    let n: i64 = match topic {
+        Topic::Group(g) => retro_groups::table
+            .filter(retro_groups::id.eq(g))
+            .filter(retro_groups::retro_id.eq(retro_id))
+            .count()
+            .get_result(conn)?,
+        Topic::Card(k) => retro_cards::table
+            .filter(retro_cards::id.eq(k))
+            .filter(retro_cards::retro_id.eq(retro_id))
+            .filter(retro_cards::group_id.is_null())
+            .count()
+            .get_result(conn)?,
+    };
+    Ok(n > 0)
+}
+
 /// The board: cards in writing order, groups, votes.
 pub fn board(conn: &mut AnyConnection, id: i64) -> AppResult<(Vec<Card>, Vec<Group>, Vec<Vote>)> {
     let cards = retro_cards::table

@@ -31,7 +31,7 @@ pub use actions::{
     action_topics, add_action, earlier_of_squad, open_items_of, review_item, reviews,
 };
 pub use board::{
-    GroupTarget, Writer, add_card, add_vote, board, delete_card, edit_card, group_cards,
+    GroupTarget, Writer, add_card, add_vote, board, delete_card, edit_card, group_cards, has_topic,
     remove_vote, ungroup,
 };
 pub use search::{count_closed, ids_after, ids_of_squads, records};
