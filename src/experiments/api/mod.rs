@@ -214,13 +214,7 @@ fn default_variants() -> u32 {
 
 /// Rates are fractions here (`baseline=0.10` for 10 %), as scripts compute them.
 async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> {
-    let design = Design {
-        baseline: q.baseline,
-        mde: q.mde,
-        alpha: q.alpha,
-        power: q.power,
-        variants: q.variants,
-    };
+    let design = Design::conversion(q.baseline, q.mde, q.alpha, q.power, q.variants);
     let mut errors: FieldErrors = design
         .check()
         .into_iter()
@@ -232,11 +226,13 @@ async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> 
             "Rates are fractions here: baseline=0.10 for 10 %.",
         );
     }
-    let Some(s) = design.sample_size().filter(|_| errors.is_empty()) else {
-        if errors.is_empty() {
-            errors.insert("mde", "That effect is too small to detect.");
+    let s = match design.sample_size() {
+        Ok(s) if errors.is_empty() => s,
+        Ok(_) => return Err(errors.into()),
+        Err(e) => {
+            errors.extend(e);
+            return Err(errors.into());
         }
-        return Err(errors.into());
     };
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "baseline": q.baseline,
@@ -247,7 +243,7 @@ async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> 
         "per_variant": s.per_variant,
         "total": s.total,
         "alpha_per_comparison": s.alpha_per_comparison,
-        "target_rate": s.target_rate,
+        "target_rate": s.target,
         "daily": q.daily,
         "days": q.daily.and_then(|d| days_needed(s.total, d)),
     })))

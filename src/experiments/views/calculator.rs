@@ -69,15 +69,15 @@ impl CalcView {
                 f64::NAN
             }
         };
-        let design = Design {
-            baseline: num("baseline", &self.baseline) / 100.0,
-            mde: num("mde", &self.mde) / 100.0,
-            alpha: num("alpha", &self.alpha),
-            power: num("power", &self.power),
-            variants: count(&self.variants)
+        let design = Design::conversion(
+            num("baseline", &self.baseline) / 100.0,
+            num("mde", &self.mde) / 100.0,
+            num("alpha", &self.alpha),
+            num("power", &self.power),
+            count(&self.variants)
                 .and_then(|v| u32::try_from(v).ok())
                 .unwrap_or(0),
-        };
+        );
         let daily = match self.daily.trim() {
             "" => None,
             raw => match count(raw) {
@@ -104,19 +104,16 @@ impl CalcView {
     pub fn run(&mut self) {
         match self.design() {
             Ok((design, daily)) => match design.sample_size() {
-                Some(s) => {
+                Ok(s) => {
                     self.result = Some(CalcResult {
                         per_variant: s.per_variant,
                         total: s.total,
                         days: daily.and_then(|d| days_needed(s.total, d)),
                         alpha_per_comparison: trim_number(s.alpha_per_comparison),
-                        rates: format!("{} → {}", percent(design.baseline), percent(s.target_rate)),
+                        rates: format!("{} → {}", percent(design.baseline), percent(s.target)),
                     })
                 }
-                None => {
-                    self.errors
-                        .insert("mde", "That effect is too small to detect.");
-                }
+                Err(errors) => self.errors.extend(errors),
             },
             Err(errors) => self.errors = errors,
         }
