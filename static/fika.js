@@ -226,13 +226,22 @@ document.addEventListener("DOMContentLoaded", () => {
     let timer = null;
     let sent = 0;
     const update = () => {
+      // The page takes percent where it says so; the API takes fractions.
+      const conversion = field("type").value === "conversion";
+      const relative = field("mde_type").value === "relative";
       const q = new URLSearchParams({
-        baseline: num("baseline") / 100,
-        mde: num("mde") / 100,
+        type: field("type").value,
+        baseline: conversion ? num("baseline") / 100 : num("baseline"),
+        mde: conversion || relative ? num("mde") / 100 : num("mde"),
+        mde_type: field("mde_type").value,
+        alternative: field("sides").value,
         alpha: num("alpha"),
         power: num("power"),
         variants: num("variants"),
       });
+      if (!conversion) q.set("sd", num("sd"));
+      const share = num("control_share");
+      if (!Number.isNaN(share)) q.set("control_share", share / 100);
       const daily = parseInt((field("daily").value || "").replace(/[,_ ]/g, ""), 10);
       if (daily > 0) q.set("daily", daily);
       if ([...q.values()].some((v) => v === "NaN")) return;
@@ -248,9 +257,15 @@ document.addEventListener("DOMContentLoaded", () => {
             return;
           }
           const strong = (t) => { const b = document.createElement("strong"); b.textContent = t; return b; };
-          out.append(strong(group(j.per_variant)), " per variant, ", strong(group(j.total)), " in total");
+          if (j.control !== j.per_treatment) {
+            out.append(strong(group(j.control)), " in the control and ", strong(group(j.per_treatment)), " in each treatment, ");
+          } else {
+            out.append(strong(group(j.per_variant)), " per variant, ");
+          }
+          out.append(strong(group(j.total)), " in total");
           if (j.days) out.append(", about ", strong(String(j.days)), j.days === 1 ? " day of traffic" : " days of traffic");
           out.append(".");
+          if (j.warning) out.append(" ", j.warning);
         })
         .catch(() => {});
     };

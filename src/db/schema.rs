@@ -274,6 +274,8 @@ diesel::table! {
         author_id -> Nullable<BigInt>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        data -> Text,
+        plan -> Nullable<Text>,
     }
 }
 

@@ -87,6 +87,9 @@ fn result(metric: usize, effect: f64, half: f64, significant: bool) -> MetricRes
         ci_low: effect - half,
         ci_high: effect + half,
         significant,
+        p_value: None,
+        relative: None,
+        from_data: false,
     }
 }
 
@@ -149,12 +152,14 @@ fn as_planned(idea: &Idea, squad_id: UnitId, plan: &Plan) -> ExperimentInput {
             Metric {
                 name: idea.success_metric.clone(),
                 kind: MetricKind::Success,
+                metric_type: Default::default(),
                 direction,
                 margin: None,
             },
             Metric {
                 name: idea.guardrail.clone(),
                 kind: MetricKind::Guardrail,
+                metric_type: Default::default(),
                 direction: Direction::Decrease,
                 margin: Some(0.5),
             },
@@ -172,6 +177,8 @@ fn as_planned(idea: &Idea, squad_id: UnitId, plan: &Plan) -> ExperimentInput {
             },
         ],
         results: vec![],
+        data: vec![],
+        plan: None,
         planned_sample: Some(plan.planned),
         planned_start: Some(plan.start),
         planned_end: Some(planned_end),

@@ -37,6 +37,8 @@ struct Row {
     author_id: Option<PersonId>,
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
+    data: String,
+    plan: Option<String>,
 }
 
 fn json<T: serde::de::DeserializeOwned>(text: &str, what: &str) -> AppResult<T> {
@@ -68,6 +70,11 @@ impl Row {
                 metrics: json(&self.metrics, "metrics")?,
                 variants: json(&self.variants, "variants")?,
                 results: json(&self.results, "results")?,
+                data: json(&self.data, "data")?,
+                plan: match &self.plan {
+                    Some(p) => Some(json(p, "plan")?),
+                    None => None,
+                },
                 planned_sample: self.planned_sample.map(|n| n.max(0) as u64),
                 planned_start: self.planned_start,
                 planned_end: self.planned_end,
@@ -95,6 +102,8 @@ struct Fields {
     metrics: String,
     variants: String,
     results: String,
+    data: String,
+    plan: Option<String>,
     planned_sample: Option<i64>,
     planned_start: Option<NaiveDate>,
     planned_end: Option<NaiveDate>,
@@ -120,6 +129,8 @@ impl Fields {
             metrics: to_json(&e.metrics)?,
             variants: to_json(&e.variants)?,
             results: to_json(&e.results)?,
+            data: to_json(&e.data)?,
+            plan: e.plan.as_ref().map(to_json).transpose()?,
             planned_sample: e.planned_sample.map(|n| n.min(i64::MAX as u64) as i64),
             planned_start: e.planned_start,
             planned_end: e.planned_end,

@@ -79,15 +79,16 @@ async fn new_form(
 /// the form with the planned sample (and, from the daily traffic, the planned end) filled in.
 fn calculate(form: &mut Form, pairs: &Pairs) -> CalcView {
     let mut calc = CalcView::from_pairs(pairs);
-    if calc.variants.trim().is_empty() {
+    if pairs.get("calc_variants").trim().is_empty() {
         let arms = form
             .variants
             .iter()
             .filter(|v| !v.name.trim().is_empty())
             .count();
-        calc.variants = arms.max(2).to_string();
+        calc.f.variants = arms.max(2).to_string();
     }
     calc.run();
+    form.plan = calc.f.clone();
     if let Some(r) = &calc.result {
         form.planned_sample = r.per_variant.to_string();
         if let (Some(days), Ok(start)) =
@@ -121,7 +122,7 @@ async fn create(
             Some(calc),
         ));
     }
-    let input = match form.parse(|slug| org.squad_id(slug)) {
+    let input = match form.parse(|slug| org.squad_id(slug), None) {
         Ok(input) => input,
         Err(errors) => return again(shell(), &org, None, form, errors),
     };
@@ -244,7 +245,7 @@ async fn save(
         ));
     }
     let input = match form
-        .parse(|slug| org.squad_id(slug))
+        .parse(|slug| org.squad_id(slug), Some(&e.input))
         .and_then(|i| check_transition(e.input.status, &i).map(|_| i))
     {
         Ok(input) => input,
@@ -255,36 +256,16 @@ async fn save(
     Ok(see_other(&saved.url()))
 }
 
-#[derive(Deserialize, Default)]
-struct CalcQuery {
-    #[serde(default)]
-    baseline: String,
-    #[serde(default)]
-    mde: String,
-    #[serde(default)]
-    alpha: String,
-    #[serde(default)]
-    power: String,
-    #[serde(default)]
-    variants: String,
-    #[serde(default)]
-    daily: String,
-}
-
-async fn calculator(viewer: Viewer, q: web::Query<CalcQuery>) -> AppResult<HttpResponse> {
-    let q = q.into_inner();
-    let asked = !q.baseline.is_empty() || !q.mde.is_empty();
-    let mut calc = CalcView {
-        baseline: q.baseline,
-        mde: q.mde,
-        alpha: q.alpha,
-        power: q.power,
-        variants: q.variants,
-        daily: q.daily,
-        ..CalcView::default()
-    };
-    calc.defaults();
-    if asked {
+/// The calculator on its own page: a plain GET form, so an answer is a link. Fields are
+/// read as the form sends them (`calc_baseline`) or as a hand-written link might
+/// (`baseline`).
+async fn calculator(
+    viewer: Viewer,
+    q: web::Query<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let pairs = Pairs(q.into_inner());
+    let mut calc = CalcView::from_pairs(&pairs);
+    if !calc.f.is_blank() {
         calc.run();
     }
     html(&views::CalculatorPage {

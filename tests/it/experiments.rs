@@ -7,7 +7,7 @@ use crate::backend_tests;
 use crate::harness::{Backend, PASSWORD, TestServer};
 
 /// Two squads in a tribe; paula is in payments, otto in radio.
-async fn org(b: Backend) -> (TestServer, String) {
+pub(crate) async fn org(b: Backend) -> (TestServer, String) {
     let s = TestServer::start(b).await;
     s.data.add_user("admin", PASSWORD, true);
     s.data.add_user("paula", PASSWORD, false);
@@ -466,11 +466,19 @@ async fn the_api_logs_and_judges_experiments(b: Backend) {
     assert_eq!(j["days"], 30);
     let (status, j) = s
         .get_json(
-            "/api/v1/experiments/sample-size?baseline=0.1&mde=0.1&alternative=larger",
+            "/api/v1/experiments/sample-size?baseline=0.1&mde=0.1&ratio=2",
             &admin,
         )
         .await;
     assert_eq!(status, 400, "an unknown parameter is not ignored");
+    assert!(j["error"].as_str().unwrap().contains("ratio"), "{j}");
+    let (status, j) = s
+        .get_json(
+            "/api/v1/experiments/sample-size?baseline=0.1&mde=0.1&alternative=larger",
+            &admin,
+        )
+        .await;
+    assert_eq!(status, 422, "a value the calculator does not know is named");
     assert!(j["error"].as_str().unwrap().contains("alternative"), "{j}");
     let (status, j) = s
         .get_json("/api/v1/experiments/sample-size?baseline=10&mde=10", &admin)

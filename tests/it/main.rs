@@ -14,6 +14,7 @@ mod browser;
 mod cli;
 mod concurrency;
 mod durability;
+mod experiment_data;
 mod experiments;
 mod gfm;
 mod health;

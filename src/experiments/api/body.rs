@@ -6,8 +6,9 @@ use std::collections::BTreeMap;
 use serde::Deserialize;
 use serde::de::IgnoredAny;
 
-use super::json::{HypothesisJson, MetricJson, OverrideJson, ResultJson, VariantJson};
-use crate::experiments::forms::{Form, MetricRow, ResultRow, VariantRow};
+use super::json::{DataJson, HypothesisJson, MetricJson, OverrideJson, ResultJson, VariantJson};
+use crate::experiments::forms::{CalcFields, DataRow, Form, MetricRow, ResultRow, VariantRow};
+use crate::experiments::model::Design;
 use crate::experiments::stats::exact_number;
 use crate::site::forms::FieldErrors;
 
@@ -29,6 +30,10 @@ pub(super) struct ExperimentBody {
     variants: Vec<VariantJson>,
     #[serde(default)]
     results: Vec<ResultJson>,
+    #[serde(default)]
+    data: Vec<DataJson>,
+    #[serde(default)]
+    plan: Option<Design>,
     #[serde(default)]
     planned_sample: Option<i64>,
     #[serde(default)]
@@ -76,6 +81,10 @@ impl ExperimentBody {
         let metrics: Vec<MetricRow> = self.metrics.iter().map(metric_row).collect();
         let variants: Vec<VariantRow> = self.variants.iter().map(variant_row).collect();
         let results = self.result_rows(&mut errors);
+        let data = self.data_rows(&mut errors);
+        let plan = self
+            .plan
+            .map_or_else(CalcFields::default, |d| CalcFields::of_fractions(&d));
         let opt = |s: Option<String>| s.unwrap_or_default();
         let form = Form {
             title: self.title,
@@ -89,6 +98,8 @@ impl ExperimentBody {
             metrics,
             variants,
             results,
+            data,
+            plan,
             planned_sample: self
                 .planned_sample
                 .map(|n| n.to_string())
@@ -114,7 +125,9 @@ impl ExperimentBody {
     fn result_rows(&self, errors: &mut FieldErrors) -> BTreeMap<(usize, usize), ResultRow> {
         let num = exact_number;
         let mut results = BTreeMap::new();
-        for r in &self.results {
+        // Results fika computed from `data` come back when a script sends what it read;
+        // they are computed again from the data sent.
+        for r in self.results.iter().filter(|r| r.source != "data") {
             let m = self
                 .metrics
                 .iter()
@@ -149,12 +162,52 @@ impl ExperimentBody {
         }
         results
     }
+
+    /// The data by (metric row, variant row), found by name; a name not in the lists is
+    /// an error at `data`.
+    fn data_rows(&self, errors: &mut FieldErrors) -> BTreeMap<(usize, usize), DataRow> {
+        let mut rows = BTreeMap::new();
+        for d in &self.data {
+            let m = self
+                .metrics
+                .iter()
+                .position(|m| m.name.trim() == d.metric.trim());
+            let v = self
+                .variants
+                .iter()
+                .position(|v| v.name.trim() == d.variant.trim());
+            let (Some(m), Some(v)) = (m, v) else {
+                errors.insert(
+                    "data",
+                    format!(
+                        "Data names metric {:?} and variant {:?}: both must be in the lists.",
+                        d.metric, d.variant
+                    ),
+                );
+                continue;
+            };
+            let int = |x: Option<u64>| x.map(|x| x.to_string()).unwrap_or_default();
+            let real = |x: Option<f64>| x.map(exact_number).unwrap_or_default();
+            rows.insert(
+                (m, v),
+                DataRow {
+                    units: int(d.units),
+                    conversions: int(d.conversions),
+                    n: int(d.n),
+                    mean: real(d.mean),
+                    sd: real(d.sd),
+                },
+            );
+        }
+        rows
+    }
 }
 
 fn metric_row(m: &MetricJson) -> MetricRow {
     MetricRow {
         name: m.name.clone(),
         kind: m.kind.clone(),
+        metric_type: m.metric_type.clone(),
         direction: m.direction.clone(),
         margin: m.margin.map(exact_number).unwrap_or_default(),
     }

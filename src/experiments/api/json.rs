@@ -6,7 +6,7 @@ use chrono::{NaiveDate, NaiveDateTime};
 use serde::{Deserialize, Serialize};
 
 use crate::experiments::model::{
-    Experiment, ExperimentInput, Health, Hypothesis, Metric, Override, Variant,
+    ArmData, Design, Experiment, ExperimentInput, Health, Hypothesis, Metric, Override, Variant,
 };
 use crate::org::cache::OrgView;
 
@@ -33,6 +33,9 @@ pub(super) struct HypothesisJson {
 pub(super) struct MetricJson {
     pub(super) name: String,
     pub(super) kind: String,
+    /// `conversion` (the default) or `continuous`.
+    #[serde(rename = "type", default = "conversion")]
+    pub(super) metric_type: String,
     #[serde(default = "increase")]
     pub(super) direction: String,
     #[serde(default)]
@@ -41,6 +44,14 @@ pub(super) struct MetricJson {
 
 fn increase() -> String {
     "increase".into()
+}
+
+fn conversion() -> String {
+    "conversion".into()
+}
+
+fn typed() -> String {
+    "typed".into()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -64,6 +75,37 @@ pub(super) struct ResultJson {
     pub(super) ci_high: f64,
     #[serde(default)]
     pub(super) significant: bool,
+    /// Computed results only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) p_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) relative: Option<f64>,
+    /// `typed` (sent by a person or script) or `data` (computed by fika from `data`; such
+    /// results are ignored when sent back).
+    #[serde(default = "typed")]
+    pub(super) source: String,
+    /// Why a typed result stored before fika checked it disagrees with its interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) warning: Option<String>,
+}
+
+/// One arm's data for one metric: `units` and `conversions` for a conversion metric, `n`,
+/// `mean` and `sd` for a continuous one.
+#[derive(Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DataJson {
+    pub(super) metric: String,
+    pub(super) variant: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) units: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) conversions: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) n: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) mean: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) sd: Option<f64>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -91,6 +133,9 @@ pub(super) struct ExperimentJson {
     metrics: Vec<MetricJson>,
     variants: Vec<VariantJson>,
     results: Vec<ResultJson>,
+    data: Vec<DataJson>,
+    /// The design behind the planned sample (rates and relative effects as fractions).
+    plan: Option<Design>,
     planned_sample: Option<u64>,
     planned_start: Option<NaiveDate>,
     planned_end: Option<NaiveDate>,
@@ -136,6 +181,8 @@ pub(super) fn experiment_json(
         metrics: i.metrics.iter().map(MetricJson::of).collect(),
         variants: i.variants.iter().map(VariantJson::of).collect(),
         results: results_json(&i),
+        data: data_json(&i),
+        plan: i.plan,
         planned_sample: i.planned_sample,
         planned_start: i.planned_start,
         planned_end: i.planned_end,
@@ -184,6 +231,7 @@ impl MetricJson {
         MetricJson {
             name: m.name.clone(),
             kind: m.kind.key().into(),
+            metric_type: m.metric_type.key().into(),
             direction: m.direction.key().into(),
             margin: m.margin,
         }
@@ -219,20 +267,54 @@ impl LessonLink {
     }
 }
 
-/// The results, naming their metric and variant (an index out of the lists names none).
+/// The name at `at` of a list (none for an index out of it).
+fn name_at<T>(list: &[T], at: usize, name: impl Fn(&T) -> &String) -> String {
+    list.get(at).map(name).cloned().unwrap_or_default()
+}
+
+/// Every result the outcome is judged by (computed from data, and typed), naming their
+/// metric and variant.
 fn results_json(i: &ExperimentInput) -> Vec<ResultJson> {
-    let name_of = |list: &[String], at: usize| list.get(at).cloned().unwrap_or_default();
-    let metric_names: Vec<String> = i.metrics.iter().map(|m| m.name.clone()).collect();
-    let variant_names: Vec<String> = i.variants.iter().map(|v| v.name.clone()).collect();
-    i.results
-        .iter()
+    i.all_results()
+        .into_iter()
         .map(|r| ResultJson {
-            metric: name_of(&metric_names, r.metric),
-            variant: name_of(&variant_names, r.variant),
+            metric: name_at(&i.metrics, r.metric, |m| &m.name),
+            variant: name_at(&i.variants, r.variant, |v| &v.name),
             effect: r.effect,
             ci_low: r.ci_low,
             ci_high: r.ci_high,
             significant: r.significant,
+            p_value: r.p_value,
+            relative: r.relative,
+            source: if r.from_data { "data" } else { "typed" }.into(),
+            warning: (!r.from_data)
+                .then(|| r.contradiction())
+                .flatten()
+                .map(|c| c.message().to_string()),
+        })
+        .collect()
+}
+
+fn data_json(i: &ExperimentInput) -> Vec<DataJson> {
+    i.data
+        .iter()
+        .map(|o| {
+            let mut d = DataJson {
+                metric: name_at(&i.metrics, o.metric, |m| &m.name),
+                variant: name_at(&i.variants, o.variant, |v| &v.name),
+                units: None,
+                conversions: None,
+                n: None,
+                mean: None,
+                sd: None,
+            };
+            match o.data {
+                ArmData::Conversions(c) => {
+                    (d.units, d.conversions) = (Some(c.units), Some(c.conversions))
+                }
+                ArmData::Moments(m) => (d.n, d.mean, d.sd) = (Some(m.n), Some(m.mean), Some(m.sd)),
+            }
+            d
         })
         .collect()
 }

@@ -18,7 +18,7 @@ use super::flow::{check_transition, compute_insights, editable, store};
 use super::model::Experiment;
 use super::model::Outcome;
 use super::repo;
-use super::stats::{Design, days_needed};
+use super::stats::{Design, MetricType, days_needed};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::org::cache::OrgView;
@@ -150,7 +150,7 @@ fn checked(
 ) -> Result<super::model::ExperimentInput, FieldErrors> {
     let (form, mut errors) = body.form();
     let parsed = form
-        .parse(|slug| org.squad_id(slug))
+        .parse(|slug| org.squad_id(slug), old.map(|o| &o.input))
         .and_then(|i| match old {
             Some(old) => check_transition(old.input.status, &i).map(|_| i),
             None => Ok(i),
@@ -183,19 +183,29 @@ async fn update(
     }
 }
 
-// A parameter this calculator does not know (`alternative`, `ratio`) is a 400 naming it,
-// never silently ignored: the answer would be for a different question.
+// A parameter this calculator does not know is a 400 naming it, never silently ignored:
+// the answer would be for a different question.
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
 struct SampleSizeQuery {
+    #[serde(default, rename = "type")]
+    metric_type: Option<String>,
     baseline: f64,
+    #[serde(default)]
+    sd: Option<f64>,
     mde: f64,
+    #[serde(default)]
+    mde_type: Option<String>,
     #[serde(default = "default_alpha")]
     alpha: f64,
     #[serde(default = "default_power")]
     power: f64,
     #[serde(default = "default_variants")]
     variants: u32,
+    #[serde(default)]
+    alternative: Option<String>,
+    #[serde(default)]
+    control_share: Option<f64>,
     #[serde(default)]
     daily: Option<u64>,
 }
@@ -212,38 +222,95 @@ fn default_variants() -> u32 {
     2
 }
 
-/// Rates are fractions here (`baseline=0.10` for 10 %), as scripts compute them.
+/// One of `choices` (the first when left out), or a message naming the field.
+fn choice(
+    raw: Option<&str>,
+    field: &'static str,
+    choices: [&'static str; 2],
+    errors: &mut FieldErrors,
+) -> bool {
+    match raw.map(str::trim) {
+        None => true,
+        Some(v) if v == choices[0] => true,
+        Some(v) if v == choices[1] => false,
+        Some(v) => {
+            errors.insert(
+                field,
+                format!("{v:?}: give {} or {}.", choices[0], choices[1]),
+            );
+            true
+        }
+    }
+}
+
+/// Rates, relative effects and the control's share are fractions here (`baseline=0.10` for
+/// 10 %), as scripts compute them; the page takes percent.
 async fn sample_size(q: web::Query<SampleSizeQuery>) -> AppResult<HttpResponse> {
-    let design = Design::conversion(q.baseline, q.mde, q.alpha, q.power, q.variants);
-    let mut errors: FieldErrors = design
-        .check()
-        .into_iter()
-        .map(|(f, m)| (f.to_string(), m))
-        .collect();
-    if q.baseline >= 1.0 {
+    let mut errors = FieldErrors::new();
+    let metric = match q.metric_type.as_deref() {
+        None => MetricType::Conversion,
+        Some(raw) => MetricType::parse(raw).unwrap_or_else(|| {
+            errors.insert("type", format!("{raw:?}: give conversion or continuous."));
+            MetricType::Conversion
+        }),
+    };
+    let relative = choice(
+        q.mde_type.as_deref(),
+        "mde_type",
+        ["relative", "absolute"],
+        &mut errors,
+    );
+    let two_sided = choice(
+        q.alternative.as_deref(),
+        "alternative",
+        ["two-sided", "one-sided"],
+        &mut errors,
+    );
+    let design = Design {
+        metric,
+        baseline: q.baseline,
+        sd: q.sd,
+        mde: q.mde,
+        relative,
+        alpha: q.alpha,
+        power: q.power,
+        variants: q.variants,
+        two_sided,
+        control_share: q.control_share,
+    };
+    let answer = design.sample_size();
+    if let Err(e) = &answer {
+        errors.extend(e.iter().cloned());
+    }
+    // Said last, so it is the baseline's message: the likeliest mistake is percent.
+    if metric == MetricType::Conversion && q.baseline >= 1.0 {
         errors.insert(
             "baseline",
             "Rates are fractions here: baseline=0.10 for 10 %.",
         );
     }
-    let s = match design.sample_size() {
+    let s = match answer {
         Ok(s) if errors.is_empty() => s,
-        Ok(_) => return Err(errors.into()),
-        Err(e) => {
-            errors.extend(e);
-            return Err(errors.into());
-        }
+        _ => return Err(errors.into()),
     };
     Ok(HttpResponse::Ok().json(serde_json::json!({
+        "type": metric.key(),
         "baseline": q.baseline,
+        "sd": q.sd,
         "mde": q.mde,
+        "mde_type": if relative { "relative" } else { "absolute" },
         "alpha": q.alpha,
         "power": q.power,
         "variants": q.variants,
+        "alternative": if two_sided { "two-sided" } else { "one-sided" },
+        "control_share": q.control_share,
         "per_variant": s.per_variant,
+        "control": s.control,
+        "per_treatment": s.per_treatment,
         "total": s.total,
         "alpha_per_comparison": s.alpha_per_comparison,
         "target_rate": s.target,
+        "warning": s.warning,
         "daily": q.daily,
         "days": q.daily.and_then(|d| days_needed(s.total, d)),
     })))

@@ -7,14 +7,18 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use super::model::{Direction, ExperimentInput, MetricKind, Status};
+use super::model::{ArmData, Direction, ExperimentInput, MetricKind, MetricType, Status};
 use super::stats::exact_number;
 use crate::site::forms::Pairs;
+
+pub use plan::CalcFields;
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct MetricRow {
     pub name: String,
     pub kind: String,
+    /// `conversion` or `continuous`.
+    pub metric_type: String,
     pub direction: String,
     pub margin: String,
 }
@@ -34,6 +38,47 @@ pub struct ResultRow {
     pub significant: bool,
 }
 
+/// One arm's data for one metric, as typed: units and conversions for a rate, n, mean and
+/// standard deviation for a number.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct DataRow {
+    pub units: String,
+    pub conversions: String,
+    pub n: String,
+    pub mean: String,
+    pub sd: String,
+}
+
+impl DataRow {
+    pub const PARTS: [&'static str; 5] = ["units", "conversions", "n", "mean", "sd"];
+
+    pub fn part(&self, name: &str) -> &str {
+        match name {
+            "units" => &self.units,
+            "conversions" => &self.conversions,
+            "n" => &self.n,
+            "mean" => &self.mean,
+            _ => &self.sd,
+        }
+    }
+
+    fn of(d: &ArmData) -> DataRow {
+        match d {
+            ArmData::Conversions(c) => DataRow {
+                units: c.units.to_string(),
+                conversions: c.conversions.to_string(),
+                ..DataRow::default()
+            },
+            ArmData::Moments(m) => DataRow {
+                n: m.n.to_string(),
+                mean: exact_number(m.mean),
+                sd: exact_number(m.sd),
+                ..DataRow::default()
+            },
+        }
+    }
+}
+
 /// Everything the form holds, as text.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Form {
@@ -50,6 +95,10 @@ pub struct Form {
     pub variants: Vec<VariantRow>,
     /// By (metric row, variant row); variant rows from 1 (the control has no result).
     pub results: BTreeMap<(usize, usize), ResultRow>,
+    /// By (metric row, variant row), the control (row 0) included.
+    pub data: BTreeMap<(usize, usize), DataRow>,
+    /// The calculator's fields: the plan the planned sample comes from (none when blank).
+    pub plan: CalcFields,
     pub planned_sample: String,
     pub planned_start: String,
     pub planned_end: String,
@@ -71,6 +120,7 @@ impl Form {
     pub fn blank(squad: &str) -> Form {
         let row = |kind: MetricKind| MetricRow {
             kind: kind.key().into(),
+            metric_type: MetricType::Conversion.key().into(),
             direction: Direction::Increase.key().into(),
             ..MetricRow::default()
         };
@@ -90,6 +140,10 @@ impl Form {
                     observed: String::new(),
                 },
             ],
+            plan: CalcFields {
+                variants: "2".into(),
+                ..CalcFields::default()
+            },
             ..Form::default()
         }
     }
@@ -106,6 +160,7 @@ impl Form {
             .map(|i| MetricRow {
                 name: get(&format!("metric_name_{i}")),
                 kind: get(&format!("metric_kind_{i}")),
+                metric_type: get(&format!("metric_type_{i}")),
                 direction: get(&format!("metric_direction_{i}")),
                 margin: get(&format!("metric_margin_{i}")),
             })
@@ -117,6 +172,22 @@ impl Form {
                 observed: get(&format!("variant_observed_{i}")),
             })
             .collect::<Vec<_>>();
+        let mut data = BTreeMap::new();
+        for m in 0..metrics.len() {
+            for v in 0..variants.len() {
+                let f = |part: &str| get(&format!("data_{m}_{v}_{part}"));
+                let row = DataRow {
+                    units: f("units"),
+                    conversions: f("conversions"),
+                    n: f("n"),
+                    mean: f("mean"),
+                    sd: f("sd"),
+                };
+                if row != DataRow::default() {
+                    data.insert((m, v), row);
+                }
+            }
+        }
         let mut results = BTreeMap::new();
         for m in 0..metrics.len() {
             for v in 1..variants.len() {
@@ -144,6 +215,8 @@ impl Form {
             metrics,
             variants,
             results,
+            data,
+            plan: CalcFields::from_pairs(p, "calc_"),
             planned_sample: get("planned_sample"),
             planned_start: get("planned_start"),
             planned_end: get("planned_end"),
@@ -175,6 +248,7 @@ impl Form {
                 .map(|m| MetricRow {
                     name: m.name.clone(),
                     kind: m.kind.key().into(),
+                    metric_type: m.metric_type.key().into(),
                     direction: m.direction.key().into(),
                     margin: m.margin.map(num).unwrap_or_default(),
                 })
@@ -203,6 +277,12 @@ impl Form {
                     )
                 })
                 .collect(),
+            data: e
+                .data
+                .iter()
+                .map(|o| ((o.metric, o.variant), DataRow::of(&o.data)))
+                .collect(),
+            plan: CalcFields::of_plan(e.plan.as_ref(), e.variants.len()),
             planned_sample: e.planned_sample.map(|n| n.to_string()).unwrap_or_default(),
             planned_start: date(e.planned_start),
             planned_end: date(e.planned_end),
@@ -234,6 +314,7 @@ impl Form {
         {
             self.metrics.push(MetricRow {
                 kind: MetricKind::Guardrail.key().into(),
+                metric_type: MetricType::Conversion.key().into(),
                 direction: Direction::Increase.key().into(),
                 ..MetricRow::default()
             });
@@ -262,7 +343,9 @@ pub fn count(raw: &str) -> Option<u64> {
     raw.trim().replace([',', '_', ' '], "").parse().ok()
 }
 
+mod data;
 mod parse;
+mod plan;
 
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,8 @@ use chrono::NaiveDate;
 
 use super::{Form, count, number};
 use crate::experiments::model::{
-    Decision, Direction, ExperimentInput, Hypothesis, Metric, MetricKind, MetricResult, Outcome,
-    Override, Status, Variant,
+    Decision, Direction, ExperimentInput, Hypothesis, Metric, MetricKind, MetricResult, MetricType,
+    Outcome, Override, Status, Variant,
 };
 use crate::ids::UnitId;
 use crate::site::forms::{FieldErrors, optional_date};
@@ -17,16 +17,42 @@ use crate::site::forms::{FieldErrors, optional_date};
 impl Form {
     /// Checks everything; `squad_id` resolves the squad's slug (None: no such squad). Each
     /// section is read by its own parser, which adds its fields' messages to `errors`.
+    ///
+    /// `old` is the stored experiment when this edits one: a typed result stored before
+    /// fika checked it against its interval is let through unchanged.
     pub fn parse(
         &self,
         squad_id: impl Fn(&str) -> Option<UnitId>,
+        old: Option<&ExperimentInput>,
     ) -> Result<ExperimentInput, FieldErrors> {
         let mut errors = FieldErrors::new();
         let (title, squad, status) = self.head(squad_id, &mut errors);
         let hypothesis = self.hypothesis(&mut errors);
         let (metrics, metric_at) = self.metrics(&mut errors);
         let (variants, variant_at) = self.variants(&mut errors);
+        let data = self.data(&metrics, &metric_at, &variant_at, &mut errors);
         let results = self.results(&metric_at, &variant_at, &mut errors);
+        for r in &results {
+            let (m, v) = rows_of(&metric_at, &variant_at, r);
+            let field = |part: &str| format!("result_{m}_{v}_{part}");
+            if data
+                .iter()
+                .any(|o| o.metric == r.metric && o.variant == r.variant)
+            {
+                errors.add(
+                    field("effect"),
+                    "This treatment has data for this metric, from which fika computes the \
+                     result: clear either the typed result or the data.",
+                );
+            } else if r.ci_low <= r.effect
+                && r.effect <= r.ci_high
+                && let Some(why) =
+                    super::data::check_contradiction(r, &metrics, &variants[r.variant].name, old)
+            {
+                errors.add(field("significant"), why);
+            }
+        }
+        let plan = self.plan(&mut errors);
         let (planned_sample, planned_start, planned_end, ended_on) =
             self.schedule(status, &mut errors);
         let (decision, over) = self.conclusion(status, &mut errors);
@@ -37,6 +63,8 @@ impl Form {
             metrics,
             variants,
             results,
+            data,
+            plan,
             planned_sample,
             planned_start,
             planned_end,
@@ -151,9 +179,18 @@ impl Form {
                 },
             };
             metric_at.insert(i, metrics.len());
+            let metric_type = match row.metric_type.trim() {
+                // Rows sent before metrics had a type (an older page, a script) are rates.
+                "" => MetricType::Conversion,
+                raw => MetricType::parse(raw).unwrap_or_else(|| {
+                    errors.add(field("type"), "A conversion rate or a mean?");
+                    MetricType::Conversion
+                }),
+            };
             metrics.push(Metric {
                 name: row.name.trim().to_string(),
                 kind,
+                metric_type,
                 direction,
                 margin,
             });
@@ -285,6 +322,9 @@ impl Form {
                 ci_low: low,
                 ci_high: high,
                 significant: row.significant,
+                p_value: None,
+                relative: None,
+                from_data: false,
             });
         }
 
@@ -410,4 +450,18 @@ impl Form {
         }
         (decision, over)
     }
+}
+
+/// The form rows a result came from (its metric and variant before blank rows were dropped).
+fn rows_of(
+    metric_at: &BTreeMap<usize, usize>,
+    variant_at: &BTreeMap<usize, usize>,
+    r: &MetricResult,
+) -> (usize, usize) {
+    let back = |map: &BTreeMap<usize, usize>, at: usize| {
+        map.iter()
+            .find(|(_, v)| **v == at)
+            .map_or(at, |(row, _)| *row)
+    };
+    (back(metric_at, r.metric), back(variant_at, r.variant))
 }

@@ -2,6 +2,7 @@
 
 use super::*;
 
+use crate::experiments::model::MetricResult;
 use crate::ids::UnitId;
 
 fn filled() -> Form {
@@ -34,14 +35,14 @@ fn a_complete_form_parses() {
             significant: true,
         },
     );
-    let e = f.parse(squads).unwrap();
+    let e = f.parse(squads, None).unwrap();
     assert_eq!(e.squad_id, UnitId(7));
     assert_eq!(e.variants[0].observed, Some(10_000));
     assert_eq!(e.planned_sample, Some(14_751));
     assert_eq!(e.results[0].effect, 1.5);
     // Shown again, it reads the same.
     let again = Form::of(&e, "payments");
-    assert_eq!(again.parse(squads).unwrap(), e);
+    assert_eq!(again.parse(squads, None).unwrap(), e);
 }
 
 #[test]
@@ -58,14 +59,14 @@ fn tiny_numbers_survive_the_form_both_ways() {
             significant: false,
         },
     );
-    let e = f.parse(squads).unwrap();
+    let e = f.parse(squads, None).unwrap();
     assert_eq!(e.variants[1].weight, 0.00125);
     assert_eq!(e.results[0].effect, 0.000045);
     assert_eq!(e.results[0].ci_low, -0.00004);
     // What the edit page shows parses back to the very same numbers.
     let again = Form::of(&e, "payments");
     assert_eq!(again.variants[1].weight, "0.00125");
-    assert_eq!(again.parse(squads).unwrap(), e);
+    assert_eq!(again.parse(squads, None).unwrap(), e);
 }
 
 #[test]
@@ -89,8 +90,9 @@ fn bad_input_gets_a_message_at_its_field() {
         kind: "guardrail".into(),
         direction: "decrease".into(),
         margin: String::new(),
+        ..MetricRow::default()
     };
-    let errors = f.parse(squads).unwrap_err();
+    let errors = f.parse(squads, None).unwrap_err();
     let fields: Vec<&str> = errors.keys().map(String::as_str).collect();
     assert_eq!(
         fields,
@@ -121,7 +123,7 @@ fn blank_rows_are_dropped_and_results_follow_their_rows() {
             significant: true,
         },
     );
-    let e = f.parse(squads).unwrap();
+    let e = f.parse(squads, None).unwrap();
     assert_eq!(e.metrics.len(), 1);
     assert_eq!(e.variants.len(), 2);
     assert_eq!((e.results[0].metric, e.results[0].variant), (0, 1));
@@ -133,11 +135,11 @@ fn ending_deciding_and_overriding_need_their_reasons() {
     f.status = "concluded".into();
     f.decision = "ship".into();
     f.override_outcome = "success".into();
-    let errors = f.parse(squads).unwrap_err();
+    let errors = f.parse(squads, None).unwrap_err();
     let fields: Vec<&str> = errors.keys().map(String::as_str).collect();
     assert_eq!(fields, ["ended_on", "override_reason", "rationale"]);
     f.squad = "nowhere".into();
-    assert!(f.parse(squads).unwrap_err()["squad"].contains("no squad"));
+    assert!(f.parse(squads, None).unwrap_err()["squad"].contains("no squad"));
 }
 
 #[test]
@@ -148,4 +150,55 @@ fn numbers_as_people_write_them() {
     assert_eq!(number("NaN"), None);
     assert_eq!(count("14,750"), Some(14_750));
     assert_eq!(count("-1"), None);
+}
+
+/// A typed result stored before fika checked "significant" against its interval keeps
+/// loading and saving unchanged; a new or changed one like it is refused.
+#[test]
+fn stored_contradictions_round_trip_but_new_ones_are_refused() {
+    let squads = |_: &str| Some(UnitId(1));
+    let mut f = Form::blank("radio");
+    f.title = "Old record".into();
+    (f.change, f.audience, f.effect, f.metric, f.moves) =
+        ("a".into(), "b".into(), "c".into(), "d".into(), "e".into());
+    f.metrics[0].name = "starts".into();
+    f.metrics[1].name = "stalls".into();
+    f.metrics[1].margin = "0".into();
+    let row = ResultRow {
+        effect: "0.01".into(),
+        low: "-0.002".into(),
+        high: "0.022".into(),
+        significant: true,
+    };
+    f.results.insert((0, 1), row.clone());
+    let errors = f.parse(squads, None).unwrap_err();
+    assert!(errors["result_0_1_significant"].contains("spans zero"));
+    // As it was stored before the check existed:
+    let mut old = f.clone();
+    old.results.clear();
+    let mut stored = old.parse(squads, None).unwrap();
+    stored.results.push(MetricResult {
+        metric: 0,
+        variant: 1,
+        effect: 0.01,
+        ci_low: -0.002,
+        ci_high: 0.022,
+        significant: true,
+        p_value: None,
+        relative: None,
+        from_data: false,
+    });
+    assert_eq!(
+        f.parse(squads, Some(&stored)).unwrap().results,
+        stored.results
+    );
+    // Changed, it is checked like a new one.
+    f.results.insert(
+        (0, 1),
+        ResultRow {
+            effect: "0.011".into(),
+            ..row
+        },
+    );
+    assert!(f.parse(squads, Some(&stored)).is_err());
 }

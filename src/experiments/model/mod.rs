@@ -10,8 +10,11 @@ use serde::{Deserialize, Serialize};
 
 use crate::ids::{PersonId, UnitId};
 
+mod results;
 mod verdict;
 
+pub use crate::experiments::stats::{Conversions, Design, MetricType, Moments};
+pub use results::{ArmData, Contradiction, Observation};
 pub use verdict::{Check, Health, PowerFigures, RunFigures, SrmFigures, Verdict};
 
 labelled_enum!(
@@ -128,6 +131,9 @@ impl Hypothesis {
 pub struct Metric {
     pub name: String,
     pub kind: MetricKind,
+    /// What its data are: units and conversions, or n, mean and standard deviation.
+    #[serde(default, rename = "type")]
+    pub metric_type: MetricType,
     pub direction: Direction,
     /// Guardrails only: the largest harm, in the unit of the effect estimates, that still
     /// counts as "not worse" (non-inferiority margin).
@@ -143,7 +149,8 @@ pub struct Variant {
     pub observed: Option<u64>,
 }
 
-/// The result of one metric in one treatment, against the control (variant 0).
+/// The result of one metric in one treatment, against the control (variant 0): typed by a
+/// person (and stored), or computed by fika from the data (never stored; see `results`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct MetricResult {
     /// Index into the metrics.
@@ -154,6 +161,14 @@ pub struct MetricResult {
     pub ci_low: f64,
     pub ci_high: f64,
     pub significant: bool,
+    /// Computed results only: the two-sided p-value, and the effect relative to the control.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub p_value: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub relative: Option<f64>,
+    /// Computed by fika from the data rather than typed.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub from_data: bool,
 }
 
 impl MetricResult {
@@ -199,7 +214,12 @@ pub struct ExperimentInput {
     pub hypothesis: Hypothesis,
     pub metrics: Vec<Metric>,
     pub variants: Vec<Variant>,
+    /// Typed results (numbers from elsewhere); results from `data` are computed.
     pub results: Vec<MetricResult>,
+    /// Per metric and variant, the data fika computes results from.
+    pub data: Vec<Observation>,
+    /// The design the planned sample came from, when the calculator was used.
+    pub plan: Option<Design>,
     /// Per variant.
     pub planned_sample: Option<u64>,
     pub planned_start: Option<NaiveDate>,

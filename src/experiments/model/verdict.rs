@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
-use super::{ExperimentInput, MetricKind, Outcome, Reason, Status};
+use super::{ExperimentInput, MetricKind, MetricResult, Outcome, Reason, Status};
 use crate::experiments::stats::{self, Srm};
 
 /// A health check: passed, failed, or not possible yet (and why).
@@ -48,6 +48,14 @@ pub struct SrmFigures {
 pub struct PowerFigures {
     pub planned_per_variant: u64,
     pub smallest_variant: u64,
+    /// With a stored plan: the lowest power any treatment reached against the control at
+    /// the plan's effect, and the power planned. Without one these are null, the check is
+    /// the planned sample against the smallest arm, and `plan_complete` is false.
+    pub achieved_power: Option<f64>,
+    pub planned_power: Option<f64>,
+    /// What the plan's design needs per arm with this many arms (null without a plan).
+    pub required_per_variant: Option<u64>,
+    pub plan_complete: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -76,8 +84,8 @@ pub struct Verdict {
 }
 
 impl ExperimentInput {
-    fn any_regression(&self) -> bool {
-        self.results.iter().any(|r| {
+    fn any_regression(&self, results: &[MetricResult]) -> bool {
+        results.iter().any(|r| {
             self.metrics
                 .get(r.metric)
                 .is_some_and(|m| r.significantly_worse(m))
@@ -116,19 +124,11 @@ impl ExperimentInput {
                 why: "No planned sample size.".into(),
             },
             (None, _) => Check::Unknown { why: no_counts() },
-            (Some(counts), Some(planned)) => {
-                let figures = PowerFigures {
-                    planned_per_variant: planned,
-                    smallest_variant: counts.iter().copied().min().unwrap_or(0),
-                };
-                if figures.smallest_variant >= planned {
-                    Check::Pass(figures)
-                } else {
-                    Check::Fail(figures)
-                }
-            }
+            (Some(counts), Some(planned)) => self.powered(counts, planned),
         };
-        let stopped_for_regression = self.status == Status::Aborted && self.any_regression();
+        let results = self.all_results();
+        let stopped_for_regression =
+            self.status == Status::Aborted && self.any_regression(&results);
         let ran_as_designed = if !self.status.ended() {
             Check::Unknown {
                 why: "Still running.".into(),
@@ -169,6 +169,7 @@ impl ExperimentInput {
             return None;
         }
         let health = self.health();
+        let results = self.all_results();
         let mut reasons = Vec::new();
         match &health.sample_ratio {
             Check::Fail(_) => reasons.push(Reason::SampleRatioMismatch),
@@ -177,7 +178,7 @@ impl ExperimentInput {
         }
         let computed = if reasons.contains(&Reason::SampleRatioMismatch) {
             Outcome::NonInformative
-        } else if self.any_regression() {
+        } else if self.any_regression(&results) {
             reasons.clear();
             Outcome::Regression
         } else {
@@ -187,14 +188,14 @@ impl ExperimentInput {
             if !health.powered.passed() && !reasons.contains(&Reason::NoAssignmentCounts) {
                 reasons.push(Reason::Underpowered);
             }
-            if self.results.is_empty() {
+            if results.is_empty() {
                 reasons.push(Reason::NoResults);
             }
             if !reasons.is_empty() {
                 Outcome::NonInformative
             } else {
-                let wins = (1..self.variants.len()).any(|v| self.wins(v));
-                let better = self.results.iter().any(|r| {
+                let wins = (1..self.variants.len()).any(|v| self.wins(v, &results));
+                let better = results.iter().any(|r| {
                     self.metrics
                         .get(r.metric)
                         .is_some_and(|m| m.kind == MetricKind::Success && r.significantly_better(m))
@@ -220,12 +221,8 @@ impl ExperimentInput {
     }
 
     /// Treatment `v` improved a success metric significantly and cleared every guardrail.
-    fn wins(&self, v: usize) -> bool {
-        let of = |m: usize| {
-            self.results
-                .iter()
-                .find(|r| r.variant == v && r.metric == m)
-        };
+    fn wins(&self, v: usize, results: &[MetricResult]) -> bool {
+        let of = |m: usize| results.iter().find(|r| r.variant == v && r.metric == m);
         let better = self.metrics.iter().enumerate().any(|(i, m)| {
             m.kind == MetricKind::Success && of(i).is_some_and(|r| r.significantly_better(m))
         });
@@ -234,6 +231,54 @@ impl ExperimentInput {
                 m.kind != MetricKind::Guardrail || of(i).is_some_and(|r| r.clears(m))
             });
         better && cleared
+    }
+}
+
+impl ExperimentInput {
+    /// The plan with this experiment's own number of arms: a plan made for two arms does
+    /// not power three.
+    pub fn plan_for_arms(&self) -> Option<super::Design> {
+        let mut plan = self.plan?;
+        plan.variants = u32::try_from(self.variants.len()).unwrap_or(u32::MAX);
+        Some(plan)
+    }
+
+    /// Powered: with a stored plan, the power each treatment reached against the control at
+    /// the plan's effect reaches the planned power; without one (experiments planned before
+    /// fika kept the design), every arm reached the planned sample, and the plan is said to
+    /// be incomplete.
+    fn powered(&self, counts: &[u64], planned: u64) -> Check<PowerFigures> {
+        let smallest_variant = counts.iter().copied().min().unwrap_or(0);
+        let plan = self.plan_for_arms().filter(|p| p.check().is_empty());
+        let control = counts.first().copied().unwrap_or(0);
+        let achieved_power = plan.and_then(|p| {
+            counts
+                .iter()
+                .skip(1)
+                .map(|&n| p.achieved_power(control, n))
+                .try_fold(1.0_f64, |low, p| p.map(|p| low.min(p)))
+        });
+        let figures = PowerFigures {
+            planned_per_variant: planned,
+            smallest_variant,
+            achieved_power,
+            planned_power: plan.map(|p| p.power),
+            required_per_variant: plan
+                .and_then(|p| p.sample_size().ok())
+                .map(|s| s.per_variant),
+            plan_complete: plan.is_some(),
+        };
+        let pass = match (plan, achieved_power) {
+            // A hair of tolerance: the planned size reaches the planned power up to rounding.
+            (Some(p), Some(a)) => a >= p.power - 1e-9,
+            (Some(_), None) => false,
+            (None, _) => smallest_variant >= planned,
+        };
+        if pass {
+            Check::Pass(figures)
+        } else {
+            Check::Fail(figures)
+        }
     }
 }
 
@@ -265,6 +310,7 @@ mod tests {
         Metric {
             name: name.into(),
             kind,
+            metric_type: Default::default(),
             direction: Direction::Increase,
             margin,
         }
@@ -278,6 +324,9 @@ mod tests {
             ci_low: low,
             ci_high: high,
             significant,
+            p_value: None,
+            relative: None,
+            from_data: false,
         }
     }
 
@@ -305,6 +354,8 @@ mod tests {
                 },
             ],
             results: vec![],
+            data: vec![],
+            plan: None,
             planned_sample: Some(14_751),
             planned_start: Some(day("2026-03-01")),
             planned_end: Some(day("2026-03-29")),

@@ -4,13 +4,23 @@
 use askama::Template;
 
 use super::{CalcView, choices, grouped, outcomes, statuses};
-use crate::experiments::forms::{Form, ResultRow};
-use crate::experiments::model::{Decision, Direction, Experiment, MetricKind};
+use crate::experiments::forms::{DataRow, Form, ResultRow};
+use crate::experiments::model::{Decision, Direction, Experiment, MetricKind, MetricType};
 use crate::org::cache::OrgView;
 use crate::org::forms::{Choice, UnitChoice, units_of};
 use crate::org::unit::UnitKind;
 use crate::site::forms::FieldErrors;
 use crate::site::views::Shell;
+
+/// One arm of one metric in the data grid of the form (the control included).
+pub struct ArmCell {
+    pub m: usize,
+    pub v: usize,
+    pub metric: String,
+    pub variant: String,
+    pub continuous: bool,
+    pub row: DataRow,
+}
 
 /// One cell of the results grid of the form: a metric row against a treatment row.
 pub struct ResultCell {
@@ -28,6 +38,7 @@ pub struct EditPage {
     pub editing: Option<(i64, String)>,
     pub form: Form,
     pub cells: Vec<ResultCell>,
+    pub arms: Vec<ArmCell>,
     pub errors: FieldErrors,
     pub squads: Vec<UnitChoice>,
     pub statuses: Vec<Choice>,
@@ -35,6 +46,7 @@ pub struct EditPage {
     pub decisions: Vec<Choice>,
     pub kinds: Vec<Choice>,
     pub directions: Vec<Choice>,
+    pub types: Vec<Choice>,
     pub calc: CalcView,
 }
 
@@ -64,9 +76,30 @@ impl EditPage {
                 });
             }
         }
+        // The plan's fields with their messages (keyed `calc_…` by the form's parser).
+        let mut arms = Vec::new();
+        for (m, metric) in form.metrics.iter().enumerate() {
+            for (v, variant) in form.variants.iter().enumerate() {
+                if metric.name.trim().is_empty() || variant.name.trim().is_empty() {
+                    continue;
+                }
+                arms.push(ArmCell {
+                    m,
+                    v,
+                    metric: metric.name.clone(),
+                    variant: variant.name.clone(),
+                    continuous: metric.metric_type == MetricType::Continuous.key(),
+                    row: form.data.get(&(m, v)).cloned().unwrap_or_default(),
+                });
+            }
+        }
         let calc = calc.unwrap_or_else(|| {
-            let mut c = CalcView::default();
-            c.defaults();
+            let mut c = CalcView::of(form.plan.clone());
+            c.errors.extend(
+                errors
+                    .iter()
+                    .filter_map(|(k, v)| Some((k.strip_prefix("calc_")?.to_string(), v.clone()))),
+            );
             c
         });
         EditPage {
@@ -74,6 +107,7 @@ impl EditPage {
             editing: editing.map(|e| (e.id, e.url())),
             form,
             cells,
+            arms,
             errors,
             squads: units_of(org, UnitKind::Squad),
             statuses: statuses(),
@@ -81,8 +115,13 @@ impl EditPage {
             decisions: choices(Decision::ALL, Decision::key, Decision::label),
             kinds: choices(MetricKind::ALL, MetricKind::key, MetricKind::label),
             directions: choices(Direction::ALL, Direction::key, Direction::label),
+            types: choices(MetricType::ALL, MetricType::key, MetricType::label),
             calc,
         }
+    }
+
+    pub fn arm_error(&self, a: &ArmCell, part: &str) -> Option<&str> {
+        self.error(&format!("data_{}_{}_{part}", a.m, a.v))
     }
 
     pub fn error(&self, field: &str) -> Option<&str> {

@@ -5,9 +5,10 @@ use askama::Template;
 
 use super::{Badge, grouped, reasons_text};
 use crate::experiments::model::{
-    Check, Decision, Experiment, ExperimentInput, Health, MetricKind, Outcome, Verdict,
+    ArmData, Check, Decision, Experiment, ExperimentInput, Health, MetricKind, MetricType, Outcome,
+    Verdict,
 };
-use crate::experiments::stats::{percent, trim_number};
+use crate::experiments::stats::{percent, signed_percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
 use crate::search::aside::RelatedView;
@@ -45,6 +46,23 @@ pub struct ResultView {
     pub verdict: &'static str,
     /// Guardrails: whether harm beyond the margin is ruled out.
     pub cleared: Option<bool>,
+    /// Computed results: the p-value and the effect relative to the control.
+    pub p_value: String,
+    pub relative: String,
+    pub from_data: bool,
+    /// A typed result stored before fika checked that "significant" agrees with its
+    /// interval, and does not.
+    pub warning: Option<&'static str>,
+}
+
+/// One arm's data for one metric, in words.
+pub struct DataView {
+    pub metric: String,
+    pub variant: String,
+    /// "1,500 of 15,000" or "n = 5,000".
+    pub counts: String,
+    /// The rate or the mean (± sd).
+    pub value: String,
 }
 
 pub struct VariantView {
@@ -68,6 +86,11 @@ pub struct ShowPage {
     pub metrics: Vec<(String, &'static str, &'static str, String)>,
     pub variants: Vec<VariantView>,
     pub results: Vec<ResultView>,
+    pub data: Vec<DataView>,
+    /// How computed results were tested (level, alpha split), when there are any.
+    pub method: Option<String>,
+    /// The planned sample is below what the stored design needs.
+    pub plan_warning: Option<String>,
     pub checks: Vec<CheckView>,
     pub outcome: Option<Badge>,
     pub computed: Option<Badge>,
@@ -128,7 +151,10 @@ impl ShowPage {
                 })
                 .collect(),
             variants,
+            method: results.iter().any(|r| r.from_data).then(|| method_text(i)),
             results,
+            data: data_views(i),
+            plan_warning: plan_warning(i),
             checks,
             outcome: verdict.as_ref().map(|v| Badge::of(v.outcome)),
             computed: verdict
@@ -215,18 +241,27 @@ fn variant_views(i: &ExperimentInput) -> Vec<VariantView> {
 }
 
 /// Each result in words, with whether it is better, worse, or clears its guardrail.
+/// Computed effects of a rate are shown in percentage points.
 fn result_views(i: &ExperimentInput) -> Vec<ResultView> {
-    i.results
-        .iter()
+    i.all_results()
+        .into_iter()
         .filter_map(|r| {
             let m = i.metrics.get(r.metric)?;
             let v = i.variants.get(r.variant)?;
+            let points = r.from_data && m.metric_type == MetricType::Conversion;
+            let show = |x: f64| {
+                if points {
+                    format!("{} pp", trim_number(x * 100.0))
+                } else {
+                    trim_number(x)
+                }
+            };
             Some(ResultView {
                 metric: m.name.clone(),
                 kind: m.kind.label(),
                 variant: v.name.clone(),
-                effect: trim_number(r.effect),
-                interval: format!("[{}, {}]", trim_number(r.ci_low), trim_number(r.ci_high)),
+                effect: show(r.effect),
+                interval: format!("[{}, {}]", show(r.ci_low), show(r.ci_high)),
                 significant: r.significant,
                 verdict: if r.significantly_better(m) {
                     "better"
@@ -236,9 +271,76 @@ fn result_views(i: &ExperimentInput) -> Vec<ResultView> {
                     ""
                 },
                 cleared: (m.kind == MetricKind::Guardrail).then(|| r.clears(m)),
+                p_value: r.p_value.map(p_value).unwrap_or_default(),
+                relative: r.relative.map(signed_percent).unwrap_or_default(),
+                from_data: r.from_data,
+                warning: (!r.from_data)
+                    .then(|| r.contradiction())
+                    .flatten()
+                    .map(|c| c.message()),
             })
         })
         .collect()
+}
+
+/// How the computed results were tested, in one sentence.
+fn method_text(i: &ExperimentInput) -> String {
+    let a = i.alpha_per_comparison();
+    let treatments = i.variants.len().saturating_sub(1);
+    let split = if treatments > 1 {
+        format!(
+            ", alpha {} split over {treatments} treatments",
+            trim_number(i.alpha())
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        "Computed from the data: two-proportion z-test for rates (effects in percentage \
+         points), Welch's t-test for means; two-sided, {} intervals (alpha {}{split}).",
+        percent(1.0 - a),
+        trim_number(a)
+    )
+}
+
+/// Every arm's data, metric by metric.
+fn data_views(i: &ExperimentInput) -> Vec<DataView> {
+    i.data
+        .iter()
+        .filter_map(|o| {
+            let (counts, value) = match o.data {
+                ArmData::Conversions(c) => (
+                    format!("{} of {}", grouped(c.conversions), grouped(c.units)),
+                    percent(o.data.value()),
+                ),
+                ArmData::Moments(m) => (
+                    format!("n = {}", grouped(m.n)),
+                    format!("{} ± {}", trim_number(m.mean), trim_number(m.sd)),
+                ),
+            };
+            Some(DataView {
+                metric: i.metrics.get(o.metric)?.name.clone(),
+                variant: i.variants.get(o.variant)?.name.clone(),
+                counts,
+                value,
+            })
+        })
+        .collect()
+}
+
+/// The planned sample falls short of what the stored design needs with this many arms.
+fn plan_warning(i: &ExperimentInput) -> Option<String> {
+    let needed = i.plan_for_arms()?.sample_size().ok()?.per_variant;
+    let planned = i.planned_sample?;
+    (planned < needed).then(|| {
+        format!(
+            "The planned sample ({} per variant) is below what the design needs with {} \
+             arms: {} per variant.",
+            grouped(planned),
+            i.variants.len(),
+            grouped(needed)
+        )
+    })
 }
 
 /// The three health checks as badges with their figures.
@@ -258,11 +360,23 @@ fn health_checks(health: &Health) -> Vec<CheckView> {
             )
         }),
         CheckView::of("Powered", &health.powered, |f| {
-            format!(
+            let sizes = format!(
                 "smallest variant {} of {} planned per variant",
                 grouped(f.smallest_variant),
                 grouped(f.planned_per_variant)
-            )
+            );
+            match (f.achieved_power, f.planned_power) {
+                (Some(a), Some(p)) => format!(
+                    "power reached {} at the planned effect (planned {}); {sizes}",
+                    trim_number(a),
+                    trim_number(p)
+                ),
+                _ if f.plan_complete => sizes,
+                _ => format!(
+                    "{sizes}. The plan is incomplete: without its design (baseline, effect, \
+                     alpha, power) only the planned sample is compared"
+                ),
+            }
         }),
         CheckView::of("Ran as designed", &health.ran_as_designed, |f| {
             let day = |d: Option<chrono::NaiveDate>| d.map(|d| d.to_string()).unwrap_or_default();

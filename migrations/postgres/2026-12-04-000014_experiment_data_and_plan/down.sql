@@ -1,0 +1,2 @@
+ALTER TABLE experiments DROP COLUMN plan;
+ALTER TABLE experiments DROP COLUMN data;
