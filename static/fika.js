@@ -398,4 +398,17 @@ document.addEventListener("DOMContentLoaded", () => {
     };
     setTimeout(poll, 1000);
   }
+
+  // Importing experiment data: a chosen file is read into the text box, which is what is
+  // sent (without JavaScript, the file is pasted there).
+  document.querySelectorAll("[data-csv-file]").forEach((label) => {
+    const input = label.querySelector("input[type=file]");
+    const box = document.getElementById("x-csv");
+    if (!input || !box) return;
+    label.hidden = false;
+    input.addEventListener("change", () => {
+      const file = input.files && input.files[0];
+      if (file) file.text().then((t) => { box.value = t; });
+    });
+  });
 });

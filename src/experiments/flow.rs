@@ -102,6 +102,22 @@ pub async fn store(
         .await
 }
 
+/// The experiment with a CSV file's data put in, checked as a save of its form would be;
+/// messages about the file's rows are keyed by their line (`line 3`).
+pub fn with_csv(org: &OrgView, e: &Experiment, text: &str) -> Result<ExperimentInput, FieldErrors> {
+    use super::import;
+    let rows = import::read(text)?;
+    let squad = org
+        .snap
+        .unit(e.input.squad_id)
+        .map(|u| u.slug.clone())
+        .unwrap_or_default();
+    let mut form = super::forms::Form::of(&e.input, &squad);
+    let lines = import::apply(&mut form, rows)?;
+    form.parse(|slug| org.squad_id(slug), Some(&e.input))
+        .map_err(|errors| import::at_lines(errors, &form, &lines))
+}
+
 /// Checks that the status may move as asked (design → running → concluded, or aborted).
 /// Design → concluded in one edit (logged after the fact) is the two steps at once, so it
 /// needs what running records: when it started, and what the variants saw.
@@ -117,7 +133,7 @@ pub fn check_transition(old: Status, new: &ExperimentInput) -> Result<(), FieldE
                 "It ran before it concluded: say when it started.",
             );
         }
-        if new.variants.iter().all(|v| v.observed.is_none()) && new.results.is_empty() {
+        if new.variants.iter().all(|v| v.observed.is_none()) && new.all_results().is_empty() {
             errors.insert(
                 "variants",
                 "It ran before it concluded: enter how many units each variant saw, or the \
@@ -178,8 +194,10 @@ pub fn for_unit(
     let since = crate::dates::today() - chrono::Duration::days(365);
     let all = all_ended(conn, cache)?;
     let mut tally = Tally::default();
-    for o in insights::scoped(&all, Some(squads), Some(since), None).filter_map(Summary::outcome) {
-        tally.add(o);
+    for s in insights::scoped(&all, Some(squads), Some(since), None) {
+        if let Some(o) = s.outcome() {
+            tally.add(o, s.aborted());
+        }
     }
     let recent = repo::list(
         conn,

@@ -12,10 +12,13 @@ use super::repo::Summary;
 use crate::ids::UnitId;
 use crate::site::chart::{Chart, Line, Mark, pct};
 
-/// Outcome counts of a set of ended experiments.
+/// Outcome counts of a set of ended experiments. `ended` is every one with an outcome, the
+/// sum of `concluded` (ran to a conclusion) and `aborted` (stopped); rates are per ended.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct Tally {
+    pub ended: u64,
     pub concluded: u64,
+    pub aborted: u64,
     pub success: u64,
     pub regression: u64,
     pub neutral: u64,
@@ -23,8 +26,14 @@ pub struct Tally {
 }
 
 impl Tally {
-    pub fn add(&mut self, o: Outcome) {
-        self.concluded += 1;
+    /// Counts an ended experiment with outcome `o`, aborted or concluded.
+    pub fn add(&mut self, o: Outcome, aborted: bool) {
+        self.ended += 1;
+        if aborted {
+            self.aborted += 1;
+        } else {
+            self.concluded += 1;
+        }
         match o {
             Outcome::Success => self.success += 1,
             Outcome::Regression => self.regression += 1,
@@ -34,7 +43,7 @@ impl Tally {
     }
 
     fn rate(&self, n: u64) -> Option<f64> {
-        (self.concluded > 0).then(|| n as f64 / self.concluded as f64)
+        (self.ended > 0).then(|| n as f64 / self.ended as f64)
     }
 
     /// Successes per ended experiment.
@@ -50,7 +59,9 @@ impl Tally {
 
     /// Adds another set's counts.
     pub fn merge(&mut self, other: &Tally) {
+        self.ended += other.ended;
         self.concluded += other.concluded;
+        self.aborted += other.aborted;
         self.success += other.success;
         self.regression += other.regression;
         self.neutral += other.neutral;
@@ -122,18 +133,19 @@ pub fn compute<'a>(ended: impl IntoIterator<Item = &'a Summary>, names: Names<'_
         let (Some(o), Some(day)) = (s.outcome(), s.ended_on) else {
             continue;
         };
-        out.all.add(o);
+        let aborted = s.aborted();
+        out.all.add(o, aborted);
         if o == Outcome::NonInformative {
             for r in s.reasons() {
                 *out.reasons.entry(r.key()).or_default() += 1;
             }
         }
-        by_quarter.entry(quarter(day)).or_default().add(o);
+        by_quarter.entry(quarter(day)).or_default().add(o, aborted);
         per_squad
             .entry(s.squad_id)
             .or_insert_with(|| (Tally::default(), s))
             .0
-            .add(o);
+            .add(o, aborted);
     }
     let mut squads: BTreeMap<(String, String), Tally> = BTreeMap::new();
     let mut tribes: BTreeMap<(String, String), Tally> = BTreeMap::new();
@@ -167,8 +179,8 @@ pub fn compute<'a>(ended: impl IntoIterator<Item = &'a Summary>, names: Names<'_
         // Most experiments first: that is where the rates mean most.
         rows.sort_by(|a, b| {
             b.tally
-                .concluded
-                .cmp(&a.tally.concluded)
+                .ended
+                .cmp(&a.tally.ended)
                 .then(a.label.cmp(&b.label))
         });
         rows

@@ -6,6 +6,7 @@ pub mod api;
 pub mod filters;
 pub mod flow;
 pub mod forms;
+pub mod import;
 pub mod indexed;
 pub mod insights;
 pub mod model;

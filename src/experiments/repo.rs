@@ -262,6 +262,10 @@ impl Summary {
         self.outcome.as_deref().and_then(Outcome::parse)
     }
 
+    pub fn aborted(&self) -> bool {
+        self.status == Status::Aborted.key()
+    }
+
     pub fn reasons(&self) -> Vec<Reason> {
         self.reasons.split(',').filter_map(Reason::parse).collect()
     }

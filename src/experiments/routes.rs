@@ -6,11 +6,11 @@ use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
 use super::filters::{InsightsQuery, ListQuery};
-use super::flow::{check_transition, compute_insights, editable, may_edit, store};
+use super::flow::{check_transition, compute_insights, editable, may_edit, store, with_csv};
 use super::forms::Form;
 use super::model::Experiment;
 use super::repo;
-use super::views::{self, CalcView, EditPage, ListPage};
+use super::views::{self, CalcView, EditPage, ImportPage, ListPage};
 use crate::auth::Viewer;
 use crate::error::AppResult;
 use crate::org::cache::OrgCache;
@@ -31,7 +31,9 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/experiments/insights", web::get().to(insights))
         .route("/experiments/{id}", web::get().to(show))
         .route("/experiments/{id}/edit", web::get().to(edit_form))
-        .route("/experiments/{id}/edit", web::post().to(save));
+        .route("/experiments/{id}/edit", web::post().to(save))
+        .route("/experiments/{id}/data", web::get().to(import_form))
+        .route("/experiments/{id}/data", web::post().to(import));
 }
 
 async fn list(
@@ -254,6 +256,45 @@ async fn save(
     // Moving it to another squad needs the right to edit there too (`store` checks).
     let saved = store(&state, &org, &viewer, Some(&e), input).await?;
     Ok(see_other(&saved.url()))
+}
+
+async fn import_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let org = org_view(&state).await?;
+    let e = editable(&state, &org, &viewer, id.into_inner()).await?;
+    html(&ImportPage::new(
+        Shell::new(&viewer, "experiments"),
+        &e,
+        String::new(),
+        FieldErrors::new(),
+    ))
+}
+
+/// A CSV pasted (or read from a file by the page's script) into the import form: saved
+/// whole, or re-shown as sent with each message at its line.
+async fn import(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    form: web::Form<Vec<(String, String)>>,
+) -> AppResult<HttpResponse> {
+    let pairs = Pairs(form.into_inner());
+    let text = pairs.get("csv").to_string();
+    let org = org_view(&state).await?;
+    let e = editable(&state, &org, &viewer, id.into_inner()).await?;
+    match with_csv(&org, &e, &text) {
+        Ok(input) => {
+            let saved = store(&state, &org, &viewer, Some(&e), input).await?;
+            Ok(see_other(&format!("{}#results", saved.url())))
+        }
+        Err(errors) => html_with_status(
+            &ImportPage::new(Shell::new(&viewer, "experiments"), &e, text, errors),
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    }
 }
 
 /// The calculator on its own page: a plain GET form, so an answer is a link. Fields are

@@ -266,7 +266,165 @@ async fn the_calculator_asks_the_whole_question(b: Backend) {
     assert!(!page.contains("This page takes percentages"));
 }
 
+/// POSTs a CSV body with a bearer token.
+async fn post_csv(
+    s: &crate::harness::TestServer,
+    path: &str,
+    token: &str,
+    csv: &str,
+) -> (u16, Value) {
+    let res = reqwest::Client::new()
+        .post(s.url(path))
+        .bearer_auth(token)
+        .header("content-type", "text/csv")
+        .body(csv.to_string())
+        .send()
+        .await
+        .expect("POST");
+    let status = res.status().as_u16();
+    (status, res.json().await.unwrap_or(Value::Null))
+}
+
+async fn data_are_imported_from_a_csv(b: Backend) {
+    let (s, _) = org(b).await;
+    let otto = s.token_for("otto");
+    let mut e = body();
+    e["data"] = json!([]);
+    let (status, j) = s.post_json("/api/v1/experiments", &otto, e).await;
+    assert_eq!(status, 201, "{j}");
+    let id = j["id"].as_i64().unwrap();
+    let path = format!("/api/v1/experiments/{id}/data");
+    // A file with one bad line changes nothing, and says which line.
+    let (status, j) = post_csv(
+        &s,
+        &path,
+        &otto,
+        "metric,variant,units,conversions\nstarts,control,15000,1500\nstarts,big,15000,16500\n",
+    )
+    .await;
+    assert_eq!(status, 422, "{j}");
+    assert!(
+        j["fields"]["line 3"]
+            .as_str()
+            .unwrap()
+            .contains("at most one a unit"),
+        "{j}"
+    );
+    let (status, j) = post_csv(
+        &s,
+        &path,
+        &otto,
+        "metric,variant,units,conversions\nstarts,huge,1,0\n",
+    )
+    .await;
+    assert_eq!(status, 422);
+    assert!(
+        j["fields"]["line 2"]
+            .as_str()
+            .unwrap()
+            .contains("no variant \"huge\""),
+        "{j}"
+    );
+    let (status, j) = post_csv(&s, &path, &otto, "metric,arm,units\n").await;
+    assert_eq!(status, 422);
+    assert!(
+        j["fields"]["csv"]
+            .as_str()
+            .unwrap()
+            .contains("names the columns"),
+        "{j}"
+    );
+    let (_, j) = s
+        .get_json(&format!("/api/v1/experiments/{id}"), &otto)
+        .await;
+    assert_eq!(j["data"], json!([]), "nothing was imported");
+    // Both layouts, one after the other; the second keeps what the first set.
+    let (status, j) = post_csv(
+        &s,
+        &path,
+        &otto,
+        "metric,variant,units,conversions\nstarts,control,15000,1500\nstarts,big,15000,1650\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{j}");
+    let (status, j) = post_csv(
+        &s,
+        &path,
+        &otto,
+        "metric,variant,n,mean,sd\r\nminutes,control,5000,52.3,20.1\r\n\r\nminutes,big,5000,52.6,20.8\r\n",
+    )
+    .await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["data"].as_array().unwrap().len(), 4, "{j}");
+    assert_eq!(j["outcome"], "success", "{j}");
+    close(&j["results"][0]["p_value"], 0.004721942113409423, 1e-6);
+    // Someone outside the squad may not.
+    let paula = s.token_for("paula");
+    let (status, _) = post_csv(&s, &path, &paula, "metric,variant,n,mean,sd\n").await;
+    assert_eq!(status, 403);
+
+    // On the page: pasted, refused with the text kept, then taken.
+    let c = s.client();
+    c.login("otto", PASSWORD).await;
+    let page = format!("/experiments/{id}/data");
+    let t = c.csrf(&page).await;
+    let bad = "metric,variant,units,conversions\nstarts,control,10,x\n";
+    let res = c
+        .post_form(&page, &[("csrf_token", &t), ("csv", bad)])
+        .await;
+    assert_eq!(res.status().as_u16(), 422);
+    let html = res.text().await.unwrap();
+    assert!(html.contains("line 2"), "{html}");
+    assert!(html.contains("starts,control,10,x"), "the text is kept");
+    let good = "metric,variant,units,conversions\nstarts,control,15000,1400\n";
+    let res = c
+        .post_form(&page, &[("csrf_token", &t), ("csv", good)])
+        .await;
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, j) = s
+        .get_json(&format!("/api/v1/experiments/{id}"), &otto)
+        .await;
+    assert_eq!(j["data"][0]["conversions"], 1400, "{j}");
+}
+
+async fn insights_count_what_they_say(b: Backend) {
+    let (s, _) = org(b).await;
+    let otto = s.token_for("otto");
+    // A success its owner overrides to non-informative, and an aborted regression.
+    let mut won = body();
+    won["override"] = json!({"outcome": "non_informative", "reason": "A holiday skewed it."});
+    let (status, j) = s.post_json("/api/v1/experiments", &otto, won).await;
+    assert_eq!(status, 201, "{j}");
+    assert_eq!(j["reasons"], json!(["owner_override"]), "{j}");
+    let mut lost = body();
+    lost["status"] = json!("aborted");
+    lost["data"][1]["conversions"] = json!(1300);
+    let (status, j) = s.post_json("/api/v1/experiments", &otto, lost).await;
+    assert_eq!(status, 201, "{j}");
+    assert_eq!(j["outcome"], "regression", "{j}");
+    let (_, st) = s.get_json("/api/v1/experiments/stats", &otto).await;
+    assert_eq!(
+        (
+            st["ended"].as_u64(),
+            st["concluded"].as_u64(),
+            st["aborted"].as_u64()
+        ),
+        (Some(2), Some(1), Some(1)),
+        "{st}"
+    );
+    assert_eq!(st["outcomes"]["non_informative"], 1);
+    assert_eq!(
+        st["non_informative_reasons"],
+        json!({"owner_override": 1}),
+        "{st}"
+    );
+    assert_eq!(st["learning_rate"], json!(0.5));
+    assert_eq!(st["squads"][0]["ended"], 2, "{st}");
+}
+
 backend_tests!(
+    insights_count_what_they_say,
+    data_are_imported_from_a_csv,
     results_are_computed_from_the_data,
     contradictions_and_bad_data_are_refused,
     powered_means_the_planned_power_was_reached,

@@ -14,7 +14,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use super::filters::{InsightsQuery, ListQuery};
-use super::flow::{check_transition, compute_insights, editable, store};
+use super::flow::{check_transition, compute_insights, editable, store, with_csv};
 use super::model::Experiment;
 use super::model::Outcome;
 use super::repo;
@@ -43,7 +43,8 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         )
         .route("/api/v1/experiments/stats", web::get().to(stats))
         .route("/api/v1/experiments/{id}", web::get().to(get))
-        .route("/api/v1/experiments/{id}", web::put().to(update));
+        .route("/api/v1/experiments/{id}", web::put().to(update))
+        .route("/api/v1/experiments/{id}/data", web::post().to(import));
 }
 
 async fn respond(
@@ -175,6 +176,27 @@ async fn update(
     let org = org_view(&state).await?;
     let old = editable(&state, &org, &viewer, id.into_inner()).await?;
     match checked(body.into_inner(), &org, Some(&old)) {
+        Ok(input) => {
+            let e = store(&state, &org, &viewer, Some(&old), input).await?;
+            respond(&state, &org, e, false).await
+        }
+        Err(errors) => Ok(invalid(errors)),
+    }
+}
+
+/// A CSV body (`metric,variant,units,conversions` or `metric,variant,n,mean,sd`) sets the
+/// data it names: the experiment as `GET` answers it, or a 422 with each message at its
+/// line and nothing changed.
+async fn import(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+    body: String,
+) -> AppResult<HttpResponse> {
+    viewer.require_user()?;
+    let org = org_view(&state).await?;
+    let old = editable(&state, &org, &viewer, id.into_inner()).await?;
+    match with_csv(&org, &old, &body) {
         Ok(input) => {
             let e = store(&state, &org, &viewer, Some(&old), input).await?;
             respond(&state, &org, e, false).await
@@ -329,6 +351,8 @@ async fn stats(
                 serde_json::json!({
                     "label": r.label,
                     "concluded": r.tally.concluded,
+                    "aborted": r.tally.aborted,
+                    "ended": r.tally.ended,
                     "win_rate": r.tally.win_rate(),
                     "learning_rate": r.tally.learning_rate(),
                     "outcomes": outcomes(&r.tally),
@@ -341,6 +365,8 @@ async fn stats(
         "from": q.from,
         "to": q.to,
         "concluded": i.all.concluded,
+        "aborted": i.all.aborted,
+        "ended": i.all.ended,
         "win_rate": i.all.win_rate(),
         "learning_rate": i.all.learning_rate(),
         "outcomes": outcomes(&i.all),

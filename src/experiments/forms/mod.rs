@@ -140,10 +140,7 @@ impl Form {
                     observed: String::new(),
                 },
             ],
-            plan: CalcFields {
-                variants: "2".into(),
-                ..CalcFields::default()
-            },
+            plan: CalcFields::of_plan(None, 2),
             ..Form::default()
         }
     }

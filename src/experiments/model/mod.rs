@@ -56,6 +56,7 @@ labelled_enum!(
         StoppedEarly = "stopped_early", "stopped before its planned end";
         NoResults = "no_results", "no results entered";
         GuardrailNotCleared = "guardrail_not_cleared", "a guardrail could not rule out harm";
+        OwnerOverride = "owner_override", "the owner judged it so";
     }
 );
 

@@ -213,9 +213,15 @@ impl ExperimentInput {
         if computed != Outcome::NonInformative {
             reasons.clear();
         }
+        let outcome = self.over.as_ref().map_or(computed, |o| o.outcome);
+        // Every non-informative experiment says why, so the reasons cover every one of them:
+        // made non-informative by its owner, the owner's judgement is the reason.
+        if outcome == Outcome::NonInformative && reasons.is_empty() {
+            reasons.push(Reason::OwnerOverride);
+        }
         Some(Verdict {
             computed,
-            outcome: self.over.as_ref().map_or(computed, |o| o.outcome),
+            outcome,
             reasons,
         })
     }

@@ -144,3 +144,69 @@ impl EditPage {
         }
     }
 }
+
+/// Importing data from a CSV: the columns, with this experiment's own metric and variant
+/// names as the example, and the text as sent with its messages when refused.
+#[derive(Template)]
+#[template(path = "experiments/import.html")]
+pub struct ImportPage {
+    pub shell: Shell,
+    pub id: i64,
+    pub url: String,
+    pub title: String,
+    pub conversion_example: String,
+    pub continuous_example: String,
+    pub text: String,
+    pub errors: FieldErrors,
+}
+
+impl ImportPage {
+    pub fn new(shell: Shell, e: &Experiment, text: String, errors: FieldErrors) -> ImportPage {
+        let i = &e.input;
+        let example = |t: MetricType, header: &str, figures: [&str; 2]| {
+            let mut lines = vec![header.to_string()];
+            for m in i.metrics.iter().filter(|m| m.metric_type == t) {
+                for (k, v) in i.variants.iter().enumerate() {
+                    lines.push(format!(
+                        "{},{},{}",
+                        quoted(&m.name),
+                        quoted(&v.name),
+                        figures[k.min(1)]
+                    ));
+                }
+            }
+            if lines.len() == 1 {
+                String::new()
+            } else {
+                lines.join("\n")
+            }
+        };
+        ImportPage {
+            shell,
+            id: e.id,
+            url: e.url(),
+            title: i.title.clone(),
+            conversion_example: example(
+                MetricType::Conversion,
+                "metric,variant,units,conversions",
+                ["15000,1500", "15000,1650"],
+            ),
+            continuous_example: example(
+                MetricType::Continuous,
+                "metric,variant,n,mean,sd",
+                ["5000,52.3,20.1", "5000,53.4,20.8"],
+            ),
+            text,
+            errors,
+        }
+    }
+}
+
+/// A CSV field, quoted when it holds a comma or a quote.
+fn quoted(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}

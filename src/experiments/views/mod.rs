@@ -18,7 +18,7 @@ mod rates;
 mod show;
 
 pub use calculator::{CalcResult, CalcView, CalculatorPage};
-pub use edit::{EditPage, ResultCell};
+pub use edit::{EditPage, ImportPage, ResultCell};
 pub use rates::{InsightsPage, RateRow};
 pub use show::{CheckView, ResultView, ShowPage, VariantView};
 

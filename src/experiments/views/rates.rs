@@ -14,7 +14,7 @@ use crate::site::views::Shell;
 pub struct RateRow {
     pub label: String,
     pub url: String,
-    pub concluded: u64,
+    pub ended: u64,
     pub learning: String,
     pub win: String,
     pub mix: Vec<(&'static str, &'static str, u64)>,
@@ -25,7 +25,7 @@ fn rate_rows(rows: &[insights::Row]) -> Vec<RateRow> {
         .map(|r| RateRow {
             label: r.label.clone(),
             url: r.url.clone(),
-            concluded: r.tally.concluded,
+            ended: r.tally.ended,
             learning: pct(r.tally.learning_rate()),
             win: pct(r.tally.win_rate()),
             mix: Outcome::ALL

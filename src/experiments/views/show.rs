@@ -8,7 +8,7 @@ use crate::experiments::model::{
     ArmData, Check, Decision, Experiment, ExperimentInput, Health, MetricKind, MetricType, Outcome,
     Verdict,
 };
-use crate::experiments::stats::{percent, signed_percent, trim_number};
+use crate::experiments::stats::{percent, trim_number};
 use crate::markdown::SafeHtml;
 use crate::org::cache::OrgView;
 use crate::search::aside::RelatedView;
@@ -272,7 +272,10 @@ fn result_views(i: &ExperimentInput) -> Vec<ResultView> {
                 },
                 cleared: (m.kind == MetricKind::Guardrail).then(|| r.clears(m)),
                 p_value: r.p_value.map(p_value).unwrap_or_default(),
-                relative: r.relative.map(signed_percent).unwrap_or_default(),
+                relative: r
+                    .relative
+                    .map(|v| format!("{v:+.1} %", v = v * 100.0))
+                    .unwrap_or_default(),
                 from_data: r.from_data,
                 warning: (!r.from_data)
                     .then(|| r.contradiction())

@@ -292,10 +292,13 @@ const EVERY_KIND_OF_PAGE: &[&str] = &[
     "/changes",
     "/experiments",
     "/experiments/calculator",
+    // An answer, with the warning that the page takes percent.
+    "/experiments/calculator?calc_baseline=0.5&calc_mde=0.5&calc_control_share=30",
     "/experiments/insights",
     "/experiments/new",
     "/experiments/1",
     "/experiments/1/edit",
+    "/experiments/1/data",
     "/health/indicators",
     "/health/21",
     "/squads/payments/health",
