@@ -10,8 +10,8 @@ use serde::Deserialize;
 
 use crate::error::AppResult;
 use crate::experiments::model::{
-    Decision, Direction, ExperimentInput, Hypothesis, Metric, MetricKind, MetricResult, Status,
-    Variant,
+    ArmData, Conversions, Decision, Design, Direction, ExperimentInput, Hypothesis, Metric,
+    MetricKind, MetricResult, MetricType, Moments, Observation, Status, Variant,
 };
 use crate::experiments::repo;
 use crate::lessons::model::{LessonInput, Source};
@@ -118,7 +118,68 @@ fn experiment(
         e.variants[0].observed = Some(counts.0);
         e.variants[1].observed = Some(counts.1);
     }
+    if i.is_multiple_of(2) && matches!(scenario, Scenario::Success | Scenario::Neutral) {
+        from_data(
+            &mut e,
+            counts,
+            matches!(scenario, Scenario::Success),
+            plan.lower_is_better,
+        );
+    }
     e
+}
+
+/// The success metric's result computed from the data rather than typed, with the plan the
+/// planned sample came from: half the successes and neutrals show how fika computes. A rate
+/// gets units and conversions; a number (minutes, time, things per person) n, mean and sd.
+fn from_data(e: &mut ExperimentInput, counts: (u64, u64), success: bool, lower_is_better: bool) {
+    let name = e.metrics[0].name.to_lowercase();
+    let rate = ["completion", "conversion", "rate", "drop-off", "shared"]
+        .iter()
+        .any(|w| name.contains(w));
+    let change = match (success, lower_is_better) {
+        (false, _) => 0.003,
+        (true, false) => 0.12,
+        (true, true) => -0.12,
+    };
+    let (base, arm): (f64, Box<dyn Fn(u64, f64) -> ArmData>) = if rate {
+        let arm = |units: u64, rate: f64| {
+            ArmData::Conversions(Conversions {
+                units,
+                conversions: (units as f64 * rate).round() as u64,
+            })
+        };
+        (0.12, Box::new(arm))
+    } else {
+        let arm = |n: u64, mean: f64| ArmData::Moments(Moments { n, mean, sd: 24.0 });
+        (30.0, Box::new(arm))
+    };
+    e.metrics[0].metric_type = if rate {
+        MetricType::Conversion
+    } else {
+        MetricType::Continuous
+    };
+    e.results.retain(|r| r.metric != 0);
+    e.data = vec![
+        Observation {
+            metric: 0,
+            variant: 0,
+            data: arm(counts.0, base),
+        },
+        Observation {
+            metric: 0,
+            variant: 1,
+            data: arm(counts.1, base * (1.0 + change)),
+        },
+    ];
+    let mut plan = Design::conversion(base, 0.15, 0.05, 0.8, 2);
+    if !rate {
+        (plan.metric, plan.sd, plan.mde) = (MetricType::Continuous, Some(24.0), 0.05);
+    }
+    if lower_is_better {
+        plan.mde = -plan.mde;
+    }
+    e.plan = Some(plan);
 }
 
 /// When an experiment runs and how many people it plans for.
