@@ -4,7 +4,7 @@
 //! when what was typed looks like a fraction.
 
 use super::{count, number};
-use crate::experiments::stats::{Design, MetricType, exact_number};
+use crate::experiments::stats::{Design, MetricType, exact_number, significant_digits};
 use crate::site::forms::{FieldErrors, Pairs};
 
 /// Every field of the calculator, as typed (percentages where the page says so).
@@ -35,7 +35,7 @@ fn from_percent(v: f64) -> f64 {
 }
 
 fn to_percent(v: f64) -> String {
-    exact_number(format!("{:.11e}", v * 100.0).parse().unwrap_or(v * 100.0))
+    exact_number(significant_digits(v * 100.0, 12))
 }
 
 impl CalcFields {

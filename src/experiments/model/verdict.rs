@@ -93,6 +93,12 @@ impl ExperimentInput {
     }
 
     pub fn health(&self) -> Health {
+        self.health_of(&self.all_results())
+    }
+
+    /// The health checks, given the results already computed (the verdict needs both, and
+    /// computing results runs the tests).
+    fn health_of(&self, results: &[MetricResult]) -> Health {
         let observed: Option<Vec<u64>> = self.variants.iter().map(|v| v.observed).collect();
         let no_counts = || "No assignment counts yet.".to_string();
         let sample_ratio = match &observed {
@@ -126,9 +132,7 @@ impl ExperimentInput {
             (None, _) => Check::Unknown { why: no_counts() },
             (Some(counts), Some(planned)) => self.powered(counts, planned),
         };
-        let results = self.all_results();
-        let stopped_for_regression =
-            self.status == Status::Aborted && self.any_regression(&results);
+        let stopped_for_regression = self.status == Status::Aborted && self.any_regression(results);
         let ran_as_designed = if !self.status.ended() {
             Check::Unknown {
                 why: "Still running.".into(),
@@ -168,8 +172,8 @@ impl ExperimentInput {
         if !self.status.ended() {
             return None;
         }
-        let health = self.health();
         let results = self.all_results();
+        let health = self.health_of(&results);
         let mut reasons = Vec::new();
         match &health.sample_ratio {
             Check::Fail(_) => reasons.push(Reason::SampleRatioMismatch),

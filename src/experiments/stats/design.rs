@@ -4,7 +4,7 @@
 
 use serde::Serialize;
 
-use super::{percent, signed_percent, trim_number, z_upper};
+use super::{percent, signed_percent, significant_digits, trim_number, z_upper};
 use statrs::distribution::{ContinuousCDF, Normal};
 
 labelled_enum!(
@@ -320,13 +320,6 @@ impl Design {
         }
         power.is_finite().then_some(power.clamp(0.0, 1.0))
     }
-}
-
-/// `v` rounded to `digits` significant digits: 0.11000000000000001 → 0.11.
-fn significant_digits(v: f64, digits: usize) -> f64 {
-    format!("{v:.*e}", digits.saturating_sub(1))
-        .parse()
-        .unwrap_or(v)
 }
 
 #[cfg(test)]

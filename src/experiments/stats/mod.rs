@@ -44,6 +44,15 @@ pub fn exact_number(v: f64) -> String {
     if v == 0.0 { "0".into() } else { v.to_string() }
 }
 
+/// `v` rounded to `digits` significant digits: 0.11000000000000001 → 0.11. For figures
+/// computed from typed ones (a target rate, a percentage), where binary float noise is not
+/// information.
+pub fn significant_digits(v: f64, digits: usize) -> f64 {
+    format!("{v:.*e}", digits.saturating_sub(1))
+        .parse()
+        .unwrap_or(v)
+}
+
 /// A number for reading, without trailing zeros, at most 4 decimals: 10, 2.5, 0.0125. Views
 /// only: anything that is saved again goes through [`exact_number`].
 pub fn trim_number(v: f64) -> String {
