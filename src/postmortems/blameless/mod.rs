@@ -58,6 +58,7 @@ mod findings;
 mod matching;
 mod people;
 mod rule_file;
+pub mod score;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -98,6 +99,8 @@ pub struct Rules {
     person_start: Vec<usize>,
     /// Phrases starting with `{possessive}`.
     possessive_start: Vec<usize>,
+    /// Tells one set of rules from another (see [`Rules::fingerprint`]).
+    fingerprint: String,
 }
 
 impl Rules {
@@ -105,7 +108,10 @@ impl Rules {
     pub fn builtin() -> Result<Rules, String> {
         let specs =
             parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
-        compile(merge(Vec::new(), specs)?).map_err(|e| format!("built-in blameless rules: {e}"))
+        let mut rules = compile(merge(Vec::new(), specs)?)
+            .map_err(|e| format!("built-in blameless rules: {e}"))?;
+        rules.fingerprint = digest(&[BUILTIN_YAML]);
+        Ok(rules)
     }
 
     /// The built-in rules extended by an admin's file (same format): a rule whose id equals a
@@ -116,7 +122,9 @@ impl Rules {
             parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
         let base = merge(Vec::new(), base)?;
         let admin = parse_file(admin_yaml)?;
-        compile(merge(base, admin)?)
+        let mut rules = compile(merge(base, admin)?)?;
+        rules.fingerprint = digest(&[BUILTIN_YAML, admin_yaml]);
+        Ok(rules)
     }
 
     /// The built-in rules, extended by the file at `path` when it exists.
@@ -142,6 +150,12 @@ impl Rules {
         self.findings(text, &toks, found)
     }
 
+    /// A digest of the rule files these rules were made from: equal fingerprints, equal
+    /// rules (dismissals are carried over to new rules once per fingerprint).
+    pub fn fingerprint(&self) -> &str {
+        &self.fingerprint
+    }
+
     /// Whether the rule `id` points at a person (false for a rule it does not know).
     pub fn points_at_person(&self, id: &str) -> bool {
         self.rules.iter().any(|r| r.id == id && r.points_at_person)
@@ -154,4 +168,15 @@ impl Rules {
             .map(|r| (r.id.clone(), r.name.clone(), r.reason.clone()))
             .collect()
     }
+}
+
+/// SHA-256 of the texts, each followed by a NUL, in hex.
+fn digest(texts: &[&str]) -> String {
+    use sha2::{Digest, Sha256};
+    let mut h = Sha256::new();
+    for t in texts {
+        h.update(t.as_bytes());
+        h.update([0]);
+    }
+    h.finalize().iter().map(|b| format!("{b:02x}")).collect()
 }

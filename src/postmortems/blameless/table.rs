@@ -42,6 +42,7 @@ pub(super) fn compile(resolved: Vec<Resolved>) -> Result<Rules, String> {
         by_word: HashMap::new(),
         person_start: Vec::new(),
         possessive_start: Vec::new(),
+        fingerprint: String::new(),
     };
     for r in resolved {
         let id = &r.id;

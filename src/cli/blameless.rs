@@ -1,0 +1,84 @@
+//! `fika blameless score`: the blameless check measured on labelled sentences, the figures
+//! BENCHMARKS.md records.
+
+use std::path::{Path, PathBuf};
+
+use crate::postmortems::blameless::score::{Label, Score, parse_labelled, score};
+use crate::postmortems::blameless::{People, PersonRef, Rules};
+
+/// Scores each file and prints precision and recall (and, with `misses`, every sentence the
+/// rules judged differently from its label, with what they found).
+pub fn run(
+    files: &[PathBuf],
+    people: Option<&Path>,
+    rules: Option<&Path>,
+    misses: bool,
+) -> Result<(), String> {
+    let rules = match rules {
+        Some(path) => Rules::load(path)?,
+        None => Rules::builtin()?,
+    };
+    let people = match people {
+        Some(path) => read_people(path)?,
+        None => Vec::new(),
+    };
+    let known = People::new(&people);
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let set = parse_labelled(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let s = score(&rules, &known, &set);
+        println!("{}", summary(&file.display().to_string(), &s));
+        if misses {
+            print_misses(&s);
+        }
+    }
+    Ok(())
+}
+
+fn summary(name: &str, s: &Score) -> String {
+    let blame = s.true_positives + s.false_negatives;
+    let ok = s.false_positives + s.true_negatives;
+    format!(
+        "{name}: {} sentences ({blame} blame, {ok} ok): precision {:.3}, recall {:.3} \
+         (flagged {} of {blame} blaming, {} of {ok} blameless)",
+        blame + ok,
+        s.precision(),
+        s.recall(),
+        s.true_positives,
+        s.false_positives,
+    )
+}
+
+fn print_misses(s: &Score) {
+    for m in &s.misses {
+        let what = match m.sentence.label {
+            Label::Blame => "not heard",
+            Label::Ok => "false alarm",
+        };
+        println!("  {what}: {}", m.sentence.text);
+        for f in &m.findings {
+            println!("      {} \"{}\"", f.rule, f.phrase);
+        }
+    }
+}
+
+/// People as `username Display Name`, one per line (`#` starts a comment).
+fn read_people(path: &Path) -> Result<Vec<PersonRef>, String> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((user, name)) => Ok(PersonRef {
+                username: user.to_string(),
+                display_name: name.trim().to_string(),
+            }),
+            None => Err(format!(
+                "{}: \"{l}\" is not `username Display Name`",
+                path.display()
+            )),
+        })
+        .collect()
+}
