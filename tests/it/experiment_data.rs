@@ -213,6 +213,43 @@ async fn powered_means_the_planned_power_was_reached(b: Backend) {
     );
 }
 
+/// Data imported without typed assignment counts: the units of the success metric's data
+/// are what the sample-ratio and power checks count, and the page says where they came from
+/// and what the plan was made with.
+async fn counts_come_from_the_data_when_none_were_typed(b: Backend) {
+    let (s, _) = org(b).await;
+    let otto = s.token_for("otto");
+    let mut e = body();
+    e["variants"][0]["observed"] = Value::Null;
+    e["variants"][1]["observed"] = Value::Null;
+    let (status, j) = s.post_json("/api/v1/experiments", &otto, e.clone()).await;
+    assert_eq!(status, 201, "{j}");
+    let h = &j["health"];
+    assert_eq!(h["sample_ratio"]["status"], "pass", "{h}");
+    assert_eq!(h["sample_ratio"]["observed"], json!([15000, 15000]), "{h}");
+    assert_eq!(h["powered"]["status"], "pass", "{h}");
+    // A mismatch in the data is one too.
+    e["data"][1]["units"] = json!(13000);
+    let (_, k) = s.post_json("/api/v1/experiments", &otto, e).await;
+    assert_eq!(k["health"]["sample_ratio"]["status"], "fail", "{k}");
+    let c = s.client();
+    c.login("otto", PASSWORD).await;
+    let page = c
+        .get(j["url"].as_str().unwrap())
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("15,000 (from the data)"), "{page}");
+    assert!(
+        page.contains(
+            "Planned for a rate: baseline 10 %, minimum detectable effect +10 % of the \
+             baseline, alpha 0.05, two-sided, power 0.8."
+        ),
+        "{page}"
+    );
+}
+
 async fn the_calculator_asks_the_whole_question(b: Backend) {
     let (s, _) = org(b).await;
     let otto = s.token_for("otto");
@@ -429,4 +466,5 @@ backend_tests!(
     contradictions_and_bad_data_are_refused,
     powered_means_the_planned_power_was_reached,
     the_calculator_asks_the_whole_question,
+    counts_come_from_the_data_when_none_were_typed,
 );

@@ -23,6 +23,14 @@ impl ArmData {
         }
     }
 
+    /// The units the arm's figures are over.
+    pub fn units(&self) -> u64 {
+        match self {
+            ArmData::Conversions(c) => c.units,
+            ArmData::Moments(m) => m.n,
+        }
+    }
+
     /// The arm's rate or mean.
     pub fn value(&self) -> f64 {
         match self {

@@ -92,6 +92,28 @@ impl ExperimentInput {
         })
     }
 
+    /// Units assigned to each variant: the typed counts, or, where none were typed, the units
+    /// of the first metric (success metrics first) whose data covers every variant: the data
+    /// of a conversion metric or a mean counts every unit assigned to the arm.
+    pub fn assigned(&self) -> Option<Vec<u64>> {
+        let typed: Option<Vec<u64>> = self.variants.iter().map(|v| v.observed).collect();
+        if typed.is_some() || self.data.is_empty() {
+            return typed;
+        }
+        let mut metrics: Vec<usize> = (0..self.metrics.len()).collect();
+        metrics.sort_by_key(|&m| self.metrics[m].kind != MetricKind::Success);
+        metrics.into_iter().find_map(|m| {
+            (0..self.variants.len())
+                .map(|v| {
+                    self.data
+                        .iter()
+                        .find(|o| o.metric == m && o.variant == v)
+                        .map(|o| o.data.units())
+                })
+                .collect()
+        })
+    }
+
     pub fn health(&self) -> Health {
         self.health_of(&self.all_results())
     }
@@ -99,7 +121,7 @@ impl ExperimentInput {
     /// The health checks, given the results already computed (the verdict needs both, and
     /// computing results runs the tests).
     fn health_of(&self, results: &[MetricResult]) -> Health {
-        let observed: Option<Vec<u64>> = self.variants.iter().map(|v| v.observed).collect();
+        let observed = self.assigned();
         let no_counts = || "No assignment counts yet.".to_string();
         let sample_ratio = match &observed {
             None => Check::Unknown { why: no_counts() },

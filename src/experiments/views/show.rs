@@ -91,6 +91,8 @@ pub struct ShowPage {
     pub method: Option<String>,
     /// The planned sample is below what the stored design needs.
     pub plan_warning: Option<String>,
+    /// The stored design in words, when there is one.
+    pub plan: Option<String>,
     pub checks: Vec<CheckView>,
     pub outcome: Option<Badge>,
     pub computed: Option<Badge>,
@@ -155,6 +157,7 @@ impl ShowPage {
             results,
             data: data_views(i),
             plan_warning: plan_warning(i),
+            plan: i.plan.as_ref().map(plan_text),
             checks,
             outcome: verdict.as_ref().map(|v| Badge::of(v.outcome)),
             computed: verdict
@@ -223,19 +226,23 @@ fn decision_conflict(i: &ExperimentInput, v: Option<&Verdict>, health: &Health) 
 }
 
 /// The variants with their share of the traffic and what was observed.
+/// Counts that come from the data, not typed, say so.
 fn variant_views(i: &ExperimentInput) -> Vec<VariantView> {
     let weight_sum: f64 = i.variants.iter().map(|v| v.weight).sum();
+    let from_data = i.variants.iter().any(|v| v.observed.is_none());
+    let assigned = i.assigned();
     i.variants
         .iter()
-        .map(|v| VariantView {
+        .enumerate()
+        .map(|(n, v)| VariantView {
             name: v.name.clone(),
             weight: trim_number(v.weight),
             share: percent(v.weight / weight_sum.max(f64::MIN_POSITIVE)),
-            observed: v
-                .observed
-                .as_ref()
-                .map(grouped)
-                .unwrap_or_else(|| "–".into()),
+            observed: match assigned.as_ref().and_then(|a| a.get(n)) {
+                Some(c) if from_data => format!("{} (from the data)", grouped(c)),
+                Some(c) => grouped(c),
+                None => "–".into(),
+            },
         })
         .collect()
 }
@@ -329,6 +336,48 @@ fn data_views(i: &ExperimentInput) -> Vec<DataView> {
             })
         })
         .collect()
+}
+
+/// The calculator's inputs the plan was made with, as a reader checks them.
+fn plan_text(d: &crate::experiments::stats::Design) -> String {
+    let rate = d.metric == crate::experiments::model::MetricType::Conversion;
+    let value = |x: f64| {
+        if rate {
+            format!("{} %", trim_number(x * 100.0))
+        } else {
+            trim_number(x)
+        }
+    };
+    let effect = if d.relative {
+        format!(
+            "{}{} % of the baseline",
+            if d.mde > 0.0 { "+" } else { "" },
+            trim_number(d.mde * 100.0)
+        )
+    } else if rate {
+        format!("{} percentage points", trim_number(d.mde * 100.0))
+    } else {
+        trim_number(d.mde)
+    };
+    let mut text = format!(
+        "Planned for {}: baseline {}{}, minimum detectable effect {effect}, alpha {}, {}, power {}",
+        if rate { "a rate" } else { "a mean" },
+        value(d.baseline),
+        d.sd.map(|sd| format!(" (standard deviation {})", trim_number(sd)))
+            .unwrap_or_default(),
+        trim_number(d.alpha),
+        if d.two_sided {
+            "two-sided"
+        } else {
+            "one-sided"
+        },
+        trim_number(d.power),
+    );
+    if let Some(c) = d.control_share {
+        text.push_str(&format!(", control's share {} %", trim_number(c * 100.0)));
+    }
+    text.push('.');
+    text
 }
 
 /// The planned sample falls short of what the stored design needs with this many arms.
