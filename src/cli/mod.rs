@@ -410,6 +410,12 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let blameless = crate::postmortems::blameless::Rules::load(
         &args.data.data_dir.join(crate::postmortems::RULES_FILE),
     )?;
+    // Dismissals follow a change of rules (a new fika, a new rule file) before anyone looks.
+    crate::postmortems::flow::carry_dismissals(
+        &mut *db.conn().map_err(|e| e.to_string())?,
+        &blameless,
+    )
+    .map_err(|e| format!("cannot carry blameless dismissals over to the rules: {e}"))?;
     let mut settings = Settings::new(&args);
     settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot read the site id: {e}"))?;

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::backend_tests;
-use crate::harness::{Backend, PASSWORD};
+use crate::harness::{Backend, PASSWORD, TestServer};
 use crate::orgs::tribe;
 
 fn base_form(t: &str) -> Vec<(&str, &str)> {
@@ -453,7 +453,15 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
             json!({"text": "@otto deployed it", "place": "contributing_factors"}),
         )
         .await;
-    assert_eq!(j[0]["rule"], "person-in-factors");
+    assert_eq!(j, json!([]), "a mention alone is not blame");
+    let (_, j) = s
+        .post_json(
+            "/api/v1/blameless/check",
+            &paula,
+            json!({"text": "it was caused by @otto", "place": "contributing_factors"}),
+        )
+        .await;
+    assert_eq!(j[0]["rule"], "person-as-cause");
 
     // Bad input: 422 with the fields, nothing saved.
     let body = json!({
@@ -1168,6 +1176,76 @@ async fn findings_that_point_at_a_person_are_not_waved_through(b: Backend) {
     assert!(page.contains("Goran is the name of the deploy bot."));
 }
 
+/// A dismissal made under earlier rules follows its finding when the rules change: "didn't
+/// bother", a counterfactual until issue 23, is an omission now, and stays dismissed.
+async fn dismissals_follow_a_change_of_rules(b: Backend) {
+    use diesel::prelude::*;
+    use fika::db::schema::{blameless_dismissals as bd, site_meta};
+
+    let (s, admin) = tribe(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let t = paula.csrf("/postmortems/new").await;
+    let form = with(
+        base_form(&t),
+        &[("went_wrong", "Sven didn't bother to run the tests.")],
+    );
+    let res = paula.post_form("/postmortems/new", &form).await;
+    assert_eq!(res.status(), 303);
+    let id: i64 = res.headers()["location"]
+        .to_str()
+        .unwrap()
+        .trim_end_matches("#bl-h")
+        .trim_start_matches("/postmortems/")
+        .parse()
+        .unwrap();
+    // The database as the earlier rules left it.
+    let mut c = s.data.connect();
+    fika::per_backend!(&mut c, |c| diesel::insert_into(bd::table)
+        .values((
+            bd::postmortem_id.eq(id),
+            bd::field.eq("went_wrong"),
+            bd::rule.eq("counterfactual"),
+            bd::phrase.eq("didn't bother"),
+            bd::reason.eq("quoted from the vendor's report"),
+            bd::created_at.eq(chrono::Utc::now().naive_utc()),
+        ))
+        .execute(c))
+    .unwrap();
+    fika::per_backend!(&mut c, |c| diesel::delete(
+        site_meta::table.filter(site_meta::key.eq("blameless_rules"))
+    )
+    .execute(c))
+    .unwrap();
+    drop(c);
+    let s = TestServer::start_with(s.kill9(), &[]).await;
+    let (_, j) = s
+        .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
+        .await;
+    let f = &j["findings"];
+    let bother: Vec<_> = f
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["phrase"] == "didn't bother")
+        .collect();
+    assert_eq!(bother.len(), 1, "{f}");
+    assert_eq!(bother[0]["rule"], "omission", "{f}");
+    assert_eq!(
+        bother[0]["dismissed"], "quoted from the vendor's report",
+        "{f}"
+    );
+    // Carried once: a second start with the same rules adds nothing.
+    let s = TestServer::start_with(s.kill9(), &[]).await;
+    let mut c = s.data.connect();
+    let n: i64 = fika::per_backend!(&mut c, |c| bd::table
+        .filter(bd::postmortem_id.eq(id))
+        .count()
+        .get_result(c))
+    .unwrap();
+    assert_eq!(n, 2);
+}
+
 backend_tests!(
     an_ongoing_incident_cannot_be_published,
     findings_that_point_at_a_person_are_not_waved_through,
@@ -1175,5 +1253,6 @@ backend_tests!(
     incident_times_are_entered_without_surprises,
     postmortems_follow_the_blameless_workflow,
     the_api_writes_checks_and_publishes_postmortems,
-    misuse_of_the_workflow_is_refused
+    misuse_of_the_workflow_is_refused,
+    dismissals_follow_a_change_of_rules
 );

@@ -5,10 +5,12 @@ use serde::Serialize;
 
 use super::Rules;
 use super::matching::Match;
+use super::normal::Normal;
 use super::tokens::Tok;
 
 /// One finding. `start`/`end` are character offsets (Unicode scalar values, not bytes) into
-/// the checked text, `end` exclusive; `phrase` is the text as written.
+/// the checked text as typed (before normalisation), `end` exclusive; `phrase` is the text
+/// as written there.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Finding {
     pub rule: String,
@@ -27,7 +29,13 @@ pub struct Finding {
 impl Rules {
     /// The findings of `found` in `text`: in order of start, and of overlapping matches the
     /// earlier-starting wins, then the longer, then the rule listed first.
-    pub(super) fn findings(&self, text: &str, toks: &[Tok], mut found: Vec<Match>) -> Vec<Finding> {
+    pub(super) fn findings(
+        &self,
+        text: &str,
+        normal: &Normal,
+        toks: &[Tok],
+        mut found: Vec<Match>,
+    ) -> Vec<Finding> {
         found.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)).then(a.2.cmp(&b.2)));
 
         let mut out = Vec::new();
@@ -39,12 +47,16 @@ impl Rules {
             taken_to = e;
             let ph = &self.phrases[p];
             let rule = &self.rules[ph.rule];
+            let (from, to) = (
+                normal.origin[toks[s].start],
+                normal.origin[toks[e - 1].end - 1],
+            );
             out.push(Finding {
                 rule: rule.id.clone(),
                 rule_name: rule.name.clone(),
-                phrase: text[toks[s].bstart..toks[e - 1].bend].to_string(),
-                start: toks[s].start,
-                end: toks[e - 1].end,
+                phrase: text[from.bytes.0..to.bytes.1].to_string(),
+                start: from.chars.0,
+                end: to.chars.1,
                 reason: rule.reason.clone(),
                 suggestion: ph
                     .suggestion

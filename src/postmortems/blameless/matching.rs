@@ -1,13 +1,28 @@
 //! Matching: every place in the tokens where a phrase of an applicable rule matches, found by
-//! looking each token up in the rule table and comparing the phrase's elements from there.
+//! looking each token up in the rule table and comparing the phrase's elements from there;
+//! then the phrase's conditions (the word after it, whom it is said of).
 
 use super::people::People;
-use super::table::Elem;
+use super::rule_file::SubjectSpec;
+use super::subject::{Context, Who};
+use super::table::{Elem, Phrase};
 use super::tokens::{Tok, is_possessive};
 use super::{Place, Rules};
 
 /// A match: (start token, end token exclusive, phrase).
 pub(super) type Match = (usize, usize, usize);
+
+/// Words that may stand between the words of a phrase without breaking it ("could simply
+/// have", "should never have").
+const INSERTABLE: &[&str] = &[
+    "never", "even", "also", "still", "really", "just", "ever", "simply", "total", "complete",
+    "utter", "once",
+];
+
+fn insertable(t: &Tok) -> bool {
+    let l = t.lower.as_str();
+    INSERTABLE.contains(&l) || (l.len() > 4 && l.ends_with("ly") && !l.ends_with("ply"))
+}
 
 impl Rules {
     /// Every match of a phrase whose rule applies in `place`, overlapping ones included, in
@@ -15,21 +30,39 @@ impl Rules {
     pub(super) fn matches(&self, toks: &[Tok], place: Place, people: &People) -> Vec<Match> {
         let in_factors = place == Place::ContributingFactors;
         let applies = |p: usize| !self.rules[self.phrases[p].rule].factors_only || in_factors;
+        let cx = Context {
+            toks,
+            people,
+            lex: &self.lexicon,
+        };
 
         let mut found: Vec<Match> = Vec::new();
+        let mut joined_word = String::new();
         for i in 0..toks.len() {
             let mut try_phrase = |p: usize| {
-                if applies(p) {
-                    let ph = &self.phrases[p];
-                    if let Some(end) =
-                        self.match_elems(&ph.elems, toks, i, true, people, ph.pronouns)
-                    {
-                        found.push((i, end, p));
-                    }
+                if !applies(p) {
+                    return;
+                }
+                let ph = &self.phrases[p];
+                // The longest match only: a shorter one inside it ("Alice" of "Alice
+                // Andersson paged…") must not stand in for a match that does not hold.
+                let ends = self.match_elems(&ph.elems, &cx, i, true, ph.pronouns);
+                if let Some(&end) = ends.iter().max()
+                    && self.holds(ph, &cx, i, end)
+                {
+                    found.push((i, end, p));
                 }
             };
             if let Some(ps) = self.by_word.get(toks[i].lower.as_str()) {
                 ps.iter().for_each(|&p| try_phrase(p));
+            }
+            if let Some(next) = toks.get(i + 1).filter(|t| t.zero_width) {
+                joined_word.clear();
+                joined_word.push_str(&toks[i].lower);
+                joined_word.push_str(&next.lower);
+                if let Some(ps) = self.by_word.get(joined_word.as_str()) {
+                    ps.iter().for_each(|&p| try_phrase(p));
+                }
             }
             if !self.possessive_start.is_empty() && is_possessive(&toks[i].lower) {
                 self.possessive_start.iter().for_each(|&p| try_phrase(p));
@@ -37,46 +70,105 @@ impl Rules {
             if !self.person_start.is_empty() && people.could_start(&toks[i]) {
                 self.person_start.iter().for_each(|&p| try_phrase(p));
             }
+            // One look at whether a person is named here, for all such phrases.
+            if !self.someone_start.is_empty()
+                && cx.could_name_someone(i)
+                && !cx.someone(i).is_empty()
+            {
+                self.someone_start.iter().for_each(|&p| try_phrase(p));
+            }
         }
         found
     }
 
-    /// The end (exclusive token index) of a match of `elems` starting at token `i`.
+    /// Whether the match `[s, e)` of `ph` keeps its meaning: no `unless_next` word follows,
+    /// and, where the phrase needs a person, its subject is one.
+    fn holds(&self, ph: &Phrase, cx: &Context, s: usize, e: usize) -> bool {
+        let followed_by = |words: &Vec<std::collections::HashSet<String>>| {
+            words.iter().enumerate().all(|(k, forms)| {
+                cx.toks
+                    .get(e + k)
+                    .is_some_and(|t| t.joined && forms.contains(t.lower.as_str()))
+            })
+        };
+        if ph.unless_next.iter().any(followed_by) {
+            return false;
+        }
+        if ph.subject == SubjectSpec::Any {
+            return true;
+        }
+        let who = match ph.elems.first() {
+            Some(Elem::Possessive) if cx.possessor_is_person(s) => Who::Person,
+            Some(Elem::Possessive) => Who::Thing,
+            _ => cx.subject(s, e),
+        };
+        who == Who::Person || (ph.subject == SubjectSpec::Actor && who == Who::Theirs)
+    }
+
+    /// The possible ends (exclusive token index) of matches of `elems` starting at token `i`.
     fn match_elems(
         &self,
         elems: &[Elem],
-        toks: &[Tok],
+        cx: &Context,
         i: usize,
         first: bool,
-        people: &People,
         pronouns: bool,
-    ) -> Option<usize> {
+    ) -> Vec<usize> {
         let Some((elem, rest)) = elems.split_first() else {
-            return Some(i);
+            return vec![i];
         };
-        let tok = toks.get(i)?;
-        if !first && !tok.joined {
-            return None;
+        let toks = cx.toks;
+        if let Elem::Start = elem {
+            let starts = i < toks.len() && (!toks[i].joined || i == 0 || cx.opens_clause(i - 1));
+            return if starts {
+                self.match_elems(rest, cx, i, true, pronouns)
+            } else {
+                Vec::new()
+            };
         }
-        match elem {
+        let Some(tok) = toks.get(i) else {
+            return Vec::new();
+        };
+        if !first && !tok.joined {
+            return Vec::new();
+        }
+        let next = |end: usize| self.match_elems(rest, cx, end, false, pronouns);
+        let mut out = match elem {
             Elem::Word(forms) => {
+                let mut ends = Vec::new();
                 if forms.contains(tok.lower.as_str()) {
-                    self.match_elems(rest, toks, i + 1, false, people, pronouns)
-                } else {
-                    None
+                    ends = next(i + 1);
                 }
+                // Two halves of one word split by a zero-width character.
+                if let Some(two) = toks.get(i + 1).filter(|t| t.zero_width)
+                    && forms.contains(format!("{}{}", tok.lower, two.lower).as_str())
+                {
+                    ends.extend(next(i + 2));
+                }
+                ends
             }
             Elem::Possessive => {
                 if is_possessive(&tok.lower) {
-                    self.match_elems(rest, toks, i + 1, false, people, pronouns)
+                    next(i + 1)
                 } else {
-                    None
+                    Vec::new()
                 }
             }
-            Elem::Person => people
+            Elem::Person => cx
+                .people
                 .ends(toks, i, pronouns)
                 .into_iter()
-                .find_map(|end| self.match_elems(rest, toks, end, false, people, pronouns)),
+                .flat_map(next)
+                .collect(),
+            Elem::Someone => cx.someone(i).into_iter().flat_map(next).collect(),
+            Elem::Name => cx.name(i).into_iter().flat_map(next).collect(),
+            Elem::Start => Vec::new(),
+        };
+        // An adverb between two words of a phrase ("could simply have").
+        if out.is_empty() && !first && insertable(tok) && toks.get(i + 1).is_some_and(|t| t.joined)
+        {
+            out = self.match_elems(elems, cx, i + 1, false, pronouns);
         }
+        out
     }
 }

@@ -55,10 +55,13 @@ use std::collections::HashMap;
 use std::path::Path;
 
 mod findings;
+mod grammar;
 mod matching;
+mod normal;
 mod people;
 mod rule_file;
 pub mod score;
+mod subject;
 mod table;
 #[cfg(test)]
 mod tests;
@@ -68,8 +71,9 @@ pub use findings::Finding;
 pub use people::People;
 
 use rule_file::{merge, parse_file};
+use subject::Lexicon;
 use table::{Phrase, Rule, compile};
-use tokens::tokenize;
+use tokens::read;
 
 /// The rules shipped with fika.
 const BUILTIN_YAML: &str = include_str!("../blameless-rules.yaml");
@@ -99,6 +103,10 @@ pub struct Rules {
     person_start: Vec<usize>,
     /// Phrases starting with `{possessive}`.
     possessive_start: Vec<usize>,
+    /// Phrases starting with `{someone}`.
+    someone_start: Vec<usize>,
+    /// Role and system nouns, to tell whom a phrase is said of.
+    lexicon: Lexicon,
     /// Tells one set of rules from another (see [`Rules::fingerprint`]).
     fingerprint: String,
 }
@@ -106,9 +114,9 @@ pub struct Rules {
 impl Rules {
     /// The rules shipped with fika (`blameless-rules.yaml`); Err only if that file is broken.
     pub fn builtin() -> Result<Rules, String> {
-        let specs =
+        let file =
             parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
-        let mut rules = compile(merge(Vec::new(), specs)?)
+        let mut rules = compile(merge(Vec::new(), file.rules)?, &file.nouns)
             .map_err(|e| format!("built-in blameless rules: {e}"))?;
         rules.fingerprint = digest(&[BUILTIN_YAML]);
         Ok(rules)
@@ -120,9 +128,10 @@ impl Rules {
     pub fn extended(admin_yaml: &str) -> Result<Rules, String> {
         let base =
             parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
-        let base = merge(Vec::new(), base)?;
+        let rules = merge(Vec::new(), base.rules)?;
         let admin = parse_file(admin_yaml)?;
-        let mut rules = compile(merge(base, admin)?)?;
+        let nouns = base.nouns.and(admin.nouns);
+        let mut rules = compile(merge(rules, admin.rules)?, &nouns)?;
         rules.fingerprint = digest(&[BUILTIN_YAML, admin_yaml]);
         Ok(rules)
     }
@@ -145,9 +154,9 @@ impl Rules {
 
     /// [`check`](Self::check) with the people indexed once, for checking many texts.
     pub fn check_known(&self, text: &str, place: Place, people: &People) -> Vec<Finding> {
-        let toks = tokenize(text);
+        let (normal, toks) = read(text);
         let found = self.matches(&toks, place, people);
-        self.findings(text, &toks, found)
+        self.findings(text, &normal, &toks, found)
     }
 
     /// A digest of the rule files these rules were made from: equal fingerprints, equal

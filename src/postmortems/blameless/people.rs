@@ -4,7 +4,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::PersonRef;
-use super::tokens::{Tok, strip_possessive, tokenize};
+use super::tokens::{Tok, read, strip_possessive};
 
 /// Pronouns that count as `{person}` inside a longer phrase.
 const PRONOUNS: [&str; 5] = ["he", "she", "him", "her", "you"];
@@ -35,7 +35,8 @@ impl People {
             if !user.is_empty() {
                 p.usernames.insert(user);
             }
-            let words: Vec<String> = tokenize(&person.display_name)
+            let words: Vec<String> = read(&person.display_name)
+                .1
                 .into_iter()
                 .filter(|t| !t.lower.starts_with('@'))
                 .map(|t| t.lower)
@@ -61,7 +62,8 @@ impl People {
     }
 
     /// The possible ends (exclusive token indices) of a person reference starting at token
-    /// `i`, longest first.
+    /// `i`, longest first. Without `pronouns` (a phrase that is a person alone), neither a
+    /// pronoun nor an `@mention` counts: a mention is not blame by itself.
     pub(super) fn ends(&self, toks: &[Tok], i: usize, pronouns: bool) -> Vec<usize> {
         let tok = &toks[i];
         let l = tok.lower.as_str();
@@ -71,6 +73,9 @@ impl People {
             ends.push(i + 1);
         }
         if let Some(user) = l.strip_prefix('@') {
+            if !pronouns {
+                return ends;
+            }
             let user_base = strip_possessive(user).unwrap_or(user);
             if self.usernames.contains(user) || self.usernames.contains(user_base) {
                 ends.push(i + 1);

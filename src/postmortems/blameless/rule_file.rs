@@ -10,6 +10,33 @@ use serde::Deserialize;
 struct RuleFile {
     #[serde(default)]
     rules: Option<Vec<RuleSpec>>,
+    #[serde(default)]
+    person_nouns: Vec<String>,
+    #[serde(default)]
+    system_nouns: Vec<String>,
+}
+
+/// A rule file as read: its rules, and the nouns it adds to the words that tell a person
+/// from a system (each entry one or more words, matched on the last word's plural too).
+pub(super) struct Parsed {
+    pub(super) rules: Vec<RuleSpec>,
+    pub(super) nouns: Nouns,
+}
+
+/// Nouns that name people by role ("engineer", "on call") and nouns that name systems.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Nouns {
+    pub(super) person: Vec<String>,
+    pub(super) system: Vec<String>,
+}
+
+impl Nouns {
+    /// These nouns and `more`'s.
+    pub(super) fn and(mut self, more: Nouns) -> Nouns {
+        self.person.extend(more.person);
+        self.system.extend(more.system);
+        self
+    }
 }
 
 #[derive(Deserialize, Clone)]
@@ -33,6 +60,21 @@ pub(super) struct RuleSpec {
     /// Its findings point at a person: they cannot be accepted in bulk at review.
     #[serde(default)]
     points_at_person: Option<bool>,
+    /// `person`: a phrase counts only when said of a person (see the file's header).
+    #[serde(default)]
+    subject: Option<SubjectSpec>,
+}
+
+/// Whom a phrase must be said of to count.
+#[derive(Deserialize, Clone, Copy, PartialEq, Eq, Debug)]
+#[serde(rename_all = "snake_case")]
+pub(super) enum SubjectSpec {
+    /// Anyone or anything.
+    Any,
+    /// A person: a name, a role noun, a pronoun for a person.
+    Person,
+    /// A person or something named as a person's ("Mei's PR introduced the leak").
+    Actor,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -47,6 +89,11 @@ pub(super) enum PlaceSpec {
 pub(super) struct PhraseSpec {
     pub(super) phrase: String,
     pub(super) suggestion: Option<String>,
+    /// Overrides the rule's `subject` for this phrase.
+    pub(super) subject: Option<SubjectSpec>,
+    /// Words (with their inflections) that, right after the phrase, mean it is something
+    /// else ("lazy loading").
+    pub(super) unless_next: Vec<String>,
 }
 
 impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
@@ -54,49 +101,69 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
 
     fn try_from(v: serde_yaml_ng::Value) -> Result<Self, String> {
         use serde_yaml_ng::Value;
-        const SHAPE: &str =
-            "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" }";
+        const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
+             (keys: phrase, suggestion, subject, unless_next)";
         match v {
             Value::String(phrase) => Ok(PhraseSpec {
                 phrase,
                 suggestion: None,
+                subject: None,
+                unless_next: Vec::new(),
             }),
             Value::Mapping(m) => {
+                let mut spec = PhraseSpec {
+                    phrase: String::new(),
+                    suggestion: None,
+                    subject: None,
+                    unless_next: Vec::new(),
+                };
                 let mut phrase = None;
-                let mut suggestion = None;
                 for (k, v) in m {
                     let key = k.as_str().unwrap_or("").to_string();
-                    let Value::String(s) = v else {
-                        return Err(format!("the `{key}` of a phrase must be text"));
-                    };
-                    match key.as_str() {
-                        "phrase" => phrase = Some(s),
-                        "suggestion" => suggestion = Some(s),
-                        _ => {
-                            return Err(format!(
-                                "unknown key `{key}` in a phrase (expected `phrase` and `suggestion`)"
-                            ));
+                    match (key.as_str(), v) {
+                        ("phrase", Value::String(s)) => phrase = Some(s),
+                        ("suggestion", Value::String(s)) => spec.suggestion = Some(s),
+                        ("subject", v) => {
+                            spec.subject = Some(serde_yaml_ng::from_value(v).map_err(|_| {
+                                "the `subject` of a phrase must be `person`, `actor` or `any`"
+                                    .to_string()
+                            })?)
                         }
+                        ("unless_next", v) => {
+                            spec.unless_next = serde_yaml_ng::from_value(v)
+                                .map_err(|_| "`unless_next` must be a list of words".to_string())?
+                        }
+                        ("phrase" | "suggestion", _) => {
+                            return Err(format!("the `{key}` of a phrase must be text"));
+                        }
+                        _ => return Err(format!("unknown key `{key}` in a phrase; {SHAPE}")),
                     }
                 }
-                let phrase =
+                spec.phrase =
                     phrase.ok_or_else(|| format!("a phrase map needs a `phrase` key; {SHAPE}"))?;
-                Ok(PhraseSpec { phrase, suggestion })
+                Ok(spec)
             }
             _ => Err(SHAPE.to_string()),
         }
     }
 }
 
-pub(super) fn parse_file(yaml: &str) -> Result<Vec<RuleSpec>, String> {
+pub(super) fn parse_file(yaml: &str) -> Result<Parsed, String> {
     // A file with nothing but comments is fine: it changes nothing.
     let value: serde_yaml_ng::Value =
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("not valid YAML: {e}"))?;
     if value.is_null() {
-        return Ok(Vec::new());
+        return Ok(Parsed {
+            rules: Vec::new(),
+            nouns: Nouns::default(),
+        });
     }
     let file: RuleFile =
         serde_yaml_ng::from_str(yaml).map_err(|e| format!("bad rule file: {e}"))?;
+    let nouns = Nouns {
+        person: file.person_nouns,
+        system: file.system_nouns,
+    };
     let specs = file.rules.unwrap_or_default();
     let mut seen = HashSet::new();
     for (n, spec) in specs.iter().enumerate() {
@@ -114,7 +181,10 @@ pub(super) fn parse_file(yaml: &str) -> Result<Vec<RuleSpec>, String> {
             return Err(format!("rule `{id}` appears twice in the same file"));
         }
     }
-    Ok(specs)
+    Ok(Parsed {
+        rules: specs,
+        nouns,
+    })
 }
 
 /// A rule with all its fields settled.
@@ -126,6 +196,7 @@ pub(super) struct Resolved {
     pub(super) suggestion: String,
     pub(super) phrases: Vec<PhraseSpec>,
     pub(super) points_at_person: bool,
+    pub(super) subject: SubjectSpec,
 }
 
 /// Applies `over` to `base`: same id replaces the given fields, `disabled` removes, new ids
@@ -154,6 +225,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     suggestion: spec.suggestion.unwrap_or(old.suggestion),
                     phrases,
                     points_at_person: spec.points_at_person.unwrap_or(old.points_at_person),
+                    subject: spec.subject.unwrap_or(old.subject),
                 }
             }
             None => {
@@ -173,6 +245,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     suggestion,
                     phrases,
                     points_at_person: spec.points_at_person.unwrap_or(false),
+                    subject: spec.subject.unwrap_or(SubjectSpec::Any),
                     id,
                 }
             }

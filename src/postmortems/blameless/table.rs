@@ -4,8 +4,9 @@
 use std::collections::{HashMap, HashSet};
 
 use super::Rules;
-use super::rule_file::{PlaceSpec, Resolved};
-use super::tokens::tokenize;
+use super::rule_file::{Nouns, PhraseSpec, PlaceSpec, Resolved, SubjectSpec};
+use super::subject::Lexicon;
+use super::tokens::read;
 
 #[derive(Debug, Clone)]
 pub(super) struct Rule {
@@ -23,8 +24,15 @@ pub(super) struct Phrase {
     pub(super) rule: usize,
     pub(super) elems: Vec<Elem>,
     pub(super) suggestion: Option<String>,
-    /// Whether `{person}` may be a pronoun (not when the phrase is `{person}` alone).
+    /// Whether `{person}` may be a pronoun or an `@mention` (not when the phrase is
+    /// `{person}` alone: a lone "she" or a mention is no finding).
     pub(super) pronouns: bool,
+    /// Whom the match must be said of: `Any` when the phrase names its person itself
+    /// (`{person}`, `{someone}`, `{name}`) or its rule does not care.
+    pub(super) subject: SubjectSpec,
+    /// Words that, right after the phrase, mean something else: each a sequence of word
+    /// forms ("is not").
+    pub(super) unless_next: Vec<Vec<HashSet<String>>>,
 }
 
 #[derive(Debug, Clone)]
@@ -33,16 +41,24 @@ pub(super) enum Elem {
     Word(HashSet<String>),
     Person,
     Possessive,
+    /// Any reference to a person: a known person, a pronoun, a role noun phrase, a name.
+    Someone,
+    /// A person by name: a known person, an `@mention`, a name-like word.
+    Name,
+    /// Matches no word: the start of a sentence or clause.
+    Start,
 }
 
-pub(super) fn compile(resolved: Vec<Resolved>) -> Result<Rules, String> {
+pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, String> {
     let mut rules = Rules {
         rules: Vec::new(),
         phrases: Vec::new(),
         by_word: HashMap::new(),
         person_start: Vec::new(),
         possessive_start: Vec::new(),
+        someone_start: Vec::new(),
         fingerprint: String::new(),
+        lexicon: Lexicon::new(nouns),
     };
     for r in resolved {
         let id = &r.id;
@@ -60,27 +76,28 @@ pub(super) fn compile(resolved: Vec<Resolved>) -> Result<Rules, String> {
         }
         let ri = rules.rules.len();
         for spec in &r.phrases {
-            let elems = parse_phrase(&spec.phrase)
-                .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
             let p = rules.phrases.len();
-            match &elems[0] {
+            let phrase = compile_phrase(spec, r.subject, ri)
+                .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
+            let lead = match &phrase.elems[0] {
+                Elem::Start => &phrase.elems[1],
+                e => e,
+            };
+            match lead {
                 Elem::Word(forms) => forms
                     .iter()
                     .for_each(|f| rules.by_word.entry(f.clone()).or_default().push(p)),
                 Elem::Person => rules.person_start.push(p),
                 Elem::Possessive => rules.possessive_start.push(p),
+                Elem::Someone | Elem::Name => rules.someone_start.push(p),
+                Elem::Start => {
+                    return Err(format!(
+                        "rule `{id}`, phrase \"{}\": {{start}} is followed by a word",
+                        spec.phrase
+                    ));
+                }
             }
-            let suggestion = spec
-                .suggestion
-                .clone()
-                .filter(|s| !s.trim().is_empty())
-                .map(|s| s.trim().to_string());
-            rules.phrases.push(Phrase {
-                rule: ri,
-                pronouns: elems.len() > 1,
-                elems,
-                suggestion,
-            });
+            rules.phrases.push(phrase);
         }
         rules.rules.push(Rule {
             id: r.id.clone(),
@@ -94,16 +111,64 @@ pub(super) fn compile(resolved: Vec<Resolved>) -> Result<Rules, String> {
     Ok(rules)
 }
 
+fn compile_phrase(spec: &PhraseSpec, subject: SubjectSpec, rule: usize) -> Result<Phrase, String> {
+    let elems = parse_phrase(&spec.phrase)?;
+    if matches!(
+        elems.as_slice(),
+        [Elem::Start] | [Elem::Start, Elem::Start, ..]
+    ) {
+        return Err("{start} must be followed by a word".to_string());
+    }
+    let names_someone = elems
+        .iter()
+        .any(|e| matches!(e, Elem::Person | Elem::Someone | Elem::Name));
+    let subject = spec.subject.unwrap_or(subject);
+    let mut unless_next = Vec::new();
+    for w in &spec.unless_next {
+        let words = parse_phrase(w)?
+            .into_iter()
+            .map(|e| match e {
+                Elem::Word(forms) => Ok(forms),
+                _ => Err(format!(
+                    "`unless_next` takes words, not placeholders: \"{w}\""
+                )),
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        unless_next.push(words);
+    }
+    let suggestion = spec
+        .suggestion
+        .clone()
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().to_string());
+    Ok(Phrase {
+        rule,
+        pronouns: elems.len() > 1,
+        subject: if names_someone {
+            SubjectSpec::Any
+        } else {
+            subject
+        },
+        unless_next,
+        elems,
+        suggestion,
+    })
+}
+
 fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
     let mut elems = Vec::new();
     for word in text.split_whitespace() {
         if word.starts_with('{') || word.ends_with('}') {
             elems.push(match word {
                 "{person}" => Elem::Person,
+                "{someone}" => Elem::Someone,
+                "{name}" => Elem::Name,
                 "{possessive}" => Elem::Possessive,
+                "{start}" if elems.is_empty() => Elem::Start,
+                "{start}" => return Err("{start} can only begin a phrase".to_string()),
                 _ => {
                     return Err(format!(
-                        "unknown placeholder `{word}` (known: {{person}}, {{possessive}}; a placeholder is a word of its own)"
+                        "unknown placeholder `{word}` (known: {{person}}, {{someone}}, {{name}}, {{possessive}}, {{start}}; a placeholder is a word of its own)"
                     ));
                 }
             });
@@ -115,9 +180,9 @@ fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
                 Some(core) => (core, true),
                 None => (alt, false),
             };
-            let toks = tokenize(core);
+            let (normal, toks) = read(core);
             let single =
-                toks.len() == 1 && toks[0].start == 0 && toks[0].end == core.chars().count();
+                toks.len() == 1 && toks[0].start == 0 && toks[0].end == normal.text.chars().count();
             if !single || toks[0].lower.starts_with('@') {
                 return Err(format!(
                     "`{alt}` is not a single word (write words separated by spaces, alternatives as a|b, \

@@ -1,5 +1,11 @@
-//! Text as the checker reads it: words with their offsets, lower-cased with one apostrophe,
-//! and whether a soft gap joins each to the one before; possessives recognised on those words.
+//! Text as the checker reads it: the normalised text cut into words by Unicode's word and
+//! sentence boundaries (UAX #29, the `unicode-segmentation` crate), each word lower-cased with
+//! its offsets, its sentence, and whether a soft gap joins it to the word before; possessives
+//! recognised on those words.
+
+use unicode_segmentation::UnicodeSegmentation;
+
+use super::normal::{Normal, ZERO_WIDTH};
 
 /// Words ending in 's that are contractions, not possessives.
 const NOT_POSSESSIVE: [&str; 14] = [
@@ -9,78 +15,124 @@ const NOT_POSSESSIVE: [&str; 14] = [
 
 #[derive(Debug)]
 pub(super) struct Tok {
-    /// Character offsets, end exclusive.
+    /// Character offsets into the normalised text, end exclusive.
     pub(super) start: usize,
     pub(super) end: usize,
-    /// Byte offsets, end exclusive.
-    pub(super) bstart: usize,
-    pub(super) bend: usize,
-    /// Lower-cased, with ’ written as '.
+    /// Lower-cased (the normalised text already writes every apostrophe as ').
     pub(super) lower: String,
     /// Whether only a soft gap (whitespace with at most one line break, markdown emphasis, or
-    /// one hyphen) separates this token from the previous one.
+    /// one hyphen) separates this token from the previous one in the same sentence.
     pub(super) joined: bool,
     /// Whether the first character is upper-case.
     pub(super) cap: bool,
+    /// Whether this is the first word of its sentence.
+    pub(super) first: bool,
+    /// How many of its letters are capitals (an acronym has all).
+    pub(super) upper_letters: usize,
+    /// Whether a comma (and spaces) separates it from the previous token in its sentence.
+    pub(super) after_comma: bool,
+    /// Whether only zero-width characters separate it from the previous token: the two may
+    /// be one word ("ig\u{200B}nored") or two ("fail\u{200B}to").
+    pub(super) zero_width: bool,
 }
 
-fn is_apostrophe(c: char) -> bool {
-    c == '\'' || c == '\u{2019}'
-}
-
-/// Words: runs of letters and digits, with apostrophes and underscores allowed between two
-/// letters or digits; `@` starts a token when it is not preceded by a letter or digit (so
-/// e-mail addresses are not usernames), and such a token also keeps inner '-' and '.'.
+/// The words of `text` (already normalised). A word is a UAX #29 word that holds a letter or
+/// digit ("shouldn't", "Alice's", "e.g" are one word; a hyphen splits); `@` right before a
+/// word, and not after one (so e-mail addresses are not usernames), makes an `@name` token,
+/// which also keeps inner '-' and '.'.
 pub(super) fn tokenize(text: &str) -> Vec<Tok> {
-    let chars: Vec<(usize, char)> = text.char_indices().collect();
-    let n = chars.len();
-    let word = |i: usize| i < n && chars[i].1.is_alphanumeric();
-    let mut toks = Vec::new();
-    let mut gap_start = 0;
-    let mut i = 0;
-    while i < n {
-        let c = chars[i].1;
-        let at = c == '@' && word(i + 1) && (i == 0 || !chars[i - 1].1.is_alphanumeric());
-        if !(at || c.is_alphanumeric()) {
-            i += 1;
+    let starts = sentence_starts(text);
+    let mut next_sentence = starts.iter().peekable();
+    let mut toks: Vec<Tok> = Vec::new();
+    let mut gap_from = 0; // byte where the gap before the next token starts
+    let mut chars_before = 0; // characters before the current piece
+    let mut pieces = text.split_word_bound_indices().peekable();
+    let mut prev_wordy = false;
+    while let Some((b0, whole)) = pieces.next() {
+        let n = whole.chars().count();
+        // Markdown emphasis with underscores ("_careless_") is one UAX #29 word: the
+        // underscores around it are not part of it.
+        let lead = whole.len() - whole.trim_start_matches('_').len();
+        let piece = whole.trim_matches('_');
+        let (b, chars) = (b0 + lead, chars_before + lead);
+        let wordy = piece.chars().next().is_some_and(char::is_alphanumeric);
+        let at = piece == "@"
+            && !prev_wordy
+            && pieces
+                .peek()
+                .is_some_and(|(_, p)| p.chars().next().is_some_and(char::is_alphanumeric));
+        if !(wordy || at) {
+            prev_wordy = false;
+            chars_before += n;
             continue;
         }
-        let s = i;
-        i += 1;
-        loop {
-            if word(i) {
-                i += 1;
-            } else if i < n && word(i + 1) && word(i - 1) {
-                let j = chars[i].1;
-                if is_apostrophe(j) || j == '_' || (at && (j == '-' || j == '.')) {
-                    i += 1;
-                } else {
+        let (mut end_b, mut end_c) = (b + piece.len(), chars + piece.chars().count());
+        if at {
+            // `@` + name, and "-name" / ".name" continuations of a username.
+            while let Some(&(nb, p)) = pieces.peek() {
+                let joins = p.chars().next().is_some_and(char::is_alphanumeric)
+                    || ((p == "-" || p == ".") && end_b == nb && next_is_word(text, nb + 1));
+                if !joins || nb != end_b {
                     break;
                 }
-            } else {
-                break;
+                end_b = nb + p.len();
+                end_c += p.chars().count();
+                pieces.next();
             }
         }
-        let mut lower = String::with_capacity(i - s);
-        for &(_, ch) in &chars[s..i] {
-            if is_apostrophe(ch) {
-                lower.push('\'');
-            } else {
-                lower.extend(ch.to_lowercase());
-            }
+        let mut first = false;
+        while next_sentence.peek().is_some_and(|&&s| s <= b) {
+            next_sentence.next();
+            first = true;
         }
+        let word = &text[b..end_b];
+        let gap = &text[gap_from..b];
         toks.push(Tok {
-            start: s,
-            end: i,
-            bstart: chars[s].0,
-            bend: if i < n { chars[i].0 } else { text.len() },
-            lower,
-            joined: soft_gap(chars[gap_start..s].iter().map(|&(_, c)| c)),
-            cap: c.is_uppercase(),
+            start: chars,
+            end: end_c,
+            lower: word.to_lowercase(),
+            joined: !first && !toks.is_empty() && soft_gap(gap.chars()),
+            cap: word.chars().next().is_some_and(char::is_uppercase),
+            first: first || toks.is_empty(),
+            upper_letters: word.chars().filter(|c| c.is_uppercase()).count(),
+            zero_width: !gap.is_empty() && gap.chars().all(|c| c == ZERO_WIDTH),
+            after_comma: !first && gap.trim() == ",",
         });
-        gap_start = i;
+        gap_from = end_b;
+        // The trailing underscores are part of the next gap, counted with the piece.
+        chars_before = end_c + (whole.len() - piece.len() - lead);
+        prev_wordy = true;
     }
     toks
+}
+
+fn next_is_word(text: &str, b: usize) -> bool {
+    text.get(b..)
+        .and_then(|s| s.chars().next())
+        .is_some_and(char::is_alphanumeric)
+}
+
+/// Byte offsets where sentences start (UAX #29: after . ! ? followed by a capital, and at a
+/// line break). A line break inside a paragraph, before a line that starts with a word and
+/// after one that does not end a sentence, is no sentence start: Markdown wraps sentences
+/// across lines, while a list item, a heading or a table row starts with a mark.
+fn sentence_starts(text: &str) -> Vec<usize> {
+    let bytes = text.as_bytes();
+    let wrapped = |b: usize| {
+        b >= 2
+            && bytes[b - 1] == b'\n'
+            && bytes[b - 2] != b'\n'
+            && !text[..b - 1].trim_end().ends_with(['.', '!', '?', ':'])
+            && text[b..]
+                .trim_start_matches([' ', '\t'])
+                .chars()
+                .next()
+                .is_some_and(char::is_alphanumeric)
+    };
+    text.split_sentence_bound_indices()
+        .map(|(b, _)| b)
+        .filter(|&b| !wrapped(b))
+        .collect()
 }
 
 fn soft_gap(gap: impl Iterator<Item = char>) -> bool {
@@ -91,12 +143,20 @@ fn soft_gap(gap: impl Iterator<Item = char>) -> bool {
         match c {
             '-' | '\u{2010}' => hyphens += 1,
             '\n' => newlines += 1,
-            '*' | '_' => {}
+            // Emphasis, and the brackets of an aside ("on-call (Jonas) ignored…").
+            '*' | '_' | '(' | ')' | '[' | ']' | '"' | '\u{201C}' | '\u{201D}' | ZERO_WIDTH => {}
             c if c.is_whitespace() => {}
             _ => other += 1,
         }
     }
     other == 0 && newlines <= 1 && hyphens <= 1
+}
+
+/// Tokens of `typed` with the normalised text they were cut from.
+pub(super) fn read(typed: &str) -> (Normal, Vec<Tok>) {
+    let normal = Normal::new(typed);
+    let toks = tokenize(&normal.text);
+    (normal, toks)
 }
 
 pub(super) fn is_possessive(lower: &str) -> bool {

@@ -3,7 +3,7 @@
 //! permission is checked here, on the blocking thread that also reads or writes.
 //!
 //! Here: who may see, change and review a post-mortem. The blameless findings of one are in
-//! `checking`, saving and the review workflow in `workflow`, and the list with its filters
+//! `checking` (and carried over to new rules in `carry`), saving and the review workflow in `workflow`, and the list with its filters
 //! (and what action items see of it) in `list`.
 
 use std::sync::Arc;
@@ -17,10 +17,12 @@ use crate::org::cache::OrgView;
 use crate::people::model::Person;
 use crate::state::AppState;
 
+mod carry;
 mod checking;
 mod list;
 mod workflow;
 
+pub use carry::carry_dismissals;
 pub use checking::{Checker, Located, PeopleCache, findings, known, open_findings, people};
 pub use list::{ItemsFrom, ListQuery, SummaryCache, all, visible_summaries};
 pub use workflow::{

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::schema::blameless_dismissals;
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, write_with_changes, write_with_changes_if_any};
 use crate::error::AppResult;
 use crate::ids::PersonId;
 
@@ -92,4 +92,50 @@ pub fn normal_phrase(phrase: &str) -> String {
         .collect::<Vec<_>>()
         .join(" ")
         .to_lowercase()
+}
+
+/// Post-mortems that have at least one dismissal.
+pub fn with_dismissals(conn: &mut AnyConnection) -> AppResult<Vec<i64>> {
+    Ok(blameless_dismissals::table
+        .select(blameless_dismissals::postmortem_id)
+        .distinct()
+        .order(blameless_dismissals::postmortem_id)
+        .load(conn)?)
+}
+
+/// Gives the finding (`field`, `rule`, `phrase`) of post-mortem `id` the reason, author and
+/// time of the dismissal `from` (unless it has a dismissal already). True when one was added.
+pub fn carry(
+    conn: &mut AnyConnection,
+    id: i64,
+    field: &str,
+    rule: &str,
+    phrase: &str,
+    from: &Dismissal,
+) -> AppResult<bool> {
+    let phrase = normal_phrase(phrase);
+    write_with_changes_if_any(conn, None, |c, _| {
+        let added = crate::per_backend!(c, |c| diesel::insert_into(blameless_dismissals::table)
+            .values((
+                blameless_dismissals::postmortem_id.eq(id),
+                blameless_dismissals::field.eq(field),
+                blameless_dismissals::rule.eq(rule),
+                blameless_dismissals::phrase.eq(&phrase),
+                blameless_dismissals::reason.eq(&from.reason),
+                blameless_dismissals::person_id.eq(from.person_id),
+                blameless_dismissals::created_at.eq(from.created_at),
+            ))
+            .on_conflict_do_nothing()
+            .execute(c))?;
+        let changes = if added > 0 {
+            vec![Change::new(
+                EntityKind::Postmortem,
+                id.to_string(),
+                Op::Dismiss,
+            )]
+        } else {
+            Vec::new()
+        };
+        Ok((added > 0, changes))
+    })
 }

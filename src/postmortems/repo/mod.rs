@@ -26,7 +26,7 @@ mod published;
 mod review;
 mod summaries;
 
-pub use dismissals::{Dismissal, dismiss, dismissals, normal_phrase};
+pub use dismissals::{Dismissal, carry, dismiss, dismissals, normal_phrase, with_dismissals};
 pub use edit::{create, update};
 pub use published::{count_published, ids_after, ids_of_squads, published_title, records};
 pub use review::{Review, Verdict, review, reviews, set_published_at, set_status};

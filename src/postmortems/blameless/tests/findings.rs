@@ -6,8 +6,8 @@ use super::*;
 #[test]
 fn offsets_are_characters() {
     assert_eq!(
-        hits("café — should have"),
-        vec![h("counterfactual", "should have", 7, 18)]
+        hits("café — he should have"),
+        vec![h("counterfactual", "should have", 10, 21)]
     );
     assert_eq!(
         hits("Åsa's fault"),
@@ -31,8 +31,8 @@ fn offsets_are_characters() {
         vec![h("person-as-cause", "because of ÅSA ÖBERG", 3, 23)]
     );
     assert_eq!(
-        hits_with(&rules(), "naïve @åsa", Place::ContributingFactors, &people),
-        vec![h("person-in-factors", "@åsa", 6, 10)]
+        hits_with(&rules(), "naïve Åsa", Place::ContributingFactors, &people),
+        vec![h("person-in-factors", "Åsa", 6, 9)]
     );
 }
 
@@ -65,27 +65,27 @@ fn findings_are_ordered_and_do_not_overlap() {
 #[test]
 fn overlap_resolution_between_rules() {
     let r = Rules::extended(
-        "rules:\n  - id: late\n    reason: Test reason.\n    suggestion: Test suggestion.\n    phrases: [have rolled back, should have known]\n",
+        "rules:\n  - id: late\n    reason: Test reason.\n    suggestion: Test suggestion.\n    phrases: [have rolled back, should have waited]\n",
     )
     .unwrap();
     // Earlier start wins.
     assert_eq!(
-        hits_with(&r, "we should have rolled back", Place::Anywhere, &[]),
+        hits_with(&r, "he should have rolled back", Place::Anywhere, &[]),
         vec![h("counterfactual", "should have", 3, 14)]
     );
     // Same start: the longer wins.
     assert_eq!(
-        hits_with(&r, "we should have known", Place::Anywhere, &[]),
-        vec![h("late", "should have known", 3, 20)]
+        hits_with(&r, "he should have waited", Place::Anywhere, &[]),
+        vec![h("late", "should have waited", 3, 21)]
     );
     // Same span: the rule listed first wins.
     let r = Rules::extended(
-        "rules:\n  - id: dup\n    reason: r.\n    suggestion: s.\n    phrases: [should have]\n",
+        "rules:\n  - id: dup\n    subject: person\n    reason: r.\n    suggestion: s.\n    phrases: [should have]\n",
     )
     .unwrap();
     assert_eq!(
-        hits_with(&r, "should have", Place::Anywhere, &[]),
-        vec![h("counterfactual", "should have", 0, 11)]
+        hits_with(&r, "he should have", Place::Anywhere, &[]),
+        vec![h("counterfactual", "should have", 3, 14)]
     );
 }
 
@@ -115,7 +115,7 @@ fn finding_serializes_with_the_contract_keys() {
 #[test]
 fn big_text_finds_every_hit() {
     let para = "The deploy went out at 14:05 and the cache warmed slowly; Åsa watched the dashboard. \
-                We should have rolled back sooner, but the alert was quiet. Alice caused nothing. ";
+                She should have rolled back sooner, but the alert was quiet. Alice caused nothing. ";
     let text = para.repeat(100_000 / para.len() + 1);
     let people: Vec<PersonRef> = (0..500)
         .map(|i| PersonRef {

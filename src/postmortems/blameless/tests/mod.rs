@@ -5,6 +5,7 @@ use super::*;
 mod builtin;
 mod findings;
 mod rule_file;
+mod subject;
 
 fn alice() -> Vec<PersonRef> {
     vec![PersonRef {

@@ -14,7 +14,7 @@ fn extended_replaces_a_rule() {
         hits_with(&r, "we should have", Place::Anywhere, &[]),
         vec![]
     );
-    let f = r.check("We would have known", Place::Anywhere, &[]);
+    let f = r.check("He would have known", Place::Anywhere, &[]);
     assert_eq!(f.len(), 1);
     assert_eq!(
         (

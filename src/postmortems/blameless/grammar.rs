@@ -1,0 +1,264 @@
+//! The grammar words the subject finder knows: determiners, pronouns, auxiliaries,
+//! prepositions, the words that open a clause, and capitalised words that are no names; each
+//! word looked up once in a table of the lists it is in.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+pub(super) const DETERMINERS: &[&str] = &[
+    "the",
+    "a",
+    "an",
+    "this",
+    "that",
+    "these",
+    "those",
+    "our",
+    "their",
+    "his",
+    "her",
+    "my",
+    "your",
+    "its",
+    "each",
+    "every",
+    "any",
+    "some",
+    "no",
+    "all",
+    "both",
+    "another",
+    "other",
+    "whichever",
+    "either",
+    "neither",
+];
+pub(super) const PERSON_PRONOUNS: &[&str] = &[
+    "i",
+    "me",
+    "you",
+    "he",
+    "him",
+    "she",
+    "her",
+    "they",
+    "them",
+    "someone",
+    "somebody",
+    "anyone",
+    "anybody",
+    "nobody",
+    "everyone",
+    "everybody",
+    "whoever",
+];
+pub(super) const THING_PRONOUNS: &[&str] = &[
+    "it",
+    "this",
+    "that",
+    "these",
+    "those",
+    "which",
+    "what",
+    "something",
+    "nothing",
+    "everything",
+    "anything",
+    "there",
+];
+/// Words that end a noun phrase: forms of be, have, do, and the modals.
+pub(super) const AUXILIARIES: &[&str] = &[
+    "is",
+    "was",
+    "were",
+    "are",
+    "be",
+    "been",
+    "being",
+    "am",
+    "has",
+    "had",
+    "have",
+    "having",
+    "did",
+    "does",
+    "do",
+    "didn't",
+    "doesn't",
+    "don't",
+    "wasn't",
+    "weren't",
+    "isn't",
+    "aren't",
+    "hasn't",
+    "hadn't",
+    "haven't",
+    "should",
+    "could",
+    "would",
+    "will",
+    "can",
+    "may",
+    "might",
+    "must",
+    "ought",
+    "shall",
+    "shouldn't",
+    "couldn't",
+    "wouldn't",
+    "won't",
+    "can't",
+    "cannot",
+    "mustn't",
+    "only",
+    "just",
+    "simply",
+    "never",
+    "not",
+    "also",
+    "still",
+    "all",
+];
+pub(super) const PREPOSITIONS: &[&str] = &[
+    "of", "on", "in", "at", "from", "for", "with", "by", "to", "into", "onto", "during", "after",
+    "before", "about", "over", "under", "through", "without", "within", "between", "across",
+    "against", "per", "via", "around", "since", "until", "near",
+];
+/// Words that start a new clause (its subject comes after them).
+pub(super) const CLAUSE_WORDS: &[&str] = &[
+    "and", "but", "or", "nor", "because", "since", "when", "whenever", "while", "so", "although",
+    "though", "until", "unless", "if", "whereas", "which", "who", "whom", "that", "where", "then",
+    "yet", "once", "as", "why", "how", "what", "like",
+];
+/// Words that may open a clause before its subject.
+pub(super) const OPENERS: &[&str] = &[
+    "then",
+    "also",
+    "still",
+    "later",
+    "meanwhile",
+    "again",
+    "already",
+    "finally",
+    "instead",
+    "however",
+    "even",
+    "only",
+    "just",
+    "here",
+    "now",
+    "today",
+    "yesterday",
+    "tonight",
+    "afterwards",
+    "unfortunately",
+    "ultimately",
+    "frankly",
+    "honestly",
+    "overall",
+];
+/// Capitalised words that are not names.
+pub(super) const NOT_NAMES: &[&str] = &[
+    "we",
+    "us",
+    "ours",
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
+    "root",
+    "cause",
+    "timeline",
+    "summary",
+    "impact",
+    "action",
+    "lessons",
+    "lesson",
+    "note",
+    "update",
+    "step",
+    "why",
+    "how",
+    "what",
+    "yes",
+    "no",
+    "ok",
+    "one",
+    "two",
+    "three",
+    "once",
+    "first",
+    "then",
+    "next",
+    "finally",
+];
+/// Endings of common nouns and verbs, not names, for a capitalised first word of a sentence.
+pub(super) const COMMON_ENDINGS: &[&str] = &[
+    "tion", "sion", "ment", "ing", "ness", "ity", "ance", "ence", "ure", "ism", "ics", "ogy",
+    "ery", "ly",
+];
+
+pub(super) const DET: u16 = 1;
+pub(super) const PERSON_PRONOUN: u16 = 2;
+pub(super) const THING_PRONOUN: u16 = 4;
+pub(super) const AUX: u16 = 8;
+pub(super) const PREP: u16 = 16;
+pub(super) const CLAUSE: u16 = 32;
+pub(super) const OPENER: u16 = 64;
+pub(super) const NOT_NAME: u16 = 128;
+
+/// Every grammar word above with the lists it is in, looked up once per word (the checker
+/// asks for each token several times; a hash lookup keeps that cheap).
+static CLASSES: LazyLock<HashMap<&'static str, u16>> = LazyLock::new(|| {
+    let mut m: HashMap<&'static str, u16> = HashMap::new();
+    for (list, bit) in [
+        (DETERMINERS, DET),
+        (PERSON_PRONOUNS, PERSON_PRONOUN),
+        (THING_PRONOUNS, THING_PRONOUN),
+        (AUXILIARIES, AUX),
+        (PREPOSITIONS, PREP),
+        (CLAUSE_WORDS, CLAUSE),
+        (OPENERS, OPENER),
+        (NOT_NAMES, NOT_NAME),
+    ] {
+        for w in list {
+            *m.entry(*w).or_default() |= bit;
+        }
+    }
+    m
+});
+
+pub(super) fn classes(w: &str) -> u16 {
+    CLASSES.get(w).copied().unwrap_or(0)
+}
+
+pub(super) fn class(bit: u16, w: &str) -> bool {
+    classes(w) & bit != 0
+}
+
+pub(super) fn among(list: &[&str], w: &str) -> bool {
+    list.contains(&w)
+}
+
+pub(super) fn adverb(w: &str) -> bool {
+    w.len() > 4 && w.ends_with("ly") && !w.ends_with("ply") || class(OPENER, w)
+}
+
+pub(super) fn number(w: &str) -> bool {
+    w.chars().next().is_some_and(|c| c.is_ascii_digit())
+}

@@ -1,0 +1,407 @@
+//! Who a phrase is said of: a person (a name, a role noun such as "the on-call engineer", a
+//! pronoun for a person) or a thing (a system noun such as "the alert", "it"). "The alert
+//! should have fired" is a finding about a system; "the engineer should have escalated" is
+//! blame. The grammar here is small on purpose: a clause's subject is the first noun phrase
+//! after the clause starts (a line, a sentence, punctuation, or a word such as "because",
+//! "and", "which"), and a noun phrase is an optional determiner, some words, and a head noun;
+//! role and system nouns come from the rule files (`person_nouns`, `system_nouns`).
+
+use std::collections::HashMap;
+
+use super::grammar::{
+    AUX, CLAUSE, COMMON_ENDINGS, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class,
+    classes, number,
+};
+use super::people::People;
+use super::rule_file::Nouns;
+use super::tokens::{Tok, is_possessive, strip_possessive};
+
+/// What a noun phrase refers to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Who {
+    Person,
+    /// A thing named as a person's ("Mei's PR", "the engineer's decision").
+    Theirs,
+    Thing,
+    Unknown,
+}
+
+/// Role and system nouns by the forms of their last word.
+#[derive(Debug, Clone, Default)]
+pub(super) struct Lexicon {
+    /// Last word (singular and plural) → (the words before it, who the noun names).
+    nouns: HashMap<String, Vec<(Vec<String>, Who)>>,
+}
+
+impl Lexicon {
+    pub(super) fn new(nouns: &Nouns) -> Lexicon {
+        let mut lex = Lexicon::default();
+        for (list, who) in [(&nouns.person, Who::Person), (&nouns.system, Who::Thing)] {
+            for entry in list {
+                let words: Vec<String> = entry
+                    .split(|c: char| c.is_whitespace() || c == '-')
+                    .filter(|w| !w.is_empty())
+                    .map(str::to_lowercase)
+                    .collect();
+                let Some((last, before)) = words.split_last() else {
+                    continue;
+                };
+                let mut forms = vec![last.clone(), format!("{last}s"), format!("{last}es")];
+                if let Some(stem) = last.strip_suffix('y') {
+                    forms.push(format!("{stem}ies"));
+                }
+                for form in forms {
+                    lex.nouns
+                        .entry(form)
+                        .or_default()
+                        .push((before.to_vec(), who));
+                }
+            }
+        }
+        lex
+    }
+
+    /// The noun ending at token `h` and starting no earlier than `from` (the longest entry
+    /// that fits), with the token where it starts; a possessive ending is allowed.
+    fn noun_at(&self, toks: &[Tok], h: usize, from: usize) -> Option<(Who, usize)> {
+        let l = toks[h].lower.as_str();
+        let base = strip_possessive(l).unwrap_or(l);
+        let entries = self.nouns.get(base)?;
+        entries
+            .iter()
+            .filter(|(before, _)| {
+                let k = before.len();
+                h >= from + k
+                    && before.iter().enumerate().all(|(n, w)| {
+                        let t = &toks[h - k + n];
+                        t.lower == *w && (n == 0 || t.joined) && toks[h - k + n + 1].joined
+                    })
+            })
+            .max_by_key(|(before, _)| before.len())
+            .map(|(before, who)| (*who, h - before.len()))
+    }
+
+    fn knows(&self, w: &str) -> bool {
+        self.nouns.contains_key(w)
+    }
+}
+
+/// The words the checker needs to tell people from things.
+pub(super) struct Context<'a> {
+    pub(super) toks: &'a [Tok],
+    pub(super) people: &'a People,
+    pub(super) lex: &'a Lexicon,
+}
+
+impl Context<'_> {
+    /// Whether token `i` looks like the name of a person fika does not know: Capitalised,
+    /// letters only, not an acronym, not a role, system or grammar word, and, as a sentence's
+    /// first word, not ending like a common noun or verb.
+    fn name_like(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        let l = t.lower.as_str();
+        let base = strip_possessive(l).unwrap_or(l);
+        let word: String = base.chars().collect();
+        t.cap
+            && word.chars().all(char::is_alphabetic)
+            && !(word.chars().count() > 1 && self.acronym(i))
+            && !self.lex.knows(base)
+            && classes(base) == 0
+            && !(t.first && COMMON_ENDINGS.iter().any(|e| base.ends_with(e)))
+    }
+
+    fn acronym(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        // Upper-case in the lower-cased form's length means every letter was upper-case: the
+        // token's own text is not kept, so compare its letters' count with its capitals'.
+        t.upper_letters > 1
+            && t.upper_letters == t.lower.chars().filter(|c| c.is_alphabetic()).count()
+    }
+
+    /// Who the noun phrase starting at token `i` and ending before `limit` refers to.
+    pub(super) fn noun_phrase(&self, i: usize, limit: usize) -> Who {
+        let toks = self.toks;
+        if i >= limit {
+            return Who::Unknown;
+        }
+        let l = toks[i].lower.as_str();
+        if self
+            .people
+            .ends(toks, i, true)
+            .first()
+            .is_some_and(|&e| e <= limit)
+            || class(PERSON_PRONOUN, l)
+            || l.starts_with('@')
+            || (l == "no"
+                && toks
+                    .get(i + 1)
+                    .is_some_and(|t| t.joined && t.lower == "one"))
+        {
+            return Who::Person;
+        }
+        let det = class(DET, l);
+        if !det && class(THING_PRONOUN, l) {
+            return Who::Thing;
+        }
+        // A name is a noun phrase by itself: "Klaus approved the change" is about Klaus,
+        // whatever nouns follow.
+        if !det && self.name_like(i) {
+            return Who::Person;
+        }
+        let words = if det { i + 1 } else { i };
+        let mut j = words;
+        while j < limit && (j == i || toks[j].joined) && !self.ends_phrase(j) && j < i + 7 {
+            j += 1;
+        }
+        if j == words {
+            return if det && class(THING_PRONOUN, l) {
+                Who::Thing
+            } else {
+                Who::Unknown
+            };
+        }
+        // The head is the first role or system noun that is not a possessive ("the vendor's
+        // engineer pushed…": engineer; "the engineer's script": script), else the last word.
+        let noun = |k: usize| self.lex.noun_at(toks, k, words).map(|n| n.0);
+        let owned =
+            (words..j).any(|k| is_possessive(&toks[k].lower) && self.possessor_is_person(k));
+        let head = (words..j).find_map(|k| {
+            // A compound's head is its last noun ("release manager", "kernel upgrade").
+            let compound = k + 1 < j && noun(k + 1).is_some();
+            noun(k).filter(|_| !is_possessive(&toks[k].lower) && !compound)
+        });
+        if let Some(who) = head {
+            return if who == Who::Thing && owned {
+                Who::Theirs
+            } else {
+                who
+            };
+        }
+        if !det && (self.name_like(words) || self.name_like(j - 1)) {
+            return Who::Person;
+        }
+        if owned { Who::Theirs } else { Who::Unknown }
+    }
+
+    /// Whether token `j` ends a noun phrase: an auxiliary, a preposition (but the "on" of "on
+    /// call"), a clause word, or an adverb.
+    fn ends_phrase(&self, j: usize) -> bool {
+        let l = self.toks[j].lower.as_str();
+        (class(PREP, l) && !self.on_call(j)) || class(AUX, l) || class(CLAUSE, l) || adverb(l)
+    }
+
+    /// The ends (exclusive) of noun phrases at token `i` that refer to a person, longest
+    /// first: a known person or a pronoun, a name-like word (and a second one, a family
+    /// name), or a determiner and words up to a role noun.
+    pub(super) fn someone(&self, i: usize) -> Vec<usize> {
+        let toks = self.toks;
+        let Some(t) = toks.get(i) else {
+            return Vec::new();
+        };
+        let mut ends = self.people.ends(toks, i, true);
+        let l = t.lower.as_str();
+        if class(PERSON_PRONOUN, l) {
+            ends.push(i + 1);
+        }
+        if l == "no"
+            && toks
+                .get(i + 1)
+                .is_some_and(|t| t.joined && t.lower == "one")
+        {
+            ends.push(i + 2);
+        }
+        ends.extend(self.name(i));
+        let words = if class(DET, l) { i + 1 } else { i };
+        let mut j = words;
+        while j < toks.len() && (j == i || toks[j].joined) && j < i + 6 {
+            if let Some((Who::Person, _)) = self.lex.noun_at(toks, j, words) {
+                ends.push(j + 1);
+            }
+            if self.ends_phrase(j) && !(j + 1 < toks.len() && toks[j].lower == "on") {
+                break;
+            }
+            j += 1;
+        }
+        ends.sort_unstable_by(|a, b| b.cmp(a));
+        ends.dedup();
+        ends
+    }
+
+    /// The ends of a person named at token `i`: a known person, an `@mention`, a name-like
+    /// word (and a family name after it); no pronouns, no roles.
+    pub(super) fn name(&self, i: usize) -> Vec<usize> {
+        let toks = self.toks;
+        let Some(t) = toks.get(i) else {
+            return Vec::new();
+        };
+        let mut ends = self.people.ends(toks, i, false);
+        if t.lower.starts_with('@') {
+            ends.push(i + 1);
+        } else if self.name_like(i) {
+            ends.push(i + 1);
+            if toks.get(i + 1).is_some_and(|n| n.joined) && self.name_like_at(i + 1) {
+                ends.push(i + 2);
+            }
+        }
+        ends.sort_unstable_by(|a, b| b.cmp(a));
+        ends.dedup();
+        ends
+    }
+
+    /// A cheap pre-check: whether a person reference could start at token `i`.
+    pub(super) fn could_name_someone(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        let l = t.lower.as_str();
+        t.cap
+            || class(DET, l)
+            || class(PERSON_PRONOUN, l)
+            || l.starts_with('@')
+            || self.lex.knows(l)
+    }
+
+    /// Whether token `i` is a word that opens a clause ("if", "because", "and"…).
+    pub(super) fn opens_clause(&self, i: usize) -> bool {
+        class(CLAUSE, &self.toks[i].lower)
+    }
+
+    fn name_like_at(&self, i: usize) -> bool {
+        i < self.toks.len() && self.name_like(i)
+    }
+
+    /// Whether a person is what the possessive token `i` ("Alice's", "the intern's")
+    /// belongs to.
+    pub(super) fn possessor_is_person(&self, i: usize) -> bool {
+        if self.people.ends(self.toks, i, false).contains(&(i + 1)) || self.name_like(i) {
+            return true;
+        }
+        matches!(self.lex.noun_at(self.toks, i, 0), Some((Who::Person, _)))
+    }
+
+    /// Who the phrase at tokens `[s, e)` is said of: the subject of its clause, or, in a
+    /// clause that starts with the phrase, the antecedent of "who"/"which"/"that", the
+    /// subject of the clause before "and"/"but", or (for a sentence adverb such as
+    /// "clearly") the noun phrase after it.
+    pub(super) fn subject(&self, s: usize, e: usize) -> Who {
+        self.subject_within(s, e, 3)
+    }
+
+    fn subject_within(&self, s: usize, e: usize, depth: u8) -> Who {
+        let toks = self.toks;
+        let (c, opener) = self.clause_start(s);
+        // "who" stands for a person, whatever follows it in its clause.
+        if opener.is_some_and(|o| among(&["who", "whom", "whoever"], &toks[o].lower)) {
+            return Who::Person;
+        }
+        let mut i = c;
+        while i < s && self.leads(i) {
+            i += 1;
+        }
+        if i < s {
+            let who = self.noun_phrase(i, s);
+            // "He deleted the volume and then tried to cover it up": a clause after "and"
+            // whose first words name no one shares the subject of the clause before.
+            if who == Who::Unknown && depth > 0 {
+                return self.before_clause(c, opener, depth - 1);
+            }
+            return who;
+        }
+        match opener.map(|o| toks[o].lower.as_str()) {
+            Some("which" | "that") if c >= 2 && toks[c - 1].joined => self.antecedent(c - 2),
+            _ if depth > 0 && self.shares_subject(c, opener) => {
+                self.before_clause(c, opener, depth - 1)
+            }
+            // A phrase that opens its clause ("Clearly Chen…", "Of course Dmitri…",
+            // "Failed to page the team"): the noun phrase after it.
+            _ if e < toks.len() && toks[e].joined => {
+                let end = (e + 1..toks.len())
+                    .find(|&k| !toks[k].joined || self.ends_phrase(k))
+                    .unwrap_or(toks.len());
+                self.noun_phrase(e, end)
+            }
+            _ => Who::Unknown,
+        }
+    }
+
+    /// Whether the clause starting at token `c` (opened by `opener`) goes on with the
+    /// subject of the clause before it: after "and", "but", "or", "then", or a comma ("He
+    /// deleted the volume and then tried to cover it up"; "Carlos did, without even opening
+    /// the diff").
+    fn shares_subject(&self, c: usize, opener: Option<usize>) -> bool {
+        match opener {
+            Some(o) => among(
+                &["and", "but", "or", "then", "yet", "so"],
+                &self.toks[o].lower,
+            ),
+            None => c > 0 && self.toks[c].after_comma,
+        }
+    }
+
+    /// The subject of the clause before the one starting at token `c`, when this one shares
+    /// it.
+    fn before_clause(&self, c: usize, opener: Option<usize>, depth: u8) -> Who {
+        if !self.shares_subject(c, opener) {
+            return Who::Unknown;
+        }
+        // The clause before ends where this one's opener (or comma) is.
+        let end = opener.unwrap_or(c);
+        if end == 0 {
+            return Who::Unknown;
+        }
+        let (c2, opener2) = self.clause_start(end - 1);
+        let mut i = c2;
+        while i < end && self.leads(i) {
+            i += 1;
+        }
+        let who = if i < end {
+            self.noun_phrase(i, end)
+        } else {
+            Who::Unknown
+        };
+        if who == Who::Unknown && depth > 0 {
+            return self.before_clause(c2, opener2, depth - 1);
+        }
+        who
+    }
+
+    /// The noun before a relative pronoun at token `h`.
+    fn antecedent(&self, h: usize) -> Who {
+        if let Some((who, _)) = self.lex.noun_at(self.toks, h, 0) {
+            return who;
+        }
+        if self.name_like(h) || self.people.ends(self.toks, h, false).contains(&(h + 1)) {
+            return Who::Person;
+        }
+        Who::Unknown
+    }
+
+    /// The first token of the clause holding token `s`, and the clause word that opened it.
+    fn clause_start(&self, s: usize) -> (usize, Option<usize>) {
+        let toks = self.toks;
+        let mut j = s;
+        loop {
+            if j == 0 || !toks[j].joined {
+                return (j, None);
+            }
+            if class(CLAUSE, &toks[j - 1].lower) {
+                return (j, Some(j - 1));
+            }
+            j -= 1;
+        }
+    }
+
+    /// Whether token `i` may stand before a clause's subject: an adverb, a number or time, or
+    /// a preposition opening a phrase ("From 14:03 the graph…").
+    fn leads(&self, i: usize) -> bool {
+        let l = self.toks[i].lower.as_str();
+        adverb(l) || number(l) || (class(PREP, l) && !self.on_call(i))
+    }
+
+    /// Whether token `j` is the "on" of "on call" / "on-call".
+    fn on_call(&self, j: usize) -> bool {
+        self.toks[j].lower == "on"
+            && self
+                .toks
+                .get(j + 1)
+                .is_some_and(|t| t.joined && t.lower == "call")
+    }
+}

@@ -1,0 +1,263 @@
+//! Whom a phrase is said of, the patterns people use, and normalisation: the issue's
+//! examples, each a sentence a facilitator would (or would not) ask to reword.
+
+use super::*;
+
+fn rules_of(text: &str) -> Vec<String> {
+    hits(text).into_iter().map(|h| h.0).collect()
+}
+
+#[test]
+fn blame_said_of_a_person_is_heard() {
+    for (text, rule) in [
+        (
+            "Sven forgot to rotate the signing key before it expired.",
+            "omission",
+        ),
+        (
+            "Had the approver looked at the plan, the bucket would never have gone public.",
+            "counterfactual",
+        ),
+        (
+            "No one bothered to read the capacity alert before the sale started.",
+            "omission",
+        ),
+        (
+            "Looking back, it was plainly obvious the queue would overflow.",
+            "hindsight",
+        ),
+        (
+            "The engineer on duty dismissed the latency pages all night.",
+            "omission",
+        ),
+        (
+            "Mira was to blame for the broken release.",
+            "person-as-cause",
+        ),
+        (
+            "The DBA was clearly not concentrating when he dropped the table.",
+            "hindsight",
+        ),
+        (
+            "A new hire made a beginner's blunder and skipped the review.",
+            "judgement",
+        ),
+        ("The engineer should have escalated.", "counterfactual"),
+        (
+            "Why didn't the on-call engineer page the database team?",
+            "why-question",
+        ),
+        (
+            "If Bob had read the diff, the regex would never have shipped.",
+            "counterfactual",
+        ),
+        (
+            "Anyone could simply have noticed the disk filling up.",
+            "counterfactual",
+        ),
+        (
+            "The outage is on Kenji; he merged it without approval.",
+            "person-as-cause",
+        ),
+        ("It was the intern's fault.", "person-as-cause"),
+    ] {
+        let found = rules_of(text);
+        assert!(
+            found.first().map(String::as_str) == Some(rule),
+            "{text:?}: {found:?}"
+        );
+    }
+}
+
+#[test]
+fn the_same_words_said_of_a_system_are_no_finding() {
+    for text in [
+        "The circuit breaker should have opened after five errors, but it was configured for fifty.",
+        "The probe failed to notice the stuck consumer because it only checked the port.",
+        "The ranking model's mistakes rose after Friday's retraining.",
+        "If only the read path is slow, the autoscaler does nothing, as designed.",
+        "The alert should have fired at 80 %.",
+        "The backup job failed to start because the volume mount timed out.",
+        "The scheduler skipped the 03:00 run because the previous run still held the lock.",
+        "Why didn't the canary catch the regression?",
+        "From 14:03 the edge graph clearly showed the 5xx ratio climbing.",
+        "The API simply returns 404 for unknown tenants.",
+        "Lazy loading defers index reads until the first query.",
+        "Traffic began to recover just after 14:00 UTC.",
+        "Because of the expired certificate, every webhook delivery failed.",
+    ] {
+        none(text);
+    }
+}
+
+#[test]
+fn a_person_named_for_their_part_in_the_response_is_no_contributing_factor() {
+    assert_eq!(
+        factors("Alice led the incident response and ran the bridge."),
+        vec![]
+    );
+    assert_eq!(
+        factors("Alice Andersson paged the storage team at 14:05."),
+        vec![]
+    );
+    assert_eq!(
+        factors("Alice changed the config by hand."),
+        vec![h("person-in-factors", "Alice", 0, 5)]
+    );
+}
+
+#[test]
+fn a_mention_alone_is_not_blame() {
+    assert_eq!(
+        factors("@alice wrote the timeline from the chat log."),
+        vec![]
+    );
+    assert_eq!(factors("@alice is on holiday."), vec![]);
+    assert_eq!(
+        hits("The outage was caused by @alice."),
+        vec![h("person-as-cause", "caused by @alice", 15, 31)]
+    );
+}
+
+#[test]
+fn hidden_characters_do_not_hide_blame() {
+    assert_eq!(
+        rules_of("Bob was care\u{ad}less with the keys."),
+        ["judgement"]
+    );
+    assert_eq!(
+        rules_of("Dana fail\u{200b}ed to check it."),
+        ["counterfactual"]
+    );
+    assert_eq!(
+        rules_of("Dana failed\u{200b}to check it."),
+        ["counterfactual"]
+    );
+    assert_eq!(rules_of("Dana ig\u{200b}nored the page."), ["omission"]);
+    assert_eq!(
+        rules_of("Chen shouldn\u{2019}t have pushed."),
+        ["counterfactual"]
+    );
+    assert_eq!(rules_of("It was Bob\u{2019}s fault."), ["person-as-cause"]);
+}
+
+#[test]
+fn offsets_point_into_the_text_as_typed() {
+    let people = [PersonRef {
+        username: "ines".into(),
+        display_name: "In\u{e8}s Moreau".into(),
+    }];
+    // A combining accent: "Ine\u{300}s" is five characters typed, and the span covers them.
+    let text = "Because of Ine\u{300}s, the job ran twice.";
+    let found = hits_with(&rules(), text, Place::Anywhere, &people);
+    assert_eq!(
+        found,
+        vec![h("person-as-cause", "Because of Ine\u{300}s", 0, 16)]
+    );
+    let text = "Ine\u{300}s's fault.";
+    let found = hits_with(&rules(), text, Place::Anywhere, &people);
+    assert_eq!(
+        found,
+        vec![h("person-as-cause", "Ine\u{300}s's fault", 0, 13)]
+    );
+    // A soft hyphen inside the phrase stays inside the span.
+    let found = hits("He was care\u{ad}less.");
+    assert_eq!(found, vec![h("judgement", "care\u{ad}less", 7, 16)]);
+}
+
+#[test]
+fn a_rule_can_be_limited_to_person_subjects() {
+    let r = Rules::extended(
+        "rules:\n  - id: dropped\n    subject: person\n    reason: r\n    suggestion: s\n    phrases: [dropped the ball]\n",
+    )
+    .expect("valid");
+    let found = |t: &str| hits_with(&r, t, Place::Anywhere, &[]);
+    assert_eq!(found("The operator dropped the ball.").len(), 1);
+    assert_eq!(found("The load balancer dropped the ball.").len(), 0);
+}
+
+#[test]
+fn an_admin_file_adds_role_and_system_nouns() {
+    let r = Rules::extended("person_nouns: [steward]\nsystem_nouns: [sentinel]\n").expect("valid");
+    let found = |t: &str| hits_with(&r, t, Place::Anywhere, &[]);
+    assert_eq!(found("The steward forgot the backup.").len(), 1);
+    assert_eq!(found("The sentinel forgot the lease.").len(), 0);
+}
+
+#[test]
+fn wrapped_lines_are_one_sentence_and_list_items_are_not() {
+    assert_eq!(
+        rules_of("The engineer should\nhave escalated."),
+        ["counterfactual"]
+    );
+    assert_eq!(factors("- The alert\n- Alice\n").len(), 1);
+}
+
+/// The labelled sets keep their floors (`fika blameless score` prints the figures
+/// BENCHMARKS.md records): the bar on the set the rules were written against, and
+/// today's figures, less a little, on the development sets written since. The held-out sets
+/// (`heldout*.jsonl`) are only ever scored by the command, never read by a test whose failure
+/// would print their sentences.
+#[test]
+fn the_labelled_sets_keep_their_floors() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/blameless/");
+    let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).expect("fixture");
+    let people: Vec<PersonRef> = read("people.txt")
+        .lines()
+        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once(' '))
+        .map(|(u, n)| PersonRef {
+            username: u.into(),
+            display_name: n.into(),
+        })
+        .collect();
+    let known = People::new(&people);
+    for (file, precision, recall) in [
+        ("labelled.jsonl", 0.9, 0.9),
+        ("dev.jsonl", 0.95, 0.9),
+        ("dev2.jsonl", 0.95, 0.95),
+        ("dev3.jsonl", 0.93, 0.8),
+        ("dev4.jsonl", 0.95, 0.7),
+    ] {
+        let set = score::parse_labelled(&read(file)).expect("labelled set");
+        assert!(set.len() >= 160, "{file}");
+        let s = score::score(&rules(), &known, &set);
+        let misses: Vec<&str> = s.misses.iter().map(|m| m.sentence.text.as_str()).collect();
+        assert!(
+            s.precision() >= precision,
+            "{file}: precision {}: {misses:#?}",
+            s.precision()
+        );
+        assert!(
+            s.recall() >= recall,
+            "{file}: recall {}: {misses:#?}",
+            s.recall()
+        );
+    }
+}
+
+#[test]
+fn placeholders_for_clause_starts_and_names() {
+    assert_eq!(
+        rules_of("Had Kenji waited, the bucket would have stayed private."),
+        ["counterfactual"]
+    );
+    none("The team had Kenji wait for the canary.");
+    assert_eq!(
+        hits("The key leaked because Oleksandr pasted it."),
+        vec![h("person-as-cause", "because Oleksandr", 15, 32)]
+    );
+    none("The key leaked because it was in a public gist.");
+    none("Human error is not a root cause here.");
+    assert_eq!(rules_of("Human error is the root cause."), ["human-error"]);
+}
+
+#[test]
+fn we_is_the_team_owning_it_not_a_person_to_blame() {
+    none("We should have had a canary stage for config changes.");
+    none("We had been warned by the cloud provider, but the notice went to an old mailbox.");
+    assert_eq!(
+        rules_of("Dana should have had a canary stage."),
+        ["counterfactual"]
+    );
+}
