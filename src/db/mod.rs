@@ -345,6 +345,28 @@ pub fn site_id(conn: &mut AnyConnection) -> AppResult<String> {
         .first(conn)?)
 }
 
+/// A value of this installation's own bookkeeping (`site_meta`), if set.
+pub fn site_meta(conn: &mut AnyConnection, key: &str) -> AppResult<Option<String>> {
+    use schema::site_meta;
+    Ok(site_meta::table
+        .find(key)
+        .select(site_meta::value)
+        .first(conn)
+        .optional()?)
+}
+
+/// Sets a `site_meta` value. Bookkeeping, not content: not in the change log.
+pub fn set_site_meta(conn: &mut AnyConnection, key: &str, value: &str) -> AppResult<()> {
+    use schema::site_meta;
+    crate::per_backend!(conn, |c| diesel::insert_into(site_meta::table)
+        .values((site_meta::key.eq(key), site_meta::value.eq(value)))
+        .on_conflict(site_meta::key)
+        .do_update()
+        .set(site_meta::value.eq(value))
+        .execute(c))?;
+    Ok(())
+}
+
 /// Advisory lock keys, one per purpose, in one place so they cannot collide.
 pub mod locks {
     /// Serialises change-log appends so ids commit in order.

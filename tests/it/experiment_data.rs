@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use crate::backend_tests;
 use crate::experiments::org;
-use crate::harness::{Backend, PASSWORD};
+use crate::harness::{Backend, Client, PASSWORD, TestServer};
 
 /// A concluded A/B test on radio with a conversion success metric and a continuous
 /// guardrail, its data as in the scipy/statsmodels fixtures.
@@ -30,6 +30,14 @@ fn body() -> Value {
         "planned_sample": 14751,
         "planned_start": "2026-05-01", "planned_end": "2026-05-29", "ended_on": "2026-05-29"
     })
+}
+
+/// A signed-in client for otto and the page at `path` as he sees it.
+async fn page_as_otto(s: &TestServer, path: &str) -> (Client, String) {
+    let c = s.client();
+    c.login("otto", PASSWORD).await;
+    let page = c.get(path).await.text().await.unwrap();
+    (c, page)
 }
 
 fn close(got: &Value, want: f64, rel: f64) {
@@ -75,14 +83,7 @@ async fn results_are_computed_from_the_data(b: Backend) {
     assert_eq!(again["plan"], j["plan"]);
 
     // The page shows the computed figures, with how they were computed.
-    let c = s.client();
-    c.login("otto", PASSWORD).await;
-    let page = c
-        .get(&format!("/experiments/{id}"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (c, page) = page_as_otto(&s, &format!("/experiments/{id}")).await;
     assert!(page.contains("Computed from the data"), "{page}");
     assert!(page.contains("1 pp"), "the effect in percentage points");
     assert!(page.contains("0.0047"), "the p-value");
@@ -199,14 +200,7 @@ async fn powered_means_the_planned_power_was_reached(b: Backend) {
     let p = &j["health"]["powered"];
     assert_eq!(p["status"], "fail", "{p}");
     assert_eq!(p["required_per_variant"], 17864, "{p}");
-    let c = s.client();
-    c.login("otto", PASSWORD).await;
-    let page = c
-        .get(j["url"].as_str().unwrap())
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = page_as_otto(&s, j["url"].as_str().unwrap()).await;
     assert!(
         page.contains("below what the design needs with 3"),
         "{page}"
@@ -232,14 +226,7 @@ async fn counts_come_from_the_data_when_none_were_typed(b: Backend) {
     e["data"][1]["units"] = json!(13000);
     let (_, k) = s.post_json("/api/v1/experiments", &otto, e).await;
     assert_eq!(k["health"]["sample_ratio"]["status"], "fail", "{k}");
-    let c = s.client();
-    c.login("otto", PASSWORD).await;
-    let page = c
-        .get(j["url"].as_str().unwrap())
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (_, page) = page_as_otto(&s, j["url"].as_str().unwrap()).await;
     assert!(page.contains("15,000 (from the data)"), "{page}");
     assert!(
         page.contains(
@@ -284,14 +271,8 @@ async fn the_calculator_asks_the_whole_question(b: Backend) {
     let (status, j) = ask("baseline=0.1&mde=0.1&alternative=left").await;
     assert_eq!(status, 422, "{j}");
     // The page takes percent, and says so when what was typed looks like a fraction.
-    let c = s.client();
-    c.login("otto", PASSWORD).await;
-    let page = c
-        .get("/experiments/calculator?calc_baseline=0.1&calc_mde=0.1")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let (c, page) =
+        page_as_otto(&s, "/experiments/calculator?calc_baseline=0.1&calc_mde=0.1").await;
     assert!(page.contains("This page takes percentages"), "{page}");
     let page = c
         .get("/experiments/calculator?calc_baseline=10&calc_mde=10&calc_control_share=20")

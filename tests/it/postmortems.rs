@@ -108,12 +108,7 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
 
     let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
     assert_eq!(res.status(), 303);
-    let url = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_end_matches("#bl-h")
-        .to_string();
-    let id: i64 = url.trim_start_matches("/postmortems/").parse().unwrap();
+    let (url, id) = created(&res);
     let page = paula.get(&url).await.text().await.unwrap();
     assert!(page.contains("Draft"));
     // The timeline reads in time order, across midnight; durations count from the start.
@@ -589,6 +584,15 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
     assert_eq!(items[0]["type"], "prevent");
 }
 
+/// The page and id of the post-mortem a form just created, from its redirect.
+fn created(res: &reqwest::Response) -> (String, i64) {
+    let location = res.headers()["location"].to_str().unwrap();
+    (
+        location.trim_end_matches("#bl-h").to_string(),
+        id_of(location),
+    )
+}
+
 /// The id in a `/postmortems/{id}` location.
 fn id_of(location: &str) -> i64 {
     location
@@ -886,12 +890,7 @@ async fn incident_times_are_entered_without_surprises(b: Backend) {
     );
     let res = paula.post_form("/postmortems/new", &zoned).await;
     assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
-    let url = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_end_matches("#bl-h")
-        .to_string();
-    let id = url.trim_start_matches("/postmortems/");
+    let (url, id) = created(&res);
     let (_, pm) = s
         .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
         .await;
@@ -939,12 +938,7 @@ async fn an_ongoing_incident_cannot_be_published(b: Backend) {
     );
     let res = paula.post_form("/postmortems/new", &ongoing).await;
     assert_eq!(res.status(), 303, "a draft may be ongoing");
-    let url = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_end_matches("#bl-h")
-        .to_string();
-    let id = url.trim_start_matches("/postmortems/").to_string();
+    let (url, id) = created(&res);
     let page = paula.get(&url).await.text().await.unwrap();
     assert!(
         page.contains(
@@ -1068,12 +1062,7 @@ async fn findings_that_point_at_a_person_are_not_waved_through(b: Backend) {
     );
     let res = paula.post_form("/postmortems/new", &form).await;
     assert_eq!(res.status(), 303);
-    let url = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_end_matches("#bl-h")
-        .to_string();
-    let id = url.trim_start_matches("/postmortems/").to_string();
+    let (url, id) = created(&res);
     let (_, j) = s
         .get_json(&format!("/api/v1/postmortems/{id}"), &admin)
         .await;
@@ -1192,13 +1181,7 @@ async fn dismissals_follow_a_change_of_rules(b: Backend) {
     );
     let res = paula.post_form("/postmortems/new", &form).await;
     assert_eq!(res.status(), 303);
-    let id: i64 = res.headers()["location"]
-        .to_str()
-        .unwrap()
-        .trim_end_matches("#bl-h")
-        .trim_start_matches("/postmortems/")
-        .parse()
-        .unwrap();
+    let (_, id) = created(&res);
     // The database as the earlier rules left it.
     let mut c = s.data.connect();
     fika::per_backend!(&mut c, |c| diesel::insert_into(bd::table)

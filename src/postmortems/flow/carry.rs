@@ -13,7 +13,7 @@ use super::super::blameless::{People, PersonRef, Rules};
 use super::super::repo;
 use super::checking::findings;
 use crate::db::AnyConnection;
-use crate::db::schema::{people, site_meta};
+use crate::db::schema::people;
 use crate::error::AppResult;
 
 /// The `site_meta` key holding the fingerprint of the rules last carried for.
@@ -23,12 +23,7 @@ const CARRIED_FOR: &str = "blameless_rules";
 /// how many dismissals were added. Safe to run on several instances at once: an added
 /// dismissal that exists already is skipped.
 pub fn carry_dismissals(conn: &mut AnyConnection, rules: &Rules) -> AppResult<usize> {
-    let done: Option<String> = site_meta::table
-        .find(CARRIED_FOR)
-        .select(site_meta::value)
-        .first(conn)
-        .optional()?;
-    if done.as_deref() == Some(rules.fingerprint()) {
+    if crate::db::site_meta(conn, CARRIED_FOR)?.as_deref() == Some(rules.fingerprint()) {
         return Ok(0);
     }
     let known = People::new(&everyone(conn)?);
@@ -48,15 +43,7 @@ pub fn carry_dismissals(conn: &mut AnyConnection, rules: &Rules) -> AppResult<us
             }
         }
     }
-    crate::per_backend!(conn, |c| diesel::insert_into(site_meta::table)
-        .values((
-            site_meta::key.eq(CARRIED_FOR),
-            site_meta::value.eq(rules.fingerprint()),
-        ))
-        .on_conflict(site_meta::key)
-        .do_update()
-        .set(site_meta::value.eq(rules.fingerprint()))
-        .execute(c))?;
+    crate::db::set_site_meta(conn, CARRIED_FOR, rules.fingerprint())?;
     if added > 0 {
         tracing::info!(
             added,
