@@ -126,6 +126,14 @@ impl Rules {
                 Vec::new()
             };
         }
+        if let Elem::End = elem {
+            let ends = toks.get(i).is_none_or(|t| !t.joined);
+            return if ends {
+                self.match_elems(rest, cx, i, false, pronouns)
+            } else {
+                Vec::new()
+            };
+        }
         let Some(tok) = toks.get(i) else {
             return Vec::new();
         };
@@ -162,7 +170,7 @@ impl Rules {
                 .collect(),
             Elem::Someone => cx.someone(i).into_iter().flat_map(next).collect(),
             Elem::Name => cx.name(i).into_iter().flat_map(next).collect(),
-            Elem::Start => Vec::new(),
+            Elem::Start | Elem::End => Vec::new(),
         };
         // An adverb between two words of a phrase ("could simply have").
         if out.is_empty() && !first && insertable(tok) && toks.get(i + 1).is_some_and(|t| t.joined)

@@ -382,7 +382,15 @@ impl Context<'_> {
             if j == 0 || !toks[j].joined {
                 return (j, None);
             }
-            if class(CLAUSE, &toks[j - 1].lower) {
+            // "that night" is a time, not the start of a clause.
+            let time = toks[j - 1].lower == "that"
+                && among(
+                    &[
+                        "night", "day", "week", "morning", "evening", "weekend", "time",
+                    ],
+                    &toks[j].lower,
+                );
+            if class(CLAUSE, &toks[j - 1].lower) && !time {
                 return (j, Some(j - 1));
             }
             j -= 1;

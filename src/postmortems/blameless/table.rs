@@ -47,6 +47,8 @@ pub(super) enum Elem {
     Name,
     /// Matches no word: the start of a sentence or clause.
     Start,
+    /// Matches no word: the end of a sentence or clause.
+    End,
 }
 
 pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, String> {
@@ -90,7 +92,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
                 Elem::Person => rules.person_start.push(p),
                 Elem::Possessive => rules.possessive_start.push(p),
                 Elem::Someone | Elem::Name => rules.someone_start.push(p),
-                Elem::Start => {
+                Elem::Start | Elem::End => {
                     return Err(format!(
                         "rule `{id}`, phrase \"{}\": {{start}} is followed by a word",
                         spec.phrase
@@ -165,10 +167,11 @@ fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
                 "{name}" => Elem::Name,
                 "{possessive}" => Elem::Possessive,
                 "{start}" if elems.is_empty() => Elem::Start,
+                "{end}" => Elem::End,
                 "{start}" => return Err("{start} can only begin a phrase".to_string()),
                 _ => {
                     return Err(format!(
-                        "unknown placeholder `{word}` (known: {{person}}, {{someone}}, {{name}}, {{possessive}}, {{start}}; a placeholder is a word of its own)"
+                        "unknown placeholder `{word}` (known: {{person}}, {{someone}}, {{name}}, {{possessive}}, {{start}}, {{end}}; a placeholder is a word of its own)"
                     ));
                 }
             });

@@ -144,7 +144,8 @@ fn soft_gap(gap: impl Iterator<Item = char>) -> bool {
             '-' | '\u{2010}' => hyphens += 1,
             '\n' => newlines += 1,
             // Emphasis, and the brackets of an aside ("on-call (Jonas) ignored…").
-            '*' | '_' | '(' | ')' | '[' | ']' | '"' | '\u{201C}' | '\u{201D}' | ZERO_WIDTH => {}
+            '*' | '_' | '`' | '(' | ')' | '[' | ']' | '"' | '\u{201C}' | '\u{201D}'
+            | ZERO_WIDTH => {}
             c if c.is_whitespace() => {}
             _ => other += 1,
         }

@@ -214,10 +214,10 @@ fn the_labelled_sets_keep_their_floors() {
     let known = People::new(&people);
     for (file, precision, recall) in [
         ("labelled.jsonl", 0.9, 0.9),
-        ("dev.jsonl", 0.95, 0.9),
+        ("dev.jsonl", 0.95, 0.92),
         ("dev2.jsonl", 0.95, 0.95),
-        ("dev3.jsonl", 0.93, 0.8),
-        ("dev4.jsonl", 0.95, 0.7),
+        ("dev3.jsonl", 0.93, 0.83),
+        ("dev4.jsonl", 0.95, 0.78),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -259,5 +259,19 @@ fn we_is_the_team_owning_it_not_a_person_to_blame() {
     assert_eq!(
         rules_of("Dana should have had a canary stage."),
         ["counterfactual"]
+    );
+}
+
+#[test]
+fn a_clause_that_ends_in_a_promise_not_kept_is_heard() {
+    assert_eq!(
+        rules_of("Diego was asked to update the runbook and never did."),
+        ["omission"]
+    );
+    none("Alice checked the logs and didn't find an error.");
+    assert_eq!(rules_of("Nkechi approved her own pull request."), ["omission"]);
+    assert_eq!(
+        rules_of("The SRE who was on call that night made it worse."),
+        ["person-as-cause"]
     );
 }
