@@ -269,7 +269,10 @@ fn a_clause_that_ends_in_a_promise_not_kept_is_heard() {
         ["omission"]
     );
     none("Alice checked the logs and didn't find an error.");
-    assert_eq!(rules_of("Nkechi approved her own pull request."), ["omission"]);
+    assert_eq!(
+        rules_of("Nkechi approved her own pull request."),
+        ["omission"]
+    );
     assert_eq!(
         rules_of("The SRE who was on call that night made it worse."),
         ["person-as-cause"]
