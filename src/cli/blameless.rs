@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::postmortems::blameless::score::{Label, Score, parse_labelled, score};
+use crate::postmortems::blameless::score::{Label, Score, parse_labelled, parse_people, score};
 use crate::postmortems::blameless::{People, PersonRef, Rules};
 
 /// Scores each file and prints precision and recall (and, with `misses`, every sentence the
@@ -63,22 +63,9 @@ fn print_misses(s: &Score) {
     }
 }
 
-/// People as `username Display Name`, one per line (`#` starts a comment).
+/// The people file of `--people`.
 fn read_people(path: &Path) -> Result<Vec<PersonRef>, String> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
-    text.lines()
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .map(|l| match l.split_once(char::is_whitespace) {
-            Some((user, name)) => Ok(PersonRef {
-                username: user.to_string(),
-                display_name: name.trim().to_string(),
-            }),
-            None => Err(format!(
-                "{}: \"{l}\" is not `username Display Name`",
-                path.display()
-            )),
-        })
-        .collect()
+    parse_people(&text).map_err(|e| format!("{}: {e}", path.display()))
 }

@@ -5,7 +5,7 @@
 use serde_json::json;
 
 use crate::backend_tests;
-use crate::harness::{Backend, PASSWORD, TestServer};
+use crate::harness::{Backend, Client, PASSWORD, TestServer};
 use crate::orgs::tribe;
 
 fn base_form(t: &str) -> Vec<(&str, &str)> {
@@ -75,10 +75,7 @@ fn with<'a>(
 }
 
 async fn postmortems_follow_the_blameless_workflow(b: Backend) {
-    let (s, admin) = tribe(b).await;
-    let paula = s.client();
-    paula.login("paula", PASSWORD).await;
-    let t = paula.csrf("/postmortems/new").await;
+    let (s, admin, paula, t) = drafting(b).await;
 
     // Out-of-order times: a message, and everything typed comes back; nothing is saved.
     let bad = with(base_form(&t), &[("resolved_at", "2026-03-29T00:00")]);
@@ -584,6 +581,16 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
     assert_eq!(items[0]["type"], "prevent");
 }
 
+/// The tribe's server, its admin token, and paula signed in at a new post-mortem's form with
+/// its CSRF token.
+async fn drafting(b: Backend) -> (TestServer, String, Client, String) {
+    let (s, admin) = tribe(b).await;
+    let paula = s.client();
+    paula.login("paula", PASSWORD).await;
+    let t = paula.csrf("/postmortems/new").await;
+    (s, admin, paula, t)
+}
+
 /// The page and id of the post-mortem a form just created, from its redirect.
 fn created(res: &reqwest::Response) -> (String, i64) {
     let location = res.headers()["location"].to_str().unwrap();
@@ -603,10 +610,7 @@ fn id_of(location: &str) -> i64 {
 }
 
 async fn misuse_of_the_workflow_is_refused(b: Backend) {
-    let (s, admin) = tribe(b).await;
-    let paula = s.client();
-    paula.login("paula", PASSWORD).await;
-    let t = paula.csrf("/postmortems/new").await;
+    let (s, admin, paula, t) = drafting(b).await;
     let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
     let first = id_of(res.headers()["location"].to_str().unwrap());
     let url = format!("/postmortems/{first}");
@@ -921,10 +925,7 @@ async fn incident_times_are_entered_without_surprises(b: Backend) {
 /// time) stays a draft: it cannot go to review, nor be approved if its times are cleared in
 /// review; and one that finds nothing went wrong says so to its reviewer.
 async fn an_ongoing_incident_cannot_be_published(b: Backend) {
-    let (s, admin) = tribe(b).await;
-    let paula = s.client();
-    paula.login("paula", PASSWORD).await;
-    let t = paula.csrf("/postmortems/new").await;
+    let (s, admin, paula, t) = drafting(b).await;
     let ongoing = with(
         base_form(&t),
         &[
@@ -1049,10 +1050,7 @@ async fn an_ongoing_incident_cannot_be_published(b: Backend) {
 /// A finding that points at a person is not accepted with the tick: the authors rewrite it,
 /// or the reviewer dismisses it with a reason, which the published page shows.
 async fn findings_that_point_at_a_person_are_not_waved_through(b: Backend) {
-    let (s, admin) = tribe(b).await;
-    let paula = s.client();
-    paula.login("paula", PASSWORD).await;
-    let t = paula.csrf("/postmortems/new").await;
+    let (s, admin, paula, t) = drafting(b).await;
     let form = with(
         base_form(&t),
         &[
@@ -1171,10 +1169,7 @@ async fn dismissals_follow_a_change_of_rules(b: Backend) {
     use diesel::prelude::*;
     use fika::db::schema::{blameless_dismissals as bd, site_meta};
 
-    let (s, admin) = tribe(b).await;
-    let paula = s.client();
-    paula.login("paula", PASSWORD).await;
-    let t = paula.csrf("/postmortems/new").await;
+    let (s, admin, paula, t) = drafting(b).await;
     let form = with(
         base_form(&t),
         &[("went_wrong", "Sven didn't bother to run the tests.")],

@@ -5,7 +5,7 @@
 
 use serde::Deserialize;
 
-use super::{Finding, People, Place, Rules};
+use super::{Finding, People, PersonRef, Place, Rules};
 
 /// One labelled sentence.
 #[derive(Debug, Clone, Deserialize)]
@@ -40,6 +40,22 @@ pub fn parse_labelled(text: &str) -> Result<Vec<Labelled>, String> {
         .enumerate()
         .filter(|(_, l)| !l.trim().is_empty())
         .map(|(i, l)| serde_json::from_str(l).map_err(|e| format!("line {}: {e}", i + 1)))
+        .collect()
+}
+
+/// The people a labelled set is checked against: `username Display Name`, one per line
+/// (`#` starts a comment).
+pub fn parse_people(text: &str) -> Result<Vec<PersonRef>, String> {
+    text.lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .map(|l| match l.split_once(char::is_whitespace) {
+            Some((user, name)) => Ok(PersonRef {
+                username: user.to_string(),
+                display_name: name.trim().to_string(),
+            }),
+            None => Err(format!("\"{l}\" is not `username Display Name`")),
+        })
         .collect()
 }
 

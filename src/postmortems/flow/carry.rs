@@ -7,13 +7,10 @@
 //! reason, author and time: no finding dismissed on a published post-mortem comes back.
 //! Nothing is removed, so going back to the earlier rules loses nothing either.
 
-use diesel::prelude::*;
-
 use super::super::blameless::{People, PersonRef, Rules};
 use super::super::repo;
 use super::checking::findings;
 use crate::db::AnyConnection;
-use crate::db::schema::people;
 use crate::error::AppResult;
 
 /// The `site_meta` key holding the fingerprint of the rules last carried for.
@@ -26,7 +23,14 @@ pub fn carry_dismissals(conn: &mut AnyConnection, rules: &Rules) -> AppResult<us
     if crate::db::site_meta(conn, CARRIED_FOR)?.as_deref() == Some(rules.fingerprint()) {
         return Ok(0);
     }
-    let known = People::new(&everyone(conn)?);
+    let everyone: Vec<PersonRef> = crate::people::repo::all(conn)?
+        .into_iter()
+        .map(|p| PersonRef {
+            username: p.username.to_string(),
+            display_name: p.display_name,
+        })
+        .collect();
+    let known = People::new(&everyone);
     let mut added = 0;
     for id in repo::with_dismissals(conn)? {
         let pm = repo::get(conn, id)?;
@@ -58,19 +62,6 @@ pub fn carry_dismissals(conn: &mut AnyConnection, rules: &Rules) -> AppResult<us
 fn covers(dismissed: &str, finding: &str) -> bool {
     let padded = |s: &str| format!(" {s} ");
     padded(finding).contains(&padded(dismissed)) || padded(dismissed).contains(&padded(finding))
-}
-
-fn everyone(conn: &mut AnyConnection) -> AppResult<Vec<PersonRef>> {
-    let rows: Vec<(String, String)> = people::table
-        .select((people::username, people::display_name))
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .map(|(username, display_name)| PersonRef {
-            username,
-            display_name,
-        })
-        .collect())
 }
 
 #[cfg(test)]

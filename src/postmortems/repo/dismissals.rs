@@ -27,6 +27,19 @@ pub struct Dismissal {
     pub created_at: NaiveDateTime,
 }
 
+/// A dismissal as written: by a reviewer now, or carried over from an earlier one.
+#[derive(Insertable)]
+#[diesel(table_name = blameless_dismissals)]
+struct NewDismissal<'a> {
+    postmortem_id: i64,
+    field: &'a str,
+    rule: &'a str,
+    phrase: &'a str,
+    reason: &'a str,
+    person_id: Option<PersonId>,
+    created_at: NaiveDateTime,
+}
+
 pub fn dismissals(conn: &mut AnyConnection, id: i64) -> AppResult<Vec<Dismissal>> {
     Ok(blameless_dismissals::table
         .filter(blameless_dismissals::postmortem_id.eq(id))
@@ -50,16 +63,17 @@ pub fn dismiss(
         // An upsert, so that the same finding dismissed twice at once (a double click) keeps
         // one dismissal with the later reason instead of failing on the unique finding.
         let now = Utc::now().naive_utc();
+        let row = NewDismissal {
+            postmortem_id: id,
+            field,
+            rule,
+            phrase: &phrase,
+            reason: reason.trim(),
+            person_id: Some(actor),
+            created_at: now,
+        };
         crate::per_backend!(c, |c| diesel::insert_into(blameless_dismissals::table)
-            .values((
-                blameless_dismissals::postmortem_id.eq(id),
-                blameless_dismissals::field.eq(field),
-                blameless_dismissals::rule.eq(rule),
-                blameless_dismissals::phrase.eq(&phrase),
-                blameless_dismissals::reason.eq(reason.trim()),
-                blameless_dismissals::person_id.eq(actor),
-                blameless_dismissals::created_at.eq(now),
-            ))
+            .values(&row)
             .on_conflict((
                 blameless_dismissals::postmortem_id,
                 blameless_dismissals::field,
@@ -115,16 +129,17 @@ pub fn carry(
 ) -> AppResult<bool> {
     let phrase = normal_phrase(phrase);
     write_with_changes_if_any(conn, None, |c, _| {
+        let row = NewDismissal {
+            postmortem_id: id,
+            field,
+            rule,
+            phrase: &phrase,
+            reason: &from.reason,
+            person_id: from.person_id,
+            created_at: from.created_at,
+        };
         let added = crate::per_backend!(c, |c| diesel::insert_into(blameless_dismissals::table)
-            .values((
-                blameless_dismissals::postmortem_id.eq(id),
-                blameless_dismissals::field.eq(field),
-                blameless_dismissals::rule.eq(rule),
-                blameless_dismissals::phrase.eq(&phrase),
-                blameless_dismissals::reason.eq(&from.reason),
-                blameless_dismissals::person_id.eq(from.person_id),
-                blameless_dismissals::created_at.eq(from.created_at),
-            ))
+            .values(&row)
             .on_conflict_do_nothing()
             .execute(c))?;
         let changes = if added > 0 {

@@ -202,15 +202,7 @@ fn wrapped_lines_are_one_sentence_and_list_items_are_not() {
 fn the_labelled_sets_keep_their_floors() {
     let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/blameless/");
     let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).expect("fixture");
-    let people: Vec<PersonRef> = read("people.txt")
-        .lines()
-        .filter(|l| !l.trim().is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once(' '))
-        .map(|(u, n)| PersonRef {
-            username: u.into(),
-            display_name: n.into(),
-        })
-        .collect();
+    let people = score::parse_people(&read("people.txt")).expect("people");
     let known = People::new(&people);
     for (file, precision, recall) in [
         ("labelled.jsonl", 0.9, 0.9),
