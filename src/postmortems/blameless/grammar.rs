@@ -210,7 +210,7 @@ pub(super) const NOT_NAMES: &[&str] = &[
 /// Endings of common nouns and verbs, not names, for a capitalised first word of a sentence.
 pub(super) const COMMON_ENDINGS: &[&str] = &[
     "tion", "sion", "ment", "ing", "ness", "ity", "ance", "ence", "ure", "ism", "ics", "ogy",
-    "ery", "ly",
+    "ery", "ly", "tions", "sions", "ments", "ings", "ities", "ances", "ences", "ures",
 ];
 
 pub(super) const DET: u16 = 1;

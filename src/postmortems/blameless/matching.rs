@@ -91,18 +91,60 @@ impl Rules {
                     .is_some_and(|t| t.joined && forms.contains(t.lower.as_str()))
             })
         };
-        if ph.unless_next.iter().any(followed_by) {
+        if ph.unless_next.iter().any(followed_by) || !self.context_holds(ph, cx, s) {
             return false;
         }
         if ph.subject == SubjectSpec::Any {
             return true;
         }
-        let who = match ph.elems.first() {
+        if ph.subject == SubjectSpec::Doer {
+            return cx.doer(s);
+        }
+        let lead = match ph.elems.as_slice() {
+            [Elem::Start, second, ..] => Some(second),
+            elems => elems.first(),
+        };
+        let who = match lead {
             Some(Elem::Possessive) if cx.possessor_is_person(s) => Who::Person,
             Some(Elem::Possessive) => Who::Thing,
             _ => cx.subject(s, e),
         };
         who == Who::Person || (ph.subject == SubjectSpec::Actor && who == Who::Theirs)
+    }
+
+    /// Whether the sentence holding token `s` has one of the phrase's `only_with` phrases
+    /// (when it has any) and none of its `not_with`.
+    fn context_holds(&self, ph: &Phrase, cx: &Context, s: usize) -> bool {
+        let needs = &ph.needs;
+        if needs.is_empty() {
+            return true;
+        }
+        let toks = cx.toks;
+        let from = (0..=s).rev().find(|&k| toks[k].first).unwrap_or(0);
+        let to = (s + 1..toks.len())
+            .find(|&k| toks[k].first)
+            .unwrap_or(toks.len());
+        let has = |list: &[Vec<Elem>], at: &dyn Fn(usize) -> bool| {
+            list.iter().any(|elems| {
+                (from..to).any(|k| at(k) && !self.match_elems(elems, cx, k, true, true).is_empty())
+            })
+        };
+        // What goes wrong counts where it is said of the act, not inside the reason given for
+        // it ("disabled the alert because it had paged 40 times without a real problem"), but
+        // again after "so" or "which" ("…because it was noisy, so nobody was paged").
+        let of_the_act = |k: usize| {
+            let mut reason = false;
+            for t in &toks[s.min(k)..=k] {
+                match t.lower.as_str() {
+                    "because" | "since" => reason = true,
+                    "so" | "which" => reason = false,
+                    _ => {}
+                }
+            }
+            !reason
+        };
+        (needs.only_with.is_empty() || has(&needs.only_with, &of_the_act))
+            && !has(&needs.not_with, &|_| true)
     }
 
     /// The possible ends (exclusive token index) of matches of `elems` starting at token `i`.

@@ -24,6 +24,9 @@
 //!       - should have
 //!       - { phrase: "fail to", suggestion: "A phrase-specific suggestion." }
 //!     extra_phrases: [ought to have]   # appended to the phrases
+//!     subject: any                # or person, actor, doer: whom a phrase must be said of
+//!     only_with: [without]        # the sentence must also hold one of these…
+//!     not_with: [restored]        # …and none of these
 //!     points_at_person: false     # true: findings are rewritten or dismissed by the reviewer
 //!     disabled: false             # true switches a built-in rule off
 //! ```

@@ -63,6 +63,12 @@ pub(super) struct RuleSpec {
     /// `person`: a phrase counts only when said of a person (see the file's header).
     #[serde(default)]
     subject: Option<SubjectSpec>,
+    /// Phrases of which the sentence must hold one for the rule's phrases to count.
+    #[serde(default)]
+    only_with: Option<Vec<String>>,
+    /// Phrases of which the sentence must hold none for the rule's phrases to count.
+    #[serde(default)]
+    not_with: Option<Vec<String>>,
 }
 
 /// Whom a phrase must be said of to count.
@@ -75,6 +81,9 @@ pub(super) enum SubjectSpec {
     Person,
     /// A person or something named as a person's ("Mei's PR introduced the leak").
     Actor,
+    /// A person doing it: the phrase is the verb of its clause and the subject a person
+    /// ("Mateo ran…", not "froze deploys").
+    Doer,
 }
 
 #[derive(Deserialize, Clone, Copy, PartialEq, Eq)]
@@ -94,6 +103,22 @@ pub(super) struct PhraseSpec {
     /// Words (with their inflections) that, right after the phrase, mean it is something
     /// else ("lazy loading").
     pub(super) unless_next: Vec<String>,
+    /// Override the rule's `only_with` / `not_with` for this phrase.
+    pub(super) only_with: Option<Vec<String>>,
+    pub(super) not_with: Option<Vec<String>>,
+}
+
+impl PhraseSpec {
+    fn plain(phrase: String) -> PhraseSpec {
+        PhraseSpec {
+            phrase,
+            suggestion: None,
+            subject: None,
+            unless_next: Vec::new(),
+            only_with: None,
+            not_with: None,
+        }
+    }
 }
 
 impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
@@ -102,20 +127,14 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
     fn try_from(v: serde_yaml_ng::Value) -> Result<Self, String> {
         use serde_yaml_ng::Value;
         const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
-             (keys: phrase, suggestion, subject, unless_next)";
+             (keys: phrase, suggestion, subject, unless_next, only_with, not_with)";
         match v {
-            Value::String(phrase) => Ok(PhraseSpec {
-                phrase,
-                suggestion: None,
-                subject: None,
-                unless_next: Vec::new(),
-            }),
+            Value::String(phrase) => Ok(PhraseSpec::plain(phrase)),
             Value::Mapping(m) => {
-                let mut spec = PhraseSpec {
-                    phrase: String::new(),
-                    suggestion: None,
-                    subject: None,
-                    unless_next: Vec::new(),
+                let mut spec = PhraseSpec::plain(String::new());
+                let words = |v: Value, key: &str| {
+                    serde_yaml_ng::from_value::<Vec<String>>(v)
+                        .map_err(|_| format!("`{key}` must be a list of phrases"))
                 };
                 let mut phrase = None;
                 for (k, v) in m {
@@ -125,7 +144,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                         ("suggestion", Value::String(s)) => spec.suggestion = Some(s),
                         ("subject", v) => {
                             spec.subject = Some(serde_yaml_ng::from_value(v).map_err(|_| {
-                                "the `subject` of a phrase must be `person`, `actor` or `any`"
+                                "the `subject` of a phrase must be `person`, `actor`, `doer` or `any`"
                                     .to_string()
                             })?)
                         }
@@ -133,6 +152,8 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                             spec.unless_next = serde_yaml_ng::from_value(v)
                                 .map_err(|_| "`unless_next` must be a list of words".to_string())?
                         }
+                        ("only_with", v) => spec.only_with = Some(words(v, "only_with")?),
+                        ("not_with", v) => spec.not_with = Some(words(v, "not_with")?),
                         ("phrase" | "suggestion", _) => {
                             return Err(format!("the `{key}` of a phrase must be text"));
                         }
@@ -197,6 +218,8 @@ pub(super) struct Resolved {
     pub(super) phrases: Vec<PhraseSpec>,
     pub(super) points_at_person: bool,
     pub(super) subject: SubjectSpec,
+    pub(super) only_with: Vec<String>,
+    pub(super) not_with: Vec<String>,
 }
 
 /// Applies `over` to `base`: same id replaces the given fields, `disabled` removes, new ids
@@ -226,6 +249,8 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     phrases,
                     points_at_person: spec.points_at_person.unwrap_or(old.points_at_person),
                     subject: spec.subject.unwrap_or(old.subject),
+                    only_with: spec.only_with.unwrap_or(old.only_with),
+                    not_with: spec.not_with.unwrap_or(old.not_with),
                 }
             }
             None => {
@@ -246,6 +271,8 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     phrases,
                     points_at_person: spec.points_at_person.unwrap_or(false),
                     subject: spec.subject.unwrap_or(SubjectSpec::Any),
+                    only_with: spec.only_with.unwrap_or_default(),
+                    not_with: spec.not_with.unwrap_or_default(),
                     id,
                 }
             }

@@ -108,6 +108,33 @@ impl Context<'_> {
             && !self.lex.knows(base)
             && classes(base) == 0
             && !(t.first && COMMON_ENDINGS.iter().any(|e| base.ends_with(e)))
+            && !self.modifies_noun(i)
+            && !self.plural_subject(i)
+    }
+
+    /// Whether the Capitalised word `i`, or it and the word after it, is the subject of
+    /// "are"/"were" ("Statements were published…", "Raw deliveries are archived"): a name is
+    /// one person, so this is a plural noun.
+    fn plural_subject(&self, i: usize) -> bool {
+        let plural_verb = |k: usize| {
+            self.toks
+                .get(k)
+                .is_some_and(|t| t.joined && among(&["are", "were", "aren't", "weren't"], &t.lower))
+        };
+        plural_verb(i + 1) || (self.toks.get(i + 1).is_some_and(|t| t.joined) && plural_verb(i + 2))
+    }
+
+    /// Whether the Capitalised word `i` names the kind of a system noun right after it
+    /// ("Load balancer", "Cleanup script", "Admin UI"): a singular noun, since a name is
+    /// followed by a verb and "Kenji deploys…" has the verb's -s.
+    fn modifies_noun(&self, i: usize) -> bool {
+        let toks = self.toks;
+        !is_possessive(&toks[i].lower)
+            && toks.get(i + 1).is_some_and(|n| {
+                n.joined
+                    && !n.lower.ends_with('s')
+                    && matches!(self.lex.noun_at(toks, i + 1, i), Some((Who::Thing, _)))
+            })
     }
 
     fn acronym(&self, i: usize) -> bool {
@@ -322,6 +349,50 @@ impl Context<'_> {
         }
     }
 
+    /// Whether the phrase at token `s` is what a person did: the verb of its clause (only
+    /// adverbs and auxiliaries stand between it and the subject) with a person as the
+    /// subject ("Mateo ran…", "The DBA then ran…", "…who ran…", "he deleted it and then ran…"),
+    /// not a noun ("froze deploys") or a verb further into the clause ("Chen asked whether
+    /// the zone had changed").
+    pub(super) fn doer(&self, s: usize) -> bool {
+        let toks = self.toks;
+        let (c, opener) = self.clause_start(s);
+        let mut i = c;
+        while i < s && self.leads(i) {
+            i += 1;
+        }
+        let mut v = s;
+        while v > i && (adverb(&toks[v - 1].lower) || class(AUX, &toks[v - 1].lower)) {
+            v -= 1;
+        }
+        // "Force-pushes": a word joined by a hyphen is part of a compound, not a verb; and
+        // what someone could not or did not do is no act.
+        let negated = (v..s).any(|k| {
+            let l = toks[k].lower.as_str();
+            among(&["not", "never", "cannot"], l) || l.ends_with("n't")
+        });
+        if toks[s].after_hyphen || negated {
+            return false;
+        }
+        if v > i {
+            // The subject is all that stands before the verb, or a person right before it
+            // after a thing ("the change Ravi pushed").
+            let names =
+                |k: usize| self.someone(k).contains(&v) && !is_possessive(&toks[v - 1].lower);
+            return names(i)
+                || (i + 1..v).any(|k| {
+                    matches!(self.lex.noun_at(toks, k - 1, i), Some((Who::Thing, _))) && names(k)
+                });
+        }
+        match opener.map(|o| toks[o].lower.as_str()) {
+            Some("who") => true,
+            Some("which" | "that") if c >= 2 && toks[c - 1].joined => {
+                self.antecedent(c - 2) == Who::Person
+            }
+            _ => self.shares_subject(c, opener) && self.before_clause(c, opener, 2) == Who::Person,
+        }
+    }
+
     /// Whether the clause starting at token `c` (opened by `opener`) goes on with the
     /// subject of the clause before it: after "and", "but", "or", "then", or a comma ("He
     /// deleted the volume and then tried to cover it up"; "Carlos did, without even opening
@@ -390,7 +461,10 @@ impl Context<'_> {
                     ],
                     &toks[j].lower,
                 );
-            if class(CLAUSE, &toks[j - 1].lower) && !time {
+            // "approved that PR": "that" before a system noun is a determiner.
+            let determiner = toks[j - 1].lower == "that"
+                && matches!(self.lex.noun_at(toks, j, j), Some((Who::Thing, _)));
+            if class(CLAUSE, &toks[j - 1].lower) && !time && !determiner {
                 return (j, Some(j - 1));
             }
             j -= 1;

@@ -2,6 +2,7 @@
 //! to inflected forms, and indexed by what their first element can match.
 
 use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
 
 use super::Rules;
 use super::rule_file::{Nouns, PhraseSpec, PlaceSpec, Resolved, SubjectSpec};
@@ -19,6 +20,20 @@ pub(super) struct Rule {
     pub(super) points_at_person: bool,
 }
 
+/// What the sentence around a match must hold for it to count: one of `only_with` (when
+/// there are any) and none of `not_with`.
+#[derive(Debug, Default)]
+pub(super) struct Needs {
+    pub(super) only_with: Vec<Vec<Elem>>,
+    pub(super) not_with: Vec<Vec<Elem>>,
+}
+
+impl Needs {
+    pub(super) fn is_empty(&self) -> bool {
+        self.only_with.is_empty() && self.not_with.is_empty()
+    }
+}
+
 #[derive(Debug, Clone)]
 pub(super) struct Phrase {
     pub(super) rule: usize,
@@ -33,6 +48,8 @@ pub(super) struct Phrase {
     /// Words that, right after the phrase, mean something else: each a sequence of word
     /// forms ("is not").
     pub(super) unless_next: Vec<Vec<HashSet<String>>>,
+    /// The rule's or the phrase's own `only_with` / `not_with`.
+    pub(super) needs: Arc<Needs>,
 }
 
 #[derive(Debug, Clone)]
@@ -77,9 +94,11 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             return Err(format!("rule `{id}` has no phrases"));
         }
         let ri = rules.rules.len();
+        let needs =
+            Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
         for spec in &r.phrases {
             let p = rules.phrases.len();
-            let phrase = compile_phrase(spec, r.subject, ri)
+            let phrase = compile_phrase(spec, r.subject, ri, &needs)
                 .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
             let lead = match &phrase.elems[0] {
                 Elem::Start => &phrase.elems[1],
@@ -113,7 +132,25 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
     Ok(rules)
 }
 
-fn compile_phrase(spec: &PhraseSpec, subject: SubjectSpec, rule: usize) -> Result<Phrase, String> {
+/// The compiled `only_with` and `not_with` phrases.
+fn needs_of(only_with: &[String], not_with: &[String]) -> Result<Needs, String> {
+    let compile = |list: &[String], field: &str| {
+        list.iter()
+            .map(|t| parse_phrase(t).map_err(|e| format!("{field} \"{t}\": {e}")))
+            .collect::<Result<Vec<_>, _>>()
+    };
+    Ok(Needs {
+        only_with: compile(only_with, "only_with")?,
+        not_with: compile(not_with, "not_with")?,
+    })
+}
+
+fn compile_phrase(
+    spec: &PhraseSpec,
+    subject: SubjectSpec,
+    rule: usize,
+    rule_needs: &Arc<Needs>,
+) -> Result<Phrase, String> {
     let elems = parse_phrase(&spec.phrase)?;
     if matches!(
         elems.as_slice(),
@@ -143,7 +180,27 @@ fn compile_phrase(spec: &PhraseSpec, subject: SubjectSpec, rule: usize) -> Resul
         .clone()
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.trim().to_string());
+    let needs = if spec.only_with.is_none() && spec.not_with.is_none() {
+        Arc::clone(rule_needs)
+    } else {
+        let own = |mine: &Option<Vec<String>>, theirs: &[Vec<Elem>]| match mine {
+            Some(_) => None,
+            None => Some(theirs.to_vec()),
+        };
+        let mut needs = needs_of(
+            spec.only_with.as_deref().unwrap_or_default(),
+            spec.not_with.as_deref().unwrap_or_default(),
+        )?;
+        if let Some(kept) = own(&spec.only_with, &rule_needs.only_with) {
+            needs.only_with = kept;
+        }
+        if let Some(kept) = own(&spec.not_with, &rule_needs.not_with) {
+            needs.not_with = kept;
+        }
+        Arc::new(needs)
+    };
     Ok(Phrase {
+        needs,
         rule,
         pronouns: elems.len() > 1,
         subject: if names_someone {

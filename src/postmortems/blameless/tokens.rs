@@ -31,6 +31,8 @@ pub(super) struct Tok {
     pub(super) upper_letters: usize,
     /// Whether a comma (and spaces) separates it from the previous token in its sentence.
     pub(super) after_comma: bool,
+    /// Whether a hyphen joins it to the previous token ("force-pushes", "on-call").
+    pub(super) after_hyphen: bool,
     /// Whether only zero-width characters separate it from the previous token: the two may
     /// be one word ("ig\u{200B}nored") or two ("fail\u{200B}to").
     pub(super) zero_width: bool,
@@ -91,12 +93,15 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
             start: chars,
             end: end_c,
             lower: word.to_lowercase(),
-            joined: !first && !toks.is_empty() && soft_gap(gap.chars()),
+            joined: !first
+                && !toks.is_empty()
+                && (soft_gap(gap.chars()) || clock_time(toks.last(), gap, word)),
             cap: word.chars().next().is_some_and(char::is_uppercase),
             first: first || toks.is_empty(),
             upper_letters: word.chars().filter(|c| c.is_uppercase()).count(),
             zero_width: !gap.is_empty() && gap.chars().all(|c| c == ZERO_WIDTH),
             after_comma: !first && gap.trim() == ",",
+            after_hyphen: !first && gap.contains(['-', '\u{2010}']),
         });
         gap_from = end_b;
         // The trailing underscores are part of the next gap, counted with the piece.
@@ -104,6 +109,12 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         prev_wordy = true;
     }
     toks
+}
+
+/// Whether `gap` splits a time of day ("09:15"): the colon is no clause break there.
+fn clock_time(before: Option<&Tok>, gap: &str, word: &str) -> bool {
+    let digits = |w: &str| !w.is_empty() && w.chars().all(|c| c.is_ascii_digit());
+    gap == ":" && before.is_some_and(|t| digits(&t.lower)) && digits(word)
 }
 
 fn next_is_word(text: &str, b: usize) -> bool {

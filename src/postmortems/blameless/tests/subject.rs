@@ -206,10 +206,12 @@ fn the_labelled_sets_keep_their_floors() {
     let known = People::new(&people);
     for (file, precision, recall) in [
         ("labelled.jsonl", 0.9, 0.9),
-        ("dev.jsonl", 0.95, 0.92),
-        ("dev2.jsonl", 0.95, 0.95),
-        ("dev3.jsonl", 0.93, 0.83),
-        ("dev4.jsonl", 0.95, 0.78),
+        ("dev.jsonl", 0.97, 0.93),
+        ("dev2.jsonl", 0.97, 0.97),
+        ("dev3.jsonl", 0.95, 0.91),
+        ("dev4.jsonl", 0.97, 0.95),
+        ("dev5.jsonl", 0.97, 0.91),
+        ("dev6.jsonl", 0.97, 0.94),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -269,4 +271,56 @@ fn a_clause_that_ends_in_a_promise_not_kept_is_heard() {
         rules_of("The SRE who was on call that night made it worse."),
         ["person-as-cause"]
     );
+}
+
+#[test]
+fn a_person_named_as_the_doer_of_the_harm_is_heard() {
+    for text in [
+        "Mateo ran the migration before the backup finished.",
+        "Yasmin set the TTL to 86400 instead of 60.",
+        "Our DBA ran DELETE without a WHERE clause.",
+        "Keanu kicked off a full reindex at noon, which saturated the cluster.",
+        "Igor disabled the alert because it was noisy, so nobody was paged.",
+        "The faulty migration was written and shipped by Mateo.",
+    ] {
+        assert_eq!(rules_of(text), ["harmful-act"], "{text}");
+    }
+    // A time of day does not cut the clause: the deploy is still Lars's.
+    assert_eq!(
+        rules_of("Lars's deploy at 09:15 is what broke the login flow."),
+        ["person-as-cause"]
+    );
+    // The same acts, said of the response, of a noun, or with the reason they were sound.
+    none("Mateo ran the rollback script on production, which restored writes.");
+    none("The IC, Kofi, froze deploys until the root cause was understood.");
+    none("Force-pushes to release branches are not blocked, so two commits were lost.");
+    none("Priya disabled the alert because it had paged 40 times without a real problem.");
+    none("Kenji merged on a red build, which was the team's normal practice at the time.");
+    none("The cleanup job deleted the snapshots without a dry run.");
+    none("Chen asked whether the DNS zone had changed, and the answer led to the cause.");
+    // Saying no one is at fault is what a blameless review says.
+    none("No one is at fault here; the runbook was simply out of date.");
+}
+
+#[test]
+fn system_kinds_and_compounds_are_no_names() {
+    // A capitalised word before a system noun names its kind, not a person.
+    none("Load balancer failed to drain connections.");
+    none("Cleanup script supposed to skip active tables, but did not.");
+    // A timeline's present tense is still someone doing it; a compound is not.
+    assert_eq!(
+        rules_of("15:30 Priya force-pushes over the release branch, losing two approved fixes."),
+        ["harmful-act"]
+    );
+    // "that" before a system noun is a determiner: the subject is "whoever".
+    assert_eq!(
+        rules_of("Whoever approved that PR obviously did not look at it."),
+        ["judgement", "omission"]
+    );
+    // "Root cause:" makes a person's change the cause.
+    assert_eq!(
+        rules_of("Root cause: Li's config change to the rate limiter."),
+        ["person-as-cause"]
+    );
+    none("Li's config change was reviewed by two people.");
 }
