@@ -128,7 +128,7 @@ pub(super) const PREPOSITIONS: &[&str] = &[
 pub(super) const CLAUSE_WORDS: &[&str] = &[
     "and", "but", "or", "nor", "because", "since", "when", "whenever", "while", "so", "although",
     "though", "until", "unless", "if", "whereas", "which", "who", "whom", "that", "where", "then",
-    "yet", "once", "as", "why", "how", "what", "like",
+    "yet", "once", "as", "why", "how", "what", "like", "after", "before", "whether",
 ];
 /// Words that may open a clause before its subject.
 pub(super) const OPENERS: &[&str] = &[

@@ -39,6 +39,9 @@ impl Rules {
         let mut found: Vec<Match> = Vec::new();
         let mut joined_word = String::new();
         for i in 0..toks.len() {
+            if toks[i].quoted {
+                continue;
+            }
             let mut try_phrase = |p: usize| {
                 if !applies(p) {
                     return;

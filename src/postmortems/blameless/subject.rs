@@ -171,8 +171,8 @@ impl Context<'_> {
             return Who::Thing;
         }
         // A name is a noun phrase by itself: "Klaus approved the change" is about Klaus,
-        // whatever nouns follow.
-        if !det && self.name_like(i) {
+        // whatever nouns follow; but "Bheki's cron change" is about the change.
+        if !det && self.name_like(i) && !is_possessive(l) {
             return Who::Person;
         }
         let words = if det { i + 1 } else { i };
@@ -371,14 +371,29 @@ impl Context<'_> {
             let l = toks[k].lower.as_str();
             among(&["not", "never", "cannot"], l) || l.ends_with("n't")
         });
-        if toks[s].after_hyphen || negated {
+        // "was approved": the subject is what it was done to.
+        let passive = !toks[s].lower.ends_with("ing")
+            && (v..s).any(|k| among(&["was", "were", "is", "are", "been", "being", "be"], &toks[k].lower));
+        if toks[s].after_hyphen || negated || passive {
             return false;
         }
         if v > i {
             // The subject is all that stands before the verb, or a person right before it
             // after a thing ("the change Ravi pushed").
-            let names =
-                |k: usize| self.someone(k).contains(&v) && !is_possessive(&toks[v - 1].lower);
+            // A role may carry a short phrase after it: "the contractor from the agency",
+            // "someone in ops".
+            let names = |k: usize| {
+                !is_possessive(&toks[v - 1].lower)
+                    && self.someone(k).iter().any(|&e| {
+                        e == v
+                            || (e < v
+                                && v - e <= 4
+                                && class(PREP, &toks[e].lower)
+                                && !self.on_call(e)
+                                && matches!(self.lex.noun_at(toks, e - 1, k), Some((Who::Person, _)))
+                                && (e + 1..v).all(|x| toks[x].joined && !class(PREP, &toks[x].lower)))
+                    })
+            };
             return names(i)
                 || (i + 1..v).any(|k| {
                     matches!(self.lex.noun_at(toks, k - 1, i), Some((Who::Thing, _))) && names(k)

@@ -33,6 +33,9 @@ pub(super) struct Tok {
     pub(super) after_comma: bool,
     /// Whether a hyphen joins it to the previous token ("force-pushes", "on-call").
     pub(super) after_hyphen: bool,
+    /// Whether it stands inside quotation marks: words quoted are someone else's ("Someone
+    /// wrote 'Kofi broke it' in the channel").
+    pub(super) quoted: bool,
     /// Whether only zero-width characters separate it from the previous token: the two may
     /// be one word ("ig\u{200B}nored") or two ("fail\u{200B}to").
     pub(super) zero_width: bool,
@@ -50,6 +53,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
     let mut chars_before = 0; // characters before the current piece
     let mut pieces = text.split_word_bound_indices().peekable();
     let mut prev_wordy = false;
+    let mut quoted = false;
     while let Some((b0, whole)) = pieces.next() {
         let n = whole.chars().count();
         // Markdown emphasis with underscores ("_careless_") is one UAX #29 word: the
@@ -89,6 +93,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         }
         let word = &text[b..end_b];
         let gap = &text[gap_from..b];
+        quoted = quote_state(quoted && !first, gap, toks.is_empty() || first);
         toks.push(Tok {
             start: chars,
             end: end_c,
@@ -102,13 +107,59 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
             zero_width: !gap.is_empty() && gap.chars().all(|c| c == ZERO_WIDTH),
             after_comma: !first && gap.trim() == ",",
             after_hyphen: !first && gap.contains(['-', '\u{2010}']),
+            quoted,
         });
         gap_from = end_b;
         // The trailing underscores are part of the next gap, counted with the piece.
         chars_before = end_c + (whole.len() - piece.len() - lead);
         prev_wordy = true;
     }
+    unquote_short(&mut toks);
     toks
+}
+
+/// One or two words in quotes are scare quotes ('Diego "forgot" to…'), the writer's own
+/// words: only a longer quotation is someone else's.
+fn unquote_short(toks: &mut [Tok]) {
+    let mut k = 0;
+    while k < toks.len() {
+        if !toks[k].quoted {
+            k += 1;
+            continue;
+        }
+        let run = (k..toks.len())
+            .take_while(|&j| toks[j].quoted && (j == k || !toks[j].first))
+            .count();
+        if run < 3 {
+            toks[k..k + run].iter_mut().for_each(|t| t.quoted = false);
+        }
+        k += run;
+    }
+}
+
+/// Whether the word after `gap` is inside quotation marks, given whether the word before it
+/// was: a quote mark right after a word closes a quotation, one right before a word (after a
+/// space, or at the start) opens one. `'` counts only there, so apostrophes in "don't" or
+/// "users' data" change nothing.
+fn quote_state(was: bool, gap: &str, at_start: bool) -> bool {
+    const QUOTES: &[char] = &['"', '\'', '\u{201C}', '\u{201D}', '\u{201E}', '\u{AB}', '\u{BB}'];
+    let mut state = was;
+    let chars: Vec<char> = gap.chars().collect();
+    for (n, &c) in chars.iter().enumerate() {
+        if !QUOTES.contains(&c) {
+            continue;
+        }
+        let before_word = n + 1 == chars.len();
+        let after_space = n == 0 && at_start || n > 0 && (chars[n - 1].is_whitespace() || "(:[".contains(chars[n - 1]));
+        if n == 0 && !at_start && !before_word {
+            state = false; // right after a word: closes
+        } else if before_word && after_space {
+            state = true;
+        } else if n == 0 && !at_start {
+            state = false;
+        }
+    }
+    state
 }
 
 /// Whether `gap` splits a time of day ("09:15"): the colon is no clause break there.

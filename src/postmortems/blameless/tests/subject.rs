@@ -206,12 +206,16 @@ fn the_labelled_sets_keep_their_floors() {
     let known = People::new(&people);
     for (file, precision, recall) in [
         ("labelled.jsonl", 0.9, 0.9),
-        ("dev.jsonl", 0.97, 0.93),
+        ("dev.jsonl", 0.97, 0.95),
         ("dev2.jsonl", 0.97, 0.97),
-        ("dev3.jsonl", 0.95, 0.91),
+        ("dev3.jsonl", 0.95, 0.93),
         ("dev4.jsonl", 0.97, 0.95),
         ("dev5.jsonl", 0.97, 0.91),
-        ("dev6.jsonl", 0.97, 0.94),
+        ("dev6.jsonl", 0.97, 0.95),
+        ("dev7.jsonl", 0.97, 0.9),
+        ("dev8.jsonl", 0.97, 0.95),
+        ("dev9.jsonl", 0.97, 0.95),
+        ("dev10.jsonl", 0.97, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -323,4 +327,31 @@ fn system_kinds_and_compounds_are_no_names() {
         ["person-as-cause"]
     );
     none("Li's config change was reviewed by two people.");
+}
+
+#[test]
+fn quoted_words_are_someone_elses_but_scare_quotes_are_the_writers() {
+    none("Someone wrote \"Kofi broke it again\" in the channel; this review asks why the gate let it through.");
+    none("Please don't write 'Tomasz broke it' in the timeline.");
+    assert_eq!(rules_of("As usual, Diego \"forgot\" to update the status page."), ["omission"]);
+    // An apostrophe is no quotation mark.
+    assert_eq!(rules_of("It's the users' data, and Kofi broke it."), ["person-as-cause"]);
+}
+
+#[test]
+fn what_a_person_did_is_told_apart_from_what_was_done_to_them() {
+    // Passive: the subject is what it was done to.
+    none("Bheki's cron change was reviewed and approved, and the scheduler accepted it.");
+    // A role may carry a phrase after it.
+    assert_eq!(
+        rules_of("The contractor from the agency configured the Wi-Fi with WEP, which is how the laptop was compromised."),
+        ["harmful-act"]
+    );
+    // "after" opens a clause with its own subject.
+    assert_eq!(
+        rules_of("The refunds were double-posted after Aisha reran the settlement job without checking."),
+        ["harmful-act", "omission"]
+    );
+    none("Whether on-call engineers need write access to production is a policy question.");
+    none("Statements were published 27 hours late; no rights holder saw a wrong number.");
 }
