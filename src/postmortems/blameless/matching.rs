@@ -2,10 +2,11 @@
 //! looking each token up in the rule table and comparing the phrase's elements from there;
 //! then the phrase's conditions (the word after it, whom it is said of).
 
+use super::grammar::past_act;
 use super::people::People;
 use super::rule_file::SubjectSpec;
 use super::subject::{Context, Who};
-use super::table::{Elem, Phrase};
+use super::table::{Cues, Elem, Phrase};
 use super::tokens::{Tok, is_possessive};
 use super::{Place, Rules};
 
@@ -30,11 +31,7 @@ impl Rules {
     pub(super) fn matches(&self, toks: &[Tok], place: Place, people: &People) -> Vec<Match> {
         let in_factors = place == Place::ContributingFactors;
         let applies = |p: usize| !self.rules[self.phrases[p].rule].factors_only || in_factors;
-        let cx = Context {
-            toks,
-            people,
-            lex: &self.lexicon,
-        };
+        let cx = Context::new(toks, people, &self.lexicon);
 
         let mut found: Vec<Match> = Vec::new();
         let mut joined_word = String::new();
@@ -73,6 +70,9 @@ impl Rules {
             if !self.person_start.is_empty() && people.could_start(&toks[i]) {
                 self.person_start.iter().for_each(|&p| try_phrase(p));
             }
+            if !self.act_start.is_empty() && past_act(&toks[i].lower) {
+                self.act_start.iter().for_each(|&p| try_phrase(p));
+            }
             // One look at whether a person is named here, for all such phrases.
             if !self.someone_start.is_empty()
                 && cx.could_name_someone(i)
@@ -94,14 +94,18 @@ impl Rules {
                     .is_some_and(|t| t.joined && forms.contains(t.lower.as_str()))
             })
         };
-        if ph.unless_next.iter().any(followed_by) || !self.context_holds(ph, cx, s) {
-            return false;
-        }
-        if ph.subject == SubjectSpec::Any {
-            return true;
-        }
-        if ph.subject == SubjectSpec::Doer {
-            return cx.doer(s);
+        // The sentence is searched last: it costs the most.
+        !ph.unless_next.iter().any(followed_by)
+            && self.said_of_whom_it_needs(ph, cx, s, e)
+            && self.context_holds(ph, cx, s)
+    }
+
+    /// Whether the match `[s, e)` of `ph` is said of whom the phrase needs.
+    fn said_of_whom_it_needs(&self, ph: &Phrase, cx: &Context, s: usize, e: usize) -> bool {
+        match ph.subject {
+            SubjectSpec::Any => return true,
+            SubjectSpec::Doer => return cx.doer(s),
+            SubjectSpec::Person | SubjectSpec::Actor => {}
         }
         let lead = match ph.elems.as_slice() {
             [Elem::Start, second, ..] => Some(second),
@@ -127,9 +131,12 @@ impl Rules {
         let to = (s + 1..toks.len())
             .find(|&k| toks[k].first)
             .unwrap_or(toks.len());
-        let has = |list: &[Vec<Elem>], at: &dyn Fn(usize) -> bool| {
-            list.iter().any(|elems| {
-                (from..to).any(|k| at(k) && !self.match_elems(elems, cx, k, true, true).is_empty())
+        let has = |cues: &Cues, at: &dyn Fn(usize) -> bool| {
+            (from..to).any(|k| {
+                at(k)
+                    && cues
+                        .at(&toks[k].lower)
+                        .any(|elems| !self.match_elems(elems, cx, k, true, true).is_empty())
             })
         };
         // What goes wrong counts where it is said of the act, not inside the reason given for
@@ -146,7 +153,7 @@ impl Rules {
             }
             !reason
         };
-        (needs.only_with.is_empty() || has(&needs.only_with, &of_the_act))
+        (needs.only_with.phrases.is_empty() || has(&needs.only_with, &of_the_act))
             && !has(&needs.not_with, &|_| true)
     }
 
@@ -215,6 +222,8 @@ impl Rules {
                 .collect(),
             Elem::Someone => cx.someone(i).into_iter().flat_map(next).collect(),
             Elem::Name => cx.name(i).into_iter().flat_map(next).collect(),
+            Elem::Act if past_act(&tok.lower) => next(i + 1),
+            Elem::Act => Vec::new(),
             Elem::Start | Elem::End => Vec::new(),
         };
         // An adverb between two words of a phrase ("could simply have").

@@ -108,6 +108,8 @@ pub struct Rules {
     possessive_start: Vec<usize>,
     /// Phrases starting with `{someone}`.
     someone_start: Vec<usize>,
+    /// Phrases starting with `{act}`.
+    act_start: Vec<usize>,
     /// Role and system nouns, to tell whom a phrase is said of.
     lexicon: Lexicon,
     /// Tells one set of rules from another (see [`Rules::fingerprint`]).

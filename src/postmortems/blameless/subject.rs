@@ -6,6 +6,7 @@
 //! "and", "which"), and a noun phrase is an optional determiner, some words, and a head noun;
 //! role and system nouns come from the rule files (`person_nouns`, `system_nouns`).
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grammar::{
@@ -91,6 +92,22 @@ pub(super) struct Context<'a> {
     pub(super) toks: &'a [Tok],
     pub(super) people: &'a People,
     pub(super) lex: &'a Lexicon,
+    /// What `someone` and `doer` found at each token: many phrases ask about the same
+    /// tokens, and the answers do not change within one text.
+    someone_at: RefCell<Vec<Option<Vec<usize>>>>,
+    doer_at: RefCell<Vec<Option<bool>>>,
+}
+
+impl<'a> Context<'a> {
+    pub(super) fn new(toks: &'a [Tok], people: &'a People, lex: &'a Lexicon) -> Context<'a> {
+        Context {
+            toks,
+            people,
+            lex,
+            someone_at: RefCell::new(vec![None; toks.len()]),
+            doer_at: RefCell::new(vec![None; toks.len()]),
+        }
+    }
 }
 
 impl Context<'_> {
@@ -221,6 +238,17 @@ impl Context<'_> {
     /// first: a known person or a pronoun, a name-like word (and a second one, a family
     /// name), or a determiner and words up to a role noun.
     pub(super) fn someone(&self, i: usize) -> Vec<usize> {
+        if let Some(Some(known)) = self.someone_at.borrow().get(i) {
+            return known.clone();
+        }
+        let found = self.find_someone(i);
+        if let Some(slot) = self.someone_at.borrow_mut().get_mut(i) {
+            *slot = Some(found.clone());
+        }
+        found
+    }
+
+    fn find_someone(&self, i: usize) -> Vec<usize> {
         let toks = self.toks;
         let Some(t) = toks.get(i) else {
             return Vec::new();
@@ -240,7 +268,14 @@ impl Context<'_> {
         ends.extend(self.name(i));
         let words = if class(DET, l) { i + 1 } else { i };
         let mut j = words;
-        while j < toks.len() && (j == i || toks[j].joined) && j < i + 6 {
+        // A noun phrase ends where a quotation or another determiner starts ("A customer
+        // wrote 'your engineer…'").
+        while j < toks.len()
+            && (j == i || toks[j].joined)
+            && j < i + 6
+            && toks[j].quoted == t.quoted
+            && !(j > words && class(DET, &toks[j].lower))
+        {
             if let Some((Who::Person, _)) = self.lex.noun_at(toks, j, words) {
                 ends.push(j + 1);
             }
@@ -355,6 +390,17 @@ impl Context<'_> {
     /// not a noun ("froze deploys") or a verb further into the clause ("Chen asked whether
     /// the zone had changed").
     pub(super) fn doer(&self, s: usize) -> bool {
+        if let Some(Some(known)) = self.doer_at.borrow().get(s) {
+            return *known;
+        }
+        let found = self.find_doer(s);
+        if let Some(slot) = self.doer_at.borrow_mut().get_mut(s) {
+            *slot = Some(found);
+        }
+        found
+    }
+
+    fn find_doer(&self, s: usize) -> bool {
         let toks = self.toks;
         let (c, opener) = self.clause_start(s);
         let mut i = c;
@@ -373,8 +419,19 @@ impl Context<'_> {
         });
         // "was approved": the subject is what it was done to.
         let passive = !toks[s].lower.ends_with("ing")
-            && (v..s).any(|k| among(&["was", "were", "is", "are", "been", "being", "be"], &toks[k].lower));
+            && (v..s).any(|k| {
+                among(
+                    &["was", "were", "is", "are", "been", "being", "be"],
+                    &toks[k].lower,
+                )
+            });
         if toks[s].after_hyphen || negated || passive {
+            return false;
+        }
+        // "No one acted in bad faith" says no one is to blame.
+        if among(&["nobody", "noone", "none"], &toks[i].lower)
+            || (toks[i].lower == "no" && toks.get(i + 1).is_some_and(|t| t.lower == "one"))
+        {
             return false;
         }
         if v > i {
@@ -390,8 +447,13 @@ impl Context<'_> {
                                 && v - e <= 4
                                 && class(PREP, &toks[e].lower)
                                 && !self.on_call(e)
-                                && matches!(self.lex.noun_at(toks, e - 1, k), Some((Who::Person, _)))
-                                && (e + 1..v).all(|x| toks[x].joined && !class(PREP, &toks[x].lower)))
+                                && !class(DET, &toks[v - 1].lower)
+                                && matches!(
+                                    self.lex.noun_at(toks, e - 1, k),
+                                    Some((Who::Person, _))
+                                )
+                                && (e + 1..v)
+                                    .all(|x| toks[x].joined && !class(PREP, &toks[x].lower)))
                     })
             };
             return names(i)

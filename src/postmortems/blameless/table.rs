@@ -24,13 +24,56 @@ pub(super) struct Rule {
 /// there are any) and none of `not_with`.
 #[derive(Debug, Default)]
 pub(super) struct Needs {
-    pub(super) only_with: Vec<Vec<Elem>>,
-    pub(super) not_with: Vec<Vec<Elem>>,
+    pub(super) only_with: Cues,
+    pub(super) not_with: Cues,
 }
 
 impl Needs {
     pub(super) fn is_empty(&self) -> bool {
-        self.only_with.is_empty() && self.not_with.is_empty()
+        self.only_with.phrases.is_empty() && self.not_with.phrases.is_empty()
+    }
+}
+
+/// Phrases looked for around a match, indexed like the rule table: a sentence is searched
+/// one hash lookup per word, not once per phrase and word.
+#[derive(Debug, Default)]
+pub(super) struct Cues {
+    pub(super) phrases: Vec<Vec<Elem>>,
+    /// Word form → phrases whose first word (after `{start}`) takes that form.
+    by_word: HashMap<String, Vec<usize>>,
+    /// Phrases that start with a placeholder, tried at every word.
+    other: Vec<usize>,
+}
+
+impl Cues {
+    fn new(phrases: Vec<Vec<Elem>>) -> Cues {
+        let mut cues = Cues::default();
+        for (n, elems) in phrases.iter().enumerate() {
+            let lead = match elems.as_slice() {
+                [Elem::Start, second, ..] => second,
+                elems => &elems[0],
+            };
+            match lead {
+                Elem::Word(forms) => forms
+                    .iter()
+                    .for_each(|f| cues.by_word.entry(f.clone()).or_default().push(n)),
+                _ => cues.other.push(n),
+            }
+        }
+        cues.phrases = phrases;
+        cues
+    }
+
+    /// The phrases that may start at a word of this lower-cased form.
+    pub(super) fn at<'a>(&'a self, lower: &str) -> impl Iterator<Item = &'a [Elem]> + 'a {
+        let hits = self
+            .by_word
+            .get(lower)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
+        hits.iter()
+            .chain(&self.other)
+            .map(|&n| self.phrases[n].as_slice())
     }
 }
 
@@ -62,6 +105,9 @@ pub(super) enum Elem {
     Someone,
     /// A person by name: a known person, an `@mention`, a name-like word.
     Name,
+    /// Any past-tense verb but the response's ("noticed", "paged", "rolled"…): what
+    /// someone did ("attached", "sent").
+    Act,
     /// Matches no word: the start of a sentence or clause.
     Start,
     /// Matches no word: the end of a sentence or clause.
@@ -76,6 +122,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         person_start: Vec::new(),
         possessive_start: Vec::new(),
         someone_start: Vec::new(),
+        act_start: Vec::new(),
         fingerprint: String::new(),
         lexicon: Lexicon::new(nouns),
     };
@@ -98,7 +145,17 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
         for spec in &r.phrases {
             let p = rules.phrases.len();
-            let phrase = compile_phrase(spec, r.subject, ri, &needs)
+            let phrase_needs = if spec.only_with.is_none() && spec.not_with.is_none() {
+                Ok(Arc::clone(&needs))
+            } else {
+                needs_of(
+                    spec.only_with.as_ref().unwrap_or(&r.only_with),
+                    spec.not_with.as_ref().unwrap_or(&r.not_with),
+                )
+                .map(Arc::new)
+            };
+            let phrase = phrase_needs
+                .and_then(|needs| compile_phrase(spec, r.subject, ri, needs))
                 .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
             let lead = match &phrase.elems[0] {
                 Elem::Start => &phrase.elems[1],
@@ -111,6 +168,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
                 Elem::Person => rules.person_start.push(p),
                 Elem::Possessive => rules.possessive_start.push(p),
                 Elem::Someone | Elem::Name => rules.someone_start.push(p),
+                Elem::Act => rules.act_start.push(p),
                 Elem::Start | Elem::End => {
                     return Err(format!(
                         "rule `{id}`, phrase \"{}\": {{start}} is followed by a word",
@@ -140,8 +198,8 @@ fn needs_of(only_with: &[String], not_with: &[String]) -> Result<Needs, String> 
             .collect::<Result<Vec<_>, _>>()
     };
     Ok(Needs {
-        only_with: compile(only_with, "only_with")?,
-        not_with: compile(not_with, "not_with")?,
+        only_with: Cues::new(compile(only_with, "only_with")?),
+        not_with: Cues::new(compile(not_with, "not_with")?),
     })
 }
 
@@ -149,7 +207,7 @@ fn compile_phrase(
     spec: &PhraseSpec,
     subject: SubjectSpec,
     rule: usize,
-    rule_needs: &Arc<Needs>,
+    needs: Arc<Needs>,
 ) -> Result<Phrase, String> {
     let elems = parse_phrase(&spec.phrase)?;
     if matches!(
@@ -180,25 +238,6 @@ fn compile_phrase(
         .clone()
         .filter(|s| !s.trim().is_empty())
         .map(|s| s.trim().to_string());
-    let needs = if spec.only_with.is_none() && spec.not_with.is_none() {
-        Arc::clone(rule_needs)
-    } else {
-        let own = |mine: &Option<Vec<String>>, theirs: &[Vec<Elem>]| match mine {
-            Some(_) => None,
-            None => Some(theirs.to_vec()),
-        };
-        let mut needs = needs_of(
-            spec.only_with.as_deref().unwrap_or_default(),
-            spec.not_with.as_deref().unwrap_or_default(),
-        )?;
-        if let Some(kept) = own(&spec.only_with, &rule_needs.only_with) {
-            needs.only_with = kept;
-        }
-        if let Some(kept) = own(&spec.not_with, &rule_needs.not_with) {
-            needs.not_with = kept;
-        }
-        Arc::new(needs)
-    };
     Ok(Phrase {
         needs,
         rule,
@@ -222,6 +261,7 @@ fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
                 "{person}" => Elem::Person,
                 "{someone}" => Elem::Someone,
                 "{name}" => Elem::Name,
+                "{act}" => Elem::Act,
                 "{possessive}" => Elem::Possessive,
                 "{start}" if elems.is_empty() => Elem::Start,
                 "{end}" => Elem::End,

@@ -142,7 +142,9 @@ fn unquote_short(toks: &mut [Tok]) {
 /// space, or at the start) opens one. `'` counts only there, so apostrophes in "don't" or
 /// "users' data" change nothing.
 fn quote_state(was: bool, gap: &str, at_start: bool) -> bool {
-    const QUOTES: &[char] = &['"', '\'', '\u{201C}', '\u{201D}', '\u{201E}', '\u{AB}', '\u{BB}'];
+    const QUOTES: &[char] = &[
+        '"', '\'', '\u{201C}', '\u{201D}', '\u{201E}', '\u{AB}', '\u{BB}',
+    ];
     let mut state = was;
     let chars: Vec<char> = gap.chars().collect();
     for (n, &c) in chars.iter().enumerate() {
@@ -150,7 +152,8 @@ fn quote_state(was: bool, gap: &str, at_start: bool) -> bool {
             continue;
         }
         let before_word = n + 1 == chars.len();
-        let after_space = n == 0 && at_start || n > 0 && (chars[n - 1].is_whitespace() || "(:[".contains(chars[n - 1]));
+        let after_space = n == 0 && at_start
+            || n > 0 && (chars[n - 1].is_whitespace() || "(:[".contains(chars[n - 1]));
         if n == 0 && !at_start && !before_word {
             state = false; // right after a word: closes
         } else if before_word && after_space {

@@ -196,7 +196,7 @@ fn inflection_rules() {
 #[test]
 fn a_rule_can_need_words_in_its_sentence() {
     let r = Rules::extended(
-        "rules:\n  - id: rushed\n    reason: Rushing hides the pressure.\n    suggestion: Name the pressure.\n    subject: doer\n    only_with: [deadline, before the|a launch]\n    not_with: [as planned]\n    phrases: [hurried]\n",
+        "rules:\n  - id: rushed\n    reason: Rushing hides the pressure.\n    suggestion: Name the pressure.\n    subject: doer\n    only_with: [deadline, before the|a launch]\n    not_with: [as planned]\n    phrases: [speedran]\n",
     )
     .unwrap();
     let rushed = |text: &str| {
@@ -206,27 +206,27 @@ fn a_rule_can_need_words_in_its_sentence() {
             .count()
     };
     assert_eq!(
-        rushed("Alice hurried the schema change before the launch."),
+        rushed("Alice speedran the schema change before the launch."),
         1
     );
-    assert_eq!(rushed("Alice hurried the change to meet the deadline."), 1);
-    assert_eq!(rushed("Alice hurried the change."), 0);
+    assert_eq!(rushed("Alice speedran the change to meet the deadline."), 1);
+    assert_eq!(rushed("Alice speedran the change."), 0);
     assert_eq!(
-        rushed("Alice hurried the change before launch as planned."),
+        rushed("Alice speedran the change before launch as planned."),
         0
     );
     assert_eq!(
-        rushed("The pipeline hurried the change before the launch."),
+        rushed("The pipeline speedran the change before the launch."),
         0
     );
     // Overriding keeps them unless given.
     let r2 = Rules::extended(&format!(
         "{}\n  - id: rushed\n    only_with: [friday]\n",
-        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    subject: doer\n    only_with: [deadline]\n    phrases: [hurried]"
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    subject: doer\n    only_with: [deadline]\n    phrases: [speedran]"
     ));
     assert!(r2.is_err(), "the same id twice in one file is refused");
     let err = Rules::extended(
-        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    only_with: [\"{nobody}\"]\n    phrases: [hurried]\n",
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    only_with: [\"{nobody}\"]\n    phrases: [speedran]\n",
     )
     .unwrap_err();
     assert!(
@@ -238,7 +238,7 @@ fn a_rule_can_need_words_in_its_sentence() {
 #[test]
 fn a_phrase_can_have_its_own_sentence_needs() {
     let r = Rules::extended(
-        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    only_with: [deadline]\n    phrases:\n      - hurried\n      - { phrase: hand waved, only_with: [] }\n      - { phrase: skimped, not_with: [budget] }\n",
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    only_with: [deadline]\n    phrases:\n      - speedran\n      - { phrase: hand waved, only_with: [] }\n      - { phrase: skimp, not_with: [budget] }\n",
     )
     .unwrap();
     let found = |text: &str| -> Vec<String> {
@@ -248,20 +248,17 @@ fn a_phrase_can_have_its_own_sentence_needs() {
             .map(|h| h.1)
             .collect()
     };
-    assert_eq!(found("They hurried the change."), Vec::<String>::new());
+    assert_eq!(found("They speedran the change."), Vec::<String>::new());
     assert_eq!(found("They hand waved on the change."), ["hand waved"]);
     // Its own not_with; the rule's only_with still holds.
+    assert_eq!(found("They skimp on tests for the deadline."), ["skimp"]);
+    assert_eq!(found("They skimp on tests."), Vec::<String>::new());
     assert_eq!(
-        found("They skimped on tests for the deadline."),
-        ["skimped"]
-    );
-    assert_eq!(found("They skimped on tests."), Vec::<String>::new());
-    assert_eq!(
-        found("They skimped on tests for the deadline and budget."),
+        found("They skimp on tests for the deadline and budget."),
         Vec::<String>::new()
     );
     let err = Rules::extended(
-        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases: [{ phrase: hurried, not_with: bad }]\n",
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases: [{ phrase: speedran, not_with: bad }]\n",
     )
     .unwrap_err();
     assert!(

@@ -216,6 +216,10 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev8.jsonl", 0.97, 0.95),
         ("dev9.jsonl", 0.97, 0.95),
         ("dev10.jsonl", 0.97, 0.95),
+        ("dev11.jsonl", 0.97, 0.89),
+        ("dev12.jsonl", 0.97, 0.95),
+        ("dev13.jsonl", 0.97, 0.95),
+        ("dev14.jsonl", 0.97, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -331,11 +335,19 @@ fn system_kinds_and_compounds_are_no_names() {
 
 #[test]
 fn quoted_words_are_someone_elses_but_scare_quotes_are_the_writers() {
-    none("Someone wrote \"Kofi broke it again\" in the channel; this review asks why the gate let it through.");
+    none(
+        "Someone wrote \"Kofi broke it again\" in the channel; this review asks why the gate let it through.",
+    );
     none("Please don't write 'Tomasz broke it' in the timeline.");
-    assert_eq!(rules_of("As usual, Diego \"forgot\" to update the status page."), ["omission"]);
+    assert_eq!(
+        rules_of("As usual, Diego \"forgot\" to update the status page."),
+        ["omission"]
+    );
     // An apostrophe is no quotation mark.
-    assert_eq!(rules_of("It's the users' data, and Kofi broke it."), ["person-as-cause"]);
+    assert_eq!(
+        rules_of("It's the users' data, and Kofi broke it."),
+        ["person-as-cause"]
+    );
 }
 
 #[test]
@@ -344,14 +356,39 @@ fn what_a_person_did_is_told_apart_from_what_was_done_to_them() {
     none("Bheki's cron change was reviewed and approved, and the scheduler accepted it.");
     // A role may carry a phrase after it.
     assert_eq!(
-        rules_of("The contractor from the agency configured the Wi-Fi with WEP, which is how the laptop was compromised."),
+        rules_of(
+            "The contractor from the agency configured the Wi-Fi with WEP, which is how the laptop was compromised."
+        ),
         ["harmful-act"]
     );
     // "after" opens a clause with its own subject.
     assert_eq!(
-        rules_of("The refunds were double-posted after Aisha reran the settlement job without checking."),
+        rules_of(
+            "The refunds were double-posted after Aisha reran the settlement job without checking."
+        ),
         ["harmful-act", "omission"]
     );
     none("Whether on-call engineers need write access to production is a policy question.");
     none("Statements were published 27 hours late; no rights holder saw a wrong number.");
+}
+
+#[test]
+fn any_act_told_with_what_went_wrong_is_heard() {
+    // {act}: a verb no list names, said of a person, with the harm in the sentence.
+    assert_eq!(
+        rules_of("Ngozi sent the test push notification to all users instead of the QA segment."),
+        ["harmful-act"]
+    );
+    assert_eq!(
+        rules_of("A support rep attached the customer's invoice to the wrong reply."),
+        ["harmful-act", "judgement"]
+    );
+    // Not a response ("noticed", "spent"), not without harm, not a subject that names no one.
+    none(
+        "Ngozi noticed the duplicate invoice and reported it, which stopped the refunds going out twice.",
+    );
+    none("Ngozi attached the invoice to the reply.");
+    none("The first responder spent 20 minutes checking whether the alert itself was wrong.");
+    none("No one acted in bad faith here; the export was a workaround.");
+    none("The release tooling let a build go to 100% of users without a staged rollout.");
 }
