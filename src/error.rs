@@ -21,6 +21,8 @@ pub enum AppError {
     Forbidden(String),
     #[error("sign-in required")]
     Unauthorized,
+    #[error("API token expired")]
+    TokenExpired,
     #[error("{0}")]
     Validation(String),
     #[error("{0}")]
@@ -115,6 +117,11 @@ impl AppError {
                 StatusCode::UNAUTHORIZED,
                 "Sign-in required",
                 "Please sign in to see this.".into(),
+            ),
+            AppError::TokenExpired => (
+                StatusCode::UNAUTHORIZED,
+                "Token expired",
+                "This API token has expired. Make a new one on your account page.".into(),
             ),
             AppError::Validation(m) => (
                 StatusCode::UNPROCESSABLE_ENTITY,

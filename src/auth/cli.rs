@@ -87,9 +87,15 @@ pub fn passwd(conn: &mut AnyConnection, username: &str) -> Result<(), String> {
 
 /// What `fika user token` should do.
 pub enum TokenAction<'a> {
-    Create { label: Option<&'a str> },
+    Create {
+        label: Option<&'a str>,
+        scope: Option<&'a str>,
+        days: Option<i64>,
+    },
     List,
-    Revoke { id: i64 },
+    Revoke {
+        id: i64,
+    },
 }
 
 pub fn token(conn: &mut AnyConnection, username: &str, action: TokenAction) -> Result<(), String> {
@@ -97,13 +103,29 @@ pub fn token(conn: &mut AnyConnection, username: &str, action: TokenAction) -> R
     let mut out = std::io::stdout().lock();
     let fail = |e: &dyn std::fmt::Display| e.to_string();
     match action {
-        TokenAction::Create { label } => {
+        TokenAction::Create { label, scope, days } => {
             let label = super::token::parse_label(label.unwrap_or("cli"))?;
-            let secret = repo::create_api_token(conn, person.id, &label).map_err(|e| fail(&e))?;
+            let scope = match scope {
+                Some(raw) => super::token::Scope::parse(raw)?,
+                None if person.is_admin => super::token::Scope::Admin,
+                None => super::token::Scope::Write,
+            };
+            let days =
+                super::token::parse_expiry_days(&days.map(|d| d.to_string()).unwrap_or_default())?;
+            let new = repo::NewToken {
+                name: &label,
+                scope,
+                days,
+            };
+            let secret = repo::create_api_token(conn, &person, new).map_err(|e| fail(&e))?;
+            let expiry = days.map_or("never expires".to_string(), |d| {
+                format!("expires in {d} days")
+            });
             // The token alone on stdout, so scripts can capture it; the note goes to stderr.
             eprintln!(
-                "new API token {label:?} for {} (shown once):",
-                person.username
+                "new API token {label:?} for {} with the {} scope, {expiry} (shown once):",
+                person.username,
+                scope.as_str()
             );
             writeln!(out, "{secret}").map_err(|e| fail(&e))?;
         }
@@ -111,17 +133,24 @@ pub fn token(conn: &mut AnyConnection, username: &str, action: TokenAction) -> R
             for t in repo::api_tokens_of(conn, person.id).map_err(|e| fail(&e))? {
                 let status = if t.revoked_at.is_some() {
                     "revoked"
+                } else if t.expired() {
+                    "expired"
                 } else {
                     "active"
                 };
+                let expires = t
+                    .expires_at
+                    .map(|x| x.format("%Y-%m-%d %H:%M").to_string())
+                    .unwrap_or_else(|| "never".into());
                 let used = t
                     .last_used_at
                     .map(|u| u.format("%Y-%m-%d %H:%M").to_string())
                     .unwrap_or_else(|| "never".into());
                 writeln!(
                     out,
-                    "{}\t{status}\tcreated {}\tlast used {used}\t{}",
+                    "{}\t{status}\t{}\tcreated {}\texpires {expires}\tlast used {used}\t{}",
                     t.id,
+                    t.scope(),
                     t.created_at.format("%Y-%m-%d %H:%M"),
                     t.name
                 )

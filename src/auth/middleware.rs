@@ -8,6 +8,7 @@ use actix_web::http::{Method, StatusCode, header};
 use actix_web::middleware::Next;
 use actix_web::{HttpMessage, HttpResponse, web};
 
+use super::token::Scope;
 use super::{AuthVia, Viewer, repo};
 use crate::config::Settings;
 use crate::error::AppError;
@@ -95,15 +96,7 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
     let public_read = state.settings.public_read;
     let mut renew = None;
     let viewer = if let Some(secret) = bearer {
-        let person = state
-            .db
-            .run(move |c| repo::person_for_api_token(c, &secret))
-            .await?;
-        match person {
-            Some(p) => Viewer::new(Some(p), AuthVia::Bearer, public_read),
-            // A script with a bad token must hear so, not be treated as a visitor.
-            None => return Err(AppError::Unauthorized),
-        }
+        token_viewer(&state, secret, req.method(), public_read).await?
     } else if let Some(secret) = cookie.filter(|s| !s.is_empty() && s.len() <= 128) {
         let lookup = secret.clone();
         match state
@@ -246,6 +239,33 @@ pub fn is_feed(path: &str) -> bool {
 
 /// Feed readers cannot send headers: on a feed (and only there, GET only) a personal token
 /// may come as `?token=…`.
+/// The viewer behind an API token, within the token's scope.
+async fn token_viewer(
+    state: &AppState,
+    secret: String,
+    method: &Method,
+    public_read: bool,
+) -> Result<Viewer, AppError> {
+    let found = state
+        .db
+        .run(move |c| repo::person_for_api_token(c, &secret))
+        .await?;
+    match found {
+        repo::TokenLookup::Valid(person, scope) => {
+            if scope < Scope::Write && !is_safe_method(method) {
+                return Err(AppError::forbidden(
+                    "This API token has the read scope: it can read but not change anything. \
+                     Make a token with the write scope for this.",
+                ));
+            }
+            Ok(Viewer::with_token(person, scope, public_read))
+        }
+        // A script with a bad token must hear so, not be treated as a visitor.
+        repo::TokenLookup::Expired => Err(AppError::TokenExpired),
+        repo::TokenLookup::Unknown => Err(AppError::Unauthorized),
+    }
+}
+
 fn feed_token(req: &ServiceRequest) -> Option<String> {
     if !is_feed(req.path()) || !is_safe_method(req.method()) {
         return None;

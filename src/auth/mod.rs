@@ -57,6 +57,9 @@ pub struct ViewerInner {
     pub csrf: Option<String>,
     /// Anonymous visitors may read (`--public-read`).
     pub public_read: bool,
+    /// An administrator whose API token lacks the admin scope: treated as not an
+    /// administrator for this request, and told why where admin rights are needed.
+    pub admin_withheld: bool,
 }
 
 impl Viewer {
@@ -70,6 +73,23 @@ impl Viewer {
             via,
             csrf,
             public_read,
+            admin_withheld: false,
+        }))
+    }
+
+    /// A request made with an API token of this scope: below `admin`, the person's
+    /// administrator rights are withheld for the request, everywhere they are checked.
+    pub fn with_token(mut person: Person, scope: token::Scope, public_read: bool) -> Self {
+        let admin_withheld = person.is_admin && scope < token::Scope::Admin;
+        if admin_withheld {
+            person.is_admin = false;
+        }
+        Viewer(Rc::new(ViewerInner {
+            person: Some(person),
+            via: AuthVia::Bearer,
+            csrf: None,
+            public_read,
+            admin_withheld,
         }))
     }
 
@@ -103,6 +123,11 @@ impl Viewer {
         let person = self.require_user()?;
         if person.is_admin {
             Ok(person)
+        } else if self.0.admin_withheld {
+            Err(AppError::forbidden(
+                "This API token does not have the admin scope. Make a token with the admin \
+                 scope for administration.",
+            ))
         } else {
             Err(AppError::forbidden("Only administrators may do this."))
         }

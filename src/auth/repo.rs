@@ -4,7 +4,7 @@
 use chrono::{Duration, NaiveDateTime, Utc};
 use diesel::prelude::*;
 
-use super::token;
+use super::token::{self, Scope};
 use crate::db::AnyConnection;
 use crate::db::schema::{api_tokens, login_failures, people, sessions};
 use crate::error::{AppError, AppResult};
@@ -123,24 +123,63 @@ pub struct ApiToken {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    pub scope: String,
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+impl ApiToken {
+    /// The token's scope (a stored value fika does not know reads as `read`, the least).
+    pub fn scope(&self) -> Scope {
+        Scope::parse(&self.scope).unwrap_or(Scope::Read)
+    }
+
+    pub fn expired(&self) -> bool {
+        self.expires_at.is_some_and(|t| t <= now())
+    }
+}
+
+/// What a new API token may do and for how long.
+pub struct NewToken<'a> {
+    pub name: &'a str,
+    pub scope: Scope,
+    /// Days until it expires; `None`: never.
+    pub days: Option<i64>,
 }
 
 /// Creates a personal API token and returns the secret, which is shown once and never again.
+/// Only an administrator's token may have the admin scope.
 pub fn create_api_token(
     conn: &mut AnyConnection,
-    person_id: PersonId,
-    name: &str,
+    person: &Person,
+    new: NewToken,
 ) -> AppResult<String> {
+    if new.scope == Scope::Admin && !person.is_admin {
+        return Err(AppError::Validation(
+            "Only administrators can make a token with the admin scope.".into(),
+        ));
+    }
     let secret = token::new_api_token();
+    let created = now();
     diesel::insert_into(api_tokens::table)
         .values((
-            api_tokens::person_id.eq(person_id),
-            api_tokens::name.eq(name),
+            api_tokens::person_id.eq(person.id),
+            api_tokens::name.eq(new.name),
             api_tokens::token_hash.eq(token::digest(&secret)),
-            api_tokens::created_at.eq(now()),
+            api_tokens::created_at.eq(created),
+            api_tokens::scope.eq(new.scope.as_str()),
+            api_tokens::expires_at.eq(new.days.map(|d| created + Duration::days(d))),
         ))
         .execute(conn)?;
     Ok(secret)
+}
+
+/// What an API token sent with a request turned out to be.
+pub enum TokenLookup {
+    /// A live token of an active person, with the scope it grants this request (never more
+    /// than the person may: admin only while they are an administrator).
+    Valid(Person, Scope),
+    Expired,
+    Unknown,
 }
 
 pub fn api_tokens_of(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<Vec<ApiToken>> {
@@ -174,23 +213,27 @@ pub fn revoke_api_token(
     Ok(())
 }
 
-/// The active person behind an API token. `last_used_at` is written at most every few
-/// minutes, so scripts polling the API do not turn every read into a write.
-pub fn person_for_api_token(conn: &mut AnyConnection, secret: &str) -> AppResult<Option<Person>> {
-    let found: Option<(i64, Option<NaiveDateTime>, Person)> = api_tokens::table
+/// The active person behind an API token, and its scope. `last_used_at` is written at most
+/// every few minutes, so scripts polling the API do not turn every read into a write.
+pub fn person_for_api_token(conn: &mut AnyConnection, secret: &str) -> AppResult<TokenLookup> {
+    let found: Option<(ApiToken, Person)> = api_tokens::table
         .inner_join(people::table)
         .filter(api_tokens::token_hash.eq(token::digest(secret)))
         .filter(api_tokens::revoked_at.is_null())
         .filter(people::disabled.eq(false))
-        .select((
-            api_tokens::id,
-            api_tokens::last_used_at,
-            Person::as_select(),
-        ))
+        .select((ApiToken::as_select(), Person::as_select()))
         .first(conn)
         .optional()?;
-    let Some((id, last_used, person)) = found else {
-        return Ok(None);
+    let Some((found, person)) = found else {
+        return Ok(TokenLookup::Unknown);
+    };
+    if found.expired() {
+        return Ok(TokenLookup::Expired);
+    }
+    let (id, last_used) = (found.id, found.last_used_at);
+    let scope = match found.scope() {
+        Scope::Admin if !person.is_admin => Scope::Write,
+        scope => scope,
     };
     let now = now();
     if last_used.is_none_or(|t| t < now - Duration::minutes(5)) {
@@ -198,7 +241,7 @@ pub fn person_for_api_token(conn: &mut AnyConnection, secret: &str) -> AppResult
             .set(api_tokens::last_used_at.eq(now))
             .execute(conn)?;
     }
-    Ok(Some(person))
+    Ok(TokenLookup::Valid(person, scope))
 }
 
 /// Counts one sign-in attempt against the throttle, unless the username or the client

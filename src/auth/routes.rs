@@ -206,6 +206,8 @@ async fn account_page(state: &AppState, viewer: &Viewer) -> AppResult<AccountPag
         password_changed: false,
         token_error: None,
         token_name: String::new(),
+        token_scope: "read".into(),
+        token_expires: "90".into(),
     })
 }
 
@@ -279,6 +281,16 @@ async fn change_password(
 struct TokenForm {
     #[serde(default)]
     name: String,
+    /// Absent (scripts written before scopes): `write`, as tokens were.
+    #[serde(default = "default_scope")]
+    scope: String,
+    /// Days, or "never" (also when absent).
+    #[serde(default)]
+    expires_days: String,
+}
+
+fn default_scope() -> String {
+    "write".into()
 }
 
 async fn create_token(
@@ -286,24 +298,51 @@ async fn create_token(
     viewer: Viewer,
     form: web::Form<TokenForm>,
 ) -> AppResult<HttpResponse> {
-    let person_id = viewer.require_user()?.id;
-    match token::parse_label(&form.name) {
-        Ok(name) => {
-            let secret = state
+    let person = viewer.require_user()?.clone();
+    // A token made with a token could outlive or outrank it: tokens are made signed in.
+    if matches!(viewer.via(), AuthVia::Bearer) {
+        return Err(AppError::forbidden(
+            "API tokens are made on the account page, signed in, not with another token.",
+        ));
+    }
+    let parsed = token::parse_label(&form.name).and_then(|name| {
+        Ok((
+            name,
+            token::Scope::parse(&form.scope)?,
+            token::parse_expiry_days(&form.expires_days)?,
+        ))
+    });
+    let made = match parsed {
+        Ok((name, scope, days)) => {
+            state
                 .db
-                .run(move |c| repo::create_api_token(c, person_id, &name))
-                .await?;
-            let mut page = account_page(&state, &viewer).await?;
+                .run(move |c| {
+                    let new = repo::NewToken {
+                        name: &name,
+                        scope,
+                        days,
+                    };
+                    repo::create_api_token(c, &person, new)
+                })
+                .await
+        }
+        Err(msg) => Err(AppError::Validation(msg)),
+    };
+    let mut page = account_page(&state, &viewer).await?;
+    match made {
+        Ok(secret) => {
             // Shown on this response only; the page is not cached (see security headers).
             page.new_token = Some(secret);
             html(&page)
         }
-        Err(msg) => {
-            let mut page = account_page(&state, &viewer).await?;
+        Err(AppError::Validation(msg)) => {
             page.token_error = Some(msg);
             page.token_name = form.name.clone();
+            page.token_scope = form.scope.clone();
+            page.token_expires = form.expires_days.clone();
             html_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
+        Err(e) => Err(e),
     }
 }
 

@@ -28,6 +28,64 @@ pub fn parse_label(raw: &str) -> Result<String, String> {
     }
 }
 
+/// What an API token may do. Each scope includes the ones before it: `read` only reads,
+/// `write` also changes what its person may change, `admin` also uses what only
+/// administrators may. A token never does more than its person may: an admin scope on a
+/// person who is no longer an administrator is `write`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Scope {
+    Read,
+    Write,
+    Admin,
+}
+
+impl std::fmt::Display for Scope {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+impl Scope {
+    pub const ALL: [Scope; 3] = [Scope::Read, Scope::Write, Scope::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Read => "read",
+            Scope::Write => "write",
+            Scope::Admin => "admin",
+        }
+    }
+
+    /// Parses a scope as stored, typed or sent in a form.
+    pub fn parse(raw: &str) -> Result<Scope, String> {
+        Scope::ALL
+            .into_iter()
+            .find(|s| s.as_str() == raw.trim())
+            .ok_or_else(|| format!("Unknown scope {raw:?}: use read, write or admin."))
+    }
+
+    /// What the scope lets a script do, in words for the account page.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Scope::Read => "read only",
+            Scope::Write => "read and write",
+            Scope::Admin => "read, write and administration",
+        }
+    }
+}
+
+/// Parses a token's lifetime in days ("" or "never": no expiry; 1 to 3650 days).
+pub fn parse_expiry_days(raw: &str) -> Result<Option<i64>, String> {
+    let raw = raw.trim().trim_end_matches('d');
+    if raw.is_empty() || raw == "never" {
+        return Ok(None);
+    }
+    match raw.parse::<i64>() {
+        Ok(days) if (1..=3650).contains(&days) => Ok(Some(days)),
+        _ => Err("A token expires after 1 to 3650 days, or never.".into()),
+    }
+}
+
 /// What is stored for a secret.
 pub fn digest(secret: &str) -> String {
     hex::encode(Sha256::digest(secret.as_bytes()))
@@ -58,5 +116,21 @@ mod tests {
         assert!(new_api_token().starts_with("fika_"));
         assert!(same(&csrf_for_session(&a), &csrf_for_session(&a)));
         assert!(!same(&csrf_for_session(&a), &csrf_for_session("other")));
+    }
+
+    #[test]
+    fn scopes_and_expiry_parse() {
+        assert_eq!(Scope::parse("read"), Ok(Scope::Read));
+        assert!(Scope::Read < Scope::Write && Scope::Write < Scope::Admin);
+        assert!(
+            Scope::parse("root")
+                .unwrap_err()
+                .contains("read, write or admin")
+        );
+        assert_eq!(parse_expiry_days(""), Ok(None));
+        assert_eq!(parse_expiry_days("never"), Ok(None));
+        assert_eq!(parse_expiry_days("90d"), Ok(Some(90)));
+        assert!(parse_expiry_days("0").is_err());
+        assert!(parse_expiry_days("soon").is_err());
     }
 }

@@ -27,6 +27,9 @@ pub struct AccountPage {
     pub password_changed: bool,
     pub token_error: Option<String>,
     pub token_name: String,
+    /// The scope and expiry chosen in the form (kept when it is shown again).
+    pub token_scope: String,
+    pub token_expires: String,
 }
 
 /// What the add-user form held, to show it again after an error.

@@ -178,6 +178,13 @@ pub enum UserCommand {
         /// A label that says what the token is for.
         #[arg(long, value_name = "LABEL", conflicts_with_all = ["list", "revoke"])]
         name: Option<String>,
+        /// What the token may do: read, write or admin (administrators only). Default: all
+        /// the person may (admin for an administrator, else write), as tokens always could.
+        #[arg(long, value_name = "SCOPE", conflicts_with_all = ["list", "revoke"])]
+        scope: Option<String>,
+        /// Days until the token expires (default: never).
+        #[arg(long, value_name = "DAYS", conflicts_with_all = ["list", "revoke"])]
+        expires_days: Option<i64>,
         /// List the user's tokens (id, status, dates, label) instead of creating one.
         #[arg(long, conflicts_with = "revoke")]
         list: bool,
@@ -329,6 +336,8 @@ fn user(command: UserCommand) -> Result<(), String> {
         UserCommand::Token {
             username,
             name,
+            scope,
+            expires_days,
             list,
             revoke,
             data,
@@ -339,6 +348,8 @@ fn user(command: UserCommand) -> Result<(), String> {
                 (_, Some(id)) => TokenAction::Revoke { id },
                 _ => TokenAction::Create {
                     label: name.as_deref(),
+                    scope: scope.as_deref(),
+                    days: expires_days,
                 },
             };
             with_conn(&data, |c| crate::auth::cli::token(c, &username, action))

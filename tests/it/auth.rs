@@ -387,7 +387,8 @@ async fn api_tokens_work_and_can_be_revoked(b: Backend) {
     let res = s.get_with_token("/", &secret).await;
     assert_eq!(res.status(), 200);
     assert!(res.text().await.unwrap().contains("alice Testperson"));
-    // Bearer requests need no CSRF token.
+    // Bearer requests need no CSRF token, but a token cannot make another (it could outlive
+    // or outrank its maker).
     let res = bearer
         .post(s.url("/account/tokens"))
         .bearer_auth(&secret)
@@ -395,6 +396,13 @@ async fn api_tokens_work_and_can_be_revoked(b: Backend) {
         .send()
         .await
         .unwrap();
+    assert_eq!(res.status(), 403);
+    let res = c
+        .post_form(
+            "/account/tokens",
+            &[("csrf_token", &token), ("name", "second script")],
+        )
+        .await;
     assert_eq!(res.status(), 200);
 
     // The account page lists the token; revoke it.
@@ -704,6 +712,145 @@ async fn admin_self_protection_ignores_letter_case(b: Backend) {
     );
 }
 
+async fn token_scopes_and_expiry_are_enforced(b: Backend) {
+    use diesel::prelude::*;
+    use fika::db::schema::api_tokens;
+    let s = server_with_user(b, true).await;
+    let make = |scope: &str, name: &str| {
+        let out = s.data.cli(
+            &["user", "token", "alice", "--scope", scope, "--name", name],
+            None,
+        );
+        assert!(out.success, "{}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("the {scope} scope")),
+            "{}",
+            out.stderr
+        );
+        out.stdout.trim().to_string()
+    };
+    let (read, write, admin) = (make("read", "r"), make("write", "w"), make("admin", "a"));
+
+    // A read token reads and changes nothing.
+    assert_eq!(
+        s.get_with_token("/api/v1/lessons", &read).await.status(),
+        200
+    );
+    let (status, j) = s
+        .post_json("/api/v1/lessons", &read, serde_json::json!({"title": "x"}))
+        .await;
+    assert_eq!(status, 403, "{j}");
+    assert!(j["error"].as_str().unwrap().contains("read scope"), "{j}");
+
+    // An administrator's write token is not an administrator's.
+    let res = s.get_with_token("/admin/users", &write).await;
+    assert_eq!(res.status(), 403);
+    assert!(res.text().await.unwrap().contains("admin scope"));
+    assert_eq!(s.get_with_token("/admin/users", &admin).await.status(), 200);
+
+    // No admin scope for someone who is not an administrator.
+    s.data.add_user("bob", PASSWORD, false);
+    let out = s
+        .data
+        .cli(&["user", "token", "bob", "--scope", "admin"], None);
+    assert!(!out.success);
+    assert!(out.stderr.contains("Only administrators"), "{}", out.stderr);
+    // A write token of someone who is no administrator opens no admin page either.
+    let out = s.data.cli(
+        &[
+            "user",
+            "token",
+            "bob",
+            "--scope",
+            "write",
+            "--expires-days",
+            "30",
+        ],
+        None,
+    );
+    assert!(out.success, "{}", out.stderr);
+    let bobs = out.stdout.trim().to_string();
+    assert_eq!(s.get_with_token("/admin/users", &bobs).await.status(), 403);
+
+    // The account page shows scope and expiry.
+    let c = s.client();
+    c.login("alice", PASSWORD).await;
+    let page = c.get("/account").await.text().await.unwrap();
+    assert!(
+        page.contains("<td>read</td>") && page.contains("<td>admin</td>"),
+        "{page}"
+    );
+    let csrf = c.csrf("/account").await;
+    let res = c
+        .post_form(
+            "/account/tokens",
+            &[
+                ("csrf_token", &csrf),
+                ("name", "ci"),
+                ("scope", "read"),
+                ("expires_days", "30"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let page = res.text().await.unwrap();
+    let in_30 = (chrono::Utc::now() + chrono::Duration::days(30))
+        .format("%Y-%m-%d")
+        .to_string();
+    assert!(page.contains(&in_30), "the expiry date is shown");
+    let res = c
+        .post_form(
+            "/account/tokens",
+            &[
+                ("csrf_token", &csrf),
+                ("name", "too long"),
+                ("expires_days", "9999"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 422);
+    assert!(
+        res.text().await.unwrap().contains("value=\"too long\""),
+        "the form keeps what was typed"
+    );
+
+    // An admin token of someone who is no longer an administrator is a write token.
+    s.data.add_user("carol", PASSWORD, true);
+    let carol = s.client();
+    carol.login("carol", PASSWORD).await;
+    let csrf_c = carol.csrf("/admin/users").await;
+    let res = carol
+        .post_form(
+            "/admin/users/alice/remove-admin",
+            &[("csrf_token", &csrf_c)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(s.get_with_token("/admin/users", &admin).await.status(), 403);
+    assert_eq!(
+        s.get_with_token("/api/v1/lessons", &admin).await.status(),
+        200
+    );
+
+    // An expired token is refused and says so.
+    let mut conn = s.data.connect();
+    let past = chrono::Utc::now().naive_utc() - chrono::Duration::days(1);
+    diesel::update(api_tokens::table.filter(api_tokens::name.eq("w")))
+        .set(api_tokens::expires_at.eq(Some(past)))
+        .execute(&mut conn)
+        .unwrap();
+    let res = s.get_with_token("/api/v1/lessons", &write).await;
+    assert_eq!(res.status(), 401);
+    let j: serde_json::Value = res.json().await.unwrap();
+    assert!(j["error"].as_str().unwrap().contains("expired"), "{j}");
+    let out = s.data.cli(&["user", "token", "alice", "--list"], None);
+    assert!(
+        out.stdout.lines().any(|l| l.contains("\texpired\twrite\t")),
+        "{}",
+        out.stdout
+    );
+}
+
 backend_tests!(
     sign_in_success,
     sign_in_failure,
@@ -720,4 +867,5 @@ backend_tests!(
     public_url_decides_the_origin_and_links,
     used_sessions_are_extended_in_the_browser_too,
     admin_self_protection_ignores_letter_case,
+    token_scopes_and_expiry_are_enforced,
 );

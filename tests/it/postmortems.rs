@@ -713,7 +713,7 @@ async fn misuse_of_the_workflow_is_refused(b: Backend) {
             &format!("{url}/edit"),
             &with(
                 base_form(&t),
-                &[("authors", "pia"), ("lucky", "It was not Pia's fault.")],
+                &[("authors", "pia"), ("lucky", "It was all Pia's fault.")],
             ),
         )
         .await;

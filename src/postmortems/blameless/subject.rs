@@ -434,6 +434,17 @@ impl Context<'_> {
         {
             return false;
         }
+        // "Data changes break…": after a sentence's first word that only looks like a name, a
+        // word in -s is as likely a plural noun as a verb.
+        let plural_or_verb = toks[s].lower.ends_with('s') && !toks[s].lower.ends_with("ss");
+        if plural_or_verb
+            && v == i + 1
+            && toks[i].first
+            && self.people.ends(toks, i, false).is_empty()
+            && !toks[i].lower.starts_with('@')
+        {
+            return false;
+        }
         if v > i {
             // The subject is all that stands before the verb, or a person right before it
             // after a thing ("the change Ravi pushed").
