@@ -135,15 +135,14 @@ pub async fn serve(
             .app_data(web::QueryConfig::default().error_handler(|e, _| extractor_error(&e).into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .configure(routes)
-            .default_service(web::to(|| async {
-                Err::<actix_web::HttpResponse, _>(AppError::NotFound)
-            }))
+            .default_service(web::to(not_routed))
             // The last `wrap` is the outermost: the request log → headers → error pages →
             // panics → body limit → auth.
             .wrap(from_fn(auth::middleware::authenticate))
             .wrap(from_fn(limit_body))
             .wrap(from_fn(catch_panic))
             .wrap(from_fn(render_errors))
+            .wrap(from_fn(head_as_get))
             .wrap(security_headers())
             .wrap(from_fn(log_request))
     })
@@ -169,6 +168,29 @@ fn security_headers() -> DefaultHeaders {
 
 /// Extractor failures (a malformed form, JSON or query) become a 400 a person can read, or
 /// a 413 when the body was too large.
+/// A HEAD request is answered as its GET would be, without the body (monitors and link
+/// checkers send HEAD; the routes are declared for GET).
+async fn head_as_get(
+    mut req: ServiceRequest,
+    next: Next<impl MessageBody + 'static>,
+) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
+    if req.method() != actix_web::http::Method::HEAD {
+        return Ok(next.call(req).await?.map_into_boxed_body());
+    }
+    req.head_mut().method = actix_web::http::Method::GET;
+    let res = next.call(req).await?;
+    Ok(res.map_body(|_, _| BoxBody::new(())))
+}
+
+/// What no route took: a 405 where the address exists for other methods, else a 404.
+async fn not_routed(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if req.resource_map().has_resource(req.path()) {
+        Err(AppError::MethodNotAllowed)
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
 fn extractor_error(e: &dyn ResponseError) -> AppError {
     if e.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
         AppError::PayloadTooLarge
@@ -322,7 +344,8 @@ fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
     if wants_json {
-        return HttpResponse::build(info.status).json(serde_json::json!({ "error": info.message }));
+        return HttpResponse::build(info.status)
+            .json(serde_json::json!({ "error": info.message, "code": info.code }));
     }
     let viewer = auth::Viewer::of(req);
     // A browser that must sign in is sent to the sign-in page; a script that sent a bad
@@ -344,7 +367,8 @@ fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
 
 fn generic_info(status: StatusCode) -> ErrorInfo {
     let app_error = match status {
-        StatusCode::NOT_FOUND | StatusCode::METHOD_NOT_ALLOWED => AppError::NotFound,
+        StatusCode::NOT_FOUND => AppError::NotFound,
+        StatusCode::METHOD_NOT_ALLOWED => AppError::MethodNotAllowed,
         StatusCode::PAYLOAD_TOO_LARGE => AppError::PayloadTooLarge,
         StatusCode::UNAUTHORIZED => AppError::Unauthorized,
         s if s.is_client_error() => {

@@ -9,6 +9,9 @@ use actix_web::{HttpResponse, ResponseError};
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
     pub status: StatusCode,
+    /// What kind of error, for scripts: the same situation has the same code (and status)
+    /// on every route (`not_found`, `invalid`, `forbidden`…).
+    pub code: &'static str,
     pub title: &'static str,
     pub message: String,
 }
@@ -17,6 +20,8 @@ pub struct ErrorInfo {
 pub enum AppError {
     #[error("not found")]
     NotFound,
+    #[error("method not allowed")]
+    MethodNotAllowed,
     #[error("forbidden: {0}")]
     Forbidden(String),
     #[error("sign-in required")]
@@ -104,54 +109,76 @@ impl AppError {
 
     /// Diesel's errors are sorted here once, so that every feature gets the same answers:
     /// a missing row is a 404 and a broken unique constraint a 409 a person can read.
-    fn classify(&self) -> (StatusCode, &'static str, String) {
+    fn classify(&self) -> (StatusCode, &'static str, &'static str, String) {
         use diesel::result::{DatabaseErrorKind, Error as DE};
         match self {
             AppError::NotFound | AppError::Database(DE::NotFound) => (
                 StatusCode::NOT_FOUND,
+                "not_found",
                 "Not found",
                 "There is nothing at this address. It may have been moved or deleted.".into(),
             ),
-            AppError::Forbidden(m) => (StatusCode::FORBIDDEN, "Not allowed", m.clone()),
+            AppError::MethodNotAllowed => (
+                StatusCode::METHOD_NOT_ALLOWED,
+                "method_not_allowed",
+                "Not allowed here",
+                "This address does not take this kind of request (HTTP method).".into(),
+            ),
+            AppError::Forbidden(m) => {
+                (StatusCode::FORBIDDEN, "forbidden", "Not allowed", m.clone())
+            }
             AppError::Unauthorized => (
                 StatusCode::UNAUTHORIZED,
+                "unauthorized",
                 "Sign-in required",
                 "Please sign in to see this.".into(),
             ),
             AppError::TokenExpired => (
                 StatusCode::UNAUTHORIZED,
+                "token_expired",
                 "Token expired",
                 "This API token has expired. Make a new one on your account page.".into(),
             ),
             AppError::Validation(m) => (
                 StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
                 "Please check your input",
                 m.clone(),
             ),
-            AppError::Conflict(m) => (StatusCode::CONFLICT, "Conflict", m.clone()),
+            AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", "Conflict", m.clone()),
             AppError::Database(DE::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => (
                 StatusCode::CONFLICT,
+                "conflict",
                 "Conflict",
                 unique_message(info.constraint_name(), info.message()).into(),
             ),
-            AppError::BadRequest(m) => (StatusCode::BAD_REQUEST, "Bad request", m.clone()),
+            AppError::BadRequest(m) => (
+                StatusCode::BAD_REQUEST,
+                "bad_request",
+                "Bad request",
+                m.clone(),
+            ),
             AppError::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
                 "Too large",
                 "The request was larger than fika accepts (1 MiB; uploads up to 20 MiB).".into(),
             ),
             AppError::TooManyRequests(m) => (
                 StatusCode::TOO_MANY_REQUESTS,
+                "too_many_requests",
                 "Too many attempts",
                 m.clone(),
             ),
             AppError::Unavailable(_) | AppError::Pool(_) => (
                 StatusCode::SERVICE_UNAVAILABLE,
+                "unavailable",
                 "Unavailable",
                 "fika cannot reach its database right now. Please try again shortly.".into(),
             ),
             AppError::Database(_) | AppError::Internal(_) => (
                 StatusCode::INTERNAL_SERVER_ERROR,
+                "internal",
                 "Something went wrong",
                 "fika hit an unexpected problem. It has been logged; please try again.".into(),
             ),
@@ -159,9 +186,10 @@ impl AppError {
     }
 
     pub fn info(&self) -> ErrorInfo {
-        let (status, title, message) = self.classify();
+        let (status, code, title, message) = self.classify();
         ErrorInfo {
             status,
+            code,
             title,
             message,
         }

@@ -200,7 +200,81 @@ async fn requests_are_logged_with_an_id(b: Backend) {
     );
 }
 
+/// The same situation gets the same status and `code` on every route: a method an address
+/// does not take is a 405 (not a 404), HEAD answers as GET does, without a body.
+async fn methods_and_error_codes_follow_http(b: Backend) {
+    let s = TestServer::start(b).await;
+    s.data.add_user("alice", PASSWORD, false);
+    let token = s.token_for("alice");
+    let http = reqwest::Client::new();
+    let send =
+        |m: reqwest::Method, path: &str| http.request(m, s.url(path)).bearer_auth(&token).send();
+    for (method, path, status, code) in [
+        (
+            reqwest::Method::DELETE,
+            "/api/v1/lessons",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            reqwest::Method::PUT,
+            "/api/v1/search",
+            405,
+            "method_not_allowed",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/v1/no-such-thing",
+            404,
+            "not_found",
+        ),
+    ] {
+        let res = send(method.clone(), path).await.unwrap();
+        assert_eq!(res.status(), status, "{method} {path}");
+        let j: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(j["code"], code, "{method} {path}: {j}");
+        assert!(j["error"].as_str().is_some_and(|e| !e.is_empty()));
+    }
+    let res = s
+        .get_with_token("/api/v1/lessons", "fika_not-a-token")
+        .await;
+    let j: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(j["code"], "unauthorized");
+    // A browser gets the page, with the status.
+    let c = s.client();
+    c.login("alice", PASSWORD).await;
+    let csrf = c.csrf("/account").await;
+    let res = c
+        .http
+        .delete(s.url("/lessons"))
+        .header("x-csrf-token", &csrf)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 405);
+    assert!(res.text().await.unwrap().contains("Not allowed here"));
+    // HEAD is GET without the body, wherever GET works.
+    for path in ["/healthz", "/api/v1/lessons", "/lessons"] {
+        let res = http
+            .head(s.url(path))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), 200, "HEAD {path}");
+        assert!(res.bytes().await.unwrap().is_empty());
+    }
+    let res = http
+        .head(s.url("/no/such/page"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+}
+
 backend_tests!(
+    methods_and_error_codes_follow_http,
     requests_are_logged_with_an_id,
     healthz_reports_the_database,
     error_pages_show_no_internals,
