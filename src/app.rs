@@ -344,8 +344,11 @@ fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
             .and_then(|v| v.to_str().ok())
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
     if wants_json {
-        return HttpResponse::build(info.status)
-            .json(serde_json::json!({ "error": info.message, "code": info.code }));
+        let mut body = serde_json::json!({ "error": info.message, "code": info.code });
+        if let Some(fields) = &info.fields {
+            body["fields"] = serde_json::json!(fields);
+        }
+        return HttpResponse::build(info.status).json(body);
     }
     let viewer = auth::Viewer::of(req);
     // A browser that must sign in is sent to the sign-in page; a script that sent a bad

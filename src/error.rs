@@ -8,6 +8,8 @@ use actix_web::{HttpResponse, ResponseError};
 /// What a person (or a script) is told about a failed request.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
+    /// Field path → what is wrong with it, for a body that could not be taken.
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
     pub status: StatusCode,
     /// What kind of error, for scripts: the same situation has the same code (and status)
     /// on every route (`not_found`, `invalid`, `forbidden`…).
@@ -30,6 +32,9 @@ pub enum AppError {
     TokenExpired,
     #[error("{0}")]
     Validation(String),
+    /// A JSON body whose fields are missing or of the wrong kind: field path → problem.
+    #[error("invalid fields: {0:?}")]
+    InvalidFields(std::collections::BTreeMap<String, String>),
     #[error("{0}")]
     Conflict(String),
     #[error("{0}")]
@@ -94,6 +99,12 @@ fn unique_message(constraint: Option<&str>, message: &str) -> &'static str {
         .map_or("Something with that name already exists.", |(_, _, m)| m)
 }
 
+/// The fields of a body that could not be taken, in one sentence ("title: is required").
+fn fields_message(fields: &std::collections::BTreeMap<String, String>) -> String {
+    let each: Vec<String> = fields.iter().map(|(f, m)| format!("{f}: {m}")).collect();
+    each.join("; ")
+}
+
 impl AppError {
     pub fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
@@ -145,6 +156,7 @@ impl AppError {
                 "Please check your input",
                 m.clone(),
             ),
+            AppError::InvalidFields(f) => AppError::Validation(fields_message(f)).classify(),
             AppError::Conflict(m) => (StatusCode::CONFLICT, "conflict", "Conflict", m.clone()),
             AppError::Database(DE::DatabaseError(DatabaseErrorKind::UniqueViolation, info)) => (
                 StatusCode::CONFLICT,
@@ -187,7 +199,12 @@ impl AppError {
 
     pub fn info(&self) -> ErrorInfo {
         let (status, code, title, message) = self.classify();
+        let fields = match self {
+            AppError::InvalidFields(fields) => Some(fields.clone()),
+            _ => None,
+        };
         ErrorInfo {
+            fields,
             status,
             code,
             title,

@@ -1,6 +1,7 @@
 //! What a request says about where it came from and where the site is: the client's address
 //! and the site's origin. Forwarded headers are read only from proxies the operator trusts
-//! (`--trusted-proxies`); anything else a client sends in them is its own invention.
+//! (`--trusted-proxies`); anything else a client sends in them is its own invention. And what
+//! its JSON body says: [`JsonBody`] names the fields that are wrong.
 
 use std::net::IpAddr;
 
@@ -207,5 +208,162 @@ mod tests {
         // A peer that is not a proxy is the client, whatever it forwards.
         let got = client_from(ip("192.0.2.1"), &fwd, &nets);
         assert_eq!(got.as_deref(), Some("192.0.2.1"));
+    }
+}
+
+/// A JSON request body, read like `web::Json` but answered as the API promises: a body that
+/// is not JSON is a 400 (`bad_request`); one whose fields are missing or of the wrong kind is
+/// a 422 (`invalid`) whose `fields` name each by its path ("metrics[2].name").
+pub struct JsonBody<T>(pub T);
+
+impl<T> JsonBody<T> {
+    pub fn into_inner(self) -> T {
+        self.0
+    }
+}
+
+impl<T> std::ops::Deref for JsonBody<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBody<T> {
+    type Error = crate::error::AppError;
+    type Future = std::pin::Pin<Box<dyn std::future::Future<Output = Result<Self, Self::Error>>>>;
+
+    fn from_request(req: &HttpRequest, payload: &mut actix_web::dev::Payload) -> Self::Future {
+        let json_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .map(|v| {
+                v.split(';')
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_ascii_lowercase()
+            })
+            .is_none_or(|t| t == "application/json" || t.ends_with("+json"));
+        let bytes = actix_web::web::Bytes::from_request(req, payload);
+        Box::pin(async move {
+            use crate::error::AppError;
+            let bytes = bytes.await.map_err(|e| {
+                if e.as_response_error().status_code()
+                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
+                {
+                    AppError::PayloadTooLarge
+                } else {
+                    AppError::BadRequest(format!("The request body could not be read: {e}"))
+                }
+            })?;
+            if !json_type {
+                return Err(AppError::BadRequest(
+                    "Send the body as JSON, with Content-Type: application/json.".into(),
+                ));
+            }
+            parse_json(&bytes).map(JsonBody)
+        })
+    }
+}
+
+/// `bytes` as a `T`, or the error the API gives for them.
+pub fn parse_json<T: serde::de::DeserializeOwned>(
+    bytes: &[u8],
+) -> Result<T, crate::error::AppError> {
+    use crate::error::AppError;
+    let de = &mut serde_json::Deserializer::from_slice(bytes);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if !inner.is_data() {
+            return AppError::BadRequest(format!("The body is not valid JSON: {inner}"));
+        }
+        let (field, problem) = field_problem(&path, &inner.to_string());
+        AppError::InvalidFields(std::collections::BTreeMap::from([(field, problem)]))
+    })
+}
+
+/// The field a serde message is about and the problem in plain words: the path of a missing
+/// field ends at its object (serde names the field in the message); an unknown field's path
+/// already ends with it.
+fn field_problem(path: &str, message: &str) -> (String, String) {
+    let message = message.split(" at line ").next().unwrap_or(message);
+    let named = |prefix: &str| {
+        message
+            .strip_prefix(prefix)
+            .and_then(|rest| rest.split('`').next())
+            .map(|name| match path {
+                "." | "" => name.to_string(),
+                p if p == name || p.ends_with(&format!(".{name}")) => p.to_string(),
+                p => format!("{p}.{name}"),
+            })
+    };
+    if let Some(field) = named("missing field `") {
+        return (field, "is required".into());
+    }
+    if let Some(field) = named("unknown field `") {
+        return (field, "is not a field of this object".into());
+    }
+    let field = if path == "." || path.is_empty() {
+        "body".to_string()
+    } else {
+        path.to_string()
+    };
+    (field, message.to_string())
+}
+
+#[cfg(test)]
+mod json_tests {
+    use super::*;
+
+    #[derive(serde::Deserialize, Debug)]
+    #[serde(deny_unknown_fields)]
+    #[allow(dead_code)]
+    struct Metric {
+        name: String,
+        weight: f64,
+    }
+
+    #[derive(serde::Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Body {
+        title: String,
+        metrics: Vec<Metric>,
+    }
+
+    fn fields(json: &str) -> Vec<(String, String)> {
+        match parse_json::<Body>(json.as_bytes()) {
+            Err(crate::error::AppError::InvalidFields(f)) => f.into_iter().collect(),
+            other => panic!("{json}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn wrong_fields_are_named_by_their_path() {
+        assert_eq!(fields("{}"), [("title".into(), "is required".into())]);
+        assert_eq!(
+            fields(r#"{"title": "t", "metrics": [{"name": "a", "weight": 1}, {"name": "b"}]}"#),
+            [("metrics[1].weight".into(), "is required".into())]
+        );
+        assert_eq!(
+            fields(r#"{"title": "t", "metrics": [{"name": "a", "weight": "heavy"}]}"#),
+            [(
+                "metrics[0].weight".into(),
+                "invalid type: string \"heavy\", expected f64".into()
+            )]
+        );
+        assert_eq!(
+            fields(r#"{"title": "t", "metrics": [{"name": "a", "weight": 1, "colour": 2}]}"#),
+            [(
+                "metrics[0].colour".into(),
+                "is not a field of this object".into()
+            )]
+        );
+        assert!(matches!(
+            parse_json::<Body>(b"{\"title\": "),
+            Err(crate::error::AppError::BadRequest(_))
+        ));
     }
 }

@@ -159,7 +159,7 @@ struct LessonBody {
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: web::Json<LessonBody>,
+    body: crate::request::JsonBody<LessonBody>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
     let b = body.into_inner();

@@ -326,7 +326,7 @@ async fn create_unit(
     state: web::Data<AppState>,
     viewer: Viewer,
     kind: web::Path<String>,
-    body: web::Json<NewUnitJson>,
+    body: crate::request::JsonBody<NewUnitJson>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
     let kind = parse_kind(&kind)?;
@@ -379,7 +379,7 @@ async fn add_member(
     state: web::Data<AppState>,
     viewer: Viewer,
     path: web::Path<(String, String)>,
-    body: web::Json<NewMemberJson>,
+    body: crate::request::JsonBody<NewMemberJson>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.clone();
     let (kind, slug) = path.into_inner();

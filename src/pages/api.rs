@@ -175,7 +175,7 @@ fn pairs(b: &PageBody, current: Option<(&Page, &[String], &[String])>) -> Pairs 
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: web::Json<PageBody>,
+    body: crate::request::JsonBody<PageBody>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
     let units = all_units(&state).await?;
@@ -194,7 +194,7 @@ async fn update(
     state: web::Data<AppState>,
     viewer: Viewer,
     slug: web::Path<String>,
-    body: web::Json<PageBody>,
+    body: crate::request::JsonBody<PageBody>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
     let page = live(&state, slug.into_inner()).await?;

@@ -115,7 +115,7 @@ struct RetroBody {
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: web::Json<RetroBody>,
+    body: crate::request::JsonBody<RetroBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let form = NewForm {

@@ -623,12 +623,13 @@ async fn api_shapes(b: Backend) {
     let (status, json) = s.get_json("/api/v1/people/nobody", &admin).await;
     assert_eq!(status, 404);
     assert!(json["error"].is_string());
-    // Bad JSON and unknown fields are 400s with a message.
+    // An unknown field is a 422 that names it (issue 24: the same answer on every route).
     let (status, json) = s
         .post_json("/api/v1/units/squad", &admin, json!({"nme": "typo"}))
         .await;
-    assert_eq!(status, 400, "{json}");
-    assert!(json["error"].as_str().unwrap().contains("nme"));
+    assert_eq!(status, 422, "{json}");
+    assert_eq!(json["code"], "invalid");
+    assert!(json["fields"]["nme"].is_string(), "{json}");
     // No token, no API.
     let res = reqwest::Client::new()
         .get(s.url("/api/v1/people"))

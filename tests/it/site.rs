@@ -271,6 +271,46 @@ async fn methods_and_error_codes_follow_http(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 404);
+
+    // A JSON body: not JSON is a 400, missing or wrong fields a 422 naming each.
+    for (body, status, code, field) in [
+        ("{}", 422, "invalid", Some(("title", "is required"))),
+        (
+            r#"{"title": 5}"#,
+            422,
+            "invalid",
+            Some(("title", "invalid type")),
+        ),
+        ("not json", 400, "bad_request", None),
+    ] {
+        let res = http
+            .post(s.url("/api/v1/experiments"))
+            .bearer_auth(&token)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), status, "{body}");
+        let j: serde_json::Value = res.json().await.unwrap();
+        assert_eq!(j["code"], code, "{body}: {j}");
+        match field {
+            Some((name, problem)) => {
+                let said = j["fields"][name].as_str().unwrap_or_default();
+                assert!(said.contains(problem), "{body}: {j}");
+            }
+            None => assert!(j.get("fields").is_none(), "{j}"),
+        }
+    }
+    let res = http
+        .post(s.url("/api/v1/lessons"))
+        .bearer_auth(&token)
+        .header("content-type", "text/plain")
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 400);
 }
 
 backend_tests!(

@@ -130,7 +130,7 @@ async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpRe
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: web::Json<ExperimentBody>,
+    body: crate::request::JsonBody<ExperimentBody>,
 ) -> AppResult<HttpResponse> {
     viewer.require_user()?;
     let org = org_view(&state).await?;
@@ -170,7 +170,7 @@ async fn update(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
-    body: web::Json<ExperimentBody>,
+    body: crate::request::JsonBody<ExperimentBody>,
 ) -> AppResult<HttpResponse> {
     viewer.require_user()?;
     let org = org_view(&state).await?;

@@ -140,7 +140,7 @@ async fn save(
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: web::Json<PostmortemBody>,
+    body: crate::request::JsonBody<PostmortemBody>,
 ) -> AppResult<HttpResponse> {
     save(&state, &viewer, None, body.into_inner()).await
 }
@@ -149,7 +149,7 @@ async fn update(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
-    body: web::Json<PostmortemBody>,
+    body: crate::request::JsonBody<PostmortemBody>,
 ) -> AppResult<HttpResponse> {
     let org = org_view(&state).await?;
     let old = editable(&state, &org, &viewer, id.into_inner()).await?;
@@ -185,7 +185,7 @@ async fn review(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
-    body: web::Json<ReviewBody>,
+    body: crate::request::JsonBody<ReviewBody>,
 ) -> AppResult<HttpResponse> {
     let b = body.into_inner();
     let mut e = FieldErrors::new();
@@ -265,7 +265,7 @@ struct CheckBody {
 async fn check(
     state: web::Data<AppState>,
     viewer: Viewer,
-    body: web::Json<CheckBody>,
+    body: crate::request::JsonBody<CheckBody>,
 ) -> AppResult<HttpResponse> {
     if !viewer.may_browse() {
         return Err(AppError::Unauthorized);
