@@ -213,7 +213,7 @@ mod tests {
 
 /// A JSON request body, read like `web::Json` but answered as the API promises: a body that
 /// is not JSON is a 400 (`bad_request`); one whose fields are missing or of the wrong kind is
-/// a 422 (`invalid`) whose `fields` name each by its path ("metrics[2].name").
+/// a 422 (`invalid`) whose `fields` name each by its path (`metrics[2].name`).
 pub struct JsonBody<T>(pub T);
 
 impl<T> JsonBody<T> {
