@@ -125,14 +125,11 @@ pub async fn serve(
             .app_data(
                 web::FormConfig::default()
                     .limit(BODY_LIMIT)
-                    .error_handler(|e, _| extractor_error(&e).into()),
+                    .error_handler(|e, _| AppError::unreadable(&e).into()),
             )
             .app_data(
-                web::JsonConfig::default()
-                    .limit(BODY_LIMIT)
-                    .error_handler(|e, _| extractor_error(&e).into()),
+                web::QueryConfig::default().error_handler(|e, _| AppError::unreadable(&e).into()),
             )
-            .app_data(web::QueryConfig::default().error_handler(|e, _| extractor_error(&e).into()))
             .app_data(web::PathConfig::default().error_handler(|_, _| AppError::NotFound.into()))
             .configure(routes)
             .default_service(web::to(not_routed))
@@ -188,14 +185,6 @@ async fn not_routed(req: HttpRequest) -> Result<HttpResponse, AppError> {
         Err(AppError::MethodNotAllowed)
     } else {
         Err(AppError::NotFound)
-    }
-}
-
-fn extractor_error(e: &dyn ResponseError) -> AppError {
-    if e.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
-        AppError::PayloadTooLarge
-    } else {
-        AppError::BadRequest(format!("The request could not be read: {e}"))
     }
 }
 

@@ -106,6 +106,16 @@ fn fields_message(fields: &std::collections::BTreeMap<String, String>) -> String
 }
 
 impl AppError {
+    /// What an extractor's failure to read a request (a form, a query, a body) is: too
+    /// large, or a bad request saying what could not be read.
+    pub fn unreadable(e: &dyn ResponseError) -> Self {
+        if e.status_code() == StatusCode::PAYLOAD_TOO_LARGE {
+            AppError::PayloadTooLarge
+        } else {
+            AppError::BadRequest(format!("The request could not be read: {e}"))
+        }
+    }
+
     pub fn internal(e: impl std::fmt::Display) -> Self {
         AppError::Internal(e.to_string())
     }

@@ -249,15 +249,9 @@ impl<T: serde::de::DeserializeOwned + 'static> actix_web::FromRequest for JsonBo
         let bytes = actix_web::web::Bytes::from_request(req, payload);
         Box::pin(async move {
             use crate::error::AppError;
-            let bytes = bytes.await.map_err(|e| {
-                if e.as_response_error().status_code()
-                    == actix_web::http::StatusCode::PAYLOAD_TOO_LARGE
-                {
-                    AppError::PayloadTooLarge
-                } else {
-                    AppError::BadRequest(format!("The request body could not be read: {e}"))
-                }
-            })?;
+            let bytes = bytes
+                .await
+                .map_err(|e| AppError::unreadable(e.as_response_error()))?;
             if !json_type {
                 return Err(AppError::BadRequest(
                     "Send the body as JSON, with Content-Type: application/json.".into(),

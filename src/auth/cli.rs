@@ -110,8 +110,7 @@ pub fn token(conn: &mut AnyConnection, username: &str, action: TokenAction) -> R
                 None if person.is_admin => super::token::Scope::Admin,
                 None => super::token::Scope::Write,
             };
-            let days =
-                super::token::parse_expiry_days(&days.map(|d| d.to_string()).unwrap_or_default())?;
+            let days = days.map(super::token::expiry_days).transpose()?;
             let new = repo::NewToken {
                 name: &label,
                 scope,

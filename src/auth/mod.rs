@@ -84,13 +84,11 @@ impl Viewer {
         if admin_withheld {
             person.is_admin = false;
         }
-        Viewer(Rc::new(ViewerInner {
-            person: Some(person),
-            via: AuthVia::Bearer,
-            csrf: None,
-            public_read,
-            admin_withheld,
-        }))
+        let mut viewer = Viewer::new(Some(person), AuthVia::Bearer, public_read);
+        if let Some(inner) = Rc::get_mut(&mut viewer.0) {
+            inner.admin_withheld = admin_withheld;
+        }
+        viewer
     }
 
     pub fn anonymous() -> Self {

@@ -80,9 +80,20 @@ pub fn parse_expiry_days(raw: &str) -> Result<Option<i64>, String> {
     if raw.is_empty() || raw == "never" {
         return Ok(None);
     }
-    match raw.parse::<i64>() {
-        Ok(days) if (1..=3650).contains(&days) => Ok(Some(days)),
-        _ => Err("A token expires after 1 to 3650 days, or never.".into()),
+    raw.parse::<i64>()
+        .map_err(|_| EXPIRY_RANGE.to_string())
+        .and_then(expiry_days)
+        .map(Some)
+}
+
+const EXPIRY_RANGE: &str = "A token expires after 1 to 3650 days, or never.";
+
+/// Checks a token's lifetime in days: 1 to 3650.
+pub fn expiry_days(days: i64) -> Result<i64, String> {
+    if (1..=3650).contains(&days) {
+        Ok(days)
+    } else {
+        Err(EXPIRY_RANGE.into())
     }
 }
 

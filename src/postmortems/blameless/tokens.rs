@@ -154,12 +154,10 @@ fn quote_state(was: bool, gap: &str, at_start: bool) -> bool {
         let before_word = n + 1 == chars.len();
         let after_space = n == 0 && at_start
             || n > 0 && (chars[n - 1].is_whitespace() || "(:[".contains(chars[n - 1]));
-        if n == 0 && !at_start && !before_word {
+        if n == 0 && !at_start {
             state = false; // right after a word: closes
         } else if before_word && after_space {
             state = true;
-        } else if n == 0 && !at_start {
-            state = false;
         }
     }
     state
