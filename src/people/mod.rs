@@ -2,4 +2,5 @@
 //! on them. Below sign-in (`auth`) and the org's units, which both refer to people.
 
 pub mod model;
+pub mod names;
 pub mod repo;

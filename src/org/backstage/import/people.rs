@@ -4,12 +4,13 @@
 use std::collections::HashMap;
 
 use super::super::EntityRef;
-use super::super::plan::{GroupPlan, UserPlan, fit, shown};
+use super::super::plan::{GroupPlan, UserPlan, shown};
 use super::{Report, at};
 use crate::db::AnyConnection;
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
-use crate::people::model::{Email, MAX_USERNAME, NewPerson, Profile, ProfileFields, Username};
+use crate::people::model::{Email, NewPerson, Profile, ProfileFields};
+use crate::people::names::free_username;
 use crate::people::repo as people;
 
 /// The person a user entity is: the one imported from it before, else (for a user who is
@@ -27,25 +28,6 @@ fn find_person(c: &mut AnyConnection, u: &UserPlan) -> AppResult<Option<Profile>
         Ok(_) | Err(AppError::NotFound) => Ok(None),
         Err(e) => Err(e),
     }
-}
-
-/// `wanted`, or `wanted-2`, `wanted-3`… when that username is someone else's.
-fn free_username(c: &mut AnyConnection, wanted: &str) -> AppResult<Username> {
-    for n in 1..1000 {
-        let candidate = if n == 1 {
-            wanted.to_string()
-        } else {
-            let suffix = format!("-{n}");
-            format!("{}{suffix}", fit(wanted, MAX_USERNAME - suffix.len()))
-        };
-        let username = Username::parse(&candidate).map_err(AppError::Validation)?;
-        if !people::exists(c, &username)? {
-            return Ok(username);
-        }
-    }
-    Err(AppError::Conflict(format!(
-        "every username like {wanted:?} is taken"
-    )))
 }
 
 /// The person of each user entity of the import: (person id, username).

@@ -23,7 +23,7 @@ use entity::{group_plan, kind_for, user_plan};
 use hierarchy::{GroupDoc, Hierarchy, place};
 
 pub use entity::{GroupPlan, UserPlan};
-pub use names::{derived_slug, fit};
+pub use names::derived_slug;
 
 pub struct Doc {
     pub at: String,

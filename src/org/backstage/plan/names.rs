@@ -6,12 +6,7 @@ use super::{bad, shown};
 use crate::error::AppResult;
 use crate::org::unit::Slug;
 use crate::people::model::{MAX_USERNAME, Username};
-
-/// `text` cut to at most `max` characters, without a separator at the end.
-pub fn fit(text: &str, max: usize) -> String {
-    let cut: String = text.chars().take(max).collect();
-    cut.trim_end_matches(['-', '.', '_']).to_string()
-}
+use crate::people::names::fit;
 
 /// The slug a group gets from its ref: its name (Backstage names allow `_` and `.`, slugs
 /// use dashes), prefixed with its namespace outside `default`, so `group:development/team-a`
