@@ -43,7 +43,8 @@ pub fn state(
     // Action items follow their sources' caches, so those two are shared with them.
     let summaries = std::sync::Arc::new(crate::postmortems::flow::SummaryCache::default());
     let retros = std::sync::Arc::new(crate::retros::flow::RetroCache::default());
-    AppState::new(db, settings)
+    let sso = settings.sso.clone();
+    let state = AppState::new(db, settings)
         .with(UploadRoutes(UPLOAD_LIMITS))
         .with_shared(search)
         .with(blameless)
@@ -65,7 +66,11 @@ pub fn state(
             experiment: crate::experiments::repo::title,
             postmortem: crate::postmortems::repo::published_title,
             retro: crate::retros::repo::revealed_title,
-        })
+        });
+    match sso {
+        Some(sso) => state.with(auth::sso::oidc::Provider::new(sso)),
+        None => state,
+    }
 }
 
 /// Every feature's records for the search index; people and units, which belong to the org,
@@ -85,6 +90,7 @@ pub fn projections() -> crate::search::indexer::Projections {
 pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::home::configure(cfg);
     auth::routes::configure(cfg);
+    auth::sso::routes::configure(cfg);
     org::routes::configure(cfg);
     org::api::configure(cfg);
     crate::overview::configure(cfg);

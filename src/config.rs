@@ -107,6 +107,205 @@ pub struct ServeArgs {
     #[arg(long, env = "FIKA_SEARCH_CACHE", value_name = "BOOL", default_value = "true",
           action = clap::ArgAction::Set, value_parser = clap::builder::BoolishValueParser::new())]
     pub search_cache: bool,
+
+    #[command(flatten)]
+    pub sso: SsoArgs,
+}
+
+/// Single sign-on with the company's OpenID provider, and who may still use a password.
+#[derive(Debug, Clone, Args)]
+pub struct SsoArgs {
+    /// The OpenID provider's issuer URL (e.g. https://login.example.com/realms/staff); turns
+    /// single sign-on on. Needs --public-url (the redirect URI is <public URL>/auth/oidc/callback)
+    /// and --oidc-client-id.
+    #[arg(long, env = "FIKA_OIDC_ISSUER", value_name = "URL")]
+    pub oidc_issuer: Option<String>,
+
+    /// The client id fika has at the provider.
+    #[arg(long, env = "FIKA_OIDC_CLIENT_ID", value_name = "ID")]
+    pub oidc_client_id: Option<String>,
+
+    /// A file holding the client secret. The secret may also come from FIKA_OIDC_CLIENT_SECRET,
+    /// never from the command line (where other users of the machine could read it). With
+    /// neither, fika signs in as a public client (PKCE only).
+    #[arg(long, env = "FIKA_OIDC_CLIENT_SECRET_FILE", value_name = "FILE")]
+    pub oidc_client_secret_file: Option<PathBuf>,
+
+    /// The claim a new person's username is made from (an e-mail or UPN gives its local part).
+    #[arg(
+        long,
+        env = "FIKA_OIDC_USERNAME_CLAIM",
+        default_value = "preferred_username",
+        value_name = "CLAIM"
+    )]
+    pub oidc_username_claim: String,
+
+    /// The scopes fika asks for, separated by spaces (add `groups` where the provider sends the
+    /// groups claim only when asked, as Okta does).
+    #[arg(
+        long,
+        env = "FIKA_OIDC_SCOPES",
+        default_value = "openid email profile",
+        value_name = "SCOPES"
+    )]
+    pub oidc_scopes: String,
+
+    /// The claim with the person's display name.
+    #[arg(
+        long,
+        env = "FIKA_OIDC_NAME_CLAIM",
+        default_value = "name",
+        value_name = "CLAIM"
+    )]
+    pub oidc_name_claim: String,
+
+    /// The claim with the person's e-mail address.
+    #[arg(
+        long,
+        env = "FIKA_OIDC_EMAIL_CLAIM",
+        default_value = "email",
+        value_name = "CLAIM"
+    )]
+    pub oidc_email_claim: String,
+
+    /// Treat the e-mail claim as verified without an `email_verified` claim: only for providers
+    /// that issue addresses they own (Entra ID work accounts send no `email_verified`).
+    #[arg(long, env = "FIKA_OIDC_EMAIL_IS_VERIFIED")]
+    pub oidc_email_is_verified: bool,
+
+    /// The claim listing the person's groups.
+    #[arg(
+        long,
+        env = "FIKA_OIDC_GROUPS_CLAIM",
+        default_value = "groups",
+        value_name = "CLAIM"
+    )]
+    pub oidc_groups_claim: String,
+
+    /// Members of this group are fika administrators and others are not, set at each sign-in.
+    /// Without it, administrators are chosen in fika. Groups grant nothing else.
+    #[arg(long, env = "FIKA_OIDC_ADMIN_GROUP", value_name = "GROUP")]
+    pub oidc_admin_group: Option<String>,
+
+    /// The provider's name on the sign-in button ("Sign in with …").
+    #[arg(
+        long,
+        env = "FIKA_OIDC_LABEL",
+        default_value = "single sign-on",
+        value_name = "NAME"
+    )]
+    pub oidc_label: String,
+
+    /// Whether people may sign in with a password: `on`, or `off` when single sign-on is
+    /// everyone's way in (API tokens keep working).
+    #[arg(long, env = "FIKA_PASSWORD_SIGN_IN", default_value = "on",
+          value_parser = ["on", "off"], value_name = "on|off")]
+    pub password_sign_in: String,
+
+    /// With password sign-in off, the one username that may still use a password: the
+    /// break-glass administrator for the day the provider is down.
+    #[arg(long, env = "FIKA_BREAK_GLASS_ADMIN", value_name = "USERNAME")]
+    pub break_glass_admin: Option<String>,
+}
+
+/// Who may sign in with a password.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum PasswordSignIn {
+    #[default]
+    Everyone,
+    /// Only this username (the break-glass administrator), or nobody.
+    Only(Option<String>),
+}
+
+impl PasswordSignIn {
+    pub fn allows(&self, username: &str) -> bool {
+        match self {
+            PasswordSignIn::Everyone => true,
+            PasswordSignIn::Only(who) => who.as_deref() == Some(username),
+        }
+    }
+}
+
+/// The provider and the claims fika reads, once the flags are checked.
+#[derive(Debug, Clone)]
+pub struct SsoSettings {
+    pub issuer: String,
+    pub client_id: String,
+    pub client_secret: Option<String>,
+    /// `<public URL>/auth/oidc/callback`.
+    pub redirect_uri: String,
+    /// Where the provider sends people after signing them out: the sign-in page.
+    pub after_logout_uri: String,
+    /// The scopes asked for besides `openid` (which is always asked for).
+    pub scopes: Vec<String>,
+    pub username_claim: String,
+    pub name_claim: String,
+    pub email_claim: String,
+    pub email_is_verified: bool,
+    pub groups_claim: String,
+    pub admin_group: Option<String>,
+    pub label: String,
+}
+
+impl SsoSettings {
+    /// The single sign-on settings, `None` when it is off; a message naming what is missing
+    /// when the flags are half there.
+    pub fn from_args(
+        args: &SsoArgs,
+        public_url: Option<&PublicUrl>,
+    ) -> Result<Option<SsoSettings>, String> {
+        let Some(issuer) = args.oidc_issuer.as_deref().map(str::trim) else {
+            if args.oidc_client_id.is_some() {
+                return Err("--oidc-client-id is set but --oidc-issuer is not".into());
+            }
+            return Ok(None);
+        };
+        let public = public_url.ok_or(
+            "--oidc-issuer needs --public-url: the provider sends people back to \
+             <public URL>/auth/oidc/callback",
+        )?;
+        let client_id = args
+            .oidc_client_id
+            .clone()
+            .filter(|c| !c.trim().is_empty())
+            .ok_or("--oidc-issuer needs --oidc-client-id")?;
+        let secret = match (
+            &args.oidc_client_secret_file,
+            std::env::var("FIKA_OIDC_CLIENT_SECRET"),
+        ) {
+            (Some(path), _) => Some(
+                std::fs::read_to_string(path)
+                    .map_err(|e| {
+                        format!("cannot read the client secret file {}: {e}", path.display())
+                    })?
+                    .trim()
+                    .to_string(),
+            ),
+            (None, Ok(secret)) => Some(secret.trim().to_string()),
+            (None, Err(_)) => None,
+        }
+        .filter(|s| !s.is_empty());
+        Ok(Some(SsoSettings {
+            issuer: issuer.trim_end_matches('/').to_string(),
+            client_id,
+            client_secret: secret,
+            redirect_uri: format!("{}/auth/oidc/callback", public.origin()),
+            after_logout_uri: format!("{}/login", public.origin()),
+            scopes: args
+                .oidc_scopes
+                .split_whitespace()
+                .filter(|s| *s != "openid")
+                .map(str::to_string)
+                .collect(),
+            username_claim: args.oidc_username_claim.clone(),
+            name_claim: args.oidc_name_claim.clone(),
+            email_claim: args.oidc_email_claim.clone(),
+            email_is_verified: args.oidc_email_is_verified,
+            groups_claim: args.oidc_groups_claim.clone(),
+            admin_group: args.oidc_admin_group.clone().filter(|g| !g.is_empty()),
+            label: args.oidc_label.clone(),
+        }))
+    }
 }
 
 /// The site's canonical origin: scheme, host and port, no path.
@@ -210,6 +409,9 @@ pub struct Settings {
     /// This installation's lasting name (feed ids are made from it); read from the database
     /// at start.
     pub site_id: String,
+    /// Single sign-on, when it is on (set at start, once the flags are checked).
+    pub sso: Option<SsoSettings>,
+    pub password_sign_in: PasswordSignIn,
 }
 
 impl Settings {
@@ -228,6 +430,12 @@ impl Settings {
             public_url: args.public_url.clone(),
             proxies,
             site_id: String::new(),
+            sso: None,
+            password_sign_in: if args.sso.password_sign_in == "off" {
+                PasswordSignIn::Only(args.sso.break_glass_admin.clone().map(|u| u.to_lowercase()))
+            } else {
+                PasswordSignIn::Everyone
+            },
         }
     }
 }

@@ -33,6 +33,11 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("auth/repo.rs", "begin_sign_in_attempt", "auth state"),
     ("auth/repo.rs", "clear_sign_in_failures", "auth state"),
     ("people/repo.rs", "set_password_hash", "auth state"),
+    // Single sign-on: sign-ins in flight, and which provider account is which person.
+    ("auth/sso/mod.rs", "keep_pending", "auth state"),
+    ("auth/sso/mod.rs", "take_pending", "auth state"),
+    ("auth/sso/mod.rs", "first_sign_in", "auth state (the link)"),
+    ("auth/sso/mod.rs", "person_for", "auth state (last sign-in)"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.

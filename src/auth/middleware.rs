@@ -38,7 +38,7 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Paths anyone may open without signing in.
 fn is_public_path(path: &str) -> bool {
-    path == "/login" || needs_no_identity(path)
+    path == "/login" || path.starts_with("/auth/oidc/") || needs_no_identity(path)
 }
 
 /// Paths that do not depend on who asks: they skip the session lookup entirely, so health
@@ -156,7 +156,7 @@ pub fn login_redirect(target: &str) -> HttpResponse {
         .finish()
 }
 
-fn url_encode(s: &str) -> String {
+pub fn url_encode(s: &str) -> String {
     serde_urlencoded::to_string([("", s)])
         .map(|e| e.trim_start_matches('=').to_string())
         .unwrap_or_default()

@@ -6,6 +6,7 @@ pub mod middleware;
 pub mod password;
 pub mod repo;
 pub mod routes;
+pub mod sso;
 pub mod token;
 mod views;
 
@@ -16,6 +17,22 @@ use actix_web::{FromRequest, HttpMessage, HttpRequest, dev::Payload};
 
 use crate::error::{AppError, AppResult};
 use crate::people::model::Person;
+
+/// Only a local path may follow sign-in: `//evil.example`, `/\evil`, `https://…` and the like
+/// become `/`, so fika's login page cannot be used to send people elsewhere.
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.starts_with("/\\")
+                && !n.chars().any(|c| c.is_control() || c == '\\') =>
+        {
+            n.to_string()
+        }
+        _ => "/".to_string(),
+    }
+}
 
 /// The layout's view of the viewer: the shell sits below auth and knows only this trait.
 impl crate::site::views::ShellViewer for Viewer {

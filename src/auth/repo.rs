@@ -24,11 +24,13 @@ fn now() -> NaiveDateTime {
     Utc::now().naive_utc()
 }
 
-/// Creates a session and returns its secret (the cookie value).
+/// Creates a session and returns its secret (the cookie value). `id_token`: the ID token of
+/// a single sign-on, kept as the hint for signing out at the provider.
 pub fn create_session(
     conn: &mut AnyConnection,
     person_id: PersonId,
     user_agent: &str,
+    id_token: Option<&str>,
 ) -> AppResult<String> {
     let secret = token::random_secret();
     let now = now();
@@ -39,6 +41,7 @@ pub fn create_session(
             sessions::created_at.eq(now),
             sessions::expires_at.eq(now + Duration::days(SESSION_DAYS)),
             sessions::user_agent.eq(user_agent.chars().take(200).collect::<String>()),
+            sessions::id_token.eq(id_token),
         ))
         .execute(conn)?;
     Ok(secret)
@@ -79,10 +82,17 @@ pub fn person_for_session(
     Ok(Some(LiveSession { person, extended }))
 }
 
-pub fn revoke_session(conn: &mut AnyConnection, secret: &str) -> AppResult<()> {
-    diesel::delete(sessions::table.filter(sessions::token_hash.eq(token::digest(secret))))
-        .execute(conn)?;
-    Ok(())
+/// Ends a session; gives back the ID token it was opened with by single sign-on, if any.
+pub fn revoke_session(conn: &mut AnyConnection, secret: &str) -> AppResult<Option<String>> {
+    let hash = token::digest(secret);
+    let session = || sessions::table.filter(sessions::token_hash.eq(hash.clone()));
+    let id_token = session()
+        .select(sessions::id_token)
+        .first::<Option<String>>(conn)
+        .optional()?
+        .flatten();
+    diesel::delete(session()).execute(conn)?;
+    Ok(id_token)
 }
 
 /// Ends every session of a person except `keep` (the current one, when they changed their

@@ -8,7 +8,7 @@ use serde::Deserialize;
 use super::middleware::session_cookie;
 use super::password::{self, Password};
 use super::views::{AccountPage, LoginPage, NewUserForm, UsersPage};
-use super::{AuthVia, Viewer, repo, token};
+use super::{AuthVia, Viewer, repo, safe_next, token};
 use crate::error::{AppError, AppResult};
 use crate::people::model::{Email, NewPerson, Username, parse_display_name};
 use crate::people::repo as people;
@@ -32,38 +32,21 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-/// Only a local path may follow sign-in: `//evil.example`, `/\evil`, `https://…` and the like
-/// become `/`, so fika's login page cannot be used to send people elsewhere.
-pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n)
-            if n.starts_with('/')
-                && !n.starts_with("//")
-                && !n.starts_with("/\\")
-                && !n.chars().any(|c| c.is_control() || c == '\\') =>
-        {
-            n.to_string()
-        }
-        _ => "/".to_string(),
-    }
-}
-
 #[derive(Deserialize)]
 struct NextQuery {
     next: Option<String>,
 }
 
-async fn login_form(viewer: Viewer, q: web::Query<NextQuery>) -> AppResult<HttpResponse> {
+async fn login_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    q: web::Query<NextQuery>,
+) -> AppResult<HttpResponse> {
     let next = safe_next(q.next.as_deref());
     if viewer.person().is_some() {
         return Ok(see_other(&next));
     }
-    html(&LoginPage {
-        shell: Shell::new(&viewer, "login"),
-        username: String::new(),
-        next,
-        error: None,
-    })
+    html(&LoginPage::new(&viewer, &state.settings, next))
 }
 
 #[derive(Deserialize)]
@@ -77,6 +60,8 @@ struct LoginForm {
 
 enum SignIn {
     Throttled,
+    /// Password sign-in is off for this username.
+    PasswordsOff,
     Failed,
     Ok(String),
 }
@@ -105,7 +90,11 @@ async fn login(
         .unwrap_or("")
         .to_string();
 
-    let outcome = sign_in(&state, username.clone(), form.password, addr, user_agent).await?;
+    let outcome = if state.settings.password_sign_in.allows(&username) {
+        sign_in(&state, username.clone(), form.password, addr, user_agent).await?
+    } else {
+        SignIn::PasswordsOff
+    };
     let (status, error) = match outcome {
         SignIn::Ok(secret) => {
             let cookie = session_cookie(&state, secret, CookieDuration::days(repo::SESSION_DAYS));
@@ -115,20 +104,21 @@ async fn login(
                 .finish());
         }
         SignIn::Failed => (StatusCode::UNAUTHORIZED, "Wrong username or password."),
+        SignIn::PasswordsOff => (
+            StatusCode::FORBIDDEN,
+            "Password sign-in is turned off here: please use the single sign-on button.",
+        ),
         SignIn::Throttled => (
             StatusCode::TOO_MANY_REQUESTS,
             "Too many failed sign-in attempts. Please wait 15 minutes and try again.",
         ),
     };
-    let mut res = html_with_status(
-        &LoginPage {
-            shell: Shell::new(&viewer, "login"),
-            username,
-            next,
-            error: Some(error.to_string()),
-        },
-        status,
-    )?;
+    let page = LoginPage {
+        username,
+        error: Some(error.to_string()),
+        ..LoginPage::new(&viewer, &state.settings, next)
+    };
+    let mut res = html_with_status(&page, status)?;
     if status == StatusCode::TOO_MANY_REQUESTS {
         res.headers_mut().insert(
             header::RETRY_AFTER,
@@ -174,20 +164,48 @@ async fn sign_in(
         .db
         .run(move |c| {
             repo::clear_sign_in_failures(c, &username)?;
-            Ok(SignIn::Ok(repo::create_session(c, person.id, &user_agent)?))
+            Ok(SignIn::Ok(repo::create_session(
+                c,
+                person.id,
+                &user_agent,
+                None,
+            )?))
         })
         .await
 }
 
+/// Ends the fika session and, for a session opened by single sign-on, sends the browser on
+/// to end the provider's too (where it offers that), which sends it back to the sign-in page.
 async fn logout(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpResponse> {
+    let mut id_token = None;
     if let AuthVia::Session(secret) = viewer.via().clone() {
-        state
+        id_token = state
             .db
             .run(move |c| repo::revoke_session(c, &secret))
             .await?;
     }
+    let forget = session_cookie(&state, String::new(), CookieDuration::ZERO);
+    let provider = match (&id_token, &state.settings.sso) {
+        (Some(_), Some(_)) => Some(state.part::<super::sso::oidc::Provider>()?),
+        _ => None,
+    };
+    let provider_logout = match (provider, id_token) {
+        (Some(p), Some(hint)) => p.logout_url(&hint).await,
+        _ => None,
+    };
+    if let (Some(to), Some(sso)) = (provider_logout, &state.settings.sso) {
+        let page = super::views::SignedOutPage {
+            shell: Shell::new(&Viewer::anonymous(), "login"),
+            provider_logout: to,
+            label: sso.label.clone(),
+        };
+        let mut res = html(&page)?;
+        res.add_cookie(&forget)
+            .map_err(|e| AppError::internal(e.to_string()))?;
+        return Ok(res);
+    }
     Ok(HttpResponse::SeeOther()
-        .cookie(session_cookie(&state, String::new(), CookieDuration::ZERO))
+        .cookie(forget)
         .insert_header((header::LOCATION, "/login"))
         .finish())
 }

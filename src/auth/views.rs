@@ -13,6 +13,35 @@ pub struct LoginPage {
     pub username: String,
     pub next: String,
     pub error: Option<String>,
+    /// The provider's name when single sign-on is on: its button comes first.
+    pub sso_label: Option<String>,
+    /// The provider button's address (a link, not a form: the site's CSP allows forms to
+    /// go to fika only, and the sign-in goes on to the provider).
+    pub sso_start: String,
+    /// Whether the password form is open to everyone (else it is folded away, for the
+    /// break-glass administrator).
+    pub password_open: bool,
+}
+
+impl LoginPage {
+    pub fn new(
+        viewer: &crate::auth::Viewer,
+        settings: &crate::config::Settings,
+        next: String,
+    ) -> Self {
+        LoginPage {
+            shell: Shell::new(viewer, "login"),
+            username: String::new(),
+            error: None,
+            sso_label: settings.sso.as_ref().map(|s| s.label.clone()),
+            sso_start: format!(
+                "/auth/oidc/start?next={}",
+                crate::auth::middleware::url_encode(&next)
+            ),
+            password_open: settings.password_sign_in == crate::config::PasswordSignIn::Everyone,
+            next,
+        }
+    }
 }
 
 #[derive(Template)]
@@ -50,4 +79,15 @@ pub struct UsersPage {
     pub form: NewUserForm,
     pub error: Option<String>,
     pub notice: Option<String>,
+}
+
+/// Fika's session is over; the browser goes on to the provider's sign-out. A page, not a
+/// redirect: the sign-out form may only lead to fika (CSP `form-action 'self'`), and a page's
+/// refresh is not the form's.
+#[derive(Template)]
+#[template(path = "auth/signed_out.html")]
+pub struct SignedOutPage {
+    pub shell: Shell,
+    pub provider_logout: String,
+    pub label: String,
 }

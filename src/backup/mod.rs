@@ -42,6 +42,8 @@ pub const TABLES: &[&str] = &[
     "sessions",
     "api_tokens",
     "login_failures",
+    "oidc_identities",
+    "oidc_pending",
     "change_log",
     "units",
     "unit_slug_redirects",

@@ -28,7 +28,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the web server.
-    Serve(ServeArgs),
+    Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DataArgs),
     /// Manage accounts.
@@ -219,7 +219,7 @@ fn with_conn<T>(
 
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
-        Command::Serve(args) => serve(args),
+        Command::Serve(args) => serve(*args),
         Command::Migrate(data) => {
             let db = open(&data, 1)?;
             println!("database is up to date ({})", db.target().describe());
@@ -403,6 +403,18 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     // Bind before touching data: "port in use" must fail before a demo is written.
     let listener = std::net::TcpListener::bind(args.addr)
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    // Settings are checked before any data is touched.
+    let sso = crate::config::SsoSettings::from_args(&args.sso, args.public_url.as_ref())?;
+    if args.sso.password_sign_in == "off" {
+        if sso.is_none() {
+            return Err(
+                "--password-sign-in off needs single sign-on (--oidc-issuer): else \
+                        nobody but the break-glass administrator could sign in"
+                    .into(),
+            );
+        }
+        tracing::info!(break_glass = ?args.sso.break_glass_admin, "password sign-in is off");
+    }
     let db = open(&args.data, args.db_pool)?;
     tracing::info!(database = %db.target().describe(), "database ready");
     if args.demo {
@@ -428,6 +440,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     )
     .map_err(|e| format!("cannot carry blameless dismissals over to the rules: {e}"))?;
     let mut settings = Settings::new(&args);
+    settings.sso = sso;
     settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot read the site id: {e}"))?;
     let state = crate::app::state(db, settings, search, blameless);

@@ -35,6 +35,28 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         user_agent -> Text,
+        id_token -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    oidc_identities (issuer, subject) {
+        issuer -> Text,
+        subject -> Text,
+        person_id -> BigInt,
+        claimed_username -> Text,
+        created_at -> Timestamp,
+        last_sign_in_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    oidc_pending (state) {
+        state -> Text,
+        nonce -> Text,
+        pkce_verifier -> Text,
+        next -> Text,
+        created_at -> Timestamp,
     }
 }
 
@@ -584,6 +606,7 @@ diesel::joinable!(page_units -> pages (page_id));
 diesel::joinable!(page_units -> units (unit_id));
 diesel::joinable!(page_tags -> pages (page_id));
 diesel::joinable!(sessions -> people (person_id));
+diesel::joinable!(oidc_identities -> people (person_id));
 diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(memberships -> units (unit_id));
 diesel::joinable!(initiatives -> units (alliance_id));
@@ -609,6 +632,7 @@ diesel::joinable!(step_feedback -> step_proposals (proposal_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
     people,
+    oidc_identities,
     experiments,
     postmortems,
     postmortem_squads,

@@ -85,6 +85,26 @@ pub fn by_username(conn: &mut AnyConnection, username: &str) -> AppResult<Person
         .ok_or(AppError::NotFound)
 }
 
+diesel::define_sql_function!(fn lower(x: diesel::sql_types::Nullable<diesel::sql_types::Text>) -> diesel::sql_types::Nullable<diesel::sql_types::Text>);
+
+/// The people with this e-mail address, compared without regard to case.
+pub fn by_email(conn: &mut AnyConnection, email: &str) -> AppResult<Vec<Person>> {
+    Ok(people::table
+        .filter(lower(people::email).eq(email.trim().to_lowercase()))
+        .select(Person::as_select())
+        .load(conn)?)
+}
+
+/// The person with this id.
+pub fn by_id(conn: &mut AnyConnection, id: PersonId) -> AppResult<Person> {
+    people::table
+        .find(id)
+        .select(Person::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
 pub fn count(conn: &mut AnyConnection) -> AppResult<i64> {
     Ok(people::table.count().get_result(conn)?)
 }

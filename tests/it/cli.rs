@@ -94,6 +94,36 @@ fn bad_settings_fail_with_one_clear_line() {
     let out = fika(&["serve", "--data-dir", d, "--addr", "not-an-address"]);
     assert!(!out.success);
     assert!(out.stderr.contains("invalid value"), "{}", out.stderr);
+
+    // Single sign-on half set up is refused before anything starts.
+    let serve = ["serve", "--data-dir", d, "--addr", "127.0.0.1:0"];
+    let issuer = ["--oidc-issuer", "https://login.example.com"];
+    let public = ["--public-url", "https://fika.example.com"];
+    let client = ["--oidc-client-id", "fika"];
+    let missing = dir.path().join("no-such-secret");
+    let secret = ["--oidc-client-secret-file", missing.to_str().unwrap()];
+    let off = ["--password-sign-in", "off"];
+    let cases: [(Vec<&str>, &str); 4] = [
+        (
+            [&serve[..], &issuer].concat(),
+            "--oidc-issuer needs --public-url",
+        ),
+        (
+            [&serve[..], &issuer, &public].concat(),
+            "--oidc-issuer needs --oidc-client-id",
+        ),
+        (
+            [&serve[..], &issuer, &public, &client, &secret].concat(),
+            "cannot read the client secret file",
+        ),
+        (
+            [&serve[..], &off].concat(),
+            "--password-sign-in off needs single sign-on",
+        ),
+    ];
+    for (args, says) in cases {
+        assert_clear_failure(&fika(&args), says);
+    }
 }
 
 async fn port_in_use_is_a_clear_error(b: Backend) {

@@ -27,4 +27,6 @@ mod proxy;
 mod retros;
 mod search;
 mod site;
+mod sso;
+mod sso_tokens;
 mod steps;

@@ -11,6 +11,7 @@ use crate::harness::{Backend, TestData, TestServer, artifacts_dir};
 
 mod a11y;
 mod rows;
+mod sso;
 
 /// A chromedriver process plus a WebDriver session in headless Chromium.
 pub struct Browser {

@@ -1,0 +1,3 @@
+ALTER TABLE sessions DROP COLUMN id_token;
+DROP TABLE oidc_pending;
+DROP TABLE oidc_identities;
