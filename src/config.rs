@@ -115,9 +115,9 @@ pub struct ServeArgs {
 /// Single sign-on with the company's OpenID provider, and who may still use a password.
 #[derive(Debug, Clone, Args)]
 pub struct SsoArgs {
-    /// The OpenID provider's issuer URL (e.g. https://login.example.com/realms/staff); turns
-    /// single sign-on on. Needs --public-url (the redirect URI is <public URL>/auth/oidc/callback)
-    /// and --oidc-client-id.
+    /// The OpenID provider's issuer URL (at Keycloak, the realm's address); turns single
+    /// sign-on on. Needs --public-url (the provider sends people back to the public URL's
+    /// /auth/oidc/callback) and --oidc-client-id.
     #[arg(long, env = "FIKA_OIDC_ISSUER", value_name = "URL")]
     pub oidc_issuer: Option<String>,
 
