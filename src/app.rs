@@ -112,6 +112,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::steps::routes::configure(cfg);
     crate::steps::api::configure(cfg);
     crate::search::routes::configure(cfg);
+    crate::scim::routes::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.

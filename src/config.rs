@@ -202,10 +202,35 @@ pub struct SsoArgs {
           value_parser = ["on", "off"], value_name = "on|off")]
     pub password_sign_in: String,
 
+    /// A file holding the bearer token the identity provider uses for SCIM provisioning
+    /// (/scim/v2); it may also come from FIKA_SCIM_TOKEN. Without either, SCIM is off.
+    #[arg(long, env = "FIKA_SCIM_TOKEN_FILE", value_name = "FILE")]
+    pub scim_token_file: Option<PathBuf>,
+
     /// With password sign-in off, the one username that may still use a password: the
     /// break-glass administrator for the day the provider is down.
     #[arg(long, env = "FIKA_BREAK_GLASS_ADMIN", value_name = "USERNAME")]
     pub break_glass_admin: Option<String>,
+}
+
+/// The SCIM bearer token from `--scim-token-file` or FIKA_SCIM_TOKEN (`None`: SCIM is off);
+/// a short one is refused, since it guards who may create and disable people.
+pub fn scim_token(args: &SsoArgs) -> Result<Option<String>, String> {
+    let token = match (&args.scim_token_file, std::env::var("FIKA_SCIM_TOKEN")) {
+        (Some(path), _) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the SCIM token file {}: {e}", path.display()))?,
+        (None, Ok(token)) => token,
+        (None, Err(_)) => return Ok(None),
+    };
+    let token = token.trim().to_string();
+    if token.chars().count() < 32 {
+        return Err(
+            "the SCIM token must have at least 32 characters (e.g. from \
+                    `openssl rand -hex 32`)"
+                .into(),
+        );
+    }
+    Ok(Some(token))
 }
 
 /// Who may sign in with a password.
@@ -412,6 +437,8 @@ pub struct Settings {
     /// Single sign-on, when it is on (set at start, once the flags are checked).
     pub sso: Option<SsoSettings>,
     pub password_sign_in: PasswordSignIn,
+    /// The SHA-256 of the SCIM bearer token, when provisioning is on.
+    pub scim_token_digest: Option<String>,
 }
 
 impl Settings {
@@ -431,6 +458,7 @@ impl Settings {
             proxies,
             site_id: String::new(),
             sso: None,
+            scim_token_digest: None,
             password_sign_in: if args.sso.password_sign_in == "off" {
                 PasswordSignIn::Only(args.sso.break_glass_admin.clone().map(|u| u.to_lowercase()))
             } else {

@@ -32,6 +32,7 @@ pub mod projection;
 pub mod request;
 pub mod retros;
 pub mod revisions;
+pub mod scim;
 pub mod search;
 pub mod site;
 pub mod state;

@@ -49,6 +49,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "health",
             "steps",
             "search",
+            "scim",
             "backup",
         ],
     ),

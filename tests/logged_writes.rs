@@ -25,6 +25,7 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("auth/repo.rs", "revoke_other_sessions", "auth state"),
     ("auth/repo.rs", "create_api_token", "auth state"),
     ("auth/repo.rs", "revoke_api_token", "auth state"),
+    ("auth/repo.rs", "end_access", "auth state"),
     (
         "auth/repo.rs",
         "person_for_api_token",
@@ -38,6 +39,11 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("auth/sso/mod.rs", "take_pending", "auth state"),
     ("auth/sso/mod.rs", "first_sign_in", "auth state (the link)"),
     ("auth/sso/mod.rs", "person_for", "auth state (last sign-in)"),
+    // SCIM: which person is which of the identity provider's users (the person's own
+    // changes go through people::repo, logged).
+    ("scim/repo.rs", "create", "identity link"),
+    ("scim/repo.rs", "replace", "identity link"),
+    ("scim/repo.rs", "delete", "identity link"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.

@@ -203,6 +203,21 @@ pub fn api_tokens_of(conn: &mut AnyConnection, person_id: PersonId) -> AppResult
         .load(conn)?)
 }
 
+/// Ends every session of a person and revokes every API token of theirs: for a person who
+/// has been disabled (a SCIM deactivation), so that nothing of theirs works from this moment,
+/// and nothing old comes back if they are enabled again.
+pub fn end_access(conn: &mut AnyConnection, person_id: PersonId) -> AppResult<()> {
+    revoke_other_sessions(conn, person_id, None)?;
+    diesel::update(
+        api_tokens::table
+            .filter(api_tokens::person_id.eq(person_id))
+            .filter(api_tokens::revoked_at.is_null()),
+    )
+    .set(api_tokens::revoked_at.eq(now()))
+    .execute(conn)?;
+    Ok(())
+}
+
 /// Revokes one of a person's own tokens; someone else's token id is "not found".
 pub fn revoke_api_token(
     conn: &mut AnyConnection,

@@ -44,6 +44,7 @@ pub const TABLES: &[&str] = &[
     "login_failures",
     "oidc_identities",
     "oidc_pending",
+    "scim_people",
     "change_log",
     "units",
     "unit_slug_redirects",

@@ -405,6 +405,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     // Settings are checked before any data is touched.
     let sso = crate::config::SsoSettings::from_args(&args.sso, args.public_url.as_ref())?;
+    let scim = crate::config::scim_token(&args.sso)?;
     if args.sso.password_sign_in == "off" {
         if sso.is_none() {
             return Err(
@@ -441,6 +442,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     .map_err(|e| format!("cannot carry blameless dismissals over to the rules: {e}"))?;
     let mut settings = Settings::new(&args);
     settings.sso = sso;
+    settings.scim_token_digest = scim.map(|t| crate::auth::token::digest(&t));
     settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot read the site id: {e}"))?;
     let state = crate::app::state(db, settings, search, blameless);

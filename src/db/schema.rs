@@ -51,6 +51,18 @@ diesel::table! {
 }
 
 diesel::table! {
+    scim_people (person_id) {
+        person_id -> BigInt,
+        user_name -> Text,
+        user_name_key -> Text,
+        external_id -> Nullable<Text>,
+        attributes -> Text,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     oidc_pending (state) {
         state -> Text,
         nonce -> Text,
@@ -607,6 +619,7 @@ diesel::joinable!(page_units -> units (unit_id));
 diesel::joinable!(page_tags -> pages (page_id));
 diesel::joinable!(sessions -> people (person_id));
 diesel::joinable!(oidc_identities -> people (person_id));
+diesel::joinable!(scim_people -> people (person_id));
 diesel::joinable!(memberships -> people (person_id));
 diesel::joinable!(memberships -> units (unit_id));
 diesel::joinable!(initiatives -> units (alliance_id));
@@ -633,6 +646,7 @@ diesel::joinable!(step_feedback -> step_proposals (proposal_id));
 diesel::allow_tables_to_appear_in_same_query!(
     people,
     oidc_identities,
+    scim_people,
     experiments,
     postmortems,
     postmortem_squads,

@@ -103,7 +103,14 @@ fn bad_settings_fail_with_one_clear_line() {
     let missing = dir.path().join("no-such-secret");
     let secret = ["--oidc-client-secret-file", missing.to_str().unwrap()];
     let off = ["--password-sign-in", "off"];
-    let cases: [(Vec<&str>, &str); 4] = [
+    let short = dir.path().join("short-token");
+    std::fs::write(&short, "too-short\n").unwrap();
+    let scim = ["--scim-token-file", short.to_str().unwrap()];
+    let cases: [(Vec<&str>, &str); 5] = [
+        (
+            [&serve[..], &scim].concat(),
+            "the SCIM token must have at least 32 characters",
+        ),
         (
             [&serve[..], &issuer].concat(),
             "--oidc-issuer needs --public-url",

@@ -25,6 +25,7 @@ mod pages;
 mod postmortems;
 mod proxy;
 mod retros;
+mod scim;
 mod search;
 mod site;
 mod sso;
