@@ -34,6 +34,15 @@ pub fn safe_next(next: Option<&str>) -> String {
     }
 }
 
+/// The browser a session is opened from, as its `User-Agent` says (shown with the session).
+pub fn user_agent(req: &HttpRequest) -> String {
+    req.headers()
+        .get(actix_web::http::header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string()
+}
+
 /// The layout's view of the viewer: the shell sits below auth and knows only this trait.
 impl crate::site::views::ShellViewer for Viewer {
     fn shell_user(&self) -> Option<crate::site::views::ShellUser> {

@@ -83,12 +83,7 @@ async fn login(
         .take(64)
         .collect();
     let addr = crate::request::client_addr(&req, &state.settings.proxies);
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let user_agent = super::user_agent(&req);
 
     let outcome = if state.settings.password_sign_in.allows(&username) {
         sign_in(&state, username.clone(), form.password, addr, user_agent).await?

@@ -18,7 +18,8 @@ use crate::people::{names, repo as people_repo};
 /// Why a write was refused: the message of a 409 `uniqueness` answer.
 pub type Taken = String;
 
-#[derive(Queryable)]
+#[derive(Queryable, Selectable)]
+#[diesel(table_name = scim_people)]
 struct Row {
     person_id: PersonId,
     user_name: String,
@@ -27,22 +28,6 @@ struct Row {
     created_at: NaiveDateTime,
     updated_at: NaiveDateTime,
 }
-
-const COLUMNS: (
-    scim_people::person_id,
-    scim_people::user_name,
-    scim_people::external_id,
-    scim_people::attributes,
-    scim_people::created_at,
-    scim_people::updated_at,
-) = (
-    scim_people::person_id,
-    scim_people::user_name,
-    scim_people::external_id,
-    scim_people::attributes,
-    scim_people::created_at,
-    scim_people::updated_at,
-);
 
 fn link(row: Row) -> (PersonId, Link) {
     let kept = match serde_json::from_str(&row.attributes) {
@@ -68,7 +53,7 @@ fn now() -> NaiveDateTime {
 pub fn find(c: &mut AnyConnection, id: PersonId) -> AppResult<Option<(Person, Link)>> {
     let row = scim_people::table
         .find(id)
-        .select(COLUMNS)
+        .select(Row::as_select())
         .first::<Row>(c)
         .optional()?;
     match row {
@@ -118,7 +103,7 @@ pub fn list(
                 .order(scim_people::person_id.asc())
                 .offset(start - 1)
                 .limit(count)
-                .select((COLUMNS, Person::as_select()))
+                .select((Row::as_select(), Person::as_select()))
                 .load(c)?;
             return Ok((total, with_people(rows)));
         }
@@ -126,7 +111,7 @@ pub fn list(
             .inner_join(people::table)
             .filter(scim_people::person_id.eq_any(ids))
             .order(scim_people::person_id.asc())
-            .select((COLUMNS, Person::as_select()))
+            .select((Row::as_select(), Person::as_select()))
             .load(c)?,
     };
     let total = rows.len() as i64;

@@ -22,10 +22,10 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
                 "/ServiceProviderConfig",
                 web::get().to(service_provider_config),
             )
-            .route("/Schemas", web::get().to(schemas))
-            .route("/Schemas/{id}", web::get().to(schema))
-            .route("/ResourceTypes", web::get().to(resource_types))
-            .route("/ResourceTypes/{id}", web::get().to(resource_type))
+            .route("/Schemas", web::get().to(catalogue))
+            .route("/Schemas/{id}", web::get().to(catalogue_entry))
+            .route("/ResourceTypes", web::get().to(catalogue))
+            .route("/ResourceTypes/{id}", web::get().to(catalogue_entry))
             .route("/Users", web::get().to(list))
             .route("/Users", web::post().to(create))
             .route("/Users/.search", web::post().to(search))
@@ -205,40 +205,27 @@ fn list_of(items: Vec<Value>, total: i64, start: i64) -> HttpResponse {
     )
 }
 
-async fn schemas(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let b = base(&req, &state);
-    scim(&req, &state, async {
-        Ok(list_of(vec![user_schema(&b)], 1, 1))
-    })
-    .await
+/// What `/Schemas` or `/ResourceTypes` lists (fika describes one resource, the User), and
+/// the id of that one entry.
+fn described(req: &HttpRequest, base: &str) -> (Value, &'static str) {
+    if req.path().contains("/Schemas") {
+        (user_schema(base), USER_SCHEMA)
+    } else {
+        (user_type(base), "User")
+    }
 }
 
-async fn schema(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let b = base(&req, &state);
-    let found = req.match_info().get("id") == Some(USER_SCHEMA);
+async fn catalogue(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let (entry, _) = described(&req, &base(&req, &state));
+    scim(&req, &state, async { Ok(list_of(vec![entry], 1, 1)) }).await
+}
+
+async fn catalogue_entry(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
+    let (entry, id) = described(&req, &base(&req, &state));
+    let found = req.match_info().get("id") == Some(id);
     scim(&req, &state, async {
         match found {
-            true => Ok(answer(StatusCode::OK, user_schema(&b))),
-            false => Err(AppError::NotFound),
-        }
-    })
-    .await
-}
-
-async fn resource_types(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let b = base(&req, &state);
-    scim(&req, &state, async {
-        Ok(list_of(vec![user_type(&b)], 1, 1))
-    })
-    .await
-}
-
-async fn resource_type(req: HttpRequest, state: web::Data<AppState>) -> HttpResponse {
-    let b = base(&req, &state);
-    let found = req.match_info().get("id") == Some("User");
-    scim(&req, &state, async {
-        match found {
-            true => Ok(answer(StatusCode::OK, user_type(&b))),
+            true => Ok(answer(StatusCode::OK, entry)),
             false => Err(AppError::NotFound),
         }
     })

@@ -173,12 +173,7 @@ async fn finish(
         crate::config::PasswordSignIn::Only(who) => who.clone(),
         crate::config::PasswordSignIn::Everyone => None,
     };
-    let user_agent = req
-        .headers()
-        .get(header::USER_AGENT)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("")
-        .to_string();
+    let user_agent = crate::auth::user_agent(req);
     let id_token = signed_in.id_token;
     state
         .db
