@@ -46,6 +46,7 @@ pub fn state(
     let sso = settings.sso.clone();
     let state = AppState::new(db, settings)
         .with(UploadRoutes(UPLOAD_LIMITS))
+        .with(crate::apidoc::ApiDescription::new(&api_doc()))
         .with_shared(search)
         .with(blameless)
         .with(org::cache::OrgCache::default())
@@ -70,6 +71,83 @@ pub fn state(
     match sso {
         Some(sso) => state.with(auth::sso::oidc::Provider::new(sso)),
         None => state,
+    }
+}
+
+/// The API's description: every feature's operations, the bearer token, the error schema.
+pub fn api_doc() -> utoipa::openapi::OpenApi {
+    use utoipa::OpenApi;
+    let mut doc = ApiDoc::openapi();
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    for part in [
+        crate::org::api::Doc::openapi(),
+        crate::pages::api::Doc::openapi(),
+        crate::lessons::api::Doc::openapi(),
+        crate::experiments::api::Doc::openapi(),
+        crate::postmortems::api::Doc::openapi(),
+        crate::retros::api::Doc::openapi(),
+        crate::action_items::api::Doc::openapi(),
+        crate::health::api::Doc::openapi(),
+        crate::steps::api::Doc::openapi(),
+        crate::search::routes::Doc::openapi(),
+    ] {
+        doc.merge(part);
+    }
+    // Handlers are named alike across features (`list`, `get`): the feature goes in front,
+    // so operation ids are unique and read well in generated clients.
+    for item in doc.paths.paths.values_mut() {
+        let ops = [
+            &mut item.get,
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for op in ops.into_iter().flatten() {
+            let tag = op
+                .tags
+                .as_ref()
+                .and_then(|t| t.first())
+                .cloned()
+                .unwrap_or_default();
+            let id = op.operation_id.take().unwrap_or_default();
+            op.operation_id = Some(format!("{tag}_{id}"));
+        }
+    }
+    doc
+}
+
+#[derive(utoipa::OpenApi)]
+#[openapi(
+    info(title = "fika", description = "The JSON API of fika, the organizational knowledge wiki."),
+    modifiers(&BearerToken),
+    security(("bearer" = [])),
+    tags(
+        (name = "org", description = "People and units: squads, tribes, chapters, guilds, trios, alliances"),
+        (name = "pages", description = "The wiki's pages, with revisions and three-way merge"),
+        (name = "experiments", description = "Experiment learning logs: hypotheses, plans, results, outcomes"),
+        (name = "postmortems", description = "Blameless post-mortems, their review, and the blameless-language check"),
+        (name = "retros", description = "Retrospectives: board, votes, action items, review"),
+        (name = "actions", description = "Action items from post-mortems and retros"),
+        (name = "health", description = "Squad health checks"),
+        (name = "steps", description = "Career steps (private to the person, their chapter leads and administrators)"),
+        (name = "search", description = "Full-text search over everything the asker may read"),
+        (name = "lessons", description = "What teams learned, from experiments, post-mortems, retros and pages"),
+    )
+)]
+struct ApiDoc;
+
+/// Every operation takes a personal API token as a bearer token.
+struct BearerToken;
+
+impl utoipa::Modify for BearerToken {
+    fn modify(&self, doc: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{HttpAuthScheme, HttpBuilder, SecurityScheme};
+        let components = doc.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "bearer",
+            SecurityScheme::Http(HttpBuilder::new().scheme(HttpAuthScheme::Bearer).build()),
+        );
     }
 }
 
@@ -113,6 +191,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::steps::api::configure(cfg);
     crate::search::routes::configure(cfg);
     crate::scim::routes::configure(cfg);
+    crate::apidoc::configure(cfg);
 }
 
 /// Serves on an already bound listener until stopped. Logs the URL it serves on.
@@ -142,6 +221,7 @@ pub async fn serve(
             .default_service(web::to(not_routed))
             // The last `wrap` is the outermost: the request log → headers → error pages →
             // panics → body limit → auth.
+            .wrap(from_fn(crate::apidoc::check_query))
             .wrap(from_fn(auth::middleware::authenticate))
             .wrap(from_fn(limit_body))
             .wrap(from_fn(catch_panic))
@@ -186,13 +266,22 @@ async fn head_as_get(
     Ok(res.map_body(|_, _| BoxBody::new(())))
 }
 
-/// What no route took: a 405 where the address exists for other methods, else a 404.
-async fn not_routed(req: HttpRequest) -> Result<HttpResponse, AppError> {
-    if req.resource_map().has_resource(req.path()) {
-        Err(AppError::MethodNotAllowed)
-    } else {
-        Err(AppError::NotFound)
+/// What no route took: a 405 where the address exists for other methods (with `Allow`
+/// where the API description names them), else a 404.
+async fn not_routed(req: HttpRequest) -> HttpResponse {
+    if !req.resource_map().has_resource(req.path()) {
+        return AppError::NotFound.error_response();
     }
+    let mut res = AppError::MethodNotAllowed.error_response();
+    let allowed = req
+        .app_data::<web::Data<crate::state::AppState>>()
+        .and_then(|s| s.part::<crate::apidoc::ApiDescription>().ok())
+        .map(|api| api.methods_for(req.path()).join(", "))
+        .filter(|m| !m.is_empty());
+    if let Some(v) = allowed.and_then(|m| header::HeaderValue::from_str(&m).ok()) {
+        res.headers_mut().insert(header::ALLOW, v);
+    }
+    res
 }
 
 /// Refuses a declared body over the limit before anything reads it.
@@ -321,11 +410,15 @@ async fn render_errors(
         }
         None => return Ok(res),
     };
-    let retry_after = res.headers().get(header::RETRY_AFTER).cloned();
+    // What the error says in its headers stays: when to try again, which methods to use.
+    let kept: Vec<_> = [header::RETRY_AFTER, header::ALLOW]
+        .into_iter()
+        .filter_map(|h| res.headers().get(&h).cloned().map(|v| (h, v)))
+        .collect();
     let (http_req, _) = res.into_parts();
     let mut page = error_page(&http_req, &info);
-    if let Some(v) = retry_after {
-        page.headers_mut().insert(header::RETRY_AFTER, v);
+    for (h, v) in kept {
+        page.headers_mut().insert(h, v);
     }
     Ok(ServiceResponse::new(http_req, page))
 }

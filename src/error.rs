@@ -5,6 +5,20 @@
 use actix_web::http::StatusCode;
 use actix_web::{HttpResponse, ResponseError};
 
+/// The JSON of every API error (what `app::render_errors` writes), for the API description.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct ErrorJson {
+    /// What went wrong, in words a person can act on.
+    pub error: String,
+    /// The kind of error, for scripts: `not_found`, `invalid`, `forbidden`, `unauthorized`,
+    /// `token_expired`, `conflict`, `bad_request`, `method_not_allowed`, `too_many_requests`,
+    /// `payload_too_large`, `unavailable`, `internal`.
+    pub code: String,
+    /// For a body whose fields could not be taken: each field's path and what is wrong.
+    #[schema(required = false)]
+    pub fields: Option<std::collections::BTreeMap<String, String>>,
+}
+
 /// What a person (or a script) is told about a failed request.
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {

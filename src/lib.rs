@@ -5,6 +5,7 @@
 mod labels;
 
 pub mod action_items;
+pub mod apidoc;
 pub mod app;
 pub mod auth;
 pub mod backup;

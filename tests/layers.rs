@@ -56,7 +56,7 @@ const LAYERS: &[(&str, &[&str])] = &[
     (
         "composition",
         &[
-            "app", "cli", "main", "lib", "home", "overview", "demo", "export",
+            "app", "cli", "main", "lib", "home", "overview", "demo", "export", "apidoc",
         ],
     ),
 ];

@@ -7,16 +7,22 @@ use serde::Serialize;
 
 use super::flow::{Query, select};
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorJson};
 use crate::org::cache::org_view;
-use crate::site::paging::{self, PageQuery};
+use crate::site::paging::{self, Page, PageQuery};
 use crate::state::AppState;
+
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/actions", web::get().to(list));
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ActionItem)]
 struct ActionJson {
     id: i64,
     title: String,
@@ -36,6 +42,7 @@ struct ActionJson {
     source_url: String,
 }
 
+#[utoipa::path(get, path = "/api/v1/actions", tag = "actions", params(("status" = Option<String>, Query, description = "open (the default), done, wontdo or all"), ("squad" = Option<String>, Query, description = "Only this squad's (slug)"), ("tribe" = Option<String>, Query, description = "Only the squads of this tribe (slug)"), ("kind" = Option<String>, Query, description = "Only this type of action item"), ("overdue" = Option<String>, Query, description = "Any value: only overdue ones"), PageQuery), responses((status = 200, description = "A page of action items the caller may see, overdue first", body = Page<ActionJson>), (status = 422, description = "A filter is wrong", body = ErrorJson)))]
 pub async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,

@@ -129,7 +129,7 @@ pub async fn select(
     viewer: Option<&Person>,
     q: &Query,
 ) -> AppResult<Vec<Listed>> {
-    let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
+    let bad = |what: &str, v: &str| AppError::Validation(format!("{v:?} is not a {what}."));
     let status = match q.status.trim() {
         "" | "open" => Some(Status::Open),
         "all" => None,

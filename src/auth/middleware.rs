@@ -38,7 +38,12 @@ pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// Paths anyone may open without signing in.
 fn is_public_path(path: &str) -> bool {
-    path == "/login" || path.starts_with("/auth/oidc/") || needs_no_identity(path)
+    path == "/login"
+        || path.starts_with("/auth/oidc/")
+        // The API's description is documentation, for anyone about to ask for a token.
+        || path == "/api"
+        || path == "/api/v1/openapi.json"
+        || needs_no_identity(path)
 }
 
 /// Paths that do not depend on who asks: they skip the session lookup entirely, so health

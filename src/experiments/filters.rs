@@ -29,7 +29,7 @@ pub struct ListQuery {
 
 impl ListQuery {
     pub fn filter(&self, org: &OrgView) -> AppResult<Filter> {
-        let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
+        let bad = |what: &str, v: &str| AppError::Validation(format!("{v:?} is not a {what}."));
         let status = match self.status.trim() {
             "" => None,
             s => Some(Status::parse(s).ok_or_else(|| bad("status", s))?),

@@ -10,22 +10,27 @@ use serde::Serialize;
 
 use super::flow::{self, Found};
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorJson};
 use crate::org::unit::UnitKind;
 use crate::state::AppState;
+
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(squad))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/squads/{slug}/health", web::get().to(squad));
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct HealthJson {
     squad: String,
     indicators: Vec<IndicatorJson>,
     sessions: Vec<SessionJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct IndicatorJson {
     id: i64,
     name: String,
@@ -34,7 +39,7 @@ struct IndicatorJson {
     retired: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SessionJson {
     id: i64,
     held_on: NaiveDate,
@@ -49,7 +54,7 @@ struct SessionJson {
     mine: Vec<MineJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct MineJson {
     indicator: String,
     color: &'static str,
@@ -57,7 +62,8 @@ struct MineJson {
     comment: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = HealthResult)]
 struct ResultJson {
     indicator: String,
     /// The majority colour (ties to the worse); null without votes.
@@ -95,6 +101,7 @@ fn mine(h: &flow::History, id: i64) -> Vec<MineJson> {
         .collect()
 }
 
+#[utoipa::path(get, path = "/api/v1/squads/{slug}/health", tag = "health", params(("slug" = String, Path, description = "The squad's slug")), responses((status = 200, description = "The squad's indicators and health-check sessions, newest first", body = HealthJson), (status = 301, description = "The squad was renamed: Location has its address now"), (status = 404, description = "No such squad", body = ErrorJson)))]
 async fn squad(
     state: web::Data<AppState>,
     // Reading is checked by the auth middleware, as for the pages.

@@ -8,13 +8,18 @@ use super::flow::parse_input;
 use super::model::Lesson;
 use super::repo::{self, Filter};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorJson};
 use crate::org::cache::all_units;
 use crate::org::unit::UnitKey;
 use crate::pages::render::render;
 use crate::site::forms::Pairs;
-use crate::site::paging::PageQuery;
+use crate::site::paging::{Page, PageQuery};
 use crate::state::AppState;
+
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, get, create))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/lessons", web::get().to(list))
@@ -22,14 +27,17 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/lessons/{id}", web::get().to(get));
 }
 
-#[derive(Serialize, Deserialize, Default)]
+/// Where a lesson was learned: `kind` is experiment, postmortem, retro, page or none; `ref`
+/// the source's id or slug.
+#[derive(Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct SourceJson {
     pub kind: String,
     #[serde(default, rename = "ref")]
     pub reference: String,
 }
 
-#[derive(Serialize)]
+/// A lesson: its Markdown `body` and the `html` fika renders from it.
+#[derive(Serialize, utoipa::ToSchema)]
 struct LessonJson {
     id: i64,
     title: String,
@@ -45,7 +53,7 @@ struct LessonJson {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct LessonSummaryJson {
     id: i64,
     title: String,
@@ -87,12 +95,19 @@ async fn lesson_json(state: &AppState, l: Lesson) -> AppResult<LessonJson> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only lessons with this tag.
     tag: Option<String>,
+    /// Only lessons from this kind of source (experiment, postmortem, retro, page, none).
     source: Option<String>,
 }
 
+/// Lessons, newest first.
+#[utoipa::path(get, path = "/api/v1/lessons", tag = "lessons",
+    params(ListQuery, PageQuery),
+    responses((status = 200, description = "A page of lessons", body = Page<LessonSummaryJson>)))]
 async fn list(
     state: web::Data<AppState>,
     q: web::Query<ListQuery>,
@@ -133,6 +148,11 @@ async fn list(
         .respond(&req))
 }
 
+/// One lesson.
+#[utoipa::path(get, path = "/api/v1/lessons/{id}", tag = "lessons",
+    params(("id" = i64, Path, description = "The lesson's id")),
+    responses((status = 200, description = "The lesson", body = LessonJson),
+              (status = 404, description = "No such lesson", body = ErrorJson)))]
 async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpResponse> {
     let id = id.into_inner();
     let l = state.db.run(move |c| repo::lesson(c, id)).await?;
@@ -142,7 +162,8 @@ async fn get(state: web::Data<AppState>, id: web::Path<i64>) -> AppResult<HttpRe
     Ok(HttpResponse::Ok().json(lesson_json(&state, l).await?))
 }
 
-#[derive(Deserialize)]
+/// A new lesson; `units` are `kind:slug` or slugs.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LessonBody {
     title: String,
@@ -156,6 +177,10 @@ struct LessonBody {
     units: Vec<String>,
 }
 
+/// Adds a lesson.
+#[utoipa::path(post, path = "/api/v1/lessons", tag = "lessons", request_body = LessonBody,
+    responses((status = 201, description = "The lesson made", body = LessonJson),
+              (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,

@@ -16,13 +16,18 @@ use super::rules::Snapshot;
 use super::unit::{Link, Role, Unit, UnitKind, stored_links};
 use super::unit_repo as repo;
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorJson};
 use crate::org::cache::OrgCache;
 use crate::people::model::Profile;
 use crate::people::repo as people;
 use crate::site::forms::Pairs;
-use crate::site::paging::{self, PageQuery};
+use crate::site::paging::{self, Page, PageQuery};
 use crate::state::AppState;
+
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list_people, get_person, list_units, get_unit, create_unit, add_member))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/people", web::get().to(list_people))
@@ -36,7 +41,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         );
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PersonSummary {
     username: String,
     name: String,
@@ -46,7 +51,7 @@ struct PersonSummary {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct MembershipJson {
     kind: UnitKind,
     slug: String,
@@ -56,7 +61,7 @@ struct MembershipJson {
     until: Option<NaiveDate>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PersonJson {
     username: String,
     name: String,
@@ -70,7 +75,7 @@ struct PersonJson {
     memberships: Vec<MembershipJson>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct MemberJson {
     username: String,
     name: String,
@@ -78,7 +83,7 @@ struct MemberJson {
     since: NaiveDate,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct UnitSummary {
     kind: UnitKind,
     slug: String,
@@ -88,14 +93,14 @@ struct UnitSummary {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct InitiativeJson {
     name: String,
     stage: &'static str,
     description: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct UnitJson {
     kind: UnitKind,
     slug: String,
@@ -130,6 +135,7 @@ fn summary(s: &Snapshot, u: &Unit) -> UnitSummary {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/people", tag = "org", params(PageQuery), responses((status = 200, description = "A page of people", body = Page<PersonSummary>)))]
 async fn list_people(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -156,6 +162,7 @@ async fn list_people(
     paging::respond(&req, &page, list, |p| p.username.clone())
 }
 
+#[utoipa::path(get, path = "/api/v1/people/{username}", tag = "org", params(("username" = String, Path, description = "The person's username")), responses((status = 200, description = "The person, with their memberships", body = PersonJson), (status = 404, description = "No such person", body = ErrorJson)))]
 async fn get_person(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -197,11 +204,15 @@ async fn get_person(
     }))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct KindQuery {
+    /// Only units of this kind: squad, tribe, chapter, guild, trio or alliance.
+    #[param(value_type = Option<UnitKind>)]
     kind: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/units", tag = "org", params(KindQuery, PageQuery), responses((status = 200, description = "A page of units", body = Page<UnitSummary>), (status = 422, description = "Not a kind of unit", body = ErrorJson)))]
 async fn list_units(
     state: web::Data<AppState>,
     q: web::Query<KindQuery>,
@@ -210,7 +221,7 @@ async fn list_units(
 ) -> AppResult<HttpResponse> {
     let kind = match q.kind.as_deref().map(str::trim).filter(|k| !k.is_empty()) {
         Some(k) => Some(UnitKind::parse(k).ok_or_else(|| {
-            AppError::BadRequest(format!(
+            AppError::Validation(format!(
                 "Unknown kind {k:?}: use tribe, squad, chapter, guild, trio or alliance."
             ))
         })?),
@@ -292,6 +303,7 @@ async fn unit_json(state: &AppState, kind: UnitKind, slug: String) -> AppResult<
     })
 }
 
+#[utoipa::path(get, path = "/api/v1/units/{kind}/{slug}", tag = "org", params(("kind" = UnitKind, Path, description = "squad, tribe, chapter, guild, trio or alliance"), ("slug" = String, Path, description = "The unit's slug")), responses((status = 200, description = "The unit and its members", body = UnitJson), (status = 404, description = "No such unit", body = ErrorJson)))]
 async fn get_unit(
     state: web::Data<AppState>,
     path: web::Path<(String, String)>,
@@ -301,7 +313,7 @@ async fn get_unit(
 }
 
 /// A unit to create; tribes are named by slug.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewUnitJson {
     name: String,
@@ -322,6 +334,7 @@ struct NewUnitJson {
     links: Vec<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/units/{kind}", tag = "org", request_body = NewUnitJson, params(("kind" = UnitKind, Path, description = "squad, tribe, chapter, guild, trio or alliance")), responses((status = 201, description = "The unit made", body = UnitJson), (status = 403, description = "Only administrators may", body = ErrorJson), (status = 409, description = "The slug is taken", body = ErrorJson), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn create_unit(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -365,7 +378,7 @@ async fn create_unit(
         .json(json))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct NewMemberJson {
     username: String,
@@ -375,6 +388,7 @@ struct NewMemberJson {
     since: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/units/{kind}/{slug}/members", tag = "org", request_body = NewMemberJson, params(("kind" = UnitKind, Path, description = "squad, tribe, chapter, guild, trio or alliance"), ("slug" = String, Path, description = "The unit's slug")), responses((status = 201, description = "The membership made", body = MemberJson), (status = 403, description = "Not allowed to change this unit", body = ErrorJson), (status = 404, description = "No such unit", body = ErrorJson), (status = 422, description = "A field is wrong, or the org's rules forbid it", body = ErrorJson)))]
 async fn add_member(
     state: web::Data<AppState>,
     viewer: Viewer,

@@ -11,13 +11,18 @@ use super::model::Page;
 use super::render::render;
 use super::repo::{self, Lookup};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorJson};
 use crate::org::cache::all_units;
 use crate::org::unit::UnitKey;
 use crate::revisions::merge::OnStale;
 use crate::site::forms::Pairs;
 use crate::site::paging::{self, PageQuery};
 use crate::state::AppState;
+
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, get, create, update, revisions))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/pages", web::get().to(list))
@@ -27,7 +32,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/pages/{slug}/revisions", web::get().to(revisions));
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PageJson {
     slug: String,
     title: String,
@@ -40,7 +45,7 @@ struct PageJson {
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct PageSummaryJson {
     slug: String,
     title: String,
@@ -50,7 +55,7 @@ struct PageSummaryJson {
 }
 
 /// Fields a script sends; units as "squad/payments".
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct PageBody {
     title: Option<String>,
@@ -88,11 +93,14 @@ async fn page_json(state: &AppState, page: Page) -> AppResult<PageJson> {
     })
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 struct ListQuery {
+    /// Only pages with this tag.
     tag: Option<String>,
 }
 
+#[utoipa::path(get, path = "/api/v1/pages", tag = "pages", params(ListQuery, PageQuery), responses((status = 200, description = "A page of wiki pages", body = paging::Page<PageSummaryJson>)))]
 async fn list(
     state: web::Data<AppState>,
     q: web::Query<ListQuery>,
@@ -124,6 +132,7 @@ async fn live(state: &AppState, slug: String) -> AppResult<Page> {
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/pages/{slug}", tag = "pages", params(("slug" = String, Path, description = "The page's slug")), responses((status = 200, description = "The page", body = PageJson), (status = 404, description = "No such page", body = ErrorJson)))]
 async fn get(state: web::Data<AppState>, slug: web::Path<String>) -> AppResult<HttpResponse> {
     let page = live(&state, slug.into_inner()).await?;
     Ok(HttpResponse::Ok().json(page_json(&state, page).await?))
@@ -172,6 +181,7 @@ fn pairs(b: &PageBody, current: Option<(&Page, &[String], &[String])>) -> Pairs 
     Pairs(v)
 }
 
+#[utoipa::path(post, path = "/api/v1/pages", tag = "pages", request_body = PageBody, responses((status = 201, description = "The page made", body = PageJson), (status = 409, description = "The slug is taken", body = ErrorJson), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -190,6 +200,7 @@ async fn create(
         .json(json))
 }
 
+#[utoipa::path(put, path = "/api/v1/pages/{slug}", tag = "pages", request_body = PageBody, params(("slug" = String, Path, description = "The page's slug")), responses((status = 200, description = "The page saved, and whether edits since base_revision were merged in", body = SavedJson), (status = 404, description = "No such page", body = ErrorJson), (status = 409, description = "The page changed since base_revision (and could not be merged)", body = StaleJson), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn update(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -239,7 +250,7 @@ async fn update(
 }
 
 /// A saved page, and whether changes made since `base_revision` were merged in.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SavedJson {
     #[serde(flatten)]
     page: PageJson,
@@ -250,18 +261,28 @@ struct SavedJson {
 /// changed the same lines as the edits since): what is current, so the script can decide.
 async fn stale(state: &AppState, current: Page, base: i32) -> AppResult<HttpResponse> {
     let current = page_json(state, current).await?;
-    Ok(HttpResponse::Conflict().json(serde_json::json!({
-        "error": format!(
+    Ok(HttpResponse::Conflict().json(StaleJson {
+        error: format!(
             "The page is at revision {}, not {base}: fetch it and apply your change again, \
              or send \"merge\": true to merge it with the changes since.",
             current.revision
         ),
-        "current_revision": current.revision,
-        "current": current,
-    })))
+        code: "conflict",
+        current_revision: current.revision,
+        current,
+    }))
 }
 
-#[derive(Serialize)]
+/// A 409 for a stale edit: the error, and the page as it is now.
+#[derive(Serialize, utoipa::ToSchema)]
+struct StaleJson {
+    error: String,
+    code: &'static str,
+    current_revision: i32,
+    current: PageJson,
+}
+
+#[derive(Serialize, utoipa::ToSchema)]
 struct RevisionJson {
     number: i32,
     title: String,
@@ -270,6 +291,7 @@ struct RevisionJson {
     created_at: NaiveDateTime,
 }
 
+#[utoipa::path(get, path = "/api/v1/pages/{slug}/revisions", tag = "pages", params(("slug" = String, Path, description = "The page's slug"), PageQuery), responses((status = 200, description = "The page's revisions, newest first", body = paging::Page<RevisionJson>), (status = 404, description = "No such page", body = ErrorJson)))]
 async fn revisions(
     state: web::Data<AppState>,
     slug: web::Path<String>,

@@ -70,7 +70,7 @@ pub struct TimelineEntry {
 }
 
 /// A lesson written into a post-mortem that becomes a Lesson record when it is published.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct LessonDraft {
     pub title: String,
     pub body: String,

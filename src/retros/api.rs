@@ -12,7 +12,7 @@ use super::flow::ListQuery;
 use super::flow::{self, NewForm, Page};
 use super::model::{Card, Retro};
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorJson};
 use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
@@ -21,13 +21,19 @@ use crate::site::paging::{self, PageQuery};
 use crate::site::views::invalid;
 use crate::state::AppState;
 
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, create, get))]
+pub struct Doc;
+
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/retros", web::get().to(list))
         .route("/api/v1/retros", web::post().to(create))
         .route("/api/v1/retros/{id}", web::get().to(get));
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = RetroSummary)]
 struct SummaryJson {
     id: i64,
     url: String,
@@ -69,6 +75,7 @@ fn username(org: &OrgView, id: Option<PersonId>) -> Option<String> {
         .map(|p| p.username.clone())
 }
 
+#[utoipa::path(get, path = "/api/v1/retros", tag = "retros", params(("squad" = Option<String>, Query, description = "Only this squad's (slug)"), ("tribe" = Option<String>, Query, description = "Only the squads of this tribe (slug)"), ("from" = Option<String>, Query, description = "Held on or after this date (YYYY-MM-DD)"), ("to" = Option<String>, Query, description = "Held on or before this date (YYYY-MM-DD)"), PageQuery), responses((status = 200, description = "A page of retros, newest first", body = paging::Page<SummaryJson>), (status = 422, description = "A filter is wrong", body = ErrorJson)))]
 async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -88,7 +95,7 @@ async fn list(
 }
 
 /// What a script sends to start a retro.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct RetroBody {
     squad: String,
@@ -112,6 +119,7 @@ struct RetroBody {
     facilitator: Option<String>,
 }
 
+#[utoipa::path(post, path = "/api/v1/retros", tag = "retros", request_body = RetroBody, responses((status = 201, description = "The retro made", body = SummaryJson), (status = 403, description = "Not a member of the squad", body = ErrorJson), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -149,7 +157,7 @@ async fn create(
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct CardJson {
     id: i64,
     column: String,
@@ -161,14 +169,14 @@ struct CardJson {
     mine: bool,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct GroupJson {
     id: i64,
     title: String,
     cards: Vec<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct VoteJson {
     /// `g12` (a group) or `c34` (a card in no group).
     topic: String,
@@ -178,7 +186,8 @@ struct VoteJson {
     mine: u32,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = RetroAction)]
 struct ActionJson {
     id: i64,
     title: String,
@@ -191,7 +200,8 @@ struct ActionJson {
     topic: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = RetroReview)]
 struct ReviewJson {
     action: ActionJson,
     from_retro: i64,
@@ -214,6 +224,7 @@ fn action_json(a: &crate::action_items::model::ActionItem, org: &OrgView) -> Act
     }
 }
 
+#[utoipa::path(get, path = "/api/v1/retros/{id}", tag = "retros", params(("id" = i64, Path, description = "The retro's id")), responses((status = 200, description = "The retro: its board as the asker may see it, votes, action items, review and lessons", body = RetroJson), (status = 404, description = "No such retro, or not yours to see", body = ErrorJson)))]
 async fn get(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -223,7 +234,8 @@ async fn get(
     Ok(HttpResponse::Ok().json(detail(&page, &org)))
 }
 
-fn detail(page: &Page, org: &OrgView) -> serde_json::Value {
+/// The board's cards as the asker may see them, in the order they were written.
+fn cards_json(page: &Page, org: &OrgView) -> Vec<CardJson> {
     let r = &page.retro;
     let card = |c: &Card| CardJson {
         id: c.id,
@@ -251,6 +263,12 @@ fn detail(page: &Page, org: &OrgView) -> serde_json::Value {
             .flat_map(|t| t.cards.iter().map(card)),
     );
     cards.sort_by_key(|c| c.id);
+    cards
+}
+
+fn detail(page: &Page, org: &OrgView) -> RetroJson {
+    let r = &page.retro;
+    let cards = cards_json(page, org);
     let groups: Vec<GroupJson> = page
         .board
         .topics
@@ -274,25 +292,66 @@ fn detail(page: &Page, org: &OrgView) -> serde_json::Value {
             mine: t.mine,
         })
         .collect();
-    serde_json::json!({
-        "retro": summary(r, org),
-        "cards_written": page.board.written,
-        "cards": cards,
-        "groups": groups,
-        "votes": votes,
-        "votes_cast": page.board.votes_cast,
-        "voters": page.board.voters,
-        "votes_hidden": r.tallies_hidden(),
-        "votes_left": page.board.votes_left(r.vote_limit),
-        "action_items": page.actions.iter().map(|a| ActionJson {
-            topic: page.action_topics.get(&a.id).map(|t| t.key()),
-            ..action_json(a, org)
-        }).collect::<Vec<_>>(),
-        "review": page.review.iter().map(|x| ReviewJson {
-            action: action_json(&x.item, org),
-            from_retro: x.item.source_id,
-            verdict: x.verdict.map(|v| v.key()),
-        }).collect::<Vec<_>>(),
-        "lessons": page.lessons.iter().map(|(id, title)| serde_json::json!({"id": id, "title": title, "url": format!("/lessons/{id}")})).collect::<Vec<_>>(),
-    })
+    RetroJson {
+        retro: summary(r, org),
+        cards_written: page.board.written,
+        cards,
+        groups,
+        votes,
+        votes_cast: page.board.votes_cast,
+        voters: page.board.voters,
+        votes_hidden: r.tallies_hidden(),
+        votes_left: page.board.votes_left(r.vote_limit),
+        action_items: page
+            .actions
+            .iter()
+            .map(|a| ActionJson {
+                topic: page.action_topics.get(&a.id).map(|t| t.key()),
+                ..action_json(a, org)
+            })
+            .collect(),
+        review: page
+            .review
+            .iter()
+            .map(|x| ReviewJson {
+                action: action_json(&x.item, org),
+                from_retro: x.item.source_id,
+                verdict: x.verdict.map(|v| v.key()),
+            })
+            .collect(),
+        lessons: page
+            .lessons
+            .iter()
+            .map(|(id, title)| LessonLinkJson {
+                id: *id,
+                title: title.clone(),
+                url: format!("/lessons/{id}"),
+            })
+            .collect(),
+    }
+}
+
+/// A retro as `GET /api/v1/retros/{id}` answers it.
+#[derive(Serialize, utoipa::ToSchema)]
+struct RetroJson {
+    retro: SummaryJson,
+    cards_written: usize,
+    cards: Vec<CardJson>,
+    groups: Vec<GroupJson>,
+    votes: Vec<VoteJson>,
+    votes_cast: u32,
+    voters: u32,
+    votes_hidden: bool,
+    votes_left: u32,
+    action_items: Vec<ActionJson>,
+    review: Vec<ReviewJson>,
+    lessons: Vec<LessonLinkJson>,
+}
+
+/// A lesson the retro gave.
+#[derive(Serialize, utoipa::ToSchema)]
+struct LessonLinkJson {
+    id: i64,
+    title: String,
+    url: String,
 }

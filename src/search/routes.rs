@@ -9,11 +9,16 @@ use serde::Serialize;
 use super::run::{Params, Readers, Request, Results};
 use super::views::SearchPage;
 use crate::auth::Viewer;
-use crate::error::AppResult;
+use crate::error::{AppResult, ErrorJson};
 use crate::org::cache::OrgCache;
 use crate::search::Search;
 use crate::site::views::{Shell, html};
 use crate::state::AppState;
+
+/// The search API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(api))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/search", web::get().to(page))
@@ -85,7 +90,7 @@ async fn suggest(
     }))
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct HitJson {
     kind: String,
     title: String,
@@ -95,7 +100,7 @@ struct HitJson {
     date: Option<String>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct SearchJson {
     total: usize,
     page: usize,
@@ -119,6 +124,7 @@ struct SearchJson {
     incomplete: bool,
 }
 
+#[utoipa::path(get, path = "/api/v1/search", tag = "search", params(Params), responses((status = 200, description = "The hits the asker may read, with facets and typo corrections", body = SearchJson), (status = 422, description = "A parameter is wrong", body = ErrorJson)))]
 async fn api(
     state: web::Data<AppState>,
     viewer: Viewer,

@@ -16,9 +16,13 @@ pub const DEFAULT_LIMIT: usize = 100;
 pub const MAX_LIMIT: usize = 500;
 
 /// `?limit=&cursor=`; the list's own filters are read by its own query type.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PageQuery {
+    /// Items on a page, 1 to 500 (100 when not given).
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 500)]
     pub limit: Option<String>,
+    /// Where the next page starts: a list's `next_cursor`.
     pub cursor: Option<String>,
 }
 
@@ -73,7 +77,7 @@ fn decode(cursor: &str) -> Option<(usize, String)> {
 }
 
 /// One page of a list.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Page<T> {
     pub items: Vec<T>,
     /// Items in the whole list, with its filters.

@@ -167,6 +167,7 @@ pub const SECURITY_HEADERS: &[(actix_web::http::header::HeaderName, &str)] = &[
 pub fn invalid(errors: impl serde::Serialize) -> actix_web::HttpResponse {
     actix_web::HttpResponse::UnprocessableEntity().json(serde_json::json!({
         "error": "Please check the fields listed in \"fields\"; nothing was saved.",
+        "code": "invalid",
         "fields": errors,
     }))
 }

@@ -7,6 +7,7 @@
 
 mod harness;
 
+mod api_doc;
 mod auth;
 mod backstage;
 mod backup;

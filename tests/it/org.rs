@@ -611,8 +611,9 @@ async fn api_shapes(b: Backend) {
     assert_eq!(slugs, vec!["payments"]);
     let (_, all) = s.get_items("/api/v1/units", &admin).await;
     assert_eq!(all.as_array().unwrap().len(), 5);
+    // A value that is not one of a filter's choices is a wrong value: 422, as everywhere.
     let (status, json) = s.get_items("/api/v1/units?kind=team", &admin).await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 422);
     assert!(json["error"].as_str().unwrap().contains("Unknown kind"));
     let (_, people) = s.get_items("/api/v1/people", &admin).await;
     assert_eq!(people.as_array().unwrap().len(), 7);

@@ -575,7 +575,7 @@ async fn the_api_writes_checks_and_publishes_postmortems(b: Backend) {
     let (status, _) = s
         .get_items("/api/v1/postmortems?severity=high", &rita)
         .await;
-    assert_eq!(status, 400);
+    assert_eq!(status, 422, "a wrong filter value, as in every feature");
     let (_, items) = s.get_items("/api/v1/actions?status=open", &admin).await;
     assert_eq!(items[0]["source_url"], format!("/postmortems/{id}"));
     assert_eq!(items[0]["type"], "prevent");

@@ -14,7 +14,7 @@ use crate::site::forms::FieldErrors;
 
 /// What a script sends. The fields `GET` adds (`id`, `health`, `outcome`…) may be sent back
 /// and are ignored, so a script can change what it read and `PUT` it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ExperimentBody {
     title: String,
@@ -50,26 +50,37 @@ pub(super) struct ExperimentBody {
     learnings: String,
     #[serde(default, rename = "override")]
     over: Option<OverrideJson>,
-    // Read-only fields of the response.
+    // Read-only fields of the response: accepted so that what GET answers can be sent back,
+    // and ignored.
     #[serde(default, rename = "id")]
+    #[schema(value_type = Option<Object>)]
     _id: Option<IgnoredAny>,
     #[serde(default, rename = "url")]
+    #[schema(value_type = Option<Object>)]
     _url: Option<IgnoredAny>,
     #[serde(default, rename = "health")]
+    #[schema(value_type = Option<Object>)]
     _health: Option<IgnoredAny>,
     #[serde(default, rename = "outcome")]
+    #[schema(value_type = Option<Object>)]
     _outcome: Option<IgnoredAny>,
     #[serde(default, rename = "computed_outcome")]
+    #[schema(value_type = Option<Object>)]
     _computed_outcome: Option<IgnoredAny>,
     #[serde(default, rename = "reasons")]
+    #[schema(value_type = Option<Object>)]
     _reasons: Option<IgnoredAny>,
     #[serde(default, rename = "lessons")]
+    #[schema(value_type = Option<Object>)]
     _lessons: Option<IgnoredAny>,
     #[serde(default, rename = "author")]
+    #[schema(value_type = Option<Object>)]
     _author: Option<IgnoredAny>,
     #[serde(default, rename = "created_at")]
+    #[schema(value_type = Option<Object>)]
     _created_at: Option<IgnoredAny>,
     #[serde(default, rename = "updated_at")]
+    #[schema(value_type = Option<Object>)]
     _updated_at: Option<IgnoredAny>,
 }
 

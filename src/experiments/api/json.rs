@@ -10,7 +10,7 @@ use crate::experiments::model::{
 };
 use crate::org::cache::OrgView;
 
-#[derive(Serialize, Deserialize, Default)]
+#[derive(Serialize, Deserialize, Default, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct HypothesisJson {
     #[serde(default)]
@@ -28,7 +28,7 @@ pub(super) struct HypothesisJson {
     text: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct MetricJson {
     pub(super) name: String,
@@ -54,7 +54,7 @@ fn typed() -> String {
     "typed".into()
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct VariantJson {
     pub(super) name: String,
@@ -63,7 +63,8 @@ pub(super) struct VariantJson {
     pub(super) observed: Option<i64>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ExperimentResult)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ResultJson {
     /// The metric's name.
@@ -91,7 +92,7 @@ pub(super) struct ResultJson {
 
 /// One arm's data for one metric: `units` and `conversions` for a conversion metric, `n`,
 /// `mean` and `sd` for a continuous one.
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct DataJson {
     pub(super) metric: String,
@@ -108,21 +109,22 @@ pub(super) struct DataJson {
     pub(super) sd: Option<f64>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct OverrideJson {
     pub(super) outcome: String,
     pub(super) reason: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = ExperimentLesson)]
 struct LessonLink {
     id: i64,
     title: String,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub(super) struct ExperimentJson {
     id: i64,
     pub(super) url: String,

@@ -8,7 +8,7 @@ use super::{ExperimentInput, MetricKind, MetricResult, Outcome, Reason, Status};
 use crate::experiments::stats::{self, Srm};
 
 /// A health check: passed, failed, or not possible yet (and why).
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "status")]
 pub enum Check<T> {
     Pass(T),
@@ -34,7 +34,7 @@ impl<T> Check<T> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct SrmFigures {
     pub chi_square: f64,
     pub degrees: u32,
@@ -44,7 +44,7 @@ pub struct SrmFigures {
     pub expected: Vec<f64>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct PowerFigures {
     pub planned_per_variant: u64,
     pub smallest_variant: u64,
@@ -58,7 +58,7 @@ pub struct PowerFigures {
     pub plan_complete: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct RunFigures {
     pub planned_end: Option<NaiveDate>,
     pub ended_on: Option<NaiveDate>,
@@ -67,7 +67,7 @@ pub struct RunFigures {
 }
 
 /// The three health checks, with the figures behind them.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Health {
     pub sample_ratio: Check<SrmFigures>,
     pub powered: Check<PowerFigures>,
@@ -76,7 +76,7 @@ pub struct Health {
 
 /// The outcome fika computes, the one that counts (the owner's override when given), and
 /// the reasons when it is non-informative.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Verdict {
     pub computed: Outcome,
     pub outcome: Outcome,

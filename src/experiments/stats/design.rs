@@ -24,7 +24,7 @@ impl Default for MetricType {
 }
 
 /// What the calculator is asked (and what an experiment's plan keeps of it).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Design {
     #[serde(rename = "type", default)]

@@ -3,7 +3,7 @@
 use serde::Serialize;
 
 /// A link shown on a profile or unit page.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Link {
     pub label: String,
     pub url: String,

@@ -17,7 +17,7 @@ mod slug;
 pub use links::{Link, parse_links, stored_links};
 pub use slug::{MAX_UNIT_SLUG, Slug};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "lowercase")]
 pub enum UnitKind {
     Tribe,
@@ -195,8 +195,20 @@ impl Serialize for Role {
     }
 }
 
+/// In the API description: one of the role names, as serialized.
+impl utoipa::PartialSchema for Role {
+    fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+        utoipa::openapi::ObjectBuilder::new()
+            .schema_type(utoipa::openapi::schema::Type::String)
+            .enum_values(Some(Role::ALL.map(Role::as_str)))
+            .into()
+    }
+}
+
+impl utoipa::ToSchema for Role {}
+
 /// An alliance initiative's stage.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub enum Stage {
     #[serde(rename = "think")]
     ThinkIt,
@@ -349,7 +361,7 @@ impl Initiative {
 }
 
 /// A unit as the pages and lessons API name it: `{"kind": "squad", "slug": "payments"}`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 pub struct UnitKey {
     pub kind: String,
     pub slug: String,

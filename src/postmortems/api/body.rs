@@ -8,14 +8,15 @@ use serde::{Deserialize, Serialize};
 use super::super::forms::{ActionRow, Form, LessonRow, TimelineRow, Zone};
 use super::super::model::LessonDraft;
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct TimelineJson {
     pub(super) at: String,
     pub(super) text: String,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = PostmortemAction)]
 #[serde(deny_unknown_fields)]
 pub(super) struct ActionJson {
     #[serde(default)]
@@ -49,7 +50,7 @@ fn open() -> String {
 
 /// What a script sends. The fields `GET` adds may be sent back and are ignored, so a script
 /// can change what it read and `PUT` it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub(super) struct PostmortemBody {
     title: String,
@@ -92,22 +93,31 @@ pub(super) struct PostmortemBody {
     status: Option<String>,
     // Read-only fields of the response.
     #[serde(default, rename = "id")]
+    #[schema(value_type = Option<Object>)]
     _id: Option<IgnoredAny>,
     #[serde(default, rename = "url")]
+    #[schema(value_type = Option<Object>)]
     _url: Option<IgnoredAny>,
     #[serde(default, rename = "durations")]
+    #[schema(value_type = Option<Object>)]
     _durations: Option<IgnoredAny>,
     #[serde(default, rename = "published_lessons")]
+    #[schema(value_type = Option<Object>)]
     _published_lessons: Option<IgnoredAny>,
     #[serde(default, rename = "findings")]
+    #[schema(value_type = Option<Object>)]
     _findings: Option<IgnoredAny>,
     #[serde(default, rename = "reviews")]
+    #[schema(value_type = Option<Object>)]
     _reviews: Option<IgnoredAny>,
     #[serde(default, rename = "published_at")]
+    #[schema(value_type = Option<Object>)]
     _published_at: Option<IgnoredAny>,
     #[serde(default, rename = "created_at")]
+    #[schema(value_type = Option<Object>)]
     _created_at: Option<IgnoredAny>,
     #[serde(default, rename = "updated_at")]
+    #[schema(value_type = Option<Object>)]
     _updated_at: Option<IgnoredAny>,
 }
 

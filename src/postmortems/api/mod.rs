@@ -22,18 +22,24 @@ use super::flow::{
 use super::model::{Postmortem, Status};
 use super::repo::Verdict;
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult};
+use crate::error::{AppError, AppResult, ErrorJson};
 use crate::org::cache::OrgCache;
 use crate::org::cache::org_view;
+use crate::postmortems::blameless::Finding;
 use crate::postmortems::blameless::Rules;
 use crate::postmortems::flow::PeopleCache;
 use crate::postmortems::flow::SummaryCache;
 use crate::site::forms::FieldErrors;
-use crate::site::paging::{self, PageQuery};
+use crate::site::paging::{self, Page, PageQuery};
 use crate::site::views::invalid;
 use crate::state::AppState;
 use body::PostmortemBody;
-use reply::{SummaryJson, respond};
+use reply::{PostmortemJson, SummaryJson, respond};
+
+/// This API's part of the OpenAPI description.
+#[derive(utoipa::OpenApi)]
+#[openapi(paths(list, get, create, update, review, check))]
+pub struct Doc;
 
 pub fn configure(cfg: &mut web::ServiceConfig) {
     cfg.route("/api/v1/postmortems", web::get().to(list))
@@ -44,6 +50,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/api/v1/blameless/check", web::post().to(check));
 }
 
+#[utoipa::path(get, path = "/api/v1/postmortems", tag = "postmortems", params(("severity" = Option<String>, Query, description = "SEV1 to SEV4"), ("squad" = Option<String>, Query, description = "Only this squad's (slug)"), ("tribe" = Option<String>, Query, description = "Only the squads of this tribe (slug)"), ("status" = Option<String>, Query, description = "draft, in_review or published"), ("from" = Option<String>, Query, description = "Incidents that started on or after (YYYY-MM-DD)"), ("to" = Option<String>, Query, description = "Incidents that started on or before (YYYY-MM-DD)"), PageQuery), responses((status = 200, description = "A page of the post-mortems the asker may read", body = Page<SummaryJson>), (status = 422, description = "A filter is wrong", body = ErrorJson)))]
 async fn list(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -62,6 +69,7 @@ async fn list(
     paging::respond(&req, &page, rows, |p| p.id.to_string())
 }
 
+#[utoipa::path(get, path = "/api/v1/postmortems/{id}", tag = "postmortems", params(("id" = i64, Path, description = "The post-mortem's id")), responses((status = 200, description = "The post-mortem, its blameless findings and reviews", body = PostmortemJson), (status = 404, description = "No such post-mortem, or a draft not the asker's to read", body = ErrorJson)))]
 async fn get(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -137,6 +145,7 @@ async fn save(
     respond(state, &org, pm, created).await
 }
 
+#[utoipa::path(post, path = "/api/v1/postmortems", tag = "postmortems", request_body = PostmortemBody, responses((status = 201, description = "The draft made", body = PostmortemJson), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn create(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -145,6 +154,7 @@ async fn create(
     save(&state, &viewer, None, body.into_inner()).await
 }
 
+#[utoipa::path(put, path = "/api/v1/postmortems/{id}", tag = "postmortems", request_body = PostmortemBody, params(("id" = i64, Path, description = "The post-mortem's id")), responses((status = 200, description = "The post-mortem saved", body = PostmortemJson), (status = 403, description = "Not an author", body = ErrorJson), (status = 404, description = "No such post-mortem", body = ErrorJson), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn update(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -156,7 +166,7 @@ async fn update(
     save(&state, &viewer, Some(old), body.into_inner()).await
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct ReviewBody {
     verdict: String,
@@ -172,7 +182,7 @@ struct ReviewBody {
 }
 
 /// One finding to dismiss, named as `findings` in the post-mortem's JSON name it.
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct DismissBody {
     field: String,
@@ -181,6 +191,7 @@ struct DismissBody {
     reason: String,
 }
 
+#[utoipa::path(post, path = "/api/v1/postmortems/{id}/reviews", tag = "postmortems", request_body = ReviewBody, params(("id" = i64, Path, description = "The post-mortem's id")), responses((status = 200, description = "The post-mortem after the review (published when approved)", body = PostmortemJson), (status = 403, description = "Not a reviewer", body = ErrorJson), (status = 404, description = "No such post-mortem", body = ErrorJson), (status = 409, description = "It changed meanwhile", body = ErrorJson), (status = 422, description = "Open findings, or a field is wrong", body = ErrorJson)))]
 async fn review(
     state: web::Data<AppState>,
     viewer: Viewer,
@@ -251,7 +262,7 @@ async fn review(
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct CheckBody {
     text: String,
@@ -262,6 +273,7 @@ struct CheckBody {
 
 /// The findings of any text: `[{"rule","phrase","start","end","reason","suggestion"}]`, with
 /// `start`/`end` in characters.
+#[utoipa::path(post, path = "/api/v1/blameless/check", tag = "postmortems", request_body = CheckBody, responses((status = 200, description = "The blameless findings of the text, start and end in characters", body = Vec<Finding>), (status = 422, description = "A field is wrong", body = ErrorJson)))]
 async fn check(
     state: web::Data<AppState>,
     viewer: Viewer,

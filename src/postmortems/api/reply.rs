@@ -19,21 +19,22 @@ use crate::ids::{PersonId, UnitId};
 use crate::org::cache::OrgView;
 use crate::state::AppState;
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PostmortemLesson)]
 struct LessonLink {
     id: i64,
     title: String,
     url: String,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct Durations {
     detect_minutes: Option<i64>,
     mitigate_minutes: Option<i64>,
     resolve_minutes: Option<i64>,
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 struct FindingJson {
     field: &'static str,
     #[serde(rename = "where")]
@@ -55,15 +56,16 @@ impl FindingJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PostmortemReview)]
 struct ReviewJson {
     reviewer: String,
     #[serde(flatten)]
     review: Review,
 }
 
-#[derive(Serialize)]
-struct PostmortemJson {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(super) struct PostmortemJson {
     id: i64,
     url: String,
     title: String,
@@ -244,7 +246,8 @@ fn shown_item(a: &ActionItem, org: &OrgView, today: NaiveDate) -> ActionJson {
     }
 }
 
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
+#[schema(as = PostmortemSummary)]
 pub(super) struct SummaryJson {
     pub(super) id: i64,
     url: String,

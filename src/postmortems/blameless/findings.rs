@@ -11,7 +11,7 @@ use super::tokens::Tok;
 /// One finding. `start`/`end` are character offsets (Unicode scalar values, not bytes) into
 /// the checked text as typed (before normalisation), `end` exclusive; `phrase` is the text
 /// as written there.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 pub struct Finding {
     pub rule: String,
     #[serde(skip)]

@@ -73,7 +73,7 @@ impl ListQuery {
         viewer: Option<&'a Person>,
         org: &'a OrgView,
     ) -> AppResult<Vec<&'a Summary>> {
-        let bad = |what: &str, v: &str| AppError::BadRequest(format!("{v:?} is not a {what}."));
+        let bad = |what: &str, v: &str| AppError::Validation(format!("{v:?} is not a {what}."));
         let severity = match self.severity.trim() {
             "" => None,
             s => Some(super::super::model::Severity::parse(s).ok_or_else(|| bad("severity", s))?),

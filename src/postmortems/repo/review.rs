@@ -58,7 +58,7 @@ labelled_enum!(
 );
 
 /// A review as stored.
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize, utoipa::ToSchema)]
 #[diesel(table_name = postmortem_reviews)]
 pub struct Review {
     #[serde(skip)]

@@ -95,17 +95,28 @@ impl Request {
 }
 
 /// The query string of `/search` and `/api/v1/search`.
-#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, serde::Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Params {
+    /// The words; `"a phrase"`, `-word` and `title:` work as in the search box.
     pub q: Option<String>,
+    /// Only records of this kind: lesson, page, experiment, postmortem, retro, person, unit.
     pub kind: Option<String>,
+    /// Only records of this unit (slug) and, for a tribe, its squads.
     pub unit: Option<String>,
+    /// Only records with this tag.
     pub tag: Option<String>,
+    /// Only records by this person (username).
     pub author: Option<String>,
+    /// Only records from this date on (YYYY-MM-DD).
     pub from: Option<String>,
+    /// Only records up to this date (YYYY-MM-DD).
     pub to: Option<String>,
+    /// `relevance` (the default) or `date`.
     pub sort: Option<String>,
+    /// The page, from 1.
     pub page: Option<String>,
+    /// Hits on a page.
     pub per_page: Option<String>,
     /// `0`: no typo correction.
     pub correct: Option<String>,
