@@ -208,8 +208,18 @@ async fn logout(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRes
 /// Everything the account page shows, with nothing filled in by a form yet.
 async fn account_page(state: &AppState, viewer: &Viewer) -> AppResult<AccountPage> {
     let person = viewer.require_user()?.clone();
-    let id = person.id;
-    let tokens = state.db.run(move |c| repo::api_tokens_of(c, id)).await?;
+    let (id, username) = (person.id, person.username.clone());
+    let (tokens, has_password) = state
+        .db
+        .run(move |c| {
+            let hash = people::password_hash(c, &username)?.and_then(|(_, h)| h);
+            Ok((repo::api_tokens_of(c, id)?, hash.is_some()))
+        })
+        .await?;
+    let sso_only = match &state.settings.sso {
+        Some(sso) if !has_password => Some(sso.label.clone()),
+        _ => None,
+    };
     Ok(AccountPage {
         shell: Shell::new(viewer, "account"),
         person,
@@ -221,6 +231,7 @@ async fn account_page(state: &AppState, viewer: &Viewer) -> AppResult<AccountPag
         token_name: String::new(),
         token_scope: "read".into(),
         token_expires: "90".into(),
+        sso_only,
     })
 }
 
@@ -381,11 +392,22 @@ async fn users_page(
     notice: Option<String>,
 ) -> AppResult<UsersPage> {
     let me = viewer.require_admin()?.username.clone();
-    let people = state.db.run(people::all).await?;
+    let (people, with_password, with_sso) = state
+        .db
+        .run(|c| {
+            Ok((
+                people::all(c)?,
+                people::with_password(c)?,
+                super::sso::linked_people(c)?,
+            ))
+        })
+        .await?;
     Ok(UsersPage {
         shell: Shell::new(viewer, "admin"),
         me,
         people,
+        with_password,
+        with_sso,
         form,
         error,
         notice,

@@ -59,6 +59,8 @@ pub struct AccountPage {
     /// The scope and expiry chosen in the form (kept when it is shown again).
     pub token_scope: String,
     pub token_expires: String,
+    /// The provider's name, for a person who has no password and signs in with it.
+    pub sso_only: Option<String>,
 }
 
 /// What the add-user form held, to show it again after an error.
@@ -76,6 +78,9 @@ pub struct UsersPage {
     pub shell: Shell,
     pub me: String,
     pub people: Vec<Person>,
+    /// Who has a password, and who is linked to a provider account.
+    pub with_password: std::collections::HashSet<crate::ids::PersonId>,
+    pub with_sso: std::collections::HashSet<crate::ids::PersonId>,
     pub form: NewUserForm,
     pub error: Option<String>,
     pub notice: Option<String>,
@@ -90,4 +95,19 @@ pub struct SignedOutPage {
     pub shell: Shell,
     pub provider_logout: String,
     pub label: String,
+}
+
+impl UsersPage {
+    /// How a person signs in, for the administrator's table.
+    pub fn sign_in_of(&self, p: &Person) -> &'static str {
+        match (
+            self.with_password.contains(&p.id),
+            self.with_sso.contains(&p.id),
+        ) {
+            (true, true) => "password, single sign-on",
+            (false, true) => "single sign-on",
+            (true, false) => "password",
+            (false, false) => "none yet",
+        }
+    }
 }

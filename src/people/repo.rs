@@ -162,6 +162,16 @@ pub fn password_hash(
         .optional()?)
 }
 
+/// The people who have a password.
+pub fn with_password(conn: &mut AnyConnection) -> AppResult<std::collections::HashSet<PersonId>> {
+    Ok(people::table
+        .filter(people::password_hash.is_not_null())
+        .select(people::id)
+        .load::<PersonId>(conn)?
+        .into_iter()
+        .collect())
+}
+
 /// Replaces a password hash. Not a content change: nothing derived depends on it.
 pub fn set_password_hash(
     conn: &mut AnyConnection,

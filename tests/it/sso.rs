@@ -275,6 +275,21 @@ async fn first_sign_in_makes_or_links_the_person(backend: Backend) {
         hash.is_none(),
         "a person from single sign-on has no password"
     );
+    let account = c.get("/account").await.text().await.unwrap();
+    assert!(
+        account.contains("You sign in with Example SSO"),
+        "{account}"
+    );
+    assert!(
+        !account.contains("Change password"),
+        "no password form to fail in"
+    );
+    // The administrator sees how each person signs in.
+    let users = c.get("/admin/users").await.text().await.unwrap();
+    let row = crate::harness::element(&users, "tr", "<td>ana.lima</td>");
+    assert!(row.contains("<td>single sign-on</td>"), "{row}");
+    let row = crate::harness::element(&users, "tr", "<td>ben</td>");
+    assert!(row.contains("<td>password</td>"), "{row}");
 
     // The second time the same person, not a new one.
     let again = s.client();

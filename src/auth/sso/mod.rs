@@ -14,6 +14,7 @@ use crate::config::SsoSettings;
 use crate::db::AnyConnection;
 use crate::db::schema::{oidc_identities, oidc_pending};
 use crate::error::AppResult;
+use crate::ids::PersonId;
 use crate::people::model::{Email, NewPerson, Person, parse_display_name};
 use crate::people::{names, repo as people};
 use oidc::{Claims, Pending};
@@ -73,6 +74,15 @@ pub fn take_pending(c: &mut AnyConnection, state: &str) -> AppResult<Option<(Pen
         pkce_verifier,
     };
     Ok(Some((pending, next)))
+}
+
+/// The people linked to a provider account.
+pub fn linked_people(c: &mut AnyConnection) -> AppResult<std::collections::HashSet<PersonId>> {
+    Ok(oidc_identities::table
+        .select(oidc_identities::person_id)
+        .load::<PersonId>(c)?
+        .into_iter()
+        .collect())
 }
 
 /// What fika reads from a sign-in's claims, by the configured claim names.
