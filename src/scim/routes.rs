@@ -402,18 +402,28 @@ async fn create(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) 
     .await
 }
 
+/// Stores what a PUT or an applied PATCH says of a provisioned user, and answers it.
+async fn replaced(
+    state: &AppState,
+    id: PersonId,
+    d: Desired,
+    base: &str,
+) -> AppResult<HttpResponse> {
+    let outcome = state.db.run(move |c| repo::replace(c, id, &d)).await?;
+    Ok(written(
+        outcome.ok_or(AppError::NotFound)?,
+        StatusCode::OK,
+        base,
+    ))
+}
+
 async fn replace(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
     let b = base(&req, &state);
     let id = person_id(&req);
     scim(&req, &state, async {
         let id = id.ok_or(AppError::NotFound)?;
         let d = body_json(&body).and_then(|v| desired(&v))?;
-        let outcome = state.db.run(move |c| repo::replace(c, id, &d)).await?;
-        Ok(written(
-            outcome.ok_or(AppError::NotFound)?,
-            StatusCode::OK,
-            &b,
-        ))
+        replaced(&state, id, d, &b).await
     })
     .await
 }
@@ -432,12 +442,7 @@ async fn modify(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) 
         let current = canonical(&to_json(&p, &l, &b));
         let patched = patch::apply(current, &ops).map_err(AppError::BadRequest)?;
         let d = desired(&Value::Object(patched))?;
-        let outcome = state.db.run(move |c| repo::replace(c, id, &d)).await?;
-        Ok(written(
-            outcome.ok_or(AppError::NotFound)?,
-            StatusCode::OK,
-            &b,
-        ))
+        replaced(&state, id, d, &b).await
     })
     .await
 }
