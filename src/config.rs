@@ -311,7 +311,9 @@ impl SsoSettings {
         }
         .filter(|s| !s.is_empty());
         Ok(Some(SsoSettings {
-            issuer: issuer.trim_end_matches('/').to_string(),
+            // As given: the ID token's `iss` must equal it, trailing slash and all (Auth0's
+            // issuers end in one).
+            issuer: issuer.to_string(),
             client_id,
             client_secret: secret,
             redirect_uri: format!("{}/auth/oidc/callback", public.origin()),

@@ -85,10 +85,18 @@ async fn login(
     let addr = crate::request::client_addr(&req, &state.settings.proxies);
     let user_agent = super::user_agent(&req);
 
-    let outcome = if state.settings.password_sign_in.allows(&username) {
-        sign_in(&state, username.clone(), form.password, addr, user_agent).await?
-    } else {
-        SignIn::PasswordsOff
+    let passwords = &state.settings.password_sign_in;
+    let outcome = match passwords.allows(&username) {
+        true => sign_in(&state, username.clone(), form.password, addr, user_agent).await?,
+        false => SignIn::PasswordsOff,
+    };
+    // With passwords off, a wrong password for the break-glass username answers as every
+    // other username does, so the answer does not tell which username that is.
+    let outcome = match outcome {
+        SignIn::Failed if *passwords != crate::config::PasswordSignIn::Everyone => {
+            SignIn::PasswordsOff
+        }
+        other => other,
     };
     let (status, error) = match outcome {
         SignIn::Ok(secret) => {

@@ -349,6 +349,9 @@ pub struct PersonForm {
     pub username: String,
     pub display_name: String,
     pub email: String,
+    /// Single sign-on is on and the editor is not an administrator: the e-mail is shown,
+    /// not edited (it links provider accounts).
+    pub email_locked: bool,
     pub discipline: String,
     pub title: String,
     pub bio: String,

@@ -143,7 +143,7 @@ fn user_name_taken(
 /// Provisions a user: links the one person already in fika with that username or e-mail
 /// (whom the provider does not manage yet), or makes the person.
 pub fn create(c: &mut AnyConnection, d: &Desired) -> AppResult<Result<(Person, Link), Taken>> {
-    c.transaction(|c| {
+    crate::db::write_transaction(c, |c| {
         if user_name_taken(c, &d.user_name, None)? {
             return Ok(Err(format!(
                 "The userName {:?} is already provisioned.",
@@ -184,12 +184,20 @@ pub fn create(c: &mut AnyConnection, d: &Desired) -> AppResult<Result<(Person, L
 /// userName itself is often the e-mail address).
 fn already_here(c: &mut AnyConnection, d: &Desired) -> AppResult<Vec<Person>> {
     let mut found: Vec<Person> = Vec::new();
-    if let Ok(p) = people_repo::by_username(c, &d.user_name) {
-        found.push(p);
-    }
     let mut addresses = vec![d.user_name.clone()];
     if let Some(e) = &d.email {
         addresses.push(e.as_str().to_string());
+    }
+    // The same username alone is not the same person ("jsmith" may be another J. Smith):
+    // it must not have an e-mail that says otherwise.
+    if let Ok(p) = people_repo::by_username(c, &d.user_name) {
+        let agrees = p
+            .email
+            .as_deref()
+            .is_none_or(|mine| addresses.iter().any(|a| a.eq_ignore_ascii_case(mine)));
+        if agrees {
+            found.push(p);
+        }
     }
     for address in addresses.iter().filter(|a| a.contains('@')) {
         found.extend(people_repo::by_email(c, address)?);
@@ -249,7 +257,7 @@ pub fn replace(
     id: PersonId,
     d: &Desired,
 ) -> AppResult<Option<Result<(Person, Link), Taken>>> {
-    c.transaction(|c| {
+    crate::db::write_transaction(c, |c| {
         let Some((person, _)) = find(c, id)? else {
             return Ok(None);
         };
@@ -273,10 +281,27 @@ pub fn replace(
     })
 }
 
+/// Applies a change to a provisioned user in one transaction with reading it, so that a
+/// deactivation landing meanwhile is never undone by a PATCH read before it; `None` when the
+/// provider does not manage that person.
+pub fn patch(
+    c: &mut AnyConnection,
+    id: PersonId,
+    change: impl FnOnce(&Person, &Link) -> AppResult<Desired>,
+) -> AppResult<Option<Result<(Person, Link), Taken>>> {
+    crate::db::write_transaction(c, |c| {
+        let Some((person, link)) = find(c, id)? else {
+            return Ok(None);
+        };
+        let d = change(&person, &link)?;
+        replace(c, id, &d)
+    })
+}
+
 /// Deletes a provisioned user: the person stays (with all they wrote), disabled, their
 /// sessions and tokens ended, and no longer managed by the provider. `false`: no such user.
 pub fn delete(c: &mut AnyConnection, id: PersonId) -> AppResult<bool> {
-    c.transaction(|c| {
+    crate::db::write_transaction(c, |c| {
         let Some((person, _)) = find(c, id)? else {
             return Ok(false);
         };

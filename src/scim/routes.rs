@@ -434,15 +434,22 @@ async fn modify(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) 
     scim(&req, &state, async {
         let id = id.ok_or(AppError::NotFound)?;
         let ops = body_json(&body)?;
-        let (p, l) = state
+        let here = b.clone();
+        let outcome = state
             .db
-            .run(move |c| repo::find(c, id))
-            .await?
-            .ok_or(AppError::NotFound)?;
-        let current = canonical(&to_json(&p, &l, &b));
-        let patched = patch::apply(current, &ops).map_err(AppError::BadRequest)?;
-        let d = desired(&Value::Object(patched))?;
-        replaced(&state, id, d, &b).await
+            .run(move |c| {
+                repo::patch(c, id, |p, l| {
+                    let current = canonical(&to_json(p, l, &here));
+                    let patched = patch::apply(current, &ops).map_err(AppError::BadRequest)?;
+                    desired(&Value::Object(patched))
+                })
+            })
+            .await?;
+        Ok(written(
+            outcome.ok_or(AppError::NotFound)?,
+            StatusCode::OK,
+            &b,
+        ))
     })
     .await
 }

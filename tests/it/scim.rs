@@ -67,6 +67,19 @@ async fn okta_and_entra_provision_people(backend: Backend) {
         Some(PASSWORD),
     );
     assert!(out.success, "{}", out.stderr);
+    let out = data.cli(
+        &[
+            "user",
+            "add",
+            "jsmith",
+            "--name",
+            "John Smith",
+            "--email",
+            "john@corp.example",
+        ],
+        Some(PASSWORD),
+    );
+    assert!(out.success, "{}", out.stderr);
     let s = scim_server(data.clone()).await;
 
     // Only the provider's token opens /scim/v2; an API token does not.
@@ -127,6 +140,17 @@ async fn okta_and_entra_provision_people(backend: Backend) {
     assert!(person(&data, "ben-2").is_none(), "no second Ben");
     assert_eq!(person(&data, "ben").unwrap().1, "Ben Okafor");
     let ben_id = ben["id"].as_str().unwrap().to_string();
+
+    // The same username with another person's e-mail is another person: John stays John.
+    let jane = json!({"userName": "jsmith", "displayName": "Jane Smith",
+                      "emails": [{"primary": true, "value": "jane@corp.example"}]});
+    let (status, made) = scim(&s, "POST", "/Users", Some(jane)).await;
+    assert_eq!(status, 201, "{made}");
+    assert_eq!(
+        person(&data, "jsmith").unwrap().2.as_deref(),
+        Some("john@corp.example")
+    );
+    assert_eq!(person(&data, "jsmith-2").unwrap().1, "Jane Smith");
 
     // Ben is signed in, has a token, and wrote a lesson; Okta deactivates him.
     let c = s.client();
@@ -215,7 +239,7 @@ async fn okta_and_entra_provision_people(backend: Backend) {
     let (_, page) = scim(&s, "GET", "/Users?startIndex=2&count=1", None).await;
     assert_eq!(
         (page["totalResults"].clone(), page["itemsPerPage"].clone()),
-        (json!(3), json!(1))
+        (json!(4), json!(1))
     );
     // In the order of fika's people: Ben was there before Ana was made.
     assert_eq!(page["Resources"][0]["userName"], "ana.lima@corp.example");

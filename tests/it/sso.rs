@@ -323,6 +323,7 @@ async fn sign_ins_fika_must_refuse_are_refused(backend: Backend) {
     add(&data, "dup2", Some("SHARED@example.test"));
     add(&data, "held", Some("held@example.test"));
     add(&data, "gone", Some("gone@example.test"));
+    add(&data, "twin", Some("twin@example.test"));
     sql(
         &data,
         "UPDATE people SET disabled = TRUE WHERE username = 'gone'",
@@ -333,12 +334,20 @@ async fn sign_ins_fika_must_refuse_are_refused(backend: Backend) {
             "shared": {"email": "shared@example.test"},
             "claimer": {"email": "held@example.test", "email_verified": false},
             "gone": {"email": "gone@example.test"},
+            "twin-a": {"email": "twin@example.test"},
+            "twin-b": {"email": "twin@example.test"},
             "fine": {},
         }),
         port,
     );
     let s = sso_server(data.clone(), &provider.issuer, port, &[]).await;
+    // The first provider account with twin's address links to twin; a second never moves
+    // into the same fika account by e-mail.
+    let c = s.client();
+    assert_eq!(sign_in(&c, &provider.issuer, "twin-a").await.status(), 303);
+    assert_eq!(signed_in_as(&c).await.as_deref(), Some("twin"));
     let refused = [
+        ("twin-b", 403, "already signs in with another account"),
         ("shared", 403, "2 people in fika have the e-mail address"),
         ("claimer", 403, "has not verified the e-mail address"),
         ("gone", 403, "is disabled"),
@@ -440,7 +449,38 @@ async fn password_sign_in_off_but_for_break_glass(backend: Backend) {
             .contains("Password sign-in is turned off")
     );
     assert_eq!(signed_in_as(&c).await, None);
+    // A wrong password for the break-glass username reads as any other username's answer.
+    let res = s
+        .client()
+        .post_form(
+            "/login",
+            &[("username", "root"), ("password", "not-it-at-all")],
+        )
+        .await;
+    assert_eq!(
+        res.status(),
+        403,
+        "does not tell which username keeps a password"
+    );
     s.client().login("root", PASSWORD).await;
+    // With single sign-on the e-mail (which links accounts) is not the person's to change.
+    let c = s.client();
+    assert_eq!(sign_in(&c, &provider.issuer, "pat").await.status(), 303);
+    let me = signed_in_as(&c).await.expect("signed in");
+    let edit = format!("/people/{me}/edit");
+    let csrf = c.csrf(&edit).await;
+    let form = [
+        ("csrf_token", csrf.as_str()),
+        ("display_name", "Pat"),
+        ("email", "root@example.test"),
+    ];
+    assert_eq!(c.post_form(&edit, &form).await.status(), 303);
+    let email = person(&data, &me).2;
+    assert_ne!(
+        email.as_deref(),
+        Some("root@example.test"),
+        "the e-mail stayed"
+    );
     // API tokens keep working.
     let (status, _) = s.get_json("/api/v1/lessons", &token).await;
     assert_eq!(status, 200);

@@ -110,13 +110,13 @@ impl Account {
         };
         let subject = text("sub").ok_or("the provider's answer names no subject")?;
         let email = text(&s.email_claim);
-        // Some providers send the flag as the string "true".
-        let email_verified = s.email_is_verified
-            || matches!(
-                claims.get("email_verified"),
-                Some(serde_json::Value::Bool(true))
-            )
-            || claims.get("email_verified").and_then(|v| v.as_str()) == Some("true");
+        // `email_verified` speaks of the `email` claim only, never of another one read as
+        // the address (a UPN). Some providers send the flag as the string "true".
+        let flagged = matches!(
+            claims.get("email_verified"),
+            Some(serde_json::Value::Bool(true))
+        ) || claims.get("email_verified").and_then(|v| v.as_str()) == Some("true");
+        let email_verified = s.email_is_verified || (s.email_claim == "email" && flagged);
         let admin = s
             .admin_group
             .as_ref()
@@ -149,7 +149,7 @@ pub fn person_for(
     account: &Account,
     keep_admin: Option<&str>,
 ) -> AppResult<Result<Person, String>> {
-    c.transaction(|c| {
+    crate::db::write_transaction(c, |c| {
         let linked = oidc_identities::table
             .find((issuer, &account.subject))
             .select(oidc_identities::person_id)
@@ -194,6 +194,13 @@ fn first_sign_in(
     };
     let email = account.email.as_deref().unwrap_or("");
     let person = match same_email.as_slice() {
+        [one] if account.email_verified && linked_to_another(c, issuer, one.id)? => {
+            return Ok(Err(format!(
+                "The fika account with the e-mail address {email} already signs in with \
+                 another account at your sign-in provider. Ask a fika administrator to check \
+                 which of the two is yours."
+            )));
+        }
         [one] if account.email_verified => one.clone(),
         [] => make_person(c, account)?,
         [_] => {
@@ -224,6 +231,17 @@ fn first_sign_in(
     Ok(Ok(person))
 }
 
+/// Whether a person already signs in with a provider account: e-mail never moves a
+/// second account into theirs (a reused or re-verified address).
+fn linked_to_another(c: &mut AnyConnection, issuer: &str, person: PersonId) -> AppResult<bool> {
+    Ok(diesel::select(diesel::dsl::exists(
+        oidc_identities::table
+            .filter(oidc_identities::issuer.eq(issuer))
+            .filter(oidc_identities::person_id.eq(person)),
+    ))
+    .get_result(c)?)
+}
+
 /// A person made at their first sign-in: a free username mapped from the claim (a suffix
 /// when it is taken), the verified e-mail only, no password (they sign in at the provider).
 fn make_person(c: &mut AnyConnection, account: &Account) -> AppResult<Person> {
@@ -250,4 +268,46 @@ fn make_person(c: &mut AnyConnection, account: &Account) -> AppResult<Person> {
         profile: Default::default(),
     };
     people::create(c, None, &new)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{Value, json};
+
+    fn settings(email_claim: &str) -> SsoSettings {
+        SsoSettings {
+            issuer: "https://login.example.com".into(),
+            client_id: "fika".into(),
+            client_secret: None,
+            redirect_uri: String::new(),
+            after_logout_uri: String::new(),
+            scopes: vec![],
+            username_claim: "preferred_username".into(),
+            name_claim: "name".into(),
+            email_claim: email_claim.into(),
+            email_is_verified: false,
+            groups_claim: "groups".into(),
+            admin_group: Some("fika-admins".into()),
+            label: "SSO".into(),
+        }
+    }
+
+    #[test]
+    fn email_verified_speaks_of_the_email_claim_only() {
+        let claims = json!({"sub": "1", "email": "a@corp.example", "upn": "b@corp.example",
+                            "email_verified": true, "groups": ["staff"]});
+        let Value::Object(claims) = claims else {
+            unreachable!()
+        };
+        let by_email = Account::from_claims(&claims, &settings("email")).unwrap();
+        assert!(by_email.email_verified);
+        assert_eq!(by_email.admin, Some(false));
+        let by_upn = Account::from_claims(&claims, &settings("upn")).unwrap();
+        assert_eq!(by_upn.email.as_deref(), Some("b@corp.example"));
+        assert!(
+            !by_upn.email_verified,
+            "the flag is about `email`, not the UPN"
+        );
+    }
 }

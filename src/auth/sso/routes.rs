@@ -146,11 +146,16 @@ async fn finish(
         )));
     };
     let settings = provider.settings();
-    let wanted = [
+    let mut wanted = vec![
         settings.username_claim.as_str(),
         settings.email_claim.as_str(),
         settings.name_claim.as_str(),
     ];
+    // Groups decide admin rights: when only userinfo has them, it must be asked, or every
+    // administrator would lose their rights at sign-in.
+    if settings.admin_group.is_some() {
+        wanted.push(settings.groups_claim.as_str());
+    }
     let signed_in = match provider.get().await?.finish(&code, pending, &wanted).await {
         Ok(s) => s,
         Err(e) => {

@@ -39,6 +39,13 @@ pub(super) async fn people_list(
     ))
 }
 
+/// With single sign-on, a first sign-in links by e-mail: a person who could type someone
+/// else's address into their own profile could take over that person's provider account.
+/// So the e-mail is the provider's (or an administrator's) to set then.
+fn email_locked(state: &AppState, viewer: &Viewer) -> bool {
+    state.settings.sso.is_some() && !viewer.is_admin()
+}
+
 fn may_edit_person(viewer: &Viewer, person_id: PersonId) -> AppResult<()> {
     let me = viewer.require_user()?;
     if me.is_admin || me.id == person_id {
@@ -63,6 +70,7 @@ pub(super) async fn edit_person_form(
         username: p.username,
         display_name: p.display_name,
         email: p.email.unwrap_or_default(),
+        email_locked: email_locked(&state, &viewer),
         discipline: p.discipline,
         title: p.title,
         bio: p.bio,
@@ -82,8 +90,12 @@ pub(super) async fn edit_person(
     let p = state.db.run(move |c| people::profile(c, &lookup)).await?;
     may_edit_person(&viewer, p.id)?;
     let form = Pairs(form.into_inner());
+    let locked = email_locked(&state, &viewer);
     match forms::profile_fields(&form) {
-        Ok(parsed) => {
+        Ok(mut parsed) => {
+            if locked {
+                parsed.email = p.email.clone();
+            }
             let actor = viewer.person().map(|me| me.id);
             let saved = state
                 .db
@@ -105,7 +117,11 @@ pub(super) async fn edit_person(
                 shell: Shell::new(&viewer, "org"),
                 username,
                 display_name: form.get("display_name").to_string(),
-                email: form.get("email").to_string(),
+                email: match locked {
+                    true => p.email.clone().unwrap_or_default(),
+                    false => form.get("email").to_string(),
+                },
+                email_locked: locked,
                 discipline: form.get("discipline").to_string(),
                 title: form.get("title").to_string(),
                 bio: form.get("bio").to_string(),
