@@ -207,6 +207,29 @@ fn names_in(params: &Value) -> BTreeSet<String> {
         .collect()
 }
 
+/// The 400 for query parameters an operation does not take, naming them and those it does.
+fn unknown_query(op: &Operation, query: &str) -> Option<AppError> {
+    let unknown: BTreeSet<String> = form_urlencoded::parse(query.as_bytes())
+        .map(|(k, _)| k.into_owned())
+        .filter(|k| !op.query.contains(k))
+        .collect();
+    if unknown.is_empty() {
+        return None;
+    }
+    let takes = match op.query.is_empty() {
+        true => "it takes none".to_string(),
+        false => format!(
+            "it takes {}",
+            op.query.iter().cloned().collect::<Vec<_>>().join(", ")
+        ),
+    };
+    Some(AppError::BadRequest(format!(
+        "Unknown query parameter{} {} ({takes}).",
+        if unknown.len() == 1 { "" } else { "s" },
+        unknown.into_iter().collect::<Vec<_>>().join(", ")
+    )))
+}
+
 /// Refuses an `/api/v1` request with a query parameter its operation does not take.
 pub async fn check_query(
     req: ServiceRequest,
@@ -231,34 +254,12 @@ pub async fn check_query(
         }
         return Ok(res);
     }
-    let unknown = Some(&api)
-        .filter(|_| !req.query_string().is_empty())
-        .and_then(|api| {
-            let op = api.operation(req.method().as_str(), req.path())?;
-            let unknown: BTreeSet<String> = form_urlencoded::parse(req.query_string().as_bytes())
-                .map(|(k, _)| k.into_owned())
-                .filter(|k| !op.query.contains(k))
-                .collect();
-            (!unknown.is_empty()).then(|| (unknown, op.query.clone()))
-        });
-    match unknown {
-        None => Ok(next.call(req).await?.map_into_boxed_body()),
-        Some((unknown, known)) => {
-            let unknown: Vec<String> = unknown.into_iter().collect();
-            let takes = match known.is_empty() {
-                true => "it takes none".to_string(),
-                false => format!(
-                    "it takes {}",
-                    known.into_iter().collect::<Vec<_>>().join(", ")
-                ),
-            };
-            let e = AppError::BadRequest(format!(
-                "Unknown query parameter{} {} ({takes}).",
-                if unknown.len() == 1 { "" } else { "s" },
-                unknown.join(", ")
-            ));
-            Ok(req.error_response(e))
-        }
+    match api.operation(req.method().as_str(), req.path()) {
+        Some(op) if !req.query_string().is_empty() => match unknown_query(op, req.query_string()) {
+            Some(refusal) => Ok(req.error_response(refusal)),
+            None => Ok(next.call(req).await?.map_into_boxed_body()),
+        },
+        _ => Ok(next.call(req).await?.map_into_boxed_body()),
     }
 }
 

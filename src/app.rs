@@ -266,22 +266,15 @@ async fn head_as_get(
     Ok(res.map_body(|_, _| BoxBody::new(())))
 }
 
-/// What no route took: a 405 where the address exists for other methods (with `Allow`
-/// where the API description names them), else a 404.
-async fn not_routed(req: HttpRequest) -> HttpResponse {
-    if !req.resource_map().has_resource(req.path()) {
-        return AppError::NotFound.error_response();
+/// What no route took: a 405 where the address exists for other methods, else a 404. (An
+/// API address asked with a wrong method never gets here: `apidoc::check_query` answers it,
+/// with `Allow`, before routing.)
+async fn not_routed(req: HttpRequest) -> Result<HttpResponse, AppError> {
+    if req.resource_map().has_resource(req.path()) {
+        Err(AppError::MethodNotAllowed)
+    } else {
+        Err(AppError::NotFound)
     }
-    let mut res = AppError::MethodNotAllowed.error_response();
-    let allowed = req
-        .app_data::<web::Data<crate::state::AppState>>()
-        .and_then(|s| s.part::<crate::apidoc::ApiDescription>().ok())
-        .map(|api| api.methods_for(req.path()).join(", "))
-        .filter(|m| !m.is_empty());
-    if let Some(v) = allowed.and_then(|m| header::HeaderValue::from_str(&m).ok()) {
-        res.headers_mut().insert(header::ALLOW, v);
-    }
-    res
 }
 
 /// Refuses a declared body over the limit before anything reads it.

@@ -12,10 +12,7 @@ macro_rules! labelled_enum {
         // the variants' Rust names instead of the keys sent.
         impl ::utoipa::PartialSchema for $name {
             fn schema() -> ::utoipa::openapi::RefOr<::utoipa::openapi::schema::Schema> {
-                ::utoipa::openapi::ObjectBuilder::new()
-                    .schema_type(::utoipa::openapi::schema::Type::String)
-                    .enum_values(Some([$($key),+]))
-                    .into()
+                $crate::labels::string_enum([$($key),+])
             }
         }
 
@@ -38,4 +35,14 @@ macro_rules! labelled_enum {
             }
         }
     };
+}
+
+/// The API description of a value sent as one of these strings.
+pub fn string_enum(
+    values: impl IntoIterator<Item = &'static str>,
+) -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
+    utoipa::openapi::ObjectBuilder::new()
+        .schema_type(utoipa::openapi::schema::Type::String)
+        .enum_values(Some(values))
+        .into()
 }

@@ -24,8 +24,20 @@ pub fn session_cookie(
     value: String,
     max_age: actix_web::cookie::time::Duration,
 ) -> actix_web::cookie::Cookie<'static> {
-    actix_web::cookie::Cookie::build(SESSION_COOKIE, value)
-        .path("/")
+    auth_cookie(state, (SESSION_COOKIE, "/"), value, max_age)
+}
+
+/// A cookie of sign-in, `(name, path)`: HttpOnly, SameSite=Lax (the provider's redirect back
+/// from single sign-on is a top-level GET from another site, and must carry it), Secure as
+/// the settings say.
+pub fn auth_cookie(
+    state: &AppState,
+    (name, path): (&'static str, &'static str),
+    value: String,
+    max_age: actix_web::cookie::time::Duration,
+) -> actix_web::cookie::Cookie<'static> {
+    actix_web::cookie::Cookie::build(name, value)
+        .path(path)
         .http_only(true)
         .same_site(actix_web::cookie::SameSite::Lax)
         .secure(state.settings.cookie_secure)

@@ -86,17 +86,17 @@ async fn login(
     let user_agent = super::user_agent(&req);
 
     let passwords = &state.settings.password_sign_in;
-    let outcome = match passwords.allows(&username) {
-        true => sign_in(&state, username.clone(), form.password, addr, user_agent).await?,
-        false => SignIn::PasswordsOff,
-    };
-    // With passwords off, a wrong password for the break-glass username answers as every
-    // other username does, so the answer does not tell which username that is.
-    let outcome = match outcome {
-        SignIn::Failed if *passwords != crate::config::PasswordSignIn::Everyone => {
-            SignIn::PasswordsOff
+    let outcome = if !passwords.allows(&username) {
+        SignIn::PasswordsOff
+    } else {
+        match sign_in(&state, username.clone(), form.password, addr, user_agent).await? {
+            // With passwords off, a wrong password for the break-glass username answers as
+            // every other username does, so the answer does not tell which username it is.
+            SignIn::Failed if *passwords != crate::config::PasswordSignIn::Everyone => {
+                SignIn::PasswordsOff
+            }
+            other => other,
         }
-        other => other,
     };
     let (status, error) = match outcome {
         SignIn::Ok(secret) => {
@@ -188,12 +188,11 @@ async fn logout(state: web::Data<AppState>, viewer: Viewer) -> AppResult<HttpRes
             .await?;
     }
     let forget = session_cookie(&state, String::new(), CookieDuration::ZERO);
-    let provider = match (&id_token, &state.settings.sso) {
-        (Some(_), Some(_)) => Some(state.part::<super::sso::oidc::Provider>()?),
-        _ => None,
-    };
-    let provider_logout = match (provider, id_token) {
-        (Some(p), Some(hint)) => p.logout_url(&hint).await,
+    let provider_logout = match (id_token, &state.settings.sso) {
+        (Some(hint), Some(_)) => {
+            let provider = state.part::<super::sso::oidc::Provider>()?;
+            provider.logout_url(&hint).await
+        }
         _ => None,
     };
     if let (Some(to), Some(sso)) = (provider_logout, &state.settings.sso) {

@@ -402,28 +402,18 @@ async fn create(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) 
     .await
 }
 
-/// Stores what a PUT or an applied PATCH says of a provisioned user, and answers it.
-async fn replaced(
-    state: &AppState,
-    id: PersonId,
-    d: Desired,
-    base: &str,
-) -> AppResult<HttpResponse> {
-    let outcome = state.db.run(move |c| repo::replace(c, id, &d)).await?;
-    Ok(written(
-        outcome.ok_or(AppError::NotFound)?,
-        StatusCode::OK,
-        base,
-    ))
-}
-
 async fn replace(req: HttpRequest, state: web::Data<AppState>, body: web::Bytes) -> HttpResponse {
     let b = base(&req, &state);
     let id = person_id(&req);
     scim(&req, &state, async {
         let id = id.ok_or(AppError::NotFound)?;
         let d = body_json(&body).and_then(|v| desired(&v))?;
-        replaced(&state, id, d, &b).await
+        let outcome = state.db.run(move |c| repo::replace(c, id, &d)).await?;
+        Ok(written(
+            outcome.ok_or(AppError::NotFound)?,
+            StatusCode::OK,
+            &b,
+        ))
     })
     .await
 }

@@ -4,14 +4,14 @@
 
 use std::sync::Arc;
 
+use actix_web::cookie::Cookie;
 use actix_web::cookie::time::Duration as CookieDuration;
-use actix_web::cookie::{Cookie, SameSite};
 use actix_web::http::{StatusCode, header};
 use actix_web::{HttpRequest, HttpResponse, web};
 use serde::Deserialize;
 
 use super::oidc::Provider;
-use crate::auth::middleware::session_cookie;
+use crate::auth::middleware::{auth_cookie, session_cookie};
 use crate::auth::views::LoginPage;
 use crate::auth::{Viewer, repo, safe_next, sso};
 use crate::error::{AppError, AppResult};
@@ -36,14 +36,7 @@ fn provider(state: &AppState) -> AppResult<Arc<Provider>> {
 }
 
 fn state_cookie(state: &AppState, value: String, max_age: CookieDuration) -> Cookie<'static> {
-    Cookie::build(STATE_COOKIE, value)
-        .path("/auth/oidc/")
-        .http_only(true)
-        // Lax: the provider's redirect back is a top-level GET from another site.
-        .same_site(SameSite::Lax)
-        .secure(state.settings.cookie_secure)
-        .max_age(max_age)
-        .finish()
+    auth_cookie(state, (STATE_COOKIE, "/auth/oidc/"), value, max_age)
 }
 
 #[derive(Deserialize)]

@@ -198,10 +198,7 @@ impl Serialize for Role {
 /// In the API description: one of the role names, as serialized.
 impl utoipa::PartialSchema for Role {
     fn schema() -> utoipa::openapi::RefOr<utoipa::openapi::schema::Schema> {
-        utoipa::openapi::ObjectBuilder::new()
-            .schema_type(utoipa::openapi::schema::Type::String)
-            .enum_values(Some(Role::ALL.map(Role::as_str)))
-            .into()
+        crate::labels::string_enum(Role::ALL.map(Role::as_str))
     }
 }
 
