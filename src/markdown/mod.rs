@@ -11,6 +11,7 @@ use pulldown_cmark::{Event, Options, Parser, TagEnd, TextMergeStream, html};
 
 mod highlight;
 mod links;
+pub mod mentions;
 mod rewrite;
 
 pub use links::{
@@ -108,7 +109,7 @@ fn sanitizer() -> &'static ammonia::Builder<'static> {
         b.link_rel(Some("nofollow noopener noreferrer"))
             .add_tags(["input", "section"])
             .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_allowed_classes("a", ["wikilink", "missing", "footnote-backref"])
+            .add_allowed_classes("a", ["wikilink", "missing", "footnote-backref", "mention"])
             .add_allowed_classes("sup", ["footnote-ref"])
             .add_allowed_classes("section", ["footnotes"])
             .add_allowed_classes("blockquote", ALERTS)

@@ -212,8 +212,34 @@ impl<'r, 'e> Rewriter<'r, 'e> {
                 self.push(Event::Text(CowStr::from(s.to_string())));
                 self.html("</a>".into());
             } else {
-                self.push(Event::Text(CowStr::from(s.to_string())));
+                self.mentions(s);
             }
+        }
+    }
+
+    /// Text with `@username` mentions of people who exist made links to them; a name
+    /// nobody has stays text.
+    fn mentions(&mut self, text: &str) {
+        let mut from = 0;
+        for (range, name) in super::mentions::find(text) {
+            let Some((href, _)) = self.resolver.org("person", &name) else {
+                continue;
+            };
+            if range.start > from {
+                self.push(Event::Text(CowStr::from(
+                    text[from..range.start].to_string(),
+                )));
+            }
+            self.html(format!(
+                "<a href=\"{}\" class=\"mention\">",
+                escape_html(&href)
+            ));
+            self.push(Event::Text(CowStr::from(text[range.clone()].to_string())));
+            self.html("</a>".into());
+            from = range.end;
+        }
+        if from < text.len() {
+            self.push(Event::Text(CowStr::from(text[from..].to_string())));
         }
     }
 
