@@ -191,6 +191,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::steps::api::configure(cfg);
     crate::search::routes::configure(cfg);
     crate::scim::routes::configure(cfg);
+    crate::notify::routes::configure(cfg);
     crate::apidoc::configure(cfg);
 }
 

@@ -23,6 +23,7 @@ pub mod home;
 pub mod ids;
 pub mod lessons;
 pub mod markdown;
+pub mod notify;
 pub mod org;
 pub mod overview;
 pub mod pages;

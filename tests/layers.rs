@@ -51,6 +51,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "search",
             "scim",
             "backup",
+            "notify",
         ],
     ),
     (

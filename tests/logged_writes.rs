@@ -44,6 +44,14 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("scim/repo.rs", "create", "identity link"),
     ("scim/repo.rs", "replace", "identity link"),
     ("scim/repo.rs", "delete", "identity link"),
+    // Notifications: the dispatcher's bookkeeping and each person's inbox, watches and
+    // settings. Personal state, read by nobody else; the events they come from are written
+    // in the logged transaction of their change (db::events).
+    ("notify/repo.rs", "mark_dispatched", "outbox bookkeeping"),
+    ("notify/repo.rs", "deliver", "personal inbox"),
+    ("notify/repo.rs", "mark_read", "personal inbox"),
+    ("notify/repo.rs", "set_watch", "personal choice"),
+    ("notify/repo.rs", "set_setting", "personal choice"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.

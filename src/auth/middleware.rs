@@ -135,6 +135,7 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
                     ));
                 }
                 Viewer::new(Some(live.person), AuthVia::Session(secret), public_read)
+                    .with_unread(live.unread)
             }
             // An expired or revoked cookie is just a visitor; the login page replaces it.
             None => Viewer::new(None, AuthVia::Anonymous, public_read),

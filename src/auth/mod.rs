@@ -50,6 +50,7 @@ impl crate::site::views::ShellViewer for Viewer {
             username: p.username.clone(),
             display_name: p.display_name.clone(),
             is_admin: p.is_admin,
+            unread: self.0.unread,
         })
     }
 
@@ -86,6 +87,8 @@ pub struct ViewerInner {
     /// An administrator whose API token lacks the admin scope: treated as not an
     /// administrator for this request, and told why where admin rights are needed.
     pub admin_withheld: bool,
+    /// Unread notifications (a session's page views show them in the header).
+    pub unread: i64,
 }
 
 impl Viewer {
@@ -100,6 +103,7 @@ impl Viewer {
             csrf,
             public_read,
             admin_withheld: false,
+            unread: 0,
         }))
     }
 
@@ -115,6 +119,14 @@ impl Viewer {
             inner.admin_withheld = admin_withheld;
         }
         viewer
+    }
+
+    /// A session's viewer, with the unread count its header shows.
+    pub fn with_unread(mut self, unread: i64) -> Self {
+        if let Some(inner) = Rc::get_mut(&mut self.0) {
+            inner.unread = unread;
+        }
+        self
     }
 
     pub fn anonymous() -> Self {

@@ -6,7 +6,7 @@ use diesel::prelude::*;
 
 use super::token::{self, Scope};
 use crate::db::AnyConnection;
-use crate::db::schema::{api_tokens, login_failures, people, sessions};
+use crate::db::schema::{api_tokens, login_failures, notifications, people, sessions};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
 use crate::people::model::Person;
@@ -52,6 +52,24 @@ pub fn create_session(
 pub struct LiveSession {
     pub person: Person,
     pub extended: bool,
+    /// Unread notifications, counted up to [`UNREAD_CAP`], for the header.
+    pub unread: i64,
+}
+
+/// The header counts unread notifications up to here and shows "99+" beyond, so a full
+/// inbox costs a page view no more than a nearly empty one.
+pub const UNREAD_CAP: i64 = 100;
+
+/// Unread notifications of a person, counted up to [`UNREAD_CAP`] on the partial index of
+/// unread rows.
+pub fn unread_notifications(conn: &mut AnyConnection, person: PersonId) -> AppResult<i64> {
+    let ids: Vec<i64> = notifications::table
+        .filter(notifications::person_id.eq(person.0))
+        .filter(notifications::read_at.is_null())
+        .select(notifications::id)
+        .limit(UNREAD_CAP)
+        .load(conn)?;
+    Ok(ids.len() as i64)
 }
 
 /// The active person behind a session secret, if the session is live. A session that is
@@ -79,7 +97,12 @@ pub fn person_for_session(
             .set(sessions::expires_at.eq(now + Duration::days(SESSION_DAYS)))
             .execute(conn)?;
     }
-    Ok(Some(LiveSession { person, extended }))
+    let unread = unread_notifications(conn, person.id)?;
+    Ok(Some(LiveSession {
+        person,
+        extended,
+        unread,
+    }))
 }
 
 /// Ends a session; gives back the ID token it was opened with by single sign-on, if any.

@@ -89,6 +89,11 @@ pub const TABLES: &[&str] = &[
     "step_feedback",
     "step_events",
     "site_meta",
+    "events",
+    "mentions",
+    "watches",
+    "notifications",
+    "notification_settings",
 ];
 
 /// Tables the migrations fill by themselves (the default step catalogue, the site id). A

@@ -429,6 +429,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         tracing::info!(reason = ?why, "the search index will be rebuilt while fika serves");
     }
     indexer.spawn(db.clone(), rebuild)?;
+    crate::notify::dispatch::spawn(db.clone())?;
     // A broken rules file stops the start with a message naming it, rather than checking
     // post-mortems with rules the admin did not mean.
     let blameless = crate::postmortems::blameless::Rules::load(

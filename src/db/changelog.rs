@@ -101,7 +101,7 @@ struct NewChange<'a> {
 /// Nothing else can make one:
 ///
 /// ```compile_fail
-/// let forged = fika::db::Logged(std::marker::PhantomData);
+/// let forged = fika::db::Logged { actor: None, _write: std::marker::PhantomData };
 /// ```
 ///
 /// and none can be taken out of the closure to be used after it:
@@ -112,7 +112,17 @@ struct NewChange<'a> {
 /// # Ok(()) }
 /// ```
 #[derive(Clone, Copy)]
-pub struct Logged<'t>(std::marker::PhantomData<fn(&'t ()) -> &'t ()>);
+pub struct Logged<'t> {
+    actor: Option<PersonId>,
+    _write: std::marker::PhantomData<fn(&'t ()) -> &'t ()>,
+}
+
+impl Logged<'_> {
+    /// Who is writing (the change log's actor): the events of the write name them.
+    pub fn actor(&self) -> Option<PersonId> {
+        self.actor
+    }
+}
 
 /// Runs `f` in one write transaction (see [`super::write_transaction`]) and appends the
 /// changes it reports to the change log before committing, so a content row and its log row
@@ -150,7 +160,11 @@ fn logged_write<T>(
     f: impl for<'t> FnOnce(&mut AnyConnection, Logged<'t>) -> AppResult<(T, Vec<Change>)>,
 ) -> AppResult<T> {
     super::write_transaction(conn, |conn| {
-        let (value, changes) = f(conn, Logged(std::marker::PhantomData))?;
+        let logged = Logged {
+            actor: actor_id,
+            _write: std::marker::PhantomData,
+        };
+        let (value, changes) = f(conn, logged)?;
         if must_change || !changes.is_empty() {
             append(conn, actor_id, &changes)?;
         }

@@ -2,6 +2,7 @@
 //! migrations, and [`Db`], the handle handlers use to run diesel code off the actix workers.
 
 pub mod changelog;
+pub mod events;
 mod fixups;
 pub mod head_cache;
 mod migrate;

@@ -608,6 +608,63 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    events (id) {
+        id -> BigInt,
+        kind -> Text,
+        subject_kind -> Text,
+        subject_key -> Text,
+        actor_id -> Nullable<BigInt>,
+        title -> Text,
+        url -> Text,
+        summary -> Text,
+        units -> Text,
+        tags -> Text,
+        people -> Text,
+        created_at -> Timestamp,
+        dispatched_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mentions (subject, person_id) {
+        subject -> Text,
+        person_id -> BigInt,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    watches (person_id, target) {
+        person_id -> BigInt,
+        target -> Text,
+        watching -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    notifications (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        event_id -> BigInt,
+        kind -> Text,
+        reason -> Text,
+        created_at -> Timestamp,
+        read_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    notification_settings (person_id, kind) {
+        person_id -> BigInt,
+        kind -> Text,
+        inbox -> Bool,
+        mail -> Bool,
+    }
+}
+
+diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> units (unit_id));
@@ -693,4 +750,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     lesson_revisions,
     lesson_units,
     lesson_tags,
+    events,
+    mentions,
+    watches,
+    notifications,
+    notification_settings,
 );

@@ -31,6 +31,9 @@ struct Lesson {
     squads: Vec<String>,
     tags: Vec<String>,
     body: String,
+    /// News only: who wrote it, by username.
+    #[serde(default)]
+    author: String,
 }
 
 #[derive(Deserialize)]
@@ -38,6 +41,7 @@ struct Lesson {
 struct Knowledge {
     guides: Vec<Guide>,
     lessons: Vec<Lesson>,
+    news: Vec<Lesson>,
 }
 
 fn knowledge() -> AppResult<Knowledge> {
@@ -142,6 +146,7 @@ fn lessons(
             squads,
             tags,
             body,
+            author: _,
         } = l;
         let source = if source.is_empty() {
             Source::Alone
@@ -173,6 +178,32 @@ fn lessons(
     Ok(lessons)
 }
 
+/// The lessons written just now: loaded after the history is settled, they reach the
+/// inboxes of the people they mention and the squads they concern.
+pub fn news(conn: &mut AnyConnection) -> AppResult<usize> {
+    let data = knowledge()?;
+    for l in &data.news {
+        let author = crate::people::repo::by_username(conn, &l.author)?.id;
+        let mut unit_ids = Vec::new();
+        for s in &l.squads {
+            unit_ids.extend(squad_id(conn, s)?);
+        }
+        crate::lessons::repo::create(
+            conn,
+            Some(author),
+            &LessonInput {
+                title: l.title.clone(),
+                body: l.body.clone(),
+                source: Source::Alone,
+                summary: String::new(),
+                tags: l.tags.clone(),
+                units: unit_ids,
+            },
+        )?;
+    }
+    Ok(data.news.len())
+}
+
 #[cfg(test)]
 mod tests {
     /// Every lesson's source is one of the guides, so it links to a page that exists.
@@ -180,6 +211,11 @@ mod tests {
     fn the_demo_knowledge_reads_and_links_up() {
         let k = super::knowledge().unwrap();
         assert!(k.guides.len() >= 10 && k.lessons.len() >= 10);
+        assert!(!k.news.is_empty() && k.news.iter().all(|l| !l.author.is_empty()));
+        assert!(
+            k.lessons.iter().all(|l| l.author.is_empty()),
+            "history has no author"
+        );
         for l in &k.lessons {
             assert!(
                 l.source.is_empty() || k.guides.iter().any(|g| g.title == l.source),

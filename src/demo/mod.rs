@@ -60,6 +60,9 @@ pub fn load_if_empty(conn: &mut AnyConnection) -> Result<(), String> {
         retros::load(conn)?;
         health::load(conn)?;
         steps::load(conn)?;
+        // The demo's history notifies nobody; its news does.
+        crate::db::events::settle(conn)?;
+        knowledge::news(conn)?;
         Ok(true)
     })
     .map_err(|e| format!("cannot load the demo: {e}"))?;

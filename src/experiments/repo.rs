@@ -8,8 +8,9 @@ use super::model::{
     Decision, Experiment, ExperimentInput, Hypothesis, Outcome, Override, Reason, Status,
 };
 use crate::db::changelog::{EntityKind, Op};
+use crate::db::events::{self, Event, EventKind, Readers, Subject};
 use crate::db::schema::{experiments, people, units};
-use crate::db::{AnyConnection, Change, write_with_changes};
+use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::ids::{PersonId, UnitId};
 use crate::projection::{EVERYONE, Record, key};
@@ -176,7 +177,7 @@ pub fn create(
 ) -> AppResult<Experiment> {
     let now = Utc::now().naive_utc();
     let fields = Fields::of(input, now)?;
-    let id = write_with_changes(conn, author, |c, _| {
+    let id = write_with_changes(conn, author, |c, log| {
         let id: i64 = diesel::insert_into(experiments::table)
             .values((
                 &fields,
@@ -185,6 +186,7 @@ pub fn create(
             ))
             .returning(experiments::id)
             .get_result(c)?;
+        told(c, log, id, input, None)?;
         Ok((
             id,
             vec![Change::new(
@@ -204,13 +206,19 @@ pub fn update(
     input: &ExperimentInput,
 ) -> AppResult<Experiment> {
     let fields = Fields::of(input, Utc::now().naive_utc())?;
-    write_with_changes(conn, actor, |c, _| {
+    write_with_changes(conn, actor, |c, log| {
+        let was: Option<String> = experiments::table
+            .find(id)
+            .select(experiments::status)
+            .first(c)
+            .optional()?;
         let n = diesel::update(experiments::table.find(id))
             .set(&fields)
             .execute(c)?;
         if n == 0 {
             return Err(AppError::NotFound);
         }
+        told(c, log, id, input, was.as_deref().and_then(Status::parse))?;
         Ok((
             (),
             vec![Change::new(
@@ -221,6 +229,41 @@ pub fn update(
         ))
     })?;
     get(conn, id)
+}
+
+/// After an experiment is written: its writer watches it, people its texts mention for the
+/// first time hear of it (experiments are read by everyone signed in), and its watchers and
+/// squad hear when it concludes — once, when its status becomes concluded.
+fn told(
+    c: &mut AnyConnection,
+    log: Logged<'_>,
+    id: i64,
+    e: &ExperimentInput,
+    was: Option<Status>,
+) -> AppResult<()> {
+    let about = Subject {
+        kind: EntityKind::Experiment,
+        key: id.to_string(),
+        title: e.title.clone(),
+        url: format!("/experiments/{id}"),
+    };
+    let texts = [e.rationale.as_str(), e.learnings.as_str()].join("\n\n");
+    events::written(c, log, &about, &texts, Readers::Everyone)?;
+    if e.status == Status::Concluded && was != Some(Status::Concluded) {
+        let mut concluded = Event::new(EventKind::ExperimentConcluded, about);
+        let outcome = e.verdict().map(|v| v.outcome.label());
+        let decision = e.decision.map(|d| d.label());
+        let said: Vec<String> = [("Outcome", outcome), ("Decision", decision)]
+            .into_iter()
+            .filter_map(|(what, label)| label.map(|l| format!("{what}: {l}.")))
+            .chain([events::excerpt(&e.learnings, 200)])
+            .filter(|s| !s.is_empty())
+            .collect();
+        concluded.summary = said.join(" ");
+        concluded.units = vec![e.squad_id];
+        events::emit(c, log, &concluded)?;
+    }
+    Ok(())
 }
 
 /// Filters of `/experiments` and the API.

@@ -12,7 +12,9 @@ use super::model::Experiment;
 use super::repo;
 use super::views::{self, CalcView, EditPage, ImportPage, ListPage};
 use crate::auth::Viewer;
+use crate::db::EntityKind;
 use crate::error::AppResult;
+use crate::notify::model::Target;
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
@@ -189,7 +191,9 @@ async fn show(
         vec![e.input.squad_id],
     )
     .await;
-    html(&views::ShowPage::new(
+    let target = Target::Record(EntityKind::Experiment, id.to_string());
+    let watch = crate::notify::flow::button_for(&state, &viewer, target, e.url()).await?;
+    let mut page = views::ShowPage::new(
         Shell::new(&viewer, "experiments"),
         &org,
         e,
@@ -198,7 +202,9 @@ async fn show(
         may,
         author,
         related,
-    ))
+    );
+    page.watch = watch;
+    html(&page)
 }
 
 async fn edit_form(

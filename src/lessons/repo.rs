@@ -6,6 +6,7 @@ use diesel::prelude::*;
 
 use super::model::{Lesson, LessonInput, LessonRevision};
 use crate::db::changelog::{EntityKind, Op};
+use crate::db::events::{self, Event, EventKind, Readers, Subject};
 use crate::db::schema::{lesson_revisions, lesson_tags, lesson_units, lessons, people, units};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -242,6 +243,13 @@ pub fn create(
         let l = lesson(conn, id)?;
         add_revision(conn, log, l.id, 1, input, actor, now)?;
         set_tags_units(conn, log, l.id, input)?;
+        // Mentions first: who is named hears of that, not of a "new lesson" as well.
+        events::written(conn, log, &subject(&l), &input.body, Readers::Everyone)?;
+        let mut published = Event::new(EventKind::LessonPublished, subject(&l));
+        published.summary = events::excerpt(&input.body, 280);
+        published.units = input.units.clone();
+        published.tags = input.tags.clone();
+        events::emit(conn, log, &published)?;
         Ok((
             l.clone(),
             vec![Change::new(
@@ -251,6 +259,16 @@ pub fn create(
             )],
         ))
     })
+}
+
+/// A lesson as events name it.
+fn subject(l: &Lesson) -> Subject {
+    Subject {
+        kind: EntityKind::Lesson,
+        key: l.id.to_string(),
+        title: l.title.clone(),
+        url: l.url(),
+    }
 }
 
 /// How a lesson save went.
@@ -339,8 +357,10 @@ impl Revisioned for Lesson {
             .execute(conn)?;
         add_revision(conn, log, id, number, input, actor, now)?;
         set_tags_units(conn, log, id, input)?;
+        let saved = lesson(conn, id)?;
+        events::written(conn, log, &subject(&saved), &input.body, Readers::Everyone)?;
         Ok((
-            lesson(conn, id)?,
+            saved,
             vec![Change::new(EntityKind::Lesson, id.to_string(), Op::Update)],
         ))
     }

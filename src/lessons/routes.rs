@@ -10,8 +10,10 @@ use super::model::{self, LessonInput, Source};
 use super::repo::{self, Filter, Saved};
 use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
 use crate::auth::Viewer;
+use crate::db::EntityKind;
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
+use crate::notify::model::Target;
 use crate::org::cache::all_units;
 use crate::org::views::UnitRef;
 use crate::revisions::merge::OnStale;
@@ -82,7 +84,16 @@ async fn list(
             Ok((repo::list(c, &filter, 500)?, repo::all_tags(c)?))
         })
         .await?;
+    let tag = q.tag.trim().to_lowercase();
+    let watch = match Target::parse(&format!("tag:{tag}")) {
+        Some(target) if !tag.is_empty() => {
+            let next = format!("/lessons?tag={}", crate::auth::middleware::url_encode(&tag));
+            crate::notify::flow::button_for(&state, &viewer, target, next).await?
+        }
+        _ => None,
+    };
     html(&ListPage {
+        watch,
         shell: Shell::new(&viewer, "lessons"),
         lessons,
         tags,
@@ -224,10 +235,13 @@ async fn render_show(
         None => (lesson.body.clone(), lesson.revision),
     };
     let l = lesson.clone();
-    let (html_body, (tags, units, author, source_title)) = state
+    let me = viewer.person().map(|p| p.id);
+    let (html_body, (tags, units, author, source_title), watch) = state
         .db
         .run(move |c| {
             let html = renderer.render(c, &body, Some(format!("lesson:{}:{number}", l.id)))?;
+            let target = Target::Record(EntityKind::Lesson, l.id.to_string());
+            let watch = crate::notify::flow::button(c, me, target, &l.url())?;
             let source_title = titles.title(c, &l.source())?;
             let author = match l.author_id {
                 Some(id) => crate::people::repo::name_of(c, id)?,
@@ -241,6 +255,7 @@ async fn render_show(
                     author,
                     source_title,
                 ),
+                watch,
             ))
         })
         .await?;
@@ -253,6 +268,7 @@ async fn render_show(
     )
     .await;
     html(&ShowPage {
+        watch,
         related,
         shell: Shell::new(viewer, "lessons"),
         source: lesson.source(),

@@ -24,6 +24,8 @@ pub struct ListPage {
     pub author: String,
     pub from: String,
     pub to: String,
+    /// With a tag chosen: watching it.
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 impl ListPage {
@@ -56,6 +58,7 @@ pub struct ShowPage {
     pub related: Vec<crate::search::aside::RelatedView>,
     /// The save that led here merged someone else's edit in.
     pub merged: Option<crate::revisions::views::Merged>,
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 #[derive(Template)]

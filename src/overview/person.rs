@@ -90,6 +90,11 @@ async fn person(
     page.sees_steps = sees_steps;
     page.teams = crate::org::leads::teams_of(&view.snap, page.profile.id);
     page.is_me = viewer.person().is_some_and(|p| p.id == page.profile.id);
+    if !page.is_me {
+        let target = crate::notify::model::Target::Person(page.profile.id);
+        let next = format!("/people/{}", page.profile.username);
+        page.watch = crate::notify::flow::button_for(&state, &viewer, target, next).await?;
+    }
     html(&page)
 }
 
@@ -125,6 +130,8 @@ pub struct PersonPage {
     pub teams: Vec<crate::org::leads::Team>,
     /// The viewer's own page: the way on to their account settings.
     pub is_me: bool,
+    /// Watching their lessons (not offered on one's own page).
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 pub fn person_page(
@@ -185,5 +192,6 @@ pub fn person_page(
         sees_steps: false,
         teams: Vec::new(),
         is_me: false,
+        watch: None,
     }
 }

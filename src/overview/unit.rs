@@ -19,6 +19,8 @@ use crate::experiments::insights::UnitExperiments;
 use crate::ids::{PersonId, UnitId};
 use crate::lessons::repo::LessonSummary;
 use crate::markdown::{self, SafeHtml};
+use crate::notify::flow::{WatchButton, button};
+use crate::notify::model::Target;
 use crate::org::access::Access;
 use crate::org::cache::{OrgCache, OrgView};
 use crate::org::flow::{self, MemberInput};
@@ -70,6 +72,7 @@ pub struct UnitPage {
     pub actions: Vec<crate::action_items::flow::ActionView>,
     /// The squad's running retros and open health checks.
     pub happening: Vec<super::happening::Happening>,
+    pub watch: Option<WatchButton>,
 }
 
 /// Everything a unit page shows, from a snapshot and the unit's own records.
@@ -86,6 +89,7 @@ pub struct UnitData {
     pub actions: Vec<Listed>,
     /// A squad's retros and health checks still open, for a signed-in viewer to join.
     pub happening: Vec<super::happening::Happening>,
+    pub watch: Option<WatchButton>,
 }
 
 pub fn unit_page(
@@ -147,6 +151,7 @@ pub fn unit_page(
         lessons: data.lessons,
         experiments: data.experiments,
         happening: data.happening,
+        watch: data.watch,
         actions: data
             .actions
             .iter()
@@ -351,7 +356,10 @@ async fn unit_data(
                 (UnitKind::Squad, Some(_)) => super::happening::happening(c, &retros, unit.id)?,
                 _ => vec![],
             };
+            let me_id = me.as_ref().map(|p| p.id);
+            let watch = button(c, me_id, Target::Unit(unit.id), &unit.url())?;
             let data = UnitData {
+                watch,
                 happening,
                 actions,
                 experiments: squads

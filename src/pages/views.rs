@@ -47,6 +47,7 @@ pub struct ShowPage {
     pub related: Vec<crate::search::aside::RelatedView>,
     /// The save that led here merged someone else's edit in.
     pub merged: Option<crate::revisions::views::Merged>,
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 /// The edit form; also the conflict page and the no-JS preview.

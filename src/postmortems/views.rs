@@ -211,6 +211,7 @@ pub struct ShowPage {
     pub reviews: Vec<(Review, String, String)>,
     pub may_edit: bool,
     pub may_review: bool,
+    pub watch: Option<crate::notify::flow::WatchButton>,
     /// Why it cannot go to review yet (the incident is not known to be over).
     pub ongoing: Option<String>,
     /// Nothing went wrong and no contributing factor: a warning for its review.
@@ -234,6 +235,7 @@ pub struct ShowData {
     pub reviews: Vec<(Review, String, String)>,
     pub may_edit: bool,
     pub may_review: bool,
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 impl ShowPage {
@@ -302,6 +304,7 @@ impl ShowPage {
             reviews: data.reviews,
             may_edit: data.may_edit,
             may_review: data.may_review,
+            watch: data.watch,
             version: super::flow::version_of(&pm),
             errors: FieldErrors::new(),
             comments: String::new(),

@@ -12,6 +12,19 @@ pub struct ShellUser {
     pub username: String,
     pub display_name: String,
     pub is_admin: bool,
+    /// Unread notifications, up to the cap the count stops at.
+    pub unread: i64,
+}
+
+impl ShellUser {
+    /// The header's count: "3", or "99+" at the cap.
+    pub fn unread_label(&self) -> String {
+        if self.unread >= 100 {
+            "99+".into()
+        } else {
+            self.unread.to_string()
+        }
+    }
 }
 
 /// Who is looking, as far as the layout cares. The auth layer's `Viewer` is the one

@@ -20,6 +20,7 @@ mod experiments;
 mod gfm;
 mod health;
 mod lessons;
+mod notify;
 mod org;
 mod orgs;
 mod pages;

@@ -107,6 +107,7 @@ pub struct ShowPage {
     pub author: Option<(String, String)>,
     pub related: Vec<RelatedView>,
     pub planned_sample: Option<u64>,
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 impl ShowPage {
@@ -172,6 +173,7 @@ impl ShowPage {
             decision: i.decision.map(Decision::label),
             decision_conflict,
             planned_sample: i.planned_sample,
+            watch: None,
             squad,
             tribe,
             learnings,

@@ -51,6 +51,8 @@ pub fn seed_lessons(c: &mut AnyConnection, n: usize, show_progress: bool) -> App
                     .set((lessons::created_at.eq(when), lessons::updated_at.eq(when)))
                     .execute(c)?;
             }
+            // Generated lessons are back-dated history, not news for anyone's inbox.
+            crate::db::events::settle(c)?;
             Ok(())
         })?;
         made += batch;

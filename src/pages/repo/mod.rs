@@ -7,6 +7,7 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use crate::db::changelog::{EntityKind, Op};
+use crate::db::events::{self, Event, EventKind, Readers, Subject};
 use crate::db::schema::{
     images, page_links, page_redirects, page_revisions, page_tags, page_units, pages,
 };
@@ -136,6 +137,7 @@ pub fn create(
         let p: Page = by_id(conn, id)?;
         add_revision(conn, log, p.id, 1, &input, actor, now)?;
         set_links_tags_units(conn, log, p.id, &input)?;
+        events::written(conn, log, &subject(&p), &input.body, Readers::Everyone)?;
         Ok((
             p,
             vec![Change::new(
@@ -271,8 +273,22 @@ impl Revisioned for Page {
         add_revision(conn, log, page_id, number, input, actor, now)?;
         set_links_tags_units(conn, log, page_id, input)?;
         let page: Page = by_id(conn, page_id)?;
+        events::written(conn, log, &subject(&page), &input.body, Readers::Everyone)?;
+        let mut edited = Event::new(EventKind::PageEdited, subject(&page));
+        edited.summary = input.summary.clone();
+        events::emit(conn, log, &edited)?;
         changes.push(Change::new(EntityKind::Page, page.slug.clone(), Op::Update));
         Ok((page, changes))
+    }
+}
+
+/// A page as events name it.
+fn subject(p: &Page) -> Subject {
+    Subject {
+        kind: EntityKind::Page,
+        key: p.id.to_string(),
+        title: p.title.clone(),
+        url: p.url(),
     }
 }
 

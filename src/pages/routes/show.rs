@@ -7,7 +7,9 @@ use serde::Deserialize;
 
 use super::{gone, may_delete};
 use crate::auth::Viewer;
+use crate::db::EntityKind;
 use crate::error::AppResult;
+use crate::notify::model::Target;
 use crate::org::cache::all_units;
 use crate::pages::model;
 use crate::pages::render::{PageParts, Renderer};
@@ -126,7 +128,13 @@ async fn show_page(
             parts.units.iter().map(|u| u.id).collect(),
         )
         .await?;
+    let target = Target::Record(EntityKind::Page, page.id.to_string());
+    let watch = match page.deleted_at {
+        None => crate::notify::flow::button_for(state, viewer, target, page.url()).await?,
+        Some(_) => None,
+    };
     html(&ShowPage {
+        watch,
         related,
         shell: Shell::new(viewer, "pages"),
         can_undelete: viewer.is_admin() && page.deleted_at.is_some(),

@@ -8,6 +8,7 @@ use super::super::model::{Postmortem, PostmortemInput, Status};
 use super::{KIND, get};
 use crate::action_items::repo as action_repo;
 use crate::db::changelog::{EntityKind, Op};
+use crate::db::events::{self, Readers, Subject};
 use crate::db::schema::{postmortem_authors, postmortem_squads, postmortems};
 use crate::db::{AnyConnection, Change, Logged, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -96,6 +97,7 @@ pub fn create(
             .returning(postmortems::id)
             .get_result(c)?;
         write_fields(c, log, id, input, now)?;
+        told(c, log, id, input, false)?;
         Ok((
             id,
             vec![Change::new(
@@ -128,9 +130,41 @@ pub fn update(
             input.lessons.clear();
         }
         write_fields(c, log, id, &input, Utc::now().naive_utc())?;
+        told(c, log, id, &input, old.status == Status::Published)?;
         Ok(((), changes))
     })?;
     get(conn, id)
+}
+
+/// A post-mortem as events name it.
+pub(super) fn subject(id: i64, input: &PostmortemInput) -> Subject {
+    Subject {
+        kind: EntityKind::Postmortem,
+        key: id.to_string(),
+        title: input.title.clone(),
+        url: format!("/postmortems/{id}"),
+    }
+}
+
+/// After a post-mortem is written: its writer watches it, and the people it mentions for
+/// the first time hear of it — everyone once it is published; before, only its authors and
+/// facilitator, the others mentioned hearing of it when it is published.
+pub(super) fn told(
+    c: &mut AnyConnection,
+    log: Logged<'_>,
+    id: i64,
+    input: &PostmortemInput,
+    published: bool,
+) -> AppResult<()> {
+    let body: Vec<&str> = input.texts().iter().map(|t| t.text).collect();
+    let mut involved = input.authors.clone();
+    involved.extend(input.facilitator);
+    let readers = if published {
+        Readers::Everyone
+    } else {
+        Readers::Only(&involved)
+    };
+    events::written(c, log, &subject(id, input), &body.join("\n\n"), readers)
 }
 
 /// Makes the pending lessons Lesson records, filed under the involved squads.

@@ -5,8 +5,9 @@ use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::super::model::{Postmortem, Status};
-use super::edit::create_lessons;
+use super::edit::{create_lessons, subject, told};
 use crate::db::changelog::{EntityKind, Op};
+use crate::db::events::{self, Event, EventKind};
 use crate::db::schema::{people, postmortem_reviews, postmortems};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
@@ -85,7 +86,7 @@ pub fn review(
     acknowledged: i32,
 ) -> AppResult<()> {
     let id = pm.id;
-    write_with_changes(conn, Some(reviewer), |c, _| {
+    write_with_changes(conn, Some(reviewer), |c, log| {
         let now = Utc::now().naive_utc();
         diesel::insert_into(postmortem_reviews::table)
             .values((
@@ -113,6 +114,12 @@ pub fn review(
                 // The lessons are the authors': credited to the first of them.
                 let author = pm.input.authors.first().copied().or(pm.creator_id);
                 changes.extend(create_lessons(c, author, id, &pm.input)?);
+                told(c, log, id, &pm.input, true)?;
+                let mut published =
+                    Event::new(EventKind::PostmortemPublished, subject(id, &pm.input));
+                published.summary = events::excerpt(&pm.input.summary, 280);
+                published.units = pm.input.squads.clone();
+                events::emit(c, log, &published)?;
                 diesel::update(current)
                     .set((
                         postmortems::status.eq(Status::Published.key()),

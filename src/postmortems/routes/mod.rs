@@ -13,7 +13,9 @@ use super::model::Postmortem;
 use super::repo;
 use super::views::{ListPage, ListRow, Section, ShowData, ShowPage};
 use crate::auth::Viewer;
+use crate::db::EntityKind;
 use crate::error::AppResult;
+use crate::notify::model::Target;
 use crate::org::cache::OrgCache;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
@@ -136,6 +138,12 @@ async fn show_page(
                 reviews: repo::reviews(c, id)?,
                 may_edit: flow::may_edit(pm.people(), me.as_ref(), &org),
                 may_review: flow::may_review(pm.people(), pm.creator_id, me.as_ref(), &org),
+                watch: crate::notify::flow::button(
+                    c,
+                    me.as_ref().map(|p| p.id),
+                    Target::Record(EntityKind::Postmortem, id.to_string()),
+                    &pm.url(),
+                )?,
             };
             Ok((org, pm, data))
         })

@@ -15,8 +15,9 @@ use diesel::prelude::*;
 
 use super::model::{Format, NewRetro, Phase, Retro};
 use crate::db::changelog::{EntityKind, Op};
-use crate::db::schema::retros;
-use crate::db::{AnyConnection, Change, write_transaction, write_with_changes};
+use crate::db::events::{self, Event, EventKind, Subject};
+use crate::db::schema::{lessons, retros};
+use crate::db::{AnyConnection, Change, Logged, write_transaction, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::ids::{PersonId, UnitId};
 
@@ -184,7 +185,7 @@ pub fn set_phase(
     to: Phase,
 ) -> AppResult<Retro> {
     let now = Utc::now().naive_utc();
-    write_with_changes(conn, actor, |c, _| {
+    write_with_changes(conn, actor, |c, log| {
         let closing = to == Phase::Close;
         let n = diesel::update(retros::table.find(id).filter(retros::phase.eq(from.key())))
             .set((
@@ -203,6 +204,8 @@ pub fn set_phase(
             diesel::update(retros::table.find(id))
                 .set(retros::vote_salt.eq(""))
                 .execute(c)?;
+            let retro = get(c, id)?;
+            closed(c, log, &retro)?;
         }
         Ok((
             (),
@@ -210,6 +213,33 @@ pub fn set_phase(
         ))
     })?;
     get(conn, id)
+}
+
+/// Tells the squad and the retro's watchers that it closed, with the lessons it drew.
+fn closed(c: &mut AnyConnection, log: Logged<'_>, retro: &Retro) -> AppResult<()> {
+    let learned: Vec<String> = lessons::table
+        .filter(lessons::source_kind.eq("retro"))
+        .filter(lessons::source_ref.eq(retro.id.to_string()))
+        .filter(lessons::deleted_at.is_null())
+        .order(lessons::id)
+        .select(lessons::title)
+        .load(c)?;
+    let mut event = Event::new(
+        EventKind::RetroClosed,
+        Subject {
+            kind: EntityKind::Retro,
+            key: retro.id.to_string(),
+            title: retro.title.clone(),
+            url: format!("/retros/{}", retro.id),
+        },
+    );
+    event.units = vec![retro.squad_id];
+    event.summary = match learned.len() {
+        0 => String::new(),
+        1 => format!("Lesson: {}", learned[0]),
+        _ => format!("Lessons: {}", learned.join("; ")),
+    };
+    events::emit(c, log, &event)
 }
 
 /// The title of a retro whose cards are out (a lesson may name it as its source).

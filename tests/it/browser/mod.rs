@@ -301,6 +301,9 @@ const EVERY_KIND_OF_PAGE: &[&str] = &[
     "/experiments/1/edit",
     "/experiments/1/data",
     "/health/indicators",
+    // Two lessons of the demo's news mention alice.
+    "/inbox",
+    "/account/notifications",
     "/health/21",
     "/squads/payments/health",
     "/tribes/platform/health",

@@ -1,0 +1,210 @@
+//! The outbox (issue 25): what happened that people may want to hear of — a lesson published,
+//! a post-mortem published, someone mentioned — written by the feature in the transaction of
+//! the change, through the same [`Logged`] proof as the change log, so an event exists
+//! exactly when its change committed. `notify::dispatch` turns events into notifications.
+//!
+//! An event carries what every reader of its subject may see at the time (title, address, a
+//! plain summary): that is all a notification, a mail or a chat message built from it shows.
+
+use std::collections::BTreeSet;
+
+use chrono::Utc;
+use diesel::prelude::*;
+
+use super::schema::{events, mentions, people, watches};
+use super::{AnyConnection, EntityKind, Logged};
+use crate::error::AppResult;
+use crate::ids::{PersonId, UnitId};
+
+labelled_enum! {
+    /// What happened. Stored as its key.
+    EventKind {
+        LessonPublished = "lesson_published", "New lesson";
+        PostmortemPublished = "postmortem_published", "Post-mortem published";
+        ExperimentConcluded = "experiment_concluded", "Experiment concluded";
+        RetroClosed = "retro_closed", "Retro closed with lessons";
+        PageEdited = "page_edited", "Page edited";
+        Mentioned = "mentioned", "Mentioned you";
+    }
+}
+
+/// The record an event is about, as its readers see it.
+#[derive(Debug, Clone)]
+pub struct Subject {
+    pub kind: EntityKind,
+    /// The record's id (a page's too: it keeps it through a rename).
+    pub key: String,
+    pub title: String,
+    /// Site-relative address (`/lessons/12`).
+    pub url: String,
+}
+
+impl Subject {
+    /// `lesson:12`: how watches and mentions name the record.
+    pub fn target(&self) -> String {
+        format!("{}:{}", self.kind.key(), self.key)
+    }
+}
+
+/// One thing that happened.
+#[derive(Debug, Clone)]
+pub struct Event {
+    pub kind: EventKind,
+    pub subject: Subject,
+    /// Plain text every reader may see: an experiment's outcome, a lesson's first lines.
+    pub summary: String,
+    /// The units the subject is filed under.
+    pub units: Vec<UnitId>,
+    pub tags: Vec<String>,
+    /// People the event names directly (the mentioned).
+    pub people: Vec<PersonId>,
+}
+
+impl Event {
+    pub fn new(kind: EventKind, subject: Subject) -> Self {
+        Event {
+            kind,
+            subject,
+            summary: String::new(),
+            units: Vec::new(),
+            tags: Vec::new(),
+            people: Vec::new(),
+        }
+    }
+}
+
+/// Who may read a subject, for deciding whom a mention may reach.
+pub enum Readers<'a> {
+    Everyone,
+    /// Only these people (a draft's authors and reviewers, say).
+    Only(&'a [PersonId]),
+}
+
+/// Writes `event` into the outbox of the caller's logged write.
+pub fn emit(conn: &mut AnyConnection, log: Logged<'_>, event: &Event) -> AppResult<()> {
+    let joined = |ids: Vec<String>| ids.join(" ");
+    diesel::insert_into(events::table)
+        .values((
+            events::kind.eq(event.kind.key()),
+            events::subject_kind.eq(event.subject.kind.key()),
+            events::subject_key.eq(&event.subject.key),
+            events::actor_id.eq(log.actor()),
+            events::title.eq(&event.subject.title),
+            events::url.eq(&event.subject.url),
+            events::summary.eq(&event.summary),
+            events::units.eq(joined(event.units.iter().map(|u| u.to_string()).collect())),
+            events::tags.eq(joined(event.tags.clone())),
+            events::people.eq(joined(event.people.iter().map(|p| p.to_string()).collect())),
+            events::created_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Mentions in `markdown`, the body of `subject` just saved: the people mentioned here for
+/// the first time — who exist, are active, may read the subject and are not the writer — are
+/// remembered and told in one event. A mention already told is not told again on the next
+/// save, nor after it was taken out and put back.
+pub fn mentions(
+    conn: &mut AnyConnection,
+    log: Logged<'_>,
+    subject: &Subject,
+    markdown: &str,
+    readers: Readers<'_>,
+) -> AppResult<()> {
+    let names = crate::markdown::mentions::mentioned(markdown);
+    if names.is_empty() {
+        return Ok(());
+    }
+    let target = subject.target();
+    let named: Vec<PersonId> = people::table
+        .filter(people::username.eq_any(names.iter().collect::<Vec<_>>()))
+        .filter(people::disabled.eq(false))
+        .select(people::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(PersonId)
+        .filter(|p| Some(*p) != log.actor())
+        .filter(|p| match &readers {
+            Readers::Everyone => true,
+            Readers::Only(some) => some.contains(p),
+        })
+        .collect();
+    let told: BTreeSet<i64> = mentions::table
+        .filter(mentions::subject.eq(&target))
+        .select(mentions::person_id)
+        .load(conn)?
+        .into_iter()
+        .collect();
+    let new: Vec<PersonId> = named.into_iter().filter(|p| !told.contains(&p.0)).collect();
+    if new.is_empty() {
+        return Ok(());
+    }
+    let now = Utc::now().naive_utc();
+    for p in &new {
+        diesel::insert_into(mentions::table)
+            .values((
+                mentions::subject.eq(&target),
+                mentions::person_id.eq(p.0),
+                mentions::created_at.eq(now),
+            ))
+            .execute(conn)?;
+    }
+    let mut event = Event::new(EventKind::Mentioned, subject.clone());
+    event.people = new;
+    emit(conn, log, &event)
+}
+
+/// After a record's text is written: its writer watches it, and the people its body
+/// mentions for the first time hear of it.
+pub fn written(
+    conn: &mut AnyConnection,
+    log: Logged<'_>,
+    about: &Subject,
+    body: &str,
+    readers: Readers<'_>,
+) -> AppResult<()> {
+    watch_own(conn, log, &about.target())?;
+    mentions(conn, log, about, body, readers)
+}
+
+/// The writer of `target` (`lesson:12`, `page:3`) watches it from now on — unless
+/// they once chose to stop watching it, which stands.
+pub fn watch_own(conn: &mut AnyConnection, log: Logged<'_>, target: &str) -> AppResult<()> {
+    let Some(person) = log.actor() else {
+        return Ok(());
+    };
+    let now = Utc::now().naive_utc();
+    crate::per_backend!(conn, |c| diesel::insert_into(watches::table)
+        .values((
+            watches::person_id.eq(person.0),
+            watches::target.eq(target),
+            watches::watching.eq(true),
+            watches::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(())
+}
+
+/// The first words of a Markdown text as plain text, at most `max` characters (an event's
+/// summary).
+pub fn excerpt(markdown: &str, max: usize) -> String {
+    let text = crate::markdown::plain_text(markdown);
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{}…", cut.trim_end_matches([',', '.', ';', ':']))
+}
+
+/// Marks every event dispatched without telling anyone: content loaded in bulk (the demo,
+/// `fika seed`) is history, not news, and must not fill a hundred inboxes at once.
+pub fn settle(conn: &mut AnyConnection) -> AppResult<usize> {
+    Ok(
+        diesel::update(events::table.filter(events::dispatched_at.is_null()))
+            .set(events::dispatched_at.eq(Utc::now().naive_utc()))
+            .execute(conn)?,
+    )
+}

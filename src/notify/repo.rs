@@ -1,0 +1,433 @@
+//! The notification tables: events waiting to be dispatched, who watches what, the inbox, and
+//! each person's settings.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{NaiveDateTime, Utc};
+use diesel::prelude::*;
+
+use super::model::NotificationKind;
+use crate::db::AnyConnection;
+use crate::db::schema::{
+    events, memberships, notification_settings, notifications, people, units, watches,
+};
+use crate::error::AppResult;
+use crate::ids::{PersonId, UnitId};
+
+/// An event as the dispatcher and the inbox read it.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub kind: String,
+    pub subject_kind: String,
+    pub subject_key: String,
+    pub actor_id: Option<PersonId>,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub units: String,
+    pub tags: String,
+    pub people: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl EventRow {
+    pub fn unit_ids(&self) -> Vec<UnitId> {
+        self.units
+            .split_whitespace()
+            .filter_map(|u| u.parse().ok())
+            .collect()
+    }
+
+    pub fn person_ids(&self) -> Vec<PersonId> {
+        self.people
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+
+    pub fn tag_list(&self) -> Vec<&str> {
+        self.tags.split_whitespace().collect()
+    }
+
+    /// `lesson:12`: the subject as watches name it.
+    pub fn target(&self) -> String {
+        format!("{}:{}", self.subject_kind, self.subject_key)
+    }
+}
+
+/// Claims up to `limit` events not yet dispatched, oldest first, inside the caller's write
+/// transaction. On PostgreSQL the rows are locked and rows another instance holds are skipped,
+/// so each event is dispatched by one instance; SQLite's single writer does the same.
+pub fn claim_pending(conn: &mut AnyConnection, limit: i64) -> AppResult<Vec<EventRow>> {
+    // One query per backend: only PostgreSQL has `FOR UPDATE SKIP LOCKED`.
+    macro_rules! pending {
+        () => {
+            events::table
+                .filter(events::dispatched_at.is_null())
+                .order(events::id)
+                .limit(limit)
+                .select(EventRow::as_select())
+        };
+    }
+    Ok(match conn {
+        AnyConnection::Postgresql(c) => pending!().for_update().skip_locked().load(c)?,
+        AnyConnection::Sqlite(c) => pending!().load(c)?,
+    })
+}
+
+pub fn mark_dispatched(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<()> {
+    diesel::update(events::table.filter(events::id.eq_any(ids)))
+        .set(events::dispatched_at.eq(Utc::now().naive_utc()))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// How many events wait for the dispatcher (for the health of the pipeline).
+pub fn backlog(conn: &mut AnyConnection) -> AppResult<i64> {
+    Ok(events::table
+        .filter(events::dispatched_at.is_null())
+        .count()
+        .get_result(conn)?)
+}
+
+/// Per target, the people who chose to watch it (`true`) or to stop watching it (`false`).
+pub fn watch_choices(
+    conn: &mut AnyConnection,
+    targets: &[String],
+) -> AppResult<Vec<(PersonId, String, bool)>> {
+    Ok(watches::table
+        .filter(watches::target.eq_any(targets))
+        .select((watches::person_id, watches::target, watches::watching))
+        .load::<(i64, String, bool)>(conn)?
+        .into_iter()
+        .map(|(p, t, w)| (PersonId(p), t, w))
+        .collect())
+}
+
+/// One person's choice on one target, if they made one.
+pub fn watch_choice(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    target: &str,
+) -> AppResult<Option<bool>> {
+    Ok(watches::table
+        .filter(watches::person_id.eq(person.0))
+        .filter(watches::target.eq(target))
+        .select(watches::watching)
+        .first(conn)
+        .optional()?)
+}
+
+pub fn set_watch(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    target: &str,
+    watching: bool,
+) -> AppResult<()> {
+    let now = Utc::now().naive_utc();
+    crate::per_backend!(conn, |c| diesel::insert_into(watches::table)
+        .values((
+            watches::person_id.eq(person.0),
+            watches::target.eq(target),
+            watches::watching.eq(watching),
+            watches::created_at.eq(now),
+        ))
+        .on_conflict((watches::person_id, watches::target))
+        .do_update()
+        .set(watches::watching.eq(watching))
+        .execute(c))?;
+    Ok(())
+}
+
+/// A unit as the dispatcher names it.
+pub struct UnitBrief {
+    pub name: String,
+    pub tribe: Option<UnitId>,
+}
+
+/// Units' names and tribes, by id.
+pub fn units_of(
+    conn: &mut AnyConnection,
+    ids: &[UnitId],
+) -> AppResult<BTreeMap<UnitId, UnitBrief>> {
+    Ok(units::table
+        .filter(units::id.eq_any(ids.iter().map(|u| u.0).collect::<Vec<_>>()))
+        .select((units::id, units::name, units::tribe_id))
+        .load::<(i64, String, Option<i64>)>(conn)?
+        .into_iter()
+        .map(|(id, name, tribe)| {
+            let tribe = tribe.map(UnitId);
+            (UnitId(id), UnitBrief { name, tribe })
+        })
+        .collect())
+}
+
+/// The units a person belongs to today, with the tribes of their squads and chapters: what
+/// they watch without choosing to.
+pub fn own_units(conn: &mut AnyConnection, person: PersonId) -> AppResult<BTreeSet<UnitId>> {
+    let today = crate::dates::today();
+    let rows: Vec<(i64, String, Option<i64>)> = memberships::table
+        .inner_join(units::table)
+        .filter(memberships::person_id.eq(person.0))
+        .filter(memberships::start_date.le(today))
+        .filter(
+            memberships::end_date
+                .is_null()
+                .or(memberships::end_date.ge(today)),
+        )
+        .select((units::id, units::kind, units::tribe_id))
+        .load(conn)?;
+    let mut own = BTreeSet::new();
+    for (id, kind, tribe) in rows {
+        if matches!(kind.as_str(), "squad" | "tribe" | "chapter") {
+            own.insert(UnitId(id));
+            own.extend(tribe.map(UnitId));
+        }
+    }
+    Ok(own)
+}
+
+/// Today's members of the units, by unit; a tribe's members include those of its squads and
+/// chapters. Only squads, tribes and chapters are watched by their members by default.
+pub fn default_unit_watchers(
+    conn: &mut AnyConnection,
+    ids: &[UnitId],
+) -> AppResult<Vec<(PersonId, UnitId)>> {
+    let today = crate::dates::today();
+    let wanted: Vec<i64> = ids.iter().map(|u| u.0).collect();
+    let rows: Vec<(i64, i64, String, Option<i64>)> = memberships::table
+        .inner_join(units::table)
+        .filter(
+            units::id
+                .eq_any(&wanted)
+                .or(units::tribe_id.eq_any(&wanted)),
+        )
+        .filter(units::kind.eq_any(["squad", "tribe", "chapter"]))
+        .filter(memberships::start_date.le(today))
+        .filter(
+            memberships::end_date
+                .is_null()
+                .or(memberships::end_date.ge(today)),
+        )
+        .select((
+            memberships::person_id,
+            units::id,
+            units::kind,
+            units::tribe_id,
+        ))
+        .load(conn)?;
+    let mut out = Vec::new();
+    for (person, unit, _, tribe) in rows {
+        if wanted.contains(&unit) {
+            out.push((PersonId(person), UnitId(unit)));
+        }
+        if let Some(t) = tribe.filter(|t| wanted.contains(t)) {
+            out.push((PersonId(person), UnitId(t)));
+        }
+    }
+    Ok(out)
+}
+
+/// Of these people, the ones who are active (disabled people hear nothing).
+pub fn active(conn: &mut AnyConnection, ids: &[PersonId]) -> AppResult<BTreeSet<PersonId>> {
+    Ok(people::table
+        .filter(people::id.eq_any(ids.iter().map(|p| p.0).collect::<Vec<_>>()))
+        .filter(people::disabled.eq(false))
+        .select(people::id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(PersonId)
+        .collect())
+}
+
+/// A person's display name, for "Alice's lessons".
+pub fn display_name(conn: &mut AnyConnection, id: PersonId) -> AppResult<Option<String>> {
+    Ok(people::table
+        .find(id.0)
+        .select(people::display_name)
+        .first(conn)
+        .optional()?)
+}
+
+/// Settings as chosen, by person and kind: (inbox, mail). Kinds without a row take their
+/// defaults.
+pub fn settings_of(
+    conn: &mut AnyConnection,
+    ids: &[PersonId],
+) -> AppResult<BTreeMap<(PersonId, String), (bool, bool)>> {
+    Ok(notification_settings::table
+        .filter(
+            notification_settings::person_id.eq_any(ids.iter().map(|p| p.0).collect::<Vec<_>>()),
+        )
+        .select((
+            notification_settings::person_id,
+            notification_settings::kind,
+            notification_settings::inbox,
+            notification_settings::mail,
+        ))
+        .load::<(i64, String, bool, bool)>(conn)?
+        .into_iter()
+        .map(|(p, k, i, m)| ((PersonId(p), k), (i, m)))
+        .collect())
+}
+
+pub fn set_setting(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    kind: NotificationKind,
+    inbox: bool,
+    mail: bool,
+) -> AppResult<()> {
+    crate::per_backend!(conn, |c| diesel::insert_into(notification_settings::table)
+        .values((
+            notification_settings::person_id.eq(person.0),
+            notification_settings::kind.eq(kind.key()),
+            notification_settings::inbox.eq(inbox),
+            notification_settings::mail.eq(mail),
+        ))
+        .on_conflict((
+            notification_settings::person_id,
+            notification_settings::kind
+        ))
+        .do_update()
+        .set((
+            notification_settings::inbox.eq(inbox),
+            notification_settings::mail.eq(mail),
+        ))
+        .execute(c))?;
+    Ok(())
+}
+
+/// People who have an unread notification about this event's subject: a second edit of a
+/// page adds nothing to an inbox that has not read the first, nor "new lesson" to one that
+/// has just been told of a mention in it.
+pub fn unread_about(
+    conn: &mut AnyConnection,
+    event: &EventRow,
+    people: &[PersonId],
+) -> AppResult<BTreeSet<PersonId>> {
+    Ok(notifications::table
+        .inner_join(events::table)
+        .filter(notifications::person_id.eq_any(people.iter().map(|p| p.0).collect::<Vec<_>>()))
+        .filter(notifications::read_at.is_null())
+        .filter(events::subject_kind.eq(&event.subject_kind))
+        .filter(events::subject_key.eq(&event.subject_key))
+        .select(notifications::person_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(PersonId)
+        .collect())
+}
+
+/// Puts one notification into a person's inbox; a second one for the same event is
+/// ignored, so a dispatch repeated after a crash adds nothing.
+pub fn deliver(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    event: &EventRow,
+    kind: NotificationKind,
+    reason: &str,
+) -> AppResult<()> {
+    let now = Utc::now().naive_utc();
+    crate::per_backend!(conn, |c| diesel::insert_into(notifications::table)
+        .values((
+            notifications::person_id.eq(person.0),
+            notifications::event_id.eq(event.id),
+            notifications::kind.eq(kind.key()),
+            notifications::reason.eq(reason),
+            notifications::created_at.eq(now),
+        ))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    Ok(())
+}
+
+/// One notification as the inbox shows it.
+#[derive(Debug, Clone)]
+pub struct Item {
+    pub id: i64,
+    pub reason: String,
+    pub read: bool,
+    pub event: EventRow,
+    pub actor: Option<String>,
+}
+
+/// A page of a person's inbox, newest first; `unread_only` leaves the read ones out.
+pub fn inbox(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    unread_only: bool,
+    before: Option<i64>,
+    limit: i64,
+) -> AppResult<Vec<Item>> {
+    let mut q = notifications::table
+        .inner_join(events::table)
+        .left_join(people::table.on(people::id.nullable().eq(events::actor_id)))
+        .filter(notifications::person_id.eq(person.0))
+        .into_boxed();
+    if unread_only {
+        q = q.filter(notifications::read_at.is_null());
+    }
+    if let Some(b) = before {
+        q = q.filter(notifications::id.lt(b));
+    }
+    type Row = (i64, String, Option<NaiveDateTime>, EventRow, Option<String>);
+    let rows: Vec<Row> = q
+        .order(notifications::id.desc())
+        .limit(limit)
+        .select((
+            notifications::id,
+            notifications::reason,
+            notifications::read_at,
+            EventRow::as_select(),
+            people::display_name.nullable(),
+        ))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, reason, read_at, event, actor)| Item {
+            id,
+            reason,
+            read: read_at.is_some(),
+            event,
+            actor,
+        })
+        .collect())
+}
+
+/// One of a person's notifications, by id (none for someone else's).
+pub fn item(conn: &mut AnyConnection, person: PersonId, id: i64) -> AppResult<Option<Item>> {
+    let found: Option<(Option<NaiveDateTime>, String, EventRow)> = notifications::table
+        .inner_join(events::table)
+        .filter(notifications::id.eq(id))
+        .filter(notifications::person_id.eq(person.0))
+        .select((
+            notifications::read_at,
+            notifications::reason,
+            EventRow::as_select(),
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(found.map(|(read_at, reason, event)| Item {
+        id,
+        reason,
+        read: read_at.is_some(),
+        event,
+        actor: None,
+    }))
+}
+
+/// Marks one notification (or, with `None`, all) of a person read; the number marked.
+pub fn mark_read(conn: &mut AnyConnection, person: PersonId, id: Option<i64>) -> AppResult<usize> {
+    let mut q = diesel::update(notifications::table)
+        .filter(notifications::person_id.eq(person.0))
+        .filter(notifications::read_at.is_null())
+        .into_boxed();
+    if let Some(id) = id {
+        q = q.filter(notifications::id.eq(id));
+    }
+    Ok(q.set(notifications::read_at.eq(Utc::now().naive_utc()))
+        .execute(conn)?)
+}

@@ -1,0 +1,346 @@
+//! Watching, mentions and the inbox (issue 25): what reaches whom, once.
+
+use std::time::Duration;
+
+use serde_json::json;
+
+use crate::backend_tests;
+use crate::harness::{Backend, TestServer};
+use crate::orgs::{User, tribe, user};
+
+/// The inbox page of `u`, once it shows `needle` (the dispatcher runs beside the request
+/// that made the news).
+async fn inbox_with(u: &User, needle: &str) -> String {
+    for _ in 0..100 {
+        let (status, body) = u.get("/inbox").await;
+        assert_eq!(status, 200);
+        if body.contains(needle) {
+            return body;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the inbox never showed {needle:?}");
+}
+
+/// The notifications in the inbox page: one `<li>` each.
+fn count(inbox: &str) -> usize {
+    inbox.matches("<li class=\"unread\">").count() + inbox.matches("<li class=\"read\">").count()
+}
+
+/// The unread count the header shows, if any.
+fn header_count(html: &str) -> Option<String> {
+    let at = html.find("class=\"inbox-link\"")?;
+    let rest = &html[at..html[at..].find("</a>")? + at];
+    let badge = rest.find("class=\"badge\">")? + "class=\"badge\">".len();
+    Some(rest[badge..].split('<').next()?.to_string())
+}
+
+/// The watch form's target on a page.
+fn watch_target(html: &str) -> String {
+    let needle = "name=\"what\" value=\"";
+    let at = html.find(needle).expect("a watch form") + needle.len();
+    html[at..].split('"').next().unwrap().to_string()
+}
+
+async fn lesson(s: &TestServer, token: &str, title: &str, units: &[&str], tags: &[&str]) {
+    let (status, j) = s
+        .post_json(
+            "/api/v1/lessons",
+            token,
+            json!({"title": title, "body": "What we learned.", "units": units, "tags": tags}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+}
+
+async fn watching_brings_news_to_the_inbox(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let (paula, pia, otto, rita) = (
+        user(&s, "paula").await,
+        user(&s, "pia").await,
+        user(&s, "otto").await,
+        user(&s, "rita").await,
+    );
+    // Rita is in no team and watches Payments; pia, in Payments, stops watching it; otto
+    // watches a tag.
+    let (_, page) = rita.get("/squads/payments").await;
+    assert!(page.contains(">Watch</button>"), "not watching yet");
+    let target = watch_target(&page);
+    let res = rita
+        .post(
+            "/watch",
+            &[
+                ("what", &target),
+                ("watching", "on"),
+                ("next", "/squads/payments"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], "/squads/payments");
+    let (_, page) = rita.get("/squads/payments").await;
+    assert!(page.contains(">Watching</button>"), "watching now");
+    let (_, page) = pia.get("/squads/payments").await;
+    assert!(
+        page.contains(">Watching</button>"),
+        "members watch their squad"
+    );
+    pia.post("/watch", &[("what", &target), ("watching", "off")])
+        .await;
+    let (_, page) = pia.get("/squads/payments").await;
+    assert!(page.contains(">Watch</button>"), "pia stopped watching");
+    otto.post("/watch", &[("what", "tag:caching"), ("watching", "on")])
+        .await;
+
+    lesson(
+        &s,
+        &paula.token,
+        "Coalesce cache fills",
+        &["squad/payments"],
+        &["caching"],
+    )
+    .await;
+    let inbox = inbox_with(&rita, "Coalesce cache fills").await;
+    assert!(inbox.contains("You watch Payments"), "{inbox}");
+    assert!(inbox.contains("New lesson"));
+    let inbox = inbox_with(&otto, "Coalesce cache fills").await;
+    assert!(inbox.contains("You watch the tag caching"), "{inbox}");
+    // Dispatched in one go: those who do not hear of it have nothing.
+    assert_eq!(count(&pia.get("/inbox").await.1), 0, "pia stopped watching");
+    assert_eq!(
+        count(&paula.get("/inbox").await.1),
+        0,
+        "the writer is not told"
+    );
+
+    // A lesson of Radio reaches otto, who is in it, and nobody else.
+    lesson(&s, &paula.token, "Retry with jitter", &["squad/radio"], &[]).await;
+    let inbox = inbox_with(&otto, "Retry with jitter").await;
+    assert!(inbox.contains("You are in Radio"), "{inbox}");
+    assert_eq!(count(&inbox), 2);
+    assert_eq!(count(&rita.get("/inbox").await.1), 1);
+
+    // The header counts unread news; opening one reads it.
+    let (_, home) = otto.get("/").await;
+    assert_eq!(header_count(&home).as_deref(), Some("2"), "{home}");
+    let at = inbox.find("href=\"/inbox/").unwrap() + 6;
+    let open: String = inbox[at..].split('"').next().unwrap().to_string();
+    let res = otto.c.get(&open).await;
+    assert_eq!(res.status(), 303);
+    let to = res.headers()["location"].to_str().unwrap();
+    assert!(to.starts_with("/lessons/"), "{to}");
+    let (_, home) = otto.get("/").await;
+    assert_eq!(header_count(&home).as_deref(), Some("1"));
+    let (_, unread) = otto.get("/inbox?unread=1").await;
+    assert_eq!(count(&unread), 1);
+    otto.post("/inbox/read", &[]).await;
+    let (_, home) = otto.get("/").await;
+    assert_eq!(header_count(&home), None, "all read");
+    // Someone else's notification cannot be opened.
+    let res = rita.c.get(&open).await;
+    assert_eq!(res.status(), 404);
+    // A target that is not one is refused.
+    let res = rita
+        .post(
+            "/watch",
+            &[("what", "health_session:1"), ("watching", "on")],
+        )
+        .await;
+    assert_eq!(res.status(), 400);
+}
+
+async fn mentions_are_told_once(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let (paula, pia, otto, rita) = (
+        user(&s, "paula").await,
+        user(&s, "pia").await,
+        user(&s, "otto").await,
+        user(&s, "rita").await,
+    );
+    let body = "Ask @otto, or mail bob@example.com; @nobody knows. `@rita` is code.";
+    let (status, j) = s
+        .post_json(
+            "/api/v1/pages",
+            &paula.token,
+            json!({"title": "Runbook", "body": body}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let inbox = inbox_with(&otto, "Runbook").await;
+    assert!(inbox.contains("Mentioned you in a page"), "{inbox}");
+    assert!(inbox.contains("You were mentioned"));
+    // The mention links to the person; the code and the address stay as written.
+    let (_, page) = otto.get("/pages/runbook").await;
+    assert!(
+        page.contains("<a href=\"/people/otto\" class=\"mention\""),
+        "{page}"
+    );
+    assert!(page.contains("<code>@rita</code>"));
+    assert!(page.contains("@nobody knows"));
+    // An edit that keeps the mention tells nobody again; a new mention is told.
+    let (status, j) = s
+        .put_json(
+            "/api/v1/pages/runbook",
+            &paula.token,
+            json!({"title": "Runbook", "body": format!("{body}\n\nAnd @pia."), "base_revision": 1}),
+        )
+        .await;
+    assert_eq!(status, 200, "{j}");
+    inbox_with(&pia, "Runbook").await;
+    let inbox = otto.get("/inbox").await.1;
+    assert_eq!(count(&inbox), 1, "{inbox}");
+    assert_eq!(
+        count(&rita.get("/inbox").await.1),
+        0,
+        "code is not a mention"
+    );
+
+    // Pia turns mentions off in the inbox; otto keeps them.
+    let res = pia
+        .post(
+            "/account/notifications",
+            &[("inbox", "watched"), ("mail", "mention")],
+        )
+        .await;
+    assert_eq!(res.status(), 200);
+    let (_, settings) = pia.get("/account/notifications").await;
+    assert!(
+        settings
+            .contains("id=\"inbox-watched\" aria-label=\"News in what you watch: inbox\" checked")
+    );
+    assert!(
+        !settings
+            .contains("id=\"inbox-mention\" aria-label=\"Someone mentions you: inbox\" checked")
+    );
+    let (status, _) = s
+        .post_json(
+            "/api/v1/lessons",
+            &paula.token,
+            json!({"title": "Pair on incidents", "body": "@otto and @pia paired."}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    inbox_with(&otto, "Pair on incidents").await;
+    assert_eq!(
+        count(&pia.get("/inbox").await.1),
+        1,
+        "pia turned mentions off"
+    );
+}
+
+async fn page_edits_wait_unread_and_stop_when_unwatched(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let (paula, otto) = (user(&s, "paula").await, user(&s, "otto").await);
+    let (status, _) = s
+        .post_json(
+            "/api/v1/pages",
+            &paula.token,
+            json!({"title": "Deploys", "body": "v1"}),
+        )
+        .await;
+    assert_eq!(status, 201);
+    let (_, page) = paula.get("/pages/deploys").await;
+    assert!(page.contains(">Watching</button>"), "the writer watches");
+    let edit = |n: i32| {
+        let token = otto.token.clone();
+        let s = &s;
+        async move {
+            let (status, j) = s
+                .put_json(
+                    "/api/v1/pages/deploys",
+                    &token,
+                    json!({"title": "Deploys", "body": format!("v{}", n + 1), "base_revision": n, "summary": format!("edit {n}")}),
+                )
+                .await;
+            assert_eq!(status, 200, "{j}");
+        }
+    };
+    edit(1).await;
+    inbox_with(&paula, "Page edited").await;
+    edit(2).await;
+    // The second edit waits behind the unread first one.
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(count(&paula.get("/inbox").await.1), 1);
+    paula.post("/inbox/read", &[]).await;
+    edit(3).await;
+    let inbox = inbox_with(&paula, "edit 3").await;
+    assert_eq!(count(&inbox), 2, "{inbox}");
+    // Otto edited it, so otto watches it too, and hears of paula's edit.
+    let (_, page) = otto.get("/pages/deploys").await;
+    let target = watch_target(&page);
+    paula
+        .post("/watch", &[("what", &target), ("watching", "off")])
+        .await;
+    let (status, _) = s
+        .put_json(
+            "/api/v1/pages/deploys",
+            &otto.token,
+            json!({"title": "Deploys", "body": "v5", "base_revision": 4, "summary": "edit 4"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let (status, _) = s
+        .put_json(
+            "/api/v1/pages/deploys",
+            &paula.token,
+            json!({"title": "Deploys", "body": "v6", "base_revision": 5, "summary": "edit 5"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    inbox_with(&otto, "edit 5").await;
+    let inbox = paula.get("/inbox").await.1;
+    assert!(!inbox.contains("edit 4"), "paula stopped watching");
+}
+
+/// Several instances on one database: every event is told once, by whichever claims it.
+async fn several_instances_tell_each_event_once(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let second = TestServer::start_with(std::sync::Arc::new(s.data.sharing()), &[]).await;
+    let paula = s.token_for("paula");
+    for i in 0..12 {
+        let server = if i % 2 == 0 { &s } else { &second };
+        let (status, j) = server
+            .post_json(
+                "/api/v1/lessons",
+                &paula,
+                json!({"title": format!("Lesson {i}"), "body": "x", "units": ["squad/payments"]}),
+            )
+            .await;
+        assert_eq!(status, 201, "{j}");
+    }
+    let pia = user(&s, "pia").await;
+    let inbox = inbox_with(&pia, "Lesson 11").await;
+    for i in 0..12 {
+        assert_eq!(
+            inbox.matches(&format!(">Lesson {i}<")).count(),
+            1,
+            "{inbox}"
+        );
+    }
+    use diesel::prelude::*;
+    let mut conn = s.data.connect();
+    #[derive(QueryableByName)]
+    struct Counts {
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        rows: i64,
+        #[diesel(sql_type = diesel::sql_types::BigInt)]
+        pending: i64,
+    }
+    let c: Counts = diesel::sql_query(
+        "SELECT (SELECT COUNT(*) FROM notifications) AS rows, \
+         (SELECT COUNT(*) FROM events WHERE dispatched_at IS NULL) AS pending",
+    )
+    .get_result(&mut conn)
+    .unwrap();
+    // Twelve lessons, each told to pia alone (paula wrote them; otto and rita are not in
+    // Payments).
+    assert_eq!(c.rows, 12);
+    assert_eq!(c.pending, 0);
+}
+
+backend_tests!(
+    watching_brings_news_to_the_inbox,
+    mentions_are_told_once,
+    page_edits_wait_unread_and_stop_when_unwatched,
+    several_instances_tell_each_event_once,
+);
