@@ -43,13 +43,15 @@ pub fn state(
     // Action items follow their sources' caches, so those two are shared with them.
     let summaries = std::sync::Arc::new(crate::postmortems::flow::SummaryCache::default());
     let retros = std::sync::Arc::new(crate::retros::flow::RetroCache::default());
+    // Comments on post-mortems ask the org who is involved.
+    let org_cache = std::sync::Arc::new(org::cache::OrgCache::default());
     let sso = settings.sso.clone();
     let state = AppState::new(db, settings)
         .with(UploadRoutes(UPLOAD_LIMITS))
         .with(crate::apidoc::ApiDescription::new(&api_doc()))
         .with_shared(search)
         .with(blameless)
-        .with(org::cache::OrgCache::default())
+        .with_shared(org_cache.clone())
         .with(crate::pages::repo::PageLinks::default())
         .with(crate::pages::render::RenderCache::default())
         .with(crate::lessons::repo::RecentLessons::default())
@@ -62,6 +64,13 @@ pub fn state(
         .with(crate::action_items::flow::ItemSources(vec![
             Box::new(crate::postmortems::flow::ItemsFrom(summaries)),
             Box::new(crate::retros::flow::ItemsFrom(retros)),
+        ]))
+        .with(crate::comments::flow::Commentables(vec![
+            Box::new(crate::pages::flow::CommentsOnPages),
+            Box::new(crate::lessons::flow::CommentsOnLessons),
+            Box::new(crate::experiments::flow::CommentsOnExperiments),
+            Box::new(crate::postmortems::flow::CommentsOnPostmortems(org_cache)),
+            Box::new(crate::retros::flow::CommentsOnRetros),
         ]))
         .with(crate::lessons::flow::SourceTitles {
             experiment: crate::experiments::repo::title,
@@ -192,6 +201,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::search::routes::configure(cfg);
     crate::scim::routes::configure(cfg);
     crate::notify::routes::configure(cfg);
+    crate::comments::routes::configure(cfg);
     crate::apidoc::configure(cfg);
 }
 

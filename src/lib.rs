@@ -10,6 +10,7 @@ pub mod app;
 pub mod auth;
 pub mod backup;
 pub mod cli;
+pub mod comments;
 pub mod config;
 pub mod dates;
 pub mod db;

@@ -52,6 +52,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "scim",
             "backup",
             "notify",
+            "comments",
         ],
     ),
     (

@@ -94,6 +94,7 @@ pub const TABLES: &[&str] = &[
     "watches",
     "notifications",
     "notification_settings",
+    "comments",
 ];
 
 /// Tables the migrations fill by themselves (the default step catalogue, the site id). A

@@ -32,7 +32,8 @@ labelled_enum! {
 
 labelled_enum! {
     /// What a write did to its record. Besides the usual three, a post-mortem's status
-    /// moves, its reviews and the dismissal of a blameless-language finding are told apart.
+    /// moves, its reviews, the dismissal of a blameless-language finding and a comment on a
+    /// record (written, edited, deleted or hidden) are told apart.
     Op {
         Create = "create", "created";
         Update = "update", "updated";
@@ -40,6 +41,7 @@ labelled_enum! {
         Status = "status", "status changed";
         Review = "review", "reviewed";
         Dismiss = "dismiss", "finding dismissed";
+        Comment = "comment", "commented";
     }
 }
 

@@ -25,6 +25,7 @@ labelled_enum! {
         RetroClosed = "retro_closed", "Retro closed with lessons";
         PageEdited = "page_edited", "Page edited";
         Mentioned = "mentioned", "Mentioned you";
+        Commented = "commented", "New comment";
     }
 }
 
@@ -105,10 +106,14 @@ pub fn emit(conn: &mut AnyConnection, log: Logged<'_>, event: &Event) -> AppResu
 /// the first time — who exist, are active, may read the subject and are not the writer — are
 /// remembered and told in one event. A mention already told is not told again on the next
 /// save, nor after it was taken out and put back.
+///
+/// `place` is what a mention is remembered by: the record's target for its body
+/// (`lesson:12`), a comment's own place for a comment (`lesson:12#comment-3`).
 pub fn mentions(
     conn: &mut AnyConnection,
     log: Logged<'_>,
     subject: &Subject,
+    place: &str,
     markdown: &str,
     readers: Readers<'_>,
 ) -> AppResult<()> {
@@ -116,7 +121,7 @@ pub fn mentions(
     if names.is_empty() {
         return Ok(());
     }
-    let target = subject.target();
+    let target = place;
     let named: Vec<PersonId> = people::table
         .filter(people::username.eq_any(names.iter().collect::<Vec<_>>()))
         .filter(people::disabled.eq(false))
@@ -131,7 +136,7 @@ pub fn mentions(
         })
         .collect();
     let told: BTreeSet<i64> = mentions::table
-        .filter(mentions::subject.eq(&target))
+        .filter(mentions::subject.eq(target))
         .select(mentions::person_id)
         .load(conn)?
         .into_iter()
@@ -144,7 +149,7 @@ pub fn mentions(
     for p in &new {
         diesel::insert_into(mentions::table)
             .values((
-                mentions::subject.eq(&target),
+                mentions::subject.eq(target),
                 mentions::person_id.eq(p.0),
                 mentions::created_at.eq(now),
             ))
@@ -165,7 +170,7 @@ pub fn written(
     readers: Readers<'_>,
 ) -> AppResult<()> {
     watch_own(conn, log, &about.target())?;
-    mentions(conn, log, about, body, readers)
+    mentions(conn, log, about, &about.target(), body, readers)
 }
 
 /// The writer of `target` (`lesson:12`, `page:3`) watches it from now on — unless

@@ -664,6 +664,21 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    comments (id) {
+        id -> BigInt,
+        subject_kind -> Text,
+        subject_id -> BigInt,
+        author_id -> BigInt,
+        body -> Text,
+        created_at -> Timestamp,
+        edited_at -> Nullable<Timestamp>,
+        hidden_at -> Nullable<Timestamp>,
+        hidden_by -> Nullable<BigInt>,
+        hidden_reason -> Text,
+    }
+}
+
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
@@ -755,4 +770,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     watches,
     notifications,
     notification_settings,
+    comments,
 );

@@ -34,6 +34,17 @@ struct Lesson {
     /// News only: who wrote it, by username.
     #[serde(default)]
     author: String,
+    /// News only: what people said under it.
+    #[serde(default)]
+    comments: Vec<Said>,
+}
+
+/// A comment under a news lesson.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Said {
+    author: String,
+    body: String,
 }
 
 #[derive(Deserialize)]
@@ -147,6 +158,7 @@ fn lessons(
             tags,
             body,
             author: _,
+            comments: _,
         } = l;
         let source = if source.is_empty() {
             Source::Alone
@@ -188,7 +200,7 @@ pub fn news(conn: &mut AnyConnection) -> AppResult<usize> {
         for s in &l.squads {
             unit_ids.extend(squad_id(conn, s)?);
         }
-        crate::lessons::repo::create(
+        let lesson = crate::lessons::repo::create(
             conn,
             Some(author),
             &LessonInput {
@@ -200,6 +212,15 @@ pub fn news(conn: &mut AnyConnection) -> AppResult<usize> {
                 units: unit_ids,
             },
         )?;
+        for said in &l.comments {
+            let by = crate::people::repo::by_username(conn, &said.author)?;
+            let on = (crate::db::EntityKind::Lesson, lesson.id);
+            let lessons = crate::comments::flow::Commentables(vec![Box::new(
+                crate::lessons::flow::CommentsOnLessons,
+            )]);
+            crate::comments::flow::post(conn, &lessons, &by, on, &said.body)?
+                .map_err(AppError::Validation)?;
+        }
     }
     Ok(data.news.len())
 }
@@ -215,6 +236,10 @@ mod tests {
         assert!(
             k.lessons.iter().all(|l| l.author.is_empty()),
             "history has no author"
+        );
+        assert!(
+            k.lessons.iter().all(|l| l.comments.is_empty()),
+            "nor comments"
         );
         for l in &k.lessons {
             assert!(

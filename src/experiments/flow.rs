@@ -209,3 +209,31 @@ pub fn for_unit(
     )?;
     Ok(UnitExperiments { tally, recent })
 }
+
+/// Experiments take comments; every signed-in person may read them.
+pub struct CommentsOnExperiments;
+
+impl crate::comments::flow::Commentable for CommentsOnExperiments {
+    fn kind(&self) -> crate::db::EntityKind {
+        crate::db::EntityKind::Experiment
+    }
+
+    fn find(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+        _viewer: &crate::people::model::Person,
+        id: i64,
+    ) -> crate::error::AppResult<Option<crate::comments::flow::Found>> {
+        match super::repo::get(conn, id) {
+            Ok(e) => Ok(Some(crate::comments::flow::Found {
+                url: e.url(),
+                log_key: e.id.to_string(),
+                title: e.input.title,
+                everyone: true,
+                readers: vec![],
+            })),
+            Err(crate::error::AppError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

@@ -434,12 +434,13 @@ pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> 
         .filter(experiments::id.eq_any(ids))
         .select((Row::as_select(), people::username.nullable()))
         .load(conn)?;
+    let mut said = crate::comments::repo::texts(conn, EntityKind::Experiment, ids)?;
     let mut out = Vec::with_capacity(rows.len());
     for (row, author) in rows {
         let e = row.into_experiment()?;
         let i = &e.input;
         let outcome = i.verdict().map(|v| v.outcome.label()).unwrap_or("");
-        let body = search_text(i);
+        let body = search_text(i) + &said.remove(&e.id).unwrap_or_default();
         let context = [i.status.label(), outcome]
             .into_iter()
             .filter(|s| !s.is_empty())

@@ -12,6 +12,7 @@ use super::model::Experiment;
 use super::repo;
 use super::views::{self, CalcView, EditPage, ImportPage, ListPage};
 use crate::auth::Viewer;
+use crate::comments::flow::thread_for;
 use crate::db::EntityKind;
 use crate::error::AppResult;
 use crate::notify::model::Target;
@@ -204,6 +205,7 @@ async fn show(
         related,
     );
     page.watch = watch;
+    page.thread = Some(thread_for(&state, &viewer, EntityKind::Experiment, id).await?);
     html(&page)
 }
 

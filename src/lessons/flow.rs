@@ -113,3 +113,31 @@ pub async fn parse_input(
         units,
     }))
 }
+
+/// Lessons (not deleted) take comments; every signed-in person may read them.
+pub struct CommentsOnLessons;
+
+impl crate::comments::flow::Commentable for CommentsOnLessons {
+    fn kind(&self) -> crate::db::EntityKind {
+        crate::db::EntityKind::Lesson
+    }
+
+    fn find(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+        _viewer: &crate::people::model::Person,
+        id: i64,
+    ) -> crate::error::AppResult<Option<crate::comments::flow::Found>> {
+        match super::repo::lesson(conn, id) {
+            Ok(l) if l.deleted_at.is_none() => Ok(Some(crate::comments::flow::Found {
+                url: l.url(),
+                log_key: l.id.to_string(),
+                title: l.title,
+                everyone: true,
+                readers: vec![],
+            })),
+            Ok(_) | Err(crate::error::AppError::NotFound) => Ok(None),
+            Err(e) => Err(e),
+        }
+    }
+}

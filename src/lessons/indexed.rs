@@ -70,6 +70,7 @@ fn records_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
             .select((lesson_units::lesson_id, lesson_units::unit_id))
             .load(conn)?,
     );
+    let mut said = crate::comments::repo::texts(conn, EntityKind::Lesson, ids)?;
     Ok(rows
         .into_iter()
         .map(|(id, title, body, source_kind, created, author)| {
@@ -82,7 +83,7 @@ fn records_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
                 key: key("lesson", &id.to_string()),
                 kind: "lesson",
                 title,
-                body: crate::markdown::plain_text(&body),
+                body: crate::markdown::plain_text(&body) + &said.remove(&id).unwrap_or_default(),
                 tags: tags.remove(&id).unwrap_or_default(),
                 unit_ids: unit_ids.remove(&id).unwrap_or_default(),
                 author,

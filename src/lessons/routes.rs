@@ -10,6 +10,7 @@ use super::model::{self, LessonInput, Source};
 use super::repo::{self, Filter, Saved};
 use super::views::{EditPage, HistoryPage, ListPage, ShowPage};
 use crate::auth::Viewer;
+use crate::comments::flow::thread_for;
 use crate::db::EntityKind;
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
@@ -267,7 +268,12 @@ async fn render_show(
         units.iter().map(|u| u.id).collect(),
     )
     .await;
+    let thread = match old {
+        None => Some(thread_for(state, viewer, EntityKind::Lesson, lesson.id).await?),
+        Some(_) => None,
+    };
     html(&ShowPage {
+        thread,
         watch,
         related,
         shell: Shell::new(viewer, "lessons"),

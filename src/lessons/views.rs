@@ -59,6 +59,8 @@ pub struct ShowPage {
     /// The save that led here merged someone else's edit in.
     pub merged: Option<crate::revisions::views::Merged>,
     pub watch: Option<crate::notify::flow::WatchButton>,
+    /// The comments (not under an old revision).
+    pub thread: Option<crate::comments::flow::Thread>,
 }
 
 #[derive(Template)]

@@ -82,11 +82,12 @@ fn dispatch(c: &mut AnyConnection, event: &EventRow) -> AppResult<()> {
     let people: Vec<PersonId> = who.keys().copied().collect();
     let active = repo::active(c, &people)?;
     let settings = repo::settings_of(c, &people)?;
-    // Mentions always arrive; other news of a subject waits behind unread news of it.
-    let already = if kind == EventKind::Mentioned {
-        BTreeSet::new()
-    } else {
-        repo::unread_about(c, event, &people)?
+    // Mentions always arrive; a comment, unless its mentions told of it already; other
+    // news of a subject waits behind unread news of it.
+    let already = match kind {
+        EventKind::Mentioned => BTreeSet::new(),
+        EventKind::Commented => repo::told_of(c, &event.url, &people)?,
+        _ => repo::unread_about(c, event, &people)?,
     };
     for (person, reason) in who {
         let (inbox, _mail) = settings

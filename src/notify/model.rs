@@ -11,6 +11,7 @@ labelled_enum! {
     NotificationKind {
         Mention = "mention", "Someone mentions you";
         Watched = "watched", "News in what you watch";
+        Comment = "comment", "Comments on what you watch";
     }
 }
 
@@ -20,7 +21,7 @@ impl NotificationKind {
     pub fn defaults(self) -> (bool, bool) {
         match self {
             NotificationKind::Mention => (true, true),
-            NotificationKind::Watched => (true, false),
+            NotificationKind::Watched | NotificationKind::Comment => (true, false),
         }
     }
 
@@ -34,6 +35,10 @@ impl NotificationKind {
                 "A lesson, post-mortem, concluded experiment or closed retro in a team, tag or \
                  person you watch; an edit of a page you watch."
             }
+            NotificationKind::Comment => {
+                "Someone comments on a page, lesson, post-mortem, experiment or retro you \
+                 watch — what you wrote or commented on, unless you stopped watching it."
+            }
         }
     }
 
@@ -41,6 +46,7 @@ impl NotificationKind {
     pub fn of(event: EventKind) -> NotificationKind {
         match event {
             EventKind::Mentioned => NotificationKind::Mention,
+            EventKind::Commented => NotificationKind::Comment,
             EventKind::LessonPublished
             | EventKind::PostmortemPublished
             | EventKind::ExperimentConcluded

@@ -321,6 +321,24 @@ pub fn unread_about(
         .collect())
 }
 
+/// People already told of something at this address (a comment that mentioned them, so
+/// its "new comment" would tell them twice).
+pub fn told_of(
+    conn: &mut AnyConnection,
+    url: &str,
+    people: &[PersonId],
+) -> AppResult<BTreeSet<PersonId>> {
+    Ok(notifications::table
+        .inner_join(events::table)
+        .filter(notifications::person_id.eq_any(people.iter().map(|p| p.0).collect::<Vec<_>>()))
+        .filter(events::url.eq(url))
+        .select(notifications::person_id)
+        .load::<i64>(conn)?
+        .into_iter()
+        .map(PersonId)
+        .collect())
+}
+
 /// Puts one notification into a person's inbox; a second one for the same event is
 /// ignored, so a dispatch repeated after a crash adds nothing.
 pub fn deliver(

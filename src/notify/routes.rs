@@ -76,6 +76,14 @@ fn line(item: repo::Item) -> Line {
             Some(EntityKind::Experiment) => "Mentioned you in an experiment",
             _ => "Mentioned you",
         },
+        Some(EventKind::Commented) => match EntityKind::parse(&item.event.subject_kind) {
+            Some(EntityKind::Page) => "Commented on a page",
+            Some(EntityKind::Lesson) => "Commented on a lesson",
+            Some(EntityKind::Postmortem) => "Commented on a post-mortem",
+            Some(EntityKind::Experiment) => "Commented on an experiment",
+            Some(EntityKind::Retro) => "Commented on a retro",
+            _ => "New comment",
+        },
         Some(kind) => kind.label(),
         None => "News",
     };

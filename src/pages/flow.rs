@@ -39,3 +39,32 @@ pub fn parse_input(form: &Pairs, all_units: &[UnitRef]) -> Result<PageInput, Fie
         slug_from_title: form.get("slug").trim().is_empty(),
     })
 }
+
+/// Pages (not deleted) take comments; every signed-in person may read them.
+pub struct CommentsOnPages;
+
+impl crate::comments::flow::Commentable for CommentsOnPages {
+    fn kind(&self) -> crate::db::EntityKind {
+        crate::db::EntityKind::Page
+    }
+
+    fn find(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+        _viewer: &crate::people::model::Person,
+        id: i64,
+    ) -> crate::error::AppResult<Option<crate::comments::flow::Found>> {
+        let page = match super::repo::live_by_id(conn, id) {
+            Ok(p) => p,
+            Err(crate::error::AppError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        Ok(Some(crate::comments::flow::Found {
+            url: page.url(),
+            log_key: page.slug,
+            title: page.title,
+            everyone: true,
+            readers: vec![],
+        }))
+    }
+}

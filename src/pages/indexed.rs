@@ -91,13 +91,14 @@ fn records_of(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
             .select((page_units::page_id, page_units::unit_id))
             .load(conn)?,
     );
+    let mut said = crate::comments::repo::texts(conn, EntityKind::Page, ids)?;
     Ok(rows
         .into_iter()
         .map(|(id, slug, title, body, updated, author)| Record {
             key: key("page", &slug),
             kind: "page",
             title,
-            body: crate::markdown::plain_text(&body),
+            body: crate::markdown::plain_text(&body) + &said.remove(&id).unwrap_or_default(),
             tags: tags.remove(&id).unwrap_or_default(),
             unit_ids: unit_ids.remove(&id).unwrap_or_default(),
             author,

@@ -48,6 +48,8 @@ pub struct ShowPage {
     /// The save that led here merged someone else's edit in.
     pub merged: Option<crate::revisions::views::Merged>,
     pub watch: Option<crate::notify::flow::WatchButton>,
+    /// The comments (not under an old revision or a deleted page).
+    pub thread: Option<crate::comments::flow::Thread>,
 }
 
 /// The edit form; also the conflict page and the no-JS preview.

@@ -241,6 +241,18 @@ pub fn name_of(conn: &mut AnyConnection, id: PersonId) -> AppResult<Option<(Stri
         .optional()?)
 }
 
+/// Of these usernames, the ones of active people (a mention links only to someone there).
+pub fn active_usernames(conn: &mut AnyConnection, names: &[String]) -> AppResult<Vec<String>> {
+    if names.is_empty() {
+        return Ok(vec![]);
+    }
+    Ok(people::table
+        .filter(people::username.eq_any(names))
+        .filter(people::disabled.eq(false))
+        .select(people::username)
+        .load(conn)?)
+}
+
 pub fn all_profiles(conn: &mut AnyConnection) -> AppResult<Vec<Profile>> {
     Ok(people::table
         .order(people::username.asc())

@@ -212,6 +212,7 @@ pub struct ShowPage {
     pub may_edit: bool,
     pub may_review: bool,
     pub watch: Option<crate::notify::flow::WatchButton>,
+    pub thread: Option<crate::comments::flow::Thread>,
     /// Why it cannot go to review yet (the incident is not known to be over).
     pub ongoing: Option<String>,
     /// Nothing went wrong and no contributing factor: a warning for its review.
@@ -236,6 +237,7 @@ pub struct ShowData {
     pub may_edit: bool,
     pub may_review: bool,
     pub watch: Option<crate::notify::flow::WatchButton>,
+    pub thread: crate::comments::flow::Thread,
 }
 
 impl ShowPage {
@@ -305,6 +307,7 @@ impl ShowPage {
             may_edit: data.may_edit,
             may_review: data.may_review,
             watch: data.watch,
+            thread: Some(data.thread),
             version: super::flow::version_of(&pm),
             errors: FieldErrors::new(),
             comments: String::new(),

@@ -174,8 +174,13 @@ async fn board(
     let presence = state.part::<Presence>()?;
     let me = viewer.person().map(|p| p.id);
     let here = state.db.run(move |c| presence.here(c, id, me)).await?;
+    let closed = page.retro.closed();
     let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
     show.people_here(&org, &here);
+    if closed {
+        let kind = crate::db::EntityKind::Retro;
+        show.thread = Some(crate::comments::flow::thread_for(state, viewer, kind, id).await?);
+    }
     fill(&mut show);
     let mut resp = html_with_status(&show, status)?;
     resp.headers_mut().insert(

@@ -238,6 +238,8 @@ pub struct ShowPage {
     pub next_question: Option<&'static str>,
     pub group_title: String,
     pub action: ActionForm,
+    /// A closed retro's comments.
+    pub thread: Option<crate::comments::flow::Thread>,
 }
 
 impl CardView {
@@ -432,6 +434,7 @@ impl ShowPage {
             next_question: next.and_then(|n| Phase::question(Some(r.phase), n)),
             group_title: String::new(),
             action: ActionForm::default(),
+            thread: None,
             shell,
         }
     }

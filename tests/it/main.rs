@@ -13,6 +13,7 @@ mod backstage;
 mod backup;
 mod browser;
 mod cli;
+mod comments;
 mod concurrency;
 mod durability;
 mod experiment_data;

@@ -10,7 +10,7 @@ use crate::orgs::{User, tribe, user};
 
 /// The inbox page of `u`, once it shows `needle` (the dispatcher runs beside the request
 /// that made the news).
-async fn inbox_with(u: &User, needle: &str) -> String {
+pub(crate) async fn inbox_with(u: &User, needle: &str) -> String {
     for _ in 0..100 {
         let (status, body) = u.get("/inbox").await;
         assert_eq!(status, 200);

@@ -108,6 +108,7 @@ pub struct ShowPage {
     pub related: Vec<RelatedView>,
     pub planned_sample: Option<u64>,
     pub watch: Option<crate::notify::flow::WatchButton>,
+    pub thread: Option<crate::comments::flow::Thread>,
 }
 
 impl ShowPage {
@@ -174,6 +175,7 @@ impl ShowPage {
             decision_conflict,
             planned_sample: i.planned_sample,
             watch: None,
+            thread: None,
             squad,
             tribe,
             learnings,

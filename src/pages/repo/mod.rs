@@ -292,6 +292,17 @@ fn subject(p: &Page) -> Subject {
     }
 }
 
+/// A page by id, unless it is deleted.
+pub fn live_by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Page> {
+    pages::table
+        .find(id)
+        .filter(pages::deleted_at.is_null())
+        .select(Page::as_select())
+        .first(conn)
+        .optional()?
+        .ok_or(AppError::NotFound)
+}
+
 /// A page by id, deleted or not.
 fn by_id(conn: &mut AnyConnection, id: i64) -> AppResult<Page> {
     Ok(pages::table

@@ -7,6 +7,7 @@ use serde::Deserialize;
 
 use super::{gone, may_delete};
 use crate::auth::Viewer;
+use crate::comments::flow::thread_for;
 use crate::db::EntityKind;
 use crate::error::AppResult;
 use crate::notify::model::Target;
@@ -133,7 +134,12 @@ async fn show_page(
         None => crate::notify::flow::button_for(state, viewer, target, page.url()).await?,
         Some(_) => None,
     };
+    let thread = match (&page.deleted_at, &old) {
+        (None, None) => Some(thread_for(state, viewer, EntityKind::Page, page.id).await?),
+        _ => None,
+    };
     html(&ShowPage {
+        thread,
         watch,
         related,
         shell: Shell::new(viewer, "pages"),

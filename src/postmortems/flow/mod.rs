@@ -112,3 +112,39 @@ pub async fn editable(
     require_edit(&pm, viewer.person(), org)?;
     Ok(pm)
 }
+
+/// Post-mortems take comments from those who may see them: everyone once published, the
+/// people involved before (their draft, their discussion).
+pub struct CommentsOnPostmortems(pub Arc<crate::org::cache::OrgCache>);
+
+impl crate::comments::flow::Commentable for CommentsOnPostmortems {
+    fn kind(&self) -> crate::db::EntityKind {
+        crate::db::EntityKind::Postmortem
+    }
+
+    fn find(
+        &self,
+        conn: &mut crate::db::AnyConnection,
+        viewer: &Person,
+        id: i64,
+    ) -> AppResult<Option<crate::comments::flow::Found>> {
+        let pm = match repo::get(conn, id) {
+            Ok(pm) => pm,
+            Err(AppError::NotFound) => return Ok(None),
+            Err(e) => return Err(e),
+        };
+        let org = self.0.get(conn)?;
+        if !may_see(pm.people(), Some(viewer), &org) {
+            return Ok(None);
+        }
+        let mut readers = pm.input.authors.clone();
+        readers.extend(pm.input.facilitator);
+        Ok(Some(crate::comments::flow::Found {
+            url: pm.url(),
+            log_key: pm.id.to_string(),
+            everyone: pm.status == Status::Published,
+            readers,
+            title: pm.input.title,
+        }))
+    }
+}

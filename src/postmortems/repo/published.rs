@@ -52,6 +52,7 @@ pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<V
 /// The search records of these post-mortems; drafts and reviews have none (they are
 /// private, and only published post-mortems are searchable).
 pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> {
+    let mut said = crate::comments::repo::texts(conn, crate::db::EntityKind::Postmortem, ids)?;
     let mut out = Vec::new();
     for &id in ids {
         let pm = match get(conn, id) {
@@ -75,7 +76,7 @@ pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<Record>> 
             key: key(KIND, &id.to_string()),
             kind: KIND,
             title: i.title.clone(),
-            body: super::super::export::plain(i),
+            body: super::super::export::plain(i) + &said.remove(&id).unwrap_or_default(),
             tags: vec![i.severity.key().to_lowercase()],
             unit_ids: i.squads.clone(),
             author,

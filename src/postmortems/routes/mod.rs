@@ -144,6 +144,7 @@ async fn show_page(
                     Target::Record(EntityKind::Postmortem, id.to_string()),
                     &pm.url(),
                 )?,
+                thread: crate::comments::flow::thread(c, me.as_ref(), EntityKind::Postmortem, id)?,
             };
             Ok((org, pm, data))
         })

@@ -40,6 +40,7 @@ pub fn ids_of_squads(conn: &mut AnyConnection, squads: &[UnitId]) -> AppResult<V
 /// under the squad, by the facilitator (never a card's writer).
 pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<crate::projection::Record>> {
     use crate::projection::{EVERYONE, Record, key};
+    let mut said = crate::comments::repo::texts(conn, crate::db::EntityKind::Retro, ids)?;
     let mut out = Vec::new();
     for &id in ids {
         let retro = match get(conn, id) {
@@ -60,7 +61,8 @@ pub fn records(conn: &mut AnyConnection, ids: &[i64]) -> AppResult<Vec<crate::pr
             key: key(KIND, &id.to_string()),
             kind: KIND,
             title: retro.title.clone(),
-            body: crate::retros::export::plain(&board, &actions),
+            body: crate::retros::export::plain(&board, &actions)
+                + &said.remove(&id).unwrap_or_default(),
             tags: vec![retro.format.key().to_string()],
             unit_ids: vec![retro.squad_id],
             author,
