@@ -110,6 +110,57 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub sso: SsoArgs,
+
+    #[command(flatten)]
+    pub mail: MailArgs,
+}
+
+/// Mail over SMTP: notifications and digests for the people who want them by mail.
+#[derive(Debug, Clone, Args)]
+pub struct MailArgs {
+    /// The SMTP server that sends fika's mail; turns mail on. Needs --public-url (links in
+    /// mail are absolute) and --mail-from.
+    #[arg(long, env = "FIKA_SMTP_HOST", value_name = "HOST")]
+    pub smtp_host: Option<String>,
+
+    /// Its port [default: 587 with starttls, 465 with tls, 25 with none].
+    #[arg(long, env = "FIKA_SMTP_PORT", value_name = "PORT")]
+    pub smtp_port: Option<u16>,
+
+    /// How the connection is secured: starttls, tls (SMTPS), or none (a relay on a network
+    /// you trust; no password is sent then).
+    #[arg(long, env = "FIKA_SMTP_TLS", value_name = "MODE", default_value = "starttls",
+          value_parser = ["starttls", "tls", "none"])]
+    pub smtp_tls: String,
+
+    /// The user fika signs in to the SMTP server as; the password comes from
+    /// FIKA_SMTP_PASSWORD or --smtp-password-file, never the command line.
+    #[arg(long, env = "FIKA_SMTP_USERNAME", value_name = "USER")]
+    pub smtp_username: Option<String>,
+
+    /// A file holding the SMTP password.
+    #[arg(long, value_name = "FILE")]
+    pub smtp_password_file: Option<PathBuf>,
+
+    /// The sender of fika's mail, e.g. "fika <fika@example.com>".
+    #[arg(long, env = "FIKA_MAIL_FROM", value_name = "ADDRESS")]
+    pub mail_from: Option<String>,
+}
+
+/// A secret from a file named on the command line or from an environment variable (never
+/// the command line itself, where `ps` shows it); trimmed, none when empty.
+pub fn secret(
+    file: Option<&std::path::Path>,
+    env: &str,
+    what: &str,
+) -> Result<Option<String>, String> {
+    let value = match (file, std::env::var(env)) {
+        (Some(path), _) => std::fs::read_to_string(path)
+            .map_err(|e| format!("cannot read the {what} file {}: {e}", path.display()))?,
+        (None, Ok(value)) => value,
+        (None, Err(_)) => return Ok(None),
+    };
+    Ok(Some(value.trim().to_string()).filter(|s| !s.is_empty()))
 }
 
 /// Single sign-on with the company's OpenID provider, and who may still use a password.
@@ -294,22 +345,11 @@ impl SsoSettings {
             .clone()
             .filter(|c| !c.trim().is_empty())
             .ok_or("--oidc-issuer needs --oidc-client-id")?;
-        let secret = match (
-            &args.oidc_client_secret_file,
-            std::env::var("FIKA_OIDC_CLIENT_SECRET"),
-        ) {
-            (Some(path), _) => Some(
-                std::fs::read_to_string(path)
-                    .map_err(|e| {
-                        format!("cannot read the client secret file {}: {e}", path.display())
-                    })?
-                    .trim()
-                    .to_string(),
-            ),
-            (None, Ok(secret)) => Some(secret.trim().to_string()),
-            (None, Err(_)) => None,
-        }
-        .filter(|s| !s.is_empty());
+        let secret = secret(
+            args.oidc_client_secret_file.as_deref(),
+            "FIKA_OIDC_CLIENT_SECRET",
+            "client secret",
+        )?;
         Ok(Some(SsoSettings {
             // As given: the ID token's `iss` must equal it, trailing slash and all (Auth0's
             // issuers end in one).
@@ -441,6 +481,8 @@ pub struct Settings {
     pub password_sign_in: PasswordSignIn,
     /// The SHA-256 of the SCIM bearer token, when provisioning is on.
     pub scim_token_digest: Option<String>,
+    /// Mail is set up (`--smtp-host`): the settings page offers it.
+    pub mail_on: bool,
 }
 
 impl Settings {
@@ -461,6 +503,7 @@ impl Settings {
             site_id: String::new(),
             sso: None,
             scim_token_digest: None,
+            mail_on: false,
             password_sign_in: if args.sso.password_sign_in == "off" {
                 PasswordSignIn::Only(args.sso.break_glass_admin.clone().map(|u| u.to_lowercase()))
             } else {

@@ -23,6 +23,7 @@ pub mod health;
 pub mod home;
 pub mod ids;
 pub mod lessons;
+pub mod mail;
 pub mod markdown;
 pub mod notify;
 pub mod org;

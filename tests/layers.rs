@@ -22,6 +22,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "dates",
             "labels",
             "files",
+            "mail",
             "db",
             "config",
             "request",

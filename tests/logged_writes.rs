@@ -52,6 +52,11 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("notify/repo.rs", "mark_read", "personal inbox"),
     ("notify/repo.rs", "set_watch", "personal choice"),
     ("notify/repo.rs", "set_setting", "personal choice"),
+    // Mail: the outbox and its claims, and which weekly digests were made.
+    ("notify/outbox.rs", "queue", "mail outbox"),
+    ("notify/outbox.rs", "claim", "mail outbox"),
+    ("notify/outbox.rs", "settle", "mail outbox"),
+    ("notify/digest.rs", "queue_due", "mail outbox and digests"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.

@@ -95,6 +95,8 @@ pub const TABLES: &[&str] = &[
     "notifications",
     "notification_settings",
     "comments",
+    "mail_outbox",
+    "digests",
 ];
 
 /// Tables the migrations fill by themselves (the default step catalogue, the site id). A

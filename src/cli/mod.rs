@@ -399,6 +399,40 @@ fn export_backstage(out: Option<&std::path::Path>, data: &DataArgs) -> Result<()
     }
 }
 
+/// Starts the notification dispatcher and, with mail on, the mail sender.
+fn start_notifications(
+    state: &crate::state::AppState,
+    mail: Option<&crate::mail::MailSettings>,
+    mailer: Option<crate::mail::Mailer>,
+) -> Result<(), String> {
+    use crate::notify::letters::{MailContext, SECRET_KEY};
+    let db = &state.db;
+    let context = match mail {
+        Some(m) => {
+            let mut conn = db.conn().map_err(|e| e.to_string())?;
+            let secret = crate::db::site_secret(&mut conn, SECRET_KEY)
+                .map_err(|e| format!("cannot read the mail secret: {e}"))?;
+            tracing::info!(host = %m.host, port = m.port, "mail is on");
+            Some(MailContext {
+                origin: m.origin.clone(),
+                secret,
+            })
+        }
+        None => None,
+    };
+    crate::notify::dispatch::spawn(db.clone(), context.clone())?;
+    match (mailer, context) {
+        (Some(mailer), Some(ctx)) => {
+            let commentables = state
+                .part::<crate::comments::flow::Commentables>()
+                .map_err(|e| e.to_string())?;
+            let site = state.settings.site_id.clone();
+            crate::notify::outbox::spawn(db.clone(), mailer, site, ctx, commentables)
+        }
+        _ => Ok(()),
+    }
+}
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     // Bind before touching data: "port in use" must fail before a demo is written.
     let listener = std::net::TcpListener::bind(args.addr)
@@ -406,6 +440,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     // Settings are checked before any data is touched.
     let sso = crate::config::SsoSettings::from_args(&args.sso, args.public_url.as_ref())?;
     let scim = crate::config::scim_token(&args.sso)?;
+    let mail = crate::mail::MailSettings::from_args(&args.mail, args.public_url.as_ref())?;
+    let mailer = mail.as_ref().map(crate::mail::Mailer::new).transpose()?;
     if args.sso.password_sign_in == "off" {
         if sso.is_none() {
             return Err(
@@ -429,7 +465,6 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         tracing::info!(reason = ?why, "the search index will be rebuilt while fika serves");
     }
     indexer.spawn(db.clone(), rebuild)?;
-    crate::notify::dispatch::spawn(db.clone())?;
     // A broken rules file stops the start with a message naming it, rather than checking
     // post-mortems with rules the admin did not mean.
     let blameless = crate::postmortems::blameless::Rules::load(
@@ -446,6 +481,8 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     settings.scim_token_digest = scim.map(|t| crate::auth::token::digest(&t));
     settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot read the site id: {e}"))?;
+    settings.mail_on = mail.is_some();
     let state = crate::app::state(db, settings, search, blameless);
+    start_notifications(&state, mail.as_ref(), mailer)?;
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

@@ -356,6 +356,21 @@ pub fn site_meta(conn: &mut AnyConnection, key: &str) -> AppResult<Option<String
         .optional()?)
 }
 
+/// A secret of this installation kept in `site_meta` under `key`: made once, at random, by
+/// whichever instance asks first; every instance then reads the same one.
+pub fn site_secret(conn: &mut AnyConnection, key: &str) -> AppResult<String> {
+    use rand::Rng;
+    use schema::site_meta;
+    let fresh: String = (0..32)
+        .map(|_| format!("{:02x}", rand::rng().random::<u8>()))
+        .collect();
+    crate::per_backend!(conn, |c| diesel::insert_into(site_meta::table)
+        .values((site_meta::key.eq(key), site_meta::value.eq(&fresh)))
+        .on_conflict_do_nothing()
+        .execute(c))?;
+    site_meta(conn, key)?.ok_or_else(|| AppError::internal("a site secret went missing"))
+}
+
 /// Sets a `site_meta` value. Bookkeeping, not content: not in the change log.
 pub fn set_site_meta(conn: &mut AnyConnection, key: &str, value: &str) -> AppResult<()> {
     use schema::site_meta;
@@ -381,4 +396,48 @@ pub mod locks {
     pub const STEP_ROLES: i64 = 0x66_69_6b_61_72_6f_6c; // "fikarol"
     /// Makes "load the demo if the database is empty" one step across instances.
     pub const DEMO: i64 = 0x66_69_6b_61_64_65_6d; // "fikadem"
+}
+
+/// Starts a background worker on its own thread with its own connection: `step` runs again
+/// at once while it finds work (it returns how much it did), after `idle` when it found none,
+/// and after a pause when it failed or panicked (with a new connection, since the old one may
+/// be what failed). The notification dispatcher and the mail sender are such workers.
+pub fn worker(
+    name: &str,
+    db: Db,
+    idle: Duration,
+    mut step: impl FnMut(&mut AnyConnection) -> AppResult<usize> + Send + 'static,
+) -> Result<(), String> {
+    let what = name.to_string();
+    std::thread::Builder::new()
+        .name(format!("fika-{name}"))
+        .spawn(move || {
+            let mut conn: Option<AnyConnection> = None;
+            loop {
+                let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    let c = match &mut conn {
+                        Some(c) => c,
+                        None => conn.insert(db.dedicated()?),
+                    };
+                    step(c)
+                }));
+                let pause = match done {
+                    Ok(Ok(0)) => idle,
+                    Ok(Ok(_)) => Duration::ZERO,
+                    Ok(Err(e)) => {
+                        tracing::warn!(worker = %what, error = %e, "background work will retry");
+                        conn = None;
+                        Duration::from_secs(2)
+                    }
+                    Err(_) => {
+                        tracing::error!(worker = %what, "background work panicked; it will retry");
+                        conn = None;
+                        Duration::from_secs(2)
+                    }
+                };
+                std::thread::sleep(pause);
+            }
+        })
+        .map(|_| ())
+        .map_err(|e| format!("cannot start the {name} worker: {e}"))
 }

@@ -679,6 +679,34 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        person_id -> BigInt,
+        kind -> Text,
+        to_address -> Text,
+        to_name -> Text,
+        subject -> Text,
+        text_body -> Text,
+        html_body -> Text,
+        unsubscribe -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        sent_at -> Nullable<Timestamp>,
+        last_error -> Text,
+    }
+}
+
+diesel::table! {
+    digests (person_id, week) {
+        person_id -> BigInt,
+        week -> Text,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
@@ -771,4 +799,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     notifications,
     notification_settings,
     comments,
+    mail_outbox,
+    digests,
 );

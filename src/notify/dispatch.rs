@@ -6,7 +6,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use super::letters::{self, MailContext};
 use super::model::NotificationKind;
+use super::outbox;
 use super::repo::{self, EventRow};
 use crate::db::events::EventKind;
 use crate::db::{AnyConnection, Db, EntityKind};
@@ -19,46 +21,16 @@ const POLL: Duration = Duration::from_millis(500);
 const BATCH: i64 = 50;
 
 /// Starts the dispatcher thread.
-pub fn spawn(db: Db) -> Result<(), String> {
-    std::thread::Builder::new()
-        .name("fika-notify".into())
-        .spawn(move || {
-            let mut conn: Option<AnyConnection> = None;
-            loop {
-                let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                    let c = match &mut conn {
-                        Some(c) => c,
-                        None => conn.insert(db.dedicated()?),
-                    };
-                    step(c)
-                }));
-                let pause = match step {
-                    Ok(Ok(0)) => POLL,
-                    Ok(Ok(_)) => Duration::ZERO,
-                    Ok(Err(e)) => {
-                        tracing::warn!(error = %e, "notification dispatch will retry");
-                        conn = None;
-                        Duration::from_secs(1)
-                    }
-                    Err(_) => {
-                        tracing::error!("notification dispatch panicked; it will retry");
-                        conn = None;
-                        Duration::from_secs(1)
-                    }
-                };
-                std::thread::sleep(pause);
-            }
-        })
-        .map(|_| ())
-        .map_err(|e| format!("cannot start the notification dispatcher: {e}"))
+pub fn spawn(db: Db, mail: Option<MailContext>) -> Result<(), String> {
+    crate::db::worker("notify", db, POLL, move |c| step(c, mail.as_ref()))
 }
 
 /// Dispatches one batch; the number of events it took.
-pub fn step(conn: &mut AnyConnection) -> AppResult<usize> {
+pub fn step(conn: &mut AnyConnection, mail: Option<&MailContext>) -> AppResult<usize> {
     crate::db::write_transaction(conn, |c| {
         let batch = repo::claim_pending(c, BATCH)?;
         for event in &batch {
-            dispatch(c, event)?;
+            dispatch(c, event, mail)?;
         }
         let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
         if !ids.is_empty() {
@@ -68,8 +40,9 @@ pub fn step(conn: &mut AnyConnection) -> AppResult<usize> {
     })
 }
 
-/// Delivers one event to everyone who hears of it and has not turned its kind off.
-fn dispatch(c: &mut AnyConnection, event: &EventRow) -> AppResult<()> {
+/// Delivers one event to everyone who hears of it and has not turned its kind off: to the
+/// inbox, and by mail to those who have an address and want this kind by mail.
+fn dispatch(c: &mut AnyConnection, event: &EventRow, mail: Option<&MailContext>) -> AppResult<()> {
     // A kind this build does not know (a newer fika on the same database) is passed over.
     let Some(kind) = EventKind::parse(&event.kind) else {
         return Ok(());
@@ -89,13 +62,28 @@ fn dispatch(c: &mut AnyConnection, event: &EventRow) -> AppResult<()> {
         EventKind::Commented => repo::told_of(c, &event.url, &people)?,
         _ => repo::unread_about(c, event, &people)?,
     };
+    let addresses = match mail {
+        Some(_) => repo::addresses(c, &people)?,
+        None => Default::default(),
+    };
+    let actor = match event.actor_id {
+        Some(a) => repo::display_name(c, a)?,
+        None => None,
+    };
     for (person, reason) in who {
-        let (inbox, _mail) = settings
+        if !active.contains(&person) || already.contains(&person) {
+            continue;
+        }
+        let (inbox, by_mail) = settings
             .get(&(person, told_as.key().to_string()))
             .copied()
             .unwrap_or(told_as.defaults());
-        if inbox && active.contains(&person) && !already.contains(&person) {
+        if inbox {
             repo::deliver(c, person, event, told_as, &reason)?;
+        }
+        if let (true, Some(ctx), Some(to)) = (by_mail, mail, addresses.get(&person)) {
+            let letter = letters::letter(ctx, to, event, told_as, &reason, actor.as_deref())?;
+            outbox::queue(c, &letter)?;
         }
     }
     Ok(())

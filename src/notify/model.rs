@@ -12,6 +12,7 @@ labelled_enum! {
         Mention = "mention", "Someone mentions you";
         Watched = "watched", "News in what you watch";
         Comment = "comment", "Comments on what you watch";
+        Digest = "digest", "Weekly digest";
     }
 }
 
@@ -22,7 +23,14 @@ impl NotificationKind {
         match self {
             NotificationKind::Mention => (true, true),
             NotificationKind::Watched | NotificationKind::Comment => (true, false),
+            // Offered, never sent until chosen.
+            NotificationKind::Digest => (false, false),
         }
+    }
+
+    /// A kind that only comes by mail (the digest gathers what the inbox already had).
+    pub fn mail_only(self) -> bool {
+        self == NotificationKind::Digest
     }
 
     /// A sentence under the kind on the settings page.
@@ -38,6 +46,10 @@ impl NotificationKind {
             NotificationKind::Comment => {
                 "Someone comments on a page, lesson, post-mortem, experiment or retro you \
                  watch — what you wrote or commented on, unless you stopped watching it."
+            }
+            NotificationKind::Digest => {
+                "Once a week, by e-mail: the lessons, published post-mortems, concluded \
+                 experiments and closed retros of your teams, then of the whole company."
             }
         }
     }

@@ -189,6 +189,19 @@ pub fn own_units(conn: &mut AnyConnection, person: PersonId) -> AppResult<BTreeS
     Ok(own)
 }
 
+/// The units a person chose to watch.
+pub fn watched_units(conn: &mut AnyConnection, person: PersonId) -> AppResult<BTreeSet<UnitId>> {
+    Ok(watches::table
+        .filter(watches::person_id.eq(person.0))
+        .filter(watches::watching.eq(true))
+        .filter(watches::target.like("unit:%"))
+        .select(watches::target)
+        .load::<String>(conn)?
+        .iter()
+        .filter_map(|t| t.strip_prefix("unit:")?.parse().ok())
+        .collect())
+}
+
 /// Today's members of the units, by unit; a tribe's members include those of its squads and
 /// chapters. Only squads, tribes and chapters are watched by their members by default.
 pub fn default_unit_watchers(
@@ -239,6 +252,27 @@ pub fn active(conn: &mut AnyConnection, ids: &[PersonId]) -> AppResult<BTreeSet<
         .load::<i64>(conn)?
         .into_iter()
         .map(PersonId)
+        .collect())
+}
+
+/// Of these people, the active ones with an e-mail address, by id: whom mail can reach.
+pub fn addresses(
+    conn: &mut AnyConnection,
+    ids: &[PersonId],
+) -> AppResult<BTreeMap<PersonId, super::letters::Recipient>> {
+    let rows: Vec<(i64, Option<String>, String)> = people::table
+        .filter(people::id.eq_any(ids.iter().map(|p| p.0).collect::<Vec<_>>()))
+        .filter(people::disabled.eq(false))
+        .filter(people::email.is_not_null())
+        .select((people::id, people::email, people::display_name))
+        .load(conn)?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(id, email, name)| {
+            let email = email.filter(|e| !e.trim().is_empty())?;
+            let id = PersonId(id);
+            Some((id, super::letters::Recipient { id, email, name }))
+        })
         .collect())
 }
 

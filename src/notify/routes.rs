@@ -4,13 +4,15 @@
 use actix_web::{HttpResponse, web};
 use serde::Deserialize;
 
+use super::letters::{MailContext, SECRET_KEY};
 use super::model::{NotificationKind, Target};
 use super::repo;
-use super::views::{InboxPage, KindRow, Line, SettingsPage};
+use super::views::{InboxPage, KindRow, Line, SettingsPage, UnsubscribePage};
 use crate::auth::{Viewer, safe_next};
 use crate::db::EntityKind;
 use crate::db::events::EventKind;
 use crate::error::{AppError, AppResult};
+use crate::ids::PersonId;
 use crate::site::forms::Pairs;
 use crate::site::views::{Shell, html, see_other};
 use crate::state::AppState;
@@ -24,7 +26,77 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/inbox/{id}/open", web::get().to(open))
         .route("/watch", web::post().to(watch))
         .route("/account/notifications", web::get().to(settings))
-        .route("/account/notifications", web::post().to(save_settings));
+        .route("/account/notifications", web::post().to(save_settings))
+        .route(
+            "/unsubscribe/{person}/{kind}/{sig}",
+            web::get().to(unsubscribe_form),
+        )
+        .route(
+            "/unsubscribe/{person}/{kind}/{sig}",
+            web::post().to(unsubscribe),
+        );
+}
+
+/// The kind a signed unsubscribe link stops, if its signature is this site's.
+async fn signed(
+    state: &AppState,
+    path: (i64, String, String),
+) -> AppResult<(PersonId, NotificationKind)> {
+    let (person, kind, sig) = path;
+    let kind = NotificationKind::parse(&kind).ok_or(AppError::NotFound)?;
+    let secret = state
+        .db
+        .run(|c| crate::db::site_meta(c, SECRET_KEY))
+        .await?
+        .ok_or(AppError::NotFound)?;
+    if MailContext::verify(&secret, PersonId(person), kind.key(), &sig) {
+        Ok((PersonId(person), kind))
+    } else {
+        Err(AppError::NotFound)
+    }
+}
+
+/// Asks before stopping: a link scanner that follows every link in a mail must not
+/// unsubscribe anyone.
+async fn unsubscribe_form(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, String, String)>,
+) -> AppResult<HttpResponse> {
+    let (_, kind) = signed(&state, path.clone()).await?;
+    html(&UnsubscribePage {
+        shell: Shell::new(&viewer, ""),
+        kind,
+        action: format!("/unsubscribe/{}/{}/{}", path.0, path.1, path.2),
+        done: false,
+    })
+}
+
+/// Stops one kind of mail: the button of the page above, or a mail program's one-click
+/// POST (RFC 8058). The inbox is left as it is.
+async fn unsubscribe(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    path: web::Path<(i64, String, String)>,
+) -> AppResult<HttpResponse> {
+    let (person, kind) = signed(&state, path.clone()).await?;
+    state
+        .db
+        .run(move |c| {
+            let chosen = repo::settings_of(c, &[person])?;
+            let (inbox, _) = chosen
+                .get(&(person, kind.key().to_string()))
+                .copied()
+                .unwrap_or(kind.defaults());
+            repo::set_setting(c, person, kind, inbox, false)
+        })
+        .await?;
+    html(&UnsubscribePage {
+        shell: Shell::new(&viewer, ""),
+        kind,
+        action: String::new(),
+        done: true,
+    })
 }
 
 #[derive(Deserialize)]
@@ -181,6 +253,7 @@ async fn settings_page(state: &AppState, viewer: &Viewer, saved: bool) -> AppRes
         kinds,
         saved,
         has_email,
+        mail_on: state.settings.mail_on,
     })
 }
 
@@ -203,7 +276,8 @@ async fn save_settings(
             crate::db::write_transaction(c, |c| {
                 for kind in NotificationKind::ALL {
                     let key = kind.key().to_string();
-                    repo::set_setting(c, me, *kind, inbox.contains(&key), mail.contains(&key))?;
+                    let in_inbox = inbox.contains(&key) && !kind.mail_only();
+                    repo::set_setting(c, me, *kind, in_inbox, mail.contains(&key))?;
                 }
                 Ok(())
             })

@@ -44,4 +44,17 @@ pub struct SettingsPage {
     pub saved: bool,
     /// Whether the person has an e-mail address (mail goes nowhere without one).
     pub has_email: bool,
+    /// Whether this fika sends mail at all.
+    pub mail_on: bool,
+}
+
+#[derive(Template)]
+#[template(path = "notify/unsubscribe.html")]
+pub struct UnsubscribePage {
+    pub shell: Shell,
+    pub kind: NotificationKind,
+    /// Where the confirming button posts.
+    pub action: String,
+    /// The mail is stopped.
+    pub done: bool,
 }

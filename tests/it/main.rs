@@ -21,6 +21,7 @@ mod experiments;
 mod gfm;
 mod health;
 mod lessons;
+mod mail;
 mod notify;
 mod org;
 mod orgs;
