@@ -136,7 +136,8 @@ impl Header for ListUnsubscribePost {
     }
 }
 
-/// The connection to the SMTP server (opened per batch by lettre, which keeps none idle).
+/// The connection to the SMTP server: lettre keeps a small pool, so a batch of messages
+/// shares connections.
 pub struct Mailer {
     transport: SmtpTransport,
     from: Mailbox,

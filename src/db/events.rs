@@ -157,6 +157,8 @@ pub fn mentions(
     }
     let mut event = Event::new(EventKind::Mentioned, subject.clone());
     event.people = new;
+    // What was said around the mention: the first lines of the text.
+    event.summary = excerpt(markdown, 280);
     emit(conn, log, &event)
 }
 

@@ -37,7 +37,8 @@ impl NotificationKind {
     pub fn explain(self) -> &'static str {
         match self {
             NotificationKind::Mention => {
-                "Someone writes @your-username in a page, lesson, post-mortem or experiment."
+                "Someone writes @your-username in a page, lesson, post-mortem, experiment or \
+                 comment."
             }
             NotificationKind::Watched => {
                 "A lesson, post-mortem, concluded experiment or closed retro in a team, tag or \
