@@ -105,8 +105,10 @@ fn bench(c: &mut Criterion) {
          UPDATE events SET dispatched_at = NULL WHERE id < 100000;",
         &mut |c| assert_eq!(fika::notify::dispatch::step(c, Some(&mail)).unwrap(), 50),
     );
-    let everyone =
-        fika::comments::flow::Commentables(vec![Box::new(fika::lessons::flow::CommentsOnLessons)]);
+    let everyone = fika::comments::flow::Commentables(vec![Box::new(fika::comments::flow::Open {
+        kind: fika::db::EntityKind::Lesson,
+        find: fika::lessons::flow::commentable,
+    })]);
     timed(
         "weekly digest for 5,000 subscribers",
         "DELETE FROM mail_outbox; DELETE FROM digests;",

@@ -11,7 +11,7 @@ use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use futures_util::FutureExt;
 
 use crate::config::Settings;
-use crate::db::Db;
+use crate::db::{Db, EntityKind};
 use crate::error::{AppError, ErrorInfo};
 use crate::request::{BODY_LIMIT, UploadRoutes};
 use crate::state::AppState;
@@ -66,11 +66,14 @@ pub fn state(
             Box::new(crate::retros::flow::ItemsFrom(retros)),
         ]))
         .with(crate::comments::flow::Commentables(vec![
-            Box::new(crate::pages::flow::CommentsOnPages),
-            Box::new(crate::lessons::flow::CommentsOnLessons),
-            Box::new(crate::experiments::flow::CommentsOnExperiments),
+            open(EntityKind::Page, crate::pages::flow::commentable),
+            open(EntityKind::Lesson, crate::lessons::flow::commentable),
+            open(
+                EntityKind::Experiment,
+                crate::experiments::flow::commentable,
+            ),
             Box::new(crate::postmortems::flow::CommentsOnPostmortems(org_cache)),
-            Box::new(crate::retros::flow::CommentsOnRetros),
+            open(EntityKind::Retro, crate::retros::flow::commentable),
         ]))
         .with(crate::lessons::flow::SourceTitles {
             experiment: crate::experiments::repo::title,
@@ -81,6 +84,14 @@ pub fn state(
         Some(sso) => state.with(auth::sso::oidc::Provider::new(sso)),
         None => state,
     }
+}
+
+/// A kind of record everyone reads, taking comments as its feature's `find` says.
+fn open(
+    kind: EntityKind,
+    find: crate::comments::flow::Finder,
+) -> Box<dyn crate::comments::flow::Commentable> {
+    Box::new(crate::comments::flow::Open { kind, find })
 }
 
 /// The API's description: every feature's operations, the bearer token, the error schema.

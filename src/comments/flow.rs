@@ -35,6 +35,38 @@ pub trait Commentable: Send + Sync {
     fn find(&self, conn: &mut AnyConnection, viewer: &Person, id: i64) -> AppResult<Option<Found>>;
 }
 
+/// A kind of record every signed-in person reads: its feature says only whether record `id`
+/// takes comments now, as (title, address, change-log key).
+pub struct Open {
+    pub kind: EntityKind,
+    pub find: Finder,
+}
+
+/// A feature's answer for [`Open`]: record `id` as (title, address, change-log key), if it
+/// takes comments now.
+pub type Finder = fn(&mut AnyConnection, i64) -> AppResult<Option<(String, String, String)>>;
+
+impl Commentable for Open {
+    fn kind(&self) -> EntityKind {
+        self.kind
+    }
+
+    fn find(
+        &self,
+        conn: &mut AnyConnection,
+        _viewer: &Person,
+        id: i64,
+    ) -> AppResult<Option<Found>> {
+        Ok((self.find)(conn, id)?.map(|(title, url, log_key)| Found {
+            title,
+            url,
+            log_key,
+            everyone: true,
+            readers: vec![],
+        }))
+    }
+}
+
 /// Every kind of record that takes comments (a part the composition registers).
 pub struct Commentables(pub Vec<Box<dyn Commentable>>);
 

@@ -215,9 +215,11 @@ pub fn news(conn: &mut AnyConnection) -> AppResult<usize> {
         for said in &l.comments {
             let by = crate::people::repo::by_username(conn, &said.author)?;
             let on = (crate::db::EntityKind::Lesson, lesson.id);
-            let lessons = crate::comments::flow::Commentables(vec![Box::new(
-                crate::lessons::flow::CommentsOnLessons,
-            )]);
+            let lessons =
+                crate::comments::flow::Commentables(vec![Box::new(crate::comments::flow::Open {
+                    kind: crate::db::EntityKind::Lesson,
+                    find: crate::lessons::flow::commentable,
+                })]);
             crate::comments::flow::post(conn, &lessons, &by, on, &said.body)?
                 .map_err(AppError::Validation)?;
         }

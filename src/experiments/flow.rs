@@ -210,30 +210,14 @@ pub fn for_unit(
     Ok(UnitExperiments { tally, recent })
 }
 
-/// Experiments take comments; every signed-in person may read them.
-pub struct CommentsOnExperiments;
-
-impl crate::comments::flow::Commentable for CommentsOnExperiments {
-    fn kind(&self) -> crate::db::EntityKind {
-        crate::db::EntityKind::Experiment
-    }
-
-    fn find(
-        &self,
-        conn: &mut crate::db::AnyConnection,
-        _viewer: &crate::people::model::Person,
-        id: i64,
-    ) -> crate::error::AppResult<Option<crate::comments::flow::Found>> {
-        match super::repo::get(conn, id) {
-            Ok(e) => Ok(Some(crate::comments::flow::Found {
-                url: e.url(),
-                log_key: e.id.to_string(),
-                title: e.input.title,
-                everyone: true,
-                readers: vec![],
-            })),
-            Err(crate::error::AppError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+/// An experiment, which takes comments: its title, address and change-log key.
+pub fn commentable(
+    conn: &mut crate::db::AnyConnection,
+    id: i64,
+) -> crate::error::AppResult<Option<(String, String, String)>> {
+    match super::repo::get(conn, id) {
+        Ok(e) => Ok(Some((e.input.title.clone(), e.url(), e.id.to_string()))),
+        Err(crate::error::AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
     }
 }

@@ -114,30 +114,14 @@ pub async fn parse_input(
     }))
 }
 
-/// Lessons (not deleted) take comments; every signed-in person may read them.
-pub struct CommentsOnLessons;
-
-impl crate::comments::flow::Commentable for CommentsOnLessons {
-    fn kind(&self) -> crate::db::EntityKind {
-        crate::db::EntityKind::Lesson
-    }
-
-    fn find(
-        &self,
-        conn: &mut crate::db::AnyConnection,
-        _viewer: &crate::people::model::Person,
-        id: i64,
-    ) -> crate::error::AppResult<Option<crate::comments::flow::Found>> {
-        match super::repo::lesson(conn, id) {
-            Ok(l) if l.deleted_at.is_none() => Ok(Some(crate::comments::flow::Found {
-                url: l.url(),
-                log_key: l.id.to_string(),
-                title: l.title,
-                everyone: true,
-                readers: vec![],
-            })),
-            Ok(_) | Err(crate::error::AppError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+/// A lesson that takes comments (any not deleted): its title, address and change-log key.
+pub fn commentable(
+    conn: &mut crate::db::AnyConnection,
+    id: i64,
+) -> crate::error::AppResult<Option<(String, String, String)>> {
+    match super::repo::lesson(conn, id) {
+        Ok(l) if l.deleted_at.is_none() => Ok(Some((l.title.clone(), l.url(), l.id.to_string()))),
+        Ok(_) | Err(crate::error::AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
     }
 }

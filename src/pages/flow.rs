@@ -40,31 +40,14 @@ pub fn parse_input(form: &Pairs, all_units: &[UnitRef]) -> Result<PageInput, Fie
     })
 }
 
-/// Pages (not deleted) take comments; every signed-in person may read them.
-pub struct CommentsOnPages;
-
-impl crate::comments::flow::Commentable for CommentsOnPages {
-    fn kind(&self) -> crate::db::EntityKind {
-        crate::db::EntityKind::Page
-    }
-
-    fn find(
-        &self,
-        conn: &mut crate::db::AnyConnection,
-        _viewer: &crate::people::model::Person,
-        id: i64,
-    ) -> crate::error::AppResult<Option<crate::comments::flow::Found>> {
-        let page = match super::repo::live_by_id(conn, id) {
-            Ok(p) => p,
-            Err(crate::error::AppError::NotFound) => return Ok(None),
-            Err(e) => return Err(e),
-        };
-        Ok(Some(crate::comments::flow::Found {
-            url: page.url(),
-            log_key: page.slug,
-            title: page.title,
-            everyone: true,
-            readers: vec![],
-        }))
+/// A page that takes comments (any not deleted): its title, address and change-log key.
+pub fn commentable(
+    conn: &mut crate::db::AnyConnection,
+    id: i64,
+) -> crate::error::AppResult<Option<(String, String, String)>> {
+    match super::repo::live_by_id(conn, id) {
+        Ok(p) => Ok(Some((p.title.clone(), p.url(), p.slug))),
+        Err(crate::error::AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
     }
 }

@@ -286,31 +286,15 @@ impl ListQuery {
     }
 }
 
-/// Closed retros take comments: what the team learned, discussed by whoever reads it.
-/// A running retro has its board for that.
-pub struct CommentsOnRetros;
-
-impl crate::comments::flow::Commentable for CommentsOnRetros {
-    fn kind(&self) -> crate::db::EntityKind {
-        crate::db::EntityKind::Retro
-    }
-
-    fn find(
-        &self,
-        conn: &mut AnyConnection,
-        _viewer: &Person,
-        id: i64,
-    ) -> AppResult<Option<crate::comments::flow::Found>> {
-        match repo::get(conn, id) {
-            Ok(r) if r.closed() => Ok(Some(crate::comments::flow::Found {
-                url: r.url(),
-                log_key: r.id.to_string(),
-                title: r.title,
-                everyone: true,
-                readers: vec![],
-            })),
-            Ok(_) | Err(AppError::NotFound) => Ok(None),
-            Err(e) => Err(e),
-        }
+/// A retro that takes comments — a closed one: what the team learned, discussed by whoever
+/// reads it (a running retro has its board for that). Its title, address and change-log key.
+pub fn commentable(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> AppResult<Option<(String, String, String)>> {
+    match repo::get(conn, id) {
+        Ok(r) if r.closed() => Ok(Some((r.title.clone(), r.url(), r.id.to_string()))),
+        Ok(_) | Err(AppError::NotFound) => Ok(None),
+        Err(e) => Err(e),
     }
 }
