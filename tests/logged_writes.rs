@@ -57,6 +57,8 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("notify/outbox.rs", "claim", "mail outbox"),
     ("notify/outbox.rs", "settle", "mail outbox"),
     ("notify/digest.rs", "queue_due", "mail outbox and digests"),
+    // Reminders of overdue action items: the reminder made, and its event.
+    ("notify/reminders.rs", "remind", "reminders"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.

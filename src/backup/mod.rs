@@ -97,6 +97,7 @@ pub const TABLES: &[&str] = &[
     "comments",
     "mail_outbox",
     "digests",
+    "reminders",
 ];
 
 /// Tables the migrations fill by themselves (the default step catalogue, the site id). A

@@ -26,6 +26,8 @@ labelled_enum! {
         PageEdited = "page_edited", "Page edited";
         Mentioned = "mentioned", "Mentioned you";
         Commented = "commented", "New comment";
+        ReviewRequested = "review_requested", "Review requested";
+        ActionOverdue = "action_overdue", "Action item overdue";
     }
 }
 
@@ -83,13 +85,17 @@ pub enum Readers<'a> {
 
 /// Writes `event` into the outbox of the caller's logged write.
 pub fn emit(conn: &mut AnyConnection, log: Logged<'_>, event: &Event) -> AppResult<()> {
+    insert(conn, log.actor(), event)
+}
+
+fn insert(conn: &mut AnyConnection, actor: Option<PersonId>, event: &Event) -> AppResult<()> {
     let joined = |ids: Vec<String>| ids.join(" ");
     diesel::insert_into(events::table)
         .values((
             events::kind.eq(event.kind.key()),
             events::subject_kind.eq(event.subject.kind.key()),
             events::subject_key.eq(&event.subject.key),
-            events::actor_id.eq(log.actor()),
+            events::actor_id.eq(actor),
             events::title.eq(&event.subject.title),
             events::url.eq(&event.subject.url),
             events::summary.eq(&event.summary),
@@ -100,6 +106,12 @@ pub fn emit(conn: &mut AnyConnection, log: Logged<'_>, event: &Event) -> AppResu
         ))
         .execute(conn)?;
     Ok(())
+}
+
+/// Writes `event` for something no content write makes — a reminder that a date passed —
+/// in the transaction of the bookkeeping row that says it was made (so it is made once).
+pub fn emit_reminder(conn: &mut AnyConnection, event: &Event) -> AppResult<()> {
+    insert(conn, None, event)
 }
 
 /// Mentions in `markdown`, the body of `subject` just saved: the people mentioned here for

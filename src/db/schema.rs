@@ -707,6 +707,14 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    reminders (item_id, stage) {
+        item_id -> BigInt,
+        stage -> Integer,
+        created_at -> Timestamp,
+    }
+}
+
 diesel::joinable!(notifications -> events (event_id));
 diesel::joinable!(lesson_revisions -> lessons (lesson_id));
 diesel::joinable!(lesson_units -> lessons (lesson_id));
@@ -801,4 +809,5 @@ diesel::allow_tables_to_appear_in_same_query!(
     comments,
     mail_outbox,
     digests,
+    reminders,
 );

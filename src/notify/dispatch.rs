@@ -20,9 +20,20 @@ const POLL: Duration = Duration::from_millis(500);
 /// Events claimed per transaction.
 const BATCH: i64 = 50;
 
-/// Starts the dispatcher thread.
+/// How often the dispatcher looks for overdue action items to remind of.
+const REMIND_EVERY: Duration = Duration::from_secs(600);
+
+/// Starts the dispatcher thread, which also makes the reminders of overdue action items
+/// (at start, then every ten minutes).
 pub fn spawn(db: Db, mail: Option<MailContext>) -> Result<(), String> {
-    crate::db::worker("notify", db, POLL, move |c| step(c, mail.as_ref()))
+    let mut looked: Option<std::time::Instant> = None;
+    crate::db::worker("notify", db, POLL, move |c| {
+        if looked.is_none_or(|t| t.elapsed() >= REMIND_EVERY) {
+            looked = Some(std::time::Instant::now());
+            super::reminders::queue_due(c, crate::dates::today())?;
+        }
+        step(c, mail.as_ref())
+    })
 }
 
 /// Dispatches one batch; the number of events it took.
@@ -58,7 +69,9 @@ fn dispatch(c: &mut AnyConnection, event: &EventRow, mail: Option<&MailContext>)
     // Mentions always arrive; a comment, unless its mentions told of it already; other
     // news of a subject waits behind unread news of it.
     let already = match kind {
-        EventKind::Mentioned => BTreeSet::new(),
+        EventKind::Mentioned | EventKind::ReviewRequested | EventKind::ActionOverdue => {
+            BTreeSet::new()
+        }
         EventKind::Commented => repo::told_of(c, &event.url, &people)?,
         _ => repo::unread_about(c, event, &people)?,
     };
@@ -97,9 +110,15 @@ fn audience(
     kind: EventKind,
 ) -> AppResult<BTreeMap<PersonId, String>> {
     let mut who = BTreeMap::new();
-    if kind == EventKind::Mentioned {
+    let named = match kind {
+        EventKind::Mentioned => Some("You were mentioned"),
+        EventKind::ReviewRequested => Some("You may review it: you did not write it"),
+        EventKind::ActionOverdue => Some("It is yours to see through"),
+        _ => None,
+    };
+    if let Some(reason) = named {
         for p in event.person_ids() {
-            who.insert(p, "You were mentioned".to_string());
+            who.insert(p, reason.to_string());
         }
         return Ok(who);
     }

@@ -13,6 +13,7 @@ pub mod flow;
 pub mod letters;
 pub mod model;
 pub mod outbox;
+pub mod reminders;
 pub mod repo;
 pub mod routes;
 pub mod views;

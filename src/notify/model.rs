@@ -12,6 +12,8 @@ labelled_enum! {
         Mention = "mention", "Someone mentions you";
         Watched = "watched", "News in what you watch";
         Comment = "comment", "Comments on what you watch";
+        Review = "review", "Reviews waiting for you";
+        Overdue = "overdue", "Overdue action items";
         Digest = "digest", "Weekly digest";
     }
 }
@@ -21,7 +23,10 @@ impl NotificationKind {
     /// addressed to them; news of what they watch waits in the inbox.
     pub fn defaults(self) -> (bool, bool) {
         match self {
-            NotificationKind::Mention => (true, true),
+            // What waits for the person, by mail too.
+            NotificationKind::Mention | NotificationKind::Review | NotificationKind::Overdue => {
+                (true, true)
+            }
             NotificationKind::Watched | NotificationKind::Comment => (true, false),
             // Offered, never sent until chosen.
             NotificationKind::Digest => (false, false),
@@ -48,6 +53,14 @@ impl NotificationKind {
                 "Someone comments on a page, lesson, post-mortem, experiment or retro you \
                  watch — what you wrote or commented on, unless you stopped watching it."
             }
+            NotificationKind::Review => {
+                "A post-mortem of your squad goes to review: someone who did not write it has \
+                 to approve it before it is published."
+            }
+            NotificationKind::Overdue => {
+                "An action item assigned to you is past its due date; as a squad's product \
+                 owner (or tribe lead), one nobody took, or one a week overdue."
+            }
             NotificationKind::Digest => {
                 "Once a week, by e-mail: the lessons, published post-mortems, concluded \
                  experiments and closed retros of your teams, then of the whole company."
@@ -60,6 +73,8 @@ impl NotificationKind {
         match event {
             EventKind::Mentioned => NotificationKind::Mention,
             EventKind::Commented => NotificationKind::Comment,
+            EventKind::ReviewRequested => NotificationKind::Review,
+            EventKind::ActionOverdue => NotificationKind::Overdue,
             EventKind::LessonPublished
             | EventKind::PostmortemPublished
             | EventKind::ExperimentConcluded

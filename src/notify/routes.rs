@@ -156,6 +156,8 @@ fn line(item: repo::Item) -> Line {
             Some(EntityKind::Retro) => "Commented on a retro",
             _ => "New comment",
         },
+        Some(EventKind::ReviewRequested) => "Review requested: a post-mortem",
+        Some(EventKind::ActionOverdue) => "Action item overdue",
         Some(kind) => kind.label(),
         None => "News",
     };

@@ -338,9 +338,90 @@ async fn several_instances_tell_each_event_once(b: Backend) {
     assert_eq!(c.pending, 0);
 }
 
+/// A post-mortem sent to review asks its squad; once published, its overdue action items
+/// remind their person (or the product owner), and a week on the product owner — once.
+async fn reviews_and_overdue_items_reach_their_people(b: Backend) {
+    let (s, admin) = tribe(b).await;
+    let (status, j) = s
+        .post_json(
+            "/api/v1/units/squad/payments/members",
+            &admin,
+            json!({"username": "rita", "role": "product owner", "since": "2025-01-01"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let (paula, pia, rita, otto) = (
+        user(&s, "paula").await,
+        user(&s, "pia").await,
+        user(&s, "rita").await,
+        user(&s, "otto").await,
+    );
+    let body = json!({
+        "title": "Card payments failed",
+        "severity": "SEV2",
+        "squads": ["payments"],
+        "started_at": "2026-05-01T10:00",
+        "detected_at": "2026-05-01T10:20",
+        "mitigated_at": "2026-05-01T11:00",
+        "resolved_at": "2026-05-01T12:00",
+        "summary": "Card payments failed for an hour.",
+        "timeline": [{"at": "10:20", "text": "Alert fired."}],
+        "contributing_factors": ["The rates file had a new format."],
+        "action_items": [
+            {"title": "Add a canary", "type": "prevent", "squad": "payments", "person": "pia", "due": "2020-01-01"},
+            {"title": "Validate the rates file", "type": "detect", "squad": "payments", "due": "2020-01-01"},
+        ],
+    });
+    let (status, j) = s.post_json("/api/v1/postmortems", &paula.token, body).await;
+    assert_eq!(status, 201, "{j}");
+    let url = format!("/postmortems/{}", j["id"]);
+    let res = paula
+        .post(&format!("{url}/status"), &[("to", "review")])
+        .await;
+    assert_eq!(res.status(), 303);
+    // The squad's people but its author are asked; otto, in another squad, is not.
+    crate::notify::inbox_with(&pia, "Review requested").await;
+    crate::notify::inbox_with(&rita, "Review requested").await;
+    assert!(!paula.get("/inbox").await.1.contains("Review requested"));
+    assert!(!otto.get("/inbox").await.1.contains("Review requested"));
+    let res = pia
+        .post(&format!("{url}/review"), &[("verdict", "approved")])
+        .await;
+    assert_eq!(res.status(), 303, "{}", res.text().await.unwrap());
+
+    // The reminders are made when a dispatcher looks (at its start, then every ten
+    // minutes): a second instance starting looks.
+    let second = TestServer::start_with(std::sync::Arc::new(s.data.sharing()), &[]).await;
+    let inbox = crate::notify::inbox_with(&pia, "Add a canary").await;
+    assert!(inbox.contains("Action item overdue"), "{inbox}");
+    assert!(!inbox.contains("Validate the rates file"), "not pia's");
+    // Rita, the product owner: the item nobody took, and (a week on) pia's.
+    let inbox = crate::notify::inbox_with(&rita, "Validate the rates file").await;
+    let inbox = if inbox.contains("Add a canary") {
+        inbox
+    } else {
+        crate::notify::inbox_with(&rita, "Add a canary").await
+    };
+    let reminders = inbox.matches("Action item overdue").count();
+    assert_eq!(reminders, 2, "one each, not one per stage: {inbox}");
+    // Once: another instance looking again makes none.
+    drop(second);
+    let _third = TestServer::start_with(std::sync::Arc::new(s.data.sharing()), &[]).await;
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        rita.get("/inbox")
+            .await
+            .1
+            .matches("Action item overdue")
+            .count(),
+        2
+    );
+}
+
 backend_tests!(
     watching_brings_news_to_the_inbox,
     mentions_are_told_once,
     page_edits_wait_unread_and_stop_when_unwatched,
     several_instances_tell_each_event_once,
+    reviews_and_overdue_items_reach_their_people,
 );

@@ -8,7 +8,7 @@ use super::super::model::{Postmortem, Status};
 use super::edit::{create_lessons, subject, told};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::events::{self, Event, EventKind};
-use crate::db::schema::{people, postmortem_reviews, postmortems};
+use crate::db::schema::{memberships, people, postmortem_reviews, postmortems};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
@@ -21,7 +21,7 @@ pub fn set_status(
     from: Status,
     to: Status,
 ) -> AppResult<()> {
-    write_with_changes(conn, actor, |c, _| {
+    write_with_changes(conn, actor, |c, log| {
         // Only from the status the caller saw: a review decided meanwhile (say, published)
         // must not be undone by a "take back to draft" sent from an older page.
         let n = diesel::update(
@@ -38,6 +38,9 @@ pub fn set_status(
             return Err(AppError::Conflict(
                 "This post-mortem changed status meanwhile; reload it to see where it is.".into(),
             ));
+        }
+        if to == Status::Review {
+            ask_for_review(c, log, id)?;
         }
         Ok((
             (),
@@ -73,6 +76,38 @@ pub struct Review {
     /// How many open findings the reviewer accepted.
     pub acknowledged: i32,
     pub created_at: NaiveDateTime,
+}
+
+/// Tells the people who may review a post-mortem that it waits for them: its squads'
+/// members and its facilitator, not its authors or whoever made it.
+fn ask_for_review(c: &mut AnyConnection, log: crate::db::Logged<'_>, id: i64) -> AppResult<()> {
+    let pm = super::get(c, id)?;
+    let today = crate::dates::today();
+    let squads: Vec<i64> = pm.input.squads.iter().map(|s| s.0).collect();
+    let mut people: Vec<PersonId> = memberships::table
+        .filter(memberships::unit_id.eq_any(squads))
+        .filter(memberships::start_date.le(today))
+        .filter(
+            memberships::end_date
+                .is_null()
+                .or(memberships::end_date.ge(today)),
+        )
+        .select(memberships::person_id)
+        .distinct()
+        .load::<i64>(c)?
+        .into_iter()
+        .map(PersonId)
+        .collect();
+    people.extend(pm.input.facilitator);
+    people.sort();
+    people.dedup();
+    people.retain(|p| {
+        !pm.input.authors.contains(p) && Some(*p) != pm.creator_id && Some(*p) != log.actor()
+    });
+    let mut asked = Event::new(EventKind::ReviewRequested, subject(id, &pm.input));
+    asked.summary = events::excerpt(&pm.input.summary, 280);
+    asked.people = people;
+    events::emit(c, log, &asked)
 }
 
 /// Records a review; an approval publishes (and makes the pending lessons Lesson records),
