@@ -11,10 +11,10 @@ use chrono::{Duration, NaiveDate, Utc};
 use diesel::prelude::*;
 
 use crate::db::events::{self, Event, EventKind, Subject};
-use crate::db::schema::{action_items, memberships, postmortems, reminders, retros, units};
+use crate::db::schema::{action_items, postmortems, reminders, retros, units};
 use crate::db::{AnyConnection, EntityKind};
 use crate::error::AppResult;
-use crate::ids::PersonId;
+use crate::ids::{PersonId, UnitId};
 
 /// An open, overdue item: (id, source kind, source id, title, squad, person, due).
 type Overdue = (i64, String, i64, String, i64, Option<i64>, NaiveDate);
@@ -26,20 +26,13 @@ fn with_role(
     role: &str,
     today: NaiveDate,
 ) -> AppResult<Vec<PersonId>> {
-    Ok(memberships::table
-        .filter(memberships::unit_id.eq(unit))
-        .filter(memberships::role.eq(role))
-        .filter(memberships::start_date.le(today))
-        .filter(
-            memberships::end_date
-                .is_null()
-                .or(memberships::end_date.ge(today)),
-        )
-        .select(memberships::person_id)
-        .load::<i64>(c)?
-        .into_iter()
-        .map(PersonId)
-        .collect())
+    Ok(
+        crate::org::unit_repo::current_in(c, &[UnitId(unit)], today)?
+            .into_iter()
+            .filter(|m| m.role == role)
+            .map(|m| m.person_id)
+            .collect(),
+    )
 }
 
 /// The tribe leads of a squad's tribe (in the tribe or its trio).
@@ -181,7 +174,7 @@ fn remind(c: &mut AnyConnection, item: &Overdue, stage: i32, today: NaiveDate) -
             item.6,
             if days == 1 { "" } else { "s" }
         );
-        event.units = vec![crate::ids::UnitId(item.4)];
+        event.units = vec![UnitId(item.4)];
         event.people = people;
         events::emit_reminder(c, &event)?;
         Ok(true)

@@ -8,11 +8,10 @@ use diesel::prelude::*;
 
 use super::model::NotificationKind;
 use crate::db::AnyConnection;
-use crate::db::schema::{
-    events, memberships, notification_settings, notifications, people, units, watches,
-};
+use crate::db::schema::{events, notification_settings, notifications, people, units, watches};
 use crate::error::AppResult;
 use crate::ids::{PersonId, UnitId};
+use crate::org::unit_repo::{current_in, current_of};
 
 /// An event as the dispatcher and the inbox read it.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -168,25 +167,20 @@ pub fn units_of(
 /// they watch without choosing to.
 pub fn own_units(conn: &mut AnyConnection, person: PersonId) -> AppResult<BTreeSet<UnitId>> {
     let today = crate::dates::today();
-    let rows: Vec<(i64, String, Option<i64>)> = memberships::table
-        .inner_join(units::table)
-        .filter(memberships::person_id.eq(person.0))
-        .filter(memberships::start_date.le(today))
-        .filter(
-            memberships::end_date
-                .is_null()
-                .or(memberships::end_date.ge(today)),
-        )
-        .select((units::id, units::kind, units::tribe_id))
+    let mine: Vec<i64> = current_of(conn, person, today)?
+        .iter()
+        .map(|m| m.unit_id.0)
+        .collect();
+    let rows: Vec<(i64, Option<i64>)> = units::table
+        .filter(units::id.eq_any(mine))
+        .filter(units::kind.eq_any(WATCHED_KINDS))
+        .select((units::id, units::tribe_id))
         .load(conn)?;
-    let mut own = BTreeSet::new();
-    for (id, kind, tribe) in rows {
-        if matches!(kind.as_str(), "squad" | "tribe" | "chapter") {
-            own.insert(UnitId(id));
-            own.extend(tribe.map(UnitId));
-        }
-    }
-    Ok(own)
+    Ok(rows
+        .into_iter()
+        .flat_map(|(id, tribe)| [Some(id), tribe].into_iter().flatten())
+        .map(UnitId)
+        .collect())
 }
 
 /// The units a person chose to watch.
@@ -202,42 +196,37 @@ pub fn watched_units(conn: &mut AnyConnection, person: PersonId) -> AppResult<BT
         .collect())
 }
 
+/// The kinds of unit their members watch by default.
+const WATCHED_KINDS: [&str; 3] = ["squad", "tribe", "chapter"];
+
 /// Today's members of the units, by unit; a tribe's members include those of its squads and
 /// chapters. Only squads, tribes and chapters are watched by their members by default.
 pub fn default_unit_watchers(
     conn: &mut AnyConnection,
     ids: &[UnitId],
 ) -> AppResult<Vec<(PersonId, UnitId)>> {
-    let today = crate::dates::today();
     let wanted: Vec<i64> = ids.iter().map(|u| u.0).collect();
-    let rows: Vec<(i64, i64, String, Option<i64>)> = memberships::table
-        .inner_join(units::table)
+    let teams: Vec<(i64, Option<i64>)> = units::table
         .filter(
             units::id
                 .eq_any(&wanted)
                 .or(units::tribe_id.eq_any(&wanted)),
         )
-        .filter(units::kind.eq_any(["squad", "tribe", "chapter"]))
-        .filter(memberships::start_date.le(today))
-        .filter(
-            memberships::end_date
-                .is_null()
-                .or(memberships::end_date.ge(today)),
-        )
-        .select((
-            memberships::person_id,
-            units::id,
-            units::kind,
-            units::tribe_id,
-        ))
+        .filter(units::kind.eq_any(WATCHED_KINDS))
+        .select((units::id, units::tribe_id))
         .load(conn)?;
+    let team_ids: Vec<UnitId> = teams.iter().map(|(id, _)| UnitId(*id)).collect();
     let mut out = Vec::new();
-    for (person, unit, _, tribe) in rows {
-        if wanted.contains(&unit) {
-            out.push((PersonId(person), UnitId(unit)));
+    for m in current_in(conn, &team_ids, crate::dates::today())? {
+        let tribe = teams
+            .iter()
+            .find(|(id, _)| *id == m.unit_id.0)
+            .and_then(|(_, t)| *t);
+        if wanted.contains(&m.unit_id.0) {
+            out.push((m.person_id, m.unit_id));
         }
         if let Some(t) = tribe.filter(|t| wanted.contains(t)) {
-            out.push((PersonId(person), UnitId(t)));
+            out.push((m.person_id, UnitId(t)));
         }
     }
     Ok(out)

@@ -18,8 +18,8 @@ use crate::ids::{PersonId, UnitId};
 
 pub use alliance::{add_initiative, alliance_links, initiatives_of, set_initiative_stage};
 pub use roster::{
-    NewMembership, add_membership, all_memberships, end_membership, membership,
-    memberships_of_person, memberships_of_unit, memberships_on,
+    NewMembership, add_membership, all_memberships, current_in, current_of, end_membership,
+    membership, memberships_of_person, memberships_of_unit, memberships_on,
 };
 pub use save::{UnitFields, create_unit, set_backstage_identity, update_unit};
 

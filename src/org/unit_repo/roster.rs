@@ -27,6 +27,48 @@ pub fn memberships_on(conn: &mut AnyConnection, on: NaiveDate) -> AppResult<Vec<
         .load(conn)?)
 }
 
+/// The memberships of these units current on `on` (the rule of [`memberships_on`]): who is
+/// in a team today, for whoever must reach its people.
+pub fn current_in(
+    conn: &mut AnyConnection,
+    units: &[UnitId],
+    on: NaiveDate,
+) -> AppResult<Vec<Membership>> {
+    current(conn, Some(units), None, on)
+}
+
+/// A person's memberships current on `on`.
+pub fn current_of(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    on: NaiveDate,
+) -> AppResult<Vec<Membership>> {
+    current(conn, None, Some(person), on)
+}
+
+fn current(
+    conn: &mut AnyConnection,
+    units: Option<&[UnitId]>,
+    person: Option<PersonId>,
+    on: NaiveDate,
+) -> AppResult<Vec<Membership>> {
+    let mut q = memberships::table
+        .filter(memberships::start_date.le(on))
+        .filter(
+            memberships::end_date
+                .is_null()
+                .or(memberships::end_date.gt(on)),
+        )
+        .into_boxed();
+    if let Some(units) = units {
+        q = q.filter(memberships::unit_id.eq_any(units.iter().map(|u| u.0).collect::<Vec<_>>()));
+    }
+    if let Some(p) = person {
+        q = q.filter(memberships::person_id.eq(p));
+    }
+    Ok(q.select(Membership::as_select()).load(conn)?)
+}
+
 /// Every membership, current, past and planned.
 pub fn all_memberships(conn: &mut AnyConnection) -> AppResult<Vec<Membership>> {
     Ok(memberships::table

@@ -8,7 +8,7 @@ use super::super::model::{Postmortem, Status};
 use super::edit::{create_lessons, subject, told};
 use crate::db::changelog::{EntityKind, Op};
 use crate::db::events::{self, Event, EventKind};
-use crate::db::schema::{memberships, people, postmortem_reviews, postmortems};
+use crate::db::schema::{people, postmortem_reviews, postmortems};
 use crate::db::{AnyConnection, Change, write_with_changes};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
@@ -83,20 +83,9 @@ pub struct Review {
 fn ask_for_review(c: &mut AnyConnection, log: crate::db::Logged<'_>, id: i64) -> AppResult<()> {
     let pm = super::get(c, id)?;
     let today = crate::dates::today();
-    let squads: Vec<i64> = pm.input.squads.iter().map(|s| s.0).collect();
-    let mut people: Vec<PersonId> = memberships::table
-        .filter(memberships::unit_id.eq_any(squads))
-        .filter(memberships::start_date.le(today))
-        .filter(
-            memberships::end_date
-                .is_null()
-                .or(memberships::end_date.ge(today)),
-        )
-        .select(memberships::person_id)
-        .distinct()
-        .load::<i64>(c)?
-        .into_iter()
-        .map(PersonId)
+    let mut people: Vec<PersonId> = crate::org::unit_repo::current_in(c, &pm.input.squads, today)?
+        .iter()
+        .map(|m| m.person_id)
         .collect();
     people.extend(pm.input.facilitator);
     people.sort();
