@@ -103,7 +103,12 @@ fn bench(c: &mut Criterion) {
         "dispatch 50 lesson events to a squad of 50, inbox and mail",
         "DELETE FROM mail_outbox; DELETE FROM notifications WHERE event_id < 100000; \
          UPDATE events SET dispatched_at = NULL WHERE id < 100000;",
-        &mut |c| assert_eq!(fika::notify::dispatch::step(c, Some(&mail)).unwrap(), 50),
+        &mut |c| {
+            assert_eq!(
+                fika::notify::dispatch::step(c, Some(&mail), None).unwrap(),
+                50
+            )
+        },
     );
     let everyone = fika::comments::flow::Commentables(vec![Box::new(fika::comments::flow::Open {
         kind: fika::db::EntityKind::Lesson,

@@ -213,6 +213,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::scim::routes::configure(cfg);
     crate::notify::routes::configure(cfg);
     crate::comments::routes::configure(cfg);
+    crate::webhooks::routes::configure(cfg);
     crate::apidoc::configure(cfg);
 }
 

@@ -113,6 +113,45 @@ pub struct ServeArgs {
 
     #[command(flatten)]
     pub mail: MailArgs,
+
+    #[command(flatten)]
+    pub webhooks: WebhookArgs,
+}
+
+/// Outgoing webhooks to chat and the org's own tools (set up in fika, at /webhooks).
+#[derive(Debug, Clone, Args)]
+pub struct WebhookArgs {
+    /// How long fika waits for a webhook's receiver, in seconds; a delivery is retried
+    /// (same delivery id) when it got no answer in time.
+    #[arg(long, env = "FIKA_WEBHOOK_TIMEOUT", value_name = "SECONDS", default_value_t = 10,
+          value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub webhook_timeout: u64,
+
+    /// Internal addresses webhooks may post to ("10.0.0.0/8,192.168.4.20"): by
+    /// default fika posts only to public addresses, so a webhook cannot probe the network
+    /// it runs in. Name your self-hosted Mattermost's range here.
+    #[arg(long, env = "FIKA_WEBHOOK_ALLOW_INTERNAL", value_name = "RANGES",
+          value_parser = parse_nets)]
+    pub webhook_allow_internal: Option<Nets>,
+}
+
+/// Addresses and ranges, as `127.0.0.1,10.0.0.0/8` says them.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Nets(pub Vec<ipnet::IpNet>);
+
+/// Parses a list of addresses and ranges, separated by commas or spaces.
+pub fn parse_nets(s: &str) -> Result<Nets, String> {
+    s.split([',', ' '])
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            p.parse::<ipnet::IpNet>()
+                .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                .map_err(|_| {
+                    format!("{p:?} is neither an address nor a range (127.0.0.1, 10.0.0.0/8)")
+                })
+        })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Nets)
 }
 
 /// Mail over SMTP: notifications and digests for the people who want them by mail.
@@ -439,20 +478,9 @@ impl TrustedProxies {
                 TrustedProxies::Count(n)
             });
         }
-        let nets = s
-            .split([',', ' '])
-            .filter(|p| !p.is_empty())
-            .map(|p| {
-                p.parse::<ipnet::IpNet>()
-                    .or_else(|_| p.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
-                    .map_err(|_| {
-                        format!(
-                            "{p:?} is neither an address nor a range: give a count of proxies \
-                             (1) or addresses and ranges (127.0.0.1,10.0.0.0/8)"
-                        )
-                    })
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let nets = parse_nets(s)
+            .map_err(|e| format!("{e}: give a count of proxies (1) or addresses and ranges"))?
+            .0;
         if nets.is_empty() {
             return Ok(TrustedProxies::None);
         }

@@ -41,3 +41,4 @@ pub mod search;
 pub mod site;
 pub mod state;
 pub mod steps;
+pub mod webhooks;

@@ -54,6 +54,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "backup",
             "notify",
             "comments",
+            "webhooks",
         ],
     ),
     (

@@ -59,6 +59,12 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("notify/digest.rs", "queue_due", "mail outbox and digests"),
     // Reminders of overdue action items: the reminder made, and its event.
     ("notify/reminders.rs", "remind", "reminders"),
+    // Webhooks: settings, not content (nothing searches or caches them), and their
+    // deliveries, the dispatcher's and the sender's bookkeeping.
+    ("webhooks/repo.rs", "create", "webhook settings"),
+    ("webhooks/repo.rs", "update", "webhook settings"),
+    ("webhooks/repo.rs", "delete", "webhook settings"),
+    ("webhooks/repo.rs", "resend", "webhook outbox"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.

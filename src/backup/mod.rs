@@ -98,6 +98,8 @@ pub const TABLES: &[&str] = &[
     "mail_outbox",
     "digests",
     "reminders",
+    "webhooks",
+    "webhook_deliveries",
 ];
 
 /// Tables the migrations fill by themselves (the default step catalogue, the site id). A

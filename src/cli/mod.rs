@@ -404,7 +404,11 @@ fn start_notifications(
     state: &crate::state::AppState,
     mail: Option<&crate::mail::MailSettings>,
     mailer: Option<crate::mail::Mailer>,
+    hooks: Option<crate::webhooks::send::WebhookSettings>,
 ) -> Result<(), String> {
+    if let Some(h) = &hooks {
+        crate::webhooks::send::spawn(state.db.clone(), h.clone())?;
+    }
     use crate::notify::letters::{MailContext, SECRET_KEY};
     let db = &state.db;
     let context = match mail {
@@ -420,7 +424,8 @@ fn start_notifications(
         }
         None => None,
     };
-    crate::notify::dispatch::spawn(db.clone(), context.clone())?;
+    let hooks = hooks.map(|h| h.origin.clone());
+    crate::notify::dispatch::spawn(db.clone(), context.clone(), hooks)?;
     match (mailer, context) {
         (Some(mailer), Some(ctx)) => {
             let commentables = state
@@ -431,6 +436,21 @@ fn start_notifications(
         }
         _ => Ok(()),
     }
+}
+
+/// Webhooks are on when fika knows its public address: their links must be absolute.
+fn webhook_settings(args: &ServeArgs) -> Option<crate::webhooks::send::WebhookSettings> {
+    let origin = args.public_url.as_ref()?.origin().to_string();
+    Some(crate::webhooks::send::WebhookSettings {
+        origin,
+        timeout: std::time::Duration::from_secs(args.webhooks.webhook_timeout),
+        allow_internal: args
+            .webhooks
+            .webhook_allow_internal
+            .clone()
+            .unwrap_or_default()
+            .0,
+    })
 }
 
 fn serve(args: ServeArgs) -> Result<(), String> {
@@ -483,6 +503,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot read the site id: {e}"))?;
     settings.mail_on = mail.is_some();
     let state = crate::app::state(db, settings, search, blameless);
-    start_notifications(&state, mail.as_ref(), mailer)?;
+    let hooks = webhook_settings(&args);
+    start_notifications(&state, mail.as_ref(), mailer, hooks)?;
     actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
 }

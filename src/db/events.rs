@@ -8,7 +8,7 @@
 
 use std::collections::BTreeSet;
 
-use chrono::Utc;
+use chrono::{NaiveDateTime, Utc};
 use diesel::prelude::*;
 
 use super::schema::{events, mentions, people, watches};
@@ -61,6 +61,8 @@ pub struct Event {
     pub tags: Vec<String>,
     /// People the event names directly (the mentioned).
     pub people: Vec<PersonId>,
+    /// Whether chat may be told of it: not of the second reminder of the same overdue item.
+    pub announce: bool,
 }
 
 impl Event {
@@ -72,7 +74,53 @@ impl Event {
             units: Vec::new(),
             tags: Vec::new(),
             people: Vec::new(),
+            announce: true,
         }
+    }
+}
+
+/// An event as it was written: what the dispatcher, the inbox and the webhooks read.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct EventRow {
+    pub id: i64,
+    pub kind: String,
+    pub subject_kind: String,
+    pub subject_key: String,
+    pub actor_id: Option<PersonId>,
+    pub title: String,
+    pub url: String,
+    pub summary: String,
+    pub units: String,
+    pub tags: String,
+    pub people: String,
+    pub created_at: NaiveDateTime,
+    /// Whether chat may be told of it (webhooks).
+    pub announce: bool,
+}
+
+impl EventRow {
+    pub fn unit_ids(&self) -> Vec<UnitId> {
+        self.units
+            .split_whitespace()
+            .filter_map(|u| u.parse().ok())
+            .collect()
+    }
+
+    pub fn person_ids(&self) -> Vec<PersonId> {
+        self.people
+            .split_whitespace()
+            .filter_map(|p| p.parse().ok())
+            .collect()
+    }
+
+    pub fn tag_list(&self) -> Vec<&str> {
+        self.tags.split_whitespace().collect()
+    }
+
+    /// `lesson:12`: the subject as watches name it.
+    pub fn target(&self) -> String {
+        format!("{}:{}", self.subject_kind, self.subject_key)
     }
 }
 
@@ -103,6 +151,7 @@ fn insert(conn: &mut AnyConnection, actor: Option<PersonId>, event: &Event) -> A
             events::tags.eq(joined(event.tags.clone())),
             events::people.eq(joined(event.people.iter().map(|p| p.to_string()).collect())),
             events::created_at.eq(Utc::now().naive_utc()),
+            events::announce.eq(event.announce),
         ))
         .execute(conn)?;
     Ok(())

@@ -623,6 +623,7 @@ diesel::table! {
         people -> Text,
         created_at -> Timestamp,
         dispatched_at -> Nullable<Timestamp>,
+        announce -> Bool,
     }
 }
 
@@ -746,6 +747,43 @@ diesel::joinable!(retro_cards -> retros (retro_id));
 diesel::joinable!(retro_votes -> retros (retro_id));
 diesel::joinable!(retro_action_topics -> retros (retro_id));
 diesel::joinable!(health_sessions -> units (squad_id));
+diesel::table! {
+    webhooks (id) {
+        id -> BigInt,
+        name -> Text,
+        unit_id -> Nullable<BigInt>,
+        url -> Text,
+        format -> Text,
+        events -> Text,
+        secret -> Text,
+        active -> Bool,
+        created_by -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        webhook_id -> BigInt,
+        event_id -> Nullable<BigInt>,
+        delivery_key -> Text,
+        event_kind -> Text,
+        title -> Text,
+        payload -> Text,
+        created_at -> Timestamp,
+        attempts -> Integer,
+        next_attempt_at -> Timestamp,
+        claimed_until -> Nullable<Timestamp>,
+        last_attempt_at -> Nullable<Timestamp>,
+        delivered_at -> Nullable<Timestamp>,
+        last_status -> Nullable<Integer>,
+        last_response -> Text,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhooks (webhook_id));
 diesel::joinable!(health_votes -> health_sessions (session_id));
 diesel::joinable!(health_votes -> health_indicators (indicator_id));
 diesel::joinable!(step_person_roles -> step_catalogue (role_id));
@@ -810,4 +848,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     mail_outbox,
     digests,
     reminders,
+    webhooks,
+    webhook_deliveries,
 );

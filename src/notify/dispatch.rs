@@ -24,24 +24,33 @@ const BATCH: i64 = 50;
 const REMIND_EVERY: Duration = Duration::from_secs(600);
 
 /// Starts the dispatcher thread, which also makes the reminders of overdue action items
-/// (at start, then every ten minutes).
-pub fn spawn(db: Db, mail: Option<MailContext>) -> Result<(), String> {
+/// (at start, then every ten minutes). `hooks` is the public origin webhooks link to; none
+/// when webhooks are off.
+pub fn spawn(db: Db, mail: Option<MailContext>, hooks: Option<String>) -> Result<(), String> {
     let mut looked: Option<std::time::Instant> = None;
     crate::db::worker("notify", db, POLL, move |c| {
         if looked.is_none_or(|t| t.elapsed() >= REMIND_EVERY) {
             looked = Some(std::time::Instant::now());
             super::reminders::queue_due(c, crate::dates::today())?;
         }
-        step(c, mail.as_ref())
+        step(c, mail.as_ref(), hooks.as_deref())
     })
 }
 
-/// Dispatches one batch; the number of events it took.
-pub fn step(conn: &mut AnyConnection, mail: Option<&MailContext>) -> AppResult<usize> {
+/// Dispatches one batch; the number of events it took. Each event's notifications, mail
+/// and webhook deliveries are written in the transaction that marks it dispatched.
+pub fn step(
+    conn: &mut AnyConnection,
+    mail: Option<&MailContext>,
+    hooks: Option<&str>,
+) -> AppResult<usize> {
     crate::db::write_transaction(conn, |c| {
         let batch = repo::claim_pending(c, BATCH)?;
         for event in &batch {
             dispatch(c, event, mail)?;
+            if let Some(origin) = hooks {
+                crate::webhooks::repo::enqueue(c, event, origin)?;
+            }
         }
         let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
         if !ids.is_empty() {

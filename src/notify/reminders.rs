@@ -152,7 +152,8 @@ fn remind(c: &mut AnyConnection, item: &Overdue, stage: i32, today: NaiveDate) -
             let first = recipients(c, item, 1, today)?;
             people.retain(|p| !first.contains(p));
         }
-        if people.is_empty() {
+        // The first stage is news for chat even with nobody to remind; the second is not.
+        if people.is_empty() && stage != 1 {
             return Ok(true);
         }
         let (kind, path) = match item.1.as_str() {
@@ -176,6 +177,7 @@ fn remind(c: &mut AnyConnection, item: &Overdue, stage: i32, today: NaiveDate) -
         );
         event.units = vec![UnitId(item.4)];
         event.people = people;
+        event.announce = stage == 1;
         events::emit_reminder(c, &event)?;
         Ok(true)
     })

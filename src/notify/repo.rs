@@ -13,48 +13,7 @@ use crate::error::AppResult;
 use crate::ids::{PersonId, UnitId};
 use crate::org::unit_repo::{current_in, current_of};
 
-/// An event as the dispatcher and the inbox read it.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = events)]
-pub struct EventRow {
-    pub id: i64,
-    pub kind: String,
-    pub subject_kind: String,
-    pub subject_key: String,
-    pub actor_id: Option<PersonId>,
-    pub title: String,
-    pub url: String,
-    pub summary: String,
-    pub units: String,
-    pub tags: String,
-    pub people: String,
-    pub created_at: NaiveDateTime,
-}
-
-impl EventRow {
-    pub fn unit_ids(&self) -> Vec<UnitId> {
-        self.units
-            .split_whitespace()
-            .filter_map(|u| u.parse().ok())
-            .collect()
-    }
-
-    pub fn person_ids(&self) -> Vec<PersonId> {
-        self.people
-            .split_whitespace()
-            .filter_map(|p| p.parse().ok())
-            .collect()
-    }
-
-    pub fn tag_list(&self) -> Vec<&str> {
-        self.tags.split_whitespace().collect()
-    }
-
-    /// `lesson:12`: the subject as watches name it.
-    pub fn target(&self) -> String {
-        format!("{}:{}", self.subject_kind, self.subject_key)
-    }
-}
+pub use crate::db::events::EventRow;
 
 /// Claims up to `limit` events not yet dispatched, oldest first, inside the caller's write
 /// transaction. On PostgreSQL the rows are locked and rows another instance holds are skipped,

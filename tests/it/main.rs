@@ -35,3 +35,4 @@ mod site;
 mod sso;
 mod sso_tokens;
 mod steps;
+mod webhooks;

@@ -3,12 +3,17 @@
 
 use serde_json::json;
 
-use crate::harness::{Backend, Client, PASSWORD, TestServer};
+use crate::harness::{Backend, Client, PASSWORD, TestData, TestServer};
 
 /// A tribe with two squads: paula and pia are in payments, otto in radio; rita is in none;
 /// and an admin, whose API token comes back with the server.
 pub(crate) async fn tribe(b: Backend) -> (TestServer, String) {
-    let s = TestServer::start(b).await;
+    tribe_with(b, &[]).await
+}
+
+/// [`tribe`], with fika started with `extra` flags.
+pub(crate) async fn tribe_with(b: Backend, extra: &[&str]) -> (TestServer, String) {
+    let s = TestServer::start_with(std::sync::Arc::new(TestData::new(&b)), extra).await;
     s.data.add_user("admin", PASSWORD, true);
     for u in ["paula", "pia", "otto", "rita"] {
         s.data.add_user(u, PASSWORD, false);
