@@ -72,7 +72,10 @@ impl Hook {
     /// lists show only where it goes.
     pub fn masked_url(&self) -> String {
         match url::Url::parse(&self.url) {
-            Ok(u) => format!("{}://{}/…", u.scheme(), u.host_str().unwrap_or("?")),
+            Ok(u) => match u.port() {
+                Some(port) => format!("{}://{}:{port}/…", u.scheme(), u.host_str().unwrap_or("?")),
+                None => format!("{}://{}/…", u.scheme(), u.host_str().unwrap_or("?")),
+            },
             Err(_) => "…".into(),
         }
     }
@@ -206,7 +209,12 @@ pub fn check_url(raw: &str) -> Result<url::Url, String> {
     if raw.len() > MAX_URL {
         return Err(format!("At most {MAX_URL} characters."));
     }
-    let url = url::Url::parse(raw).map_err(|e| format!("This is not an address ({e})."))?;
+    let url = url::Url::parse(raw).map_err(|e| match e {
+        url::ParseError::RelativeUrlWithoutBase => {
+            "Write the whole address, starting with https://.".to_string()
+        }
+        e => format!("This is not an address ({e})."),
+    })?;
     if !matches!(url.scheme(), "http" | "https") || url.host_str().is_none() {
         return Err("The address must start with https:// (or http://) and name a host.".into());
     }

@@ -458,7 +458,42 @@ async fn deliveries_survive_a_killed_instance(b: Backend) {
     }
 }
 
+/// Two instances on one database: each event is posted once, by one of them.
+async fn several_instances_post_each_event_once(b: Backend) {
+    let recv = Receiver::start();
+    let (s, _admin_token) = tribe_with(b, FLAGS).await;
+    let second = TestServer::start_with(Arc::new(s.data.sharing()), FLAGS).await;
+    let admin = user(&s, "admin").await;
+    create(
+        &admin,
+        &[
+            ("name", "#all-news"),
+            ("scope", "org"),
+            ("url", &recv.url("/json")),
+            ("format", "json"),
+            ("events", "lesson_published"),
+            ("active", "on"),
+        ],
+    )
+    .await;
+    let paula = s.token_for("paula");
+    for i in 0..12 {
+        let server = if i % 2 == 0 { &s } else { &second };
+        lesson(server, &paula, &format!("Lesson {i}"), "squad/payments").await;
+    }
+    recv.until("twelve deliveries", |g| g.len() >= 12).await;
+    // Time for a second, wrong, delivery to arrive.
+    tokio::time::sleep(Duration::from_secs(3)).await;
+    let got = recv.got();
+    let events: BTreeSet<i64> = got
+        .iter()
+        .map(|g| g.json()["event_id"].as_i64().unwrap())
+        .collect();
+    assert_eq!((got.len(), events.len()), (12, 12), "{got:#?}");
+}
+
 backend_tests!(
     webhooks_post_signed_news_to_whoever_set_them_up,
     deliveries_survive_a_killed_instance,
+    several_instances_post_each_event_once,
 );

@@ -79,6 +79,7 @@ async fn every_page_passes_axe_in_light_and_dark_mode() {
     let axe = axe_source();
     let data = Arc::new(TestData::new(&Backend::Sqlite));
     let s = TestServer::start_with(data, &["--demo"]).await;
+    super::with_a_webhook(&s);
     let mut found = Vec::new();
     for dark in [false, true] {
         let mode = if dark { "dark" } else { "light" };

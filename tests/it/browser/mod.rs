@@ -356,7 +356,42 @@ const EVERY_KIND_OF_PAGE: &[&str] = &[
     "/steps/distribution",
     "/steps/edit",
     "/steps/reviews",
+    "/webhooks",
+    "/webhooks/new",
+    // The webhook `with_a_webhook` sets up, with a delivery log.
+    "/webhooks/1",
 ];
+
+/// A webhook of the demo's whole org with two deliveries, one sent and one given up: the
+/// demo runs without a public URL, so webhooks are off and nothing is posted.
+fn with_a_webhook(s: &TestServer) {
+    use diesel::RunQueryDsl;
+    let mut conn = s.data.connect();
+    let body = r#"{"text": "New lesson · Payments", "attachments": [{"title": "Caches need a budget", "title_link": "http://fika.test/lessons/38"}]}"#;
+    for sql in [
+        "INSERT INTO webhooks (name, unit_id, url, format, events, secret, active, created_by, \
+         created_at, updated_at) VALUES ('#all-news', NULL, \
+         'https://hooks.slack.com/services/T000/B000/XXXXXXXXXXXX', 'slack', \
+         'lesson_published postmortem_published', 'c0ffee', TRUE, NULL, \
+         '2026-12-01 09:00:00', '2026-12-01 09:00:00')"
+            .to_string(),
+        format!(
+            "INSERT INTO webhook_deliveries (webhook_id, event_id, delivery_key, event_kind, \
+             title, payload, created_at, attempts, next_attempt_at, last_attempt_at, \
+             delivered_at, last_status, last_response) VALUES \
+             (1, NULL, 'd1', 'lesson_published', 'Caches need a budget', '{body}', \
+              '2026-12-01 10:00:00', 1, '2026-12-01 10:00:00', '2026-12-01 10:00:01', \
+              '2026-12-01 10:00:01', 200, 'ok'), \
+             (1, NULL, 'd2', 'postmortem_published', 'Checkout outage', '{body}', \
+              '2026-12-02 10:00:00', 12, '2026-12-02 21:00:00', '2026-12-02 20:00:00', NULL, \
+              503, 'Service Unavailable')"
+        ),
+    ] {
+        diesel::sql_query(sql)
+            .execute(&mut conn)
+            .expect("a webhook");
+    }
+}
 
 /// At 390 px every page fits the screen: nothing makes the page scroll sideways (a wide
 /// table scrolls inside its own box).
@@ -366,6 +401,7 @@ async fn every_page_fits_a_phone() {
     let browser = Browser::start_phone(false).await;
     let data = Arc::new(TestData::new(&Backend::Sqlite));
     let s = TestServer::start_with(data, &["--demo"]).await;
+    with_a_webhook(&s);
     let c = &browser.client;
     c.goto(&s.url("/login")).await.unwrap();
     browser.sign_in("fika-demo-2026").await;
