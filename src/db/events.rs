@@ -28,6 +28,8 @@ labelled_enum! {
         Commented = "commented", "New comment";
         ReviewRequested = "review_requested", "Review requested";
         ActionOverdue = "action_overdue", "Action item overdue";
+        DecisionWaiting = "decision_waiting", "Decision waiting";
+        FeedbackAsked = "feedback_asked", "Feedback asked";
     }
 }
 

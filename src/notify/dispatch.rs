@@ -78,9 +78,11 @@ fn dispatch(c: &mut AnyConnection, event: &EventRow, mail: Option<&MailContext>)
     // Mentions always arrive; a comment, unless its mentions told of it already; other
     // news of a subject waits behind unread news of it.
     let already = match kind {
-        EventKind::Mentioned | EventKind::ReviewRequested | EventKind::ActionOverdue => {
-            BTreeSet::new()
-        }
+        EventKind::Mentioned
+        | EventKind::ReviewRequested
+        | EventKind::ActionOverdue
+        | EventKind::DecisionWaiting
+        | EventKind::FeedbackAsked => BTreeSet::new(),
         EventKind::Commented => repo::told_of(c, &event.url, &people)?,
         _ => repo::unread_about(c, event, &people)?,
     };
@@ -123,6 +125,8 @@ fn audience(
         EventKind::Mentioned => Some("You were mentioned"),
         EventKind::ReviewRequested => Some("You may review it: you did not write it"),
         EventKind::ActionOverdue => Some("It is yours to see through"),
+        EventKind::DecisionWaiting => Some("It is yours to decide"),
+        EventKind::FeedbackAsked => Some("Your view was asked for"),
         _ => None,
     };
     if let Some(reason) = named {

@@ -12,7 +12,7 @@ labelled_enum! {
         Mention = "mention", "Someone mentions you";
         Watched = "watched", "News in what you watch";
         Comment = "comment", "Comments on what you watch";
-        Review = "review", "Reviews waiting for you";
+        Review = "review", "Decisions waiting for you";
         Overdue = "overdue", "Overdue action items";
         Digest = "digest", "Weekly digest";
     }
@@ -54,8 +54,9 @@ impl NotificationKind {
                  watch — what you wrote or commented on, unless you stopped watching it."
             }
             NotificationKind::Review => {
-                "A post-mortem of your squad goes to review: someone who did not write it has \
-                 to approve it before it is published."
+                "A post-mortem of your squad goes to review (someone who did not write it has \
+                 to approve it before it is published); a career step proposal waits for your \
+                 decision, or a colleague asks for your feedback on theirs."
             }
             NotificationKind::Overdue => {
                 "An action item assigned to you is past its due date; as a squad's product \
@@ -73,7 +74,9 @@ impl NotificationKind {
         match event {
             EventKind::Mentioned => NotificationKind::Mention,
             EventKind::Commented => NotificationKind::Comment,
-            EventKind::ReviewRequested => NotificationKind::Review,
+            EventKind::ReviewRequested | EventKind::DecisionWaiting | EventKind::FeedbackAsked => {
+                NotificationKind::Review
+            }
             EventKind::ActionOverdue => NotificationKind::Overdue,
             EventKind::LessonPublished
             | EventKind::PostmortemPublished

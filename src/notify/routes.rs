@@ -158,6 +158,8 @@ fn line(item: repo::Item) -> Line {
         },
         Some(EventKind::ReviewRequested) => "Review requested: a post-mortem",
         Some(EventKind::ActionOverdue) => "Action item overdue",
+        Some(EventKind::DecisionWaiting) => "Decision waiting: a career step",
+        Some(EventKind::FeedbackAsked) => "Feedback asked: a career step",
         Some(kind) => kind.label(),
         None => "News",
     };

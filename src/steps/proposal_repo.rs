@@ -7,8 +7,9 @@ use diesel::prelude::*;
 
 use super::model::{EventKind, Status, Step};
 use super::repo::{NewEvent, Who, event, now, record_write};
-use crate::db::AnyConnection;
+use crate::db::events::{self, Event, Subject};
 use crate::db::schema::{step_feedback, step_profiles, step_proposals};
+use crate::db::{AnyConnection, EntityKind, Logged};
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
 
@@ -66,13 +67,44 @@ pub fn open_proposals(conn: &mut AnyConnection) -> AppResult<Vec<Proposal>> {
         .load(conn)?)
 }
 
+/// Tells people that something of a career record waits for them. The event names only
+/// them and says no more than where to look: a career step is private to the person, their
+/// leads and admins, and the event's words go to mail and the inbox as they are.
+fn waiting(
+    c: &mut AnyConnection,
+    log: Logged<'_>,
+    kind: events::EventKind,
+    title: &str,
+    url: String,
+    key: i64,
+    people: &[PersonId],
+) -> AppResult<()> {
+    if people.is_empty() {
+        return Ok(());
+    }
+    let mut e = Event::new(
+        kind,
+        Subject {
+            kind: EntityKind::Step,
+            key: key.to_string(),
+            title: title.to_string(),
+            url,
+        },
+    );
+    e.summary = "Open it in fika to read it.".into();
+    e.people = people.to_vec();
+    events::emit(c, log, &e)
+}
+
 /// Proposes `to` for the person; one open proposal at a time, from the step they are at.
+/// `deciders`, who may decide it, hear that it waits for them.
 pub fn propose(
     conn: &mut AnyConnection,
     actor: PersonId,
     who: &Who,
     to: Step,
     evidence: &str,
+    deciders: &[PersonId],
 ) -> AppResult<i64> {
     record_write(conn, actor, who, |c, log, profile| {
         // Checked again under the lock: the step may have changed since the form was read.
@@ -111,6 +143,15 @@ pub fn propose(
                 actor,
                 note: "",
             },
+        )?;
+        waiting(
+            c,
+            log,
+            events::EventKind::DecisionWaiting,
+            "A career step proposal",
+            format!("/people/{}/steps/proposals/{id}", who.username),
+            id,
+            deciders,
         )?;
         Ok(id)
     })
@@ -245,14 +286,24 @@ pub fn ask_feedback(
                 "That person was already asked for feedback on this proposal.".into(),
             ));
         }
-        diesel::insert_into(step_feedback::table)
+        let asked: i64 = diesel::insert_into(step_feedback::table)
             .values((
                 step_feedback::proposal_id.eq(proposal_id),
                 step_feedback::peer_id.eq(peer_id),
                 step_feedback::asked_by.eq(actor),
                 step_feedback::asked_at.eq(now()),
             ))
-            .execute(c)?;
+            .returning(step_feedback::id)
+            .get_result(c)?;
+        waiting(
+            c,
+            log,
+            events::EventKind::FeedbackAsked,
+            "A colleague's career step proposal",
+            format!("/steps/feedback/{asked}"),
+            asked,
+            &[peer_id],
+        )?;
         event(
             c,
             log,

@@ -737,6 +737,39 @@ async fn peers_give_feedback_without_seeing_the_case(b: Backend) {
     assert_eq!(res.status(), 403, "otto may not ask on paula's behalf");
     let res = paula.post(&ask, &[("peer", "pia")]).await;
     assert_eq!(res.status(), 303, "paula asks pia");
+    // What waits for them reaches their inboxes, saying where to look and nothing of the
+    // step or the case (who asked is theirs to know: the pages they open say it too): tess
+    // (the tribe lead) decides a Tribe step, pia was asked.
+    let tess = user(&s, "tess").await;
+    for (u, what, url) in [
+        (
+            &tess,
+            "Decision waiting: a career step",
+            "/people/paula/steps/proposals/",
+        ),
+        (&pia, "Feedback asked: a career step", "/steps/feedback/"),
+    ] {
+        let inbox = crate::notify::inbox_with(u, what).await;
+        for hidden in ["card-tokenisation", "Tribe/Guild", "Squad/Chapter"] {
+            assert!(!inbox.contains(hidden), "{hidden:?} in the inbox: {inbox}");
+        }
+        let at = inbox.find(what).unwrap();
+        let open = inbox[at..]
+            .split("href=\"/inbox/")
+            .nth(1)
+            .and_then(|r| r.split('/').next())
+            .unwrap();
+        let res = u.c.get(&format!("/inbox/{open}/open")).await;
+        let to = res.headers()["location"].to_str().unwrap().to_string();
+        assert!(to.starts_with(url), "{to}");
+        assert_eq!(u.get(&to).await.0, 200, "{to} opens for its reader");
+    }
+    assert!(
+        !crate::notify::inbox_with(&otto, "")
+            .await
+            .contains("career step"),
+        "nobody else hears of it"
+    );
 
     let fid = {
         let mut conn = s.data.connect();

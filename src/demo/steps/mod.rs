@@ -176,7 +176,7 @@ fn propose(
     evidence: &str,
     when: NaiveDateTime,
 ) -> AppResult<i64> {
-    let id = proposal_repo::propose(conn, by, who, to, evidence)?;
+    let id = proposal_repo::propose(conn, by, who, to, evidence, &[])?;
     diesel::update(step_proposals::table.find(id))
         .set(step_proposals::created_at.eq(when))
         .execute(conn)?;

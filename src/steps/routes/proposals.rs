@@ -56,9 +56,10 @@ pub(super) async fn propose(
         return render_person(&state, &viewer, &username, errors, sent).await;
     };
     let who = loaded.person.who();
+    let deciders = loaded.rel.deciders(to).1.to_vec();
     let id = state
         .db
-        .run(move |c| proposal_repo::propose(c, me, &who, to, &evidence))
+        .run(move |c| proposal_repo::propose(c, me, &who, to, &evidence, &deciders))
         .await?;
     Ok(see_other(&proposal_url(&loaded, id)))
 }
