@@ -1,7 +1,8 @@
 //! Micro-benchmarks of what issue 25 adds to fika's work, on a SQLite file with 5,000
 //! people: the unread count every signed-in page view reads (a person with 150 unread among
 //! 250,000 notifications), dispatching a batch of 50 lesson events to a squad of 50 (inbox
-//! and mail outbox), and making the weekly digest for 5,000 subscribers.
+//! and mail outbox), the same batch with five webhooks that want it (deliveries written
+//! with their bodies), and making the weekly digest for 5,000 subscribers.
 //! `cargo bench --bench notify`.
 
 #![allow(clippy::expect_used, clippy::unwrap_used)] // a benchmark stops on bad set-up data
@@ -50,6 +51,15 @@ fn setup(dir: &std::path::Path) -> AnyConnection {
              INSERT INTO events (kind, subject_kind, subject_key, actor_id, title, url, summary, \
              units, tags, people, created_at) VALUES ('lesson_published', 'lesson', '{l}', 4999, \
              'Lesson {l}', '/lessons/{l}', 'What we learned.', '1', '', '', '{now}');"
+        ));
+    }
+    for h in 1..=5 {
+        sql.push_str(&format!(
+            "INSERT INTO webhooks (name, unit_id, url, format, events, secret, active, \
+             created_by, created_at, updated_at) VALUES ('hook {h}', NULL, \
+             'https://hooks.example.com/{h}', '{}', 'lesson_published', 's', TRUE, NULL, \
+             '2026-01-01 00:00:00', '2026-01-01 00:00:00');",
+            if h % 2 == 0 { "json" } else { "slack" }
         ));
     }
     sql.push_str("COMMIT;");
@@ -108,6 +118,16 @@ fn bench(c: &mut Criterion) {
                 fika::notify::dispatch::step(c, Some(&mail), None).unwrap(),
                 50
             )
+        },
+    );
+    timed(
+        "dispatch 50 lesson events to a squad of 50 and 5 webhooks",
+        "DELETE FROM mail_outbox; DELETE FROM webhook_deliveries; \
+         DELETE FROM notifications WHERE event_id < 100000; \
+         UPDATE events SET dispatched_at = NULL WHERE id < 100000;",
+        &mut |c| {
+            let hooks = Some("https://fika.example.com");
+            assert_eq!(fika::notify::dispatch::step(c, Some(&mail), hooks).unwrap(), 50)
         },
     );
     let everyone = fika::comments::flow::Commentables(vec![Box::new(fika::comments::flow::Open {

@@ -338,6 +338,31 @@ async fn several_instances_tell_each_event_once(b: Backend) {
     assert_eq!(c.pending, 0);
 }
 
+/// An instance killed the moment its news is written loses none of it: the event was
+/// written with the lesson, and the next instance tells it.
+async fn news_outlives_a_killed_instance(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let paula = s.token_for("paula");
+    for i in 0..5 {
+        let (status, j) = s
+            .post_json(
+                "/api/v1/lessons",
+                &paula,
+                json!({"title": format!("Written before the crash {i}"), "body": "x", "units": ["squad/payments"]}),
+            )
+            .await;
+        assert_eq!(status, 201, "{j}");
+    }
+    let data = s.kill9();
+    let s = TestServer::start_with(data, &[]).await;
+    let pia = user(&s, "pia").await;
+    let mut inbox = inbox_with(&pia, "Written before the crash 4").await;
+    for i in 0..4 {
+        inbox = inbox_with(&pia, &format!("Written before the crash {i}")).await;
+    }
+    assert_eq!(count(&inbox), 5, "each once: {inbox}");
+}
+
 /// A post-mortem sent to review asks its squad; once published, its overdue action items
 /// remind their person (or the product owner), and a week on the product owner — once.
 async fn reviews_and_overdue_items_reach_their_people(b: Backend) {
@@ -423,5 +448,6 @@ backend_tests!(
     mentions_are_told_once,
     page_edits_wait_unread_and_stop_when_unwatched,
     several_instances_tell_each_event_once,
+    news_outlives_a_killed_instance,
     reviews_and_overdue_items_reach_their_people,
 );
