@@ -127,7 +127,10 @@ fn bench(c: &mut Criterion) {
          UPDATE events SET dispatched_at = NULL WHERE id < 100000;",
         &mut |c| {
             let hooks = Some("https://fika.example.com");
-            assert_eq!(fika::notify::dispatch::step(c, Some(&mail), hooks).unwrap(), 50)
+            assert_eq!(
+                fika::notify::dispatch::step(c, Some(&mail), hooks).unwrap(),
+                50
+            )
         },
     );
     let everyone = fika::comments::flow::Commentables(vec![Box::new(fika::comments::flow::Open {
