@@ -65,6 +65,10 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("webhooks/repo.rs", "update", "webhook settings"),
     ("webhooks/repo.rs", "delete", "webhook settings"),
     ("webhooks/repo.rs", "resend", "webhook outbox"),
+    ("webhooks/repo.rs", "enqueue", "webhook outbox"),
+    ("webhooks/repo.rs", "queue_test", "webhook outbox"),
+    ("webhooks/repo.rs", "claim", "webhook outbox"),
+    ("webhooks/repo.rs", "settle", "webhook outbox"),
     // Images are content-addressed and immutable; the page that links one is logged.
     ("pages/repo/mod.rs", "store_image", "immutable image"),
     // Touches: an UPDATE that changes nothing, to lock the row.
