@@ -112,7 +112,8 @@ fn bench(c: &mut Criterion) {
     timed(
         "dispatch 50 lesson events to a squad of 50, inbox and mail",
         "DELETE FROM mail_outbox; DELETE FROM notifications WHERE event_id < 100000; \
-         UPDATE events SET dispatched_at = NULL WHERE id < 100000;",
+         UPDATE events SET dispatched_at = NULL WHERE id < 100000; \
+         UPDATE webhooks SET active = FALSE;",
         &mut |c| {
             assert_eq!(
                 fika::notify::dispatch::step(c, Some(&mail), None).unwrap(),
@@ -124,7 +125,8 @@ fn bench(c: &mut Criterion) {
         "dispatch 50 lesson events to a squad of 50 and 5 webhooks",
         "DELETE FROM mail_outbox; DELETE FROM webhook_deliveries; \
          DELETE FROM notifications WHERE event_id < 100000; \
-         UPDATE events SET dispatched_at = NULL WHERE id < 100000;",
+         UPDATE events SET dispatched_at = NULL WHERE id < 100000; \
+         UPDATE webhooks SET active = TRUE;",
         &mut |c| {
             let hooks = Some("https://fika.example.com");
             assert_eq!(

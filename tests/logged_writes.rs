@@ -64,6 +64,7 @@ const NOT_LOGGED: &[(&str, &str, &str)] = &[
     ("webhooks/repo.rs", "create", "webhook settings"),
     ("webhooks/repo.rs", "update", "webhook settings"),
     ("webhooks/repo.rs", "delete", "webhook settings"),
+    ("webhooks/repo.rs", "new_secret", "webhook settings"),
     ("webhooks/repo.rs", "resend", "webhook outbox"),
     ("webhooks/repo.rs", "enqueue", "webhook outbox"),
     ("webhooks/repo.rs", "queue_test", "webhook outbox"),

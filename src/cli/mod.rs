@@ -407,6 +407,9 @@ fn start_notifications(
     hooks: Option<crate::webhooks::send::WebhookSettings>,
 ) -> Result<(), String> {
     if let Some(h) = &hooks {
+        let mut conn = state.db.conn().map_err(|e| e.to_string())?;
+        crate::db::set_site_meta(&mut conn, crate::webhooks::repo::ORIGIN_KEY, &h.origin)
+            .map_err(|e| format!("cannot record the public URL: {e}"))?;
         crate::webhooks::send::spawn(state.db.clone(), h.clone())?;
     }
     use crate::notify::letters::{MailContext, SECRET_KEY};

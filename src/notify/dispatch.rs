@@ -25,7 +25,7 @@ const REMIND_EVERY: Duration = Duration::from_secs(600);
 
 /// Starts the dispatcher thread, which also makes the reminders of overdue action items
 /// (at start, then every ten minutes). `hooks` is the public origin webhooks link to; none
-/// when webhooks are off.
+/// when this instance has no public URL (then the one another instance recorded is used).
 pub fn spawn(db: Db, mail: Option<MailContext>, hooks: Option<String>) -> Result<(), String> {
     let mut looked: Option<std::time::Instant> = None;
     crate::db::worker("notify", db, POLL, move |c| {
@@ -48,9 +48,9 @@ pub fn step(
         let batch = repo::claim_pending(c, BATCH)?;
         for event in &batch {
             dispatch(c, event, mail)?;
-            if let Some(origin) = hooks {
-                crate::webhooks::repo::enqueue(c, event, origin)?;
-            }
+            // Also without a public URL of its own: an instance started without one must
+            // not take news from the webhooks that other instances post.
+            crate::webhooks::repo::enqueue(c, event, hooks)?;
         }
         let ids: Vec<i64> = batch.iter().map(|e| e.id).collect();
         if !ids.is_empty() {

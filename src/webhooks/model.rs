@@ -27,7 +27,8 @@ pub const OFFERED: &[EventKind] = &[
     EventKind::ActionOverdue,
 ];
 
-/// Sends before a delivery is given up (about eleven hours of retries).
+/// Sends before a delivery is given up (10 s doubling to an hour apart: about three and a
+/// half hours of retries).
 pub const MAX_ATTEMPTS: i32 = 12;
 
 /// The longest address and name a form takes.

@@ -49,12 +49,19 @@ pub fn body(format: super::model::Format, news: &News<'_>) -> String {
     value.to_string()
 }
 
-/// Slack's escaping of the three characters its message text gives meaning to (Mattermost
-/// reads its Markdown the same way: entities come out as the characters).
+/// Text for a chat message: Slack's escaping of the three characters its messages give
+/// meaning to (Mattermost's Markdown reads the entities back as the characters), and a
+/// channel-wide mention (`@channel`, `@here`, `@all`) in a lesson's words kept from
+/// notifying a whole channel, by an invisible word joiner after the `@`.
 fn escape(s: &str) -> String {
-    s.replace('&', "&amp;")
+    let mut out = s
+        .replace('&', "&amp;")
         .replace('<', "&lt;")
-        .replace('>', "&gt;")
+        .replace('>', "&gt;");
+    for loud in ["channel", "here", "all", "everyone"] {
+        out = out.replace(&format!("@{loud}"), &format!("@\u{2060}{loud}"));
+    }
+    out
 }
 
 /// The headline: what happened, and where.
@@ -72,9 +79,9 @@ fn headline(news: &News<'_>) -> String {
 fn slack(news: &News<'_>) -> Value {
     let link = format!("{}{}", news.origin, news.event.url);
     let mut attachment = json!({
-        "fallback": format!("{}: {}", headline(news), news.event.title),
+        "fallback": escape(&format!("{}: {}", headline(news), news.event.title)),
         "color": "#2f6f4f",
-        "title": news.event.title,
+        "title": escape(&news.event.title),
         "title_link": link,
         "footer": "fika",
     });
@@ -164,9 +171,17 @@ mod tests {
         assert_eq!(v["text"], "New lesson · Payments");
         let a = &v["attachments"][0];
         assert_eq!(a["title_link"], "https://fika.example.com/lessons/12");
-        // The title is a plain field; the text is markup, escaped.
-        assert_eq!(a["title"], "Retries need <jitter> & budgets");
+        assert_eq!(a["title"], "Retries need &lt;jitter&gt; &amp; budgets");
         assert_eq!(a["text"], "Back off &lt;fast&gt;.");
+    }
+
+    #[test]
+    fn words_in_a_lesson_do_not_ping_a_whole_channel() {
+        assert_eq!(
+            escape("tell @channel and @here"),
+            "tell @\u{2060}channel and @\u{2060}here"
+        );
+        assert_eq!(escape("ask @alice"), "ask @alice");
     }
 
     #[test]

@@ -55,7 +55,22 @@ pub fn create(c: &mut AnyConnection, input: &HookInput, by: PersonId) -> AppResu
         .get_result(c)?)
 }
 
+/// Saves a webhook. Turned off, it gives up what it had not sent yet: news meanwhile is not
+/// posted later (each stays in the log, to be sent again by hand).
 pub fn update(c: &mut AnyConnection, id: i64, input: &HookInput) -> AppResult<()> {
+    if !input.active {
+        diesel::update(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::webhook_id.eq(id))
+                .filter(webhook_deliveries::delivered_at.is_null())
+                .filter(webhook_deliveries::attempts.lt(MAX_ATTEMPTS)),
+        )
+        .set((
+            webhook_deliveries::attempts.eq(MAX_ATTEMPTS),
+            webhook_deliveries::last_response.eq("Not sent: the webhook was turned off."),
+        ))
+        .execute(c)?;
+    }
     diesel::update(webhooks::table.find(id))
         .set((
             webhooks::name.eq(&input.name),
@@ -99,23 +114,53 @@ pub fn latest(c: &mut AnyConnection, hooks: &[i64]) -> AppResult<Vec<Delivery>> 
     Ok(out)
 }
 
+/// Gives a webhook a new signing secret (when someone who knew the old one should not).
+pub fn new_secret(c: &mut AnyConnection, id: i64) -> AppResult<()> {
+    diesel::update(webhooks::table.find(id))
+        .set((
+            webhooks::secret.eq(crate::auth::token::random_secret()),
+            webhooks::updated_at.eq(Utc::now().naive_utc()),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
 /// Sends a delivery again, with the same id and body, as soon as a sender is free: after
-/// it was given up, or when the receiver lost what it got.
+/// it was given up, or when the receiver lost what it got. Not while an instance is sending
+/// it: two posts at once would be two answers for one log line.
 pub fn resend(c: &mut AnyConnection, hook: i64, delivery: i64) -> AppResult<()> {
+    let now = Utc::now().naive_utc();
+    let row = webhook_deliveries::table
+        .filter(webhook_deliveries::id.eq(delivery))
+        .filter(webhook_deliveries::webhook_id.eq(hook));
+    let claimed: Option<NaiveDateTime> = row
+        .select(webhook_deliveries::claimed_until)
+        .first(c)
+        .optional()?
+        .ok_or(AppError::NotFound)?;
+    if claimed.is_some_and(|until| until > now) {
+        return Err(AppError::Conflict(
+            "It is being sent right now; its answer shows in the log in a moment.".into(),
+        ));
+    }
     let n = diesel::update(
-        webhook_deliveries::table
-            .filter(webhook_deliveries::id.eq(delivery))
-            .filter(webhook_deliveries::webhook_id.eq(hook)),
+        row.filter(
+            webhook_deliveries::claimed_until
+                .is_null()
+                .or(webhook_deliveries::claimed_until.le(now)),
+        ),
     )
     .set((
         webhook_deliveries::attempts.eq(0),
         webhook_deliveries::delivered_at.eq(None::<NaiveDateTime>),
-        webhook_deliveries::next_attempt_at.eq(Utc::now().naive_utc()),
+        webhook_deliveries::next_attempt_at.eq(now),
         webhook_deliveries::claimed_until.eq(None::<NaiveDateTime>),
     ))
     .execute(c)?;
     if n == 0 {
-        return Err(AppError::NotFound);
+        return Err(AppError::Conflict(
+            "It was just claimed for sending; its answer shows in the log in a moment.".into(),
+        ));
     }
     Ok(())
 }
@@ -150,6 +195,10 @@ fn filed(c: &mut AnyConnection, ids: &[UnitId]) -> AppResult<Filed> {
     Ok(Filed { refs, reach })
 }
 
+/// Where the public URL an instance serves at is recorded, for the links of deliveries an
+/// instance without one enqueues.
+pub const ORIGIN_KEY: &str = "public_origin";
+
 /// A fresh delivery id: 128 random bits.
 fn delivery_key() -> String {
     crate::auth::token::random_secret()[..32].to_string()
@@ -159,7 +208,7 @@ fn delivery_key() -> String {
 /// webhook that wants its kind, reaches one of its units and existed when it happened.
 /// Only news every signed-in person may read is offered at all (see [`OFFERED`]); the second
 /// reminder of an overdue item, and a retro closed without lessons, are not news.
-pub fn enqueue(c: &mut AnyConnection, event: &EventRow, origin: &str) -> AppResult<usize> {
+pub fn enqueue(c: &mut AnyConnection, event: &EventRow, origin: Option<&str>) -> AppResult<usize> {
     let Some(kind) = EventKind::parse(&event.kind) else {
         return Ok(0);
     };
@@ -180,6 +229,11 @@ pub fn enqueue(c: &mut AnyConnection, event: &EventRow, origin: &str) -> AppResu
     if hooks.is_empty() {
         return Ok(0);
     }
+    let origin = match origin {
+        Some(o) => o.to_string(),
+        None => crate::db::site_meta(c, ORIGIN_KEY)?.unwrap_or_default(),
+    };
+    let origin = origin.as_str();
     let units = filed(c, &event.unit_ids())?;
     let now = Utc::now().naive_utc();
     let mut made = 0;
@@ -294,9 +348,10 @@ pub fn claim(
             };
         }
         let rows: Vec<(Delivery, String, String)> = match c {
-            // The webhook's row is locked with its deliveries: a claim is short, and an edit
-            // of the webhook waits for it.
-            AnyConnection::Postgresql(pg) => due!().for_update().skip_locked().load(pg)?,
+            // Locks the webhook's row too, but not against the key-share locks the
+            // dispatcher's inserts of new deliveries hold on it: an edit waits for a claim,
+            // new deliveries do not, and a claim skips none of them.
+            AnyConnection::Postgresql(pg) => due!().for_no_key_update().skip_locked().load(pg)?,
             AnyConnection::Sqlite(lite) => due!().load(lite)?,
         };
         let ids: Vec<i64> = rows.iter().map(|r| r.0.id).collect();

@@ -29,6 +29,7 @@ pub fn configure(cfg: &mut web::ServiceConfig) {
         .route("/webhooks/{id}/edit", web::post().to(update))
         .route("/webhooks/{id}/delete", web::post().to(delete))
         .route("/webhooks/{id}/test", web::post().to(test))
+        .route("/webhooks/{id}/secret", web::post().to(new_secret))
         .route(
             "/webhooks/{id}/deliveries/{delivery}/resend",
             web::post().to(resend),
@@ -240,6 +241,10 @@ async fn show(
         Some("saved") => Some("The webhook was saved."),
         Some("test") => Some("A test message is on its way; it shows below when it is sent."),
         Some("resend") => Some("The delivery will be sent again, with the same id."),
+        Some("secret") => Some(
+            "The webhook has a new signing secret: give it to the receiver; the old one \
+             signs nothing from now on.",
+        ),
         _ => None,
     };
     html(&ShowPage {
@@ -275,12 +280,35 @@ async fn delete(
     Ok(see_other("/webhooks"))
 }
 
+/// A webhook that is off sends nothing, so a test or a re-send would only wait.
+fn require_on(h: &Hook) -> AppResult<()> {
+    if h.active {
+        Ok(())
+    } else {
+        Err(AppError::Conflict(
+            "This webhook is off: turn it on (Edit) to send anything.".into(),
+        ))
+    }
+}
+
+async fn new_secret(
+    state: web::Data<AppState>,
+    viewer: Viewer,
+    id: web::Path<i64>,
+) -> AppResult<HttpResponse> {
+    let (_, _, h) = hook(&state, &viewer, id.into_inner()).await?;
+    let id = h.id;
+    state.db.run(move |c| repo::new_secret(c, id)).await?;
+    Ok(see_other(&format!("/webhooks/{id}?done=secret")))
+}
+
 async fn test(
     state: web::Data<AppState>,
     viewer: Viewer,
     id: web::Path<i64>,
 ) -> AppResult<HttpResponse> {
     let (_, _, h) = hook(&state, &viewer, id.into_inner()).await?;
+    require_on(&h)?;
     let origin = origin(&state).ok_or_else(|| {
         AppError::Conflict("Webhooks are off: this fika has no public address.".into())
     })?;
@@ -299,6 +327,7 @@ async fn resend(
 ) -> AppResult<HttpResponse> {
     let (id, delivery) = path.into_inner();
     let (_, _, h) = hook(&state, &viewer, id).await?;
+    require_on(&h)?;
     state
         .db
         .run(move |c| repo::resend(c, h.id, delivery))

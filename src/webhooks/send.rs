@@ -38,27 +38,47 @@ pub struct WebhookSettings {
     pub allow_internal: Vec<ipnet::IpNet>,
 }
 
-/// Whether an address is one of the network fika runs in, rather than the internet.
+/// Whether an address is not plainly on the internet: loopback, private, link-local,
+/// shared, reserved, multicast, documentation — or an IPv6 address that carries one of those
+/// (mapped, compatible, NAT64, 6to4).
 pub fn internal(ip: IpAddr) -> bool {
     match ip {
         IpAddr::V4(v4) => {
+            let [a, b, c, _] = v4.octets();
             v4.is_loopback()
                 || v4.is_private()
                 || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                // Carrier-grade NAT, 100.64.0.0/10: internal to a provider's network.
-                || (v4.octets()[0] == 100 && (v4.octets()[1] & 0xc0) == 64)
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0 // "this network"
+                || a >= 240 // reserved, and the broadcast address
+                || (a == 100 && (b & 0xc0) == 64) // carrier-grade NAT, 100.64.0.0/10
+                || (a == 198 && (b & 0xfe) == 18) // benchmarking, 198.18.0.0/15
+                || (a == 192 && b == 0 && c == 0) // IETF protocol assignments
         }
-        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
-            Some(v4) => internal(IpAddr::V4(v4)),
-            None => {
-                v6.is_loopback()
-                    || v6.is_unspecified()
-                    || (v6.segments()[0] & 0xfe00) == 0xfc00 // unique local
-                    || (v6.segments()[0] & 0xffc0) == 0xfe80 // link local
+        IpAddr::V6(v6) => {
+            let s = v6.segments();
+            let embedded = |hi: u16, lo: u16| {
+                std::net::Ipv4Addr::new((hi >> 8) as u8, hi as u8, (lo >> 8) as u8, lo as u8)
+            };
+            if let Some(v4) = v6.to_ipv4() {
+                // Mapped (::ffff:a.b.c.d) and compatible (::a.b.c.d); `::1` and `::` too.
+                return v6.is_loopback() || v6.is_unspecified() || internal(IpAddr::V4(v4));
             }
-        },
+            if s[0] == 0x64 && s[1] == 0xff9b {
+                // NAT64: the IPv4 address in the last 32 bits.
+                return internal(IpAddr::V4(embedded(s[6], s[7])));
+            }
+            if s[0] == 0x2002 {
+                // 6to4: the IPv4 address in bits 16 to 48.
+                return internal(IpAddr::V4(embedded(s[1], s[2])));
+            }
+            v6.is_multicast()
+                || (s[0] & 0xfe00) == 0xfc00 // unique local
+                || (s[0] & 0xffc0) == 0xfe80 // link local
+                || (s[0] & 0xffc0) == 0xfec0 // site local
+                || (s[0] == 0x2001 && s[1] == 0x0db8) // documentation
+        }
     }
 }
 
@@ -253,10 +273,25 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:10.0.0.1",
+            "::127.0.0.1",
+            "0.1.2.3",
+            "240.0.0.1",
+            "198.18.0.1",
+            "64:ff9b::a00:1",
+            "2002:7f00:1::",
+            "fec0::1",
+            "ff02::1",
         ] {
             assert!(internal(ip(inside)), "{inside}");
         }
-        for outside in ["1.1.1.1", "52.1.2.3", "2600::1", "100.128.0.1"] {
+        for outside in [
+            "1.1.1.1",
+            "52.1.2.3",
+            "2600::1",
+            "100.128.0.1",
+            "64:ff9b::808:808",
+            "2002:808:808::",
+        ] {
             assert!(!internal(ip(outside)), "{outside}");
         }
         let lan: Vec<ipnet::IpNet> = vec!["10.0.0.0/8".parse().unwrap()];

@@ -154,6 +154,22 @@ async fn create(u: &User, fields: &[(&str, &str)]) -> i64 {
     to.trim_start_matches("/webhooks/").parse().expect(&to)
 }
 
+/// An org-wide JSON webhook of new lessons to `recv`, set up by `admin`.
+async fn lessons_to(admin: &User, recv: &Receiver) {
+    create(
+        admin,
+        &[
+            ("name", "#all-news"),
+            ("scope", "org"),
+            ("url", &recv.url("/json")),
+            ("format", "json"),
+            ("events", "lesson_published"),
+            ("active", "on"),
+        ],
+    )
+    .await;
+}
+
 /// The signing secret a webhook's page shows whoever manages it.
 async fn secret(u: &User, id: i64) -> String {
     let (status, page) = u.get(&format!("/webhooks/{id}")).await;
@@ -322,7 +338,7 @@ async fn webhooks_post_signed_news_to_whoever_set_them_up(b: Backend) {
     assert_eq!(chat["text"], "New lesson · Payments");
     assert_eq!(
         chat["attachments"][0]["title"],
-        "Retries need <jitter> & budgets"
+        "Retries need &lt;jitter&gt; &amp; budgets"
     );
     assert_eq!(
         chat["attachments"][0]["title_link"],
@@ -367,6 +383,44 @@ async fn webhooks_post_signed_news_to_whoever_set_them_up(b: Backend) {
     };
     assert!(log.contains("answered 200"), "{log}");
 
+    // A new secret signs what comes next; the old one signs nothing.
+    let new_key = {
+        let res = admin
+            .post(&format!("/webhooks/{all_news}/secret"), &[])
+            .await;
+        assert_eq!(res.status(), 303);
+        secret(&admin, all_news).await
+    };
+    assert_ne!(new_key, key);
+    lesson(&s, &paula_token, "After the new secret", "squad/radio").await;
+    let got = recv
+        .until("the newly signed one", |g| {
+            g.iter().any(|x| x.body.contains("After the new secret"))
+        })
+        .await;
+    let last = got
+        .iter()
+        .find(|x| x.body.contains("After the new secret"))
+        .unwrap();
+    assert!(signed_by(last, &new_key) && !signed_by(last, &key));
+    // Turned off, a webhook sends nothing, not even a test.
+    let url = recv.url("/json");
+    let res = admin
+        .post(
+            &format!("/webhooks/{all_news}/edit"),
+            &[
+                ("name", "#all-news"),
+                ("scope", "org"),
+                ("url", &url),
+                ("format", "json"),
+                ("events", "lesson_published"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    let res = admin.post(&format!("/webhooks/{all_news}/test"), &[]).await;
+    assert_eq!(res.status(), 409);
+
     // An internal address fika was not told it may reach is refused, and the log says why.
     let inside = create(
         &admin,
@@ -400,19 +454,7 @@ async fn webhooks_post_signed_news_to_whoever_set_them_up(b: Backend) {
 async fn deliveries_survive_a_killed_instance(b: Backend) {
     let recv = Receiver::start();
     let (s, _admin_token) = tribe_with(b, FLAGS).await;
-    let admin = user(&s, "admin").await;
-    create(
-        &admin,
-        &[
-            ("name", "#all-news"),
-            ("scope", "org"),
-            ("url", &recv.url("/json")),
-            ("format", "json"),
-            ("events", "lesson_published"),
-            ("active", "on"),
-        ],
-    )
-    .await;
+    lessons_to(&user(&s, "admin").await, &recv).await;
     let paula = s.token_for("paula");
     recv.shared.hold_next.store(true, Ordering::SeqCst);
     let mut lessons = BTreeSet::new();
@@ -458,24 +500,14 @@ async fn deliveries_survive_a_killed_instance(b: Backend) {
     }
 }
 
-/// Two instances on one database: each event is posted once, by one of them.
+/// Two instances on one database: each event is posted once, by one of them — also the
+/// events the second dispatches, though it was started without a public URL (and so sends
+/// no webhooks itself): their links come from the address the first recorded.
 async fn several_instances_post_each_event_once(b: Backend) {
     let recv = Receiver::start();
     let (s, _admin_token) = tribe_with(b, FLAGS).await;
-    let second = TestServer::start_with(Arc::new(s.data.sharing()), FLAGS).await;
-    let admin = user(&s, "admin").await;
-    create(
-        &admin,
-        &[
-            ("name", "#all-news"),
-            ("scope", "org"),
-            ("url", &recv.url("/json")),
-            ("format", "json"),
-            ("events", "lesson_published"),
-            ("active", "on"),
-        ],
-    )
-    .await;
+    let second = TestServer::start_with(Arc::new(s.data.sharing()), &[]).await;
+    lessons_to(&user(&s, "admin").await, &recv).await;
     let paula = s.token_for("paula");
     for i in 0..12 {
         let server = if i % 2 == 0 { &s } else { &second };
@@ -490,6 +522,10 @@ async fn several_instances_post_each_event_once(b: Backend) {
         .map(|g| g.json()["event_id"].as_i64().unwrap())
         .collect();
     assert_eq!((got.len(), events.len()), (12, 12), "{got:#?}");
+    for g in &got {
+        let url = g.json()["subject"]["url"].as_str().unwrap().to_string();
+        assert!(url.starts_with("http://fika.test/lessons/"), "{url}");
+    }
 }
 
 backend_tests!(
