@@ -7,7 +7,7 @@ use actix_web::body::{BoxBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::{StatusCode, header};
 use actix_web::middleware::{DefaultHeaders, Next, from_fn};
-use actix_web::{App, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
+use actix_web::{App, HttpMessage, HttpRequest, HttpResponse, HttpServer, ResponseError, web};
 use futures_util::FutureExt;
 
 use crate::config::Settings;
@@ -347,6 +347,8 @@ async fn log_request(
 ) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
     use tracing::Instrument;
     let id = request_id(&req);
+    req.extensions_mut()
+        .insert(crate::request::RequestId(id.clone()));
     let method = req.method().to_string();
     let path = req.path().to_string();
     let start = std::time::Instant::now();
@@ -355,11 +357,27 @@ async fn log_request(
         .instrument(tracing::info_span!("request", id = %id))
         .await;
     let ms = (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    let status = match &res {
-        Ok(r) => r.status(),
-        Err(e) => e.as_response_error().status_code(),
+    let (status, route, user) = match &res {
+        Ok(r) => (
+            r.status(),
+            r.request().match_pattern(),
+            auth::Viewer::of(r.request()).person().map(|p| p.id.0),
+        ),
+        Err(e) => (e.as_response_error().status_code(), None, None),
     };
-    tracing::info!(target: "fika::access", %id, %method, %path, status = status.as_u16(), ms, "request");
+    // The route's template, not its path: a path can carry what must not be logged (an
+    // unsubscribe link's signature). A path no route matched is logged as it came, cut short.
+    let route = route.unwrap_or_else(|| path.chars().take(200).collect());
+    tracing::info!(
+        target: "fika::access",
+        %id,
+        %method,
+        %route,
+        status = status.as_u16(),
+        ms,
+        user,
+        "request"
+    );
     let mut res = res?.map_into_boxed_body();
     if let Ok(value) = header::HeaderValue::from_str(&id) {
         res.headers_mut().insert(REQUEST_ID, value);
@@ -432,6 +450,11 @@ async fn render_errors(
         .filter_map(|h| res.headers().get(&h).cloned().map(|v| (h, v)))
         .collect();
     let (http_req, _) = res.into_parts();
+    let mut info = info;
+    info.request_id = http_req
+        .extensions()
+        .get::<crate::request::RequestId>()
+        .map(|r| r.0.clone());
     let mut page = error_page(&http_req, &info);
     for (h, v) in kept {
         page.headers_mut().insert(h, v);
@@ -450,6 +473,9 @@ fn error_page(req: &HttpRequest, info: &ErrorInfo) -> HttpResponse {
             .is_some_and(|a| a.contains("application/json") && !a.contains("text/html"));
     if wants_json {
         let mut body = serde_json::json!({ "error": info.message, "code": info.code });
+        if let Some(id) = &info.request_id {
+            body["request_id"] = serde_json::json!(id);
+        }
         if let Some(fields) = &info.fields {
             body["fields"] = serde_json::json!(fields);
         }

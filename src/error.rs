@@ -17,6 +17,9 @@ pub struct ErrorJson {
     /// For a body whose fields could not be taken: each field's path and what is wrong.
     #[schema(required = false)]
     pub fields: Option<std::collections::BTreeMap<String, String>>,
+    /// The request's id (also in the `X-Request-Id` header), to quote when asking for help.
+    #[schema(required = false)]
+    pub request_id: Option<String>,
 }
 
 /// What a person (or a script) is told about a failed request.
@@ -30,6 +33,9 @@ pub struct ErrorInfo {
     pub code: &'static str,
     pub title: &'static str,
     pub message: String,
+    /// The request's id (`X-Request-Id`), for the person to quote: set by the middleware
+    /// that gives an error its final form.
+    pub request_id: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -233,6 +239,7 @@ impl AppError {
             code,
             title,
             message,
+            request_id: None,
         }
     }
 }

@@ -30,10 +30,18 @@ fn main() -> std::process::ExitCode {
     // Parsed first, so that the log filter is a flag like every other setting; clap reports
     // its own errors without a log.
     let cli = fika::cli::Cli::parse();
-    tracing_subscriber::fmt()
+    let logs = tracing_subscriber::fmt()
         .with_env_filter(log_filter(cli.log.clone()))
-        .with_writer(std::io::stderr)
-        .init();
+        .with_writer(std::io::stderr);
+    if cli.log_format == "json" {
+        // The request's fields (its id) go with every line logged while it runs.
+        logs.json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .init();
+    } else {
+        logs.init();
+    }
     // Panics are caught per request (app::catch_panic); this hook makes sure each one is
     // logged with its location, in the same log as everything else.
     std::panic::set_hook(Box::new(|info| {

@@ -10,6 +10,11 @@ use actix_web::http::header::{self, HeaderMap};
 
 use crate::config::{Settings, TrustedProxies};
 
+/// A request's id, as `app::log_request` chose it (the proxy's, or a fresh one): in the
+/// request's extensions for the error page, in the log line and the response header.
+#[derive(Debug, Clone)]
+pub struct RequestId(pub String);
+
 /// Every request body is capped here; upload routes set their own, larger limit.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 

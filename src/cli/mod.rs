@@ -21,6 +21,12 @@ pub struct Cli {
     #[arg(long, global = true, env = "FIKA_LOG", value_name = "FILTER")]
     pub log: Option<String>,
 
+    /// How log lines are written: `text` for people, `json` (one object a line) for a log
+    /// collector.
+    #[arg(long, global = true, env = "FIKA_LOG_FORMAT", value_name = "FORMAT",
+          default_value = "text", value_parser = ["text", "json"])]
+    pub log_format: String,
+
     #[command(subcommand)]
     pub command: Command,
 }

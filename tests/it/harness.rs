@@ -298,7 +298,10 @@ impl TestServer {
             std::thread::spawn(move || {
                 for line in BufReader::new(stream).lines().map_while(Result::ok) {
                     if let Some(i) = line.find("listening on http://") {
-                        let _ = tx.send(line[i + "listening on ".len()..].trim().to_string());
+                        // Up to a quote too: a JSON log line goes on after the address.
+                        let rest = &line[i + "listening on ".len()..];
+                        let url = rest.split(['"', ' ']).next().unwrap_or_default();
+                        let _ = tx.send(url.to_string());
                     }
                     if let Ok(mut l) = log.lock() {
                         l.push_str(&line);

@@ -174,7 +174,7 @@ async fn requests_are_logged_with_an_id(b: Backend) {
         .expect("an access line")
         .to_string();
     assert!(line.contains("method=GET"), "{line}");
-    assert!(line.contains("path=/pages"), "{line}");
+    assert!(line.contains("route=/pages"), "{line}");
     assert!(line.contains(&format!("status={status}")), "{line}");
     assert!(line.contains(" ms="), "{line}");
     assert!(
@@ -198,6 +198,94 @@ async fn requests_are_logged_with_an_id(b: Backend) {
         id,
         "ids differ"
     );
+
+    // A route's template is logged, not its path: an unsubscribe link's signature stays out.
+    let res = c
+        .http
+        .get(s.url("/unsubscribe/1/mention/s3cr3tsig"))
+        .header("x-request-id", "unsub-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    // The error page names the id, for the person to quote.
+    let page = res.text().await.unwrap();
+    assert!(page.contains("<code>unsub-1</code>"), "{page}");
+    assert!(s.wait_for_log("id=unsub-1").await);
+    let line = s
+        .log()
+        .lines()
+        .find(|l| l.contains("id=unsub-1") && l.contains("fika::access"))
+        .unwrap()
+        .to_string();
+    assert!(
+        line.contains("route=/unsubscribe/{person}/{kind}/{sig}") && !line.contains("s3cr3t"),
+        "{line}"
+    );
+    // A signed-in request names its person (by id).
+    s.data.add_user("alice", PASSWORD, false);
+    let token = s.token_for("alice");
+    let res = c
+        .http
+        .get(s.url("/api/v1/lessons"))
+        .bearer_auth(&token)
+        .header("x-request-id", "api-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(s.wait_for_log("id=api-1").await);
+    let line = s
+        .log()
+        .lines()
+        .find(|l| l.contains("id=api-1") && l.contains("fika::access"))
+        .unwrap()
+        .to_string();
+    assert!(line.contains("user=1"), "{line}");
+    assert!(line.contains("route=/api/v1/lessons"), "{line}");
+    // An API error carries the id in its body too.
+    let res = c
+        .http
+        .get(s.url("/api/v1/lessons/999999"))
+        .bearer_auth(&token)
+        .header("x-request-id", "api-2")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 404);
+    let j: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(j["request_id"], "api-2", "{j}");
+}
+
+/// With `--log-format json`, every line is one JSON object a collector can read, the
+/// request's line with its fields.
+async fn logs_can_be_json(b: Backend) {
+    let s = TestServer::start_with(
+        std::sync::Arc::new(crate::harness::TestData::new(&b)),
+        &["--log-format", "json"],
+    )
+    .await;
+    let res = s
+        .client()
+        .http
+        .get(s.url("/healthz"))
+        .header("x-request-id", "json-1")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), 200);
+    assert!(s.wait_for_log("json-1").await, "{}", s.log());
+    let log = s.log();
+    let mut lines = log.lines().filter(|l| l.starts_with('{'));
+    let access: serde_json::Value = lines
+        .clone()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).expect(l))
+        .find(|v| v["target"] == "fika::access" && v["fields"]["id"] == "json-1")
+        .expect("the request's line");
+    assert_eq!(access["fields"]["route"], "/healthz", "{access}");
+    assert_eq!(access["fields"]["status"], 200, "{access}");
+    assert!(access["fields"]["ms"].is_number(), "{access}");
+    assert!(lines.all(|l| serde_json::from_str::<serde_json::Value>(l).is_ok()));
 }
 
 /// The same situation gets the same status and `code` on every route: a method an address
@@ -316,6 +404,7 @@ async fn methods_and_error_codes_follow_http(b: Backend) {
 backend_tests!(
     methods_and_error_codes_follow_http,
     requests_are_logged_with_an_id,
+    logs_can_be_json,
     healthz_reports_the_database,
     error_pages_show_no_internals,
     oversized_and_malformed_bodies,
