@@ -161,6 +161,15 @@ impl Mailer {
         })
     }
 
+    /// Connects to the SMTP server, greets it and signs in as a send would, without sending.
+    pub fn test_connection(&self) -> Result<(), String> {
+        match self.transport.test_connection() {
+            Ok(true) => Ok(()),
+            Ok(false) => Err("the server did not answer as an SMTP server".into()),
+            Err(e) => Err(e.to_string()),
+        }
+    }
+
     /// Sends one message; the SMTP server's refusal or the connection's failure as text.
     pub fn send(&self, m: &Outgoing) -> Result<(), String> {
         let to = Mailbox::new(

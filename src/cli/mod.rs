@@ -8,6 +8,7 @@ use crate::config::{DataArgs, ServeArgs, Settings};
 use crate::db::{Db, run_migrations};
 
 mod blameless;
+mod check;
 mod database;
 
 #[derive(Debug, Parser)]
@@ -37,6 +38,10 @@ pub enum Command {
     Serve(Box<ServeArgs>),
     /// Apply pending database migrations and exit.
     Migrate(DataArgs),
+    /// Check the settings `fika serve` would run with, and what they point to: the data
+    /// dir, the database and its migrations, the search index and its lag, the public URL,
+    /// the SMTP server. Changes nothing; exits non-zero when something is wrong.
+    Check(Box<ServeArgs>),
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -226,6 +231,7 @@ fn with_conn<T>(
 pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(*args),
+        Command::Check(args) => check::run(&args),
         Command::Migrate(data) => {
             let db = open(&data, 1)?;
             println!("database is up to date ({})", db.target().describe());

@@ -97,6 +97,24 @@ pub fn applied_version(conn: &mut AnyConnection) -> Result<Option<String>, Strin
     Ok(applied.iter().map(|v| v.to_string()).max())
 }
 
+/// The versions of the migrations this build has and the database has not had yet.
+pub fn pending_versions(conn: &mut AnyConnection) -> Result<Vec<String>, String> {
+    fn versions<DB: Backend>(
+        c: &mut impl MigrationHarness<DB>,
+        source: EmbeddedMigrations,
+    ) -> Result<Vec<String>, String> {
+        let pending = c.pending_migrations(source).map_err(|e| fail(&e))?;
+        Ok(pending
+            .iter()
+            .map(|m| m.name().version().to_string())
+            .collect())
+    }
+    match conn {
+        AnyConnection::Sqlite(c) => versions(c, SQLITE),
+        AnyConnection::Postgresql(c) => versions(c, POSTGRES),
+    }
+}
+
 /// The version of the first pending migration, if any.
 fn next_version<DB: Backend>(
     c: &mut impl MigrationHarness<DB>,

@@ -20,7 +20,9 @@ use crate::error::{AppError, AppResult};
 pub use changelog::{
     Change, EntityKind, Logged, Op, write_with_changes, write_with_changes_if_any,
 };
-pub use migrate::{applied_version, knows_version, latest_version, migrate_until, run_migrations};
+pub use migrate::{
+    applied_version, knows_version, latest_version, migrate_until, pending_versions, run_migrations,
+};
 
 /// One connection type for both backends (DESIGN.md). SQLite comes last because its
 /// `establish` accepts any string as a path.

@@ -209,6 +209,12 @@ impl Search {
         Ok((Arc::new(search), rebuild))
     }
 
+    /// What the index in `dir` says of itself, read without opening it for writing (a
+    /// running `fika serve` may hold it): its payload, or why it would be rebuilt.
+    pub fn inspect(dir: &Path) -> Result<Payload, Rebuild> {
+        Self::open_existing(dir).map(|(_, payload)| payload)
+    }
+
     fn open_existing(dir: &Path) -> Result<(Index, Payload), Rebuild> {
         if !dir.join("meta.json").exists() {
             return Err(Rebuild::Missing);

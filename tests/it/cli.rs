@@ -290,7 +290,12 @@ async fn demo_loads_once(b: Backend) {
     s.client().login("alice", "my-own-password").await;
 }
 
-backend_tests!(port_in_use_is_a_clear_error, user_commands, demo_loads_once);
+backend_tests!(
+    port_in_use_is_a_clear_error,
+    user_commands,
+    demo_loads_once,
+    check_says_what_is_wrong,
+);
 
 /// The service unit in `contrib/` is one systemd accepts, and as hardened as the README
 /// says: `systemd-analyze verify` finds nothing to say, and `systemd-analyze security`
@@ -341,4 +346,62 @@ fn the_service_unit_is_valid_and_hardened() {
         .and_then(|n| n.parse().ok())
         .unwrap_or_else(|| panic!("no exposure level in {report}"));
     assert!(level < 2.0, "exposure {level}: {report}");
+}
+
+/// `fika check` beside a running fika: what is fine reads "ok", the index's lag is measured,
+/// nothing is changed; a database that cannot be reached fails it, in words and in the exit
+/// status.
+async fn check_says_what_is_wrong(b: Backend) {
+    let s = TestServer::start(b).await;
+    s.data.add_user("alice", PASSWORD, false);
+    // Open to every user of the machine, the data dir is worth a warning; private, it is fine.
+    let said = s.data.cli(&["check"], None).stdout;
+    assert!(said.contains("warn  data dir"), "{said}");
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let private = std::fs::Permissions::from_mode(0o750);
+        std::fs::set_permissions(s.data.dir.path(), private).unwrap();
+    }
+    let out = s.data.cli(&["check"], None);
+    assert!(out.success, "{}\n{}", out.stdout, out.stderr);
+    for line in ["ok    database", "ok    sign-in", "ok    data dir"] {
+        assert!(out.stdout.contains(line), "{line}: {}", out.stdout);
+    }
+    // The index: there once the server built it, and caught up soon after.
+    let mut said = String::new();
+    for _ in 0..100 {
+        said = s.data.cli(&["check"], None).stdout;
+        if said.contains("ok    index       0 changes behind") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        said.contains("ok    index       0 changes behind"),
+        "{said}"
+    );
+    assert!(said.contains("warn  public URL"), "{said}");
+
+    // Settings that cannot work fail the check, each in its own words.
+    let mut cmd = Command::new(BIN);
+    cmd.args(["check", "--data-dir"])
+        .arg(s.data.dir.path())
+        .args(["--database-url", "postgres://nobody@127.0.0.1:1/none"])
+        .args([
+            "--smtp-host",
+            "127.0.0.1",
+            "--smtp-port",
+            "1",
+            "--smtp-tls",
+            "none",
+        ])
+        .args(["--mail-from", "fika <fika@example.com>"])
+        .args(["--public-url", "https://fika.example.com"])
+        .env_remove("FIKA_DATABASE_URL")
+        .env("FIKA_LOG", "warn");
+    let out = run(cmd);
+    assert!(!out.success);
+    assert!(out.stdout.contains("FAIL  database"), "{}", out.stdout);
+    assert!(out.stdout.contains("FAIL  mail"), "{}", out.stdout);
+    assert!(out.stderr.contains("2 checks failed"), "{}", out.stderr);
 }
