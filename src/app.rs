@@ -226,6 +226,10 @@ pub async fn serve(
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read listening address: {e}"))?;
+    // A second handle on the listening socket, to close it the moment a stop is asked.
+    let control = listener
+        .try_clone()
+        .map_err(|e| format!("cannot share the listening socket: {e}"))?;
     let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -254,15 +258,48 @@ pub async fn serve(
             .wrap(from_fn(log_request))
     })
     .listen(listener)
-    .map_err(|e| format!("cannot serve on {local}: {e}"))?;
+    .map_err(|e| format!("cannot serve on {local}: {e}"))?
+    .disable_signals()
+    .shutdown_timeout(SHUTDOWN_SECS);
     if let Some(n) = workers {
         server = server.workers(n.max(1));
     }
     tracing::info!("fika listening on http://{local}");
-    server
-        .run()
-        .await
-        .map_err(|e| format!("server failed: {e}"))
+    let running = server.run();
+    actix_web::rt::spawn(stop_on_signal(running.handle(), control));
+    running.await.map_err(|e| format!("server failed: {e}"))
+}
+
+/// How long a stop waits for the requests in flight.
+const SHUTDOWN_SECS: u64 = 20;
+
+/// On SIGTERM (systemd, a container runtime) or SIGINT (Ctrl-C): the listening socket is
+/// closed at once, so a new connection is refused (a load balancer tries another instance)
+/// rather than left waiting in the kernel's queue to be cut off when fika exits; then the
+/// requests in flight are finished, for at most [`SHUTDOWN_SECS`]. (A connection the kernel
+/// completed in the instant before the close, and fika had not yet taken, is reset: it sent
+/// nothing fika read.)
+async fn stop_on_signal(server: actix_web::dev::ServerHandle, listener: TcpListener) {
+    use actix_web::rt::signal::unix::{SignalKind, signal};
+    let (Ok(mut term), Ok(mut int)) = (
+        signal(SignalKind::terminate()),
+        signal(SignalKind::interrupt()),
+    ) else {
+        tracing::error!("cannot listen for stop signals; stop fika with SIGKILL");
+        return;
+    };
+    tokio::select! {
+        _ = term.recv() => {}
+        _ = int.recv() => {}
+    }
+    tracing::info!("stopping: no new connections; finishing the requests in flight");
+    if let Err(e) = socket2::SockRef::from(&listener).shutdown(std::net::Shutdown::Both) {
+        tracing::warn!(error = %e, "cannot close the listening socket; it closes at exit");
+    }
+    // A connection accepted a moment ago may not have sent its request yet, and a stopping
+    // server closes a connection with no request in flight: the request is let in first.
+    actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
+    server.stop(true).await;
 }
 
 fn security_headers() -> DefaultHeaders {

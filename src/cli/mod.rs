@@ -520,5 +520,15 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     let state = crate::app::state(db, settings, search, blameless);
     let hooks = webhook_settings(&args);
     start_notifications(&state, mail.as_ref(), mailer, hooks)?;
-    actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))
+    actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))?;
+    // The requests are done; the indexer commits what it has, the workers settle their batch.
+    let left = crate::db::stop_background(std::time::Duration::from_secs(10));
+    if left > 0 {
+        tracing::warn!(
+            left,
+            "stopped with background work unfinished; it resumes at start"
+        );
+    }
+    tracing::info!("stopped");
+    Ok(())
 }

@@ -400,6 +400,50 @@ pub mod locks {
     pub const DEMO: i64 = 0x66_69_6b_61_64_65_6d; // "fikadem"
 }
 
+/// Background threads still at work; [`stop_background`] waits for them.
+static RUNNING: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+/// Set when fika stops: background threads end after the step they are in.
+static STOPPING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// Runs `body`, a background thread's loop, counted among those [`stop_background`] waits
+/// for. The loop asks [`stopping`] between steps and ends when it says so.
+pub fn background(body: impl FnOnce()) {
+    use std::sync::atomic::Ordering;
+    RUNNING.fetch_add(1, Ordering::SeqCst);
+    body();
+    RUNNING.fetch_sub(1, Ordering::SeqCst);
+}
+
+/// Whether fika is stopping.
+pub fn stopping() -> bool {
+    STOPPING.load(std::sync::atomic::Ordering::SeqCst)
+}
+
+/// Sleeps `pause`, waking early when fika stops.
+pub fn pause(pause: Duration) {
+    let until = std::time::Instant::now() + pause;
+    while !stopping() {
+        let left = until.saturating_duration_since(std::time::Instant::now());
+        if left.is_zero() {
+            break;
+        }
+        std::thread::sleep(left.min(Duration::from_millis(100)));
+    }
+}
+
+/// Tells the background threads to stop and waits, at most `bound`, for those in a step to
+/// finish it (the indexer its commit, a sender its batch's results); how many were still
+/// working when the wait ended.
+pub fn stop_background(bound: Duration) -> usize {
+    use std::sync::atomic::Ordering;
+    STOPPING.store(true, Ordering::SeqCst);
+    let until = std::time::Instant::now() + bound;
+    while RUNNING.load(Ordering::SeqCst) > 0 && std::time::Instant::now() < until {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    RUNNING.load(Ordering::SeqCst)
+}
+
 /// Starts a background worker on its own thread with its own connection: `step` runs again
 /// at once while it finds work (it returns how much it did), after `idle` when it found none,
 /// and after a pause when it failed or panicked (with a new connection, since the old one may
@@ -413,9 +457,9 @@ pub fn worker(
     let what = name.to_string();
     std::thread::Builder::new()
         .name(format!("fika-{name}"))
-        .spawn(move || {
+        .spawn(move || background(|| {
             let mut conn: Option<AnyConnection> = None;
-            loop {
+            while !stopping() {
                 let done = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
                     let c = match &mut conn {
                         Some(c) => c,
@@ -437,9 +481,9 @@ pub fn worker(
                         Duration::from_secs(2)
                     }
                 };
-                std::thread::sleep(pause);
+                self::pause(pause);
             }
-        })
+        }))
         .map(|_| ())
         .map_err(|e| format!("cannot start the {name} worker: {e}"))
 }

@@ -265,30 +265,32 @@ impl Indexer {
         std::thread::Builder::new()
             .name("fika-indexer".into())
             .spawn(move || {
-                let mut conn = None;
-                let mut checked_head = false;
-                loop {
-                    let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-                        self.step(&db, &mut conn, &mut rebuild, &mut checked_head)
-                    }));
-                    let pause = match step {
-                        Ok(Ok(0)) => POLL,
-                        Ok(Ok(_)) => Duration::ZERO,
-                        Ok(Err(e)) => {
-                            tracing::warn!(error = %e, "search indexer will retry");
-                            self.rollback();
-                            conn = None;
-                            Duration::from_secs(1)
-                        }
-                        Err(_) => {
-                            tracing::error!("search indexer panicked; it will retry");
-                            self.rollback();
-                            conn = None;
-                            Duration::from_secs(1)
-                        }
-                    };
-                    std::thread::sleep(pause);
-                }
+                crate::db::background(|| {
+                    let mut conn = None;
+                    let mut checked_head = false;
+                    while !crate::db::stopping() {
+                        let step = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                            self.step(&db, &mut conn, &mut rebuild, &mut checked_head)
+                        }));
+                        let pause = match step {
+                            Ok(Ok(0)) => POLL,
+                            Ok(Ok(_)) => Duration::ZERO,
+                            Ok(Err(e)) => {
+                                tracing::warn!(error = %e, "search indexer will retry");
+                                self.rollback();
+                                conn = None;
+                                Duration::from_secs(1)
+                            }
+                            Err(_) => {
+                                tracing::error!("search indexer panicked; it will retry");
+                                self.rollback();
+                                conn = None;
+                                Duration::from_secs(1)
+                            }
+                        };
+                        crate::db::pause(pause);
+                    }
+                })
             })
             .map(|_| ())
             .map_err(|e| format!("cannot start the search indexer: {e}"))

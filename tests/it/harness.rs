@@ -352,6 +352,25 @@ impl TestServer {
         false
     }
 
+    /// SIGTERM, as systemd or a container runtime stops fika; waits (at most a minute) for
+    /// the process to end and gives its exit code and its log with the data.
+    pub fn terminate(mut self) -> (Option<i32>, String, Arc<TestData>) {
+        let pid = self.child.id().to_string();
+        let sent = Command::new("kill").args(["-TERM", &pid]).status();
+        assert!(sent.is_ok_and(|s| s.success()), "kill -TERM {pid}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let code = loop {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                break status.code();
+            }
+            assert!(Instant::now() < deadline, "fika did not stop on SIGTERM");
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        // What it wrote last reaches the reader threads a moment after it ended.
+        std::thread::sleep(Duration::from_millis(200));
+        (code, self.log(), self.data.clone())
+    }
+
     /// `kill -9`: no shutdown code runs.
     pub fn kill9(mut self) -> Arc<TestData> {
         let _ = self.child.kill(); // SIGKILL on Unix
