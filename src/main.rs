@@ -43,9 +43,15 @@ fn main() -> std::process::ExitCode {
         logs.init();
     }
     // Panics are caught per request (app::catch_panic); this hook makes sure each one is
-    // logged with its location, in the same log as everything else.
+    // logged with its location, in the same log as everything else — with the backtrace
+    // when RUST_BACKTRACE asks for it (file and line from fika.debug beside a lean release).
     std::panic::set_hook(Box::new(|info| {
-        tracing::error!(panic = %info, "panic");
+        let trace = std::backtrace::Backtrace::capture();
+        if trace.status() == std::backtrace::BacktraceStatus::Captured {
+            tracing::error!(panic = %info, backtrace = %trace, "panic");
+        } else {
+            tracing::error!(panic = %info, "panic");
+        }
     }));
     match fika::cli::run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -473,7 +473,10 @@ async fn sigterm_keeps_every_acknowledged_write(b: Backend) {
     );
     assert!(log.contains("finishing the requests in flight"), "{log}");
     // The indexer and the notification workers finished their step and ended.
-    assert!(log.contains("stopped") && !log.contains("unfinished"), "{log}");
+    assert!(
+        log.contains("stopped") && !log.contains("unfinished"),
+        "{log}"
+    );
     let s = TestServer::start_with(data, &[]).await;
     for id in acknowledged {
         let (status, j) = s.get_json(&format!("/api/v1/lessons/{id}"), &token).await;
@@ -491,4 +494,44 @@ async fn sigterm_keeps_every_acknowledged_write(b: Backend) {
             "{title} was written"
         );
     }
+}
+
+/// `contrib/release.sh` splits a build into the binary to ship, without debug info, and
+/// `fika.debug`, which the binary names (.gnu_debuglink) so backtraces and gdb find it. Run
+/// here on this test build's binary (a release build is the script's default).
+#[test]
+fn the_release_script_ships_a_lean_binary_with_its_debug_info_beside() {
+    let out = tempfile::tempdir().unwrap();
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/contrib/release.sh");
+    let done = Command::new("bash")
+        .arg(script)
+        .arg(out.path())
+        .env("FIKA_BIN", BIN)
+        .output()
+        .unwrap();
+    assert!(
+        done.status.success(),
+        "{}",
+        String::from_utf8_lossy(&done.stderr)
+    );
+    let (lean, debug) = (out.path().join("fika"), out.path().join("fika.debug"));
+    let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len();
+    assert!(
+        size(&lean) * 2 < size(std::path::Path::new(BIN)),
+        "not lean"
+    );
+    assert!(
+        size(&debug) > size(&lean) / 2,
+        "the debug info went missing"
+    );
+    let version = Command::new(&lean).arg("--version").output().unwrap();
+    assert!(String::from_utf8_lossy(&version.stdout).starts_with("fika "));
+    let sections = Command::new("objdump")
+        .arg("-h")
+        .arg(&lean)
+        .output()
+        .unwrap();
+    let sections = String::from_utf8_lossy(&sections.stdout);
+    assert!(sections.contains(".gnu_debuglink"), "{sections}");
+    assert!(!sections.contains(".debug_line"), "{sections}");
 }
