@@ -148,6 +148,21 @@ async fn static_files_and_headers(b: Backend) {
     assert_eq!(c.get("/static/nothing.css").await.status(), 404);
 }
 
+/// The access-log line of the request with this id, once it is written.
+async fn access_line(s: &TestServer, id: &str) -> String {
+    let needle = format!("id={id}");
+    assert!(
+        s.wait_for_log(&needle).await,
+        "the request's line: {}",
+        s.log()
+    );
+    s.log()
+        .lines()
+        .find(|l| l.contains(&needle) && l.contains("fika::access"))
+        .expect("an access line")
+        .to_string()
+}
+
 /// Every request gets one log line and an id on the response; a proxy's id is kept, one
 /// that could smuggle anything into the log is replaced.
 async fn requests_are_logged_with_an_id(b: Backend) {
@@ -162,17 +177,7 @@ async fn requests_are_logged_with_an_id(b: Backend) {
         .unwrap();
     assert_eq!(res.headers()["x-request-id"], "edge-7f3a.1");
     let status = res.status().as_u16();
-    assert!(
-        s.wait_for_log("id=edge-7f3a.1").await,
-        "the request's line: {}",
-        s.log()
-    );
-    let line = s
-        .log()
-        .lines()
-        .find(|l| l.contains("id=edge-7f3a.1") && l.contains("fika::access"))
-        .expect("an access line")
-        .to_string();
+    let line = access_line(&s, "edge-7f3a.1").await;
     assert!(line.contains("method=GET"), "{line}");
     assert!(line.contains("route=/pages"), "{line}");
     assert!(line.contains(&format!("status={status}")), "{line}");
@@ -211,13 +216,7 @@ async fn requests_are_logged_with_an_id(b: Backend) {
     // The error page names the id, for the person to quote.
     let page = res.text().await.unwrap();
     assert!(page.contains("<code>unsub-1</code>"), "{page}");
-    assert!(s.wait_for_log("id=unsub-1").await);
-    let line = s
-        .log()
-        .lines()
-        .find(|l| l.contains("id=unsub-1") && l.contains("fika::access"))
-        .unwrap()
-        .to_string();
+    let line = access_line(&s, "unsub-1").await;
     assert!(
         line.contains("route=/unsubscribe/{person}/{kind}/{sig}") && !line.contains("s3cr3t"),
         "{line}"
@@ -234,13 +233,7 @@ async fn requests_are_logged_with_an_id(b: Backend) {
         .await
         .unwrap();
     assert_eq!(res.status(), 200);
-    assert!(s.wait_for_log("id=api-1").await);
-    let line = s
-        .log()
-        .lines()
-        .find(|l| l.contains("id=api-1") && l.contains("fika::access"))
-        .unwrap()
-        .to_string();
+    let line = access_line(&s, "api-1").await;
     assert!(line.contains("user=1"), "{line}");
     assert!(line.contains("route=/api/v1/lessons"), "{line}");
     // An API error carries the id in its body too.
