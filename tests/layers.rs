@@ -262,7 +262,7 @@ fn arrows_only_go_down() {
 }
 
 /// The vocabulary (ARCHITECTURE.md, "Parts of a feature"): a feature's `routes` and `api`
-/// are leaves that only the composition (`app.rs`, `cli/`) names; what a page and the API
+/// are leaves that only the composition (`app/`, `cli/`) names; what a page and the API
 /// share lives in the feature's `flow.rs`, so neither imports the other.
 #[test]
 fn handlers_are_named_only_by_the_composition() {
@@ -270,7 +270,7 @@ fn handlers_are_named_only_by_the_composition() {
     let mut found = Vec::new();
     for file in &files {
         let name = file.strip_prefix(&src).unwrap().display().to_string();
-        if name == "app.rs" || name.starts_with("cli/") {
+        if name.starts_with("app/") || name.starts_with("cli/") {
             continue;
         }
         let text = std::fs::read_to_string(file).unwrap();
@@ -282,7 +282,7 @@ fn handlers_are_named_only_by_the_composition() {
     }
     assert!(
         found.is_empty(),
-        "only app.rs and cli/ may name a feature's routes or api; move what is shared to \
+        "only app/ and cli/ may name a feature's routes or api; move what is shared to \
          the feature's flow.rs\n{}",
         found.join("\n")
     );

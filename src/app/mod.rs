@@ -17,6 +17,9 @@ use crate::request::{BODY_LIMIT, UploadRoutes};
 use crate::state::AppState;
 use crate::{auth, org, site};
 
+mod access;
+mod stop;
+
 /// Routes that take uploads, with their limit.
 pub const UPLOAD_LIMITS: &[(&str, usize)] = &[
     ("/admin/import", crate::org::routes::IMPORT_LIMIT),
@@ -255,51 +258,19 @@ pub async fn serve(
             .wrap(from_fn(render_errors))
             .wrap(from_fn(head_as_get))
             .wrap(security_headers())
-            .wrap(from_fn(log_request))
+            .wrap(from_fn(access::log_request))
     })
     .listen(listener)
     .map_err(|e| format!("cannot serve on {local}: {e}"))?
     .disable_signals()
-    .shutdown_timeout(SHUTDOWN_SECS);
+    .shutdown_timeout(stop::SHUTDOWN_SECS);
     if let Some(n) = workers {
         server = server.workers(n.max(1));
     }
     tracing::info!("fika listening on http://{local}");
     let running = server.run();
-    actix_web::rt::spawn(stop_on_signal(running.handle(), control));
+    actix_web::rt::spawn(stop::on_signal(running.handle(), control));
     running.await.map_err(|e| format!("server failed: {e}"))
-}
-
-/// How long a stop waits for the requests in flight.
-const SHUTDOWN_SECS: u64 = 20;
-
-/// On SIGTERM (systemd, a container runtime) or SIGINT (Ctrl-C): the listening socket is
-/// closed at once, so a new connection is refused (a load balancer tries another instance)
-/// rather than left waiting in the kernel's queue to be cut off when fika exits; then the
-/// requests in flight are finished, for at most [`SHUTDOWN_SECS`]. (A connection the kernel
-/// completed in the instant before the close, and fika had not yet taken, is reset: it sent
-/// nothing fika read.)
-async fn stop_on_signal(server: actix_web::dev::ServerHandle, listener: TcpListener) {
-    use actix_web::rt::signal::unix::{SignalKind, signal};
-    let (Ok(mut term), Ok(mut int)) = (
-        signal(SignalKind::terminate()),
-        signal(SignalKind::interrupt()),
-    ) else {
-        tracing::error!("cannot listen for stop signals; stop fika with SIGKILL");
-        return;
-    };
-    tokio::select! {
-        _ = term.recv() => {}
-        _ = int.recv() => {}
-    }
-    tracing::info!("stopping: no new connections; finishing the requests in flight");
-    if let Err(e) = socket2::SockRef::from(&listener).shutdown(std::net::Shutdown::Both) {
-        tracing::warn!(error = %e, "cannot close the listening socket; it closes at exit");
-    }
-    // A connection accepted a moment ago may not have sent its request yet, and a stopping
-    // server closes a connection with no request in flight: the request is let in first.
-    actix_web::rt::time::sleep(std::time::Duration::from_millis(250)).await;
-    server.stop(true).await;
 }
 
 fn security_headers() -> DefaultHeaders {
@@ -355,73 +326,6 @@ async fn limit_body(
 
 /// A panic in a handler becomes a logged 500; the worker and the connection live on.
 ///
-/// The header that carries a request's id, in and out.
-const REQUEST_ID: header::HeaderName = header::HeaderName::from_static("x-request-id");
-
-/// A proxy's request id is kept when it looks like one (a load balancer or nginx's
-/// `$request_id` sets it), so one id follows the request through both logs.
-fn request_id(req: &ServiceRequest) -> String {
-    req.headers()
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .filter(|v| {
-            !v.is_empty()
-                && v.len() <= 64
-                && v.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-_.".contains(&b))
-        })
-        .map(str::to_string)
-        .unwrap_or_else(|| format!("{:016x}", rand::random::<u64>()))
-}
-
-/// One line per request — method, path (never the query, which can hold what someone
-/// searched for), status, time and id — in the `fika::access` log target, and the id on the
-/// response, so "it failed at 10:42" can be found. Everything logged while the request runs
-/// carries the id too.
-async fn log_request(
-    req: ServiceRequest,
-    next: Next<impl MessageBody + 'static>,
-) -> Result<ServiceResponse<BoxBody>, actix_web::Error> {
-    use tracing::Instrument;
-    let id = request_id(&req);
-    req.extensions_mut()
-        .insert(crate::request::RequestId(id.clone()));
-    let method = req.method().to_string();
-    let path = req.path().to_string();
-    let start = std::time::Instant::now();
-    let res = next
-        .call(req)
-        .instrument(tracing::info_span!("request", id = %id))
-        .await;
-    let ms = (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
-    let (status, route, user) = match &res {
-        Ok(r) => (
-            r.status(),
-            r.request().match_pattern(),
-            auth::Viewer::of(r.request()).person().map(|p| p.id.0),
-        ),
-        Err(e) => (e.as_response_error().status_code(), None, None),
-    };
-    // The route's template, not its path: a path can carry what must not be logged (an
-    // unsubscribe link's signature). A path no route matched is logged as it came, cut short.
-    let route = route.unwrap_or_else(|| path.chars().take(200).collect());
-    tracing::info!(
-        target: "fika::access",
-        %id,
-        %method,
-        %route,
-        status = status.as_u16(),
-        ms,
-        user,
-        "request"
-    );
-    let mut res = res?.map_into_boxed_body();
-    if let Ok(value) = header::HeaderValue::from_str(&id) {
-        res.headers_mut().insert(REQUEST_ID, value);
-    }
-    Ok(res)
-}
-
 /// The request cannot be kept aside to build the response (actix needs the only reference
 /// to it for routing), so the panic becomes an `Err`: actix answers it with
 /// `AppError::error_response`, a complete error page without the viewer's navigation.
