@@ -33,8 +33,22 @@ pub struct DataArgs {
 impl DataArgs {
     /// Creates the data dir if needed and checks that it is writable, then names the database.
     pub fn prepare(&self) -> Result<DbTarget, String> {
+        let new = !self.data_dir.exists();
         std::fs::create_dir_all(&self.data_dir)
             .map_err(|e| format!("cannot create data dir {}: {e}", self.data_dir.display()))?;
+        // A data dir fika makes is its own: the database, uploads and the index are nobody
+        // else's to read on a shared machine (one made by hand keeps the mode it was given).
+        #[cfg(unix)]
+        if new {
+            use std::os::unix::fs::PermissionsExt;
+            let private = std::fs::Permissions::from_mode(0o750);
+            std::fs::set_permissions(&self.data_dir, private).map_err(|e| {
+                format!(
+                    "cannot make data dir {} private: {e}",
+                    self.data_dir.display()
+                )
+            })?;
+        }
         let probe = self.data_dir.join(".fika-write-test");
         std::fs::write(&probe, b"ok")
             .and_then(|_| std::fs::remove_file(&probe))

@@ -383,6 +383,20 @@ async fn check_says_what_is_wrong(b: Backend) {
     );
     assert!(said.contains("warn  public URL"), "{said}");
 
+    // A data dir fika makes itself is private from the start.
+    let made = s.data.dir.path().join("made-by-fika");
+    let mut cmd = Command::new(BIN);
+    cmd.args(["migrate", "--data-dir"])
+        .arg(&made)
+        .env_remove("FIKA_DATABASE_URL")
+        .env("FIKA_LOG", "warn");
+    assert!(run(cmd).success);
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&made).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode, 0o750, "{mode:o}");
+    }
+
     // Settings that cannot work fail the check, each in its own words.
     let mut cmd = Command::new(BIN);
     cmd.args(["check", "--data-dir"])
