@@ -25,6 +25,7 @@ pub mod ids;
 pub mod lessons;
 pub mod mail;
 pub mod markdown;
+pub mod metrics;
 pub mod notify;
 pub mod org;
 pub mod overview;

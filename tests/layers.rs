@@ -23,6 +23,7 @@ const LAYERS: &[(&str, &[&str])] = &[
             "labels",
             "files",
             "mail",
+            "metrics",
             "db",
             "config",
             "request",

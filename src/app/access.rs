@@ -48,7 +48,8 @@ pub async fn log_request(
         .call(req)
         .instrument(tracing::info_span!("request", id = %id))
         .await;
-    let ms = (start.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
+    let seconds = start.elapsed().as_secs_f64();
+    let ms = (seconds * 10_000.0).round() / 10.0;
     let (status, route, user) = match &res {
         Ok(r) => (
             r.status(),
@@ -57,6 +58,7 @@ pub async fn log_request(
         ),
         Err(e) => (e.as_response_error().status_code(), None, None),
     };
+    crate::metrics::http_request(&method, route.as_deref(), status.as_u16(), seconds);
     // The route's template, not its path: a path can carry what must not be logged (an
     // unsubscribe link's signature). A path no route matched is logged as it came, cut short.
     let route = route.unwrap_or_else(|| path.chars().take(200).collect());

@@ -18,6 +18,7 @@ use crate::state::AppState;
 use crate::{auth, org, site};
 
 mod access;
+mod metrics;
 mod stop;
 
 /// Routes that take uploads, with their limit.
@@ -218,21 +219,28 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::comments::routes::configure(cfg);
     crate::webhooks::routes::configure(cfg);
     crate::apidoc::configure(cfg);
+    metrics::configure(cfg);
 }
 
-/// Serves on an already bound listener until stopped. Logs the URL it serves on.
+/// Serves on already bound listeners until stopped — the main one, and the metrics one when
+/// `--metrics-addr` is set. Logs the URLs it serves on.
 pub async fn serve(
     state: AppState,
     listener: TcpListener,
+    metrics_listener: Option<TcpListener>,
     workers: Option<usize>,
 ) -> Result<(), String> {
     let local = listener
         .local_addr()
         .map_err(|e| format!("cannot read listening address: {e}"))?;
-    // A second handle on the listening socket, to close it the moment a stop is asked.
-    let control = listener
-        .try_clone()
-        .map_err(|e| format!("cannot share the listening socket: {e}"))?;
+    // Second handles on the listening sockets, to close them the moment a stop is asked.
+    let control = std::iter::once(&listener)
+        .chain(&metrics_listener)
+        .map(|l| {
+            l.try_clone()
+                .map_err(|e| format!("cannot share the listening socket: {e}"))
+        })
+        .collect::<Result<Vec<_>, _>>()?;
     let state = web::Data::new(state);
     let mut server = HttpServer::new(move || {
         App::new()
@@ -258,12 +266,23 @@ pub async fn serve(
             .wrap(from_fn(render_errors))
             .wrap(from_fn(head_as_get))
             .wrap(security_headers())
+            .wrap(from_fn(metrics::only_metrics_there))
             .wrap(from_fn(access::log_request))
     })
     .listen(listener)
-    .map_err(|e| format!("cannot serve on {local}: {e}"))?
-    .disable_signals()
-    .shutdown_timeout(stop::SHUTDOWN_SECS);
+    .map_err(|e| format!("cannot serve on {local}: {e}"))?;
+    if let Some(m) = metrics_listener {
+        let addr = m
+            .local_addr()
+            .map_err(|e| format!("cannot read the metrics address: {e}"))?;
+        server = server
+            .listen(m)
+            .map_err(|e| format!("cannot serve metrics on {addr}: {e}"))?;
+        tracing::info!("metrics on http://{addr}/metrics");
+    }
+    server = server
+        .disable_signals()
+        .shutdown_timeout(stop::SHUTDOWN_SECS);
     if let Some(n) = workers {
         server = server.workers(n.max(1));
     }

@@ -12,7 +12,7 @@ pub const SHUTDOWN_SECS: u64 = 20;
 /// requests in flight are finished, for at most [`SHUTDOWN_SECS`]. (A connection the kernel
 /// completed in the instant before the close, and fika had not yet taken, is reset: it sent
 /// nothing fika read.)
-pub async fn on_signal(server: actix_web::dev::ServerHandle, listener: TcpListener) {
+pub async fn on_signal(server: actix_web::dev::ServerHandle, listeners: Vec<TcpListener>) {
     use actix_web::rt::signal::unix::{SignalKind, signal};
     let (Ok(mut term), Ok(mut int)) = (
         signal(SignalKind::terminate()),
@@ -26,8 +26,10 @@ pub async fn on_signal(server: actix_web::dev::ServerHandle, listener: TcpListen
         _ = int.recv() => {}
     }
     tracing::info!("stopping: no new connections; finishing the requests in flight");
-    if let Err(e) = socket2::SockRef::from(&listener).shutdown(std::net::Shutdown::Both) {
-        tracing::warn!(error = %e, "cannot close the listening socket; it closes at exit");
+    for listener in &listeners {
+        if let Err(e) = socket2::SockRef::from(listener).shutdown(std::net::Shutdown::Both) {
+            tracing::warn!(error = %e, "cannot close a listening socket; it closes at exit");
+        }
     }
     // A connection accepted a moment ago may not have sent its request yet, and a stopping
     // server closes a connection with no request in flight: the request is let in first.

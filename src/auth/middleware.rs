@@ -61,9 +61,13 @@ fn is_public_path(path: &str) -> bool {
 }
 
 /// Paths that do not depend on who asks: they skip the session lookup entirely, so health
-/// checks and stylesheets never wait for (or fail with) the database.
+/// checks and stylesheets never wait for (or fail with) the database. (`/metrics` checks its
+/// own token, which is not a person's.)
 fn needs_no_identity(path: &str) -> bool {
-    matches!(path, "/healthz" | "/favicon.ico" | "/robots.txt") || path.starts_with("/static/")
+    matches!(
+        path,
+        "/healthz" | "/metrics" | "/favicon.ico" | "/robots.txt"
+    ) || path.starts_with("/static/")
 }
 
 fn is_safe_method(m: &Method) -> bool {

@@ -98,6 +98,12 @@ async fn login(
             other => other,
         }
     };
+    crate::metrics::sign_in(match outcome {
+        SignIn::Ok(_) => "ok",
+        SignIn::Failed => "failed",
+        SignIn::Throttled => "throttled",
+        SignIn::PasswordsOff => "passwords_off",
+    });
     let (status, error) = match outcome {
         SignIn::Ok(secret) => {
             let cookie = session_cookie(&state, secret, CookieDuration::days(repo::SESSION_DAYS));

@@ -6,9 +6,6 @@
 
 use std::path::Path;
 
-use chrono::Utc;
-use diesel::prelude::*;
-
 use crate::config::ServeArgs;
 use crate::db::AnyConnection;
 
@@ -219,7 +216,6 @@ fn database(r: &mut Report, args: &ServeArgs) -> Option<AnyConnection> {
 
 /// The search index: there, whole, and how far behind the database's change log.
 fn index(r: &mut Report, conn: &mut AnyConnection, dir: &Path) {
-    use crate::db::schema::change_log;
     use crate::search::Rebuild;
     let payload = match crate::search::Search::inspect(dir) {
         Ok(p) if p.schema != crate::search::schema::SCHEMA_VERSION => {
@@ -243,23 +239,17 @@ fn index(r: &mut Report, conn: &mut AnyConnection, dir: &Path) {
             return r.warn("index", said);
         }
     };
-    let head = match crate::db::changelog::head(conn) {
-        Ok(h) => h,
+    let lag = match crate::db::changelog::lag(conn, payload.applied) {
+        Ok(l) => l,
         Err(e) => return r.fail("index", format!("cannot read the change log: {e}")),
     };
-    if payload.applied > head {
+    if payload.applied > lag.head {
         return r.warn(
             "index",
             "ahead of the database (built from another one): fika serve rebuilds it",
         );
     }
-    let behind = head - payload.applied;
-    let oldest: Option<chrono::NaiveDateTime> = change_log::table
-        .filter(change_log::id.gt(payload.applied))
-        .select(diesel::dsl::min(change_log::created_at))
-        .first(conn)
-        .unwrap_or(None);
-    let seconds = oldest.map_or(0, |t| (Utc::now().naive_utc() - t).num_seconds().max(0));
+    let (behind, seconds) = (lag.changes, lag.seconds);
     let said = format!(
         "{behind} change{} behind, {seconds} s",
         if behind == 1 { "" } else { "s" }

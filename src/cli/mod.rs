@@ -468,6 +468,47 @@ fn webhook_settings(args: &ServeArgs) -> Option<crate::webhooks::send::WebhookSe
     })
 }
 
+/// The metrics listener, bound, and who may read `/metrics`; counting starts when either
+/// the address or the token is set.
+fn metrics(
+    args: &crate::config::MetricsArgs,
+) -> Result<(Option<std::net::TcpListener>, crate::config::MetricsAccess), String> {
+    let listener = match args.metrics_addr {
+        Some(a) => Some(
+            std::net::TcpListener::bind(a)
+                .map_err(|e| format!("cannot listen for metrics on {a}: {e}"))?,
+        ),
+        None => None,
+    };
+    let addr = match &listener {
+        Some(l) => Some(
+            l.local_addr()
+                .map_err(|e| format!("cannot read the metrics address: {e}"))?,
+        ),
+        None => None,
+    };
+    let token = crate::config::secret(
+        args.metrics_token_file.as_deref(),
+        "FIKA_METRICS_TOKEN",
+        "metrics token",
+    )?;
+    if token.as_ref().is_some_and(|t| t.chars().count() < 16) {
+        return Err(
+            "the metrics token is too short to keep a guesser out: use 16 \
+                    characters or more (openssl rand -hex 32)"
+                .into(),
+        );
+    }
+    let access = crate::config::MetricsAccess {
+        addr,
+        token_digest: token.map(|t| crate::auth::token::digest(&t)),
+    };
+    if access.on() {
+        crate::metrics::init()?;
+    }
+    Ok((listener, access))
+}
+
 fn serve(args: ServeArgs) -> Result<(), String> {
     // Bind before touching data: "port in use" must fail before a demo is written.
     let listener = std::net::TcpListener::bind(args.addr)
@@ -475,6 +516,7 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     // Settings are checked before any data is touched.
     let sso = crate::config::SsoSettings::from_args(&args.sso, args.public_url.as_ref())?;
     let scim = crate::config::scim_token(&args.sso)?;
+    let (metrics_listener, metrics) = metrics(&args.metrics)?;
     let mail = crate::mail::MailSettings::from_args(&args.mail, args.public_url.as_ref())?;
     let mailer = mail.as_ref().map(crate::mail::Mailer::new).transpose()?;
     if args.sso.password_sign_in == "off" {
@@ -517,10 +559,16 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     settings.site_id = crate::db::site_id(&mut *db.conn().map_err(|e| e.to_string())?)
         .map_err(|e| format!("cannot read the site id: {e}"))?;
     settings.mail_on = mail.is_some();
+    settings.metrics = metrics;
     let state = crate::app::state(db, settings, search, blameless);
     let hooks = webhook_settings(&args);
     start_notifications(&state, mail.as_ref(), mailer, hooks)?;
-    actix_web::rt::System::new().block_on(crate::app::serve(state, listener, args.workers))?;
+    actix_web::rt::System::new().block_on(crate::app::serve(
+        state,
+        listener,
+        metrics_listener,
+        args.workers,
+    ))?;
     // The requests are done; the indexer commits what it has, the workers settle their batch.
     let left = crate::db::stop_background(std::time::Duration::from_secs(10));
     if left > 0 {

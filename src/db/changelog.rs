@@ -213,6 +213,33 @@ pub fn head(conn: &mut AnyConnection) -> AppResult<i64> {
     Ok(max.unwrap_or(0))
 }
 
+/// How far behind the change log a reader is that applied every change up to an id.
+#[derive(Debug, Clone, Copy)]
+pub struct Lag {
+    pub head: i64,
+    /// Log ids after the reader's (a rolled-back write leaves a gap, so this can overstate).
+    pub changes: i64,
+    /// The age of the oldest change not applied; 0 when there is none.
+    pub seconds: i64,
+}
+
+/// The lag of a reader (a search index) that applied the log up to `applied`.
+pub fn lag(conn: &mut AnyConnection, applied: i64) -> AppResult<Lag> {
+    let head = head(conn)?;
+    let oldest: Option<chrono::NaiveDateTime> = change_log::table
+        .filter(change_log::id.gt(applied))
+        .select(diesel::dsl::min(change_log::created_at))
+        .first(conn)?;
+    let seconds = oldest.map_or(0, |t| {
+        (chrono::Utc::now().naive_utc() - t).num_seconds().max(0)
+    });
+    Ok(Lag {
+        head,
+        changes: (head - applied).max(0),
+        seconds,
+    })
+}
+
 /// Changes after `after_id`, oldest first, at most `limit`.
 pub fn changes_since(
     conn: &mut AnyConnection,

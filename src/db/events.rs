@@ -33,6 +33,13 @@ labelled_enum! {
     }
 }
 
+/// Events not yet dispatched, as `/metrics` counts them.
+pub const QUEUE: super::outbox::Queue = super::outbox::Queue {
+    table: "events",
+    done: "dispatched_at",
+    max_attempts: None,
+};
+
 /// The record an event is about, as its readers see it.
 #[derive(Debug, Clone)]
 pub struct Subject {

@@ -6,6 +6,7 @@ pub mod events;
 mod fixups;
 pub mod head_cache;
 mod migrate;
+pub mod outbox;
 pub mod schema;
 
 use std::path::Path;
@@ -183,6 +184,8 @@ pub struct Db {
     /// take a blocking thread: r2d2's own wait is not fair, and under load some requests
     /// would starve for hundreds of milliseconds while others overtook them.
     permits: std::sync::Arc<tokio::sync::Semaphore>,
+    /// Requests queued for a permit just now, for `/metrics`.
+    waiting: std::sync::Arc<std::sync::atomic::AtomicI64>,
 }
 
 impl Db {
@@ -214,6 +217,7 @@ impl Db {
             pool,
             target,
             permits: std::sync::Arc::new(tokio::sync::Semaphore::new(max_size as usize)),
+            waiting: Default::default(),
         })
     }
 
@@ -248,10 +252,30 @@ impl Db {
     }
 
     async fn permit(&self) -> AppResult<tokio::sync::SemaphorePermit<'_>> {
+        use std::sync::atomic::Ordering::Relaxed;
+        // Counted down by a guard: a request whose client went away is dropped mid-wait.
+        struct Waiting<'a>(&'a std::sync::atomic::AtomicI64);
+        impl Drop for Waiting<'_> {
+            fn drop(&mut self) {
+                self.0.fetch_sub(1, Relaxed);
+            }
+        }
+        self.waiting.fetch_add(1, Relaxed);
+        let _waiting = Waiting(&self.waiting);
         self.permits
             .acquire()
             .await
             .map_err(|_| AppError::Unavailable("database pool closed".into()))
+    }
+
+    /// The pool just now: connections in use and idle, and requests waiting for one.
+    pub fn pool_use(&self) -> crate::metrics::PoolUse {
+        let state = self.pool.state();
+        crate::metrics::PoolUse {
+            in_use: i64::from(state.connections - state.idle_connections),
+            idle: i64::from(state.idle_connections),
+            waiting: self.waiting.load(std::sync::atomic::Ordering::Relaxed),
+        }
     }
 
     /// Checks that the database answers, within `timeout`; used by `/healthz`.

@@ -21,6 +21,13 @@ use crate::mail::{Mailer, Outgoing};
 const CLAIM_MINUTES: i64 = 5;
 /// Sends before a message is given up.
 pub const MAX_ATTEMPTS: i32 = 10;
+
+/// The outbox as `/metrics` counts it.
+pub const QUEUE: crate::db::outbox::Queue = crate::db::outbox::Queue {
+    table: "mail_outbox",
+    done: "sent_at",
+    max_attempts: Some(MAX_ATTEMPTS),
+};
 /// Messages claimed at once.
 const BATCH: i64 = 20;
 

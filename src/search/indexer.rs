@@ -113,6 +113,7 @@ impl Indexer {
         conn: &mut AnyConnection,
         progress: &mut dyn FnMut(u64, u64),
     ) -> AppResult<u64> {
+        crate::metrics::index_rebuilt();
         let search = self.search.clone();
         let status = &search.status;
         // The head is read first: whatever changes after it is applied again by catching up,

@@ -15,6 +15,13 @@ use crate::error::{AppError, AppResult};
 use crate::ids::{PersonId, UnitId};
 use crate::org::unit::UnitKind;
 
+/// The deliveries as `/metrics` counts them.
+pub const QUEUE: crate::db::outbox::Queue = crate::db::outbox::Queue {
+    table: "webhook_deliveries",
+    done: "delivered_at",
+    max_attempts: Some(MAX_ATTEMPTS),
+};
+
 /// Every webhook, the org's first, then by name.
 pub fn all(c: &mut AnyConnection) -> AppResult<Vec<Hook>> {
     Ok(webhooks::table

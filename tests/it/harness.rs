@@ -279,6 +279,8 @@ impl TestServer {
             .env_remove("FIKA_OIDC_ISSUER")
             .env_remove("FIKA_OIDC_CLIENT_SECRET")
             .env_remove("FIKA_PASSWORD_SIGN_IN")
+            .env_remove("FIKA_METRICS_ADDR")
+            .env_remove("FIKA_METRICS_TOKEN")
             .env("FIKA_LOG", "info")
             .env("NO_COLOR", "1")
             .stdout(Stdio::piped())

@@ -22,6 +22,7 @@ mod gfm;
 mod health;
 mod lessons;
 mod mail;
+mod metrics;
 mod notify;
 mod org;
 mod orgs;

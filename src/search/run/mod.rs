@@ -103,6 +103,7 @@ impl Search {
             hits_us = (started.elapsed() - found_at).as_micros() as u64,
             "search"
         );
+        crate::metrics::search(started.elapsed().as_secs_f64());
         Ok(Results {
             total: found.total,
             hits,
