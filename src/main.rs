@@ -32,7 +32,12 @@ fn main() -> std::process::ExitCode {
     let cli = fika::cli::Cli::parse();
     let logs = tracing_subscriber::fmt()
         .with_env_filter(log_filter(cli.log.clone()))
-        .with_writer(std::io::stderr);
+        .with_writer(std::io::stderr)
+        // Colours for a person at a terminal; none in a file, journald or a container's log.
+        .with_ansi(
+            std::io::IsTerminal::is_terminal(&std::io::stderr())
+                && std::env::var_os("NO_COLOR").is_none(),
+        );
     if cli.log_format == "json" {
         // The request's fields (its id) go with every line logged while it runs.
         logs.json()

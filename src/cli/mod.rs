@@ -10,6 +10,7 @@ use crate::db::{Db, run_migrations};
 mod blameless;
 mod check;
 mod database;
+mod healthcheck;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -42,6 +43,19 @@ pub enum Command {
     /// dir, the database and its migrations, the search index and its lag, the public URL,
     /// the SMTP server. Changes nothing; exits non-zero when something is wrong.
     Check(Box<ServeArgs>),
+    /// Ask a running fika whether it is healthy (GET /healthz); exits 0 when it answers 200.
+    /// For a container's HEALTHCHECK and for scripts.
+    Healthcheck {
+        /// Where fika listens; an address on every interface (0.0.0.0:8080) is asked on
+        /// loopback.
+        #[arg(
+            long,
+            env = "FIKA_ADDR",
+            default_value = "127.0.0.1:8080",
+            value_name = "HOST:PORT"
+        )]
+        addr: std::net::SocketAddr,
+    },
     /// Manage accounts.
     User {
         #[command(subcommand)]
@@ -232,6 +246,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
     match cli.command {
         Command::Serve(args) => serve(*args),
         Command::Check(args) => check::run(&args),
+        Command::Healthcheck { addr } => healthcheck::run(addr),
         Command::Migrate(data) => {
             let db = open(&data, 1)?;
             println!("database is up to date ({})", db.target().describe());

@@ -549,3 +549,25 @@ fn the_release_script_ships_a_lean_binary_with_its_debug_info_beside() {
     assert!(sections.contains(".gnu_debuglink"), "{sections}");
     assert!(!sections.contains(".debug_line"), "{sections}");
 }
+
+/// `fika healthcheck`, the container's HEALTHCHECK: 0 while fika answers `/healthz`, also
+/// when it listens on every address; a clear failure once it is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn healthcheck_says_whether_fika_answers() {
+    let s = TestServer::start(Backend::Sqlite).await;
+    let addr = s.url.trim_start_matches("http://").to_string();
+    let out = fika(&["healthcheck", "--addr", &addr]);
+    assert!(out.success, "{}", out.stderr);
+    assert!(
+        out.stdout.contains(r#"healthy: {"status":"ok","db":"ok"}"#),
+        "{}",
+        out.stdout
+    );
+    let port = addr.rsplit(':').next().unwrap();
+    let everywhere = format!("0.0.0.0:{port}");
+    let out = fika(&["healthcheck", "--addr", &everywhere]);
+    assert!(out.success, "asked on loopback: {}", out.stderr);
+    drop(s);
+    let out = fika(&["healthcheck", "--addr", &addr]);
+    assert_clear_failure(&out, "fika does not answer on");
+}
