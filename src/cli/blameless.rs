@@ -1,10 +1,55 @@
 //! `fika blameless score`: the blameless check measured on labelled sentences, the figures
-//! BENCHMARKS.md records.
+//! BENCHMARKS.md records; `fika blameless features`: what its model reads, to train it on.
 
 use std::path::{Path, PathBuf};
 
+use clap::Subcommand;
+
 use crate::postmortems::blameless::score::{Label, Score, parse_labelled, parse_people, score};
 use crate::postmortems::blameless::{People, PersonRef, Rules};
+
+#[derive(Debug, Subcommand)]
+pub enum BlamelessCommand {
+    /// Measure the check on labelled sentences: JSON Lines files of
+    /// `{"label": "blame"|"ok", "place": "anywhere"|"factors", "text": "…"}`; prints
+    /// precision and recall per file.
+    Score {
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// The organization's people, one `username Display Name` per line.
+        #[arg(long, value_name = "FILE")]
+        people: Option<std::path::PathBuf>,
+        /// An admin's rule file to extend the built-in rules with.
+        #[arg(long, value_name = "FILE")]
+        rules: Option<std::path::PathBuf>,
+        /// Also list every sentence judged differently from its label.
+        #[arg(long)]
+        misses: bool,
+    },
+    /// Print the features the model of `narrative-blame` reads in each labelled sentence,
+    /// one JSON line each (`{"label": …, "features": [hashes]}`), for
+    /// bench/blameless_model.py to train it on.
+    Features {
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<std::path::PathBuf>,
+        /// The organization's people, one `username Display Name` per line.
+        #[arg(long, value_name = "FILE")]
+        people: Option<std::path::PathBuf>,
+    },
+}
+
+/// Runs a `fika blameless` command.
+pub fn run_command(command: BlamelessCommand) -> Result<(), String> {
+    match command {
+        BlamelessCommand::Score {
+            files,
+            people,
+            rules,
+            misses,
+        } => run(&files, people.as_deref(), rules.as_deref(), misses),
+        BlamelessCommand::Features { files, people } => features(&files, people.as_deref()),
+    }
+}
 
 /// Scores each file and prints precision and recall (and, with `misses`, every sentence the
 /// rules judged differently from its label, with what they found).
@@ -31,6 +76,33 @@ pub fn run(
         println!("{}", summary(&file.display().to_string(), &s));
         if misses {
             print_misses(&s);
+        }
+    }
+    Ok(())
+}
+
+/// Prints each labelled sentence's model features as a JSON line.
+pub fn features(files: &[PathBuf], people: Option<&Path>) -> Result<(), String> {
+    let rules = Rules::builtin()?;
+    let people = match people {
+        Some(path) => read_people(path)?,
+        None => Vec::new(),
+    };
+    let known = People::new(&people);
+    for file in files {
+        let text = std::fs::read_to_string(file)
+            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+        let set = parse_labelled(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        for s in &set {
+            let label = match s.label {
+                Label::Blame => "blame",
+                Label::Ok => "ok",
+            };
+            let features = rules.model_features(&s.text, &known);
+            println!(
+                "{}",
+                serde_json::json!({ "label": label, "features": features })
+            );
         }
     }
     Ok(())

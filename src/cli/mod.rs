@@ -8,6 +8,7 @@ use crate::config::{DataArgs, ServeArgs, Settings};
 use crate::db::{Db, run_migrations};
 
 mod blameless;
+pub use blameless::BlamelessCommand;
 mod check;
 mod database;
 mod healthcheck;
@@ -105,26 +106,6 @@ pub enum Command {
     Blameless {
         #[command(subcommand)]
         command: BlamelessCommand,
-    },
-}
-
-#[derive(Debug, Subcommand)]
-pub enum BlamelessCommand {
-    /// Measure the check on labelled sentences: JSON Lines files of
-    /// `{"label": "blame"|"ok", "place": "anywhere"|"factors", "text": "…"}`; prints
-    /// precision and recall per file.
-    Score {
-        #[arg(value_name = "FILE", required = true)]
-        files: Vec<std::path::PathBuf>,
-        /// The organization's people, one `username Display Name` per line.
-        #[arg(long, value_name = "FILE")]
-        people: Option<std::path::PathBuf>,
-        /// An admin's rule file to extend the built-in rules with.
-        #[arg(long, value_name = "FILE")]
-        rules: Option<std::path::PathBuf>,
-        /// Also list every sentence judged differently from its label.
-        #[arg(long)]
-        misses: bool,
     },
 }
 
@@ -281,15 +262,7 @@ pub fn run(cli: Cli) -> Result<(), String> {
                 },
         } => export_markdown(&dir, relative_links, &data),
         Command::User { command } => user(command),
-        Command::Blameless {
-            command:
-                BlamelessCommand::Score {
-                    files,
-                    people,
-                    rules,
-                    misses,
-                },
-        } => blameless::run(&files, people.as_deref(), rules.as_deref(), misses),
+        Command::Blameless { command } => blameless::run_command(command),
     }
 }
 

@@ -60,6 +60,7 @@ use std::path::Path;
 mod findings;
 mod grammar;
 mod matching;
+mod model;
 mod normal;
 mod people;
 mod rule_file;
@@ -114,6 +115,9 @@ pub struct Rules {
     lexicon: Lexicon,
     /// Tells one set of rules from another (see [`Rules::fingerprint`]).
     fingerprint: String,
+    /// The model of `narrative-blame`, with the phrase its findings are filed under; none
+    /// when that rule is switched off.
+    model: Option<(std::sync::Arc<model::Model>, usize)>,
 }
 
 impl Rules {
@@ -160,7 +164,8 @@ impl Rules {
     /// [`check`](Self::check) with the people indexed once, for checking many texts.
     pub fn check_known(&self, text: &str, place: Place, people: &People) -> Vec<Finding> {
         let (normal, toks) = read(text);
-        let found = self.matches(&toks, place, people);
+        let mut found = self.matches(&toks, place, people);
+        self.model_matches(&toks, people, &mut found);
         self.findings(text, &normal, &toks, found)
     }
 

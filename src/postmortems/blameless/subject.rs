@@ -310,6 +310,12 @@ impl Context<'_> {
         ends
     }
 
+    /// Whether token `i` ends a role noun ("engineer", "the on-call DBA"): a person named by
+    /// what they do.
+    pub(super) fn role(&self, i: usize) -> bool {
+        matches!(self.lex.noun_at(self.toks, i, 0), Some((Who::Person, _)))
+    }
+
     /// A cheap pre-check: whether a person reference could start at token `i`.
     pub(super) fn could_name_someone(&self, i: usize) -> bool {
         let t = &self.toks[i];

@@ -125,6 +125,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         act_start: Vec::new(),
         fingerprint: String::new(),
         lexicon: Lexicon::new(nouns),
+        model: None,
     };
     for r in resolved {
         let id = &r.id;
@@ -137,10 +138,12 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
                 return Err(format!("rule `{id}`: `{field}` is empty"));
             }
         }
-        if r.phrases.is_empty() {
+        let ri = rules.rules.len();
+        if *id == super::model::RULE {
+            super::model::attach(&mut rules, ri)?;
+        } else if r.phrases.is_empty() {
             return Err(format!("rule `{id}` has no phrases"));
         }
-        let ri = rules.rules.len();
         let needs =
             Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
         for spec in &r.phrases {

@@ -319,3 +319,45 @@ fn omissions_of_a_person() {
     none("The engineer noticed the missing index");
     none("the script that skipped the step");
 }
+
+/// Blame told as a plain story, with no loaded word, is heard by the model of
+/// `narrative-blame`, which flags the whole sentence; the same story told of a system, a
+/// person named for what they did in the response, timeline entries and a bare mention stay
+/// quiet.
+#[test]
+fn the_model_hears_blame_told_as_a_story() {
+    let text = "The outage began at 09:12. Once again it was Olu who merged on a Friday evening.";
+    let found = hits(text);
+    assert_eq!(
+        found,
+        vec![h(
+            "narrative-blame",
+            "Once again it was Olu who merged on a Friday evening",
+            27,
+            79
+        )]
+    );
+    let story = hits("Well, Sanjay pushed the nginx config again.");
+    assert_eq!(story.len(), 1);
+    assert_eq!(story[0].0, "narrative-blame");
+    none("Once again the scheduler merged the queues on a Friday evening.");
+    none("Kofi led the response and restored service at 10:40.");
+    none("10:42 Alice restarted the payments pod.");
+    none("Alice checked the logs and didn't find an error.");
+    none("@mira restored the replica from the snapshot.");
+    none("The backfill job ran twice because the scheduler retried it after a timeout.");
+    let finding = &rules().check(text, Place::Anywhere, &alice())[0];
+    assert!(
+        finding.points_at_person,
+        "reviewed one by one, never in bulk"
+    );
+}
+
+/// An admin's rule file switches the model off like any rule.
+#[test]
+fn the_model_is_a_rule_an_admin_can_switch_off() {
+    let off = Rules::extended("rules:\n  - id: narrative-blame\n    disabled: true\n").unwrap();
+    let text = "Well, Sanjay pushed the nginx config again.";
+    assert_eq!(hits_with(&off, text, Place::Anywhere, &alice()), vec![]);
+    assert_eq!(hits(text).len(), 1);
+}

@@ -220,6 +220,10 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev12.jsonl", 0.97, 0.95),
         ("dev13.jsonl", 0.97, 0.95),
         ("dev14.jsonl", 0.97, 0.95),
+        // Mostly blameless narrative and timeline entries, where the rules' own false alarms
+        // (8 in 300, 8 in 200) set the bar.
+        ("dev15.jsonl", 0.9, 0.95),
+        ("dev16.jsonl", 0.9, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");

@@ -1,0 +1,98 @@
+#!/usr/bin/env python3
+"""Trains the model of the blameless rule `narrative-blame` and writes
+src/postmortems/blameless/model.txt.
+
+The features are fika's own: `fika blameless features` prints, for each labelled sentence,
+the hashed words and word pairs the checker reads (names as PERSON, role nouns as ROLE), so
+training and checking cannot drift apart. The model is a logistic regression (scikit-learn's
+liblinear, C=100) over binary features, each sentence's vector scaled to length 1 — what
+`model.rs` computes: p = 1 / (1 + exp(-(bias + sum(w) / sqrt(n)))).
+
+Trained on the labelled set and the dev sets only: the held-out sets (heldout*.jsonl) are
+never read here, so their score stays a measure of text the model has not seen.
+
+    python3 -m venv /tmp/fika-model && /tmp/fika-model/bin/pip install scikit-learn
+    cargo build && /tmp/fika-model/bin/python bench/blameless_model.py [--cv]
+
+--cv prints leave-one-file-out precision and recall of the model alone at a few thresholds
+instead of writing the file.
+"""
+import json
+import math
+import os
+import subprocess
+import sys
+
+import numpy as np
+import scipy.sparse as sp
+from sklearn.linear_model import LogisticRegression
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SETS = os.path.join(ROOT, "tests/fixtures/blameless")
+FILES = ["labelled.jsonl", "dev.jsonl"] + [f"dev{i}.jsonl" for i in range(2, 17)]
+BIN = os.environ.get("FIKA_BIN", os.path.join(ROOT, "target/debug/fika"))
+DIM = 1 << 18
+C = 100.0
+THRESHOLD = 0.9
+OUT = os.path.join(ROOT, "src/postmortems/blameless/model.txt")
+
+
+def rows(name):
+    assert not name.startswith("heldout"), "the held-out sets are never trained on"
+    out = subprocess.run(
+        [BIN, "blameless", "features", os.path.join(SETS, name),
+         "--people", os.path.join(SETS, "people.txt")],
+        check=True, capture_output=True, text=True).stdout
+    return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+
+def matrix(rs):
+    indptr, indices = [0], []
+    for r in rs:
+        idx = sorted({h % DIM for h in r["features"]})
+        indices.extend(idx)
+        indptr.append(len(indices))
+    data = np.ones(len(indices))
+    x = sp.csr_matrix((data, indices, indptr), shape=(len(rs), DIM))
+    norms = np.sqrt(np.asarray(x.sum(axis=1)).ravel())
+    norms[norms == 0] = 1
+    return sp.diags(1 / norms) @ x, np.array([r["label"] == "blame" for r in rs])
+
+
+def fit(rs):
+    x, y = matrix(rs)
+    return LogisticRegression(C=C, solver="liblinear", max_iter=1000).fit(x, y)
+
+
+def cross_validate(by_file):
+    for t in (0.5, 0.7, 0.8, 0.9):
+        tp = fp = fn = 0
+        for held in FILES:
+            model = fit([r for f in FILES if f != held for r in by_file[f]])
+            x, y = matrix(by_file[held])
+            flagged = model.predict_proba(x)[:, 1] >= t
+            tp += int((flagged & y).sum())
+            fp += int((flagged & ~y).sum())
+            fn += int((~flagged & y).sum())
+        print(f"threshold {t}: precision {tp / max(tp + fp, 1):.3f}, recall {tp / max(tp + fn, 1):.3f}")
+
+
+def main():
+    by_file = {f: rows(f) for f in FILES}
+    if "--cv" in sys.argv:
+        cross_validate(by_file)
+        return
+    model = fit([r for f in FILES for r in by_file[f]])
+    weights = model.coef_[0]
+    nonzero = [(i, w) for i, w in enumerate(weights) if abs(w) > 1e-6]
+    with open(OUT, "w") as out:
+        out.write("# The model of the blameless rule narrative-blame: made by bench/blameless_model.py\n")
+        out.write(f"# from {', '.join(FILES)}; logistic regression, C={C}.\n")
+        out.write(f"dim {DIM}\nbias {model.intercept_[0]:.6f}\nthreshold {THRESHOLD}\n")
+        for i, w in nonzero:
+            out.write(f"{i} {w:.5f}\n")
+    print(f"wrote {OUT}: {len(nonzero)} weights from {sum(len(v) for v in by_file.values())} sentences")
+
+
+if __name__ == "__main__":
+    main()

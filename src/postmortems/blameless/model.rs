@@ -1,0 +1,220 @@
+//! The learned part of the check: blame told as a plain story ("Sanjay pushed a broken nginx
+//! config", "Root cause: Yuki ran the backfill twice") has no loaded word for a phrase to
+//! catch, so a logistic regression over the sentence's words reads it. It runs under the
+//! rule `narrative-blame` (in `blameless-rules.yaml`, where an admin's file can rename or
+//! switch it off like any rule), only on a sentence that names a person or a role and where
+//! no phrase rule found anything, and it flags the sentence only when it is sure (at least
+//! the model's threshold, 0.9).
+//!
+//! Features are the checker's own words: each word lower-cased, a person's name (known, an
+//! `@mention`, or name-like, as the subject finder decides) as `PERSON`, a role noun as
+//! `ROLE`; then every word and every pair of neighbours, sentence start and end included,
+//! hashed (FNV-1a, 64 bits) into the model's space. `model.txt` holds the weights, trained
+//! by `bench/blameless_model.py` on the labelled sets (never the held-out ones) from what
+//! `fika blameless features` prints, so training and checking read the same features.
+
+use std::sync::Arc;
+
+use super::Rules;
+use super::matching::Match;
+use super::people::People;
+use super::rule_file::SubjectSpec;
+use super::subject::Context;
+use super::table::{Needs, Phrase};
+use super::tokens::{Tok, is_possessive, strip_possessive};
+
+/// The rule the model's findings are filed under.
+pub(super) const RULE: &str = "narrative-blame";
+
+/// Words a sentence needs before the model judges it: a fragment ("human, error", a list
+/// item "@Alice's change") says too little for words alone to tell blame from a label.
+const MIN_WORDS: usize = 4;
+
+const MODEL: &str = include_str!("model.txt");
+
+/// The weights, dense over the hashed space.
+#[derive(Debug)]
+pub(super) struct Model {
+    bias: f64,
+    threshold: f64,
+    weights: Vec<f32>,
+}
+
+impl Model {
+    /// The model shipped with fika; Err only if `model.txt` is broken.
+    pub(super) fn builtin() -> Result<Arc<Model>, String> {
+        Model::parse(MODEL)
+            .map(Arc::new)
+            .map_err(|e| format!("blameless model: {e}"))
+    }
+
+    fn parse(text: &str) -> Result<Model, String> {
+        let mut lines = text.lines().filter(|l| !l.starts_with('#'));
+        let mut header = |key: &str| -> Result<f64, String> {
+            let line = lines.next().unwrap_or_default();
+            line.strip_prefix(key)
+                .and_then(|v| v.trim().parse().ok())
+                .ok_or_else(|| format!("expected `{key} …`, found `{line}`"))
+        };
+        let dim = header("dim")? as usize;
+        let bias = header("bias")?;
+        let threshold = header("threshold")?;
+        let mut weights = vec![0.0f32; dim];
+        for line in lines {
+            let (i, w) = line
+                .split_once(' ')
+                .and_then(|(i, w)| Some((i.parse::<usize>().ok()?, w.parse::<f32>().ok()?)))
+                .ok_or_else(|| format!("a weight line reads `{line}`"))?;
+            *weights
+                .get_mut(i)
+                .ok_or_else(|| format!("weight {i} is outside the space of {dim}"))? = w;
+        }
+        Ok(Model {
+            bias,
+            threshold,
+            weights,
+        })
+    }
+
+    /// How sure the model is that the features are blame, 0 to 1.
+    fn probability(&self, features: &[u64]) -> f64 {
+        let mut idx: Vec<usize> = features
+            .iter()
+            .map(|&h| (h % self.weights.len() as u64) as usize)
+            .collect();
+        idx.sort_unstable();
+        idx.dedup();
+        let sum: f64 = idx.iter().map(|&i| f64::from(self.weights[i])).sum();
+        let z = self.bias + sum / (idx.len().max(1) as f64).sqrt();
+        1.0 / (1.0 + (-z).exp())
+    }
+}
+
+/// The hashed features of tokens `s..e`, and whether they name a person or a role.
+pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
+    let toks = cx.toks;
+    let mut words: Vec<String> = vec!["<s>".into()];
+    let mut someone = false;
+    let mut i = s;
+    while i < e {
+        let name_end = cx.name(i).into_iter().find(|&end| end <= e);
+        let (word, next) = match name_end {
+            Some(end) => ("PERSON".to_string(), end),
+            None if cx.role(i) => ("ROLE".to_string(), i + 1),
+            None => {
+                let l = toks[i].lower.as_str();
+                let base = if is_possessive(l) {
+                    strip_possessive(l).unwrap_or(l)
+                } else {
+                    l
+                };
+                (base.to_string(), i + 1)
+            }
+        };
+        someone |= word == "PERSON" || word == "ROLE";
+        // A name of two words is one person.
+        if !(word == "PERSON" && words.last().is_some_and(|w| w == "PERSON")) {
+            words.push(word);
+        }
+        if is_possessive(&toks[next - 1].lower) {
+            words.push("'s".into());
+        }
+        i = next;
+    }
+    words.push("</s>".into());
+    let mut out: Vec<u64> = words[1..words.len() - 1]
+        .iter()
+        .map(|w| fnv1a(&["u:", w]))
+        .collect();
+    out.extend(words.windows(2).map(|p| fnv1a(&["b:", &p[0], " ", &p[1]])));
+    (out, someone)
+}
+
+/// FNV-1a, 64 bits, over the parts' UTF-8 bytes in order.
+fn fnv1a(parts: &[&str]) -> u64 {
+    parts
+        .iter()
+        .flat_map(|p| p.bytes())
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        })
+}
+
+/// The sentences `toks` holds, as token ranges.
+pub(super) fn sentences(toks: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if !t.first => last.1 = i + 1,
+            _ => out.push((i, i + 1)),
+        }
+    }
+    out
+}
+
+/// Gives the rule at `ri` the model: its findings are filed under a phrase of no words that
+/// no index lists, so only the model makes them.
+pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
+    rules.model = Some((Model::builtin()?, rules.phrases.len()));
+    rules.phrases.push(Phrase {
+        rule: ri,
+        elems: Vec::new(),
+        suggestion: None,
+        pronouns: false,
+        subject: SubjectSpec::Any,
+        unless_next: Vec::new(),
+        needs: Arc::new(Needs::default()),
+    });
+    Ok(())
+}
+
+impl Rules {
+    /// The model's features of a whole text, as one sentence: what `fika blameless features`
+    /// prints for training.
+    pub fn model_features(&self, text: &str, people: &People) -> Vec<u64> {
+        let (_, toks) = super::tokens::read(text);
+        let cx = Context::new(&toks, people, &self.lexicon);
+        features(&cx, 0, toks.len()).0
+    }
+
+    /// The model's matches: each sentence of some words that names someone, has no phrase
+    /// match, is no quotation, and reads as blame to the model, whole.
+    pub(super) fn model_matches(&self, toks: &[Tok], people: &People, found: &mut Vec<Match>) {
+        let Some((model, phrase)) = &self.model else {
+            return;
+        };
+        let cx = Context::new(toks, people, &self.lexicon);
+        for (s, e) in sentences(toks) {
+            if e - s < MIN_WORDS
+                || toks[s..e].iter().all(|t| t.quoted)
+                || found.iter().any(|&(fs, fe, _)| fs < e && s < fe)
+            {
+                continue;
+            }
+            let (features, someone) = features(&cx, s, e);
+            if someone && model.probability(&features) >= model.threshold {
+                found.push((s, e, *phrase));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_hash_is_fnv1a_64() {
+        // The reference values of FNV-1a 64 (the training script hashes the same way).
+        assert_eq!(fnv1a(&[""]), 0xcbf2_9ce4_8422_2325);
+        assert_eq!(fnv1a(&["a"]), 0xaf63_dc4c_8601_ec8c);
+        assert_eq!(fnv1a(&["foo", "bar"]), fnv1a(&["foobar"]));
+    }
+
+    #[test]
+    fn the_shipped_model_reads() {
+        let m = Model::builtin().unwrap();
+        assert!(m.weights.iter().any(|&w| w != 0.0));
+        assert!((0.5..1.0).contains(&m.threshold));
+    }
+}
