@@ -31,6 +31,15 @@ impl UploadRoutes {
     }
 }
 
+/// The token of an `Authorization: Bearer …` header, trimmed.
+pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(str::trim)
+}
+
 /// The client's address, for sign-in throttling and logs. Behind trusted proxies it is the
 /// right-most X-Forwarded-For entry that is not a proxy: each proxy appends the address it
 /// saw, so entries to the left of the last trusted hop were written by the client and prove

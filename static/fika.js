@@ -295,7 +295,7 @@ document.addEventListener("DOMContentLoaded", () => {
         fetch("/api/v1/blameless/check", {
           method: "POST",
           headers: { "Content-Type": "application/json", "X-CSRF-Token": token.value },
-          body: JSON.stringify({ text: field.value, place: field.name.startsWith("factor_") ? "contributing_factors" : "anywhere" }),
+          body: JSON.stringify({ text: field.value, place: field.name.startsWith("factor_") ? "contributing_factors" : field.name.startsWith("action_title_") ? "action_items" : "anywhere" }),
           credentials: "same-origin",
         })
           .then((r) => (r.ok ? r.json() : Promise.reject(r.status)))

@@ -39,12 +39,7 @@ fn refused(req: &HttpRequest, access: &MetricsAccess) -> Option<AppResult<HttpRe
     let Some(digest) = &access.token_digest else {
         return Some(Err(AppError::NotFound));
     };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+    let given = crate::request::bearer_token(req.headers());
     // Digests are compared, so the time taken says nothing about the token.
     match given {
         Some(t) if crate::auth::token::digest(t) == *digest => None,

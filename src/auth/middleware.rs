@@ -112,12 +112,8 @@ async fn admit(req: &mut ServiceRequest) -> Result<Admit, AppError> {
         return Err(AppError::internal("app state missing"));
     };
 
-    let bearer = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(|t| t.trim().to_string())
+    let bearer = crate::request::bearer_token(req.headers())
+        .map(str::to_string)
         .or_else(|| feed_token(req));
     let cookie = req.cookie(SESSION_COOKIE).map(|c| c.value().to_string());
 

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
 
-use crate::postmortems::blameless::score::{Label, Score, parse_labelled, parse_people, score};
+use crate::postmortems::blameless::score::{
+    Label, Labelled, Score, parse_labelled, parse_people, score,
+};
 use crate::postmortems::blameless::{People, PersonRef, Rules};
 
 #[derive(Debug, Subcommand)]
@@ -63,15 +65,9 @@ pub fn run(
         Some(path) => Rules::load(path)?,
         None => Rules::builtin()?,
     };
-    let people = match people {
-        Some(path) => read_people(path)?,
-        None => Vec::new(),
-    };
-    let known = People::new(&people);
+    let known = People::new(&read_people(people)?);
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let set = parse_labelled(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+        let set = read_set(file)?;
         let s = score(&rules, &known, &set);
         println!("{}", summary(&file.display().to_string(), &s));
         if misses {
@@ -84,16 +80,9 @@ pub fn run(
 /// Prints each labelled sentence's model features as a JSON line.
 pub fn features(files: &[PathBuf], people: Option<&Path>) -> Result<(), String> {
     let rules = Rules::builtin()?;
-    let people = match people {
-        Some(path) => read_people(path)?,
-        None => Vec::new(),
-    };
-    let known = People::new(&people);
+    let known = People::new(&read_people(people)?);
     for file in files {
-        let text = std::fs::read_to_string(file)
-            .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-        let set = parse_labelled(&text).map_err(|e| format!("{}: {e}", file.display()))?;
-        for s in &set {
+        for s in &read_set(file)? {
             let label = match s.label {
                 Label::Blame => "blame",
                 Label::Ok => "ok",
@@ -135,9 +124,19 @@ fn print_misses(s: &Score) {
     }
 }
 
-/// The people file of `--people`.
-fn read_people(path: &Path) -> Result<Vec<PersonRef>, String> {
+/// The people file of `--people`; nobody without one.
+fn read_people(path: Option<&Path>) -> Result<Vec<PersonRef>, String> {
+    let Some(path) = path else {
+        return Ok(Vec::new());
+    };
     let text = std::fs::read_to_string(path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     parse_people(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// A labelled set's sentences.
+fn read_set(file: &Path) -> Result<Vec<Labelled>, String> {
+    let text = std::fs::read_to_string(file)
+        .map_err(|e| format!("cannot read {}: {e}", file.display()))?;
+    parse_labelled(&text).map_err(|e| format!("{}: {e}", file.display()))
 }

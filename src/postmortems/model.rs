@@ -249,7 +249,10 @@ impl PostmortemInput {
             out.push(one("lessons", format!("Lesson {}", i + 1), &l.body));
         }
         for (i, a) in self.actions.iter().enumerate() {
-            out.push(one("actions", format!("Action item {}", i + 1), &a.title));
+            out.push(Text {
+                place: Place::ActionItems,
+                ..one("actions", format!("Action item {}", i + 1), &a.title)
+            });
         }
         out.retain(|t| !t.text.trim().is_empty());
         out

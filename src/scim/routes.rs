@@ -90,12 +90,7 @@ fn refused(req: &HttpRequest, state: &AppState) -> Option<HttpResponse> {
             "SCIM provisioning is not turned on.",
         ));
     };
-    let given = req
-        .headers()
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer "))
-        .map(str::trim);
+    let given = crate::request::bearer_token(req.headers());
     // Digests are compared, so the time taken says nothing about the token.
     match given {
         Some(t) if crate::auth::token::digest(t) == *digest => None,

@@ -266,7 +266,8 @@ async fn review(
 #[serde(deny_unknown_fields)]
 struct CheckBody {
     text: String,
-    /// `contributing_factors` also flags people named as the cause.
+    /// `contributing_factors` also flags people named as the cause; `action_items` reads a
+    /// plan, not a story (the model of `narrative-blame` stays out).
     #[serde(default)]
     place: Option<String>,
 }
@@ -286,11 +287,14 @@ async fn check(
     let place = match b.place.as_deref().map(str::trim) {
         None | Some("") | Some("anywhere") => Place::Anywhere,
         Some("contributing_factors") => Place::ContributingFactors,
+        Some("action_items") => Place::ActionItems,
         Some(other) => {
             let mut e = FieldErrors::new();
             e.insert(
                 "place",
-                format!("{other:?} is not a place (anywhere or contributing_factors)."),
+                format!(
+                    "{other:?} is not a place (anywhere, contributing_factors or action_items)."
+                ),
             );
             return Ok(invalid(e));
         }

@@ -16,6 +16,7 @@
 use std::sync::Arc;
 
 use super::Rules;
+use super::grammar::{PREP, class};
 use super::matching::Match;
 use super::people::People;
 use super::rule_file::SubjectSpec;
@@ -97,7 +98,11 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
     let mut someone = false;
     let mut i = s;
     while i < e {
-        let name_end = cx.name(i).into_iter().find(|&end| end <= e);
+        let name_end = cx
+            .name(i)
+            .into_iter()
+            .find(|&end| end <= e)
+            .filter(|_| !place_like(cx, s, i));
         let (word, next) = match name_end {
             Some(end) => ("PERSON".to_string(), end),
             None if cx.role(i) => ("ROLE".to_string(), i + 1),
@@ -128,6 +133,17 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         .collect();
     out.extend(words.windows(2).map(|p| fnv1a(&["b:", &p[0], " ", &p[1]])));
     (out, someone)
+}
+
+/// Whether token `i` is a Capitalised word the checker does not know as a person, right
+/// after a preposition: "in Norway", "at Cloudflare", "to Frankfurt" name places and firms
+/// far more often than people (a known person, an `@mention`, stays a person).
+fn place_like(cx: &Context, s: usize, i: usize) -> bool {
+    let toks = cx.toks;
+    i > s
+        && class(PREP, &toks[i - 1].lower)
+        && !toks[i].lower.starts_with('@')
+        && cx.people.ends(toks, i, false).is_empty()
 }
 
 /// FNV-1a, 64 bits, over the parts' UTF-8 bytes in order.
