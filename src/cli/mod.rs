@@ -461,20 +461,18 @@ fn webhook_settings(args: &ServeArgs) -> Option<crate::webhooks::send::WebhookSe
 fn metrics(
     args: &crate::config::MetricsArgs,
 ) -> Result<(Option<std::net::TcpListener>, crate::config::MetricsAccess), String> {
-    let listener = match args.metrics_addr {
-        Some(a) => Some(
+    let listener = args
+        .metrics_addr
+        .map(|a| {
             std::net::TcpListener::bind(a)
-                .map_err(|e| format!("cannot listen for metrics on {a}: {e}"))?,
-        ),
-        None => None,
-    };
-    let addr = match &listener {
-        Some(l) => Some(
-            l.local_addr()
-                .map_err(|e| format!("cannot read the metrics address: {e}"))?,
-        ),
-        None => None,
-    };
+                .map_err(|e| format!("cannot listen for metrics on {a}: {e}"))
+        })
+        .transpose()?;
+    let addr = listener
+        .as_ref()
+        .map(std::net::TcpListener::local_addr)
+        .transpose()
+        .map_err(|e| format!("cannot read the metrics address: {e}"))?;
     let token = crate::config::secret(
         args.metrics_token_file.as_deref(),
         "FIKA_METRICS_TOKEN",

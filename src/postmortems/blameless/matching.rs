@@ -3,11 +3,11 @@
 //! then the phrase's conditions (the word after it, whom it is said of).
 
 use super::grammar::past_act;
-use super::people::People;
+
 use super::rule_file::SubjectSpec;
 use super::subject::{Context, Who};
 use super::table::{Cues, Elem, Phrase};
-use super::tokens::{Tok, is_possessive};
+use super::tokens::{Tok, is_possessive, sentence_around};
 use super::{Place, Rules};
 
 /// A match: (start token, end token exclusive, phrase).
@@ -28,10 +28,10 @@ fn insertable(t: &Tok) -> bool {
 impl Rules {
     /// Every match of a phrase whose rule applies in `place`, overlapping ones included, in
     /// order of start token.
-    pub(super) fn matches(&self, toks: &[Tok], place: Place, people: &People) -> Vec<Match> {
+    pub(super) fn matches(&self, cx: &Context, place: Place) -> Vec<Match> {
         let in_factors = place == Place::ContributingFactors;
         let applies = |p: usize| !self.rules[self.phrases[p].rule].factors_only || in_factors;
-        let cx = Context::new(toks, people, &self.lexicon);
+        let toks = cx.toks;
 
         let mut found: Vec<Match> = Vec::new();
         let mut joined_word = String::new();
@@ -46,9 +46,9 @@ impl Rules {
                 let ph = &self.phrases[p];
                 // The longest match only: a shorter one inside it ("Alice" of "Alice
                 // Andersson paged…") must not stand in for a match that does not hold.
-                let ends = self.match_elems(&ph.elems, &cx, i, true, ph.pronouns);
+                let ends = self.match_elems(&ph.elems, cx, i, true, ph.pronouns);
                 if let Some(&end) = ends.iter().max()
-                    && self.holds(ph, &cx, i, end)
+                    && self.holds(ph, cx, i, end)
                 {
                     found.push((i, end, p));
                 }
@@ -67,7 +67,7 @@ impl Rules {
             if !self.possessive_start.is_empty() && is_possessive(&toks[i].lower) {
                 self.possessive_start.iter().for_each(|&p| try_phrase(p));
             }
-            if !self.person_start.is_empty() && people.could_start(&toks[i]) {
+            if !self.person_start.is_empty() && cx.people.could_start(&toks[i]) {
                 self.person_start.iter().for_each(|&p| try_phrase(p));
             }
             if !self.act_start.is_empty() && past_act(&toks[i].lower) {
@@ -127,10 +127,7 @@ impl Rules {
             return true;
         }
         let toks = cx.toks;
-        let from = (0..=s).rev().find(|&k| toks[k].first).unwrap_or(0);
-        let to = (s + 1..toks.len())
-            .find(|&k| toks[k].first)
-            .unwrap_or(toks.len());
+        let (from, to) = sentence_around(toks, s);
         let has = |cues: &Cues, at: &dyn Fn(usize) -> bool| {
             (from..to).any(|k| {
                 at(k)

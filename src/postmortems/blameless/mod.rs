@@ -167,9 +167,11 @@ impl Rules {
     /// [`check`](Self::check) with the people indexed once, for checking many texts.
     pub fn check_known(&self, text: &str, place: Place, people: &People) -> Vec<Finding> {
         let (normal, toks) = read(text);
-        let mut found = self.matches(&toks, place, people);
+        // One context for both: whom a word names is asked again and again, and kept.
+        let cx = subject::Context::new(&toks, people, &self.lexicon);
+        let mut found = self.matches(&cx, place);
         if place != Place::ActionItems {
-            self.model_matches(&toks, people, &mut found);
+            self.model_matches(&cx, &mut found);
         }
         self.findings(text, &normal, &toks, found)
     }

@@ -22,7 +22,7 @@ use super::people::People;
 use super::rule_file::SubjectSpec;
 use super::subject::Context;
 use super::table::{Needs, Phrase};
-use super::tokens::{Tok, is_possessive, strip_possessive};
+use super::tokens::{is_possessive, sentences, strip_possessive};
 
 /// The rule the model's findings are filed under.
 pub(super) const RULE: &str = "narrative-blame";
@@ -156,18 +156,6 @@ fn fnv1a(parts: &[&str]) -> u64 {
         })
 }
 
-/// The sentences `toks` holds, as token ranges.
-pub(super) fn sentences(toks: &[Tok]) -> Vec<(usize, usize)> {
-    let mut out: Vec<(usize, usize)> = Vec::new();
-    for (i, t) in toks.iter().enumerate() {
-        match out.last_mut() {
-            Some(last) if !t.first => last.1 = i + 1,
-            _ => out.push((i, i + 1)),
-        }
-    }
-    out
-}
-
 /// Gives the rule at `ri` the model: its findings are filed under a phrase of no words that
 /// no index lists, so only the model makes them.
 pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
@@ -195,11 +183,11 @@ impl Rules {
 
     /// The model's matches: each sentence of some words that names someone, has no phrase
     /// match, is no quotation, and reads as blame to the model, whole.
-    pub(super) fn model_matches(&self, toks: &[Tok], people: &People, found: &mut Vec<Match>) {
+    pub(super) fn model_matches(&self, cx: &Context, found: &mut Vec<Match>) {
         let Some((model, phrase)) = &self.model else {
             return;
         };
-        let cx = Context::new(toks, people, &self.lexicon);
+        let toks = cx.toks;
         for (s, e) in sentences(toks) {
             if e - s < MIN_WORDS
                 || toks[s..e].iter().all(|t| t.quoted)
@@ -207,7 +195,7 @@ impl Rules {
             {
                 continue;
             }
-            let (features, someone) = features(&cx, s, e);
+            let (features, someone) = features(cx, s, e);
             if someone && model.probability(&features) >= model.threshold {
                 found.push((s, e, *phrase));
             }

@@ -216,6 +216,27 @@ fn soft_gap(gap: impl Iterator<Item = char>) -> bool {
     other == 0 && newlines <= 1 && hyphens <= 1
 }
 
+/// The sentences `toks` holds, as token ranges.
+pub(super) fn sentences(toks: &[Tok]) -> Vec<(usize, usize)> {
+    let mut out: Vec<(usize, usize)> = Vec::new();
+    for (i, t) in toks.iter().enumerate() {
+        match out.last_mut() {
+            Some(last) if !t.first => last.1 = i + 1,
+            _ => out.push((i, i + 1)),
+        }
+    }
+    out
+}
+
+/// The token range of the sentence that holds token `s`.
+pub(super) fn sentence_around(toks: &[Tok], s: usize) -> (usize, usize) {
+    let from = (0..=s).rev().find(|&k| toks[k].first).unwrap_or(0);
+    let to = (s + 1..toks.len())
+        .find(|&k| toks[k].first)
+        .unwrap_or(toks.len());
+    (from, to)
+}
+
 /// Tokens of `typed` with the normalised text they were cut from.
 pub(super) fn read(typed: &str) -> (Normal, Vec<Tok>) {
     let normal = Normal::new(typed);
