@@ -30,6 +30,13 @@ fn main() -> std::process::ExitCode {
     // Parsed first, so that the log filter is a flag like every other setting; clap reports
     // its own errors without a log.
     let cli = fika::cli::Cli::parse();
+    use tracing_subscriber::layer::SubscriberExt;
+    use tracing_subscriber::util::SubscriberInitExt;
+    // Once a stop has closed the listening sockets, actix's accept loop reports each failed
+    // accept on them as an error until it is told to stop: expected, so not logged.
+    let not_stopping_noise = tracing_subscriber::filter::filter_fn(|meta| {
+        !(meta.target() == "actix_server::accept" && fika::app::listeners_closed())
+    });
     let logs = tracing_subscriber::fmt()
         .with_env_filter(log_filter(cli.log.clone()))
         .with_writer(std::io::stderr)
@@ -43,9 +50,11 @@ fn main() -> std::process::ExitCode {
         logs.json()
             .with_current_span(true)
             .with_span_list(false)
+            .finish()
+            .with(not_stopping_noise)
             .init();
     } else {
-        logs.init();
+        logs.finish().with(not_stopping_noise).init();
     }
     // Panics are caught per request (app::catch_panic); this hook makes sure each one is
     // logged with its location, in the same log as everything else — with the backtrace

@@ -20,6 +20,7 @@ use crate::{auth, org, site};
 mod access;
 mod metrics;
 mod stop;
+pub use stop::listeners_closed;
 
 /// Routes that take uploads, with their limit.
 pub const UPLOAD_LIMITS: &[(&str, usize)] = &[

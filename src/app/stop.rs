@@ -2,6 +2,17 @@
 //! flight, and return, so `cli::serve` can let the background threads end their step.
 
 use std::net::TcpListener;
+use std::sync::atomic::{AtomicBool, Ordering};
+
+/// Set when the listening sockets have been closed on purpose.
+static LISTENERS_CLOSED: AtomicBool = AtomicBool::new(false);
+
+/// Whether the listening sockets were closed by a stop: actix's accept loop then fails on
+/// them (`Invalid argument`) before it is told to stop, and logs it as an error. The log
+/// filter in `main` drops those lines once this is true, so a clean stop logs no error.
+pub fn listeners_closed() -> bool {
+    LISTENERS_CLOSED.load(Ordering::SeqCst)
+}
 
 /// How long a stop waits for the requests in flight.
 pub const SHUTDOWN_SECS: u64 = 20;
@@ -26,6 +37,7 @@ pub async fn on_signal(server: actix_web::dev::ServerHandle, listeners: Vec<TcpL
         _ = int.recv() => {}
     }
     tracing::info!("stopping: no new connections; finishing the requests in flight");
+    LISTENERS_CLOSED.store(true, Ordering::SeqCst);
     for listener in &listeners {
         if let Err(e) = socket2::SockRef::from(listener).shutdown(std::net::Shutdown::Both) {
             tracing::warn!(error = %e, "cannot close a listening socket; it closes at exit");

@@ -486,6 +486,11 @@ async fn sigterm_keeps_every_acknowledged_write(b: Backend) {
         acknowledged.len()
     );
     assert!(log.contains("finishing the requests in flight"), "{log}");
+    // Refusing connections while stopping is the plan, not an error for the operator.
+    assert!(
+        !log.contains(" ERROR "),
+        "a clean stop logs no error: {log}"
+    );
     // The indexer and the notification workers finished their step and ended.
     assert!(
         log.contains("stopped") && !log.contains("unfinished"),
