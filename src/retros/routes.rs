@@ -177,10 +177,12 @@ async fn board(
     let closed = page.retro.closed();
     let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
     show.people_here(&org, &here);
+    let kind = crate::db::EntityKind::Retro;
     if closed {
-        let kind = crate::db::EntityKind::Retro;
         show.thread = Some(crate::comments::flow::thread_for(state, viewer, kind, id).await?);
     }
+    let target = crate::notify::model::Target::Record(kind, id.to_string());
+    show.watch = crate::notify::flow::button_for(state, viewer, target, show.url.clone()).await?;
     fill(&mut show);
     let mut resp = html_with_status(&show, status)?;
     resp.headers_mut().insert(

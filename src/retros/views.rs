@@ -240,6 +240,8 @@ pub struct ShowPage {
     pub action: ActionForm,
     /// A closed retro's comments.
     pub thread: Option<crate::comments::flow::Thread>,
+    /// Watch or stop watching this retro (its comments and its closing), when signed in.
+    pub watch: Option<crate::notify::flow::WatchButton>,
 }
 
 impl CardView {
@@ -435,6 +437,7 @@ impl ShowPage {
             group_title: String::new(),
             action: ActionForm::default(),
             thread: None,
+            watch: None,
             shell,
         }
     }

@@ -443,7 +443,58 @@ async fn reviews_and_overdue_items_reach_their_people(b: Backend) {
     );
 }
 
+/// A retro page has the watch button too: someone outside the squad who watches a retro
+/// hears when it closes.
+async fn a_watched_retro_tells_its_close(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let (paula, rita) = (user(&s, "paula").await, user(&s, "rita").await);
+    let (status, j) = s
+        .post_json(
+            "/api/v1/retros",
+            &paula.token,
+            json!({"squad": "payments", "title": "Sprint 12 retro"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{j}");
+    let url = format!("/retros/{}", j["id"]);
+    let (_, page) = rita.get(&url).await;
+    assert!(page.contains(">Watch</button>"), "not watching yet");
+    let target = watch_target(&page);
+    assert_eq!(target, format!("retro:{}", j["id"]));
+    let res = rita
+        .post(
+            "/watch",
+            &[("what", &target), ("watching", "on"), ("next", &url)],
+        )
+        .await;
+    assert_eq!(res.status(), 303);
+    assert_eq!(res.headers()["location"], url.as_str());
+    assert!(rita.get(&url).await.1.contains(">Watching</button>"));
+    for (from, to) in [
+        ("review", "write"),
+        ("write", "reveal"),
+        ("reveal", "group"),
+        ("group", "vote"),
+        ("vote", "discuss"),
+        ("discuss", "close"),
+    ] {
+        let res = paula
+            .post(
+                &format!("{url}/phase"),
+                &[("from", from), ("to", to), ("confirmed", "1")],
+            )
+            .await;
+        assert_eq!(res.status(), 303, "{from} → {to}");
+    }
+    let inbox = inbox_with(&rita, "Sprint 12 retro").await;
+    assert!(inbox.contains("You watch"), "{inbox}");
+    // Signed out, there is nothing to watch with.
+    let page = s.client().get(&url).await.text().await.unwrap();
+    assert!(!page.contains("name=\"what\""), "{page}");
+}
+
 backend_tests!(
+    a_watched_retro_tells_its_close,
     watching_brings_news_to_the_inbox,
     mentions_are_told_once,
     page_edits_wait_unread_and_stop_when_unwatched,
