@@ -15,13 +15,16 @@ never read here, so their score stays a measure of text the model has not seen.
     cargo build && /tmp/fika-model/bin/python bench/blameless_model.py [--cv]
 
 --cv prints leave-one-file-out precision and recall of the model alone at a few thresholds
-instead of writing the file.
+instead of writing the file; --cv-check does the same for the whole check (the phrase rules,
+their model floors, and the model), running `fika blameless score --model` on each set left
+out with a model trained on the others: how the threshold is chosen.
 """
 import json
-import math
 import os
+import re
 import subprocess
 import sys
+import tempfile
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,7 +32,9 @@ from sklearn.linear_model import LogisticRegression
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SETS = os.path.join(ROOT, "tests/fixtures/blameless")
-FILES = ["labelled.jsonl", "dev.jsonl"] + [f"dev{i}.jsonl" for i in range(2, 17)]
+# found.jsonl: ok sentences our own tests and the demo showed the model misreading (a
+# document's header fields naming an owner), written by us, not by the sets' writers.
+FILES = ["labelled.jsonl", "dev.jsonl", "found.jsonl"] + [f"dev{i}.jsonl" for i in range(2, 24)]
 BIN = os.environ.get("FIKA_BIN", os.path.join(ROOT, "target/debug/fika"))
 DIM = 1 << 18
 C = 100.0
@@ -77,21 +82,52 @@ def cross_validate(by_file):
         print(f"threshold {t}: precision {tp / max(tp + fp, 1):.3f}, recall {tp / max(tp + fn, 1):.3f}")
 
 
+def write_model(model, path, threshold):
+    """Writes `model` in model.txt's format; how many weights."""
+    nonzero = [(i, w) for i, w in enumerate(model.coef_[0]) if abs(w) > 1e-6]
+    with open(path, "w") as out:
+        out.write("# The model of the blameless rule narrative-blame: made by bench/blameless_model.py\n")
+        out.write(f"# from {', '.join(FILES)}; logistic regression, C={C}.\n")
+        out.write(f"dim {DIM}\nbias {model.intercept_[0]:.6f}\nthreshold {threshold}\n")
+        for i, w in nonzero:
+            out.write(f"{i} {w:.5f}\n")
+    return len(nonzero)
+
+
+def cross_validate_check(by_file, thresholds=(0.6, 0.7, 0.8, 0.9)):
+    counted = {t: [0, 0, 0] for t in thresholds}  # flagged blame, flagged ok, blame
+    with tempfile.TemporaryDirectory() as tmp:
+        for held in FILES:
+            model = fit([r for f in FILES if f != held for r in by_file[f]])
+            for t in thresholds:
+                path = os.path.join(tmp, f"model-{t}.txt")
+                write_model(model, path, t)
+                out = subprocess.run(
+                    [BIN, "blameless", "score", "--model", path, os.path.join(SETS, held),
+                     "--people", os.path.join(SETS, "people.txt")],
+                    check=True, capture_output=True, text=True).stdout
+                m = re.search(r"flagged (\d+) of (\d+) blaming, (\d+) of", out)
+                tp, blame, fp = int(m[1]), int(m[2]), int(m[3])
+                c = counted[t]
+                c[0] += tp
+                c[1] += fp
+                c[2] += blame
+    for t, (tp, fp, blame) in counted.items():
+        print(f"threshold {t}: the whole check: precision {tp / max(tp + fp, 1):.3f}, "
+              f"recall {tp / max(blame, 1):.3f}")
+
+
 def main():
     by_file = {f: rows(f) for f in FILES}
     if "--cv" in sys.argv:
         cross_validate(by_file)
         return
+    if "--cv-check" in sys.argv:
+        cross_validate_check(by_file)
+        return
     model = fit([r for f in FILES for r in by_file[f]])
-    weights = model.coef_[0]
-    nonzero = [(i, w) for i, w in enumerate(weights) if abs(w) > 1e-6]
-    with open(OUT, "w") as out:
-        out.write("# The model of the blameless rule narrative-blame: made by bench/blameless_model.py\n")
-        out.write(f"# from {', '.join(FILES)}; logistic regression, C={C}.\n")
-        out.write(f"dim {DIM}\nbias {model.intercept_[0]:.6f}\nthreshold {THRESHOLD}\n")
-        for i, w in nonzero:
-            out.write(f"{i} {w:.5f}\n")
-    print(f"wrote {OUT}: {len(nonzero)} weights from {sum(len(v) for v in by_file.values())} sentences")
+    n = write_model(model, OUT, THRESHOLD)
+    print(f"wrote {OUT}: {n} weights from {sum(len(v) for v in by_file.values())} sentences")
 
 
 if __name__ == "__main__":

@@ -27,6 +27,11 @@ pub enum BlamelessCommand {
         /// Also list every sentence judged differently from its label.
         #[arg(long)]
         misses: bool,
+        /// Weights for the model of `narrative-blame` instead of the shipped ones (a file
+        /// in model.txt's format), so bench/blameless_model.py can measure a model it
+        /// trained on some sets with the whole check on the others.
+        #[arg(long, value_name = "FILE")]
+        model: Option<std::path::PathBuf>,
     },
     /// Print the features the model of `narrative-blame` reads in each labelled sentence,
     /// one JSON line each (`{"label": …, "features": [hashes]}`), for
@@ -48,7 +53,19 @@ pub fn run_command(command: BlamelessCommand) -> Result<(), String> {
             people,
             rules,
             misses,
-        } => run(&files, people.as_deref(), rules.as_deref(), misses),
+            model,
+        } => {
+            let mut rules = match rules {
+                Some(path) => Rules::load(&path)?,
+                None => Rules::builtin()?,
+            };
+            if let Some(path) = model {
+                let text = std::fs::read_to_string(&path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+                rules.use_model(&text)?;
+            }
+            run(&files, people.as_deref(), &rules, misses)
+        }
         BlamelessCommand::Features { files, people } => features(&files, people.as_deref()),
     }
 }
@@ -58,17 +75,13 @@ pub fn run_command(command: BlamelessCommand) -> Result<(), String> {
 pub fn run(
     files: &[PathBuf],
     people: Option<&Path>,
-    rules: Option<&Path>,
+    rules: &Rules,
     misses: bool,
 ) -> Result<(), String> {
-    let rules = match rules {
-        Some(path) => Rules::load(path)?,
-        None => Rules::builtin()?,
-    };
     let known = People::new(&read_people(people)?);
     for file in files {
         let set = read_set(file)?;
-        let s = score(&rules, &known, &set);
+        let s = score(rules, &known, &set);
         println!("{}", summary(&file.display().to_string(), &s));
         if misses {
             print_misses(&s);

@@ -69,6 +69,10 @@ pub(super) struct RuleSpec {
     /// Phrases of which the sentence must hold none for the rule's phrases to count.
     #[serde(default)]
     not_with: Option<Vec<String>>,
+    /// The least probability of blame the model of `narrative-blame` must give a sentence
+    /// for this rule's finding in it to stand; 0 leaves the rule to its phrases alone.
+    #[serde(default)]
+    model_floor: Option<f64>,
 }
 
 /// Whom a phrase must be said of to count.
@@ -220,6 +224,7 @@ pub(super) struct Resolved {
     pub(super) subject: SubjectSpec,
     pub(super) only_with: Vec<String>,
     pub(super) not_with: Vec<String>,
+    pub(super) model_floor: f64,
 }
 
 /// Applies `over` to `base`: same id replaces the given fields, `disabled` removes, new ids
@@ -251,6 +256,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     subject: spec.subject.unwrap_or(old.subject),
                     only_with: spec.only_with.unwrap_or(old.only_with),
                     not_with: spec.not_with.unwrap_or(old.not_with),
+                    model_floor: floor(&spec.id, spec.model_floor)?.unwrap_or(old.model_floor),
                 }
             }
             None => {
@@ -273,6 +279,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     subject: spec.subject.unwrap_or(SubjectSpec::Any),
                     only_with: spec.only_with.unwrap_or_default(),
                     not_with: spec.not_with.unwrap_or_default(),
+                    model_floor: floor(&id, spec.model_floor)?.unwrap_or(0.0),
                     id,
                 }
             }
@@ -283,4 +290,14 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
         }
     }
     Ok(out.into_iter().flatten().collect())
+}
+
+/// A rule's `model_floor`, if given, once it is known to be a probability.
+fn floor(id: &str, given: Option<f64>) -> Result<Option<f64>, String> {
+    match given {
+        Some(f) if !(0.0..1.0).contains(&f) => Err(format!(
+            "rule `{id}`: model_floor is a probability from 0 up to (not including) 1, not {f}"
+        )),
+        _ => Ok(given),
+    }
 }

@@ -18,6 +18,9 @@ pub(super) struct Rule {
     pub(super) suggestion: String,
     /// Its findings point at a person (see `Finding::points_at_person`).
     pub(super) points_at_person: bool,
+    /// A finding stands only where the model reads its sentence as blame at least this
+    /// likely (see `Rules::model_doubts`).
+    pub(super) model_floor: f64,
 }
 
 /// What the sentence around a match must hold for it to count: one of `only_with` (when
@@ -188,6 +191,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             reason: r.reason.trim().to_string(),
             suggestion: r.suggestion.trim().to_string(),
             points_at_person: r.points_at_person,
+            model_floor: r.model_floor,
         });
     }
     Ok(rules)

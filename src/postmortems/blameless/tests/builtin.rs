@@ -261,8 +261,11 @@ fn person_in_factors() {
     );
     assert_eq!(factors("@Alice's change"), vec![]);
     // Not outside contributing factors, not lower-case first names, not pronouns alone.
+    // (The model, asked after the phrases, reads "deployed late" as blame on its own.)
+    let phrases_only = Rules::extended("rules:\n  - id: narrative-blame\n    disabled: true\n");
+    let text = "@alice deployed late; Alice Andersson was on call";
     assert_eq!(
-        hits("@alice deployed late; Alice Andersson was on call"),
+        hits_with(&phrases_only.unwrap(), text, Place::Anywhere, &[]),
         vec![]
     );
     assert_eq!(factors("alice the host ran out of disk"), vec![]);
@@ -360,4 +363,88 @@ fn the_model_is_a_rule_an_admin_can_switch_off() {
     let text = "Well, Sanjay pushed the nginx config again.";
     assert_eq!(hits_with(&off, text, Place::Anywhere, &alice()), vec![]);
     assert_eq!(hits(text).len(), 1);
+}
+
+/// Blame that names a role of the squad model, tells a person as the agent of a passive,
+/// labels a person as the root cause, or gives a sanction as the outcome (session 42's sets
+/// `dev17`, `dev18`); and the near misses those sets showed.
+#[test]
+fn roles_passives_labels_and_sanctions() {
+    for (text, rule) in [
+        (
+            "The PO dropped the ball on the acceptance criteria.",
+            "omission",
+        ),
+        (
+            "It was the designer's fault that the icons vanished.",
+            "person-as-cause",
+        ),
+        ("Our security champion was asleep at the wheel.", "omission"),
+        ("The designer didn't even test it on Android.", "omission"),
+        (
+            "The certificate was left to expire by Marco.",
+            "person-as-cause",
+        ),
+        (
+            "The lint warnings were waved through by the reviewer.",
+            "person-as-cause",
+        ),
+        ("The banner was dismissed by Leila.", "person-as-cause"),
+        ("Root cause: Tomás.", "person-as-cause"),
+        (
+            "Dana Okafor bears primary responsibility for the downtime.",
+            "person-as-cause",
+        ),
+        ("Chen Wei has been formally reprimanded.", "judgement"),
+        ("Bob has been removed from the on-call rota.", "judgement"),
+        (
+            "Going forward, Siobhan will not be permitted to approve changes.",
+            "judgement",
+        ),
+        ("The intern didn't know what they were doing.", "judgement"),
+        ("Omar got distracted mid-rollout.", "omission"),
+        (
+            "Thanks to Goran, we lost a week of data.",
+            "person-as-cause",
+        ),
+    ] {
+        assert_eq!(only(text).0, rule, "{text:?}");
+    }
+    none("This is on the storage team's backlog for Q3.");
+    none("The IC, Kofi, froze deploys until the root cause was understood.");
+    none("Root cause owner: Tomás.");
+    // The phrases say nothing here; the model, asked next, reads this one as blame.
+    let phrases_only = Rules::extended("rules:\n  - id: narrative-blame\n    disabled: true\n");
+    let text = "Please don't write that it was Alice's fault.";
+    let found = hits_with(&phrases_only.unwrap(), text, Place::Anywhere, &[]);
+    assert_eq!(found, vec![], "{text}");
+    none("Nobody is responsible for this; the tool allowed it.");
+    none("Labelling this as human error would stop the analysis too early.");
+    none("12:10 Lucas silenced the alert while investigating, as the runbook recommends.");
+    none("The certificate was left to expire because renewal was manual.");
+}
+
+/// A phrase rule's finding in a sentence of some length stands only where the model reads
+/// the sentence as blame at least as likely as the rule's `model_floor`: an act told with
+/// what cleared it goes, the same act told as the cause stays; an admin's file can turn it
+/// off (`model_floor: 0`), and a broken floor is explained.
+#[test]
+fn the_model_can_overrule_a_phrase_rule_in_a_long_sentence() {
+    let cleared = "15:05 UTC — Liam truncated the retry queue after confirming every \
+                   message had a matching record in the outbox table.";
+    let blamed = "Liam truncated the production retry queue without checking the \
+                  outbox first, and we lost four hours of orders.";
+    assert_eq!(hits(cleared), vec![], "{cleared}");
+    assert!(
+        hits(blamed).iter().any(|h| h.0 != "narrative-blame"),
+        "{blamed}: {:?}",
+        hits(blamed)
+    );
+    let floor_off = "rules:\n  - id: person-as-cause\n    model_floor: 0\n";
+    let rules = Rules::extended(floor_off).unwrap();
+    let found = hits_with(&rules, cleared, Place::Anywhere, &[]);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "person-as-cause");
+    let err = Rules::extended("rules:\n  - id: omission\n    model_floor: 1.5\n").unwrap_err();
+    assert!(err.contains("model_floor"), "{err}");
 }
