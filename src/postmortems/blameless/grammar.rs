@@ -479,4 +479,11 @@ pub(super) fn past_act(w: &str) -> bool {
         && classes(w) == 0
         && !RESPONSE_VERBS.contains(&w)
         && !LISTED_ACTS.contains(&w)
+        && !STATES.contains(&w)
 }
+
+/// Past forms that tell a state someone was in, not something they did ("the on-call
+/// engineer lacked read access").
+const STATES: &[&str] = &[
+    "lacked", "needed", "wanted", "seemed", "appeared", "belonged", "owned",
+];

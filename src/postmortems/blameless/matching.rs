@@ -219,7 +219,8 @@ impl Rules {
                 .collect(),
             Elem::Someone => cx.someone(i).into_iter().flat_map(next).collect(),
             Elem::Name => cx.name(i).into_iter().flat_map(next).collect(),
-            Elem::Act if past_act(&tok.lower) => next(i + 1),
+            // "Ngozi flooded by noisy alerts": done to the person, not by them.
+            Elem::Act if past_act(&tok.lower) && !followed_by_by(toks, i) => next(i + 1),
             Elem::Act => Vec::new(),
             Elem::Start | Elem::End => Vec::new(),
         };
@@ -230,4 +231,9 @@ impl Rules {
         }
         out
     }
+}
+
+/// Whether the word after token `i` is "by" in the same clause (a passive: "paged by…").
+fn followed_by_by(toks: &[Tok], i: usize) -> bool {
+    toks.get(i + 1).is_some_and(|t| t.joined && t.lower == "by")
 }

@@ -422,6 +422,15 @@ fn roles_passives_labels_and_sanctions() {
     none("Labelling this as human error would stop the analysis too early.");
     none("12:10 Lucas silenced the alert while investigating, as the runbook recommends.");
     none("The certificate was left to expire because renewal was manual.");
+    // Contributing factors naming the conditions a person worked in, a state, a passive.
+    assert_eq!(factors("Lars covering an extra shift"), vec![]);
+    assert_eq!(factors("Bob on holiday with no backup reviewer"), vec![]);
+    assert_eq!(
+        factors("On-call engineer lacked production read access"),
+        vec![]
+    );
+    assert_eq!(factors("Ngozi flooded by unrelated noisy alerts"), vec![]);
+    assert!(!factors("Lars deleting the production table").is_empty());
 }
 
 /// A phrase rule's finding in a sentence of some length stands only where the model reads

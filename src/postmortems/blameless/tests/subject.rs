@@ -223,7 +223,16 @@ fn the_labelled_sets_keep_their_floors() {
         // Mostly blameless narrative and timeline entries, where the rules' own false alarms
         // (8 in 300, 8 in 200) set the bar.
         ("dev15.jsonl", 0.9, 0.95),
-        ("dev16.jsonl", 0.9, 0.95),
+        ("dev16.jsonl", 0.95, 0.95),
+        // Session 42's sets, trained on: today's figures, less a little.
+        ("dev17.jsonl", 0.97, 0.93),
+        ("dev18.jsonl", 0.97, 0.95),
+        ("dev19.jsonl", 0.97, 0.93),
+        ("dev20.jsonl", 0.97, 0.95),
+        ("dev21.jsonl", 0.97, 0.93),
+        ("dev22.jsonl", 0.97, 0.93),
+        // Short lines, 250 of 400 neutral: the rules' false alarms on four-word lines remain.
+        ("dev23.jsonl", 0.92, 0.97),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
