@@ -2,7 +2,7 @@
 //! prepositions, the words that open a clause, and capitalised words that are no names; each
 //! word looked up once in a table of the lists it is in.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
 pub(super) const DETERMINERS: &[&str] = &[
@@ -487,3 +487,22 @@ pub(super) fn past_act(w: &str) -> bool {
 const STATES: &[&str] = &[
     "lacked", "needed", "wanted", "seemed", "appeared", "belonged", "owned",
 ];
+
+/// Common English words that are no one's name (`words.txt`, made by
+/// `bench/common_words.py`), for the one place capitalisation says nothing: a sentence's first
+/// word ("Calendar reminders leave with…").
+static COMMON_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect()
+});
+
+/// Whether `w` (lower-case) is a common English word, or the plural of one, and no name.
+pub(super) fn common_word(w: &str) -> bool {
+    COMMON_WORDS.contains(w)
+        || w.strip_suffix('s')
+            .is_some_and(|s| COMMON_WORDS.contains(s))
+        || w.strip_suffix("es")
+            .is_some_and(|s| COMMON_WORDS.contains(s))
+}

@@ -16,7 +16,6 @@
 use std::sync::Arc;
 
 use super::Rules;
-use super::grammar::{PREP, class};
 use super::matching::Match;
 use super::people::People;
 use super::rule_file::SubjectSpec;
@@ -159,12 +158,19 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
 }
 
 /// Whether token `i` is a Capitalised word the checker does not know as a person, right
-/// after a preposition: "in Norway", "at Cloudflare", "to Frankfurt" name places and firms
-/// far more often than people (a known person, an `@mention`, stays a person).
+/// after a preposition of place: "in Norway", "at Cloudflare", "across Europe" name places
+/// and firms far more often than people (a known person, an `@mention`, stays a person).
+/// Not after "by", "from", "after", "until", "to" or "with": "snoozed by Ayesha", "a
+/// refactor from Dmitri", "until Jesse touched it" name people, the doer of a passive most
+/// of all, and a model that reads them as plain words cannot tell that from a place.
 fn place_like(cx: &Context, s: usize, i: usize) -> bool {
+    const OF_PLACE: &[&str] = &[
+        "in", "at", "into", "onto", "within", "across", "near", "via", "around", "over", "under",
+        "through", "between",
+    ];
     let toks = cx.toks;
     i > s
-        && class(PREP, &toks[i - 1].lower)
+        && OF_PLACE.contains(&toks[i - 1].lower.as_str())
         && !toks[i].lower.starts_with('@')
         && cx.people.ends(toks, i, false).is_empty()
 }

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::grammar::{
     AUX, CLAUSE, COMMON_ENDINGS, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class,
-    classes, number,
+    classes, common_word, number,
 };
 use super::people::People;
 use super::rule_file::Nouns;
@@ -113,7 +113,7 @@ impl<'a> Context<'a> {
 impl Context<'_> {
     /// Whether token `i` looks like the name of a person fika does not know: Capitalised,
     /// letters only, not an acronym, not a role, system or grammar word, and, as a sentence's
-    /// first word, not ending like a common noun or verb.
+    /// first word, neither ending like a common noun or verb nor a common English word.
     fn name_like(&self, i: usize) -> bool {
         let t = &self.toks[i];
         let l = t.lower.as_str();
@@ -124,7 +124,7 @@ impl Context<'_> {
             && !(word.chars().count() > 1 && self.acronym(i))
             && !self.lex.knows(base)
             && classes(base) == 0
-            && !(t.first && COMMON_ENDINGS.iter().any(|e| base.ends_with(e)))
+            && !(t.first && (COMMON_ENDINGS.iter().any(|e| base.ends_with(e)) || common_word(base)))
             && !self.modifies_noun(i)
             && !self.plural_subject(i)
     }

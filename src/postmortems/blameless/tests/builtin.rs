@@ -431,6 +431,17 @@ fn roles_passives_labels_and_sanctions() {
     );
     assert_eq!(factors("Ngozi flooded by unrelated noisy alerts"), vec![]);
     assert!(!factors("Lars deleting the production table").is_empty());
+    // A common word opening a sentence is no name; a name that is no common word still is.
+    none("Calendar reminders leave with the people who created them.");
+    assert_eq!(
+        only("Amir caused the outage on Friday.").0,
+        "person-as-cause"
+    );
+    // After "by" a Capitalised word is a person, not a place: the model reads this one.
+    assert_eq!(
+        only("The alert was acknowledged and then snoozed by Ayesha twice.").0,
+        "narrative-blame"
+    );
 }
 
 /// A phrase rule's finding in a sentence of some length stands only where the model reads

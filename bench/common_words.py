@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Writes src/postmortems/blameless/words.txt: common English words the blameless checker
+does not take for a person's name when one opens a sentence ("Calendar reminders leave with
+the people who created them"), where capitalisation says nothing.
+
+From Debian's wamerican word list (SCOWL; its notice is words-COPYRIGHT.txt beside the
+output): every lower-case word of letters only, three letters or more, whose Capitalised form
+is not itself in the list — "mark" is left out because "Mark" is a name too, "calendar" is
+kept. Left out as well, to keep the file small: words the checker already reads as no name
+by their ending (-tion, -ment, -ing, -ly, -ed, …) and plurals of a listed word (the checker
+looks a plural up by its singular).
+
+    apt-get install wamerican && python3 bench/common_words.py
+"""
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+OUT = os.path.join(ROOT, "src/postmortems/blameless/words.txt")
+# The endings grammar.rs's COMMON_ENDINGS lists, and the past tense.
+ENDINGS = ["tion", "sion", "ment", "ing", "ness", "ity", "ance", "ence", "ure", "ism", "ics",
+           "ogy", "ery", "ly", "ed"]
+# Given names the list has only as lower-case words ("amir" as a title, "wen" a cyst).
+NAMES = {"amir", "wen", "ash", "jade", "sage", "river", "sky", "storm", "ember", "willow",
+         "brook", "rain", "kai", "ren", "sol", "lin", "jin", "min", "tao", "yi", "bo", "ali"}
+
+
+def main():
+    with open("/usr/share/dict/american-english", encoding="utf-8") as f:
+        words = [w.strip() for w in f]
+    known = set(words)
+    kept = sorted({
+        w for w in words
+        if w.isascii() and w.isalpha() and w.islower() and len(w) >= 3
+        and w.capitalize() not in known
+        and w not in NAMES
+        and not any(w.endswith(e) for e in ENDINGS)
+        and not (w.endswith("s") and w[:-1] in known)
+    })
+    with open(OUT, "w") as out:
+        out.write("# Common English words that open a sentence as no name: made by "
+                  "bench/common_words.py\n# from Debian's wamerican (SCOWL); see "
+                  "words-COPYRIGHT.txt.\n")
+        out.writelines(w + "\n" for w in kept)
+    print(f"wrote {OUT}: {len(kept)} words")
+
+
+if __name__ == "__main__":
+    main()
