@@ -114,6 +114,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         crate::action_items::api::Doc::openapi(),
         crate::health::api::Doc::openapi(),
         crate::steps::api::Doc::openapi(),
+        crate::notify::api::Doc::openapi(),
         crate::search::routes::Doc::openapi(),
     ] {
         doc.merge(part);
@@ -158,6 +159,7 @@ pub fn api_doc() -> utoipa::openapi::OpenApi {
         (name = "steps", description = "Career steps (private to the person, their chapter leads and administrators)"),
         (name = "search", description = "Full-text search over everything the asker may read"),
         (name = "lessons", description = "What teams learned, from experiments, post-mortems, retros and pages"),
+        (name = "inbox", description = "The caller's notifications: mentions, comments, reviews and news of what they watch"),
     )
 )]
 struct ApiDoc;
@@ -217,6 +219,7 @@ pub fn routes(cfg: &mut web::ServiceConfig) {
     crate::search::routes::configure(cfg);
     crate::scim::routes::configure(cfg);
     crate::notify::routes::configure(cfg);
+    crate::notify::api::configure(cfg);
     crate::comments::routes::configure(cfg);
     crate::webhooks::routes::configure(cfg);
     crate::apidoc::configure(cfg);

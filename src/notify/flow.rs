@@ -84,3 +84,32 @@ pub async fn button_for(
         .run(move |c| button(c, Some(me), target, &next))
         .await
 }
+
+/// What a notification says happened, in the inbox's words ("Commented on a lesson").
+pub fn what(event: &crate::db::events::EventRow) -> &'static str {
+    use crate::db::EntityKind;
+    use crate::db::events::EventKind;
+    match EventKind::parse(&event.kind) {
+        Some(EventKind::Mentioned) => match EntityKind::parse(&event.subject_kind) {
+            Some(EntityKind::Page) => "Mentioned you in a page",
+            Some(EntityKind::Lesson) => "Mentioned you in a lesson",
+            Some(EntityKind::Postmortem) => "Mentioned you in a post-mortem",
+            Some(EntityKind::Experiment) => "Mentioned you in an experiment",
+            _ => "Mentioned you",
+        },
+        Some(EventKind::Commented) => match EntityKind::parse(&event.subject_kind) {
+            Some(EntityKind::Page) => "Commented on a page",
+            Some(EntityKind::Lesson) => "Commented on a lesson",
+            Some(EntityKind::Postmortem) => "Commented on a post-mortem",
+            Some(EntityKind::Experiment) => "Commented on an experiment",
+            Some(EntityKind::Retro) => "Commented on a retro",
+            _ => "New comment",
+        },
+        Some(EventKind::ReviewRequested) => "Review requested: a post-mortem",
+        Some(EventKind::ActionOverdue) => "Action item overdue",
+        Some(EventKind::DecisionWaiting) => "Decision waiting: a career step",
+        Some(EventKind::FeedbackAsked) => "Feedback asked: a career step",
+        Some(kind) => kind.label(),
+        None => "News",
+    }
+}

@@ -7,6 +7,7 @@
 //! `letters` makes the messages); `flow` has the watch button the feature pages show;
 //! `routes` the inbox, the watch form, the settings and the unsubscribe links.
 
+pub mod api;
 pub mod digest;
 pub mod dispatch;
 pub mod flow;

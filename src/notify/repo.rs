@@ -397,6 +397,22 @@ pub fn inbox(
         .collect())
 }
 
+/// How many notifications a person has (unread ones only, with `unread_only`).
+pub fn inbox_count(
+    conn: &mut AnyConnection,
+    person: PersonId,
+    unread_only: bool,
+) -> AppResult<usize> {
+    let mut q = notifications::table
+        .filter(notifications::person_id.eq(person.0))
+        .into_boxed();
+    if unread_only {
+        q = q.filter(notifications::read_at.is_null());
+    }
+    let n: i64 = q.count().get_result(conn)?;
+    Ok(usize::try_from(n).unwrap_or(0))
+}
+
 /// One of a person's notifications, by id (none for someone else's).
 pub fn item(conn: &mut AnyConnection, person: PersonId, id: i64) -> AppResult<Option<Item>> {
     let found: Option<(Option<NaiveDateTime>, String, EventRow)> = notifications::table

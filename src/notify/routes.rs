@@ -9,8 +9,6 @@ use super::model::{NotificationKind, Target};
 use super::repo;
 use super::views::{InboxPage, KindRow, Line, SettingsPage, UnsubscribePage};
 use crate::auth::{Viewer, safe_next};
-use crate::db::EntityKind;
-use crate::db::events::EventKind;
 use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
 use crate::site::forms::Pairs;
@@ -140,29 +138,7 @@ async fn inbox(
 }
 
 fn line(item: repo::Item) -> Line {
-    let what = match EventKind::parse(&item.event.kind) {
-        Some(EventKind::Mentioned) => match EntityKind::parse(&item.event.subject_kind) {
-            Some(EntityKind::Page) => "Mentioned you in a page",
-            Some(EntityKind::Lesson) => "Mentioned you in a lesson",
-            Some(EntityKind::Postmortem) => "Mentioned you in a post-mortem",
-            Some(EntityKind::Experiment) => "Mentioned you in an experiment",
-            _ => "Mentioned you",
-        },
-        Some(EventKind::Commented) => match EntityKind::parse(&item.event.subject_kind) {
-            Some(EntityKind::Page) => "Commented on a page",
-            Some(EntityKind::Lesson) => "Commented on a lesson",
-            Some(EntityKind::Postmortem) => "Commented on a post-mortem",
-            Some(EntityKind::Experiment) => "Commented on an experiment",
-            Some(EntityKind::Retro) => "Commented on a retro",
-            _ => "New comment",
-        },
-        Some(EventKind::ReviewRequested) => "Review requested: a post-mortem",
-        Some(EventKind::ActionOverdue) => "Action item overdue",
-        Some(EventKind::DecisionWaiting) => "Decision waiting: a career step",
-        Some(EventKind::FeedbackAsked) => "Feedback asked: a career step",
-        Some(kind) => kind.label(),
-        None => "News",
-    };
+    let what = super::flow::what(&item.event);
     Line {
         id: item.id,
         what,

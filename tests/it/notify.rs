@@ -493,7 +493,75 @@ async fn a_watched_retro_tells_its_close(b: Backend) {
     assert!(!page.contains("name=\"what\""), "{page}");
 }
 
+/// The inbox as JSON: the caller's own notifications, newest first, paged; the unread ones;
+/// marking one read, or all; someone else's notification is not found, no token is 401.
+async fn the_inbox_answers_in_json(b: Backend) {
+    let (s, _admin) = tribe(b).await;
+    let (paula, rita) = (user(&s, "paula").await, user(&s, "rita").await);
+    rita.post("/watch", &[("what", "tag:caching"), ("watching", "on")])
+        .await;
+    lesson(&s, &paula.token, "Coalesce cache fills", &[], &["caching"]).await;
+    lesson(&s, &paula.token, "Warm the cache first", &[], &["caching"]).await;
+    inbox_with(&rita, "Warm the cache first").await;
+    inbox_with(&rita, "Coalesce cache fills").await;
+
+    let (status, j) = s.get_json("/api/v1/inbox?limit=1", &rita.token).await;
+    assert_eq!(status, 200, "{j}");
+    assert_eq!(j["total"], 2, "{j}");
+    let first = &j["items"][0];
+    assert_eq!(first["title"], "Warm the cache first", "newest first: {j}");
+    assert_eq!(first["what"], "New lesson");
+    assert_eq!(first["kind"], "lesson_published");
+    assert_eq!(first["read"], false);
+    assert!(
+        first["reason"]
+            .as_str()
+            .unwrap()
+            .contains("You watch the tag caching")
+    );
+    assert!(first["url"].as_str().unwrap().starts_with("/lessons/"));
+    let cursor = j["next_cursor"]
+        .as_str()
+        .expect("a second page")
+        .to_string();
+    let (_, j) = s
+        .get_json(
+            &format!("/api/v1/inbox?limit=1&cursor={cursor}"),
+            &rita.token,
+        )
+        .await;
+    assert_eq!(j["items"][0]["title"], "Coalesce cache fills", "{j}");
+    assert!(j["next_cursor"].is_null(), "{j}");
+    let older = j["items"][0]["id"].as_i64().unwrap();
+
+    // Paula cannot read Rita's notification, nor mark it.
+    let (status, j) = s.get_json("/api/v1/inbox", &paula.token).await;
+    assert_eq!((status, j["total"].as_i64()), (200, Some(0)), "{j}");
+    let (status, _) = s
+        .post_json("/api/v1/inbox/read", &paula.token, json!({"id": older}))
+        .await;
+    assert_eq!(status, 404);
+    let (status, j) = s
+        .post_json("/api/v1/inbox/read", &rita.token, json!({"id": older}))
+        .await;
+    assert_eq!((status, j["read"].as_i64()), (200, Some(1)), "{j}");
+    let (_, j) = s.get_json("/api/v1/inbox?unread=1", &rita.token).await;
+    assert_eq!(j["total"], 1, "{j}");
+    assert_eq!(j["items"][0]["title"], "Warm the cache first");
+    let (_, j) = s
+        .post_json("/api/v1/inbox/read", &rita.token, json!({}))
+        .await;
+    assert_eq!(j["read"], 1, "{j}");
+    let (_, j) = s.get_json("/api/v1/inbox?unread=1", &rita.token).await;
+    assert_eq!(j["total"], 0, "{j}");
+    let (_, home) = rita.get("/").await;
+    assert_eq!(header_count(&home), None, "the page agrees: all read");
+    let res = s.client().get("/api/v1/inbox").await;
+    assert_eq!(res.status(), 401);
+}
+
 backend_tests!(
+    the_inbox_answers_in_json,
     a_watched_retro_tells_its_close,
     watching_brings_news_to_the_inbox,
     mentions_are_told_once,
