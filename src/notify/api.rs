@@ -55,10 +55,7 @@ async fn list(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
-    let unread = q
-        .unread
-        .as_deref()
-        .is_some_and(|u| !u.is_empty() && u != "0");
+    let unread = super::flow::unread_only(q.unread.as_deref());
     let paging = page.paging()?;
     let after = paging.after_id()?;
     let limit = i64::try_from(paging.limit).unwrap_or(i64::MAX) + 1;

@@ -113,3 +113,8 @@ pub fn what(event: &crate::db::events::EventRow) -> &'static str {
         None => "News",
     }
 }
+
+/// Whether an inbox's `?unread=` asks for the unread ones only: any value but empty or `0`.
+pub fn unread_only(unread: Option<&str>) -> bool {
+    unread.is_some_and(|u| !u.is_empty() && u != "0")
+}

@@ -110,10 +110,7 @@ async fn inbox(
     q: web::Query<InboxQuery>,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
-    let unread_only = q
-        .unread
-        .as_deref()
-        .is_some_and(|u| !u.is_empty() && u != "0");
+    let unread_only = super::flow::unread_only(q.unread.as_deref());
     let before = q.before;
     let items = state
         .db

@@ -173,16 +173,24 @@ async fn board(
     let (org, page) = flow::page(state, viewer, id).await?;
     let presence = state.part::<Presence>()?;
     let me = viewer.person().map(|p| p.id);
-    let here = state.db.run(move |c| presence.here(c, id, me)).await?;
+    let kind = crate::db::EntityKind::Retro;
+    let target = crate::notify::model::Target::Record(kind, id.to_string());
+    let url = page.retro.url();
+    // Who is here and the watch button: one trip to the database.
+    let (here, watch) = state
+        .db
+        .run(move |c| {
+            let here = presence.here(c, id, me)?;
+            Ok((here, crate::notify::flow::button(c, me, target, &url)?))
+        })
+        .await?;
     let closed = page.retro.closed();
     let mut show = ShowPage::new(shell(viewer), &org, page, crate::dates::today());
     show.people_here(&org, &here);
-    let kind = crate::db::EntityKind::Retro;
+    show.watch = watch;
     if closed {
         show.thread = Some(crate::comments::flow::thread_for(state, viewer, kind, id).await?);
     }
-    let target = crate::notify::model::Target::Record(kind, id.to_string());
-    show.watch = crate::notify::flow::button_for(state, viewer, target, show.url.clone()).await?;
     fill(&mut show);
     let mut resp = html_with_status(&show, status)?;
     resp.headers_mut().insert(

@@ -3,7 +3,6 @@
 //! then the phrase's conditions (the word after it, whom it is said of).
 
 use super::grammar::past_act;
-
 use super::rule_file::SubjectSpec;
 use super::subject::{Context, Who};
 use super::table::{Cues, Elem, Phrase};

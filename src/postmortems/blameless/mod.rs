@@ -171,8 +171,7 @@ impl Rules {
         let cx = subject::Context::new(&toks, people, &self.lexicon);
         let mut found = self.matches(&cx, place);
         if place != Place::ActionItems {
-            self.model_doubts(&cx, &mut found);
-            self.model_matches(&cx, &mut found);
+            self.model_reads(&cx, &mut found);
         }
         self.findings(text, &normal, &toks, found)
     }

@@ -21,7 +21,7 @@ use super::people::People;
 use super::rule_file::SubjectSpec;
 use super::subject::Context;
 use super::table::{Needs, Phrase};
-use super::tokens::{is_possessive, sentence_around, sentences, strip_possessive};
+use super::tokens::{is_possessive, sentences, strip_possessive};
 
 /// The rule the model's findings are filed under.
 pub(super) const RULE: &str = "narrative-blame";
@@ -222,56 +222,46 @@ impl Rules {
         features(&cx, 0, toks.len()).0
     }
 
-    /// Drops the phrase matches of a rule with a `model_floor` in a sentence the model reads
-    /// as blame less likely than that: a phrase rule keys on words and the context it was
-    /// written for ("deleted … production"), and the model, which has read the whole
-    /// sentence in thousands of labelled ones, tells "Liam truncated the retry queue after
-    /// confirming every message was in the outbox" from the blaming kind.
-    pub(super) fn model_doubts(&self, cx: &Context, found: &mut Vec<Match>) {
-        let Some((model, _)) = &self.model else {
-            return;
-        };
-        let mut read: Vec<(usize, f64)> = Vec::new();
-        found.retain(|&(s, _, p)| {
-            let floor = self.rules[self.phrases[p].rule].model_floor;
-            if floor <= 0.0 {
-                return true;
-            }
-            let (from, to) = sentence_around(cx.toks, s);
-            if to - from < DOUBT_MIN_WORDS {
-                return true;
-            }
-            let p = match read.iter().find(|(at, _)| *at == from) {
-                Some(&(_, p)) => p,
-                None => {
-                    let p = model.probability(&features(cx, from, to).0);
-                    read.push((from, p));
-                    p
-                }
-            };
-            p >= floor
-        });
-    }
-
-    /// The model's matches: each sentence of some words that names someone, has no phrase
-    /// match, is no quotation, and reads as blame to the model, whole.
-    pub(super) fn model_matches(&self, cx: &Context, found: &mut Vec<Match>) {
+    /// What the model says, sentence by sentence, reading each one at most once:
+    /// - it may drop a phrase match of a rule with a `model_floor` in a sentence of some
+    ///   length that it reads as blame less likely than that floor — a phrase rule keys on
+    ///   words and the context it was written for ("deleted … production"), and the model,
+    ///   having read whole sentences in thousands of labelled ones, tells "Liam truncated
+    ///   the retry queue after confirming every message was in the outbox" from blame;
+    /// - it flags, whole, a sentence of some words that names someone, has no phrase match
+    ///   left, is no quotation, and reads as blame to it.
+    pub(super) fn model_reads(&self, cx: &Context, found: &mut Vec<Match>) {
         let Some((model, phrase)) = &self.model else {
             return;
         };
         let toks = cx.toks;
+        let mut flagged = Vec::new();
         for (s, e) in sentences(toks) {
+            let mut read: Option<(f64, bool)> = None;
+            let mut reading = || {
+                *read.get_or_insert_with(|| {
+                    let (features, someone) = features(cx, s, e);
+                    (model.probability(&features), someone)
+                })
+            };
+            if e - s >= DOUBT_MIN_WORDS {
+                found.retain(|&(fs, _, p)| {
+                    let floor = self.rules[self.phrases[p].rule].model_floor;
+                    !(s..e).contains(&fs) || floor <= 0.0 || reading().0 >= floor
+                });
+            }
             if e - s < MIN_WORDS
                 || toks[s..e].iter().all(|t| t.quoted)
                 || found.iter().any(|&(fs, fe, _)| fs < e && s < fe)
             {
                 continue;
             }
-            let (features, someone) = features(cx, s, e);
-            if someone && model.probability(&features) >= model.threshold {
-                found.push((s, e, *phrase));
+            let (p, someone) = reading();
+            if someone && p >= model.threshold {
+                flagged.push((s, e, *phrase));
             }
         }
+        found.extend(flagged);
     }
 }
 

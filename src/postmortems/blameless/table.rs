@@ -19,7 +19,7 @@ pub(super) struct Rule {
     /// Its findings point at a person (see `Finding::points_at_person`).
     pub(super) points_at_person: bool,
     /// A finding stands only where the model reads its sentence as blame at least this
-    /// likely (see `Rules::model_doubts`).
+    /// likely (see `Rules::model_reads`).
     pub(super) model_floor: f64,
 }
 
