@@ -8,7 +8,7 @@
 //!
 //! Features are the checker's own words: each word lower-cased, a person's name (known, an
 //! `@mention`, or name-like, as the subject finder decides) as `PERSON`, a role noun as
-//! `ROLE`; then every word and every pair of neighbours, sentence start and end included,
+//! `ROLE`, scare quotes as `<q>` before the words they hold; then every word and every pair of neighbours, sentence start and end included,
 //! hashed (FNV-1a, 64 bits) into the model's space. `model.txt` holds the weights, trained
 //! by `bench/blameless_model.py` on the labelled sets (never the held-out ones) from what
 //! `fika blameless features` prints, so training and checking read the same features.
@@ -137,6 +137,10 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
                 (base.to_string(), i + 1)
             }
         };
+        // Scare quotes ('Ingrid's "quick fix"') are a word of their own: the writer's doubt.
+        if toks[i].scare && (i == s || !toks[i - 1].scare) {
+            words.push("<q>".into());
+        }
         someone |=
             word == "PERSON" || (word == "ROLE" && !GENERIC.contains(&toks[i].lower.as_str()));
         // A name of two words is one person.
@@ -196,6 +200,7 @@ pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
         pronouns: false,
         subject: SubjectSpec::Any,
         unless_next: Vec::new(),
+        scare_quoted: false,
         needs: Arc::new(Needs::default()),
     });
     Ok(())

@@ -110,6 +110,8 @@ pub(super) struct PhraseSpec {
     /// Override the rule's `only_with` / `not_with` for this phrase.
     pub(super) only_with: Option<Vec<String>>,
     pub(super) not_with: Option<Vec<String>>,
+    /// The phrase counts only in scare quotes ('Ingrid's "quick fix"').
+    pub(super) scare_quoted: bool,
 }
 
 impl PhraseSpec {
@@ -121,6 +123,7 @@ impl PhraseSpec {
             unless_next: Vec::new(),
             only_with: None,
             not_with: None,
+            scare_quoted: false,
         }
     }
 }
@@ -131,7 +134,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
     fn try_from(v: serde_yaml_ng::Value) -> Result<Self, String> {
         use serde_yaml_ng::Value;
         const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
-             (keys: phrase, suggestion, subject, unless_next, only_with, not_with)";
+             (keys: phrase, suggestion, subject, unless_next, only_with, not_with, scare_quoted)";
         match v {
             Value::String(phrase) => Ok(PhraseSpec::plain(phrase)),
             Value::Mapping(m) => {
@@ -158,6 +161,10 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                         }
                         ("only_with", v) => spec.only_with = Some(words(v, "only_with")?),
                         ("not_with", v) => spec.not_with = Some(words(v, "not_with")?),
+                        ("scare_quoted", Value::Bool(b)) => spec.scare_quoted = b,
+                        ("scare_quoted", _) => {
+                            return Err("`scare_quoted` must be true or false".to_string());
+                        }
                         ("phrase" | "suggestion", _) => {
                             return Err(format!("the `{key}` of a phrase must be text"));
                         }

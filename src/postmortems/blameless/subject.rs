@@ -386,6 +386,15 @@ impl Context<'_> {
                     .unwrap_or(toks.len());
                 self.noun_phrase(e, end)
             }
+            // …or set off by a comma ("Once again, the networking folks…", "Predictably,
+            // the intern's script…"): the subject of the clause after it.
+            _ if e < toks.len() && toks[e].after_comma && !toks[e].first => {
+                let mut k = e;
+                while k + 1 < toks.len() && toks[k + 1].joined && self.leads(k) {
+                    k += 1;
+                }
+                self.noun_phrase(k, toks.len())
+            }
             _ => Who::Unknown,
         }
     }
@@ -508,7 +517,11 @@ impl Context<'_> {
             return Who::Unknown;
         }
         // The clause before ends where this one's opener (or comma) is.
-        let end = opener.unwrap_or(c);
+        self.subject_ending(opener.unwrap_or(c), depth)
+    }
+
+    /// The subject of the clause that ends before token `end`.
+    fn subject_ending(&self, end: usize, depth: u8) -> Who {
         if end == 0 {
             return Who::Unknown;
         }
@@ -523,7 +536,12 @@ impl Context<'_> {
             Who::Unknown
         };
         if who == Who::Unknown && depth > 0 {
-            return self.before_clause(c2, opener2, depth - 1);
+            // "Carlos treating the runbook as optional, as usual": a clause with no subject
+            // of its own that "as", "because"… opened hangs on the clause before it.
+            return match opener2 {
+                Some(o) if !self.shares_subject(c2, opener2) => self.subject_ending(o, depth - 1),
+                _ => self.before_clause(c2, opener2, depth - 1),
+            };
         }
         who
     }

@@ -94,6 +94,8 @@ pub(super) struct Phrase {
     /// Words that, right after the phrase, mean something else: each a sequence of word
     /// forms ("is not").
     pub(super) unless_next: Vec<Vec<HashSet<String>>>,
+    /// Whether the phrase counts only in scare quotes.
+    pub(super) scare_quoted: bool,
     /// The rule's or the phrase's own `only_with` / `not_with`.
     pub(super) needs: Arc<Needs>,
 }
@@ -255,6 +257,7 @@ fn compile_phrase(
             subject
         },
         unless_next,
+        scare_quoted: spec.scare_quoted,
         elems,
         suggestion,
     })

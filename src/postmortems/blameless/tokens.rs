@@ -36,6 +36,9 @@ pub(super) struct Tok {
     /// Whether it stands inside quotation marks: words quoted are someone else's ("Someone
     /// wrote 'Kofi broke it' in the channel").
     pub(super) quoted: bool,
+    /// Whether it stands in scare quotes: one or two words the writer quoted themselves
+    /// ('the change was "tested"'), which this token keeps as not `quoted`.
+    pub(super) scare: bool,
     /// Whether only zero-width characters separate it from the previous token: the two may
     /// be one word ("ig\u{200B}nored") or two ("fail\u{200B}to").
     pub(super) zero_width: bool,
@@ -108,6 +111,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
             after_comma: !first && gap.trim() == ",",
             after_hyphen: !first && gap.contains(['-', '\u{2010}']),
             quoted,
+            scare: false,
         });
         gap_from = end_b;
         // The trailing underscores are part of the next gap, counted with the piece.
@@ -131,7 +135,10 @@ fn unquote_short(toks: &mut [Tok]) {
             .take_while(|&j| toks[j].quoted && (j == k || !toks[j].first))
             .count();
         if run < 3 {
-            toks[k..k + run].iter_mut().for_each(|t| t.quoted = false);
+            toks[k..k + run].iter_mut().for_each(|t| {
+                t.quoted = false;
+                t.scare = true;
+            });
         }
         k += run;
     }

@@ -233,6 +233,14 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev22.jsonl", 0.97, 0.93),
         // Short lines, 250 of 400 neutral: the rules' false alarms on four-word lines remain.
         ("dev23.jsonl", 0.92, 0.97),
+        // Session 43's sets, trained on: blame told by sarcasm, motive, officialese and
+        // habit rather than by loaded words (dev24 most of all).
+        ("dev24.jsonl", 0.97, 0.88),
+        ("dev25.jsonl", 0.97, 0.95),
+        ("dev26.jsonl", 0.97, 0.95),
+        ("dev27.jsonl", 0.97, 0.93),
+        ("dev28.jsonl", 0.97, 0.95),
+        ("dev29.jsonl", 0.97, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -354,8 +362,20 @@ fn quoted_words_are_someone_elses_but_scare_quotes_are_the_writers() {
     none("Please don't write 'Tomasz broke it' in the timeline.");
     assert_eq!(
         rules_of("As usual, Diego \"forgot\" to update the status page."),
-        ["omission"]
+        ["judgement", "omission"]
     );
+    // Scare quotes around a word of care doubt the care; a quoted label is a label.
+    assert_eq!(
+        rules_of("The config change was 'tested' before rollout."),
+        ["judgement"]
+    );
+    assert_eq!(
+        rules_of("Ingrid's \"quick fix\" to the manifest generator."),
+        ["judgement"]
+    );
+    none("The ticket was moved to \"Done\" at 14:02.");
+    none("Sam clicked \"Fixed\" in the status menu.");
+    none("The change was tested before rollout.");
     // An apostrophe is no quotation mark.
     assert_eq!(
         rules_of("It's the users' data, and Kofi broke it."),
@@ -404,4 +424,26 @@ fn any_act_told_with_what_went_wrong_is_heard() {
     none("The first responder spent 20 minutes checking whether the alert itself was wrong.");
     none("No one acted in bad faith here; the export was a workaround.");
     none("The release tooling let a build go to 100% of users without a staged rollout.");
+}
+
+#[test]
+fn a_sentence_adverb_is_said_of_the_clause_it_belongs_to() {
+    // Set off by a comma, it is said of the subject of the clause after it.
+    assert_eq!(
+        rules_of("Once again, the networking team changed the BGP filters."),
+        ["judgement"]
+    );
+    none("Once again, the alert fired twice.");
+    assert_eq!(
+        rules_of("Predictably, the intern's cleanup script had no WHERE clause."),
+        ["judgement"]
+    );
+    none("Predictably, the cleanup script had no WHERE clause.");
+    // At the end, after a clause with no subject of its own ("as optional"), it is said of
+    // the main clause's.
+    assert_eq!(
+        rules_of("Carlos treated the runbook as optional, as usual."),
+        ["judgement"]
+    );
+    none("The job treated the flag as optional, as usual.");
 }
