@@ -241,6 +241,9 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev27.jsonl", 0.97, 0.93),
         ("dev28.jsonl", 0.97, 0.95),
         ("dev29.jsonl", 0.97, 0.95),
+        ("dev30.jsonl", 0.97, 0.95),
+        ("dev31.jsonl", 0.97, 0.95),
+        ("dev32.jsonl", 0.97, 0.93),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -446,4 +449,31 @@ fn a_sentence_adverb_is_said_of_the_clause_it_belongs_to() {
         ["judgement"]
     );
     none("The job treated the flag as optional, as usual.");
+}
+
+#[test]
+fn blame_told_by_pattern_motive_and_officialese() {
+    assert_eq!(
+        rules_of("Sam went ahead despite objections in the review."),
+        ["judgement"]
+    );
+    assert_eq!(
+        rules_of("The incident commander froze and nobody was driving."),
+        ["judgement"]
+    );
+    none("Ana froze deploys at 14:00 while the rollback ran.");
+    assert_eq!(
+        rules_of("The officer concerned has been referred to HR."),
+        ["judgement"]
+    );
+    assert_eq!(
+        rules_of("Lukas knew the job was flaky and still scheduled it for payroll day."),
+        ["judgement"]
+    );
+    none("Lukas knew the job was flaky; the calendar gave him no other slot.");
+    none("Mia froze the deploy pipeline at 14:00.");
+    none("Nobody is being held responsible for this incident; the actions are about the system.");
+    none(
+        "Kwame's name is on the release notes because he coordinated the release, not because he caused anything.",
+    );
 }
