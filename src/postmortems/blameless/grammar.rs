@@ -207,10 +207,12 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "next",
     "finally",
 ];
-/// Endings of common nouns and verbs, not names, for a capitalised first word of a sentence.
-pub(super) const COMMON_ENDINGS: &[&str] = &[
-    "tion", "sion", "ment", "ing", "ness", "ity", "ance", "ence", "ure", "ism", "ics", "ogy",
-    "ery", "ly", "tions", "sions", "ments", "ings", "ities", "ances", "ences", "ures",
+/// Endings of common nouns, not names, for a capitalised first word of a sentence that the
+/// word list lacks ("Deduplication", "Staleness"). Not endings names have too ("Florence",
+/// "Avery", "Emily"): words with those are in the list.
+const COMMON_ENDINGS: &[&str] = &[
+    "tion", "sion", "ment", "ness", "ity", "ure", "ism", "ics", "ogy", "tions", "sions", "ments",
+    "ities", "ures",
 ];
 
 pub(super) const DET: u16 = 1;
@@ -256,7 +258,13 @@ pub(super) fn among(list: &[&str], w: &str) -> bool {
 }
 
 pub(super) fn adverb(w: &str) -> bool {
-    w.len() > 4 && w.ends_with("ly") && !w.ends_with("ply") || class(OPENER, w)
+    // An -ly word the word list knows, or one made from a word it knows: "Emily" and "Kelly"
+    // are names, not adverbs.
+    class(OPENER, w)
+        || (w.len() > 4
+            && !w.ends_with("ply")
+            && w.strip_suffix("ly")
+                .is_some_and(|stem| common_word(w) || common_word(stem) || has_common_ending(stem)))
 }
 
 pub(super) fn number(w: &str) -> bool {
@@ -498,8 +506,43 @@ static COMMON_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Whether `w` (lower-case), a sentence's first word, reads as an ordinary English word and
+/// not a name: a listed word or the plural of one, a word with a common noun's ending, or the
+/// -ing form of either ("Backfilling", "Autoscaling" — jargon the list lacks). An -ing word is
+/// no name only so: "Xiaoming", "Jing" are names.
+pub(super) fn ordinary_word(w: &str) -> bool {
+    if let Some(stem) = w.strip_suffix("ings").or_else(|| w.strip_suffix("ing")) {
+        return common_word(w) || ing_form_of_word(stem);
+    }
+    common_word(w) || has_common_ending(w)
+}
+
+fn has_common_ending(w: &str) -> bool {
+    COMMON_ENDINGS
+        .iter()
+        .any(|e| w.len() > e.len() + 2 && w.ends_with(e))
+}
+
+/// Whether `stem` + "ing" is the -ing form of an ordinary word: "updat" (update), "logg"
+/// (log), "backfill" (back + fill), "autoscal" (auto + scale).
+fn ing_form_of_word(stem: &str) -> bool {
+    const PREFIXES: &[&str] = &[
+        "re", "un", "auto", "back", "over", "under", "pre", "post", "multi", "de", "dis", "mis",
+        "sub", "co", "cross", "up", "down", "out", "non", "self", "hot", "load", "hand", "on",
+    ];
+    let word = |s: &str| s.len() >= 3 && (common_word(s) || has_common_ending(s));
+    let base = |s: &str| {
+        let doubled = s.len() > 3 && s.as_bytes()[s.len() - 1] == s.as_bytes()[s.len() - 2];
+        word(s) || word(&format!("{s}e")) || (doubled && word(&s[..s.len() - 1]))
+    };
+    base(stem)
+        || PREFIXES
+            .iter()
+            .any(|p| stem.strip_prefix(p).is_some_and(base))
+}
+
 /// Whether `w` (lower-case) is a common English word, or the plural of one, and no name.
-pub(super) fn common_word(w: &str) -> bool {
+fn common_word(w: &str) -> bool {
     COMMON_WORDS.contains(w)
         || w.strip_suffix('s')
             .is_some_and(|s| COMMON_WORDS.contains(s))

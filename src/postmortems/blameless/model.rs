@@ -47,8 +47,11 @@ const GENERIC: &[&str] = &[
     "everybody",
     "humans",
     "staff",
+    "user",
     "users",
+    "customer",
     "customers",
+    "human",
     "colleagues",
 ];
 

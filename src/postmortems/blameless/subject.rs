@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grammar::{
-    AUX, CLAUSE, COMMON_ENDINGS, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class,
-    classes, common_word, number,
+    AUX, CLAUSE, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class, classes, number,
+    ordinary_word,
 };
 use super::people::People;
 use super::rule_file::Nouns;
@@ -124,7 +124,7 @@ impl Context<'_> {
             && !(word.chars().count() > 1 && self.acronym(i))
             && !self.lex.knows(base)
             && classes(base) == 0
-            && !(t.first && (COMMON_ENDINGS.iter().any(|e| base.ends_with(e)) || common_word(base)))
+            && !(t.first && ordinary_word(base))
             && !self.modifies_noun(i)
             && !self.plural_subject(i)
     }

@@ -244,6 +244,9 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev30.jsonl", 0.97, 0.95),
         ("dev31.jsonl", 0.97, 0.95),
         ("dev32.jsonl", 0.97, 0.93),
+        ("dev33.jsonl", 0.97, 0.95),
+        ("dev34.jsonl", 0.97, 0.93),
+        ("dev35.jsonl", 0.97, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -464,7 +467,7 @@ fn blame_told_by_pattern_motive_and_officialese() {
     none("Ana froze deploys at 14:00 while the rollback ran.");
     assert_eq!(
         rules_of("The officer concerned has been referred to HR."),
-        ["judgement"]
+        ["judgement", "judgement"]
     );
     assert_eq!(
         rules_of("Lukas knew the job was flaky and still scheduled it for payroll day."),
@@ -476,4 +479,20 @@ fn blame_told_by_pattern_motive_and_officialese() {
     none(
         "Kwame's name is on the release notes because he coordinated the release, not because he caused anything.",
     );
+}
+
+#[test]
+fn names_that_end_like_english_words() {
+    // A sentence's first word is a name unless the word list knows it: -ing, -ly and -ence
+    // are endings of names too.
+    assert_eq!(
+        rules_of("Xiaoming forgot to update the DNS record."),
+        ["omission"]
+    );
+    assert_eq!(rules_of("Emily forgot to rotate the key."), ["omission"]);
+    assert_eq!(rules_of("Florence ignored the page."), ["omission"]);
+    none("During the migration the queue filled up and the alert stayed quiet.");
+    // Jargon the list lacks, made from words it has.
+    none("Backfilling the table took three hours.");
+    none("Autoscaling added four nodes after the alert.");
 }
