@@ -532,7 +532,10 @@ fn ing_form_of_word(stem: &str) -> bool {
     ];
     let word = |s: &str| s.len() >= 3 && (common_word(s) || has_common_ending(s));
     let base = |s: &str| {
-        let doubled = s.len() > 3 && s.as_bytes()[s.len() - 1] == s.as_bytes()[s.len() - 2];
+        // "logg": a doubled final letter (ASCII, so cutting one byte stays on a character).
+        let mut last = s.chars().rev();
+        let doubled = s.len() > 3
+            && matches!((last.next(), last.next()), (Some(a), Some(b)) if a == b && a.is_ascii());
         word(s) || word(&format!("{s}e")) || (doubled && word(&s[..s.len() - 1]))
     };
     base(stem)

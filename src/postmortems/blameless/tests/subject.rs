@@ -495,4 +495,6 @@ fn names_that_end_like_english_words() {
     // Jargon the list lacks, made from words it has.
     none("Backfilling the table took three hours.");
     none("Autoscaling added four nodes after the alert.");
+    // A doubled last character that is not ASCII is no doubled consonant to cut.
+    none("Ab\u{0924}\u{0924}ing added four nodes after the alert.");
 }
