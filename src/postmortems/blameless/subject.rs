@@ -119,7 +119,9 @@ impl Context<'_> {
         let l = t.lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
         let word: String = base.chars().collect();
+        // One letter is a label ("A/B", "plan B"), not a name.
         t.cap
+            && word.chars().nth(1).is_some()
             && word.chars().all(char::is_alphabetic)
             && !(word.chars().count() > 1 && self.acronym(i))
             && !self.lex.knows(base)

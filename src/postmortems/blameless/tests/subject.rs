@@ -247,6 +247,10 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev33.jsonl", 0.97, 0.95),
         ("dev34.jsonl", 0.97, 0.93),
         ("dev35.jsonl", 0.97, 0.95),
+        // Sentences of 20 to 45 words, where a phrase's finding needs the model's consent.
+        ("dev36.jsonl", 0.97, 0.95),
+        ("dev37.jsonl", 0.97, 0.95),
+        ("dev38.jsonl", 0.97, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
@@ -492,6 +496,8 @@ fn names_that_end_like_english_words() {
     assert_eq!(rules_of("Emily forgot to rotate the key."), ["omission"]);
     assert_eq!(rules_of("Florence ignored the page."), ["omission"]);
     none("During the migration the queue filled up and the alert stayed quiet.");
+    // One capital letter is a label.
+    none("The A/B partition switch logic ignored a failed checksum.");
     // Jargon the list lacks, made from words it has.
     none("Backfilling the table took three hours.");
     none("Autoscaling added four nodes after the alert.");
