@@ -207,9 +207,9 @@ pub(super) const NOT_NAMES: &[&str] = &[
     "next",
     "finally",
 ];
-/// Endings of common nouns, not names, for a capitalised first word of a sentence that the
-/// word list lacks ("Deduplication", "Staleness"). Not endings names have too ("Florence",
-/// "Avery", "Emily"): words with those are in the list.
+/// Endings of common nouns, for a capitalised first word of a sentence that the word list
+/// lacks ("Deduplication", "Staleness", "Observability"). Not the endings many names have
+/// ("Florence", "Avery", "Emily", "Xiaoming"): words with those are in the list.
 const COMMON_ENDINGS: &[&str] = &[
     "tion", "sion", "ment", "ness", "ity", "ure", "ism", "ics", "ogy", "tions", "sions", "ments",
     "ities", "ures",
@@ -258,13 +258,14 @@ pub(super) fn among(list: &[&str], w: &str) -> bool {
 }
 
 pub(super) fn adverb(w: &str) -> bool {
-    // An -ly word the word list knows, or one made from a word it knows: "Emily" and "Kelly"
-    // are names, not adverbs.
+    // An -ly word the word list knows, or one made from a word of four letters or more it
+    // knows: "Emily", "Kelly" and "Carly" are names, not adverbs.
     class(OPENER, w)
         || (w.len() > 4
             && !w.ends_with("ply")
-            && w.strip_suffix("ly")
-                .is_some_and(|stem| common_word(w) || common_word(stem) || has_common_ending(stem)))
+            && w.strip_suffix("ly").is_some_and(|stem| {
+                common_word(w) || stem.len() >= 4 && (common_word(stem) || has_common_ending(stem))
+            }))
 }
 
 pub(super) fn number(w: &str) -> bool {
@@ -508,13 +509,20 @@ static COMMON_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
 
 /// Whether `w` (lower-case), a sentence's first word, reads as an ordinary English word and
 /// not a name: a listed word or the plural of one, a word with a common noun's ending, or the
-/// -ing form of either ("Backfilling", "Autoscaling" — jargon the list lacks). An -ing word is
-/// no name only so: "Xiaoming", "Jing" are names.
+/// -ing or -ed form of one ("Backfilling", "Autoscaling", "Expired" — forms the list lacks).
+/// An -ing word is no name only so: "Xiaoming", "Jing" are names.
 pub(super) fn ordinary_word(w: &str) -> bool {
-    if let Some(stem) = w.strip_suffix("ings").or_else(|| w.strip_suffix("ing")) {
-        return common_word(w) || ing_form_of_word(stem);
+    if common_word(w) || has_common_ending(w) {
+        return true;
     }
-    common_word(w) || has_common_ending(w)
+    if let Some(stem) = w.strip_suffix("ings").or_else(|| w.strip_suffix("ing")) {
+        return form_of_word(stem);
+    }
+    // "Expired" (expire), "Patched" (patch), "Logged" (log): the list leaves -ed words out.
+    w.strip_suffix("ed").is_some_and(|stem| {
+        form_of_word(stem)
+            || stem.ends_with('i') && form_of_word(&format!("{}y", &stem[..stem.len() - 1]))
+    })
 }
 
 fn has_common_ending(w: &str) -> bool {
@@ -523,14 +531,15 @@ fn has_common_ending(w: &str) -> bool {
         .any(|e| w.len() > e.len() + 2 && w.ends_with(e))
 }
 
-/// Whether `stem` + "ing" is the -ing form of an ordinary word: "updat" (update), "logg"
-/// (log), "backfill" (back + fill), "autoscal" (auto + scale).
-fn ing_form_of_word(stem: &str) -> bool {
+/// Whether `stem` + "ing" or "ed" is a form of an ordinary word of four letters or more:
+/// "updat" (update), "logg" (log… too short: "Logging" is in the list), "backfill" (back +
+/// fill), "autoscal" (auto + scale). Not "henn" or "jar": Henning and Jared are names.
+fn form_of_word(stem: &str) -> bool {
     const PREFIXES: &[&str] = &[
         "re", "un", "auto", "back", "over", "under", "pre", "post", "multi", "de", "dis", "mis",
         "sub", "co", "cross", "up", "down", "out", "non", "self", "hot", "load", "hand", "on",
     ];
-    let word = |s: &str| s.len() >= 3 && (common_word(s) || has_common_ending(s));
+    let word = |s: &str| s.len() >= 4 && (common_word(s) || has_common_ending(s));
     let base = |s: &str| {
         // "logg": a doubled final letter (ASCII, so cutting one byte stays on a character).
         let mut last = s.chars().rev();

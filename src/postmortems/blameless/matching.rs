@@ -84,7 +84,8 @@ impl Rules {
     }
 
     /// Whether the match `[s, e)` of `ph` keeps its meaning: no `unless_next` word follows,
-    /// and, where the phrase needs a person, its subject is one.
+    /// it is the whole of a scare quotation where the phrase needs one, and, where the
+    /// phrase needs a person, its subject is one.
     fn holds(&self, ph: &Phrase, cx: &Context, s: usize, e: usize) -> bool {
         let followed_by = |words: &Vec<std::collections::HashSet<String>>| {
             words.iter().enumerate().all(|(k, forms)| {
@@ -95,7 +96,7 @@ impl Rules {
         };
         // The sentence is searched last: it costs the most.
         !ph.unless_next.iter().any(followed_by)
-            && (!ph.scare_quoted || cx.toks[s..e].iter().all(|t| t.scare))
+            && (!ph.scare_quoted || scare_quoted(cx.toks, s, e))
             && self.said_of_whom_it_needs(ph, cx, s, e)
             && self.context_holds(ph, cx, s)
     }
@@ -236,4 +237,10 @@ impl Rules {
 /// Whether the word after token `i` is "by" in the same clause (a passive: "paged by…").
 fn followed_by_by(toks: &[Tok], i: usize) -> bool {
     toks.get(i + 1).is_some_and(|t| t.joined && t.lower == "by")
+}
+
+/// Whether tokens `[s, e)` are all of one scare quotation: 'the "quick fix"' is, '"safe
+/// mode"' is not for "safe" alone.
+fn scare_quoted(toks: &[Tok], s: usize, e: usize) -> bool {
+    toks.get(s).is_some_and(|t| t.scare == Some((s, e)))
 }

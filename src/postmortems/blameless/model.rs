@@ -141,7 +141,7 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
             }
         };
         // Scare quotes ('Ingrid's "quick fix"') are a word of their own: the writer's doubt.
-        if toks[i].scare && (i == s || !toks[i - 1].scare) {
+        if toks[i].scare.is_some_and(|(first, _)| first == i) {
             words.push("<q>".into());
         }
         someone |=

@@ -112,8 +112,8 @@ impl<'a> Context<'a> {
 
 impl Context<'_> {
     /// Whether token `i` looks like the name of a person fika does not know: Capitalised,
-    /// letters only, not an acronym, not a role, system or grammar word, and, as a sentence's
-    /// first word, neither ending like a common noun or verb nor a common English word.
+    /// two letters or more, letters only, not an acronym, not a role, system or grammar word,
+    /// and, as a sentence's first word, no ordinary English word (`grammar::ordinary_word`).
     fn name_like(&self, i: usize) -> bool {
         let t = &self.toks[i];
         let l = t.lower.as_str();
@@ -350,7 +350,8 @@ impl Context<'_> {
     /// Who the phrase at tokens `[s, e)` is said of: the subject of its clause, or, in a
     /// clause that starts with the phrase, the antecedent of "who"/"which"/"that", the
     /// subject of the clause before "and"/"but", or (for a sentence adverb such as
-    /// "clearly") the noun phrase after it.
+    /// "clearly") the noun phrase after it, or after its comma ("Once again, the team…"). A
+    /// clause with no subject of its own ("…as optional, as usual") hangs on the one before.
     pub(super) fn subject(&self, s: usize, e: usize) -> Who {
         self.subject_within(s, e, 3)
     }
@@ -538,14 +539,31 @@ impl Context<'_> {
             Who::Unknown
         };
         if who == Who::Unknown && depth > 0 {
-            // "Carlos treating the runbook as optional, as usual": a clause with no subject
-            // of its own that "as", "because"… opened hangs on the clause before it.
             return match opener2 {
-                Some(o) if !self.shares_subject(c2, opener2) => self.subject_ending(o, depth - 1),
+                Some(o) if self.hangs_on_main_clause(o, i, end) => {
+                    self.subject_ending(o, depth - 1)
+                }
                 _ => self.before_clause(c2, opener2, depth - 1),
             };
         }
         who
+    }
+
+    /// Whether the clause that `opener` opens, whose words run from `i` to `end`, has no
+    /// subject of its own and so hangs on the clause before it ("Carlos treated the runbook
+    /// as optional, as usual": "as optional" is about Carlos): it starts with no determiner
+    /// or capital ("because the reconciler stalled" has a subject fika does not know), it is
+    /// no relative clause ("…the worker, which crashed" is about the worker), and the clause
+    /// before is in the same sentence.
+    fn hangs_on_main_clause(&self, opener: usize, i: usize, end: usize) -> bool {
+        let toks = self.toks;
+        const RELATIVE: &[&str] = &[
+            "which", "that", "who", "whom", "whoever", "what", "why", "how", "whether", "and",
+            "but", "or", "then", "yet", "so",
+        ];
+        !toks[opener].first
+            && !among(RELATIVE, &toks[opener].lower)
+            && (i >= end || !(class(DET, &toks[i].lower) || toks[i].cap || number(&toks[i].lower)))
     }
 
     /// The noun before a relative pronoun at token `h`.

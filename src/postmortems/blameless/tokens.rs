@@ -36,9 +36,9 @@ pub(super) struct Tok {
     /// Whether it stands inside quotation marks: words quoted are someone else's ("Someone
     /// wrote 'Kofi broke it' in the channel").
     pub(super) quoted: bool,
-    /// Whether it stands in scare quotes: one or two words the writer quoted themselves
-    /// ('the change was "tested"'), which this token keeps as not `quoted`.
-    pub(super) scare: bool,
+    /// The tokens (start, end exclusive) of the scare quotes it stands in: one or two words
+    /// the writer quoted themselves ('the change was "tested"'), which are not `quoted`.
+    pub(super) scare: Option<(usize, usize)>,
     /// Whether only zero-width characters separate it from the previous token: the two may
     /// be one word ("ig\u{200B}nored") or two ("fail\u{200B}to").
     pub(super) zero_width: bool,
@@ -111,7 +111,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
             after_comma: !first && gap.trim() == ",",
             after_hyphen: !first && gap.contains(['-', '\u{2010}']),
             quoted,
-            scare: false,
+            scare: None,
         });
         gap_from = end_b;
         // The trailing underscores are part of the next gap, counted with the piece.
@@ -122,8 +122,8 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
     toks
 }
 
-/// One or two words in quotes are scare quotes ('Diego "forgot" to…'), the writer's own
-/// words: only a longer quotation is someone else's.
+/// One or two words in quotes are scare quotes ('Diego "forgot" to…', 'a "low-risk"
+/// change'), the writer's own words: only a longer quotation is someone else's.
 fn unquote_short(toks: &mut [Tok]) {
     let mut k = 0;
     while k < toks.len() {
@@ -134,10 +134,16 @@ fn unquote_short(toks: &mut [Tok]) {
         let run = (k..toks.len())
             .take_while(|&j| toks[j].quoted && (j == k || !toks[j].first))
             .count();
-        if run < 3 {
+        // A word joined by a hyphen is part of the word before ("low-risk" is one).
+        let words = toks[k..k + run]
+            .iter()
+            .enumerate()
+            .filter(|(n, t)| *n == 0 || !t.after_hyphen)
+            .count();
+        if words < 3 {
             toks[k..k + run].iter_mut().for_each(|t| {
                 t.quoted = false;
-                t.scare = true;
+                t.scare = Some((k, k + run));
             });
         }
         k += run;
@@ -161,8 +167,13 @@ fn quote_state(was: bool, gap: &str, at_start: bool) -> bool {
         let before_word = n + 1 == chars.len();
         let after_space = n == 0 && at_start
             || n > 0 && (chars[n - 1].is_whitespace() || "(:[".contains(chars[n - 1]));
-        if n == 0 && !at_start {
-            state = false; // right after a word: closes
+        // Right after a word, or after a word and its punctuation ('"quick fix," which…'):
+        // closes.
+        let after_word = chars[..n]
+            .iter()
+            .all(|c| !c.is_whitespace() && !QUOTES.contains(c));
+        if after_word && !at_start {
+            state = false;
         } else if before_word && after_space {
             state = true;
         }
