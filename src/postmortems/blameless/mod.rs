@@ -57,6 +57,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+mod clauses;
 mod findings;
 mod grammar;
 mod matching;

@@ -10,7 +10,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grammar::{
-    AUX, CLAUSE, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class, classes, number,
+    AUX, CLAUSE, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class, classes,
     ordinary_word,
 };
 use super::people::People;
@@ -64,7 +64,7 @@ impl Lexicon {
 
     /// The noun ending at token `h` and starting no earlier than `from` (the longest entry
     /// that fits), with the token where it starts; a possessive ending is allowed.
-    fn noun_at(&self, toks: &[Tok], h: usize, from: usize) -> Option<(Who, usize)> {
+    pub(super) fn noun_at(&self, toks: &[Tok], h: usize, from: usize) -> Option<(Who, usize)> {
         let l = toks[h].lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
         let entries = self.nouns.get(base)?;
@@ -114,7 +114,7 @@ impl Context<'_> {
     /// Whether token `i` looks like the name of a person fika does not know: Capitalised,
     /// two letters or more, letters only, not an acronym, not a role, system or grammar word,
     /// and, as a sentence's first word, no ordinary English word (`grammar::ordinary_word`).
-    fn name_like(&self, i: usize) -> bool {
+    pub(super) fn name_like(&self, i: usize) -> bool {
         let t = &self.toks[i];
         let l = t.lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
@@ -497,125 +497,5 @@ impl Context<'_> {
             }
             _ => self.shares_subject(c, opener) && self.before_clause(c, opener, 2) == Who::Person,
         }
-    }
-
-    /// Whether the clause starting at token `c` (opened by `opener`) goes on with the
-    /// subject of the clause before it: after "and", "but", "or", "then", or a comma ("He
-    /// deleted the volume and then tried to cover it up"; "Carlos did, without even opening
-    /// the diff").
-    fn shares_subject(&self, c: usize, opener: Option<usize>) -> bool {
-        match opener {
-            Some(o) => among(
-                &["and", "but", "or", "then", "yet", "so"],
-                &self.toks[o].lower,
-            ),
-            None => c > 0 && self.toks[c].after_comma,
-        }
-    }
-
-    /// The subject of the clause before the one starting at token `c`, when this one shares
-    /// it.
-    fn before_clause(&self, c: usize, opener: Option<usize>, depth: u8) -> Who {
-        if !self.shares_subject(c, opener) {
-            return Who::Unknown;
-        }
-        // The clause before ends where this one's opener (or comma) is.
-        self.subject_ending(opener.unwrap_or(c), depth)
-    }
-
-    /// The subject of the clause that ends before token `end`.
-    fn subject_ending(&self, end: usize, depth: u8) -> Who {
-        if end == 0 {
-            return Who::Unknown;
-        }
-        let (c2, opener2) = self.clause_start(end - 1);
-        let mut i = c2;
-        while i < end && self.leads(i) {
-            i += 1;
-        }
-        let who = if i < end {
-            self.noun_phrase(i, end)
-        } else {
-            Who::Unknown
-        };
-        if who == Who::Unknown && depth > 0 {
-            return match opener2 {
-                Some(o) if self.hangs_on_main_clause(o, i, end) => {
-                    self.subject_ending(o, depth - 1)
-                }
-                _ => self.before_clause(c2, opener2, depth - 1),
-            };
-        }
-        who
-    }
-
-    /// Whether the clause that `opener` opens, whose words run from `i` to `end`, has no
-    /// subject of its own and so hangs on the clause before it ("Carlos treated the runbook
-    /// as optional, as usual": "as optional" is about Carlos): it starts with no determiner
-    /// or capital ("because the reconciler stalled" has a subject fika does not know), it is
-    /// no relative clause ("…the worker, which crashed" is about the worker), and the clause
-    /// before is in the same sentence.
-    fn hangs_on_main_clause(&self, opener: usize, i: usize, end: usize) -> bool {
-        let toks = self.toks;
-        const RELATIVE: &[&str] = &[
-            "which", "that", "who", "whom", "whoever", "what", "why", "how", "whether", "and",
-            "but", "or", "then", "yet", "so",
-        ];
-        !toks[opener].first
-            && !among(RELATIVE, &toks[opener].lower)
-            && (i >= end || !(class(DET, &toks[i].lower) || toks[i].cap || number(&toks[i].lower)))
-    }
-
-    /// The noun before a relative pronoun at token `h`.
-    fn antecedent(&self, h: usize) -> Who {
-        if let Some((who, _)) = self.lex.noun_at(self.toks, h, 0) {
-            return who;
-        }
-        if self.name_like(h) || self.people.ends(self.toks, h, false).contains(&(h + 1)) {
-            return Who::Person;
-        }
-        Who::Unknown
-    }
-
-    /// The first token of the clause holding token `s`, and the clause word that opened it.
-    fn clause_start(&self, s: usize) -> (usize, Option<usize>) {
-        let toks = self.toks;
-        let mut j = s;
-        loop {
-            if j == 0 || !toks[j].joined {
-                return (j, None);
-            }
-            // "that night" is a time, not the start of a clause.
-            let time = toks[j - 1].lower == "that"
-                && among(
-                    &[
-                        "night", "day", "week", "morning", "evening", "weekend", "time",
-                    ],
-                    &toks[j].lower,
-                );
-            // "approved that PR": "that" before a system noun is a determiner.
-            let determiner = toks[j - 1].lower == "that"
-                && matches!(self.lex.noun_at(toks, j, j), Some((Who::Thing, _)));
-            if class(CLAUSE, &toks[j - 1].lower) && !time && !determiner {
-                return (j, Some(j - 1));
-            }
-            j -= 1;
-        }
-    }
-
-    /// Whether token `i` may stand before a clause's subject: an adverb, a number or time, or
-    /// a preposition opening a phrase ("From 14:03 the graph…").
-    fn leads(&self, i: usize) -> bool {
-        let l = self.toks[i].lower.as_str();
-        adverb(l) || number(l) || (class(PREP, l) && !self.on_call(i))
-    }
-
-    /// Whether token `j` is the "on" of "on call" / "on-call".
-    fn on_call(&self, j: usize) -> bool {
-        self.toks[j].lower == "on"
-            && self
-                .toks
-                .get(j + 1)
-                .is_some_and(|t| t.joined && t.lower == "call")
     }
 }
