@@ -218,40 +218,78 @@ impl PostmortemInput {
 
     /// Every text a person wrote, in the order the page shows them.
     pub fn texts(&self) -> Vec<Text<'_>> {
-        let mut out = vec![
-            one("title", "Title".into(), &self.title),
-            one("summary", "Summary".into(), &self.summary),
-            one("impact", "Impact".into(), &self.impact),
-        ];
-        for e in &self.timeline {
-            out.push(one(
-                "timeline",
-                format!("Timeline, {}", e.at.format("%H:%M")),
-                &e.text,
-            ));
+        Wording {
+            title: &self.title,
+            summary: &self.summary,
+            impact: &self.impact,
+            timeline: self
+                .timeline
+                .iter()
+                .map(|e| (e.at.format("%H:%M").to_string(), e.text.as_str()))
+                .collect(),
+            factors: self.factors.iter().map(String::as_str).collect(),
+            detection: &self.detection,
+            went_well: &self.went_well,
+            went_wrong: &self.went_wrong,
+            lucky: &self.lucky,
+            lessons: self
+                .lessons
+                .iter()
+                .map(|l| (l.title.as_str(), l.body.as_str()))
+                .collect(),
+            actions: self.actions.iter().map(|a| a.title.as_str()).collect(),
         }
-        for (i, f) in self.factors.iter().enumerate() {
+        .texts()
+    }
+}
+
+/// The texts of a post-mortem, saved or as typed in its form (where a row whose time does
+/// not read is still words to check): what the blameless check reads.
+pub struct Wording<'a> {
+    pub title: &'a str,
+    pub summary: &'a str,
+    pub impact: &'a str,
+    /// Each entry's time as shown, and its text.
+    pub timeline: Vec<(String, &'a str)>,
+    pub factors: Vec<&'a str>,
+    pub detection: &'a str,
+    pub went_well: &'a str,
+    pub went_wrong: &'a str,
+    pub lucky: &'a str,
+    /// Each lesson's title and body.
+    pub lessons: Vec<(&'a str, &'a str)>,
+    pub actions: Vec<&'a str>,
+}
+
+impl<'a> Wording<'a> {
+    /// Every text that is not empty, in the order the page shows them.
+    pub fn texts(self) -> Vec<Text<'a>> {
+        let mut out = vec![
+            one("title", "Title".into(), self.title),
+            one("summary", "Summary".into(), self.summary),
+            one("impact", "Impact".into(), self.impact),
+        ];
+        for (at, text) in self.timeline {
+            out.push(one("timeline", format!("Timeline, {at}"), text));
+        }
+        for (i, f) in self.factors.into_iter().enumerate() {
             out.push(Text {
                 place: Place::ContributingFactors,
                 ..one("factors", format!("Contributing factor {}", i + 1), f)
             });
         }
-        out.push(one("detection", "Detection".into(), &self.detection));
-        out.push(one("went_well", "What went well".into(), &self.went_well));
-        out.push(one(
-            "went_wrong",
-            "What went wrong".into(),
-            &self.went_wrong,
-        ));
-        out.push(one("lucky", "Where we got lucky".into(), &self.lucky));
-        for (i, l) in self.lessons.iter().enumerate() {
-            out.push(one("lessons", format!("Lesson {}", i + 1), &l.title));
-            out.push(one("lessons", format!("Lesson {}", i + 1), &l.body));
+        out.push(one("detection", "Detection".into(), self.detection));
+        out.push(one("went_well", "What went well".into(), self.went_well));
+        out.push(one("went_wrong", "What went wrong".into(), self.went_wrong));
+        out.push(one("lucky", "Where we got lucky".into(), self.lucky));
+        for (i, (title, body)) in self.lessons.into_iter().enumerate() {
+            out.push(one("lessons", format!("Lesson {}", i + 1), title));
+            out.push(one("lessons", format!("Lesson {}", i + 1), body));
         }
-        for (i, a) in self.actions.iter().enumerate() {
+        for (i, a) in self.actions.into_iter().enumerate() {
             out.push(Text {
                 place: Place::ActionItems,
-                ..one("actions", format!("Action item {}", i + 1), &a.title)
+                ..one("actions", format!("Action item {}", i + 1), a)
             });
         }
         out.retain(|t| !t.text.trim().is_empty());

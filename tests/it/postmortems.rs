@@ -102,6 +102,18 @@ async fn postmortems_follow_the_blameless_workflow(b: Backend) {
     assert!(page.contains("Try:"));
     let (_, list) = s.get_items("/api/v1/postmortems", &admin).await;
     assert_eq!(list, json!([]));
+    // ...and so it does where another field does not read yet: the wording is still read,
+    // and the form's own mistakes are shown beside it.
+    let both = with(bad.clone(), &[("check", "1")]);
+    let page = paula
+        .post_form("/postmortems/new", &both)
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("<mark>should have</mark>"), "{page}");
+    assert!(page.contains("before it was mitigated"), "{page}");
+    assert!(!page.contains("No findings"), "{page}");
 
     let res = paula.post_form("/postmortems/new", &base_form(&t)).await;
     assert_eq!(res.status(), 303);

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::super::blameless::{Finding, People, PersonRef, Rules};
-use super::super::model::{Postmortem, PostmortemInput};
+use super::super::model::{Postmortem, PostmortemInput, Text};
 use super::super::repo::{self, Dismissal};
 use crate::db::AnyConnection;
 use crate::error::AppResult;
@@ -56,8 +56,19 @@ pub fn findings(
     people: &People,
     dismissals: &[Dismissal],
 ) -> (Vec<Located>, Vec<Located>) {
+    findings_in(rules, &input.texts(), people, dismissals)
+}
+
+/// Findings of `texts` (a saved post-mortem's, or a form's as typed): the open ones and the
+/// dismissed ones.
+pub fn findings_in(
+    rules: &Rules,
+    texts: &[Text<'_>],
+    people: &People,
+    dismissals: &[Dismissal],
+) -> (Vec<Located>, Vec<Located>) {
     let (mut open, mut dismissed) = (Vec::new(), Vec::new());
-    for t in input.texts() {
+    for t in texts {
         let chars: Vec<char> = t.text.chars().collect();
         for f in rules.check_known(t.text, t.place, people) {
             let before: String = chars[f.start.saturating_sub(40)..f.start].iter().collect();
@@ -144,7 +155,18 @@ impl Checker {
         input: &PostmortemInput,
         dismissals: &[Dismissal],
     ) -> AppResult<(Vec<Located>, Vec<Located>)> {
+        self.findings_in(conn, org, &input.texts(), dismissals)
+    }
+
+    /// Open and dismissed findings of `texts` (on a blocking thread).
+    pub fn findings_in(
+        &self,
+        conn: &mut AnyConnection,
+        org: &OrgView,
+        texts: &[Text<'_>],
+        dismissals: &[Dismissal],
+    ) -> AppResult<(Vec<Located>, Vec<Located>)> {
         let people = known(conn, &self.people, org)?;
-        Ok(findings(&self.rules, input, &people, dismissals))
+        Ok(findings_in(&self.rules, texts, &people, dismissals))
     }
 }

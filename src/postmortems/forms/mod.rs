@@ -16,6 +16,8 @@ mod times;
 
 pub use times::{Zone, parse_datetime, show_datetime};
 
+use super::model::{Text, Wording};
+
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct TimelineRow {
     pub at: String,
@@ -88,3 +90,33 @@ pub struct Form {
 
 /// Rows of each list a form may hold.
 pub const MAX_ROWS: usize = 200;
+
+impl Form {
+    /// The texts as typed, whatever else in the form does not read yet (no squad chosen, a
+    /// time that does not parse): what "Check the wording" checks, so the check never answers
+    /// "no findings" for words it did not read.
+    pub fn texts(&self) -> Vec<Text<'_>> {
+        Wording {
+            title: &self.title,
+            summary: &self.summary,
+            impact: &self.impact,
+            timeline: self
+                .timeline
+                .iter()
+                .map(|r| (r.at.trim().to_string(), r.text.as_str()))
+                .collect(),
+            factors: self.factors.iter().map(String::as_str).collect(),
+            detection: &self.detection,
+            went_well: &self.went_well,
+            went_wrong: &self.went_wrong,
+            lucky: &self.lucky,
+            lessons: self
+                .lessons
+                .iter()
+                .map(|l| (l.title.as_str(), l.body.as_str()))
+                .collect(),
+            actions: self.actions.iter().map(|a| a.title.as_str()).collect(),
+        }
+        .texts()
+    }
+}

@@ -15,7 +15,6 @@ use super::super::views::{EditPage, FindingView};
 use super::shell;
 use crate::auth::Viewer;
 use crate::error::AppResult;
-use crate::ids::PersonId;
 use crate::org::cache::OrgView;
 use crate::org::cache::org_view;
 use crate::site::forms::FieldErrors;
@@ -56,20 +55,17 @@ pub(super) async fn new_form(
     ))
 }
 
-/// The findings of a form as typed (the saved post-mortem's when the form does not parse
-/// yet: its errors come first).
+/// The findings of a form as typed, whatever else in it does not read yet (its errors are
+/// shown as well), with the saved post-mortem's dismissals.
 async fn check_form(
     state: &AppState,
     org: &Arc<OrgView>,
     form: &Form,
-    me: PersonId,
     saved: Option<&Postmortem>,
 ) -> AppResult<Vec<FindingView>> {
-    let input = match (form.parse(org, me), saved) {
-        (Ok(i), _) => i,
-        (Err(_), Some(pm)) => pm.input.clone(),
-        (Err(_), None) => return Ok(vec![]),
-    };
+    // What was typed, even where another field does not read yet: a form missing its squads
+    // must not be told its wording is fine.
+    let typed = form.clone();
     let (checker, org2, id) = (Checker::of(state)?, org.clone(), saved.map(|p| p.id));
     let (open, dismissed) = state
         .db
@@ -78,7 +74,7 @@ async fn check_form(
                 Some(id) => repo::dismissals(c, id)?,
                 None => vec![],
             };
-            checker.findings(c, &org2, &input, &dismissals)
+            checker.findings_in(c, &org2, &typed.texts(), &dismissals)
         })
         .await?;
     Ok(open
@@ -113,7 +109,7 @@ async fn submit(
     let next_day = form.date_next_day_rows();
     let parsed = form.parse(org, me);
     if !pairs.get("check").is_empty() {
-        let findings = check_form(state, org, &form, me, editing.as_ref()).await?;
+        let findings = check_form(state, org, &form, editing.as_ref()).await?;
         let mut errors = parsed.err().unwrap_or_default();
         errors.extend(next_day);
         return html(&EditPage::new(
@@ -138,7 +134,7 @@ async fn submit(
         Err(errors) => {
             // Refused for its wording: show what the check found.
             let findings = if errors.contains_key("blameless") {
-                Some(check_form(state, org, &form, me, editing.as_ref()).await?)
+                Some(check_form(state, org, &form, editing.as_ref()).await?)
             } else {
                 None
             };
