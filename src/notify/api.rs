@@ -6,9 +6,9 @@ use actix_web::{HttpRequest, HttpResponse, web};
 use chrono::NaiveDateTime;
 use serde::{Deserialize, Serialize};
 
-use super::repo;
+use super::{flow, repo};
 use crate::auth::Viewer;
-use crate::error::{AppError, AppResult, ErrorJson};
+use crate::error::{AppResult, ErrorJson};
 use crate::site::paging::{Page, PageQuery};
 use crate::state::AppState;
 
@@ -55,7 +55,7 @@ async fn list(
     req: HttpRequest,
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
-    let unread = super::flow::unread_only(q.unread.as_deref());
+    let unread = flow::unread_only(q.unread.as_deref());
     let paging = page.paging()?;
     let after = paging.after_id()?;
     let limit = i64::try_from(paging.limit).unwrap_or(i64::MAX) + 1;
@@ -70,7 +70,7 @@ async fn list(
         .into_iter()
         .map(|item| NotificationJson {
             id: item.id,
-            what: super::flow::what(&item.event),
+            what: flow::what(&item.event),
             kind: item.event.kind,
             title: item.event.title,
             url: item.event.url,
@@ -107,16 +107,6 @@ async fn mark_read(
 ) -> AppResult<HttpResponse> {
     let me = viewer.require_user()?.id;
     let id = body.id;
-    let read = state
-        .db
-        .run(move |c| {
-            if let Some(id) = id
-                && repo::item(c, me, id)?.is_none()
-            {
-                return Err(AppError::NotFound);
-            }
-            repo::mark_read(c, me, id)
-        })
-        .await?;
+    let read = state.db.run(move |c| flow::mark_read(c, me, id)).await?;
     Ok(HttpResponse::Ok().json(ReadCount { read }))
 }

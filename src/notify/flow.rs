@@ -5,7 +5,7 @@ use super::model::Target;
 use super::repo;
 use crate::auth::Viewer;
 use crate::db::AnyConnection;
-use crate::error::AppResult;
+use crate::error::{AppError, AppResult};
 use crate::ids::PersonId;
 use crate::state::AppState;
 
@@ -117,4 +117,15 @@ pub fn what(event: &crate::db::events::EventRow) -> &'static str {
 /// Whether an inbox's `?unread=` asks for the unread ones only: any value but empty or `0`.
 pub fn unread_only(unread: Option<&str>) -> bool {
     unread.is_some_and(|u| !u.is_empty() && u != "0")
+}
+
+/// Marks `person`'s notification `id` read, or all of theirs with none: how many became
+/// read. Someone else's id is not found (an id already read marks none and is no error), and
+/// costs a second query only then.
+pub fn mark_read(conn: &mut AnyConnection, person: PersonId, id: Option<i64>) -> AppResult<usize> {
+    let read = repo::mark_read(conn, person, id)?;
+    match id {
+        Some(id) if read == 0 && !repo::is_theirs(conn, person, id)? => Err(AppError::NotFound),
+        _ => Ok(read),
+    }
 }

@@ -435,6 +435,16 @@ pub fn item(conn: &mut AnyConnection, person: PersonId, id: i64) -> AppResult<Op
     }))
 }
 
+/// Whether notification `id` is `person`'s.
+pub fn is_theirs(conn: &mut AnyConnection, person: PersonId, id: i64) -> AppResult<bool> {
+    let n: i64 = notifications::table
+        .filter(notifications::id.eq(id))
+        .filter(notifications::person_id.eq(person.0))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
+}
+
 /// Marks one notification (or, with `None`, all) of a person read; the number marked.
 pub fn mark_read(conn: &mut AnyConnection, person: PersonId, id: Option<i64>) -> AppResult<usize> {
     let mut q = diesel::update(notifications::table)
