@@ -48,7 +48,10 @@ impl Context<'_> {
         };
         if who == Who::Unknown && depth > 0 {
             return match opener2 {
-                Some(o) if self.hangs_on_main_clause(o, i, end) => {
+                Some(o)
+                    if !self.shares_subject(c2, opener2)
+                        && self.hangs_on_main_clause(o, i, end) =>
+                {
                     self.subject_ending(o, depth - 1)
                 }
                 _ => self.before_clause(c2, opener2, depth - 1),
@@ -57,17 +60,16 @@ impl Context<'_> {
         who
     }
 
-    /// Whether the clause that `opener` opens, whose words run from `i` to `end`, has no
-    /// subject of its own and so hangs on the clause before it ("Carlos treated the runbook
-    /// as optional, as usual": "as optional" is about Carlos): it starts with no determiner
-    /// or capital ("because the reconciler stalled" has a subject fika does not know), it is
-    /// no relative clause ("…the worker, which crashed" is about the worker), and the clause
-    /// before is in the same sentence.
+    /// Whether the clause that `opener` opens (not one that shares the subject before it),
+    /// whose words run from `i` to `end`, has no subject of its own and so hangs on the
+    /// clause before it ("Carlos treated the runbook as optional, as usual": "as optional" is
+    /// about Carlos): it starts with no determiner or capital ("because the reconciler
+    /// stalled" has a subject fika does not know), it is no relative clause ("…the worker,
+    /// which crashed" is about the worker), and the clause before is in the same sentence.
     fn hangs_on_main_clause(&self, opener: usize, i: usize, end: usize) -> bool {
         let toks = self.toks;
         const RELATIVE: &[&str] = &[
-            "which", "that", "who", "whom", "whoever", "what", "why", "how", "whether", "and",
-            "but", "or", "then", "yet", "so",
+            "which", "that", "who", "whom", "whoever", "what", "why", "how", "whether",
         ];
         !toks[opener].first
             && !among(RELATIVE, &toks[opener].lower)

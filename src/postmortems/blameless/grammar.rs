@@ -518,7 +518,7 @@ pub(super) fn ordinary_word(w: &str) -> bool {
     if let Some(stem) = w.strip_suffix("ings").or_else(|| w.strip_suffix("ing")) {
         return form_of_word(stem);
     }
-    // "Expired" (expire), "Patched" (patch), "Logged" (log): the list leaves -ed words out.
+    // Jargon the list lacks: "Rebased" (re + base), "Autoscaled", "Copied" (copy).
     w.strip_suffix("ed").is_some_and(|stem| {
         form_of_word(stem)
             || stem.ends_with('i') && form_of_word(&format!("{}y", &stem[..stem.len() - 1]))

@@ -391,7 +391,7 @@ impl Context<'_> {
             }
             // …or set off by a comma ("Once again, the networking folks…", "Predictably,
             // the intern's script…"): the subject of the clause after it.
-            _ if e < toks.len() && toks[e].after_comma && !toks[e].first => {
+            _ if e < toks.len() && toks[e].after_comma => {
                 let mut k = e;
                 while k + 1 < toks.len() && toks[k + 1].joined && self.leads(k) {
                     k += 1;
