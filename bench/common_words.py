@@ -26,6 +26,18 @@ ENDINGS = ["tion", "sion", "ment", "ness", "ity", "ure", "ism", "ics", "ogy"]
 NAMES = {"amir", "wen", "ash", "jade", "sage", "river", "sky", "storm", "ember", "willow",
          "brook", "rain", "kai", "ren", "sol", "lin", "jin", "min", "tao", "yi", "bo", "ali",
          "dieter"}
+# Our field's words a general dictionary lacks, which open a contributing factor or a
+# timeline line as often as any ("Failover never tested", "Hotfix path skips the canary").
+JARGON = {"failover", "failback", "hotfix", "rollout", "backfill", "runbook", "healthcheck",
+          "autoscaler", "autoscaling", "config", "cronjob", "cutover", "timeout", "uptime",
+          "backend", "frontend", "middleware", "webhook", "hostname", "changeset", "playbook",
+          "dataset", "codebase", "sidecar", "kubectl", "terraform", "nginx", "postgres",
+          "redis", "kafka", "failsafe", "rollouts", "backport", "prefetch", "precompute",
+          "rebalancing", "resharding", "reindex", "reindexing", "geofence", "hotpatch",
+          "signup", "checkout", "login", "logout", "autoscale", "runtime", "toolchain",
+          "backlog", "bugfix", "downstream", "upstream", "onboarding", "offboarding",
+          "paging", "alerting", "dashboarding", "linting", "lint", "linter", "staging",
+          "canary", "canaries", "flaky", "retry", "retries", "rerun", "redeploy", "deploys"}
 
 
 def main():
@@ -39,7 +51,7 @@ def main():
         and w not in NAMES
         and not any(w.endswith(e) for e in ENDINGS)
         and not (w.endswith("s") and w[:-1] in known)
-    })
+    } | JARGON)
     with open(OUT, "w") as out:
         out.write("# Common English words that open a sentence as no name: made by "
                   "bench/common_words.py\n# from Debian's wamerican (SCOWL); see "

@@ -491,10 +491,11 @@ pub(super) fn past_act(w: &str) -> bool {
         && !STATES.contains(&w)
 }
 
-/// Past forms that tell a state someone was in, not something they did ("the on-call
-/// engineer lacked read access").
+/// Past forms that tell a state someone was in or what happened to them, not something they
+/// did ("the on-call engineer lacked read access", "lost console access because SSO was
+/// down").
 const STATES: &[&str] = &[
-    "lacked", "needed", "wanted", "seemed", "appeared", "belonged", "owned",
+    "lacked", "needed", "wanted", "seemed", "appeared", "belonged", "owned", "lost",
 ];
 
 /// Common English words that are no one's name (`words.txt`, made by

@@ -55,6 +55,9 @@ const GENERIC: &[&str] = &[
     "colleagues",
 ];
 
+/// How many words after a person or role, past the next one, the model pairs with them.
+const SKIP: usize = 3;
+
 const MODEL: &str = include_str!("model.txt");
 
 /// The weights, dense over the hashed space.
@@ -119,9 +122,16 @@ impl Model {
 pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
     let toks = cx.toks;
     let mut words: Vec<String> = vec!["<s>".into()];
+    // Each word's clause: punctuation other than a scare quote's marks starts a new one.
+    let mut clause_of: Vec<usize> = vec![0];
+    let mut clause = 0;
     let mut someone = false;
     let mut i = s;
     while i < e {
+        let quote = |j: usize| toks[j].scare.is_some();
+        if i > s && !toks[i].joined && !quote(i) && !quote(i - 1) {
+            clause += 1;
+        }
         let name_end = cx
             .name(i)
             .into_iter()
@@ -143,15 +153,18 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         // Scare quotes ('Ingrid's "quick fix"') are a word of their own: the writer's doubt.
         if toks[i].scare.is_some_and(|(first, _)| first == i) {
             words.push("<q>".into());
+            clause_of.push(clause);
         }
         someone |=
             word == "PERSON" || (word == "ROLE" && !GENERIC.contains(&toks[i].lower.as_str()));
         // A name of two words is one person.
         if !(word == "PERSON" && words.last().is_some_and(|w| w == "PERSON")) {
             words.push(word);
+            clause_of.push(clause);
         }
         if is_possessive(&toks[next - 1].lower) {
             words.push("'s".into());
+            clause_of.push(clause);
         }
         i = next;
     }
@@ -161,6 +174,25 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         .map(|w| fnv1a(&["u:", w]))
         .collect();
     out.extend(words.windows(2).map(|p| fnv1a(&["b:", &p[0], " ", &p[1]])));
+    // What a person or role does a few words on ("Jo had decided to skip", "the DBA chose
+    // convenience over"): the word pairs see only neighbours. Within the clause, and only
+    // words, so a time or a second clause ("paged at 3am; @bob too") says nothing of them.
+    for (k, w) in words.iter().enumerate() {
+        if w == "PERSON" || w == "ROLE" {
+            let same_clause = words[k + 1..]
+                .iter()
+                .zip(&clause_of[k + 1..])
+                .take_while(|&(_, &c)| c == clause_of[k])
+                .map(|(v, _)| v);
+            for v in same_clause
+                .skip(1)
+                .filter(|v| v.chars().all(char::is_alphabetic))
+                .take(SKIP)
+            {
+                out.push(fnv1a(&["s:", w, " ", v]));
+            }
+        }
+    }
     (out, someone)
 }
 

@@ -251,6 +251,10 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev36.jsonl", 0.97, 0.95),
         ("dev37.jsonl", 0.97, 0.95),
         ("dev38.jsonl", 0.97, 0.95),
+        // Blame by meaning alone, by a causal chain, and by implication on retro cards.
+        ("dev39.jsonl", 0.97, 0.95),
+        ("dev40.jsonl", 0.97, 0.95),
+        ("dev41.jsonl", 0.97, 0.92),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
