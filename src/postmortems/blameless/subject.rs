@@ -30,8 +30,19 @@ pub(super) enum Who {
 /// Role and system nouns by the forms of their last word.
 #[derive(Debug, Clone, Default)]
 pub(super) struct Lexicon {
-    /// Last word (singular and plural) → (the words before it, who the noun names).
-    nouns: HashMap<String, Vec<(Vec<String>, Who)>>,
+    /// Last word (singular and plural) → the nouns ending so.
+    nouns: HashMap<String, Vec<Noun>>,
+}
+
+/// One role or system noun of the lexicon.
+#[derive(Debug, Clone)]
+struct Noun {
+    /// Its words before the last.
+    before: Vec<String>,
+    who: Who,
+    /// Written Capitalised in the rule file: it names people only where the text
+    /// capitalises it too ("Legal blocked the fix", not "a legal review").
+    cap: bool,
 }
 
 impl Lexicon {
@@ -47,15 +58,17 @@ impl Lexicon {
                 let Some((last, before)) = words.split_last() else {
                     continue;
                 };
+                let cap = entry.chars().next().is_some_and(char::is_uppercase);
                 let mut forms = vec![last.clone(), format!("{last}s"), format!("{last}es")];
                 if let Some(stem) = last.strip_suffix('y') {
                     forms.push(format!("{stem}ies"));
                 }
                 for form in forms {
-                    lex.nouns
-                        .entry(form)
-                        .or_default()
-                        .push((before.to_vec(), who));
+                    lex.nouns.entry(form).or_default().push(Noun {
+                        before: before.to_vec(),
+                        who,
+                        cap,
+                    });
                 }
             }
         }
@@ -70,16 +83,17 @@ impl Lexicon {
         let entries = self.nouns.get(base)?;
         entries
             .iter()
-            .filter(|(before, _)| {
-                let k = before.len();
+            .filter(|noun| {
+                let k = noun.before.len();
                 h >= from + k
-                    && before.iter().enumerate().all(|(n, w)| {
+                    && (!noun.cap || toks[h - k].cap)
+                    && noun.before.iter().enumerate().all(|(n, w)| {
                         let t = &toks[h - k + n];
                         t.lower == *w && (n == 0 || t.joined) && toks[h - k + n + 1].joined
                     })
             })
-            .max_by_key(|(before, _)| before.len())
-            .map(|(before, who)| (*who, h - before.len()))
+            .max_by_key(|noun| noun.before.len())
+            .map(|noun| (noun.who, h - noun.before.len()))
     }
 
     fn knows(&self, w: &str) -> bool {

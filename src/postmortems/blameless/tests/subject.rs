@@ -255,6 +255,10 @@ fn the_labelled_sets_keep_their_floors() {
         ("dev39.jsonl", 0.97, 0.95),
         ("dev40.jsonl", 0.97, 0.95),
         ("dev41.jsonl", 0.97, 0.92),
+        // Motives without a judging word, a manager's polite sanctions, departments by name.
+        ("dev42.jsonl", 0.97, 0.95),
+        ("dev43.jsonl", 0.97, 0.95),
+        ("dev44.jsonl", 0.97, 0.95),
     ] {
         let set = score::parse_labelled(&read(file)).expect("labelled set");
         assert!(set.len() >= 160, "{file}");
