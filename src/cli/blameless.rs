@@ -1,6 +1,7 @@
 //! `fika blameless score`: the blameless check measured on labelled sentences, the figures
 //! BENCHMARKS.md records; `fika blameless features`: what its model reads, to train it on.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Subcommand;
@@ -94,6 +95,7 @@ pub fn run(
 pub fn features(files: &[PathBuf], people: Option<&Path>) -> Result<(), String> {
     let rules = Rules::builtin()?;
     let known = People::new(&read_people(people)?);
+    let mut out = std::io::stdout().lock();
     for file in files {
         for s in &read_set(file)? {
             let label = match s.label {
@@ -101,10 +103,12 @@ pub fn features(files: &[PathBuf], people: Option<&Path>) -> Result<(), String> 
                 Label::Ok => "ok",
             };
             let features = rules.model_features(&s.text, &known);
-            println!(
-                "{}",
-                serde_json::json!({ "label": label, "features": features })
-            );
+            let line = serde_json::json!({ "label": label, "features": features });
+            // A reader that stops early (`| head`) ends the output, not the program.
+            match writeln!(out, "{line}") {
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => return Ok(()),
+                written => written.map_err(|e| format!("writing the features: {e}"))?,
+            }
         }
     }
     Ok(())
