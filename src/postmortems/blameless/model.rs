@@ -8,8 +8,10 @@
 //!
 //! Features are the checker's own words: each word lower-cased, a person's name (known, an
 //! `@mention`, or name-like, as the subject finder decides) as `PERSON`, a role noun as
-//! `ROLE`, scare quotes as `<q>` before the words they hold; then every word and every pair of neighbours, sentence start and end included,
-//! hashed (FNV-1a, 64 bits) into the model's space. `model.txt` holds the weights, trained
+//! `ROLE`, scare quotes as `<q>` before the words they hold; then every word, every pair of
+//! neighbours (sentence start and end included), and each `PERSON` or `ROLE` paired with the
+//! next few words of its clause past its neighbour, hashed (FNV-1a, 64 bits) into the
+//! model's space. `model.txt` holds the weights, trained
 //! by `bench/blameless_model.py` on the labelled sets (never the held-out ones) from what
 //! `fika blameless features` prints, so training and checking read the same features.
 
