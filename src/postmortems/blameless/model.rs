@@ -18,7 +18,7 @@
 use std::sync::Arc;
 
 use super::Rules;
-use super::matching::Match;
+use super::matching::{Match, answered};
 use super::people::People;
 use super::rule_file::SubjectSpec;
 use super::subject::Context;
@@ -238,6 +238,7 @@ pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
         subject: SubjectSpec::Any,
         unless_next: Vec::new(),
         scare_quoted: false,
+        unless_answered: false,
         needs: Arc::new(Needs::default()),
     });
     Ok(())
@@ -271,7 +272,8 @@ impl Rules {
     ///   having read whole sentences in thousands of labelled ones, tells "Liam truncated
     ///   the retry queue after confirming every message was in the outbox" from blame;
     /// - it flags, whole, a sentence of some words that names someone, has no phrase match
-    ///   left, is no quotation, and reads as blame to it.
+    ///   left, is no quotation nor a question the next sentence answers, and reads as blame
+    ///   to it.
     pub(super) fn model_reads(&self, cx: &Context, found: &mut Vec<Match>) {
         let Some((model, phrase)) = &self.model else {
             return;
@@ -292,8 +294,11 @@ impl Rules {
                     !(s..e).contains(&fs) || floor <= 0.0 || reading().0 >= floor
                 });
             }
+            // A question the next sentence answers is a step of an analysis; the answer is
+            // read on its own.
             if e - s < MIN_WORDS
                 || toks[s..e].iter().all(|t| t.quoted)
+                || answered(toks, s)
                 || found.iter().any(|&(fs, fe, _)| fs < e && s < fe)
             {
                 continue;

@@ -112,6 +112,8 @@ pub(super) struct PhraseSpec {
     pub(super) not_with: Option<Vec<String>>,
     /// The phrase counts only in scare quotes ('Ingrid's "quick fix"').
     pub(super) scare_quoted: bool,
+    /// A question the next sentence answers is analysis, not a demand: no finding.
+    pub(super) unless_answered: bool,
 }
 
 impl PhraseSpec {
@@ -124,6 +126,7 @@ impl PhraseSpec {
             only_with: None,
             not_with: None,
             scare_quoted: false,
+            unless_answered: false,
         }
     }
 }
@@ -134,7 +137,8 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
     fn try_from(v: serde_yaml_ng::Value) -> Result<Self, String> {
         use serde_yaml_ng::Value;
         const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
-             (keys: phrase, suggestion, subject, unless_next, only_with, not_with, scare_quoted)";
+             (keys: phrase, suggestion, subject, unless_next, only_with, not_with, scare_quoted, \
+             unless_answered)";
         match v {
             Value::String(phrase) => Ok(PhraseSpec::plain(phrase)),
             Value::Mapping(m) => {
@@ -162,8 +166,9 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                         ("only_with", v) => spec.only_with = Some(words(v, "only_with")?),
                         ("not_with", v) => spec.not_with = Some(words(v, "not_with")?),
                         ("scare_quoted", Value::Bool(b)) => spec.scare_quoted = b,
-                        ("scare_quoted", _) => {
-                            return Err("`scare_quoted` must be true or false".to_string());
+                        ("unless_answered", Value::Bool(b)) => spec.unless_answered = b,
+                        ("scare_quoted" | "unless_answered", _) => {
+                            return Err(format!("`{key}` must be true or false"));
                         }
                         ("phrase" | "suggestion", _) => {
                             return Err(format!("the `{key}` of a phrase must be text"));

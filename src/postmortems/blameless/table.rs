@@ -96,6 +96,9 @@ pub(super) struct Phrase {
     pub(super) unless_next: Vec<Vec<HashSet<String>>>,
     /// Whether the phrase counts only in scare quotes.
     pub(super) scare_quoted: bool,
+    /// Whether a question the next sentence answers is no finding ("Why did he restart the
+    /// wrong node? The node names differ only in the last digit.": a 5-whys step).
+    pub(super) unless_answered: bool,
     /// The rule's or the phrase's own `only_with` / `not_with`.
     pub(super) needs: Arc<Needs>,
 }
@@ -258,6 +261,7 @@ fn compile_phrase(
         },
         unless_next,
         scare_quoted: spec.scare_quoted,
+        unless_answered: spec.unless_answered,
         elems,
         suggestion,
     })

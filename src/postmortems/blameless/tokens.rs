@@ -42,6 +42,8 @@ pub(super) struct Tok {
     /// Whether only zero-width characters separate it from the previous token: the two may
     /// be one word ("ig\u{200B}nored") or two ("fail\u{200B}to").
     pub(super) zero_width: bool,
+    /// Whether a question mark follows it before the next word: the last word of a question.
+    pub(super) asks: bool,
 }
 
 /// The words of `text` (already normalised). A word is a UAX #29 word that holds a letter or
@@ -96,6 +98,9 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         }
         let word = &text[b..end_b];
         let gap = &text[gap_from..b];
+        if let Some(last) = toks.last_mut() {
+            last.asks = gap.contains('?');
+        }
         quoted = quote_state(quoted && !first, gap, toks.is_empty() || first);
         toks.push(Tok {
             start: chars,
@@ -112,11 +117,15 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
             after_hyphen: !first && gap.contains(['-', '\u{2010}']),
             quoted,
             scare: None,
+            asks: false,
         });
         gap_from = end_b;
         // The trailing underscores are part of the next gap, counted with the piece.
         chars_before = end_c + (whole.len() - piece.len() - lead);
         prev_wordy = true;
+    }
+    if let Some(last) = toks.last_mut() {
+        last.asks = text[gap_from..].contains('?');
     }
     unquote_short(&mut toks);
     toks

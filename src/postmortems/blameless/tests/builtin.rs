@@ -300,6 +300,35 @@ fn why_questions() {
 }
 
 #[test]
+fn a_question_the_next_sentence_answers_is_a_step_of_five_whys() {
+    // Answered by a condition: analysis, not a demand to justify oneself.
+    none("Why did he restart the wrong node? The node names differ only in the last digit.");
+    none("Why didn't the DBA see the warning?\nThe migration tool prints warnings to stderr.");
+    // Unanswered, answered by another question, or by a word or two: still a finding.
+    assert_eq!(
+        hits("Why did you restart it? Nobody asked you to?"),
+        vec![h("why-question", "Why did you", 0, 11)]
+    );
+    assert_eq!(
+        hits("Why did you restart it? Seriously."),
+        vec![h("why-question", "Why did you", 0, 11)]
+    );
+    assert_eq!(
+        hits("The node restarted. Why did you restart it?"),
+        vec![h("why-question", "Why did you", 20, 31)]
+    );
+    // Only the why-phrases that say so: a barb stays one however it is followed.
+    assert_eq!(
+        only("Why on earth did he restart it? The names differ in one digit."),
+        ("why-question".into(), "Why on earth did he".into())
+    );
+    // The answer is read on its own.
+    let text = "Why did the job fail? Because Ravi was careless.";
+    let rules: Vec<String> = hits(text).into_iter().map(|f| f.0).collect();
+    assert_eq!(rules, ["person-as-cause", "judgement"], "{text}");
+}
+
+#[test]
 fn omissions_of_a_person() {
     for (text, phrase) in [
         ("she neglects to log", "neglects"),
