@@ -97,7 +97,7 @@ impl Rules {
         // The sentence is searched last: it costs the most.
         !ph.unless_next.iter().any(followed_by)
             && (!ph.scare_quoted || scare_quoted(cx.toks, s, e))
-            && !(ph.unless_answered && answered(cx.toks, s))
+            && (!ph.unless_answered || !answered(cx.toks, s))
             && self.said_of_whom_it_needs(ph, cx, s, e)
             && self.context_holds(ph, cx, s)
     }
