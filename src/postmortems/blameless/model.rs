@@ -18,6 +18,7 @@
 use std::sync::Arc;
 
 use super::Rules;
+use super::grammar::{CLAUSE, class, classes};
 use super::matching::{Match, answered};
 use super::people::People;
 use super::rule_file::SubjectSpec;
@@ -177,8 +178,9 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         .collect();
     out.extend(words.windows(2).map(|p| fnv1a(&["b:", &p[0], " ", &p[1]])));
     // What a person or role does a few words on ("Jo had decided to skip", "the DBA chose
-    // convenience over"): the word pairs see only neighbours. Within the clause, and only
-    // words, so a time or a second clause ("paged at 3am; @bob too") says nothing of them.
+    // convenience over"): the word pairs see only neighbours. Within the clause (up to
+    // punctuation or a word such as "because"), and only content words, so a time, a
+    // second clause ("paged at 3am; @bob too") or a "the" says nothing of them.
     for (k, w) in words.iter().enumerate() {
         if w == "PERSON" || w == "ROLE" {
             let same_clause = words[k + 1..]
@@ -188,7 +190,8 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
                 .map(|(v, _)| v);
             for v in same_clause
                 .skip(1)
-                .filter(|v| v.chars().all(char::is_alphabetic))
+                .take_while(|v| !class(CLAUSE, v))
+                .filter(|v| v.chars().all(char::is_alphabetic) && classes(v) == 0)
                 .take(SKIP)
             {
                 out.push(fnv1a(&["s:", w, " ", v]));

@@ -4,6 +4,7 @@ use super::*;
 
 mod builtin;
 mod findings;
+mod motives;
 mod rule_file;
 mod subject;
 

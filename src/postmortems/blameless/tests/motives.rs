@@ -1,0 +1,64 @@
+//! Blame told through a motive, a sanction, a delay, a department or the writer's own
+//! guilt, with no loaded word for the older phrases to catch; and the near misses that use
+//! the same words for a condition, a system or praise.
+
+use super::*;
+
+fn rules_of(text: &str) -> Vec<String> {
+    hits(text).into_iter().map(|h| h.0).collect()
+}
+
+#[test]
+fn motives_sanctions_delays_and_departments_are_heard() {
+    for text in [
+        // What someone wanted, or a convenience, given as the reason.
+        "Zoe ran the delete with a wildcard because it was quicker for her.",
+        "Olu runs everything as root out of habit.",
+        "Priya raised the alert threshold to hit her budget target.",
+        "Lucas was measured on cloud spend, which is why the batch ran on spot instances.",
+        "Efua was too busy with her promotion packet to review the change.",
+        // Trust and competence.
+        "Samuel is not someone we can trust with the pager.",
+        "Some people still don't get how read replicas work.",
+        // A sanction, however polite.
+        "Priya has been reminded that production credentials stay off laptops.",
+        "A note has been added to Hannah's file regarding this incident.",
+        "The team member did not meet expectations during the shift.",
+        // Delay told as a person's.
+        "02:51 Tom finally acknowledges the page.",
+        "Only then did the payments team declare a SEV1.",
+        // Departments named by function, Capitalised.
+        "Legal blocked the fix for no good reason.",
+        "Security chose to rotate the root credentials during peak without telling anyone.",
+        // The passive, and the writer's own guilt.
+        "A clear lack of ownership was shown by the SRE team.",
+        "I blame myself for not double-checking the config diff.",
+    ] {
+        assert!(!rules_of(text).is_empty(), "{text:?} should be heard");
+    }
+}
+
+#[test]
+fn the_same_words_for_a_condition_a_system_or_praise_are_left_alone() {
+    for text in [
+        "Support for IPv6 was missing in the load balancer.",
+        "A legal review of the notice took two days.",
+        "Security patches lagged behind upstream by a month.",
+        "Legal reviewed the notice and approved it at 18:05.",
+        "The cache naturally expires after an hour.",
+        "The flag exists purely to protect the write path.",
+        "The alert went silent at 02:10 because the exporter crashed.",
+        "Amara finally found the leak at 03:10 after bisecting the builds.",
+        "Kofi was after a fix that would not need a restart.",
+        "Only after the patch landed did the error rate fall.",
+        "The on-call escalated too late because the policy waited 30 minutes for the primary.",
+        "Thanks to Priya for turning the runbook into a checklist.",
+        "Chiara, I appreciated how clearly you wrote up what you tried.",
+        "We don't want to point fingers; the process has no owner.",
+        "Maybe next time we could add an alert for this.",
+        "Dana found the wrong certificate in the bundle and replaced it.",
+        "At 14:02 the on-call engineer lost console access because SSO was down.",
+    ] {
+        none(text);
+    }
+}
