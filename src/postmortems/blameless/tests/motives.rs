@@ -62,3 +62,23 @@ fn the_same_words_for_a_condition_a_system_or_praise_are_left_alone() {
         none(text);
     }
 }
+
+#[test]
+fn credit_in_contributing_factors_is_no_cause() {
+    for text in [
+        "Quick diagnosis by Chen shortened the outage",
+        "Lars and Chen pairing on the restore shortened recovery",
+        "Mei's decision to escalate at step 5, which prevented further damage",
+        "Dana's quick rollback limited customer impact to 12 minutes",
+    ] {
+        assert_eq!(factors(text), vec![], "{text:?}");
+    }
+    // The same person as a cause still is.
+    assert!(!factors("Dana's change prevented the failover").is_empty());
+    // Git's cherry-pick is no cherry-picked evidence; the other still is.
+    none("Felipe preferred rolling back the release rather than cherry-picking the fix.");
+    assert_eq!(
+        rules_of("The analyst cherry-picked a quiet month for the forecast."),
+        ["judgement"]
+    );
+}
