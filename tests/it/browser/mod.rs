@@ -940,7 +940,11 @@ async fn write_a_postmortem_fix_its_wording_and_publish_after_review() {
         "No open findings."
     );
     browser.click(".workflow button[value=review]").await;
-    assert_eq!(browser.wait_text(".workflow h2").await, "In review");
+    // The draft's page may still be showing when the click returns: wait for the new one.
+    eventually("not in review", || async {
+        browser.wait_text(".workflow h2").await == "In review"
+    })
+    .await;
     // The author cannot approve: no review form for her.
     assert!(
         c.find_all(Locator::Css("button[value=approved]"))
