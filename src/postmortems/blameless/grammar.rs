@@ -263,9 +263,8 @@ pub(super) fn adverb(w: &str) -> bool {
     class(OPENER, w)
         || (w.len() > 4
             && !w.ends_with("ply")
-            && w.strip_suffix("ly").is_some_and(|stem| {
-                common_word(w) || stem.len() >= 4 && (common_word(stem) || has_common_ending(stem))
-            }))
+            && w.strip_suffix("ly")
+                .is_some_and(|stem| common_word(w) || long_word(stem)))
 }
 
 pub(super) fn number(w: &str) -> bool {
@@ -526,6 +525,12 @@ pub(super) fn ordinary_word(w: &str) -> bool {
     })
 }
 
+/// Whether `w` is an ordinary word of four letters or more that a form may be made from:
+/// listed, or with a common noun's ending.
+fn long_word(w: &str) -> bool {
+    w.len() >= 4 && (common_word(w) || has_common_ending(w))
+}
+
 fn has_common_ending(w: &str) -> bool {
     COMMON_ENDINGS
         .iter()
@@ -540,13 +545,12 @@ fn form_of_word(stem: &str) -> bool {
         "re", "un", "auto", "back", "over", "under", "pre", "post", "multi", "de", "dis", "mis",
         "sub", "co", "cross", "up", "down", "out", "non", "self", "hot", "load", "hand", "on",
     ];
-    let word = |s: &str| s.len() >= 4 && (common_word(s) || has_common_ending(s));
     let base = |s: &str| {
         // "logg": a doubled final letter (ASCII, so cutting one byte stays on a character).
         let mut last = s.chars().rev();
         let doubled = s.len() > 3
             && matches!((last.next(), last.next()), (Some(a), Some(b)) if a == b && a.is_ascii());
-        word(s) || word(&format!("{s}e")) || (doubled && word(&s[..s.len() - 1]))
+        long_word(s) || long_word(&format!("{s}e")) || (doubled && long_word(&s[..s.len() - 1]))
     };
     base(stem)
         || PREFIXES

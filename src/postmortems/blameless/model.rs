@@ -10,10 +10,10 @@
 //! `@mention`, or name-like, as the subject finder decides) as `PERSON`, a role noun as
 //! `ROLE`, scare quotes as `<q>` before the words they hold; then every word, every pair of
 //! neighbours (sentence start and end included), and each `PERSON` or `ROLE` paired with the
-//! next few words of its clause past its neighbour, hashed (FNV-1a, 64 bits) into the
-//! model's space. `model.txt` holds the weights, trained
-//! by `bench/blameless_model.py` on the labelled sets (never the held-out ones) from what
-//! `fika blameless features` prints, so training and checking read the same features.
+//! next few content words of its clause past its neighbour, hashed (FNV-1a, 64 bits) into
+//! the model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
+//! on the labelled sets (never the held-out ones) from what `fika blameless features`
+//! prints, so training and checking read the same features.
 
 use std::sync::Arc;
 
@@ -128,10 +128,10 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
     // Each word's clause: punctuation other than a scare quote's marks starts a new one.
     let mut clause_of: Vec<usize> = vec![0];
     let mut clause = 0;
+    let quote = |j: usize| toks[j].scare.is_some();
     let mut someone = false;
     let mut i = s;
     while i < e {
-        let quote = |j: usize| toks[j].scare.is_some();
         if i > s && !toks[i].joined && !quote(i) && !quote(i - 1) {
             clause += 1;
         }
