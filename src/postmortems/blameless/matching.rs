@@ -6,7 +6,7 @@ use super::grammar::past_act;
 use super::rule_file::SubjectSpec;
 use super::subject::{Context, Who};
 use super::table::{Cues, Elem, Phrase};
-use super::tokens::{Tok, is_possessive, sentence_around};
+use super::tokens::{Tok, answered, is_possessive, sentence_around};
 use super::{Place, Rules};
 
 /// A match: (start token, end token exclusive, phrase).
@@ -238,20 +238,6 @@ impl Rules {
 /// Whether the word after token `i` is "by" in the same clause (a passive: "paged by…").
 fn followed_by_by(toks: &[Tok], i: usize) -> bool {
     toks.get(i + 1).is_some_and(|t| t.joined && t.lower == "by")
-}
-
-/// Whether the sentence holding token `s` is a question that the next sentence answers: that
-/// one is no question and has a few words ("Why did she miss the page? Her phone had no
-/// signal."), as each step of a 5-whys analysis does. Whatever the answer says is checked
-/// on its own.
-pub(super) fn answered(toks: &[Tok], s: usize) -> bool {
-    const ANSWER_MIN_WORDS: usize = 3;
-    let (_, end) = sentence_around(toks, s);
-    if end == toks.len() || !toks[end - 1].asks {
-        return false;
-    }
-    let (_, answer_end) = sentence_around(toks, end);
-    !toks[answer_end - 1].asks && answer_end - end >= ANSWER_MIN_WORDS
 }
 
 /// Whether tokens `[s, e)` are all of one scare quotation: 'the "quick fix"' is, '"safe

@@ -19,12 +19,12 @@ use std::sync::Arc;
 
 use super::Rules;
 use super::grammar::{CLAUSE, class, classes};
-use super::matching::{Match, answered};
+use super::matching::Match;
 use super::people::People;
 use super::rule_file::SubjectSpec;
 use super::subject::Context;
 use super::table::{Needs, Phrase};
-use super::tokens::{is_possessive, sentences, strip_possessive};
+use super::tokens::{answered, is_possessive, sentences, strip_possessive};
 
 /// The rule the model's findings are filed under.
 pub(super) const RULE: &str = "narrative-blame";

@@ -264,6 +264,20 @@ pub(super) fn sentence_around(toks: &[Tok], s: usize) -> (usize, usize) {
     (from, to)
 }
 
+/// Whether the sentence holding token `s` is a question that the next sentence answers: that
+/// one is no question and has a few words ("Why did she miss the page? Her phone had no
+/// signal."), as each step of a 5-whys analysis does. Whatever the answer says is checked
+/// on its own.
+pub(super) fn answered(toks: &[Tok], s: usize) -> bool {
+    const ANSWER_MIN_WORDS: usize = 3;
+    let (_, end) = sentence_around(toks, s);
+    if end == toks.len() || !toks[end - 1].asks {
+        return false;
+    }
+    let (_, answer_end) = sentence_around(toks, end);
+    !toks[answer_end - 1].asks && answer_end - end >= ANSWER_MIN_WORDS
+}
+
 /// Tokens of `typed` with the normalised text they were cut from.
 pub(super) fn read(typed: &str) -> (Normal, Vec<Tok>) {
     let normal = Normal::new(typed);
