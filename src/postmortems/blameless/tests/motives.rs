@@ -36,6 +36,14 @@ fn motives_sanctions_delays_and_departments_are_heard() {
     ] {
         assert!(!rules_of(text).is_empty(), "{text:?} should be heard");
     }
+    // A sanction is heard by its phrase, not left to the model.
+    for text in [
+        "Bob has been retrained.",
+        "Priya has been reminded that credentials stay off laptops.",
+        "He was spoken to after the bridge call.",
+    ] {
+        assert_eq!(rules_of(text), ["judgement"], "{text:?}");
+    }
 }
 
 #[test]
