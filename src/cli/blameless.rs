@@ -60,6 +60,9 @@ pub fn run_command(command: BlamelessCommand) -> Result<(), String> {
                 Some(path) => Rules::load(&path)?,
                 None => Rules::builtin()?,
             };
+            for doubt in rules.warnings() {
+                eprintln!("warning: {doubt}");
+            }
             if let Some(path) = model {
                 let text = std::fs::read_to_string(&path)
                     .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

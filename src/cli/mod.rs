@@ -530,9 +530,11 @@ fn serve(args: ServeArgs) -> Result<(), String> {
     indexer.spawn(db.clone(), rebuild)?;
     // A broken rules file stops the start with a message naming it, rather than checking
     // post-mortems with rules the admin did not mean.
-    let blameless = crate::postmortems::blameless::Rules::load(
-        &args.data.data_dir.join(crate::postmortems::RULES_FILE),
-    )?;
+    let rules_file = args.data.data_dir.join(crate::postmortems::RULES_FILE);
+    let blameless = crate::postmortems::blameless::Rules::load(&rules_file)?;
+    for doubt in blameless.warnings() {
+        tracing::warn!(file = %rules_file.display(), "blameless rules: {doubt}");
+    }
     // Dismissals follow a change of rules (a new fika, a new rule file) before anyone looks.
     crate::postmortems::flow::carry_dismissals(
         &mut *db.conn().map_err(|e| e.to_string())?,

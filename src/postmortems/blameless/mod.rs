@@ -122,6 +122,9 @@ pub struct Rules {
     /// The model of `narrative-blame`, with the phrase its findings are filed under; none
     /// when that rule is switched off.
     model: Option<(std::sync::Arc<model::Model>, usize)>,
+    /// Phrases that load but likely do not say what their writer meant (see
+    /// [`Rules::warnings`]).
+    warnings: Vec<String>,
 }
 
 impl Rules {
@@ -175,6 +178,13 @@ impl Rules {
             self.model_reads(&cx, &mut found);
         }
         self.findings(text, &normal, &toks, found)
+    }
+
+    /// What in the rule files likely does not say what its writer meant: a phrase whose
+    /// alternation reads as a two-word alternative ("for lunch|the day"). The rules work as
+    /// written; fika logs these at start and `fika blameless score` prints them.
+    pub fn warnings(&self) -> &[String] {
+        &self.warnings
     }
 
     /// A digest of the rule files these rules were made from: equal fingerprints, equal

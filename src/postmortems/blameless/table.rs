@@ -134,6 +134,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         fingerprint: String::new(),
         lexicon: Lexicon::new(nouns),
         model: None,
+        warnings: Vec::new(),
     };
     for r in resolved {
         let id = &r.id;
@@ -154,6 +155,14 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         }
         let needs =
             Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
+        let lists = r.only_with.iter().chain(&r.not_with);
+        for text in r.phrases.iter().map(|s| &s.phrase).chain(lists) {
+            if let Some(doubt) = doubtful_alternation(text) {
+                rules
+                    .warnings
+                    .push(format!("rule `{id}`, phrase \"{text}\": {doubt}"));
+            }
+        }
         for spec in &r.phrases {
             let p = rules.phrases.len();
             let phrase_needs = if spec.only_with.is_none() && spec.not_with.is_none() {
@@ -265,6 +274,52 @@ fn compile_phrase(
         elems,
         suggestion,
     })
+}
+
+/// Words that may stand for an article in an alternation ("in the|a|our channel").
+const DETERMINERS: &[&str] = &[
+    "a", "an", "the", "this", "that", "these", "those", "its", "our", "their", "his", "her",
+    "my", "your", "any", "all", "every", "each", "some", "no", "several", "many", "few", "two",
+    "three", "four", "five", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "ninety",
+];
+
+/// Why an alternation in `text` likely says what its writer did not mean, if it does.
+/// Alternatives are one word each, so "for lunch|the day" is "for" + ("lunch" or "the")
+/// + "day", never "for lunch": an article among other words with more words to follow
+/// (at the end, "muted the|it" is a fair way to say "muted the…"), or one word offered in two
+/// neighbouring positions ("did|does not|do"), is a two-word alternative gone wrong. A
+/// warning, not an error: the phrase is valid and an admin's file keeps loading.
+fn doubtful_alternation(text: &str) -> Option<String> {
+    let positions: Vec<Vec<String>> = text
+        .split_whitespace()
+        .map(|w| {
+            w.split('|')
+                .map(|a| a.trim_end_matches('=').to_lowercase())
+                .collect()
+        })
+        .collect();
+    let article = |a: &String| ["a", "an", "the"].contains(&a.as_str());
+    for (i, alts) in positions.iter().enumerate().filter(|(_, a)| a.len() > 1) {
+        let other = alts.iter().find(|a| !DETERMINERS.contains(&a.as_str()));
+        let last = i + 1 == positions.len();
+        if let (Some(art), Some(other), false) = (alts.iter().find(|a| article(a)), other, last) {
+            return Some(format!(
+                "\"{art}\" and \"{other}\" are alternatives for one word, so every word after \
+                 them is needed by both; write a two-word alternative as a phrase of its own"
+            ));
+        }
+        if let Some(twice) = positions
+            .get(i + 1)
+            .and_then(|next| alts.iter().find(|a| next.contains(a)))
+        {
+            return Some(format!(
+                "\"{twice}\" is an alternative in two neighbouring words, so the phrase needs \
+                 more words than any one way of saying it has; write each way as a phrase of \
+                 its own"
+            ));
+        }
+    }
+    None
 }
 
 fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {

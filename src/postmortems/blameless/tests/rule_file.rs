@@ -266,3 +266,24 @@ fn a_phrase_can_have_its_own_sentence_needs() {
         "{err}"
     );
 }
+
+/// Alternatives are single words, so a two-word alternative written into an alternation
+/// loads but needs words no sentence has: the file loads, with a warning naming the phrase.
+#[test]
+fn a_two_word_alternative_is_warned_of() {
+    assert_eq!(Rules::builtin().unwrap().warnings(), &[] as &[String]);
+    let r = Rules::extended(
+        "rules:\n  - id: late\n    reason: R.\n    suggestion: S.\n    phrases:\n      - left for lunch|the day\n      - did|does not|do not care\n      - muted the|it\n      - in the|a|our channel\n",
+    )
+    .unwrap();
+    let w = r.warnings();
+    assert_eq!(w.len(), 2, "{w:?}");
+    assert!(w[0].contains("\"left for lunch|the day\"") && w[0].contains("\"the\" and \"lunch\""));
+    assert!(w[1].contains("\"did|does not|do not care\"") && w[1].contains("\"not\""));
+    // It still matches what it says: "for the day", not "for lunch".
+    assert_eq!(hits_with(&r, "He left for lunch", Place::Anywhere, &[]), vec![]);
+    assert_eq!(
+        hits_with(&r, "He left for the day", Place::Anywhere, &[]),
+        vec![h("late", "left for the day", 3, 19)]
+    );
+}
