@@ -267,6 +267,14 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev52.jsonl", 0.97, 0.95),
     // Intentions told fairly, against the motives read into them.
     ("dev53.jsonl", 0.97, 0.95),
+    // The near misses of the sanctions, departments, delay, passive and first-person briefs;
+    // blame by meaning; short fair sentences that name someone.
+    ("dev54.jsonl", 0.97, 0.92),
+    ("dev55.jsonl", 0.97, 0.95),
+    ("dev56.jsonl", 0.97, 0.95),
+    ("dev57.jsonl", 0.97, 0.95),
+    ("dev58.jsonl", 0.97, 0.93),
+    ("dev59.jsonl", 0.96, 0.95),
 ];
 
 #[test]
