@@ -8,10 +8,10 @@
 //!
 //! Features are the checker's own words: each word lower-cased, a person's name (known, an
 //! `@mention`, or name-like, as the subject finder decides) as `PERSON`, a role noun as
-//! `ROLE`, scare quotes as `<q>` before the words they hold; then every word, every pair of
-//! neighbours (sentence start and end included), and each `PERSON` or `ROLE` paired with the
-//! next few content words of its clause past its neighbour, hashed (FNV-1a, 64 bits) into
-//! the model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
+//! `ROLE`, scare quotes as `<q>` before the words they hold; then every word and its crude
+//! stem ("merging" → "merg"), every pair of neighbours (sentence start and end included),
+//! each `PERSON` or `ROLE` paired with the next few content words of its clause past its
+//! neighbour, hashed (FNV-1a, 64 bits) into the model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
 //! on the labelled sets (never the held-out ones) from what `fika blameless features`
 //! prints, so training and checking read the same features.
 
@@ -177,6 +177,12 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         .map(|w| fnv1a(&["u:", w]))
         .collect();
     out.extend(words.windows(2).map(|p| fnv1a(&["b:", &p[0], " ", &p[1]])));
+    // A word's stem as well, so what was learnt of "merged" is heard in "merging".
+    out.extend(
+        words[1..words.len() - 1]
+            .iter()
+            .filter_map(|w| stem(w).map(|t| fnv1a(&["t:", t]))),
+    );
     // What a person or role does a few words on ("Jo had decided to skip", "the DBA chose
     // convenience over"): the word pairs see only neighbours. Within the clause (up to
     // punctuation or a word such as "because"), and only content words, so a time, a
@@ -199,6 +205,18 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         }
     }
     (out, someone)
+}
+
+/// `word` without a common ending (-ing, -ed, -s, -ly), when it has one and enough is left
+/// to be a word: a crude stem, the same in training and checking.
+fn stem(word: &str) -> Option<&str> {
+    if !word.chars().all(|c| c.is_ascii_lowercase()) {
+        return None;
+    }
+    ["ing", "ed", "ly", "es", "s"].iter().find_map(|end| {
+        word.strip_suffix(end)
+            .filter(|rest| rest.len() >= 3 && !(*end == "s" && rest.ends_with('s')))
+    })
 }
 
 /// Whether token `i` is a Capitalised word the checker does not know as a person, right
@@ -242,6 +260,7 @@ pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
         unless_next: Vec::new(),
         scare_quoted: false,
         unless_answered: false,
+        model_floor: 0.0,
         needs: Arc::new(Needs::default()),
     });
     Ok(())
@@ -293,7 +312,7 @@ impl Rules {
             };
             if e - s >= DOUBT_MIN_WORDS {
                 found.retain(|&(fs, _, p)| {
-                    let floor = self.rules[self.phrases[p].rule].model_floor;
+                    let floor = self.phrases[p].model_floor;
                     !(s..e).contains(&fs) || floor <= 0.0 || reading().0 >= floor
                 });
             }

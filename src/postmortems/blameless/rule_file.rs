@@ -114,6 +114,9 @@ pub(super) struct PhraseSpec {
     pub(super) scare_quoted: bool,
     /// A question the next sentence answers is analysis, not a demand: no finding.
     pub(super) unless_answered: bool,
+    /// Overrides the rule's `model_floor` for this phrase (0: a phrase that is blame in
+    /// any sentence, "no thanks to", stands however much credit is around it).
+    pub(super) model_floor: Option<f64>,
 }
 
 impl PhraseSpec {
@@ -127,6 +130,7 @@ impl PhraseSpec {
             not_with: None,
             scare_quoted: false,
             unless_answered: false,
+            model_floor: None,
         }
     }
 }
@@ -138,7 +142,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
         use serde_yaml_ng::Value;
         const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
              (keys: phrase, suggestion, subject, unless_next, only_with, not_with, scare_quoted, \
-             unless_answered)";
+             unless_answered, model_floor)";
         match v {
             Value::String(phrase) => Ok(PhraseSpec::plain(phrase)),
             Value::Mapping(m) => {
@@ -167,6 +171,12 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                         ("not_with", v) => spec.not_with = Some(words(v, "not_with")?),
                         ("scare_quoted", Value::Bool(b)) => spec.scare_quoted = b,
                         ("unless_answered", Value::Bool(b)) => spec.unless_answered = b,
+                        ("model_floor", v) => {
+                            spec.model_floor = floor("a phrase", v.as_f64())?;
+                            if spec.model_floor.is_none() {
+                                return Err("`model_floor` must be a number".to_string());
+                            }
+                        }
                         ("scare_quoted" | "unless_answered", _) => {
                             return Err(format!("`{key}` must be true or false"));
                         }
@@ -268,7 +278,8 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     subject: spec.subject.unwrap_or(old.subject),
                     only_with: spec.only_with.unwrap_or(old.only_with),
                     not_with: spec.not_with.unwrap_or(old.not_with),
-                    model_floor: floor(&spec.id, spec.model_floor)?.unwrap_or(old.model_floor),
+                    model_floor: floor(&format!("rule `{}`", spec.id), spec.model_floor)?
+                        .unwrap_or(old.model_floor),
                 }
             }
             None => {
@@ -291,7 +302,7 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
                     subject: spec.subject.unwrap_or(SubjectSpec::Any),
                     only_with: spec.only_with.unwrap_or_default(),
                     not_with: spec.not_with.unwrap_or_default(),
-                    model_floor: floor(&id, spec.model_floor)?.unwrap_or(0.0),
+                    model_floor: floor(&format!("rule `{id}`"), spec.model_floor)?.unwrap_or(0.0),
                     id,
                 }
             }
@@ -304,11 +315,12 @@ pub(super) fn merge(base: Vec<Resolved>, over: Vec<RuleSpec>) -> Result<Vec<Reso
     Ok(out.into_iter().flatten().collect())
 }
 
-/// A rule's `model_floor`, if given, once it is known to be a probability.
-fn floor(id: &str, given: Option<f64>) -> Result<Option<f64>, String> {
+/// A `model_floor` of `what` ("rule `x`", "a phrase"), if given, once it is known to be a
+/// probability.
+fn floor(what: &str, given: Option<f64>) -> Result<Option<f64>, String> {
     match given {
         Some(f) if !(0.0..1.0).contains(&f) => Err(format!(
-            "rule `{id}`: model_floor is a probability from 0 up to (not including) 1, not {f}"
+            "{what}: model_floor is a probability from 0 up to (not including) 1, not {f}"
         )),
         _ => Ok(given),
     }

@@ -18,9 +18,6 @@ pub(super) struct Rule {
     pub(super) suggestion: String,
     /// Its findings point at a person (see `Finding::points_at_person`).
     pub(super) points_at_person: bool,
-    /// A finding stands only where the model reads its sentence as blame at least this
-    /// likely (see `Rules::model_reads`).
-    pub(super) model_floor: f64,
 }
 
 /// What the sentence around a match must hold for it to count: one of `only_with` (when
@@ -99,6 +96,9 @@ pub(super) struct Phrase {
     /// Whether a question the next sentence answers is no finding ("Why did he restart the
     /// wrong node? The node names differ only in the last digit.": a 5-whys step).
     pub(super) unless_answered: bool,
+    /// A match stands only where the model reads its sentence as blame at least this likely
+    /// (the phrase's own floor, else its rule's; see `Rules::model_reads`).
+    pub(super) model_floor: f64,
     /// The rule's or the phrase's own `only_with` / `not_with`.
     pub(super) needs: Arc<Needs>,
 }
@@ -175,7 +175,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
                 .map(Arc::new)
             };
             let phrase = phrase_needs
-                .and_then(|needs| compile_phrase(spec, r.subject, ri, needs))
+                .and_then(|needs| compile_phrase(spec, &r, ri, needs))
                 .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
             let lead = match &phrase.elems[0] {
                 Elem::Start => &phrase.elems[1],
@@ -205,7 +205,6 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             reason: r.reason.trim().to_string(),
             suggestion: r.suggestion.trim().to_string(),
             points_at_person: r.points_at_person,
-            model_floor: r.model_floor,
         });
     }
     Ok(rules)
@@ -226,7 +225,7 @@ fn needs_of(only_with: &[String], not_with: &[String]) -> Result<Needs, String> 
 
 fn compile_phrase(
     spec: &PhraseSpec,
-    subject: SubjectSpec,
+    of: &Resolved,
     rule: usize,
     needs: Arc<Needs>,
 ) -> Result<Phrase, String> {
@@ -240,7 +239,7 @@ fn compile_phrase(
     let names_someone = elems
         .iter()
         .any(|e| matches!(e, Elem::Person | Elem::Someone | Elem::Name));
-    let subject = spec.subject.unwrap_or(subject);
+    let subject = spec.subject.unwrap_or(of.subject);
     let mut unless_next = Vec::new();
     for w in &spec.unless_next {
         let words = parse_phrase(w)?
@@ -271,6 +270,7 @@ fn compile_phrase(
         unless_next,
         scare_quoted: spec.scare_quoted,
         unless_answered: spec.unless_answered,
+        model_floor: spec.model_floor.unwrap_or(of.model_floor),
         elems,
         suggestion,
     })
@@ -278,9 +278,9 @@ fn compile_phrase(
 
 /// Words that may stand for an article in an alternation ("in the|a|our channel").
 const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "its", "our", "their", "his", "her",
-    "my", "your", "any", "all", "every", "each", "some", "no", "several", "many", "few", "two",
-    "three", "four", "five", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "ninety",
+    "a", "an", "the", "this", "that", "these", "those", "its", "our", "their", "his", "her", "my",
+    "your", "any", "all", "every", "each", "some", "no", "several", "many", "few", "two", "three",
+    "four", "five", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "ninety",
 ];
 
 /// Why an alternation in `text` likely says what its writer did not mean, if it does.

@@ -497,3 +497,30 @@ fn the_model_can_overrule_a_phrase_rule_in_a_long_sentence() {
     let err = Rules::extended("rules:\n  - id: omission\n    model_floor: 1.5\n").unwrap_err();
     assert!(err.contains("model_floor"), "{err}");
 }
+
+/// A phrase may set its own `model_floor`: credit read around a barb ("no thanks to")
+/// lowers the model's reading, and the barb stands all the same; a broken floor is
+/// explained.
+#[test]
+fn a_phrase_may_stand_however_the_model_reads_its_sentence() {
+    let thanked = "Yusuf's load test numbers saved us on launch day, no thanks to the \
+                   capacity planning team.";
+    assert_eq!(
+        hits(thanked)
+            .iter()
+            .map(|h| (h.0.as_str(), h.1.as_str()))
+            .collect::<Vec<_>>(),
+        vec![("judgement", "no thanks to")]
+    );
+    let floored = "rules:\n  - id: judgement\n    phrases:\n      - { phrase: no thanks to, model_floor: 0.99 }\n";
+    let rules = Rules::extended(floored).unwrap();
+    let found = hits_with(&rules, thanked, Place::Anywhere, &[]);
+    assert!(!found.iter().any(|h| h.0 == "judgement"), "{found:?}");
+    for bad in ["1.5", "high"] {
+        let yaml = format!(
+            "rules:\n  - id: judgement\n    phrases:\n      - {{ phrase: no thanks to, model_floor: {bad} }}\n"
+        );
+        let err = Rules::extended(&yaml).unwrap_err();
+        assert!(err.contains("model_floor"), "{err}");
+    }
+}

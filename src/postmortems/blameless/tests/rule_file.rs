@@ -281,7 +281,10 @@ fn a_two_word_alternative_is_warned_of() {
     assert!(w[0].contains("\"left for lunch|the day\"") && w[0].contains("\"the\" and \"lunch\""));
     assert!(w[1].contains("\"did|does not|do not care\"") && w[1].contains("\"not\""));
     // It still matches what it says: "for the day", not "for lunch".
-    assert_eq!(hits_with(&r, "He left for lunch", Place::Anywhere, &[]), vec![]);
+    assert_eq!(
+        hits_with(&r, "He left for lunch", Place::Anywhere, &[]),
+        vec![]
+    );
     assert_eq!(
         hits_with(&r, "He left for the day", Place::Anywhere, &[]),
         vec![h("late", "left for the day", 3, 19)]
