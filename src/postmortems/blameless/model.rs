@@ -11,7 +11,9 @@
 //! `ROLE`, scare quotes as `<q>` before the words they hold; then every word and its crude
 //! stem ("merging" → "merg"), every pair of neighbours (sentence start and end included),
 //! each `PERSON` or `ROLE` paired with the next few content words of its clause past its
-//! neighbour, hashed (FNV-1a, 64 bits) into the model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
+//! neighbour, whether the sentence names any system at all, and a person followed by what
+//! went on meanwhile ("…was at lunch while the queue grew"), hashed (FNV-1a, 64 bits) into
+//! the model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
 //! on the labelled sets (never the held-out ones) from what `fika blameless features`
 //! prints, so training and checking read the same features.
 
@@ -22,7 +24,7 @@ use super::grammar::{CLAUSE, class, classes};
 use super::matching::Match;
 use super::people::People;
 use super::rule_file::SubjectSpec;
-use super::subject::Context;
+use super::subject::{Context, Who};
 use super::table::{Needs, Phrase};
 use super::tokens::{answered, is_possessive, sentences, strip_possessive};
 
@@ -130,6 +132,7 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
     let mut clause = 0;
     let quote = |j: usize| toks[j].scare.is_some();
     let mut someone = false;
+    let mut thing = false;
     let mut i = s;
     while i < e {
         if i > s && !toks[i].joined && !quote(i) && !quote(i - 1) {
@@ -160,6 +163,7 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         }
         someone |=
             word == "PERSON" || (word == "ROLE" && !GENERIC.contains(&toks[i].lower.as_str()));
+        thing |= matches!(cx.lex.noun_at(toks, next - 1, i), Some((Who::Thing, _)));
         // A name of two words is one person.
         if !(word == "PERSON" && words.last().is_some_and(|w| w == "PERSON")) {
             words.push(word);
@@ -202,6 +206,18 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
             {
                 out.push(fnv1a(&["s:", w, " ", v]));
             }
+        }
+    }
+    // Whether a system is named at all: blame leaves a person as the whole explanation.
+    if someone {
+        out.push(fnv1a(&["g:", if thing { "thing" } else { "nothing" }]));
+    }
+    // A person, then what went on meanwhile ("was at lunch while the queue grew").
+    for (k, w) in words.iter().enumerate() {
+        if ["while", "instead", "until", "meanwhile"].contains(&w.as_str())
+            && words[..k].iter().any(|v| v == "PERSON" || v == "ROLE")
+        {
+            out.push(fnv1a(&["x:", w]));
         }
     }
     (out, someone)
