@@ -187,6 +187,16 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
             .iter()
             .filter_map(|w| stem(w).map(|t| fnv1a(&["t:", t]))),
     );
+    person_pairs(&words, &clause_of, &mut out);
+    // Whether a system is named at all: blame leaves a person as the whole explanation.
+    if someone {
+        out.push(fnv1a(&["g:", if thing { "thing" } else { "nothing" }]));
+    }
+    (out, someone)
+}
+
+/// What each `PERSON` or `ROLE` in `words` does a few words on, and what went on meanwhile.
+fn person_pairs(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
     // What a person or role does a few words on ("Jo had decided to skip", "the DBA chose
     // convenience over"): the word pairs see only neighbours. Within the clause (up to
     // punctuation or a word such as "because"), and only content words, so a time, a
@@ -208,10 +218,6 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
             }
         }
     }
-    // Whether a system is named at all: blame leaves a person as the whole explanation.
-    if someone {
-        out.push(fnv1a(&["g:", if thing { "thing" } else { "nothing" }]));
-    }
     // A person, then what went on meanwhile ("was at lunch while the queue grew").
     for (k, w) in words.iter().enumerate() {
         if ["while", "instead", "until", "meanwhile"].contains(&w.as_str())
@@ -220,7 +226,6 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
             out.push(fnv1a(&["x:", w]));
         }
     }
-    (out, someone)
 }
 
 /// `word` without a common ending (-ing, -ed, -s, -ly), when it has one and enough is left

@@ -10,12 +10,12 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grammar::{
-    AUX, CLAUSE, DET, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class, classes,
+    AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class, classes,
     ordinary_word,
 };
 use super::people::People;
 use super::rule_file::Nouns;
-use super::tokens::{Tok, is_possessive, strip_possessive};
+use super::tokens::{Tok, is_possessive, sentences, strip_possessive};
 
 /// What a noun phrase refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -110,6 +110,9 @@ pub(super) struct Context<'a> {
     /// tokens, and the answers do not change within one text.
     someone_at: RefCell<Vec<Option<Vec<usize>>>>,
     doer_at: RefCell<Vec<Option<bool>>>,
+    /// Whether each token's sentence is written without capitals (chat: "noah just sat on
+    /// it"), where capitals cannot tell a name.
+    uncased: Vec<bool>,
 }
 
 impl<'a> Context<'a> {
@@ -120,6 +123,7 @@ impl<'a> Context<'a> {
             lex,
             someone_at: RefCell::new(vec![None; toks.len()]),
             doer_at: RefCell::new(vec![None; toks.len()]),
+            uncased: uncased(toks),
         }
     }
 }
@@ -133,9 +137,11 @@ impl Context<'_> {
         let l = t.lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
         let word: String = base.chars().collect();
+        if !t.cap {
+            return self.lower_case_name(i, &word);
+        }
         // One letter is a label ("A/B", "plan B"), not a name.
-        t.cap
-            && word.chars().nth(1).is_some()
+        word.chars().nth(1).is_some()
             && word.chars().all(char::is_alphabetic)
             && !(word.chars().count() > 1 && self.acronym(i))
             && !self.lex.knows(base)
@@ -143,6 +149,45 @@ impl Context<'_> {
             && !(t.first && ordinary_word(base))
             && !self.modifies_noun(i)
             && !self.plural_subject(i)
+    }
+
+    /// Whether the lower-case `word` at token `i`, in a sentence written without capitals,
+    /// is a name: no ordinary word, role, system or grammar word, nor chat shorthand ("tbh"),
+    /// after no article, and owning something or followed by what a subject is followed by
+    /// ("emre's commit", "giulia cut corners", "olga refused", "noah literally had").
+    fn lower_case_name(&self, i: usize, word: &str) -> bool {
+        let toks = self.toks;
+        let verb_like = |n: &Tok| {
+            let w = n.lower.as_str();
+            n.joined
+                && (class(AUX, w)
+                    || adverb(w)
+                    || w.ends_with("ed")
+                    || w.ends_with("ing")
+                    || among(IRREGULAR_PAST, w))
+        };
+        self.uncased[i]
+            && word.chars().count() >= 3
+            && word.chars().all(char::is_alphabetic)
+            && !ordinary_word(word)
+            && !self.lex.knows(word)
+            && classes(word) == 0
+            && !among(CHAT, word)
+            && self.opens_phrase(i)
+            && (is_possessive(&toks[i].lower) || toks.get(i + 1).is_some_and(verb_like))
+    }
+
+    /// Whether a noun phrase may start at token `i`: a sentence's or clause's first word, or
+    /// after a preposition or chat shorthand ("to rafael pushing", "imo giulia"), not inside
+    /// a compound ("the config validator ignored").
+    fn opens_phrase(&self, i: usize) -> bool {
+        let t = &self.toks[i];
+        t.first
+            || !t.joined
+            || t.after_comma
+            || self.toks[i - 1..i]
+                .iter()
+                .any(|p| class(CLAUSE | OPENER | PREP, &p.lower) || among(CHAT, &p.lower))
     }
 
     /// Whether the Capitalised word `i`, or it and the word after it, is the subject of
@@ -512,4 +557,28 @@ impl Context<'_> {
             _ => self.shares_subject(c, opener) && self.before_clause(c, opener, 2) == Who::Person,
         }
     }
+}
+
+/// Chat shorthand that is no one's name.
+const CHAT: &[&str] = &[
+    "tbh", "ngl", "imo", "imho", "fwiw", "lol", "idk", "afaik", "iirc", "btw", "fyi", "pls", "plz",
+    "thx", "omg", "wtf", "smh", "bc", "cuz", "lgtm", "tldr", "eod", "asap", "hmm", "ack",
+];
+
+/// Past forms with no -ed that follow a subject ("giulia cut corners").
+const IRREGULAR_PAST: &[&str] = &[
+    "cut", "put", "set", "ran", "hit", "let", "sat", "took", "kept", "left", "made", "went",
+    "told", "knew", "said", "thought", "wrote", "broke", "forgot", "got", "gave", "saw", "spent",
+    "sent", "chose", "froze", "shut", "quit", "built", "lost", "held", "hid",
+];
+
+/// Per token, whether its sentence has no capital but in acronyms ("DNS") and "I".
+fn uncased(toks: &[Tok]) -> Vec<bool> {
+    let cased = |t: &Tok| t.cap && t.lower != "i" && t.lower.chars().count() != t.upper_letters;
+    let mut out = vec![false; toks.len()];
+    for (s, e) in sentences(toks) {
+        let plain = !toks[s..e].iter().any(cased);
+        out[s..e].iter_mut().for_each(|u| *u = plain);
+    }
+    out
 }

@@ -155,14 +155,7 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         }
         let needs =
             Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
-        let lists = r.only_with.iter().chain(&r.not_with);
-        for text in r.phrases.iter().map(|s| &s.phrase).chain(lists) {
-            if let Some(doubt) = doubtful_alternation(text) {
-                rules
-                    .warnings
-                    .push(format!("rule `{id}`, phrase \"{text}\": {doubt}"));
-            }
-        }
+        rules.warnings.extend(doubts(&r));
         for spec in &r.phrases {
             let p = rules.phrases.len();
             let phrase_needs = if spec.only_with.is_none() && spec.not_with.is_none() {
@@ -276,6 +269,20 @@ fn compile_phrase(
     })
 }
 
+/// The warnings of `doubtful_alternation` for a rule's phrases and conditions.
+fn doubts(r: &Resolved) -> Vec<String> {
+    let lists = r.only_with.iter().chain(&r.not_with);
+    r.phrases
+        .iter()
+        .map(|s| &s.phrase)
+        .chain(lists)
+        .filter_map(|text| {
+            doubtful_alternation(text)
+                .map(|doubt| format!("rule `{}`, phrase \"{text}\": {doubt}", r.id))
+        })
+        .collect()
+}
+
 /// Words that may stand for an article in an alternation ("in the|a|our channel").
 const DETERMINERS: &[&str] = &[
     "a", "an", "the", "this", "that", "these", "those", "its", "our", "their", "his", "her", "my",
@@ -284,11 +291,12 @@ const DETERMINERS: &[&str] = &[
 ];
 
 /// Why an alternation in `text` likely says what its writer did not mean, if it does.
-/// Alternatives are one word each, so "for lunch|the day" is "for" + ("lunch" or "the")
-/// + "day", never "for lunch": an article among other words with more words to follow
-/// (at the end, "muted the|it" is a fair way to say "muted the…"), or one word offered in two
-/// neighbouring positions ("did|does not|do"), is a two-word alternative gone wrong. A
-/// warning, not an error: the phrase is valid and an admin's file keeps loading.
+/// Alternatives are one word each, so "for lunch|the day" is "for", then "lunch" or "the",
+/// then "day", never "for lunch". Two signs of a two-word alternative gone wrong: an
+/// article among other words with more words to follow (at the end, "muted the|it" is a
+/// fair way to say "muted the…"), and one word offered in two neighbouring positions
+/// ("did|does not|do not"). A warning, not an error: the phrase is valid and an admin's
+/// file keeps loading.
 fn doubtful_alternation(text: &str) -> Option<String> {
     let positions: Vec<Vec<String>> = text
         .split_whitespace()

@@ -223,8 +223,10 @@ fn person_as_cause_near_misses() {
     none("the timeout caused a retry storm");
     none("because of the timeout");
     none("due to load; it broke");
-    // A lower-case first name is not taken for a person ("alice" may be a host name).
-    none("alice caused it");
+    // A lower-case word after a noun is a host's name, not a person's ("host alice"); in
+    // a sentence written without capitals, "alice caused it" is chat, and a person.
+    none("host alice caused it");
+    none("The host alice caused it.");
     // E-mail addresses are not people; an unknown Capitalised name or @mention is (the org's
     // people are not everyone a post-mortem names).
     assert_eq!(

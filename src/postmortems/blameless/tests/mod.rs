@@ -6,6 +6,7 @@ mod builtin;
 mod findings;
 mod motives;
 mod rule_file;
+mod sets;
 mod subject;
 
 fn alice() -> Vec<PersonRef> {

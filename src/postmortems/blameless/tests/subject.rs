@@ -193,125 +193,6 @@ fn wrapped_lines_are_one_sentence_and_list_items_are_not() {
     assert_eq!(factors("- The alert\n- Alice\n").len(), 1);
 }
 
-/// The labelled sets keep their floors (`fika blameless score` prints the figures
-/// BENCHMARKS.md records): the bar on the set the rules were written against, and
-/// today's figures, less a little, on the development sets written since. The held-out sets
-/// (`heldout*.jsonl`) are only ever scored by the command, never read by a test whose failure
-/// would print their sentences.
-/// Each labelled training set's least precision and recall: what the check reached on it
-/// once tuned, less a little room.
-const FLOORS: &[(&str, f64, f64)] = &[
-    ("labelled.jsonl", 0.9, 0.9),
-    ("dev.jsonl", 0.97, 0.95),
-    ("dev2.jsonl", 0.97, 0.97),
-    ("dev3.jsonl", 0.95, 0.93),
-    ("dev4.jsonl", 0.97, 0.95),
-    ("dev5.jsonl", 0.97, 0.91),
-    ("dev6.jsonl", 0.97, 0.95),
-    ("dev7.jsonl", 0.97, 0.9),
-    ("dev8.jsonl", 0.97, 0.95),
-    ("dev9.jsonl", 0.97, 0.95),
-    ("dev10.jsonl", 0.97, 0.95),
-    ("dev11.jsonl", 0.97, 0.89),
-    ("dev12.jsonl", 0.97, 0.95),
-    ("dev13.jsonl", 0.97, 0.95),
-    ("dev14.jsonl", 0.97, 0.95),
-    // Mostly blameless narrative and timeline entries, where the rules' own false alarms
-    // (8 in 300, 8 in 200) set the bar.
-    ("dev15.jsonl", 0.9, 0.95),
-    ("dev16.jsonl", 0.95, 0.95),
-    // Session 42's sets, trained on: today's figures, less a little.
-    ("dev17.jsonl", 0.97, 0.93),
-    ("dev18.jsonl", 0.97, 0.95),
-    ("dev19.jsonl", 0.97, 0.93),
-    ("dev20.jsonl", 0.97, 0.95),
-    ("dev21.jsonl", 0.97, 0.93),
-    ("dev22.jsonl", 0.97, 0.93),
-    // Short lines, 250 of 400 neutral: the rules' false alarms on four-word lines remain.
-    ("dev23.jsonl", 0.92, 0.97),
-    // Session 43's sets, trained on: blame told by sarcasm, motive, officialese and
-    // habit rather than by loaded words (dev24 most of all).
-    ("dev24.jsonl", 0.97, 0.88),
-    ("dev25.jsonl", 0.97, 0.95),
-    ("dev26.jsonl", 0.97, 0.95),
-    ("dev27.jsonl", 0.97, 0.93),
-    ("dev28.jsonl", 0.97, 0.95),
-    ("dev29.jsonl", 0.97, 0.95),
-    ("dev30.jsonl", 0.97, 0.95),
-    ("dev31.jsonl", 0.97, 0.95),
-    ("dev32.jsonl", 0.97, 0.93),
-    ("dev33.jsonl", 0.97, 0.95),
-    ("dev34.jsonl", 0.97, 0.93),
-    ("dev35.jsonl", 0.97, 0.95),
-    // Sentences of 20 to 45 words, where a phrase's finding needs the model's consent.
-    ("dev36.jsonl", 0.97, 0.95),
-    ("dev37.jsonl", 0.97, 0.95),
-    ("dev38.jsonl", 0.97, 0.95),
-    // Blame by meaning alone, by a causal chain, and by implication on retro cards.
-    ("dev39.jsonl", 0.97, 0.95),
-    ("dev40.jsonl", 0.97, 0.95),
-    ("dev41.jsonl", 0.97, 0.92),
-    // Motives without a judging word, a manager's polite sanctions, departments by name.
-    ("dev42.jsonl", 0.97, 0.95),
-    ("dev43.jsonl", 0.97, 0.95),
-    ("dev44.jsonl", 0.97, 0.95),
-    // Delay told as a person's; 5-whys chains; second-language writers; comments.
-    ("dev45.jsonl", 0.97, 0.95),
-    ("dev46.jsonl", 0.97, 0.95),
-    ("dev47.jsonl", 0.97, 0.95),
-    ("dev48.jsonl", 0.97, 0.95),
-    // Heroes and villains; the passive; the first person; long report sentences.
-    ("dev49.jsonl", 0.97, 0.95),
-    ("dev50.jsonl", 0.97, 0.95),
-    ("dev51.jsonl", 0.97, 0.95),
-    ("dev52.jsonl", 0.97, 0.95),
-    // Intentions told fairly, against the motives read into them.
-    ("dev53.jsonl", 0.97, 0.95),
-    // The near misses of the sanctions, departments, delay, passive and first-person briefs;
-    // blame by meaning; short fair sentences that name someone.
-    ("dev54.jsonl", 0.97, 0.92),
-    ("dev55.jsonl", 0.97, 0.95),
-    ("dev56.jsonl", 0.97, 0.95),
-    ("dev57.jsonl", 0.97, 0.95),
-    ("dev58.jsonl", 0.97, 0.93),
-    ("dev59.jsonl", 0.96, 0.95),
-    // Blame by meaning again; contributing factors; credit and backhanded praise; retro cards.
-    ("dev60.jsonl", 0.97, 0.9),
-    ("dev61.jsonl", 0.97, 0.95),
-    ("dev62.jsonl", 0.95, 0.92),
-    ("dev63.jsonl", 0.97, 0.92),
-    // Blame by meaning with no checker's word, twice; long fair narrative; factors and
-    // 5-whys chains by meaning.
-    ("dev64.jsonl", 0.97, 0.93),
-    ("dev65.jsonl", 0.97, 0.93),
-    ("dev66.jsonl", 0.97, 0.95),
-    ("dev67.jsonl", 0.97, 0.93),
-];
-
-#[test]
-fn the_labelled_sets_keep_their_floors() {
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/blameless/");
-    let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).expect("fixture");
-    let people = score::parse_people(&read("people.txt")).expect("people");
-    let known = People::new(&people);
-    for &(file, precision, recall) in FLOORS {
-        let set = score::parse_labelled(&read(file)).expect("labelled set");
-        assert!(set.len() >= 160, "{file}");
-        let s = score::score(&rules(), &known, &set);
-        let misses: Vec<&str> = s.misses.iter().map(|m| m.sentence.text.as_str()).collect();
-        assert!(
-            s.precision() >= precision,
-            "{file}: precision {}: {misses:#?}",
-            s.precision()
-        );
-        assert!(
-            s.recall() >= recall,
-            "{file}: recall {}: {misses:#?}",
-            s.recall()
-        );
-    }
-}
-
 #[test]
 fn placeholders_for_clause_starts_and_names() {
     assert_eq!(
@@ -590,4 +471,25 @@ fn new_phrases_leave_systems_and_praise_alone() {
     // Names that a stem of three letters would make words.
     assert_eq!(rules_of("Jared forgot to renew the cert."), ["omission"]);
     assert_eq!(rules_of("Henning forgot to renew the cert."), ["omission"]);
+}
+
+/// Chat is often written without capitals: a lower-case word no dictionary knows, opening a
+/// clause and followed by what a subject is followed by, is a name there; not in a sentence
+/// that capitalises, nor inside a compound, nor chat shorthand.
+#[test]
+fn names_written_in_lower_case_in_chat() {
+    assert_eq!(rules_of("noah just sat on it all weekend"), ["omission"]);
+    assert_eq!(
+        rules_of("imo giulia cut corners on the rollback plan"),
+        ["judgement"]
+    );
+    assert_eq!(rules_of("alice caused it"), ["person-as-cause"]);
+    // The model reads the name as a person too.
+    assert_eq!(
+        rules_of("ngl rafael pushed to main at 6pm on a friday and logged off"),
+        ["narrative-blame"]
+    );
+    none("the config validator ignored unknown keys, so the typo'd key did nothing");
+    none("tbh grafana ignored the missing series");
+    none("The rollback plan cut corners, as giulia cut the scope to ship.");
 }

@@ -1,0 +1,128 @@
+//! The labelled sets keep their floors.
+
+use super::*;
+
+/// The labelled sets keep their floors (`fika blameless score` prints the figures
+/// BENCHMARKS.md records): the bar on the set the rules were written against, and
+/// today's figures, less a little, on the development sets written since. The held-out sets
+/// (`heldout*.jsonl`) are only ever scored by the command, never read by a test whose failure
+/// would print their sentences.
+/// Each labelled training set's least precision and recall: what the check reached on it
+/// once tuned, less a little room.
+const FLOORS: &[(&str, f64, f64)] = &[
+    ("labelled.jsonl", 0.9, 0.9),
+    ("dev.jsonl", 0.97, 0.95),
+    ("dev2.jsonl", 0.97, 0.97),
+    ("dev3.jsonl", 0.95, 0.93),
+    ("dev4.jsonl", 0.97, 0.95),
+    ("dev5.jsonl", 0.97, 0.91),
+    ("dev6.jsonl", 0.97, 0.95),
+    ("dev7.jsonl", 0.97, 0.9),
+    ("dev8.jsonl", 0.97, 0.95),
+    ("dev9.jsonl", 0.97, 0.95),
+    ("dev10.jsonl", 0.97, 0.95),
+    ("dev11.jsonl", 0.97, 0.89),
+    ("dev12.jsonl", 0.97, 0.95),
+    ("dev13.jsonl", 0.97, 0.95),
+    ("dev14.jsonl", 0.97, 0.95),
+    // Mostly blameless narrative and timeline entries, where the rules' own false alarms
+    // (8 in 300, 8 in 200) set the bar.
+    ("dev15.jsonl", 0.9, 0.95),
+    ("dev16.jsonl", 0.95, 0.95),
+    // Session 42's sets, trained on: today's figures, less a little.
+    ("dev17.jsonl", 0.97, 0.93),
+    ("dev18.jsonl", 0.97, 0.95),
+    ("dev19.jsonl", 0.97, 0.93),
+    ("dev20.jsonl", 0.97, 0.95),
+    ("dev21.jsonl", 0.97, 0.93),
+    ("dev22.jsonl", 0.97, 0.93),
+    // Short lines, 250 of 400 neutral: the rules' false alarms on four-word lines remain.
+    ("dev23.jsonl", 0.92, 0.97),
+    // Session 43's sets, trained on: blame told by sarcasm, motive, officialese and
+    // habit rather than by loaded words (dev24 most of all).
+    ("dev24.jsonl", 0.97, 0.88),
+    ("dev25.jsonl", 0.97, 0.95),
+    ("dev26.jsonl", 0.97, 0.95),
+    ("dev27.jsonl", 0.97, 0.93),
+    ("dev28.jsonl", 0.97, 0.95),
+    ("dev29.jsonl", 0.97, 0.95),
+    ("dev30.jsonl", 0.97, 0.95),
+    ("dev31.jsonl", 0.97, 0.95),
+    ("dev32.jsonl", 0.97, 0.93),
+    ("dev33.jsonl", 0.97, 0.95),
+    ("dev34.jsonl", 0.97, 0.93),
+    ("dev35.jsonl", 0.97, 0.95),
+    // Sentences of 20 to 45 words, where a phrase's finding needs the model's consent.
+    ("dev36.jsonl", 0.97, 0.95),
+    ("dev37.jsonl", 0.97, 0.95),
+    ("dev38.jsonl", 0.97, 0.95),
+    // Blame by meaning alone, by a causal chain, and by implication on retro cards.
+    ("dev39.jsonl", 0.97, 0.95),
+    ("dev40.jsonl", 0.97, 0.95),
+    ("dev41.jsonl", 0.97, 0.92),
+    // Motives without a judging word, a manager's polite sanctions, departments by name.
+    ("dev42.jsonl", 0.97, 0.95),
+    ("dev43.jsonl", 0.97, 0.95),
+    ("dev44.jsonl", 0.97, 0.95),
+    // Delay told as a person's; 5-whys chains; second-language writers; comments.
+    ("dev45.jsonl", 0.97, 0.95),
+    ("dev46.jsonl", 0.97, 0.95),
+    ("dev47.jsonl", 0.97, 0.95),
+    ("dev48.jsonl", 0.97, 0.95),
+    // Heroes and villains; the passive; the first person; long report sentences.
+    ("dev49.jsonl", 0.97, 0.95),
+    ("dev50.jsonl", 0.97, 0.95),
+    ("dev51.jsonl", 0.97, 0.95),
+    ("dev52.jsonl", 0.97, 0.95),
+    // Intentions told fairly, against the motives read into them.
+    ("dev53.jsonl", 0.97, 0.95),
+    // The near misses of the sanctions, departments, delay, passive and first-person briefs;
+    // blame by meaning; short fair sentences that name someone.
+    ("dev54.jsonl", 0.97, 0.92),
+    ("dev55.jsonl", 0.97, 0.95),
+    ("dev56.jsonl", 0.97, 0.95),
+    ("dev57.jsonl", 0.97, 0.95),
+    ("dev58.jsonl", 0.97, 0.93),
+    ("dev59.jsonl", 0.96, 0.95),
+    // Blame by meaning again; contributing factors; credit and backhanded praise; retro cards.
+    ("dev60.jsonl", 0.97, 0.9),
+    ("dev61.jsonl", 0.97, 0.95),
+    ("dev62.jsonl", 0.95, 0.92),
+    ("dev63.jsonl", 0.97, 0.92),
+    // Blame by meaning with no checker's word, twice; long fair narrative; factors and
+    // 5-whys chains by meaning.
+    ("dev64.jsonl", 0.97, 0.93),
+    ("dev65.jsonl", 0.97, 0.93),
+    ("dev66.jsonl", 0.97, 0.95),
+    ("dev67.jsonl", 0.97, 0.93),
+    // Blame by meaning in chat and in formal reports; lessons and action items; personal
+    // details told fairly and as a verdict.
+    ("dev68.jsonl", 0.97, 0.85),
+    ("dev69.jsonl", 0.97, 0.95),
+    ("dev70.jsonl", 0.97, 0.93),
+    ("dev71.jsonl", 0.97, 0.95),
+];
+
+#[test]
+fn the_labelled_sets_keep_their_floors() {
+    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/blameless/");
+    let read = |f: &str| std::fs::read_to_string(format!("{dir}{f}")).expect("fixture");
+    let people = score::parse_people(&read("people.txt")).expect("people");
+    let known = People::new(&people);
+    for &(file, precision, recall) in FLOORS {
+        let set = score::parse_labelled(&read(file)).expect("labelled set");
+        assert!(set.len() >= 160, "{file}");
+        let s = score::score(&rules(), &known, &set);
+        let misses: Vec<&str> = s.misses.iter().map(|m| m.sentence.text.as_str()).collect();
+        assert!(
+            s.precision() >= precision,
+            "{file}: precision {}: {misses:#?}",
+            s.precision()
+        );
+        assert!(
+            s.recall() >= recall,
+            "{file}: recall {}: {misses:#?}",
+            s.recall()
+        );
+    }
+}
