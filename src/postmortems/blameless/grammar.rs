@@ -494,7 +494,7 @@ pub(super) fn past_act(w: &str) -> bool {
 /// did ("the on-call engineer lacked read access", "lost console access because SSO was
 /// down").
 const STATES: &[&str] = &[
-    "lacked", "needed", "wanted", "seemed", "appeared", "belonged", "owned", "lost",
+    "lacked", "needed", "wanted", "seemed", "appeared", "belonged", "owned", "lost", "required",
 ];
 
 /// Common English words that are no one's name (`words.txt`, made by

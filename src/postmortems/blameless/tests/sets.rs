@@ -101,6 +101,12 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev69.jsonl", 0.97, 0.95),
     ("dev70.jsonl", 0.97, 0.93),
     ("dev71.jsonl", 0.97, 0.95),
+    // Motives against fair intentions; credit against backhanded credit; what happens to
+    // people after an incident; a formal report with no checker's word.
+    ("dev72.jsonl", 0.97, 0.93),
+    ("dev73.jsonl", 0.97, 0.93),
+    ("dev74.jsonl", 0.97, 0.93),
+    ("dev75.jsonl", 0.95, 0.93),
 ];
 
 #[test]
