@@ -12,12 +12,16 @@ plural up by its singular). Words in -ing and -ed are kept: the checker reads on
 a sentence as no name only when it is listed ("During", "Added") or is a form of a listed
 word of four letters or more ("Backfilling"), so "Xiaoming" and "Jared" stay names.
 
+It also writes dual-words.txt: the words left out because they are names too ("mark",
+"holiday"), which a sentence written without capitals uses as words.
+
     apt-get install wamerican && python3 bench/common_words.py
 """
 import os
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 OUT = os.path.join(ROOT, "src/postmortems/blameless/words.txt")
+DUAL = os.path.join(ROOT, "src/postmortems/blameless/dual-words.txt")
 # The endings grammar.rs's COMMON_ENDINGS lists. Not -ing, -ed, -ly, -ery, -ance, -ence:
 # names end so too ("Xiaoming", "Jared", "Emily", "Avery", "Florence"), so the checker needs
 # the words themselves.
@@ -52,6 +56,17 @@ def main():
         and not any(w.endswith(e) for e in ENDINGS)
         and not (w.endswith("s") and w[:-1] in known)
     } | JARGON)
+    # Words that are names too ("mark", "holiday", "amber"): no name in a sentence written
+    # without capitals, where the checker reads an unknown lower-case word as one.
+    dual = sorted(
+        w for w in words
+        if w.isascii() and w.isalpha() and w.islower() and len(w) >= 3
+        and w.capitalize() in known
+    )
+    with open(DUAL, "w") as out:
+        out.write("# Common English words that are names too: made by bench/common_words.py\n"
+                  "# from Debian's wamerican (SCOWL); see words-COPYRIGHT.txt.\n")
+        out.writelines(w + "\n" for w in dual)
     with open(OUT, "w") as out:
         out.write("# Common English words that open a sentence as no name: made by "
                   "bench/common_words.py\n# from Debian's wamerican (SCOWL); see "

@@ -507,6 +507,20 @@ static COMMON_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
         .collect()
 });
 
+/// Common English words that are names too ("mark", "holiday"; `dual-words.txt`): words, not
+/// names, in a sentence written without capitals.
+static DUAL_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
+    include_str!("dual-words.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#'))
+        .collect()
+});
+
+/// Whether `w` (lower-case) is a word of the dictionary in any sense, names included.
+pub(super) fn any_word(w: &str) -> bool {
+    ordinary_word(w) || DUAL_WORDS.contains(w)
+}
+
 /// Whether `w` (lower-case), a sentence's first word, reads as an ordinary English word and
 /// not a name: a listed word or the plural of one, a word with a common noun's ending, or the
 /// -ing or -ed form of one ("Backfilling", "Autoscaling", "Expired" — forms the list lacks).

@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grammar::{
-    AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, class, classes,
-    ordinary_word,
+    AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, any_word, class,
+    classes, ordinary_word,
 };
 use super::people::People;
 use super::rule_file::Nouns;
@@ -164,17 +164,28 @@ impl Context<'_> {
                     || adverb(w)
                     || w.ends_with("ed")
                     || w.ends_with("ing")
+                    || w.ends_with("'ve")
                     || among(IRREGULAR_PAST, w))
         };
+        let det_before = |k: usize| i >= k && class(DET, &toks[i - k].lower);
+        // A name after a word that is not a clause's start ("pretty sure joão just forgot")
+        // is told from a compound ("the config validator ignored", "host alice crashed") by
+        // the article or the role or system noun before it.
+        let noun_before = i > 0 && self.lex.knows(&toks[i - 1].lower);
+        let subject_like = (self.opens_phrase(i)
+            || !(det_before(1) || det_before(2) || noun_before))
+            && toks.get(i + 1).is_some_and(verb_like);
+        let owner = is_possessive(&toks[i].lower) && !det_before(1);
+        // "why did farhan disable…": the subject after the auxiliary of a question.
+        let asked = i > 0 && toks[i].joined && class(AUX, &toks[i - 1].lower);
         self.uncased[i]
             && word.chars().count() >= 3
             && word.chars().all(char::is_alphabetic)
-            && !ordinary_word(word)
+            && !any_word(word)
             && !self.lex.knows(word)
             && classes(word) == 0
             && !among(CHAT, word)
-            && self.opens_phrase(i)
-            && (is_possessive(&toks[i].lower) || toks.get(i + 1).is_some_and(verb_like))
+            && (owner || subject_like || asked)
     }
 
     /// Whether a noun phrase may start at token `i`: a sentence's or clause's first word, or

@@ -491,5 +491,12 @@ fn names_written_in_lower_case_in_chat() {
     );
     none("the config validator ignored unknown keys, so the typo'd key did nothing");
     none("tbh grafana ignored the missing series");
+    // A word that is a name too ("holiday", "mark") is a word here.
+    none("the on-call was covering two rotations due to holiday staffing");
+    assert_eq!(rules_of("this is all marco's fault"), ["person-as-cause"]);
+    assert_eq!(
+        rules_of("ok but why did farhan disable the alert in the first place"),
+        ["why-question"]
+    );
     none("The rollback plan cut corners, as giulia cut the scope to ship.");
 }
