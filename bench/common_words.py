@@ -41,7 +41,18 @@ JARGON = {"failover", "failback", "hotfix", "rollout", "backfill", "runbook", "h
           "signup", "checkout", "login", "logout", "autoscale", "runtime", "toolchain",
           "backlog", "bugfix", "downstream", "upstream", "onboarding", "offboarding",
           "paging", "alerting", "dashboarding", "linting", "lint", "linter", "staging",
-          "canary", "canaries", "flaky", "retry", "retries", "rerun", "redeploy", "deploys"}
+          "canary", "canaries", "flaky", "retry", "retries", "rerun", "redeploy", "deploys",
+          # Tools, named as often as people in chat ("argo's diff view", "jenkins ate it").
+          "argo", "argocd", "jenkins", "grafana", "prometheus", "pagerduty", "opsgenie",
+          "datadog", "splunk", "sentry", "vault", "consul", "nomad", "helm", "istio", "envoy",
+          "etcd", "zookeeper", "elasticsearch", "kibana", "logstash", "airflow", "cassandra",
+          "mongo", "mongodb", "mysql", "sqlite", "rabbitmq", "celery", "sidekiq", "github",
+          "gitlab", "bitbucket", "jira", "confluence", "okta", "cloudflare", "akamai",
+          "fastly", "heroku", "vercel", "netlify", "docker", "kubernetes", "ansible",
+          "puppet", "chef", "spinnaker", "circleci", "buildkite", "bazel", "gradle", "maven",
+          "npm", "pypi", "pgbouncer", "haproxy", "traefik", "varnish", "memcached", "redshift",
+          "bigquery", "snowflake", "looker", "tableau", "statuspage", "zendesk", "twilio",
+          "stripe", "auth0", "keycloak", "loki", "tempo", "jaeger", "thanos", "fluentd"}
 
 
 def main():

@@ -573,7 +573,8 @@ impl Context<'_> {
 /// Chat shorthand that is no one's name.
 const CHAT: &[&str] = &[
     "tbh", "ngl", "imo", "imho", "fwiw", "lol", "idk", "afaik", "iirc", "btw", "fyi", "pls", "plz",
-    "thx", "omg", "wtf", "smh", "bc", "cuz", "lgtm", "tldr", "eod", "asap", "hmm", "ack",
+    "thx", "omg", "wtf", "smh", "bc", "cuz", "lgtm", "tldr", "eod", "asap", "hmm", "ack", "brb",
+    "afk", "wfh", "ooo", "gtg", "nvm", "ptal", "eta",
 ];
 
 /// Past forms with no -ed that follow a subject ("giulia cut corners").
