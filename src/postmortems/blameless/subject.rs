@@ -156,6 +156,10 @@ impl Context<'_> {
     /// after no article, and owning something or followed by what a subject is followed by
     /// ("emre's commit", "giulia cut corners", "olga refused", "noah literally had").
     fn lower_case_name(&self, i: usize, word: &str) -> bool {
+        // Most text is cased: answer it before looking around the word.
+        if !self.uncased[i] {
+            return false;
+        }
         let toks = self.toks;
         let verb_like = |n: &Tok| {
             let w = n.lower.as_str();
@@ -178,8 +182,7 @@ impl Context<'_> {
         let owner = is_possessive(&toks[i].lower) && !det_before(1);
         // "why did farhan disable…": the subject after the auxiliary of a question.
         let asked = i > 0 && toks[i].joined && class(AUX, &toks[i - 1].lower);
-        self.uncased[i]
-            && word.chars().count() >= 3
+        word.chars().count() >= 3
             && word.chars().all(char::is_alphabetic)
             && !any_word(word)
             && !self.lex.knows(word)
