@@ -152,9 +152,11 @@ impl Context<'_> {
     }
 
     /// Whether the lower-case `word` at token `i`, in a sentence written without capitals,
-    /// is a name: no ordinary word, role, system or grammar word, nor chat shorthand ("tbh"),
-    /// after no article, and owning something or followed by what a subject is followed by
-    /// ("emre's commit", "giulia cut corners", "olga refused", "noah literally had").
+    /// is a name: no word of the dictionary (names-too included, "holiday"), role, system,
+    /// grammar word or chat shorthand ("tbh"); and owning something after no article
+    /// ("emre's commit"), or followed by what a subject is followed by where a noun phrase
+    /// may start ("giulia cut corners", "noah literally had"), or the subject of a question
+    /// ("why did farhan disable").
     fn lower_case_name(&self, i: usize, word: &str) -> bool {
         // Most text is cased: answer it before looking around the word.
         if !self.uncased[i] {
