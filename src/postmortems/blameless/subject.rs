@@ -15,7 +15,7 @@ use super::grammar::{
 };
 use super::people::People;
 use super::rule_file::Nouns;
-use super::tokens::{Tok, is_possessive, sentences, strip_possessive};
+use super::tokens::{Tok, is_possessive, strip_possessive, uncased};
 
 /// What a noun phrase refers to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -588,14 +588,3 @@ const IRREGULAR_PAST: &[&str] = &[
     "told", "knew", "said", "thought", "wrote", "broke", "forgot", "got", "gave", "saw", "spent",
     "sent", "chose", "froze", "shut", "quit", "built", "lost", "held", "hid",
 ];
-
-/// Per token, whether its sentence has no capital but in acronyms ("DNS") and "I".
-fn uncased(toks: &[Tok]) -> Vec<bool> {
-    let cased = |t: &Tok| t.cap && t.lower != "i" && t.lower.chars().count() != t.upper_letters;
-    let mut out = vec![false; toks.len()];
-    for (s, e) in sentences(toks) {
-        let plain = !toks[s..e].iter().any(cased);
-        out[s..e].iter_mut().for_each(|u| *u = plain);
-    }
-    out
-}

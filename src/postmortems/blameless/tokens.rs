@@ -1,7 +1,7 @@
 //! Text as the checker reads it: the normalised text cut into words by Unicode's word and
 //! sentence boundaries (UAX #29, the `unicode-segmentation` crate), each word lower-cased with
 //! its offsets, its sentence, and whether a soft gap joins it to the word before; possessives
-//! recognised on those words.
+//! recognised on those words, and the sentences written without capitals.
 
 use unicode_segmentation::UnicodeSegmentation;
 
@@ -291,4 +291,15 @@ pub(super) fn is_possessive(lower: &str) -> bool {
 
 pub(super) fn strip_possessive(lower: &str) -> Option<&str> {
     lower.strip_suffix("'s").filter(|b| !b.is_empty())
+}
+
+/// Per token, whether its sentence has no capital but in acronyms ("DNS") and "I".
+pub(super) fn uncased(toks: &[Tok]) -> Vec<bool> {
+    let cased = |t: &Tok| t.cap && t.lower != "i" && t.lower.chars().count() != t.upper_letters;
+    let mut out = vec![false; toks.len()];
+    for (s, e) in sentences(toks) {
+        let plain = !toks[s..e].iter().any(cased);
+        out[s..e].iter_mut().for_each(|u| *u = plain);
+    }
+    out
 }
