@@ -500,21 +500,18 @@ const STATES: &[&str] = &[
 /// Common English words that are no one's name (`words.txt`, made by
 /// `bench/common_words.py`), for the one place capitalisation says nothing: a sentence's first
 /// word ("Calendar reminders leave with…").
-static COMMON_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("words.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .collect()
-});
+static COMMON_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("words.txt")));
 
 /// Common English words that are names too ("mark", "holiday"; `dual-words.txt`): words, not
 /// names, in a sentence written without capitals.
-static DUAL_WORDS: LazyLock<HashSet<&'static str>> = LazyLock::new(|| {
-    include_str!("dual-words.txt")
-        .lines()
-        .filter(|l| !l.starts_with('#'))
-        .collect()
-});
+static DUAL_WORDS: LazyLock<HashSet<&'static str>> =
+    LazyLock::new(|| word_list(include_str!("dual-words.txt")));
+
+/// The words of a list made by `bench/common_words.py`: one a line, `#` lines are comments.
+fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines().filter(|l| !l.starts_with('#')).collect()
+}
 
 /// Whether `w` (lower-case) is a word of the dictionary in any sense, names included.
 pub(super) fn any_word(w: &str) -> bool {

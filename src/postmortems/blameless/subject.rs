@@ -143,7 +143,7 @@ impl Context<'_> {
         // One letter is a label ("A/B", "plan B"), not a name.
         word.chars().nth(1).is_some()
             && word.chars().all(char::is_alphabetic)
-            && !(word.chars().count() > 1 && self.acronym(i))
+            && !(word.chars().count() > 1 && self.toks[i].acronym())
             && !self.lex.knows(base)
             && classes(base) == 0
             && !(t.first && ordinary_word(base))
@@ -229,14 +229,6 @@ impl Context<'_> {
                     && !n.lower.ends_with('s')
                     && matches!(self.lex.noun_at(toks, i + 1, i), Some((Who::Thing, _)))
             })
-    }
-
-    fn acronym(&self, i: usize) -> bool {
-        let t = &self.toks[i];
-        // Upper-case in the lower-cased form's length means every letter was upper-case: the
-        // token's own text is not kept, so compare its letters' count with its capitals'.
-        t.upper_letters > 1
-            && t.upper_letters == t.lower.chars().filter(|c| c.is_alphabetic()).count()
     }
 
     /// Who the noun phrase starting at token `i` and ending before `limit` refers to.

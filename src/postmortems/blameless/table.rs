@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use super::Rules;
+use super::grammar::{DET, class};
 use super::rule_file::{Nouns, PhraseSpec, PlaceSpec, Resolved, SubjectSpec};
 use super::subject::Lexicon;
 use super::tokens::read;
@@ -283,11 +284,11 @@ fn doubts(r: &Resolved) -> Vec<String> {
         .collect()
 }
 
-/// Words that may stand for an article in an alternation ("in the|a|our channel").
-const DETERMINERS: &[&str] = &[
-    "a", "an", "the", "this", "that", "these", "those", "its", "our", "their", "his", "her", "my",
-    "your", "any", "all", "every", "each", "some", "no", "several", "many", "few", "two", "three",
-    "four", "five", "ten", "twenty", "thirty", "forty", "fifty", "sixty", "ninety",
+/// Words of quantity that, besides the determiners, may stand for an article in an
+/// alternation ("waited= an|two|several hours").
+const QUANTITIES: &[&str] = &[
+    "several", "many", "few", "two", "three", "four", "five", "ten", "twenty", "thirty", "forty",
+    "fifty", "sixty", "ninety",
 ];
 
 /// Why an alternation in `text` likely says what its writer did not mean, if it does.
@@ -308,7 +309,9 @@ fn doubtful_alternation(text: &str) -> Option<String> {
         .collect();
     let article = |a: &String| ["a", "an", "the"].contains(&a.as_str());
     for (i, alts) in positions.iter().enumerate().filter(|(_, a)| a.len() > 1) {
-        let other = alts.iter().find(|a| !DETERMINERS.contains(&a.as_str()));
+        let other = alts
+            .iter()
+            .find(|a| !(class(DET, a) || QUANTITIES.contains(&a.as_str())));
         let last = i + 1 == positions.len();
         if let (Some(art), Some(other), false) = (alts.iter().find(|a| article(a)), other, last) {
             return Some(format!(

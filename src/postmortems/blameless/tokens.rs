@@ -289,13 +289,22 @@ pub(super) fn is_possessive(lower: &str) -> bool {
     lower.len() > 2 && lower.ends_with("'s") && !NOT_POSSESSIVE.contains(&lower)
 }
 
+impl Tok {
+    /// Whether every letter of it, two or more, was upper-case ("DNS", "PR"): the token's own
+    /// text is not kept, so its capitals are counted against the letters of its lower case.
+    pub(super) fn acronym(&self) -> bool {
+        self.upper_letters > 1
+            && self.upper_letters == self.lower.chars().filter(|c| c.is_alphabetic()).count()
+    }
+}
+
 pub(super) fn strip_possessive(lower: &str) -> Option<&str> {
     lower.strip_suffix("'s").filter(|b| !b.is_empty())
 }
 
 /// Per token, whether its sentence has no capital but in acronyms ("DNS") and "I".
 pub(super) fn uncased(toks: &[Tok]) -> Vec<bool> {
-    let cased = |t: &Tok| t.cap && t.lower != "i" && t.lower.chars().count() != t.upper_letters;
+    let cased = |t: &Tok| t.cap && t.lower != "i" && !t.acronym();
     let mut out = vec![false; toks.len()];
     for (s, e) in sentences(toks) {
         let plain = !toks[s..e].iter().any(cased);
