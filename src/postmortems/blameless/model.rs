@@ -26,7 +26,7 @@ use super::people::People;
 use super::rule_file::SubjectSpec;
 use super::subject::{Context, Who};
 use super::table::{Needs, Phrase};
-use super::tokens::{answered, is_possessive, sentences, strip_possessive};
+use super::tokens::{Tok, answered, is_possessive, sentences, strip_possessive};
 
 /// The rule the model's findings are filed under.
 pub(super) const RULE: &str = "narrative-blame";
@@ -146,6 +146,8 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
         let (word, next) = match name_end {
             Some(end) => ("PERSON".to_string(), end),
             None if cx.role(i) => ("ROLE".to_string(), i + 1),
+            // "failed over" is a failover, not a failure: one word, as "failover" is.
+            None if fails_over(toks, i, e) => ("failover".to_string(), i + 2),
             None => {
                 let l = toks[i].lower.as_str();
                 let base = if is_possessive(l) {
@@ -226,6 +228,14 @@ fn person_pairs(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
             out.push(fnv1a(&["x:", w]));
         }
     }
+}
+
+/// Whether tokens `i` and `i + 1` (before `e`) are "fail over" in any inflection.
+fn fails_over(toks: &[Tok], i: usize, e: usize) -> bool {
+    i + 1 < e
+        && ["fail", "fails", "failed", "failing"].contains(&toks[i].lower.as_str())
+        && toks[i + 1].joined
+        && toks[i + 1].lower == "over"
 }
 
 /// `word` without a common ending (-ing, -ed, -s, -ly), when it has one and enough is left
