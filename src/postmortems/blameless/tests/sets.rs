@@ -135,6 +135,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev94.jsonl", 0.97, 0.93),
     ("dev95.jsonl", 0.97, 0.95),
     ("dev96.jsonl", 0.97, 0.93),
+    ("dev97.jsonl", 0.97, 0.95),
+    ("dev98.jsonl", 0.97, 0.93),
+    ("dev99.jsonl", 0.97, 0.95),
+    ("dev100.jsonl", 0.97, 0.93),
 ];
 
 #[test]
