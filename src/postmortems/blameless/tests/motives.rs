@@ -114,3 +114,24 @@ fn plain_motives_are_heard_and_fair_ones_left() {
         none(text);
     }
 }
+
+/// Blame by arrival ("stable until Noa joined") is heard; someone arriving to help, or a
+/// job starting, is not.
+#[test]
+fn blame_by_arrival_is_heard() {
+    for text in [
+        "Things had been stable for months until Noa joined the payments team.",
+        "Things only went sideways once the vendor got involved.",
+        "The picking errors started the week the new shift manager arrived.",
+    ] {
+        assert_eq!(only(text).0, "person-as-cause", "{text:?}");
+    }
+    for text in [
+        "The queue drained the moment Priya joined the bridge.",
+        "Errors stopped the minute Dana rolled back.",
+        "The vendor got involved at 14:00 and shipped a patch by 16:00.",
+        "Latency was stable until the batch job started at 02:00.",
+    ] {
+        none(text);
+    }
+}
