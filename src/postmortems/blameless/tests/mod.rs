@@ -5,6 +5,7 @@ use super::*;
 mod builtin;
 mod findings;
 mod motives;
+mod plain;
 mod rule_file;
 mod sets;
 mod subject;

@@ -1,0 +1,76 @@
+//! Blame told plainly: name-calling, verdicts without the usual words, and a contributing
+//! factor that is only a person.
+
+use super::*;
+
+/// Name-calling and verdicts told without the usual words are heard; the same words said
+/// of a system, or in fairness, are not.
+#[test]
+fn insults_and_plain_verdicts_are_heard() {
+    for (text, rule) in [
+        (
+            "Facilities switched off the AC in the server room, idiots.",
+            "judgement",
+        ),
+        ("Thiago deployed hungover on Monday morning.", "judgement"),
+        (
+            "The DevOps guy changed the load balancer config on a whim.",
+            "judgement",
+        ),
+        (
+            "The on-call engineer went to bed with the pager on silent.",
+            "judgement",
+        ),
+        (
+            "The DNS outage happened under Claire's watch.",
+            "person-as-cause",
+        ),
+        (
+            "she shouldve known better than to run that script on the live db",
+            "hindsight",
+        ),
+    ] {
+        assert_eq!(only(text).0, rule, "{text:?}");
+    }
+    for text in [
+        "The signup form is now idiot-proof: it rejects an empty email.",
+        "The status page lied: it showed green while checkout was down.",
+        "The retry storm failed us: every client hammered the API at once.",
+        "Responsibility for the follow-up actions rests with the network team lead, as listed below.",
+        "It was Olu who first spotted that the certificates had the wrong SAN entries.",
+        "tbh the dashboard was so noisy that nobody could have picked the payment errors out of it",
+        // "Failed over" is a failover, not a failure, to the model as to the rules.
+        "The on-call engineer failed over because the reconciler stalled.",
+    ] {
+        none(text);
+    }
+}
+
+/// A contributing factor that is a person and nothing more points at them; a name given a
+/// role in the response, or people who restored service, does not.
+#[test]
+fn a_factor_that_is_only_a_person_is_heard() {
+    for text in [
+        "Ravi",
+        "The DBA",
+        "Sub-editor on duty that night",
+        "The new hire on the billing team",
+        "Hiroshi's cron job",
+    ] {
+        let found = factors(text);
+        assert!(
+            found.iter().any(|h| h.0 == "person-in-factors"),
+            "{text:?}: {found:?}"
+        );
+    }
+    for text in [
+        "Incident commander: Chidi; comms lead: Fatima",
+        "Dana, who led the response",
+        "Fatigue after a 14-hour incident shift",
+        "Alice paged at 4am after a full day shift.",
+        "Inès and Lars restored the DB from snapshot",
+        "Missing runbook",
+    ] {
+        assert_eq!(factors(text), vec![], "{text:?}");
+    }
+}
