@@ -29,6 +29,22 @@ fn insults_and_plain_verdicts_are_heard() {
             "she shouldve known better than to run that script on the live db",
             "hindsight",
         ),
+        (
+            "Our art teacher ignored the policy and installed software on the suite PCs.",
+            "omission",
+        ),
+        (
+            "Our weakest link in this incident was the weekend on-call, Hamza.",
+            "judgement",
+        ),
+        (
+            "Astrid merged at 5:55pm on a Friday, enough said.",
+            "judgement",
+        ),
+        (
+            "Payouts waited two days while finance argued about whose problem it was.",
+            "judgement",
+        ),
     ] {
         assert_eq!(only(text).0, rule, "{text:?}");
     }
@@ -38,6 +54,9 @@ fn insults_and_plain_verdicts_are_heard() {
         "The retry storm failed us: every client hammered the API at once.",
         "Responsibility for the follow-up actions rests with the network team lead, as listed below.",
         "It was Olu who first spotted that the certificates had the wrong SAN entries.",
+        "Inès was the last person to edit the wallet config; her change is unrelated to the outage.",
+        "We don't blame anyone for clicking; the email was very convincing.",
+        "The naive retry loop hammered the API.",
         "tbh the dashboard was so noisy that nobody could have picked the payment errors out of it",
         // "Failed over" is a failover, not a failure, to the model as to the rules.
         "The on-call engineer failed over because the reconciler stalled.",

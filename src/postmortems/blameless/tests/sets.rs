@@ -139,6 +139,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev98.jsonl", 0.97, 0.93),
     ("dev99.jsonl", 0.97, 0.95),
     ("dev100.jsonl", 0.97, 0.93),
+    ("dev101.jsonl", 0.97, 0.95),
+    ("dev102.jsonl", 0.97, 0.95),
+    ("dev103.jsonl", 0.97, 0.95),
+    ("dev104.jsonl", 0.97, 0.95),
 ];
 
 #[test]
