@@ -83,6 +83,10 @@ use tokens::read;
 /// The rules shipped with fika.
 const BUILTIN_YAML: &str = include_str!("../blameless-rules.yaml");
 
+/// Jobs and roles across trades, one a line: people, as the rule file's `person_nouns` are,
+/// kept apart so that the rule file stays readable.
+const ROLES: &str = include_str!("roles.txt");
+
 /// A person the checker knows, to recognise people named as the cause.
 #[derive(Debug, Clone)]
 pub struct PersonRef {
@@ -130,11 +134,10 @@ pub struct Rules {
 impl Rules {
     /// The rules shipped with fika (`blameless-rules.yaml`); Err only if that file is broken.
     pub fn builtin() -> Result<Rules, String> {
-        let file =
-            parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
+        let file = builtin_file()?;
         let mut rules = compile(merge(Vec::new(), file.rules)?, &file.nouns)
             .map_err(|e| format!("built-in blameless rules: {e}"))?;
-        rules.fingerprint = digest(&[BUILTIN_YAML]);
+        rules.fingerprint = digest(&[BUILTIN_YAML, ROLES]);
         Ok(rules)
     }
 
@@ -142,13 +145,12 @@ impl Rules {
     /// built-in one replaces its fields (omitted fields are kept); `disabled: true` on such a
     /// rule removes it; new ids are added after the built-in rules.
     pub fn extended(admin_yaml: &str) -> Result<Rules, String> {
-        let base =
-            parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
+        let base = builtin_file()?;
         let rules = merge(Vec::new(), base.rules)?;
         let admin = parse_file(admin_yaml)?;
         let nouns = base.nouns.and(admin.nouns);
         let mut rules = compile(merge(rules, admin.rules)?, &nouns)?;
-        rules.fingerprint = digest(&[BUILTIN_YAML, admin_yaml]);
+        rules.fingerprint = digest(&[BUILTIN_YAML, ROLES, admin_yaml]);
         Ok(rules)
     }
 
@@ -205,6 +207,19 @@ impl Rules {
             .map(|r| (r.id.clone(), r.name.clone(), r.reason.clone()))
             .collect()
     }
+}
+
+/// The built-in rule file, its person nouns joined by the roles of `roles.txt`.
+fn builtin_file() -> Result<rule_file::Parsed, String> {
+    let mut file =
+        parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
+    file.nouns.person.extend(
+        ROLES
+            .lines()
+            .filter(|l| !l.is_empty() && !l.starts_with('#'))
+            .map(str::to_string),
+    );
+    Ok(file)
 }
 
 /// SHA-256 of the texts, each followed by a NUL, in hex.

@@ -93,3 +93,25 @@ fn a_factor_that_is_only_a_person_is_heard() {
         assert_eq!(factors(text), vec![], "{text:?}");
     }
 }
+
+/// A site's own roles are people ("the signaller", "the shotfirer"), and what they are
+/// said to have been doing instead of their work is heard.
+#[test]
+fn a_sites_roles_and_distractions_are_heard() {
+    for text in [
+        "The driller was watching football on his phone instead of the trip tank.",
+        "The crossing keeper had gone out for a smoke with the barriers up.",
+        "Permit issuers at this site sign whatever is put in front of them.",
+        "The toolpusher signed the hot work permit without ever walking out to the wellbay.",
+        "That is the third derailment in the yard since Bob became depot supervisor.",
+    ] {
+        assert!(!hits(text).is_empty(), "{text:?}");
+    }
+    for text in [
+        "The signaller held the train at the red aspect until the section was clear.",
+        "The camera was watching the yard gate when the barrier lifted.",
+        "Since Dana joined, the team has run a game day every quarter.",
+    ] {
+        none(text);
+    }
+}

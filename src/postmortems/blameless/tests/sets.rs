@@ -143,6 +143,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev102.jsonl", 0.97, 0.95),
     ("dev103.jsonl", 0.97, 0.95),
     ("dev104.jsonl", 0.97, 0.95),
+    ("dev105.jsonl", 0.97, 0.93),
+    ("dev106.jsonl", 0.97, 0.9),
+    ("dev107.jsonl", 0.97, 0.85),
+    ("dev108.jsonl", 0.97, 0.95),
 ];
 
 #[test]
