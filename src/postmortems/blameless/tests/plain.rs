@@ -115,3 +115,22 @@ fn a_sites_roles_and_distractions_are_heard() {
         none(text);
     }
 }
+
+/// A job of any trade is a person ("the signaller", "the head chef"); a word that also
+/// names a program ("the driver", "the controller", a Chef run) is left to be a system.
+#[test]
+fn jobs_across_trades_are_people_and_programs_are_not() {
+    for text in [
+        "The signaller should have held the train.",
+        "The postdoc clearly let things slide while she was writing up.",
+    ] {
+        assert!(!hits(text).is_empty(), "{text:?}");
+    }
+    for text in [
+        "The driver should have retried the connection after the timeout.",
+        "The controller should have reconciled the replica count.",
+        "The chef run failed on two hosts because the cookbook pinned an old version.",
+    ] {
+        none(text);
+    }
+}
