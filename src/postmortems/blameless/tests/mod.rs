@@ -56,3 +56,13 @@ fn only(text: &str) -> (String, String) {
 fn none(text: &str) {
     assert_eq!(hits(text), vec![], "{text:?} should have no findings");
 }
+
+/// Every sentence of `blame` has a finding, and none of `fair` has one.
+fn heard_and_left(blame: &[&str], fair: &[&str]) {
+    for text in blame {
+        assert!(!hits(text).is_empty(), "{text:?} should be heard");
+    }
+    for text in fair {
+        none(text);
+    }
+}

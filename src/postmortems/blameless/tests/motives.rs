@@ -95,24 +95,22 @@ fn credit_in_contributing_factors_is_no_cause() {
 /// about it") are heard; the same words in fairness or about credit are not.
 #[test]
 fn plain_motives_are_heard_and_fair_ones_left() {
-    for text in [
-        "The translator didn't care about context, so the store listing was full of errors.",
-        "Staff on Ward 4 shared a single login for convenience.",
-        "The ad-tech partner acted in bad faith and inflated impression counts.",
-        "The duty doctor was told about the result at 21:00 and did nothing about it.",
-        "Colleagues in the council IT department are the reason this incident escalated.",
-    ] {
-        assert!(!hits(text).is_empty(), "{text:?}");
-    }
-    for text in [
-        "We found no evidence that anyone acted in bad faith.",
-        "Alice's dashboard is the reason we caught this so early.",
-        "The fix waited two hours for review because Chen, the only approver for that repo, \
-         was at an all-day offsite.",
-        "The cache keeps a second copy for convenience.",
-    ] {
-        none(text);
-    }
+    heard_and_left(
+        &[
+            "The translator didn't care about context, so the store listing was full of errors.",
+            "Staff on Ward 4 shared a single login for convenience.",
+            "The ad-tech partner acted in bad faith and inflated impression counts.",
+            "The duty doctor was told about the result at 21:00 and did nothing about it.",
+            "Colleagues in the council IT department are the reason this incident escalated.",
+        ],
+        &[
+            "We found no evidence that anyone acted in bad faith.",
+            "Alice's dashboard is the reason we caught this so early.",
+            "The fix waited two hours for review because Chen, the only approver for that repo, \
+             was at an all-day offsite.",
+            "The cache keeps a second copy for convenience.",
+        ],
+    );
 }
 
 /// Blame by arrival ("stable until Noa joined") is heard; someone arriving to help, or a

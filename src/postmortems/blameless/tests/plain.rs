@@ -98,39 +98,35 @@ fn a_factor_that_is_only_a_person_is_heard() {
 /// said to have been doing instead of their work is heard.
 #[test]
 fn a_sites_roles_and_distractions_are_heard() {
-    for text in [
-        "The driller was watching football on his phone instead of the trip tank.",
-        "The crossing keeper had gone out for a smoke with the barriers up.",
-        "Permit issuers at this site sign whatever is put in front of them.",
-        "The toolpusher signed the hot work permit without ever walking out to the wellbay.",
-        "That is the third derailment in the yard since Bob became depot supervisor.",
-    ] {
-        assert!(!hits(text).is_empty(), "{text:?}");
-    }
-    for text in [
-        "The signaller held the train at the red aspect until the section was clear.",
-        "The camera was watching the yard gate when the barrier lifted.",
-        "Since Dana joined, the team has run a game day every quarter.",
-    ] {
-        none(text);
-    }
+    heard_and_left(
+        &[
+            "The driller was watching football on his phone instead of the trip tank.",
+            "The crossing keeper had gone out for a smoke with the barriers up.",
+            "Permit issuers at this site sign whatever is put in front of them.",
+            "The toolpusher signed the hot work permit without ever walking out to the wellbay.",
+            "That is the third derailment in the yard since Bob became depot supervisor.",
+        ],
+        &[
+            "The signaller held the train at the red aspect until the section was clear.",
+            "The camera was watching the yard gate when the barrier lifted.",
+            "Since Dana joined, the team has run a game day every quarter.",
+        ],
+    );
 }
 
 /// A job of any trade is a person ("the signaller", "the head chef"); a word that also
 /// names a program ("the driver", "the controller", a Chef run) is left to be a system.
 #[test]
 fn jobs_across_trades_are_people_and_programs_are_not() {
-    for text in [
-        "The signaller should have held the train.",
-        "The postdoc clearly let things slide while she was writing up.",
-    ] {
-        assert!(!hits(text).is_empty(), "{text:?}");
-    }
-    for text in [
-        "The driver should have retried the connection after the timeout.",
-        "The controller should have reconciled the replica count.",
-        "The chef run failed on two hosts because the cookbook pinned an old version.",
-    ] {
-        none(text);
-    }
+    heard_and_left(
+        &[
+            "The signaller should have held the train.",
+            "The postdoc clearly let things slide while she was writing up.",
+        ],
+        &[
+            "The driver should have retried the connection after the timeout.",
+            "The controller should have reconciled the replica count.",
+            "The chef run failed on two hosts because the cookbook pinned an old version.",
+        ],
+    );
 }
