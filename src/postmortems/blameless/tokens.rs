@@ -219,11 +219,28 @@ fn sentence_starts(text: &str) -> Vec<usize> {
                 .next()
                 .is_some_and(char::is_alphanumeric)
     };
+    // "Mr. Olsen", "e.g. Redis": UAX #29 ends a sentence after any full stop before a
+    // capital, and a formal report's "The duty manager, Mr." would be read on its own.
+    let abbreviated = |b: usize| {
+        text[..b].trim_end().strip_suffix('.').is_some_and(|w| {
+            let word = w
+                .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+                .next()
+                .unwrap_or(w);
+            ABBREVIATIONS.contains(&word.to_lowercase().as_str())
+        })
+    };
     text.split_sentence_bound_indices()
         .map(|(b, _)| b)
-        .filter(|&b| !wrapped(b))
+        .filter(|&b| !wrapped(b) && !abbreviated(b))
         .collect()
 }
+
+/// Titles and abbreviations whose full stop ends no sentence.
+const ABBREVIATIONS: &[&str] = &[
+    "mr", "mrs", "ms", "dr", "prof", "st", "capt", "sgt", "lt", "col", "rev", "jr", "sr", "e.g",
+    "i.e", "vs", "cf", "approx",
+];
 
 fn soft_gap(gap: impl Iterator<Item = char>) -> bool {
     let mut hyphens = 0;

@@ -127,6 +127,10 @@ fn jobs_across_trades_are_people_and_programs_are_not() {
             "The driver should have retried the connection after the timeout.",
             "The controller should have reconciled the replica count.",
             "The chef run failed on two hosts because the cookbook pinned an old version.",
+            // A title's full stop ends no sentence: "The on-call pharmacist, Mr" is no
+            // sentence of its own for the model to judge.
+            "The on-call pharmacist, Mr. Amankwah, identified the dosing discrepancy during the \
+             verification step at 21:15 and contacted the ward before the second dose was due.",
         ],
     );
 }

@@ -147,6 +147,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev106.jsonl", 0.97, 0.9),
     ("dev107.jsonl", 0.97, 0.85),
     ("dev108.jsonl", 0.97, 0.95),
+    ("dev109.jsonl", 0.97, 0.95),
+    ("dev110.jsonl", 0.97, 0.95),
+    ("dev111.jsonl", 0.97, 0.95),
+    ("dev112.jsonl", 0.97, 0.95),
 ];
 
 #[test]
