@@ -230,12 +230,20 @@ fn person_pairs(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
     }
 }
 
-/// Whether tokens `i` and `i + 1` (before `e`) are "fail over" in any inflection.
+/// Whether tokens `i` and `i + 1` (before `e`) are "fail over" in any inflection, and not
+/// "failed over 40 times", "over the weekend" or "over and over".
 fn fails_over(toks: &[Tok], i: usize, e: usize) -> bool {
+    const NOT_AFTER: &[&str] = &[
+        "the", "a", "an", "and", "several", "many", "multiple", "more", "half", "that", "this",
+    ];
     i + 1 < e
         && ["fail", "fails", "failed", "failing"].contains(&toks[i].lower.as_str())
         && toks[i + 1].joined
         && toks[i + 1].lower == "over"
+        && toks.get(i + 2).is_none_or(|t| {
+            !t.joined
+                || !(NOT_AFTER.contains(&t.lower.as_str()) || t.lower.starts_with(char::is_numeric))
+        })
 }
 
 /// `word` without a common ending (-ing, -ed, -s, -ly), when it has one and enough is left
@@ -375,6 +383,23 @@ mod tests {
         assert_eq!(fnv1a(&[""]), 0xcbf2_9ce4_8422_2325);
         assert_eq!(fnv1a(&["a"]), 0xaf63_dc4c_8601_ec8c);
         assert_eq!(fnv1a(&["foo", "bar"]), fnv1a(&["foobar"]));
+    }
+
+    #[test]
+    fn failing_over_is_a_failover_and_failing_over_and_over_is_not() {
+        let rules = Rules::builtin().unwrap();
+        let people = People::new(&[]);
+        let reads = |text: &str| rules.model_features(text, &people);
+        let failover = fnv1a(&["u:", "failover"]);
+        assert!(reads("The DBA failed over to the standby.").contains(&failover));
+        assert!(reads("The DBA failed over.").contains(&failover));
+        for text in [
+            "The job failed over 40 times.",
+            "The import failed over the weekend.",
+            "It failed over and over.",
+        ] {
+            assert!(!reads(text).contains(&failover), "{text}");
+        }
     }
 
     #[test]

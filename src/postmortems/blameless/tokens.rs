@@ -203,7 +203,7 @@ fn next_is_word(text: &str, b: usize) -> bool {
 }
 
 /// Byte offsets where sentences start (UAX #29: after . ! ? followed by a capital, and at a
-/// line break). A line break inside a paragraph, before a line that starts with a word and
+/// line break), but not after a title's full stop ("Mr. Olsen"). A line break inside a paragraph, before a line that starts with a word and
 /// after one that does not end a sentence, is no sentence start: Markdown wraps sentences
 /// across lines, while a list item, a heading or a table row starts with a mark.
 fn sentence_starts(text: &str) -> Vec<usize> {
@@ -220,15 +220,19 @@ fn sentence_starts(text: &str) -> Vec<usize> {
                 .is_some_and(char::is_alphanumeric)
     };
     // "Mr. Olsen", "e.g. Redis": UAX #29 ends a sentence after any full stop before a
-    // capital, and a formal report's "The duty manager, Mr." would be read on its own.
+    // capital, and a formal report's "The duty manager, Mr." would be read on its own. As
+    // typed, on one line: "900 ms. Alice restarted…" and "failed over to DR." end one.
     let abbreviated = |b: usize| {
-        text[..b].trim_end().strip_suffix('.').is_some_and(|w| {
-            let word = w
-                .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
-                .next()
-                .unwrap_or(w);
-            ABBREVIATIONS.contains(&word.to_lowercase().as_str())
-        })
+        text[..b]
+            .trim_end_matches([' ', '\t'])
+            .strip_suffix('.')
+            .is_some_and(|w| {
+                let word = w
+                    .rsplit(|c: char| !(c.is_alphanumeric() || c == '.'))
+                    .next()
+                    .unwrap_or(w);
+                ABBREVIATIONS.contains(&word)
+            })
     };
     text.split_sentence_bound_indices()
         .map(|(b, _)| b)
@@ -236,10 +240,10 @@ fn sentence_starts(text: &str) -> Vec<usize> {
         .collect()
 }
 
-/// Titles and abbreviations whose full stop ends no sentence.
+/// Titles and abbreviations, as typed, whose full stop ends no sentence: not "St." nor
+/// "Jr.", which end sentences too ("…on Main St. The next day…").
 const ABBREVIATIONS: &[&str] = &[
-    "mr", "mrs", "ms", "dr", "prof", "st", "capt", "sgt", "lt", "col", "rev", "jr", "sr", "e.g",
-    "i.e", "vs", "cf", "approx",
+    "Mr", "Mrs", "Ms", "Dr", "Prof", "Capt", "Sgt", "Lt", "Col", "e.g", "i.e", "vs", "approx",
 ];
 
 fn soft_gap(gap: impl Iterator<Item = char>) -> bool {
@@ -328,4 +332,27 @@ pub(super) fn uncased(toks: &[Tok]) -> Vec<bool> {
         out[s..e].iter_mut().for_each(|u| *u = plain);
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn count(text: &str) -> usize {
+        sentences(&read(text).1).len()
+    }
+
+    #[test]
+    fn a_titles_full_stop_ends_no_sentence() {
+        assert_eq!(
+            count("The duty manager, Mr. Prentice, kept the terminal open."),
+            1
+        );
+        assert_eq!(count("Ask Dr. Haugen, e.g. by phone."), 1);
+        // As typed, and on one line: a unit, an acronym, a street, a paragraph end.
+        assert_eq!(count("p99 hit 900 ms. Alice restarted the pool."), 2);
+        assert_eq!(count("We failed over to DR. Writes resumed."), 2);
+        assert_eq!(count("It is on Main St. The next day it moved."), 2);
+        assert_eq!(count("We paged Mr.\n\nThe next block starts here."), 2);
+    }
 }

@@ -97,7 +97,7 @@ fn credit_in_contributing_factors_is_no_cause() {
 fn plain_motives_are_heard_and_fair_ones_left() {
     heard_and_left(
         &[
-            "The translator didn't care about context, so the store listing was full of errors.",
+            "The copy editor didn't care about context, so the store listing was full of errors.",
             "Staff on Ward 4 shared a single login for convenience.",
             "The ad-tech partner acted in bad faith and inflated impression counts.",
             "The duty doctor was told about the result at 21:00 and did nothing about it.",

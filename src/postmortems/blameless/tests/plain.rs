@@ -34,7 +34,7 @@ fn insults_and_plain_verdicts_are_heard() {
             "omission",
         ),
         (
-            "Our weakest link in this incident was the weekend on-call, Hamza.",
+            "Hamza, the weekend on-call, was our weakest link.",
             "judgement",
         ),
         (
@@ -60,6 +60,11 @@ fn insults_and_plain_verdicts_are_heard() {
         "tbh the dashboard was so noisy that nobody could have picked the payment errors out of it",
         // "Failed over" is a failover, not a failure, to the model as to the rules.
         "The on-call engineer failed over because the reconciler stalled.",
+        // The review's near misses of this session's phrases.
+        "Priya deployed to staging for a smoke test.",
+        "The weakest link was the single NAT gateway.",
+        "Once the incident commander took over, the bridge was stable.",
+        "The HSM will sign whatever the build agent sends.",
     ] {
         none(text);
     }
@@ -102,7 +107,7 @@ fn a_sites_roles_and_distractions_are_heard() {
         &[
             "The driller was watching football on his phone instead of the trip tank.",
             "The crossing keeper had gone out for a smoke with the barriers up.",
-            "Permit issuers at this site sign whatever is put in front of them.",
+            "The supervisor signs whatever is put in front of him.",
             "The toolpusher signed the hot work permit without ever walking out to the wellbay.",
             "That is the third derailment in the yard since Bob became depot supervisor.",
         ],
