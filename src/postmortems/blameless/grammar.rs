@@ -508,9 +508,11 @@ static COMMON_WORDS: LazyLock<HashSet<&'static str>> =
 static DUAL_WORDS: LazyLock<HashSet<&'static str>> =
     LazyLock::new(|| word_list(include_str!("dual-words.txt")));
 
-/// The words of a list made by `bench/common_words.py`: one a line, `#` lines are comments.
-fn word_list(text: &'static str) -> HashSet<&'static str> {
-    text.lines().filter(|l| !l.starts_with('#')).collect()
+/// The words of a word list (`words.txt`, `roles.txt`…): one a line, `#` lines are comments.
+pub(super) fn word_list(text: &'static str) -> HashSet<&'static str> {
+    text.lines()
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .collect()
 }
 
 /// Whether `w` (lower-case) is a word of the dictionary in any sense, names included.

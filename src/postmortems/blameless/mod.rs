@@ -213,12 +213,11 @@ impl Rules {
 fn builtin_file() -> Result<rule_file::Parsed, String> {
     let mut file =
         parse_file(BUILTIN_YAML).map_err(|e| format!("built-in blameless rules: {e}"))?;
-    file.nouns.person.extend(
-        ROLES
-            .lines()
-            .filter(|l| !l.is_empty() && !l.starts_with('#'))
-            .map(str::to_string),
-    );
+    let mut roles: Vec<&str> = grammar::word_list(ROLES).into_iter().collect();
+    roles.sort_unstable();
+    file.nouns
+        .person
+        .extend(roles.into_iter().map(str::to_string));
     Ok(file)
 }
 

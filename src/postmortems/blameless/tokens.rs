@@ -203,9 +203,10 @@ fn next_is_word(text: &str, b: usize) -> bool {
 }
 
 /// Byte offsets where sentences start (UAX #29: after . ! ? followed by a capital, and at a
-/// line break), but not after a title's full stop ("Mr. Olsen"). A line break inside a paragraph, before a line that starts with a word and
-/// after one that does not end a sentence, is no sentence start: Markdown wraps sentences
-/// across lines, while a list item, a heading or a table row starts with a mark.
+/// line break), but not after a title's full stop ("Mr. Olsen"). A line break inside a
+/// paragraph, before a line that starts with a word and after one that does not end a
+/// sentence, is no sentence start: Markdown wraps sentences across lines, while a list item,
+/// a heading or a table row starts with a mark.
 fn sentence_starts(text: &str) -> Vec<usize> {
     let bytes = text.as_bytes();
     let wrapped = |b: usize| {
