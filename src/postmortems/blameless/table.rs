@@ -293,11 +293,12 @@ const QUANTITIES: &[&str] = &[
 
 /// Why an alternation in `text` likely says what its writer did not mean, if it does.
 /// Alternatives are one word each, so "for lunch|the day" is "for", then "lunch" or "the",
-/// then "day", never "for lunch". Two signs of a two-word alternative gone wrong: an
+/// then "day", never "for lunch". Three signs of a two-word alternative gone wrong: an
 /// article among other words with more words to follow (at the end, "muted the|it" is a
-/// fair way to say "muted the…"), and one word offered in two neighbouring positions
-/// ("did|does not|do not"). A warning, not an error: the phrase is valid and an admin's
-/// file keeps loading.
+/// fair way to say "muted the…"), one word offered in two neighbouring positions
+/// ("did|does not|do not"), and a contraction followed by the "not" it already holds
+/// ("didn't|did not feel" asks for "didn't not feel"). A warning, not an error: the
+/// phrase is valid and an admin's file keeps loading.
 fn doubtful_alternation(text: &str) -> Option<String> {
     let positions: Vec<Vec<String>> = text
         .split_whitespace()
@@ -317,6 +318,13 @@ fn doubtful_alternation(text: &str) -> Option<String> {
             return Some(format!(
                 "\"{art}\" and \"{other}\" are alternatives for one word, so every word after \
                  them is needed by both; write a two-word alternative as a phrase of its own"
+            ));
+        }
+        let next_not = positions.get(i + 1).is_some_and(|n| n.iter().any(|a| a == "not"));
+        if let (Some(short), true) = (alts.iter().find(|a| a.ends_with("n't")), next_not) {
+            return Some(format!(
+                "\"{short}\" is followed by \"not\", so the phrase asks for \"{short} not\"; \
+                 write the contraction and its two words as phrases of their own"
             ));
         }
         if let Some(twice) = positions

@@ -273,13 +273,14 @@ fn a_phrase_can_have_its_own_sentence_needs() {
 fn a_two_word_alternative_is_warned_of() {
     assert_eq!(Rules::builtin().unwrap().warnings(), &[] as &[String]);
     let r = Rules::extended(
-        "rules:\n  - id: late\n    reason: R.\n    suggestion: S.\n    phrases:\n      - left for lunch|the day\n      - did|does not|do not care\n      - muted the|it\n      - in the|a|our channel\n",
+        "rules:\n  - id: late\n    reason: R.\n    suggestion: S.\n    phrases:\n      - left for lunch|the day\n      - did|does not|do not care\n      - muted the|it\n      - in the|a|our channel\n      - didn't|did not feel like\n      - didn't feel|care\n",
     )
     .unwrap();
     let w = r.warnings();
-    assert_eq!(w.len(), 2, "{w:?}");
+    assert_eq!(w.len(), 3, "{w:?}");
     assert!(w[0].contains("\"left for lunch|the day\"") && w[0].contains("\"the\" and \"lunch\""));
     assert!(w[1].contains("\"did|does not|do not care\"") && w[1].contains("\"not\""));
+    assert!(w[2].contains("\"didn't|did not feel like\"") && w[2].contains("\"didn't not\""));
     // It still matches what it says: "for the day", not "for lunch".
     assert_eq!(
         hits_with(&r, "He left for lunch", Place::Anywhere, &[]),
