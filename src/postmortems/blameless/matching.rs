@@ -2,7 +2,7 @@
 //! looking each token up in the rule table and comparing the phrase's elements from there;
 //! then the phrase's conditions (the word after it, whom it is said of).
 
-use super::grammar::past_act;
+use super::acts::{doing, past_act};
 use super::rule_file::SubjectSpec;
 use super::subject::{Context, Who};
 use super::table::{Cues, Elem, Phrase};
@@ -224,6 +224,9 @@ impl Rules {
             // "Ngozi flooded by noisy alerts": done to the person, not by them.
             Elem::Act if past_act(&tok.lower) && !followed_by_by(toks, i) => next(i + 1),
             Elem::Act => Vec::new(),
+            // "Customer-facing": the half of a compound is no act.
+            Elem::Doing if doing(&tok.lower) && !tok.after_hyphen => next(i + 1),
+            Elem::Doing => Vec::new(),
             Elem::Start | Elem::End => Vec::new(),
         };
         // An adverb between two words of a phrase ("could simply have").

@@ -57,6 +57,7 @@
 use std::collections::HashMap;
 use std::path::Path;
 
+mod acts;
 mod clauses;
 mod findings;
 mod grammar;

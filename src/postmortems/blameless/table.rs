@@ -117,6 +117,9 @@ pub(super) enum Elem {
     /// Any past-tense verb but the response's ("noticed", "paged", "rolled"…): what
     /// someone did ("attached", "sent").
     Act,
+    /// Any -ing form but the response's or a condition's ("noticing", "covering"…): what
+    /// someone was doing, as a contributing factor tells it ("Kofi leaving tickets open").
+    Doing,
     /// Matches no word: the start of a sentence or clause.
     Start,
     /// Matches no word: the end of a sentence or clause.
@@ -171,24 +174,12 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             let phrase = phrase_needs
                 .and_then(|needs| compile_phrase(spec, &r, ri, needs))
                 .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
-            let lead = match &phrase.elems[0] {
-                Elem::Start => &phrase.elems[1],
-                e => e,
-            };
-            match lead {
-                Elem::Word(forms) => forms
-                    .iter()
-                    .for_each(|f| rules.by_word.entry(f.clone()).or_default().push(p)),
-                Elem::Person => rules.person_start.push(p),
-                Elem::Possessive => rules.possessive_start.push(p),
-                Elem::Someone | Elem::Name => rules.someone_start.push(p),
-                Elem::Act => rules.act_start.push(p),
-                Elem::Start | Elem::End => {
-                    return Err(format!(
-                        "rule `{id}`, phrase \"{}\": {{start}} is followed by a word",
-                        spec.phrase
-                    ));
-                }
+            if !index_lead(&mut rules, p, &phrase) {
+                return Err(format!(
+                    "rule `{id}`, phrase \"{}\": a phrase begins with a word or a person \
+                     ({{start}} is followed by one; {{doing}} and {{end}} come after one)",
+                    spec.phrase
+                ));
             }
             rules.phrases.push(phrase);
         }
@@ -202,6 +193,26 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         });
     }
     Ok(rules)
+}
+
+/// Files phrase `p` under the kind of its first word (after `{start}`), where matching
+/// looks for it; false if that word matches no word by itself.
+fn index_lead(rules: &mut Rules, p: usize, phrase: &Phrase) -> bool {
+    let lead = match &phrase.elems[0] {
+        Elem::Start => &phrase.elems[1],
+        e => e,
+    };
+    match lead {
+        Elem::Word(forms) => forms
+            .iter()
+            .for_each(|f| rules.by_word.entry(f.clone()).or_default().push(p)),
+        Elem::Person => rules.person_start.push(p),
+        Elem::Possessive => rules.possessive_start.push(p),
+        Elem::Someone | Elem::Name => rules.someone_start.push(p),
+        Elem::Act => rules.act_start.push(p),
+        Elem::Start | Elem::End | Elem::Doing => return false,
+    }
+    true
 }
 
 /// The compiled `only_with` and `not_with` phrases.
@@ -320,7 +331,9 @@ fn doubtful_alternation(text: &str) -> Option<String> {
                  them is needed by both; write a two-word alternative as a phrase of its own"
             ));
         }
-        let next_not = positions.get(i + 1).is_some_and(|n| n.iter().any(|a| a == "not"));
+        let next_not = positions
+            .get(i + 1)
+            .is_some_and(|n| n.iter().any(|a| a == "not"));
         if let (Some(short), true) = (alts.iter().find(|a| a.ends_with("n't")), next_not) {
             return Some(format!(
                 "\"{short}\" is followed by \"not\", so the phrase asks for \"{short} not\"; \
@@ -350,13 +363,14 @@ fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
                 "{someone}" => Elem::Someone,
                 "{name}" => Elem::Name,
                 "{act}" => Elem::Act,
+                "{doing}" => Elem::Doing,
                 "{possessive}" => Elem::Possessive,
                 "{start}" if elems.is_empty() => Elem::Start,
                 "{end}" => Elem::End,
                 "{start}" => return Err("{start} can only begin a phrase".to_string()),
                 _ => {
                     return Err(format!(
-                        "unknown placeholder `{word}` (known: {{person}}, {{someone}}, {{name}}, {{possessive}}, {{start}}, {{end}}; a placeholder is a word of its own)"
+                        "unknown placeholder `{word}` (known: {{person}}, {{someone}}, {{name}}, {{possessive}}, {{act}}, {{doing}}, {{start}}, {{end}}; a placeholder is a word of its own)"
                     ));
                 }
             });

@@ -139,3 +139,52 @@ fn jobs_across_trades_are_people_and_programs_are_not() {
         ],
     );
 }
+
+/// A factor that tells what a person was doing names them as its cause, whatever the act
+/// ("Kofi leaving tickets in progress", a role before the name, a hyphenated name); what
+/// they did in the response, the conditions they worked in, a one-person dependency and a
+/// compound word are no finding.
+#[test]
+fn a_factor_telling_what_someone_was_doing_is_heard() {
+    for text in [
+        "Kofi leaving tickets 'In progress' for days with no update",
+        "Hyun-woo muting the queue alert",
+        "Crane operator Bilal slewing without the signaller's instruction",
+        "Agile coach not surfacing dependency risks in retros",
+        "Contact centre agents skipping the security questions",
+        "Night staff chatting instead of watching the monitors",
+    ] {
+        let found = factors(text);
+        assert!(
+            found.iter().any(|h| h.0 == "person-in-factors"),
+            "{text:?}: {found:?}"
+        );
+    }
+    for text in [
+        "Björn taking over comms",
+        "Lars covering two rotations",
+        "Lars and Chen pairing on the restore shortened recovery",
+        "A single person holding the production rollback permission",
+        "Customer-facing date agreed before an engineering estimate existed",
+        "The monitoring agent skipping hosts it could not resolve",
+        "Ravi noticing the queue depth and paging the DBA",
+    ] {
+        assert_eq!(factors(text), vec![], "{text:?}");
+    }
+}
+
+/// "Thanks to" a person is sarcasm when the sentence says what was late, lost or gone; and
+/// thanks when it was only a little late, or got back.
+#[test]
+fn thanks_for_a_loss_is_heard() {
+    heard_and_left(
+        &[
+            "The delivery was two days late thanks to Dmitri.",
+            "The site's lost-time-free record is gone now, thanks to Bruno.",
+        ],
+        &[
+            "The delivery was only a day late thanks to Dmitri rerouting the vans.",
+            "We got the lost orders back thanks to Dmitri.",
+        ],
+    );
+}

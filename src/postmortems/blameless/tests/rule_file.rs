@@ -291,3 +291,17 @@ fn a_two_word_alternative_is_warned_of() {
         vec![h("late", "left for the day", 3, 19)]
     );
 }
+
+/// A placeholder that matches only after another word cannot begin a phrase: the file is
+/// refused with the phrase named, not loaded with a phrase that never matches.
+#[test]
+fn a_phrase_cannot_begin_with_doing() {
+    let err = Rules::extended(
+        "rules:\n  - id: busy\n    reason: R.\n    suggestion: S.\n    phrases:\n      - \"{start} {doing} the deploy\"\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("\"{start} {doing} the deploy\"") && err.contains("{doing}"),
+        "{err}"
+    );
+}
