@@ -188,3 +188,22 @@ fn thanks_for_a_loss_is_heard() {
         ],
     );
 }
+
+/// A consequence for one person told as the review's outcome singles them out; a person
+/// sent home to rest, or a rule for every deploy, does not.
+#[test]
+fn a_consequence_for_one_person_is_heard() {
+    heard_and_left(
+        &[
+            "Lucía was moved to another squad after the onboarding test flopped.",
+            "Tariq now needs a second approver on every PR after what happened this sprint.",
+            "Hiroshi was sent home for the rest of the week after the dropped load.",
+            "Siobhan was moved off the crane rota after the lift.",
+        ],
+        &[
+            "Ravi was sent home to rest after a 14-hour shift.",
+            "All deploys now need a second approver.",
+            "Ana was moved to another team in March, before the incident.",
+        ],
+    );
+}

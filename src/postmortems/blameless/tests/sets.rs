@@ -151,6 +151,20 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev110.jsonl", 0.97, 0.95),
     ("dev111.jsonl", 0.97, 0.95),
     ("dev112.jsonl", 0.97, 0.95),
+    // Session 47's sets: new trades, retrospectives and experiment learning logs, terse
+    // bullet points.
+    ("dev113.jsonl", 0.97, 0.95),
+    ("dev114.jsonl", 0.97, 0.93),
+    ("dev115.jsonl", 0.97, 0.89),
+    ("dev116.jsonl", 0.97, 0.95),
+    ("dev117.jsonl", 0.97, 0.92),
+    ("dev118.jsonl", 0.97, 0.9),
+    ("dev119.jsonl", 0.97, 0.93),
+    ("dev120.jsonl", 0.97, 0.93),
+    ("dev121.jsonl", 0.97, 0.93),
+    ("dev122.jsonl", 0.97, 0.95),
+    ("dev123.jsonl", 0.97, 0.95),
+    ("dev124.jsonl", 0.97, 0.95),
 ];
 
 #[test]
