@@ -166,6 +166,7 @@ fn a_factor_telling_what_someone_was_doing_is_heard() {
         "Lars and Chen pairing on the restore shortened recovery",
         "A single person holding the production rollback permission",
         "Customer-facing date agreed before an engineering estimate existed",
+        "No reviewer routing for concurrency-sensitive modules",
         "The monitoring agent skipping hosts it could not resolve",
         "Ravi noticing the queue depth and paging the DBA",
     ] {
@@ -204,6 +205,44 @@ fn a_consequence_for_one_person_is_heard() {
             "Ravi was sent home to rest after a 14-hour shift.",
             "All deploys now need a second approver.",
             "Ana was moved to another team in March, before the incident.",
+        ],
+    );
+}
+
+/// A formal review's euphemisms blame as plainly as a curse ("Non-adherence to the change
+/// procedure by the implementing engineer"); the same words of a process or a system do not.
+#[test]
+fn a_formal_reviews_euphemisms_are_heard() {
+    heard_and_left(
+        &[
+            "Non-adherence to the change procedure by the implementing engineer.",
+            "It is the view of this review that the implementer did not apply sufficient rigour.",
+            "Owing to an oversight by the change coordinator, the business units were not notified.",
+            "The change requester misled the CAB regarding the level of testing completed.",
+            "Confidence in the Wintel resolver group has been diminished by this incident.",
+            "Going forward, failure to follow procedure will not be tolerated.",
+        ],
+        &[
+            "Non-adherence to the retention policy was found in three storage buckets.",
+            "The dashboard misled the on-call: its latency panel averaged over an hour.",
+            "Oversight of the change calendar moves to the release manager next quarter.",
+        ],
+    );
+}
+
+/// The roles of ports, ramps and trams are people ("the bosun", "the tram driver", "the
+/// load controller"); a bare "controller" or "driver" stays a program.
+#[test]
+fn transport_roles_are_people() {
+    heard_and_left(
+        &[
+            "The bosun should have foreseen that the line would part under that load.",
+            "The tram driver clearly ignored the speed board at the curve.",
+            "Load controller rushing the final figures without a cross-check.",
+        ],
+        &[
+            "The controller froze and did nothing until the leader election timed out.",
+            "The tram driver held at the platform until the points were proved.",
         ],
     );
 }

@@ -165,6 +165,13 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev122.jsonl", 0.97, 0.95),
     ("dev123.jsonl", 0.97, 0.95),
     ("dev124.jsonl", 0.97, 0.95),
+    ("dev125.jsonl", 0.97, 0.95),
+    ("dev126.jsonl", 0.97, 0.93),
+    // Formal ITIL reviews, where blame hides in euphemism ("non-adherence by…").
+    ("dev127.jsonl", 0.97, 0.95),
+    ("dev128.jsonl", 0.97, 0.95),
+    ("dev129.jsonl", 0.97, 0.93),
+    ("dev130.jsonl", 0.97, 0.95),
 ];
 
 #[test]
