@@ -319,6 +319,8 @@ const NOT_DOING: &[&str] = &[
     "supplying",
     "doing",
     "offboarding",
+    "stepping",
+    "pairing",
     // Nouns of a trade that follow a role as a compound ("No reviewer routing", "Carrier
     // booking portal").
     "routing",

@@ -162,6 +162,10 @@ fn a_factor_telling_what_someone_was_doing_is_heard() {
     }
     for text in [
         "Björn taking over comms",
+        // A person the org knows (Alice) is matched by `{person}`, which lets the same
+        // response and conditions go.
+        "Alice taking over comms",
+        "Alice stepping in as incident commander",
         "Lars covering two rotations",
         "Lars and Chen pairing on the restore shortened recovery",
         "A single person holding the production rollback permission",
