@@ -66,3 +66,18 @@ fn heard_and_left(blame: &[&str], fair: &[&str]) {
         none(text);
     }
 }
+
+/// In a contributing factor, every line of `blame` names a person as a cause, and no line of
+/// `fair` has a finding.
+fn factor_heard_and_left(blame: &[&str], fair: &[&str]) {
+    for text in blame {
+        let found = factors(text);
+        assert!(
+            found.iter().any(|h| h.0 == "person-in-factors"),
+            "{text:?}: {found:?}"
+        );
+    }
+    for text in fair {
+        assert_eq!(factors(text), vec![], "{text:?}");
+    }
+}
