@@ -2,6 +2,7 @@
 //! prepositions, the words that open a clause, and capitalised words that are no names; each
 //! word looked up once in a table of the lists it is in.
 
+use super::tokens::Tok;
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -359,3 +360,49 @@ pub(super) const SHORT_SUFFIXES: &[&str] = &[
     "led", "ish", "run", "ran", "era", "set", "off", "out", "due", "end", "old", "new", "day",
     "way", "ops", "dev", "fed", "won", "app", "bot", "key",
 ];
+
+/// Words that name a program in our field and a person in another trade ("the driver", "the
+/// controller", "the master"): a thing, unless the sentence opens with it and then calls it
+/// "he" or "she".
+const PROGRAM_OR_PERSON: &[&str] = &[
+    "driver",
+    "drivers",
+    "controller",
+    "controllers",
+    "master",
+    "pilot",
+    "pilots",
+    "worker",
+    "workers",
+    "agent",
+    "agents",
+    "assistant",
+    "chef",
+];
+
+/// Whether the ambiguous noun `word` at token `h` is a person: its noun phrase opens the
+/// sentence (no name or pronoun before it), and the first pronoun after it is "he", "she" or
+/// one of theirs ("The driver ran the red because his mind was elsewhere"). "It" or a name
+/// before the pronoun leaves it a thing ("Ravi updated the driver and he rebooted").
+pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
+    const GENDERED: &[&str] = &[
+        "he", "she", "his", "her", "him", "himself", "herself", "he's",
+    ];
+    const OTHERS: &[&str] = &[
+        "it", "its", "they", "them", "their", "i", "we", "you", "itself",
+    ];
+    let start = (0..=h).rev().find(|&k| toks[k].first).unwrap_or(0);
+    let named_before = toks[start..h]
+        .iter()
+        .any(|t| (t.cap && !t.first) || among(GENDERED, &t.lower) || among(OTHERS, &t.lower));
+    if !among(PROGRAM_OR_PERSON, word) || named_before {
+        return false;
+    }
+    toks[h + 1..]
+        .iter()
+        .take_while(|t| !t.first)
+        .find(|t| {
+            among(GENDERED, &t.lower) || among(OTHERS, &t.lower) || (t.cap && t.lower.len() > 1)
+        })
+        .is_some_and(|t| among(GENDERED, &t.lower))
+}

@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::grammar::{
     AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, SHORT_SUFFIXES, THING_PRONOUN, adverb, among,
-    any_word, class, classes, ordinary_word,
+    any_word, class, classes, ordinary_word, refers_back,
 };
 use super::people::People;
 use super::rule_file::Nouns;
@@ -80,8 +80,10 @@ impl Lexicon {
     pub(super) fn noun_at(&self, toks: &[Tok], h: usize, from: usize) -> Option<(Who, usize)> {
         let l = toks[h].lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
-        let entries = self.nouns.get(base)?;
-        entries
+        let Some(entries) = self.nouns.get(base) else {
+            return refers_back(toks, h, base).then_some((Who::Person, h));
+        };
+        let found = entries
             .iter()
             .filter(|noun| {
                 let k = noun.before.len();
@@ -93,7 +95,11 @@ impl Lexicon {
                     })
             })
             .max_by_key(|noun| noun.before.len())
-            .map(|noun| (noun.who, h - noun.before.len()))
+            .map(|noun| (noun.who, h - noun.before.len()));
+        match found {
+            Some((Who::Thing, s)) if refers_back(toks, h, base) => Some((Who::Person, s)),
+            other => other,
+        }
     }
 
     fn knows(&self, w: &str) -> bool {

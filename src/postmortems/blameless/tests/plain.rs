@@ -231,10 +231,15 @@ fn transport_roles_are_people() {
             "The bosun should have foreseen that the line would part under that load.",
             "The tram driver clearly ignored the speed board at the curve.",
             "Load controller rushing the final figures without a cross-check.",
+            // A word that names a program too is a person when the sentence opens with
+            // it and then calls it "he" or "she".
+            "The driver chose to read his messages at the red signal and moved off.",
         ],
         &[
             "The controller froze and did nothing until the leader election timed out.",
             "The tram driver held at the platform until the points were proved.",
+            "Ravi updated the GPU driver and he rebooted the node.",
+            "The driver skipped the retry, so its connection pool drained and she paged the DBA.",
         ],
     );
 }
