@@ -378,6 +378,8 @@ const PROGRAM_OR_PERSON: &[&str] = &[
     "agents",
     "assistant",
     "chef",
+    "registrar",
+    "registrars",
 ];
 
 /// Whether the ambiguous noun `word` at token `h` is a person: its noun phrase opens the

@@ -120,12 +120,15 @@ fn jobs_across_trades_are_people_and_programs_are_not() {
     heard_and_left(
         &[
             "The signaller should have held the train.",
+            "The night sister should have escalated the early warning score.",
+            "Porter too busy chatting in the lift lobby to bring the gas sample up.",
             "The postdoc clearly let things slide while she was writing up.",
         ],
         &[
             "The driver should have retried the connection after the timeout.",
             "The controller should have reconciled the replica count.",
             "The chef run failed on two hosts because the cookbook pinned an old version.",
+            "The registrar rejected the domain renewal because the card on file had expired.",
             // A title's full stop ends no sentence: "The on-call pharmacist, Mr" is no
             // sentence of its own for the model to judge.
             "The on-call pharmacist, Mr. Amankwah, identified the dosing discrepancy during the \
