@@ -105,7 +105,7 @@ pub(super) fn tokenize(text: &str) -> Vec<Tok> {
         toks.push(Tok {
             start: chars,
             end: end_c,
-            lower: word.to_lowercase(),
+            lower: with_apostrophe(word.to_lowercase()),
             joined: !first
                 && !toks.is_empty()
                 && (soft_gap(gap.chars()) || clock_time(toks.last(), gap, word)),
@@ -305,6 +305,20 @@ pub(super) fn read(typed: &str) -> (Normal, Vec<Tok>) {
     let normal = Normal::new(typed);
     let toks = tokenize(&normal.text);
     (normal, toks)
+}
+
+/// Chat drops the apostrophe of a negative contraction ("didnt", "doesnt", "cant"); the
+/// rules and the model read the word as written with it. Only words that are nothing else
+/// ("wont" and "cant" are words too, but rarely in a post-mortem).
+fn with_apostrophe(lower: String) -> String {
+    const BARE: &[&str] = &[
+        "didnt", "doesnt", "dont", "wasnt", "werent", "isnt", "arent", "cant", "couldnt",
+        "shouldnt", "wouldnt", "wont", "hasnt", "havent", "hadnt", "mustnt", "neednt",
+    ];
+    match lower.strip_suffix("nt") {
+        Some(stem) if BARE.contains(&lower.as_str()) => format!("{stem}n't"),
+        _ => lower,
+    }
 }
 
 pub(super) fn is_possessive(lower: &str) -> bool {

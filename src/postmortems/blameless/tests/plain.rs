@@ -246,3 +246,16 @@ fn transport_roles_are_people() {
         ],
     );
 }
+
+/// Chat drops the apostrophe of "didn't" and its kin; the rules read the word as if it were
+/// there, of a person and of a job alike.
+#[test]
+fn a_contraction_without_its_apostrophe_is_read() {
+    heard_and_left(
+        &[
+            "obv bilal didnt bother to check if the index existed first",
+            "someone wasnt careful enough with the rollout percentage",
+        ],
+        &["the job didnt run because the cron was off"],
+    );
+}
