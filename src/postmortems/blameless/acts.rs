@@ -227,7 +227,8 @@ pub(super) fn past_act(w: &str) -> bool {
 /// word, not a noun that only looks like one ("morning"), and not the -ing form of a
 /// response verb ("noticing", "rolling") or of a condition someone worked in ("covering",
 /// "juggling"). Regular verbs drop "-ed" and "-ing" to the same stem ("restor-",
-/// "stopp-"), so the response verbs' past forms serve for both.
+/// "stopp-"; "notifi-ed" and "notify-ing", "agree-d" and "agree-ing" are matched too), so
+/// the response verbs' past forms serve for both.
 pub(super) fn doing(w: &str) -> bool {
     let Some(stem) = w.strip_suffix("ing") else {
         return false;
@@ -236,9 +237,13 @@ pub(super) fn doing(w: &str) -> bool {
         && w.chars().all(|c| c.is_ascii_lowercase())
         && classes(w) == 0
         && !NOT_DOING.contains(&w)
-        && !RESPONSE_VERBS
-            .iter()
-            .any(|r| r.strip_suffix("ed") == Some(stem))
+        && !RESPONSE_VERBS.iter().any(|r| {
+            // "notic|ed"/"notic|ing", "notif|ied"/"notify|ing", "agree|d"/"agree|ing".
+            r.strip_suffix("ed") == Some(stem)
+                || r.strip_suffix("ied")
+                    .is_some_and(|s| stem.strip_suffix('y') == Some(s))
+                || r.strip_suffix('d') == Some(stem)
+        })
 }
 
 /// -ing words `doing` leaves alone: nouns and grammar that end so, the response verbs whose
@@ -321,6 +326,15 @@ const NOT_DOING: &[&str] = &[
     "offboarding",
     "stepping",
     "pairing",
+    "catching",
+    "driving",
+    "commuting",
+    "sleeping",
+    "tooling",
+    "provisioning",
+    "hiring",
+    "forecasting",
+    "branching",
     // Nouns of a trade that follow a role as a compound ("No reviewer routing", "Carrier
     // booking portal").
     "routing",

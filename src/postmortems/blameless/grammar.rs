@@ -358,7 +358,8 @@ fn common_word(w: &str) -> bool {
 /// Short words that end a hyphenated compound, not a name ("Ravi-led", "on-call-ish").
 pub(super) const SHORT_SUFFIXES: &[&str] = &[
     "led", "ish", "run", "ran", "era", "set", "off", "out", "due", "end", "old", "new", "day",
-    "way", "ops", "dev", "fed", "won", "app", "bot", "key",
+    "way", "ops", "dev", "fed", "won", "app", "bot", "key", "svc", "api", "web", "cli", "sdk",
+    "bug", "fix", "job", "lab", "ci", "cd", "db", "ui", "ux", "qa", "io", "ai", "ml",
 ];
 
 /// Words that name a program in our field and a person in another trade ("the driver", "the
@@ -366,45 +367,53 @@ pub(super) const SHORT_SUFFIXES: &[&str] = &[
 /// "he" or "she".
 const PROGRAM_OR_PERSON: &[&str] = &[
     "driver",
-    "drivers",
     "controller",
-    "controllers",
     "master",
     "pilot",
-    "pilots",
     "worker",
-    "workers",
     "agent",
-    "agents",
     "assistant",
     "chef",
     "registrar",
-    "registrars",
 ];
 
 /// Whether the ambiguous noun `word` at token `h` is a person: its noun phrase opens the
-/// sentence (no name or pronoun before it), and the first pronoun after it is "he", "she" or
-/// one of theirs ("The driver ran the red because his mind was elsewhere"). "It" or a name
-/// before the pronoun leaves it a thing ("Ravi updated the driver and he rebooted").
+/// sentence (at most three words in, nothing capitalised or a pronoun before it), and the
+/// first pronoun after it is "he", "she" or "his" ("The driver ran the red because his mind
+/// was elsewhere"), or "her" opening a clause. "It", a name, or "her" as an object ("The
+/// controller overwriting her manual scale-up") leave it a thing.
 pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
-    const GENDERED: &[&str] = &[
-        "he", "she", "his", "her", "him", "himself", "herself", "he's",
+    const SUBJECT: &[&str] = &[
+        "he", "she", "he's", "she's", "he'd", "she'd", "his", "himself",
     ];
+    const POSSESSIVE: &[&str] = &["his", "her", "him", "hers", "himself", "herself"];
     const OTHERS: &[&str] = &[
         "it", "its", "they", "them", "their", "i", "we", "you", "itself",
     ];
-    let start = (0..=h).rev().find(|&k| toks[k].first).unwrap_or(0);
-    let named_before = toks[start..h]
-        .iter()
-        .any(|t| (t.cap && !t.first) || among(GENDERED, &t.lower) || among(OTHERS, &t.lower));
-    if !among(PROGRAM_OR_PERSON, word) || named_before {
+    // Asked of every noun the lexicon does not know, so the cheap tests come first.
+    if !among(PROGRAM_OR_PERSON, word) {
         return false;
     }
-    toks[h + 1..]
+    let Some(start) = (h.saturating_sub(3)..=h).rev().find(|&k| toks[k].first) else {
+        return false;
+    };
+    let pronoun = |t: &Tok| {
+        among(SUBJECT, &t.lower) || among(POSSESSIVE, &t.lower) || among(OTHERS, &t.lower)
+    };
+    if toks[start..h]
+        .iter()
+        .any(|t| (t.cap && !t.first) || pronoun(t))
+    {
+        return false;
+    }
+    let after = &toks[h + 1..];
+    let first = after
         .iter()
         .take_while(|t| !t.first)
-        .find(|t| {
-            among(GENDERED, &t.lower) || among(OTHERS, &t.lower) || (t.cap && t.lower.len() > 1)
-        })
-        .is_some_and(|t| among(GENDERED, &t.lower))
+        .position(|t| pronoun(t) || (t.cap && t.lower.len() > 1));
+    first.is_some_and(|k| {
+        let t = &after[k];
+        among(SUBJECT, &t.lower)
+            || (t.lower == "her" && (k == 0 || class(CLAUSE, &after[k - 1].lower) || t.after_comma))
+    })
 }

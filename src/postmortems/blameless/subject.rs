@@ -98,6 +98,7 @@ impl Lexicon {
             .map(|noun| (noun.who, h - noun.before.len()));
         match found {
             Some((Who::Thing, s)) if refers_back(toks, h, base) => Some((Who::Person, s)),
+            None if refers_back(toks, h, base) => Some((Who::Person, h)),
             other => other,
         }
     }
@@ -377,14 +378,16 @@ impl Context<'_> {
         } else if self.name_like(i) {
             ends.push(i + 1);
             // A family name, or the second half of a hyphenated name ("Hyun-woo", "Jean-Luc"),
-            // not of a compound ("Customer-facing", "Ravi-led").
+            // not of a compound ("Customer-facing", "Ravi-led", "Hermes-svc").
             let second = |n: &Tok| {
-                let l = n.lower.as_str();
+                let l = strip_possessive(&n.lower).unwrap_or(&n.lower);
                 n.after_hyphen
                     && l.chars().all(char::is_alphabetic)
                     && (n.cap
-                        || (2..=3).contains(&l.len()) && !among(SHORT_SUFFIXES, l)
-                        || l.len() <= 5 && !ordinary_word(l))
+                        || t.lower.chars().count() <= 4
+                            && (2..=4).contains(&l.len())
+                            && !among(SHORT_SUFFIXES, l)
+                            && (l.len() < 4 || !ordinary_word(l)))
             };
             if toks.get(i + 1).is_some_and(|n| n.joined)
                 && (self.name_like_at(i + 1) || second(&toks[i + 1]))

@@ -176,8 +176,9 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
                 .map_err(|e| format!("rule `{id}`, phrase \"{}\": {e}", spec.phrase))?;
             if !index_lead(&mut rules, p, &phrase) {
                 return Err(format!(
-                    "rule `{id}`, phrase \"{}\": a phrase begins with a word or a person \
-                     ({{start}} is followed by one; {{doing}} and {{end}} come after one)",
+                    "rule `{id}`, phrase \"{}\": a phrase begins with a word, a person, a \
+                     possessive or {{act}} ({{start}} is followed by one; {{doing}} and \
+                     {{end}} come after one)",
                     spec.phrase
                 ));
             }

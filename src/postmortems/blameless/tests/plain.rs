@@ -151,6 +151,8 @@ fn a_factor_telling_what_someone_was_doing_is_heard() {
             "Agile coach not surfacing dependency risks in retros",
             "Contact centre agents skipping the security questions",
             "Night staff chatting instead of watching the monitors",
+            "On-call engineer not noticing the disk alert for 40 minutes",
+            "Kofi skipping the canary because it was only a config change",
         ],
         &[
             "Björn taking over comms",
@@ -163,24 +165,28 @@ fn a_factor_telling_what_someone_was_doing_is_heard() {
             "A single person holding the production rollback permission",
             "Customer-facing date agreed before an engineering estimate existed",
             "No reviewer routing for concurrency-sensitive modules",
+            "Priya notifying customers via the status page",
+            "DBA verifying each restored shard by hand",
+            "Developer tooling lacking a dry-run mode",
+            "Hermes-svc retrying every 50 ms without backoff",
+            "The controller overwriting her manual scale-up every 30 seconds",
             "The monitoring agent skipping hosts it could not resolve",
             "Ravi noticing the queue depth and paging the DBA",
         ],
     );
 }
 
-/// "Thanks to" a person is sarcasm when the sentence says what was late, lost or gone; and
-/// thanks when it was only a little late, or got back.
+/// "Thanks to" a person is sarcasm when the sentence says what was late; and thanks when it
+/// was only a little late, or someone stayed late, or nothing was lost.
 #[test]
-fn thanks_for_a_loss_is_heard() {
+fn thanks_for_a_delay_is_heard() {
     heard_and_left(
-        &[
-            "The delivery was two days late thanks to Dmitri.",
-            "The site's lost-time-free record is gone now, thanks to Bruno.",
-        ],
+        &["The delivery was two days late thanks to Dmitri."],
         &[
             "The delivery was only a day late thanks to Dmitri rerouting the vans.",
-            "We got the lost orders back thanks to Dmitri.",
+            "Thanks to Ana staying late, the patch went out before the morning peak.",
+            "Thanks to Mei, no data was lost.",
+            "Thanks to Kofi's runbook, the backlog was gone within ten minutes.",
         ],
     );
 }
@@ -199,6 +205,10 @@ fn a_consequence_for_one_person_is_heard() {
         &[
             "Ravi was sent home to rest after a 14-hour shift.",
             "All deploys now need a second approver.",
+            "Every engineer now needs a second approver for production database changes.",
+            "Warehouse staff were sent home while the WMS was down.",
+            "The only engineer who knew the billing cron was moved to another team after the \
+             Q3 reorg.",
             "Ana was moved to another team in March, before the incident.",
         ],
     );
@@ -221,6 +231,9 @@ fn a_formal_reviews_euphemisms_are_heard() {
             "Non-adherence to the retention policy was found in three storage buckets.",
             "The dashboard misled the on-call: its latency panel averaged over an hour.",
             "Oversight of the change calendar moves to the release manager next quarter.",
+            "Non-compliance with the payment provider's TLS 1.2 requirement caused the \
+             handshake failures.",
+            "Clock skew beyond five minutes will not be tolerated, so the logins failed.",
         ],
     );
 }
