@@ -2,7 +2,7 @@
 //! prepositions, the words that open a clause, and capitalised words that are no names; each
 //! word looked up once in a table of the lists it is in.
 
-use super::tokens::Tok;
+use super::tokens::{Tok, strip_possessive};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -355,8 +355,22 @@ fn common_word(w: &str) -> bool {
             .is_some_and(|s| COMMON_WORDS.contains(s))
 }
 
+/// Whether `n`, after a name-like `first`, is a family name or the second half of a
+/// hyphenated name ("Hyun-woo", "Jean-Luc"), not of a compound ("Customer-facing",
+/// "Ravi-led", "Hermes-svc"): capitalised, or short after a short first half.
+pub(super) fn name_half(first: &Tok, n: &Tok) -> bool {
+    let l = strip_possessive(&n.lower).unwrap_or(&n.lower);
+    n.after_hyphen
+        && l.chars().all(char::is_alphabetic)
+        && (n.cap
+            || first.lower.chars().count() <= 4
+                && (2..=4).contains(&l.len())
+                && !among(SHORT_SUFFIXES, l)
+                && (l.len() < 4 || !ordinary_word(l)))
+}
+
 /// Short words that end a hyphenated compound, not a name ("Ravi-led", "on-call-ish").
-pub(super) const SHORT_SUFFIXES: &[&str] = &[
+const SHORT_SUFFIXES: &[&str] = &[
     "led", "ish", "run", "ran", "era", "set", "off", "out", "due", "end", "old", "new", "day",
     "way", "ops", "dev", "fed", "won", "app", "bot", "key", "svc", "api", "web", "cli", "sdk",
     "bug", "fix", "job", "lab", "ci", "cd", "db", "ui", "ux", "qa", "io", "ai", "ml",

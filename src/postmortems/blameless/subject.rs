@@ -10,8 +10,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 
 use super::grammar::{
-    AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, SHORT_SUFFIXES, THING_PRONOUN, adverb, among,
-    any_word, class, classes, ordinary_word, refers_back,
+    AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, any_word, class,
+    classes, name_half, ordinary_word, refers_back,
 };
 use super::people::People;
 use super::rule_file::Nouns;
@@ -377,20 +377,8 @@ impl Context<'_> {
             ends.push(i + 1);
         } else if self.name_like(i) {
             ends.push(i + 1);
-            // A family name, or the second half of a hyphenated name ("Hyun-woo", "Jean-Luc"),
-            // not of a compound ("Customer-facing", "Ravi-led", "Hermes-svc").
-            let second = |n: &Tok| {
-                let l = strip_possessive(&n.lower).unwrap_or(&n.lower);
-                n.after_hyphen
-                    && l.chars().all(char::is_alphabetic)
-                    && (n.cap
-                        || t.lower.chars().count() <= 4
-                            && (2..=4).contains(&l.len())
-                            && !among(SHORT_SUFFIXES, l)
-                            && (l.len() < 4 || !ordinary_word(l)))
-            };
             if toks.get(i + 1).is_some_and(|n| n.joined)
-                && (self.name_like_at(i + 1) || second(&toks[i + 1]))
+                && (self.name_like_at(i + 1) || name_half(t, &toks[i + 1]))
             {
                 ends.push(i + 2);
             }
