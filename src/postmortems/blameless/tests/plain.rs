@@ -84,6 +84,9 @@ fn a_factor_that_is_only_a_person_is_heard() {
         ],
         &[
             "Incident commander: Chidi; comms lead: Fatima",
+            // Alice is one of the org's people (`{person}`), not only a name-like word.
+            "Scribe: Alice",
+            "Comms lead: Alice",
             "Dana, who led the response",
             "Fatigue after a 14-hour incident shift",
             "Alice paged at 4am after a full day shift.",
