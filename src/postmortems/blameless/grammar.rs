@@ -397,10 +397,12 @@ const PROGRAM_OR_PERSON: &[&str] = &[
 /// was elsewhere"), or "her" opening a clause. "It", a name, or "her" as an object ("The
 /// controller overwriting her manual scale-up") leave it a thing.
 pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
-    const SUBJECT: &[&str] = &[
+    // Pronouns that point at a person; ones that may point at someone else ("her" as an
+    // object, "him"); and ones that point at a thing or a group.
+    const PERSON: &[&str] = &[
         "he", "she", "he's", "she's", "he'd", "she'd", "his", "himself",
     ];
-    const POSSESSIVE: &[&str] = &["his", "her", "him", "hers", "himself", "herself"];
+    const MAYBE_ANOTHER: &[&str] = &["her", "him", "hers", "herself"];
     const OTHERS: &[&str] = &[
         "it", "its", "they", "them", "their", "i", "we", "you", "itself",
     ];
@@ -412,7 +414,7 @@ pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
         return false;
     };
     let pronoun = |t: &Tok| {
-        among(SUBJECT, &t.lower) || among(POSSESSIVE, &t.lower) || among(OTHERS, &t.lower)
+        among(PERSON, &t.lower) || among(MAYBE_ANOTHER, &t.lower) || among(OTHERS, &t.lower)
     };
     if toks[start..h]
         .iter()
@@ -427,7 +429,7 @@ pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
         .position(|t| pronoun(t) || (t.cap && t.lower.len() > 1));
     first.is_some_and(|k| {
         let t = &after[k];
-        among(SUBJECT, &t.lower)
+        among(PERSON, &t.lower)
             || (t.lower == "her" && (k == 0 || class(CLAUSE, &after[k - 1].lower) || t.after_comma))
     })
 }

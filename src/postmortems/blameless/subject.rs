@@ -80,25 +80,27 @@ impl Lexicon {
     pub(super) fn noun_at(&self, toks: &[Tok], h: usize, from: usize) -> Option<(Who, usize)> {
         let l = toks[h].lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
-        let Some(entries) = self.nouns.get(base) else {
-            return refers_back(toks, h, base).then_some((Who::Person, h));
-        };
-        let found = entries
-            .iter()
-            .filter(|noun| {
-                let k = noun.before.len();
-                h >= from + k
-                    && (!noun.cap || toks[h - k].cap)
-                    && noun.before.iter().enumerate().all(|(n, w)| {
-                        let t = &toks[h - k + n];
-                        t.lower == *w && (n == 0 || t.joined) && toks[h - k + n + 1].joined
-                    })
-            })
-            .max_by_key(|noun| noun.before.len())
-            .map(|noun| (noun.who, h - noun.before.len()));
+        let found = self.nouns.get(base).and_then(|entries| {
+            entries
+                .iter()
+                .filter(|noun| {
+                    let k = noun.before.len();
+                    h >= from + k
+                        && (!noun.cap || toks[h - k].cap)
+                        && noun.before.iter().enumerate().all(|(n, w)| {
+                            let t = &toks[h - k + n];
+                            t.lower == *w && (n == 0 || t.joined) && toks[h - k + n + 1].joined
+                        })
+                })
+                .max_by_key(|noun| noun.before.len())
+                .map(|noun| (noun.who, h - noun.before.len()))
+        });
+        // A word that names a program and a person ("the driver") is a person when the
+        // sentence calls it "he" or "she" (`grammar::refers_back`).
         match found {
-            Some((Who::Thing, s)) if refers_back(toks, h, base) => Some((Who::Person, s)),
-            None if refers_back(toks, h, base) => Some((Who::Person, h)),
+            Some((Who::Thing, _)) | None if refers_back(toks, h, base) => {
+                Some((Who::Person, found.map_or(h, |(_, s)| s)))
+            }
             other => other,
         }
     }
