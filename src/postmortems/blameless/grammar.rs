@@ -376,6 +376,26 @@ const SHORT_SUFFIXES: &[&str] = &[
     "bug", "fix", "job", "lab", "ci", "cd", "db", "ui", "ux", "qa", "io", "ai", "ml",
 ];
 
+/// Whether `word`, a noun no list knows, names a person by its ending: a trade's
+/// "-man" ("pumpman", "linesman"), "-ician" ("electrician"), "-arian" ("librarian") or
+/// "-ist" ("machinist", "anaesthetist"). Every trade has roles no list can hold; these
+/// endings name things only in the few words left out here.
+pub(super) fn role_by_ending(word: &str) -> bool {
+    const NOT_ROLES: &[&str] = &[
+        "german", "roman", "talisman", "ottoman", "caiman", "specimen", "regimen", "abdomen",
+        "acumen", "stamen", "assist", "insist", "resist", "persist", "consist", "subsist",
+        "desist", "enlist", "median", "meridian", "dolmen",
+    ];
+    let w = word
+        .strip_suffix('s')
+        .filter(|w| w.ends_with("ist"))
+        .unwrap_or(word);
+    let ends = |suffix: &str, min: usize| w.len() >= min && w.ends_with(suffix);
+    (ends("man", 5) || ends("men", 5) || ends("ician", 6) || ends("arian", 7) || ends("ist", 6))
+        && !w.ends_with("list")
+        && !among(NOT_ROLES, w)
+}
+
 /// Words that name a program in our field and a person in another trade ("the driver", "the
 /// controller", "the master"): a thing, unless the sentence opens with it and then calls it
 /// "he" or "she".

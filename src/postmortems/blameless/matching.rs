@@ -107,7 +107,7 @@ impl Rules {
         match ph.subject {
             SubjectSpec::Any => return true,
             SubjectSpec::Doer => return cx.doer(s),
-            SubjectSpec::Person | SubjectSpec::Actor => {}
+            SubjectSpec::Person | SubjectSpec::Actor | SubjectSpec::NotAThing => {}
         }
         let lead = match ph.elems.as_slice() {
             [Elem::Start, second, ..] => Some(second),
@@ -118,7 +118,11 @@ impl Rules {
             Some(Elem::Possessive) => Who::Thing,
             _ => cx.subject(s, e),
         };
-        who == Who::Person || (ph.subject == SubjectSpec::Actor && who == Who::Theirs)
+        match ph.subject {
+            SubjectSpec::Actor => matches!(who, Who::Person | Who::Theirs),
+            SubjectSpec::NotAThing => matches!(who, Who::Person | Who::Unknown),
+            _ => who == Who::Person,
+        }
     }
 
     /// Whether the sentence holding token `s` has one of the phrase's `only_with` phrases

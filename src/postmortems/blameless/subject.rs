@@ -11,7 +11,7 @@ use std::collections::HashMap;
 
 use super::grammar::{
     AUX, CLAUSE, DET, OPENER, PERSON_PRONOUN, PREP, THING_PRONOUN, adverb, among, any_word, class,
-    classes, name_half, ordinary_word, refers_back,
+    classes, name_half, ordinary_word, refers_back, role_by_ending,
 };
 use super::people::People;
 use super::rule_file::Nouns;
@@ -101,6 +101,7 @@ impl Lexicon {
             Some((Who::Thing, _)) | None if refers_back(toks, h, base) => {
                 Some((Who::Person, found.map_or(h, |(_, s)| s)))
             }
+            None if role_by_ending(base) => Some((Who::Person, h)),
             other => other,
         }
     }
