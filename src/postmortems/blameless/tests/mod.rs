@@ -4,6 +4,7 @@ use super::*;
 
 mod builtin;
 mod findings;
+mod formal;
 mod motives;
 mod plain;
 mod rule_file;
