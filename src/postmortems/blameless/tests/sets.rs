@@ -183,6 +183,22 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev139.jsonl", 0.97, 0.9),
     // Chat pasted in, a tenth of it in German or Spanish, which the check does not read.
     ("dev140.jsonl", 0.97, 0.88),
+    // Session 48's sets: blame by meaning alone in retrospectives, formal reports to a
+    // board, a regulator or a risk committee (142, 147, 148), second-language English,
+    // go-to-market reviews, and the trades of airlines, mines, railways and agencies.
+    ("dev141.jsonl", 0.97, 0.97),
+    ("dev142.jsonl", 0.97, 0.92),
+    ("dev143.jsonl", 0.97, 0.95),
+    ("dev144.jsonl", 0.97, 0.94),
+    ("dev145.jsonl", 0.97, 0.93),
+    ("dev146.jsonl", 0.97, 0.89),
+    ("dev147.jsonl", 0.97, 0.89),
+    ("dev148.jsonl", 0.97, 0.95),
+    ("dev149.jsonl", 0.97, 0.97),
+    ("dev150.jsonl", 0.97, 0.95),
+    // "The driver" names a program in our field, so a railway's drivers are mostly unread.
+    ("dev151.jsonl", 0.97, 0.86),
+    ("dev152.jsonl", 0.97, 0.95),
 ];
 
 #[test]
