@@ -411,6 +411,144 @@ const PROGRAM_OR_PERSON: &[&str] = &[
     "registrar",
 ];
 
+/// Whether `word` names a program in our field and a person in another trade.
+pub(super) fn program_or_person(word: &str) -> bool {
+    among(PROGRAM_OR_PERSON, word)
+        || word
+            .strip_suffix('s')
+            .is_some_and(|w| among(PROGRAM_OR_PERSON, w))
+}
+
+/// Whether the sentence holding token `h` tells of a trade's work (a road, a train, a
+/// ship, a ward, a kitchen, a call queue) and of no program: there "the driver", "the
+/// controller" and "the master" are people ("The driver was speeding on the bend").
+fn in_a_trade(toks: &[Tok], h: usize) -> bool {
+    const TRADE: &[&str] = &[
+        "speed",
+        "speeding",
+        "bend",
+        "junction",
+        "road",
+        "roundabout",
+        "lorry",
+        "truck",
+        "van",
+        "bus",
+        "train",
+        "taxi",
+        "cab",
+        "brake",
+        "brakes",
+        "braking",
+        "depot",
+        "passenger",
+        "passengers",
+        "wheel",
+        "lane",
+        "motorway",
+        "highway",
+        "ambulance",
+        "tachograph",
+        "mirror",
+        "reversing",
+        "trailer",
+        "pallet",
+        "forklift",
+        "vessel",
+        "ship",
+        "berth",
+        "harbour",
+        "harbor",
+        "tug",
+        "aircraft",
+        "flight",
+        "runway",
+        "cockpit",
+        "locomotive",
+        "tram",
+        "railway",
+        "signaller",
+        "mph",
+        "pedestrian",
+        "cyclist",
+        "fuel",
+        "diesel",
+        "seatbelt",
+        "kitchen",
+        "ward",
+        "patient",
+        "patients",
+        "caller",
+        "callers",
+        "radio",
+        "cargo",
+        "crane",
+        "shunt",
+        "shunting",
+        "overtaking",
+        "parked",
+    ];
+    const PROGRAM: &[&str] = &[
+        "kernel",
+        "gpu",
+        "jdbc",
+        "odbc",
+        "nic",
+        "firmware",
+        "module",
+        "package",
+        "library",
+        "version",
+        "upgrade",
+        "upgraded",
+        "install",
+        "installed",
+        "pod",
+        "pods",
+        "replica",
+        "replicas",
+        "reconcile",
+        "kubernetes",
+        "k8s",
+        "crd",
+        "ingress",
+        "cluster",
+        "api",
+        "sdk",
+        "raid",
+        "node",
+        "nodes",
+        "thread",
+        "threads",
+        "process",
+        "pool",
+        "connection",
+        "connections",
+        "timeout",
+        "retry",
+        "retries",
+        "postgres",
+        "mysql",
+        "redis",
+        "kafka",
+        "printer",
+        "usb",
+        "storage",
+        "disk",
+        "deploy",
+        "deployment",
+        "config",
+        "container",
+    ];
+    let from = (0..=h).rev().find(|&k| toks[k].first).unwrap_or(0);
+    let to = (h + 1..toks.len())
+        .find(|&k| toks[k].first)
+        .unwrap_or(toks.len());
+    let sentence = &toks[from..to];
+    sentence.iter().any(|t| among(TRADE, &t.lower))
+        && !sentence.iter().any(|t| among(PROGRAM, &t.lower))
+}
+
 /// Whether the ambiguous noun `word` at token `h` is a person: its noun phrase opens the
 /// sentence (at most three words in, nothing capitalised or a pronoun before it), and the
 /// first pronoun after it is "he", "she" or "his" ("The driver ran the red because his mind
@@ -427,8 +565,11 @@ pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
         "it", "its", "they", "them", "their", "i", "we", "you", "itself",
     ];
     // Asked of every noun the lexicon does not know, so the cheap tests come first.
-    if !among(PROGRAM_OR_PERSON, word) {
+    if !program_or_person(word) {
         return false;
+    }
+    if in_a_trade(toks, h) {
+        return true;
     }
     let Some(start) = (h.saturating_sub(3)..=h).rev().find(|&k| toks[k].first) else {
         return false;

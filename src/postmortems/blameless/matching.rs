@@ -120,7 +120,11 @@ impl Rules {
         };
         match ph.subject {
             SubjectSpec::Actor => matches!(who, Who::Person | Who::Theirs),
-            SubjectSpec::NotAThing => matches!(who, Who::Person | Who::Unknown),
+            SubjectSpec::NotAThing => match who {
+                Who::Person | Who::Unknown => true,
+                Who::Thing => cx.program_or_person_before(s),
+                Who::Theirs => false,
+            },
             _ => who == Who::Person,
         }
     }

@@ -79,3 +79,48 @@ fn a_response_role_and_its_name_are_not_a_cause() {
         ],
     );
 }
+
+/// "The driver" and "the controller" name programs in our field and people on a road or a
+/// railway: the sentence's other words tell which. What only people do makes them people
+/// too ("The winder driver was distracted").
+#[test]
+fn a_driver_at_a_junction_is_a_person() {
+    heard_and_left(
+        &[
+            "The driver ignored the red signal at the junction.",
+            "The night controllers ignored the radio calls from the train crew.",
+            "The winder driver was distracted and overwound the cage.",
+        ],
+        &[
+            "The driver ignored the retry setting after the kernel upgrade.",
+            "The controller ignored the annotation on the pods.",
+        ],
+    );
+}
+
+/// Blame by arrival, by responsibility borne, by trouble not taken, and by what a
+/// person's review now holds; a sales team's roles are people. The same words in credit
+/// or of a field are left alone.
+#[test]
+fn arrivals_burdens_and_sales_roles_are_heard() {
+    heard_and_left(
+        &[
+            "Matters deteriorated markedly once the contractor's engineer became involved in \
+             the recovery.",
+            "Mr Diego Fernández is considered by the review team to bear primary \
+             responsibility for the incident.",
+            "The elections officer could not be troubled to check the distribution list.",
+            "No one in the procurement team took the trouble to check the supplier's hosting.",
+            "Stefan's performance plan now includes this incident.",
+            "The release manager waved the build through because the demo was the next \
+             morning.",
+            "The CSM forgot to send the renewal.",
+        ],
+        &[
+            "Dana took the trouble to write a runbook for the failover.",
+            "Dana became involved at 14:05 and restored the service.",
+            "The AE field was empty.",
+            "The service was stable until the cache expired.",
+        ],
+    );
+}
