@@ -124,3 +124,32 @@ fn arrivals_burdens_and_sales_roles_are_heard() {
         ],
     );
 }
+
+/// A utility's report to its regulator and a ward's or a school's notes: the cause told as
+/// a person's doing, insinuation ("Draw your own conclusions"), sarcasm, motive, and what
+/// was taken from the person. Said of a system, or meant kindly, they are left alone.
+#[test]
+fn doings_insinuations_and_sarcasm_are_heard() {
+    heard_and_left(
+        &[
+            "The transmission outage was entirely the doing of the commissioning engineer.",
+            "The interruption was brought about by the field technician, who closed the \
+             breaker early.",
+            "The incident could be traced in its entirety to the actions of one field \
+             technician.",
+            "Three outages this quarter, and Ricardo was on call for all three. Draw your own \
+             conclusions.",
+            "Can we get someone other than Felix on call next week?",
+            "Nice one Sophie, the whole EU region is down.",
+            "Patient transport was late because the porter stopped for a chat on the way.",
+            "The nurse on bay 4 was on her phone when the monitor alarmed.",
+            "Ahmed's access to the release pipeline has been revoked pending a review.",
+            "It was the contractor, and not any deficiency in the asset, that caused the burst.",
+        ],
+        &[
+            "The failover was the doing of the orchestrator, as designed.",
+            "Nice one Sophie, the runbook is much clearer now.",
+            "Oversight of the vendor was traced to the contract's terms.",
+        ],
+    );
+}
