@@ -3,20 +3,19 @@
 //! it up"), and which clause a clause with no subject of its own hangs on ("…as optional, as
 //! usual").
 
-use super::grammar::{CLAUSE, DET, PREP, adverb, among, class, number, program_or_person};
+use super::grammar::{CLAUSE, DET, PREP, adverb, among, class, number};
 use super::subject::{Context, Who};
-use super::tokens::strip_possessive;
 
 impl Context<'_> {
-    /// Whether the words of the clause before token `s` hold a word that names a program
-    /// and a person ("The winder driver was distracted"): for what only people do, it is
-    /// the person.
-    pub(super) fn program_or_person_before(&self, s: usize) -> bool {
-        let toks = self.toks;
+    /// Whether the clause holding token `s` has "we" for its subject: the team that owns the
+    /// outcome, not someone to blame ("We got distracted by a second page").
+    pub(super) fn said_by_us(&self, s: usize) -> bool {
         let (c, _) = self.clause_start(s);
-        toks[c..s]
-            .iter()
-            .any(|t| program_or_person(strip_possessive(&t.lower).unwrap_or(&t.lower)))
+        let mut i = c;
+        while i < s && self.leads(i) {
+            i += 1;
+        }
+        i < s && self.toks[i].lower == "we"
     }
 
     /// Whether the clause starting at token `c` (opened by `opener`) goes on with the

@@ -384,11 +384,11 @@ pub(super) fn role_by_ending(word: &str) -> bool {
     const NOT_ROLES: &[&str] = &[
         "german", "roman", "talisman", "ottoman", "caiman", "specimen", "regimen", "abdomen",
         "acumen", "stamen", "assist", "insist", "resist", "persist", "consist", "subsist",
-        "desist", "enlist", "median", "meridian", "dolmen",
+        "desist", "dolmen", "bitumen", "lumen", "ramen", "cayman", "mailman", "postman",
     ];
     let w = word
         .strip_suffix('s')
-        .filter(|w| w.ends_with("ist"))
+        .filter(|w| ["ist", "ician", "arian"].iter().any(|e| w.ends_with(e)))
         .unwrap_or(word);
     let ends = |suffix: &str, min: usize| w.len() >= min && w.ends_with(suffix);
     (ends("man", 5) || ends("men", 5) || ends("ician", 6) || ends("arian", 7) || ends("ist", 6))
@@ -397,8 +397,8 @@ pub(super) fn role_by_ending(word: &str) -> bool {
 }
 
 /// Words that name a program in our field and a person in another trade ("the driver", "the
-/// controller", "the master"): a thing, unless the sentence opens with it and then calls it
-/// "he" or "she".
+/// controller", "the master"): a thing, unless the sentence tells of a trade's work and of
+/// no program (`in_a_trade`), or opens with it and then calls it "he" or "she".
 const PROGRAM_OR_PERSON: &[&str] = &[
     "driver",
     "controller",
@@ -411,148 +411,50 @@ const PROGRAM_OR_PERSON: &[&str] = &[
     "registrar",
 ];
 
-/// Whether `word` names a program in our field and a person in another trade.
-pub(super) fn program_or_person(word: &str) -> bool {
+/// Whether `word` (or its plural) names a program in our field and a person in another
+/// trade.
+fn program_or_person(word: &str) -> bool {
     among(PROGRAM_OR_PERSON, word)
         || word
             .strip_suffix('s')
             .is_some_and(|w| among(PROGRAM_OR_PERSON, w))
 }
 
-/// Whether the sentence holding token `h` tells of a trade's work (a road, a train, a
-/// ship, a ward, a kitchen, a call queue) and of no program: there "the driver", "the
-/// controller" and "the master" are people ("The driver was speeding on the bend").
+/// Whether the sentence holding token `h` tells of a trade's work (a junction, a runway, a
+/// berth, a ward, a kitchen) and of no program: there "the driver", "the controller" and
+/// "the master" are people ("The driver ignored the red signal at the junction"). Words
+/// that also tell of software (a train job, a ship date, a caller, a patient record) are
+/// left out of the first list, and one word of the second ("service", "job", "kernel")
+/// is enough to leave the noun a program.
 fn in_a_trade(toks: &[Tok], h: usize) -> bool {
-    const TRADE: &[&str] = &[
-        "speed",
-        "speeding",
-        "bend",
-        "junction",
-        "road",
-        "roundabout",
-        "lorry",
-        "truck",
-        "van",
-        "bus",
-        "train",
-        "taxi",
-        "cab",
-        "brake",
-        "brakes",
-        "braking",
-        "depot",
-        "passenger",
-        "passengers",
-        "wheel",
-        "lane",
-        "motorway",
-        "highway",
-        "ambulance",
-        "tachograph",
-        "mirror",
-        "reversing",
-        "trailer",
-        "pallet",
-        "forklift",
-        "vessel",
-        "ship",
-        "berth",
-        "harbour",
-        "harbor",
-        "tug",
-        "aircraft",
-        "flight",
-        "runway",
-        "cockpit",
-        "locomotive",
-        "tram",
-        "railway",
-        "signaller",
-        "mph",
-        "pedestrian",
-        "cyclist",
-        "fuel",
-        "diesel",
-        "seatbelt",
-        "kitchen",
-        "ward",
-        "patient",
-        "patients",
-        "caller",
-        "callers",
-        "radio",
-        "cargo",
-        "crane",
-        "shunt",
-        "shunting",
-        "overtaking",
-        "parked",
-    ];
-    const PROGRAM: &[&str] = &[
-        "kernel",
-        "gpu",
-        "jdbc",
-        "odbc",
-        "nic",
-        "firmware",
-        "module",
-        "package",
-        "library",
-        "version",
-        "upgrade",
-        "upgraded",
-        "install",
-        "installed",
-        "pod",
-        "pods",
-        "replica",
-        "replicas",
-        "reconcile",
-        "kubernetes",
-        "k8s",
-        "crd",
-        "ingress",
-        "cluster",
-        "api",
-        "sdk",
-        "raid",
-        "node",
-        "nodes",
-        "thread",
-        "threads",
-        "process",
-        "pool",
-        "connection",
-        "connections",
-        "timeout",
-        "retry",
-        "retries",
-        "postgres",
-        "mysql",
-        "redis",
-        "kafka",
-        "printer",
-        "usb",
-        "storage",
-        "disk",
-        "deploy",
-        "deployment",
-        "config",
-        "container",
-    ];
+    const TRADE: &str = "\
+         speeding junction roundabout lorry truck taxi braking brakes passenger passengers \
+         motorway highway ambulance forklift vessel berth harbour harbor aircraft runway \
+         cockpit locomotive tram railway signaller mph pedestrian cyclist seatbelt kitchen \
+         ward overtaking crane shunting";
+    const PROGRAM: &str = "\
+         kernel gpu jdbc odbc nic firmware module package library version upgrade upgraded \
+         install installed pod pods replica replicas reconcile kubernetes k8s crd ingress \
+         cluster api sdk raid node nodes thread threads process pool connection connections \
+         timeout retry retries postgres mysql redis kafka printer usb storage disk deploy \
+         deployment config container \
+         service server job queue database request requests cache build app sync portal \
+         record records import flag setting header token writes booking ticketing dialer \
+         endpoint webhook";
+    let has = |list: &str, t: &Tok| list.split_whitespace().any(|w| w == t.lower);
     let from = (0..=h).rev().find(|&k| toks[k].first).unwrap_or(0);
     let to = (h + 1..toks.len())
         .find(|&k| toks[k].first)
         .unwrap_or(toks.len());
     let sentence = &toks[from..to];
-    sentence.iter().any(|t| among(TRADE, &t.lower))
-        && !sentence.iter().any(|t| among(PROGRAM, &t.lower))
+    sentence.iter().any(|t| has(TRADE, t)) && !sentence.iter().any(|t| has(PROGRAM, t))
 }
 
-/// Whether the ambiguous noun `word` at token `h` is a person: its noun phrase opens the
-/// sentence (at most three words in, nothing capitalised or a pronoun before it), and the
-/// first pronoun after it is "he", "she" or "his" ("The driver ran the red because his mind
-/// was elsewhere"), or "her" opening a clause. "It", a name, or "her" as an object ("The
+/// Whether the ambiguous noun `word` at token `h` is a person: its sentence tells of a
+/// trade's work (`in_a_trade`), or its noun phrase opens the sentence (at most three words
+/// in, nothing capitalised or a pronoun before it) and the first pronoun after it is "he",
+/// "she" or "his" ("The driver ran the red because his mind was elsewhere"), or "her"
+/// opening a clause. "It", a name, or "her" as an object ("The
 /// controller overwriting her manual scale-up") leave it a thing.
 pub(super) fn refers_back(toks: &[Tok], h: usize, word: &str) -> bool {
     // Pronouns that point at a person; ones that may point at someone else ("her" as an

@@ -120,11 +120,9 @@ impl Rules {
         };
         match ph.subject {
             SubjectSpec::Actor => matches!(who, Who::Person | Who::Theirs),
-            SubjectSpec::NotAThing => match who {
-                Who::Person | Who::Unknown => true,
-                Who::Thing => cx.program_or_person_before(s),
-                Who::Theirs => false,
-            },
+            SubjectSpec::NotAThing => {
+                who == Who::Person || (who == Who::Unknown && !cx.said_by_us(s))
+            }
             _ => who == Who::Person,
         }
     }

@@ -87,7 +87,7 @@ pub(super) enum SubjectSpec {
     Actor,
     /// A person, or a noun phrase the checker cannot place: for what only people do ("the
     /// roustabout was not paying attention"), where a trade's role the lists lack is still
-    /// a person. A known thing stays a thing.
+    /// a person. A known thing stays a thing, and "we" the team.
     NotAThing,
     /// A person doing it: the phrase is the verb of its clause and the subject a person
     /// ("Mateo ran…", not "froze deploys").

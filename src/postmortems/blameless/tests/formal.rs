@@ -12,7 +12,11 @@ fn what_only_people_do_is_said_of_someone() {
             "The permit issuer was too busy chatting in the crib room to check the isolation points.",
             "Roustabouts were messing about on the pipe deck.",
         ],
-        &["The script didn't bother to check exit codes."],
+        &[
+            "The script didn't bother to check exit codes.",
+            // "We" is the team owning the outcome.
+            "We got distracted by a second, unrelated page.",
+        ],
     );
 }
 
@@ -49,14 +53,16 @@ fn a_formal_reports_verdicts_are_heard() {
              entirely predictable results.",
             "The Database Administrator has since been reassigned to a non-production role.",
             "It was at the express instruction of the VP of Sales that the window was \
-             cancelled.",
-            "The Support Engineer, wishing to close the ticket quickly, patched the replica \
-             directly.",
+             cancelled, and the servers were compromised.",
+            "The Support Engineer, wishing to placate the client, granted an exemption from \
+             rate limiting.",
             "The Head of Infrastructure took no action.",
             "It was an oversight by the change coordinator.",
         ],
         &[
             "Why the alert did not fire has not been explained.",
+            "Customers were able to check out without having to log in again.",
+            "At the behest of the security team, TLS 1.0 was disabled on all load balancers.",
             "The runbook has since been revised.",
             "The certificate was left to expire because renewal was manual.",
             "The metric cannot be relied on during failover.",
@@ -71,7 +77,10 @@ fn a_formal_reports_verdicts_are_heard() {
 #[test]
 fn a_response_role_and_its_name_are_not_a_cause() {
     factor_heard_and_left(
-        &["Incident commander delayed the rollback"],
+        &[
+            "Incident commander delayed the rollback",
+            "Bogdan overrode the incident commander",
+        ],
         &[
             "Incident commander: Alice",
             "Facilitator: Chidi",
@@ -81,25 +90,27 @@ fn a_response_role_and_its_name_are_not_a_cause() {
 }
 
 /// "The driver" and "the controller" name programs in our field and people on a road or a
-/// railway: the sentence's other words tell which. What only people do makes them people
-/// too ("The winder driver was distracted").
+/// railway: the sentence's other words tell which, and a word of software ("job",
+/// "kernel") leaves them programs.
 #[test]
 fn a_driver_at_a_junction_is_a_person() {
     heard_and_left(
         &[
             "The driver ignored the red signal at the junction.",
             "The night controllers ignored the radio calls from the train crew.",
-            "The winder driver was distracted and overwound the cage.",
         ],
         &[
             "The driver ignored the retry setting after the kernel upgrade.",
             "The controller ignored the annotation on the pods.",
+            "The Spark driver didn't bother to retry the failed stage.",
+            "The sync agent skipped patients whose records were locked by another session.",
+            "The BDR ignored the hello packets from the new router.",
         ],
     );
 }
 
 /// Blame by arrival, by responsibility borne, by trouble not taken, and by what a
-/// person's review now holds; a sales team's roles are people. The same words in credit
+/// person's review now holds; a chief revenue officer is a person. The same words in credit
 /// or of a field are left alone.
 #[test]
 fn arrivals_burdens_and_sales_roles_are_heard() {
@@ -114,7 +125,7 @@ fn arrivals_burdens_and_sales_roles_are_heard() {
             "Stefan's performance plan now includes this incident.",
             "The release manager waved the build through because the demo was the next \
              morning.",
-            "The CSM forgot to send the renewal.",
+            "The CRO forgot to send the renewal.",
         ],
         &[
             "Dana took the trouble to write a runbook for the failover.",
