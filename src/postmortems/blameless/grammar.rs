@@ -2,7 +2,7 @@
 //! prepositions, the words that open a clause, and capitalised words that are no names; each
 //! word looked up once in a table of the lists it is in.
 
-use super::tokens::{Tok, strip_possessive};
+use super::tokens::{Tok, sentence_around, strip_possessive};
 use std::collections::{HashMap, HashSet};
 use std::sync::LazyLock;
 
@@ -442,10 +442,7 @@ fn in_a_trade(toks: &[Tok], h: usize) -> bool {
          record records import flag setting header token writes booking ticketing dialer \
          endpoint webhook";
     let has = |list: &str, t: &Tok| list.split_whitespace().any(|w| w == t.lower);
-    let from = (0..=h).rev().find(|&k| toks[k].first).unwrap_or(0);
-    let to = (h + 1..toks.len())
-        .find(|&k| toks[k].first)
-        .unwrap_or(toks.len());
+    let (from, to) = sentence_around(toks, h);
     let sentence = &toks[from..to];
     sentence.iter().any(|t| has(TRADE, t)) && !sentence.iter().any(|t| has(PROGRAM, t))
 }

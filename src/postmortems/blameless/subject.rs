@@ -442,10 +442,7 @@ impl Context<'_> {
         if opener.is_some_and(|o| among(&["who", "whom", "whoever"], &toks[o].lower)) {
             return Who::Person;
         }
-        let mut i = c;
-        while i < s && self.leads(i) {
-            i += 1;
-        }
+        let i = self.after_leads(c, s);
         if i < s {
             let who = self.noun_phrase(i, s);
             // "He deleted the volume and then tried to cover it up": a clause after "and"
@@ -500,10 +497,7 @@ impl Context<'_> {
     fn find_doer(&self, s: usize) -> bool {
         let toks = self.toks;
         let (c, opener) = self.clause_start(s);
-        let mut i = c;
-        while i < s && self.leads(i) {
-            i += 1;
-        }
+        let i = self.after_leads(c, s);
         let mut v = s;
         while v > i && (adverb(&toks[v - 1].lower) || class(AUX, &toks[v - 1].lower)) {
             v -= 1;
