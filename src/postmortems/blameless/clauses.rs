@@ -7,13 +7,6 @@ use super::grammar::{CLAUSE, DET, PREP, adverb, among, class, number};
 use super::subject::{Context, Who};
 
 impl Context<'_> {
-    /// Whether the clause holding token `s` has "we" for its subject: the team that owns the
-    /// outcome, not someone to blame ("We got distracted by a second page").
-    pub(super) fn said_by_us(&self, s: usize) -> bool {
-        let i = self.after_leads(self.clause_start(s).0, s);
-        i < s && self.toks[i].lower == "we"
-    }
-
     /// The first token from `c` (a clause's start) up to `s` that is no adverb, number or
     /// opening preposition: where the clause's subject starts, or `s` when it has none.
     pub(super) fn after_leads(&self, c: usize, s: usize) -> usize {

@@ -120,9 +120,7 @@ impl Rules {
         };
         match ph.subject {
             SubjectSpec::Actor => matches!(who, Who::Person | Who::Theirs),
-            SubjectSpec::NotAThing => {
-                who == Who::Person || (who == Who::Unknown && !cx.said_by_us(s))
-            }
+            SubjectSpec::NotAThing => matches!(who, Who::Person | Who::Unknown),
             _ => who == Who::Person,
         }
     }

@@ -24,6 +24,10 @@ pub(super) enum Who {
     /// A thing named as a person's ("Mei's PR", "the engineer's decision").
     Theirs,
     Thing,
+    /// The writer's own team, "we": who own an outcome, not someone to blame ("We got
+    /// distracted by a second page"). A clause said by "we" is never said of the person in
+    /// the clause before it ("Dana dropped the table and we didn't notice").
+    Team,
     Unknown,
 }
 
@@ -248,6 +252,9 @@ impl Context<'_> {
             return Who::Unknown;
         }
         let l = toks[i].lower.as_str();
+        if l == "we" || l.starts_with("we'") {
+            return Who::Team;
+        }
         if self
             .people
             .ends(toks, i, true)

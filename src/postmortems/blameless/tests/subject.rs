@@ -500,3 +500,20 @@ fn names_written_in_lower_case_in_chat() {
     );
     none("The rollback plan cut corners, as giulia cut the scope to ship.");
 }
+
+/// "We" is the team owning an outcome: a clause it opens is never said of the person in the
+/// clause before it, while a clause with no subject of its own still is.
+#[test]
+fn we_is_the_team_not_the_person_before() {
+    heard_and_left(
+        &[
+            "Raj wrote the rollback script and never tested it.",
+            "Dana dropped the table and didn't bother to tell anyone.",
+        ],
+        &[
+            "Raj wrote the rollback script, and we never tested it as a team.",
+            "Priya rotated the key, but we didn't check the clients first.",
+            "The engineer merged the change, and we failed to review it.",
+        ],
+    );
+}
