@@ -5,7 +5,7 @@ src/postmortems/blameless/model.txt.
 The features are fika's own: `fika blameless features` prints, for each labelled sentence,
 the hashed words and word pairs the checker reads (names as PERSON, role nouns as ROLE), so
 training and checking cannot drift apart. The model is a logistic regression (scikit-learn's
-liblinear, C=100) over binary features, each sentence's vector scaled to length 1 — what
+liblinear, C=1000) over binary features, each sentence's vector scaled to length 1 — what
 `model.rs` computes: p = 1 / (1 + exp(-(bias + sum(w) / sqrt(n)))).
 
 Trained on the labelled set and the dev sets only: the held-out sets (heldout*.jsonl) are
@@ -40,7 +40,7 @@ FILES = ["labelled.jsonl", "dev.jsonl", "found.jsonl"] + sorted(
     key=lambda f: int(f[3:-6]))
 BIN = os.environ.get("FIKA_BIN", os.path.join(ROOT, "target/debug/fika"))
 DIM = 1 << 18
-C = 100.0
+C = 1000.0
 THRESHOLD = 0.9
 OUT = os.path.join(ROOT, "src/postmortems/blameless/model.txt")
 

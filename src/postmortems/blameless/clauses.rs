@@ -43,6 +43,16 @@ impl Context<'_> {
             return Who::Unknown;
         }
         let (c2, opener2) = self.clause_start(end - 1);
+        // "Dr. Mensah, who was on call, ignored two bleeps": a relative clause set off by
+        // commas interrupts the clause whose subject it follows, so that subject is the one
+        // this clause goes on with.
+        if let Some(o) = opener2.filter(|&o| o > 0 && self.toks[o].after_comma) {
+            match self.toks[o].lower.as_str() {
+                "who" | "whom" => return Who::Person,
+                "which" => return self.antecedent(o - 1),
+                _ => {}
+            }
+        }
         let mut i = c2;
         while i < end && self.leads(i) {
             i += 1;

@@ -517,3 +517,20 @@ fn we_is_the_team_not_the_person_before() {
         ],
     );
 }
+
+/// A relative clause set off by commas ("Dr. Mensah, who was on call, ignored…") stands
+/// between a subject and its verb; the verb is still said of the subject.
+#[test]
+fn a_relative_clause_between_commas_keeps_the_subject() {
+    heard_and_left(
+        &[
+            "Dr. Mensah, who was on call, ignored two bleeps.",
+            "The engineer, who had been on call all week, forgot to rotate the key.",
+            "The DBA, whom we paged twice, ignored the pages.",
+        ],
+        &[
+            "The job, which runs nightly, ignored the retry limit.",
+            "The probe, which only checks the port, failed to notice the stuck consumer.",
+        ],
+    );
+}
