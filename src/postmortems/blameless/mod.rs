@@ -63,6 +63,7 @@ mod findings;
 mod grammar;
 mod matching;
 mod model;
+mod names;
 mod normal;
 mod people;
 mod rule_file;

@@ -164,3 +164,48 @@ fn doings_insinuations_and_sarcasm_are_heard() {
         ],
     );
 }
+
+/// A report doubts a person's word: their account cannot be reconciled with the record, or
+/// the panel did not find them a credible witness. An account the record bears out, or the
+/// word of a system, is no finding.
+#[test]
+fn a_persons_word_doubted_is_heard() {
+    heard_and_left(
+        &[
+            "Theresa's version of events has changed twice since Monday.",
+            "The night carer's account of hourly checks cannot be reconciled with the door sensor data.",
+            "The panel did not find Mr Tanaka a credible witness.",
+            "Jonas states he checked the logs, but the viewer suggests otherwise.",
+            "The explanation offered by Jonas is not supported by the logs.",
+        ],
+        &[
+            "Ana's account of the timeline is corroborated by the logs.",
+            "The dashboard's account of the error rate was contradicted by the raw logs.",
+            "Ana states the alert never fired, and the logs show no page was sent.",
+            "The panel found Mr Tanaka a credible and careful witness.",
+        ],
+    );
+}
+
+/// Insinuation leaves the reader to draw the line to a person: "no coincidence", "it's
+/// telling… and by whom", "let's just say", "we can all guess who", "I expect more from".
+/// Said of a system, or with no one named, it is no finding.
+#[test]
+fn insinuation_is_heard() {
+    heard_and_left(
+        &[
+            "It's no coincidence that every outage this month came through Omar's pipelines.",
+            "It's telling that the chart was rewritten the morning after, and by whom.",
+            "Let's just say the checklist stayed in Ivan's bag.",
+            "We can all guess who left the flag on.",
+            "Frankly, I expect more from someone at Lena's level.",
+        ],
+        &[
+            "It's no coincidence that the errors started with the 14:02 deploy.",
+            "It's telling that the alert fired forty times a week and nobody trusted it.",
+            "Let's just say the old cluster had seen better days.",
+            "We expected more from the canary than it could give.",
+            "I expect more from our processes, and from myself as the person who signs them off.",
+        ],
+    );
+}

@@ -534,3 +534,19 @@ fn a_relative_clause_between_commas_keeps_the_subject() {
         ],
     );
 }
+
+/// In a question the verb after its subject has no -s, so "Priya check" is a name and a
+/// verb, not a kind of check as "Cleanup script" is a kind of script.
+#[test]
+fn a_name_after_an_auxiliary_asks_about_a_person() {
+    heard_and_left(
+        &[
+            "Why didn't Priya check the branch code?",
+            "Why wouldn't Hannah check the branch code before sending it?",
+        ],
+        &[
+            "Why didn't the Cleanup script run?",
+            "How did Terraform plan miss the drift?",
+        ],
+    );
+}
