@@ -44,12 +44,19 @@ impl Context<'_> {
         }
         let (c2, opener2) = self.clause_start(end - 1);
         // "Dr. Mensah, who was on call, ignored two bleeps": a relative clause set off by
-        // commas interrupts the clause whose subject it follows, so that subject is the one
-        // this clause goes on with.
+        // commas right after its clause's subject interrupts that clause, so that subject is
+        // the one this clause goes on with. After an object ("The router sent the ticket to
+        // Omar, who was on leave, and then skipped…") it is not.
         if let Some(o) = opener2.filter(|&o| o > 0 && self.toks[o].after_comma) {
+            let (c3, opener3) = self.clause_start(o - 1);
+            let i3 = self.after_leads(c3, o);
+            // The clause before is a main one, not itself a relative clause ("…the replica
+            // that Lena had flagged, which was lagging, and then…").
+            let main = opener3.is_none_or(|p| self.shares_subject(c3, Some(p)));
+            let bare = (i3..o).all(|k| !class(PREP, &self.toks[k].lower));
             match self.toks[o].lower.as_str() {
-                "who" | "whom" => return Who::Person,
-                "which" => return self.antecedent(o - 1),
+                "who" | "whom" if main && self.someone(i3).contains(&o) => return Who::Person,
+                "which" if main && i3 < o && bare => return self.noun_phrase(i3, o),
                 _ => {}
             }
         }

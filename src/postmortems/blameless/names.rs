@@ -106,17 +106,28 @@ impl Context<'_> {
     /// has no -s ("Why didn't Priya check the branch code?"), so there it is a name.
     fn modifies_noun(&self, i: usize) -> bool {
         let toks = self.toks;
-        let asked = i > 0 && toks[i].joined && among(BARE, &toks[i - 1].lower);
-        !asked && self.kind_of_thing(i) && !toks[i + 1].lower.ends_with('s')
+        // "Why didn't Priya check the branch code?": after an auxiliary, a word followed by a
+        // verb and its object; "Why didn't Cleanup script run?" has no object.
+        let asked = i > 0
+            && toks[i].joined
+            && among(BARE, &toks[i - 1].lower)
+            && toks
+                .get(i + 2)
+                .is_some_and(|t| t.joined && class(DET, &t.lower));
+        !asked && self.kind_of_thing(i)
     }
 
     /// Whether token `i` names the kind of the system noun right after it: "Cleanup" in
     /// "Cleanup script", "operator" in "the operator script".
     pub(super) fn kind_of_thing(&self, i: usize) -> bool {
         let toks = self.toks;
+        // "Kenji deploys…", "the engineer logs in": a word in -s after a name or a role is
+        // as likely its verb.
         !is_possessive(&toks[i].lower)
             && toks.get(i + 1).is_some_and(|n| {
-                n.joined && matches!(self.lex.noun_at(toks, i + 1, i), Some((Who::Thing, _)))
+                n.joined
+                    && !n.lower.ends_with('s')
+                    && matches!(self.lex.noun_at(toks, i + 1, i), Some((Who::Thing, _)))
             })
     }
 }

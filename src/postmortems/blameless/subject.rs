@@ -300,8 +300,14 @@ impl Context<'_> {
     /// what they do, not the kind of a system noun right after it ("the operator script",
     /// "the agent config").
     pub(super) fn role(&self, i: usize) -> bool {
+        // A role's own error or failure ("nurse error", "contractor failure") is theirs.
+        const THEIRS: &[&str] = &["error", "failure", "mistake", "oversight", "slip", "lapse"];
         matches!(self.lex.noun_at(self.toks, i, 0), Some((Who::Person, _)))
-            && !self.kind_of_thing(i)
+            && !(self.kind_of_thing(i)
+                && !self
+                    .toks
+                    .get(i + 1)
+                    .is_some_and(|n| among(THEIRS, &n.lower)))
     }
 
     /// A cheap pre-check: whether a person reference could start at token `i`.

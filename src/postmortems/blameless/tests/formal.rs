@@ -166,8 +166,8 @@ fn doings_insinuations_and_sarcasm_are_heard() {
 }
 
 /// A report doubts a person's word: their account cannot be reconciled with the record, or
-/// the panel did not find them a credible witness. An account the record bears out, or the
-/// word of a system, is no finding.
+/// the panel did not find them a credible witness. An account the record bears out, a gap
+/// explained, a user's account in a system, or the word of a system is no finding.
 #[test]
 fn a_persons_word_doubted_is_heard() {
     heard_and_left(
@@ -175,36 +175,32 @@ fn a_persons_word_doubted_is_heard() {
             "Theresa's version of events has changed twice since Monday.",
             "The night carer's account of hourly checks cannot be reconciled with the door sensor data.",
             "The panel did not find Mr Tanaka a credible witness.",
-            "Jonas states he checked the logs, but the viewer suggests otherwise.",
-            "The explanation offered by Jonas is not supported by the logs.",
+            "The explanation offered by Jonas is not borne out by the logs.",
         ],
         &[
             "Ana's account of the timeline is corroborated by the logs.",
             "The dashboard's account of the error rate was contradicted by the raw logs.",
-            "Ana states the alert never fired, and the logs show no page was sent.",
+            "The user's account balance was inconsistent with the ledger after the migration.",
+            "Kenji's recollection and the logs are hard to reconcile because the logs are in UTC.",
+            "Ana states the runbook contradicts the vendor guide on step four.",
             "The panel found Mr Tanaka a credible and careful witness.",
         ],
     );
 }
 
-/// Insinuation leaves the reader to draw the line to a person: "no coincidence", "it's
-/// telling… and by whom", "let's just say", "we can all guess who", "I expect more from".
-/// Said of a system, or with no one named, it is no finding.
+/// Guessing who ("we can all guess who left the flag on") points at a person without a
+/// name. Other insinuation ("it's no coincidence that…") reads as credit as often as blame
+/// and is left to the model.
 #[test]
-fn insinuation_is_heard() {
+fn guessing_who_is_heard() {
     heard_and_left(
         &[
-            "It's no coincidence that every outage this month came through Omar's pipelines.",
-            "It's telling that the chart was rewritten the morning after, and by whom.",
-            "Let's just say the checklist stayed in Ivan's bag.",
             "We can all guess who left the flag on.",
-            "Frankly, I expect more from someone at Lena's level.",
+            "No prizes for guessing who left the flag on.",
         ],
         &[
             "It's no coincidence that the errors started with the 14:02 deploy.",
-            "It's telling that the alert fired forty times a week and nobody trusted it.",
-            "Let's just say the old cluster had seen better days.",
-            "We expected more from the canary than it could give.",
+            "It's no coincidence that the fastest recovery came the week after Priya rewrote the runbook.",
             "I expect more from our processes, and from myself as the person who signs them off.",
         ],
     );

@@ -531,6 +531,9 @@ fn a_relative_clause_between_commas_keeps_the_subject() {
         &[
             "The job, which runs nightly, ignored the retry limit.",
             "The probe, which only checks the port, failed to notice the stuck consumer.",
+            // After an object or an agent, the relative clause interrupts nothing.
+            "The scheduler assigned the case to the locum, who had never used the system, and overlooked the second patient.",
+            "The script written by Priya, which runs every night, ignored the lock file.",
         ],
     );
 }
@@ -546,7 +549,23 @@ fn a_name_after_an_auxiliary_asks_about_a_person() {
         ],
         &[
             "Why didn't the Cleanup script run?",
+            "Why didn't Cleanup script run?",
+            "Why didn't Nightly build catch the regression?",
             "How did Terraform plan miss the drift?",
         ],
+    );
+}
+
+/// A role that names the kind of a system noun ("the operator script") is no person, but a
+/// verb in -s after a role is still its verb ("the engineer logs in"), and a role's error is
+/// theirs ("nurse error").
+#[test]
+fn a_role_before_a_system_noun_is_its_kind() {
+    heard_and_left(
+        &[
+            "The engineer logs in as root and ignores the warnings.",
+            "Nurse error in the drug calculation.",
+        ],
+        &["The operator script forgot to clear the cache."],
     );
 }
