@@ -302,12 +302,12 @@ impl Context<'_> {
     pub(super) fn role(&self, i: usize) -> bool {
         // A role's own error or failure ("nurse error", "contractor failure") is theirs.
         const THEIRS: &[&str] = &["error", "failure", "mistake", "oversight", "slip", "lapse"];
+        let theirs = self
+            .toks
+            .get(i + 1)
+            .is_some_and(|n| among(THEIRS, &n.lower));
         matches!(self.lex.noun_at(self.toks, i, 0), Some((Who::Person, _)))
-            && !(self.kind_of_thing(i)
-                && !self
-                    .toks
-                    .get(i + 1)
-                    .is_some_and(|n| among(THEIRS, &n.lower)))
+            && (theirs || !self.kind_of_thing(i))
     }
 
     /// A cheap pre-check: whether a person reference could start at token `i`.
