@@ -17,7 +17,13 @@ never read here, so their score stays a measure of text the model has not seen.
 --cv prints leave-one-file-out precision and recall of the model alone at a few thresholds
 instead of writing the file; --cv-check does the same for the whole check (the phrase rules,
 their model floors, and the model), running `fika blameless score --model` on each set left
-out with a model trained on the others: how the threshold is chosen.
+out with a model trained on the others.
+
+--fresh FIRST LAST trains without the sets devFIRST.jsonl to devLAST.jsonl (say the newest
+writers' ones) and scores them with the whole check at a few thresholds: the nearest thing
+to a kept-aside set that may be read afterwards, and how C, the threshold and the rules'
+floors are chosen. With FIKA_RULES=FILE the check also reads that admin rule file (to try
+other floors: `- id: omission` / `model_floor: 0.05`).
 """
 import json
 import os
@@ -99,30 +105,55 @@ def write_model(model, path, threshold):
     return len(nonzero)
 
 
-def cross_validate_check(by_file, thresholds=(0.6, 0.7, 0.8, 0.9)):
-    counted = {t: [0, 0, 0] for t in thresholds}  # flagged blame, flagged ok, blame
+def score_check(model, files, thresholds):
+    """The whole check's (flagged blame, flagged ok, blame) on `files` at each threshold, with
+    `model` for narrative-blame."""
+    counted = {t: [0, 0, 0] for t in thresholds}
+    rules = ["--rules", os.environ["FIKA_RULES"]] if os.environ.get("FIKA_RULES") else []
     with tempfile.TemporaryDirectory() as tmp:
-        for held in FILES:
-            model = fit([r for f in FILES if f != held for r in by_file[f]])
-            for t in thresholds:
-                path = os.path.join(tmp, f"model-{t}.txt")
-                write_model(model, path, t)
-                out = subprocess.run(
-                    [BIN, "blameless", "score", "--model", path, os.path.join(SETS, held),
-                     "--people", os.path.join(SETS, "people.txt")],
-                    check=True, capture_output=True, text=True).stdout
-                m = re.search(r"flagged (\d+) of (\d+) blaming, (\d+) of", out)
-                tp, blame, fp = int(m[1]), int(m[2]), int(m[3])
+        for t in thresholds:
+            path = os.path.join(tmp, f"model-{t}.txt")
+            write_model(model, path, t)
+            out = subprocess.run(
+                [BIN, "blameless", "score", "--model", path, *rules,
+                 *(os.path.join(SETS, f) for f in files),
+                 "--people", os.path.join(SETS, "people.txt")],
+                check=True, capture_output=True, text=True).stdout
+            for m in re.finditer(r"flagged (\d+) of (\d+) blaming, (\d+) of", out):
                 c = counted[t]
-                c[0] += tp
-                c[1] += fp
-                c[2] += blame
+                c[0] += int(m[1])
+                c[1] += int(m[3])
+                c[2] += int(m[2])
+    return counted
+
+
+def print_check(counted):
     for t, (tp, fp, blame) in counted.items():
         print(f"threshold {t}: the whole check: precision {tp / max(tp + fp, 1):.3f}, "
-              f"recall {tp / max(blame, 1):.3f}")
+              f"recall {tp / max(blame, 1):.3f} (flagged {tp} of {blame} blaming, {fp} blameless)")
+
+
+def cross_validate_check(by_file, thresholds=(0.6, 0.7, 0.8, 0.9)):
+    total = {t: [0, 0, 0] for t in thresholds}
+    for held in FILES:
+        model = fit([r for f in FILES if f != held for r in by_file[f]])
+        for t, c in score_check(model, [held], thresholds).items():
+            total[t] = [a + b for a, b in zip(total[t], c)]
+    print_check(total)
+
+
+def fresh_check(first, last, thresholds=(0.7, 0.8, 0.9)):
+    fresh = [f"dev{n}.jsonl" for n in range(first, last + 1)]
+    train = [f for f in FILES if f not in fresh]
+    model = fit([r for f in train for r in rows(f)])
+    print_check(score_check(model, fresh, thresholds))
 
 
 def main():
+    if "--fresh" in sys.argv:
+        at = sys.argv.index("--fresh")
+        fresh_check(int(sys.argv[at + 1]), int(sys.argv[at + 2]))
+        return
     by_file = {f: rows(f) for f in FILES}
     if "--cv" in sys.argv:
         cross_validate(by_file)
