@@ -60,15 +60,8 @@ impl Context<'_> {
                 _ => {}
             }
         }
-        let mut i = c2;
-        while i < end && self.leads(i) {
-            i += 1;
-        }
-        let who = if i < end {
-            self.noun_phrase(i, end)
-        } else {
-            Who::Unknown
-        };
+        let i = self.after_leads(c2, end);
+        let who = self.noun_phrase(i, end);
         if who == Who::Unknown && depth > 0 {
             return match opener2 {
                 Some(o)

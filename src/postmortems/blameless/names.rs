@@ -102,15 +102,14 @@ impl Context<'_> {
 
     /// Whether the Capitalised word `i` names the kind of a system noun right after it
     /// ("Load balancer", "Cleanup script", "Admin UI"): a singular noun, since a name is
-    /// followed by a verb and "Kenji deploys…" has the verb's -s. After an auxiliary the verb
-    /// has no -s ("Why didn't Priya check the branch code?"), so there it is a name.
+    /// followed by a verb and "Kenji deploys…" has the verb's -s.
     fn modifies_noun(&self, i: usize) -> bool {
         let toks = self.toks;
         // "Why didn't Priya check the branch code?": after an auxiliary, a word followed by a
         // verb and its object; "Why didn't Cleanup script run?" has no object.
         let asked = i > 0
             && toks[i].joined
-            && among(BARE, &toks[i - 1].lower)
+            && among(BEFORE_BARE_VERB, &toks[i - 1].lower)
             && toks
                 .get(i + 2)
                 .is_some_and(|t| t.joined && class(DET, &t.lower));
@@ -134,7 +133,7 @@ impl Context<'_> {
 
 /// Auxiliaries a bare verb follows in a question ("Why didn't Priya check…"), unlike "was"
 /// or "has".
-const BARE: &[&str] = &[
+const BEFORE_BARE_VERB: &[&str] = &[
     "do",
     "does",
     "did",
