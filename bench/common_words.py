@@ -3,7 +3,7 @@
 does not take for a person's name when one opens a sentence ("Calendar reminders leave with
 the people who created them"), where capitalisation says nothing.
 
-From Debian's wamerican word list (SCOWL; its notice is words-COPYRIGHT.txt beside the
+From Debian's wamerican and wbritish word lists (SCOWL; its notice is words-COPYRIGHT.txt beside the
 output): every lower-case word of letters only, three letters or more, whose Capitalised form
 is not itself in the list — "mark" is left out because "Mark" is a name too, "calendar" is
 kept. Left out as well, to keep the file small: words the checker already reads as no name
@@ -15,7 +15,7 @@ word of four letters or more ("Backfilling"), so "Xiaoming" and "Jared" stay nam
 It also writes dual-words.txt: the words left out because they are names too ("mark",
 "holiday"), which a sentence written without capitals uses as words.
 
-    apt-get install wamerican && python3 bench/common_words.py
+    apt-get install wamerican wbritish && python3 bench/common_words.py
 """
 import os
 
@@ -25,6 +25,10 @@ DUAL = os.path.join(ROOT, "src/postmortems/blameless/dual-words.txt")
 # The endings grammar.rs's COMMON_ENDINGS lists. Not -ing, -ed, -ly, -ery, -ance, -ence:
 # names end so too ("Xiaoming", "Jared", "Emily", "Avery", "Florence"), so the checker needs
 # the words themselves.
+# American and British spellings both: post-mortems are written in either, and a British word
+# the American list lacks ("Rota spreading one pharmacist across three branches") would
+# otherwise open a contributing factor as someone's name.
+DICTS = ["american-english", "british-english"]
 ENDINGS = ["tion", "sion", "ment", "ness", "ity", "ure", "ism", "ics", "ogy"]
 # Given names the list has only as lower-case words ("amir" as a title, "wen" a cyst).
 NAMES = {"amir", "wen", "ash", "jade", "sage", "river", "sky", "storm", "ember", "willow",
@@ -42,6 +46,9 @@ JARGON = {"failover", "failback", "hotfix", "rollout", "backfill", "runbook", "h
           "backlog", "bugfix", "downstream", "upstream", "onboarding", "offboarding",
           "paging", "alerting", "dashboarding", "linting", "lint", "linter", "staging",
           "canary", "canaries", "flaky", "retry", "retries", "rerun", "redeploy", "deploys",
+          # The workplace's own ("Rota spreading one pharmacist across three branches").
+          "rota", "rotas", "handover", "handovers", "rostering", "signoff", "walkthrough",
+          "sitrep", "standup", "standups", "offshift",
           # Tools, named as often as people in chat ("argo's diff view", "jenkins ate it").
           "argo", "argocd", "jenkins", "grafana", "prometheus", "pagerduty", "opsgenie",
           "datadog", "splunk", "sentry", "vault", "consul", "nomad", "helm", "istio", "envoy",
@@ -56,8 +63,10 @@ JARGON = {"failover", "failback", "hotfix", "rollout", "backfill", "runbook", "h
 
 
 def main():
-    with open("/usr/share/dict/american-english", encoding="utf-8") as f:
-        words = [w.strip() for w in f]
+    words = []
+    for name in DICTS:
+        with open(f"/usr/share/dict/{name}", encoding="utf-8") as f:
+            words.extend(w.strip() for w in f)
     known = set(words)
     kept = sorted({
         w for w in words
@@ -69,18 +78,18 @@ def main():
     } | JARGON)
     # Words that are names too ("mark", "holiday", "amber"): no name in a sentence written
     # without capitals, where the checker reads an unknown lower-case word as one.
-    dual = sorted(
+    dual = sorted({
         w for w in words
         if w.isascii() and w.isalpha() and w.islower() and len(w) >= 3
         and w.capitalize() in known
-    )
+    })
     with open(DUAL, "w") as out:
         out.write("# Common English words that are names too: made by bench/common_words.py\n"
-                  "# from Debian's wamerican (SCOWL); see words-COPYRIGHT.txt.\n")
+                  "# from Debian's wamerican and wbritish (SCOWL); see words-COPYRIGHT.txt.\n")
         out.writelines(w + "\n" for w in dual)
     with open(OUT, "w") as out:
         out.write("# Common English words that open a sentence as no name: made by "
-                  "bench/common_words.py\n# from Debian's wamerican (SCOWL); see "
+                  "bench/common_words.py\n# from Debian's wamerican and wbritish (SCOWL); see "
                   "words-COPYRIGHT.txt.\n")
         out.writelines(w + "\n" for w in kept)
     print(f"wrote {OUT}: {len(kept)} words")
