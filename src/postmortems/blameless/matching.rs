@@ -127,7 +127,7 @@ impl Rules {
 
     /// Whether the sentence holding token `s` has one of the phrase's `only_with` phrases
     /// (when it has any) and none of its `not_with`.
-    fn context_holds(&self, ph: &Phrase, cx: &Context, s: usize) -> bool {
+    pub(super) fn context_holds(&self, ph: &Phrase, cx: &Context, s: usize) -> bool {
         let needs = &ph.needs;
         if needs.is_empty() {
             return true;

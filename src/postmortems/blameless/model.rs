@@ -11,9 +11,10 @@
 //! `ROLE`, scare quotes as `<q>` before the words they hold; then every word and its crude
 //! stem ("merging" → "merg"), every pair of neighbours (sentence start and end included),
 //! each `PERSON` or `ROLE` paired with the next few content words of its clause past its
-//! neighbour, whether the sentence names any system at all, and a person followed by what
-//! went on meanwhile ("…was at lunch while the queue grew"), hashed (FNV-1a, 64 bits) into
-//! the model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
+//! neighbour, the first few content words a "not", "never", "without" or "-n't" denies,
+//! whether the sentence names any system at all, and a person followed by what went on
+//! meanwhile ("…was at lunch while the queue grew"), hashed (FNV-1a, 64 bits) into the
+//! model's space. `model.txt` holds the weights, trained by `bench/blameless_model.py`
 //! on the labelled sets (never the held-out ones) from what `fika blameless features`
 //! prints, so training and checking read the same features.
 
@@ -190,6 +191,7 @@ pub(super) fn features(cx: &Context, s: usize, e: usize) -> (Vec<u64>, bool) {
             .filter_map(|w| stem(w).map(|t| fnv1a(&["t:", t]))),
     );
     person_pairs(&words, &clause_of, &mut out);
+    denied(&words, &clause_of, &mut out);
     // Whether a system is named at all: blame leaves a person as the whole explanation.
     if someone {
         out.push(fnv1a(&["g:", if thing { "thing" } else { "nothing" }]));
@@ -226,6 +228,32 @@ fn person_pairs(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
             && words[..k].iter().any(|v| v == "PERSON" || v == "ROLE")
         {
             out.push(fnv1a(&["x:", w]));
+        }
+    }
+}
+
+/// What a negation in `words` denies: the first few content words after "not", "never",
+/// "without" or a "-n't" in its clause. Blame told by meaning alone is often a duty left
+/// undone ("signed it off without opening the file", "never once looked at the dashboard"),
+/// and the pair "not looked" says less than "a look that did not happen".
+fn denied(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
+    for (k, w) in words.iter().enumerate() {
+        if !(["not", "never", "without", "cannot", "no"].contains(&w.as_str())
+            || w.ends_with("n't"))
+        {
+            continue;
+        }
+        let same_clause = words[k + 1..]
+            .iter()
+            .zip(&clause_of[k + 1..])
+            .take_while(|&(_, &c)| c == clause_of[k])
+            .map(|(v, _)| v);
+        for v in same_clause
+            .take_while(|v| !class(CLAUSE, v))
+            .filter(|v| v.chars().all(char::is_alphabetic) && classes(v) == 0)
+            .take(SKIP)
+        {
+            out.push(fnv1a(&["n:", v]));
         }
     }
 }
@@ -287,8 +315,9 @@ fn fnv1a(parts: &[&str]) -> u64 {
 }
 
 /// Gives the rule at `ri` the model: its findings are filed under a phrase of no words that
-/// no index lists, so only the model makes them.
-pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
+/// no index lists, so only the model makes them. The rule's `only_with` and `not_with` hold
+/// for the sentences it reads, as they do for a phrase's.
+pub(super) fn attach(rules: &mut Rules, ri: usize, needs: Arc<Needs>) -> Result<(), String> {
     rules.model = Some((Model::builtin()?, rules.phrases.len()));
     rules.phrases.push(Phrase {
         rule: ri,
@@ -300,7 +329,7 @@ pub(super) fn attach(rules: &mut Rules, ri: usize) -> Result<(), String> {
         scare_quoted: false,
         unless_answered: false,
         model_floor: 0.0,
-        needs: Arc::new(Needs::default()),
+        needs,
     });
     Ok(())
 }
@@ -365,7 +394,8 @@ impl Rules {
                 continue;
             }
             let (p, someone) = reading();
-            if someone && p >= model.threshold {
+            if someone && p >= model.threshold && self.context_holds(&self.phrases[*phrase], cx, s)
+            {
                 flagged.push((s, e, *phrase));
             }
         }

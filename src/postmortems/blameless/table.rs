@@ -152,13 +152,13 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             }
         }
         let ri = rules.rules.len();
+        let needs =
+            Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
         if *id == super::model::RULE {
-            super::model::attach(&mut rules, ri)?;
+            super::model::attach(&mut rules, ri, Arc::clone(&needs))?;
         } else if r.phrases.is_empty() {
             return Err(format!("rule `{id}` has no phrases"));
         }
-        let needs =
-            Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
         rules.warnings.extend(doubts(&r));
         for spec in &r.phrases {
             let p = rules.phrases.len();

@@ -396,6 +396,29 @@ fn the_model_is_a_rule_an_admin_can_switch_off() {
     assert_eq!(hits(text).len(), 1);
 }
 
+/// The model's rule keeps its `not_with` and `only_with` as any rule does: an admin can
+/// clear a sentence that says the person followed the procedure, or judge only the
+/// sentences that name what it cares about.
+#[test]
+fn the_models_rule_keeps_its_context_lists() {
+    let text = "Well, Sanjay pushed the nginx config again.";
+    let cleared =
+        Rules::extended("rules:\n  - id: narrative-blame\n    not_with: [nginx config]\n").unwrap();
+    assert_eq!(hits_with(&cleared, text, Place::Anywhere, &alice()), vec![]);
+    let production =
+        Rules::extended("rules:\n  - id: narrative-blame\n    only_with: [production, prod]\n")
+            .unwrap();
+    assert_eq!(
+        hits_with(&production, text, Place::Anywhere, &alice()),
+        vec![]
+    );
+    let about_nginx =
+        Rules::extended("rules:\n  - id: narrative-blame\n    only_with: [nginx]\n").unwrap();
+    let found = hits_with(&about_nginx, text, Place::Anywhere, &alice());
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, "narrative-blame");
+}
+
 /// Blame that names a role of the squad model, tells a person as the agent of a passive,
 /// labels a person as the root cause, or gives a sanction as the outcome (session 42's sets
 /// `dev17`, `dev18`); and the near misses those sets showed.
@@ -520,7 +543,7 @@ fn a_phrase_may_stand_however_the_model_reads_its_sentence() {
         f[0].suggestion.starts_with("Credit what someone did"),
         "{f:?}"
     );
-    let floored = "rules:\n  - id: judgement\n    phrases:\n      - { phrase: no thanks to, model_floor: 0.99 }\n";
+    let floored = "rules:\n  - id: judgement\n    phrases:\n      - { phrase: no thanks to, model_floor: 0.9999 }\n";
     let rules = Rules::extended(floored).unwrap();
     let found = hits_with(&rules, thanked, Place::Anywhere, &[]);
     assert!(!found.iter().any(|h| h.0 == "judgement"), "{found:?}");

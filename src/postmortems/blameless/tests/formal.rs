@@ -205,3 +205,25 @@ fn guessing_who_is_heard() {
         ],
     );
 }
+
+/// A record made to say what did not happen, or a person's word that a record contradicts,
+/// lays dishonesty on them; an experiment that falsified its hypothesis, a rule about
+/// backdating, and a metric that tells a different story from another are findings.
+#[test]
+fn a_record_against_someones_word_is_heard() {
+    heard_and_left(
+        &[
+            "Marta backdated the reconciliation so nobody would spot the gap.",
+            "Siobhan told the investigators the harness was clipped on; the CCTV tells a different story.",
+            "Ashok edited the Jira timestamps after the fact.",
+            "The support worker had falsified the fluid balance chart.",
+        ],
+        &[
+            "Our experiment falsified the hypothesis that users want dark mode.",
+            "The handbook's guidance on backdating contradicts the policy.",
+            "The averages looked fine; the p99 tells a different story.",
+            "Emergency change process allows approval up to 24 hours after the fact.",
+            "Kemi corrected the timestamps after the sync job shifted them, and noted it in the log.",
+        ],
+    );
+}
