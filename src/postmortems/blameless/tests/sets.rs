@@ -238,6 +238,17 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev182.jsonl", 0.97, 0.89),
     ("dev183.jsonl", 0.97, 0.97),
     ("dev184.jsonl", 0.97, 0.91),
+    // Session 50's, all blame by meaning alone: insinuation, health care, trades, software
+    // chat, formal findings, motive and cover-up, everyday speech, contributing factors.
+    ("dev185.jsonl", 0.97, 0.94),
+    ("dev186.jsonl", 0.97, 0.95),
+    ("dev187.jsonl", 0.97, 0.96),
+    ("dev188.jsonl", 0.95, 0.95),
+    ("dev189.jsonl", 0.97, 0.93),
+    ("dev190.jsonl", 0.97, 0.91),
+    ("dev191.jsonl", 0.97, 0.94),
+    ("dev192.jsonl", 0.97, 0.9),
+    ("dev193.jsonl", 0.96, 0.97),
 ];
 
 #[test]
