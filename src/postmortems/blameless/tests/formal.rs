@@ -224,6 +224,8 @@ fn a_record_against_someones_word_is_heard() {
             "The averages looked fine; the p99 tells a different story.",
             "Emergency change process allows approval up to 24 hours after the fact.",
             "Kemi corrected the timestamps after the sync job shifted them, and noted it in the log.",
+            "The EHR allows clinicians to backdate a note to the encounter time.",
+            "Sofia backdated the inspection record to the day the inspection took place, since the tablet was offline.",
         ],
     );
 }
