@@ -207,17 +207,7 @@ fn person_pairs(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
     // second clause ("paged at 3am; @bob too") or a "the" says nothing of them.
     for (k, w) in words.iter().enumerate() {
         if w == "PERSON" || w == "ROLE" {
-            let same_clause = words[k + 1..]
-                .iter()
-                .zip(&clause_of[k + 1..])
-                .take_while(|&(_, &c)| c == clause_of[k])
-                .map(|(v, _)| v);
-            for v in same_clause
-                .skip(1)
-                .take_while(|v| !class(CLAUSE, v))
-                .filter(|v| v.chars().all(char::is_alphabetic) && classes(v) == 0)
-                .take(SKIP)
-            {
+            for v in content_after(words, clause_of, k, 1) {
                 out.push(fnv1a(&["s:", w, " ", v]));
             }
         }
@@ -243,19 +233,29 @@ fn denied(words: &[String], clause_of: &[usize], out: &mut Vec<u64>) {
         {
             continue;
         }
-        let same_clause = words[k + 1..]
-            .iter()
-            .zip(&clause_of[k + 1..])
-            .take_while(|&(_, &c)| c == clause_of[k])
-            .map(|(v, _)| v);
-        for v in same_clause
-            .take_while(|v| !class(CLAUSE, v))
-            .filter(|v| v.chars().all(char::is_alphabetic) && classes(v) == 0)
-            .take(SKIP)
-        {
+        for v in content_after(words, clause_of, k, 0) {
             out.push(fnv1a(&["n:", v]));
         }
     }
+}
+
+/// The first `SKIP` content words of word `k`'s clause after it, past the next `skip`
+/// words, up to a word such as "because" that starts a clause of its own.
+fn content_after<'a>(
+    words: &'a [String],
+    clause_of: &'a [usize],
+    k: usize,
+    skip: usize,
+) -> impl Iterator<Item = &'a String> {
+    words[k + 1..]
+        .iter()
+        .zip(&clause_of[k + 1..])
+        .take_while(move |&(_, &c)| c == clause_of[k])
+        .map(|(v, _)| v)
+        .skip(skip)
+        .take_while(|v| !class(CLAUSE, v))
+        .filter(|v| v.chars().all(char::is_alphabetic) && classes(v) == 0)
+        .take(SKIP)
 }
 
 /// Whether tokens `i` and `i + 1` (before `e`) are "fail over" in any inflection, and not
