@@ -228,4 +228,15 @@ fn a_record_against_someones_word_is_heard() {
             "Sofia backdated the inspection record to the day the inspection took place, since the tablet was offline.",
         ],
     );
+    // With a rewrite of its own: the records side by side, no verdict.
+    let f = rules().check(
+        "Marta backdated the reconciliation so nobody would spot the gap.",
+        Place::Anywhere,
+        &[],
+    );
+    assert!(
+        f[0].suggestion
+            .starts_with("Set out what each record shows"),
+        "{f:?}"
+    );
 }
