@@ -407,12 +407,20 @@ fn parse_phrase(text: &str) -> Result<Vec<Elem>, String> {
     Ok(elems)
 }
 
-/// `word` and its common inflections (over-generating is harmless: forms that are not
-/// English words never occur in text).
+/// `word` and its common inflections (over-generating is harmless where the forms that are
+/// not English words never occur in text).
 pub(super) fn inflections(word: &str) -> Vec<String> {
     let mut out = vec![word.to_string()];
-    for suffix in ["s", "es", "ed", "d", "ing", "ly", "ness", "ity"] {
+    for suffix in ["s", "ed", "d", "ing", "ly", "ness", "ity"] {
         out.push(format!("{word}{suffix}"));
+    }
+    // "-es" only where English writes it, after a hiss or an o ("fixes", "pushes", "goes"):
+    // after another letter it makes other words ("sit" → "sites", "not" → "notes").
+    if ["s", "x", "z", "ch", "sh", "o"]
+        .iter()
+        .any(|end| word.ends_with(end))
+    {
+        out.push(format!("{word}es"));
     }
     let chars: Vec<char> = word.chars().collect();
     let n = chars.len();

@@ -191,6 +191,9 @@ fn inflection_rules() {
     assert!(inflections("blame").contains(&"blaming".to_string()));
     assert!(!inflections("fail").contains(&"faill".to_string()));
     assert!(!inflections("should").contains(&"shoulder".to_string()));
+    assert!(inflections("push").contains(&"pushes".to_string()));
+    assert!(inflections("go").contains(&"goes".to_string()));
+    assert!(!inflections("sit").contains(&"sites".to_string()));
 }
 
 #[test]
