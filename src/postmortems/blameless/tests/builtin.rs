@@ -538,11 +538,8 @@ fn a_phrase_may_stand_however_the_model_reads_its_sentence() {
         vec![("judgement", "no thanks to")]
     );
     // With a rewrite of its own: credit without a villain.
-    let f = rules().check(thanked, Place::Anywhere, &[]);
-    assert!(
-        f[0].suggestion.starts_with("Credit what someone did"),
-        "{f:?}"
-    );
+    let rewrite = suggestion(thanked);
+    assert!(rewrite.starts_with("Credit what someone did"), "{rewrite}");
     let floored = "rules:\n  - id: judgement\n    phrases:\n      - { phrase: no thanks to, model_floor: 0.9999 }\n";
     let rules = Rules::extended(floored).unwrap();
     let found = hits_with(&rules, thanked, Place::Anywhere, &[]);

@@ -54,6 +54,13 @@ fn only(text: &str) -> (String, String) {
     (found[0].0.clone(), found[0].1.clone())
 }
 
+/// The rewrite offered for the first finding in `text`.
+fn suggestion(text: &str) -> String {
+    let f = rules().check(text, Place::Anywhere, &[]);
+    assert!(!f.is_empty(), "{text:?} should be heard");
+    f[0].suggestion.clone()
+}
+
 fn none(text: &str) {
     assert_eq!(hits(text), vec![], "{text:?} should have no findings");
 }

@@ -133,10 +133,7 @@ fn blame_by_arrival_is_heard() {
         none(text);
     }
     // With a rewrite of its own: what changed, not who arrived.
-    let f = rules().check(
-        "Things had been stable for months until Noa joined the payments team.",
-        Place::Anywhere,
-        &[],
-    );
-    assert!(f[0].suggestion.starts_with("Say what changed"), "{f:?}");
+    let rewrite =
+        suggestion("Things had been stable for months until Noa joined the payments team.");
+    assert!(rewrite.starts_with("Say what changed"), "{rewrite}");
 }

@@ -280,16 +280,19 @@ fn a_contraction_without_its_apostrophe_is_read() {
 /// role doing something; the role's own choice is still heard.
 #[test]
 fn staffing_and_load_in_a_factor_are_conditions() {
-    for fair in [
-        "One licensed engineer supervising nine mechanics on nights",
-        "Pharmacist screening double the usual number of charts",
-        "Duty manager covering two sites on the same shift",
-        "Rota spreading one superintendent pharmacist across three branches",
-    ] {
-        assert_eq!(factors(fair), vec![], "{fair}");
-    }
-    let blamed = factors("Night supervisor choosing to send the crew home early");
-    assert_eq!(blamed.len(), 1, "{blamed:?}");
+    factor_heard_and_left(
+        &["Night supervisor choosing to send the crew home early"],
+        &[
+            "One licensed engineer supervising nine mechanics on nights",
+            "Pharmacist screening double the usual number of charts",
+            "Duty manager covering two sites on the same shift",
+            "Rota spreading one superintendent pharmacist across three branches",
+        ],
+    );
+    assert_eq!(
+        factors("Night supervisor choosing to send the crew home early").len(),
+        1
+    );
     // "sit on the ticket" is sitting on it; "sites on the" is not.
     assert_eq!(hits("Ravi sat on the ticket for a week.").len(), 1);
     assert_eq!(hits("Ravi sits on the ticket for a week.").len(), 1);
