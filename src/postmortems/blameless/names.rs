@@ -18,14 +18,13 @@ impl Context<'_> {
         let t = &self.toks[i];
         let l = t.lower.as_str();
         let base = strip_possessive(l).unwrap_or(l);
-        let word: String = base.chars().collect();
         if !t.cap {
-            return self.lower_case_name(i, &word);
+            return self.lower_case_name(i, base);
         }
-        // One letter is a label ("A/B", "plan B"), not a name.
-        word.chars().nth(1).is_some()
-            && word.chars().all(char::is_alphabetic)
-            && !(word.chars().count() > 1 && self.toks[i].acronym())
+        // One letter is a label ("A/B", "plan B"), not a name; nor is an acronym.
+        base.chars().nth(1).is_some()
+            && base.chars().all(char::is_alphabetic)
+            && !t.acronym()
             && !self.lex.knows(base)
             && classes(base) == 0
             && !(t.first && ordinary_word(base))
