@@ -126,7 +126,7 @@ impl Rules {
     }
 
     /// Whether the sentence holding token `s` has one of the phrase's `only_with` phrases
-    /// (when it has any) and none of its `not_with`.
+    /// (when it has any), none of its `not_with`, and none of its `unless_after` after `s`.
     pub(super) fn context_holds(&self, ph: &Phrase, cx: &Context, s: usize) -> bool {
         let needs = &ph.needs;
         if needs.is_empty() {
@@ -158,6 +158,7 @@ impl Rules {
         };
         (needs.only_with.phrases.is_empty() || has(&needs.only_with, &of_the_act))
             && !has(&needs.not_with, &|_| true)
+            && !has(&needs.after, &|k| k > s)
     }
 
     /// The possible ends (exclusive token index) of matches of `elems` starting at token `i`.

@@ -114,6 +114,10 @@ pub(super) struct PhraseSpec {
     /// Override the rule's `only_with` / `not_with` for this phrase.
     pub(super) only_with: Option<Vec<String>>,
     pub(super) not_with: Option<Vec<String>>,
+    /// Phrases that, later in the sentence, clear this phrase: the reason that made the act
+    /// reasonable ("did not escalate … because the score stayed below the threshold"),
+    /// which before it ("because the coordinator did not think…") clears nothing.
+    pub(super) unless_after: Vec<String>,
     /// The phrase counts only in scare quotes ('Ingrid's "quick fix"').
     pub(super) scare_quoted: bool,
     /// A question the next sentence answers is analysis, not a demand: no finding.
@@ -132,6 +136,7 @@ impl PhraseSpec {
             unless_next: Vec::new(),
             only_with: None,
             not_with: None,
+            unless_after: Vec::new(),
             scare_quoted: false,
             unless_answered: false,
             model_floor: None,
@@ -145,8 +150,8 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
     fn try_from(v: serde_yaml_ng::Value) -> Result<Self, String> {
         use serde_yaml_ng::Value;
         const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
-             (keys: phrase, suggestion, subject, unless_next, only_with, not_with, scare_quoted, \
-             unless_answered, model_floor)";
+             (keys: phrase, suggestion, subject, unless_next, unless_after, only_with, not_with, \
+             scare_quoted, unless_answered, model_floor)";
         match v {
             Value::String(phrase) => Ok(PhraseSpec::plain(phrase)),
             Value::Mapping(m) => {
@@ -173,6 +178,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                         }
                         ("only_with", v) => spec.only_with = Some(words(v, "only_with")?),
                         ("not_with", v) => spec.not_with = Some(words(v, "not_with")?),
+                        ("unless_after", v) => spec.unless_after = words(v, "unless_after")?,
                         ("scare_quoted", Value::Bool(b)) => spec.scare_quoted = b,
                         ("unless_answered", Value::Bool(b)) => spec.unless_answered = b,
                         ("model_floor", v) => {

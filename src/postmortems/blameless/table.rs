@@ -22,16 +22,19 @@ pub(super) struct Rule {
 }
 
 /// What the sentence around a match must hold for it to count: one of `only_with` (when
-/// there are any) and none of `not_with`.
+/// there are any), none of `not_with`, and none of `after` past the match's start.
 #[derive(Debug, Default)]
 pub(super) struct Needs {
     pub(super) only_with: Cues,
     pub(super) not_with: Cues,
+    pub(super) after: Cues,
 }
 
 impl Needs {
     pub(super) fn is_empty(&self) -> bool {
-        self.only_with.phrases.is_empty() && self.not_with.phrases.is_empty()
+        [&self.only_with, &self.not_with, &self.after]
+            .iter()
+            .all(|cues| cues.phrases.is_empty())
     }
 }
 
@@ -152,8 +155,9 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
             }
         }
         let ri = rules.rules.len();
-        let needs =
-            Arc::new(needs_of(&r.only_with, &r.not_with).map_err(|e| format!("rule `{id}`, {e}"))?);
+        let needs = Arc::new(
+            needs_of(&r.only_with, &r.not_with, &[]).map_err(|e| format!("rule `{id}`, {e}"))?,
+        );
         if *id == super::model::RULE {
             super::model::attach(&mut rules, ri, Arc::clone(&needs))?;
         } else if r.phrases.is_empty() {
@@ -162,12 +166,16 @@ pub(super) fn compile(resolved: Vec<Resolved>, nouns: &Nouns) -> Result<Rules, S
         rules.warnings.extend(doubts(&r));
         for spec in &r.phrases {
             let p = rules.phrases.len();
-            let phrase_needs = if spec.only_with.is_none() && spec.not_with.is_none() {
+            let phrase_needs = if spec.only_with.is_none()
+                && spec.not_with.is_none()
+                && spec.unless_after.is_empty()
+            {
                 Ok(Arc::clone(&needs))
             } else {
                 needs_of(
                     spec.only_with.as_ref().unwrap_or(&r.only_with),
                     spec.not_with.as_ref().unwrap_or(&r.not_with),
+                    &spec.unless_after,
                 )
                 .map(Arc::new)
             };
@@ -216,8 +224,8 @@ fn index_lead(rules: &mut Rules, p: usize, phrase: &Phrase) -> bool {
     true
 }
 
-/// The compiled `only_with` and `not_with` phrases.
-fn needs_of(only_with: &[String], not_with: &[String]) -> Result<Needs, String> {
+/// The compiled `only_with`, `not_with` and `unless_after` phrases.
+fn needs_of(only_with: &[String], not_with: &[String], after: &[String]) -> Result<Needs, String> {
     let compile = |list: &[String], field: &str| {
         list.iter()
             .map(|t| parse_phrase(t).map_err(|e| format!("{field} \"{t}\": {e}")))
@@ -226,6 +234,7 @@ fn needs_of(only_with: &[String], not_with: &[String]) -> Result<Needs, String> 
     Ok(Needs {
         only_with: Cues::new(compile(only_with, "only_with")?),
         not_with: Cues::new(compile(not_with, "not_with")?),
+        after: Cues::new(compile(after, "unless_after")?),
     })
 }
 
@@ -284,7 +293,11 @@ fn compile_phrase(
 
 /// The warnings of `doubtful_alternation` for a rule's phrases and conditions.
 fn doubts(r: &Resolved) -> Vec<String> {
-    let lists = r.only_with.iter().chain(&r.not_with);
+    let own = r.phrases.iter().flat_map(|s| {
+        let lists = [&s.only_with, &s.not_with];
+        lists.into_iter().flatten().flatten().chain(&s.unless_after)
+    });
+    let lists = r.only_with.iter().chain(&r.not_with).chain(own);
     r.phrases
         .iter()
         .map(|s| &s.phrase)

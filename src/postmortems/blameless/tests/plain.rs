@@ -297,3 +297,19 @@ fn staffing_and_load_in_a_factor_are_conditions() {
     assert_eq!(hits("Ravi sat on the ticket for a week.").len(), 1);
     assert_eq!(hits("Ravi sits on the ticket for a week.").len(), 1);
 }
+
+/// A step not taken, with the reason that made it reasonable after it, is a finding about
+/// that reason; the same reason before another person's omission clears nothing.
+#[test]
+fn a_step_not_taken_for_a_stated_reason_is_left() {
+    heard_and_left(
+        &[
+            "The forms were never printed because the charge nurse didn't think the notice applied to her ward.",
+            "Fatima did not escalate the deterioration and went on break.",
+        ],
+        &[
+            "Fatima did not escalate the patient's deterioration because the early-warning score stayed below the threshold.",
+            "Omar didn't check the replica because there was no alert on it.",
+        ],
+    );
+}

@@ -270,6 +270,44 @@ fn a_phrase_can_have_its_own_sentence_needs() {
     );
 }
 
+/// `unless_after` clears a phrase only when its cue comes later in the sentence: a reason
+/// given for the act, not one given before it for something else.
+#[test]
+fn a_reason_after_a_phrase_clears_it() {
+    let r = Rules::extended(
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases:\n      - { phrase: skimp, unless_after: [because the budget] }\n      - speedran\n",
+    )
+    .unwrap();
+    let found = |text: &str| -> Vec<String> {
+        hits_with(&r, text, Place::Anywhere, &[])
+            .into_iter()
+            .filter(|h| h.0 == "rushed")
+            .map(|h| h.1)
+            .collect()
+    };
+    assert_eq!(
+        found("They skimp on tests because the budget ran out."),
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        found("Because the budget ran out, they skimp on tests."),
+        ["skimp"]
+    );
+    // The phrase's own list: the rule's other phrase is not cleared by it.
+    assert_eq!(
+        found("They speedran it because the budget ran out."),
+        ["speedran"]
+    );
+    let err = Rules::extended(
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases: [{ phrase: skimp, unless_after: because }]\n",
+    )
+    .unwrap_err();
+    assert!(
+        err.contains("`unless_after` must be a list of phrases"),
+        "{err}"
+    );
+}
+
 /// Alternatives are single words, so a two-word alternative written into an alternation
 /// loads but needs words no sentence has: the file loads, with a warning naming the phrase.
 #[test]
