@@ -137,3 +137,21 @@ fn blame_by_arrival_is_heard() {
         suggestion("Things had been stable for months until Noa joined the payments team.");
     assert!(rewrite.starts_with("Say what changed"), "{rewrite}");
 }
+
+/// Kept from those who should have known, or a record signed for work not done: said of a
+/// person, blame; said of a dashboard or a form that allowed it, a finding about the tool.
+#[test]
+fn what_is_kept_from_others_or_signed_unseen_is_heard() {
+    heard_and_left(
+        &[
+            "Lars hid the dropped vial from his supervisor, and the spill was not decontaminated until the next morning.",
+            "Ingrid waved the unit out and kept it out of the handover book.",
+            "Kofi signed the brake test sheet before the test was done so the set could leave on time.",
+        ],
+        &[
+            "The dashboard hid the p99 regression from the team.",
+            "The depot form could be signed before the test was done.",
+            "Mia marked the build as passed when the tests went green.",
+        ],
+    );
+}
