@@ -155,3 +155,26 @@ fn what_is_kept_from_others_or_signed_unseen_is_heard() {
         ],
     );
 }
+
+/// Carrying on past a warning, cover never arranged, a queue tidied at the cost of the work,
+/// a copy passed off as new, a procedure set aside; and the same words for a button pressed,
+/// cover that was arranged, a flag's default and a tool.
+#[test]
+fn carrying_on_and_tidying_ones_own_queue_are_heard() {
+    heard_and_left(
+        &[
+            "Svetlana pressed ahead with the cutover even after the rehearsal overran.",
+            "Our on-call, Dmitri, was at a wedding with no laptop and hadn't arranged cover.",
+            "Haruto closed the incident card to tidy his queue before the crew had confirmed arrival.",
+            "Oksana copied last year's risk assessment and changed only the date.",
+            "The duty manager elected to continue service with an inoperative door sensor, contrary to the defect procedure.",
+        ],
+        &[
+            "Ayla pressed on the reset button until the panel responded.",
+            "Dmitri was at a wedding; his manager had arranged cover two weeks earlier.",
+            "Kim stayed late to clear her queue of pages after the outage.",
+            "The feature flag defaulted to on, contrary to the documented convention.",
+            "The tool copied the file and changed only the date.",
+        ],
+    );
+}
