@@ -249,6 +249,9 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev191.jsonl", 0.97, 0.94),
     ("dev192.jsonl", 0.97, 0.9),
     ("dev193.jsonl", 0.96, 0.97),
+    // Session 51: blame by meaning alone, software and public services.
+    ("dev194.jsonl", 0.97, 0.97),
+    ("dev195.jsonl", 0.97, 0.93),
 ];
 
 #[test]
