@@ -427,24 +427,30 @@ fn program_or_person(word: &str) -> bool {
 /// left out of the first list, and one word of the second ("service", "job", "kernel")
 /// is enough to leave the noun a program.
 fn in_a_trade(toks: &[Tok], h: usize) -> bool {
-    const TRADE: &str = "\
-         speeding junction roundabout lorry truck taxi braking brakes passenger passengers \
-         motorway highway ambulance forklift vessel berth harbour harbor aircraft runway \
-         cockpit locomotive tram railway signaller mph pedestrian cyclist seatbelt kitchen \
-         ward overtaking crane shunting";
-    const PROGRAM: &str = "\
-         kernel gpu jdbc odbc nic firmware module package library version upgrade upgraded \
-         install installed pod pods replica replicas reconcile kubernetes k8s crd ingress \
-         cluster api sdk raid node nodes thread threads process pool connection connections \
-         timeout retry retries postgres mysql redis kafka printer usb storage disk deploy \
-         deployment config container \
-         service server job queue database request requests cache build app sync portal \
-         record records import flag setting header token writes booking ticketing dialer \
-         endpoint webhook";
-    let has = |list: &str, t: &Tok| list.split_whitespace().any(|w| w == t.lower);
+    #[rustfmt::skip]
+    const TRADE: &[&str] = &[
+        "speeding", "junction", "roundabout", "lorry", "truck", "taxi", "braking", "brakes",
+        "passenger", "passengers", "motorway", "highway", "ambulance", "forklift", "vessel",
+        "berth", "harbour", "harbor", "aircraft", "runway", "cockpit", "locomotive", "tram",
+        "railway", "signaller", "mph", "pedestrian", "cyclist", "seatbelt", "kitchen", "ward",
+        "overtaking", "crane", "shunting", "timetable", "depot", "wheelchair",
+    ];
+    #[rustfmt::skip]
+    const PROGRAM: &[&str] = &[
+        "kernel", "gpu", "jdbc", "odbc", "nic", "firmware", "module", "package", "library",
+        "version", "upgrade", "upgraded", "install", "installed", "pod", "pods", "replica",
+        "replicas", "reconcile", "kubernetes", "k8s", "crd", "ingress", "cluster", "api", "sdk",
+        "raid", "node", "nodes", "thread", "threads", "process", "pool", "connection",
+        "connections", "timeout", "retry", "retries", "postgres", "mysql", "redis", "kafka",
+        "printer", "usb", "storage", "disk", "deploy", "deployment", "config", "container",
+        "service", "server", "job", "queue", "database", "request", "requests", "cache",
+        "build", "app", "sync", "portal", "record", "records", "import", "flag", "setting",
+        "header", "token", "writes", "booking", "ticketing", "dialer", "endpoint", "webhook",
+    ];
     let (from, to) = sentence_around(toks, h);
     let sentence = &toks[from..to];
-    sentence.iter().any(|t| has(TRADE, t)) && !sentence.iter().any(|t| has(PROGRAM, t))
+    let has = |list: &[&str]| sentence.iter().any(|t| among(list, &t.lower));
+    has(TRADE) && !has(PROGRAM)
 }
 
 /// Whether the ambiguous noun `word` at token `h` is a person: its sentence tells of a

@@ -82,9 +82,9 @@ impl Context<'_> {
         t.first
             || !t.joined
             || t.after_comma
-            || self.toks[i - 1..i]
-                .iter()
-                .any(|p| class(CLAUSE | OPENER | PREP, &p.lower) || among(CHAT, &p.lower))
+            || i.checked_sub(1)
+                .and_then(|k| self.toks.get(k))
+                .is_some_and(|p| class(CLAUSE | OPENER | PREP, &p.lower) || among(CHAT, &p.lower))
     }
 
     /// Whether the Capitalised word `i`, or it and the word after it, is the subject of
