@@ -433,7 +433,8 @@ fn in_a_trade(toks: &[Tok], h: usize) -> bool {
         "passenger", "passengers", "motorway", "highway", "ambulance", "forklift", "vessel",
         "berth", "harbour", "harbor", "aircraft", "runway", "cockpit", "locomotive", "tram",
         "railway", "signaller", "mph", "pedestrian", "cyclist", "seatbelt", "kitchen", "ward",
-        "overtaking", "crane", "shunting", "timetable", "depot", "wheelchair",
+        "overtaking", "crane", "shunting", "timetable", "depot", "wheelchair", "tug", "berthing",
+        "mooring", "quay",
     ];
     #[rustfmt::skip]
     const PROGRAM: &[&str] = &[

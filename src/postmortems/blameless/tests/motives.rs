@@ -178,3 +178,30 @@ fn carrying_on_and_tidying_ones_own_queue_are_heard() {
         ],
     );
 }
+
+/// The easier step taken instead of the one the work asked for, an assurance given before
+/// anyone looked, one's own ease as the motive, and a step kept from the people in charge;
+/// and the same acts with the reason that made them right at the time.
+#[test]
+fn an_easier_step_and_an_early_assurance_are_heard() {
+    heard_and_left(
+        &[
+            "Night nurse Liam copied the previous day's observations into the chart instead of taking a fresh set.",
+            "Jun used another patient's pen rather than walk to pharmacy.",
+            "The SHO told the family the scan was normal before he had read it.",
+            "Isabel declared the incident over while the error rate was still at 9%.",
+            "Leilani marked the lockout complete on the tablet before she had fitted a single lock.",
+            "Lucas restarted the primary without a word to the incident commander.",
+            "He put the vial in the fridge, unlabelled, and told no one.",
+            "Dmitri lifted through the wind limit to finish early.",
+            "The night operator mutes the alarm so it stops waking him.",
+        ],
+        &[
+            "Lena filed a near miss report.",
+            "Staff Nurse Bakare was called to a cardiac arrest on the next ward and left without a handover given the urgency.",
+            "Kofi left the hydrant valve open as the flushing sheet instructs; closing it sat on a separate work order.",
+            "The pump ran the test rather than wait for the operator.",
+            "Priya declared the incident over at 14:40 once the error rate had been at baseline for an hour.",
+        ],
+    );
+}
