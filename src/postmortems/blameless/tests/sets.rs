@@ -249,9 +249,12 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev191.jsonl", 0.97, 0.94),
     ("dev192.jsonl", 0.97, 0.9),
     ("dev193.jsonl", 0.96, 0.97),
-    // Session 51: blame by meaning alone, software and public services.
+    // Session 51: blame by meaning alone, software, public services, health care, site work.
     ("dev194.jsonl", 0.97, 0.97),
     ("dev195.jsonl", 0.97, 0.93),
+    ("dev196.jsonl", 0.97, 0.95),
+    ("dev197.jsonl", 0.97, 0.97),
+    ("dev198.jsonl", 0.97, 0.95),
 ];
 
 #[test]
