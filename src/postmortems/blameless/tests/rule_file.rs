@@ -244,13 +244,7 @@ fn a_phrase_can_have_its_own_sentence_needs() {
         "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    only_with: [deadline]\n    phrases:\n      - speedran\n      - { phrase: hand waved, only_with: [] }\n      - { phrase: skimp, not_with: [budget] }\n",
     )
     .unwrap();
-    let found = |text: &str| -> Vec<String> {
-        hits_with(&r, text, Place::Anywhere, &[])
-            .into_iter()
-            .filter(|h| h.0 == "rushed")
-            .map(|h| h.1)
-            .collect()
-    };
+    let found = |text: &str| rushed(&r, text);
     assert_eq!(found("They speedran the change."), Vec::<String>::new());
     assert_eq!(found("They hand waved on the change."), ["hand waved"]);
     // Its own not_with; the rule's only_with still holds.
@@ -260,12 +254,26 @@ fn a_phrase_can_have_its_own_sentence_needs() {
         found("They skimp on tests for the deadline and budget."),
         Vec::<String>::new()
     );
-    let err = Rules::extended(
-        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases: [{ phrase: speedran, not_with: bad }]\n",
-    )
+    refused_as_no_list("not_with");
+}
+
+/// The phrases of the rule `rushed` that `r` finds in `text`.
+fn rushed(r: &Rules, text: &str) -> Vec<String> {
+    hits_with(r, text, Place::Anywhere, &[])
+        .into_iter()
+        .filter(|h| h.0 == "rushed")
+        .map(|h| h.1)
+        .collect()
+}
+
+/// A phrase's `key` given one phrase instead of a list is refused, with the key named.
+fn refused_as_no_list(key: &str) {
+    let err = Rules::extended(&format!(
+        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases: [{{ phrase: speedran, {key}: bad }}]\n"
+    ))
     .unwrap_err();
     assert!(
-        err.contains("`not_with` must be a list of phrases"),
+        err.contains(&format!("`{key}` must be a list of phrases")),
         "{err}"
     );
 }
@@ -278,13 +286,7 @@ fn a_reason_after_a_phrase_clears_it() {
         "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases:\n      - { phrase: skimp, unless_after: [because the budget] }\n      - speedran\n",
     )
     .unwrap();
-    let found = |text: &str| -> Vec<String> {
-        hits_with(&r, text, Place::Anywhere, &[])
-            .into_iter()
-            .filter(|h| h.0 == "rushed")
-            .map(|h| h.1)
-            .collect()
-    };
+    let found = |text: &str| rushed(&r, text);
     assert_eq!(
         found("They skimp on tests because the budget ran out."),
         Vec::<String>::new()
@@ -298,14 +300,7 @@ fn a_reason_after_a_phrase_clears_it() {
         found("They speedran it because the budget ran out."),
         ["speedran"]
     );
-    let err = Rules::extended(
-        "rules:\n  - id: rushed\n    reason: R.\n    suggestion: S.\n    phrases: [{ phrase: skimp, unless_after: because }]\n",
-    )
-    .unwrap_err();
-    assert!(
-        err.contains("`unless_after` must be a list of phrases"),
-        "{err}"
-    );
+    refused_as_no_list("unless_after");
 }
 
 /// Alternatives are single words, so a two-word alternative written into an alternation
