@@ -154,6 +154,8 @@ fn what_is_kept_from_others_or_signed_unseen_is_heard() {
             "Mia marked the build as passed when the tests went green.",
         ],
     );
+    // The rewrite asks when it was reported and what made reporting it hard.
+    assert!(suggestion("Lars hid the dropped vial from his supervisor.").contains("reported"));
 }
 
 /// Carrying on past a warning, cover never arranged, a queue tidied at the cost of the work,
