@@ -197,6 +197,8 @@ fn an_easier_step_and_an_early_assurance_are_heard() {
             "He put the vial in the fridge, unlabelled, and told no one.",
             "Dmitri lifted through the wind limit to finish early.",
             "The night operator mutes the alarm so it stops waking him.",
+            "Nkechi issued the confined-space permit with no gas test on the sheet.",
+            "Ravi ran the migration twice before the backup finished.",
         ],
         &[
             "Lena filed a near miss report.",
@@ -204,6 +206,7 @@ fn an_easier_step_and_an_early_assurance_are_heard() {
             "Kofi left the hydrant valve open as the flushing sheet instructs; closing it sat on a separate work order.",
             "The pump ran the test rather than wait for the operator.",
             "Priya declared the incident over at 14:40 once the error rate had been at baseline for an hour.",
+            "Ayla pressed on the reset button twice before the panel responded.",
         ],
     );
 }
