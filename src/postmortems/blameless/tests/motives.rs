@@ -206,6 +206,7 @@ fn an_easier_step_and_an_early_assurance_are_heard() {
             "Kofi left the hydrant valve open as the flushing sheet instructs; closing it sat on a separate work order.",
             "The pump ran the test rather than wait for the operator.",
             "Priya declared the incident over at 14:40 once the error rate had been at baseline for an hour.",
+            "Priya declared the incident resolved while the team drafted the customer note.",
             "Ayla pressed on the reset button twice before the panel responded.",
         ],
     );
