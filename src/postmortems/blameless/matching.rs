@@ -158,7 +158,7 @@ impl Rules {
         };
         (needs.only_with.phrases.is_empty() || has(&needs.only_with, &of_the_act))
             && !has(&needs.not_with, &|_| true)
-            && !has(&needs.after, &|k| k > s)
+            && !has(&needs.unless_after, &|k| k > s)
     }
 
     /// The possible ends (exclusive token index) of matches of `elems` starting at token `i`.

@@ -22,17 +22,17 @@ pub(super) struct Rule {
 }
 
 /// What the sentence around a match must hold for it to count: one of `only_with` (when
-/// there are any), none of `not_with`, and none of `after` past the match's start.
+/// there are any), none of `not_with`, and none of `unless_after` past the match's start.
 #[derive(Debug, Default)]
 pub(super) struct Needs {
     pub(super) only_with: Cues,
     pub(super) not_with: Cues,
-    pub(super) after: Cues,
+    pub(super) unless_after: Cues,
 }
 
 impl Needs {
     pub(super) fn is_empty(&self) -> bool {
-        [&self.only_with, &self.not_with, &self.after]
+        [&self.only_with, &self.not_with, &self.unless_after]
             .iter()
             .all(|cues| cues.phrases.is_empty())
     }
@@ -225,7 +225,11 @@ fn index_lead(rules: &mut Rules, p: usize, phrase: &Phrase) -> bool {
 }
 
 /// The compiled `only_with`, `not_with` and `unless_after` phrases.
-fn needs_of(only_with: &[String], not_with: &[String], after: &[String]) -> Result<Needs, String> {
+fn needs_of(
+    only_with: &[String],
+    not_with: &[String],
+    unless_after: &[String],
+) -> Result<Needs, String> {
     let compile = |list: &[String], field: &str| {
         list.iter()
             .map(|t| parse_phrase(t).map_err(|e| format!("{field} \"{t}\": {e}")))
@@ -234,7 +238,7 @@ fn needs_of(only_with: &[String], not_with: &[String], after: &[String]) -> Resu
     Ok(Needs {
         only_with: Cues::new(compile(only_with, "only_with")?),
         not_with: Cues::new(compile(not_with, "not_with")?),
-        after: Cues::new(compile(after, "unless_after")?),
+        unless_after: Cues::new(compile(unless_after, "unless_after")?),
     })
 }
 

@@ -1,6 +1,7 @@
 //! Blame told through a motive, a sanction, a delay, a department or the writer's own
-//! guilt, with no loaded word for the older phrases to catch; and the near misses that use
-//! the same words for a condition, a system or praise.
+//! guilt, through something kept from others, an assurance given unchecked or an easier
+//! step taken, with no loaded word for the older phrases to catch; and the near misses that
+//! use the same words for a condition, a system or praise.
 
 use super::*;
 
