@@ -409,6 +409,8 @@ const PROGRAM_OR_PERSON: &[&str] = &[
     "assistant",
     "chef",
     "registrar",
+    "marshaller",
+    "loader",
 ];
 
 /// Whether `word` (or its plural) names a program in our field and a person in another
@@ -434,7 +436,8 @@ fn in_a_trade(toks: &[Tok], h: usize) -> bool {
         "berth", "harbour", "harbor", "aircraft", "runway", "cockpit", "locomotive", "tram",
         "railway", "signaller", "mph", "pedestrian", "cyclist", "seatbelt", "kitchen", "ward",
         "overtaking", "crane", "shunting", "timetable", "depot", "wheelchair", "tug", "berthing",
-        "mooring", "quay",
+        "mooring", "quay", "allergen", "allergens", "dish", "apron", "tanker", "trench", "galley",
+        "pushback", "wagon",
     ];
     #[rustfmt::skip]
     const PROGRAM: &[&str] = &[

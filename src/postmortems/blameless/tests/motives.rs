@@ -212,3 +212,63 @@ fn an_easier_step_and_an_early_assurance_are_heard() {
         ],
     );
 }
+
+/// One's own ease as the motive, a warning driven past, evidence tidied away, a record that
+/// says more than was done, and an all-clear given unchecked, each in the formal register
+/// of an investigation; and the same words where the act was kind or the record honest.
+#[test]
+fn ease_evidence_and_records_are_heard_in_formal_findings() {
+    heard_and_left(
+        &[
+            "The tanker loading arm operated correctly; the loader left the bay during filling to smoke behind the weighbridge.",
+            "The tug driver had removed his headset to take a personal call while the pushback was in progress.",
+            "Grace did not report the near miss because she did not want to fill in another form.",
+            "She swapped shifts informally so that the roster would not show it.",
+            "The operator kept pumping after the high-high alarm.",
+            "The assistant bosun tidied away the damaged shackle before the investigator arrived.",
+            "The deputy manager quietly downgraded the incident in Datix before the weekly report went out.",
+            "Aisha labelled the tubes at the desk afterwards from memory.",
+            "Ward staff wrote down 5°C every day whatever the reading.",
+            "The loader operator reported the inspection as complete, but the telematics show the machine was not approached until 06:20.",
+            "Ms Kowalczyk assured the crew that the line was isolated, and only afterwards went to check the switch position.",
+            "At 14:03 Hannah posted all good in the channel without having looked at the queue depth.",
+            "The security advisory sat unread in Giorgos's inbox for eleven days.",
+        ],
+        &[
+            "She wanted to avoid waking the secondary, so she kept working the issue alone until 04:30.",
+            "Paramedic Davies entered the obs onto the record from memory after the monitor battery died on scene.",
+            "Mr Ivanov has been involved in three similar events, all on the same curve, where the track team has since found gauge widening.",
+            "Jorge said he'd been pre-filling the check sheet because the form asks for times before the round is done.",
+            "Level crossing barriers operated as designed, and the crossing attendant kept the barriers down for the approaching train.",
+            "Anton left at 17:00 with the batch job still running; jobs like this are expected to complete unattended and page on failure.",
+            "The inspector arrived at 09:00 and the team had cleared the walkway for her.",
+            "Ravi reported the smell of gas to the control room as soon as he noticed it.",
+        ],
+    );
+}
+
+/// A bonus, a shift's end or a report's numbers as the motive, a record signed for what the
+/// signer never saw, and evidence changed before an inspection; and the near misses where
+/// the same words tell of the system or of a reason that held at the time.
+#[test]
+fn targets_unseen_witnesses_and_inspections_are_heard() {
+    heard_and_left(
+        &[
+            "Matteo kept the promotion live after finance flagged the bug, because pulling it meant missing his conversion bonus.",
+            "The duty inspector graded the report as low risk so it would come off his queue before the shift change.",
+            "Our support engineer closed 30 tickets as cannot reproduce to make the SLA report look nice.",
+            "The registrar signed the consent form as witness to a conversation he was not present for.",
+            "The reablement coordinator deleted the missed-visit entries on the morning the inspectors arrived.",
+            "Given Kerry's track record on the referral desk, all her decisions will now be checked by a colleague.",
+            "The second mate does not like to wake the master at night.",
+            "The approved mental health professional did not return the call because it came in ten minutes before she was due to finish.",
+        ],
+        &[
+            "The bonus scheme rewards conversion, and the promotion stayed live while finance and marketing agreed on a fix.",
+            "The ticket came off the queue when the integration closed it automatically at 17:00.",
+            "Gareth signed the consent form as witness; he was in the room for the whole conversation.",
+            "The inspectors arrived on the Monday and the team walked them through the visit log.",
+            "Kerry's referral decisions were checked by a colleague during her first month, as they are for every new starter.",
+        ],
+    );
+}

@@ -255,6 +255,16 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev196.jsonl", 0.97, 0.95),
     ("dev197.jsonl", 0.97, 0.97),
     ("dev198.jsonl", 0.97, 0.95),
+    // Session 52: blame by meaning alone, in formal findings, timelines, managers' letters,
+    // public services and second-language reports.
+    ("dev199.jsonl", 0.97, 0.93),
+    ("dev200.jsonl", 0.97, 0.97),
+    ("dev201.jsonl", 0.97, 0.95),
+    ("dev202.jsonl", 0.97, 0.95),
+    ("dev203.jsonl", 0.97, 0.95),
+    ("dev204.jsonl", 0.97, 0.93),
+    ("dev205.jsonl", 0.96, 0.87),
+    ("dev206.jsonl", 0.97, 0.95),
 ];
 
 #[test]
