@@ -256,7 +256,7 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev197.jsonl", 0.97, 0.97),
     ("dev198.jsonl", 0.97, 0.95),
     // Session 52: blame by meaning alone, in formal findings, timelines, managers' letters,
-    // public services and second-language reports.
+    // public services, second-language reports, banks, security incidents and factor bullets.
     ("dev199.jsonl", 0.97, 0.93),
     ("dev200.jsonl", 0.97, 0.97),
     ("dev201.jsonl", 0.97, 0.95),
@@ -265,6 +265,10 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev204.jsonl", 0.97, 0.93),
     ("dev205.jsonl", 0.96, 0.87),
     ("dev206.jsonl", 0.97, 0.95),
+    ("dev207.jsonl", 0.97, 0.91),
+    ("dev208.jsonl", 0.96, 0.89),
+    ("dev209.jsonl", 0.97, 0.94),
+    ("dev210.jsonl", 0.97, 0.85),
 ];
 
 #[test]
