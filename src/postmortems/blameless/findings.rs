@@ -57,7 +57,7 @@ impl Rules {
                 phrase: text[from.bytes.0..to.bytes.1].to_string(),
                 start: from.chars.0,
                 end: to.chars.1,
-                reason: rule.reason.clone(),
+                reason: ph.reason.clone().unwrap_or_else(|| rule.reason.clone()),
                 suggestion: ph
                     .suggestion
                     .clone()

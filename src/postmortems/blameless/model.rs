@@ -323,6 +323,7 @@ pub(super) fn attach(rules: &mut Rules, ri: usize, needs: Arc<Needs>) -> Result<
         rule: ri,
         elems: Vec::new(),
         suggestion: None,
+        reason: None,
         pronouns: false,
         subject: SubjectSpec::Any,
         unless_next: Vec::new(),

@@ -106,6 +106,9 @@ pub(super) enum PlaceSpec {
 pub(super) struct PhraseSpec {
     pub(super) phrase: String,
     pub(super) suggestion: Option<String>,
+    /// Overrides the rule's `reason`: a phrase of a broad rule whose reason would not fit
+    /// it (a motive read into an act is no "judging word").
+    pub(super) reason: Option<String>,
     /// Overrides the rule's `subject` for this phrase.
     pub(super) subject: Option<SubjectSpec>,
     /// Words (with their inflections) that, right after the phrase, mean it is something
@@ -132,6 +135,7 @@ impl PhraseSpec {
         PhraseSpec {
             phrase,
             suggestion: None,
+            reason: None,
             subject: None,
             unless_next: Vec::new(),
             only_with: None,
@@ -150,7 +154,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
     fn try_from(v: serde_yaml_ng::Value) -> Result<Self, String> {
         use serde_yaml_ng::Value;
         const SHAPE: &str = "a phrase must be text, or a map like { phrase: \"fail to\", suggestion: \"...\" } \
-             (keys: phrase, suggestion, subject, unless_next, unless_after, only_with, not_with, \
+             (keys: phrase, suggestion, reason, subject, unless_next, unless_after, only_with, not_with, \
              scare_quoted, unless_answered, model_floor)";
         match v {
             Value::String(phrase) => Ok(PhraseSpec::plain(phrase)),
@@ -166,6 +170,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                     match (key.as_str(), v) {
                         ("phrase", Value::String(s)) => phrase = Some(s),
                         ("suggestion", Value::String(s)) => spec.suggestion = Some(s),
+                        ("reason", Value::String(s)) => spec.reason = Some(s),
                         ("subject", v) => {
                             spec.subject = Some(serde_yaml_ng::from_value(v).map_err(|_| {
                                 "the `subject` of a phrase must be `person`, `actor`, `doer` or `any`"
@@ -190,7 +195,7 @@ impl TryFrom<serde_yaml_ng::Value> for PhraseSpec {
                         ("scare_quoted" | "unless_answered", _) => {
                             return Err(format!("`{key}` must be true or false"));
                         }
-                        ("phrase" | "suggestion", _) => {
+                        ("phrase" | "suggestion" | "reason", _) => {
                             return Err(format!("the `{key}` of a phrase must be text"));
                         }
                         _ => return Err(format!("unknown key `{key}` in a phrase; {SHAPE}")),

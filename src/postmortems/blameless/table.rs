@@ -86,6 +86,7 @@ pub(super) struct Phrase {
     pub(super) rule: usize,
     pub(super) elems: Vec<Elem>,
     pub(super) suggestion: Option<String>,
+    pub(super) reason: Option<String>,
     /// Whether `{person}` may be a pronoun or an `@mention` (not when the phrase is
     /// `{person}` alone: a lone "she" or a mention is no finding).
     pub(super) pronouns: bool,
@@ -272,11 +273,13 @@ fn compile_phrase(
             .collect::<Result<Vec<_>, _>>()?;
         unless_next.push(words);
     }
-    let suggestion = spec
-        .suggestion
-        .clone()
-        .filter(|s| !s.trim().is_empty())
-        .map(|s| s.trim().to_string());
+    let own = |text: &Option<String>| {
+        text.as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let (suggestion, reason) = (own(&spec.suggestion), own(&spec.reason));
     Ok(Phrase {
         needs,
         rule,
@@ -292,6 +295,7 @@ fn compile_phrase(
         model_floor: spec.model_floor.unwrap_or(of.model_floor),
         elems,
         suggestion,
+        reason,
     })
 }
 

@@ -30,6 +30,36 @@ fn extended_replaces_a_rule() {
     assert_eq!(r.describe()[0].0, "counterfactual"); // keeps its place
 }
 
+/// A phrase's own reason stands in for its rule's, as its suggestion does; the rule's
+/// other phrases keep the rule's.
+#[test]
+fn a_phrase_gives_its_own_reason() {
+    let r = Rules::extended(
+        "rules:\n  - id: counterfactual\n    phrases:\n      - { phrase: would have, reason: Hindsight reads a mind. }\n      - ought to\n",
+    )
+    .unwrap();
+    let own = r.check("He would have known", Place::Anywhere, &[]);
+    assert_eq!(own[0].reason, "Hindsight reads a mind.");
+    let kept = r.check("He ought to have known", Place::Anywhere, &[]);
+    assert!(kept[0].reason.starts_with("Counterfactuals"));
+    assert!(
+        Rules::extended(
+            "rules:\n  - id: counterfactual\n    phrases:\n      - { phrase: x, reason: [a] }\n"
+        )
+        .is_err()
+    );
+    // The built-in motives say why a motive hurts, not that a word judges.
+    let motive = rules().check(
+        "Ravi left the bay during filling to smoke behind the weighbridge.",
+        Place::Anywhere,
+        &[],
+    );
+    assert!(
+        motive[0].reason.starts_with("Naming what someone wanted"),
+        "{motive:?}"
+    );
+}
+
 #[test]
 fn extended_extra_phrases_and_places() {
     let r = Rules::extended(
