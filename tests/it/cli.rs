@@ -535,24 +535,22 @@ fn the_release_script_ships_a_lean_binary_with_its_debug_info_beside() {
     );
     let (lean, debug) = (out.path().join("fika"), out.path().join("fika.debug"));
     let size = |p: &std::path::Path| std::fs::metadata(p).unwrap().len();
-    assert!(
-        size(&lean) * 2 < size(std::path::Path::new(BIN)),
-        "not lean"
-    );
-    assert!(
-        size(&debug) > size(&lean) / 2,
-        "the debug info went missing"
-    );
+    // Judged by the sections, not by a ratio of sizes: how much debug info a build holds
+    // is the profile's choice (line tables only, since the debug builds shrank).
+    assert!(size(&lean) < size(std::path::Path::new(BIN)), "not lean");
     let version = Command::new(&lean).arg("--version").output().unwrap();
     assert!(String::from_utf8_lossy(&version.stdout).starts_with("fika "));
-    let sections = Command::new("objdump")
-        .arg("-h")
-        .arg(&lean)
-        .output()
-        .unwrap();
-    let sections = String::from_utf8_lossy(&sections.stdout);
-    assert!(sections.contains(".gnu_debuglink"), "{sections}");
-    assert!(!sections.contains(".debug_line"), "{sections}");
+    let sections = |p: &std::path::Path| {
+        let out = Command::new("objdump").arg("-h").arg(p).output().unwrap();
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    };
+    let (shipped, kept) = (sections(&lean), sections(&debug));
+    assert!(shipped.contains(".gnu_debuglink"), "{shipped}");
+    assert!(!shipped.contains(".debug_line"), "{shipped}");
+    assert!(
+        kept.contains(".debug_line"),
+        "the debug info went missing: {kept}"
+    );
 }
 
 /// `fika healthcheck`, the container's HEALTHCHECK: 0 while fika answers `/healthz`, also
