@@ -81,7 +81,47 @@ impl Normal {
         if let Some(r) = run {
             n.push_run(typed, r, (ci, typed.len()));
         }
+        n.spell_out_shorthand();
         n
+    }
+
+    /// Reads "w/o", as contributing factors are typed ("deployed w/o review"), as "without",
+    /// so the rules written with the word hear it; each letter of "without" points at the
+    /// whole "w/o" as typed.
+    fn spell_out_shorthand(&mut self) {
+        const SHORT: [char; 3] = ['w', '/', 'o'];
+        let chars: Vec<char> = self.text.chars().collect();
+        let at = |i: usize| {
+            i + 3 <= chars.len()
+                && chars[i..i + 3]
+                    .iter()
+                    .zip(SHORT)
+                    .all(|(c, s)| c.to_ascii_lowercase() == s)
+                && (i == 0 || !chars[i - 1].is_alphanumeric())
+                && chars.get(i + 3).is_none_or(|c| !c.is_alphanumeric())
+        };
+        if !(0..chars.len()).any(at) {
+            return;
+        }
+        let (mut text, mut origin) = (String::new(), Vec::new());
+        let mut i = 0;
+        while i < chars.len() {
+            if at(i) {
+                let whole = Origin {
+                    chars: (self.origin[i].chars.0, self.origin[i + 2].chars.1),
+                    bytes: (self.origin[i].bytes.0, self.origin[i + 2].bytes.1),
+                };
+                text.push_str("without");
+                origin.extend([whole; 7]);
+                i += 3;
+            } else {
+                text.push(chars[i]);
+                origin.push(self.origin[i]);
+                i += 1;
+            }
+        }
+        self.text = text;
+        self.origin = origin;
     }
 
     /// Appends the run of `typed` from `start` to `end` ((char, byte) offsets), composed.

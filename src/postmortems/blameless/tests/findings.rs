@@ -147,3 +147,21 @@ fn rules_that_point_at_a_person_are_marked() {
     assert!(f[0].points_at_person);
     assert!(!rules().check("a careless change", Place::Anywhere, &[])[0].points_at_person);
 }
+
+/// "w/o", as factors are typed, is read as "without", and the finding points at it as typed;
+/// "w/ok" is no shorthand.
+#[test]
+fn shorthand_is_read_and_pointed_at_as_typed() {
+    assert_eq!(
+        hits("Ravi restarted it w/o telling anyone."),
+        vec![
+            h("harmful-act", "restarted", 5, 14),
+            h("omission", "w/o telling", 18, 29)
+        ]
+    );
+    assert!(
+        !hits("Ravi restarted it w/ok telling anyone.")
+            .iter()
+            .any(|f| f.0 == "omission")
+    );
+}
