@@ -90,6 +90,10 @@ impl Normal {
     /// whole "w/o" as typed.
     fn spell_out_shorthand(&mut self) {
         const SHORT: [char; 3] = ['w', '/', 'o'];
+        // Most text holds none: no copy of it is made then.
+        if !self.text.contains("/o") && !self.text.contains("/O") {
+            return;
+        }
         let chars: Vec<char> = self.text.chars().collect();
         let at = |i: usize| {
             i + 3 <= chars.len()
