@@ -104,10 +104,7 @@ impl Normal {
                 && (i == 0 || !chars[i - 1].is_alphanumeric())
                 && chars.get(i + 3).is_none_or(|c| !c.is_alphanumeric())
         };
-        if !(0..chars.len()).any(at) {
-            return;
-        }
-        let (mut text, mut origin) = (String::new(), Vec::new());
+        let (mut text, mut origin) = (String::with_capacity(self.text.len() + 4), Vec::new());
         let mut i = 0;
         while i < chars.len() {
             if at(i) {
