@@ -47,6 +47,9 @@ struct Noun {
     /// Written Capitalised in the rule file: it names people only where the text
     /// capitalises it too ("Legal blocked the fix", not "a legal review").
     cap: bool,
+    /// Matched as a plural of the entry: an acronym's plural takes a small s ("PMs"), so
+    /// "PMS" (a property management system) is no plural of "PM".
+    plural: bool,
 }
 
 impl Lexicon {
@@ -67,11 +70,12 @@ impl Lexicon {
                 if let Some(stem) = last.strip_suffix('y') {
                     forms.push(format!("{stem}ies"));
                 }
-                for form in forms {
+                for (n, form) in forms.into_iter().enumerate() {
                     lex.nouns.entry(form).or_default().push(Noun {
                         before: before.to_vec(),
                         who,
                         cap,
+                        plural: n > 0,
                     });
                 }
             }
@@ -91,6 +95,7 @@ impl Lexicon {
                     let k = noun.before.len();
                     h >= from + k
                         && (!noun.cap || toks[h - k].cap)
+                        && !(noun.plural && toks[h].acronym())
                         && noun.before.iter().enumerate().all(|(n, w)| {
                             let t = &toks[h - k + n];
                             t.lower == *w && (n == 0 || t.joined) && toks[h - k + n + 1].joined
