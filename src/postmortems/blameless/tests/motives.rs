@@ -272,3 +272,29 @@ fn targets_unseen_witnesses_and_inspections_are_heard() {
         ],
     );
 }
+
+#[test]
+fn contradicted_records_numbers_and_mock_thanks_are_heard() {
+    heard_and_left(
+        &[
+            "The shift supervisor signed the lockout sheet at 06:10, but the site CCTV shows nobody at the isolator until 06:45.",
+            "Marta logged the chiller as checked on a day she was on annual leave.",
+            "The weekly fridge checks are all in the same pen, written on the Friday.",
+            "The planner moved the overdue orders to next month to keep her quarterly numbers clean.",
+            "Dev closed the alerts as duplicates so his queue would look empty before the review.",
+            "Third this month.",
+            "Well done to the late shift for managing to lose the only key to the plant room.",
+            "He told the client everything was restored before anyone had checked the replica.",
+            "Kwabena went to lunch with the bridge still open and nobody else on it.",
+        ],
+        &[
+            "The shift supervisor signed the lockout sheet at 06:10, and the site CCTV shows him at the isolator at 06:05.",
+            "Marta logged the chiller as checked on Monday, the day the readings were taken.",
+            "The planner moved the overdue orders to next month after the customer agreed the new date.",
+            "Dev closed the alerts as duplicates; each had a twin from the second monitoring region.",
+            "Well done to the late shift for finding the only key to the plant room.",
+            "He told the client everything was restored once the replica had caught up and the checks passed.",
+            "Kwabena went to lunch after handing the bridge to Ola.",
+        ],
+    );
+}
