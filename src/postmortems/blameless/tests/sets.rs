@@ -269,6 +269,18 @@ const FLOORS: &[(&str, f64, f64)] = &[
     ("dev208.jsonl", 0.96, 0.89),
     ("dev209.jsonl", 0.97, 0.94),
     ("dev210.jsonl", 0.97, 0.85),
+    // Session 53: blame by meaning alone, with the writers asked for ways of their own as well
+    // (comparisons, a person's words quoted back, mock thanks, records the evidence belies):
+    // software, health care, transport, industry, money and shops, public services, chat and
+    // formal reports.
+    ("dev211.jsonl", 0.97, 0.95),
+    ("dev212.jsonl", 0.97, 0.93),
+    ("dev213.jsonl", 0.96, 0.86),
+    ("dev214.jsonl", 0.97, 0.95),
+    ("dev215.jsonl", 0.97, 0.94),
+    ("dev216.jsonl", 0.97, 0.94),
+    ("dev217.jsonl", 0.97, 0.87),
+    ("dev218.jsonl", 0.97, 0.93),
 ];
 
 #[test]
