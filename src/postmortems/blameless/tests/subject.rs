@@ -288,7 +288,10 @@ fn system_kinds_and_compounds_are_no_names() {
     none("Li's config change was reviewed by two people.");
     // An acronym's plural takes a small s: "PMS" is a hotel's property management system,
     // "PMs" are product managers.
-    assert_eq!(factors("PMS showing online check-in guests as verified"), vec![]);
+    assert_eq!(
+        factors("PMS showing online check-in guests as verified"),
+        vec![]
+    );
     assert_eq!(
         factors("PMs skipping the launch review")[0].0,
         "person-in-factors"
