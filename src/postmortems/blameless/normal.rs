@@ -1,7 +1,8 @@
 //! Text as typed → text as matched: Unicode NFC, the invisible characters that hide a word
 //! removed (soft hyphen, zero-width space and joiners, word joiner, byte-order mark), and every
-//! apostrophe-like character written as `'`; with a map from each character of the result back
-//! to the characters of the text as typed, so that findings point at what the writer sees.
+//! apostrophe-like character written as `'`, and the shorthand "w/o" spelled out; with a map
+//! from each character of the result back to the characters of the text as typed, so that
+//! findings point at what the writer sees.
 //!
 //! Case is kept here (a capital tells a first name from a word); tokens fold it.
 
